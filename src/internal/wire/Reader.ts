@@ -1,0 +1,184 @@
+/**
+ * A big-endian byte reader that never throws.
+ *
+ * SQLI has no framing after login, so the incremental decoder must try to parse a message from whatever bytes have
+ * arrived. Instead of exceptions (which the library style forbids on hot paths) this reader is "sticky": a read past
+ * the end sets `short` and records how many bytes would have been needed, and a malformed field sets `error`. Callers
+ * parse a whole message, then look at the flags once.
+ *
+ * @internal
+ */
+
+const latin1Decoder = new TextDecoder("latin1")
+
+/** @internal */
+export class Reader {
+  private view: DataView
+  /** Read position (absolute offset into `bytes`). */
+  pos: number
+  /** True once a read went past `end`: the message is incomplete. */
+  short = false
+  /** Smallest `end` that would have satisfied the failing read (meaningful when `short`). */
+  need = 0
+  /** First malformed-input description, if any. */
+  error: string | undefined = undefined
+
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    readonly end = bytes.length
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.pos = start
+  }
+
+  /** True when the reader is still healthy (not short, no error). */
+  get ok(): boolean {
+    return !this.short && this.error === undefined
+  }
+
+  get remaining(): number {
+    return this.end - this.pos
+  }
+
+  /** Reserve `n` bytes; false (and `short` set) if they are not there yet. */
+  take(n: number): boolean {
+    if (!this.ok) return false
+    if (n < 0) {
+      this.fail(`negative length ${n}`)
+      return false
+    }
+    if (this.pos + n > this.end) {
+      this.short = true
+      this.need = this.pos + n
+      return false
+    }
+    return true
+  }
+
+  fail(message: string): void {
+    if (this.error === undefined) this.error = message
+  }
+
+  u8(): number {
+    if (!this.take(1)) return 0
+    return this.bytes[this.pos++]!
+  }
+
+  i16(): number {
+    if (!this.take(2)) return 0
+    const v = this.view.getInt16(this.pos)
+    this.pos += 2
+    return v
+  }
+
+  u16(): number {
+    if (!this.take(2)) return 0
+    const v = this.view.getUint16(this.pos)
+    this.pos += 2
+    return v
+  }
+
+  i32(): number {
+    if (!this.take(4)) return 0
+    const v = this.view.getInt32(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  u32(): number {
+    if (!this.take(4)) return 0
+    const v = this.view.getUint32(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  i64(): bigint {
+    if (!this.take(8)) return 0n
+    const v = this.view.getBigInt64(this.pos)
+    this.pos += 8
+    return v
+  }
+
+  f32(): number {
+    if (!this.take(4)) return 0
+    const v = this.view.getFloat32(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  f64(): number {
+    if (!this.take(8)) return 0
+    const v = this.view.getFloat64(this.pos)
+    this.pos += 8
+    return v
+  }
+
+  /** A view (not a copy) of the next `n` bytes. */
+  bytesView(n: number): Uint8Array {
+    if (!this.take(n)) return EMPTY
+    const v = this.bytes.subarray(this.pos, this.pos + n)
+    this.pos += n
+    return v
+  }
+
+  /** A copy of the next `n` bytes (safe to keep after the decoder's buffer is reused). */
+  bytesCopy(n: number): Uint8Array {
+    return this.bytesView(n).slice()
+  }
+
+  skip(n: number): void {
+    if (this.take(n)) this.pos += n
+  }
+
+  /** Skip the pad byte that follows an odd-length run. */
+  padFor(n: number): void {
+    if (n % 2 === 1) this.skip(1)
+  }
+
+  /** `n` bytes then a pad byte if `n` is odd; returns a copy. */
+  padded(n: number): Uint8Array {
+    const v = this.bytesCopy(n)
+    this.padFor(n)
+    return v
+  }
+
+  /** "char": `u16 n`, n bytes, pad if odd — as raw bytes. */
+  charBytes(max: number): Uint8Array {
+    const n = this.u16()
+    if (n > max) {
+      this.fail(`string length ${n} exceeds limit ${max}`)
+      return EMPTY
+    }
+    return this.padded(n)
+  }
+
+  /** "char" decoded as Latin-1 (protocol identifiers). */
+  char(max = 0x7fff): string {
+    return latin1Decoder.decode(this.charBytes(max))
+  }
+
+  /** "lpstr0": `u16 n+1`, n bytes, NUL; `00 00` reads as `undefined` (absent). */
+  lpstr0(max = 0x7fff): string | undefined {
+    const n = this.u16()
+    if (n === 0) return undefined
+    if (n > max) {
+      this.fail(`string length ${n} exceeds limit ${max}`)
+      return undefined
+    }
+    const bytes = this.bytesView(n)
+    if (!this.ok) return undefined
+    const body = bytes[n - 1] === 0 ? bytes.subarray(0, n - 1) : bytes
+    return latin1Decoder.decode(body)
+  }
+
+  /** "fixed-N": exactly N bytes, trailing NULs stripped. */
+  fixed(n: number): string {
+    const bytes = this.bytesView(n)
+    let len = bytes.length
+    while (len > 0 && bytes[len - 1] === 0) len--
+    return latin1Decoder.decode(bytes.subarray(0, len))
+  }
+}
+
+const EMPTY = new Uint8Array(0)
