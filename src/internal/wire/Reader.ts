@@ -23,11 +23,12 @@ export class Reader {
   /** First malformed-input description, if any. */
   error: string | undefined = undefined
 
-  constructor(
-    readonly bytes: Uint8Array,
-    start = 0,
-    readonly end = bytes.length
-  ) {
+  readonly bytes: Uint8Array
+  readonly end: number
+
+  constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
+    this.bytes = bytes
+    this.end = end
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     this.pos = start
   }
