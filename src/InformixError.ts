@@ -1,0 +1,391 @@
+/**
+ * The typed error family of effect-informix.
+ *
+ * Every failure the driver reports is one of these `Schema.TaggedError` classes, so callers can
+ * `Effect.catchTag("SqlError", …)` and serialise errors across boundaries. Through `InformixClient` they become
+ * `effect/sql` `SqlError` reasons with the Informix error as `cause`.
+ *
+ * No error ever carries a password: the constructors take none, and URL-shaped inputs are redacted before they
+ * reach a message.
+ *
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import * as SqlCodes from "./internal/sqlcodes.ts"
+
+/**
+ * Marker stored on every Informix error so `isInformixError` works across copies of the module.
+ *
+ * @since 0.1.0
+ * @category type IDs
+ */
+export const TypeId: TypeId = "~effect-informix/InformixError"
+
+/**
+ * @since 0.1.0
+ * @category type IDs
+ */
+export type TypeId = "~effect-informix/InformixError"
+
+/**
+ * Why a connection could not be made or was lost.
+ *
+ * - `Refused`: nothing listens at host:port (ECONNREFUSED).
+ * - `Reset`: the peer reset or aborted the connection (ECONNRESET, EPIPE).
+ * - `Timeout`: connecting (or the login exchange) took longer than `connectTimeout`.
+ * - `Tls`: the TLS handshake failed (certificate, protocol version, …).
+ * - `Closed`: the server closed the connection, or the session was already closed/retired.
+ * - `Dns`: the host name could not be resolved.
+ * - `Rejected`: the server refused the session at the SQLI level (CONREJ) for a reason other than credentials.
+ * - `Unknown`: any other socket failure (see `cause`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConnectionErrorReason = "Refused" | "Reset" | "Timeout" | "Tls" | "Closed" | "Dns" | "Rejected" | "Unknown"
+
+/**
+ * The session could not be established, or its socket failed. The session is gone; the pool replaces it.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect-informix/ConnectionError")(
+  "ConnectionError",
+  {
+    reason: Schema.Literals(["Refused", "Reset", "Timeout", "Tls", "Closed", "Dns", "Rejected", "Unknown"]),
+    host: Schema.String,
+    port: Schema.Number,
+    message: Schema.String,
+    cause: Schema.optional(Schema.Defect())
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * Connection failures are transient by nature; retrying with a fresh session may succeed.
+   *
+   * @since 0.1.0
+   */
+  get isRetryable(): boolean {
+    return this.reason !== "Tls" && this.reason !== "Dns"
+  }
+}
+
+/**
+ * The server rejected the credentials (e.g. -951 unknown user or wrong password) or the server name (-761).
+ * Carries the user name, never the password.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuthenticationError extends Schema.TaggedError<AuthenticationError>(
+  "effect-informix/AuthenticationError"
+)("AuthenticationError", {
+  sqlcode: Schema.Number,
+  isamCode: Schema.Number,
+  user: Schema.String,
+  server: Schema.optional(Schema.String),
+  message: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * The category of a server error, derived from its SQLCODE and ISAM code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SqlErrorCategory = SqlCodes.SqlCodeCategory
+
+/**
+ * The server answered a statement with SQ_ERR. The session stays usable.
+ *
+ * `sql` is the statement text with placeholders, never the bound parameter values. `parameter` is the object name
+ * the server reported (table, column, constraint …), already substituted into `message`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SqlError extends Schema.TaggedError<SqlError>("effect-informix/SqlError")("SqlError", {
+  sqlcode: Schema.Number,
+  isamCode: Schema.Number,
+  sqlState: Schema.optional(Schema.String),
+  offset: Schema.Number,
+  parameter: Schema.String,
+  message: Schema.String,
+  sql: Schema.optional(Schema.String)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * What kind of failure this is (unique violation, lock timeout, …); see also the `is*` getters.
+   *
+   * @since 0.1.0
+   */
+  get category(): SqlErrorCategory {
+    return SqlCodes.classify(this.sqlcode, this.isamCode)
+  }
+
+  /**
+   * A unique index or UNIQUE / PRIMARY KEY constraint rejected a duplicate (-239, -268, or ISAM -100).
+   *
+   * @since 0.1.0
+   */
+  get isUniqueViolation(): boolean {
+    return this.category === "UniqueViolation"
+  }
+
+  /**
+   * Any integrity constraint failed: unique, NOT NULL, CHECK or referential.
+   *
+   * @since 0.1.0
+   */
+  get isConstraintViolation(): boolean {
+    const category = this.category
+    return category === "UniqueViolation" || category === "ConstraintViolation"
+  }
+
+  /**
+   * A lock held by another session could not be obtained in time (ISAM -107, -113, -144, -154 …).
+   *
+   * @since 0.1.0
+   */
+  get isLockTimeout(): boolean {
+    return this.category === "LockTimeout"
+  }
+
+  /**
+   * The server detected a deadlock (ISAM -143 / -78).
+   *
+   * @since 0.1.0
+   */
+  get isDeadlock(): boolean {
+    return this.category === "Deadlock"
+  }
+
+  /**
+   * The statement text is not valid SQL (-201 …).
+   *
+   * @since 0.1.0
+   */
+  get isSyntax(): boolean {
+    return this.category === "SyntaxError"
+  }
+
+  /**
+   * A referenced table, column, database or routine does not exist (-206, -217, -329, -674).
+   *
+   * @since 0.1.0
+   */
+  get isNotFound(): boolean {
+    return this.category === "NotFound"
+  }
+
+  /**
+   * The user lacks a privilege (-272 … -275, -387 … -389).
+   *
+   * @since 0.1.0
+   */
+  get isAuthorization(): boolean {
+    return this.category === "Authorization"
+  }
+
+  /**
+   * The statement was interrupted on request (-213): the reply to a cancelled statement.
+   *
+   * @since 0.1.0
+   */
+  get isInterrupted(): boolean {
+    return this.category === "Interrupted"
+  }
+
+  /**
+   * Lock timeouts and deadlocks may succeed when retried.
+   *
+   * @since 0.1.0
+   */
+  get isRetryable(): boolean {
+    const category = this.category
+    return category === "LockTimeout" || category === "Deadlock"
+  }
+}
+
+/**
+ * The server sent bytes the driver cannot interpret (unknown opcode, truncated or oversized message). The session
+ * is retired: its state can no longer be trusted.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ProtocolError extends Schema.TaggedError<ProtocolError>("effect-informix/ProtocolError")(
+  "ProtocolError",
+  {
+    message: Schema.String,
+    opcode: Schema.optional(Schema.Number),
+    offset: Schema.optional(Schema.Number),
+    cause: Schema.optional(Schema.Defect())
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * No pooled connection became available within the pool's acquire timeout.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PoolTimeoutError extends Schema.TaggedError<PoolTimeoutError>("effect-informix/PoolTimeoutError")(
+  "PoolTimeoutError",
+  {
+    message: Schema.String,
+    timeoutMillis: Schema.Number
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+
+  /**
+   * The pool may have capacity again later.
+   *
+   * @since 0.1.0
+   */
+  get isRetryable(): boolean {
+    return true
+  }
+}
+
+/**
+ * The configuration (object, URL or environment) is invalid: malformed URL, port out of range, unknown locale …
+ * `field` names the offending setting. A URL with a password is never echoed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConfigError extends Schema.TaggedError<ConfigError>("effect-informix/ConfigError")("ConfigError", {
+  message: Schema.String,
+  field: Schema.optional(Schema.String)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * Every error effect-informix reports.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type InformixError =
+  | ConnectionError
+  | AuthenticationError
+  | SqlError
+  | ProtocolError
+  | PoolTimeoutError
+  | ConfigError
+
+/**
+ * Schema of the whole family, for serialising errors (RPC, logs) and decoding them back.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const InformixError: Schema.Union<[
+  typeof ConnectionError,
+  typeof AuthenticationError,
+  typeof SqlError,
+  typeof ProtocolError,
+  typeof PoolTimeoutError,
+  typeof ConfigError
+]> = Schema.Union([ConnectionError, AuthenticationError, SqlError, ProtocolError, PoolTimeoutError, ConfigError])
+
+/**
+ * Whether a value is one of the Informix errors.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isInformixError = (u: unknown): u is InformixError => Predicate.hasProperty(u, TypeId)
+
+/**
+ * The fields of an SQ_ERR message as decoded from the wire (SQLI.md §7.13).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServerErrorFields {
+  readonly sqlcode: number
+  readonly isamCode: number
+  readonly offset: number
+  readonly parameter: string
+  readonly sqlState?: string | undefined
+}
+
+/**
+ * Builds the `SqlError` for an SQ_ERR, with its message formatted from the client-side catalogue. Pass the SQL text
+ * as sent (placeholders, no values).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromServerError = (fields: ServerErrorFields, sql?: string | undefined): SqlError =>
+  new SqlError({
+    sqlcode: fields.sqlcode,
+    isamCode: fields.isamCode,
+    offset: fields.offset,
+    parameter: fields.parameter,
+    message: SqlCodes.formatServerMessage(fields.sqlcode, fields.isamCode, fields.parameter),
+    ...(fields.sqlState === undefined ? {} : { sqlState: fields.sqlState }),
+    ...(sql === undefined ? {} : { sql })
+  })
+
+/**
+ * Builds the `AuthenticationError` for a login rejected with an SQL code (e.g. -951, -952, -761). The password is
+ * not a parameter, so it cannot leak into the message.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const authenticationFailed = (
+  fields: Pick<ServerErrorFields, "sqlcode" | "isamCode" | "parameter">,
+  identity: { readonly user: string; readonly server?: string | undefined }
+): AuthenticationError =>
+  new AuthenticationError({
+    sqlcode: fields.sqlcode,
+    isamCode: fields.isamCode,
+    user: identity.user,
+    // The login reply's parameter is normally the user name; fall back to it so the message says who failed.
+    message: SqlCodes.formatServerMessage(
+      fields.sqlcode,
+      fields.isamCode,
+      fields.parameter.length > 0 ? fields.parameter : identity.user
+    ),
+    ...(identity.server === undefined ? {} : { server: identity.server })
+  })
+
+/**
+ * The category of an SQLCODE / ISAM code pair, without building an error.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const categorize: (sqlcode: number, isamCode: number) => SqlErrorCategory = SqlCodes.classify
