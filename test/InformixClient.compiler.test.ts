@@ -1,0 +1,86 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Statement from "effect/sql/Statement"
+import { escapeIdentifier, informixCast, makeCompiler } from "../src/internal/client/compiler.ts"
+
+const constructor = (options?: Parameters<typeof makeCompiler>[0]) =>
+  Statement.make(Effect.die("no connection in compiler tests"), makeCompiler(options), [], undefined)
+
+describe("Informix Statement compiler", () => {
+  it("uses ? placeholders and keeps the bound values in order", () => {
+    const sql = constructor()
+    const [text, params] = sql`SELECT a FROM t WHERE b = ${1} AND c = ${"x"} AND d IN ${sql.in([1n, 2n])}`.compile()
+    assert.strictEqual(text, "SELECT a FROM t WHERE b = ? AND c = ? AND d IN (?,?)")
+    assert.deepStrictEqual(params, [1, "x", 1n, 2n])
+  })
+
+  it("leaves plain lowercase identifiers unquoted in both DELIMIDENT modes", () => {
+    assert.strictEqual(constructor()`SELECT ${constructor()("my_col")} FROM t`.compile()[0], "SELECT my_col FROM t")
+    const delimited = constructor({ delimident: true })
+    assert.strictEqual(delimited`SELECT ${delimited("my_col")} FROM t`.compile()[0], "SELECT my_col FROM t")
+  })
+
+  it("quotes other identifiers only with DELIMIDENT", () => {
+    assert.strictEqual(escapeIdentifier("MyTable", true), "\"MyTable\"")
+    assert.strictEqual(escapeIdentifier("a \"b\"", true), "\"a \"\"b\"\"\"")
+    assert.strictEqual(escapeIdentifier("MyTable", false), "MyTable")
+    assert.strictEqual(escapeIdentifier("owner.MyTable", true), "owner.\"MyTable\"")
+    assert.strictEqual(escapeIdentifier("stores@ol_informix:customer", false), "stores@ol_informix:customer")
+    assert.throws(() => escapeIdentifier("has space", false), /DELIMIDENT/)
+  })
+
+  it("applies the query-name transform unless compiled without transforms", () => {
+    const sql = constructor({ transformQueryNames: (s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) })
+    const statement = sql`SELECT ${sql("firstName")} FROM t`
+    assert.strictEqual(statement.compile()[0], "SELECT first_name FROM t")
+    assert.strictEqual(statement.compile(true)[0], "SELECT firstName FROM t")
+  })
+
+  it("renders single-row inserts and updates", () => {
+    const sql = constructor()
+    const insert = sql`INSERT INTO t ${sql.insert({ a: 1, b: "two" })}`.compile()
+    assert.deepStrictEqual(insert, ["INSERT INTO t (a,b) VALUES (?,?)", [1, "two"]])
+    const update = sql`UPDATE t SET ${sql.update({ a: 1, b: null }, ["a"])} WHERE id = ${7}`.compile()
+    assert.deepStrictEqual(update, ["UPDATE t SET b = ? WHERE id = ?", [null, 7]])
+  })
+
+  it("rejects what Informix cannot express, with a message that says what to do", () => {
+    const sql = constructor()
+    assert.throws(() => sql`INSERT INTO t ${sql.insert([{ a: 1 }, { a: 2 }])}`.compile(), /one by one/)
+    assert.throws(() => sql`INSERT INTO t ${sql.insert({ a: 1 }).returning("*")}`.compile(), /no RETURNING/)
+    assert.throws(() => sql`UPDATE t SET ${sql.update({ a: 1 }).returning("*")}`.compile(), /no RETURNING/)
+    assert.throws(
+      () => sql`UPDATE t SET a = x.a FROM ${sql.updateValues([{ a: 1 }], "x")}`.compile(),
+      /updateValues is not supported/
+    )
+  })
+
+  it("renders an empty IN list as an always-false subquery with a FROM clause", () => {
+    const sql = constructor()
+    assert.strictEqual(
+      sql`SELECT a FROM t WHERE a IN ${sql.in([])}`.compile()[0],
+      "SELECT a FROM t WHERE a IN (SELECT NULL FROM systables WHERE 1=0)"
+    )
+    assert.strictEqual(
+      sql`SELECT a FROM t WHERE a NOT IN ${sql.in([])}`.compile()[0],
+      "SELECT a FROM t WHERE a NOT IN (SELECT NULL FROM systables WHERE 1=0)"
+    )
+    assert.strictEqual(sql`SELECT a FROM t WHERE ${sql.in("a", [])}`.compile()[0], "SELECT a FROM t WHERE 1=0")
+  })
+
+  it("renders casts as ?::TYPE and refuses type names that are not type names", () => {
+    const sql = constructor()
+    const cast = Statement.fragment([informixCast("1.10", "DECIMAL(10, 2)")])
+    assert.deepStrictEqual(sql`SELECT ${cast} FROM t`.compile(), ["SELECT ?::DECIMAL(10, 2) FROM t", ["1.10"]])
+    const bad = Statement.fragment([informixCast(1, "INT; DROP TABLE t")])
+    assert.throws(() => sql`SELECT ${bad} FROM t`.compile(), /Not an Informix type name/)
+  })
+
+  it("reports the sqlite dialect so onDialect callers take a ?-placeholder branch", () => {
+    const sql = constructor()
+    assert.strictEqual(
+      sql.onDialectOrElse({ sqlite: () => "sqlite", orElse: () => "other" }),
+      "sqlite"
+    )
+  })
+})
