@@ -1,0 +1,73 @@
+/**
+ * Maps the driver's own errors (`InformixError`) to effect/sql's `SqlError` with a structured reason, keeping the
+ * Informix error as the reason's `cause` so nothing is lost (sqlcode, isamCode, offset, statement text).
+ *
+ * @internal
+ */
+import * as Sql from "effect/sql/SqlError"
+import type * as InformixError from "../../InformixError.ts"
+import * as SqlCodes from "../sqlcodes.ts"
+
+/** What the client was doing when the error happened; becomes the reason's `operation`. */
+export type Operation = "connect" | "acquireConnection" | "execute" | "stream" | "transaction" | "migrate"
+
+const reasonFor = (
+  error: InformixError.InformixError,
+  operation: Operation
+): Sql.SqlErrorReason => {
+  const common = { cause: error, message: error.message, operation }
+  switch (error._tag) {
+    case "ConnectionError":
+      return new Sql.ConnectionError(common)
+    case "AuthenticationError":
+      return new Sql.AuthenticationError(common)
+    case "ProtocolError":
+      // The session was retired because its byte stream can no longer be trusted: for the caller that is a lost
+      // connection (and retrying on a fresh session is the right reaction).
+      return new Sql.ConnectionError(common)
+    case "PoolTimeoutError":
+      // effect/sql has no pool reason; not getting a connection is a connection failure, and a retryable one.
+      return new Sql.ConnectionError({ ...common, operation: "acquireConnection" })
+    case "ConfigError":
+      return new Sql.UnknownError({ ...common, operation: "connect" })
+    case "SqlError":
+      return serverReason(error, common)
+  }
+}
+
+const serverReason = (
+  error: InformixError.SqlError,
+  common: { readonly cause: unknown; readonly message: string; readonly operation: Operation }
+): Sql.SqlErrorReason => {
+  switch (SqlCodes.reasonTagOf(SqlCodes.classify(error.sqlcode, error.isamCode))) {
+    case "UniqueViolation":
+      // For -239 Informix reports the index name, for -268 the constraint name; either identifies what clashed.
+      return new Sql.UniqueViolation({ ...common, constraint: error.parameter })
+    case "ConstraintError":
+      return new Sql.ConstraintError(common)
+    case "LockTimeoutError":
+      return new Sql.LockTimeoutError(common)
+    case "DeadlockError":
+      return new Sql.DeadlockError(common)
+    case "SqlSyntaxError":
+      return new Sql.SqlSyntaxError(common)
+    case "AuthorizationError":
+      return new Sql.AuthorizationError(common)
+    case "AuthenticationError":
+      return new Sql.AuthenticationError(common)
+    case "ConnectionError":
+      return new Sql.ConnectionError(common)
+    case "StatementTimeoutError":
+      return new Sql.StatementTimeoutError(common)
+    case "UnknownError":
+      return new Sql.UnknownError(common)
+  }
+}
+
+/** Converts one Informix error into an effect/sql `SqlError`. */
+export const toSqlError = (error: InformixError.InformixError, operation: Operation): Sql.SqlError =>
+  new Sql.SqlError({ reason: reasonFor(error, operation) })
+
+/** Wraps a non-Informix failure (a defect surfaced as a value, a codec error ...) as an unknown reason. */
+export const unknownSqlError = (cause: unknown, message: string, operation: Operation): Sql.SqlError =>
+  new Sql.SqlError({ reason: new Sql.UnknownError({ cause, message, operation }) })
