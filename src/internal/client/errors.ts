@@ -5,7 +5,7 @@
  * @internal
  */
 import * as Sql from "effect/sql/SqlError"
-import type * as InformixError from "../../InformixError.ts"
+import * as InformixError from "../../InformixError.ts"
 import * as SqlCodes from "../sqlcodes.ts"
 
 /** What the client was doing when the error happened; becomes the reason's `operation`. */
@@ -16,23 +16,16 @@ const reasonFor = (
   operation: Operation
 ): Sql.SqlErrorReason => {
   const common = { cause: error, message: error.message, operation }
-  switch (error._tag) {
-    case "ConnectionError":
-      return new Sql.ConnectionError(common)
-    case "AuthenticationError":
-      return new Sql.AuthenticationError(common)
-    case "ProtocolError":
-      // The session was retired because its byte stream can no longer be trusted: for the caller that is a lost
-      // connection (and retrying on a fresh session is the right reaction).
-      return new Sql.ConnectionError(common)
-    case "PoolTimeoutError":
-      // effect/sql has no pool reason; not getting a connection is a connection failure, and a retryable one.
-      return new Sql.ConnectionError({ ...common, operation: "acquireConnection" })
-    case "ConfigError":
-      return new Sql.UnknownError({ ...common, operation: "connect" })
-    case "SqlError":
-      return serverReason(error, common)
+  if (error instanceof InformixError.SqlError) return serverReason(error, common)
+  if (error instanceof InformixError.AuthenticationError) return new Sql.AuthenticationError(common)
+  if (error instanceof InformixError.PoolTimeoutError) {
+    // effect/sql has no pool reason; not getting a connection is a connection failure, and a retryable one.
+    return new Sql.ConnectionError({ ...common, operation: "acquireConnection" })
   }
+  if (error instanceof InformixError.ConfigError) return new Sql.UnknownError({ ...common, operation: "connect" })
+  // ConnectionError, and ProtocolError: the session was retired because its byte stream can no longer be trusted,
+  // which for the caller is a lost connection (and retrying on a fresh session is the right reaction).
+  return new Sql.ConnectionError(common)
 }
 
 const serverReason = (
