@@ -1,0 +1,796 @@
+package effectinformix.conformance;
+
+import com.informix.lang.IntervalDF;
+import com.informix.lang.IntervalYM;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.Date;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.CRC32;
+
+/**
+ * Conformance peer: IBM's Informix JDBC driver, driven through plain JDBC calls against effect-informix's
+ * TestServer. Prints one JSON line per scenario on stdout:
+ * {"client":"jdbc","scenario":"...","ok":true|false,"detail":"...","ms":N}.
+ *
+ * <p>The scenario list, table layouts and values are the same as conformance/python/conformance.py; keep them in
+ * step (conformance/README.md lists them). A failing scenario is a bug in our server until shown otherwise: never
+ * weaken an expectation to make it pass.
+ *
+ * <p>Options (each also readable from the environment as CONFORMANCE_&lt;NAME&gt;, e.g. CONFORMANCE_PORT):
+ * --host, --port, --tls-port, --ca (PEM file of the CA that signed the TLS port's certificate), --user,
+ * --password, --database, --server (INFORMIXSERVER), --stall-sql (a statement the server keeps running until it is
+ * interrupted; empty when the server has no such hook), --timeout (seconds per scenario), --only (comma list).
+ */
+public final class Conformance {
+  private static final String CLIENT = "jdbc";
+  private static final String PREFIX = "jdbc_";
+
+  private final Map<String, String> options;
+  private Connection session;
+
+  private Conformance(Map<String, String> options) {
+    this.options = options;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Entry point and scenario runner
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = parseOptions(args);
+    // Load the driver explicitly: a missing jar must show up as a clear failure, not "No suitable driver".
+    Class.forName("com.informix.jdbc.IfxDriver");
+    new Conformance(options).runAll();
+    // Threads stuck in a wedged driver call (after a scenario timeout) must not keep the JVM alive.
+    System.exit(0);
+  }
+
+  private interface Body {
+    String run() throws Exception;
+  }
+
+  private record Scenario(String name, Body body) {}
+
+  private List<Scenario> scenarios() {
+    List<Scenario> list = new ArrayList<>();
+    list.add(new Scenario("connect", this::connect));
+    list.add(new Scenario("create_table_all_types", this::createTableAllTypes));
+    list.add(new Scenario("describe_all_types", this::describeAllTypes));
+    list.add(new Scenario("insert_bound_all_types", this::insertBoundAllTypes));
+    list.add(new Scenario("select_compare_all_types", this::selectCompareAllTypes));
+    list.add(new Scenario("nulls_all_types", this::nullsAllTypes));
+    list.add(new Scenario("byte_text", this::byteText));
+    list.add(new Scenario("cursor_10000_rows", this::cursor10000Rows));
+    list.add(new Scenario("syntax_error_201", this::syntaxError));
+    list.add(new Scenario("duplicate_key", this::duplicateKey));
+    list.add(new Scenario("transaction_rollback", this::transactionRollback));
+    list.add(new Scenario("prepared_reuse_100", this::preparedReuse100));
+    list.add(new Scenario("query_timeout", this::queryTimeout));
+    list.add(new Scenario("statement_cancel", this::statementCancel));
+    list.add(new Scenario("connect_tls", this::connectTls));
+    list.add(new Scenario("disconnect", this::disconnect));
+    return list;
+  }
+
+  private void runAll() {
+    String only = option("only", "");
+    List<String> selected = only.isEmpty() ? List.of() : Arrays.asList(only.split(","));
+    long timeoutSeconds = Long.parseLong(option("timeout", "90"));
+    ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "scenario");
+      thread.setDaemon(true);
+      return thread;
+    });
+    for (Scenario scenario : scenarios()) {
+      if (!selected.isEmpty() && !selected.contains(scenario.name())) continue;
+      long start = System.nanoTime();
+      boolean ok;
+      String detail;
+      Future<String> future = executor.submit(() -> scenario.body().run());
+      try {
+        detail = future.get(timeoutSeconds, TimeUnit.SECONDS);
+        ok = true;
+      } catch (TimeoutException timeout) {
+        future.cancel(true);
+        ok = false;
+        detail = "no answer within " + timeoutSeconds + " s (client blocked; session abandoned)";
+        abandonSession();
+      } catch (java.util.concurrent.ExecutionException failed) {
+        ok = false;
+        detail = describe(failed.getCause());
+      } catch (InterruptedException interrupted) {
+        ok = false;
+        detail = "interrupted";
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      emit(scenario.name(), ok, detail, ms);
+    }
+  }
+
+  private static void emit(String scenario, boolean ok, String detail, long ms) {
+    System.out.println("{\"client\":\"" + CLIENT + "\",\"scenario\":" + json(scenario) + ",\"ok\":" + ok
+      + ",\"detail\":" + json(detail) + ",\"ms\":" + ms + "}");
+    System.out.flush();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Sessions
+
+  private String url(int port, boolean tls) {
+    String url = "jdbc:informix-sqli://" + option("host", "127.0.0.1") + ":" + port + "/" + option("database", "testdb")
+      + ":INFORMIXSERVER=" + option("server", "ol_test") + ";user=" + option("user", "informix") + ";password="
+      + option("password", "in4mix");
+    return tls ? url + ";SSLCONNECTION=true" : url;
+  }
+
+  private Connection open() throws SQLException {
+    return DriverManager.getConnection(url(Integer.parseInt(required("port")), false));
+  }
+
+  /** The shared session opened by "connect"; reopened if an earlier scenario lost it. */
+  private synchronized Connection session() throws SQLException {
+    if (session == null || session.isClosed()) session = open();
+    return session;
+  }
+
+  private synchronized void abandonSession() {
+    Connection stuck = session;
+    session = null;
+    if (stuck != null) {
+      Thread closer = new Thread(() -> {
+        try {
+          stuck.close();
+        } catch (Exception ignored) {
+          // The session is being abandoned because it stopped answering; its close may fail too.
+        }
+      });
+      closer.setDaemon(true);
+      closer.start();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Shared data (identical in conformance.py)
+
+  private static final String TYPES_DDL = "CREATE TABLE " + PREFIX + "types ("
+    + "id INTEGER NOT NULL, c_smallint SMALLINT, c_integer INTEGER, c_int8 INT8, c_bigint BIGINT, c_serial SERIAL, "
+    + "c_smallfloat SMALLFLOAT, c_float FLOAT, c_decimal DECIMAL(12,4), c_money MONEY(10,2), c_date DATE, "
+    + "c_dt_year_fraction3 DATETIME YEAR TO FRACTION(3), c_dt_year_second DATETIME YEAR TO SECOND, "
+    + "c_dt_hour_second DATETIME HOUR TO SECOND, c_iv_day_second INTERVAL DAY(5) TO SECOND, "
+    + "c_iv_year_month INTERVAL YEAR(4) TO MONTH, c_char CHAR(10), c_varchar VARCHAR(100), c_nchar NCHAR(8), "
+    + "c_nvarchar NVARCHAR(40), c_lvarchar LVARCHAR(2000), c_boolean BOOLEAN)";
+
+  private static final String TYPES_INSERT = "INSERT INTO " + PREFIX + "types VALUES "
+    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private static final String[] TYPE_COLUMNS = {
+    "id", "c_smallint", "c_integer", "c_int8", "c_bigint", "c_serial", "c_smallfloat", "c_float", "c_decimal",
+    "c_money", "c_date", "c_dt_year_fraction3", "c_dt_year_second", "c_dt_hour_second", "c_iv_day_second",
+    "c_iv_year_month", "c_char", "c_varchar", "c_nchar", "c_nvarchar", "c_lvarchar", "c_boolean"
+  };
+
+  private static final String VARCHAR_VALUE = "h\u00e9llo w\u00f6rld";
+  private static final String NVARCHAR_VALUE = "\u00f1and\u00fa";
+  private static final long IV_DAY_SECOND_SECONDS = 1234L * 86400 + 10 * 3600 + 20 * 60 + 30;
+  private static final long IV_YEAR_MONTH_MONTHS = 123L * 12 + 5;
+
+  private static String lvarcharValue() {
+    StringBuilder text = new StringBuilder();
+    while (text.length() < 1500) text.append("lvarchar-0123456789/");
+    return text.substring(0, 1500);
+  }
+
+  private static byte[] byteValue() {
+    byte[] bytes = new byte[3000];
+    for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) (i % 256);
+    return bytes;
+  }
+
+  private static String textValue() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; text.length() < 5000; i++) text.append("text line ").append(i).append('\n');
+    return text.substring(0, 5000);
+  }
+
+  private static String bigName(int id) {
+    return "r" + id + "-" + "x".repeat(id % 17);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Scenarios
+
+  private String connect() throws Exception {
+    Connection connection = session();
+    DatabaseMetaData meta = connection.getMetaData();
+    return "product " + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion() + "; driver "
+      + meta.getDriverName() + " " + meta.getDriverVersion() + "; supportsTransactions="
+      + meta.supportsTransactions() + "; autoCommit=" + connection.getAutoCommit();
+  }
+
+  private String createTableAllTypes() throws Exception {
+    try (Statement statement = session().createStatement()) {
+      int count = statement.executeUpdate(TYPES_DDL);
+      return "executeUpdate returned " + count;
+    }
+  }
+
+  private String describeAllTypes() throws Exception {
+    // Expected type names are Informix's own spelling; precision/scale as declared.
+    String[][] expected = {
+      {"id", "integer"}, {"c_smallint", "smallint"}, {"c_integer", "integer"}, {"c_int8", "int8"},
+      {"c_bigint", "bigint"}, {"c_serial", "serial"}, {"c_smallfloat", "smallfloat"}, {"c_float", "float"},
+      {"c_decimal", "decimal"}, {"c_money", "money"}, {"c_date", "date"},
+      {"c_dt_year_fraction3", "datetime year to fraction(3)"}, {"c_dt_year_second", "datetime year to second"},
+      {"c_dt_hour_second", "datetime hour to second"}, {"c_iv_day_second", "interval day"},
+      {"c_iv_year_month", "interval year"}, {"c_char", "char"}, {"c_varchar", "varchar"}, {"c_nchar", "nchar"},
+      {"c_nvarchar", "nvarchar"}, {"c_lvarchar", "lvarchar"}, {"c_boolean", "boolean"}
+    };
+    List<String> problems = new ArrayList<>();
+    StringBuilder seen = new StringBuilder();
+    try (Statement statement = session().createStatement();
+      ResultSet rows = statement.executeQuery("SELECT * FROM " + PREFIX + "types")) {
+      ResultSetMetaData meta = rows.getMetaData();
+      if (meta.getColumnCount() != expected.length) {
+        problems.add("column count " + meta.getColumnCount() + " != " + expected.length);
+      }
+      for (int i = 1; i <= Math.min(meta.getColumnCount(), expected.length); i++) {
+        String name = meta.getColumnName(i);
+        String type = meta.getColumnTypeName(i);
+        seen.append(name).append(':').append(type).append('(').append(meta.getPrecision(i)).append(',')
+          .append(meta.getScale(i)).append(") ");
+        if (!expected[i - 1][0].equalsIgnoreCase(name)) problems.add("col " + i + " name " + name);
+        String lowered = type == null ? "" : type.toLowerCase();
+        String want = expected[i - 1][1];
+        boolean matches = want.startsWith("interval") || want.startsWith("datetime")
+          ? lowered.startsWith(want)
+          : lowered.equals(want);
+        if (!matches) problems.add(name + " type '" + type + "' (want " + want + ")");
+      }
+      checkPrecision(meta, 9, 12, 4, problems);
+      checkPrecision(meta, 10, 10, 2, problems);
+      checkPrecision(meta, 17, 10, 0, problems);
+      checkPrecision(meta, 18, 100, 0, problems);
+      if (meta.isNullable(1) != ResultSetMetaData.columnNoNulls) problems.add("id should be NOT NULL");
+    }
+    return verdict(problems, seen.toString().trim());
+  }
+
+  private static void checkPrecision(ResultSetMetaData meta, int column, int precision, int scale,
+    List<String> problems) throws SQLException {
+    if (meta.getColumnCount() < column) return;
+    if (meta.getPrecision(column) != precision || meta.getScale(column) != scale) {
+      problems.add(meta.getColumnName(column) + " precision/scale " + meta.getPrecision(column) + "/"
+        + meta.getScale(column) + " (want " + precision + "/" + scale + ")");
+    }
+  }
+
+  private String insertBoundAllTypes() throws Exception {
+    try (PreparedStatement insert = session().prepareStatement(TYPES_INSERT)) {
+      int p = 1;
+      insert.setInt(p++, 1);
+      insert.setShort(p++, (short) -12345);
+      insert.setInt(p++, 2147483647);
+      insert.setLong(p++, -9223372036854775807L);
+      insert.setLong(p++, 9223372036854775807L);
+      insert.setInt(p++, 42);
+      insert.setFloat(p++, 1.25f);
+      insert.setDouble(p++, -3.141592653589793);
+      insert.setBigDecimal(p++, new BigDecimal("-12345678.9012"));
+      insert.setBigDecimal(p++, new BigDecimal("12345678.90"));
+      insert.setDate(p++, Date.valueOf("2024-02-29"));
+      insert.setTimestamp(p++, Timestamp.valueOf("2024-02-29 13:45:56.789"));
+      insert.setTimestamp(p++, Timestamp.valueOf("1999-12-31 23:59:59"));
+      insert.setTime(p++, Time.valueOf("00:30:05"));
+      insert.setObject(p++, new IntervalDF(IV_DAY_SECOND_SECONDS, 0));
+      insert.setObject(p++, new IntervalYM(123, 5));
+      insert.setString(p++, "abc");
+      insert.setString(p++, VARCHAR_VALUE);
+      insert.setString(p++, "nch");
+      insert.setString(p++, NVARCHAR_VALUE);
+      insert.setString(p++, lvarcharValue());
+      insert.setBoolean(p++, true);
+      int count = insert.executeUpdate();
+      if (count != 1) throw new Mismatch("executeUpdate returned " + count + ", want 1");
+      return "22 parameters bound, 1 row inserted";
+    }
+  }
+
+  private String selectCompareAllTypes() throws Exception {
+    List<String> problems = new ArrayList<>();
+    try (Statement statement = session().createStatement();
+      ResultSet rows = statement.executeQuery("SELECT * FROM " + PREFIX + "types WHERE id = 1")) {
+      if (!rows.next()) throw new Mismatch("no row with id = 1");
+      expect(problems, "c_smallint", rows.getShort("c_smallint"), (short) -12345);
+      expect(problems, "c_integer", rows.getInt("c_integer"), 2147483647);
+      expect(problems, "c_int8", rows.getLong("c_int8"), -9223372036854775807L);
+      expect(problems, "c_bigint", rows.getLong("c_bigint"), 9223372036854775807L);
+      expect(problems, "c_serial", rows.getInt("c_serial"), 42);
+      expect(problems, "c_smallfloat", rows.getFloat("c_smallfloat"), 1.25f);
+      expect(problems, "c_float", rows.getDouble("c_float"), -3.141592653589793);
+      expect(problems, "c_decimal", plain(rows.getBigDecimal("c_decimal")), "-12345678.9012");
+      expect(problems, "c_money", plain(rows.getBigDecimal("c_money")), "12345678.90");
+      expect(problems, "c_date", String.valueOf(rows.getDate("c_date")), "2024-02-29");
+      expect(problems, "c_dt_year_fraction3", String.valueOf(rows.getTimestamp("c_dt_year_fraction3")),
+        "2024-02-29 13:45:56.789");
+      expect(problems, "c_dt_year_fraction3 string", rows.getString("c_dt_year_fraction3"), "2024-02-29 13:45:56.789");
+      expect(problems, "c_dt_year_second", String.valueOf(rows.getTimestamp("c_dt_year_second")),
+        "1999-12-31 23:59:59.0");
+      expect(problems, "c_dt_year_second string", rows.getString("c_dt_year_second"), "1999-12-31 23:59:59");
+      expect(problems, "c_dt_hour_second", String.valueOf(rows.getTime("c_dt_hour_second")), "00:30:05");
+      expect(problems, "c_dt_hour_second string", rows.getString("c_dt_hour_second"), "00:30:05");
+      Object dayToSecond = rows.getObject("c_iv_day_second");
+      if (dayToSecond instanceof IntervalDF interval) {
+        expect(problems, "c_iv_day_second seconds", interval.getSeconds(), IV_DAY_SECOND_SECONDS);
+        expect(problems, "c_iv_day_second nanos", interval.getNanoSeconds(), 0L);
+      } else {
+        problems.add("c_iv_day_second: getObject gave " + typeAndValue(dayToSecond));
+      }
+      Object yearToMonth = rows.getObject("c_iv_year_month");
+      if (yearToMonth instanceof IntervalYM interval) {
+        expect(problems, "c_iv_year_month months", interval.getMonths(), IV_YEAR_MONTH_MONTHS);
+      } else {
+        problems.add("c_iv_year_month: getObject gave " + typeAndValue(yearToMonth));
+      }
+      expect(problems, "c_char", rows.getString("c_char"), "abc       ");
+      expect(problems, "c_varchar", rows.getString("c_varchar"), VARCHAR_VALUE);
+      expect(problems, "c_nchar", rows.getString("c_nchar"), "nch     ");
+      expect(problems, "c_nvarchar", rows.getString("c_nvarchar"), NVARCHAR_VALUE);
+      expect(problems, "c_lvarchar", rows.getString("c_lvarchar"), lvarcharValue());
+      expect(problems, "c_boolean", rows.getBoolean("c_boolean"), true);
+      if (rows.next()) problems.add("more than one row with id = 1");
+    }
+    return verdict(problems, "21 values equal");
+  }
+
+  private String nullsAllTypes() throws Exception {
+    List<String> problems = new ArrayList<>();
+    Connection connection = session();
+    try (PreparedStatement insert = connection.prepareStatement(TYPES_INSERT)) {
+      int[] sqlTypes = {
+        Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.BIGINT, Types.REAL, Types.DOUBLE, Types.DECIMAL,
+        Types.DECIMAL, Types.DATE, Types.TIMESTAMP, Types.TIMESTAMP, Types.TIME, Types.OTHER, Types.OTHER,
+        Types.CHAR, Types.VARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.BOOLEAN
+      };
+      insert.setInt(1, 2);
+      int p = 2;
+      for (int i = 0; i < sqlTypes.length; i++) {
+        if (p == 6) insert.setInt(p++, 0); // SERIAL: 0 asks the server for the next value
+        insert.setNull(p++, sqlTypes[i]);
+      }
+      int count = insert.executeUpdate();
+      if (count != 1) problems.add("executeUpdate returned " + count);
+    }
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT * FROM " + PREFIX + "types WHERE id = 2")) {
+      if (!rows.next()) throw new Mismatch("no row with id = 2");
+      for (String column : TYPE_COLUMNS) {
+        if (column.equals("id") || column.equals("c_serial")) continue;
+        Object value = rows.getObject(column);
+        if (value != null || !rows.wasNull()) problems.add(column + " = " + typeAndValue(value) + ", want NULL");
+      }
+      // After an explicit 42, Informix continues the serial at 43.
+      expect(problems, "c_serial", rows.getInt("c_serial"), 43);
+    }
+    return verdict(problems, "20 NULLs read back as NULL; serial 43");
+  }
+
+  private String byteText() throws Exception {
+    List<String> problems = new ArrayList<>();
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "blobs (id INTEGER, c_byte BYTE, c_text TEXT)");
+    }
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + PREFIX + "blobs VALUES (?, ?, ?)")) {
+      insert.setInt(1, 1);
+      insert.setBytes(2, byteValue());
+      insert.setString(3, textValue());
+      expect(problems, "insert row 1 count", insert.executeUpdate(), 1);
+      insert.setInt(1, 2);
+      insert.setNull(2, Types.LONGVARBINARY);
+      insert.setNull(3, Types.LONGVARCHAR);
+      expect(problems, "insert row 2 count", insert.executeUpdate(), 1);
+    }
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT id, c_byte, c_text FROM " + PREFIX + "blobs ORDER BY id")) {
+      if (!rows.next()) throw new Mismatch("no rows");
+      byte[] bytes = rows.getBytes("c_byte");
+      if (!Arrays.equals(bytes, byteValue())) {
+        problems.add("c_byte differs: got " + (bytes == null ? "null" : bytes.length + " bytes"));
+      }
+      expect(problems, "c_text", rows.getString("c_text"), textValue());
+      if (!rows.next()) throw new Mismatch("row 2 missing");
+      if (rows.getBytes("c_byte") != null) problems.add("row 2 c_byte not NULL");
+      if (rows.getString("c_text") != null) problems.add("row 2 c_text not NULL");
+    }
+    return verdict(problems, "BYTE 3000 bytes and TEXT 5000 chars round-tripped; NULLs read back");
+  }
+
+  private String cursor10000Rows() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "big (id INTEGER, name VARCHAR(40), amount DECIMAL(10,2))");
+    }
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + PREFIX + "big VALUES (?, ?, ?)")) {
+      for (int id = 1; id <= 10_000; id++) {
+        insert.setInt(1, id);
+        insert.setString(2, bigName(id));
+        insert.setBigDecimal(3, BigDecimal.valueOf(id * 125L, 2));
+        insert.addBatch();
+        if (id % 1000 == 0) {
+          int[] counts = insert.executeBatch();
+          for (int count : counts) {
+            if (count != 1 && count != Statement.SUCCESS_NO_INFO) throw new Mismatch("batch count " + count);
+          }
+        }
+      }
+    }
+    long count = 0;
+    long idSum = 0;
+    long centSum = 0;
+    CRC32 names = new CRC32();
+    long expectedIdSum = 0;
+    long expectedCentSum = 0;
+    CRC32 expectedNames = new CRC32();
+    for (int id = 1; id <= 10_000; id++) {
+      expectedIdSum += id;
+      expectedCentSum += id * 125L;
+      expectedNames.update((bigName(id) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    long previous = 0;
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT id, name, amount FROM " + PREFIX + "big ORDER BY id")) {
+      while (rows.next()) {
+        int id = rows.getInt(1);
+        if (id <= previous) throw new Mismatch("ids not ascending at row " + (count + 1) + ": " + id);
+        previous = id;
+        count++;
+        idSum += id;
+        centSum += rows.getBigDecimal(3).movePointRight(2).longValueExact();
+        names.update((rows.getString(2) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    expect(problems, "row count", count, 10_000L);
+    expect(problems, "sum(id)", idSum, expectedIdSum);
+    expect(problems, "sum(amount) in cents", centSum, expectedCentSum);
+    expect(problems, "crc32(names)", names.getValue(), expectedNames.getValue());
+    return verdict(problems, "10000 rows inserted in batches of 1000 and fetched; crc32(names)="
+      + Long.toHexString(names.getValue()));
+  }
+
+  private String syntaxError() throws Exception {
+    Connection connection = session();
+    SQLException error = null;
+    try (Statement statement = connection.createStatement()) {
+      statement.executeQuery("SELEC tabid FROM systables").close();
+    } catch (SQLException e) {
+      error = e;
+    }
+    if (error == null) throw new Mismatch("no error for 'SELEC tabid FROM systables'");
+    if (error.getErrorCode() != -201) throw new Mismatch("want -201, got " + describe(error));
+    return "got " + describe(error) + "; then " + probe(connection);
+  }
+
+  private String duplicateKey() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "dup (k INTEGER PRIMARY KEY, v VARCHAR(10))");
+      statement.executeUpdate("INSERT INTO " + PREFIX + "dup VALUES (1, 'a')");
+    }
+    SQLException error = null;
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("INSERT INTO " + PREFIX + "dup VALUES (1, 'b')");
+    } catch (SQLException e) {
+      error = e;
+    }
+    if (error == null) throw new Mismatch("second INSERT of key 1 succeeded");
+    if (error.getErrorCode() != -268 && error.getErrorCode() != -239) {
+      throw new Mismatch("want -268 or -239, got " + describe(error));
+    }
+    // IBM's driver reports the ISAM code as a chained SQLException.
+    boolean isam100 = false;
+    for (SQLException next = error.getNextException(); next != null; next = next.getNextException()) {
+      if (next.getErrorCode() == -100) isam100 = true;
+    }
+    if (!isam100) throw new Mismatch("no ISAM -100 in the exception chain: " + describe(error));
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT k, v FROM " + PREFIX + "dup")) {
+      List<String> got = new ArrayList<>();
+      while (rows.next()) got.add(rows.getInt(1) + "=" + rows.getString(2));
+      if (!got.equals(List.of("1=a"))) throw new Mismatch("table holds " + got + " after the failed insert");
+    }
+    return "got " + describe(error) + "; table still holds only 1=a";
+  }
+
+  private String transactionRollback() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "tx (id INTEGER)");
+    }
+    connection.setAutoCommit(false);
+    try {
+      try (Statement statement = connection.createStatement()) {
+        statement.executeUpdate("INSERT INTO " + PREFIX + "tx VALUES (1)");
+        long inside = count(connection, "SELECT COUNT(*) FROM " + PREFIX + "tx");
+        if (inside != 1) throw new Mismatch("inside the transaction COUNT(*) = " + inside + ", want 1");
+        connection.rollback();
+        long after = count(connection, "SELECT COUNT(*) FROM " + PREFIX + "tx");
+        if (after != 0) throw new Mismatch("after rollback COUNT(*) = " + after + ", want 0");
+        statement.executeUpdate("INSERT INTO " + PREFIX + "tx VALUES (2)");
+        connection.commit();
+      }
+    } finally {
+      connection.setAutoCommit(true);
+    }
+    try (Connection other = open()) {
+      long committed = count(other, "SELECT COUNT(*) FROM " + PREFIX + "tx WHERE id = 2");
+      long rolledBack = count(other, "SELECT COUNT(*) FROM " + PREFIX + "tx WHERE id = 1");
+      if (committed != 1 || rolledBack != 0) {
+        throw new Mismatch("second session sees id2=" + committed + " id1=" + rolledBack + ", want 1 and 0");
+      }
+    }
+    return "row invisible after rollback; committed row visible to a second session";
+  }
+
+  private String preparedReuse100() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "prep (k INTEGER, v VARCHAR(20))");
+    }
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + PREFIX + "prep VALUES (?, ?)")) {
+      for (int k = 1; k <= 100; k++) {
+        insert.setInt(1, k);
+        insert.setString(2, "v" + k);
+        int count = insert.executeUpdate();
+        if (count != 1) throw new Mismatch("insert " + k + " returned " + count);
+      }
+    }
+    try (PreparedStatement select = connection.prepareStatement("SELECT v FROM " + PREFIX + "prep WHERE k = ?")) {
+      for (int k = 1; k <= 100; k++) {
+        select.setInt(1, k);
+        try (ResultSet rows = select.executeQuery()) {
+          if (!rows.next()) throw new Mismatch("select k=" + k + " returned no row");
+          String v = rows.getString(1);
+          if (!("v" + k).equals(v)) throw new Mismatch("select k=" + k + " returned " + v);
+          if (rows.next()) throw new Mismatch("select k=" + k + " returned more than one row");
+        }
+      }
+    }
+    long total = count(connection, "SELECT COUNT(*) FROM " + PREFIX + "prep");
+    if (total != 100) throw new Mismatch("COUNT(*) = " + total + ", want 100");
+    return "one INSERT and one SELECT PreparedStatement each executed 100 times";
+  }
+
+  private String queryTimeout() throws Exception {
+    String stall = option("stall-sql", "");
+    if (stall.isEmpty()) throw new Mismatch("server lacks stall hook");
+    Connection connection = session();
+    long start = System.nanoTime();
+    SQLException error = null;
+    try (Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(1);
+      statement.execute(stall);
+    } catch (SQLException e) {
+      error = e;
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    if (error == null) throw new Mismatch("stalled statement completed without error after " + ms + " ms");
+    if (error.getErrorCode() != -213 && error.getErrorCode() != -80505) {
+      throw new Mismatch("want -213 or -80505, got " + describe(error));
+    }
+    if (ms > 10_000) throw new Mismatch("timeout took " + ms + " ms");
+    return "after " + ms + " ms: " + describe(error) + "; then " + probe(connection);
+  }
+
+  private String statementCancel() throws Exception {
+    String stall = option("stall-sql", "");
+    if (stall.isEmpty()) throw new Mismatch("server lacks stall hook");
+    Connection connection = session();
+    long start = System.nanoTime();
+    SQLException error = null;
+    try (Statement statement = connection.createStatement()) {
+      Thread canceller = new Thread(() -> {
+        try {
+          Thread.sleep(500);
+          statement.cancel();
+        } catch (Exception ignored) {
+          // If cancel itself fails the stalled statement never ends and the scenario times out, which reports it.
+        }
+      });
+      canceller.setDaemon(true);
+      canceller.start();
+      statement.execute(stall);
+    } catch (SQLException e) {
+      error = e;
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    if (error == null) throw new Mismatch("stalled statement completed without error after " + ms + " ms");
+    if (error.getErrorCode() != -213) throw new Mismatch("want -213, got " + describe(error));
+    return "after " + ms + " ms: " + describe(error) + "; then " + probe(connection);
+  }
+
+  private String connectTls() throws Exception {
+    String tlsPort = option("tls-port", "");
+    String ca = option("ca", "");
+    if (tlsPort.isEmpty() || ca.isEmpty()) throw new Mismatch("no TLS port / CA given");
+    // Trust exactly the server's CA: a PKCS12 trust store holding only that certificate, named through the
+    // documented javax.net.ssl properties (IBM: "Connecting JDBC applications with SSL").
+    Path store = Files.createTempFile("conformance-trust", ".p12");
+    store.toFile().deleteOnExit();
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream pem = new FileInputStream(ca)) {
+      int index = 0;
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+        trust.setCertificateEntry("ca" + index++, certificate);
+      }
+      if (index == 0) throw new Mismatch("no certificate in " + ca);
+    }
+    char[] password = "conformance".toCharArray();
+    try (FileOutputStream out = new FileOutputStream(store.toFile())) {
+      trust.store(out, password);
+    }
+    System.setProperty("javax.net.ssl.trustStore", store.toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", new String(password));
+    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    try (Connection connection = DriverManager.getConnection(url(Integer.parseInt(tlsPort), true))) {
+      String product = connection.getMetaData().getDatabaseProductVersion();
+      return "TLS session to product " + product + "; " + probe(connection);
+    }
+  }
+
+  private String disconnect() throws Exception {
+    Connection connection = session();
+    connection.close();
+    if (!connection.isClosed()) throw new Mismatch("isClosed() is false after close()");
+    synchronized (this) {
+      session = null;
+    }
+    return "close() returned; isClosed() true";
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Helpers
+
+  /** A one-row query that shows the session still works after an error. */
+  private static String probe(Connection connection) throws SQLException {
+    long value = count(connection, "SELECT COUNT(*) FROM systables WHERE tabid = 1");
+    if (value != 1) throw new Mismatch("follow-up SELECT COUNT(*) FROM systables WHERE tabid = 1 gave " + value);
+    return "follow-up query on the same session returned 1";
+  }
+
+  private static long count(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      if (!rows.next()) throw new Mismatch("no row from " + sql);
+      return rows.getLong(1);
+    }
+  }
+
+  private static final class Mismatch extends RuntimeException {
+    Mismatch(String message) {
+      super(message);
+    }
+  }
+
+  private static void expect(List<String> problems, String what, Object got, Object want) {
+    if (!Objects.equals(got, want)) problems.add(what + ": got " + typeAndValue(got) + ", want " + typeAndValue(want));
+  }
+
+  private static String verdict(List<String> problems, String success) {
+    if (!problems.isEmpty()) throw new Mismatch(problems.size() + " mismatch(es): " + String.join("; ", problems));
+    return success;
+  }
+
+  private static String plain(BigDecimal value) {
+    return value == null ? null : value.toPlainString();
+  }
+
+  private static String typeAndValue(Object value) {
+    if (value == null) return "null";
+    if (value instanceof String text) {
+      return text.length() > 60 ? json(text.substring(0, 60)) + "...(" + text.length() + " chars)" : json(text);
+    }
+    return value.getClass().getSimpleName() + " " + value;
+  }
+
+  /** An exception as the TestServer owner needs it: class, SQL code, SQLSTATE, message, chain, driver frames. */
+  private static String describe(Throwable error) {
+    if (error instanceof Mismatch) return error.getMessage();
+    StringBuilder out = new StringBuilder();
+    Throwable current = error;
+    for (int depth = 0; current != null && depth < 4; depth++) {
+      if (depth > 0) out.append(" | caused by ");
+      out.append(current.getClass().getName());
+      if (current instanceof SQLException sql) {
+        out.append(" code=").append(sql.getErrorCode()).append(" state=").append(sql.getSQLState());
+      }
+      out.append(": ").append(current.getMessage());
+      if (current instanceof SQLException sql) {
+        for (SQLException next = sql.getNextException(); next != null; next = next.getNextException()) {
+          out.append(" | next code=").append(next.getErrorCode()).append(": ").append(next.getMessage());
+        }
+      }
+      if (!(current instanceof SQLException) || current.getCause() == null) {
+        StackTraceElement[] frames = current.getStackTrace();
+        out.append(" at ");
+        for (int i = 0; i < Math.min(4, frames.length); i++) out.append(i > 0 ? " < " : "").append(frames[i]);
+      }
+      current = current.getCause() == current ? null : current.getCause();
+    }
+    return out.toString();
+  }
+
+  private static String json(String text) {
+    if (text == null) return "null";
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+          else out.append(c);
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  private String option(String name, String fallback) {
+    String value = options.get(name);
+    if (value != null) return value;
+    String env = System.getenv("CONFORMANCE_" + name.toUpperCase().replace('-', '_'));
+    return env != null ? env : fallback;
+  }
+
+  private String required(String name) {
+    String value = option(name, "");
+    if (value.isEmpty()) throw new IllegalArgumentException("missing --" + name);
+    return value;
+  }
+
+  private static Map<String, String> parseOptions(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected argument " + args[i]);
+      String key = args[i].substring(2);
+      int eq = key.indexOf('=');
+      if (eq >= 0) options.put(key.substring(0, eq), key.substring(eq + 1));
+      else if (i + 1 < args.length) options.put(key, args[++i]);
+      else throw new IllegalArgumentException("missing value for " + args[i]);
+    }
+    return options;
+  }
+}

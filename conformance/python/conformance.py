@@ -1,0 +1,569 @@
+"""Conformance peer: the pure-Python informix-driver (imports as informix_db) against effect-informix's TestServer.
+
+Prints one JSON line per scenario on stdout:
+{"client":"python","scenario":"...","ok":true|false,"detail":"...","ms":N}
+
+The scenario list, table layouts and values are the same as the JDBC peer
+(conformance/jdbc/src/main/java/effectinformix/conformance/Conformance.java); keep them in step
+(conformance/README.md lists them). A failing scenario is a bug in our server until shown otherwise:
+never weaken an expectation to make it pass. Where informix-driver cannot express something JDBC can
+(binding a TIME, cancelling a statement) the scenario says so instead of pretending.
+
+Options (each also readable from the environment as CONFORMANCE_<NAME>, e.g. CONFORMANCE_PORT):
+--host, --port, --tls-port, --ca (PEM of the CA that signed the TLS port's certificate), --user, --password,
+--database, --server, --stall-sql, --timeout (seconds per scenario), --only (comma list).
+Run with the venv made by conformance/setup.sh: conformance/.venv/bin/python conformance/python/conformance.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import ssl
+import sys
+import threading
+import time
+import traceback
+import zlib
+from decimal import Decimal
+
+import informix_db
+from informix_db import IntervalYM
+
+CLIENT = "python"
+PREFIX = "py_"
+
+TYPES_DDL = (
+    f"CREATE TABLE {PREFIX}types ("
+    "id INTEGER NOT NULL, c_smallint SMALLINT, c_integer INTEGER, c_int8 INT8, c_bigint BIGINT, c_serial SERIAL, "
+    "c_smallfloat SMALLFLOAT, c_float FLOAT, c_decimal DECIMAL(12,4), c_money MONEY(10,2), c_date DATE, "
+    "c_dt_year_fraction3 DATETIME YEAR TO FRACTION(3), c_dt_year_second DATETIME YEAR TO SECOND, "
+    "c_dt_hour_second DATETIME HOUR TO SECOND, c_iv_day_second INTERVAL DAY(5) TO SECOND, "
+    "c_iv_year_month INTERVAL YEAR(4) TO MONTH, c_char CHAR(10), c_varchar VARCHAR(100), c_nchar NCHAR(8), "
+    "c_nvarchar NVARCHAR(40), c_lvarchar LVARCHAR(2000), c_boolean BOOLEAN)"
+)
+TYPES_INSERT = f"INSERT INTO {PREFIX}types VALUES (" + ", ".join(f":{i}" for i in range(1, 23)) + ")"
+TYPE_COLUMNS = [
+    "id", "c_smallint", "c_integer", "c_int8", "c_bigint", "c_serial", "c_smallfloat", "c_float", "c_decimal",
+    "c_money", "c_date", "c_dt_year_fraction3", "c_dt_year_second", "c_dt_hour_second", "c_iv_day_second",
+    "c_iv_year_month", "c_char", "c_varchar", "c_nchar", "c_nvarchar", "c_lvarchar", "c_boolean",
+]
+
+VARCHAR_VALUE = "h\u00e9llo w\u00f6rld"
+NVARCHAR_VALUE = "\u00f1and\u00fa"
+IV_DAY_SECOND = datetime.timedelta(days=1234, hours=10, minutes=20, seconds=30)
+IV_YEAR_MONTH_MONTHS = 123 * 12 + 5
+
+
+def lvarchar_value() -> str:
+    return ("lvarchar-0123456789/" * 80)[:1500]
+
+
+def byte_value() -> bytes:
+    return bytes(i % 256 for i in range(3000))
+
+
+def text_value() -> str:
+    out, i = [], 0
+    while sum(map(len, out)) < 5000:
+        out.append(f"text line {i}\n")
+        i += 1
+    return "".join(out)[:5000]
+
+
+def big_name(row_id: int) -> str:
+    return f"r{row_id}-" + "x" * (row_id % 17)
+
+
+class Mismatch(Exception):
+    """A scenario's expectation failed; the message says exactly which."""
+
+
+def expect(problems: list[str], what: str, got: object, want: object) -> None:
+    # type() too: 1 == 1.0 == True in Python, but a BOOLEAN must come back as bool, an INT as int.
+    if got != want or type(got) is not type(want):
+        problems.append(f"{what}: got {show(got)}, want {show(want)}")
+
+
+def verdict(problems: list[str], success: str) -> str:
+    if problems:
+        raise Mismatch(f"{len(problems)} mismatch(es): " + "; ".join(problems))
+    return success
+
+
+def show(value: object) -> str:
+    if isinstance(value, str) and len(value) > 60:
+        return f"{value[:60]!r}...({len(value)} chars)"
+    if isinstance(value, (bytes, bytearray)) and len(value) > 40:
+        return f"{bytes(value[:40])!r}...({len(value)} bytes)"
+    return f"{type(value).__name__} {value!r}"
+
+
+def describe(error: BaseException) -> str:
+    """An exception as the TestServer owner needs it: class, sqlcode/isam, message, innermost driver frames."""
+    if isinstance(error, Mismatch):
+        return str(error)
+    parts = [f"{type(error).__module__}.{type(error).__name__}"]
+    for attribute in ("sqlcode", "isamcode", "near"):
+        if getattr(error, attribute, None) is not None:
+            parts.append(f"{attribute}={getattr(error, attribute)}")
+    text = " ".join(parts) + f": {error}"
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    if frames:
+        text += " at " + " < ".join(f"{os.path.basename(f.filename)}:{f.lineno} {f.name}" for f in reversed(frames))
+    return text
+
+
+class Peer:
+    def __init__(self, options: argparse.Namespace) -> None:
+        self.options = options
+        self.session: informix_db.Connection | None = None
+
+    # -- sessions ---------------------------------------------------------------------------------------------
+
+    def open(self, port: int | None = None, tls: ssl.SSLContext | None = None) -> informix_db.Connection:
+        kwargs: dict = {}
+        if tls is not None:
+            kwargs["tls"] = tls
+            kwargs["tls_server_hostname"] = self.options.host
+        return informix_db.connect(
+            self.options.host,
+            port if port is not None else self.options.port,
+            user=self.options.user,
+            password=self.options.password,
+            database=self.options.database,
+            server=self.options.server,
+            connect_timeout=10,
+            # The whole-scenario timeout is the backstop; this keeps one wedged read from hiding the next scenarios.
+            read_timeout=float(self.options.timeout),
+            **kwargs,
+        )
+
+    def conn(self) -> informix_db.Connection:
+        if self.session is None or self.session.closed:
+            self.session = self.open()
+        return self.session
+
+    def abandon(self) -> None:
+        stuck, self.session = self.session, None
+        if stuck is not None:
+            threading.Thread(target=lambda: _quiet_close(stuck), daemon=True).start()
+
+    def probe(self, conn: informix_db.Connection) -> str:
+        cur = conn.cursor()
+        cur.execute("SELECT COUNT(*) FROM systables WHERE tabid = 1")
+        rows = cur.fetchall()
+        cur.close()
+        if rows != [(1,)]:
+            raise Mismatch(f"follow-up SELECT COUNT(*) FROM systables WHERE tabid = 1 gave {rows!r}")
+        return "follow-up query on the same session returned 1"
+
+    def scalar(self, conn: informix_db.Connection, sql: str) -> object:
+        cur = conn.cursor()
+        cur.execute(sql)
+        rows = cur.fetchall()
+        cur.close()
+        if len(rows) != 1:
+            raise Mismatch(f"{sql} returned {len(rows)} rows")
+        return rows[0][0]
+
+    def run_ddl(self, sql: str) -> None:
+        conn = self.conn()
+        cur = conn.cursor()
+        cur.execute(sql)
+        cur.close()
+        conn.commit()
+
+    # -- scenarios ----------------------------------------------------------------------------------------------
+
+    def connect(self) -> str:
+        conn = self.conn()
+        return (
+            f"server_version {conn.server_version}; informix_db {informix_db.__version__}; "
+            f"autocommit={conn.autocommit if hasattr(conn, 'autocommit') else 'n/a'}"
+        )
+
+    def create_table_all_types(self) -> str:
+        self.run_ddl(TYPES_DDL)
+        return "CREATE TABLE executed and committed"
+
+    def describe_all_types(self) -> str:
+        # informix-driver's description: (name, type_code, display_size, internal_size, precision, scale, null_ok).
+        cur = self.conn().cursor()
+        cur.execute(f"SELECT * FROM {PREFIX}types")
+        description = cur.description or []
+        cur.fetchall()
+        cur.close()
+        problems: list[str] = []
+        names = [column[0] for column in description]
+        if names != TYPE_COLUMNS:
+            problems.append(f"column names {names}")
+        seen = " ".join(f"{c[0]}:{c[1]}({c[4]},{c[5]},{'null' if c[6] else 'notnull'})" for c in description)
+        if description and description[0][6]:
+            problems.append("id should be NOT NULL")
+        return verdict(problems, seen)
+
+    def insert_bound_all_types(self) -> str:
+        conn = self.conn()
+        cur = conn.cursor()
+        cur.execute(
+            TYPES_INSERT,
+            (
+                1,
+                -12345,
+                2147483647,
+                -9223372036854775807,
+                9223372036854775807,
+                42,
+                1.25,
+                -3.141592653589793,
+                Decimal("-12345678.9012"),
+                Decimal("12345678.90"),
+                datetime.date(2024, 2, 29),
+                datetime.datetime(2024, 2, 29, 13, 45, 56, 789000),
+                datetime.datetime(1999, 12, 31, 23, 59, 59),
+                # informix-driver cannot bind datetime.time; a character value is converted by the server,
+                # as Informix converts any string literal in DATETIME format.
+                "00:30:05",
+                IV_DAY_SECOND,
+                IntervalYM(IV_YEAR_MONTH_MONTHS),
+                "abc",
+                VARCHAR_VALUE,
+                "nch",
+                NVARCHAR_VALUE,
+                lvarchar_value(),
+                True,
+            ),
+        )
+        count = cur.rowcount
+        cur.close()
+        conn.commit()
+        if count != 1:
+            raise Mismatch(f"rowcount {count}, want 1")
+        return "22 parameters bound, 1 row inserted and committed"
+
+    def select_compare_all_types(self) -> str:
+        cur = self.conn().cursor()
+        cur.execute(f"SELECT * FROM {PREFIX}types WHERE id = 1")
+        rows = cur.fetchall()
+        cur.close()
+        if len(rows) != 1:
+            raise Mismatch(f"{len(rows)} rows with id = 1")
+        got = dict(zip(TYPE_COLUMNS, rows[0]))
+        want = {
+            "id": 1,
+            "c_smallint": -12345,
+            "c_integer": 2147483647,
+            "c_int8": -9223372036854775807,
+            "c_bigint": 9223372036854775807,
+            "c_serial": 42,
+            "c_smallfloat": 1.25,
+            "c_float": -3.141592653589793,
+            # informix-driver returns Decimal without the column's scale (golden/README.md); == compares values.
+            "c_decimal": Decimal("-12345678.9012"),
+            "c_money": Decimal("12345678.90"),
+            "c_date": datetime.date(2024, 2, 29),
+            "c_dt_year_fraction3": datetime.datetime(2024, 2, 29, 13, 45, 56, 789000),
+            "c_dt_year_second": datetime.datetime(1999, 12, 31, 23, 59, 59),
+            "c_dt_hour_second": datetime.time(0, 30, 5),
+            "c_iv_day_second": IV_DAY_SECOND,
+            "c_iv_year_month": IntervalYM(IV_YEAR_MONTH_MONTHS),
+            # informix-driver strips CHAR/NCHAR padding.
+            "c_char": "abc",
+            "c_varchar": VARCHAR_VALUE,
+            "c_nchar": "nch",
+            "c_nvarchar": NVARCHAR_VALUE,
+            "c_lvarchar": lvarchar_value(),
+            "c_boolean": True,
+        }
+        problems: list[str] = []
+        for column in TYPE_COLUMNS:
+            expect(problems, column, got.get(column), want[column])
+        return verdict(problems, "22 values equal")
+
+    def nulls_all_types(self) -> str:
+        conn = self.conn()
+        cur = conn.cursor()
+        params: list[object] = [2] + [None] * 21
+        params[5] = 0  # SERIAL: 0 asks the server for the next value
+        cur.execute(TYPES_INSERT, tuple(params))
+        cur.close()
+        conn.commit()
+        cur = conn.cursor()
+        cur.execute(f"SELECT * FROM {PREFIX}types WHERE id = 2")
+        rows = cur.fetchall()
+        cur.close()
+        if len(rows) != 1:
+            raise Mismatch(f"{len(rows)} rows with id = 2")
+        got = dict(zip(TYPE_COLUMNS, rows[0]))
+        problems = [
+            f"{column} = {show(got[column])}, want NULL"
+            for column in TYPE_COLUMNS
+            if column not in ("id", "c_serial") and got[column] is not None
+        ]
+        # After an explicit 42, Informix continues the serial at 43.
+        expect(problems, "c_serial", got["c_serial"], 43)
+        return verdict(problems, "20 NULLs read back as None; serial 43")
+
+    def byte_text(self) -> str:
+        self.run_ddl(f"CREATE TABLE {PREFIX}blobs (id INTEGER, c_byte BYTE, c_text TEXT)")
+        conn = self.conn()
+        cur = conn.cursor()
+        # informix-driver binds bytes as a BYTE blob (SQ_BBIND stream) and has no TEXT parameter type, so the
+        # TEXT value goes up as bytes in the client codeset; the server stores it into the TEXT column.
+        cur.execute(f"INSERT INTO {PREFIX}blobs VALUES (:1, :2, :3)", (1, byte_value(), text_value().encode("iso-8859-1")))
+        cur.execute(f"INSERT INTO {PREFIX}blobs VALUES (:1, :2, :3)", (2, None, None))
+        cur.close()
+        conn.commit()
+        cur = conn.cursor()
+        cur.execute(f"SELECT id, c_byte, c_text FROM {PREFIX}blobs ORDER BY id")
+        rows = cur.fetchall()
+        cur.close()
+        problems: list[str] = []
+        if len(rows) != 2:
+            raise Mismatch(f"{len(rows)} rows, want 2")
+        expect(problems, "c_byte", rows[0][1], byte_value())
+        expect(problems, "c_text", rows[0][2], text_value())
+        expect(problems, "row 2 c_byte", rows[1][1], None)
+        expect(problems, "row 2 c_text", rows[1][2], None)
+        return verdict(problems, "BYTE 3000 bytes and TEXT 5000 chars round-tripped; NULLs read back")
+
+    def cursor_10000_rows(self) -> str:
+        self.run_ddl(f"CREATE TABLE {PREFIX}big (id INTEGER, name VARCHAR(40), amount DECIMAL(10,2))")
+        conn = self.conn()
+        cur = conn.cursor()
+        for start in range(1, 10_001, 1000):
+            cur.executemany(
+                f"INSERT INTO {PREFIX}big VALUES (:1, :2, :3)",
+                [(i, big_name(i), Decimal(i * 125).scaleb(-2)) for i in range(start, start + 1000)],
+            )
+        cur.close()
+        conn.commit()
+        cur = conn.cursor()
+        cur.execute(f"SELECT id, name, amount FROM {PREFIX}big ORDER BY id")
+        count = id_sum = cent_sum = 0
+        crc = 0
+        previous = 0
+        while True:
+            row = cur.fetchone()
+            if row is None:
+                break
+            row_id, name, amount = row
+            if row_id <= previous:
+                raise Mismatch(f"ids not ascending at row {count + 1}: {row_id}")
+            previous = row_id
+            count += 1
+            id_sum += row_id
+            cent_sum += int(amount * 100)
+            crc = zlib.crc32((name + "\n").encode("utf-8"), crc)
+        cur.close()
+        want_crc = 0
+        for i in range(1, 10_001):
+            want_crc = zlib.crc32((big_name(i) + "\n").encode("utf-8"), want_crc)
+        problems: list[str] = []
+        expect(problems, "row count", count, 10_000)
+        expect(problems, "sum(id)", id_sum, sum(range(1, 10_001)))
+        expect(problems, "sum(amount) in cents", cent_sum, sum(i * 125 for i in range(1, 10_001)))
+        expect(problems, "crc32(names)", crc, want_crc)
+        return verdict(problems, f"10000 rows inserted by executemany and fetched; crc32(names)={crc:x}")
+
+    def syntax_error_201(self) -> str:
+        conn = self.conn()
+        cur = conn.cursor()
+        try:
+            cur.execute("SELEC tabid FROM systables")
+        except informix_db.Error as error:
+            if getattr(error, "sqlcode", None) != -201:
+                raise Mismatch(f"want -201, got {describe(error)}") from error
+            cur.close()
+            return f"got {describe(error).split(' at ')[0]}; then {self.probe(conn)}"
+        raise Mismatch("no error for 'SELEC tabid FROM systables'")
+
+    def duplicate_key(self) -> str:
+        self.run_ddl(f"CREATE TABLE {PREFIX}dup (k INTEGER PRIMARY KEY, v VARCHAR(10))")
+        conn = self.conn()
+        cur = conn.cursor()
+        cur.execute(f"INSERT INTO {PREFIX}dup VALUES (1, 'a')")
+        conn.commit()
+        try:
+            cur.execute(f"INSERT INTO {PREFIX}dup VALUES (1, 'b')")
+        except informix_db.Error as error:
+            sqlcode, isam = getattr(error, "sqlcode", None), getattr(error, "isamcode", None)
+            if sqlcode not in (-268, -239) or isam != -100:
+                raise Mismatch(f"want -268/-239 with ISAM -100, got {describe(error)}") from error
+            conn.rollback()
+            cur.execute(f"SELECT k, v FROM {PREFIX}dup")
+            rows = cur.fetchall()
+            cur.close()
+            if rows != [(1, "a")]:
+                raise Mismatch(f"table holds {rows!r} after the failed insert")
+            return f"got {describe(error).split(' at ')[0]}; table still holds only (1, 'a')"
+        raise Mismatch("second INSERT of key 1 succeeded")
+
+    def transaction_rollback(self) -> str:
+        self.run_ddl(f"CREATE TABLE {PREFIX}tx (id INTEGER)")
+        conn = self.conn()
+        cur = conn.cursor()
+        cur.execute(f"INSERT INTO {PREFIX}tx VALUES (1)")
+        inside = self.scalar(conn, f"SELECT COUNT(*) FROM {PREFIX}tx")
+        if inside != 1:
+            raise Mismatch(f"inside the transaction COUNT(*) = {inside!r}, want 1")
+        conn.rollback()
+        after = self.scalar(conn, f"SELECT COUNT(*) FROM {PREFIX}tx")
+        if after != 0:
+            raise Mismatch(f"after rollback COUNT(*) = {after!r}, want 0")
+        cur.execute(f"INSERT INTO {PREFIX}tx VALUES (2)")
+        cur.close()
+        conn.commit()
+        other = self.open()
+        try:
+            committed = self.scalar(other, f"SELECT COUNT(*) FROM {PREFIX}tx WHERE id = 2")
+            rolled_back = self.scalar(other, f"SELECT COUNT(*) FROM {PREFIX}tx WHERE id = 1")
+            other.commit()
+        finally:
+            other.close()
+        if committed != 1 or rolled_back != 0:
+            raise Mismatch(f"second session sees id2={committed!r} id1={rolled_back!r}, want 1 and 0")
+        return "row invisible after rollback; committed row visible to a second session"
+
+    def prepared_reuse_100(self) -> str:
+        self.run_ddl(f"CREATE TABLE {PREFIX}prep (k INTEGER, v VARCHAR(20))")
+        conn = self.conn()
+        cur = conn.cursor()
+        # executemany is informix-driver's prepared-statement reuse: one PREPARE, 100 BIND+EXECUTE, one RELEASE.
+        cur.executemany(f"INSERT INTO {PREFIX}prep VALUES (:1, :2)", [(k, f"v{k}") for k in range(1, 101)])
+        conn.commit()
+        for k in range(1, 101):
+            cur.execute(f"SELECT v FROM {PREFIX}prep WHERE k = :1", (k,))
+            rows = cur.fetchall()
+            if rows != [(f"v{k}",)]:
+                raise Mismatch(f"select k={k} returned {rows!r}")
+        cur.close()
+        total = self.scalar(conn, f"SELECT COUNT(*) FROM {PREFIX}prep")
+        if total != 100:
+            raise Mismatch(f"COUNT(*) = {total!r}, want 100")
+        return "executemany of 100 rows (one PREPARE), then a parameterised SELECT executed 100 times"
+
+    def query_timeout(self) -> str:
+        # informix-driver has no statement cancel or query timeout (SQLI.md §8.12: a read timeout retires the
+        # connection instead), so there is nothing of the server's cancel handling for it to exercise.
+        raise Skip("informix-driver implements no cancel/query timeout")
+
+    def statement_cancel(self) -> str:
+        raise Skip("informix-driver implements no cancel/query timeout")
+
+    def connect_tls(self) -> str:
+        if not self.options.tls_port or not self.options.ca:
+            raise Mismatch("no TLS port / CA given")
+        # Trust exactly the server's CA, with hostname checking (the certificate must name the host we dial).
+        context = ssl.create_default_context(cafile=self.options.ca)
+        conn = self.open(port=int(self.options.tls_port), tls=context)
+        try:
+            return f"TLS session to {conn.server_version}; {self.probe(conn)}"
+        finally:
+            conn.close()
+
+    def disconnect(self) -> str:
+        conn = self.conn()
+        conn.close()
+        self.session = None
+        if not conn.closed:
+            raise Mismatch("closed is False after close()")
+        return "close() returned; closed is True"
+
+
+class Skip(Exception):
+    """The scenario cannot be expressed with this client; reported as skipped, never as passed."""
+
+
+SCENARIOS = [
+    "connect",
+    "create_table_all_types",
+    "describe_all_types",
+    "insert_bound_all_types",
+    "select_compare_all_types",
+    "nulls_all_types",
+    "byte_text",
+    "cursor_10000_rows",
+    "syntax_error_201",
+    "duplicate_key",
+    "transaction_rollback",
+    "prepared_reuse_100",
+    "query_timeout",
+    "statement_cancel",
+    "connect_tls",
+    "disconnect",
+]
+
+
+def _quiet_close(conn: informix_db.Connection) -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - the session is abandoned because it stopped answering
+        pass
+
+
+def emit(scenario: str, ok: bool, detail: str, ms: int, skipped: bool = False) -> None:
+    record: dict = {"client": CLIENT, "scenario": scenario, "ok": ok, "detail": detail, "ms": ms}
+    if skipped:
+        record["skipped"] = True
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def parse_options(argv: list[str]) -> argparse.Namespace:
+    def env(name: str, default: str = "") -> str:
+        return os.environ.get("CONFORMANCE_" + name.upper().replace("-", "_"), default)
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=env("host", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(env("port", "0") or 0))
+    parser.add_argument("--tls-port", dest="tls_port", default=env("tls-port"))
+    parser.add_argument("--ca", default=env("ca"))
+    parser.add_argument("--user", default=env("user", "informix"))
+    parser.add_argument("--password", default=env("password", "in4mix"))
+    parser.add_argument("--database", default=env("database", "testdb"))
+    parser.add_argument("--server", default=env("server", "ol_test"))
+    parser.add_argument("--stall-sql", dest="stall_sql", default=env("stall-sql"))
+    parser.add_argument("--timeout", type=float, default=float(env("timeout", "90")))
+    parser.add_argument("--only", default=env("only"))
+    options = parser.parse_args(argv)
+    if not options.port:
+        parser.error("--port is required")
+    return options
+
+
+def main(argv: list[str]) -> int:
+    options = parse_options(argv)
+    peer = Peer(options)
+    selected = [name for name in options.only.split(",") if name] if options.only else SCENARIOS
+    for name in SCENARIOS:
+        if name not in selected:
+            continue
+        outcome: dict = {}
+
+        def body(name: str = name, outcome: dict = outcome) -> None:
+            try:
+                outcome["detail"] = getattr(peer, name)()
+                outcome["ok"] = True
+            except Skip as skip:
+                outcome.update(ok=True, skipped=True, detail=str(skip))
+            except BaseException as error:  # noqa: BLE001 - every failure is reported, none ends the run
+                outcome.update(ok=False, detail=describe(error))
+
+        start = time.monotonic()
+        worker = threading.Thread(target=body, daemon=True)
+        worker.start()
+        worker.join(options.timeout)
+        ms = int((time.monotonic() - start) * 1000)
+        if worker.is_alive():
+            peer.abandon()
+            emit(name, False, f"no answer within {options.timeout:g} s (client blocked; session abandoned)", ms)
+            continue
+        emit(name, outcome["ok"], outcome["detail"], ms, outcome.get("skipped", False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
