@@ -1,0 +1,267 @@
+/**
+ * Connection configuration: the user-facing `ConnectionConfig` (object or URL), the `ResolvedConfig` the session
+ * works with (every default applied, every value checked), and an effect `Config` reading the environment.
+ *
+ * Passwords stay `Redacted` from the moment they are read; error messages never contain them.
+ *
+ * @internal
+ */
+import * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import type * as Tls from "node:tls"
+import { ConfigError } from "../InformixError.ts"
+import * as Parse from "./config/parse.ts"
+import { parseUrl } from "./config/url.ts"
+
+export type { IsolationLevel, LockWait } from "./config/parse.ts"
+export { isolationStatement, lockWaitStatement } from "./config/parse.ts"
+export { redactUrl } from "./config/url.ts"
+
+/**
+ * How to reach and log in to an Informix server. Every field is optional here; `resolveConfig` applies the
+ * defaults and rejects what is missing or invalid. Explicit fields win over the same setting in `url`.
+ */
+export interface ConnectionConfig {
+  /** `informix://user:password@host:port/database?server=…` — see `parseUrl`; other fields override it. */
+  readonly url?: string | undefined
+  /** Default `"localhost"`. */
+  readonly host?: string | undefined
+  /** Default 9088 (the usual onsoctcp port). */
+  readonly port?: number | undefined
+  /** INFORMIXSERVER: the DBSERVERNAME or alias of the listener. Default `"informix"`. */
+  readonly server?: string | undefined
+  /** Database opened after login; none when omitted. */
+  readonly database?: string | undefined
+  /** Required. */
+  readonly user?: string | undefined
+  /** The password, or an effect producing it (e.g. `Config.Redacted("INFORMIX_PASSWORD")`). */
+  readonly password?:
+    | Redacted.Redacted<string>
+    | Effect.Effect<Redacted.Redacted<string>, unknown>
+    | undefined
+  /** CLIENT_LOCALE sent at login. Default `"en_US.8859-1"`, as Informix itself defaults. */
+  readonly clientLocale?: string | undefined
+  /** DB_LOCALE: the database code set the client expects. Default `"en_US.8859-1"`. */
+  readonly dbLocale?: string | undefined
+  /** `true` = TLS with certificate verification; an options object for custom CAs etc. Default off. */
+  readonly tls?: boolean | Tls.ConnectionOptions | undefined
+  /** TCP connect + TLS + login. Default 10 seconds. */
+  readonly connectTimeout?: Duration.Input | undefined
+  /** `SET LOCK MODE` after login; server default (NOT WAIT) when omitted. */
+  readonly lockWait?: Parse.LockWait | undefined
+  /** `SET ISOLATION` after opening the database; server default when omitted. */
+  readonly isolation?: Parse.IsolationLevel | undefined
+  /** Tuple bytes per NFETCH (FET_BUF_SIZE). Default 4096, as JDBC. */
+  readonly fetchBufferSize?: number | undefined
+  /** Largest single server message the decoder buffers before failing with ProtocolError. Default 256 MiB. */
+  readonly maxMessageSize?: number | undefined
+  /** Application name sent at login. Default `"effect-informix"`. */
+  readonly appName?: string | undefined
+  /** Per-statement limit; the statement is interrupted on the server when it expires. None by default. */
+  readonly queryTimeout?: Duration.Input | undefined
+  /** How long an interrupted session may keep draining its reply before it is retired. Default 5 seconds. */
+  readonly drainTimeout?: Duration.Input | undefined
+  /** Trim trailing blanks from CHAR/NCHAR values. Default false (values are returned as stored). */
+  readonly trimChar?: boolean | undefined
+}
+
+/**
+ * A validated configuration with every default applied.
+ */
+export interface ResolvedConfig {
+  readonly host: string
+  readonly port: number
+  readonly server: string
+  readonly database: string | undefined
+  readonly user: string
+  readonly password: Redacted.Redacted<string> | undefined
+  readonly clientLocale: string
+  readonly dbLocale: string
+  /** `undefined` = plain TCP. `true` in the input becomes `{}` (Node's defaults: verify the certificate). */
+  readonly tls: Tls.ConnectionOptions | undefined
+  readonly connectTimeout: Duration.Duration
+  readonly lockWait: Parse.LockWait | undefined
+  readonly isolation: Parse.IsolationLevel | undefined
+  readonly fetchBufferSize: number
+  readonly maxMessageSize: number
+  readonly appName: string
+  readonly queryTimeout: Duration.Duration | undefined
+  readonly drainTimeout: Duration.Duration
+  readonly trimChar: boolean
+}
+
+export const defaults = {
+  host: "localhost",
+  port: 9088,
+  // IBM's Informix container images and the golden login captures use "informix" as DBSERVERNAME.
+  server: "informix",
+  locale: "en_US.8859-1",
+  connectTimeout: Duration.seconds(10),
+  fetchBufferSize: 4096,
+  maxMessageSize: 256 * 1024 * 1024,
+  appName: "effect-informix",
+  drainTimeout: Duration.seconds(5)
+} as const
+
+/**
+ * Checks a locale beyond its shape. Injected so the value codecs' locale → code-set table (owned by the value
+ * codec module) decides which code sets are supported; returns a reason when the locale is not usable.
+ */
+export type LocaleCheck = (locale: string) => string | undefined
+
+const invalid = (field: string, reason: string): ConfigError =>
+  new ConfigError({ field, message: `Invalid ${field}: ${reason}` })
+
+const check = <A>(field: string, result: Result.Result<A, string>): Effect.Effect<A, ConfigError> =>
+  Result.isSuccess(result) ? Effect.succeed(result.success) : Effect.fail(invalid(field, result.failure))
+
+const optionalDuration = (field: string, input: Duration.Input | undefined) =>
+  input === undefined ? Effect.succeed(undefined) : check(field, Parse.checkDurationInput(input))
+
+const resolvePassword = (
+  password: ConnectionConfig["password"]
+): Effect.Effect<Redacted.Redacted<string> | undefined, ConfigError> => {
+  if (password === undefined) return Effect.succeed(undefined)
+  if (Redacted.isRedacted(password)) return Effect.succeed(password as Redacted.Redacted<string>)
+  return Effect.flatMap(
+    // Only the failure's tag is reported: an arbitrary failure value could contain the secret it was reading.
+    Effect.mapError(password, (cause) =>
+      invalid(
+        "password",
+        `the effect providing it failed${Predicate.hasProperty(cause, "_tag") ? ` (${String(cause._tag)})` : ""}`
+      )),
+    (value) =>
+      Redacted.isRedacted(value)
+        ? Effect.succeed(value)
+        : Effect.fail(invalid("password", "the effect providing it did not yield a Redacted value"))
+  )
+}
+
+const resolveLocale = (field: string, locale: string, localeCheck: LocaleCheck | undefined) =>
+  Effect.flatMap(check(field, Parse.checkLocaleShape(locale)), (shaped) => {
+    const problem = localeCheck?.(shaped)
+    return problem === undefined ? Effect.succeed(shaped) : Effect.fail(invalid(field, problem))
+  })
+
+const resolveTls = (tls: ConnectionConfig["tls"]): Tls.ConnectionOptions | undefined =>
+  tls === undefined || tls === false ? undefined : tls === true ? {} : tls
+
+const merge = (base: ConnectionConfig, override: ConnectionConfig): ConnectionConfig => {
+  const merged: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(override)) {
+    if (value !== undefined) merged[key] = value
+  }
+  return merged as ConnectionConfig
+}
+
+/**
+ * Applies defaults and validates. A string is taken as the URL form. Every failure is a `ConfigError` naming the
+ * field; none of them contains the password.
+ */
+export const resolveConfig = (
+  input: ConnectionConfig | string,
+  options?: { readonly localeCheck?: LocaleCheck | undefined }
+): Effect.Effect<ResolvedConfig, ConfigError> =>
+  Effect.gen(function*() {
+    const given: ConnectionConfig = typeof input === "string" ? { url: input } : input
+    let config = given
+    if (given.url !== undefined) {
+      const fromUrl = parseUrl(given.url)
+      if (Result.isFailure(fromUrl)) return yield* fromUrl.failure
+      const { url: _url, ...explicit } = given
+      config = merge(fromUrl.success, explicit)
+    }
+
+    const host = config.host ?? defaults.host
+    if (host.trim().length === 0) return yield* invalid("host", "must not be empty")
+    const port = yield* check("port", Parse.checkInteger(config.port ?? defaults.port, 1, 65535))
+    const server = config.server ?? defaults.server
+    if (server.length === 0) return yield* invalid("server", "must not be empty")
+    if (config.database !== undefined && config.database.length === 0) {
+      return yield* invalid("database", "must not be empty (omit it to connect without a database)")
+    }
+    if (config.user === undefined || config.user.length === 0) {
+      return yield* invalid("user", "a user name is required")
+    }
+    const localeCheck = options?.localeCheck
+    const clientLocale = yield* resolveLocale("clientLocale", config.clientLocale ?? defaults.locale, localeCheck)
+    const dbLocale = yield* resolveLocale("dbLocale", config.dbLocale ?? defaults.locale, localeCheck)
+    const connectTimeout = yield* optionalDuration("connectTimeout", config.connectTimeout)
+    const queryTimeout = yield* optionalDuration("queryTimeout", config.queryTimeout)
+    const drainTimeout = yield* optionalDuration("drainTimeout", config.drainTimeout)
+    const lockWait = config.lockWait === undefined
+      ? undefined
+      : yield* check("lockWait", Parse.checkLockWait(config.lockWait))
+    if (config.isolation !== undefined && !Parse.isolationLevels.includes(config.isolation)) {
+      return yield* invalid(
+        "isolation",
+        `"${String(config.isolation)}" is not one of ${Parse.isolationLevels.join(", ")}`
+      )
+    }
+    const fetchBufferSize = yield* check(
+      "fetchBufferSize",
+      Parse.checkInteger(config.fetchBufferSize ?? defaults.fetchBufferSize, 1, 0x7fff_ffff)
+    )
+    const maxMessageSize = yield* check(
+      "maxMessageSize",
+      Parse.checkInteger(config.maxMessageSize ?? defaults.maxMessageSize, 1, Number.MAX_SAFE_INTEGER)
+    )
+    const appName = config.appName ?? defaults.appName
+    const password = yield* resolvePassword(config.password)
+
+    const resolved: ResolvedConfig = {
+      host,
+      port,
+      server,
+      database: config.database,
+      user: config.user,
+      password,
+      clientLocale,
+      dbLocale,
+      tls: resolveTls(config.tls),
+      connectTimeout: connectTimeout ?? defaults.connectTimeout,
+      lockWait,
+      isolation: config.isolation,
+      fetchBufferSize,
+      maxMessageSize,
+      appName,
+      queryTimeout,
+      drainTimeout: drainTimeout ?? defaults.drainTimeout,
+      trimChar: config.trimChar ?? false
+    }
+    return resolved
+  })
+
+const optionalString = (name: string) => Config.option(Config.String(name))
+
+/**
+ * Reads a `ConnectionConfig` from the environment: `INFORMIX_URL` (optional; the other variables override its
+ * parts), `INFORMIX_HOST`, `INFORMIX_PORT`, `INFORMIXSERVER`, `INFORMIX_DATABASE`, `INFORMIX_USER`,
+ * `INFORMIX_PASSWORD` (read as Redacted), and Informix's own `CLIENT_LOCALE` / `DB_LOCALE`. Missing variables are
+ * simply absent; `resolveConfig` applies defaults and checks.
+ */
+export const fromEnv: Config.Config<ConnectionConfig> = Config.all({
+  url: optionalString("INFORMIX_URL"),
+  host: optionalString("INFORMIX_HOST"),
+  port: Config.option(Config.Port("INFORMIX_PORT")),
+  server: optionalString("INFORMIXSERVER"),
+  database: optionalString("INFORMIX_DATABASE"),
+  user: optionalString("INFORMIX_USER"),
+  password: Config.option(Config.Redacted("INFORMIX_PASSWORD")),
+  clientLocale: optionalString("CLIENT_LOCALE"),
+  dbLocale: optionalString("DB_LOCALE")
+}).pipe(
+  Config.map((values): ConnectionConfig => {
+    const config: Record<string, unknown> = {}
+    const entries: Array<[string, Option.Option<unknown>]> = Object.entries(values)
+    for (const [key, value] of entries) {
+      if (Option.isSome(value)) config[key] = value.value
+    }
+    return config as ConnectionConfig
+  })
+)

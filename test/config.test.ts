@@ -1,0 +1,294 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as InformixError from "../src/InformixError.ts"
+import {
+  type ConnectionConfig,
+  fromEnv,
+  isolationStatement,
+  lockWaitStatement,
+  redactUrl,
+  resolveConfig
+} from "../src/internal/config.ts"
+
+const SECRET = "s3cr3t-P@ss:w/rd"
+
+const failureOf = (input: ConnectionConfig | string) =>
+  Effect.flip(resolveConfig(input)).pipe(
+    Effect.map((error) => {
+      assert.strictEqual(error._tag, "ConfigError")
+      assert.isTrue(InformixError.isInformixError(error))
+      return error
+    })
+  )
+
+const assertNoSecret = (error: InformixError.ConfigError, secret = SECRET) => {
+  for (const text of [error.message, String(error), JSON.stringify(error)]) {
+    assert.notInclude(text, secret)
+    assert.notInclude(text, encodeURIComponent(secret))
+  }
+}
+
+describe("resolveConfig", () => {
+  it.effect("applies every default", () =>
+    Effect.gen(function*() {
+      const config = yield* resolveConfig({ user: "informix" })
+      assert.strictEqual(config.host, "localhost")
+      assert.strictEqual(config.port, 9088)
+      assert.strictEqual(config.server, "informix")
+      assert.strictEqual(config.database, undefined)
+      assert.strictEqual(config.password, undefined)
+      assert.strictEqual(config.clientLocale, "en_US.8859-1")
+      assert.strictEqual(config.dbLocale, "en_US.8859-1")
+      assert.strictEqual(config.tls, undefined)
+      assert.isTrue(Duration.equals(config.connectTimeout, Duration.seconds(10)))
+      assert.isTrue(Duration.equals(config.drainTimeout, Duration.seconds(5)))
+      assert.strictEqual(config.queryTimeout, undefined)
+      assert.strictEqual(config.lockWait, undefined)
+      assert.strictEqual(config.isolation, undefined)
+      assert.strictEqual(config.fetchBufferSize, 4096)
+      assert.strictEqual(config.maxMessageSize, 256 * 1024 * 1024)
+      assert.strictEqual(config.appName, "effect-informix")
+      assert.strictEqual(config.trimChar, false)
+    }))
+
+  it.effect("keeps explicit object fields and turns tls: true into verified TLS", () =>
+    Effect.gen(function*() {
+      const config = yield* resolveConfig({
+        host: "db.example",
+        port: 9089,
+        server: "ol_informix",
+        database: "stores",
+        user: "app",
+        password: Redacted.make(SECRET),
+        tls: true,
+        connectTimeout: "3 seconds",
+        queryTimeout: 1500,
+        lockWait: { seconds: 10 },
+        isolation: "committedRead",
+        fetchBufferSize: 32767,
+        trimChar: true
+      })
+      assert.deepStrictEqual(config.tls, {})
+      assert.strictEqual(Redacted.value(config.password!), SECRET)
+      assert.isTrue(Duration.equals(config.connectTimeout, Duration.seconds(3)))
+      assert.isTrue(Duration.equals(config.queryTimeout!, Duration.millis(1500)))
+      assert.deepStrictEqual(config.lockWait, { seconds: 10 })
+      assert.strictEqual(config.isolation, "committedRead")
+      assert.strictEqual(config.trimChar, true)
+    }))
+
+  it.effect("runs a password effect (e.g. a Config) and keeps the value redacted", () =>
+    Effect.gen(function*() {
+      const config = yield* resolveConfig({ user: "u", password: Effect.succeed(Redacted.make(SECRET)) })
+      assert.strictEqual(Redacted.value(config.password!), SECRET)
+      assert.notInclude(String(config.password), SECRET)
+      const error = yield* failureOf({ user: "u", password: Effect.fail({ _tag: "Boom", leaked: SECRET }) })
+      assert.strictEqual(error.field, "password")
+      assertNoSecret(error)
+    }))
+
+  it.effect("rejects invalid object fields with a ConfigError naming the field", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [ConnectionConfig, string]> = [
+        [{}, "user"],
+        [{ user: "" }, "user"],
+        [{ user: "u", host: " " }, "host"],
+        [{ user: "u", port: 0 }, "port"],
+        [{ user: "u", port: 65536 }, "port"],
+        [{ user: "u", port: 9088.5 }, "port"],
+        [{ user: "u", server: "" }, "server"],
+        [{ user: "u", database: "" }, "database"],
+        [{ user: "u", clientLocale: "utf8" }, "clientLocale"],
+        [{ user: "u", dbLocale: "en_US" }, "dbLocale"],
+        [{ user: "u", connectTimeout: -5 }, "connectTimeout"],
+        [{ user: "u", drainTimeout: "soon" as Duration.Input }, "drainTimeout"],
+        [{ user: "u", lockWait: { seconds: -1 } }, "lockWait"],
+        [{ user: "u", isolation: "serializable" as "dirtyRead" }, "isolation"],
+        [{ user: "u", fetchBufferSize: 0 }, "fetchBufferSize"],
+        [{ user: "u", maxMessageSize: -1 }, "maxMessageSize"]
+      ]
+      for (const [input, field] of cases) {
+        const error = yield* failureOf({ ...input, password: Redacted.make(SECRET) })
+        assert.strictEqual(error.field, field, JSON.stringify(input))
+        assert.include(error.message, field)
+        assertNoSecret(error)
+      }
+    }))
+
+  it.effect("uses an injected locale check for code sets", () =>
+    Effect.gen(function*() {
+      const localeCheck = (locale: string) =>
+        locale.endsWith(".klingon") ? `code set of ${locale} is not supported` : undefined
+      const ok = yield* resolveConfig({ user: "u", clientLocale: "en_US.utf8" }, { localeCheck })
+      assert.strictEqual(ok.clientLocale, "en_US.utf8")
+      const error = yield* Effect.flip(resolveConfig({ user: "u", dbLocale: "tl_HG.klingon" }, { localeCheck }))
+      assert.strictEqual(error.field, "dbLocale")
+      assert.include(error.message, "not supported")
+    }))
+})
+
+describe("URL form", () => {
+  it.effect("parses every part, percent-decoding user, password, host and database", () =>
+    Effect.gen(function*() {
+      const url = `informix://us%40er:${encodeURIComponent(SECRET)}@db%2Dhost:9090/my%20db?server=ol_informix`
+        + "&clientLocale=en_US.utf8&DB_LOCALE=en_US.819&tls=true&connectTimeout=5s&queryTimeout=250ms"
+        + "&drainTimeout=2%20minutes&lockWait=wait&isolation=dirty%20read&fetchBufferSize=8192"
+        + "&maxMessageSize=1048576&appName=my+app&trimChar=yes"
+      const config = yield* resolveConfig(url)
+      assert.strictEqual(config.user, "us@er")
+      assert.strictEqual(Redacted.value(config.password!), SECRET)
+      assert.strictEqual(config.host, "db-host")
+      assert.strictEqual(config.port, 9090)
+      assert.strictEqual(config.database, "my db")
+      assert.strictEqual(config.server, "ol_informix")
+      assert.strictEqual(config.clientLocale, "en_US.utf8")
+      assert.strictEqual(config.dbLocale, "en_US.819")
+      assert.deepStrictEqual(config.tls, {})
+      assert.isTrue(Duration.equals(config.connectTimeout, Duration.seconds(5)))
+      assert.isTrue(Duration.equals(config.queryTimeout!, Duration.millis(250)))
+      assert.isTrue(Duration.equals(config.drainTimeout, Duration.minutes(2)))
+      assert.strictEqual(config.lockWait, "wait")
+      assert.strictEqual(config.isolation, "dirtyRead")
+      assert.strictEqual(config.fetchBufferSize, 8192)
+      assert.strictEqual(config.maxMessageSize, 1048576)
+      assert.strictEqual(config.appName, "my app")
+      assert.strictEqual(config.trimChar, true)
+    }))
+
+  it.effect("accepts IPv6 hosts, informix-sqli:, INFORMIXSERVER and insecure TLS; defaults the rest", () =>
+    Effect.gen(function*() {
+      const config = yield* resolveConfig("informix-sqli://u@[::1]/?INFORMIXSERVER=ids&tls=insecure&lockWait=30")
+      assert.strictEqual(config.host, "::1")
+      assert.strictEqual(config.port, 9088)
+      assert.strictEqual(config.database, undefined)
+      assert.strictEqual(config.password, undefined)
+      assert.strictEqual(config.server, "ids")
+      assert.deepStrictEqual(config.tls, { rejectUnauthorized: false })
+      assert.deepStrictEqual(config.lockWait, { seconds: 30 })
+    }))
+
+  it.effect("explicit fields override the URL", () =>
+    Effect.gen(function*() {
+      const config = yield* resolveConfig({
+        url: "informix://a:b@h1:1000/db1?server=s1",
+        host: "h2",
+        database: "db2",
+        password: Redacted.make("other")
+      })
+      assert.strictEqual(config.host, "h2")
+      assert.strictEqual(config.port, 1000)
+      assert.strictEqual(config.user, "a")
+      assert.strictEqual(config.database, "db2")
+      assert.strictEqual(Redacted.value(config.password!), "other")
+      assert.strictEqual(config.server, "s1")
+    }))
+
+  it.effect("every malformed URL is a ConfigError that never echoes the password", () =>
+    Effect.gen(function*() {
+      const p = encodeURIComponent(SECRET)
+      const cases: ReadonlyArray<readonly [string, string, RegExp]> = [
+        [`informix://u:${SECRET} x@host:99999/db`, "url", /is not a URL/],
+        [`informix://u:${p}@host:99999/db`, "url", /is not a URL/],
+        [`informix://u:${p}@host:0/db`, "port", /between 1 and 65535/],
+        [`postgres://u:${p}@host/db`, "url", /scheme "postgres:"/],
+        [`not a url ${SECRET}`, "url", /is not a URL/],
+        [`informix://u:%E0%A4%A${p}@host/db`, "password", /percent-encoding/],
+        [`informix://%E0%A4%A:${p}@host/db`, "user", /percent-encoding/],
+        [`informix://u:${p}@host/a/b`, "database", /single database/],
+        [`informix://u:${p}@host/db?password=${p}`, "url", /unknown parameter "password"/],
+        [`informix://u:${p}@host/db?serverr=x`, "url", /unknown parameter "serverr"/],
+        [`informix://u:${p}@host/db?server=a&server=b`, "server", /more than once/],
+        [`informix://u:${p}@host/db?server=`, "server", /empty/],
+        [`informix://u:${p}@host/db?tls=maybe`, "tls", /true, false, insecure/],
+        [`informix://u:${p}@host/db?connectTimeout=soon`, "connectTimeout", /not a duration/],
+        [`informix://u:${p}@host/db?lockWait=sometimes`, "lockWait", /not an integer/],
+        [`informix://u:${p}@host/db?isolation=serializable`, "isolation", /not an isolation level/],
+        [`informix://u:${p}@host/db?fetchBufferSize=0`, "fetchBufferSize", /between/],
+        [`informix://u:${p}@host/db?clientLocale=english`, "clientLocale", /locale/],
+        [`informix://u:${p}@host/db?trimChar=2`, "trimChar", /boolean/],
+        [`informix://:${p}@host/db`, "user", /required/]
+      ]
+      for (const [url, field, pattern] of cases) {
+        const error = yield* failureOf(url)
+        assert.strictEqual(error.field, field, url)
+        assert.match(error.message, pattern, url)
+        assertNoSecret(error)
+      }
+    }))
+
+  it("redactUrl hides the password however mangled the text is", () => {
+    assert.strictEqual(redactUrl("informix://u:pw@h:1/db"), "informix://u:***@h:1/db")
+    assert.strictEqual(redactUrl("informix://u:p@ss@h/db"), "informix://u:***@h/db")
+    assert.strictEqual(redactUrl("informix://u@h/db?password=x&server=s"), "informix://u@h/db?password=***&server=s")
+    assert.strictEqual(redactUrl("u:pw@h"), "u:***@h")
+    assert.strictEqual(redactUrl("informix://h/db"), "informix://h/db")
+  })
+})
+
+describe("environment Config", () => {
+  const read = (env: Record<string, string>) =>
+    Effect.flatMap(fromEnv, (config) => resolveConfig(config)).pipe(
+      Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env }))
+    )
+
+  it.effect("reads the INFORMIX_* variables", () =>
+    Effect.gen(function*() {
+      const config = yield* read({
+        INFORMIX_HOST: "envhost",
+        INFORMIX_PORT: "9100",
+        INFORMIXSERVER: "ol_env",
+        INFORMIX_DATABASE: "envdb",
+        INFORMIX_USER: "envuser",
+        INFORMIX_PASSWORD: SECRET,
+        CLIENT_LOCALE: "en_US.utf8"
+      })
+      assert.strictEqual(config.host, "envhost")
+      assert.strictEqual(config.port, 9100)
+      assert.strictEqual(config.server, "ol_env")
+      assert.strictEqual(config.database, "envdb")
+      assert.strictEqual(config.user, "envuser")
+      assert.strictEqual(Redacted.value(config.password!), SECRET)
+      assert.strictEqual(config.clientLocale, "en_US.utf8")
+      assert.strictEqual(config.dbLocale, "en_US.8859-1")
+    }))
+
+  it.effect("reads INFORMIX_URL, with individual variables overriding it", () =>
+    Effect.gen(function*() {
+      const config = yield* read({
+        INFORMIX_URL: "informix://urluser:pw@urlhost:9200/urldb?server=ol_url",
+        INFORMIX_DATABASE: "override"
+      })
+      assert.strictEqual(config.host, "urlhost")
+      assert.strictEqual(config.port, 9200)
+      assert.strictEqual(config.user, "urluser")
+      assert.strictEqual(config.database, "override")
+      assert.strictEqual(config.server, "ol_url")
+    }))
+
+  it.effect("reads from fromUnknown too, and reports a bad port through Config", () =>
+    Effect.gen(function*() {
+      const config = yield* Effect.provideService(
+        fromEnv,
+        ConfigProvider.ConfigProvider,
+        ConfigProvider.fromUnknown({ INFORMIX_USER: "x", INFORMIX_PORT: "9300" })
+      )
+      assert.strictEqual(config.user, "x")
+      assert.strictEqual(config.port, 9300)
+      const error = yield* Effect.flip(read({ INFORMIX_USER: "x", INFORMIX_PORT: "70000" }))
+      assert.isTrue(error instanceof Config.ConfigError)
+    }))
+})
+
+describe("session statements", () => {
+  it("renders SET ISOLATION and SET LOCK MODE", () => {
+    assert.strictEqual(isolationStatement("lastCommitted"), "SET ISOLATION TO COMMITTED READ LAST COMMITTED")
+    assert.strictEqual(isolationStatement("repeatableRead"), "SET ISOLATION TO REPEATABLE READ")
+    assert.strictEqual(lockWaitStatement("notWait"), "SET LOCK MODE TO NOT WAIT")
+    assert.strictEqual(lockWaitStatement("wait"), "SET LOCK MODE TO WAIT")
+    assert.strictEqual(lockWaitStatement({ seconds: 7 }), "SET LOCK MODE TO WAIT 7")
+  })
+})
