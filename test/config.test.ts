@@ -19,7 +19,7 @@ const SECRET = "s3cr3t-P@ss:w/rd"
 const failureOf = (input: ConnectionConfig | string) =>
   Effect.flip(resolveConfig(input)).pipe(
     Effect.map((error) => {
-      assert.strictEqual(error._tag, "ConfigError")
+      assert.isTrue(error instanceof InformixError.ConfigError)
       assert.isTrue(InformixError.isInformixError(error))
       return error
     })
@@ -31,6 +31,14 @@ const assertNoSecret = (error: InformixError.ConfigError, secret = SECRET) => {
     assert.notInclude(text, encodeURIComponent(secret))
   }
 }
+
+const localeCheck = (locale: string) =>
+  locale.endsWith(".klingon") ? `code set of ${locale} is not supported` : undefined
+
+const read = (env: Record<string, string>) =>
+  Effect.flatMap(fromEnv, (config) => resolveConfig(config)).pipe(
+    Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env }))
+  )
 
 describe("resolveConfig", () => {
   it.effect("applies every default", () =>
@@ -121,8 +129,6 @@ describe("resolveConfig", () => {
 
   it.effect("uses an injected locale check for code sets", () =>
     Effect.gen(function*() {
-      const localeCheck = (locale: string) =>
-        locale.endsWith(".klingon") ? `code set of ${locale} is not supported` : undefined
       const ok = yield* resolveConfig({ user: "u", clientLocale: "en_US.utf8" }, { localeCheck })
       assert.strictEqual(ok.clientLocale, "en_US.utf8")
       const error = yield* Effect.flip(resolveConfig({ user: "u", dbLocale: "tl_HG.klingon" }, { localeCheck }))
@@ -230,11 +236,6 @@ describe("URL form", () => {
 })
 
 describe("environment Config", () => {
-  const read = (env: Record<string, string>) =>
-    Effect.flatMap(fromEnv, (config) => resolveConfig(config)).pipe(
-      Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env }))
-    )
-
   it.effect("reads the INFORMIX_* variables", () =>
     Effect.gen(function*() {
       const config = yield* read({

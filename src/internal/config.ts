@@ -10,7 +10,6 @@ import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Tls from "node:tls"
@@ -129,12 +128,8 @@ const resolvePassword = (
   if (password === undefined) return Effect.succeed(undefined)
   if (Redacted.isRedacted(password)) return Effect.succeed(password as Redacted.Redacted<string>)
   return Effect.flatMap(
-    // Only the failure's tag is reported: an arbitrary failure value could contain the secret it was reading.
-    Effect.mapError(password, (cause) =>
-      invalid(
-        "password",
-        `the effect providing it failed${Predicate.hasProperty(cause, "_tag") ? ` (${String(cause._tag)})` : ""}`
-      )),
+    // The failure itself is not reported: an arbitrary failure value could contain the secret it was reading.
+    Effect.mapError(password, () => invalid("password", "the effect providing it failed")),
     (value) =>
       Redacted.isRedacted(value)
         ? Effect.succeed(value)
