@@ -1,0 +1,418 @@
+/**
+ * A pool of Informix sessions on top of effect's `Pool.makeWithTTL`.
+ *
+ * effect's pool does the sizing (min/max, idle TTL, waiters); this module adds what a database pool needs on top:
+ *
+ * - **hygiene on every return**: a lease that ends while the session is still reading an interrupted reply waits
+ *   for the drain (bounded by `drainTimeout`, else the session is retired); an open transaction is rolled back
+ *   (the pool must never hand out a session in the middle of someone else's transaction); a session that is dead,
+ *   or whose rollback failed, or that outlived `maxLifetime`, is invalidated instead of returned;
+ * - **checks on every checkout**: a session that died while idle (server restart, network) or outlived its lifetime
+ *   is replaced before anyone sees it;
+ * - **retirement**: a session retired by the connection layer (socket or protocol failure, drain timeout) is
+ *   invalidated at once through its `onRetire` hook, so the pool replaces it;
+ * - **acquire timeout**: waiting for a session (including connecting a new one) fails with `PoolTimeoutError`;
+ * - **metrics**: open / idle / in-use sessions, waiting fibers, acquire wait time, retired sessions;
+ * - **graceful shutdown**: closing the pool's scope waits for leased sessions to come back and closes every
+ *   session with SQ_EXIT (the connection's own finalizer).
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as EffectPool from "effect/Pool"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
+import type { Connection } from "./Connection.ts"
+import type { InformixError } from "./InformixError.ts"
+import { PoolTimeoutError } from "./InformixError.ts"
+
+/**
+ * @since 0.1.0
+ * @category type IDs
+ */
+export const TypeId: TypeId = "~effect-informix/Pool"
+
+/**
+ * @since 0.1.0
+ * @category type IDs
+ */
+export type TypeId = "~effect-informix/Pool"
+
+/**
+ * Sizing and lifetime settings of a pool. Every field is optional.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PoolOptions {
+  /** Sessions kept open even when idle (default 0). */
+  readonly minConnections?: number | undefined
+  /** Upper bound of open sessions (default 10). */
+  readonly maxConnections?: number | undefined
+  /** An idle session above `minConnections` is closed after this long without use (default 60 s). */
+  readonly idleTimeout?: Duration.Input | undefined
+  /** A session older than this is closed when it is next returned or checked out (default: no limit). */
+  readonly maxLifetime?: Duration.Input | undefined
+  /** How long a checkout may wait for a session, including connecting one (default 30 s). */
+  readonly acquireTimeout?: Duration.Input | undefined
+  /** How long a returned session may take to finish draining an interrupted reply before it is retired (5 s). */
+  readonly drainTimeout?: Duration.Input | undefined
+  /** How long the rollback of a transaction left open by a borrower may take before the session is retired (5 s). */
+  readonly rollbackTimeout?: Duration.Input | undefined
+  /** Attributes added to every pool metric (e.g. `{ pool: "orders" }`) to tell pools apart. */
+  readonly metricAttributes?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * A point-in-time view of the pool.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PoolStats {
+  /** Sessions connected and not yet closed. */
+  readonly open: number
+  /** Open sessions not leased to anyone. */
+  readonly idle: number
+  /** Sessions leased to a borrower (including reserved ones). */
+  readonly inUse: number
+  /** Fibers waiting for a session. */
+  readonly waiting: number
+  /** Sessions opened since the pool started. */
+  readonly opened: number
+  /** Sessions closed since the pool started (idle expiry, retirement, shutdown). */
+  readonly closed: number
+  /** Sessions taken out of service because they were dead, dirty or too old. */
+  readonly retired: number
+}
+
+/**
+ * A pool of Informix sessions.
+ *
+ * Leases are exclusive: a session serves one borrower at a time.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Pool {
+  readonly [TypeId]: TypeId
+  /** Leases a session until the current scope closes; it then goes through the return hygiene. */
+  readonly get: Effect.Effect<Connection, InformixError, Scope.Scope>
+  /** Leases a session for the duration of `f`. */
+  readonly use: <A, E, R>(f: (connection: Connection) => Effect.Effect<A, E, R>) => Effect.Effect<
+    A,
+    E | InformixError,
+    R
+  >
+  /**
+   * Leases a session pinned to the current scope for a transaction. With exclusive leases this is `get` under its
+   * own name: the lease is what pins the session, and the return hygiene rolls back whatever transaction the scope
+   * left open (e.g. when it was interrupted between BEGIN WORK and COMMIT WORK).
+   */
+  readonly reserve: Effect.Effect<Connection, InformixError, Scope.Scope>
+  /** Takes a session out of service; it is closed once its lease (if any) ends, and replaced as needed. */
+  readonly invalidate: (connection: Connection) => Effect.Effect<void>
+  /** Current counts. */
+  readonly stats: Effect.Effect<PoolStats>
+  /** The settings in effect, with defaults applied. */
+  readonly options: ResolvedPoolOptions
+}
+
+/**
+ * Pool settings with defaults applied.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResolvedPoolOptions {
+  readonly minConnections: number
+  readonly maxConnections: number
+  readonly idleTimeout: Duration.Duration
+  readonly maxLifetime: Duration.Duration | undefined
+  readonly acquireTimeout: Duration.Duration
+  readonly drainTimeout: Duration.Duration
+  readonly rollbackTimeout: Duration.Duration
+  readonly metricAttributes: Readonly<Record<string, string>>
+}
+
+/**
+ * Service tag of the pool (provided by `layer` / `layerWith`).
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export const Pool: Context.Service<Pool, Pool> = Context.Service<Pool>("effect-informix/Pool")
+
+/**
+ * The pool's metrics. Each is reported with the pool's `metricAttributes`.
+ *
+ * - `informix_pool_connections_open`, `_idle`, `_in_use`: gauges of sessions;
+ * - `informix_pool_waiting`: gauge of fibers waiting for a session;
+ * - `informix_pool_acquire_wait_ms`: histogram of checkout wait (milliseconds, including connecting);
+ * - `informix_pool_connections_retired_total`: counter of sessions retired (dead, dirty, expired lifetime).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const metrics = {
+  open: Metric.gauge("informix_pool_connections_open", { description: "Informix sessions open" }),
+  idle: Metric.gauge("informix_pool_connections_idle", { description: "Informix sessions open and not leased" }),
+  inUse: Metric.gauge("informix_pool_connections_in_use", { description: "Informix sessions leased" }),
+  waiting: Metric.gauge("informix_pool_waiting", { description: "Fibers waiting for an Informix session" }),
+  acquireWait: Metric.histogram("informix_pool_acquire_wait_ms", {
+    description: "Time to check out an Informix session (ms), including connecting",
+    boundaries: Metric.exponentialBoundaries({ start: 0.25, factor: 2, count: 18 })
+  }),
+  retired: Metric.counter("informix_pool_connections_retired_total", {
+    description: "Informix sessions retired because they were dead, dirty or past their lifetime",
+    incremental: true
+  })
+} as const
+
+const decodeDuration = (input: Duration.Input | undefined, fallback: Duration.Input): Duration.Duration =>
+  Duration.fromInputUnsafe(input ?? fallback)
+
+/**
+ * Applies the defaults (and checks sizes: a pool needs `0 <= min <= max` and `max >= 1`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolveOptions = (options: PoolOptions): ResolvedPoolOptions => {
+  const maxConnections = options.maxConnections ?? 10
+  const minConnections = Math.min(options.minConnections ?? 0, maxConnections)
+  if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
+    throw new RangeError(`maxConnections must be an integer >= 1 (got ${maxConnections})`)
+  }
+  if (!Number.isSafeInteger(minConnections) || minConnections < 0) {
+    throw new RangeError(`minConnections must be an integer >= 0 (got ${minConnections})`)
+  }
+  return {
+    minConnections,
+    maxConnections,
+    idleTimeout: decodeDuration(options.idleTimeout, "60 seconds"),
+    maxLifetime: options.maxLifetime === undefined ? undefined : Duration.fromInputUnsafe(options.maxLifetime),
+    acquireTimeout: decodeDuration(options.acquireTimeout, "30 seconds"),
+    drainTimeout: decodeDuration(options.drainTimeout, "5 seconds"),
+    rollbackTimeout: decodeDuration(options.rollbackTimeout, "5 seconds"),
+    metricAttributes: options.metricAttributes ?? {}
+  }
+}
+
+/**
+ * How often a returned session is looked at while it finishes draining. The connection exposes its state but no
+ * "settled" signal, and a drain is rare (only after an interruption), so polling costs nothing on the normal path.
+ */
+const settlePoll = Schedule.spaced("2 millis")
+
+/** Nothing left on the session's wire: it can be judged (and reused or closed). */
+const settled = (connection: Connection) => connection.state === "idle" || connection.state === "dead"
+
+/**
+ * Builds a pool from any scoped way of opening a session (`Connection.make(config)` in `make`; a fake in tests).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWith = Effect.fnUntraced(function*<R>(
+  options: PoolOptions & { readonly acquire: Effect.Effect<Connection, InformixError, R> }
+): Effect.fn.Return<Pool, never, Scope.Scope | R> {
+  const resolved = resolveOptions(options)
+  const context = yield* Effect.context<never>()
+  const attributes = resolved.metricAttributes
+  const gauges = {
+    open: Metric.withAttributes(metrics.open, attributes),
+    idle: Metric.withAttributes(metrics.idle, attributes),
+    inUse: Metric.withAttributes(metrics.inUse, attributes),
+    waiting: Metric.withAttributes(metrics.waiting, attributes)
+  }
+  const acquireWait = Metric.withAttributes(metrics.acquireWait, attributes)
+  const retiredCounter = Metric.withAttributes(metrics.retired, attributes)
+
+  // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks), and
+  // mirrored into the gauges with the context captured at construction.
+  const counts = { open: 0, inUse: 0, waiting: 0, opened: 0, closed: 0, retired: 0 }
+  const publish = () => {
+    gauges.open.updateUnsafe(counts.open, context)
+    gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
+    gauges.inUse.updateUnsafe(counts.inUse, context)
+    gauges.waiting.updateUnsafe(counts.waiting, context)
+  }
+  publish()
+
+  const createdAt = new WeakMap<Connection, number>()
+  const retiredSessions = new WeakSet<Connection>()
+  // The effect pool only exists after `makeWithTTL` returns, but retire hooks registered by `acquire` may fire
+  // later at any time; they read it from here.
+  let effectPool: EffectPool.Pool<Connection, InformixError> | undefined
+
+  const retire = (connection: Connection): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      if (!retiredSessions.has(connection)) {
+        retiredSessions.add(connection)
+        counts.retired++
+        retiredCounter.updateUnsafe(1, context)
+      }
+      return effectPool === undefined ? Effect.void : EffectPool.invalidate(effectPool, connection)
+    })
+
+  const acquire = Effect.gen(function*() {
+    const connection = yield* options.acquire
+    createdAt.set(connection, yield* Clock.currentTimeMillis)
+    counts.open++
+    counts.opened++
+    publish()
+    // Registered after the connection's own finalizer, so it runs first: the hook is removed before the pool
+    // closes the session on purpose (which would otherwise count as a retirement).
+    const unregister = connection.onRetire(() => {
+      Effect.runForkWith(context)(retire(connection))
+    })
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        unregister()
+        counts.open--
+        counts.closed++
+        publish()
+      })
+    )
+    return connection
+  })
+
+  const pool = yield* EffectPool.makeWithTTL({
+    acquire,
+    min: resolved.minConnections,
+    max: resolved.maxConnections,
+    concurrency: 1,
+    timeToLive: resolved.idleTimeout,
+    timeToLiveStrategy: "usage"
+  })
+  effectPool = pool
+
+  const maxLifetimeMillis = resolved.maxLifetime === undefined ? undefined : Duration.toMillis(resolved.maxLifetime)
+  const isExpired = (connection: Connection, now: number): boolean =>
+    maxLifetimeMillis !== undefined && now - (createdAt.get(connection) ?? now) >= maxLifetimeMillis
+
+  // A checked-out session must be idle and alive; anything else is never handed out.
+  const isUsable = (connection: Connection, now: number): boolean =>
+    connection.state === "idle" && !isExpired(connection, now)
+
+  /** Waits (bounded) until a returned session has finished whatever is still on its wire. */
+  const awaitSettled = (connection: Connection): Effect.Effect<boolean> =>
+    settled(connection) ? Effect.succeed(true) : Effect.repeat(Effect.sync(() => settled(connection)), {
+      schedule: settlePoll,
+      until: (done) => done
+    }).pipe(
+      Effect.timeoutOrElse({ duration: resolved.drainTimeout, orElse: () => Effect.succeed(false) })
+    )
+
+  /**
+   * Return hygiene, run when a lease ends (uninterruptible: it is a scope finalizer). Decides whether the session
+   * goes back to the idle list or is invalidated (closed once the lease is released).
+   */
+  const onReturn = (connection: Connection): Effect.Effect<void> =>
+    Effect.gen(function*() {
+      if (!(yield* awaitSettled(connection)) || connection.state === "dead") {
+        return yield* retire(connection)
+      }
+      if (connection.inTransaction) {
+        const rolledBack = yield* connection.execute("ROLLBACK WORK").pipe(
+          Effect.timeoutOrElse({ duration: resolved.rollbackTimeout, orElse: () => Effect.succeed(false as const) }),
+          Effect.map((result) => result !== false),
+          Effect.catch(() => Effect.succeed(false))
+        )
+        if (!rolledBack || connection.inTransaction || connection.state !== "idle") {
+          return yield* retire(connection)
+        }
+      }
+      if (isExpired(connection, yield* Clock.currentTimeMillis)) {
+        return yield* retire(connection)
+      }
+    }).pipe(Effect.ensuring(Effect.sync(() => {
+      counts.inUse--
+      publish()
+    })))
+
+  /**
+   * Leases a usable session into `scope`. Each attempt leases into its own child scope so that a session found
+   * unusable is released (and closed) at once instead of staying leased until the caller's scope ends.
+   */
+  const checkout = (scope: Scope.Scope): Effect.Effect<Connection, InformixError> =>
+    Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function*() {
+        const start = yield* Clock.currentTimeNanos
+        counts.waiting++
+        publish()
+        let outcome: Exit.Exit<Connection, InformixError> | undefined
+        while (outcome === undefined) {
+          const lease = yield* Scope.fork(scope)
+          const got = yield* Effect.exit(restore(Scope.provide(EffectPool.get(pool), lease)))
+          if (Exit.isFailure(got)) {
+            yield* Scope.close(lease, got)
+            outcome = got
+          } else if (isUsable(got.value, yield* Clock.currentTimeMillis)) {
+            const connection = got.value
+            counts.inUse++
+            yield* Scope.addFinalizer(lease, onReturn(connection))
+            outcome = got
+          } else {
+            yield* retire(got.value)
+            yield* Scope.close(lease, Exit.void)
+          }
+        }
+        counts.waiting--
+        publish()
+        const waited = Number((yield* Clock.currentTimeNanos) - start) / 1e6
+        acquireWait.updateUnsafe(waited, context)
+        return yield* outcome
+      })
+    )
+
+  const acquireTimeoutMillis = Duration.toMillis(resolved.acquireTimeout)
+  const timedOut = () =>
+    Effect.fail(
+      new PoolTimeoutError({
+        message: `No Informix session became available within ${acquireTimeoutMillis} ms ` +
+          `(maxConnections ${resolved.maxConnections})`,
+        timeoutMillis: acquireTimeoutMillis
+      })
+    )
+
+  const get: Effect.Effect<Connection, InformixError, Scope.Scope> = Effect.flatMap(
+    Effect.scope,
+    (scope) => Effect.timeoutOrElse(checkout(scope), { duration: resolved.acquireTimeout, orElse: timedOut })
+  )
+
+  return {
+    [TypeId]: TypeId,
+    get,
+    reserve: get,
+    use: (f) => Effect.scoped(Effect.flatMap(get, f)),
+    invalidate: (connection) => retire(connection),
+    stats: Effect.sync(() => ({
+      open: counts.open,
+      idle: counts.open - counts.inUse,
+      inUse: counts.inUse,
+      waiting: counts.waiting,
+      opened: counts.opened,
+      closed: counts.closed,
+      retired: counts.retired
+    })),
+    options: resolved
+  }
+})
+
+/**
+ * A layer providing `Pool` from any scoped way of opening a session.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = <R>(
+  options: PoolOptions & { readonly acquire: Effect.Effect<Connection, InformixError, R> }
+): Layer.Layer<Pool, never, Exclude<R, Scope.Scope>> => Layer.effect(Pool, makeWith(options))

@@ -1,0 +1,236 @@
+/**
+ * Pool behaviour against a scripted fake session (no sockets): hygiene on return, checks on checkout,
+ * retirement, timeouts, shutdown and metrics. The pool against the real TestServer is in Pool.integration.test.ts.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Metric from "effect/Metric"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { Connection, State } from "../src/Connection.ts"
+import { TypeId as ConnectionTypeId } from "../src/Connection.ts"
+import { ConnectionError, type InformixError, PoolTimeoutError, SqlError } from "../src/InformixError.ts"
+import * as Pool from "../src/Pool.ts"
+
+interface Fake extends Connection {
+  readonly id: number
+  state: State
+  inTransaction: boolean
+  closed: boolean
+  holders: number
+  readonly executed: Array<string>
+  failRollback: boolean
+  retireNow: (cause: InformixError) => void
+}
+
+const makeFakes = () => {
+  const all: Array<Fake> = []
+  const acquire = Effect.acquireRelease(
+    Effect.sync(() => {
+      const hooks = new Set<(cause: InformixError) => void>()
+      const fake: Fake = {
+        [ConnectionTypeId]: ConnectionTypeId,
+        id: all.length,
+        database: "test",
+        host: "fake",
+        port: 0,
+        state: "idle",
+        inTransaction: false,
+        closed: false,
+        holders: 0,
+        executed: [],
+        failRollback: false,
+        serverInterruptSupported: false,
+        serverVersion: undefined,
+        deadWith: undefined,
+        onRetire: (hook) => {
+          hooks.add(hook)
+          return () => hooks.delete(hook)
+        },
+        retireNow: (cause) => {
+          fake.state = "dead"
+          for (const hook of hooks) hook(cause)
+        },
+        query: () => Effect.succeed([]),
+        values: () => Effect.succeed([]),
+        queryWithColumns: () => Effect.succeed({ columns: [], rows: [] }),
+        execute: (sql) =>
+          Effect.suspend(() => {
+            fake.executed.push(sql)
+            if (sql === "ROLLBACK WORK" && fake.failRollback) {
+              return Effect.fail(
+                new SqlError({ sqlcode: -255, isamCode: 0, offset: 0, parameter: "", message: "[-255] no tx" })
+              )
+            }
+            if (sql === "ROLLBACK WORK") fake.inTransaction = false
+            return Effect.succeed({ rowsAffected: 0 })
+          }),
+        stream: () => Stream.empty,
+        streamValues: () => Stream.empty,
+        prepare: () => Effect.die("not used"),
+        transaction: (effect) => effect,
+        close: Effect.sync(() => {
+          fake.closed = true
+          fake.state = "dead"
+        })
+      }
+      all.push(fake)
+      return fake
+    }),
+    (fake) => fake.close
+  )
+  return { all, acquire: acquire as Effect.Effect<Fake, InformixError, Scope.Scope> }
+}
+
+const asFake = (connection: Connection) => connection as Fake
+
+describe("Pool (fake sessions)", () => {
+  it.live("rolls back a transaction left open by a borrower before anyone else gets the session", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      yield* pool.use((c) => Effect.sync(() => void (asFake(c).inTransaction = true)))
+      const next = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.strictEqual(next, fakes.all[0])
+      assert.deepStrictEqual(next.executed, ["ROLLBACK WORK"])
+      assert.isFalse(next.inTransaction)
+      assert.strictEqual((yield* pool.stats).retired, 0)
+    }))
+
+  it.live("retires a session whose rollback fails and hands out a fresh one", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      yield* pool.use((c) =>
+        Effect.sync(() => {
+          asFake(c).inTransaction = true
+          asFake(c).failRollback = true
+        })
+      )
+      const next = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.notStrictEqual(next, fakes.all[0])
+      assert.isTrue(fakes.all[0]!.closed)
+      assert.strictEqual((yield* pool.stats).retired, 1)
+    }))
+
+  it.live("waits for a draining session to settle, and retires one that does not settle in time", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, drainTimeout: "100 millis" })
+      yield* pool.use((c) =>
+        Effect.sync(() => {
+          asFake(c).state = "draining"
+          setTimeout(() => (asFake(c).state = "idle"), 20)
+        })
+      )
+      assert.strictEqual(yield* pool.use((c) => Effect.succeed(asFake(c))), fakes.all[0])
+      yield* pool.use((c) => Effect.sync(() => void (asFake(c).state = "draining")))
+      const third = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.notStrictEqual(third, fakes.all[0])
+      assert.isTrue(fakes.all[0]!.closed)
+      assert.strictEqual((yield* pool.stats).retired, 1)
+    }))
+
+  it.live("replaces a session retired while idle (retire hook) and one returned dead", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 2 })
+      const first = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      first.retireNow(new ConnectionError({ reason: "Reset", host: "fake", port: 0, message: "reset" }))
+      yield* Effect.sleep("10 millis")
+      assert.isTrue(first.closed)
+      const second = yield* pool.use((c) =>
+        Effect.sync(() => {
+          asFake(c).state = "dead"
+          return asFake(c)
+        })
+      )
+      assert.notStrictEqual(second, first)
+      const third = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.notStrictEqual(third, second)
+      assert.strictEqual((yield* pool.stats).retired, 2)
+    }))
+
+  it.live("never hands out a session that died after it was returned", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const first = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      first.state = "dead" // no hook fired: the pool must notice on checkout
+      const second = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.notStrictEqual(second, first)
+      assert.strictEqual(second.state, "idle")
+    }))
+
+  it.live("replaces sessions past maxLifetime", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, maxLifetime: "30 millis" })
+      const first = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.strictEqual(yield* pool.use((c) => Effect.succeed(asFake(c))), first)
+      yield* Effect.sleep("40 millis")
+      const later = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.notStrictEqual(later, first)
+      assert.isTrue(first.closed)
+    }))
+
+  it.live("fails a checkout that waits longer than acquireTimeout with PoolTimeoutError", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, acquireTimeout: "50 millis" })
+      yield* pool.get
+      const error = yield* Effect.flip(pool.use(() => Effect.void))
+      assert.instanceOf(error, PoolTimeoutError)
+      assert.strictEqual((yield* pool.stats).waiting, 0)
+    }))
+
+  it.live("leases are exclusive under contention, and every session is closed at shutdown", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const scope = yield* Scope.make()
+      const pool = yield* Scope.provide(Pool.makeWith({ acquire: fakes.acquire, maxConnections: 4 }), scope)
+      let overlaps = 0
+      yield* Effect.forEach(
+        Array.from({ length: 400 }, (_, i) => i),
+        (i) =>
+          pool.use((c) =>
+            Effect.gen(function*() {
+              const fake = asFake(c)
+              fake.holders++
+              if (fake.holders > 1) overlaps++
+              if (i % 3 === 0) yield* Effect.yieldNow
+              fake.holders--
+            })
+          ),
+        { concurrency: "unbounded", discard: true }
+      )
+      assert.strictEqual(overlaps, 0)
+      assert.isAtMost(fakes.all.length, 4)
+      // A lease held across shutdown delays it until the lease ends.
+      const held = yield* Effect.forkChild(pool.use(() => Effect.sleep("30 millis")))
+      yield* Effect.sleep("5 millis")
+      yield* Scope.close(scope, Exit.void)
+      yield* Fiber.join(held)
+      assert.isTrue(fakes.all.every((fake) => fake.closed))
+      const stats = yield* pool.stats
+      assert.strictEqual(stats.open, 0)
+      assert.strictEqual(stats.closed, stats.opened)
+    }))
+
+  it.live("publishes gauges and the acquire-wait histogram", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const attributes = { pool: `metrics-${Math.random()}` }
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 2, metricAttributes: attributes })
+      const inUse = Metric.withAttributes(Pool.metrics.inUse, attributes)
+      const open = Metric.withAttributes(Pool.metrics.open, attributes)
+      const seen = yield* pool.use(() => Metric.value(inUse))
+      assert.strictEqual(seen.value, 1)
+      assert.strictEqual((yield* Metric.value(inUse)).value, 0)
+      assert.strictEqual((yield* Metric.value(open)).value, 1)
+      const wait = yield* Metric.value(Metric.withAttributes(Pool.metrics.acquireWait, attributes))
+      assert.strictEqual(wait.count, 1)
+    }))
+})
