@@ -1,0 +1,349 @@
+/**
+ * Conformance runner: two independent, real Informix clients (IBM's JDBC driver and the pure-Python
+ * informix-driver) run the same scenario list against our embedded TestServer. Their failures are our server's bugs
+ * until shown otherwise.
+ *
+ * Usage: `npm run conformance` (or `npx node conformance/run.ts [options]`)
+ *   --only a,b        run only these scenarios
+ *   --clients jdbc    run only these clients (jdbc, python)
+ *   --external H:P    skip the in-process server and test a server already listening on H:P
+ *                     (with --tls-port N --ca FILE for its TLS listener)
+ *   --timeout S       per-scenario timeout in seconds (default 90)
+ *
+ * Steps: run conformance/setup.sh (a no-op when the peers are installed), make a throwaway CA and server
+ * certificate with openssl, start TestServer in-process (plain and TLS listener), run each peer as a child
+ * process (one JSON line per scenario on its stdout), print a scenario × client table, write
+ * conformance/out/results.json, exit non-zero when any scenario failed or was never reported.
+ *
+ * This is a script, not library code: plain async at the edge, Effect only to hold the TestServer's scope.
+ */
+import { Effect } from "effect"
+import { spawn, spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+import { startServer } from "./server.ts"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const outDir = path.join(here, "out")
+
+export interface ScenarioResult {
+  readonly client: string
+  readonly scenario: string
+  readonly ok: boolean
+  readonly detail: string
+  readonly ms?: number
+  readonly skipped?: boolean
+}
+
+/** Where the peers connect; `stallSql` is a statement the server keeps running until interrupted ("" if none). */
+export interface Target {
+  readonly host: string
+  readonly port: number
+  readonly tlsPort: number | undefined
+  readonly caFile: string | undefined
+  readonly user: string
+  readonly password: string
+  readonly database: string
+  readonly server: string
+  readonly stallSql: string
+}
+
+/** The scenario list both peers implement, in their order; used to spot scenarios a peer never reported. */
+export const scenarios = [
+  "connect",
+  "create_table_all_types",
+  "describe_all_types",
+  "insert_bound_all_types",
+  "select_compare_all_types",
+  "nulls_all_types",
+  "byte_text",
+  "cursor_10000_rows",
+  "syntax_error_201",
+  "duplicate_key",
+  "transaction_rollback",
+  "prepared_reuse_100",
+  "query_timeout",
+  "statement_cancel",
+  "connect_tls",
+  "disconnect"
+] as const
+
+interface Peer {
+  readonly client: string
+  readonly command: string
+  readonly args: ReadonlyArray<string>
+}
+
+const peers: ReadonlyArray<Peer> = [
+  {
+    client: "jdbc",
+    command: "java",
+    args: [
+      "-cp",
+      [path.join(here, "jdbc/target/classes"), path.join(here, "jdbc/target/lib/*")].join(path.delimiter),
+      "effectinformix.conformance.Conformance"
+    ]
+  },
+  {
+    client: "python",
+    command: path.join(here, ".venv/bin/python"),
+    args: [path.join(here, "python/conformance.py")]
+  }
+]
+
+const runSetup = (): void => {
+  const setup = spawnSync("bash", [path.join(here, "setup.sh")], { stdio: "inherit", env: process.env })
+  if (setup.status !== 0) throw new Error(`conformance/setup.sh failed (exit ${setup.status})`)
+}
+
+/** A CA and a server certificate for 127.0.0.1/localhost, made once per checkout (conformance/out is ignored). */
+export const makeCertificates = (): {
+  readonly caFile: string
+  readonly certFile: string
+  readonly keyFile: string
+} => {
+  const dir = path.join(outDir, "tls")
+  const caFile = path.join(dir, "ca.pem")
+  const certFile = path.join(dir, "server.pem")
+  const keyFile = path.join(dir, "server.key")
+  if (fs.existsSync(caFile) && fs.existsSync(certFile) && fs.existsSync(keyFile)) {
+    return { caFile, certFile, keyFile }
+  }
+  fs.mkdirSync(dir, { recursive: true })
+  const openssl = (args: ReadonlyArray<string>): void => {
+    const result = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" })
+    if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`)
+  }
+  fs.writeFileSync(
+    path.join(dir, "server.ext"),
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+      + "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n"
+  )
+  openssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "3650",
+    "-subj",
+    "/CN=effect-informix conformance CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign"
+  ])
+  openssl([
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+    "-subj",
+    "/CN=127.0.0.1"
+  ])
+  openssl([
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.pem",
+    "-days",
+    "3650",
+    "-extfile",
+    "server.ext"
+  ])
+  return { caFile, certFile, keyFile }
+}
+
+const targetArgs = (target: Target, only: string, timeoutSeconds: number): Array<string> => {
+  const args = [
+    "--host",
+    target.host,
+    "--port",
+    String(target.port),
+    "--user",
+    target.user,
+    "--password",
+    target.password,
+    "--database",
+    target.database,
+    "--server",
+    target.server,
+    "--timeout",
+    String(timeoutSeconds),
+    `--stall-sql=${target.stallSql}`
+  ]
+  if (target.tlsPort !== undefined) args.push("--tls-port", String(target.tlsPort))
+  if (target.caFile !== undefined) args.push("--ca", target.caFile)
+  if (only !== "") args.push("--only", only)
+  return args
+}
+
+/**
+ * Runs one peer as a child process without blocking the event loop (the TestServer answering it lives in this
+ * process). Every stdout line that parses as a result is kept; stderr goes to out/<client>.stderr.log.
+ */
+const runPeer = (
+  peer: Peer,
+  target: Target,
+  only: string,
+  timeoutSeconds: number,
+  expected: ReadonlyArray<string>
+): Promise<Array<ScenarioResult>> =>
+  new Promise((resolve) => {
+    const results: Array<ScenarioResult> = []
+    const stderrLog = fs.createWriteStream(path.join(outDir, `${peer.client}.stderr.log`))
+    const child = spawn(peer.command, [...peer.args, ...targetArgs(target, only, timeoutSeconds)], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: process.env
+    })
+    // Backstop for a peer that hangs outside its own per-scenario timeouts.
+    const overall = setTimeout(() => child.kill("SIGKILL"), (timeoutSeconds * expected.length + 60) * 1000)
+    let pending = ""
+    child.stdout.setEncoding("utf8")
+    child.stdout.on("data", (chunk: string) => {
+      pending += chunk
+      let newline = pending.indexOf("\n")
+      while (newline >= 0) {
+        const line = pending.slice(0, newline).trim()
+        pending = pending.slice(newline + 1)
+        if (line !== "") {
+          try {
+            const result = JSON.parse(line) as ScenarioResult
+            results.push(result)
+            const mark = result.skipped === true ? "skip" : result.ok ? "pass" : "FAIL"
+            process.stdout.write(`  ${peer.client.padEnd(7)} ${mark.padEnd(5)} ${result.scenario}\n`)
+          } catch {
+            stderrLog.write(`[stdout, not JSON] ${line}\n`)
+          }
+        }
+        newline = pending.indexOf("\n")
+      }
+    })
+    child.stderr.pipe(stderrLog)
+    const finish = (exit: string): void => {
+      clearTimeout(overall)
+      stderrLog.end()
+      const reported = new Set(results.map((result) => result.scenario))
+      for (const scenario of expected) {
+        if (!reported.has(scenario)) {
+          results.push({ client: peer.client, scenario, ok: false, detail: `never reported (peer ${exit})` })
+        }
+      }
+      resolve(results)
+    }
+    child.on("error", (error) => finish(`failed to start: ${error.message}`))
+    child.on("close", (code, signal) => finish(signal !== null ? `killed by ${signal}` : `exited ${code}`))
+  })
+
+const printTable = (results: ReadonlyArray<ScenarioResult>, clients: ReadonlyArray<string>): void => {
+  const cell = (client: string, scenario: string): string => {
+    const result = results.find((r) => r.client === client && r.scenario === scenario)
+    if (result === undefined) return "-"
+    return result.skipped === true ? "skip" : result.ok ? "pass" : "FAIL"
+  }
+  const rows = [...new Set(results.map((r) => r.scenario))]
+  const width = Math.max(8, ...rows.map((s) => s.length))
+  const line = (first: string, rest: ReadonlyArray<string>): string =>
+    `| ${first.padEnd(width)} | ${rest.map((c) => c.padEnd(6)).join(" | ")} |`
+  process.stdout.write(`\n${line("scenario", clients)}\n`)
+  process.stdout.write(`|${"-".repeat(width + 2)}|${clients.map(() => "-".repeat(8)).join("|")}|\n`)
+  for (const scenario of rows) process.stdout.write(`${line(scenario, clients.map((c) => cell(c, scenario)))}\n`)
+  const failures = results.filter((r) => !r.ok)
+  if (failures.length > 0) {
+    process.stdout.write(`\nFailures:\n`)
+    for (const failure of failures) process.stdout.write(`- ${failure.client} ${failure.scenario}: ${failure.detail}\n`)
+  }
+}
+
+const main = async (): Promise<number> => {
+  const { values } = parseArgs({
+    options: {
+      only: { type: "string", default: "" },
+      clients: { type: "string", default: "jdbc,python" },
+      external: { type: "string" },
+      "tls-port": { type: "string" },
+      ca: { type: "string" },
+      "stall-sql": { type: "string", default: "" },
+      timeout: { type: "string", default: "90" }
+    }
+  })
+  const only = values.only
+  const timeoutSeconds = Number(values.timeout)
+  const chosen = peers.filter((peer) => values.clients.split(",").includes(peer.client))
+  const expected = only === "" ? [...scenarios] : only.split(",")
+  fs.mkdirSync(outDir, { recursive: true })
+  runSetup()
+
+  const runAll = (target: Target) =>
+    Effect.promise(async () => {
+      process.stdout.write(
+        `conformance: server ${target.host}:${target.port}` + (target.tlsPort !== undefined
+          ? `, TLS ${target.tlsPort}`
+          : "") +
+          (target.stallSql === "" ? ", no stall hook" : `, stall hook ${JSON.stringify(target.stallSql)}`)
+          + "\n"
+      )
+      const results: Array<ScenarioResult> = []
+      // One peer at a time: the runs share one server, and their timings stay readable.
+      for (const peer of chosen) results.push(...await runPeer(peer, target, only, timeoutSeconds, expected))
+      return results
+    })
+
+  const defaults = { user: "informix", password: "in4mix", database: "testdb", server: "ol_test" }
+  let results: Array<ScenarioResult>
+  if (values.external !== undefined) {
+    const [host = "127.0.0.1", port = "9088"] = values.external.split(":")
+    results = await Effect.runPromise(runAll({
+      ...defaults,
+      host,
+      port: Number(port),
+      tlsPort: values["tls-port"] === undefined ? undefined : Number(values["tls-port"]),
+      caFile: values.ca,
+      stallSql: values["stall-sql"]
+    }))
+  } else {
+    const certificates = makeCertificates()
+    results = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const target = yield* startServer({ ...defaults, ...certificates })
+      return yield* runAll(target)
+    })))
+  }
+
+  printTable(results, chosen.map((peer) => peer.client))
+  const failed = results.filter((r) => !r.ok).length
+  const skipped = results.filter((r) => r.skipped === true).length
+  const passed = results.length - failed - skipped
+  fs.writeFileSync(
+    path.join(outDir, "results.json"),
+    JSON.stringify({ finishedAt: new Date().toISOString(), passed, failed, skipped, results }, null, 2) + "\n"
+  )
+  process.stdout.write(`\nresults: ${path.relative(process.cwd(), path.join(outDir, "results.json"))}\n`)
+  process.stdout.write(`conformance: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+  return failed === 0 ? 0 : 1
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`conformance: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
+    process.exit(2)
+  }
+)
