@@ -1,0 +1,13 @@
+/**
+ * The failure value of the pure value codecs: returned, never thrown, so row decoding stays a tight loop without
+ * try/catch and callers decide how to surface it (ProtocolError on decode, a bind error on encode).
+ */
+export class CodecFailure {
+  readonly _tag = "CodecFailure"
+  readonly message: string
+  constructor(message: string) {
+    this.message = message
+  }
+}
+
+export const isCodecFailure = (u: unknown): u is CodecFailure => u instanceof CodecFailure

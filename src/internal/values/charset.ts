@@ -1,0 +1,136 @@
+/**
+ * Locale → code set → codec (VALUES.md §11).
+ *
+ * Character data travels in the *database* code set and the client converts (IBM GLS rule, §11.1). A locale is
+ * `language_territory.codeset[@modifier]` where the code set may be spelled as its GLS name, its decimal number or
+ * its 4-digit hex number (`en_us.8859-1` = `en_us.819` = `en_us.0333`, §11.2). Names are matched case-insensitively.
+ */
+import iconv from "iconv-lite"
+
+export interface Charset {
+  /** The GLS code-set name (`8859-1`, `utf8`, `CP1252`, …). */
+  readonly name: string
+  /** The GLS code-set number (819, 57372, …) when known. */
+  readonly codeSet?: number
+  encode(s: string): Uint8Array
+  decode(b: Uint8Array): string
+}
+
+interface CodeSetEntry {
+  readonly name: string
+  readonly number: number
+  readonly aliases: ReadonlyArray<string>
+  /** iconv-lite encoding name ("utf8" handled natively). */
+  readonly iconv: string
+}
+
+// Numbers from IBM's JDBC guide "Unicode to database code set" table, cross-checked with libsqli and the GLS
+// "Supported code set names" page (VALUES.md §11.2). 8859-15 is listed under both 57391 (libsqli) and 923 (the IBM
+// CCSID informix-driver treats as 8859-15) — §14 Q11: accept both when parsing.
+const codeSets: ReadonlyArray<CodeSetEntry> = [
+  { name: "8859-1", number: 819, aliases: ["iso8859-1", "iso-8859-1", "latin1"], iconv: "iso-8859-1" },
+  { name: "utf8", number: 57372, aliases: ["utf-8"], iconv: "utf8" },
+  { name: "CP1250", number: 1250, aliases: [], iconv: "windows-1250" },
+  { name: "CP1251", number: 1251, aliases: [], iconv: "windows-1251" },
+  { name: "CP1252", number: 1252, aliases: [], iconv: "windows-1252" },
+  { name: "CP1253", number: 1253, aliases: [], iconv: "windows-1253" },
+  { name: "CP1254", number: 1254, aliases: [], iconv: "windows-1254" },
+  { name: "CP1255", number: 1255, aliases: [], iconv: "windows-1255" },
+  { name: "CP1256", number: 1256, aliases: [], iconv: "windows-1256" },
+  { name: "CP1257", number: 1257, aliases: [], iconv: "windows-1257" },
+  { name: "8859-2", number: 912, aliases: [], iconv: "iso-8859-2" },
+  { name: "8859-3", number: 57346, aliases: [], iconv: "iso-8859-3" },
+  { name: "8859-4", number: 57347, aliases: [], iconv: "iso-8859-4" },
+  { name: "8859-5", number: 915, aliases: [], iconv: "iso-8859-5" },
+  { name: "8859-6", number: 1089, aliases: [], iconv: "iso-8859-6" },
+  { name: "8859-7", number: 813, aliases: [], iconv: "iso-8859-7" },
+  { name: "8859-8", number: 916, aliases: [], iconv: "iso-8859-8" },
+  { name: "8859-9", number: 920, aliases: [], iconv: "iso-8859-9" },
+  { name: "8859-13", number: 57390, aliases: [], iconv: "iso-8859-13" },
+  { name: "8859-15", number: 57391, aliases: ["923"], iconv: "iso-8859-15" },
+  { name: "ASCII", number: 364, aliases: [], iconv: "ascii" },
+  // GB2312 databases: decode with GBK, a strict superset, so nothing valid is lost.
+  { name: "gb", number: 57357, aliases: ["gb2312-80", "cp936", "gb2312", "gbk"], iconv: "gbk" },
+  { name: "GB18030-2000", number: 5488, aliases: ["gb18030"], iconv: "gb18030" },
+  { name: "big5", number: 57352, aliases: [], iconv: "big5" },
+  // KSC 5601 / EUC-KR: CP949 is the superset Windows and IBM's JDBC map it to.
+  { name: "ksc", number: 57356, aliases: ["ks5601", "cp_949", "cp949", "euc-kr"], iconv: "cp949" },
+  { name: "sjis", number: 57350, aliases: ["shift_jis", "shift-jis"], iconv: "shift_jis" },
+  { name: "sjis-s", number: 932, aliases: ["cp932"], iconv: "cp932" },
+  { name: "PC-Latin-1", number: 850, aliases: ["cp850"], iconv: "cp850" },
+  { name: "PC-Latin-2", number: 852, aliases: ["cp852"], iconv: "cp852" },
+  { name: "PC866", number: 866, aliases: ["cp866"], iconv: "cp866" },
+  { name: "CP857", number: 857, aliases: [], iconv: "cp857" },
+  { name: "CP864", number: 864, aliases: [], iconv: "cp864" },
+  { name: "CP874", number: 57373, aliases: ["874"], iconv: "cp874" }
+]
+
+const byKey = new Map<string, CodeSetEntry>()
+for (const entry of codeSets) {
+  byKey.set(entry.name.toLowerCase(), entry)
+  byKey.set(String(entry.number), entry)
+  for (const alias of entry.aliases) byKey.set(alias.toLowerCase(), entry)
+}
+
+const textEncoder = new TextEncoder()
+// fatal: false — a malformed byte becomes U+FFFD instead of failing the whole row, as iconv-lite does for others.
+const utf8Decoder = new TextDecoder("utf-8")
+
+const charsets = new Map<CodeSetEntry, Charset>()
+
+const charsetOf = (entry: CodeSetEntry): Charset => {
+  const cached = charsets.get(entry)
+  if (cached !== undefined) return cached
+  const charset: Charset = entry.iconv === "utf8"
+    ? {
+      name: entry.name,
+      codeSet: entry.number,
+      encode: (s) => textEncoder.encode(s),
+      decode: (b) => utf8Decoder.decode(b)
+    }
+    : {
+      name: entry.name,
+      codeSet: entry.number,
+      encode: (s) => {
+        const buffer = iconv.encode(s, entry.iconv)
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+      },
+      decode: (b) => iconv.decode(b, entry.iconv)
+    }
+  charsets.set(entry, charset)
+  return charset
+}
+
+/** The code-set entry named by a code-set spelling (GLS name, decimal number or 4-digit hex number). */
+const lookupCodeSet = (spelling: string): CodeSetEntry | undefined => {
+  const key = spelling.trim().toLowerCase()
+  const direct = byKey.get(key)
+  if (direct !== undefined) return direct
+  // Hex spelling names the locale files on disk (`0333` = 819); try it only after the decimal/name forms.
+  if (/^[0-9a-f]{4}$/.test(key)) return byKey.get(String(parseInt(key, 16)))
+  return undefined
+}
+
+/** Charset of a code-set spelling alone (`"utf8"`, `"819"`, `"0333"`). */
+export const charsetForCodeSet = (spelling: string): Charset | undefined => {
+  const entry = lookupCodeSet(spelling)
+  return entry === undefined ? undefined : charsetOf(entry)
+}
+
+/**
+ * Charset of a locale such as `en_US.8859-1`, `en_us.819`, `de_DE.8859-15`, `ja_JP.sjis`, `zh_CN.GB18030-2000`,
+ * `en_US.utf8@mod`. `undefined` for an unknown code set or a string without one.
+ */
+export const charsetForLocale = (locale: string): Charset | undefined => {
+  const dot = locale.indexOf(".")
+  if (dot < 0) return undefined
+  const rest = locale.slice(dot + 1)
+  const at = rest.indexOf("@")
+  return charsetForCodeSet(at < 0 ? rest : rest.slice(0, at))
+}
+
+/** Informix's default locale on UNIX (IBM-DOC ODBC "Global Language Support"). */
+export const DEFAULT_LOCALE = "en_US.8859-1"
+
+/** ISO-8859-1, the default database code set. */
+export const latin1Charset: Charset = charsetOf(codeSets[0]!)

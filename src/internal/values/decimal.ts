@@ -1,0 +1,233 @@
+/**
+ * IBM packed decimal (VALUES.md §9): DECIMAL and MONEY values, and the digit carrier of DATETIME / INTERVAL.
+ *
+ * byte 0 = sign bit (1 = positive or zero) + excess-64 exponent in powers of 100; then base-100 digit bytes 0..99.
+ * Negative numbers complement the exponent bits (XOR 0x7F) and take the 100's complement of the digit string.
+ * Zero is `80 00…`; NULL is `00 00…`. Values are exact: the arithmetic is on bigints, never floats.
+ */
+import * as BigDecimal from "effect/BigDecimal"
+import { CodecFailure } from "./CodecFailure.ts"
+
+/** An unpacked packed-decimal: `0.d1 d2 … × 100^exponent`, digits already un-complemented. */
+export interface Unpacked {
+  readonly negative: boolean
+  readonly exponent: number
+  readonly digits: Array<number>
+}
+
+/** Width in bytes of a DECIMAL/MONEY/DATETIME/INTERVAL value with this packed collen (IBM `DECLEN`, §5). */
+export const packedWidth = (collen: number): number => Math.floor((((collen >> 8) & 0xff) + (collen & 1) + 3) / 2)
+
+/** 100's complement of a base-100 digit string, in place; its own inverse (§9.1). */
+export const complement100 = (digits: Array<number>): void => {
+  let i = digits.length - 1
+  while (i >= 0 && digits[i] === 0) i--
+  if (i < 0) return
+  digits[i] = 100 - digits[i]!
+  for (let j = i - 1; j >= 0; j--) digits[j] = 99 - digits[j]!
+}
+
+/** True for the NULL pattern: first two bytes zero (a one-byte value is NULL when its byte is zero). */
+export const isPackedNull = (bytes: Uint8Array): boolean =>
+  bytes.length === 0 || (bytes[0] === 0 && (bytes.length === 1 || bytes[1] === 0))
+
+/** Unpack bytes (caller has checked NULL). */
+export const unpack = (bytes: Uint8Array): Unpacked | CodecFailure => {
+  const head = bytes[0]!
+  const negative = (head & 0x80) === 0
+  const exponent = ((negative ? head ^ 0x7f : head) & 0x7f) - 64
+  const digits: Array<number> = Array.from(bytes.subarray(1))
+  if (negative) complement100(digits)
+  for (const d of digits) {
+    if (d > 99) return new CodecFailure(`packed decimal digit byte ${d} is not a base-100 digit (0..99)`)
+  }
+  return { negative, exponent, digits }
+}
+
+/** Pack (sign, exponent, digits) into bytes of exactly `1 + digits.length`; zero digits give `80 00…`. */
+export const pack = (negative: boolean, exponent: number, digits: ReadonlyArray<number>): Uint8Array => {
+  const out = new Uint8Array(1 + digits.length)
+  if (digits.every((d) => d === 0)) {
+    out[0] = 0x80
+    return out
+  }
+  const work = digits.slice()
+  if (negative) complement100(work)
+  out[0] = negative ? ((exponent + 64) ^ 0x7f) & 0x7f : 0x80 | (exponent + 64)
+  for (let i = 0; i < work.length; i++) out[i + 1] = work[i]!
+  return out
+}
+
+/** An exact decimal as sign + coefficient + scale (value = ±coefficient × 10^-scale; scale may be negative). */
+export interface Exact {
+  readonly negative: boolean
+  readonly coefficient: bigint
+  readonly scale: number
+}
+
+export const fromBigDecimal = (d: BigDecimal.BigDecimal): Exact => ({
+  negative: d.value < 0n,
+  coefficient: d.value < 0n ? -d.value : d.value,
+  scale: d.scale
+})
+
+const pow10 = (n: number): bigint => 10n ** BigInt(n)
+
+/** Round half away from zero to `scale` fraction digits (how Informix stores into DECIMAL(p,s)). */
+export const roundToScale = (x: Exact, scale: number): Exact => {
+  if (x.scale <= scale) return { negative: x.negative, coefficient: x.coefficient * pow10(scale - x.scale), scale }
+  const divisor = pow10(x.scale - scale)
+  let q = x.coefficient / divisor
+  if ((x.coefficient % divisor) * 2n >= divisor) q += 1n
+  return { negative: x.negative && q !== 0n, coefficient: q, scale }
+}
+
+/** Number of decimal digits of a non-negative bigint (0 has 0 significant digits here). */
+const digitCount = (n: bigint): number => (n === 0n ? 0 : n.toString().length)
+
+/** Round to `precision` significant digits (floating DECIMAL(p)). */
+export const roundToPrecision = (x: Exact, precision: number): Exact => {
+  const excess = digitCount(x.coefficient) - precision
+  return excess > 0 ? roundToScale(x, x.scale - excess) : x
+}
+
+/**
+ * Base-100 digits of an exact value, normalized (no leading zero pairs), trailing zero pairs kept as the value's
+ * scale implies — the bind form both JDBC and informix-driver send (100 → `c2 01 00`, §9.5).
+ */
+export const toPairs = (x: Exact): { exponent: number; digits: Array<number> } => {
+  if (x.coefficient === 0n) return { exponent: 0, digits: [] }
+  let text = x.coefficient.toString()
+  let scale = x.scale
+  if (scale < 0) {
+    text += "0".repeat(-scale)
+    scale = 0
+  }
+  let intPart = text.length > scale ? text.slice(0, text.length - scale) : ""
+  let fracPart = text.length > scale ? text.slice(text.length - scale) : text.padStart(scale, "0")
+  if (intPart.length % 2 === 1) intPart = "0" + intPart
+  if (fracPart.length % 2 === 1) fracPart += "0"
+  const all = intPart + fracPart
+  const digits: Array<number> = []
+  for (let i = 0; i < all.length; i += 2) digits.push(Number(all.slice(i, i + 2)))
+  let exponent = intPart.length / 2
+  let lead = 0
+  while (lead < digits.length && digits[lead] === 0) lead++
+  exponent -= lead
+  return { exponent, digits: digits.slice(lead) }
+}
+
+/** Exact value of unpacked digits. */
+export const toExact = (u: Unpacked): Exact => {
+  let coefficient = 0n
+  for (const d of u.digits) coefficient = coefficient * 100n + BigInt(d)
+  const scale = 2 * (u.digits.length - u.exponent)
+  return { negative: u.negative && coefficient !== 0n, coefficient, scale }
+}
+
+export const exactToBigDecimal = (x: Exact): BigDecimal.BigDecimal => {
+  const value = x.negative ? -x.coefficient : x.coefficient
+  return x.scale >= 0 ? BigDecimal.make(value, x.scale) : BigDecimal.make(value * pow10(-x.scale), 0)
+}
+
+/** Rescale exactly (no rounding) when increasing scale; used to present a DECIMAL(p,s) value with scale s. */
+const withScale = (x: Exact, scale: number): Exact => {
+  if (x.scale === scale) return x
+  if (x.scale < scale) return { ...x, coefficient: x.coefficient * pow10(scale - x.scale), scale }
+  // Dropping digits: only zeros can go without changing the value; otherwise keep the finer scale.
+  const divisor = pow10(x.scale - scale)
+  return x.coefficient % divisor === 0n ? { ...x, coefficient: x.coefficient / divisor, scale } : x
+}
+
+/** Strip trailing zero digits (scale ≥ 0) — the natural form of a floating DECIMAL. */
+const normalizeExact = (x: Exact): Exact => {
+  let { coefficient, scale } = x
+  if (coefficient === 0n) return { negative: false, coefficient, scale: 0 }
+  while (scale > 0 && coefficient % 10n === 0n) {
+    coefficient /= 10n
+    scale--
+  }
+  return { negative: x.negative, coefficient, scale }
+}
+
+/**
+ * Decode a packed DECIMAL/MONEY value (row field or bind data). `scale` 255 = floating DECIMAL(p): the value is
+ * presented normalized; otherwise with exactly `scale` fraction digits. `null` for the NULL pattern.
+ */
+export const decodeDecimal = (bytes: Uint8Array, scale: number): BigDecimal.BigDecimal | null | CodecFailure => {
+  if (isPackedNull(bytes)) return null
+  const unpacked = unpack(bytes)
+  if (unpacked instanceof CodecFailure) return unpacked
+  const exact = toExact(unpacked)
+  return exactToBigDecimal(scale === 255 ? normalizeExact(exact) : withScale(exact, scale))
+}
+
+/** Describe a DECIMAL column for messages: `DECIMAL(5,2)` / `DECIMAL(16)`. */
+export const describeDecimal = (name: string, collen: number): string => {
+  const p = (collen >> 8) & 0xff
+  const s = collen & 0xff
+  return s === 255 ? `${name}(${p})` : `${name}(${p},${s})`
+}
+
+const formatExact = (x: Exact): string => exactToBigDecimal(x).pipe(BigDecimal.format)
+
+/**
+ * Encode a value into a DECIMAL(p,s)/MONEY column of packed collen: rounds to the column's scale (or to p
+ * significant digits when floating), checks the precision, emits the normalized form padded with 0x00 to the width.
+ */
+export const encodeDecimalRow = (x: Exact, collen: number, name = "DECIMAL"): Uint8Array | CodecFailure => {
+  const p = (collen >> 8) & 0xff
+  const s = collen & 0xff
+  const width = packedWidth(collen)
+  const rounded = s === 255 ? roundToPrecision(x, p) : roundToScale(x, s)
+  if (s !== 255) {
+    const intDigits = digitCount(rounded.coefficient) - rounded.scale
+    if (intDigits > p - s) {
+      return new CodecFailure(`${describeDecimal(name, collen)} cannot hold ${formatExact(x)}`)
+    }
+  }
+  const { digits, exponent } = toPairs(rounded)
+  while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop()
+  if (digits.length > width - 1 || (digits.length > 0 && (exponent < -64 || exponent > 63))) {
+    return new CodecFailure(`${describeDecimal(name, collen)} cannot hold ${formatExact(x)}`)
+  }
+  const out = new Uint8Array(width)
+  out.set(pack(rounded.negative, exponent, digits))
+  return out
+}
+
+/**
+ * Encode a bind value: normalized digits with the trailing pairs its scale implies (JDBC/informix-driver form),
+ * zero as `80 00` (IBM's packed zero, JDBC golden/jdbc-dtform-34/-36). At most 32 significant digits.
+ * Returns the bytes and the natural precision/scale for the `prec` word.
+ */
+export const encodeDecimalBind = (
+  x: Exact
+): { bytes: Uint8Array; precision: number; scale: number } | CodecFailure => {
+  const significant = digitCount(x.coefficient)
+  if (significant > 32) {
+    return new CodecFailure(`DECIMAL holds at most 32 significant digits; ${formatExact(x)} has ${significant}`)
+  }
+  const scale = Math.max(0, x.scale)
+  if (x.coefficient === 0n) return { bytes: Uint8Array.of(0x80, 0x00), precision: 1, scale: Math.min(scale, 32) }
+  const { digits, exponent } = toPairs(x)
+  if (exponent < -64 || exponent > 63) {
+    return new CodecFailure(`${formatExact(x)} is outside the DECIMAL exponent range (1e-130 .. 1e126)`)
+  }
+  // Precision as informix-driver computes it: integer digits padded to even plus fraction digits padded to even.
+  const intDigits = Math.max(0, digitCount(x.coefficient) - x.scale)
+  const precision = Math.min(32, Math.max(1, (intDigits + (intDigits % 2)) + (scale + (scale % 2))))
+  return { bytes: pack(x.negative, exponent, digits), precision, scale }
+}
+
+/** Parse decimal text exactly (`"1.10"`, `"-0.001"`, `"1e3"`). */
+export const parseExact = (text: string): Exact | undefined => {
+  const match = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text)
+  if (match === null) return undefined
+  const intText = match[2] ?? ""
+  const fracText = match[3] ?? ""
+  if (intText === "" && fracText === "") return undefined
+  const coefficient = BigInt((intText + fracText) || "0")
+  const exponent = match[4] === undefined ? 0 : Number(match[4])
+  return { negative: match[1] === "-" && coefficient !== 0n, coefficient, scale: fracText.length - exponent }
+}

@@ -1,0 +1,565 @@
+/**
+ * The SQ_TUPLE payload (VALUES.md §6): column values back to back, no null indicators, no padding between values.
+ * Each value's width is fixed by its type, fixed by the column's encoded length, or given in-band (VARCHAR u8,
+ * UDT envelope `ind:u8 len:i32`). NULL is a per-type in-band sentinel (§6.3). The decoder must consume the payload
+ * exactly (§6.1): informix-driver added that check after framing bugs silently shifted every later column.
+ */
+import {
+  BlobDescriptor,
+  DateTime,
+  IntervalDayTime,
+  IntervalYearMonth,
+  OpaqueValue,
+  Qualifier,
+  SmartLobLocator,
+  type Value
+} from "../../InformixValue.ts"
+import { LocalDate } from "../../InformixValue.ts"
+import { Reader } from "../wire/Reader.ts"
+import { Writer } from "../wire/Writer.ts"
+import type { Charset } from "./charset.ts"
+import { CodecFailure } from "./CodecFailure.ts"
+import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
+import { decodeDecimal, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
+import { decodeInt8, encodeInt8 } from "./int8.ts"
+import { decodeDateTime, decodeInterval, encodeDateTime, encodeInterval } from "./timeValue.ts"
+import { baseType, ExtendedId, TypeCode, typeName } from "./typeCodes.ts"
+
+/** What a DESCRIBE field gives about a column. */
+export interface ColumnInfo {
+  /** u16 type word including flag bits. */
+  readonly columnType: number
+  readonly extendedId: number
+  readonly extendedName: string
+  readonly encodedLength: number
+}
+
+export interface ValueContext {
+  /** The database code set (character data travels in it, VALUES.md §11.1). */
+  readonly charset: Charset
+  /** Strip trailing blanks from CHAR/NCHAR values (default: keep them, as Informix stores them). */
+  readonly trimChar?: boolean
+}
+
+/** How a column's value is framed and interpreted. */
+export type ColumnKind =
+  | "char"
+  | "smallint"
+  | "integer"
+  | "float"
+  | "smallfloat"
+  | "decimal"
+  | "date"
+  | "datetime"
+  | "interval"
+  | "blobDescriptor"
+  | "varchar"
+  | "int8"
+  | "bigint"
+  | "lvarchar"
+  | "boolean"
+  | "smartLob"
+  | "envelope"
+  | "bareLvarchar"
+
+export const BLOB_DESCRIPTOR_SIZE = 56
+
+/** Classify a described column (§13 "Client decoder"). */
+export const columnKind = (column: ColumnInfo): ColumnKind | CodecFailure => {
+  const type = baseType(column.columnType)
+  switch (type) {
+    case TypeCode.CHAR:
+    case TypeCode.NCHAR:
+      return "char"
+    case TypeCode.SMALLINT:
+      return "smallint"
+    case TypeCode.INTEGER:
+    case TypeCode.SERIAL:
+      return "integer"
+    case TypeCode.FLOAT:
+      return "float"
+    case TypeCode.SMALLFLOAT:
+      return "smallfloat"
+    case TypeCode.DECIMAL:
+    case TypeCode.MONEY:
+      return "decimal"
+    case TypeCode.DATE:
+      return "date"
+    case TypeCode.DATETIME:
+      return "datetime"
+    case TypeCode.INTERVAL:
+      return "interval"
+    case TypeCode.BYTE:
+    case TypeCode.TEXT:
+      return "blobDescriptor"
+    case TypeCode.VARCHAR:
+    case TypeCode.NVARCHAR:
+      return "varchar"
+    case TypeCode.INT8:
+    case TypeCode.SERIAL8:
+      return "int8"
+    case TypeCode.BIGINT:
+    case TypeCode.BIGSERIAL:
+      return "bigint"
+    case TypeCode.LVARCHAR:
+      // Never seen in a describe (servers describe LVARCHAR as 40/xid 1); informix-driver assumes len:i32 + bytes.
+      return "bareLvarchar"
+    case TypeCode.BOOLEAN:
+      return "boolean"
+    case TypeCode.UDTVAR:
+    case TypeCode.UDTFIXED: {
+      const name = column.extendedName.toLowerCase()
+      if (column.extendedId === ExtendedId.LVARCHAR || name === "lvarchar") return "lvarchar"
+      if (column.extendedId === ExtendedId.BOOLEAN || name === "boolean") return "boolean"
+      if (
+        column.extendedId === ExtendedId.BLOB || column.extendedId === ExtendedId.CLOB || name === "blob" ||
+        name === "clob"
+      ) return "smartLob"
+      return "envelope"
+    }
+    case TypeCode.SET:
+    case TypeCode.MULTISET:
+    case TypeCode.LIST:
+    case TypeCode.ROW:
+    case TypeCode.COLLECTION:
+    case TypeCode.ROWREF:
+      return "envelope"
+    default:
+      return new CodecFailure(
+        `unsupported column type ${typeName(type)} (type word 0x${column.columnType.toString(16)})`
+      )
+  }
+}
+
+const isClob = (column: ColumnInfo): boolean =>
+  column.extendedId === ExtendedId.CLOB || column.extendedName.toLowerCase() === "clob"
+
+/**
+ * Byte width of the value of `column` starting at `offset`, reading in-band lengths; a CodecFailure when the
+ * payload is too short to tell.
+ */
+export const rowValueWidth = (payload: Uint8Array, offset: number, column: ColumnInfo): number | CodecFailure => {
+  const kind = columnKind(column)
+  if (kind instanceof CodecFailure) return kind
+  const fixed = fixedWidth(kind, column)
+  if (fixed !== undefined) return fixed
+  if (kind === "varchar") {
+    if (offset >= payload.length) return new CodecFailure("row payload ends inside a VARCHAR length")
+    return 1 + payload[offset]!
+  }
+  if (kind === "bareLvarchar") {
+    if (offset + 4 > payload.length) return new CodecFailure("row payload ends inside an LVARCHAR length")
+    return 4 + new DataView(payload.buffer, payload.byteOffset + offset, 4).getInt32(0)
+  }
+  if (offset + 5 > payload.length) return new CodecFailure(`row payload ends inside a ${kind} envelope`)
+  const view = new DataView(payload.buffer, payload.byteOffset + offset, 5)
+  return view.getUint8(0) === 0 ? 5 + view.getInt32(1) : 5
+}
+
+const fixedWidth = (kind: ColumnKind, column: ColumnInfo): number | undefined => {
+  switch (kind) {
+    case "char":
+      return column.encodedLength
+    case "smallint":
+      return 2
+    case "integer":
+    case "date":
+    case "smallfloat":
+      return 4
+    case "float":
+    case "bigint":
+      return 8
+    case "int8":
+      return 10
+    case "decimal":
+    case "datetime":
+    case "interval":
+      return packedWidth(column.encodedLength)
+    case "blobDescriptor":
+      return BLOB_DESCRIPTOR_SIZE
+    default:
+      return undefined
+  }
+}
+
+/** A column prepared for decoding: its kind and, for DATETIME/INTERVAL, its qualifier. */
+interface PreparedColumn {
+  readonly column: ColumnInfo
+  readonly kind: ColumnKind
+  readonly qualifier: Qualifier | undefined
+}
+
+const prepare = (columns: ReadonlyArray<ColumnInfo>): Array<PreparedColumn> | CodecFailure => {
+  const out: Array<PreparedColumn> = []
+  for (const column of columns) {
+    const kind = columnKind(column)
+    if (kind instanceof CodecFailure) return kind
+    let qualifier: Qualifier | undefined
+    if (kind === "datetime" || kind === "interval") {
+      qualifier = Qualifier.fromEncoded(column.encodedLength)
+      if (qualifier === undefined) {
+        return new CodecFailure(
+          `${kind.toUpperCase()} column has an invalid qualifier 0x${column.encodedLength.toString(16)}`
+        )
+      }
+    }
+    out.push({ column, kind, qualifier })
+  }
+  return out
+}
+
+const decodeOne = (r: Reader, p: PreparedColumn, ctx: ValueContext): Value | CodecFailure => {
+  const { column, kind } = p
+  switch (kind) {
+    case "char": {
+      const bytes = r.bytesView(column.encodedLength)
+      if (!r.ok) break
+      if (bytes.length > 0 && bytes[0] === 0) return null
+      const text = ctx.charset.decode(bytes)
+      return ctx.trimChar === true ? text.replace(/ +$/, "") : text
+    }
+    case "smallint": {
+      const v = r.i16()
+      return v === -32768 ? null : v
+    }
+    case "integer": {
+      const v = r.i32()
+      return v === -2147483648 ? null : v
+    }
+    case "date": {
+      const v = r.i32()
+      return v === -2147483648 ? null : LocalDate.fromDayNumber(v)
+    }
+    case "smallfloat": {
+      const bytes = r.bytesView(4)
+      if (!r.ok) break
+      if (bytes.every((b) => b === 0xff)) return null
+      return new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0)
+    }
+    case "float": {
+      const bytes = r.bytesView(8)
+      if (!r.ok) break
+      if (bytes.every((b) => b === 0xff)) return null
+      return new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0)
+    }
+    case "bigint": {
+      const v = r.i64()
+      return v === -(1n << 63n) ? null : v
+    }
+    case "int8": {
+      const start = r.pos
+      r.skip(10)
+      if (!r.ok) break
+      return decodeInt8(r.bytes, start)
+    }
+    case "decimal": {
+      const bytes = r.bytesView(packedWidth(column.encodedLength))
+      if (!r.ok) break
+      return decodeDecimal(bytes, column.encodedLength & 0xff)
+    }
+    case "datetime": {
+      const bytes = r.bytesView(packedWidth(column.encodedLength))
+      if (!r.ok) break
+      return decodeDateTime(bytes, p.qualifier!)
+    }
+    case "interval": {
+      const bytes = r.bytesView(packedWidth(column.encodedLength))
+      if (!r.ok) break
+      return decodeInterval(bytes, p.qualifier!)
+    }
+    case "blobDescriptor": {
+      const bytes = r.bytesCopy(BLOB_DESCRIPTOR_SIZE)
+      if (!r.ok) break
+      return new BlobDescriptor(baseType(column.columnType), bytes)
+    }
+    case "varchar": {
+      const length = r.u8()
+      const bytes = r.bytesView(length)
+      if (!r.ok) break
+      // `01 00` (one NUL byte) is VARCHAR's NULL: character data never contains NUL (§8.12).
+      if (length === 1 && bytes[0] === 0) return null
+      return ctx.charset.decode(bytes)
+    }
+    case "bareLvarchar": {
+      const length = r.i32()
+      const bytes = r.bytesView(length)
+      if (!r.ok) break
+      return ctx.charset.decode(bytes)
+    }
+    default: {
+      // UDT envelope: ind:u8 (0 value, 1 NULL), len:i32, body when ind = 0; no pad (§6.2).
+      const indicator = r.u8()
+      const length = r.i32()
+      if (!r.ok) break
+      if (indicator !== 0) return null
+      const bytes = r.bytesView(length)
+      if (!r.ok) break
+      switch (kind) {
+        case "lvarchar":
+          return ctx.charset.decode(bytes)
+        case "boolean": {
+          if (length !== 1) return new CodecFailure(`BOOLEAN body of ${length} bytes (expected 1)`)
+          const b = bytes[0]!
+          // The server sends 't'/'f'; informix-driver also accepts 'T' and 0x01 as true.
+          if (b === 0x74 || b === 0x54 || b === 0x01) return true
+          if (b === 0x66 || b === 0x46 || b === 0x00) return false
+          return new CodecFailure(`BOOLEAN byte 0x${b.toString(16)} is not 't' or 'f'`)
+        }
+        case "smartLob":
+          return new SmartLobLocator(isClob(column) ? "CLOB" : "BLOB", new TextDecoder("latin1").decode(bytes))
+        default:
+          return new OpaqueValue(baseType(column.columnType), column.extendedName, bytes.slice())
+      }
+    }
+  }
+  return new CodecFailure(r.error ?? `row payload ends inside a ${kind} value`)
+}
+
+/** Decode one SQ_TUPLE payload (without the trailing pad) into values, one per column. */
+export const decodeRow = (
+  payload: Uint8Array,
+  columns: ReadonlyArray<ColumnInfo>,
+  ctx: ValueContext
+): Array<Value> | CodecFailure => {
+  const prepared = prepare(columns)
+  if (prepared instanceof CodecFailure) return prepared
+  return decodeRowValues(payload, prepared, ctx)
+}
+
+/** Faster variant for a cursor: prepare the columns once with {@link prepareColumns}, then decode every row. */
+export const prepareColumns = (columns: ReadonlyArray<ColumnInfo>): ReadonlyArray<PreparedColumn> | CodecFailure =>
+  prepare(columns)
+
+export type { PreparedColumn }
+
+export const decodeRowValues = (
+  payload: Uint8Array,
+  prepared: ReadonlyArray<PreparedColumn>,
+  ctx: ValueContext,
+  out: Array<Value> = []
+): Array<Value> | CodecFailure => {
+  const r = new Reader(payload)
+  for (let i = 0; i < prepared.length; i++) {
+    const value = decodeOne(r, prepared[i]!, ctx)
+    if (value instanceof CodecFailure) {
+      return new CodecFailure(`column ${i + 1} (${describeColumn(prepared[i]!.column)}): ${value.message}`)
+    }
+    out[i] = value
+  }
+  if (r.pos !== payload.length) {
+    return new CodecFailure(
+      `row payload has ${payload.length} bytes but the columns [${
+        prepared.map((p) => describeColumn(p.column)).join(", ")
+      }] ` +
+        `consumed ${r.pos}`
+    )
+  }
+  return out
+}
+
+/** Human name of a described column's type, e.g. `DECIMAL(10,2)`, `CHAR(6)`, `DATETIME YEAR TO SECOND`. */
+export const describeColumn = (column: ColumnInfo): string => {
+  const type = baseType(column.columnType)
+  const name = typeName(type)
+  switch (type) {
+    case TypeCode.DECIMAL:
+    case TypeCode.MONEY:
+      return describeDecimal(name, column.encodedLength)
+    case TypeCode.CHAR:
+    case TypeCode.NCHAR:
+      return `${name}(${column.encodedLength})`
+    case TypeCode.VARCHAR:
+    case TypeCode.NVARCHAR:
+      return `${name}(${column.encodedLength & 0xff})`
+    case TypeCode.DATETIME:
+    case TypeCode.INTERVAL: {
+      const q = Qualifier.fromEncoded(column.encodedLength)
+      return q === undefined ? name : `${name} ${type === TypeCode.INTERVAL ? q.toIntervalString() : q}`
+    }
+    case TypeCode.UDTVAR:
+    case TypeCode.UDTFIXED:
+      return column.extendedName !== "" ? column.extendedName.toUpperCase() : name
+    default:
+      return name
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Encoding (the test server's side: exactly the bytes a real server sends, §13 "Test server encoder")
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A 56-byte BYTE/TEXT descriptor with the content size at 16..19; NULL sets byte 39 = 1 (§8.15). */
+export const makeBlobDescriptorBytes = (size: number | null): Uint8Array => {
+  const bytes = new Uint8Array(BLOB_DESCRIPTOR_SIZE)
+  if (size === null) bytes[39] = 1
+  else new DataView(bytes.buffer).setInt32(16, size)
+  return bytes
+}
+
+const encodeOne = (w: Writer, p: PreparedColumn, value: Value, ctx: ValueContext): CodecFailure | undefined => {
+  const { column, kind } = p
+  const label = describeColumn(column)
+  switch (kind) {
+    case "char": {
+      const n = column.encodedLength
+      const bytes = new Uint8Array(n).fill(0x20)
+      if (value === null) {
+        if (n > 0) bytes[0] = 0
+      } else {
+        if (typeof value !== "string") return new CodecFailure(`${label} expects a string, got ${describeJs(value)}`)
+        const encoded = ctx.charset.encode(value)
+        if (encoded.length > n) return new CodecFailure(`${label} cannot hold ${encoded.length} bytes`)
+        bytes.set(encoded)
+      }
+      w.bytes(bytes)
+      return
+    }
+    case "smallint": {
+      if (value === null) return void w.i16(-32768)
+      const n = toInteger(value, 32767n, "SMALLINT")
+      if (n instanceof CodecFailure) return n
+      return void w.i16(Number(n))
+    }
+    case "integer": {
+      if (value === null) return void w.i32(-2147483648)
+      const n = toInteger(value, 2147483647n, label)
+      if (n instanceof CodecFailure) return n
+      return void w.i32(Number(n))
+    }
+    case "date": {
+      if (value === null) return void w.i32(-2147483648)
+      const day = toDayNumber(value)
+      if (day instanceof CodecFailure) return day
+      return void w.i32(day)
+    }
+    case "smallfloat":
+    case "float": {
+      const size = kind === "float" ? 8 : 4
+      if (value === null) return void w.bytes(new Uint8Array(size).fill(0xff))
+      if (typeof value !== "number") return new CodecFailure(`${label} expects a number, got ${describeJs(value)}`)
+      if (Number.isNaN(value)) return new CodecFailure(`${label} cannot hold NaN (all-0xFF is the NULL pattern)`)
+      return void (kind === "float" ? w.f64(value) : w.f32(value))
+    }
+    case "bigint": {
+      if (value === null) return void w.i64(-(1n << 63n))
+      const n = toInteger(value, (1n << 63n) - 1n, label)
+      if (n instanceof CodecFailure) return n
+      return void w.i64(n)
+    }
+    case "int8": {
+      let n: bigint | null = null
+      if (value !== null) {
+        const checked = toInteger(value, (1n << 63n) - 1n, label)
+        if (checked instanceof CodecFailure) return checked
+        n = checked
+      }
+      const bytes = encodeInt8(n)
+      if (bytes instanceof CodecFailure) return bytes
+      return void w.bytes(bytes)
+    }
+    case "decimal": {
+      if (value === null) return void w.bytes(new Uint8Array(packedWidth(column.encodedLength)))
+      const exact = toExactDecimal(value, label)
+      if (exact instanceof CodecFailure) return exact
+      const name = baseType(column.columnType) === TypeCode.MONEY ? "MONEY" : "DECIMAL"
+      const bytes = encodeDecimalRow(exact, column.encodedLength, name)
+      if (bytes instanceof CodecFailure) return bytes
+      return void w.bytes(bytes)
+    }
+    case "datetime": {
+      if (value === null) return void w.bytes(new Uint8Array(packedWidth(column.encodedLength)))
+      if (!(value instanceof DateTime)) return new CodecFailure(`${label} expects a DateTime, got ${describeJs(value)}`)
+      const bytes = encodeDateTime(value, p.qualifier!)
+      if (bytes instanceof CodecFailure) return bytes
+      return void w.bytes(bytes)
+    }
+    case "interval": {
+      if (value === null) return void w.bytes(new Uint8Array(packedWidth(column.encodedLength)))
+      if (!(value instanceof IntervalYearMonth || value instanceof IntervalDayTime)) {
+        return new CodecFailure(`${label} expects an interval, got ${describeJs(value)}`)
+      }
+      const bytes = encodeInterval(value, p.qualifier!)
+      if (bytes instanceof CodecFailure) return bytes
+      return void w.bytes(bytes)
+    }
+    case "blobDescriptor": {
+      if (value === null) return void w.bytes(makeBlobDescriptorBytes(null))
+      if (value instanceof BlobDescriptor) {
+        if (value.bytes.length !== BLOB_DESCRIPTOR_SIZE) return new CodecFailure(`${label} descriptor must be 56 bytes`)
+        return void w.bytes(value.bytes)
+      }
+      if (value instanceof Uint8Array) return void w.bytes(makeBlobDescriptorBytes(value.length))
+      if (typeof value === "string") return void w.bytes(makeBlobDescriptorBytes(ctx.charset.encode(value).length))
+      return new CodecFailure(`${label} expects a BlobDescriptor, got ${describeJs(value)}`)
+    }
+    case "varchar": {
+      if (value === null) return void w.u8(1).u8(0)
+      if (typeof value !== "string") return new CodecFailure(`${label} expects a string, got ${describeJs(value)}`)
+      const bytes = ctx.charset.encode(value)
+      const max = column.encodedLength & 0xff
+      if (bytes.length > (max === 0 ? 255 : max)) return new CodecFailure(`${label} cannot hold ${bytes.length} bytes`)
+      return void w.u8(bytes.length).bytes(bytes)
+    }
+    case "bareLvarchar": {
+      if (value === null) return new CodecFailure(`${label}: a bare LVARCHAR (43) has no NULL form`)
+      if (typeof value !== "string") return new CodecFailure(`${label} expects a string, got ${describeJs(value)}`)
+      const bytes = ctx.charset.encode(value)
+      return void w.i32(bytes.length).bytes(bytes)
+    }
+    default: {
+      // UDT envelope; the length field is present even for NULL (`01 00 00 00 00`), and there is no pad.
+      if (value === null) return void w.u8(1).i32(0)
+      let body: Uint8Array
+      switch (kind) {
+        case "lvarchar":
+          if (typeof value !== "string") return new CodecFailure(`${label} expects a string, got ${describeJs(value)}`)
+          body = ctx.charset.encode(value)
+          if (column.encodedLength > 0 && body.length > column.encodedLength) {
+            return new CodecFailure(`LVARCHAR(${column.encodedLength}) cannot hold ${body.length} bytes`)
+          }
+          break
+        case "boolean":
+          if (typeof value !== "boolean") return new CodecFailure(`BOOLEAN expects a boolean, got ${describeJs(value)}`)
+          body = Uint8Array.of(value ? 0x74 : 0x66)
+          break
+        case "smartLob":
+          if (!(value instanceof SmartLobLocator)) {
+            return new CodecFailure(`${label} expects a SmartLobLocator, got ${describeJs(value)}`)
+          }
+          body = new TextEncoder().encode(value.hex)
+          break
+        default:
+          if (value instanceof OpaqueValue) body = value.bytes
+          else if (value instanceof Uint8Array) body = value
+          else if (typeof value === "string") body = ctx.charset.encode(value)
+          else return new CodecFailure(`${label} expects an OpaqueValue, got ${describeJs(value)}`)
+      }
+      return void w.u8(0).i32(body.length).bytes(body)
+    }
+  }
+}
+
+/**
+ * Encode one row as a real server's SQ_TUPLE payload (without the even pad, which belongs to the message).
+ * DECIMAL is rounded to the column's scale (as an INSERT would store it) and emitted normalized; DATETIME and
+ * INTERVAL positional (§10.4); NULLs as each type's sentinel.
+ */
+export const encodeRow = (
+  columns: ReadonlyArray<ColumnInfo>,
+  values: ReadonlyArray<Value>,
+  ctx: ValueContext
+): Uint8Array | CodecFailure => {
+  if (values.length !== columns.length) {
+    return new CodecFailure(`row has ${values.length} values for ${columns.length} columns`)
+  }
+  const prepared = prepare(columns)
+  if (prepared instanceof CodecFailure) return prepared
+  const w = new Writer(64)
+  for (let i = 0; i < prepared.length; i++) {
+    const failure = encodeOne(w, prepared[i]!, values[i]!, ctx)
+    if (failure !== undefined) {
+      return new CodecFailure(`column ${i + 1} (${describeColumn(prepared[i]!.column)}): ${failure.message}`)
+    }
+  }
+  return w.toBytes()
+}

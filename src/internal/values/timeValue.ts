@@ -1,0 +1,281 @@
+/**
+ * DATETIME and INTERVAL on the wire (VALUES.md §10): a packed decimal whose digits are the qualifier's fields
+ * (leading field `leadingPrecision` digits, the others 2, FRACTION(k) k digits) with the decimal point fixed right
+ * after the SECOND position, whether or not SECOND is in the qualifier.
+ *
+ * Encoding emits the **positional** form (exponent fixed by the qualifier, leading `00` pairs kept), the form both
+ * IBM JDBC and informix-driver produce and the only one both decode in every case (§10.4, golden/*-dtform-*).
+ * Decoding accepts positional and normalized forms by aligning the digits on the exponent byte, as JDBC does.
+ */
+import { DateTime, IntervalDayTime, IntervalYearMonth, type Qualifier } from "../../InformixValue.ts"
+import { daysInMonth } from "./calendar.ts"
+import { CodecFailure } from "./CodecFailure.ts"
+import { complement100, isPackedNull, packedWidth, unpack } from "./decimal.ts"
+
+/** Digits before the decimal point, before even-padding (`TU_LEN + 10 − end`). */
+const integerDigits = (q: Qualifier): number => q.digits + 10 - q.endCode
+
+/** The positional exponent in powers of 100 (§10.3). */
+export const positionalExponent = (q: Qualifier): number => Math.ceil(integerDigits(q) / 2)
+
+/** Fraction digits carried by the qualifier. */
+const fractionDigitCount = (q: Qualifier): number => (q.endCode > 10 ? q.endCode - 10 : 0)
+
+interface RawFields {
+  /** Values of the units from start to min(end, SECOND), in order (codes start, start+2, …). */
+  readonly units: Array<number>
+  /** FRACTION in units of 10^-5 s. */
+  readonly fraction: number
+}
+
+const unitRange = (q: Qualifier): Array<number> => {
+  const codes: Array<number> = []
+  if (q.startCode > 10) return codes
+  for (let code = q.startCode; code <= Math.min(q.endCode, 10); code += 2) codes.push(code)
+  return codes
+}
+
+/** Pack fields into the positional form, exactly `packedWidth(q.encoded)` bytes. */
+const packFields = (q: Qualifier, negative: boolean, fields: RawFields, what: string): Uint8Array | CodecFailure => {
+  const codes = unitRange(q)
+  let text = ""
+  for (let i = 0; i < codes.length; i++) {
+    const value = fields.units[i]!
+    const width = i === 0 ? q.leadingPrecision : 2
+    if (!Number.isInteger(value) || value < 0 || value >= 10 ** width) {
+      return new CodecFailure(`${what} ${q.toIntervalString()} cannot hold field value ${value}`)
+    }
+    text += String(value).padStart(width, "0")
+  }
+  const intLength = integerDigits(q)
+  text = text.padEnd(intLength, "0")
+  if (intLength % 2 === 1) text = "0" + text
+  const k = fractionDigitCount(q)
+  if (k > 0) {
+    if (!Number.isInteger(fields.fraction) || fields.fraction < 0 || fields.fraction > 99999) {
+      return new CodecFailure(`${what} fraction ${fields.fraction} is not in 0..99999 (units of 10^-5 s)`)
+    }
+    let frac = String(fields.fraction).padStart(5, "0").slice(0, k)
+    if (k % 2 === 1) frac += "0"
+    text += frac
+  }
+  const width = packedWidth(q.encoded)
+  const digits: Array<number> = Array.from({ length: width - 1 }, () => 0)
+  for (let i = 0; i * 2 < text.length; i++) {
+    const pair = Number(text.slice(i * 2, i * 2 + 2))
+    if (i < digits.length) digits[i] = pair
+    else if (pair !== 0) return new CodecFailure(`${what} ${q.toIntervalString()}: digits exceed the value width`)
+  }
+  const exponent = positionalExponent(q)
+  const out = new Uint8Array(width)
+  const allZero = digits.every((d) => d === 0)
+  if (negative && !allZero) {
+    complement100(digits)
+    out[0] = ((exponent + 64) ^ 0x7f) & 0x7f
+  } else {
+    out[0] = 0x80 | (exponent + 64)
+  }
+  for (let i = 0; i < digits.length; i++) out[i + 1] = digits[i]!
+  return out
+}
+
+/** Unpack and align digits to the positional layout; returns sign and fields, or null for NULL. */
+const unpackFields = (
+  bytes: Uint8Array,
+  q: Qualifier,
+  what: string
+): { negative: boolean; fields: RawFields } | null | CodecFailure => {
+  if (isPackedNull(bytes)) return null
+  const unpacked = unpack(bytes)
+  if (unpacked instanceof CodecFailure) return unpacked
+  const codes = unitRange(q)
+  const k = fractionDigitCount(q)
+  if (unpacked.digits.every((d) => d === 0)) {
+    return { negative: false, fields: { units: codes.map(() => 0), fraction: 0 } }
+  }
+  const intLength = integerDigits(q)
+  const exponentPositional = Math.ceil(intLength / 2)
+  const totalPairs = exponentPositional + Math.ceil(k / 2)
+  const buffer: Array<number> = Array.from({ length: totalPairs }, () => 0)
+  const offset = exponentPositional - unpacked.exponent
+  for (let i = 0; i < unpacked.digits.length; i++) {
+    const at = offset + i
+    const d = unpacked.digits[i]!
+    if (at < 0) {
+      if (d !== 0) return new CodecFailure(`${what} ${q.toIntervalString()}: exponent ${unpacked.exponent} too large`)
+    } else if (at < totalPairs) buffer[at] = d
+    // Pairs past the qualifier's last digit are dropped, as JDBC does (e.g. a 6th FRACTION digit).
+  }
+  let text = ""
+  for (const d of buffer) text += d < 10 ? "0" + d : String(d)
+  if (intLength % 2 === 1) {
+    if (text[0] !== "0") return new CodecFailure(`${what} ${q.toIntervalString()}: leading field overflows`)
+    text = text.slice(1)
+  }
+  const units: Array<number> = []
+  let pos = 0
+  for (let i = 0; i < codes.length; i++) {
+    const width = i === 0 ? q.leadingPrecision : 2
+    units.push(Number(text.slice(pos, pos + width)))
+    pos += width
+  }
+  const fracText = text.slice(intLength, intLength + k)
+  const fraction = k > 0 ? Number(fracText.padEnd(5, "0")) : 0
+  return { negative: unpacked.negative, fields: { units, fraction } }
+}
+
+const fieldOf = (codes: ReadonlyArray<number>, units: ReadonlyArray<number>, code: number): number => {
+  const i = codes.indexOf(code)
+  return i < 0 ? 0 : units[i]!
+}
+
+/** Range check of a DATETIME's fields (§10.5 step 5). */
+const validateDateTime = (dt: DateTime): string | undefined => {
+  const q = dt.qualifier
+  const has = (code: number) => code >= q.startCode && code <= q.endCode
+  if (has(0) && (dt.year < 1 || dt.year > 9999)) return `year ${dt.year} is not in 1..9999`
+  if (has(2) && (dt.month < 1 || dt.month > 12)) return `month ${dt.month} is not in 1..12`
+  if (has(4)) {
+    const max = has(2) ? daysInMonth(has(0) ? dt.year : 2000, dt.month) : 31
+    if (dt.day < 1 || dt.day > max) return `day ${dt.day} is not valid for the month`
+  }
+  if (has(6) && (dt.hour < 0 || dt.hour > 23)) return `hour ${dt.hour} is not in 0..23`
+  if (has(8) && (dt.minute < 0 || dt.minute > 59)) return `minute ${dt.minute} is not in 0..59`
+  if (has(10) && (dt.second < 0 || dt.second > 59)) return `second ${dt.second} is not in 0..59`
+  return undefined
+}
+
+/** DATETIME value → positional bytes for qualifier `q` (default: the value's own). */
+export const encodeDateTime = (dt: DateTime, q: Qualifier = dt.qualifier): Uint8Array | CodecFailure => {
+  const projected = q === dt.qualifier ? dt : new DateTime(q, dt)
+  const invalid = validateDateTime(projected)
+  if (invalid !== undefined) return new CodecFailure(`invalid DATETIME ${q}: ${invalid}`)
+  const values = [projected.year, projected.month, projected.day, projected.hour, projected.minute, projected.second]
+  const units = unitRange(q).map((code) => values[code / 2]!)
+  return packFields(q, false, { units, fraction: projected.fraction }, "DATETIME")
+}
+
+export const decodeDateTime = (bytes: Uint8Array, q: Qualifier): DateTime | null | CodecFailure => {
+  const unpacked = unpackFields(bytes, q, "DATETIME")
+  if (unpacked === null || unpacked instanceof CodecFailure) return unpacked
+  if (unpacked.negative) return new CodecFailure(`DATETIME ${q} value is negative`)
+  const codes = unitRange(q)
+  const { fraction, units } = unpacked.fields
+  const dt = new DateTime(q, {
+    year: fieldOf(codes, units, 0),
+    month: fieldOf(codes, units, 2),
+    day: fieldOf(codes, units, 4),
+    hour: fieldOf(codes, units, 6),
+    minute: fieldOf(codes, units, 8),
+    second: fieldOf(codes, units, 10),
+    fraction
+  })
+  const invalid = validateDateTime(dt)
+  return invalid === undefined ? dt : new CodecFailure(`invalid DATETIME ${q}: ${invalid}`)
+}
+
+// Day-time unit sizes in 10^-5 s.
+const unitSize: Record<number, bigint> = { 4: 8_640_000_000n, 6: 360_000_000n, 8: 6_000_000n, 10: 100_000n }
+
+/** Re-express an interval in qualifier `q` (leading field absorbs larger units; lower ones truncate). */
+const projectInterval = (
+  value: IntervalYearMonth | IntervalDayTime,
+  q: Qualifier
+): IntervalYearMonth | IntervalDayTime | CodecFailure => {
+  if (value.qualifier === q) return value
+  if (value instanceof IntervalYearMonth) {
+    if (!q.isYearMonth) {
+      return new CodecFailure(`cannot store a YEAR-MONTH interval in INTERVAL ${q.toIntervalString()}`)
+    }
+    const total = Math.abs(value.totalMonths)
+    return q.startCode === 0
+      ? new IntervalYearMonth(q, { negative: value.negative, years: Math.floor(total / 12), months: total % 12 })
+      : new IntervalYearMonth(q, { negative: value.negative, months: total })
+  }
+  if (q.isYearMonth) return new CodecFailure(`cannot store a DAY-TIME interval in INTERVAL ${q.toIntervalString()}`)
+  let rest = value.totalFractions
+  const negative = rest < 0n
+  if (negative) rest = -rest
+  const fields: Record<string, number> = {}
+  const names: Record<number, string> = { 4: "days", 6: "hours", 8: "minutes", 10: "seconds" }
+  for (const code of [4, 6, 8, 10]) {
+    if (code < q.startCode) continue
+    const size = unitSize[code]!
+    fields[names[code]!] = Number(rest / size)
+    rest %= size
+  }
+  fields.fraction = Number(rest)
+  return new IntervalDayTime(q, { negative, ...fields })
+}
+
+const validateInterval = (v: IntervalYearMonth | IntervalDayTime): string | undefined => {
+  const q = v.qualifier
+  const nonLeading = (code: number) => code > q.startCode && code <= q.endCode
+  if (v instanceof IntervalYearMonth) {
+    if (nonLeading(2) && v.months > 11) return `month ${v.months} is not in 0..11`
+    return undefined
+  }
+  if (nonLeading(6) && v.hours > 23) return `hour ${v.hours} is not in 0..23`
+  if (nonLeading(8) && v.minutes > 59) return `minute ${v.minutes} is not in 0..59`
+  if (nonLeading(10) && v.seconds > 59) return `second ${v.seconds} is not in 0..59`
+  return undefined
+}
+
+/** INTERVAL value → positional bytes for qualifier `q` (default: the value's own). */
+export const encodeInterval = (
+  value: IntervalYearMonth | IntervalDayTime,
+  q: Qualifier = value.qualifier
+): Uint8Array | CodecFailure => {
+  const projected = projectInterval(value, q)
+  if (projected instanceof CodecFailure) return projected
+  const invalid = validateInterval(projected)
+  if (invalid !== undefined) return new CodecFailure(`invalid INTERVAL ${q.toIntervalString()}: ${invalid}`)
+  const codes = unitRange(q)
+  let units: Array<number>
+  let fraction = 0
+  if (projected instanceof IntervalYearMonth) {
+    units = codes.map((code) => (code === 0 ? projected.years : projected.months))
+  } else {
+    const values: Record<number, number> = {
+      4: projected.days,
+      6: projected.hours,
+      8: projected.minutes,
+      10: projected.seconds
+    }
+    units = codes.map((code) => values[code]!)
+    fraction = projected.fraction
+  }
+  return packFields(q, projected.negative, { units, fraction }, "INTERVAL")
+}
+
+export const decodeInterval = (
+  bytes: Uint8Array,
+  q: Qualifier
+): IntervalYearMonth | IntervalDayTime | null | CodecFailure => {
+  const unpacked = unpackFields(bytes, q, "INTERVAL")
+  if (unpacked === null || unpacked instanceof CodecFailure) return unpacked
+  const codes = unitRange(q)
+  const { fraction, units } = unpacked.fields
+  const value = q.isYearMonth
+    ? new IntervalYearMonth(q, {
+      negative: unpacked.negative,
+      years: fieldOf(codes, units, 0),
+      months: fieldOf(codes, units, 2)
+    })
+    : new IntervalDayTime(q, {
+      negative: unpacked.negative,
+      days: fieldOf(codes, units, 4),
+      hours: fieldOf(codes, units, 6),
+      minutes: fieldOf(codes, units, 8),
+      seconds: fieldOf(codes, units, 10),
+      fraction
+    })
+  const invalid = validateInterval(value)
+  return invalid === undefined ? value : new CodecFailure(`invalid INTERVAL ${q.toIntervalString()}: ${invalid}`)
+}
+
+/** Which family a qualifier's DATETIME/INTERVAL belongs to, for messages. */
+export const describeQualifier = (q: Qualifier, interval: boolean): string =>
+  interval ? `INTERVAL ${q.toIntervalString()}` : `DATETIME ${q}`
+
+export const timeValueWidth = (q: Qualifier): number => packedWidth(q.encoded)
