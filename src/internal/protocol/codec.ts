@@ -1,0 +1,310 @@
+/* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
+/**
+ * Whole-message encoders and the incremental stream decoders.
+ *
+ * Decoders are push-based state machines: `push(chunk)` accepts bytes split anywhere and returns every message that is
+ * now complete, plus a `ProtocolError` when the stream is malformed (after which the decoder stays failed: without
+ * framing the stream cannot be resynchronised, SQLI.md §2.3). Nothing here throws, allocates beyond the caps, or
+ * re-parses quadratically: after a short read the decoder records how many bytes the message needs (`Reader.need`)
+ * and does not try again until that many are buffered.
+ *
+ * @internal
+ */
+import * as Result from "effect/Result"
+import { Reader } from "../wire/Reader.ts"
+import { CheckedWriter } from "./checkedWriter.ts"
+import { readClientMessage, writeClientMessage } from "./client.ts"
+import { readConnectResponse, readLoginRequest, writeConnectResponse, writeLoginRequest } from "./connect.ts"
+import { ProtocolError } from "./errors.ts"
+import { WIDE_FRAMING } from "./framing.ts"
+import type { ClientMessage, ConnectResponse, Framing, LoginRequest, ServerMessage } from "./messages.ts"
+import { SlType } from "./opcodes.ts"
+import { readServerMessage, writeServerMessage } from "./server.ts"
+
+// ---------------------------------------------------------------------------------------------------------------
+// Encoders
+// ---------------------------------------------------------------------------------------------------------------
+
+const finish = (w: CheckedWriter): Result.Result<Uint8Array, ProtocolError> =>
+  w.error === undefined
+    ? Result.succeed(w.out.toBytes())
+    : Result.fail(
+      new ProtocolError({
+        message: `cannot encode: ${w.error}`,
+        offset: w.length,
+        ...(w.opcode === undefined ? {} : { opcode: w.opcode })
+      })
+    )
+
+/**
+ * Encode client messages back to back. The caller includes the trailing `Eot` explicitly (and sends `Exit` bare), so
+ * one call can also produce several pipelined batches.
+ */
+export const encodeClientBatch = (
+  messages: ReadonlyArray<ClientMessage>,
+  framing: Framing
+): Result.Result<Uint8Array, ProtocolError> => {
+  const w = new CheckedWriter()
+  for (const m of messages) {
+    writeClientMessage(w, m, framing)
+    if (w.error !== undefined) break
+  }
+  return finish(w)
+}
+
+/** Encode server messages back to back (a response group ends with an explicit `Eot`). */
+export const encodeServerMessages = (
+  messages: ReadonlyArray<ServerMessage>,
+  framing: Framing
+): Result.Result<Uint8Array, ProtocolError> => {
+  const w = new CheckedWriter()
+  for (const m of messages) {
+    writeServerMessage(w, m, framing)
+    if (w.error !== undefined) break
+  }
+  return finish(w)
+}
+
+/** Encode the SL-framed CONREQ login PDU. */
+export const encodeLoginRequest = (login: LoginRequest): Result.Result<Uint8Array, ProtocolError> => {
+  const w = new CheckedWriter()
+  writeLoginRequest(w, login)
+  return finish(w)
+}
+
+/** Encode the SL-framed CONACC/CONREJ PDU. */
+export const encodeConnectResponse = (response: ConnectResponse): Result.Result<Uint8Array, ProtocolError> => {
+  const w = new CheckedWriter()
+  writeConnectResponse(w, response)
+  return finish(w)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Incremental decoders
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What one `push` produced: the messages completed by this chunk, and the error that stopped the stream, if any. */
+export interface DecodeResult<M> {
+  readonly messages: Array<M>
+  readonly error: ProtocolError | undefined
+}
+
+export interface DecoderOptions {
+  /** Largest message (and largest buffered partial message) accepted; default 64 MiB. */
+  readonly maxMessageSize?: number
+  /** Framing to start with (default: wide, bits 69/70 off). Switch with `setFraming` after SQ_PROTOCOLS. */
+  readonly framing?: Framing
+  /** Expect the SL-framed connect PDU first (default true); false starts directly with bare messages. */
+  readonly expectConnect?: boolean
+}
+
+export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024
+
+const EMPTY: Uint8Array = new Uint8Array(0)
+
+type Step<M> =
+  | { readonly _tag: "Message"; readonly message: M; readonly end: number }
+  | { readonly _tag: "Short"; readonly need: number }
+  | { readonly _tag: "Fail"; readonly message: string; readonly opcode?: number }
+
+/**
+ * Shared buffering and control loop; `parseConnect` and `parseMessage` are the two sides' parsers. Offsets in
+ * errors are absolute stream positions (bytes consumed before + position in the buffer).
+ */
+abstract class StreamDecoder<C, M> {
+  protected framing: Framing
+  readonly maxMessageSize: number
+  private buffer: Uint8Array = EMPTY
+  private start = 0
+  private end = 0
+  /** Bytes (relative to `start`) the current message needs before parsing is worth retrying. */
+  private need = 0
+  /** Absolute stream offset of `buffer[0]`. */
+  private base = 0
+  private connected: boolean
+  private failure: ProtocolError | undefined = undefined
+
+  constructor(options: DecoderOptions = {}) {
+    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE
+    this.framing = options.framing ?? WIDE_FRAMING
+    this.connected = options.expectConnect === false
+  }
+
+  /** Switch field widths (after the SQ_PROTOCOLS exchange). Applies to messages not yet decoded. */
+  setFraming(framing: Framing): void {
+    this.framing = framing
+  }
+
+  get currentFraming(): Framing {
+    return this.framing
+  }
+
+  /** Bytes received but not yet part of a complete message. */
+  get bufferedBytes(): number {
+    return this.end - this.start
+  }
+
+  /** The error that stopped this decoder, if any. */
+  get error(): ProtocolError | undefined {
+    return this.failure
+  }
+
+  protected abstract parseConnect(r: Reader, slType: number, slAttribute: number, slOptions: number, end: number): C
+  protected abstract connectTypeOk(slType: number): string | undefined
+  protected abstract parseMessage(r: Reader, opcode: number): M | undefined
+
+  push(chunk: Uint8Array): DecodeResult<C | M> {
+    const messages: Array<C | M> = []
+    if (this.failure !== undefined) return { messages, error: this.failure }
+    this.append(chunk)
+    while (this.end - this.start >= Math.max(this.need, 2)) {
+      const step = this.connected ? this.stepMessage() : this.stepConnect()
+      if (step._tag === "Message") {
+        messages.push(step.message)
+        this.start = step.end
+        this.need = 0
+        continue
+      }
+      if (step._tag === "Fail") {
+        this.failure = new ProtocolError({
+          message: step.message,
+          offset: this.base + this.start,
+          ...(step.opcode === undefined ? {} : { opcode: step.opcode })
+        })
+        return { messages, error: this.failure }
+      }
+      this.need = step.need
+      if (this.need > this.maxMessageSize) {
+        this.failure = new ProtocolError({
+          message: `frame larger than maxMessageSize (${this.need} > ${this.maxMessageSize} bytes)`,
+          offset: this.base + this.start
+        })
+        return { messages, error: this.failure }
+      }
+      break
+    }
+    if (this.end - this.start > this.maxMessageSize) {
+      this.failure = new ProtocolError({
+        message: `frame larger than maxMessageSize (${this.end - this.start} bytes buffered)`,
+        offset: this.base + this.start
+      })
+    }
+    this.release()
+    return { messages, error: this.failure }
+  }
+
+  private append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return
+    if (this.start === this.end) {
+      // Nothing pending: parse straight from the caller's chunk; only an unfinished tail is copied (in `release`).
+      this.base += this.end
+      this.buffer = chunk
+      this.borrowed = chunk
+      this.start = 0
+      this.end = chunk.length
+      return
+    }
+    const pending = this.end - this.start
+    if (this.buffer.length - this.end < chunk.length || this.buffer === this.borrowed) {
+      // Doubling keeps a large message arriving in small chunks linear overall.
+      const next = new Uint8Array(Math.max(1024, pending + chunk.length, this.buffer.length * 2))
+      next.set(this.buffer.subarray(this.start, this.end))
+      this.base += this.start
+      this.buffer = next
+      this.start = 0
+      this.end = pending
+      this.borrowed = undefined
+    }
+    this.buffer.set(chunk, this.end)
+    this.end += chunk.length
+  }
+
+  /** The caller's chunk when it is used as the buffer (it must not be written into or kept). */
+  private borrowed: Uint8Array | undefined = undefined
+
+  private release(): void {
+    if (this.start === this.end) {
+      this.base += this.end
+      this.buffer = EMPTY
+      this.start = 0
+      this.end = 0
+      this.borrowed = undefined
+      return
+    }
+    if (this.borrowed === undefined && this.buffer.length > 0 && this.start === 0) return
+    // Keep only the unfinished tail, in memory we own (the chunk belongs to the caller).
+    const tail = this.buffer.slice(this.start, this.end)
+    this.base += this.start
+    this.buffer = tail
+    this.start = 0
+    this.end = tail.length
+    this.borrowed = undefined
+  }
+
+  private stepConnect(): Step<C | M> {
+    const r = new Reader(this.buffer, this.start, this.end)
+    const length = r.u16()
+    if (!r.ok) return { _tag: "Short", need: 2 }
+    if (length < 6) return { _tag: "Fail", message: `connect PDU length ${length} is shorter than its SL header` }
+    if (this.end - this.start < length) return { _tag: "Short", need: length }
+    const slType = r.u8()
+    const slAttribute = r.u8()
+    const slOptions = r.u16()
+    const typeError = this.connectTypeOk(slType)
+    if (typeError !== undefined) return { _tag: "Fail", message: typeError }
+    const pduEnd = this.start + length
+    const body = new Reader(this.buffer, r.pos, pduEnd)
+    const message = this.parseConnect(body, slType, slAttribute, slOptions, pduEnd)
+    if (body.error !== undefined) return { _tag: "Fail", message: `malformed connect PDU: ${body.error}` }
+    if (body.short) return { _tag: "Fail", message: "connect PDU is shorter than its fields" }
+    this.connected = true
+    return { _tag: "Message", message, end: pduEnd }
+  }
+
+  private stepMessage(): Step<C | M> {
+    const r = new Reader(this.buffer, this.start, this.end)
+    const opcode = r.u16()
+    if (!r.ok) return { _tag: "Short", need: 2 }
+    const message = this.parseMessage(r, opcode)
+    if (r.error !== undefined) return { _tag: "Fail", message: r.error, opcode }
+    if (r.short) return { _tag: "Short", need: r.need - this.start }
+    if (message === undefined) {
+      return { _tag: "Fail", message: `unknown opcode ${opcode}; the stream cannot be resynchronised`, opcode }
+    }
+    return { _tag: "Message", message, end: r.pos }
+  }
+}
+
+/**
+ * Server side: decodes what a client sends — first the SL-framed login PDU (`LoginRequest`), then bare
+ * `ClientMessage`s.
+ */
+export class ClientMessageDecoder extends StreamDecoder<LoginRequest, ClientMessage> {
+  protected parseConnect(r: Reader, _slType: number, slAttribute: number, slOptions: number, end: number) {
+    return readLoginRequest(r, slAttribute, slOptions, end)
+  }
+  protected connectTypeOk(slType: number): string | undefined {
+    return slType === SlType.CONREQ ? undefined : `expected a CONREQ login PDU (SL type 1), got SL type ${slType}`
+  }
+  protected parseMessage(r: Reader, opcode: number): ClientMessage | undefined {
+    return readClientMessage(r, opcode, this.framing, { maxLength: this.maxMessageSize })
+  }
+}
+
+/**
+ * Client side: decodes what a server sends — first the SL-framed CONACC/CONREJ (`ConnectResponse`), then bare
+ * `ServerMessage`s.
+ */
+export class ServerMessageDecoder extends StreamDecoder<ConnectResponse, ServerMessage> {
+  protected parseConnect(r: Reader, slType: number, slAttribute: number, slOptions: number, end: number) {
+    return readConnectResponse(r, slType, slAttribute, slOptions, end)
+  }
+  protected connectTypeOk(slType: number): string | undefined {
+    if (slType === SlType.CONACC || slType === SlType.CONREJ) return undefined
+    if (slType === SlType.REDIRECT) return "server sent a REDIRECT (SL type 13), which is not supported"
+    return `expected CONACC/CONREJ (SL type 2/3), got SL type ${slType}`
+  }
+  protected parseMessage(r: Reader, opcode: number): ServerMessage | undefined {
+    return readServerMessage(r, opcode, this.framing, { maxLength: this.maxMessageSize })
+  }
+}
