@@ -200,6 +200,37 @@ class Peer:
         names = [column[0] for column in description]
         if names != TYPE_COLUMNS:
             problems.append(f"column names {names}")
+        # Wire-level type code and encoded length from the server's DESCRIBE (SQLI.md §10): DECIMAL/MONEY
+        # (precision << 8) | scale, DATETIME/INTERVAL (digits << 8) | (start << 4) | end, CHAR/VARCHAR the length.
+        # LVARCHAR and BOOLEAN are described as UDTs (40/41) by servers, 43/45 by some clients: either is accepted.
+        want_types: dict[str, tuple[tuple[int, ...], int | None]] = {
+            "id": ((2,), 4),
+            "c_smallint": ((1,), 2),
+            "c_integer": ((2,), 4),
+            "c_int8": ((17,), 10),
+            "c_bigint": ((52,), 8),
+            "c_serial": ((6,), 4),
+            "c_smallfloat": ((4,), 4),
+            "c_float": ((3,), 8),
+            "c_decimal": ((5,), (12 << 8) | 4),
+            "c_money": ((8,), (10 << 8) | 2),
+            "c_date": ((7,), 4),
+            "c_dt_year_fraction3": ((10,), 0x110D),
+            "c_dt_year_second": ((10,), 0x0E0A),
+            "c_dt_hour_second": ((10,), 0x066A),
+            "c_iv_day_second": ((14,), 0x0B4A),
+            "c_iv_year_month": ((14,), 0x0602),
+            "c_char": ((0,), 10),
+            "c_varchar": ((13,), 100),
+            "c_nchar": ((15,), 8),
+            "c_nvarchar": ((16,), 40),
+            "c_lvarchar": ((40, 43), None),
+            "c_boolean": ((41, 45), None),
+        }
+        for column in description:
+            codes, length = want_types.get(column[0], ((), None))
+            if column[1] not in codes or (length is not None and column[3] != length):
+                problems.append(f"{column[0]} type {column[1]} length {column[3]:#x} (want {codes} {length!r})")
         seen = " ".join(f"{c[0]}:{c[1]}({c[4]},{c[5]},{'null' if c[6] else 'notnull'})" for c in description)
         if description and description[0][6]:
             problems.append("id should be NOT NULL")
