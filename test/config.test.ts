@@ -32,9 +32,6 @@ const assertNoSecret = (error: InformixError.ConfigError, secret = SECRET) => {
   }
 }
 
-const localeCheck = (locale: string) =>
-  locale.endsWith(".klingon") ? `code set of ${locale} is not supported` : undefined
-
 const read = (env: Record<string, string>) =>
   Effect.flatMap(fromEnv, (config) => resolveConfig(config)).pipe(
     Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env }))
@@ -127,11 +124,15 @@ describe("resolveConfig", () => {
       }
     }))
 
-  it.effect("uses an injected locale check for code sets", () =>
+  it.effect("accepts the code sets the value codecs support, in any spelling, and rejects the rest", () =>
     Effect.gen(function*() {
-      const ok = yield* resolveConfig({ user: "u", clientLocale: "en_US.utf8" }, { localeCheck })
-      assert.strictEqual(ok.clientLocale, "en_US.utf8")
-      const error = yield* Effect.flip(resolveConfig({ user: "u", dbLocale: "tl_HG.klingon" }, { localeCheck }))
+      for (
+        const locale of ["en_US.utf8", "en_us.819", "de_DE.8859-15", "ja_JP.sjis", "en_US.0333", "de_DE.utf8@euro"]
+      ) {
+        const ok = yield* resolveConfig({ user: "u", clientLocale: locale, dbLocale: locale })
+        assert.strictEqual(ok.clientLocale, locale)
+      }
+      const error = yield* Effect.flip(resolveConfig({ user: "u", dbLocale: "tl_HG.klingon" }))
       assert.strictEqual(error.field, "dbLocale")
       assert.include(error.message, "not supported")
     }))

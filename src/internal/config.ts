@@ -16,6 +16,7 @@ import type * as Tls from "node:tls"
 import { ConfigError } from "../InformixError.ts"
 import * as Parse from "./config/parse.ts"
 import { parseUrl } from "./config/url.ts"
+import { charsetForLocale } from "./values/index.ts"
 
 export type { IsolationLevel, LockWait } from "./config/parse.ts"
 export { isolationStatement, lockWaitStatement } from "./config/parse.ts"
@@ -107,12 +108,6 @@ export const defaults = {
   drainTimeout: Duration.seconds(5)
 } as const
 
-/**
- * Checks a locale beyond its shape. Injected so the value codecs' locale → code-set table (owned by the value
- * codec module) decides which code sets are supported; returns a reason when the locale is not usable.
- */
-export type LocaleCheck = (locale: string) => string | undefined
-
 const invalid = (field: string, reason: string): ConfigError =>
   new ConfigError({ field, message: `Invalid ${field}: ${reason}` })
 
@@ -137,11 +132,16 @@ const resolvePassword = (
   )
 }
 
-const resolveLocale = (field: string, locale: string, localeCheck: LocaleCheck | undefined) =>
-  Effect.flatMap(check(field, Parse.checkLocaleShape(locale)), (shaped) => {
-    const problem = localeCheck?.(shaped)
-    return problem === undefined ? Effect.succeed(shaped) : Effect.fail(invalid(field, problem))
-  })
+// Shape first (language_territory.codeset), then the code set must be one the value codecs can convert, because
+// every CHAR/VARCHAR value will be decoded with it.
+const resolveLocale = (field: string, locale: string) =>
+  Effect.flatMap(
+    check(field, Parse.checkLocaleShape(locale)),
+    (shaped) =>
+      charsetForLocale(shaped) === undefined
+        ? Effect.fail(invalid(field, `the code set of "${shaped}" is not supported`))
+        : Effect.succeed(shaped)
+  )
 
 const resolveTls = (tls: ConnectionConfig["tls"]): Tls.ConnectionOptions | undefined =>
   tls === undefined || tls === false ? undefined : tls === true ? {} : tls
@@ -158,10 +158,7 @@ const merge = (base: ConnectionConfig, override: ConnectionConfig): ConnectionCo
  * Applies defaults and validates. A string is taken as the URL form. Every failure is a `ConfigError` naming the
  * field; none of them contains the password.
  */
-export const resolveConfig = (
-  input: ConnectionConfig | string,
-  options?: { readonly localeCheck?: LocaleCheck | undefined }
-): Effect.Effect<ResolvedConfig, ConfigError> =>
+export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<ResolvedConfig, ConfigError> =>
   Effect.gen(function*() {
     const given: ConnectionConfig = typeof input === "string" ? { url: input } : input
     let config = given
@@ -183,9 +180,8 @@ export const resolveConfig = (
     if (config.user === undefined || config.user.length === 0) {
       return yield* invalid("user", "a user name is required")
     }
-    const localeCheck = options?.localeCheck
-    const clientLocale = yield* resolveLocale("clientLocale", config.clientLocale ?? defaults.locale, localeCheck)
-    const dbLocale = yield* resolveLocale("dbLocale", config.dbLocale ?? defaults.locale, localeCheck)
+    const clientLocale = yield* resolveLocale("clientLocale", config.clientLocale ?? defaults.locale)
+    const dbLocale = yield* resolveLocale("dbLocale", config.dbLocale ?? defaults.locale)
     const connectTimeout = yield* optionalDuration("connectTimeout", config.connectTimeout)
     const queryTimeout = yield* optionalDuration("queryTimeout", config.queryTimeout)
     const drainTimeout = yield* optionalDuration("drainTimeout", config.drainTimeout)
