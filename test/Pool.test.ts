@@ -8,83 +8,9 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import type { Connection, State } from "../src/Connection.ts"
-import { TypeId as ConnectionTypeId } from "../src/Connection.ts"
-import { ConnectionError, type InformixError, PoolTimeoutError, SqlError } from "../src/InformixError.ts"
+import { ConnectionError, PoolTimeoutError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
-
-interface Fake extends Connection {
-  readonly id: number
-  state: State
-  inTransaction: boolean
-  closed: boolean
-  holders: number
-  readonly executed: Array<string>
-  failRollback: boolean
-  retireNow: (cause: InformixError) => void
-}
-
-const makeFakes = () => {
-  const all: Array<Fake> = []
-  const acquire = Effect.acquireRelease(
-    Effect.sync(() => {
-      const hooks = new Set<(cause: InformixError) => void>()
-      const fake: Fake = {
-        [ConnectionTypeId]: ConnectionTypeId,
-        id: all.length,
-        database: "test",
-        host: "fake",
-        port: 0,
-        state: "idle",
-        inTransaction: false,
-        closed: false,
-        holders: 0,
-        executed: [],
-        failRollback: false,
-        serverInterruptSupported: false,
-        serverVersion: undefined,
-        deadWith: undefined,
-        onRetire: (hook) => {
-          hooks.add(hook)
-          return () => hooks.delete(hook)
-        },
-        retireNow: (cause) => {
-          fake.state = "dead"
-          for (const hook of hooks) hook(cause)
-        },
-        query: () => Effect.succeed([]),
-        values: () => Effect.succeed([]),
-        queryWithColumns: () => Effect.succeed({ columns: [], rows: [] }),
-        execute: (sql) =>
-          Effect.suspend(() => {
-            fake.executed.push(sql)
-            if (sql === "ROLLBACK WORK" && fake.failRollback) {
-              return Effect.fail(
-                new SqlError({ sqlcode: -255, isamCode: 0, offset: 0, parameter: "", message: "[-255] no tx" })
-              )
-            }
-            if (sql === "ROLLBACK WORK") fake.inTransaction = false
-            return Effect.succeed({ rowsAffected: 0 })
-          }),
-        stream: () => Stream.empty,
-        streamValues: () => Stream.empty,
-        prepare: () => Effect.die("not used"),
-        transaction: (effect) => effect,
-        close: Effect.sync(() => {
-          fake.closed = true
-          fake.state = "dead"
-        })
-      }
-      all.push(fake)
-      return fake
-    }),
-    (fake) => fake.close
-  )
-  return { all, acquire: acquire as Effect.Effect<Fake, InformixError, Scope.Scope> }
-}
-
-const asFake = (connection: Connection) => connection as Fake
+import { asFake, makeFakes } from "./reliability/fakeConnection.ts"
 
 describe("Pool (fake sessions)", () => {
   it.live("rolls back a transaction left open by a borrower before anyone else gets the session", () =>

@@ -1,0 +1,58 @@
+/**
+ * Adapts one Informix `Connection` to effect/sql's `SqlConnection.Connection` contract.
+ *
+ * Every statement the SqlClient runs comes through here, already compiled (`?` placeholders + bind values), so
+ * this layer only chooses the connection method and converts errors.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import type * as SqlConnection from "effect/sql/SqlConnection"
+import type { SqlError } from "effect/sql/SqlError"
+import * as Stream from "effect/Stream"
+import type { Connection, ExecuteResult } from "../../Connection.ts"
+import type { InformixError } from "../../InformixError.ts"
+import { toSqlError } from "./errors.ts"
+
+type TransformRows = (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
+
+/** The SqlConnection view of an Informix session, keeping a reference to the session itself. */
+export interface InformixSqlConnection extends SqlConnection.Connection {
+  readonly informix: Connection
+  readonly executeRaw: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ExecuteResult, SqlError>
+}
+
+const execute = <A>(effect: Effect.Effect<A, InformixError>): Effect.Effect<A, SqlError> =>
+  Effect.mapError(effect, (error) => toSqlError(error, "execute"))
+
+// Views are cached per session: the SqlClient asks for one per statement and they hold no state of their own.
+const views = new WeakMap<Connection, InformixSqlConnection>()
+
+/** The (cached) SqlConnection view of a session. */
+export const toSqlConnection = (connection: Connection): InformixSqlConnection => {
+  const cached = views.get(connection)
+  if (cached !== undefined) return cached
+  const rows = (sql: string, params: ReadonlyArray<unknown>, transformRows: TransformRows) => {
+    const query = execute(connection.query(sql, params))
+    return transformRows === undefined ? query : Effect.map(query, (rows) => transformRows(rows))
+  }
+  const values = (sql: string, params: ReadonlyArray<unknown>) => execute(connection.values(sql, params))
+  const view: InformixSqlConnection = {
+    informix: connection,
+    execute: rows,
+    // The session decides between SQ_COMMAND (no parameters) and PREPARE + cache; "unprepared" has no separate
+    // wire form that would make it cheaper, so both paths are the same call.
+    executeUnprepared: rows,
+    executeValues: values,
+    executeValuesUnprepared: values,
+    executeRaw: (sql, params) => execute(connection.execute(sql, params)),
+    executeStream: (sql, params, transformRows) => {
+      const stream = Stream.mapError(connection.stream(sql, params), (error) => toSqlError(error, "stream"))
+      return transformRows === undefined
+        ? stream
+        : Stream.mapArray(stream, (chunk) => transformRows(chunk) as typeof chunk)
+    }
+  }
+  views.set(connection, view)
+  return view
+}
