@@ -107,7 +107,7 @@ const bindDecimal = (value: unknown, type: number, param?: TypedParameter): Bind
   if (encoded instanceof CodecFailure) return encoded
   const precision = param?.precision ?? encoded.precision
   const scale = param?.scale ?? encoded.scale
-  if (precision < 1 || precision > 32 || scale < 0 || scale > precision) {
+  if (precision < 1 || precision > 32 || scale < 0 || (scale > precision && scale !== 255)) {
     return new CodecFailure(`${label}(${precision},${scale}) is not a valid precision/scale`)
   }
   return { type, indicator: 0, prec: ((precision & 0xff) << 8) | (scale & 0xff), data: encoded.bytes }

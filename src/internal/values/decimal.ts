@@ -209,14 +209,20 @@ export const encodeDecimalBind = (
     return new CodecFailure(`DECIMAL holds at most 32 significant digits; ${formatExact(x)} has ${significant}`)
   }
   const scale = Math.max(0, x.scale)
-  if (x.coefficient === 0n) return { bytes: Uint8Array.of(0x80, 0x00), precision: 1, scale: Math.min(scale, 32) }
+  // Zero: IBM's packed zero; precision/scale as informix-driver declares 0 (0x0200) and 0.00 (0x0202).
+  if (x.coefficient === 0n) {
+    const s = Math.min(scale, 32)
+    return { bytes: Uint8Array.of(0x80, 0x00), precision: Math.max(2, s + (s % 2)), scale: s }
+  }
   const { digits, exponent } = toPairs(x)
   if (exponent < -64 || exponent > 63) {
     return new CodecFailure(`${formatExact(x)} is outside the DECIMAL exponent range (1e-130 .. 1e126)`)
   }
   // Precision as informix-driver computes it: integer digits padded to even plus fraction digits padded to even.
   const intDigits = Math.max(0, digitCount(x.coefficient) - x.scale)
-  const precision = Math.min(32, Math.max(1, (intDigits + (intDigits % 2)) + (scale + (scale % 2))))
+  const precision = (intDigits + (intDigits % 2)) + (scale + (scale % 2))
+  // Beyond DECIMAL(32,s) the value only fits a floating DECIMAL(32): declare that (scale 255) instead.
+  if (precision > 32) return { bytes: pack(x.negative, exponent, digits), precision: 32, scale: 255 }
   return { bytes: pack(x.negative, exponent, digits), precision, scale }
 }
 
