@@ -195,6 +195,9 @@ const awaitFlushed = (socket: Net.Socket): Effect.Effect<boolean> =>
  * Sends one byte (default 0x42, what IBM JDBC sends) as TCP urgent data on the socket. Succeeds with `true` when
  * the kernel accepted it, `false` when urgent data is unsupported here, the socket has no fd (closed), or `send`
  * failed. Never fails: an interrupt is best effort, and the caller still drains the reply.
+ *
+ * If Node still buffers part of an earlier write, this first waits for `drain` (or `close`), so bound it with the
+ * caller's drain deadline.
  */
 export const sendUrgentByte = (socket: Net.Socket, byte = 0x42): Effect.Effect<boolean> =>
   Effect.suspend(() => {
