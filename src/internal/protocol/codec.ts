@@ -165,32 +165,38 @@ abstract class StreamDecoder<C, M> {
         this.need = 0
         continue
       }
-      if (step._tag === "Fail") {
-        this.failure = new ProtocolError({
-          message: step.message,
-          offset: this.base + this.start,
-          ...(step.opcode === undefined ? {} : { opcode: step.opcode })
-        })
-        return { messages, error: this.failure }
-      }
+      if (step._tag === "Fail") return { messages, error: this.fail(step.message, step.opcode) }
       this.need = step.need
       if (this.need > this.maxMessageSize) {
-        this.failure = new ProtocolError({
-          message: `frame larger than maxMessageSize (${this.need} > ${this.maxMessageSize} bytes)`,
-          offset: this.base + this.start
-        })
-        return { messages, error: this.failure }
+        return {
+          messages,
+          error: this.fail(`frame larger than maxMessageSize (${this.need} > ${this.maxMessageSize} bytes)`)
+        }
       }
       break
     }
     if (this.end - this.start > this.maxMessageSize) {
-      this.failure = new ProtocolError({
-        message: `frame larger than maxMessageSize (${this.end - this.start} bytes buffered)`,
-        offset: this.base + this.start
-      })
+      return {
+        messages,
+        error: this.fail(`frame larger than maxMessageSize (${this.end - this.start} bytes buffered)`)
+      }
     }
     this.release()
-    return { messages, error: this.failure }
+    return { messages, error: undefined }
+  }
+
+  /** Record the error and drop everything buffered: a failed stream is never parsed again. */
+  private fail(message: string, opcode?: number): ProtocolError {
+    this.failure = new ProtocolError({
+      message,
+      offset: this.base + this.start,
+      ...(opcode === undefined ? {} : { opcode })
+    })
+    this.buffer = EMPTY
+    this.borrowed = undefined
+    this.start = 0
+    this.end = 0
+    return this.failure
   }
 
   private append(chunk: Uint8Array): void {

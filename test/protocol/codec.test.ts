@@ -1,0 +1,281 @@
+/* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
+import { assert, describe, it } from "@effect/vitest"
+import * as Result from "effect/Result"
+import {
+  ClientMessageDecoder,
+  encodeClientBatch,
+  encodeConnectResponse,
+  encodeLoginRequest,
+  encodeServerMessages,
+  ServerMessageDecoder
+} from "../../src/internal/protocol/codec.ts"
+import {
+  DEFAULT_CLIENT_OFFER,
+  DEFAULT_SERVER_REPLY,
+  EXTENDED_FRAMING,
+  framingFromMasks,
+  INFORMIX15_SERVER_REPLY,
+  JDBC15_CLIENT_OFFER,
+  NARROW_FRAMING,
+  WIDE_FRAMING
+} from "../../src/internal/protocol/framing.ts"
+import {
+  BatchCollector,
+  bindMessages,
+  collectBlobStream,
+  cursorName,
+  JDBC_INFO_ENV,
+  layoutDescribeFields,
+  makeConnectResponse,
+  makeLoginRequest
+} from "../../src/internal/protocol/helpers.ts"
+import type { BindValue, ClientMessage, ServerMessage } from "../../src/internal/protocol/messages.ts"
+import { fromHex, loadGolden, toHex } from "./golden.ts"
+
+const golden = new Map(loadGolden().map((v) => [v.name, v]))
+const hexOf = (name: string) => golden.get(name)!.hex
+
+const ok = (r: Result.Result<Uint8Array, unknown>): string => {
+  assert.isTrue(Result.isSuccess(r), Result.isFailure(r) ? String((r.failure as Error).message) : "")
+  return Result.isSuccess(r) ? toHex(r.success) : ""
+}
+
+const decodeServer = (hex: string, framing = WIDE_FRAMING) =>
+  new ServerMessageDecoder({ framing, expectConnect: false }).push(fromHex(hex))
+
+describe("framing", () => {
+  it("is offered ∧ granted", () => {
+    assert.deepStrictEqual(framingFromMasks(DEFAULT_CLIENT_OFFER, INFORMIX15_SERVER_REPLY), WIDE_FRAMING)
+    assert.deepStrictEqual(framingFromMasks(JDBC15_CLIENT_OFFER, DEFAULT_SERVER_REPLY), WIDE_FRAMING)
+    assert.deepStrictEqual(framingFromMasks(JDBC15_CLIENT_OFFER, INFORMIX15_SERVER_REPLY), EXTENDED_FRAMING)
+    // nmap's 7-byte offer: no bit 50/62/63.
+    assert.deepStrictEqual(framingFromMasks(fromHex("fffc7ffc3c8c8a"), INFORMIX15_SERVER_REPLY), NARROW_FRAMING)
+  })
+})
+
+describe("helpers", () => {
+  it("JDBC_INFO_ENV is JDBC's 48-byte SQ_INFO batch", () => {
+    assert.strictEqual(
+      ok(encodeClientBatch([JDBC_INFO_ENV, { _tag: "Eot" }], WIDE_FRAMING)),
+      hexOf("jdbc-select-04-sq-info-env")
+    )
+  })
+
+  it("cursorName follows JDBC's pattern", () => {
+    assert.strictEqual(cursorName(1), "_ifxc0000000000001")
+    assert.strictEqual(cursorName(0).length, 18)
+  })
+
+  it("makeConnectResponse builds the CONACC every client accepts, and the CONREJ", () => {
+    const options = { serverVersion: "15.0.1.0.3", serverName: "ol_test", cap1: 316 }
+    assert.strictEqual(ok(encodeConnectResponse(makeConnectResponse(options))), hexOf("server-conacc-accept"))
+    assert.strictEqual(ok(encodeConnectResponse(makeConnectResponse(options, -951))), hexOf("server-conrej-951"))
+  })
+
+  it("makeLoginRequest reproduces nmap-less JDBC login structure and decodes back", () => {
+    const login = makeLoginRequest({
+      user: "informix",
+      password: "in4mix",
+      serverName: "ol_test",
+      processInfo: { reserved: 0, pid: 4242, tid: 7, hostname: "host1", reserved2: 0, cwd: "app" },
+      applicationName: "informix-db@pid4242"
+    })
+    const bytes = encodeLoginRequest(login)
+    assert.isTrue(Result.isSuccess(bytes))
+    if (!Result.isSuccess(bytes)) return
+    // Bytes 2..273 (everything up to the process-info block) equal JDBC's capture.
+    assert.strictEqual(toHex(bytes.success.subarray(2, 273)), hexOf("jdbc-login-testdb").slice(4, 546))
+    const decoded = new ClientMessageDecoder().push(bytes.success)
+    assert.isUndefined(decoded.error)
+    assert.deepStrictEqual(decoded.messages, [login])
+  })
+
+  it("bindMessages streams BYTE/TEXT contents like JDBC (golden/jdbc-prep-25)", () => {
+    const descriptor = (size: number) => {
+      const d = new Uint8Array(56)
+      new DataView(d.buffer).setInt32(16, size)
+      return d
+    }
+    const params: Array<BindValue> = [
+      { type: 11, indicator: 0, prec: 56, data: descriptor(3), blob: Uint8Array.of(1, 2, 3) },
+      { type: 12, indicator: 0, prec: 0, data: descriptor(11), blob: new TextEncoder().encode("hello-text") }
+    ]
+    const batch: Array<ClientMessage> = [
+      { _tag: "Id", statementId: 0 },
+      ...bindMessages(params),
+      { _tag: "Execute" },
+      { _tag: "Eot" }
+    ]
+    assert.strictEqual(
+      ok(encodeClientBatch(batch, WIDE_FRAMING)),
+      hexOf("jdbc-prep-25-sq-id-bind-byte-text-bbind-execute")
+    )
+    const stream = collectBlobStream(batch, 2)
+    assert.deepStrictEqual(stream?.blobs.map((b) => [...b]), [[1, 2, 3], [...new TextEncoder().encode("hello-text")]])
+    assert.strictEqual(stream?.next, 7)
+  })
+
+  it("blob chunks are at most 1024 bytes", () => {
+    const blob = new Uint8Array(2500).fill(7)
+    const messages = bindMessages([{ type: 11, indicator: 0, prec: 0, data: new Uint8Array(56), blob }])
+    assert.deepStrictEqual(
+      messages.map((m) => (m._tag === "Blob" ? m.data.length : m._tag)),
+      ["Bind", "BBind", 1024, 1024, 452, 0]
+    )
+    const back = collectBlobStream(messages, 1)
+    assert.deepStrictEqual(back?.blobs[0], blob)
+  })
+
+  it("layoutDescribeFields assigns sequential name offsets", () => {
+    const base = {
+      columnStartPos: 0,
+      columnType: 2,
+      extendedId: 0,
+      ownerName: "",
+      extendedName: "",
+      reference: 0,
+      alignment: 0,
+      sourceType: 0,
+      encodedLength: 4
+    }
+    const fields = layoutDescribeFields([{ name: "tabid", ...base }, { name: "tabname", ...base }])
+    assert.deepStrictEqual(fields.map((f) => f.fieldIndex), [0, 6])
+  })
+
+  it("BatchCollector cuts at EOT and at a bare EXIT", () => {
+    const c = new BatchCollector()
+    assert.deepStrictEqual(c.push([{ _tag: "Begin" }]), [])
+    const batches = c.push([{ _tag: "Eot" }, { _tag: "Exit" }, { _tag: "Id", statementId: 1 }])
+    assert.deepStrictEqual(batches.map((b) => b.map((m) => m._tag)), [["Begin", "Eot"], ["Exit"]])
+    assert.strictEqual(c.incomplete.length, 1)
+  })
+})
+
+describe("encoders refuse impossible values", () => {
+  const fails = (r: Result.Result<Uint8Array, unknown>) => assert.isTrue(Result.isFailure(r))
+
+  it("u16 overflow, non-integers, Latin-1 violations", () => {
+    fails(encodeClientBatch([{ _tag: "Id", statementId: 70000 }], WIDE_FRAMING))
+    fails(encodeClientBatch([{ _tag: "NFetch", bufferSize: 1.5, fetchArraySize: 0 }], WIDE_FRAMING))
+    fails(encodeClientBatch([{ _tag: "CurName", name: "x".repeat(70000) }], WIDE_FRAMING))
+    fails(encodeClientBatch([{ _tag: "DbOpen", name: "db€", mode: 0 }], WIDE_FRAMING))
+    fails(encodeClientBatch([{ _tag: "NFetch", bufferSize: 70000, fetchArraySize: 0 }], NARROW_FRAMING))
+  })
+
+  it("SQL longer than a u16 needs bit 62", () => {
+    const sql = new Uint8Array(70000)
+    fails(encodeClientBatch([{ _tag: "Prepare", numQmarks: 0, sql }], NARROW_FRAMING))
+    assert.isTrue(Result.isSuccess(encodeClientBatch([{ _tag: "Prepare", numQmarks: 0, sql }], WIDE_FRAMING)))
+  })
+
+  it("fixed-width bind values must have their width", () => {
+    fails(
+      encodeClientBatch(
+        [{ _tag: "Bind", params: [{ type: 2, indicator: 0, prec: 0, data: new Uint8Array(3) }] }],
+        WIDE_FRAMING
+      )
+    )
+  })
+
+  it("DONE rows beyond i32 need bit 70; tupleSize beyond u16 needs bit 69", () => {
+    const done: ServerMessage = { _tag: "Done", warnings: 0, rows: 2 ** 33, rowid: 0, serial: 0 }
+    fails(encodeServerMessages([done], WIDE_FRAMING))
+    assert.isTrue(Result.isSuccess(encodeServerMessages([done], EXTENDED_FRAMING)))
+    const describe: ServerMessage = {
+      _tag: "Describe",
+      statementType: 2,
+      statementId: 0,
+      estimatedCost: 0,
+      tupleSize: 70000,
+      fields: []
+    }
+    fails(encodeServerMessages([describe], WIDE_FRAMING))
+    assert.isTrue(Result.isSuccess(encodeServerMessages([describe], EXTENDED_FRAMING)))
+  })
+
+  it("an odd SQ_IDESCRIBE second u16 (unknown JDBC layout)", () => {
+    const param = {
+      type: 2,
+      extendedId: 0,
+      ownerName: "",
+      extendedName: "",
+      reference: 0,
+      alignment: 0,
+      sourceType: 0,
+      encodedLength: 4
+    }
+    fails(encodeServerMessages([{ _tag: "IDescribe", unknown: 1, params: [param] }], WIDE_FRAMING))
+  })
+})
+
+describe("server messages", () => {
+  it("SQ_ERR special forms (libsqli) round-trip", () => {
+    const messages: Array<ServerMessage> = [
+      { _tag: "Err", sqlcode: 100, isamCode: 0, offset: 0, parameter: "", form: "sqlstate", sqlState: "02000" },
+      { _tag: "Err", sqlcode: -368, isamCode: 0, offset: 0, parameter: "", form: "bare" },
+      {
+        _tag: "Err",
+        sqlcode: -619,
+        isamCode: 0,
+        offset: 0,
+        parameter: "x",
+        form: "skip",
+        skipped: Uint8Array.of(0, 0, 0, 0, 0, 0)
+      },
+      { _tag: "Eot" }
+    ]
+    const bytes = encodeServerMessages(messages, WIDE_FRAMING)
+    assert.isTrue(Result.isSuccess(bytes))
+    if (Result.isSuccess(bytes)) {
+      const decoded = decodeServer(toHex(bytes.success))
+      assert.isUndefined(decoded.error)
+      assert.deepStrictEqual(decoded.messages, messages)
+    }
+  })
+
+  it("INSERTDONE: INT8 sign 0 is null, negative magnitudes", () => {
+    const messages: Array<ServerMessage> = [
+      { _tag: "InsertDone", serial8: null, bigserial: 6000000000n },
+      { _tag: "InsertDone", serial8: -123456789012n, bigserial: -1n },
+      { _tag: "InsertDone", serial8: 5000000000n, bigserial: 0n }
+    ]
+    const bytes = encodeServerMessages(messages, WIDE_FRAMING)
+    assert.isTrue(Result.isSuccess(bytes))
+    if (Result.isSuccess(bytes)) assert.deepStrictEqual(decodeServer(toHex(bytes.success)).messages, messages)
+  })
+
+  it("optional COST/XACTSTAT/INSERTDONE anywhere before EOT", () => {
+    const messages: Array<ServerMessage> = [
+      { _tag: "XactStat", event: 1, newLevel: 1, oldLevel: 0 },
+      { _tag: "Cost", estimatedRows: 1, estimatedCost: 2 },
+      { _tag: "InsertDone", serial8: 1n, bigserial: 2n },
+      { _tag: "Done", warnings: 0, rows: 1, rowid: 257, serial: 1001 },
+      { _tag: "XactStat", event: 2, newLevel: 0, oldLevel: 1 },
+      { _tag: "Cost", estimatedRows: 0, estimatedCost: 0 },
+      { _tag: "Eot" }
+    ]
+    for (const framing of [WIDE_FRAMING, EXTENDED_FRAMING]) {
+      const bytes = encodeServerMessages(messages, framing)
+      assert.isTrue(Result.isSuccess(bytes))
+      if (Result.isSuccess(bytes)) {
+        assert.deepStrictEqual(decodeServer(toHex(bytes.success), framing).messages, messages)
+      }
+    }
+  })
+
+  it("unknown opcode is fatal and sticky", () => {
+    const decoder = new ServerMessageDecoder({ expectConnect: false })
+    const first = decoder.push(fromHex("000c00fa0000"))
+    assert.deepStrictEqual(first.messages, [{ _tag: "Eot" }])
+    assert.strictEqual(first.error?.opcode, 250)
+    assert.strictEqual(first.error?.offset, 2)
+    const again = decoder.push(fromHex("000c"))
+    assert.strictEqual(again.messages.length, 0)
+    assert.isDefined(again.error)
+  })
+
+  it("a REDIRECT connect reply is refused", () => {
+    const result = new ServerMessageDecoder().push(fromHex("0006" + "0d3c" + "0000"))
+    assert.match(result.error!.message, /REDIRECT/)
+  })
+})
