@@ -420,7 +420,10 @@ export class IntervalYearMonth {
     const trimmed = text.trim()
     const negative = trimmed.startsWith("-")
     const fields = parseFields(negative ? trimmed.slice(1) : trimmed, qualifier, true)
-    return fields === undefined ? Option.none() : Option.some(new IntervalYearMonth(qualifier, { ...fields, negative }))
+    if (fields === undefined) return Option.none()
+    return Option.some(
+      new IntervalYearMonth(qualifier, { negative, years: fields.year ?? 0, months: fields.month ?? 0 })
+    )
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
+import * as Option from "effect/Option"
 import * as IV from "../../src/InformixValue.ts"
 import {
   type BindValue,
@@ -35,7 +36,7 @@ const ok = <A>(a: A | CodecFailure): A => {
 const dec = (s: string) => BigDecimal.fromStringUnsafe(s)
 const q = (text: string) => {
   const parsed = IV.parseQualifier(text)
-  if (parsed._tag === "None") assert.fail(`bad qualifier ${text}`)
+  if (Option.isNone(parsed)) assert.fail(`bad qualifier ${text}`)
   return parsed.value
 }
 

@@ -49,6 +49,8 @@ export const column = (columnType: number, encodedLength: number, extendedId = 0
 export const latin1Ctx: ValueContext = { charset: charsetForLocale("en_US.8859-1")! }
 export const utf8Ctx: ValueContext = { charset: charsetForLocale("en_US.utf8")! }
 
+const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1")
+
 /**
  * Read `count` SQ_BIND parameters starting at `offset` (VALUES.md §7.1): `type, [owner, name], indicator, prec,
  * [len] data pad`. BYTE/TEXT data is the 56-byte descriptor.
@@ -66,7 +68,6 @@ export const readBindParams = (bytes: Uint8Array, offset: number, count: number)
     pos += n + (n % 2)
     return v
   }
-  const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1")
   const out: Array<BindValue> = []
   for (let i = 0; i < count; i++) {
     const type = u16()
