@@ -43,6 +43,12 @@ const ok = (r: Result.Result<Uint8Array, unknown>): string => {
 const decodeServer = (hex: string, framing = WIDE_FRAMING) =>
   new ServerMessageDecoder({ framing, expectConnect: false }).push(fromHex(hex))
 
+const descriptor = (size: number) => {
+  const d = new Uint8Array(56)
+  new DataView(d.buffer).setInt32(16, size)
+  return d
+}
+
 describe("framing", () => {
   it("is offered ∧ granted", () => {
     assert.deepStrictEqual(framingFromMasks(DEFAULT_CLIENT_OFFER, INFORMIX15_SERVER_REPLY), WIDE_FRAMING)
@@ -91,11 +97,6 @@ describe("helpers", () => {
   })
 
   it("bindMessages streams BYTE/TEXT contents like JDBC (golden/jdbc-prep-25)", () => {
-    const descriptor = (size: number) => {
-      const d = new Uint8Array(56)
-      new DataView(d.buffer).setInt32(16, size)
-      return d
-    }
     const params: Array<BindValue> = [
       { type: 11, indicator: 0, prec: 56, data: descriptor(3), blob: Uint8Array.of(1, 2, 3) },
       { type: 12, indicator: 0, prec: 0, data: descriptor(11), blob: new TextEncoder().encode("hello-text") }
@@ -151,9 +152,9 @@ describe("helpers", () => {
   })
 })
 
-describe("encoders refuse impossible values", () => {
-  const fails = (r: Result.Result<Uint8Array, unknown>) => assert.isTrue(Result.isFailure(r))
+const fails = (r: Result.Result<Uint8Array, unknown>) => assert.isTrue(Result.isFailure(r))
 
+describe("encoders refuse impossible values", () => {
   it("u16 overflow, non-integers, Latin-1 violations", () => {
     fails(encodeClientBatch([{ _tag: "Id", statementId: 70000 }], WIDE_FRAMING))
     fails(encodeClientBatch([{ _tag: "NFetch", bufferSize: 1.5, fetchArraySize: 0 }], WIDE_FRAMING))
@@ -275,7 +276,7 @@ describe("server messages", () => {
   })
 
   it("a REDIRECT connect reply is refused", () => {
-    const result = new ServerMessageDecoder().push(fromHex("0006" + "0d3c" + "0000"))
+    const result = new ServerMessageDecoder().push(fromHex("00060d3c0000"))
     assert.match(result.error!.message, /REDIRECT/)
   })
 })

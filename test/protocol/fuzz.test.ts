@@ -1,3 +1,4 @@
+/* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import { ClientMessageDecoder, ServerMessageDecoder } from "../../src/internal/protocol/codec.ts"

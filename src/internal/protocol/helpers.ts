@@ -36,12 +36,14 @@ export const JDBC_INFO_ENV: Info = {
   raw: EMPTY
 }
 
+/** Encoded size of a "char" field. */
+const charLength = (s: string) => 2 + s.length + (s.length % 2)
+
 /**
  * An SQ_INFO(INFO_ENV) for other pairs, with the length fields computed the way nmap does (totLen = 6 + encoded
  * pairs) and JDBC's max-length habit (longest name + 1, longest value). Servers do not validate these (SQLI.md §4.2).
  */
 export const infoEnv = (env: ReadonlyArray<EnvPair>): Info => {
-  const charLength = (s: string) => 2 + s.length + (s.length % 2)
   const pairs = env.reduce((n, [name, value]) => n + charLength(name) + charLength(value), 0)
   return {
     _tag: "Info",
