@@ -1,0 +1,989 @@
+/**
+ * The pure, synchronous SQLI codec: the message model of both directions, encoders, incremental decoders, the
+ * connect-phase PDUs, capability masks and the field widths they switch, and the helpers both the `Connection` and
+ * the `TestServer` need. No sockets and no Effect runtime: encoders return `Result`, decoders return the messages a
+ * chunk completed plus an optional `ProtocolError`, and nothing throws.
+ *
+ * ```ts
+ * import * as Protocol from "effect-informix/Protocol"
+ *
+ * const decoder = new Protocol.ServerMessageDecoder()
+ * socket.on("data", (chunk) => {
+ *   const { messages, error } = decoder.push(chunk) // CONACC first, then bare messages
+ * })
+ * const bytes = Protocol.encodeClientBatch(
+ *   [{ _tag: "Protocols", mask: Protocol.DEFAULT_CLIENT_OFFER }, { _tag: "Eot" }],
+ *   Protocol.WIDE_FRAMING
+ * )
+ * ```
+ *
+ * Layouts and the evidence behind them: shared/protocol/SQLI.md; decisions made under uncertainty:
+ * docs/protocol-evidence.md.
+ *
+ * @since 0.1.0
+ */
+import type * as Result from "effect/Result"
+import * as bind from "./internal/protocol/bind.ts"
+import * as codec from "./internal/protocol/codec.ts"
+import * as connect from "./internal/protocol/connect.ts"
+import * as errors from "./internal/protocol/errors.ts"
+import * as framing from "./internal/protocol/framing.ts"
+import * as helpers from "./internal/protocol/helpers.ts"
+import type * as messages from "./internal/protocol/messages.ts"
+import * as opcodes from "./internal/protocol/opcodes.ts"
+import * as server from "./internal/protocol/server.ts"
+
+// ---------------------------------------------------------------------------------------------------------------
+// models: messages
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * One SQ_BIND parameter: type code, indicator, precision word and the bare value bytes (no length prefix, no pad).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type BindValue = messages.BindValue
+
+/**
+ * A `name=value` pair of the login env block or of SQ_INFO(INFO_ENV).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EnvPair = messages.EnvPair
+
+/**
+ * Every post-login message a client sends (tagged union on `_tag`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ClientMessage = messages.ClientMessage
+
+/**
+ * Every post-login message a server sends (tagged union on `_tag`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ServerMessage = messages.ServerMessage
+
+/**
+ * SQ_COMMAND (1): prepare and run SQL in one round trip.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Command = messages.Command
+
+/**
+ * SQ_PREPARE (2): prepare SQL; the reply's DESCRIBE carries the statement id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Prepare = messages.Prepare
+
+/**
+ * SQ_SGKPREPARE (134): ask for generated keys (JDBC `RETURN_GENERATED_KEYS`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SgkPrepare = messages.SgkPrepare
+
+/**
+ * SQ_NDESCRIBE (22): ask for SQ_DESCRIBE with the prepare.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NDescribe = messages.NDescribe
+
+/**
+ * SQ_WANTDONE (49): ask for SQ_DONE in the reply.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WantDone = messages.WantDone
+
+/**
+ * SQ_ID (4): select the statement the following messages act on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Id = messages.Id
+
+/**
+ * SQ_CURNAME (3): name the cursor of the current statement.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CurName = messages.CurName
+
+/**
+ * SQ_SCROLL (24): open modifier for a scroll cursor.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Scroll = messages.Scroll
+
+/**
+ * SQ_HOLD (43): open modifier for a WITH HOLD cursor.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Hold = messages.Hold
+
+/**
+ * SQ_OPEN (6): open the named cursor.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Open = messages.Open
+
+/**
+ * SQ_BIND (5): input parameter values.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Bind = messages.Bind
+
+/**
+ * SQ_BBIND (41): announces the BYTE/TEXT contents that follow as SQ_BLOB chunks.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type BBind = messages.BBind
+
+/**
+ * SQ_BLOB (39), either direction: one BYTE/TEXT chunk; an empty chunk ends a blob.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Blob = messages.Blob
+
+/**
+ * SQ_EXECUTE (7).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Execute = messages.Execute
+
+/**
+ * SQ_NFETCH (9): fetch the next rows into a buffer of `bufferSize` bytes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NFetch = messages.NFetch
+
+/**
+ * SQ_SFETCH (23): scroll fetch (NEXT 1, LAST 4, ABSOLUTE 6).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SFetch = messages.SFetch
+
+/**
+ * SQ_RET_TYPE (100): output type list JDBC sends before a fetch.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetType = messages.RetType
+
+/**
+ * One column of SQ_RET_TYPE.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetTypeColumn = messages.RetTypeColumn
+
+/**
+ * SQ_CIDESCRIBE (124): describe the input parameters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CiDescribe = messages.CiDescribe
+
+/**
+ * SQ_CLOSE (10): close the cursor.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Close = messages.Close
+
+/**
+ * SQ_RELEASE (11): free the statement.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Release = messages.Release
+
+/**
+ * SQ_BEGIN (35): BEGIN WORK.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Begin = messages.Begin
+
+/**
+ * SQ_CMMTWORK (19): COMMIT WORK.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CommitWork = messages.CommitWork
+
+/**
+ * SQ_RBWORK (20): ROLLBACK WORK (with its u16 savepoint level).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RollbackWork = messages.RollbackWork
+
+/**
+ * SQ_SQLISETSVPT (137): SAVEPOINT name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SetSavepoint = messages.SetSavepoint
+
+/**
+ * SQ_SQLIRELSVPT (138): RELEASE SAVEPOINT name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReleaseSavepoint = messages.ReleaseSavepoint
+
+/**
+ * SQ_SQLIRBACKSVPT (139): ROLLBACK TO SAVEPOINT name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RollbackSavepoint = messages.RollbackSavepoint
+
+/**
+ * SQ_INFO (81): session environment (INFO_ENV).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Info = messages.Info
+
+/**
+ * SQ_DBOPEN (36): open a database.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DbOpen = messages.DbOpen
+
+/**
+ * SQ_DBCLOSE (37): close the database.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DbClose = messages.DbClose
+
+/**
+ * SQ_PROTOCOLS (126), either direction: capability mask.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Protocols = messages.Protocols
+
+/**
+ * SQ_VERSION (53), client side: liveness probe.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type VersionRequest = messages.VersionRequest
+
+/**
+ * SQ_FETCHBLOB (38): fetch BYTE/TEXT content by its 56-byte descriptor.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FetchBlob = messages.FetchBlob
+
+/**
+ * SQ_DBLIST (26), client side: list databases.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DbListRequest = messages.DbListRequest
+
+/**
+ * SQ_BATCHSTART (141) (libsqli only).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type BatchStart = messages.BatchStart
+
+/**
+ * SQ_BATCHEND (142) (libsqli only).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type BatchEnd = messages.BatchEnd
+
+/**
+ * SQ_ACK (128): PAM start / acknowledge.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Ack = messages.Ack
+
+/**
+ * SQ_RESPONSE (130): PAM answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PamResponse = messages.PamResponse
+
+/**
+ * SQ_EXIT (56), either direction; the client sends it without EOT.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Exit = messages.Exit
+
+/**
+ * SQ_EOT (12), either direction: end of a batch / response group.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Eot = messages.Eot
+
+/**
+ * One column of SQ_DESCRIBE / SQ_SGKDESCRIBE.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DescribeField = messages.DescribeField
+
+/**
+ * The SQ_DESCRIBE body shared by `Describe` and `SgkDescribe`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DescribeBody = messages.DescribeBody
+
+/**
+ * SQ_DESCRIBE (8): statement type, id, cost, tuple size and columns.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Describe = messages.Describe
+
+/**
+ * SQ_SGKDESCRIBE (135): describes the generated-key columns.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SgkDescribe = messages.SgkDescribe
+
+/**
+ * SQ_TUPLE (14): one row's payload (values back to back).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Tuple = messages.Tuple
+
+/**
+ * SQ_SGKTUPLE (136): one generated-key row.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SgkTuple = messages.SgkTuple
+
+/**
+ * SQ_DONE (15): completion with rows, rowid and SERIAL value.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Done = messages.Done
+
+/**
+ * SQ_ERR (13): sqlcode, ISAM code, offset and message parameter.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Err = messages.Err
+
+/**
+ * SQ_COST (55): optimizer estimates.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Cost = messages.Cost
+
+/**
+ * SQ_XACTSTAT (99): transaction state change.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type XactStat = messages.XactStat
+
+/**
+ * SQ_INSERTDONE (94): generated SERIAL8 / BIGSERIAL values.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type InsertDone = messages.InsertDone
+
+/**
+ * SQ_TUPID (25): 1-based position of the row just sent (scroll cursors).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TupId = messages.TupId
+
+/**
+ * SQ_IDESCRIBE (125): input-parameter description (reply to SQ_CIDESCRIBE).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type IDescribe = messages.IDescribe
+
+/**
+ * One parameter of SQ_IDESCRIBE.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type IDescribeParam = messages.IDescribeParam
+
+/**
+ * SQ_VERSION (53), server side: version text.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Version = messages.Version
+
+/**
+ * SQ_DBLIST (26), server side: database names.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DbList = messages.DbList
+
+/**
+ * SQ_ACCEPT (127): PAM authentication accepted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PamAccept = messages.PamAccept
+
+/**
+ * SQ_CHALLENGE (129): PAM challenge.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PamChallenge = messages.PamChallenge
+
+/**
+ * Block 107 (process info) of the login PDU.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ProcessInfo = messages.ProcessInfo
+
+/**
+ * The SL-framed CONREQ login PDU (user, password, server name, env, capabilities, process info).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LoginRequest = messages.LoginRequest
+
+/**
+ * The server's CONACC (SL type 2) / CONREJ (3) reply; success = CONACC and `svcError` 0.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConnectResponse = messages.ConnectResponse
+
+/**
+ * Field widths in effect after SQ_PROTOCOLS; each flag is offered ∧ granted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Framing = messages.Framing
+
+// ---------------------------------------------------------------------------------------------------------------
+// models: constants
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Message opcodes (the u16 every post-login message starts with; SQLI.md §6).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Opcode = opcodes.Opcode
+
+/**
+ * Markers inside the CONREQ/CONACC bodies (a namespace separate from opcodes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const LoginMarker = opcodes.LoginMarker
+
+/**
+ * Session-layer PDU types: 1 CONREQ, 2 CONACC, 3 CONREJ, 13 REDIRECT.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const SlType = opcodes.SlType
+
+/**
+ * SL attribute byte of SQLI: 60.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const SL_PROTOCOL_SQLI = opcodes.SL_PROTOCOL_SQLI
+
+/**
+ * SQ_DESCRIBE statement types (sqlstype.h): 2 SELECT, 6 INSERT, 34–36 BEGIN/COMMIT/ROLLBACK, 56 EXECUTE PROCEDURE, ….
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const StatementType = opcodes.StatementType
+
+/**
+ * SQ_SFETCH scroll types JDBC 15 sends: NEXT 1, LAST 4, ABSOLUTE 6.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ScrollType = opcodes.ScrollType
+
+/**
+ * SQ_INFO item types (only ENV = 6 is used).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const InfoType = opcodes.InfoType
+
+/**
+ * SQ_PROTOCOLS bit numbers (MSB-first) that change the wire format.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CapabilityBit = framing.CapabilityBit
+
+/**
+ * The default client SQ_PROTOCOLS offer: JDBC's 8-byte mask `ff fc 7f fc 3c 8c aa 97` (bits 69/70 off).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const DEFAULT_CLIENT_OFFER: Uint8Array = framing.DEFAULT_CLIENT_OFFER
+
+/**
+ * JDBC 15's 9-byte offer (adds bits 69/70).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const JDBC15_CLIENT_OFFER: Uint8Array = framing.JDBC15_CLIENT_OFFER
+
+/**
+ * The test server's default SQ_PROTOCOLS reply `bd be 9f fe 7f b7 ff ef 00` (Informix 15 with bits 64–71 cleared).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const DEFAULT_SERVER_REPLY: Uint8Array = framing.DEFAULT_SERVER_REPLY
+
+/**
+ * Informix 15.0.1.0.3's full reply `bd be 9f fe 7f b7 ff ef ff` (grants bits 69/70 to a client that offers them).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const INFORMIX15_SERVER_REPLY: Uint8Array = framing.INFORMIX15_SERVER_REPLY
+
+/**
+ * Framing of the default offer against any modern server: 4-byte SQL length, error offset, describe offsets and fetch buffer; u16 tupleSize, 14-byte DONE.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const WIDE_FRAMING: Framing = framing.WIDE_FRAMING
+
+/**
+ * `WIDE_FRAMING` plus bits 69/70: i32 DESCRIBE tupleSize and 22-byte SQ_DONE.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const EXTENDED_FRAMING: Framing = framing.EXTENDED_FRAMING
+
+/**
+ * Framing without any 4-byte width (nmap's 7-byte offer).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const NARROW_FRAMING: Framing = framing.NARROW_FRAMING
+
+/**
+ * Default decoder cap on one message / buffered partial message: 64 MiB.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const DEFAULT_MAX_MESSAGE_SIZE = codec.DEFAULT_MAX_MESSAGE_SIZE
+
+/**
+ * SQ_BLOB chunk size JDBC and ifxdrv use: 1024 bytes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const BLOB_CHUNK_SIZE = helpers.BLOB_CHUNK_SIZE
+
+/**
+ * Login PDU field values every known client sends (protocol level 61, "IEEEM", "sqlexec", "9.280", Cap_1 316, …).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const LOGIN_DEFAULTS = connect.LOGIN_DEFAULTS
+
+/**
+ * JDBC's default login env block, in JDBC's order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const JDBC_DEFAULT_LOGIN_ENV: ReadonlyArray<EnvPair> = connect.JDBC_DEFAULT_LOGIN_ENV
+
+/**
+ * SQ_INFO(INFO_ENV) exactly as JDBC 15 sends it (48 bytes with the trailing EOT).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const JDBC_INFO_ENV: Info = helpers.JDBC_INFO_ENV
+
+// ---------------------------------------------------------------------------------------------------------------
+// errors
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Malformed bytes (decoders; the stream cannot be resynchronised and the session must be retired) or a value that
+ * cannot be represented on the wire (encoders). Carries `message`, and when known the stream/output `offset` and
+ * the `opcode`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const ProtocolError: typeof errors.ProtocolError = errors.ProtocolError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type ProtocolError = errors.ProtocolError
+
+// ---------------------------------------------------------------------------------------------------------------
+// encoding
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Encode client messages back to back; include the trailing `Eot` yourself (`Exit` is sent bare). Fails with `ProtocolError` on a value that does not fit its field.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeClientBatch: (
+  messages: ReadonlyArray<ClientMessage>,
+  framing: Framing
+) => Result.Result<Uint8Array, ProtocolError> = codec.encodeClientBatch
+
+/**
+ * Encode server messages back to back (end a response group with an explicit `Eot`).
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeServerMessages: (
+  messages: ReadonlyArray<ServerMessage>,
+  framing: Framing
+) => Result.Result<Uint8Array, ProtocolError> = codec.encodeServerMessages
+
+/**
+ * Encode the SL-framed CONREQ login PDU.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeLoginRequest: (login: LoginRequest) => Result.Result<Uint8Array, ProtocolError> =
+  codec.encodeLoginRequest
+
+/**
+ * Encode the SL-framed CONACC / CONREJ PDU.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeConnectResponse: (response: ConnectResponse) => Result.Result<Uint8Array, ProtocolError> =
+  codec.encodeConnectResponse
+
+// ---------------------------------------------------------------------------------------------------------------
+// decoding
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * What one `push` produced: the messages this chunk completed, and the error that stopped the stream, if any.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export type DecodeResult<M> = codec.DecodeResult<M>
+
+/**
+ * Decoder options: `maxMessageSize` (default 64 MiB), initial `framing` (default `WIDE_FRAMING`), and
+ * `expectConnect` (default true: the SL-framed connect PDU comes first).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export type DecoderOptions = codec.DecoderOptions
+
+/**
+ * Server side: incremental decoder of what a client sends — the login PDU (`LoginRequest`), then `ClientMessage`s.
+ * `push(chunk)` accepts bytes split anywhere; `setFraming(f)` after the SQ_PROTOCOLS exchange.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const ClientMessageDecoder: typeof codec.ClientMessageDecoder = codec.ClientMessageDecoder
+
+/**
+ * @since 0.1.0
+ * @category decoding
+ */
+export type ClientMessageDecoder = codec.ClientMessageDecoder
+
+/**
+ * Client side: incremental decoder of what a server sends — CONACC/CONREJ (`ConnectResponse`), then
+ * `ServerMessage`s (optional COST/XACTSTAT/INSERTDONE may appear anywhere before EOT).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const ServerMessageDecoder: typeof codec.ServerMessageDecoder = codec.ServerMessageDecoder
+
+/**
+ * @since 0.1.0
+ * @category decoding
+ */
+export type ServerMessageDecoder = codec.ServerMessageDecoder
+
+/**
+ * The SQ_ERR body layout a decoder expects for a sqlcode (libsqli's special forms for -619, -368, 0/100/-937).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const errFormFor: (sqlcode: number) => Err["form"] = server.errFormFor
+
+/**
+ * Reassemble the BYTE/TEXT blob stream that starts with the `BBind` at `messages[index]`; `undefined` if it is cut short.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const collectBlobStream = helpers.collectBlobStream
+
+// ---------------------------------------------------------------------------------------------------------------
+// constructors
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The framing in effect for a client offer and a server SQ_PROTOCOLS reply (each flag = offered ∧ granted).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const framingFromMasks: (offered: Uint8Array, granted: Uint8Array) => Framing = framing.framingFromMasks
+
+/**
+ * Whether MSB-first capability bit `bit` is set in a SQ_PROTOCOLS mask.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const hasBit: (mask: Uint8Array, bit: number) => boolean = framing.hasBit
+
+/**
+ * An SQ_INFO(INFO_ENV) message for arbitrary env pairs (length fields computed like nmap/JDBC).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const infoEnv: (env: ReadonlyArray<EnvPair>) => Info = helpers.infoEnv
+
+/**
+ * JDBC-style cursor name: `_ifxc` + 13 digits.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cursorName: (n: number) => string = helpers.cursorName
+
+/**
+ * SQ_BIND for the parameters plus, for non-NULL BYTE/TEXT parameters, the SQ_BBIND + SQ_BLOB chunk stream (JDBC's order).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bindMessages: (params: ReadonlyArray<BindValue>, chunkSize?: number) => Array<ClientMessage> =
+  helpers.bindMessages
+
+/**
+ * One blob as SQ_BLOB chunks (at most `chunkSize` bytes each) ending with the empty chunk.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const blobChunks: (blob: Uint8Array, chunkSize?: number) => Array<Blob> = helpers.blobChunks
+
+/**
+ * Assign string-table offsets (`fieldIndex`) to DESCRIBE fields given in column order.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const layoutDescribeFields: (fields: ReadonlyArray<Omit<DescribeField, "fieldIndex">>) => Array<DescribeField> =
+  helpers.layoutDescribeFields
+
+/**
+ * The login PDU as JDBC/ifxdrv build it (empty database slot; open the database with SQ_DBOPEN).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeLoginRequest: (options: LoginOptions) => LoginRequest = helpers.makeLoginRequest
+
+/**
+ * The CONACC every reference client accepts; with `svcError` ≠ 0 the same body as a CONREJ.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeConnectResponse: (
+  options: ConnectResponseOptions,
+  svcError?: number,
+  osError?: number
+) => ConnectResponse = helpers.makeConnectResponse
+
+/**
+ * Wire width of a fixed-width bind type (SMALLINT 2 … INT8 10, BYTE/TEXT 56), or undefined for length-prefixed types.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fixedBindWidth: (type: number) => number | undefined = bind.fixedBindWidth
+
+/**
+ * Whether a bind type carries the owner/name block and a 4-byte length (codes > 18 except 52/53).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const isExtendedBindType: (type: number) => boolean = bind.isExtendedBindType
+
+/**
+ * Inputs of `makeLoginRequest`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export type LoginOptions = helpers.LoginOptions
+
+/**
+ * Inputs of `makeConnectResponse`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export type ConnectResponseOptions = helpers.ConnectResponseOptions
+
+/**
+ * Groups decoded client messages into batches (each ends with SQ_EOT, or is a bare SQ_EXIT).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const BatchCollector: typeof helpers.BatchCollector = helpers.BatchCollector
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export type BatchCollector = helpers.BatchCollector
