@@ -148,7 +148,7 @@ describe("character types", () => {
     both(c, null, "0100000000")
     both(c, "", "0000000000")
     const columns = [column(17, 10), c, column(17, 10)]
-    const row = "0001000007d10000000000" + "0000000b5061636b616765526f6f74" + "00010000000a00000000"
+    const row = ["0001000007d10000000000", "0000000b5061636b616765526f6f74", "00010000000a00000000"].join("")
     assert.deepStrictEqual(ok(decodeRow(fromHex(row), columns, latin1Ctx)), [2001n, "PackageRoot", 10n])
     assert.strictEqual(toHex(ok(encodeRow(columns, [2001n, "PackageRoot", 10n], latin1Ctx))), row)
   })
@@ -157,7 +157,7 @@ describe("character types", () => {
 describe("BOOLEAN, large objects, composites", () => {
   it("BOOLEAN (41 / xid 5) §8.14 observed row INT, BOOLEAN, INT, VARCHAR", () => {
     const columns = [column(2, 4), column(41, 1, 5, "boolean"), column(2, 4), column(13, 20)]
-    const row = "0001b207" + "000000000174" + "0003640e" + "047461696c"
+    const row = ["0001b207", "000000000174", "0003640e", "047461696c"].join("")
     assert.deepStrictEqual(ok(decodeRow(fromHex(row), columns, latin1Ctx)), [111111, true, 222222, "tail"])
     assert.strictEqual(toHex(ok(encodeRow(columns, [111111, true, 222222, "tail"], latin1Ctx))), row)
     both(columns[1]!, false, "000000000166")
@@ -187,11 +187,14 @@ describe("BOOLEAN, large objects, composites", () => {
   })
   it("SET NULL between INT 8 and VARCHAR 'xyz' (observed §8.17)", () => {
     const columns = [column(2, 4), column(19, 0, 0, "set(integer not null)"), column(13, 20)]
-    assert.deepStrictEqual(ok(decodeRow(fromHex("00000008" + "0100000000" + "0378797a"), columns, latin1Ctx)), [
-      8,
-      null,
-      "xyz"
-    ])
+    assert.deepStrictEqual(
+      ok(decodeRow(fromHex(["00000008", "0100000000", "0378797a"].join("")), columns, latin1Ctx)),
+      [
+        8,
+        null,
+        "xyz"
+      ]
+    )
     const [opaque] = ok(decodeRow(fromHex("0000000003616263"), [columns[1]!], latin1Ctx))
     assert.instanceOf(opaque, IV.OpaqueValue)
     assert.strictEqual(toHex((opaque as IV.OpaqueValue).bytes), "616263")
