@@ -10,12 +10,20 @@
  *
  * @since 0.1.0
  */
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import type { InformixError } from "./InformixError.ts"
+import { ConnectionError, type InformixError } from "./InformixError.ts"
+import type { Value } from "./InformixValue.ts"
+import { type ConnectionConfig, fromEnv, resolveConfig } from "./internal/config.ts"
+import { open } from "./internal/connection/connect.ts"
+import type { UrgentSender } from "./internal/connection/session.ts"
+import { sendUrgentByte, urgentSupport } from "./internal/urgent.ts"
 
 /**
  * @since 0.1.0
@@ -62,7 +70,7 @@ export type Parameter = unknown
  * @since 0.1.0
  * @category models
  */
-export type Row = Record<string, unknown>
+export type Row = Record<string, Value>
 
 /**
  * Outcome of a statement that returns no rows.
@@ -131,12 +139,13 @@ export interface StreamOptions extends StatementOptions {
 }
 
 /**
- * Transaction isolation, sent as `SET ISOLATION TO …` before BEGIN WORK.
+ * Transaction isolation, sent as `SET ISOLATION TO …` before BEGIN WORK (`lastCommitted` = COMMITTED READ LAST
+ * COMMITTED). The same names as the `isolation` connection setting.
  *
  * @since 0.1.0
  * @category models
  */
-export type Isolation = "dirty read" | "committed read" | "cursor stability" | "repeatable read"
+export type Isolation = "dirtyRead" | "committedRead" | "lastCommitted" | "cursorStability" | "repeatableRead"
 
 /**
  * Options of `transaction`.
@@ -173,7 +182,7 @@ export interface PreparedStatement {
     InformixError
   >
   readonly values: (params?: ReadonlyArray<Parameter>, options?: StatementOptions) => Effect.Effect<
-    ReadonlyArray<ReadonlyArray<unknown>>,
+    ReadonlyArray<ReadonlyArray<Value>>,
     InformixError
   >
   readonly stream: (params?: ReadonlyArray<Parameter>, options?: StreamOptions) => Stream.Stream<Row, InformixError>
@@ -233,14 +242,14 @@ export interface Connection {
     sql: string,
     params?: ReadonlyArray<Parameter>,
     options?: StatementOptions
-  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, InformixError>
+  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<Value>>, InformixError>
   /** Rows plus their column descriptions. */
   readonly queryWithColumns: (
     sql: string,
     params?: ReadonlyArray<Parameter>,
     options?: StatementOptions
   ) => Effect.Effect<
-    { readonly columns: ReadonlyArray<Column>; readonly rows: ReadonlyArray<ReadonlyArray<unknown>> },
+    { readonly columns: ReadonlyArray<Column>; readonly rows: ReadonlyArray<ReadonlyArray<Value>> },
     InformixError
   >
   /**
@@ -267,7 +276,7 @@ export interface Connection {
     sql: string,
     params?: ReadonlyArray<Parameter>,
     options?: StreamOptions
-  ) => Stream.Stream<ReadonlyArray<unknown>, InformixError>
+  ) => Stream.Stream<ReadonlyArray<Value>, InformixError>
   /** Prepares a statement for repeated use; released when the scope closes. */
   readonly prepare: (sql: string) => Effect.Effect<PreparedStatement, InformixError, Scope.Scope>
   /**
@@ -295,3 +304,96 @@ export interface Connection {
 export const Connection: Context.Service<Connection, Connection> = Context.Service<Connection>(
   "effect-informix/Connection"
 )
+
+/**
+ * Connection settings: the `ConnectionConfig` fields (host, port, server, database, user, password, locales, tls,
+ * timeouts, …; or `url`) plus session options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends ConnectionConfig {
+  /** Prepared statements kept per session for reuse, keyed by SQL text (LRU; 0 disables). Default 32. */
+  readonly statementCacheSize?: number | undefined
+  /**
+   * Ask the server to stop an interrupted or timed-out statement with the urgent byte 0x42 (when the platform can
+   * send one: `node:ffi` on Node ≥ 26, or `koffi`). Default true. When false or unavailable, the reply of an
+   * interrupted statement is drained (bounded by `drainTimeout`) and the session retired if it does not end.
+   */
+  readonly serverInterrupt?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type { ConnectionConfig }
+
+const urgentSender = (enabled: boolean): UrgentSender => {
+  const supported = enabled && urgentSupport() !== "none"
+  return {
+    supported,
+    send: (socket) => {
+      // Runs synchronously once the socket's write queue is empty (the session checks that before calling), so the
+      // "is this exchange still in flight?" check and the send cannot be separated by other work.
+      const exit = Effect.runSyncExit(sendUrgentByte(socket))
+      return Exit.isSuccess(exit) && exit.value
+    }
+  }
+}
+
+/**
+ * Opens a session: TCP (or TLS, certificate verification on by default) → login → SQ_PROTOCOLS → SQ_INFO →
+ * SQ_DBOPEN → session settings, all within `connectTimeout`. Closing the scope sends SQ_EXIT (waiting at most one
+ * second for the reply) and destroys the socket.
+ *
+ * Failures: unreachable host / refused / timeout / TLS → `ConnectionError`; wrong user or password →
+ * `AuthenticationError`; unknown database → `SqlError` (-329); invalid settings → `ConfigError`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options | string): Effect.Effect<Connection, InformixError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const config = yield* resolveConfig(options)
+    const extra: Options = typeof options === "string" ? {} : options
+    const openOptions = {
+      urgent: urgentSender(extra.serverInterrupt ?? true),
+      statementCacheSize: extra.statementCacheSize ?? 32
+    }
+    const timedOut = () =>
+      Effect.fail(
+        new ConnectionError({
+          reason: "Timeout",
+          host: config.host,
+          port: config.port,
+          message: `Connecting to ${config.host}:${config.port} took longer than ${
+            Duration.format(config.connectTimeout)
+          }`
+        })
+      )
+    return yield* Effect.acquireRelease(open(config, openOptions), (connection) => connection.close, {
+      interruptible: true
+    }).pipe(Effect.timeoutOrElse({ duration: config.connectTimeout, orElse: timedOut }))
+  })
+
+/**
+ * A layer providing one `Connection`, closed when the layer is released.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options | string): Layer.Layer<Connection, InformixError> =>
+  Layer.effect(Connection, make(options))
+
+/**
+ * Like `layer`, reading the settings from an effect `Config` — by default the environment (`INFORMIX_URL`,
+ * `INFORMIX_HOST`, `INFORMIX_PORT`, `INFORMIXSERVER`, `INFORMIX_DATABASE`, `INFORMIX_USER`, `INFORMIX_PASSWORD`,
+ * `CLIENT_LOCALE`, `DB_LOCALE`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<ConnectionConfig> = fromEnv
+): Layer.Layer<Connection, InformixError | Config.ConfigError> => Layer.effect(Connection, Effect.flatMap(config, make))

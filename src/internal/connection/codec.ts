@@ -1,0 +1,54 @@
+/**
+ * The connection's view of the pure codecs: batch encoding, the server-stream decoder, row decoding and parameter
+ * binding, each returning plain values or a failure description (never throwing), so the connection can map them
+ * onto its own error policy (decode failures retire the session; bind failures only fail the statement).
+ *
+ * @internal
+ */
+import * as Result from "effect/Result"
+import type { Value } from "../../InformixValue.ts"
+import { encodeClientBatch, ServerMessageDecoder } from "../protocol/codec.ts"
+import type { BindValue, ClientMessage, DescribeField, Framing } from "../protocol/messages.ts"
+import { CodecFailure } from "../values/CodecFailure.ts"
+import { decodeRowValues, prepareColumns, type PreparedColumn, type ValueContext } from "../values/row.ts"
+import type { Incoming, SessionDecoder } from "./session.ts"
+
+export type { ValueContext }
+
+/** Encodes one batch (the caller appends the trailing `Eot`); a failure is a message for the caller's error. */
+export const encodeBatch = (messages: ReadonlyArray<ClientMessage>, framing: Framing): Uint8Array | CodecFailure => {
+  const result = encodeClientBatch(messages, framing)
+  return Result.isSuccess(result) ? result.success : new CodecFailure(result.failure.message)
+}
+
+/** The server-stream decoder (connect PDU first, then bare messages) adapted to the session's interface. */
+export const makeDecoder = (maxMessageSize: number): SessionDecoder => {
+  const decoder = new ServerMessageDecoder({ maxMessageSize })
+  return {
+    push: (chunk) => {
+      const result = decoder.push(chunk)
+      // Messages decoded before the error are dropped on purpose: the session retires on the error anyway.
+      return result.error === undefined ? result.messages as ReadonlyArray<Incoming> : result.error
+    },
+    setFraming: (framing) => decoder.setFraming(framing)
+  }
+}
+
+/**
+ * Row decoding resolved once per DESCRIBE: the column codecs are prepared here, so each row costs one pass over
+ * its payload and one array.
+ */
+export interface RowDecoder {
+  readonly decode: (payload: Uint8Array) => Array<Value> | CodecFailure
+}
+
+export const makeRowDecoder = (
+  fields: ReadonlyArray<DescribeField>,
+  ctx: ValueContext
+): RowDecoder | CodecFailure => {
+  const prepared: ReadonlyArray<PreparedColumn> | CodecFailure = prepareColumns(fields)
+  if (prepared instanceof CodecFailure) return prepared
+  return { decode: (payload) => decodeRowValues(payload, prepared, ctx) }
+}
+
+export type { BindValue }

@@ -1,0 +1,63 @@
+/**
+ * Pre-built client messages and batch shapes the connection sends (SQLI.md §8), so the flows read like the spec.
+ *
+ * @internal
+ */
+import type * as M from "../protocol/messages.ts"
+
+export const EOT: M.Eot = { _tag: "Eot" }
+export const NDESCRIBE: M.NDescribe = { _tag: "NDescribe" }
+export const WANTDONE: M.WantDone = { _tag: "WantDone" }
+export const OPEN: M.Open = { _tag: "Open" }
+export const EXECUTE: M.Execute = { _tag: "Execute" }
+export const CLOSE: M.Close = { _tag: "Close" }
+export const RELEASE: M.Release = { _tag: "Release" }
+export const BEGIN: M.Begin = { _tag: "Begin" }
+export const COMMIT: M.CommitWork = { _tag: "CommitWork" }
+export const ROLLBACK: M.RollbackWork = { _tag: "RollbackWork", savepointLevel: 0 }
+export const EXIT: M.Exit = { _tag: "Exit" }
+
+export const id = (statementId: number): M.Id => ({ _tag: "Id", statementId })
+
+export const nfetch = (bufferSize: number): M.NFetch => ({ _tag: "NFetch", bufferSize, fetchArraySize: 0 })
+
+/** Bytes of a "char" field: u16 length, the bytes, a pad byte if odd. */
+const charLength = (s: string): number => 2 + s.length + (s.length % 2)
+
+/** JDBC's session environment (SQLI.md §4.2): DBTEMP and SUBQCACHESZ; totLen = 6 + the encoded pairs (= 38). */
+export const INFO_ENV: M.Info = (() => {
+  const env: ReadonlyArray<M.EnvPair> = [["DBTEMP", "/tmp"], ["SUBQCACHESZ", "10"]]
+  const pairs = env.reduce((sum, [name, value]) => sum + charLength(name) + charLength(value), 0)
+  return {
+    _tag: "Info",
+    infoType: 6,
+    totalLength: 6 + pairs,
+    maxNameLength: 12,
+    maxValueLength: 4,
+    env,
+    raw: new Uint8Array(0)
+  }
+})()
+
+/** BYTE/TEXT content travels in chunks of this size after SQ_BBIND (JDBC and informix-driver use 1024). */
+const BLOB_CHUNK = 1024
+
+/**
+ * SQ_BIND for `params`, followed — when some are BYTE/TEXT — by the SQ_BBIND stream of their contents
+ * (SQLI.md §7.16): per blob, SQ_BLOB chunks and an empty SQ_BLOB terminator.
+ */
+export const bindMessages = (params: ReadonlyArray<M.BindValue>): Array<M.ClientMessage> => {
+  if (params.length === 0) return []
+  const out: Array<M.ClientMessage> = [{ _tag: "Bind", params }]
+  const blobs = params.filter((p) => p.blob !== undefined && p.indicator === 0)
+  if (blobs.length === 0) return out
+  out.push({ _tag: "BBind", blobCount: blobs.length })
+  for (const p of blobs) {
+    const content = p.blob!
+    for (let offset = 0; offset < content.length; offset += BLOB_CHUNK) {
+      out.push({ _tag: "Blob", data: content.subarray(offset, Math.min(offset + BLOB_CHUNK, content.length)) })
+    }
+    out.push({ _tag: "Blob", data: new Uint8Array(0) })
+  }
+  return out
+}

@@ -1,0 +1,468 @@
+/* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
+/**
+ * The socket-owning core of one SQLI session: the serial executor ("wire lock"), the reply dispatcher and the
+ * session lifecycle (idle → busy → draining → dead).
+ *
+ * Design (sql-pg style, DESIGN.md §2):
+ * - One synchronous `data` handler feeds the incremental decoder and hands every decoded message to the exchange in
+ *   flight. SQLI has one response group per client batch, ended by SQ_EOT (SQLI.md §1.3), so an "exchange" is
+ *   exactly: write one batch, collect messages up to the group's end marker.
+ * - Every exchange runs under `wire` (a `Semaphore(1)`). The permit is held until the reply is complete, even when
+ *   the waiting caller is interrupted: then a detached fiber keeps the permit, asks the server to stop the
+ *   statement (urgent byte 0x42, SQLI.md §8.12) and drains the reply to its end with a deadline. Nobody can send a
+ *   new batch before the old reply is consumed, so no caller ever reads a stale reply.
+ * - Anything that makes the byte stream untrustworthy (decode error, unexpected message, socket error or close,
+ *   a drain past its deadline) retires the session: the socket is destroyed, the state becomes `dead`, the
+ *   exchange in flight fails and the retire hooks run (the pool invalidates the session).
+ *
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Semaphore from "effect/Semaphore"
+import type * as Net from "node:net"
+import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
+import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
+
+/** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
+export type Incoming = ServerMessage | ConnectResponse
+
+/** The incremental decoder as the session needs it (implemented by the protocol module; see codec.ts). */
+export interface SessionDecoder {
+  /** Decodes every complete message in `chunk` (plus bytes held from earlier chunks), or reports a fatal error. */
+  readonly push: (
+    chunk: Uint8Array
+  ) => ReadonlyArray<Incoming> | { readonly _tag: "ProtocolError"; readonly message: string }
+  readonly setFraming: (framing: Framing) => void
+}
+
+/** Asks the server to interrupt the statement in flight. Must act synchronously (see `requestServerInterrupt`). */
+export interface UrgentSender {
+  readonly supported: boolean
+  /** Sends one urgent byte 0x42 on the socket; true when it was handed to the kernel. */
+  readonly send: (socket: Net.Socket) => boolean
+}
+
+/** Which message ends the reply of an exchange. */
+export type ReplyEnd = "Eot" | "ConnectResponse" | "Exit"
+
+/** Lifecycle state (mirrors `Connection.State`). */
+export type SessionState = "idle" | "busy" | "draining" | "dead"
+
+/**
+ * One round trip in flight. Identified by `generation` so an interrupt request can be tied to exactly this request
+ * and never leak onto the next one.
+ */
+export class Exchange {
+  readonly generation: number
+  readonly end: ReplyEnd
+  readonly messages: Array<Incoming> = []
+  /** The batch has been handed to the kernel (Node's write callback ran). */
+  flushed = false
+  /** The reply's end marker was read (or the session died). Once true, no interrupt may be sent for it. */
+  complete = false
+  /** Set when the session died while this exchange was in flight. */
+  failure: InformixError | undefined = undefined
+  /** An urgent byte was requested for this exchange (at most one per exchange). */
+  interruptRequested = false
+  /** The urgent byte must be sent as soon as the batch is flushed (interrupt arrived before the flush). */
+  interruptOnFlush = false
+  /** Called with the complete reply, whoever waits for it (used for transaction-state tracking). */
+  onReply: ((messages: ReadonlyArray<Incoming>) => void) | undefined = undefined
+  /** The fiber waiting for the reply, if any. */
+  waiter: ((effect: Effect.Effect<ReadonlyArray<Incoming>, InformixError>) => void) | undefined = undefined
+
+  constructor(generation: number, end: ReplyEnd) {
+    this.generation = generation
+    this.end = end
+  }
+}
+
+export interface SessionOptions {
+  readonly host: string
+  readonly port: number
+  readonly decoder: SessionDecoder
+  readonly urgent: UrgentSender
+  /** Deadline for reading the rest of an interrupted statement's reply before the session is retired. */
+  readonly drainTimeout: Duration.Duration
+}
+
+const isEnd = (message: Incoming, end: ReplyEnd): boolean => message._tag === end
+
+/** The session core. Mutable by design: it is driven from socket callbacks. */
+export class Session {
+  readonly socket: Net.Socket
+  /** The TCP socket under TLS (urgent data travels on it, outside the TLS records). */
+  readonly rawSocket: Net.Socket
+  readonly host: string
+  readonly port: number
+  readonly decoder: SessionDecoder
+  readonly urgent: UrgentSender
+  readonly drainTimeout: Duration.Duration
+  /** The wire lock: one exchange on the wire at a time, held until its reply is fully read. */
+  readonly wire: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
+  /** Ownership for multi-exchange operations and transactions (see statements.ts). */
+  readonly owner: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
+
+  state: SessionState = "idle"
+  deadWith: InformixError | undefined = undefined
+  /** Incremented for every exchange; an interrupt is only valid for the current generation. */
+  generation = 0
+  current: Exchange | undefined = undefined
+  private readonly retireHooks = new Set<(cause: InformixError) => void>()
+  /** Counts urgent bytes sent (observability for tests). */
+  interruptsSent = 0
+
+  constructor(socket: Net.Socket, rawSocket: Net.Socket, options: SessionOptions) {
+    this.socket = socket
+    this.rawSocket = rawSocket
+    this.host = options.host
+    this.port = options.port
+    this.decoder = options.decoder
+    this.urgent = options.urgent
+    this.drainTimeout = options.drainTimeout
+    socket.on("data", (chunk: Uint8Array) => this.onData(chunk))
+    socket.on("error", (error: Error) => this.fatal(socketError(error, this.host, this.port)))
+    socket.on("close", () =>
+      this.fatal(
+        new ConnectionError({
+          reason: "Closed",
+          host: this.host,
+          port: this.port,
+          message: `The server closed the connection to ${this.host}:${this.port}`
+        })
+      ))
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Reading
+  // -------------------------------------------------------------------------------------------------------------
+
+  private onData(chunk: Uint8Array): void {
+    if (this.deadWith !== undefined) return
+    const decoded = this.decoder.push(chunk)
+    if (!Array.isArray(decoded)) {
+      const failure = decoded as { readonly message: string }
+      this.fatal(new ProtocolError({ message: `Undecodable reply from the server: ${failure.message}` }))
+      return
+    }
+    const messages = decoded as ReadonlyArray<Incoming>
+    for (let i = 0; i < messages.length; i++) {
+      if (this.deadWith !== undefined) return
+      this.dispatch(messages[i]!)
+    }
+  }
+
+  private dispatch(message: Incoming): void {
+    const exchange = this.current
+    if (exchange === undefined) {
+      // Nothing was asked: the stream is out of step with our requests and cannot be trusted any more.
+      this.fatal(
+        new ProtocolError({
+          message: `Unexpected ${message._tag} message from the server while no request was in flight`
+        })
+      )
+      return
+    }
+    exchange.messages.push(message)
+    if (isEnd(message, exchange.end)) this.completeExchange(exchange)
+  }
+
+  private completeExchange(exchange: Exchange): void {
+    exchange.complete = true
+    if (this.current === exchange) this.current = undefined
+    if (exchange.failure === undefined && exchange.onReply !== undefined) exchange.onReply(exchange.messages)
+    const waiter = exchange.waiter
+    exchange.waiter = undefined
+    if (waiter !== undefined) waiter(replyOf(exchange))
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Retirement
+  // -------------------------------------------------------------------------------------------------------------
+
+  /** Retires the session: destroys the socket, fails the exchange in flight, runs the retire hooks. Idempotent. */
+  fatal(error: InformixError): void {
+    if (this.deadWith !== undefined) return
+    this.deadWith = error
+    this.state = "dead"
+    this.socket.destroy()
+    if (this.rawSocket !== this.socket) this.rawSocket.destroy()
+    const exchange = this.current
+    if (exchange !== undefined) {
+      exchange.failure = error
+      this.completeExchange(exchange)
+    }
+    for (const hook of Array.from(this.retireHooks)) hook(error)
+    this.retireHooks.clear()
+  }
+
+  onRetire(hook: (cause: InformixError) => void): () => void {
+    if (this.deadWith !== undefined) {
+      hook(this.deadWith)
+      return () => {}
+    }
+    this.retireHooks.add(hook)
+    return () => {
+      this.retireHooks.delete(hook)
+    }
+  }
+
+  closedError(): ConnectionError {
+    const dead = this.deadWith
+    return new ConnectionError({
+      reason: "Closed",
+      host: this.host,
+      port: this.port,
+      message: `The connection to ${this.host}:${this.port} is closed` +
+        (dead === undefined ? "" : ` (${dead._tag}: ${dead.message})`)
+    })
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Exchanges
+  // -------------------------------------------------------------------------------------------------------------
+
+  /** Writes `bytes` as the request of a new exchange. Caller holds the wire permit. */
+  private start(bytes: Uint8Array, end: ReplyEnd): Exchange {
+    const exchange = new Exchange(++this.generation, end)
+    this.current = exchange
+    this.state = "busy"
+    this.socket.write(bytes, () => {
+      exchange.flushed = true
+      if (exchange.interruptOnFlush) {
+        exchange.interruptOnFlush = false
+        this.sendInterruptNow(exchange)
+      }
+    })
+    return exchange
+  }
+
+  private awaitReply(exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
+    return Effect.callback<ReadonlyArray<Incoming>, InformixError>((resume) => {
+      if (exchange.complete) {
+        resume(replyOf(exchange))
+        return
+      }
+      exchange.waiter = resume
+      return Effect.sync(() => {
+        if (exchange.waiter === resume) exchange.waiter = undefined
+      })
+    })
+  }
+
+  /**
+   * Asks the server to stop `exchange`'s statement. Only valid while that exchange is the one on the wire and its
+   * reply is not complete: the check and the send happen in one synchronous step, so the byte can never be sent
+   * after the reply's end marker was read (which would interrupt the *next* caller's statement).
+   */
+  requestServerInterrupt(exchange: Exchange): boolean {
+    if (!this.urgent.supported || exchange.interruptRequested) return false
+    if (!this.isInFlight(exchange)) return false
+    exchange.interruptRequested = true
+    if (!exchange.flushed) {
+      // The request is still in Node's write queue; urgent data would overtake it. Send once it is flushed.
+      exchange.interruptOnFlush = true
+      return true
+    }
+    return this.sendInterruptNow(exchange)
+  }
+
+  private isInFlight(exchange: Exchange): boolean {
+    return this.deadWith === undefined && !exchange.complete && this.current === exchange &&
+      this.generation === exchange.generation
+  }
+
+  private sendInterruptNow(exchange: Exchange): boolean {
+    if (!this.isInFlight(exchange)) return false
+    const sent = this.urgent.send(this.rawSocket)
+    if (sent) this.interruptsSent++
+    return sent
+  }
+
+  /**
+   * One round trip: take the wire, write `bytes`, wait for the reply up to its end marker.
+   *
+   * `timeout` (optional) bounds the wait: when it passes, the server is asked to interrupt the statement and the
+   * reply is drained (bounded by `drainTimeout`); the reply — typically SQ_ERR -213 — is then returned as usual
+   * with `timedOut` set, and the statement layer reports it. If the caller is interrupted, the reply is drained by
+   * a detached fiber that keeps the wire permit (see the module comment).
+   */
+  exchange(
+    bytes: Uint8Array,
+    options: {
+      readonly end?: ReplyEnd
+      readonly timeout?: Duration.Duration | undefined
+      readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
+    } = {}
+  ): Effect.Effect<Reply, InformixError> {
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(restore(this.wire.take(1)), () => {
+        if (this.deadWith !== undefined) {
+          return Effect.andThen(this.wire.release(1), Effect.fail(this.closedError()))
+        }
+        const exchange = this.start(bytes, options.end ?? "Eot")
+        exchange.onReply = options.onReply
+        const wait = options.timeout === undefined
+          ? Effect.map(this.awaitReply(exchange), (messages): Reply => ({ messages, timedOut: false }))
+          : this.awaitWithTimeout(exchange, options.timeout)
+        return restore(wait).pipe(
+          Effect.onExit((exit) =>
+            Exit.hasInterrupts(exit) && !exchange.complete && this.deadWith === undefined
+              ? this.abandon(exchange)
+              : this.finish()
+          )
+        )
+      })
+    )
+  }
+
+  private awaitWithTimeout(exchange: Exchange, timeout: Duration.Duration): Effect.Effect<Reply, InformixError> {
+    return Effect.flatMap(Effect.timeoutOption(this.awaitReply(exchange), timeout), (first) => {
+      if (Option.isSome(first)) return Effect.succeed<Reply>({ messages: first.value, timedOut: false })
+      return Effect.suspend(() => {
+        this.state = "draining"
+        this.requestServerInterrupt(exchange)
+        return Effect.flatMap(Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout), (rest) => {
+          if (Option.isSome(rest)) return Effect.succeed<Reply>({ messages: rest.value, timedOut: true })
+          const error = this.drainTimeoutError()
+          this.fatal(error)
+          return Effect.fail(error)
+        })
+      })
+    })
+  }
+
+  /** The caller gave up on `exchange`: keep the permit in a detached fiber until the reply is drained. */
+  private abandon(exchange: Exchange): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      this.state = "draining"
+      this.requestServerInterrupt(exchange)
+      const drain = Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
+        Effect.flatMap((drained) =>
+          Option.isSome(drained) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
+        ),
+        Effect.ignore,
+        Effect.ensuring(this.finish())
+      )
+      return Effect.asVoid(Effect.forkDetach(drain))
+    })
+  }
+
+  private drainTimeoutError(): ConnectionError {
+    return new ConnectionError({
+      reason: "Timeout",
+      host: this.host,
+      port: this.port,
+      message: `An interrupted statement's reply did not end within ${
+        Duration.format(this.drainTimeout)
+      }; the session was retired`
+    })
+  }
+
+  private finish(): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      if (this.deadWith === undefined) this.state = "idle"
+      return Effect.asVoid(this.wire.release(1))
+    })
+  }
+
+  /**
+   * Writes `bytes` without waiting for any reply (SQ_EXIT on close). Caller should hold the wire.
+   */
+  writeRaw(bytes: Uint8Array): void {
+    if (this.deadWith === undefined) this.socket.write(bytes)
+  }
+
+  /** Used by the login sequence: expect the next exchange's reply to end with `end`. */
+  exchangeUntil(bytes: Uint8Array, end: ReplyEnd): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
+    return Effect.map(this.exchange(bytes, { end }), (reply) => reply.messages)
+  }
+
+  /**
+   * Ends the session: waits briefly for the wire (a drain in progress may hold it), sends SQ_EXIT, waits up to
+   * `exitWait` for the server's SQ_EXIT, then destroys the socket and retires the session.
+   */
+  close(exitBytes: Uint8Array, exitWait: Duration.Duration): Effect.Effect<void> {
+    return Effect.uninterruptible(Effect.suspend(() => {
+      if (this.deadWith !== undefined) return Effect.void
+      const polite = Effect.timeoutOption(this.exchange(exitBytes, { end: "Exit" }), exitWait)
+      return polite.pipe(
+        Effect.ignore,
+        Effect.ensuring(Effect.sync(() => this.fatal(this.closedByClient())))
+      )
+    }))
+  }
+
+  private closedByClient(): ConnectionError {
+    return new ConnectionError({
+      reason: "Closed",
+      host: this.host,
+      port: this.port,
+      message: `The connection to ${this.host}:${this.port} was closed by the client`
+    })
+  }
+}
+
+/** A complete reply; `timedOut` when the statement timeout fired and the server was asked to interrupt it. */
+export interface Reply {
+  readonly messages: ReadonlyArray<Incoming>
+  readonly timedOut: boolean
+}
+
+const replyOf = (exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, InformixError> =>
+  exchange.failure === undefined ? Effect.succeed(exchange.messages) : Effect.fail(exchange.failure)
+
+/** Maps a Node socket error to a `ConnectionError` (never includes credentials: socket errors carry none). */
+export const socketError = (error: Error, host: string, port: number): ConnectionError => {
+  const code = (error as NodeJS.ErrnoException).code
+  const reason = code === "ECONNREFUSED"
+    ? "Refused"
+    : code === "ECONNRESET" || code === "EPIPE" || code === "ECONNABORTED"
+    ? "Reset"
+    : code === "ENOTFOUND" || code === "EAI_AGAIN"
+    ? "Dns"
+    : code === "ETIMEDOUT"
+    ? "Timeout"
+    : isTlsError(error)
+    ? "Tls"
+    : "Unknown"
+  return new ConnectionError({
+    reason,
+    host,
+    port,
+    message: `${reasonText(reason)} (${host}:${port}): ${error.message}`,
+    cause: error
+  })
+}
+
+const isTlsError = (error: Error): boolean => {
+  const code = (error as NodeJS.ErrnoException).code ?? ""
+  return code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || code.includes("CERT") ||
+    code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "SELF_SIGNED_CERT_IN_CHAIN" ||
+    code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE"
+}
+
+const reasonText = (reason: string): string => {
+  switch (reason) {
+    case "Refused":
+      return "Connection refused"
+    case "Reset":
+      return "Connection reset"
+    case "Dns":
+      return "Host name could not be resolved"
+    case "Timeout":
+      return "Connection timed out"
+    case "Tls":
+      return "TLS handshake failed"
+    default:
+      return "Socket error"
+  }
+}
+
+/** True when `exit` failed only because of interruption. */
+export const isInterruptOnly = <A, E>(exit: Exit.Exit<A, E>): boolean =>
+  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
