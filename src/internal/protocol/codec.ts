@@ -267,8 +267,12 @@ abstract class StreamDecoder<C, M> {
     return { _tag: "Message", message, end: pduEnd }
   }
 
+  /** Reused for every message (see `Reader.reset`). */
+  private readonly reader = new Reader(EMPTY)
+
   private stepMessage(): Step<C | M> {
-    const r = new Reader(this.buffer, this.start, this.end)
+    const r = this.reader
+    r.reset(this.buffer, this.start, this.end)
     const opcode = r.u16()
     if (!r.ok) return { _tag: "Short", need: 2 }
     const message = this.parseMessage(r, opcode)

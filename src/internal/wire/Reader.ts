@@ -23,14 +23,30 @@ export class Reader {
   /** First malformed-input description, if any. */
   error: string | undefined = undefined
 
-  readonly bytes: Uint8Array
-  readonly end: number
+  bytes: Uint8Array
+  end: number
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.bytes = bytes
     this.end = end
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     this.pos = start
+  }
+
+  /**
+   * Re-point this reader at `bytes[start, end)` and clear its flags. Lets an incremental decoder reuse one reader (and
+   * its DataView) for every message instead of allocating one per message.
+   */
+  reset(bytes: Uint8Array, start: number, end: number): void {
+    if (bytes !== this.bytes) {
+      this.bytes = bytes
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    }
+    this.end = end
+    this.pos = start
+    this.short = false
+    this.need = 0
+    this.error = undefined
   }
 
   /** True when the reader is still healthy (not short, no error). */
