@@ -1,3 +1,4 @@
+/* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 /**
  * Decode throughput of the SQLI codec: a wide mixed-type SQ_TUPLE stream (22 columns: INT, BIGINT, SMALLINT, FLOAT,
  * SMALLFLOAT, DATE, DECIMAL(16,2), DATETIME YEAR TO FRACTION(5), CHAR(20), VARCHAR(64), INT8, repeated) as a server
