@@ -157,8 +157,9 @@ describe("VALUES.md §10.6 worked examples (incl. normalized alternatives)", () 
   for (const c of intervals) {
     it(`INTERVAL ${c.q} ${c.value} ↔ ${c.bytes}`, () => {
       const q = qualifierOf(c.q)
-      const parsed = q.isYearMonth ? IV.IntervalYearMonth.parse(c.value, q) : IV.IntervalDayTime.parse(c.value, q)
-      const value = Option.getOrThrow(parsed)
+      const value: IV.IntervalYearMonth | IV.IntervalDayTime = q.isYearMonth
+        ? Option.getOrThrow(IV.IntervalYearMonth.parse(c.value, q))
+        : Option.getOrThrow(IV.IntervalDayTime.parse(c.value, q))
       assert.strictEqual(value.toString(), c.value)
       assert.strictEqual(toHex(ok(encodeInterval(value))), c.bytes)
       assert.strictEqual(ok(decodeInterval(fromHex(c.bytes), q)).toString(), c.value)
