@@ -28,7 +28,7 @@ import * as Metric from "effect/Metric"
 import * as EffectPool from "effect/Pool"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
-import type { Connection } from "./Connection.ts"
+import * as Connection from "./Connection.ts"
 import type { InformixError } from "./InformixError.ts"
 import { PoolTimeoutError } from "./InformixError.ts"
 
@@ -103,9 +103,9 @@ export interface PoolStats {
 export interface Pool {
   readonly [TypeId]: TypeId
   /** Leases a session until the current scope closes; it then goes through the return hygiene. */
-  readonly get: Effect.Effect<Connection, InformixError, Scope.Scope>
+  readonly get: Effect.Effect<Connection.Connection, InformixError, Scope.Scope>
   /** Leases a session for the duration of `f`. */
-  readonly use: <A, E, R>(f: (connection: Connection) => Effect.Effect<A, E, R>) => Effect.Effect<
+  readonly use: <A, E, R>(f: (connection: Connection.Connection) => Effect.Effect<A, E, R>) => Effect.Effect<
     A,
     E | InformixError,
     R
@@ -115,9 +115,9 @@ export interface Pool {
    * own name: the lease is what pins the session, and the return hygiene rolls back whatever transaction the scope
    * left open (e.g. when it was interrupted between BEGIN WORK and COMMIT WORK).
    */
-  readonly reserve: Effect.Effect<Connection, InformixError, Scope.Scope>
+  readonly reserve: Effect.Effect<Connection.Connection, InformixError, Scope.Scope>
   /** Takes a session out of service; it is closed once its lease (if any) ends, and replaced as needed. */
-  readonly invalidate: (connection: Connection) => Effect.Effect<void>
+  readonly invalidate: (connection: Connection.Connection) => Effect.Effect<void>
   /** Current counts. */
   readonly stats: Effect.Effect<PoolStats>
   /** The settings in effect, with defaults applied. */
@@ -212,7 +212,7 @@ export const resolveOptions = (options: PoolOptions): ResolvedPoolOptions => {
 const settlePoll = Schedule.spaced("2 millis")
 
 /** Nothing left on the session's wire: it can be judged (and reused or closed). */
-const settled = (connection: Connection) => connection.state === "idle" || connection.state === "dead"
+const settled = (connection: Connection.Connection) => connection.state === "idle" || connection.state === "dead"
 
 /**
  * Builds a pool from any scoped way of opening a session (`Connection.make(config)` in `make`; a fake in tests).
@@ -221,7 +221,7 @@ const settled = (connection: Connection) => connection.state === "idle" || conne
  * @category constructors
  */
 export const makeWith = Effect.fnUntraced(function*<R>(
-  options: PoolOptions & { readonly acquire: Effect.Effect<Connection, InformixError, R> }
+  options: PoolOptions & { readonly acquire: Effect.Effect<Connection.Connection, InformixError, R> }
 ): Effect.fn.Return<Pool, never, Scope.Scope | R> {
   const resolved = resolveOptions(options)
   const context = yield* Effect.context<never>()
@@ -246,13 +246,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   }
   publish()
 
-  const createdAt = new WeakMap<Connection, number>()
-  const retiredSessions = new WeakSet<Connection>()
+  const createdAt = new WeakMap<Connection.Connection, number>()
+  const retiredSessions = new WeakSet<Connection.Connection>()
   // The effect pool only exists after `makeWithTTL` returns, but retire hooks registered by `acquire` may fire
   // later at any time; they read it from here.
-  let effectPool: EffectPool.Pool<Connection, InformixError> | undefined
+  let effectPool: EffectPool.Pool<Connection.Connection, InformixError> | undefined
 
-  const retire = (connection: Connection): Effect.Effect<void> =>
+  const retire = (connection: Connection.Connection): Effect.Effect<void> =>
     Effect.suspend(() => {
       if (!retiredSessions.has(connection)) {
         retiredSessions.add(connection)
@@ -295,15 +295,15 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   effectPool = pool
 
   const maxLifetimeMillis = resolved.maxLifetime === undefined ? undefined : Duration.toMillis(resolved.maxLifetime)
-  const isExpired = (connection: Connection, now: number): boolean =>
+  const isExpired = (connection: Connection.Connection, now: number): boolean =>
     maxLifetimeMillis !== undefined && now - (createdAt.get(connection) ?? now) >= maxLifetimeMillis
 
   // A checked-out session must be idle and alive; anything else is never handed out.
-  const isUsable = (connection: Connection, now: number): boolean =>
+  const isUsable = (connection: Connection.Connection, now: number): boolean =>
     connection.state === "idle" && !isExpired(connection, now)
 
   /** Waits (bounded) until a returned session has finished whatever is still on its wire. */
-  const awaitSettled = (connection: Connection): Effect.Effect<boolean> =>
+  const awaitSettled = (connection: Connection.Connection): Effect.Effect<boolean> =>
     settled(connection) ? Effect.succeed(true) : Effect.repeat(Effect.sync(() => settled(connection)), {
       schedule: settlePoll,
       until: (done) => done
@@ -315,7 +315,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
    * Return hygiene, run when a lease ends (uninterruptible: it is a scope finalizer). Decides whether the session
    * goes back to the idle list or is invalidated (closed once the lease is released).
    */
-  const onReturn = (connection: Connection): Effect.Effect<void> =>
+  const onReturn = (connection: Connection.Connection): Effect.Effect<void> =>
     Effect.gen(function*() {
       if (!(yield* awaitSettled(connection)) || connection.state === "dead") {
         return yield* retire(connection)
@@ -342,13 +342,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
    * Leases a usable session into `scope`. Each attempt leases into its own child scope so that a session found
    * unusable is released (and closed) at once instead of staying leased until the caller's scope ends.
    */
-  const checkout = (scope: Scope.Scope): Effect.Effect<Connection, InformixError> =>
+  const checkout = (scope: Scope.Scope): Effect.Effect<Connection.Connection, InformixError> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
         const start = yield* Clock.currentTimeNanos
         counts.waiting++
         publish()
-        let outcome: Exit.Exit<Connection, InformixError> | undefined
+        let outcome: Exit.Exit<Connection.Connection, InformixError> | undefined
         while (outcome === undefined) {
           const lease = yield* Scope.fork(scope)
           const got = yield* Effect.exit(restore(Scope.provide(EffectPool.get(pool), lease)))
@@ -383,7 +383,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       })
     )
 
-  const get: Effect.Effect<Connection, InformixError, Scope.Scope> = Effect.flatMap(
+  const get: Effect.Effect<Connection.Connection, InformixError, Scope.Scope> = Effect.flatMap(
     Effect.scope,
     (scope) => Effect.timeoutOrElse(checkout(scope), { duration: resolved.acquireTimeout, orElse: timedOut })
   )
@@ -408,11 +408,39 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 })
 
 /**
+ * Session settings (`Connection.Options`: host, port, server, database, user, password or `url`, …) plus the pool
+ * settings. `drainTimeout` serves both: how long an interrupted session may drain, and how long the pool waits for
+ * that on return.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PoolConfig extends Connection.Options, PoolOptions {}
+
+/**
+ * A pool of sessions opened with `Connection.make(config)`. No session is opened before the first checkout unless
+ * `minConnections` > 0.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (config: PoolConfig): Effect.Effect<Pool, never, Scope.Scope> =>
+  makeWith({ ...config, acquire: Connection.make(config) })
+
+/**
+ * A layer providing `Pool`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (config: PoolConfig): Layer.Layer<Pool> => Layer.effect(Pool, make(config))
+
+/**
  * A layer providing `Pool` from any scoped way of opening a session.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerWith = <R>(
-  options: PoolOptions & { readonly acquire: Effect.Effect<Connection, InformixError, R> }
+  options: PoolOptions & { readonly acquire: Effect.Effect<Connection.Connection, InformixError, R> }
 ): Layer.Layer<Pool, never, Exclude<R, Scope.Scope>> => Layer.effect(Pool, makeWith(options))
