@@ -32,6 +32,7 @@ import * as helpers from "./internal/protocol/helpers.ts"
 import type * as messages from "./internal/protocol/messages.ts"
 import * as opcodes from "./internal/protocol/opcodes.ts"
 import * as server from "./internal/protocol/server.ts"
+import * as values from "./internal/values/index.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // models: messages
@@ -987,3 +988,149 @@ export const BatchCollector: typeof helpers.BatchCollector = helpers.BatchCollec
  * @category constructors
  */
 export type BatchCollector = helpers.BatchCollector
+
+// ---------------------------------------------------------------------------------------------------------------
+// value codecs (from the values layer)
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Encode a JS value as an SQ_BIND parameter (`BindValue`) for the session's code set; a `CodecFailure` for values the type cannot hold.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeBind: typeof values.encodeBind = values.encodeBind
+
+/**
+ * Encode a row's values as an SQ_TUPLE payload for the given columns (test server side).
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeRow: typeof values.encodeRow = values.encodeRow
+
+/**
+ * Decode an SQ_BIND parameter back to a value (test server side).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeBind: typeof values.decodeBind = values.decodeBind
+
+/**
+ * Decode an SQ_TUPLE payload into values for the given columns.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeRow: typeof values.decodeRow = values.decodeRow
+
+/**
+ * Decode an SQ_TUPLE payload with columns prepared once by `prepareColumns` (the fast path for cursors).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeRowValues: typeof values.decodeRowValues = values.decodeRowValues
+
+/**
+ * Prepare DESCRIBE columns once for repeated `decodeRowValues` calls.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const prepareColumns: typeof values.prepareColumns = values.prepareColumns
+
+/**
+ * Classify a described column into the value kind its payload decodes to.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const columnKind: typeof values.columnKind = values.columnKind
+
+/**
+ * A readable SQL type of a described column (e.g. `DECIMAL(16,2)`).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const describeColumn: typeof values.describeColumn = values.describeColumn
+
+/**
+ * IDS type codes (low byte of a DESCRIBE column type; VALUES.md §2).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const TypeCode: typeof values.TypeCode = values.TypeCode
+
+/**
+ * The SQL name of a type code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const typeName: typeof values.typeName = values.typeName
+
+/**
+ * The code set of an Informix locale name such as `en_US.8859-1` or `en_US.utf8`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const charsetForLocale: typeof values.charsetForLocale = values.charsetForLocale
+
+/**
+ * The code set for a code-set spelling such as `8859-1` or `utf8`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const charsetForCodeSet: typeof values.charsetForCodeSet = values.charsetForCodeSet
+
+/**
+ * Whether a value-codec result is a `CodecFailure`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isCodecFailure: typeof values.isCodecFailure = values.isCodecFailure
+
+/**
+ * A value-codec failure (returned, never thrown) with a readable message.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const CodecFailure: typeof values.CodecFailure = values.CodecFailure
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type CodecFailure = values.CodecFailure
+
+/**
+ * A described column as the value codecs need it (type word, encoded length, extended id/name).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ColumnInfo = values.ColumnInfo
+
+/**
+ * Session context of the value codecs (code set, …).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ValueContext = values.ValueContext
+
+/**
+ * A code set: encode/decode between strings and the session's bytes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Charset = values.Charset

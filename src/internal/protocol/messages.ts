@@ -16,34 +16,18 @@
  * @internal
  */
 
+import type { BindValue } from "../values/bind.ts"
+
 // ---------------------------------------------------------------------------------------------------------------
 // Bind values
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * One SQ_BIND parameter, as the values layer produces it (VALUES.md §7). `data` is the value's own bytes WITHOUT the
- * length prefix and WITHOUT the pad: the bind framing (fixed width vs `u16 len` vs `u32 len`, the extended-type name
- * block) is applied by the protocol encoder from `type` (see `bind.ts`).
- *
- * Declared here identically to `src/internal/values/index.ts` (the values engineer's file) so the protocol layer does
- * not depend on the value codecs; the two are structurally the same type.
+ * One SQ_BIND parameter, as the values layer produces it (VALUES.md §7): `data` is the value's own bytes WITHOUT the
+ * length prefix and WITHOUT the pad; the bind framing (fixed width vs `u16 len` vs `u32 len`, the extended-type name
+ * block) is applied by the protocol encoder from `type` (see `bind.ts`). Owned by the values layer.
  */
-export interface BindValue {
-  /** IDS type code (low byte; no flag bits), e.g. 0 CHAR, 2 INTEGER, 11 BYTE, 45 BOOLEAN. */
-  readonly type: number
-  /** Extended types only (code > 18 except 52/53): owner of the type, usually "". */
-  readonly ownerName?: string
-  /** Extended types only: type name, e.g. "boolean", or "" for LVARCHAR. */
-  readonly extendedName?: string
-  /** 0 = value present, -1 = NULL (then `data` is ignored and nothing follows on the wire). */
-  readonly indicator: number
-  /** The u16 "precision" word (SQLI.md §7.5 table); servers apparently do not validate it. */
-  readonly prec: number
-  /** Value bytes, no length prefix, no pad. BYTE/TEXT: the 56-byte descriptor. */
-  readonly data: Uint8Array
-  /** BYTE/TEXT only: the content, streamed after the SQ_BIND in an SQ_BBIND/SQ_BLOB stream (see `bindMessages`). */
-  readonly blob?: Uint8Array
-}
+export type { BindValue }
 
 /** `name=value` pair of the login env block or of SQ_INFO(INFO_ENV). */
 export type EnvPair = readonly [name: string, value: string]
