@@ -24,6 +24,7 @@ import {
   bindMessages,
   collectBlobStream,
   cursorName,
+  infoEnv,
   JDBC_INFO_ENV,
   layoutDescribeFields,
   makeConnectResponse,
@@ -59,12 +60,52 @@ describe("framing", () => {
   })
 })
 
+describe("framing from the golden SQ_PROTOCOLS exchanges", () => {
+  const mask = (name: string) => {
+    const decoded = name.includes("reply")
+      ? decodeServer(hexOf(name))
+      : new ClientMessageDecoder({ expectConnect: false }).push(fromHex(hexOf(name)))
+    const m = decoded.messages[0]!
+    assert.strictEqual(m._tag, "Protocols")
+    return m._tag === "Protocols" ? m.mask : new Uint8Array(0)
+  }
+
+  it("ifxdrv's 8-byte offer against the full Informix 15 reply stays without bits 69/70", () => {
+    assert.deepStrictEqual(
+      framingFromMasks(mask("pyifx-select-02-sq-protocols"), mask("pyifx-select-03-reply-protocols-eot")),
+      WIDE_FRAMING
+    )
+  })
+
+  it("JDBC's 9-byte offer: narrow 69/70 with a 00 ninth byte, extended with ff", () => {
+    assert.deepStrictEqual(
+      framingFromMasks(mask("jdbc-select-02-sq-protocols"), mask("jdbc-select-03-reply-protocols-eot")),
+      WIDE_FRAMING
+    )
+    assert.deepStrictEqual(
+      framingFromMasks(mask("jdbc-select-02-sq-protocols"), mask("jdbc-select-ext-03-reply-protocols-eot")),
+      EXTENDED_FRAMING
+    )
+  })
+
+  it("nmap's 7-byte offer gives the narrow framing", () => {
+    assert.deepStrictEqual(
+      framingFromMasks(mask("nmap-select-02-sq-protocols"), mask("nmap-select-03-reply-protocols-eot")),
+      NARROW_FRAMING
+    )
+  })
+})
+
 describe("helpers", () => {
   it("JDBC_INFO_ENV is JDBC's 48-byte SQ_INFO batch", () => {
     assert.strictEqual(
       ok(encodeClientBatch([JDBC_INFO_ENV, { _tag: "Eot" }], WIDE_FRAMING)),
       hexOf("jdbc-select-04-sq-info-env")
     )
+  })
+
+  it("infoEnv computes JDBC's length fields for JDBC's pairs", () => {
+    assert.deepStrictEqual(infoEnv(JDBC_INFO_ENV.env), JDBC_INFO_ENV)
   })
 
   it("cursorName follows JDBC's pattern", () => {
@@ -262,6 +303,20 @@ describe("server messages", () => {
         assert.deepStrictEqual(decodeServer(toHex(bytes.success), framing).messages, messages)
       }
     }
+  })
+
+  it("SQ_ERR with an i16 offset under narrow framing", () => {
+    const err: ServerMessage = {
+      _tag: "Err",
+      sqlcode: -201,
+      isamCode: 0,
+      offset: 12,
+      parameter: "near",
+      form: "standard"
+    }
+    const bytes = encodeServerMessages([err], NARROW_FRAMING)
+    assert.strictEqual(ok(bytes), "000dff370000000c00046e656172")
+    assert.deepStrictEqual(decodeServer("000dff370000000c00046e656172", NARROW_FRAMING).messages, [err])
   })
 
   it("unknown opcode is fatal and sticky", () => {
