@@ -9,6 +9,8 @@
  * @since 0.1.0
  */
 import type * as BigDecimal from "effect/BigDecimal"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Calendar from "./internal/values/calendar.ts"
@@ -124,6 +126,15 @@ export class Qualifier {
     return this.end === "FRACTION" ? `FRACTION(${this.fractionDigits})` : this.end
   }
 
+  /** Structural equality (same qualifier and fields), so values compare with `Equal.equals`. */
+  [Equal.symbol](that: unknown): boolean {
+    return that instanceof Qualifier && equalityKey(that) === equalityKey(this)
+  }
+
+  [Hash.symbol](): number {
+    return Hash.string(equalityKey(this))
+  }
+
   /**
    * Reads a packed qualifier (`encodedLength` of a DESCRIBE, or the `prec` word of a bind).
    * `undefined` when the codes are not a valid qualifier.
@@ -139,6 +150,8 @@ export class Qualifier {
     if (start !== "FRACTION" && startCode >= 11) return undefined
     const leadingPrecision = digits - (endCode - startCode)
     if (leadingPrecision < 1 || leadingPrecision > 9) return undefined
+    // YEAR/MONTH starts that run past MONTH exist only as DATETIME, whose leading precision is fixed.
+    if (startCode <= 2 && endCode > 2 && leadingPrecision !== defaultLeadingPrecision(start)) return undefined
     return new Qualifier(start, end, {
       leadingPrecision,
       fractionDigits: end === "FRACTION" ? endCode - 10 : 0
@@ -172,6 +185,9 @@ export class Qualifier {
       ? 2
       : startPrecision ?? defaultLeadingPrecision(startUnit)
     if (leadingPrecision < 1 || leadingPrecision > 9) return Option.none()
+    if (unitCodes[startUnit] <= 2 && endCode > 2 && leadingPrecision !== defaultLeadingPrecision(startUnit)) {
+      return Option.none()
+    }
     return Option.some(new Qualifier(startUnit, endUnit, { leadingPrecision, fractionDigits }))
   }
 }
@@ -246,6 +262,15 @@ export class LocalDate {
     return this.toString()
   }
 
+  /** Structural equality (same qualifier and fields), so values compare with `Equal.equals`. */
+  [Equal.symbol](that: unknown): boolean {
+    return that instanceof LocalDate && equalityKey(that) === equalityKey(this)
+  }
+
+  [Hash.symbol](): number {
+    return Hash.string(equalityKey(this))
+  }
+
   /** The date with the given Informix day number (days since 1899-12-31). */
   static fromDayNumber(dayNumber: number): LocalDate {
     const { day, month, year } = Calendar.civilFromDays(dayNumber + Calendar.INFORMIX_EPOCH_DAYS)
@@ -267,6 +292,12 @@ export class LocalDate {
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0")
+
+/** The text that identifies a value: its literal plus, for qualified values, the packed qualifier. */
+const equalityKey = (value: Qualifier | LocalDate | DateTime | IntervalYearMonth | IntervalDayTime): string =>
+  value instanceof Qualifier || value instanceof LocalDate
+    ? value.toString() + (value instanceof Qualifier ? `/${value.encoded}` : "")
+    : `${value.qualifier.encoded}/${value.toString()}`
 
 // ---------------------------------------------------------------------------------------------------------------
 // DATETIME
@@ -344,6 +375,15 @@ export class DateTime {
     return new Date(ms)
   }
 
+  /** Structural equality (same qualifier and fields), so values compare with `Equal.equals`. */
+  [Equal.symbol](that: unknown): boolean {
+    return that instanceof DateTime && equalityKey(that) === equalityKey(this)
+  }
+
+  [Hash.symbol](): number {
+    return Hash.string(equalityKey(this))
+  }
+
   /** A DATETIME from a JS `Date`'s UTC fields; default qualifier YEAR TO FRACTION(3) (millisecond precision). */
   static fromDate(date: Date, qualifier: Qualifier = yearToFraction3): DateTime {
     return new DateTime(qualifier, {
@@ -415,6 +455,15 @@ export class IntervalYearMonth {
     return this.toString()
   }
 
+  /** Structural equality (same qualifier and fields), so values compare with `Equal.equals`. */
+  [Equal.symbol](that: unknown): boolean {
+    return that instanceof IntervalYearMonth && equalityKey(that) === equalityKey(this)
+  }
+
+  [Hash.symbol](): number {
+    return Hash.string(equalityKey(this))
+  }
+
   /** Parses Informix literal text (`-5-03`) for the qualifier. */
   static parse(text: string, qualifier: Qualifier): Option.Option<IntervalYearMonth> {
     const trimmed = text.trim()
@@ -484,6 +533,15 @@ export class IntervalDayTime {
 
   toJSON(): string {
     return this.toString()
+  }
+
+  /** Structural equality (same qualifier and fields), so values compare with `Equal.equals`. */
+  [Equal.symbol](that: unknown): boolean {
+    return that instanceof IntervalDayTime && equalityKey(that) === equalityKey(this)
+  }
+
+  [Hash.symbol](): number {
+    return Hash.string(equalityKey(this))
   }
 
   /** Parses Informix literal text (`-3 04:05:06.5`) for the qualifier. */
