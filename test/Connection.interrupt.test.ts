@@ -1,0 +1,221 @@
+/* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message and error unions */
+/**
+ * Interruption at every point of a round trip, against a scripted server that controls reply timing exactly
+ * (test/connection/fakeServer.ts). Every statement is `ECHO <n> <delayMs>`: the server answers with rows = n after
+ * the delay, or with SQ_ERR -213 when the client's urgent byte arrives first — so each answer identifies the
+ * statement it belongs to, and a stale reply would show up as a wrong number.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Connection from "../src/Connection.ts"
+import type { InformixError } from "../src/InformixError.ts"
+import type { ConnectionImpl } from "../src/internal/connection/connection.ts"
+import type { ClientMessage } from "../src/internal/protocol/messages.ts"
+import {
+  describeNoColumns,
+  done,
+  encode,
+  EOT,
+  err,
+  type FakeSession,
+  makeFakeServer,
+  sqlOf
+} from "./connection/fakeServer.ts"
+
+/** Handles `ECHO n delay [split]`: reply after `delay` ms unless an urgent byte comes first (then -213). */
+const echoHandler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {
+  const sql = sqlOf(batch[0]!) ?? ""
+  const [, n, delay, split] = sql.split(" ")
+  const rows = Number(n)
+  const wait = Number(delay ?? 0)
+  const reply = encode([describeNoColumns(6), done(rows), { _tag: "Cost", estimatedRows: 0, estimatedCost: 0 }, EOT])
+  if (split === "split") {
+    // Half the reply now, the rest after `wait` ms: the client is interrupted mid-reply.
+    session.write(reply.subarray(0, 7))
+    setTimeout(() => session.write(reply.subarray(7)), wait)
+    return
+  }
+  if (wait === 0) {
+    session.write(reply)
+    return
+  }
+  let answered = false
+  const timer = setTimeout(() => {
+    if (answered) return
+    answered = true
+    session.write(reply)
+  }, wait)
+  void session.waitForUrgent(wait).then((urgent) => {
+    if (!urgent || answered) return
+    answered = true
+    clearTimeout(timer)
+    session.reply([err(-213), EOT])
+  })
+}
+
+const echo = (conn: Connection.Connection, n: number, delay = 0, extra = "") =>
+  Effect.map(conn.execute(`ECHO ${n} ${delay}${extra}`), (result) => result.rowsAffected)
+
+const internals = (conn: Connection.Connection) => conn as unknown as ConnectionImpl
+
+describe("Connection interruption", () => {
+  it.live("interrupted while waiting for the wire: nothing is sent, the next statement is correct", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make(server.url)
+      const slow = yield* Effect.forkChild(echo(conn, 1, 300))
+      yield* Effect.sleep(Duration.millis(50))
+      const waiting = yield* Effect.forkChild(echo(conn, 2))
+      yield* Effect.sleep(Duration.millis(20))
+      yield* Fiber.interrupt(waiting)
+      assert.strictEqual(yield* Fiber.join(slow), 1)
+      assert.strictEqual(yield* echo(conn, 3), 3)
+      const sent = server.batches.map((b) => sqlOf(b[0]!))
+      assert.deepStrictEqual(sent, ["ECHO 1 300", "ECHO 3 0"])
+    }).pipe(Effect.scoped))
+
+  it.live("interrupted after the write: urgent byte, -213 drained, session idle, next statement correct", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make(server.url)
+      assert.isTrue(conn.serverInterruptSupported)
+      const started = performance.now()
+      const fiber = yield* Effect.forkChild(echo(conn, 1, 10_000))
+      yield* Effect.sleep(Duration.millis(50))
+      yield* Fiber.interrupt(fiber)
+      assert.strictEqual(yield* echo(conn, 7), 7)
+      assert.isBelow(performance.now() - started, 2000)
+      assert.strictEqual(server.urgentSeen(), 1)
+      assert.strictEqual(conn.state, "idle")
+    }).pipe(Effect.scoped))
+
+  it.live("the interrupted caller returns at once; the session shows `draining` until the reply is read", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make({ url: server.url, serverInterrupt: false })
+      const fiber = yield* Effect.forkChild(echo(conn, 1, 400))
+      yield* Effect.sleep(Duration.millis(50))
+      const before = performance.now()
+      yield* Fiber.interrupt(fiber)
+      assert.isBelow(performance.now() - before, 200)
+      assert.strictEqual(conn.state, "draining")
+      // Issued while the stale reply is still on its way: must get its own answer, not the stale one.
+      assert.strictEqual(yield* echo(conn, 9), 9)
+      assert.strictEqual(conn.state, "idle")
+      assert.strictEqual(server.urgentSeen(), 0)
+    }).pipe(Effect.scoped))
+
+  it.live("a drain past drainTimeout retires the session (fallback path without urgent support)", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make({ url: server.url, serverInterrupt: false, drainTimeout: "300 millis" })
+      assert.isFalse(conn.serverInterruptSupported)
+      const retired = yield* Deferred.make<InformixError>()
+      conn.onRetire((cause) => Deferred.doneUnsafe(retired, Effect.succeed(cause)))
+      const fiber = yield* Effect.forkChild(echo(conn, 1, 10_000))
+      yield* Effect.sleep(Duration.millis(50))
+      yield* Fiber.interrupt(fiber)
+      const cause = yield* Deferred.await(retired)
+      assert.strictEqual(cause._tag, "ConnectionError")
+      assert.strictEqual(conn.state, "dead")
+      const next = yield* Effect.exit(echo(conn, 2))
+      assert.isTrue(Exit.isFailure(next))
+      const error = Exit.isFailure(next) ? Cause.squash(next.cause) : undefined
+      assert.strictEqual((error as InformixError)._tag, "ConnectionError")
+    }).pipe(Effect.scoped))
+
+  it.live("interrupted mid-reply: the rest of the reply is drained, the next statement is correct", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make(server.url)
+      const fiber = yield* Effect.forkChild(echo(conn, 1, 300, " split"))
+      yield* Effect.sleep(Duration.millis(80))
+      yield* Fiber.interrupt(fiber)
+      assert.strictEqual(yield* echo(conn, 4), 4)
+      assert.strictEqual(conn.state, "idle")
+    }).pipe(Effect.scoped))
+
+  it.live("per-statement timeout interrupts the server statement and fails with -213", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make(server.url)
+      const started = performance.now()
+      const exit = yield* Effect.exit(conn.execute("ECHO 1 10000", [], { timeout: "100 millis" }))
+      assert.isBelow(performance.now() - started, 2000)
+      assert.isTrue(Exit.isFailure(exit))
+      const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) as InformixError : undefined
+      assert.strictEqual(error?._tag, "SqlError")
+      if (error?._tag === "SqlError") {
+        assert.strictEqual(error.sqlcode, -213)
+        assert.match(error.message, /timed out/)
+      }
+      assert.strictEqual(yield* echo(conn, 5), 5)
+    }).pipe(Effect.scoped))
+
+  it.live("connection-level queryTimeout applies to every statement", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make({ url: server.url, queryTimeout: "100 millis" })
+      const exit = yield* Effect.exit(echo(conn, 1, 10_000))
+      assert.isTrue(Exit.isFailure(exit))
+      assert.strictEqual(yield* echo(conn, 6, 10), 6)
+    }).pipe(Effect.scoped))
+
+  it.live("an urgent byte is never sent for an exchange whose reply is complete", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make(server.url)
+      const session = internals(conn).session
+      assert.strictEqual(yield* echo(conn, 1), 1)
+      // The last exchange is complete: no exchange is in flight, any interrupt request must be refused.
+      assert.isUndefined(session.current)
+      const generation = session.generation
+      assert.strictEqual(yield* echo(conn, 2), 2)
+      assert.strictEqual(session.generation, generation + 1)
+      assert.strictEqual(session.interruptsSent, 0)
+    }).pipe(Effect.scoped))
+
+  it.live(
+    "storm: 2,000 random interrupts racing completing statements never alter another statement",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* makeFakeServer(echoHandler)
+        const conn = yield* Connection.make({ url: server.url, drainTimeout: "5 seconds" })
+        let completed = 0
+        let interrupted = 0
+        for (let i = 0; i < 2000; i++) {
+          const n = i + 10
+          const delay = Math.random() < 0.5 ? 0 : Math.floor(Math.random() * 3)
+          const fiber = yield* Effect.forkChild(echo(conn, n, delay))
+          // Interrupt anywhere: before the write, in flight, at the moment the reply lands, or after completion.
+          const wait = Math.random() * 3
+          if (wait > 0.3) yield* Effect.sleep(Duration.millis(wait))
+          const exit = yield* Fiber.interrupt(fiber).pipe(Effect.andThen(Fiber.await(fiber)))
+          if (Exit.isSuccess(exit)) {
+            // A statement that completed must carry its own answer.
+            assert.strictEqual(exit.value, n)
+            completed++
+          } else {
+            assert.isTrue(Cause.hasInterruptsOnly(exit.cause), `statement ${n} failed: ${Cause.pretty(exit.cause)}`)
+            interrupted++
+          }
+          if (i % 100 === 99) {
+            // Periodically prove the session answers correctly right after the storm so far.
+            assert.strictEqual(yield* echo(conn, -i), -i)
+          }
+        }
+        assert.notStrictEqual(conn.state, "dead")
+        assert.strictEqual(yield* echo(conn, 424242), 424242)
+        // Both outcomes happened, and urgent bytes were really sent and honoured along the way.
+        assert.isAbove(completed, 100)
+        assert.isAbove(interrupted, 100)
+        assert.isAbove(internals(conn).interruptsSent, 0)
+      }).pipe(Effect.scoped),
+    120_000
+  )
+})
