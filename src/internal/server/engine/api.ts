@@ -1,0 +1,118 @@
+/**
+ * The SQL engine's contract with the session layer (src/internal/server/session code and src/TestServer.ts).
+ *
+ * The engine is synchronous and knows nothing about the wire: the session layer prepares statements, binds values
+ * of the driver's value model and turns the results into SQLI messages. Everything that can fail returns an
+ * `EngineError` value instead of throwing, so a reply group can end in `SQ_ERR` without try/catch in the caller.
+ */
+import * as Predicate from "effect/Predicate"
+import type { Value } from "./values.ts"
+
+export type { Value }
+
+/** How to open the engine: one SQLite file per Informix database under `directory`, or shared in-memory databases. */
+export interface EngineOptions {
+  /** `undefined` = in-memory (shared-cache URIs so every session of one engine sees the same data). */
+  readonly directory?: string | undefined
+  readonly databases: ReadonlyArray<{ readonly name: string; readonly logged?: boolean; readonly ansi?: boolean }>
+  /** Site values of the ' GL_COLLATE' / ' GL_CTYPE' systables rows (default en_US.819, what JDBC 15 accepts). */
+  readonly locale?: string | undefined
+  /** Version string for DBINFO('version', ...) (default "15.0.1.0.3", the golden responder's). */
+  readonly serverVersion?: string | undefined
+  /** Host name for DBINFO('dbhostname') (default "localhost"). */
+  readonly hostName?: string | undefined
+}
+
+/** One result column or input parameter as SQ_DESCRIBE / SQ_IDESCRIBE carry it (SQLI.md §7.11, VALUES.md §2–§5). */
+export interface ColumnDescription {
+  readonly name: string
+  /** Informix type code, `| 0x0100` when the column is NOT NULL (SERIALs included). */
+  readonly columnType: number
+  /** 0 for built-in types; 1 lvarchar, 5 boolean, 10 blob, 11 clob (VALUES.md §4). */
+  readonly extendedId: number
+  /** "" for built-in types; "lvarchar", "boolean", "blob", "clob". */
+  readonly extendedName: string
+  /** collen encoding of VALUES.md §5. */
+  readonly encodedLength: number
+}
+
+/** An SQL error as the server reports it in SQ_ERR (SQLI.md §7.13, §9.1). */
+export interface EngineError {
+  readonly _tag: "EngineError"
+  readonly sqlcode: number
+  readonly isamCode: number
+  /** Position in the statement text (0-based character offset; 0 when not tied to a token). */
+  readonly offset: number
+  /** The message parameter (`%s`): table, column, constraint or the token near a syntax error. */
+  readonly parameter: string
+  /** A lock conflict: the caller may retry the same call until its lock-wait deadline (`lockWaitSeconds`). */
+  readonly lockConflict?: boolean
+}
+
+/** What PREPARE learns (SQ_DESCRIBE). */
+export interface Prepared {
+  /** sqlstype of SQLI.md §8.4 (2 SELECT, 4 UPDATE, 5 DELETE, 6 INSERT, 14 CREATE TABLE, 34 BEGIN WORK, ...). */
+  readonly statementType: number
+  readonly columns: ReadonlyArray<ColumnDescription>
+  readonly paramCount: number
+  /** Best-effort parameter types for SQ_IDESCRIBE (columns the '?' is compared with or inserted into). */
+  readonly paramTypes: ReadonlyArray<ColumnDescription>
+  /** Set for INSERTs into a table with such a column: the session layer then sends SQ_INSERTDONE / DONE.serial. */
+  readonly insertsSerial: "serial" | "serial8" | "bigserial" | undefined
+  /** The statement text as prepared. */
+  readonly sql: string
+}
+
+/** What EXECUTE reports (SQ_DONE, SQ_INSERTDONE, SQ_XACTSTAT). */
+export interface ExecResult {
+  readonly rowsAffected: number
+  /** Generated SERIAL of the last inserted row (SQ_DONE.serial), else 0. */
+  readonly serial: number
+  readonly serial8?: bigint
+  readonly bigserial?: bigint
+  readonly transactionChanged?: "begin" | "commit" | "rollback"
+}
+
+/** An open cursor. Rows are produced in chunks so the session layer can honour interrupts between chunks. */
+export interface EngineCursor {
+  readonly columns: ReadonlyArray<ColumnDescription>
+  /** Up to `maxRows` further rows; `[]` once the result is exhausted. */
+  next(maxRows: number): Array<Array<Value>> | EngineError
+  /** Rows handed out so far by `next` (the final SQ_DONE's row count). */
+  readonly rowsFetched: number
+  /** Scroll cursors only (`openCursor(..., { scroll: true })`): the materialised row count. */
+  readonly count?: number
+  /** Scroll cursors only: row `index` (0-based) or undefined outside the result. */
+  row?(index: number): Array<Value> | undefined
+  close(): void
+}
+
+/** One client session: one SQLite connection, its temp tables, its transaction and its lock-wait mode. */
+export interface EngineSession {
+  readonly database: string
+  readonly user: string
+  prepare(sql: string): Prepared | EngineError
+  /** Runs a non-SELECT statement (a SELECT runs and discards its rows; SELECT ... INTO TEMP creates the table). */
+  execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError
+  openCursor(
+    prepared: Prepared,
+    params: ReadonlyArray<Value>,
+    options?: { readonly scroll?: boolean }
+  ): EngineCursor | EngineError
+  begin(): EngineError | undefined
+  commit(): EngineError | undefined
+  rollback(): EngineError | undefined
+  savepoint(name: string): EngineError | undefined
+  rollbackToSavepoint(name: string): EngineError | undefined
+  releaseSavepoint(name: string): EngineError | undefined
+  readonly inTransaction: boolean
+  /** From SET LOCK MODE: 0 = NOT WAIT (default), -1 = WAIT forever, n = WAIT n seconds. */
+  readonly lockWaitSeconds: number
+  /** From SET ISOLATION / SET TRANSACTION: "dirty read" | "committed read" | "cursor stability" | "repeatable read". */
+  readonly isolation: string
+  /** Rolls back an open transaction and closes the SQLite connection. */
+  close(): void
+}
+
+/** Type guard for results of engine calls. */
+export const isEngineError = (u: unknown): u is EngineError => Predicate.isTagged(u, "EngineError")
