@@ -1,0 +1,221 @@
+/**
+ * InformixClient end to end against the embedded TestServer (real sockets, real SQLI): parameters of several types,
+ * raw results, transactions and savepoints, error reasons, cursor streams (server-side cursor freed on early end),
+ * SqlSchema / SqlResolver, and the migrator.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as BigDecimal from "effect/BigDecimal"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Reactivity from "effect/reactivity/Reactivity"
+import * as Schema from "effect/Schema"
+import * as SqlClient from "effect/sql/SqlClient"
+import * as Sql from "effect/sql/SqlError"
+import * as SqlResolver from "effect/sql/SqlResolver"
+import * as SqlSchema from "effect/sql/SqlSchema"
+import * as Stream from "effect/Stream"
+import * as InformixClient from "../src/InformixClient.ts"
+import * as InformixMigrator from "../src/InformixMigrator.ts"
+import * as Informix from "../src/InformixValue.ts"
+import * as TestServer from "../src/TestServer.ts"
+
+const setup = (options?: Partial<InformixClient.InformixPoolConfig>) =>
+  Effect.gen(function*() {
+    const server = yield* TestServer.make()
+    const sql = yield* InformixClient.make({ url: server.url, maxConnections: 4, ...options }).pipe(
+      Effect.provide(Reactivity.layer)
+    )
+    return { server, sql }
+  })
+
+describe("InformixClient (TestServer)", () => {
+  it.live("binds parameters of several types and reads them back", () =>
+    Effect.gen(function*() {
+      const { sql } = yield* setup()
+      yield* sql`CREATE TABLE typed (i INTEGER, b INT8, s VARCHAR(40), d DECIMAL(10,2), f FLOAT, dt DATE, n INTEGER)`
+      yield* sql`INSERT INTO typed ${
+        sql.insert({
+          i: 42,
+          b: 9007199254740993n,
+          s: "héllo",
+          d: Informix.decimal("1234.50"),
+          f: 0.25,
+          dt: new Informix.LocalDate(2026, 11, 25),
+          n: null
+        })
+      }`
+      const rows = yield* sql<{
+        i: number
+        b: bigint
+        s: string
+        d: BigDecimal.BigDecimal
+        f: number
+        dt: Informix.LocalDate
+        n: number | null
+      }>`SELECT i, b, s, d, f, dt, n FROM typed WHERE i = ${42} AND s = ${"héllo"}`
+      assert.strictEqual(rows.length, 1)
+      const row = rows[0]!
+      assert.strictEqual(row.i, 42)
+      assert.strictEqual(row.b, 9007199254740993n)
+      assert.strictEqual(row.s, "héllo")
+      assert.isTrue(BigDecimal.equals(row.d, BigDecimal.fromStringUnsafe("1234.5")))
+      assert.strictEqual(row.f, 0.25)
+      assert.deepStrictEqual([row.dt.year, row.dt.month, row.dt.day], [2026, 11, 25])
+      assert.isNull(row.n)
+      const values = yield* sql`SELECT i, s FROM typed`.values
+      assert.deepStrictEqual(values, [[42, "héllo"]])
+      const inList = yield* sql`SELECT i FROM typed WHERE i IN ${sql.in([1, 42, 99])}`
+      assert.deepStrictEqual(inList, [{ i: 42 }])
+      const none = yield* sql`SELECT i FROM typed WHERE i IN ${sql.in([])}`
+      assert.deepStrictEqual(none, [])
+    }))
+
+  it.live("raw results carry rows affected and the generated SERIAL", () =>
+    Effect.gen(function*() {
+      const { sql } = yield* setup()
+      yield* sql`CREATE TABLE serials (id SERIAL PRIMARY KEY, name VARCHAR(20))`
+      const first = yield* sql`INSERT INTO serials ${sql.insert({ name: "a" })}`.raw
+      const second = yield* sql`INSERT INTO serials ${sql.insert({ name: "b" })}`.raw
+      assert.deepInclude(first as object, { rowsAffected: 1 })
+      assert.strictEqual((second as { serial: number }).serial, (first as { serial: number }).serial + 1)
+      const updated = yield* sql`UPDATE serials SET ${sql.update({ name: "c" })} WHERE id > ${0}`.raw
+      assert.deepInclude(updated as object, { rowsAffected: 2 })
+    }))
+
+  it.live("withTransaction commits, rolls back, and nests with savepoints", () =>
+    Effect.gen(function*() {
+      const { server, sql } = yield* setup()
+      yield* sql`CREATE TABLE tx (n INTEGER)`
+      const count = Effect.map(sql<{ c: number }>`SELECT COUNT(*) AS c FROM tx`, (rows) => Number(rows[0]!.c))
+      yield* sql.withTransaction(Effect.all([sql`INSERT INTO tx VALUES (1)`, sql`INSERT INTO tx VALUES (2)`]))
+      assert.strictEqual(yield* count, 2)
+      const failed = yield* Effect.exit(
+        sql.withTransaction(Effect.andThen(sql`INSERT INTO tx VALUES (3)`, Effect.fail("boom" as const)))
+      )
+      assert.isTrue(Exit.isFailure(failed))
+      assert.strictEqual(yield* count, 2)
+      yield* sql.withTransaction(Effect.gen(function*() {
+        yield* sql`INSERT INTO tx VALUES (4)`
+        yield* Effect.ignore(sql.withTransaction(Effect.andThen(sql`INSERT INTO tx VALUES (5)`, Effect.fail("inner"))))
+        yield* sql.withTransaction(sql`INSERT INTO tx VALUES (6)`)
+      }))
+      const rows = yield* sql<{ n: number }>`SELECT n FROM tx ORDER BY n`
+      assert.deepStrictEqual(rows.map((row) => row.n), [1, 2, 4, 6])
+      assert.strictEqual((yield* server.stats).transactions, 0)
+    }))
+
+  it.live("an interrupted transaction is rolled back on the server", () =>
+    Effect.gen(function*() {
+      const { server, sql } = yield* setup()
+      yield* sql`CREATE TABLE tx (n INTEGER)`
+      const fiber = yield* Effect.forkChild(
+        sql.withTransaction(Effect.andThen(sql`INSERT INTO tx VALUES (1)`, Effect.never))
+      )
+      yield* Effect.sleep("100 millis")
+      assert.strictEqual((yield* server.stats).transactions, 1)
+      yield* Fiber.interrupt(fiber)
+      assert.strictEqual((yield* server.stats).transactions, 0)
+      assert.deepStrictEqual(yield* sql`SELECT n FROM tx`, [])
+    }))
+
+  it.live("server errors become SqlError reasons with the Informix error as cause", () =>
+    Effect.gen(function*() {
+      const { sql } = yield* setup()
+      yield* sql`CREATE TABLE uniq (id INTEGER PRIMARY KEY)`
+      yield* sql`INSERT INTO uniq VALUES (1)`
+      const duplicate = yield* Effect.flip(sql`INSERT INTO uniq VALUES (1)`)
+      assert.instanceOf(duplicate.reason, Sql.UniqueViolation)
+      const cause = duplicate.reason.cause as { readonly sqlcode: number }
+      assert.include([-239, -268], cause.sqlcode)
+      const syntax = yield* Effect.flip(sql`SELEC 1 FROM uniq`)
+      assert.instanceOf(syntax.reason, Sql.SqlSyntaxError)
+      const missing = yield* Effect.flip(sql`SELECT * FROM no_such_table`)
+      assert.instanceOf(missing.reason, Sql.SqlSyntaxError)
+      assert.strictEqual((missing.reason.cause as { sqlcode: number }).sqlcode, -206)
+      // The session that failed is still good.
+      assert.deepStrictEqual(yield* sql`SELECT id FROM uniq`, [{ id: 1 }])
+    }))
+
+  it.live("streams from a server cursor and frees it when the consumer stops early", () =>
+    Effect.gen(function*() {
+      const { server, sql } = yield* setup()
+      yield* sql`CREATE TABLE many (n INTEGER)`
+      yield* sql.withTransaction(
+        Effect.forEach(Array.from({ length: 300 }, (_, n) => n), (n) => sql`INSERT INTO many VALUES (${n})`, {
+          discard: true
+        })
+      )
+      const all = yield* Stream.runCollect(sql<{ n: number }>`SELECT n FROM many ORDER BY n`.stream)
+      assert.strictEqual(all.length, 300)
+      const firstFive = yield* Stream.runCollect(
+        Stream.take(sql<{ n: number }>`SELECT n FROM many ORDER BY n`.stream, 5)
+      )
+      assert.deepStrictEqual(firstFive.map((row) => row.n), [0, 1, 2, 3, 4])
+      const stats = yield* server.stats
+      assert.strictEqual(stats.cursors, 0)
+      assert.strictEqual((yield* sql.pool!.stats).inUse, 0)
+    }))
+
+  it.live("works with SqlSchema and SqlResolver", () =>
+    Effect.gen(function*() {
+      const { sql } = yield* setup()
+      yield* sql`CREATE TABLE person (id INTEGER PRIMARY KEY, name VARCHAR(40))`
+      const Person = Schema.Struct({ id: Schema.Number, name: Schema.String })
+      const insert = SqlSchema.void({
+        Request: Person,
+        execute: (person) => sql`INSERT INTO person ${sql.insert(person)}`
+      })
+      yield* Effect.forEach([{ id: 1, name: "Ann" }, { id: 2, name: "Bob" }, { id: 3, name: "Cy" }], insert)
+      const byName = SqlSchema.findOne({
+        Request: Schema.String,
+        Result: Person,
+        execute: (name) => sql`SELECT id, name FROM person WHERE name = ${name}`
+      })
+      assert.deepStrictEqual(yield* byName("Bob"), { id: 2, name: "Bob" })
+      const resolver = SqlResolver.findById({
+        Id: Schema.Number,
+        Result: Person,
+        ResultId: (person) => person.id,
+        execute: (ids) => sql`SELECT id, name FROM person WHERE ${sql.in("id", ids)}`
+      })
+      const people = yield* Effect.forEach([3, 1], (id) => SqlResolver.request(id, resolver), {
+        concurrency: "unbounded"
+      })
+      assert.deepStrictEqual(people.map((person) => person.name), ["Cy", "Ann"])
+    }))
+
+  it.live("the migrator creates its table, runs pending migrations once, and is idempotent", () =>
+    Effect.gen(function*() {
+      const { sql } = yield* setup()
+      const loader = InformixMigrator.fromRecord({
+        "1_create_items": Effect.asVoid(sql`CREATE TABLE items (id INTEGER PRIMARY KEY, label VARCHAR(20))`),
+        "2_seed_items": Effect.asVoid(sql`INSERT INTO items VALUES (1, 'first')`)
+      })
+      const first = yield* InformixMigrator.run({ loader }).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+      assert.deepStrictEqual(first, [[1, "create_items"], [2, "seed_items"]])
+      const second = yield* InformixMigrator.run({ loader }).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+      assert.deepStrictEqual(second, [])
+      const recorded = yield* sql<{ migration_id: number; name: string }>`
+        SELECT migration_id, name FROM effect_sql_migrations ORDER BY migration_id`
+      assert.deepStrictEqual(recorded.map((row) => [row.migration_id, row.name]), [[1, "create_items"], [
+        2,
+        "seed_items"
+      ]])
+      assert.deepStrictEqual(yield* sql`SELECT label FROM items`, [{ label: "first" }])
+    }))
+
+  it.live("a failing migration rolls back its whole run", () =>
+    Effect.gen(function*() {
+      const { sql } = yield* setup()
+      const loader = InformixMigrator.fromRecord({
+        "1_create": Effect.asVoid(sql`CREATE TABLE things (id INTEGER)`),
+        "2_broken": Effect.asVoid(sql`INSERT INTO no_such_table VALUES (1)`)
+      })
+      const error = yield* Effect.flip(
+        InformixMigrator.run({ loader }).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+      )
+      assert.instanceOf(error, InformixMigrator.MigrationError)
+      assert.deepStrictEqual(yield* sql`SELECT migration_id FROM effect_sql_migrations`, [])
+    }))
+})
