@@ -237,13 +237,17 @@ abstract class StreamDecoder<C, M> {
       this.borrowed = undefined
       return
     }
-    if (this.borrowed === undefined && this.buffer.length > 0 && this.start === 0) return
-    // Keep only the unfinished tail, in memory we own (the chunk belongs to the caller).
-    const tail = this.buffer.slice(this.start, this.end)
+    const tailLength = this.end - this.start
+    if (this.borrowed === undefined && this.buffer.length <= Math.max(4 * tailLength, 65536)) {
+      // Our own buffer of a sensible size: move the tail to the front in place (no allocation per push).
+      if (this.start > 0) this.buffer.copyWithin(0, this.start, this.end)
+    } else {
+      // The caller's chunk (which we must not keep) or an oversized buffer: keep a copy of the tail only.
+      this.buffer = this.buffer.slice(this.start, this.end)
+    }
     this.base += this.start
-    this.buffer = tail
     this.start = 0
-    this.end = tail.length
+    this.end = tailLength
     this.borrowed = undefined
   }
 
