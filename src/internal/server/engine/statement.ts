@@ -830,6 +830,12 @@ const planCreate = (
         // IBM: -246? No: -329? The catalog's "-310 Table already exists" is for tables; duplicate columns are -246? Use -201.
         return translateError(-201, t.offset, t.text)
       }
+      // IBM: a table has at most one SERIAL and one SERIAL8 or BIGSERIAL column.
+      const family8 = (c: ColumnInfo) => c.type.code === TypeCode.SERIAL8 || c.type.code === TypeCode.BIGSERIAL
+      if (
+        (parsed.column.type.code === TypeCode.SERIAL && columns.some((c) => c.type.code === TypeCode.SERIAL)) ||
+        (family8(parsed.column) && columns.some(family8))
+      ) return translateError(-201, t.offset, t.text)
       columns.push(parsed.column)
       constraints.push(...parsed.constraints)
       uniques.push(...parsed.uniques)

@@ -891,11 +891,15 @@ export class Emitter {
       case "CHARACTER_LENGTH":
       case "OCTET_LENGTH":
         return { type: Types.integer, name: expression }
-      case "UPPER":
-      case "LOWER":
       case "TRIM":
       case "LTRIM":
-      case "RTRIM":
+      case "RTRIM": {
+        // IBM: TRIM returns a VARCHAR (LVARCHAR beyond 255) of the argument's length.
+        const n = charLength(argType(0)) ?? 255
+        return { type: n <= 255 ? Types.varchar(n) : Types.lvarchar(n), name: expression }
+      }
+      case "UPPER":
+      case "LOWER":
       case "SUBSTR":
       case "SUBSTRING": {
         const a = argType(0)
