@@ -34,6 +34,19 @@ const fetch = (client: WireClient, id: number, bufferSize = 4096) =>
 const act = (client: WireClient, id: number, action: "Close" | "Release" | "Execute") =>
   Effect.flatMap(client.send([{ _tag: "Id", statementId: id }, { _tag: action }, { _tag: "Eot" }]), () => client.group)
 
+const executeBatch = (id: number) => [
+  { _tag: "Id", statementId: id } as const,
+  { _tag: "Execute" } as const,
+  {
+    _tag: "Eot"
+  } as const
+]
+
+const rowOf = (group: ReadonlyArray<ServerMessage>) => {
+  const id = group.find((m) => m._tag === "TupId")
+  return id?._tag === "TupId" ? id.rowNumber : 0
+}
+
 describe("TestServer session", () => {
   it.live("prepare → open → fetch in several byte-budgeted batches → DONE → close → release", () =>
     Effect.gen(function*() {
@@ -194,14 +207,9 @@ describe("TestServer session", () => {
       const { port } = yield* startFake()
       const client = yield* session(port)
       yield* prepare(client, "update 1")
-      const batch = (id: number) => [
-        { _tag: "Id", statementId: id } as const,
-        { _tag: "Execute" } as const,
-        {
-          _tag: "Eot"
-        } as const
-      ]
-      yield* client.write(encode([...batch(0), ...batch(9), ...batch(0), ...batch(0)], client.framing))
+      yield* client.write(
+        encode([...executeBatch(0), ...executeBatch(9), ...executeBatch(0), ...executeBatch(0)], client.framing)
+      )
       assert.strictEqual(tags(yield* client.group), "Done Cost Eot")
       assert.strictEqual(errOf(yield* client.group)?.sqlcode, -258)
       assert.strictEqual(tags(yield* client.group), "Done Cost Eot")
@@ -315,10 +323,6 @@ describe("TestServer session", () => {
           }]),
           () => client.group
         )
-      const rowOf = (group: ReadonlyArray<ServerMessage>) => {
-        const id = group.find((m) => m._tag === "TupId")
-        return id?._tag === "TupId" ? id.rowNumber : 0
-      }
       const second = yield* sfetch(6, 2)
       assert.strictEqual(tags(second), "Tuple TupId Eot")
       assert.strictEqual(rowOf(second), 2)

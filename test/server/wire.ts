@@ -112,10 +112,10 @@ export const makeClient = (socket: net.Socket): WireClient => {
   let error: string | undefined
   const closedSignal = Deferred.makeUnsafe<void>()
   const wake = () => {
-    if (waiter !== undefined) {
-      Deferred.doneUnsafe(waiter, Exit.void)
-      waiter = undefined
-    }
+    // Clear first: completing the Deferred may resume the waiting fiber synchronously, which installs a new waiter.
+    const current = waiter
+    waiter = undefined
+    if (current !== undefined) Deferred.doneUnsafe(current, Exit.void)
   }
   socket.on("data", (chunk: Uint8Array) => {
     chunks.push(chunk)

@@ -225,10 +225,10 @@ const makeBatchQueue = <A>() => {
   let ended = false
   let waiter: Deferred.Deferred<void> | undefined
   const wake = () => {
-    if (waiter !== undefined) {
-      Deferred.doneUnsafe(waiter, Exit.void)
-      waiter = undefined
-    }
+    // Clear first: completing the Deferred may resume the waiting fiber synchronously, which installs a new waiter.
+    const current = waiter
+    waiter = undefined
+    if (current !== undefined) Deferred.doneUnsafe(current, Exit.void)
   }
   const take: Effect.Effect<A | undefined> = Effect.suspend(() => {
     if (items.length > 0) return Effect.succeed(items.shift())
