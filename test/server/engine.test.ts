@@ -289,7 +289,7 @@ describe("engine: values round trip", () => {
     assert.strictEqual(zero[2], 0)
     // DEFAULT 7 applies when the column is not named; every other column is NULL.
     assert.strictEqual(nulls[2], 7)
-    assert.deepStrictEqual(nulls.slice(3), new Array(23).fill(null))
+    assert.deepStrictEqual(nulls.slice(3), Array.from({ length: 23 }, () => null))
     engine.close()
   })
 
@@ -311,27 +311,27 @@ describe("engine: values round trip", () => {
   })
 })
 
-describe("engine: queries", () => {
-  const setup = () => {
-    const engine = makeEngine()
-    const s = open(engine)
-    exec(s, "CREATE TABLE emp (id SERIAL, name VARCHAR(20), dept INT, salary DECIMAL(8,2), hired DATE)")
-    exec(s, "CREATE TABLE dept (id INT PRIMARY KEY, dname CHAR(10))")
-    exec(s, "INSERT INTO dept VALUES (1, 'eng')")
-    exec(s, "INSERT INTO dept VALUES (2, 'ops')")
-    const people: Array<[string, number, string, string]> = [
-      ["ann", 1, "100.50", "2020-01-15"],
-      ["bob", 1, "200.25", "2021-06-01"],
-      ["cy", 2, "50.00", "2019-12-31"],
-      ["dee", 2, "75.75", "2022-03-03"],
-      ["eve", 1, "300.00", "2023-07-04"]
-    ]
-    for (const [name, dept, salary, hired] of people) {
-      exec(s, "INSERT INTO emp (name, dept, salary, hired) VALUES (?, ?, ?, ?)", [name, dept, dec(salary), hired])
-    }
-    return { engine, s }
+const setup = () => {
+  const engine = makeEngine()
+  const s = open(engine)
+  exec(s, "CREATE TABLE emp (id SERIAL, name VARCHAR(20), dept INT, salary DECIMAL(8,2), hired DATE)")
+  exec(s, "CREATE TABLE dept (id INT PRIMARY KEY, dname CHAR(10))")
+  exec(s, "INSERT INTO dept VALUES (1, 'eng')")
+  exec(s, "INSERT INTO dept VALUES (2, 'ops')")
+  const people: Array<[string, number, string, string]> = [
+    ["ann", 1, "100.50", "2020-01-15"],
+    ["bob", 1, "200.25", "2021-06-01"],
+    ["cy", 2, "50.00", "2019-12-31"],
+    ["dee", 2, "75.75", "2022-03-03"],
+    ["eve", 1, "300.00", "2023-07-04"]
+  ]
+  for (const [name, dept, salary, hired] of people) {
+    exec(s, "INSERT INTO emp (name, dept, salary, hired) VALUES (?, ?, ?, ?)", [name, dept, dec(salary), hired])
   }
+  return { engine, s }
+}
 
+describe("engine: queries", () => {
   it("FIRST / SKIP / LIMIT", () => {
     const { engine, s } = setup()
     assert.deepStrictEqual(query(s, "SELECT FIRST 2 name FROM emp ORDER BY id"), [["ann"], ["bob"]])

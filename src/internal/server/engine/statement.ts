@@ -831,7 +831,6 @@ const planCreate = (
         return translateError(-201, t.offset, t.text)
       }
       // IBM: a table has at most one SERIAL and one SERIAL8 or BIGSERIAL column.
-      const family8 = (c: ColumnInfo) => c.type.code === TypeCode.SERIAL8 || c.type.code === TypeCode.BIGSERIAL
       if (
         (parsed.column.type.code === TypeCode.SERIAL && columns.some((c) => c.type.code === TypeCode.SERIAL)) ||
         (family8(parsed.column) && columns.some(family8))
@@ -858,6 +857,8 @@ const planCreate = (
     nameOffset: nameToken.offset
   }
 }
+
+const family8 = (c: ColumnInfo) => c.type.code === TypeCode.SERIAL8 || c.type.code === TypeCode.BIGSERIAL
 
 const planAlter = (
   tokens: ReadonlyArray<Token>,
