@@ -25,7 +25,7 @@ import type * as Scope from "effect/Scope"
 import type { TraceEvent } from "./internal/server/connection.ts"
 import type { ServerConfig, ServerContext } from "./internal/server/context.ts"
 import type { ColumnDescription, Value } from "./internal/server/engine/index.ts"
-import { Engine, isEngineError } from "./internal/server/engine/index.ts"
+import { Engine } from "./internal/server/engine/index.ts"
 import type { Corruption, InjectedError } from "./internal/server/faults.ts"
 import { emptyFaults } from "./internal/server/faults.ts"
 import { buildReplayTable } from "./internal/server/replay.ts"
@@ -286,7 +286,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     const serverVersion = options.serverVersion ?? "15.0.1.0.3"
     const config: ServerConfig = {
       users: new Map(Object.entries(users)),
-      databases: new Map(databases.map((d) => [d.name, { logged: d.logged }])),
+      databases: new Map(databases.map((d) => [d.name.toLowerCase(), { logged: d.logged }])),
       serverName,
       serverVersion,
       grantExtendedFraming: options.grantExtendedFraming ?? false,
@@ -294,11 +294,9 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
       sqlSleep: options.sqlSleep ?? true
     }
     const engine = yield* Effect.acquireRelease(
-      Effect.suspend(() => {
-        const made = Engine.make({ directory: options.directory, databases, serverVersion })
-        return isEngineError(made)
-          ? Effect.fail(new TestServerError({ message: `cannot open the databases: ${made.parameter}` }))
-          : Effect.succeed(made)
+      Effect.try({
+        try: () => Engine.make({ directory: options.directory, databases, serverVersion }),
+        catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
       }),
       (e) => Effect.sync(() => e.close())
     )

@@ -448,7 +448,8 @@ export class Session {
   // -------------------------------------------------------------------------------------------------------------
 
   private dbOpen(name: string, state: BatchState): Effect.Effect<void, BatchFailure> {
-    const known = this.ctx.config.databases.get(name)
+    // Database names are case-insensitive identifiers.
+    const known = this.ctx.config.databases.get(name) ?? this.ctx.config.databases.get(name.toLowerCase())
     if (known === undefined) {
       return Effect.fail(new BatchFailure(err(SQL_DATABASE_NOT_FOUND, ISAM_NOT_FOUND, name)))
     }
