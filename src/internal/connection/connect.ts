@@ -26,7 +26,7 @@ import { encodeLoginRequest } from "../protocol/codec.ts"
 import { LOGIN_DEFAULTS } from "../protocol/connect.ts"
 import { DEFAULT_CLIENT_OFFER, framingFromMasks } from "../protocol/framing.ts"
 import type { ClientMessage, ConnectResponse, EnvPair, Framing, LoginRequest } from "../protocol/messages.ts"
-import { charsetForLocale, latin1Charset } from "../values/charset.ts"
+import { charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "../values/charset.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { encodeBatch, makeDecoder } from "./codec.ts"
 import { ConnectionImpl } from "./connection.ts"
@@ -81,15 +81,23 @@ export const openSocket = (config: ResolvedConfig): Effect.Effect<Net.Socket, Co
     })
   })
 
-/** The login env block, in JDBC's order (SQLI.md §3.2); DB_LOCALE declares the code set we decode with. */
-const loginEnv = (config: ResolvedConfig): ReadonlyArray<EnvPair> => [
-  ["DBPATH", "."],
-  ["CLIENT_LOCALE", config.clientLocale],
-  ["CLNT_PAM_CAPABLE", "1"],
-  ["IFX_UPDDESC", "1"],
-  ["DB_LOCALE", config.dbLocale],
-  ["NODEFDAC", "no"]
-]
+/**
+ * The login env block exactly as JDBC 15 builds it (SQLI.md §3.2, golden/jdbc-login-*): with the default locales
+ * the six pairs including `DBDATE=Y4MD-`; with a non-default CLIENT_LOCALE no DBDATE; DB_LOCALE, when it is not the
+ * default, inserted between IFX_UPDDESC and NODEFDAC. (Peer behaviour decides; see docs/protocol-evidence.md.)
+ */
+const loginEnv = (config: ResolvedConfig): ReadonlyArray<EnvPair> => {
+  const defaultClient = sameLocale(config.clientLocale, DEFAULT_LOCALE)
+  const defaultDb = sameLocale(config.dbLocale, DEFAULT_LOCALE)
+  const env: Array<EnvPair> = [["DBPATH", "."], ["CLIENT_LOCALE", config.clientLocale], ["CLNT_PAM_CAPABLE", "1"]]
+  if (defaultClient && defaultDb) env.push(["DBDATE", "Y4MD-"])
+  env.push(["IFX_UPDDESC", "1"])
+  if (!defaultDb) env.push(["DB_LOCALE", config.dbLocale])
+  env.push(["NODEFDAC", "no"])
+  return env
+}
+
+const sameLocale = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
 
 const loginRequest = (config: ResolvedConfig): LoginRequest => ({
   _tag: "LoginRequest",

@@ -115,6 +115,8 @@ export class Session {
   private readonly retireHooks = new Set<(cause: InformixError) => void>()
   /** Counts urgent bytes sent (observability for tests). */
   interruptsSent = 0
+  /** SQ_EXIT was sent: whatever trails the server's SQ_EXIT (its EOT) is expected and ignored. */
+  private closing = false
 
   constructor(socket: Net.Socket, rawSocket: Net.Socket, options: SessionOptions) {
     this.socket = socket
@@ -159,6 +161,7 @@ export class Session {
   private dispatch(message: Incoming): void {
     const exchange = this.current
     if (exchange === undefined) {
+      if (this.closing) return
       // Nothing was asked: the stream is out of step with our requests and cannot be trusted any more.
       this.fatal(
         new ProtocolError({
@@ -389,7 +392,10 @@ export class Session {
   close(exitBytes: Uint8Array, exitWait: Duration.Duration): Effect.Effect<void> {
     return Effect.uninterruptible(Effect.suspend(() => {
       if (this.deadWith !== undefined) return Effect.void
-      const polite = Effect.timeoutOption(this.exchange(exitBytes, { end: "Exit" }), exitWait)
+      const polite = Effect.timeoutOption(
+        Effect.andThen(Effect.sync(() => (this.closing = true)), this.exchange(exitBytes, { end: "Exit" })),
+        exitWait
+      )
       return polite.pipe(
         Effect.ignore,
         Effect.ensuring(Effect.sync(() => this.fatal(this.closedByClient())))

@@ -1,0 +1,179 @@
+/* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
+/**
+ * The exact batches the connection sends for each operation (SQLI.md §8), checked against a scripted server that
+ * records them: immediate DDL/DML, prepare + cursor with binds in one batch, statement ids from the DESCRIBE,
+ * procedure calls classified by the DESCRIBE (type 56 → cursor iff it has columns), transaction and savepoint
+ * messages, and the span attributes of a statement.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Tracer from "effect/Tracer"
+import * as Connection from "../src/Connection.ts"
+import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
+import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
+import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
+
+const intField = (name: string) => ({
+  name,
+  columnStartPos: 0,
+  columnType: 2,
+  extendedId: 0,
+  ownerName: "",
+  extendedName: "",
+  reference: 0,
+  alignment: 0,
+  sourceType: 0,
+  encodedLength: 4
+})
+
+const describeWith = (statementType: number, statementId: number, names: ReadonlyArray<string>): ServerMessage => ({
+  _tag: "Describe",
+  statementType,
+  statementId,
+  estimatedCost: 0,
+  tupleSize: 4 * names.length,
+  fields: layoutDescribeFields(names.map(intField))
+})
+
+const intRow = (...values: ReadonlyArray<number>): ServerMessage => {
+  const payload = new Uint8Array(4 * values.length)
+  const view = new DataView(payload.buffer)
+  values.forEach((v, i) => view.setInt32(4 * i, v))
+  return { _tag: "Tuple", warnings: 0, payload }
+}
+
+/** Scripted answers keyed by SQL text / batch shape. */
+const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {
+  const first = batch[0]!
+  const sql = sqlOf(first)
+  if (first._tag === "Command") return session.reply([describeNoColumns(14), done(0), EOT])
+  if (first._tag === "Prepare") {
+    if (sql === "SELECT a FROM t WHERE x = ?") return session.reply([describeWith(2, 5, ["a"]), done(0), EOT])
+    if (sql === "EXECUTE FUNCTION f(?)") return session.reply([describeWith(56, 6, ["result"]), done(0), EOT])
+    if (sql === "EXECUTE PROCEDURE p(?)") return session.reply([describeNoColumns(56, 7), done(0), EOT])
+    if (sql === "INSERT INTO t VALUES (?)") return session.reply([describeNoColumns(6, 8), done(0), EOT])
+  }
+  if (batch.some((m) => m._tag === "Open")) {
+    const id = (first as { statementId: number }).statementId
+    return session.reply(id === 6 ? [intRow(42), done(1), EOT] : [intRow(1), intRow(2), done(2), EOT])
+  }
+  if (batch.some((m) => m._tag === "Execute")) return session.reply([done(1), EOT])
+  session.reply([EOT])
+}
+
+const shapes = (batches: ReadonlyArray<ReadonlyArray<ClientMessage>>) =>
+  batches.map((b) => b.map((m) => m._tag === "Id" ? `Id(${m.statementId})` : m._tag).join(" "))
+
+describe("message flows", () => {
+  it.live("execute without parameters is one SQ_COMMAND round trip", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      yield* conn.execute("CREATE TABLE t (a INTEGER)")
+      assert.deepStrictEqual(shapes(server.batches), ["Command NDescribe Execute Release Eot"])
+    }).pipe(Effect.scoped))
+
+  it.live("a parameterised query: PREPARE, then CURNAME+BIND+OPEN+NFETCH in one batch, CLOSE; cached afterwards", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      assert.deepStrictEqual(yield* conn.query("SELECT a FROM t WHERE x = ?", [1]), [{ a: 1 }, { a: 2 }])
+      assert.deepStrictEqual(yield* conn.values("SELECT a FROM t WHERE x = ?", [2]), [[1], [2]])
+      assert.deepStrictEqual(shapes(server.batches), [
+        "Prepare NDescribe WantDone Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot",
+        "Id(5) Close Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot",
+        "Id(5) Close Eot"
+      ])
+      const names = server.batches.flatMap((b) => b.flatMap((m) => m._tag === "CurName" ? [m.name] : []))
+      assert.deepStrictEqual(names, ["_ifxc0000000000000", "_ifxc0000000000001"])
+      const prepare = server.batches[0]![0]!
+      assert.strictEqual(prepare._tag === "Prepare" ? prepare.numQmarks : -1, 1)
+    }).pipe(Effect.scoped))
+
+  it.live("EXECUTE FUNCTION with a result opens a cursor; EXECUTE PROCEDURE without one executes", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      assert.deepStrictEqual(yield* conn.query("EXECUTE FUNCTION f(?)", [1]), [{ result: 42 }])
+      const result = yield* conn.execute("EXECUTE PROCEDURE p(?)", [1])
+      assert.strictEqual(result.rowsAffected, 1)
+      assert.deepStrictEqual(shapes(server.batches), [
+        "Prepare NDescribe WantDone Eot",
+        "Id(6) CurName Bind Open Id(6) NFetch Eot",
+        "Id(6) Close Eot",
+        "Prepare NDescribe WantDone Eot",
+        "Id(7) Bind Execute Eot"
+      ])
+    }).pipe(Effect.scoped))
+
+  it.live("uncached statements are released after use (cache disabled)", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make({ url: server.url, statementCacheSize: 0 })
+      yield* conn.execute("INSERT INTO t VALUES (?)", [1])
+      assert.deepStrictEqual(shapes(server.batches), [
+        "Prepare NDescribe WantDone Eot",
+        "Id(8) Bind Execute Eot",
+        "Id(8) Release Eot"
+      ])
+    }).pipe(Effect.scoped))
+
+  it.live("transactions send SQ_BEGIN / SQ_CMMTWORK / SQ_RBWORK; nested ones use savepoint messages", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      yield* conn.transaction(Effect.gen(function*() {
+        yield* Effect.exit(conn.transaction(Effect.fail("inner")))
+        yield* conn.transaction(Effect.void)
+      }))
+      yield* Effect.exit(conn.transaction(Effect.fail("outer")))
+      assert.deepStrictEqual(shapes(server.batches), [
+        "Begin Eot",
+        "SetSavepoint Eot",
+        "RollbackSavepoint Eot",
+        "ReleaseSavepoint Eot",
+        "SetSavepoint Eot",
+        "ReleaseSavepoint Eot",
+        "CommitWork Eot",
+        "Begin Eot",
+        "RollbackWork Eot"
+      ])
+    }).pipe(Effect.scoped))
+
+  it.live("an isolation level is set with SQL text before BEGIN", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      yield* conn.transaction(Effect.void, { isolation: "repeatableRead" })
+      assert.strictEqual(sqlOf(server.batches[0]![0]!), "SET ISOLATION TO REPEATABLE READ")
+      assert.deepStrictEqual(shapes(server.batches).slice(1), ["Begin Eot", "CommitWork Eot"])
+    }).pipe(Effect.scoped))
+
+  it.live("statements get a client span with the OTel database attributes (no parameter values)", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      const spans: Array<Tracer.Span> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      yield* conn.query("SELECT a FROM t WHERE x = ?", ["secret-param"]).pipe(Effect.withTracer(tracer))
+      const span = spans.find((s) => s.name === "informix.query")
+      assert.isDefined(span)
+      const attributes = Object.fromEntries(span!.attributes)
+      assert.strictEqual(attributes["db.system.name"], "informix")
+      assert.strictEqual(attributes["db.namespace"], "fakedb")
+      assert.strictEqual(attributes["server.address"], "127.0.0.1")
+      assert.strictEqual(attributes["server.port"], server.port)
+      assert.strictEqual(attributes["db.query.text"], "SELECT a FROM t WHERE x = ?")
+      assert.strictEqual(attributes["db.operation.name"], "SELECT")
+      assert.notInclude(JSON.stringify(attributes), "secret-param")
+      assert.notInclude(JSON.stringify(attributes), "secret")
+    }).pipe(Effect.scoped))
+})
