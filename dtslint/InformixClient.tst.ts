@@ -1,0 +1,90 @@
+import type * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import type * as Reactivity from "effect/reactivity/Reactivity"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as SqlClient from "effect/sql/SqlClient"
+import type * as SqlConnection from "effect/sql/SqlConnection"
+import type { SqlError } from "effect/sql/SqlError"
+import * as SqlSchema from "effect/sql/SqlSchema"
+import type * as Statement from "effect/sql/Statement"
+import type * as Stream from "effect/Stream"
+import { describe, expect, it } from "tstyche"
+import * as InformixClient from "../src/InformixClient.ts"
+
+declare const sql: InformixClient.InformixClient
+
+describe("InformixClient layers", () => {
+  it("layer provides both services and fails only with SqlError", () => {
+    expect(InformixClient.layer({ url: "informix://u:p@h:9088/db?server=s" })).type.toBe<
+      Layer.Layer<InformixClient.InformixClient | SqlClient.SqlClient, SqlError>
+    >()
+  })
+
+  it("layerConfig adds Config.ConfigError", () => {
+    expect(InformixClient.layerConfig({} as Config.Wrap<InformixClient.InformixPoolConfig>)).type.toBe<
+      Layer.Layer<InformixClient.InformixClient | SqlClient.SqlClient, Config.ConfigError | SqlError>
+    >()
+  })
+
+  it("layerFrom removes Scope and Reactivity from the requirements", () => {
+    expect(InformixClient.layerFrom(InformixClient.make({ user: "u" }))).type.toBe<
+      Layer.Layer<InformixClient.InformixClient | SqlClient.SqlClient, SqlError>
+    >()
+    const withService = null as unknown as Effect.Effect<InformixClient.InformixClient, "E", "Svc" | Scope.Scope>
+    expect(InformixClient.layerFrom(withService)).type.toBe<
+      Layer.Layer<InformixClient.InformixClient | SqlClient.SqlClient, "E", "Svc">
+    >()
+  })
+
+  it("make and makeClient need Scope and Reactivity", () => {
+    expect(InformixClient.make({ user: "u", maxConnections: 5 })).type.toBe<
+      Effect.Effect<InformixClient.InformixClient, SqlError, Scope.Scope | Reactivity.Reactivity>
+    >()
+    expect(InformixClient.makeClient({ user: "u" })).type.toBe<
+      Effect.Effect<InformixClient.InformixClient, SqlError, Scope.Scope | Reactivity.Reactivity>
+    >()
+  })
+
+  it("pool options are only accepted where there is a pool", () => {
+    // @ts-expect-error Object literal may only specify known properties
+    InformixClient.makeClient({ user: "u", maxConnections: 5 })
+  })
+})
+
+describe("InformixClient statements", () => {
+  it("is a SqlClient", () => {
+    expect(sql).type.toBeAssignableTo<SqlClient.SqlClient>()
+  })
+
+  it("types rows from the type argument", () => {
+    expect(sql<{ readonly id: number }>`SELECT id FROM t`).type.toBe<Statement.Statement<{ readonly id: number }>>()
+    expect(sql<{ readonly id: number }>`SELECT id FROM t`.stream).type.toBe<
+      Stream.Stream<{ readonly id: number }, SqlError>
+    >()
+  })
+
+  it("cast builds a fragment", () => {
+    expect(sql.cast("1.10", "DECIMAL(10,2)")).type.toBe<Statement.Fragment>()
+  })
+
+  it("decodes rows with SqlSchema", () => {
+    const Person = Schema.Struct({ id: Schema.Number, name: Schema.String })
+    const findAll = SqlSchema.findAll({
+      Request: Schema.String,
+      Result: Person,
+      execute: (name) => sql`SELECT id, name FROM person WHERE name = ${name}`
+    })
+    expect(findAll("Ann")).type.toBe<
+      Effect.Effect<Array<{ readonly id: number; readonly name: string }>, SqlError | Schema.SchemaError>
+    >()
+  })
+
+  it("the SqlClient service is what the layer provides", () => {
+    const program = Effect.flatMap(SqlClient.SqlClient, (client) => client`SELECT 1 AS one FROM systables`)
+    expect(Effect.provide(program, InformixClient.layer({ user: "u" }))).type.toBe<
+      Effect.Effect<ReadonlyArray<SqlConnection.Row>, SqlError>
+    >()
+  })
+})
