@@ -78,25 +78,82 @@ const utf8Decoder = new TextDecoder("utf-8")
 
 const charsets = new Map<CodeSetEntry, Charset>()
 
+/** True when every byte is 7-bit ASCII (all listed code sets are ASCII supersets, so such bytes decode as is). */
+const isAscii = (b: Uint8Array): boolean => {
+  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false
+  return true
+}
+
+/** Short runs decode fastest through String.fromCharCode; long ones in chunks to stay under argument limits. */
+const fromCodes = (codes: ArrayLike<number>): string => {
+  if (codes.length <= 1024) return String.fromCharCode.apply(null, codes as Array<number>)
+  let out = ""
+  for (let i = 0; i < codes.length; i += 1024) {
+    out += String.fromCharCode.apply(null, Array.prototype.slice.call(codes, i, i + 1024) as Array<number>)
+  }
+  return out
+}
+
+const asciiEncode = (s: string): Uint8Array | undefined => {
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c > 0x7f) return undefined
+    out[i] = c
+  }
+  return out
+}
+
+const iconvEncode = (s: string, encoding: string): Uint8Array => {
+  const buffer = iconv.encode(s, encoding)
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}
+
+/**
+ * Single-byte code sets decode through a 256-entry table built once from iconv-lite (a row decoder calls this for
+ * every CHAR/VARCHAR value, so the per-call Buffer work of iconv-lite is avoided); multi-byte ones go to iconv-lite
+ * unless the bytes are plain ASCII.
+ */
+const singleByte = new Set(["iso-8859-1", "ascii"])
+const isSingleByte = (encoding: string): boolean =>
+  singleByte.has(encoding) || /^(iso-8859-\d+|windows-125\d|cp8\d\d)$/.test(encoding)
+
 const charsetOf = (entry: CodeSetEntry): Charset => {
   const cached = charsets.get(entry)
   if (cached !== undefined) return cached
-  const charset: Charset = entry.iconv === "utf8"
-    ? {
+  let charset: Charset
+  if (entry.iconv === "utf8") {
+    charset = {
       name: entry.name,
       codeSet: entry.number,
-      encode: (s) => textEncoder.encode(s),
-      decode: (b) => utf8Decoder.decode(b)
+      encode: (s) => asciiEncode(s) ?? textEncoder.encode(s),
+      decode: (b) => (b.length < 64 && isAscii(b) ? fromCodes(b) : utf8Decoder.decode(b))
     }
-    : {
+  } else if (isSingleByte(entry.iconv)) {
+    const all = new Uint8Array(256)
+    for (let i = 0; i < 256; i++) all[i] = i
+    const table = iconv.decode(all, entry.iconv)
+    const codes = new Uint16Array(256)
+    for (let i = 0; i < 256; i++) codes[i] = table.charCodeAt(i)
+    charset = {
       name: entry.name,
       codeSet: entry.number,
-      encode: (s) => {
-        const buffer = iconv.encode(s, entry.iconv)
-        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
-      },
-      decode: (b) => iconv.decode(b, entry.iconv)
+      encode: (s) => asciiEncode(s) ?? iconvEncode(s, entry.iconv),
+      decode: (b) => {
+        if (isAscii(b)) return fromCodes(b)
+        const mapped = new Uint16Array(b.length)
+        for (let i = 0; i < b.length; i++) mapped[i] = codes[b[i]!]!
+        return fromCodes(mapped)
+      }
     }
+  } else {
+    charset = {
+      name: entry.name,
+      codeSet: entry.number,
+      encode: (s) => asciiEncode(s) ?? iconvEncode(s, entry.iconv),
+      decode: (b) => (isAscii(b) ? fromCodes(b) : iconv.decode(b, entry.iconv))
+    }
+  }
   charsets.set(entry, charset)
   return charset
 }

@@ -7,6 +7,9 @@ import { LocalDate } from "../../InformixValue.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import { type Exact, fromBigDecimal, parseExact } from "./decimal.ts"
 
+/** A message label; an object whose text is computed only when a failure message is built. */
+export type Label = string | { toString(): string }
+
 export const describeJs = (value: unknown): string => {
   if (value === null) return "null"
   if (typeof value === "object") {
@@ -17,7 +20,7 @@ export const describeJs = (value: unknown): string => {
 }
 
 /** Integer in [−limit, limit] from a number or bigint. */
-export const toInteger = (value: unknown, limit: bigint, typeLabel: string): bigint | CodecFailure => {
+export const toInteger = (value: unknown, limit: bigint, typeLabel: Label): bigint | CodecFailure => {
   let n: bigint
   if (typeof value === "bigint") n = value
   else if (typeof value === "number" && Number.isInteger(value)) n = BigInt(value)
@@ -31,7 +34,7 @@ export const toInteger = (value: unknown, limit: bigint, typeLabel: string): big
   return n
 }
 
-export const toExactDecimal = (value: unknown, typeLabel: string): Exact | CodecFailure => {
+export const toExactDecimal = (value: unknown, typeLabel: Label): Exact | CodecFailure => {
   if (BigDecimal.isBigDecimal(value)) return fromBigDecimal(value)
   if (typeof value === "bigint") return { negative: value < 0n, coefficient: value < 0n ? -value : value, scale: 0 }
   if (typeof value === "number") {

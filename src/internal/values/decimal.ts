@@ -71,7 +71,8 @@ export const fromBigDecimal = (d: BigDecimal.BigDecimal): Exact => ({
   scale: d.scale
 })
 
-const pow10 = (n: number): bigint => 10n ** BigInt(n)
+const powers: Array<bigint> = Array.from({ length: 140 }, (_, i) => 10n ** BigInt(i))
+const pow10 = (n: number): bigint => (n < powers.length ? powers[n]! : 10n ** BigInt(n))
 
 /** Round half away from zero to `scale` fraction digits (how Informix stores into DECIMAL(p,s)). */
 export const roundToScale = (x: Exact, scale: number): Exact => {
@@ -119,9 +120,23 @@ export const toPairs = (x: Exact): { exponent: number; digits: Array<number> } =
 
 /** Exact value of unpacked digits. */
 export const toExact = (u: Unpacked): Exact => {
+  // Trailing zero pairs carry no value: skip them. Up to 7 pairs (14 digits) fit a double exactly, so accumulate
+  // in numbers and cross to bigint once per chunk (row decoding calls this for every DECIMAL value).
+  let n = u.digits.length
+  while (n > 0 && u.digits[n - 1] === 0) n--
   let coefficient = 0n
-  for (const d of u.digits) coefficient = coefficient * 100n + BigInt(d)
-  const scale = 2 * (u.digits.length - u.exponent)
+  let chunk = 0
+  let chunkPairs = 0
+  for (let i = 0; i < n; i++) {
+    chunk = chunk * 100 + u.digits[i]!
+    if (++chunkPairs === 7) {
+      coefficient = coefficient * 100000000000000n + BigInt(chunk)
+      chunk = 0
+      chunkPairs = 0
+    }
+  }
+  coefficient = chunkPairs === 0 ? coefficient : coefficient * pow10(2 * chunkPairs) + BigInt(chunk)
+  const scale = 2 * (n - u.exponent)
   return { negative: u.negative && coefficient !== 0n, coefficient, scale }
 }
 

@@ -109,8 +109,15 @@ export const columnKind = (column: ColumnInfo): ColumnKind | CodecFailure => {
     case TypeCode.UDTVAR:
     case TypeCode.UDTFIXED: {
       const name = column.extendedName.toLowerCase()
-      if (column.extendedId === ExtendedId.LVARCHAR || name === "lvarchar") return "lvarchar"
-      if (column.extendedId === ExtendedId.BOOLEAN || name === "boolean") return "boolean"
+      // DISTINCT types over LVARCHAR / BOOLEAN carry their own xid and name but flag their base (IBM sqltypes.h
+      // SQLDLVARCHAR 0x2000, SQLDBOOLEAN 0x4000), so they decode like the base.
+      if (column.extendedId === ExtendedId.LVARCHAR || name === "lvarchar" || (column.columnType & 0x2000) !== 0) {
+        return "lvarchar"
+      }
+      if (
+        column.extendedId === ExtendedId.BOOLEAN || name === "boolean" ||
+        (type === TypeCode.UDTFIXED && (column.columnType & 0x4000) !== 0)
+      ) return "boolean"
       if (
         column.extendedId === ExtendedId.BLOB || column.extendedId === ExtendedId.CLOB || name === "blob" ||
         name === "clob"
@@ -398,7 +405,8 @@ export const makeBlobDescriptorBytes = (size: number | null): Uint8Array => {
 
 const encodeOne = (w: Writer, p: PreparedColumn, value: Value, ctx: ValueContext): CodecFailure | undefined => {
   const { column, kind } = p
-  const label = describeColumn(column)
+  // Only failures need the label; computing it lazily keeps the success path free of string work.
+  const label = { toString: () => describeColumn(column) }
   switch (kind) {
     case "char": {
       const n = column.encodedLength

@@ -10,7 +10,7 @@
 import { DateTime, IntervalDayTime, IntervalYearMonth, type Qualifier } from "../../InformixValue.ts"
 import { daysInMonth } from "./calendar.ts"
 import { CodecFailure } from "./CodecFailure.ts"
-import { complement100, isPackedNull, packedWidth, unpack } from "./decimal.ts"
+import { complement100, isPackedNull, packedWidth } from "./decimal.ts"
 
 /** Digits before the decimal point, before even-padding (`TU_LEN + 10 − end`). */
 const integerDigits = (q: Qualifier): number => q.digits + 10 - q.endCode
@@ -79,54 +79,65 @@ const packFields = (q: Qualifier, negative: boolean, fields: RawFields, what: st
   return out
 }
 
-/** Unpack and align digits to the positional layout; returns sign and fields, or null for NULL. */
+/**
+ * Unpack and align digits to the positional layout; returns the sign, the six unit values indexed by `code / 2`
+ * (YEAR..SECOND; units outside the qualifier are 0) and the fraction in 10^-5 s, or null for NULL. Works on numbers
+ * only (no digit strings): row decoding calls this for every DATETIME/INTERVAL value.
+ */
 const unpackFields = (
   bytes: Uint8Array,
   q: Qualifier,
   what: string
-): { negative: boolean; fields: RawFields } | null | CodecFailure => {
+): { negative: boolean; values: Array<number>; fraction: number } | null | CodecFailure => {
   if (isPackedNull(bytes)) return null
-  const unpacked = unpack(bytes)
-  if (unpacked instanceof CodecFailure) return unpacked
-  const codes = unitRange(q)
-  const k = fractionDigitCount(q)
-  if (unpacked.digits.every((d) => d === 0)) {
-    return { negative: false, fields: { units: codes.map(() => 0), fraction: 0 } }
+  const head = bytes[0]!
+  const negative = (head & 0x80) === 0
+  const exponent = ((negative ? head ^ 0x7f : head) & 0x7f) - 64
+  const digits = bytes.length > 1 ? bytes.subarray(1) : bytes.subarray(0, 0)
+  let pairs: ArrayLike<number> = digits
+  if (negative) {
+    const copy = Array.from(digits)
+    complement100(copy)
+    pairs = copy
   }
+  const values = [0, 0, 0, 0, 0, 0]
+  const k = fractionDigitCount(q)
+  let allZero = true
+  for (let i = 0; i < pairs.length; i++) {
+    const d = pairs[i]!
+    if (d > 99) return new CodecFailure(`${what} digit byte ${d} is not a base-100 digit (0..99)`)
+    if (d !== 0) allZero = false
+  }
+  if (allZero) return { negative: false, values, fraction: 0 }
   const intLength = integerDigits(q)
   const exponentPositional = Math.ceil(intLength / 2)
   const totalPairs = exponentPositional + Math.ceil(k / 2)
-  const buffer: Array<number> = Array.from({ length: totalPairs }, () => 0)
-  const offset = exponentPositional - unpacked.exponent
-  for (let i = 0; i < unpacked.digits.length; i++) {
+  const buffer = new Uint8Array(totalPairs)
+  const offset = exponentPositional - exponent
+  for (let i = 0; i < pairs.length; i++) {
     const at = offset + i
-    const d = unpacked.digits[i]!
     if (at < 0) {
-      if (d !== 0) return new CodecFailure(`${what} ${q.toIntervalString()}: exponent ${unpacked.exponent} too large`)
-    } else if (at < totalPairs) buffer[at] = d
+      if (pairs[i] !== 0) return new CodecFailure(`${what} ${q.toIntervalString()}: exponent ${exponent} too large`)
+    } else if (at < totalPairs) buffer[at] = pairs[i]!
     // Pairs past the qualifier's last digit are dropped, as JDBC does (e.g. a 6th FRACTION digit).
   }
-  let text = ""
-  for (const d of buffer) text += d < 10 ? "0" + d : String(d)
-  if (intLength % 2 === 1) {
-    if (text[0] !== "0") return new CodecFailure(`${what} ${q.toIntervalString()}: leading field overflows`)
-    text = text.slice(1)
+  const digitAt = (i: number): number => (i & 1) === 1 ? buffer[i >> 1]! % 10 : (buffer[i >> 1]! / 10) | 0
+  let pos = intLength % 2
+  if (pos === 1 && digitAt(0) !== 0) return new CodecFailure(`${what} ${q.toIntervalString()}: leading field overflows`)
+  if (q.startCode <= 10) {
+    for (let code = q.startCode; code <= Math.min(q.endCode, 10); code += 2) {
+      const width = code === q.startCode ? q.leadingPrecision : 2
+      let value = 0
+      for (let j = 0; j < width; j++) value = value * 10 + digitAt(pos++)
+      values[code / 2] = value
+    }
   }
-  const units: Array<number> = []
-  let pos = 0
-  for (let i = 0; i < codes.length; i++) {
-    const width = i === 0 ? q.leadingPrecision : 2
-    units.push(Number(text.slice(pos, pos + width)))
-    pos += width
+  let fraction = 0
+  if (k > 0) {
+    pos = intLength + (intLength % 2)
+    for (let j = 0; j < 5; j++) fraction = fraction * 10 + (j < k ? digitAt(pos + j) : 0)
   }
-  const fracText = text.slice(intLength, intLength + k)
-  const fraction = k > 0 ? Number(fracText.padEnd(5, "0")) : 0
-  return { negative: unpacked.negative, fields: { units, fraction } }
-}
-
-const fieldOf = (codes: ReadonlyArray<number>, units: ReadonlyArray<number>, code: number): number => {
-  const i = codes.indexOf(code)
-  return i < 0 ? 0 : units[i]!
+  return { negative, values, fraction }
 }
 
 /** Range check of a DATETIME's fields (§10.5 step 5). */
@@ -159,16 +170,15 @@ export const decodeDateTime = (bytes: Uint8Array, q: Qualifier): DateTime | null
   const unpacked = unpackFields(bytes, q, "DATETIME")
   if (unpacked === null || unpacked instanceof CodecFailure) return unpacked
   if (unpacked.negative) return new CodecFailure(`DATETIME ${q} value is negative`)
-  const codes = unitRange(q)
-  const { fraction, units } = unpacked.fields
+  const v = unpacked.values
   const dt = new DateTime(q, {
-    year: fieldOf(codes, units, 0),
-    month: fieldOf(codes, units, 2),
-    day: fieldOf(codes, units, 4),
-    hour: fieldOf(codes, units, 6),
-    minute: fieldOf(codes, units, 8),
-    second: fieldOf(codes, units, 10),
-    fraction
+    year: v[0]!,
+    month: v[1]!,
+    day: v[2]!,
+    hour: v[3]!,
+    minute: v[4]!,
+    second: v[5]!,
+    fraction: unpacked.fraction
   })
   const invalid = validateDateTime(dt)
   return invalid === undefined ? dt : new CodecFailure(`invalid DATETIME ${q}: ${invalid}`)
@@ -254,21 +264,16 @@ export const decodeInterval = (
 ): IntervalYearMonth | IntervalDayTime | null | CodecFailure => {
   const unpacked = unpackFields(bytes, q, "INTERVAL")
   if (unpacked === null || unpacked instanceof CodecFailure) return unpacked
-  const codes = unitRange(q)
-  const { fraction, units } = unpacked.fields
+  const v = unpacked.values
   const value = q.isYearMonth
-    ? new IntervalYearMonth(q, {
-      negative: unpacked.negative,
-      years: fieldOf(codes, units, 0),
-      months: fieldOf(codes, units, 2)
-    })
+    ? new IntervalYearMonth(q, { negative: unpacked.negative, years: v[0]!, months: v[1]! })
     : new IntervalDayTime(q, {
       negative: unpacked.negative,
-      days: fieldOf(codes, units, 4),
-      hours: fieldOf(codes, units, 6),
-      minutes: fieldOf(codes, units, 8),
-      seconds: fieldOf(codes, units, 10),
-      fraction
+      days: v[2]!,
+      hours: v[3]!,
+      minutes: v[4]!,
+      seconds: v[5]!,
+      fraction: unpacked.fraction
     })
   const invalid = validateInterval(value)
   return invalid === undefined ? value : new CodecFailure(`invalid INTERVAL ${q.toIntervalString()}: ${invalid}`)

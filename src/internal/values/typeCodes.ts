@@ -65,13 +65,11 @@ export const DISTINCT_FLAG = 0x0800
 /** Named ROW type. */
 export const NAMED_ROW_FLAG = 0x1000
 
+const names: Array<string | undefined> = []
+for (const [name, value] of Object.entries(TypeCode)) names[value] = name
+
 /** Name of a type code, for messages ("DECIMAL", "type 99"). */
-export const typeName = (code: number): string => {
-  for (const [name, value] of Object.entries(TypeCode)) {
-    if (value === code) return name
-  }
-  return `type ${code}`
-}
+export const typeName = (code: number): string => names[code] ?? `type ${code}`
 
 /**
  * Length prefix a bind value carries in SQ_BIND (VALUES.md §7): variable-width built-ins (character types,
