@@ -49,7 +49,7 @@ describe("TestServer (real engine)", () => {
       const tuple = rows[0]
       assert.strictEqual(
         tuple?._tag === "Tuple" ? hex(tuple.payload) : "",
-        "00000001" + "09" + Buffer.from("systables").toString("hex")
+        `0000000109${Buffer.from("systables").toString("hex")}`
       )
       yield* client.write(golden("jdbc-select-28-sq-id-close"))
       assert.strictEqual(tags(yield* client.group), "Eot")
