@@ -464,6 +464,15 @@ export class IntervalYearMonth {
     return Hash.string(equalityKey(this))
   }
 
+  /** A YEAR(9) TO MONTH interval (or the given qualifier's family) of a signed number of months. */
+  static fromTotalMonths(total: number, qualifier: Qualifier = yearToMonth9): IntervalYearMonth {
+    const negative = total < 0
+    const magnitude = Math.abs(total)
+    return qualifier.startCode === 0
+      ? new IntervalYearMonth(qualifier, { negative, years: Math.floor(magnitude / 12), months: magnitude % 12 })
+      : new IntervalYearMonth(qualifier, { negative, months: magnitude })
+  }
+
   /** Parses Informix literal text (`-5-03`) for the qualifier. */
   static parse(text: string, qualifier: Qualifier): Option.Option<IntervalYearMonth> {
     const trimmed = text.trim()
@@ -578,6 +587,7 @@ export class IntervalDayTime {
   }
 }
 
+const yearToMonth9 = new Qualifier("YEAR", "MONTH", { leadingPrecision: 9 })
 const dayToFraction5 = new Qualifier("DAY", "FRACTION", { leadingPrecision: 9, fractionDigits: 5 })
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -104,6 +104,9 @@ describe("intervals", () => {
     const ym = new IV.IntervalYearMonth(q("YEAR(4) TO MONTH"), { negative: true, years: 5, months: 3 })
     assert.strictEqual(ym.toString(), "-5-03")
     assert.strictEqual(ym.totalMonths, -63)
+    assert.strictEqual(IV.IntervalYearMonth.fromTotalMonths(-63).toString(), "-5-03")
+    assert.strictEqual(IV.IntervalYearMonth.fromTotalMonths(-63).qualifier.encoded, 0x0b02)
+    assert.strictEqual(IV.IntervalYearMonth.fromTotalMonths(365, q("MONTH(3) TO MONTH")).toString(), "365")
     const dt = new IV.IntervalDayTime(q("DAY(3) TO FRACTION(5)"), {
       days: 1,
       hours: 2,

@@ -429,3 +429,74 @@ describe("informix-driver DECIMAL/DATETIME/INTERVAL binds (pyifx-dtform-35, -37)
 })
 
 it("fromHex sanity", () => assert.strictEqual(toHex(fromHex("00 ff")), "00ff"))
+
+/** The payload field of the (first) SQ_TUPLE in any reply vector. */
+const payloadField = (name: string): Uint8Array => {
+  const g = golden(name)
+  const field = g.fields.find((f) => f.name.startsWith("SQ_TUPLE.payload") && !/size|pad/.test(f.name))
+  if (field === undefined) assert.fail(`${name}: no SQ_TUPLE payload`)
+  return g.bytes.subarray(field.offset, field.offset + field.length)
+}
+
+describe("other tuples (columns from each conversation's describe)", () => {
+  const version = "IBM Informix Dynamic Server Version 15.0.1.0.3"
+  const cases: ReadonlyArray<
+    { name: string; columns: ReadonlyArray<ReturnType<typeof column>>; values: Array<Value> }
+  > = [
+    { name: "jdbc-logged-15-reply-tuple-done-cost-eot", columns: [column(13, 128)], values: ["en_US.819"] },
+    { name: "jdbc-logged-23-reply-tuple-done-cost-eot", columns: [column(1, 2)], values: [0] },
+    { name: "jdbc-logged-35-reply-tuple-done-cost-eot", columns: [column(13, 255)], values: [version] },
+    { name: "jdbc-select-15-reply-tuple-done-cost-eot", columns: [column(13, 255)], values: [version] },
+    { name: "jdbc-select-ext-15-reply-tuple-done-cost-eot", columns: [column(13, 255)], values: [version] },
+    {
+      name: "jdbc-select-27-reply-tuple-done-cost-eot",
+      columns: [column(2, 4), column(13, 128)],
+      values: [1, "systables"]
+    },
+    {
+      name: "jdbc-select-ext-27-reply-tuple-done-cost-eot",
+      columns: [column(2, 4), column(13, 128)],
+      values: [1, "systables"]
+    },
+    {
+      name: "pyifx-select-13-reply-tuple-done-cost-eot",
+      columns: [column(2, 4), column(13, 128)],
+      values: [1, "systables"]
+    },
+    { name: "jdbc-select-int-11-reply-tuple-done-cost-eot", columns: [column(2, 4)], values: [1] },
+    { name: "jdbc-scroll-03-reply-tuple-tupid-eot", columns: [column(2, 4), column(13, 20)], values: [2, "row2"] },
+    { name: "jdbc-prep-29-reply-describe-serialcol-tuple-done-cost-eot", columns: [column(6, 4)], values: [1001] },
+    {
+      name: "jdbc-prep-30-reply-describe-sgkdescribe-sgktuple-done-cost-eot",
+      columns: [column(6, 4)],
+      values: [1001]
+    },
+    {
+      name: "jdbc-prep-32-reply-sgkdescribe-sgktuple-done-cost-eot-prepared",
+      columns: [column(6, 4)],
+      values: [1002]
+    },
+    {
+      name: "jdbc-prep-31-reply-insertdone-sgkdescribe-serial8-sgktuple-eot",
+      columns: [column(18, 10)],
+      values: [5000000000n]
+    },
+    {
+      name: "jdbc-prep-33-reply-insertdone-sgkdescribe-bigserial-sgktuple-eot",
+      columns: [column(53, 8)],
+      values: [6000000000n]
+    },
+    {
+      name: "nmap-select-11-reply-tuple-done-cost-eot",
+      columns: [column(13, 255), column(13, 255)],
+      values: ["testhost", version]
+    }
+  ]
+  for (const c of cases) {
+    it(`${c.name}: ${c.values.map(String).join(", ")}`, () => {
+      const payload = payloadField(c.name)
+      assert.deepStrictEqual(ok(decodeRow(payload, c.columns, latin1Ctx)), c.values)
+      assert.strictEqual(toHex(ok(encodeRow(c.columns, c.values, latin1Ctx))), toHex(payload))
+    })
+  }
+})
