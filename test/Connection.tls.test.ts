@@ -1,0 +1,89 @@
+/* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the error union */
+/**
+ * TLS from the first byte (an `onsocssl`-style listener, SQLI.md §2.2): verification is on by default, a trusted CA
+ * works, an untrusted certificate fails with ConnectionError(Tls), and the urgent-byte interrupt works under TLS.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as Connection from "../src/Connection.ts"
+import type { InformixError } from "../src/InformixError.ts"
+import * as TestServer from "../src/TestServer.ts"
+
+/** A throwaway self-signed certificate for localhost/127.0.0.1, made with the openssl CLI. */
+const selfSigned = (() => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ifx-conn-tls-"))
+  const key = path.join(dir, "key.pem")
+  const cert = path.join(dir, "cert.pem")
+  execFileSync("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1"
+  ], { stdio: "ignore" })
+  return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) }
+})()
+
+const tlsServer = TestServer.make({ tls: { key: selfSigned.key, cert: selfSigned.cert } })
+
+describe("Connection over TLS", () => {
+  it.live("connects with a trusted CA and runs statements", () =>
+    Effect.gen(function*() {
+      const server = yield* tlsServer
+      const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: selfSigned.cert } })
+      assert.deepStrictEqual(yield* conn.values("SELECT 1 FROM systables WHERE tabid = ?", [1]), [[1]])
+    }).pipe(Effect.scoped))
+
+  it.live("verification is on by default: an untrusted certificate → ConnectionError(Tls)", () =>
+    Effect.gen(function*() {
+      const server = yield* tlsServer
+      const exit = yield* Effect.exit(
+        Effect.scoped(Connection.make({ url: server.url, port: server.tlsPort!, tls: true }))
+      )
+      assert.isTrue(Exit.isFailure(exit))
+      const error = Cause.squash((exit as Exit.Failure<unknown, InformixError>).cause) as InformixError
+      assert.strictEqual(error._tag, "ConnectionError")
+      if (error._tag === "ConnectionError") assert.strictEqual(error.reason, "Tls")
+    }).pipe(Effect.scoped))
+
+  it.live("a TLS client against the plain port fails (at the latest at connectTimeout) instead of hanging", () =>
+    Effect.gen(function*() {
+      const server = yield* tlsServer
+      const exit = yield* Effect.exit(Effect.scoped(Connection.make({
+        url: server.url,
+        tls: { ca: selfSigned.cert },
+        connectTimeout: "1 second"
+      })))
+      assert.isTrue(Exit.isFailure(exit))
+    }).pipe(Effect.scoped))
+
+  it.live("the urgent-byte interrupt works under TLS", () =>
+    Effect.gen(function*() {
+      const server = yield* tlsServer
+      const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: selfSigned.cert } })
+      const started = performance.now()
+      const fiber = yield* Effect.forkChild(conn.execute(server.stallSql))
+      yield* Effect.sleep("100 millis")
+      yield* Fiber.interrupt(fiber)
+      assert.deepStrictEqual(yield* conn.values("SELECT 2 FROM systables WHERE tabid = 1"), [[2]])
+      assert.isBelow(performance.now() - started, 2000)
+      assert.strictEqual(conn.state, "idle")
+    }).pipe(Effect.scoped))
+})
