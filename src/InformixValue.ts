@@ -111,6 +111,21 @@ export class Qualifier {
     return this.startCode <= 2 && this.endCode <= 2
   }
 
+  /**
+   * True for a qualifier Informix can declare: start not after end (FRACTION only as `FRACTION TO FRACTION(n)`),
+   * FRACTION(1..5), leading precision 1..9, and the fixed DATETIME precision for YEAR/MONTH starts that run past
+   * MONTH.
+   */
+  get isValid(): boolean {
+    const s = this.startCode
+    const e = this.endCode
+    if (this.start === "FRACTION" ? this.end !== "FRACTION" : e < s) return false
+    if (this.end === "FRACTION" && (this.fractionDigits < 1 || this.fractionDigits > 5)) return false
+    if (!Number.isInteger(this.leadingPrecision) || this.leadingPrecision < 1 || this.leadingPrecision > 9) return false
+    if (this.start === "FRACTION" && this.leadingPrecision !== 2) return false
+    return !(s <= 2 && e > 2 && this.leadingPrecision !== defaultLeadingPrecision(this.start))
+  }
+
   /** Text form with the leading precision, as INTERVAL qualifiers are written: `DAY(3) TO SECOND`. */
   toIntervalString(): string {
     const start = this.start === "FRACTION" ? "FRACTION" : `${this.start}(${this.leadingPrecision})`

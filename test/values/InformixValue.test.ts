@@ -47,6 +47,12 @@ describe("Qualifier", () => {
       assert.isUndefined(IV.Qualifier.fromEncoded(bad), bad.toString(16))
     }
   })
+  it("isValid", () => {
+    assert.isTrue(q("DAY(9) TO FRACTION(5)").isValid)
+    assert.isFalse(IV.qualifier("SECOND", "YEAR").isValid)
+    assert.isFalse(IV.qualifier("DAY", "SECOND", { leadingPrecision: 10 }).isValid)
+    assert.isFalse(IV.qualifier("YEAR", "DAY", { leadingPrecision: 2 }).isValid)
+  })
   it("equality by packing", () => {
     assert.isTrue(Equal.equals(q("YEAR TO SECOND"), IV.qualifier("YEAR", "SECOND")))
     assert.isFalse(Equal.equals(q("DAY(3) TO SECOND"), q("DAY TO SECOND")))

@@ -202,6 +202,21 @@ describe("BOOLEAN, large objects, composites", () => {
   it("DISTINCT flag 0x0800 decodes like the base type", () => both(column(0x0800 | 13, 20), "x", "0178"))
 })
 
+describe("DATETIME / INTERVAL columns", () => {
+  it("accept a JS Date (UTC fields, truncated to the column's qualifier)", () => {
+    const date = new Date(Date.UTC(2026, 7, 31, 12, 30, 15, 129))
+    assert.strictEqual(toHex(ok(encodeRow([column(10, 0x0e0a)], [date], latin1Ctx))), "c7141a081f0c1e0f")
+    assert.strictEqual(toHex(ok(encodeRow([column(10, 0x0f0b)], [date], latin1Ctx))), "c7141a081f0c1e0f0a")
+  })
+  it("re-express a value in the column's qualifier", () => {
+    const dt = new IV.DateTime(IV.Qualifier.fromEncoded(0x130f)!, { year: 2026, month: 5, day: 4, hour: 12 })
+    assert.strictEqual(toHex(ok(encodeRow([column(10, 0x0804)], [dt], latin1Ctx))), "c7141a0504")
+    const iv = IV.IntervalDayTime.fromTotalFractions(-(90n * 60n * 100000n))
+    assert.strictEqual(toHex(ok(encodeRow([column(14, 0x0468)], [iv], latin1Ctx))), "3c6246")
+    assert.instanceOf(encodeRow([column(14, 0x0602)], [iv], latin1Ctx), CodecFailure)
+  })
+})
+
 describe("framing (§6.1)", () => {
   it("rejects a payload that is longer than the columns", () => {
     const failure = decodeRow(fromHex("000100"), [column(1, 2)], latin1Ctx)

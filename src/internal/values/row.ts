@@ -476,8 +476,10 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value, ctx: ValueContext
     }
     case "datetime": {
       if (value === null) return void w.bytes(new Uint8Array(packedWidth(column.encodedLength)))
-      if (!(value instanceof DateTime)) return new CodecFailure(`${label} expects a DateTime, got ${describeJs(value)}`)
-      const bytes = encodeDateTime(value, p.qualifier!)
+      // A JS Date (UTC fields) is accepted for convenience; the column's qualifier decides what is kept.
+      const dt = value instanceof Date && !Number.isNaN(value.getTime()) ? DateTime.fromDate(value, p.qualifier) : value
+      if (!(dt instanceof DateTime)) return new CodecFailure(`${label} expects a DateTime, got ${describeJs(value)}`)
+      const bytes = encodeDateTime(dt, p.qualifier!)
       if (bytes instanceof CodecFailure) return bytes
       return void w.bytes(bytes)
     }

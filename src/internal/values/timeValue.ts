@@ -158,6 +158,7 @@ const validateDateTime = (dt: DateTime): string | undefined => {
 
 /** DATETIME value → positional bytes for qualifier `q` (default: the value's own). */
 export const encodeDateTime = (dt: DateTime, q: Qualifier = dt.qualifier): Uint8Array | CodecFailure => {
+  if (!q.isValid) return new CodecFailure(`DATETIME ${q} is not a valid qualifier`)
   const projected = q === dt.qualifier ? dt : new DateTime(q, dt)
   const invalid = validateDateTime(projected)
   if (invalid !== undefined) return new CodecFailure(`invalid DATETIME ${q}: ${invalid}`)
@@ -236,6 +237,7 @@ export const encodeInterval = (
   value: IntervalYearMonth | IntervalDayTime,
   q: Qualifier = value.qualifier
 ): Uint8Array | CodecFailure => {
+  if (!q.isValid) return new CodecFailure(`INTERVAL ${q.toIntervalString()} is not a valid qualifier`)
   const projected = projectInterval(value, q)
   if (projected instanceof CodecFailure) return projected
   const invalid = validateInterval(projected)
