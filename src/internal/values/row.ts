@@ -403,7 +403,7 @@ export const makeBlobDescriptorBytes = (size: number | null): Uint8Array => {
   return bytes
 }
 
-const encodeOne = (w: Writer, p: PreparedColumn, value: Value, ctx: ValueContext): CodecFailure | undefined => {
+const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: ValueContext): CodecFailure | undefined => {
   const { column, kind } = p
   // Only failures need the label; computing it lazily keeps the success path free of string work.
   const label = { toString: () => describeColumn(column) }
@@ -556,7 +556,7 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value, ctx: ValueContext
  */
 export const encodeRow = (
   columns: ReadonlyArray<ColumnInfo>,
-  values: ReadonlyArray<Value>,
+  values: ReadonlyArray<Value | Date>,
   ctx: ValueContext
 ): Uint8Array | CodecFailure => {
   if (values.length !== columns.length) {
