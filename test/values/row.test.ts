@@ -7,7 +7,10 @@ import {
   CodecFailure,
   type ColumnInfo,
   decodeRow,
+  decodeRowValues,
   encodeRow,
+  encodeRowValues,
+  prepareColumns,
   rowValueWidth,
   type Value
 } from "../../src/internal/values/index.ts"
@@ -235,6 +238,17 @@ describe("framing (§6.1)", () => {
       (encodeRow([column(5, 0x0502)], [12345.678], latin1Ctx) as CodecFailure).message,
       "DECIMAL(5,2) cannot hold 12345.678"
     )
+  })
+  it("prepared columns: encodeRowValues / decodeRowValues match the one-shot functions", () => {
+    const columns = [column(2, 4), column(13, 20), column(5, 0x0a02), column(0, 3)]
+    const prepared = ok(prepareColumns(columns))
+    const values: Array<Value> = [7, "abc", null, "xy "]
+    const bytes = ok(encodeRowValues(prepared, values, latin1Ctx))
+    assert.strictEqual(toHex(bytes), toHex(ok(encodeRow(columns, values, latin1Ctx))))
+    const out: Array<Value> = []
+    assert.strictEqual(decodeRowValues(bytes, prepared, latin1Ctx, out), out)
+    assert.deepStrictEqual(out, values)
+    assert.instanceOf(encodeRowValues(prepared, [1], latin1Ctx), CodecFailure)
   })
   it("rowValueWidth reads in-band lengths", () => {
     assert.strictEqual(rowValueWidth(fromHex("03616263"), 0, column(13, 20)), 4)

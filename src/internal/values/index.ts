@@ -17,6 +17,7 @@ export {
   decodeRowValues,
   describeColumn,
   encodeRow,
+  encodeRowValues,
   makeBlobDescriptorBytes,
   prepareColumns,
   type PreparedColumn,

@@ -424,12 +424,16 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
     }
     case "smallint": {
       if (value === null) return void w.i16(-32768)
+      if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) <= 32767) return void w.i16(value)
       const n = toInteger(value, 32767n, "SMALLINT")
       if (n instanceof CodecFailure) return n
       return void w.i16(Number(n))
     }
     case "integer": {
       if (value === null) return void w.i32(-2147483648)
+      if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) <= 2147483647) {
+        return void w.i32(value)
+      }
       const n = toInteger(value, 2147483647n, label)
       if (n instanceof CodecFailure) return n
       return void w.i32(Number(n))
@@ -564,6 +568,18 @@ export const encodeRow = (
   }
   const prepared = prepare(columns)
   if (prepared instanceof CodecFailure) return prepared
+  return encodeRowValues(prepared, values, ctx)
+}
+
+/** {@link encodeRow} over columns prepared once with {@link prepareColumns} (a server encoding many rows). */
+export const encodeRowValues = (
+  prepared: ReadonlyArray<PreparedColumn>,
+  values: ReadonlyArray<Value | Date>,
+  ctx: ValueContext
+): Uint8Array | CodecFailure => {
+  if (values.length !== prepared.length) {
+    return new CodecFailure(`row has ${values.length} values for ${prepared.length} columns`)
+  }
   const w = new Writer(64)
   for (let i = 0; i < prepared.length; i++) {
     const failure = encodeOne(w, prepared[i]!, values[i]!, ctx)
