@@ -5,10 +5,14 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Reactivity from "effect/reactivity/Reactivity"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as SqlClient from "effect/sql/SqlClient"
 import * as Sql from "effect/sql/SqlError"
@@ -203,6 +207,55 @@ describe("InformixClient (TestServer)", () => {
         "seed_items"
       ]])
       assert.deepStrictEqual(yield* sql`SELECT label FROM items`, [{ label: "first" }])
+    }))
+
+  it.live("makeClient serialises fibers on one session and keeps other fibers out of a transaction", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const sql = yield* InformixClient.makeClient({ url: server.url }).pipe(Effect.provide(Reactivity.layer))
+      assert.isUndefined(sql.pool)
+      yield* sql`CREATE TABLE single (n INTEGER)`
+      const inTransaction = yield* Effect.forkChild(Effect.exit(sql.withTransaction(Effect.gen(function*() {
+        yield* sql`INSERT INTO single VALUES (1)`
+        yield* Effect.sleep("100 millis")
+        return yield* Effect.fail("rollback" as const)
+      }))))
+      yield* Effect.sleep("20 millis")
+      // Issued while the transaction holds the session: it must wait, not become part of the transaction.
+      yield* sql`INSERT INTO single VALUES (2)`
+      assert.isTrue(Exit.isFailure(yield* Fiber.join(inTransaction)))
+      assert.deepStrictEqual(yield* sql`SELECT n FROM single`, [{ n: 2 }])
+      assert.strictEqual((yield* server.stats).totalSessions, 1)
+    }))
+
+  it.live("layerConfig reads the configuration through effect Config", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const layer = InformixClient.layerConfig({
+        url: Config.String("INFORMIX_URL"),
+        maxConnections: Config.Int("POOL_MAX")
+      }).pipe(
+        Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({ INFORMIX_URL: server.url, POOL_MAX: "3" })))
+      )
+      const [informix, rows] = yield* Effect.all([
+        InformixClient.InformixClient,
+        Effect.flatMap(SqlClient.SqlClient, (sql) => sql`SELECT tabid FROM systables WHERE tabid = ${1}`)
+      ]).pipe(Effect.provide(layer))
+      assert.deepStrictEqual(rows, [{ tabid: 1 }])
+      assert.strictEqual(informix.pool?.options.maxConnections, 3)
+    }))
+
+  it.live("a layer fails to build with the server's reason when the login is refused", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const error = yield* Effect.flip(
+        Effect.provide(
+          Effect.asVoid(SqlClient.SqlClient),
+          InformixClient.layer({ url: server.url, password: Redacted.make("s3cr3t-Pw") })
+        )
+      )
+      assert.instanceOf(error.reason, Sql.AuthenticationError)
+      assert.notInclude(JSON.stringify(error) + error.message, "s3cr3t-Pw")
     }))
 
   it.live("a failing migration rolls back its whole run", () =>
