@@ -184,4 +184,43 @@ describe("Connection faults", () => {
       }
       yield* conn.execute("CREATE TABLE g (id INTEGER)")
     }).pipe(Effect.scoped))
+
+  it.live(
+    "storm against the TestServer: 1,000 random interrupts never alter another statement",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make()
+        const conn = yield* Connection.make(server.url)
+        let completed = 0
+        let interrupted = 0
+        for (let i = 0; i < 1000; i++) {
+          const n = i + 1
+          // Mostly quick statements, some that run a few milliseconds on the server.
+          const statement = Math.random() < 0.2
+            ? Effect.andThen(
+              conn.execute(TestServer.sleepSql(0.003)),
+              conn.values("SELECT ?::INTEGER FROM systables WHERE tabid = 1", [n])
+            )
+            : conn.values("SELECT ?::INTEGER FROM systables WHERE tabid = 1", [n])
+          const fiber = yield* Effect.forkChild(statement)
+          const wait = Math.random() * 4
+          if (wait > 0.5) yield* Effect.sleep(`${wait} millis`)
+          const exit = yield* Fiber.interrupt(fiber).pipe(Effect.andThen(Fiber.await(fiber)))
+          if (Exit.isSuccess(exit)) {
+            assert.deepStrictEqual(exit.value, [[n]])
+            completed++
+          } else {
+            assert.isTrue(Cause.hasInterruptsOnly(exit.cause), `statement ${n} failed: ${Cause.pretty(exit.cause)}`)
+            interrupted++
+          }
+        }
+        assert.strictEqual(conn.state === "dead", false)
+        assert.deepStrictEqual(yield* conn.values("SELECT ?::INTEGER FROM systables WHERE tabid = 1", [-1]), [[-1]])
+        assert.isAbove(completed, 0)
+        assert.isAbove(interrupted, 0)
+        const stats = yield* server.stats
+        assert.strictEqual(stats.cursors, 0)
+      }).pipe(Effect.scoped),
+    120_000
+  )
 })
