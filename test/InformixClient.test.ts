@@ -11,6 +11,7 @@ import * as Reactivity from "effect/reactivity/Reactivity"
 import * as SqlClient from "effect/sql/SqlClient"
 import * as Sql from "effect/sql/SqlError"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import * as InformixClient from "../src/InformixClient.ts"
 import * as Pool from "../src/Pool.ts"
 import { type Answer, makeFakes, serverError } from "./reliability/fakeConnection.ts"
@@ -142,6 +143,33 @@ describe("InformixClient (fake sessions)", () => {
       )
       assert.strictEqual(informix, sql)
       assert.strictEqual(typeof informix.cast, "function")
+    }))
+
+  it.live("statement spans carry the OpenTelemetry database attributes", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire })
+      const sql = yield* InformixClient.fromPool(pool, {
+        url: "informix://u@db.example:9090/stores?server=ol",
+        spanAttributes: { "service.name": "orders" }
+      }).pipe(Effect.provide(Reactivity.layer))
+      const spans: Array<Tracer.NativeSpan> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      yield* Effect.withTracer(sql`SELECT 1 FROM t`, tracer)
+      const statement = spans.find((span) => span.attributes.get("db.query.text") === "SELECT 1 FROM t")
+      assert.isDefined(statement)
+      const attributes = Object.fromEntries(statement!.attributes)
+      assert.strictEqual(attributes["db.system.name"], "informix")
+      assert.strictEqual(attributes["db.namespace"], "stores")
+      assert.strictEqual(attributes["server.address"], "db.example")
+      assert.strictEqual(attributes["server.port"], 9090)
+      assert.strictEqual(attributes["service.name"], "orders")
     }))
 
   it.live("propagates a pool timeout as a ConnectionError reason", () =>
