@@ -492,7 +492,7 @@ export class IntervalYearMonth {
   static parse(text: string, qualifier: Qualifier): Option.Option<IntervalYearMonth> {
     const trimmed = text.trim()
     const negative = trimmed.startsWith("-")
-    const fields = parseFields(negative ? trimmed.slice(1) : trimmed, qualifier, true)
+    const fields = parseFields(negative ? trimmed.slice(1) : trimmed, qualifier)
     if (fields === undefined) return Option.none()
     return Option.some(
       new IntervalYearMonth(qualifier, { negative, years: fields.year ?? 0, months: fields.month ?? 0 })
@@ -572,7 +572,7 @@ export class IntervalDayTime {
   static parse(text: string, qualifier: Qualifier): Option.Option<IntervalDayTime> {
     const trimmed = text.trim()
     const negative = trimmed.startsWith("-")
-    const fields = parseFields(negative ? trimmed.slice(1) : trimmed, qualifier, true)
+    const fields = parseFields(negative ? trimmed.slice(1) : trimmed, qualifier)
     if (fields === undefined) return Option.none()
     return Option.some(
       new IntervalDayTime(qualifier, {
@@ -652,7 +652,7 @@ const formatFields = (q: Qualifier, f: FieldSource, interval: boolean): string =
   return out
 }
 
-const parseFields = (text: string, q: Qualifier, interval = false): TimeFields | undefined => {
+const parseFields = (text: string, q: Qualifier): TimeFields | undefined => {
   const s = q.startCode
   const e = q.endCode
   let rest = text.trim()
@@ -664,7 +664,7 @@ const parseFields = (text: string, q: Qualifier, interval = false): TimeFields |
       if (!rest.startsWith(unit.separatorBefore === " " ? " " : unit.separatorBefore)) return undefined
       rest = unit.separatorBefore === " " ? rest.trimStart() : rest.slice(1)
     }
-    const maxDigits = unit.code === s ? (interval ? q.leadingPrecision : q.leadingPrecision) : 2
+    const maxDigits = unit.code === s ? q.leadingPrecision : 2
     const match = new RegExp(`^\\d{1,${maxDigits}}`).exec(rest)
     if (match === null) return undefined
     out[names[unit.code / 2]!] = Number(match[0])
