@@ -218,4 +218,21 @@ describe("Connection interruption", () => {
       }).pipe(Effect.scoped),
     120_000
   )
+
+  it.live("an interrupted BEGIN WORK that still ran on the server is rolled back", () =>
+    Effect.gen(function*() {
+      // BEGIN is answered late (and not interruptible on this server); everything else at once.
+      const server = yield* makeFakeServer((batch, session) => {
+        if (batch[0]!._tag === "Begin") setTimeout(() => session.reply([EOT]), 200)
+        else session.reply([EOT])
+      })
+      const conn = yield* Connection.make({ url: server.url, serverInterrupt: false })
+      const fiber = yield* Effect.forkChild(conn.transaction(Effect.never))
+      yield* Effect.sleep(Duration.millis(50))
+      yield* Fiber.interrupt(fiber)
+      const tags = server.batches.map((b) => b[0]!._tag)
+      assert.deepStrictEqual(tags, ["Begin", "RollbackWork"])
+      assert.isFalse(conn.inTransaction)
+      assert.strictEqual(conn.state, "idle")
+    }).pipe(Effect.scoped))
 })

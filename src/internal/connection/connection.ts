@@ -831,7 +831,13 @@ export class ConnectionImpl implements Connection.Connection {
     )
     return this.owned(Effect.uninterruptibleMask((restore) =>
       Effect.gen({ self: this }, function*() {
-        yield* restore(begin)
+        const began = yield* Effect.exit(restore(begin))
+        if (Exit.isFailure(began)) {
+          // An interrupted BEGIN WORK may still have run on the server (its reply is drained in the background and
+          // then marks the transaction open): roll back, after that drain, so no transaction is left without owner.
+          if (Exit.hasInterrupts(began)) yield* rollback
+          return yield* Effect.failCause(began.cause)
+        }
         const exit = yield* Effect.exit(restore(effect))
         if (Exit.isSuccess(exit)) {
           yield* commit
