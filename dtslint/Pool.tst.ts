@@ -3,19 +3,21 @@ import type * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { describe, expect, it } from "tstyche"
 import type { Connection } from "../src/Connection.ts"
-import type { InformixError } from "../src/InformixError.ts"
+import type { ConfigError, InformixError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
 
 declare const acquire: Effect.Effect<Connection, InformixError, Scope.Scope>
 declare const pool: Pool.Pool
 
 describe("Pool", () => {
-  it("makeWith needs only a Scope and cannot fail", () => {
-    expect(Pool.makeWith({ acquire, maxConnections: 4 })).type.toBe<Effect.Effect<Pool.Pool, never, Scope.Scope>>()
+  it("makeWith needs only a Scope and fails only on invalid options", () => {
+    expect(Pool.makeWith({ acquire, maxConnections: 4 })).type.toBe<
+      Effect.Effect<Pool.Pool, ConfigError, Scope.Scope>
+    >()
   })
 
   it("layerWith has no requirements left", () => {
-    expect(Pool.layerWith({ acquire })).type.toBe<Layer.Layer<Pool.Pool>>()
+    expect(Pool.layerWith({ acquire })).type.toBe<Layer.Layer<Pool.Pool, ConfigError>>()
   })
 
   it("get and reserve lease into a Scope", () => {

@@ -39,7 +39,6 @@ import type { InformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
 import { toSqlError } from "./internal/client/errors.ts"
 import { type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
-import type { ConnectionConfig } from "./internal/config.ts"
 import { resolveConfig } from "./internal/config.ts"
 import * as Pool from "./Pool.ts"
 
@@ -56,13 +55,13 @@ export const TypeId: TypeId = "~effect-informix/InformixClient"
 export type TypeId = "~effect-informix/InformixClient"
 
 /**
- * Settings of one session (see `ConnectionConfig`) plus the client's own: name transforms, DELIMIDENT, span
- * attributes.
+ * Settings of one session (`Connection.Options`: host, port, server, database, user, password or `url`, locales,
+ * TLS, timeouts, statement cache …) plus the client's own: name transforms, DELIMIDENT, span attributes.
  *
  * @since 0.1.0
  * @category models
  */
-export interface InformixClientConfig extends ConnectionConfig {
+export interface InformixClientConfig extends Connection.Options {
   /** Extra attributes on every statement span. */
   readonly spanAttributes?: Record<string, unknown> | undefined
   /** Rename result columns (e.g. snake_case → camelCase). */
@@ -214,7 +213,7 @@ export const make = Effect.fnUntraced(function*(
   config: InformixPoolConfig
 ): Effect.fn.Return<InformixClient, SqlError, Scope.Scope | Reactivity.Reactivity> {
   const target = yield* describeTarget(config)
-  const pool = yield* Pool.make(config)
+  const pool = yield* Effect.mapError(Pool.make(config), (error) => toSqlError(error, "connect"))
   yield* Effect.mapError(pool.use(() => Effect.void), (error) => toSqlError(error, "connect"))
   return yield* fromPool(pool, config, target)
 })

@@ -26,11 +26,13 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as EffectPool from "effect/Pool"
+import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Connection from "./Connection.ts"
 import type { InformixError } from "./InformixError.ts"
-import { PoolTimeoutError } from "./InformixError.ts"
+import { ConfigError, PoolTimeoutError } from "./InformixError.ts"
+import { checkDurationInput } from "./internal/config/parse.ts"
 
 /**
  * @since 0.1.0
@@ -175,35 +177,48 @@ export const metrics = {
   })
 } as const
 
-const decodeDuration = (input: Duration.Input | undefined, fallback: Duration.Input): Duration.Duration =>
-  Duration.fromInputUnsafe(input ?? fallback)
+const invalid = (field: string, reason: string) => new ConfigError({ field, message: `Invalid ${field}: ${reason}` })
+
+const durationOption = (
+  field: string,
+  input: Duration.Input | undefined,
+  fallback: Duration.Duration
+): Effect.Effect<Duration.Duration, ConfigError> => {
+  if (input === undefined) return Effect.succeed(fallback)
+  const checked = checkDurationInput(input)
+  return Result.isSuccess(checked) ? Effect.succeed(checked.success) : Effect.fail(invalid(field, checked.failure))
+}
 
 /**
- * Applies the defaults (and checks sizes: a pool needs `0 <= min <= max` and `max >= 1`).
+ * Applies the defaults and checks the settings: `maxConnections` >= 1, 0 <= `minConnections` <= `maxConnections`,
+ * durations valid and not negative.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const resolveOptions = (options: PoolOptions): ResolvedPoolOptions => {
-  const maxConnections = options.maxConnections ?? 10
-  const minConnections = Math.min(options.minConnections ?? 0, maxConnections)
-  if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
-    throw new RangeError(`maxConnections must be an integer >= 1 (got ${maxConnections})`)
-  }
-  if (!Number.isSafeInteger(minConnections) || minConnections < 0) {
-    throw new RangeError(`minConnections must be an integer >= 0 (got ${minConnections})`)
-  }
-  return {
-    minConnections,
-    maxConnections,
-    idleTimeout: decodeDuration(options.idleTimeout, "60 seconds"),
-    maxLifetime: options.maxLifetime === undefined ? undefined : Duration.fromInputUnsafe(options.maxLifetime),
-    acquireTimeout: decodeDuration(options.acquireTimeout, "30 seconds"),
-    drainTimeout: decodeDuration(options.drainTimeout, "5 seconds"),
-    rollbackTimeout: decodeDuration(options.rollbackTimeout, "5 seconds"),
-    metricAttributes: options.metricAttributes ?? {}
-  }
-}
+export const resolveOptions = (options: PoolOptions): Effect.Effect<ResolvedPoolOptions, ConfigError> =>
+  Effect.gen(function*() {
+    const maxConnections = options.maxConnections ?? 10
+    if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
+      return yield* invalid("maxConnections", `${maxConnections} is not an integer >= 1`)
+    }
+    const minConnections = options.minConnections ?? 0
+    if (!Number.isSafeInteger(minConnections) || minConnections < 0 || minConnections > maxConnections) {
+      return yield* invalid("minConnections", `${minConnections} is not an integer between 0 and maxConnections`)
+    }
+    return {
+      minConnections,
+      maxConnections,
+      idleTimeout: yield* durationOption("idleTimeout", options.idleTimeout, Duration.seconds(60)),
+      maxLifetime: options.maxLifetime === undefined
+        ? undefined
+        : yield* durationOption("maxLifetime", options.maxLifetime, Duration.infinity),
+      acquireTimeout: yield* durationOption("acquireTimeout", options.acquireTimeout, Duration.seconds(30)),
+      drainTimeout: yield* durationOption("drainTimeout", options.drainTimeout, Duration.seconds(5)),
+      rollbackTimeout: yield* durationOption("rollbackTimeout", options.rollbackTimeout, Duration.seconds(5)),
+      metricAttributes: options.metricAttributes ?? {}
+    }
+  })
 
 /**
  * How often a returned session is looked at while it finishes draining. The connection exposes its state but no
@@ -222,8 +237,8 @@ const settled = (connection: Connection.Connection) => connection.state === "idl
  */
 export const makeWith = Effect.fnUntraced(function*<R>(
   options: PoolOptions & { readonly acquire: Effect.Effect<Connection.Connection, InformixError, R> }
-): Effect.fn.Return<Pool, never, Scope.Scope | R> {
-  const resolved = resolveOptions(options)
+): Effect.fn.Return<Pool, ConfigError, Scope.Scope | R> {
+  const resolved = yield* resolveOptions(options)
   const context = yield* Effect.context<never>()
   const attributes = resolved.metricAttributes
   const gauges = {
@@ -424,7 +439,7 @@ export interface PoolConfig extends Connection.Options, PoolOptions {}
  * @since 0.1.0
  * @category constructors
  */
-export const make = (config: PoolConfig): Effect.Effect<Pool, never, Scope.Scope> =>
+export const make = (config: PoolConfig): Effect.Effect<Pool, ConfigError, Scope.Scope> =>
   makeWith({ ...config, acquire: Connection.make(config) })
 
 /**
@@ -433,7 +448,7 @@ export const make = (config: PoolConfig): Effect.Effect<Pool, never, Scope.Scope
  * @since 0.1.0
  * @category layers
  */
-export const layer = (config: PoolConfig): Layer.Layer<Pool> => Layer.effect(Pool, make(config))
+export const layer = (config: PoolConfig): Layer.Layer<Pool, ConfigError> => Layer.effect(Pool, make(config))
 
 /**
  * A layer providing `Pool` from any scoped way of opening a session.
@@ -443,4 +458,4 @@ export const layer = (config: PoolConfig): Layer.Layer<Pool> => Layer.effect(Poo
  */
 export const layerWith = <R>(
   options: PoolOptions & { readonly acquire: Effect.Effect<Connection.Connection, InformixError, R> }
-): Layer.Layer<Pool, never, Exclude<R, Scope.Scope>> => Layer.effect(Pool, makeWith(options))
+): Layer.Layer<Pool, ConfigError, Exclude<R, Scope.Scope>> => Layer.effect(Pool, makeWith(options))

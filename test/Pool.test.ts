@@ -8,7 +8,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
-import { ConnectionError, PoolTimeoutError } from "../src/InformixError.ts"
+import { ConfigError, ConnectionError, PoolTimeoutError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
 import { asFake, makeFakes } from "./reliability/fakeConnection.ts"
 
@@ -143,6 +143,24 @@ describe("Pool (fake sessions)", () => {
       const stats = yield* pool.stats
       assert.strictEqual(stats.open, 0)
       assert.strictEqual(stats.closed, stats.opened)
+    }))
+
+  it.live("rejects invalid sizes and durations with a ConfigError naming the field", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const cases: ReadonlyArray<readonly [Pool.PoolOptions, string]> = [
+        [{ maxConnections: 0 }, "maxConnections"],
+        [{ maxConnections: 2, minConnections: 3 }, "minConnections"],
+        [{ minConnections: -1 }, "minConnections"],
+        [{ acquireTimeout: -5 }, "acquireTimeout"],
+        [{ idleTimeout: "soon" as never }, "idleTimeout"]
+      ]
+      for (const [options, field] of cases) {
+        const error = yield* Effect.flip(Pool.makeWith({ acquire: fakes.acquire, ...options }))
+        assert.instanceOf(error, ConfigError)
+        assert.strictEqual(error.field, field)
+      }
+      assert.strictEqual(fakes.all.length, 0)
     }))
 
   it.live("publishes gauges and the acquire-wait histogram", () =>
