@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type { BindValue } from "../../src/internal/protocol/messages.ts"
 import * as TestServer from "../../src/TestServer.ts"
-import { command, errOf, golden, hex, prepare, session, sql, tags } from "./wire.ts"
+import { command, errOf, golden, hex, prepare, session, sessionAs, sql, tags } from "./wire.ts"
 
 const int = (value: number): BindValue => {
   const data = new Uint8Array(4)
@@ -175,4 +175,28 @@ describe("TestServer (real engine)", () => {
       const stats = yield* server.stats
       assert.deepStrictEqual([stats.sessions, stats.transactions, stats.totalSessions], [0, 0, 1])
     }))
+
+  const events: Array<TestServer.ProtocolTraceEvent> = []
+  it.live("layer + service tag, protocol trace callback, DBCLOSE, session statistics", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.TestServerService
+      assert.strictEqual(server.user, "alice")
+      assert.strictEqual(server.url, `informix://alice:secret@127.0.0.1:${server.port}/testdb?server=ol_test`)
+      const client = yield* sessionAs(server.port, "alice", "secret")
+      yield* client.send([{ _tag: "DbClose" }, { _tag: "Eot" }])
+      assert.strictEqual(tags(yield* client.group), "Eot")
+      yield* client.send([{ _tag: "DbClose" }, { _tag: "Eot" }])
+      assert.strictEqual(errOf(yield* client.group)?.sqlcode, -349)
+      yield* client.send([{ _tag: "DbOpen", name: "SCRATCH", mode: 0 }, { _tag: "Eot" }])
+      const opened = yield* client.group
+      assert.strictEqual(opened[0]?._tag === "Done" ? opened[0].warnings : -1, 0)
+      assert.isTrue(events.some((e) => e._tag === "Batch" && e.messages.some((m) => m._tag === "DbClose")))
+      assert.isTrue(events.some((e) => e._tag === "Reply" && e.bytes.length > 0))
+      const stats = yield* server.stats
+      assert.deepStrictEqual([stats.sessions, stats.peakSessions, stats.totalSessions], [1, 1, 1])
+    }).pipe(Effect.provide(TestServer.layer({
+      databases: ["testdb", { name: "scratch", logged: false }],
+      users: { alice: "secret" },
+      protocolTrace: (event) => events.push(event)
+    }))))
 })

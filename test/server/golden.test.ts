@@ -5,9 +5,14 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import type { ServerMessage } from "../../src/internal/protocol/messages.ts"
 import * as TestServer from "../../src/TestServer.ts"
-import { command, golden, hex, prepare, session, sql, tags } from "./wire.ts"
+import { command, golden, hex, prepare, session, tags } from "./wire.ts"
 import type { WireClient } from "./wire.ts"
+
+/** The content of the SQ_BLOB chunks of a FETCHBLOB reply. */
+const content = (group: ReadonlyArray<ServerMessage>) =>
+  Buffer.concat(group.flatMap((m) => (m._tag === "Blob" ? [m.data] : [])))
 
 /** Writes a golden client vector and returns the raw reply bytes of that group. */
 const replay = (client: WireClient, name: string) =>
@@ -102,15 +107,7 @@ describe("TestServer against JDBC 15's golden vectors", () => {
       const server = yield* TestServer.make()
       const client = yield* session(server.port)
       yield* command(client, "CREATE TABLE tblob (b BYTE, t TEXT)")
-      yield* client.write(
-        Uint8Array.from([
-          ...[0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x20],
-          ...sql("INSERT INTO tblob VALUES (?, ?)"),
-          0x00,
-          ...[0x00, 0x16, 0x00, 0x31, 0x00, 0x0c]
-        ])
-      )
-      assert.strictEqual(tags(yield* client.group), "Describe Done Cost Eot")
+      assert.strictEqual(tags(yield* prepare(client, "INSERT INTO tblob VALUES (?, ?)", 2)), "Describe Done Cost Eot")
       const described = yield* replay(client, "jdbc-prep-02-sq-id-cidescribe")
       assert.strictEqual(hex(described.bytes), hex(golden("jdbc-prep-24-reply-idescribe-byte-text-eot")))
       const inserted = yield* replay(client, "jdbc-prep-25-sq-id-bind-byte-text-bbind-execute")
@@ -133,8 +130,6 @@ describe("TestServer against JDBC 15's golden vectors", () => {
           client.send([{ _tag: "Id", statementId: 1 }, { _tag: "FetchBlob", descriptor }, { _tag: "Eot" }]),
           () => client.group
         )
-      const content = (group: ReadonlyArray<{ readonly _tag: string }>) =>
-        Buffer.concat(group.flatMap((m) => (m._tag === "Blob" ? [(m as { data: Uint8Array }).data] : [])))
       assert.strictEqual(hex(content(yield* fetchBlob(tuple.payload.subarray(0, 56)))), "010203")
       // JDBC announced 11 bytes for the 10 it streamed (golden/jdbc-prep-25); the stream is what was stored.
       assert.strictEqual(content(yield* fetchBlob(tuple.payload.subarray(56))).toString("latin1"), "hello-text")

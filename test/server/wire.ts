@@ -94,10 +94,11 @@ export const connect = (
         ? net.connect({ port, host: "127.0.0.1", noDelay: true }, () => resume(Effect.succeed(socket)))
         : tls.connect({ port, host: "127.0.0.1", ca: toBuffer(options.tls.ca), servername: "localhost" }, () =>
           resume(Effect.succeed(socket)))
+      // A refused connection fails the test instead of hanging it; later errors surface as a closed socket.
+      socket.once("error", (error) =>
+        resume(Effect.die(error)))
       socket.on("error", () => {})
-    }).pipe(Effect.map((socket) =>
-      makeClient(socket)
-    )),
+    }).pipe(Effect.map((socket) => makeClient(socket))),
     (client) => Effect.sync(() => client.socket.destroy())
   )
 
@@ -174,6 +175,7 @@ export const makeClient = (socket: net.Socket): WireClient => {
 export const session = (
   port: number,
   options: {
+    readonly login?: Parameters<typeof loginRequest>[0]
     readonly database?: string | undefined
     readonly offer?: Uint8Array
     readonly tls?: { readonly ca: string | Uint8Array }
@@ -181,7 +183,7 @@ export const session = (
 ) =>
   Effect.gen(function*() {
     const client = yield* connect(port, options.tls === undefined ? {} : { tls: options.tls })
-    yield* client.write(unwrap(encodeLoginRequest(loginRequest())))
+    yield* client.write(unwrap(encodeLoginRequest(loginRequest(options.login ?? {}))))
     const accept = yield* client.connectResponse
     if (accept.slType !== 2) return yield* Effect.die(new Error(`login rejected: ${accept.svcError}`))
     const offer = options.offer ?? JDBC15_CLIENT_OFFER
@@ -232,3 +234,6 @@ export const errOf = (group: ReadonlyArray<ServerMessage>) => {
   const e = group.find((m) => m._tag === "Err")
   return e?._tag === "Err" ? e : undefined
 }
+
+/** `session` with other credentials. */
+export const sessionAs = (port: number, user: string, password: string) => session(port, { login: { user, password } })

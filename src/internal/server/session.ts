@@ -222,7 +222,17 @@ export class Session {
         }
       }
       return { messages: state.out, close }
-    }).pipe(Effect.onInterrupt(() => Effect.sync(() => this.abandonBatch(state, batch, undefined))))
+    }).pipe(
+      Effect.onInterrupt(() => Effect.sync(() => this.abandonBatch(state, batch, undefined))),
+      // A bug below (an engine call that throws) must not kill the session silently: the client gets an answer
+      // (−999 "not implemented yet", IBM's catch-all) and the defect is logged.
+      Effect.catchDefect((defect) =>
+        Effect.as(
+          Effect.logError("TestServer: request failed unexpectedly", defect),
+          { messages: [err(-999, 0, String(defect).slice(0, 200)), { _tag: "Eot" } as const], close: false }
+        )
+      )
+    )
   }
 
   /** The reply to an interrupted request (SQLI.md §8.12): SQ_ERR −213, isam 0, offset 0, no parameter. */
