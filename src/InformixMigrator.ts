@@ -155,6 +155,8 @@ const isLockConflict = (error: SqlError): boolean =>
   error.reason instanceof Sql.UniqueViolation || error.reason instanceof Sql.ConstraintError ||
   error.reason instanceof Sql.LockTimeoutError
 
+const locked = () => new Migrator.MigrationError({ kind: "Locked", message: "Migrations already running" })
+
 /**
  * Runs the migrations the loader provides that are newer than the latest one recorded. Returns the ones it ran,
  * `[]` when none were pending or another runner holds the lock.
@@ -175,8 +177,17 @@ export const run = <R2 = never>(
     yield* ensureTable(sql, table)
 
     const migrate = Effect.gen(function*() {
-      const [latest, available] = yield* Effect.all([latestId(sql, table), options.loader])
-      if (new Set(available.map(([id]) => id)).size !== available.length) {
+      const [latest, available] = yield* Effect.all([
+        // A concurrent runner's uncommitted rows may be locked against this read (lock mode NOT WAIT).
+        Effect.mapError(latestId(sql, table), (error): MigrationError | SqlError =>
+          error.reason instanceof Sql.LockTimeoutError ? locked() : error),
+        options.loader
+      ])
+      if (
+        new Set(available.map(([id]) =>
+          id
+        )).size !== available.length
+      ) {
         return yield* new Migrator.MigrationError({ kind: "Duplicates", message: "Found duplicate migration id's" })
       }
       const pending = available.filter(([id]) => id > latest).toSorted(([a], [b]) => a - b)
@@ -187,11 +198,7 @@ export const run = <R2 = never>(
       // Recording first takes the row locks that keep a concurrent runner out until this transaction ends.
       for (const [id, name] of loaded) {
         yield* sql`INSERT INTO ${sql(table)} (migration_id, name) VALUES (${id}, ${name})`.withoutTransform.pipe(
-          Effect.mapError((error): MigrationError | SqlError =>
-            isLockConflict(error)
-              ? new Migrator.MigrationError({ kind: "Locked", message: "Migrations already running" })
-              : error
-          )
+          Effect.mapError((error): MigrationError | SqlError => isLockConflict(error) ? locked() : error)
         )
       }
       for (const [id, name, effect] of loaded) {

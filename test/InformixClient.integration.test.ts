@@ -258,6 +258,62 @@ describe("InformixClient (TestServer)", () => {
       assert.notInclude(JSON.stringify(error) + error.message, "s3cr3t-Pw")
     }))
 
+  it.live("two migrators racing: one runs the migrations, the other backs off", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const first = yield* InformixClient.make({ url: server.url }).pipe(Effect.provide(Reactivity.layer))
+      const second = yield* InformixClient.make({ url: server.url }).pipe(Effect.provide(Reactivity.layer))
+      // DML only: an uncommitted CREATE TABLE in one session makes SQLite (the TestServer's storage) refuse every
+      // other session's statements with "schema is locked", which is not what this test is about.
+      yield* first`CREATE TABLE raced (id INTEGER)`
+      let runs = 0
+      const loader = InformixMigrator.fromRecord({
+        "1_slow": Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          runs++
+          yield* sql`INSERT INTO raced VALUES (1)`
+          yield* Effect.sleep("200 millis")
+        })
+      })
+      const results = yield* Effect.all([
+        InformixMigrator.run({ loader }).pipe(Effect.provideService(SqlClient.SqlClient, first)),
+        Effect.andThen(
+          Effect.sleep("50 millis"),
+          InformixMigrator.run({ loader }).pipe(Effect.provideService(SqlClient.SqlClient, second))
+        )
+      ], { concurrency: "unbounded" })
+      assert.deepStrictEqual(results, [[[1, "slow"]], []])
+      assert.strictEqual(runs, 1)
+      assert.deepStrictEqual(yield* first`SELECT migration_id FROM effect_sql_migrations`, [{ migration_id: 1 }])
+      assert.deepStrictEqual(yield* first`SELECT id FROM raced`, [{ id: 1 }])
+    }))
+
+  it.live("interrupting a stream's consumer closes the server cursor", () =>
+    Effect.gen(function*() {
+      const { server, sql } = yield* setup()
+      yield* sql`CREATE TABLE slow (n INTEGER, pad VARCHAR(200))`
+      const pad = "x".repeat(200)
+      yield* sql.withTransaction(
+        Effect.forEach(Array.from({ length: 200 }, (_, n) => n), (n) => sql`INSERT INTO slow VALUES (${n}, ${pad})`, {
+          discard: true
+        })
+      )
+      let consumed = 0
+      const consumer = yield* Effect.forkChild(
+        sql`SELECT n, pad FROM slow`.stream.pipe(
+          Stream.tap(() => Effect.andThen(Effect.sleep("5 millis"), Effect.sync(() => consumed++))),
+          Stream.runDrain
+        )
+      )
+      yield* Effect.sleep("100 millis")
+      // 200 rows of ~200 bytes do not fit one fetch buffer: the cursor is still open mid-stream.
+      assert.strictEqual((yield* server.stats).cursors, 1)
+      yield* Fiber.interrupt(consumer)
+      assert.isBelow(consumed, 200)
+      assert.strictEqual((yield* server.stats).cursors, 0)
+      assert.strictEqual((yield* sql.pool!.stats).inUse, 0)
+    }))
+
   it.live("a failing migration rolls back its whole run", () =>
     Effect.gen(function*() {
       const { sql } = yield* setup()
