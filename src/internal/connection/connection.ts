@@ -214,6 +214,7 @@ export class ConnectionImpl implements Connection.Connection {
     const operation = operationName(sql)
     return Effect.withSpan(effect, `informix.${method}`, {
       kind: "client",
+      captureStackTrace: false,
       attributes: {
         ...this.spanAttributes,
         "db.query.text": sql,
@@ -647,6 +648,7 @@ export class ConnectionImpl implements Connection.Connection {
     const operation = operationName(sql)
     return Stream.withSpan(`informix.${method}`, {
       kind: "client",
+      captureStackTrace: false,
       attributes: {
         ...this.spanAttributes,
         "db.query.text": sql,
