@@ -76,28 +76,41 @@ describe("Pool (TestServer)", () => {
       yield* Fiber.interrupt(holder)
     }))
 
-  it.live("shutdown waits for leases and closes every session on the server", () =>
+  it.live("shutdown waits for leases and closes every session on the server with SQ_EXIT", () =>
     Effect.gen(function*() {
-      const server = yield* TestServer.make()
+      // Sessions that said goodbye with SQ_EXIT (as opposed to just dropping the socket).
+      const exited = new Set<number>()
+      const server = yield* TestServer.make({
+        protocolTrace: (event) => {
+          // oxlint-disable-next-line no-underscore-dangle -- `_tag` is the trace event's discriminant
+          if (event._tag === "Batch" && event.messages.some((message) => message._tag === "Exit")) {
+            exited.add(event.session)
+          }
+        }
+      })
       const scope = yield* Scope.make()
       const pool = yield* Pool.make({ url: server.url, maxConnections: 4 }).pipe(Scope.provide(scope))
-      yield* Effect.forEach([1, 2, 3, 4], (n) =>
-        pool.use((c) => c.query("SELECT tabid FROM systables WHERE tabid = ?", [n])), {
-        concurrency: "unbounded",
-        discard: true
-      })
+      yield* Effect.forEach(
+        [1, 2, 3, 4],
+        (n) => pool.use((c) => c.query("SELECT tabid FROM systables WHERE tabid = ?", [n])),
+        {
+          concurrency: "unbounded",
+          discard: true
+        }
+      )
       const open = (yield* pool.stats).open
       assert.isAtLeast(open, 1)
       assert.strictEqual((yield* server.stats).sessions, open)
-      const held = yield* Effect.forkChild(pool.use((c) =>
-        Effect.andThen(Effect.sleep("50 millis"), c.query("SELECT 1 AS one FROM systables WHERE tabid = 1"))
-      ))
+      const held = yield* Effect.forkChild(
+        pool.use((c) =>
+          Effect.andThen(Effect.sleep("50 millis"), c.query("SELECT 1 AS one FROM systables WHERE tabid = 1"))
+        )
+      )
       yield* Effect.sleep("10 millis")
       yield* Scope.close(scope, Exit.void)
       // The lease that was running when shutdown began completed normally.
       assert.deepStrictEqual(yield* Fiber.join(held), [{ one: 1 }])
-      const after = yield* eventually(server.stats, (stats) =>
-        stats.sessions === 0)
+      const after = yield* eventually(server.stats, (stats) => stats.sessions === 0)
       assert.strictEqual(after.sessions, 0)
       assert.strictEqual((yield* pool.stats).open, 0)
     }))
