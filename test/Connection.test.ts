@@ -7,8 +7,10 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Net from "node:net"
@@ -150,6 +152,39 @@ describe("Connection.make", () => {
       yield* Effect.sleep("50 millis")
       assert.strictEqual(sockets.length, 1)
       assert.strictEqual(closed, 1)
+    }).pipe(Effect.scoped))
+})
+
+describe("layers", () => {
+  it.live("layer provides a Connection service closed with the layer", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const result = yield* Effect.gen(function*() {
+        const conn = yield* Connection.Connection
+        return yield* conn.values("SELECT 1 FROM systables WHERE tabid = 1")
+      }).pipe(Effect.provide(Connection.layer(server.url)))
+      assert.deepStrictEqual(result, [[1]])
+      yield* Effect.sleep("50 millis")
+      assert.strictEqual((yield* server.stats).sessions, 0)
+    }).pipe(Effect.scoped))
+
+  it.live("layerConfig reads the INFORMIX_* environment (password as Redacted)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const env = ConfigProvider.fromEnv({
+        env: {
+          INFORMIX_HOST: server.host,
+          INFORMIX_PORT: String(server.port),
+          INFORMIXSERVER: server.serverName,
+          INFORMIX_DATABASE: server.database,
+          INFORMIX_USER: server.user,
+          INFORMIX_PASSWORD: server.password
+        }
+      })
+      const database = yield* Effect.map(Connection.Connection, (conn) => conn.database).pipe(
+        Effect.provide(Connection.layerConfig().pipe(Layer.provide(ConfigProvider.layer(env))))
+      )
+      assert.strictEqual(database, server.database)
     }).pipe(Effect.scoped))
 })
 
