@@ -395,4 +395,26 @@ describe("TestServer session", () => {
       const ok = yield* command(client, "locked 3")
       assert.strictEqual(tags(ok), "Describe Done Cost Eot")
     }))
+
+  it.live("0x42 inside a message is data, not an interrupt (SQL text 'BEGIN', statement id 66)", () =>
+    Effect.gen(function*() {
+      const { port } = yield* startFake()
+      const client = yield* session(port)
+      assert.strictEqual(tags(yield* command(client, "BEGIN WORK")), "Describe XactStat Done Cost Eot")
+      yield* client.send([{ _tag: "Id", statementId: 0x42 }, { _tag: "Execute" }, { _tag: "Eot" }])
+      assert.strictEqual(errOf(yield* client.group)?.sqlcode, -258)
+    }))
+
+  it.live("an inline 0x42 right behind a batch interrupts that batch, even before it started", () =>
+    Effect.gen(function*() {
+      const { faults, port } = yield* startFake()
+      const client = yield* session(port)
+      faults.stallNextMillis = 10_000
+      const batch = encode([{ _tag: "VersionRequest" }, { _tag: "Eot" }], client.framing)
+      yield* client.write(Uint8Array.from([...batch, 0x42]))
+      assert.strictEqual(errOf(yield* client.group)?.sqlcode, -213)
+      // Idle: ignored, and the following batch is answered normally.
+      yield* client.write(Uint8Array.from([0x42, ...batch]))
+      assert.strictEqual(tags(yield* client.group), "Version Eot")
+    }))
 })
