@@ -151,6 +151,16 @@ describe("message flows", () => {
       assert.deepStrictEqual(shapes(server.batches).slice(1), ["Begin Eot", "CommitWork Eot"])
     }).pipe(Effect.scoped))
 
+  it.live("connect-time session settings: isolation and lock wait as SQL text", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      yield* Connection.make({ url: server.url, isolation: "committedRead", lockWait: { seconds: 5 } })
+      assert.deepStrictEqual(server.batches.map((b) => sqlOf(b[0]!)), [
+        "SET ISOLATION TO COMMITTED READ",
+        "SET LOCK MODE TO WAIT 5"
+      ])
+    }).pipe(Effect.scoped))
+
   it.live("statements get a client span with the OTel database attributes (no parameter values)", () =>
     Effect.gen(function*() {
       const server = yield* makeFakeServer(handler)
