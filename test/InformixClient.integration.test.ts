@@ -73,6 +73,11 @@ describe("InformixClient (TestServer)", () => {
       assert.deepStrictEqual(inList, [{ i: 42 }])
       const none = yield* sql`SELECT i FROM typed WHERE i IN ${sql.in([])}`
       assert.deepStrictEqual(none, [])
+      const notNone = yield* sql`SELECT i FROM typed WHERE i NOT IN ${sql.in([])}`
+      assert.deepStrictEqual(notNone, [{ i: 42 }])
+      const [cast] = yield* sql<{ d: BigDecimal.BigDecimal }>`SELECT ${sql.cast("1.10", "DECIMAL(10,2)")} AS d
+        FROM systables WHERE tabid = 1`
+      assert.isTrue(BigDecimal.equals(cast!.d, BigDecimal.fromStringUnsafe("1.1")))
     }))
 
   it.live("raw results carry rows affected and the generated SERIAL", () =>

@@ -8,6 +8,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
+import * as TestClock from "effect/testing/TestClock"
 import { ConfigError, ConnectionError, PoolTimeoutError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
 import { asFake, makeFakes } from "./reliability/fakeConnection.ts"
@@ -161,6 +162,38 @@ describe("Pool (fake sessions)", () => {
         assert.strictEqual(error.field, field)
       }
       assert.strictEqual(fakes.all.length, 0)
+    }))
+
+  it.effect("closes idle sessions above minConnections after idleTimeout", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({
+        acquire: fakes.acquire,
+        minConnections: 1,
+        maxConnections: 3,
+        idleTimeout: "1 second"
+      })
+      yield* Effect.scoped(Effect.all([pool.get, pool.get, pool.get]))
+      assert.strictEqual((yield* pool.stats).open, 3)
+      yield* TestClock.adjust("500 millis")
+      assert.strictEqual((yield* pool.stats).open, 3)
+      // The usage strategy looks once per idleTimeout, so an idle session goes within two periods.
+      yield* TestClock.adjust("3 seconds")
+      const stats = yield* pool.stats
+      assert.strictEqual(stats.open, 1)
+      assert.strictEqual(stats.retired, 0, "idle expiry is not a retirement")
+      assert.strictEqual(fakes.all.filter((fake) => fake.closed).length, 2)
+    }))
+
+  it.live("counts retirements in the retired metric", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const attributes = { pool: `retired-${Math.random()}` }
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, metricAttributes: attributes })
+      yield* pool.use((c) => Effect.sync(() => void (asFake(c).state = "dead")))
+      yield* pool.use(() => Effect.void)
+      const retired = yield* Metric.value(Metric.withAttributes(Pool.metrics.retired, attributes))
+      assert.strictEqual(retired.count, 1)
     }))
 
   it.live("publishes gauges and the acquire-wait histogram", () =>
