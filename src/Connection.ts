@@ -253,9 +253,10 @@ export interface Connection {
     InformixError
   >
   /**
-   * Runs a statement for its effect. Without parameters it is one round trip (SQ_COMMAND); with parameters it is
-   * prepared (and cached), bound and executed. A statement that produces rows is run as a query and its rows are
-   * discarded (`rowsAffected` = rows fetched).
+   * Runs a statement without a result set (DDL, DML, EXECUTE PROCEDURE, SET …). Without parameters it is one round
+   * trip (SQ_COMMAND, as JDBC's `executeUpdate`); with parameters it is prepared (and cached), bound and executed —
+   * then a statement that turns out to produce rows is run through a cursor and its rows are discarded
+   * (`rowsAffected` = rows fetched). Use `query` / `values` / `stream` for statements that return rows.
    */
   readonly execute: (
     sql: string,
