@@ -313,9 +313,9 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   const isExpired = (connection: Connection.Connection, now: number): boolean =>
     maxLifetimeMillis !== undefined && now - (createdAt.get(connection) ?? now) >= maxLifetimeMillis
 
-  // A checked-out session must be idle and alive; anything else is never handed out.
+  // A checked-out session must be idle, alive and outside any transaction; anything else is never handed out.
   const isUsable = (connection: Connection.Connection, now: number): boolean =>
-    connection.state === "idle" && !isExpired(connection, now)
+    connection.state === "idle" && !connection.inTransaction && !isExpired(connection, now)
 
   /** Waits (bounded) until a returned session has finished whatever is still on its wire. */
   const awaitSettled = (connection: Connection.Connection): Effect.Effect<boolean> =>

@@ -91,6 +91,17 @@ describe("Pool (fake sessions)", () => {
       assert.strictEqual(second.state, "idle")
     }))
 
+  it.live("never hands out a session found in a transaction while idle", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const first = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      first.inTransaction = true // e.g. a BEGIN that slipped past the return hygiene
+      const second = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.notStrictEqual(second, first)
+      assert.isTrue(first.closed)
+    }))
+
   it.live("replaces sessions past maxLifetime", () =>
     Effect.gen(function*() {
       const fakes = makeFakes()
