@@ -181,8 +181,13 @@ export const makeWith = Effect.fnUntraced(function*(options: {
     rollbackSavepoint: (name) => `ROLLBACK WORK TO SAVEPOINT ${name}`,
     releaseSavepoint: (name) => `RELEASE SAVEPOINT ${name}`,
     // The session tracks BEGIN/COMMIT/ROLLBACK itself, so a rollback is skipped when the server already ended the
-    // transaction (e.g. after a deadlock rolled it back) instead of failing with -255 "not in transaction".
-    isTransaction: (connection) => informixStatementsFor(connection).inTransaction
+    // transaction (e.g. after a deadlock rolled it back) instead of failing with -255 "not in transaction". A dead
+    // session has no transaction left either (the server rolls back when the session ends); a ROLLBACK sent to it
+    // would only fail, and effect/sql turns a failed rollback into a defect.
+    isTransaction: (connection) => {
+      const session = informixStatementsFor(connection)
+      return session.inTransaction && session.state !== "dead"
+    }
   })
   return Object.assign(client, {
     [TypeId]: TypeId,
