@@ -5,10 +5,12 @@
  * replaced, and the next statement gets its own correct answer.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Sql from "effect/sql/SqlError"
 import * as InformixClient from "../../src/InformixClient.ts"
+import { ProtocolError } from "../../src/InformixError.ts"
 import * as TestServer from "../../src/TestServer.ts"
 
 const setup = Effect.gen(function*() {
@@ -41,7 +43,7 @@ describe("InformixClient under server faults", () => {
       yield* server.faults.corruptNextReply({ _tag: "UnknownOpcode" })
       const error = yield* Effect.flip(answer(2))
       assert.instanceOf(error.reason, Sql.ConnectionError)
-      assert.strictEqual((error.reason.cause as { readonly _tag: string })["_tag"], "ProtocolError")
+      assert.instanceOf(error.reason.cause, ProtocolError)
       assert.strictEqual(yield* answer(4), 4)
       assert.strictEqual((yield* pool.stats).retired, 1)
     }))
@@ -82,7 +84,7 @@ describe("InformixClient under server faults", () => {
       assert.strictEqual(yield* answer(1), 1)
       yield* server.faults.stallNextReply("30 seconds")
       const timedOut = yield* Effect.flip(Effect.timeout(answer(2), "100 millis"))
-      assert.strictEqual(timedOut._tag, "TimeoutError")
+      assert.isTrue(Cause.isTimeoutError(timedOut))
       assert.strictEqual(yield* answer(7), 7)
       assert.strictEqual((yield* server.stats).cursors, 0)
       assert.strictEqual((yield* pool.stats).inUse, 0)
