@@ -4,13 +4,12 @@
  *
  * @internal
  */
-import type { Reader } from "../wire/Reader.ts"
+import { latin1String, type Reader } from "../wire/Reader.ts"
 import type { CheckedWriter } from "./checkedWriter.ts"
 import type { ReadLimits } from "./client.ts"
 import type { DescribeBody, DescribeField, Err, Framing, IDescribeParam, ServerMessage } from "./messages.ts"
 import { Opcode } from "./opcodes.ts"
 
-const latin1Decoder = new TextDecoder("latin1")
 
 export const serverOpcode = (m: ServerMessage): number => {
   switch (m._tag) {
@@ -285,7 +284,7 @@ const readDescribeBody = (r: Reader, framing: Framing, limits: ReadLimits): Desc
     } else {
       let end = f.fieldIndex
       while (end < table.length && table[end] !== 0) end++
-      name = latin1Decoder.decode(table.subarray(f.fieldIndex, end))
+      name = latin1String(table.subarray(f.fieldIndex, end))
     }
     fields.push(Object.assign({ name }, f))
   }
@@ -305,7 +304,7 @@ const readErr = (r: Reader, framing: Framing, max: number): Err => {
     }
     case "sqlstate": {
       // libsqli reads exactly 5 bytes, no pad, then the char (single source; SQLI.md §13 Q17).
-      const sqlState = latin1Decoder.decode(r.bytesView(5))
+      const sqlState = latin1String(r.bytesView(5))
       return { _tag: "Err", sqlcode, isamCode, offset: 0, parameter: r.char(max), form, sqlState }
     }
     case "standard": {

@@ -9,7 +9,18 @@
  * @internal
  */
 
-const latin1Decoder = new TextDecoder("latin1")
+/**
+ * Bytes → string, one char per byte (true ISO-8859-1). Not `TextDecoder("latin1")`: the WHATWG Encoding standard maps
+ * that label to windows-1252, which turns 0x80–0x9f into other code points (0x82 → U+201A) and breaks the lossless
+ * per-byte round trip protocol identifiers rely on.
+ */
+export const latin1String = (bytes: Uint8Array): string => {
+  let out = ""
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as Array<number>)
+  }
+  return out
+}
 
 /** @internal */
 export class Reader {
@@ -172,7 +183,7 @@ export class Reader {
 
   /** "char" decoded as Latin-1 (protocol identifiers). */
   char(max = 0x7fff): string {
-    return latin1Decoder.decode(this.charBytes(max))
+    return latin1String(this.charBytes(max))
   }
 
   /** "lpstr0": `u16 n+1`, n bytes, NUL; `00 00` reads as `undefined` (absent). */
@@ -186,7 +197,7 @@ export class Reader {
     const bytes = this.bytesView(n)
     if (!this.ok) return undefined
     const body = bytes[n - 1] === 0 ? bytes.subarray(0, n - 1) : bytes
-    return latin1Decoder.decode(body)
+    return latin1String(body)
   }
 
   /** "fixed-N": exactly N bytes, trailing NULs stripped. */
@@ -194,7 +205,7 @@ export class Reader {
     const bytes = this.bytesView(n)
     let len = bytes.length
     while (len > 0 && bytes[len - 1] === 0) len--
-    return latin1Decoder.decode(bytes.subarray(0, len))
+    return latin1String(bytes.subarray(0, len))
   }
 }
 
