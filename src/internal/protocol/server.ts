@@ -10,7 +10,6 @@ import type { ReadLimits } from "./client.ts"
 import type { DescribeBody, DescribeField, Err, Framing, IDescribeParam, ServerMessage } from "./messages.ts"
 import { Opcode } from "./opcodes.ts"
 
-
 export const serverOpcode = (m: ServerMessage): number => {
   switch (m._tag) {
     case "Describe":
