@@ -12,6 +12,7 @@ import type * as Statement from "effect/sql/Statement"
 import type * as Stream from "effect/Stream"
 import { describe, expect, it } from "tstyche"
 import * as InformixClient from "../src/InformixClient.ts"
+import type * as Pool from "../src/Pool.ts"
 
 declare const sql: InformixClient.InformixClient
 
@@ -44,6 +45,12 @@ describe("InformixClient layers", () => {
     >()
     expect(InformixClient.makeClient({ user: "u" })).type.toBe<
       Effect.Effect<InformixClient.InformixClient, SqlError, Scope.Scope | Reactivity.Reactivity>
+    >()
+  })
+
+  it("fromPool builds a client over an existing pool", () => {
+    expect(InformixClient.fromPool(null as unknown as Pool.Pool, { user: "u" })).type.toBe<
+      Effect.Effect<InformixClient.InformixClient, SqlError, Reactivity.Reactivity>
     >()
   })
 

@@ -16,6 +16,12 @@ describe("Pool", () => {
     >()
   })
 
+  it("make opens sessions with Connection.make and only fails on invalid pool options", () => {
+    expect(Pool.make({ url: "informix://u:p@h:9088/db?server=s", maxConnections: 4, idleTimeout: "1 minute" })).type
+      .toBe<Effect.Effect<Pool.Pool, ConfigError, Scope.Scope>>()
+    expect(Pool.layer({ host: "db", user: "u" })).type.toBe<Layer.Layer<Pool.Pool, ConfigError>>()
+  })
+
   it("layerWith has no requirements left", () => {
     expect(Pool.layerWith({ acquire })).type.toBe<Layer.Layer<Pool.Pool, ConfigError>>()
   })
