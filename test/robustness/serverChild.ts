@@ -1,0 +1,41 @@
+/**
+ * A TestServer in its own process, for the storm: on a 2-core machine the server then gets a core of its own and
+ * the test process holds only the driver. Started by `serverProcess.ts`.
+ *
+ * Protocol on stdio: the first stdout line is `{ url, host, port }`; each `stats` line on stdin is answered with one
+ * JSON line `{ stats, urgent }` (TestServer.stats plus the number of urgent bytes that interrupted a request). The
+ * process ends when stdin closes.
+ */
+import * as Effect from "effect/Effect"
+import * as Readline from "node:readline"
+import * as TestServer from "../../src/TestServer.ts"
+
+const program = Effect.gen(function*() {
+  let urgent = 0
+  const server = yield* TestServer.make({
+    protocolTrace: (event) => {
+      // oxlint-disable-next-line no-underscore-dangle -- `_tag` is the trace event's discriminant
+      if (event._tag === "Urgent" && !event.ignored) urgent++
+    }
+  })
+  process.stdout.write(JSON.stringify({ url: server.url, host: server.host, port: server.port }) + "\n")
+  const lines = Readline.createInterface({ input: process.stdin })
+  yield* Effect.callback<void>((resume) => {
+    lines.on("line", (line) => {
+      if (line.trim() !== "stats") return
+      Effect.runPromise(server.stats).then((stats) => {
+        const cpu = process.cpuUsage()
+        process.stdout.write(JSON.stringify({ stats, urgent, cpuMillis: (cpu.user + cpu.system) / 1000 }) + "\n")
+      })
+    })
+    lines.on("close", () => resume(Effect.void))
+  })
+}).pipe(Effect.scoped)
+
+Effect.runPromise(program).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`server child failed: ${String(error)}\n`)
+    process.exit(1)
+  }
+)
