@@ -136,3 +136,124 @@ const findMarker = (bytes: Uint8Array, marker: number): number => {
   }
   return bytes.length
 }
+
+/** One client message of a post-login batch, as far as `parseClientTurn` knows its layout. */
+export interface ClientMessage {
+  readonly name: string
+  /** The message's bytes (for an opaque message: everything from its tag to the end of the turn). */
+  readonly bytes: Uint8Array
+  /** Hex with per-session values masked: statement ids as `<id>`, cursor names as `<cursor>`. */
+  readonly masked: string
+  /** SQL text of SQ_PREPARE / SQ_COMMAND. */
+  readonly sql?: string
+}
+
+const bare: Readonly<Record<number, string>> = {
+  0x0006: "SQ_OPEN",
+  0x0007: "SQ_EXECUTE",
+  0x000a: "SQ_CLOSE",
+  0x000b: "SQ_RELEASE",
+  0x000c: "SQ_EOT",
+  0x0013: "SQ_CMMTWORK",
+  0x0016: "SQ_NDESCRIBE",
+  0x0023: "SQ_BEGIN",
+  0x0031: "SQ_WANTDONE",
+  0x0038: "SQ_EXIT",
+  0x007c: "SQ_CIDESCRIBE"
+}
+
+/** Messages whose bodies this parser does not walk; the rest of the turn is kept as one opaque item. */
+const opaque: Readonly<Record<number, string>> = {
+  0x0005: "SQ_BIND",
+  0x0051: "SQ_INFO",
+  0x0026: "SQ_FETCHBLOB",
+  0x0029: "SQ_BBIND"
+}
+
+const i32 = (bytes: Uint8Array, offset: number): number =>
+  ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0
+
+/** Length of a byte run plus its pad byte when odd (SQLI.md §1.2). */
+const padded = (length: number): number => length + (length & 1)
+
+/**
+ * Splits a post-login client turn into messages (SQLI.md §6/§7 layouts of the messages JDBC and our client send
+ * in the compared operations). Parsing stops at the first message whose layout it does not walk: that message and
+ * everything after it become one opaque item, compared byte for byte.
+ */
+export const parseClientTurn = (turn: Uint8Array): ReadonlyArray<ClientMessage> => {
+  const messages: Array<ClientMessage> = []
+  let offset = 0
+  const take = (name: string, end: number, masked?: string, sql?: string): void => {
+    const bytes = turn.subarray(offset, end)
+    messages.push({ name, bytes, masked: masked ?? hex(bytes), ...(sql === undefined ? {} : { sql }) })
+    offset = end
+  }
+  while (offset + 1 < turn.length) {
+    const tag = u16(turn, offset)
+    const bareName = bare[tag]
+    if (bareName !== undefined) {
+      take(bareName, offset + 2)
+      continue
+    }
+    switch (tag) {
+      case 0x0001:
+      case 0x0002: {
+        const length = i32(turn, offset + 4)
+        const sql = Buffer.from(turn.subarray(offset + 8, offset + 8 + length)).toString("latin1")
+        take(tag === 1 ? "SQ_COMMAND" : "SQ_PREPARE", offset + 8 + padded(length), undefined, sql)
+        break
+      }
+      case 0x0003: {
+        const length = u16(turn, offset + 2)
+        take("SQ_CURNAME", offset + 4 + padded(length), "0003<cursor>")
+        break
+      }
+      case 0x0004:
+        take("SQ_ID", offset + 4, "0004<id>")
+        break
+      case 0x0009:
+        take("SQ_NFETCH", offset + 8)
+        break
+      case 0x0014:
+        take("SQ_RBWORK", offset + 4)
+        break
+      case 0x0024: {
+        const length = u16(turn, offset + 2)
+        take("SQ_DBOPEN", offset + 4 + padded(length) + 2)
+        break
+      }
+      case 0x0064: {
+        // u16 direction, u16 count, per column u16 type [owner, name as char forms for 43/44/45] i32 length.
+        const columns = u16(turn, offset + 4)
+        let end = offset + 6
+        for (let i = 0; i < columns && end < turn.length; i++) {
+          const code = u16(turn, end) & 0xff
+          end += 2
+          if (code === 43 || code === 44 || code === 45) {
+            end += 2 + padded(u16(turn, end))
+            end += 2 + padded(u16(turn, end))
+          }
+          end += 4
+        }
+        take("SQ_RET_TYPE", end)
+        break
+      }
+      case 0x007e: {
+        const length = u16(turn, offset + 2)
+        take("SQ_PROTOCOLS", offset + 4 + padded(length))
+        break
+      }
+      default:
+        take(opaque[tag] ?? `opaque(0x${tag.toString(16).padStart(4, "0")})`, turn.length)
+    }
+  }
+  if (offset < turn.length) take("trailing", turn.length)
+  return messages
+}
+
+/** A turn's shape: message names joined by spaces (e.g. `SQ_ID SQ_CURNAME SQ_OPEN SQ_EOT`). */
+export const shape = (messages: ReadonlyArray<ClientMessage>): string => messages.map((m) => m.name).join(" ")
+
+/** A turn's masked hex (statement ids and cursor names replaced). */
+export const maskedHex = (messages: ReadonlyArray<ClientMessage>): string => messages.map((m) => m.masked).join("")
