@@ -127,7 +127,7 @@ export const makeCompiler = (options?: {
   readonly delimident?: boolean | undefined
 }): Statement.Compiler => Compiler.makeCompiler(options)
 
-const informixStatementsFor = (connection: SqlConnection.Connection): Connection.Connection =>
+const sessionOf = (connection: SqlConnection.Connection): Connection.Connection =>
   (connection as InformixSqlConnection).informix
 
 /**
@@ -169,7 +169,7 @@ export const makeWith = Effect.fnUntraced(function*(options: {
     spanAttributes: [
       ...(config.spanAttributes === undefined ? [] : Object.entries(config.spanAttributes)),
       ["db.system.name", "informix"],
-      ["db.namespace", options.database ?? ""],
+      ...(options.database === undefined ? [] : [["db.namespace", options.database] as const]),
       ["server.address", options.host],
       ["server.port", options.port]
     ],
@@ -185,7 +185,7 @@ export const makeWith = Effect.fnUntraced(function*(options: {
     // session has no transaction left either (the server rolls back when the session ends); a ROLLBACK sent to it
     // would only fail, and effect/sql turns a failed rollback into a defect.
     isTransaction: (connection) => {
-      const session = informixStatementsFor(connection)
+      const session = sessionOf(connection)
       return session.inTransaction && session.state !== "dead"
     }
   })
