@@ -1,6 +1,9 @@
 /* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import type { BindValue } from "../../src/internal/protocol/messages.ts"
 import * as TestServer from "../../src/TestServer.ts"
 import { command, errOf, golden, hex, prepare, session, sessionAs, sql, tags } from "./wire.ts"
@@ -199,4 +202,43 @@ describe("TestServer (real engine)", () => {
       users: { alice: "secret" },
       protocolTrace: (event) => events.push(event)
     }))))
+
+  it.live("the public fault handle: failNextStatement, corruptNextReply, stallNextReply, reset, dropConnections", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const client = yield* session(server.port)
+      yield* server.faults.failNextStatement({ sqlcode: -201, on: "prepare" })
+      assert.strictEqual(errOf(yield* prepare(client, "SELECT tabid FROM systables"))?.sqlcode, -201)
+      assert.strictEqual(tags(yield* prepare(client, "SELECT tabid FROM systables")), "Describe Done Cost Eot")
+      yield* server.faults.stallNextReply("200 millis")
+      yield* server.faults.reset
+      yield* server.faults.stallEveryReply("10 seconds")
+      yield* server.faults.stallEveryReply(undefined)
+      yield* client.send([{ _tag: "VersionRequest" }, { _tag: "Eot" }])
+      assert.strictEqual(tags(yield* client.group), "Version Eot")
+      yield* server.faults.corruptNextReply({ _tag: "UnknownOpcode" })
+      yield* client.send([{ _tag: "VersionRequest" }, { _tag: "Eot" }])
+      yield* Effect.sleep(50)
+      assert.isDefined(client.decodeError())
+      const other = yield* session(server.port)
+      yield* server.dropConnections
+      yield* other.closed
+      yield* Effect.sleep(20)
+      assert.strictEqual((yield* server.stats).sessions, 0)
+    }))
+
+  it.live("directory storage keeps data across server restarts", () =>
+    Effect.gen(function*() {
+      const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ifx-store-"))
+      yield* Effect.scoped(Effect.gen(function*() {
+        const server = yield* TestServer.make({ directory })
+        const client = yield* session(server.port)
+        yield* command(client, "CREATE TABLE kept (a INTEGER)")
+        yield* command(client, "INSERT INTO kept VALUES (7)")
+      }))
+      const server = yield* TestServer.make({ directory })
+      const client = yield* session(server.port)
+      assert.strictEqual(tags(yield* prepare(client, "SELECT a FROM kept")), "Describe Done Cost Eot")
+      fs.rmSync(directory, { recursive: true, force: true })
+    }))
 })

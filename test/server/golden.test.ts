@@ -5,9 +5,10 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import { NARROW_FRAMING } from "../../src/internal/protocol/framing.ts"
 import type { ServerMessage } from "../../src/internal/protocol/messages.ts"
 import * as TestServer from "../../src/TestServer.ts"
-import { command, golden, hex, prepare, session, tags } from "./wire.ts"
+import { command, connect, golden, hex, prepare, session, tags } from "./wire.ts"
 import type { WireClient } from "./wire.ts"
 
 /** The content of the SQ_BLOB chunks of a FETCHBLOB reply. */
@@ -133,5 +134,31 @@ describe("TestServer against JDBC 15's golden vectors", () => {
       assert.strictEqual(hex(content(yield* fetchBlob(tuple.payload.subarray(0, 56)))), "010203")
       // JDBC announced 11 bytes for the 10 it streamed (golden/jdbc-prep-25); the stream is what was stored.
       assert.strictEqual(content(yield* fetchBlob(tuple.payload.subarray(56))).toString("latin1"), "hello-text")
+    }))
+
+  it.live("nmap's old 7-byte offer gets the narrow framing (u16 SQL length, DESCRIBE and NFETCH widths)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make({ dbOpenReply: "eot" })
+      const client = yield* connect(server.port)
+      yield* client.write(golden("nmap-login-testdb"))
+      const accept = yield* client.connectResponse
+      assert.strictEqual(accept.slType, 2)
+      // The client's Cap_1 (nmap: 307) is echoed.
+      assert.strictEqual(accept.cap1, 307)
+      yield* replay(client, "nmap-select-02-sq-protocols")
+      client.setFraming(NARROW_FRAMING)
+      assert.strictEqual(hex((yield* replay(client, "nmap-select-04-sq-info-env")).bytes), "000c")
+      // nmap gives up on a DONE here (golden/nmap-logged-07): the "eot" mode answers with a bare EOT.
+      assert.strictEqual(hex((yield* replay(client, "nmap-select-06-sq-dbopen")).bytes), "000c")
+      const described = yield* replay(client, "nmap-select-08-sq-prepare")
+      assert.strictEqual(tags(described.group), "Describe Done Cost Eot")
+      const describe = described.group[0]
+      assert.deepStrictEqual(describe?._tag === "Describe" ? describe.fields.map((f) => f.name) : [], [
+        "hostname",
+        "version"
+      ])
+      const rows = yield* replay(client, "nmap-select-10-sq-id-curname-open-nfetch")
+      assert.strictEqual(tags(rows.group), "Tuple Done Cost Eot")
+      assert.strictEqual(hex((yield* replay(client, "nmap-select-12-sq-id-close")).bytes), "000c")
     }))
 })
