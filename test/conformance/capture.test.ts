@@ -41,8 +41,10 @@ const TYPES_SELECT = "SELECT * FROM jdbc_types WHERE id = 1"
 const TX_DDL = "CREATE TABLE jdbc_tx (id INTEGER)"
 const TX_COUNT = "SELECT COUNT(*) FROM jdbc_tx"
 
+const NULLS_SELECT = "SELECT * FROM jdbc_types WHERE id = 2"
+
 const JDBC_SCENARIOS = "connect,create_table_all_types,insert_bound_all_types,select_compare_all_types,"
-  + "transaction_rollback,disconnect"
+  + "nulls_all_types,transaction_rollback,disconnect"
 
 /**
  * The values JDBC binds in insert_bound_all_types, typed as JDBC types them (it asks the server for the parameter
@@ -108,6 +110,35 @@ const typedValues = (): ReadonlyArray<unknown> => {
   ]
 }
 
+/** The row of nulls_all_types: id 2, SERIAL 0, every other column a NULL of the column's type (JDBC setNull). */
+const nullValues = (): ReadonlyArray<unknown> => {
+  const types: ReadonlyArray<Informix.ParameterType> = [
+    "SMALLINT",
+    "INTEGER",
+    "INT8",
+    "BIGINT",
+    "SMALLFLOAT",
+    "FLOAT",
+    "DECIMAL",
+    "MONEY",
+    "DATE",
+    "DATETIME",
+    "DATETIME",
+    "DATETIME",
+    "INTERVAL",
+    "INTERVAL",
+    "CHAR",
+    "VARCHAR",
+    "NCHAR",
+    "NVARCHAR",
+    "LVARCHAR",
+    "BOOLEAN"
+  ]
+  const nulls: Array<unknown> = types.map((type) => Informix.typedNull(type))
+  nulls.splice(4, 0, Informix.integer(0))
+  return [Informix.integer(2), ...nulls]
+}
+
 /** Installs the JDBC peer if conformance/setup.sh has not run yet (Maven downloads the driver once). */
 const ensureJdbcPeer = (): void => {
   if (fs.existsSync(path.join(jdbcDir, "target/.installed"))) return
@@ -150,6 +181,8 @@ const runOurs = (port: number) =>
     yield* connection.execute(TYPES_DDL)
     yield* connection.execute(TYPES_INSERT, typedValues())
     yield* connection.query(TYPES_SELECT)
+    yield* connection.execute(TYPES_INSERT, nullValues())
+    yield* connection.query(NULLS_SELECT)
     yield* connection.execute(TX_DDL)
     // JDBC: setAutoCommit(false), INSERT 1, COUNT, rollback(), COUNT, INSERT 2, commit().
     yield* Effect.exit(connection.transaction(Effect.gen(function*() {
@@ -189,6 +222,9 @@ const single = (turns: ReadonlyArray<ReadonlyArray<ClientMessage>>, what: string
   return turns[0]!
 }
 
+/** Bytes of a `char`-form string's text plus pad (its u16 length is counted elsewhere). */
+const charLength = (text: string): number => text.length + (text.length & 1)
+
 /** A BIND parameter as TestServer's decoder reads it (its trace), for per-parameter comparison. */
 interface BoundParam {
   readonly type: number
@@ -198,12 +234,15 @@ interface BoundParam {
   readonly extendedName?: string
 }
 
-const bindParams = (events: ReadonlyArray<TestServer.ProtocolTraceEvent>): ReadonlyArray<BoundParam> => {
+const bindBatches = (
+  events: ReadonlyArray<TestServer.ProtocolTraceEvent>
+): ReadonlyArray<ReadonlyArray<BoundParam>> => {
+  const batches: Array<ReadonlyArray<BoundParam>> = []
   for (const event of events) {
     if (event._tag !== "Batch") continue
     for (const message of event.messages) {
       if (message._tag === "Bind") {
-        return (message.params as unknown as ReadonlyArray<Record<string, unknown>>).map((p): BoundParam => {
+        batches.push((message.params as unknown as ReadonlyArray<Record<string, unknown>>).map((p): BoundParam => {
           const param: {
             type: number
             indicator: number
@@ -218,11 +257,11 @@ const bindParams = (events: ReadonlyArray<TestServer.ProtocolTraceEvent>): Reado
           }
           if (typeof p["extendedName"] === "string") param.extendedName = p["extendedName"]
           return param
-        })
+        }))
       }
     }
   }
-  return []
+  return batches
 }
 
 /** JDBC's connect-time catalogue queries (golden/README.md "SQ_DBOPEN reply") and getMetaData's version query. */
@@ -339,6 +378,9 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
       // 3. Everything after the login and SQ_PROTOCOLS, turn by turn, once JDBC's explained extra turns are
       //    normalised away (see `normalise`): the same operations in the same order, each byte-identical with
       //    statement ids and cursor names masked. A BIND batch is compared by length here and per parameter below.
+      const jdbcBinds = bindBatches(jdbcTrace)
+      const oursBinds = bindBatches(oursTrace)
+      let bindTurn = 0
       const jdbcTranscript = normalise(jdbc, "jdbc")
       const oursTranscript = normalise(ours, "ours")
       assert.deepStrictEqual(oursTranscript.map((t) => t.label), jdbcTranscript.map((t) => t.label), "transcript")
@@ -346,10 +388,21 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
         const j = jdbcTranscript[i]!
         const o = oursTranscript[i]!
         if (j.label.includes("SQ_BIND")) {
-          assert.strictEqual(o.length, j.length, `${j.label}: batch length`)
-        } else if (jdbcTranscript[i - 1]?.label.startsWith(`SQ_PREPARE(${TYPES_SELECT})`) && o.masked !== j.masked) {
-          // Explained difference: JDBC's NFETCH budget for a row of 2049..4096 bytes (this one) is 8192; ours is
-          // the fixed fetchBufferSize 4096 (docs/protocol-evidence.md, "JDBC's NFETCH buffer size").
+          // Same length but for the explained extended-name difference of the NULL row (step 4).
+          const row = bindTurn++
+          const nameBytes = (params: ReadonlyArray<BoundParam> | undefined): number =>
+            (params ?? []).reduce((sum, p) => sum + charLength(p.extendedName ?? ""), 0)
+          assert.strictEqual(
+            o.length - nameBytes(oursBinds[row]),
+            j.length - nameBytes(jdbcBinds[row]),
+            `${j.label}: batch length`
+          )
+        } else if (
+          [TYPES_SELECT, NULLS_SELECT].some((sql) => jdbcTranscript[i - 1]?.label.startsWith(`SQ_PREPARE(${sql})`))
+          && o.masked !== j.masked
+        ) {
+          // Explained difference: JDBC's NFETCH budget for a row of 2049..4096 bytes (a jdbc_types row) is 8192;
+          // ours is the fixed fetchBufferSize 4096 (docs/protocol-evidence.md, "JDBC's NFETCH buffer size").
           assert.strictEqual(o.masked, j.masked.replace("0009000020000000", "0009000010000000"), j.label)
         } else {
           assert.strictEqual(o.masked, j.masked, j.label)
@@ -360,32 +413,44 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
       assert.deepStrictEqual(beginTurns(ours), beginTurns(jdbc), "SQ_BEGIN turns")
       assert.strictEqual(beginTurns(jdbc).length, 2)
 
-      // 4. Each bound parameter (as TestServer decodes the two batches): identical type, indicator and data bytes;
-      //    the prec word differs only where evidence explains it.
-      const jdbcParams = bindParams(jdbcTrace)
-      const oursParams = bindParams(oursTrace)
-      assert.strictEqual(jdbcParams.length, 22, "JDBC bound 22 parameters")
-      assert.strictEqual(oursParams.length, 22, "we bound 22 parameters")
-      // Explained prec differences (index → [JDBC, ours]): INT8 JDBC 0x1300 vs our 0 ([inferred] in the values
-      // entry; JDBC's value is now evidence), DECIMAL/MONEY JDBC's scale-only word vs informix-driver's (p << 8) | s.
-      const explainedPrec: Readonly<Record<number, readonly [number, number]>> = {
-        3: [0x1300, 0],
-        8: [0x0004, 0x0c04],
-        9: [0x0000, 0x0a02]
-      }
-      for (let i = 0; i < 22; i++) {
-        const j = jdbcParams[i]!
-        const o = oursParams[i]!
-        const label = `parameter ${i + 1}`
-        assert.strictEqual(o.type, j.type, `${label} type`)
-        assert.strictEqual(o.indicator, j.indicator, `${label} indicator`)
-        assert.strictEqual(o.data, j.data, `${label} data`)
-        assert.strictEqual(o.extendedName ?? "", j.extendedName ?? "", `${label} extended type name`)
-        const explained = explainedPrec[i]
-        if (explained !== undefined && o.prec !== j.prec) {
-          assert.deepStrictEqual([j.prec, o.prec], [...explained], `${label} prec (explained difference)`)
-        } else {
-          assert.strictEqual(o.prec, j.prec, `${label} prec`)
+      // 4. Each bound parameter (as TestServer decodes the batches): the all-types row, then the row of NULLs.
+      //    Identical type, indicator, extended name and data bytes; the prec word differs only where evidence
+      //    explains it.
+      assert.strictEqual(jdbcBinds.length, 2, "JDBC sent two BIND batches")
+      assert.strictEqual(oursBinds.length, 2, "we sent two BIND batches")
+      // Explained prec differences of the values row (index → [JDBC, ours]): INT8 JDBC 0x1300 vs our 0 ([inferred] in
+      // the values entry; JDBC's value is now evidence), DECIMAL/MONEY JDBC's scale-only word vs informix-driver's
+      // (p << 8) | s.
+      const explainedPrec: ReadonlyArray<Readonly<Record<number, readonly [number, number]>>> = [
+        { 3: [0x1300, 0], 8: [0x0004, 0x0c04], 9: [0x0000, 0x0a02] },
+        {}
+      ]
+      for (const [row, what] of ["values", "NULLs"].entries()) {
+        const jdbcParams = jdbcBinds[row]!
+        const oursParams = oursBinds[row]!
+        assert.strictEqual(jdbcParams.length, 22, `JDBC bound 22 ${what}`)
+        assert.strictEqual(oursParams.length, 22, `we bound 22 ${what}`)
+        for (let i = 0; i < 22; i++) {
+          const j = jdbcParams[i]!
+          const o = oursParams[i]!
+          const label = `${what} parameter ${i + 1}`
+          assert.strictEqual(o.type, j.type, `${label} type`)
+          assert.strictEqual(o.indicator, j.indicator, `${label} indicator`)
+          assert.strictEqual(o.data, j.data, `${label} data`)
+          if (row === 1 && i === 20) {
+            // Explained: JDBC names a NULL LVARCHAR "lvarchar" (a non-NULL one has an empty name); we send the
+            // empty name for both.
+            assert.oneOf(o.extendedName ?? "", ["", "lvarchar"], `${label} extended type name`)
+            assert.strictEqual(j.extendedName, "lvarchar", `${label} JDBC extended type name`)
+          } else {
+            assert.strictEqual(o.extendedName ?? "", j.extendedName ?? "", `${label} extended type name`)
+          }
+          const explained = explainedPrec[row]![i]
+          if (explained !== undefined && o.prec !== j.prec) {
+            assert.deepStrictEqual([j.prec, o.prec], [...explained], `${label} prec (explained difference)`)
+          } else {
+            assert.strictEqual(o.prec, j.prec, `${label} prec`)
+          }
         }
       }
     }).pipe(Effect.scoped), { timeout: 240_000 })
