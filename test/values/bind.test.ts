@@ -149,7 +149,7 @@ describe("typed parameters", () => {
     assert.deepStrictEqual(plainBind(bind(IV.int8(-42n))), {
       type: 17,
       indicator: 0,
-      prec: 0,
+      prec: 0x1300,
       data: "ffff0000002a00000000"
     })
     assert.deepStrictEqual(plainBind(bind(IV.float(1))), { type: 3, indicator: 0, prec: 0, data: "3ff0000000000000" })

@@ -158,12 +158,16 @@ describe("character types", () => {
 })
 
 describe("BOOLEAN, large objects, composites", () => {
-  it("BOOLEAN (41 / xid 5) §8.14 observed row INT, BOOLEAN, INT, VARCHAR", () => {
+  it("BOOLEAN (41 / xid 5) §8.14: decodes the observed 't' row; encodes 01/00 (the form JDBC and IFXPY both read)", () => {
     const columns = [column(2, 4), column(41, 1, 5, "boolean"), column(2, 4), column(13, 20)]
-    const row = ["0001b207", "000000000174", "0003640e", "047461696c"].join("")
-    assert.deepStrictEqual(ok(decodeRow(fromHex(row), columns, latin1Ctx)), [111111, true, 222222, "tail"])
-    assert.strictEqual(toHex(ok(encodeRow(columns, [111111, true, 222222, "tail"], latin1Ctx))), row)
-    both(columns[1]!, false, "000000000166")
+    const observed = ["0001b207", "000000000174", "0003640e", "047461696c"].join("")
+    assert.deepStrictEqual(ok(decodeRow(fromHex(observed), columns, latin1Ctx)), [111111, true, 222222, "tail"])
+    assert.strictEqual(
+      toHex(ok(encodeRow(columns, [111111, true, 222222, "tail"], latin1Ctx))),
+      ["0001b207", "000000000101", "0003640e", "047461696c"].join("")
+    )
+    assert.deepStrictEqual(ok(decodeRow(fromHex("000000000166"), [columns[1]!], latin1Ctx)), [false])
+    both(columns[1]!, false, "000000000100")
     both(columns[1]!, null, "0100000000")
   })
   it("BYTE / TEXT 56-byte descriptor §8.15", () => {

@@ -178,8 +178,9 @@ const bindTyped = (param: TypedParameter, ctx: ValueContext): BindValue | CodecF
       if (n instanceof CodecFailure) return n
       const data = encodeInt8(n)
       if (data instanceof CodecFailure) return data
-      // No peer binds INT8; the natural form is the row's 10 bytes with prec 0 [inferred, VALUES.md §8.3].
-      return { type: TypeCode.INT8, indicator: 0, prec: 0, data }
+      // The row's 10 bytes with BIGINT's prec 0x1300: what IBM JDBC 15 sends for an INT8 parameter (captured by the
+      // conformance proxy, test/conformance/capture.test.ts); VALUES.md §8.3 had no peer capture.
+      return { type: TypeCode.INT8, indicator: 0, prec: PREC_BIGINT, data }
     }
     case "SMALLFLOAT":
       return bindFloat(v, true)

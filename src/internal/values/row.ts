@@ -534,7 +534,9 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
           break
         case "boolean":
           if (typeof value !== "boolean") return new CodecFailure(`BOOLEAN expects a boolean, got ${describeJs(value)}`)
-          body = Uint8Array.of(value ? 0x74 : 0x66)
+          // 01/00, not informix-driver's observed 't'/'f': IBM JDBC 15 reads a body byte 't' as false, and 01/00 is
+          // the only form both peers decode correctly (docs/protocol-evidence.md, "Conformance peers").
+          body = Uint8Array.of(value ? 0x01 : 0x00)
           break
         case "smartLob":
           if (!(value instanceof SmartLobLocator)) {
