@@ -1,5 +1,6 @@
 /* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { BindValue, ServerMessage } from "../../src/internal/protocol/messages.ts"
 import { startFake } from "./harness.ts"
@@ -416,5 +417,39 @@ describe("TestServer session", () => {
       // Idle: ignored, and the following batch is answered normally.
       yield* client.write(Uint8Array.from([0x42, ...batch]))
       assert.strictEqual(tags(yield* client.group), "Version Eot")
+    }))
+
+  it.live("sysproc_sleep: EXECUTE PROCEDURE sleeps at EXECUTE, EXECUTE FUNCTION at OPEN and returns one row", () =>
+    Effect.gen(function*() {
+      const { port } = yield* startFake()
+      const client = yield* session(port)
+      const procedure = yield* prepare(client, "EXECUTE PROCEDURE sysproc_sleep(?)", 1)
+      const p = procedure[0]
+      assert.deepStrictEqual(p?._tag === "Describe" ? [p.statementType, p.fields.length] : [], [56, 0])
+      const t0 = yield* Clock.currentTimeMillis
+      const seconds = new Uint8Array(8)
+      new DataView(seconds.buffer).setFloat64(0, 0.2)
+      yield* client.send([
+        { _tag: "Id", statementId: 0 },
+        { _tag: "Bind", params: [{ type: 3, indicator: 0, prec: 0, data: seconds }] },
+        { _tag: "Execute" },
+        { _tag: "Eot" }
+      ])
+      assert.strictEqual(tags(yield* client.group), "Done Cost Eot")
+      const t1 = yield* Clock.currentTimeMillis
+      assert.isAtLeast(t1 - t0, 190)
+      const fn = yield* prepare(client, "execute function sysproc_sleep(0.2);")
+      const f = fn[0]
+      assert.deepStrictEqual(f?._tag === "Describe" ? [f.statementType, f.fields.length] : [], [56, 1])
+      yield* client.send([
+        { _tag: "Id", statementId: 1 },
+        { _tag: "CurName", name: "s" },
+        { _tag: "Open" },
+        { _tag: "Id", statementId: 1 },
+        { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
+        { _tag: "Eot" }
+      ])
+      assert.strictEqual(tags(yield* client.group), "Tuple Done Cost Eot")
+      assert.isAtLeast((yield* Clock.currentTimeMillis) - t1, 190)
     }))
 })

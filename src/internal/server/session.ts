@@ -53,8 +53,20 @@ const STMT_EXECUTE_PROCEDURE = 56
 /** Rows pulled from the engine per step; between steps the fiber yields so an interrupt can be seen. */
 const ENGINE_CHUNK = 64
 
+/** The one column and row of `EXECUTE FUNCTION sysproc_sleep(n)`. */
+const SLEEP_RESULT: ColumnDescription = {
+  name: "(expression)",
+  columnType: 2,
+  extendedId: 0,
+  extendedName: "",
+  encodedLength: 4
+}
+const SLEEP_ROW = new Uint8Array(4)
+
 // SQLCODEs the layer itself produces (SQLI.md §9.1).
 const SQL_INTERRUPTED = -213
+/** OPEN of a statement that returns no rows (IBM −400 "Fetch attempted on unopen cursor" is close; unverified). */
+const SQL_NOT_A_CURSOR = -400
 const SQL_BAD_STATEMENT_ID = -258
 const SQL_CURSOR_NOT_OPEN = -259
 const SQL_CURSOR_NAME_IN_USE = -260
@@ -526,8 +538,8 @@ export class Session {
     if (sleep !== undefined) {
       kind = { _tag: "Sleep", call: sleep }
       statementType = STMT_EXECUTE_PROCEDURE
-      columns = []
-      paramCount = sleep._tag === "Parameter" ? 1 : 0
+      columns = sleep.returnsRow ? [SLEEP_RESULT] : []
+      paramCount = sleep.seconds === "parameter" ? 1 : 0
     } else if (replay !== undefined) {
       kind = { _tag: "Replay", result: replay }
       statementType = STMT_SELECT
@@ -626,9 +638,7 @@ export class Session {
       const out = state.out
       switch (stmt.kind._tag) {
         case "Sleep": {
-          const seconds = stmt.kind.call._tag === "Literal" ? stmt.kind.call.seconds : secondsFromValue(params[0])
-          if (seconds === undefined) return yield* Effect.fail(new BatchFailure(err(-1213)))
-          yield* Effect.sleep(Math.max(0, seconds) * 1000)
+          yield* this.sleepFor(stmt.kind.call, params)
           out.push(done(0, 0), cost())
           break
         }
@@ -682,16 +692,19 @@ export class Session {
         const scroll = state.scroll
         engineCursor = yield* this.withLockWait(db, () => db.engine.openCursor(prepared, stmt.bind ?? [], { scroll }))
       } else if (stmt.kind._tag === "Sleep") {
-        return yield* Effect.fail(new BatchFailure(err(-400)))
+        // EXECUTE FUNCTION sysproc_sleep(n): the work happens at OPEN, then one row (0) is there to fetch.
+        if (!stmt.kind.call.returnsRow) return yield* Effect.fail(new BatchFailure(err(SQL_NOT_A_CURSOR)))
+        yield* this.sleepFor(stmt.kind.call, stmt.bind ?? [])
       }
+      const sleeping = stmt.kind._tag === "Sleep"
       stmt.cursor = {
         name,
         scroll: state.scroll,
         hold: state.hold,
         engine: engineCursor,
-        buffer: [],
+        buffer: sleeping ? [SLEEP_ROW] : [],
         head: 0,
-        exhausted: false,
+        exhausted: sleeping,
         sent: 0,
         position: 0,
         replayNext: 0
@@ -701,6 +714,13 @@ export class Session {
       state.hold = false
       return undefined
     })
+  }
+
+  /** The SQL-level stall: an interruptible timer (sqlStall.ts). */
+  private sleepFor(call: SleepCall, params: ReadonlyArray<Value>): Effect.Effect<void, BatchFailure> {
+    const seconds = call.seconds === "parameter" ? secondsFromValue(params[0]) : call.seconds
+    if (seconds === undefined) return Effect.fail(new BatchFailure(err(-1213)))
+    return Effect.sleep(Math.max(0, seconds) * 1000)
   }
 
   /** Runs an engine call, retrying lock conflicts asynchronously until the session's lock-wait deadline. */

@@ -10,18 +10,25 @@
  * @internal
  */
 
-/** The parsed call: a literal duration in seconds, or the index of the bound parameter that holds it. */
-export type SleepCall = { readonly _tag: "Literal"; readonly seconds: number } | { readonly _tag: "Parameter" }
+/**
+ * The parsed call: the duration (a literal, or the bound parameter), and whether it returns a row. `EXECUTE FUNCTION`
+ * returns one INTEGER row (0) so clients that need a result set (JDBC executeQuery) can use it; the sleep then happens
+ * at OPEN. `EXECUTE PROCEDURE` and `CALL` return nothing and sleep at EXECUTE.
+ */
+export interface SleepCall {
+  readonly seconds: number | "parameter"
+  readonly returnsRow: boolean
+}
 
 const SLEEP_PATTERN =
-  /^\s*(?:execute\s+(?:procedure|function)|call)\s+(?:informix\s*\.\s*)?sysproc_sleep\s*\(\s*(\?|\d+(?:\.\d+)?)\s*\)\s*;?\s*$/i
+  /^\s*(execute\s+procedure|execute\s+function|call)\s+(?:informix\s*\.\s*)?sysproc_sleep\s*\(\s*(\?|\d+(?:\.\d+)?)\s*\)\s*;?\s*$/i
 
 export const parseSleep = (sql: string): SleepCall | undefined => {
   const match = SLEEP_PATTERN.exec(sql)
   if (match === null) return undefined
-  const arg = match[1]!
-  if (arg === "?") return { _tag: "Parameter" }
-  return { _tag: "Literal", seconds: Number(arg) }
+  const returnsRow = /function/i.test(match[1]!)
+  const arg = match[2]!
+  return { seconds: arg === "?" ? "parameter" : Number(arg), returnsRow }
 }
 
 /** Seconds from a bound value (number, bigint or numeric string); undefined when it is not a number. */
