@@ -458,7 +458,7 @@ describe("engine: queries", () => {
         s,
         "SELECT NVL(NULL, 'x'), DECODE(dept, 1, 'one', 2, 'two', 'other'), DECODE(dept, 9, 'nine') FROM emp WHERE id = 3"
       ),
-      [["x", "two", null]]
+      [["x", "two  ", null]]
     )
     assert.deepStrictEqual(
       query(
@@ -478,6 +478,48 @@ describe("engine: queries", () => {
       1
     ]])
     assert.strictEqual(failure(s, "SELECT DBINFO('nonsense') FROM emp").sqlcode, -728)
+    engine.close()
+  })
+
+  it("DATETIME/INTERVAL arithmetic, EXTEND, CASE result types, statements accepted as no-ops", () => {
+    const { engine, s } = setup()
+    const [row] = query(
+      s,
+      "SELECT DATETIME(2024-01-31 10:00:00) YEAR TO SECOND + INTERVAL(1 02:30:00) DAY TO SECOND, " +
+        "DATETIME(2024-03-01 00:00:00) YEAR TO SECOND - DATETIME(2024-02-28 12:00:00) YEAR TO SECOND, " +
+        "DATETIME(2024-01-15) YEAR TO DAY + INTERVAL(1-01) YEAR TO MONTH, " +
+        "hired + INTERVAL(10) DAY TO DAY, hired - MDY(1, 1, 2020), hired + 1, " +
+        "EXTEND(DATETIME(2024-05-06 07:08:09) YEAR TO SECOND, YEAR TO DAY) FROM emp WHERE id = 1"
+    )
+    assert.deepStrictEqual(row!.map(String), [
+      "2024-02-01 12:30:00",
+      "1 12:00:00.00000",
+      "2025-02-15",
+      "2020-01-25",
+      "14",
+      "2020-01-16",
+      "2024-05-06"
+    ])
+    assert.strictEqual(
+      failure(s, "SELECT DATETIME(2024-01-31) YEAR TO DAY + INTERVAL(1) MONTH TO MONTH FROM emp WHERE id = 1").sqlcode,
+      -1267
+    )
+    const p = prepare(s, "SELECT CASE WHEN dept = 1 THEN 'a' ELSE 'three' END kind FROM emp ORDER BY id")
+    assert.deepStrictEqual(p.columns.map((c) => [c.name, c.columnType, c.encodedLength]), [["kind", 0, 5]])
+    assert.deepStrictEqual(
+      query(s, "SELECT CASE WHEN dept = 1 THEN 'a' ELSE 'three' END kind FROM emp WHERE id < 4 ORDER BY id"),
+      [
+        ["a    "],
+        ["a    "],
+        ["three"]
+      ]
+    )
+    for (
+      const sql of ["UPDATE STATISTICS", "SET EXPLAIN ON", "LOCK TABLE emp IN EXCLUSIVE MODE", "SET PDQPRIORITY 10"]
+    ) {
+      assert.deepStrictEqual(exec(s, sql), { rowsAffected: 0, serial: 0 })
+    }
+    assert.strictEqual(failure(s, "EXECUTE PROCEDURE nothing()").sqlcode, -201)
     engine.close()
   })
 

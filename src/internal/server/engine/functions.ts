@@ -6,7 +6,8 @@
  * INTERVAL = integer, BOOLEAN = 't'/'f'.
  */
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite"
-import { DateTime, LocalDate, Qualifier } from "../../../InformixValue.ts"
+import { DateTime, IntervalDayTime, IntervalYearMonth, LocalDate, Qualifier } from "../../../InformixValue.ts"
+import { civilFromDays, daysFromCivil, daysInMonth } from "../../values/calendar.ts"
 import { udfFailure } from "./errors.ts"
 import { family, type IfxType } from "./types.ts"
 import { fromStorage, isConversionError, parseDateTimeText, type Stored, toStorage, type Value } from "./values.ts"
@@ -42,6 +43,71 @@ const fieldsOf = (v: SQLOutputValue): { year: number; month: number; day: number
 }
 
 const asStored = (v: SQLOutputValue): Stored => v as Stored
+
+const typeOf = (code: unknown, length: unknown): IfxType => ({
+  code: Number(code),
+  length: Number(length),
+  xid: 0,
+  xname: ""
+})
+
+interface Fields {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+  fraction: number
+}
+
+const fieldsOfValue = (v: DateTime | LocalDate): Fields =>
+  v instanceof LocalDate
+    ? { year: v.year, month: v.month, day: v.day, hour: 0, minute: 0, second: 0, fraction: 0 }
+    : {
+      // A DATETIME without date fields counts from 1970-01-01 for the arithmetic (fields outside it are dropped).
+      year: v.qualifier.startCode <= 0 ? v.year : 1970,
+      month: v.qualifier.startCode <= 2 ? v.month || 1 : 1,
+      day: v.qualifier.startCode <= 4 ? v.day || 1 : 1,
+      hour: v.hour,
+      minute: v.minute,
+      second: v.second,
+      fraction: v.fraction
+    }
+
+const totalFractions = (f: Fields): bigint =>
+  ((BigInt(daysFromCivil(f.year, f.month, f.day)) * 24n + BigInt(f.hour)) * 60n + BigInt(f.minute)) * 60n *
+    100000n + BigInt(f.second) * 100000n + BigInt(f.fraction)
+
+const fromTotalFractions = (total: bigint): Fields => {
+  const fraction = Number(((total % 100000n) + 100000n) % 100000n)
+  let rest = (total - BigInt(fraction)) / 100000n
+  const second = Number(((rest % 60n) + 60n) % 60n)
+  rest = (rest - BigInt(second)) / 60n
+  const minute = Number(((rest % 60n) + 60n) % 60n)
+  rest = (rest - BigInt(minute)) / 60n
+  const hour = Number(((rest % 24n) + 24n) % 24n)
+  const days = Number((rest - BigInt(hour)) / 24n)
+  return { ...civilFromDays(days), hour, minute, second, fraction }
+}
+
+/** DATETIME/DATE ± INTERVAL (IBM "Arithmetic with DATETIME and INTERVAL values"); invalid dates: -1267. */
+const shift = (base: DateTime | LocalDate, interval: IntervalYearMonth | IntervalDayTime, sign: 1 | -1): Stored => {
+  let f = fieldsOfValue(base)
+  if (interval instanceof IntervalYearMonth) {
+    const months = f.year * 12 + (f.month - 1) + sign * interval.totalMonths
+    const year = Math.floor(months / 12)
+    const month = months - year * 12 + 1
+    // IBM -1267: "The result of a datetime computation is out of range" (e.g. 2024-01-31 + 1 month).
+    if (f.day > daysInMonth(year, month)) throw udfFailure(-1267)
+    f = { ...f, year, month }
+  } else {
+    f = fromTotalFractions(totalFractions(f) + BigInt(sign) * interval.totalFractions)
+  }
+  if (f.year < 1 || f.year > 9999) throw udfFailure(-1267)
+  if (base instanceof LocalDate) return new LocalDate(f.year, f.month, f.day).toDayNumber()
+  return new DateTime(base.qualifier, f).toString()
+}
 
 export const registerFunctions = (db: DatabaseSync, state: FunctionState) => {
   db.function("ifx_today", { deterministic: false }, () => {
@@ -93,6 +159,30 @@ export const registerFunctions = (db: DatabaseSync, state: FunctionState) => {
         return stored.length > max ? stored.slice(0, max) : stored
       }
       return stored
+    }
+  )
+  db.function(
+    "ifx_dtarith",
+    { deterministic: true, useBigIntArguments: true },
+    (l, lCode, lLength, r, rCode, rLength, op) => {
+      if (l === null || r === null) return null
+      const left = fromStorage(asStored(l), typeOf(lCode, lLength))
+      const right = fromStorage(asStored(r), typeOf(rCode, rLength))
+      const isInterval = (v: Value) => v instanceof IntervalYearMonth || v instanceof IntervalDayTime
+      const isPoint = (v: Value) => v instanceof DateTime || v instanceof LocalDate
+      const sign = op === "-" ? -1 : 1
+      if (isPoint(left) && isInterval(right)) {
+        return shift(left as DateTime | LocalDate, right as IntervalYearMonth | IntervalDayTime, sign)
+      }
+      if (isInterval(left) && isPoint(right) && sign === 1) {
+        return shift(right as DateTime | LocalDate, left as IntervalYearMonth | IntervalDayTime, 1)
+      }
+      if (isPoint(left) && isPoint(right) && sign === -1) {
+        // DATETIME − DATETIME = INTERVAL DAY(9) TO FRACTION(5), stored as 1e-5 seconds.
+        return totalFractions(fieldsOfValue(left as DateTime)) - totalFractions(fieldsOfValue(right as DateTime))
+      }
+      // IBM -1263: "A field in a datetime or interval value is incorrect or an illegal operation specified".
+      throw udfFailure(-1263)
     }
   )
   db.function("nvl", { deterministic: true, useBigIntArguments: true }, (a, b) => (a === null ? b : a))

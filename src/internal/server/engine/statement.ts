@@ -114,8 +114,10 @@ export const plan = (tokens: ReadonlyArray<Token>, sql: string, ctx: TranslateCo
       return planSelect(tokens, sql, ctx, end)
     case "(":
       return planSelect(tokens, sql, ctx, end)
-    case "INSERT":
     case "UPDATE":
+      if (isWord(w(1), "STATISTICS")) return { kind: "noop", statementType: 30 }
+      return planDml(tokens, sql, ctx, end)
+    case "INSERT":
     case "DELETE":
       return planDml(tokens, sql, ctx, end)
     case "CREATE":
@@ -176,8 +178,6 @@ export const plan = (tokens: ReadonlyArray<Token>, sql: string, ctx: TranslateCo
     }
     case "SET":
       return planSet(tokens, end)
-    case "UPDATE_STATISTICS":
-      return { kind: "noop", statementType: 30 }
     case "LOCK":
       return { kind: "noop", statementType: 10 }
     case "UNLOCK":

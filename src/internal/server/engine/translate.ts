@@ -238,6 +238,19 @@ const argRanges = (tokens: ReadonlyArray<Token>, open: number, close: number): A
   return ranges
 }
 
+/** One type for several alternative results (CASE, DECODE, NVL): character types widen to the longest. */
+const combineTypes = (types: ReadonlyArray<IfxType | undefined>): IfxType | undefined => {
+  const known = types.filter((t): t is IfxType => t !== undefined)
+  if (known.length === 0) return undefined
+  const lengths = known.map(charLength)
+  if (lengths.every((l) => l !== undefined)) {
+    const max = Math.max(...(lengths as Array<number>))
+    if (known.every((t) => t.code === TypeCode.CHAR || t.code === TypeCode.NCHAR)) return Types.char(max)
+    return max <= 255 ? Types.varchar(max) : Types.lvarchar(max)
+  }
+  return known[0]
+}
+
 const charLength = (t: IfxType | undefined): number | undefined => {
   if (t === undefined) return undefined
   if (t.code === TypeCode.CHAR || t.code === TypeCode.NCHAR) return t.length
@@ -371,30 +384,37 @@ export class Emitter {
       if (isOp(t, "/")) {
         const left = parts.pop()
         if (left === undefined) return translateError(-201, t.offset)
-        let j = i + 1
-        let sign = ""
-        if (isOp(tk[j], "-") || isOp(tk[j], "+")) {
-          sign = tk[j]!.text
-          j++
-        }
-        const right = this.primary(j, to)
+        const right = this.operand(i + 1, to)
         if (isTranslateError(right)) return right
-        let rightPart = right.part
-        let next = right.next
-        while (isOp(tk[next], "::")) {
-          const parsed = parseType(tk, next + 1)
-          if ("offset" in parsed) return translateError(-201, parsed.offset)
-          rightPart = this.cast(rightPart, parsed.type, parsed.next)
-          next = parsed.next
-        }
-        parts.push({
-          text: `ifx_div(${left.text}, ${sign}${rightPart.text})`,
-          from: left.from,
-          to: next,
-          callable: false
-        })
-        i = next
+        parts.push({ text: `ifx_div(${left.text}, ${right.text})`, from: left.from, to: right.to, callable: false })
+        i = right.to
         continue
+      }
+      // DATETIME/DATE ± INTERVAL and DATETIME − DATETIME need calendar arithmetic (storage is text / day numbers).
+      if ((isOp(t, "+") || isOp(t, "-")) && parts.length > 0 && this.isOperandEnd(i - 1)) {
+        const left = parts[parts.length - 1]!
+        const right = this.operand(i + 1, to)
+        if (isTranslateError(right)) return right
+        const lt = this.inferRange(left.from, left.to).type
+        const rt = this.inferRange(right.from, right.to).type
+        const lf = lt === undefined ? undefined : family(lt)
+        const rf = rt === undefined ? undefined : family(rt)
+        if (
+          lt !== undefined && rt !== undefined &&
+          (lf === "datetime" || rf === "datetime" || (lf === "date" && rf === "interval") ||
+            (lf === "interval" && rf === "date"))
+        ) {
+          parts.pop()
+          parts.push({
+            text:
+              `ifx_dtarith(${left.text}, ${lt.code}, ${lt.length}, ${right.text}, ${rt.code}, ${rt.length}, '${t.text}')`,
+            from: left.from,
+            to: right.to,
+            callable: false
+          })
+          i = right.to
+          continue
+        }
       }
       if (isWord(t, "SELECT")) {
         parts.push({ text: "SELECT", from: i, to: i + 1, callable: false })
@@ -438,6 +458,48 @@ export class Emitter {
       })
     }
     return parts
+  }
+
+  /** Whether tokens[k] can end a left operand (so a following + or - is binary). */
+  private isOperandEnd(k: number): boolean {
+    const t = this.tokens[k]
+    if (t === undefined) return false
+    if (t.kind === "number" || t.kind === "string" || t.kind === "param") return true
+    if (t.kind === "punct") return t.text === ")"
+    if (t.kind === "ident") return !keywordsNotFunctions.has(t.upper) || t.upper === "END"
+    return false
+  }
+
+  /** The right operand of a binary operator: [sign] primary [call parens] [.name] [::type ...]. */
+  private operand(start: number, to: number): { text: string; from: number; to: number } | TranslateError {
+    const tk = this.tokens
+    let j = start
+    let sign = ""
+    if (isOp(tk[j], "-") || isOp(tk[j], "+")) {
+      sign = tk[j]!.text
+      j++
+    }
+    const right = this.primary(j, to)
+    if (isTranslateError(right)) return right
+    let part: Part = { ...right.part }
+    let next = right.next
+    if (part.callable && isPunct(tk[next], "(")) {
+      const call = this.primary(next, to)
+      if (isTranslateError(call)) return call
+      part = { text: part.text + call.part.text, from: part.from, to: call.next, callable: false }
+      next = call.next
+    }
+    while (isPunct(tk[next], ".") && tk[next + 1] !== undefined) {
+      part = { text: `${part.text}.${tk[next + 1]!.text}`, from: part.from, to: next + 2, callable: false }
+      next += 2
+    }
+    while (isOp(tk[next], "::")) {
+      const parsed = parseType(tk, next + 1)
+      if ("offset" in parsed) return translateError(-201, parsed.offset)
+      part = this.cast({ ...part, to: next }, parsed.type, parsed.next)
+      next = parsed.next
+    }
+    return { text: sign + part.text, from: start, to: next }
   }
 
   /** SKIP n / FIRST n / LIMIT n / UNIQUE / DISTINCT after SELECT. */
@@ -685,6 +747,20 @@ export class Emitter {
         if (isTranslateError(x)) return x
         return simple(`${fn}(${x}, ${chars})`, close + 1)
       }
+      case "EXTEND": {
+        // EXTEND(x, q1 TO q2) = a cast to DATETIME q1 TO q2.
+        if (!followedByParen) break
+        const close = matchParen(tk, i + 1)
+        const comma = argRanges(tk, i + 1, close)
+        if (close < 0 || comma.length !== 2) return translateError(-201, t.offset)
+        const [[a, b], [qa]] = comma as [[number, number], [number, number]]
+        const q = parseQualifierTokens(tk, qa)
+        if ("offset" in q) return translateError(-201, q.offset)
+        const inner = this.emit(a, b)
+        if (isTranslateError(inner)) return inner
+        const cast = this.cast({ text: inner, from: a, to: b, callable: false }, Types.datetime(q.qualifier), close + 1)
+        return { part: { ...cast, from: i }, next: close + 1 }
+      }
       case "TABLE": {
         // TABLE(SET{1}) / TABLE(MULTISET{...}): Informix's collection-derived table; only the one-row form.
         if (!followedByParen) break
@@ -787,20 +863,20 @@ export class Emitter {
       if (!("offset" in q) && q.next === to) return { type: Types.datetime(q.qualifier), name: expression }
     }
     if (t.upper === "CASE") {
+      // The result type covers every THEN / ELSE branch (a CHAR(3) first branch must not truncate a longer one).
+      const results: Array<IfxType | undefined> = []
+      let d = 0
+      let start = -1
       for (let i = from + 1; i < to; i++) {
-        if (isWord(tk[i], "THEN")) {
-          let j = i + 1
-          let d = 0
-          while (j < to) {
-            const x = tk[j]!
-            if (isPunct(x, "(")) d++
-            else if (isPunct(x, ")")) d--
-            else if (d === 0 && x.kind === "ident" && ["WHEN", "ELSE", "END"].includes(x.upper)) break
-            j++
-          }
-          return { type: this.inferRange(i + 1, j).type, name: expression }
+        const x = tk[i]!
+        if (isPunct(x, "(")) d++
+        else if (isPunct(x, ")")) d--
+        else if (d === 0 && x.kind === "ident" && ["WHEN", "ELSE", "END", "THEN"].includes(x.upper)) {
+          if (start >= 0) results.push(this.inferRange(start, i).type)
+          start = x.upper === "THEN" || x.upper === "ELSE" ? i + 1 : -1
         }
       }
+      return { type: combineTypes(results), name: expression }
     }
     if (isPunct(t, "(") && matchParen(tk, from) === to - 1) {
       if (isWord(tk[from + 1], "SELECT")) return { type: undefined, name: expression }
@@ -830,6 +906,8 @@ export class Emitter {
       if (families[1] === "int" || families[1] === "bigint") return Types.date
     }
     if (families[0] === "datetime" && families.includes("interval")) return types[0]
+    if (families[0] === "interval" && families[1] === "datetime") return types[1]
+    if (families[0] === "date" && families[1] === "interval") return types[0]
     if (families.every((f) => f === "interval")) return types[0]
     if (families[0] === "datetime" && families[1] === "datetime") {
       return Types.interval(dayToFraction5)
@@ -875,12 +953,20 @@ export class Emitter {
         return { type: argType(0), name: `(${fn.toLowerCase()})` }
       case "NVL":
       case "COALESCE":
-        return { type: argType(0) ?? argType(1), name: expression }
-      case "DECODE":
-        return { type: argType(2) ?? argType(args.length - 1), name: expression }
+        return { type: combineTypes(args.map((_, n) => argType(n))), name: expression }
+      case "DECODE": {
+        const results = args.map((_, n) => n).filter((n) =>
+          (n >= 2 && n % 2 === 0) || (n === args.length - 1 && n % 2 === 1 && n > 1)
+        ).map(argType)
+        return { type: combineTypes(results), name: expression }
+      }
       case "MDY":
       case "DATE":
         return { type: Types.date, name: expression }
+      case "EXTEND": {
+        const q = args[1] === undefined ? undefined : parseQualifierTokens(tk, args[1][0])
+        return { type: q === undefined || "offset" in q ? undefined : Types.datetime(q.qualifier), name: expression }
+      }
       case "YEAR":
       case "MONTH":
       case "DAY":
@@ -969,7 +1055,7 @@ export class Emitter {
           exprEnd = b - 2
         } else if (
           !isPunct(prev, ".") && prev.kind !== "op" &&
-          !(prev.kind === "ident" && keywordsNotFunctions.has(prev.upper)) &&
+          !(prev.kind === "ident" && keywordsNotFunctions.has(prev.upper) && prev.upper !== "END") &&
           !isWord(last, "END") && !(prev.kind === "punct" && prev.text === "(") && !isWord(prev, "CURRENT") &&
           !["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "FRACTION"].includes(last.upper) &&
           !isPunct(tk[b - 1], ")")
