@@ -39,7 +39,7 @@ import type { InformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
 import { toSqlError } from "./internal/client/errors.ts"
 import { type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
-import { resolveConfig } from "./internal/config.ts"
+import { fromEnv, resolveConfig } from "./internal/config.ts"
 import * as Pool from "./Pool.ts"
 
 /**
@@ -320,11 +320,13 @@ export const layer = (config: InformixPoolConfig): Layer.Layer<InformixClient | 
 
 /**
  * A pooled client layer from effect `Config` (a `Config` of the whole object, or a record of per-field configs).
+ * Without an argument it reads the environment: `INFORMIX_URL`, `INFORMIX_HOST`, `INFORMIX_PORT`, `INFORMIXSERVER`,
+ * `INFORMIX_DATABASE`, `INFORMIX_USER`, `INFORMIX_PASSWORD`, `CLIENT_LOCALE`, `DB_LOCALE`.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Wrap<InformixPoolConfig>
+  config: Config.Wrap<InformixPoolConfig> = fromEnv
 ): Layer.Layer<InformixClient | SqlClient.SqlClient, Config.ConfigError | SqlError> =>
   layerFrom(Effect.flatMap(Config.unwrap(config), make))

@@ -250,6 +250,28 @@ describe("InformixClient (TestServer)", () => {
       assert.strictEqual(informix.pool?.options.maxConnections, 3)
     }))
 
+  it.live("layerConfig without arguments reads the INFORMIX_* environment names", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const environment = {
+        INFORMIX_HOST: server.host,
+        INFORMIX_PORT: String(server.port),
+        INFORMIXSERVER: server.serverName,
+        INFORMIX_DATABASE: server.database,
+        INFORMIX_USER: server.user,
+        INFORMIX_PASSWORD: server.password
+      }
+      const rows = yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql`SELECT tabid FROM systables WHERE tabid = 1`)
+        .pipe(
+          Effect.provide(
+            InformixClient.layerConfig().pipe(
+              Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: environment })))
+            )
+          )
+        )
+      assert.deepStrictEqual(rows, [{ tabid: 1 }])
+    }))
+
   it.live("a layer fails to build with the server's reason when the login is refused", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
