@@ -68,6 +68,13 @@ describe("charsetForLocale", () => {
     assert.strictEqual(charsetForCodeSet("5488")?.name, "GB18030-2000")
   })
 
+  it("single-byte code sets whose low half is not ASCII decode through their table (CP864 0x25)", () => {
+    const cp864 = charsetForCodeSet("864")!
+    assert.strictEqual(cp864.decode(Uint8Array.of(0x25)), "\u066a")
+    assert.strictEqual(cp864.decode(Uint8Array.of(0x41, 0x25)), "A\u066a")
+    assert.strictEqual(cp864.decode(cp864.encode("A\u066a")), "A\u066a")
+  })
+
   it("returns undefined for unknown locales or a locale without a code set", () => {
     assert.isUndefined(charsetForLocale("xx_YY.foo"))
     assert.isUndefined(charsetForLocale("en_US"))

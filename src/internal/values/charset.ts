@@ -135,12 +135,15 @@ const charsetOf = (entry: CodeSetEntry): Charset => {
     const table = iconv.decode(all, entry.iconv)
     const codes = new Uint16Array(256)
     for (let i = 0; i < 256; i++) codes[i] = table.charCodeAt(i)
+    // CP864 maps 0x25 to the Arabic percent sign: the ASCII shortcuts apply only where 0..127 are ASCII.
+    let asciiIdentity = true
+    for (let i = 0; i < 128; i++) if (codes[i] !== i) asciiIdentity = false
     charset = {
       name: entry.name,
       codeSet: entry.number,
-      encode: (s) => asciiEncode(s) ?? iconvEncode(s, entry.iconv),
+      encode: (s) => (asciiIdentity ? asciiEncode(s) : undefined) ?? iconvEncode(s, entry.iconv),
       decode: (b) => {
-        if (isAscii(b)) return fromCodes(b)
+        if (asciiIdentity && isAscii(b)) return fromCodes(b)
         const mapped = new Uint16Array(b.length)
         for (let i = 0; i < b.length; i++) mapped[i] = codes[b[i]!]!
         return fromCodes(mapped)
