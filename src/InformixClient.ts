@@ -14,7 +14,8 @@
  * - statements compile to `?` placeholders; identifiers are quoted only when the session has DELIMIDENT (option
  *   `delimident`), because without it Informix reads `"x"` as a string literal (see `makeCompiler`);
  * - `sql.insert` takes one row (Informix has no multi-row VALUES) and no helper supports RETURNING: read
- *   generated SERIALs from `statement.raw` (`{ rowsAffected, serial, serial8, bigserial }`);
+ *   generated SERIALs from `statement.raw` (`{ rowsAffected, serial, serial8, bigserial }`; for a SELECT the rows are
+ *   fetched and discarded and `rowsAffected` counts them);
  * - `sql.withTransaction` runs BEGIN WORK / COMMIT WORK / ROLLBACK WORK on one pinned session, and nested
  *   transactions use `SAVEPOINT`, `ROLLBACK WORK TO SAVEPOINT` and `RELEASE SAVEPOINT`;
  * - `statement.stream` reads from a server cursor, one fetch per pull; ending the stream early closes the cursor;
