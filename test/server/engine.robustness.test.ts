@@ -1,0 +1,133 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as fc from "fast-check"
+import { Engine, isEngineError } from "../../src/internal/server/engine/index.ts"
+
+// Fragments of Informix SQL (valid and not) glued together at random: the engine must answer every text with a
+// prepared statement or an EngineError, and executing whatever prepares must not throw either.
+const fragments = [
+  "SELECT",
+  "FIRST",
+  "SKIP",
+  "LIMIT",
+  "1",
+  "2.5",
+  "'x'",
+  "\"y\"",
+  "?",
+  "*",
+  ",",
+  "(",
+  ")",
+  "FROM",
+  "t",
+  "systables",
+  "WHERE",
+  "a",
+  "=",
+  "<>",
+  "AND",
+  "OR",
+  "::",
+  "INT",
+  "DATE",
+  "DATETIME",
+  "(2024-01-02)",
+  "YEAR",
+  "TO",
+  "DAY",
+  "INTERVAL",
+  "CAST",
+  "AS",
+  "TODAY",
+  "CURRENT",
+  "DBINFO",
+  "('sqlca.sqlerrd1')",
+  "NVL",
+  "DECODE",
+  "MDY",
+  "/",
+  "+",
+  "-",
+  "||",
+  "TABLE",
+  "SET",
+  "{1}",
+  "INSERT",
+  "INTO",
+  "VALUES",
+  "UPDATE",
+  "DELETE",
+  "CREATE",
+  "TEMP",
+  "INDEX",
+  "ON",
+  "DROP",
+  "ALTER",
+  "ADD",
+  "BEGIN",
+  "WORK",
+  "COMMIT",
+  "ROLLBACK",
+  "SAVEPOINT",
+  "UNION",
+  "ORDER",
+  "BY",
+  "GROUP",
+  "HAVING",
+  "COUNT(*)",
+  "CASE",
+  "WHEN",
+  "THEN",
+  "ELSE",
+  "END",
+  "EXTEND",
+  "SUBSTRING",
+  "TRIM",
+  "MATCHES",
+  "--c\n",
+  "{c}",
+  ";",
+  "informix.",
+  "SERIAL",
+  "CHAR(3)",
+  "DECIMAL(5,2)",
+  "NOT",
+  "NULL",
+  "PRIMARY",
+  "KEY",
+  "'",
+  "\\"
+]
+
+describe("engine robustness", () => {
+  it("never throws on arbitrary statement text", () => {
+    const engine = Engine.make({ databases: [{ name: "db", logged: true }] })
+    const s = engine.openSession("db", "informix")
+    if (isEngineError(s)) throw new Error("open")
+    const setup = s.prepare("CREATE TABLE t (a INT, d DATE, c CHAR(3))")
+    if (!isEngineError(setup)) s.execute(setup, [])
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { minLength: 1, maxLength: 14 }), (words) => {
+        const sql = words.join(" ")
+        const p = s.prepare(sql)
+        if (isEngineError(p)) {
+          assert.isBelow(p.sqlcode, 0)
+          return
+        }
+        const params = Array.from({ length: p.paramCount }, () => 1)
+        if (p.statementType === 2) {
+          const c = s.openCursor(p, params)
+          if (!isEngineError(c)) {
+            c.next(10)
+            c.close()
+          }
+        } else {
+          s.execute(p, params)
+        }
+      }),
+      { numRuns: 3000, seed: 42 }
+    )
+    if (s.inTransaction) s.rollback()
+    engine.close()
+  })
+})
