@@ -75,6 +75,21 @@ describe("charsetForLocale", () => {
     assert.strictEqual(cp864.decode(cp864.encode("A\u066a")), "A\u066a")
   })
 
+  it("refuses text the code set cannot represent instead of substituting '?'", () => {
+    const latin1 = { charset: charsetForLocale("en_US.8859-1")! }
+    const failure = encodeBind("a日b", latin1)
+    assert.instanceOf(failure, CodecFailure)
+    assert.strictEqual(
+      (failure as CodecFailure).message,
+      "character \"日\" (U+65E5) cannot be represented in code set 8859-1"
+    )
+    assert.instanceOf(encodeRow([column(13, 20)], ["€"], latin1), CodecFailure)
+    assert.strictEqual(toHex((encodeBind("a?b", latin1) as { data: Uint8Array }).data), "613f62")
+    const sjis = { charset: charsetForLocale("ja_JP.sjis")! }
+    assert.instanceOf(encodeBind("Ω€", sjis), CodecFailure)
+    assert.strictEqual(toHex((encodeBind("日?", sjis) as { data: Uint8Array }).data), "93fa3f")
+  })
+
   it("returns undefined for unknown locales or a locale without a code set", () => {
     assert.isUndefined(charsetForLocale("xx_YY.foo"))
     assert.isUndefined(charsetForLocale("en_US"))

@@ -17,6 +17,7 @@ import {
   TypedParameter,
   type Value
 } from "../../InformixValue.ts"
+import { encodeText } from "./charset.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
 import { decodeDecimal, encodeDecimalBind, isPackedNull } from "./decimal.ts"
@@ -146,7 +147,8 @@ const MAX_U16 = 0xffff
 
 const bindString = (value: unknown, type: number, ctx: ValueContext): BindValue | CodecFailure => {
   if (typeof value !== "string") return new CodecFailure(`${typeName(type)} expects a string, got ${describeJs(value)}`)
-  const data = ctx.charset.encode(value)
+  const data = encodeText(ctx.charset, value)
+  if (data instanceof CodecFailure) return data
   if (type === TypeCode.LVARCHAR) {
     // JDBC's setString on an LVARCHAR parameter: type 43, empty owner and type name, u32 length (jdbc-prep-21).
     return { type, ownerName: "", extendedName: "", indicator: 0, prec: 0, data }
@@ -211,7 +213,10 @@ const bindTyped = (param: TypedParameter, ctx: ValueContext): BindValue | CodecF
       return bindBlob(type, v)
     case "TEXT":
       if (typeof v !== "string") return new CodecFailure(`TEXT expects a string, got ${describeJs(v)}`)
-      return bindBlob(type, ctx.charset.encode(v))
+      {
+        const content = encodeText(ctx.charset, v)
+        return content instanceof CodecFailure ? content : bindBlob(type, content)
+      }
   }
 }
 

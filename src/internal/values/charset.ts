@@ -6,6 +6,7 @@
  * its 4-digit hex number (`en_us.8859-1` = `en_us.819` = `en_us.0333`, §11.2). Names are matched case-insensitively.
  */
 import iconv from "iconv-lite"
+import { CodecFailure } from "./CodecFailure.ts"
 
 export interface Charset {
   /** The GLS code-set name (`8859-1`, `utf8`, `CP1252`, …). */
@@ -194,3 +195,31 @@ export const DEFAULT_LOCALE = "en_US.8859-1"
 
 /** ISO-8859-1, the default database code set. */
 export const latin1Charset: Charset = charsetOf(codeSets[0]!)
+
+const QUESTION = 0x3f
+
+const countQuestionMarks = (bytes: Uint8Array): number => {
+  let n = 0
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === QUESTION) n++
+  return n
+}
+
+/**
+ * Encode text for the wire, failing instead of silently substituting `?` for characters the code set cannot hold
+ * (iconv-lite's behaviour). None of the supported multi-byte code sets uses 0x3F as a trail byte, so an extra 0x3F
+ * in the output can only be a substitution.
+ */
+export const encodeText = (charset: Charset, text: string): Uint8Array | CodecFailure => {
+  const bytes = charset.encode(text)
+  if (charset.name === "utf8") return bytes
+  let expected = 0
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === QUESTION) expected++
+  if (countQuestionMarks(bytes) === expected) return bytes
+  for (const ch of text) {
+    if (ch !== "?" && countQuestionMarks(charset.encode(ch)) > 0) {
+      const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")
+      return new CodecFailure(`character "${ch}" (U+${code}) cannot be represented in code set ${charset.name}`)
+    }
+  }
+  return bytes
+}

@@ -4,7 +4,14 @@
  */
 export type { Value } from "../../InformixValue.ts"
 export { type BindValue, decodeBind, encodeBind } from "./bind.ts"
-export { type Charset, charsetForCodeSet, charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "./charset.ts"
+export {
+  type Charset,
+  charsetForCodeSet,
+  charsetForLocale,
+  DEFAULT_LOCALE,
+  encodeText,
+  latin1Charset
+} from "./charset.ts"
 export { CodecFailure, isCodecFailure } from "./CodecFailure.ts"
 export { packedWidth } from "./decimal.ts"
 export { decodeInt8, encodeInt8 } from "./int8.ts"

@@ -17,7 +17,7 @@ import {
 import { LocalDate } from "../../InformixValue.ts"
 import { Reader } from "../wire/Reader.ts"
 import { Writer } from "../wire/Writer.ts"
-import type { Charset } from "./charset.ts"
+import { type Charset, encodeText } from "./charset.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
 import { decodeDecimal, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
@@ -415,7 +415,8 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
         if (n > 0) bytes[0] = 0
       } else {
         if (typeof value !== "string") return new CodecFailure(`${label} expects a string, got ${describeJs(value)}`)
-        const encoded = ctx.charset.encode(value)
+        const encoded = encodeText(ctx.charset, value)
+        if (encoded instanceof CodecFailure) return encoded
         if (encoded.length > n) return new CodecFailure(`${label} cannot hold ${encoded.length} bytes`)
         bytes.set(encoded)
       }
@@ -503,13 +504,18 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
         return void w.bytes(value.bytes)
       }
       if (value instanceof Uint8Array) return void w.bytes(makeBlobDescriptorBytes(value.length))
-      if (typeof value === "string") return void w.bytes(makeBlobDescriptorBytes(ctx.charset.encode(value).length))
+      if (typeof value === "string") {
+        const content = encodeText(ctx.charset, value)
+        if (content instanceof CodecFailure) return content
+        return void w.bytes(makeBlobDescriptorBytes(content.length))
+      }
       return new CodecFailure(`${label} expects a BlobDescriptor, got ${describeJs(value)}`)
     }
     case "varchar": {
       if (value === null) return void w.u8(1).u8(0)
       if (typeof value !== "string") return new CodecFailure(`${label} expects a string, got ${describeJs(value)}`)
-      const bytes = ctx.charset.encode(value)
+      const bytes = encodeText(ctx.charset, value)
+      if (bytes instanceof CodecFailure) return bytes
       const max = column.encodedLength & 0xff
       if (bytes.length > (max === 0 ? 255 : max)) return new CodecFailure(`${label} cannot hold ${bytes.length} bytes`)
       return void w.u8(bytes.length).bytes(bytes)
@@ -517,7 +523,8 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
     case "bareLvarchar": {
       if (value === null) return new CodecFailure(`${label}: a bare LVARCHAR (43) has no NULL form`)
       if (typeof value !== "string") return new CodecFailure(`${label} expects a string, got ${describeJs(value)}`)
-      const bytes = ctx.charset.encode(value)
+      const bytes = encodeText(ctx.charset, value)
+      if (bytes instanceof CodecFailure) return bytes
       return void w.i32(bytes.length).bytes(bytes)
     }
     default: {
@@ -527,7 +534,11 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
       switch (kind) {
         case "lvarchar":
           if (typeof value !== "string") return new CodecFailure(`${label} expects a string, got ${describeJs(value)}`)
-          body = ctx.charset.encode(value)
+          {
+            const encoded = encodeText(ctx.charset, value)
+            if (encoded instanceof CodecFailure) return encoded
+            body = encoded
+          }
           if (column.encodedLength > 0 && body.length > column.encodedLength) {
             return new CodecFailure(`LVARCHAR(${column.encodedLength}) cannot hold ${body.length} bytes`)
           }
@@ -547,8 +558,11 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
         default:
           if (value instanceof OpaqueValue) body = value.bytes
           else if (value instanceof Uint8Array) body = value
-          else if (typeof value === "string") body = ctx.charset.encode(value)
-          else return new CodecFailure(`${label} expects an OpaqueValue, got ${describeJs(value)}`)
+          else if (typeof value === "string") {
+            const encoded = encodeText(ctx.charset, value)
+            if (encoded instanceof CodecFailure) return encoded
+            body = encoded
+          } else return new CodecFailure(`${label} expects an OpaqueValue, got ${describeJs(value)}`)
       }
       return void w.u8(0).i32(body.length).bytes(body)
     }
