@@ -235,4 +235,27 @@ describe("Connection interruption", () => {
       assert.isFalse(conn.inTransaction)
       assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
+
+  it.live("a PREPARE interrupted in flight: the statement it still allocated is released before the next batch", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer((batch, session) => {
+        const first = batch[0]!
+        if (first._tag === "Prepare") {
+          setTimeout(() => session.reply([describeNoColumns(6, 9), done(0), EOT]), 200)
+        } else session.reply([describeNoColumns(14), done(0), EOT])
+      })
+      const conn = yield* Connection.make({ url: server.url, serverInterrupt: false })
+      const fiber = yield* Effect.forkChild(conn.execute("INSERT INTO t VALUES (?)", [1]))
+      yield* Effect.sleep(Duration.millis(50))
+      yield* Fiber.interrupt(fiber)
+      yield* conn.execute("CREATE TABLE x (a INTEGER)")
+      const shapes = server.batches.map((b) =>
+        b.map((m) => m._tag === "Id" ? `Id(${m.statementId})` : m._tag).join(" ")
+      )
+      assert.deepStrictEqual(shapes, [
+        "Prepare NDescribe WantDone Eot",
+        "Id(9) Release Eot",
+        "Command NDescribe Execute Release Eot"
+      ])
+    }).pipe(Effect.scoped))
 })

@@ -183,6 +183,15 @@ export class ConnectionImpl implements Connection.Connection {
     })
   }
 
+  /**
+   * A statement id the server allocated that no caller owns any more (an interrupted PREPARE whose reply was drained
+   * in the background, a statement evicted from the cache): released in its own batch before the next exchange.
+   */
+  private orphan(statementId: number): void {
+    const bytes = encodeBatch([id(statementId), RELEASE, EOT], this.framing)
+    if (!(bytes instanceof CodecFailure)) this.session.addCleanup(bytes)
+  }
+
   /** Runs `effect` holding the session's owner permit unless this fiber already owns the session. */
   private owned<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
     return Effect.flatMap(OwnedSessions, (owned: ReadonlySet<object>) => {
@@ -273,15 +282,35 @@ export class ConnectionImpl implements Connection.Connection {
   private prepareStatement(stmt: StatementContext, numQmarks: number): Effect.Effect<Prepared, InformixError> {
     return Effect.suspend(() => {
       const sql = this.settings.values.charset.encode(stmt.sql)
+      // If the caller is interrupted after the PREPARE went out, its reply is drained in the background and may
+      // allocate a statement nobody owns: remember its id whichever comes first, the reply or the interruption.
+      let describedId: number | undefined
+      let abandoned = false
+      const onReply = (reply: ReadonlyArray<Incoming>) => {
+        const described = reply.find((m): m is M.Describe => m._tag === "Describe")
+        if (described === undefined || replyHasError(reply)) return
+        if (abandoned) this.orphan(described.statementId)
+        else describedId = described.statementId
+      }
       return Effect.flatMap(
-        this.roundTrip([{ _tag: "Prepare", numQmarks, sql }, NDESCRIBE, WANTDONE], stmt),
+        this.roundTrip([{ _tag: "Prepare", numQmarks, sql }, NDESCRIBE, WANTDONE], stmt, onReply),
         (reply) => {
           const describe = reply.find((m): m is M.Describe => m._tag === "Describe")
           if (describe === undefined) {
             return this.desync(`The server answered a PREPARE without SQ_DESCRIBE`)
           }
-          return this.toPrepared(stmt.sql, describe)
+          return Effect.tapError(this.toPrepared(stmt.sql, describe), () =>
+            Effect.sync(() => {
+              this.orphan(describe.statementId)
+            }))
         }
+      ).pipe(
+        Effect.onInterrupt(() =>
+          Effect.sync(() => {
+            if (describedId !== undefined) this.orphan(describedId)
+            else abandoned = true
+          })
+        )
       )
     })
   }
@@ -345,15 +374,17 @@ export class ConnectionImpl implements Connection.Connection {
     numQmarks: number,
     use: (prepared: Prepared) => Effect.Effect<A, InformixError>
   ): Effect.Effect<A, InformixError> {
-    const fresh: Effect.Effect<A, InformixError> = Effect.flatMap(
-      this.prepareStatement(stmt, numQmarks),
-      (prepared) => {
+    // The hand-over from PREPARE to its owner (the cache or `using`) is uninterruptible, so an interruption can
+    // never strand a prepared statement between the two. Evicted statements are released before the next batch.
+    const fresh: Effect.Effect<A, InformixError> = Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(restore(this.prepareStatement(stmt, numQmarks)), (prepared) => {
         const { cached, evicted } = this.cache.put(stmt.sql, prepared)
-        return Effect.andThen(
-          Effect.forEach(evicted, (old) => this.release(old), { discard: true }),
-          this.using(prepared, cached, use)
-        )
-      }
+        for (const old of evicted) {
+          old.released = true
+          this.orphan(old.id)
+        }
+        return this.using(prepared, cached, (p) => restore(use(p)))
+      })
     )
     return Effect.suspend(() => {
       const cached = this.cache.take(stmt.sql)
@@ -638,7 +669,9 @@ export class ConnectionImpl implements Connection.Connection {
       const stmt = yield* this.statementContext(sql, options)
       const prepared = yield* Effect.acquireRelease(
         this.owned(this.prepareStatement(stmt, binds.length)),
-        (p) => this.owned(this.release(p))
+        (p) => this.owned(this.release(p)),
+        // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
+        { interruptible: true }
       )
       return yield* this.cursorStream(prepared, binds, stmt, options?.fetchSize, shape)
     })).pipe(this.streamSpan(method, sql))
@@ -729,7 +762,9 @@ export class ConnectionImpl implements Connection.Connection {
     return Effect.gen({ self: this }, function*() {
       const prepared = yield* Effect.acquireRelease(
         this.owned(this.prepareStatement(noTimeout(sql), countPlaceholders(sql))),
-        (p) => this.owned(this.release(p))
+        (p) => this.owned(this.release(p)),
+        // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
+        { interruptible: true }
       )
       // One user of the statement at a time: its cursor (or execution) must finish before the next one starts.
       const lock = Semaphore.makeUnsafe(1)
@@ -774,7 +809,7 @@ export class ConnectionImpl implements Connection.Connection {
         stream: (params, options) =>
           Stream.unwrap(Effect.gen({ self: this }, function*() {
             const { binds, stmt } = yield* checked(params, options)
-            yield* Effect.acquireRelease(lock.take(1), () => lock.release(1))
+            yield* Effect.acquireRelease(lock.take(1), () => lock.release(1), { interruptible: true })
             return yield* this.cursorStream(
               prepared,
               binds,

@@ -117,6 +117,11 @@ export class Session {
   interruptsSent = 0
   /** SQ_EXIT was sent: whatever trails the server's SQ_EXIT (its EOT) is expected and ignored. */
   private closing = false
+  /**
+   * Complete batches (e.g. `ID RELEASE EOT` for a statement nobody owns any more) to run before the next exchange,
+   * under the same wire permit. Their replies (including errors) are read and ignored.
+   */
+  private readonly cleanup: Array<Uint8Array> = []
 
   constructor(socket: Net.Socket, rawSocket: Net.Socket, options: SessionOptions) {
     this.socket = socket
@@ -214,6 +219,31 @@ export class Session {
     }
   }
 
+  /** Queues a cleanup batch for the next time the wire is taken (see `cleanup`). */
+  addCleanup(bytes: Uint8Array): void {
+    if (this.deadWith === undefined) this.cleanup.push(bytes)
+  }
+
+  /**
+   * Runs the queued cleanup batches; the caller holds the wire permit. Never fails; a reply that does not end
+   * within `drainTimeout` retires the session.
+   */
+  private readonly flushCleanup: Effect.Effect<void> = Effect.suspend(() => {
+    if (this.cleanup.length === 0 || this.deadWith !== undefined) return Effect.void
+    const batches = this.cleanup.splice(0)
+    return Effect.forEach(batches, (bytes) =>
+      Effect.suspend(() => {
+        if (this.deadWith !== undefined) return Effect.void
+        const exchange = this.start(bytes, "Eot")
+        return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
+          Effect.flatMap((reply) =>
+            Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
+          ),
+          Effect.ignore
+        )
+      }), { discard: true })
+  })
+
   closedError(): ConnectionError {
     const dead = this.deadWith
     return new ConnectionError({
@@ -303,7 +333,7 @@ export class Session {
     } = {}
   ): Effect.Effect<Reply, InformixError> {
     return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(restore(this.wire.take(1)), () => {
+      Effect.flatMap(Effect.andThen(restore(this.wire.take(1)), this.flushCleanup), () => {
         if (this.deadWith !== undefined) {
           return Effect.andThen(this.wire.release(1), Effect.fail(this.closedError()))
         }
