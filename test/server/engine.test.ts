@@ -523,6 +523,28 @@ describe("engine: queries", () => {
     engine.close()
   })
 
+  it("views are catalogued and typed; FOR UPDATE / FOR READ ONLY are accepted", () => {
+    const { engine, s } = setup()
+    assert.strictEqual(
+      prepare(s, "CREATE VIEW rich (who, pay, twice) AS SELECT name, salary, salary * 2 FROM emp WHERE salary > 100")
+        .statementType,
+      40
+    )
+    exec(s, "CREATE VIEW rich (who, pay, twice) AS SELECT name, salary, salary * 2 FROM emp WHERE salary > 100")
+    assert.deepStrictEqual(query(s, "SELECT tabtype, ncols FROM systables WHERE tabname = 'rich'"), [["V", 3]])
+    const p = prepare(s, "SELECT * FROM rich ORDER BY who")
+    assert.deepStrictEqual(p.columns.map((c) => [c.name, c.columnType & 0xff]), [["who", 13], ["pay", 5], ["twice", 5]])
+    const rows = query(s, "SELECT * FROM rich ORDER BY who")
+    assert.deepStrictEqual(rows.map((r) => r[0]), ["ann", "bob", "eve"])
+    assertDecimal(rows[1]![2]!, "400.5")
+    assert.strictEqual(failure(s, "CREATE VIEW rich AS SELECT 1 FROM emp").sqlcode, -310)
+    exec(s, "DROP VIEW rich")
+    assert.strictEqual(failure(s, "SELECT * FROM rich").sqlcode, -206)
+    assert.deepStrictEqual(query(s, "SELECT name FROM emp WHERE id = 1 FOR UPDATE"), [["ann"]])
+    assert.deepStrictEqual(query(s, "SELECT name FROM emp WHERE id = 1 FOR READ ONLY"), [["ann"]])
+    engine.close()
+  })
+
   it("scroll cursors materialise; stream cursors return chunks", () => {
     const { engine, s } = setup()
     const p = prepare(s, "SELECT id FROM emp ORDER BY id")

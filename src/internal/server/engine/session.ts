@@ -293,6 +293,16 @@ export class Session implements EngineSession {
         types.push(ownItem.type)
         return
       }
+      if (ownItem === undefined) {
+        // A `*` column SQLite cannot trace to a base column (a view's expression): the view's catalog knows it.
+        const lower = col.name.toLowerCase()
+        const column = p.tables.flatMap((t) => t.columns).find((c) => c.name.toLowerCase() === lower)
+        if (column !== undefined) {
+          columns.push(describe(name, column.type, column.notNull))
+          types.push(column.type)
+          return
+        }
+      }
       unknown.push(n)
       columns.push(describe(name, Types.varchar(255), false))
       types.push(Types.varchar(255))
@@ -619,6 +629,44 @@ export class Session implements EngineSession {
             ]
           })
         }
+        this.permanent.clear()
+        return ok
+      }
+      case "createView": {
+        if (this.table(p.name) !== undefined) return engineError(-310, { parameter: p.name, offset: p.nameOffset })
+        const select = p.select
+        const stmt = this.db.prepare(select.sql)
+        const described = this.describeSelect(select, stmt)
+        if (p.columnNames !== undefined && p.columnNames.length !== described.columns.length) {
+          // Column list and select list differ in length: reported as a syntax error (real code not pinned).
+          return engineError(-201, { parameter: p.name, offset: p.nameOffset })
+        }
+        const names = described.columns.map((c, i) => p.columnNames?.[i] ?? c.name)
+        const view: TableInfo = {
+          name: p.name,
+          tabid: nextTabid(this.db),
+          temp: false,
+          columns: names.map((name, i) => ({ name, colno: i + 1, type: described.types[i]!, notNull: false })),
+          uniques: []
+        }
+        this.inStatementSavepoint(() => {
+          this.db.exec(
+            `CREATE VIEW ${quoteIdent(p.name)} (${names.map(quoteIdent).join(", ")}) AS ${select.sql}`
+          )
+          registerTable(this.db, view, this.user, this.database, this.today(), "V")
+        })
+        this.permanent.clear()
+        return ok
+      }
+      case "dropView": {
+        const view = this.table(p.name)
+        if (view === undefined || view.temp) {
+          return engineError(-206, { isamCode: -111, parameter: p.name, offset: p.nameOffset })
+        }
+        this.inStatementSavepoint(() => {
+          this.db.exec(`DROP VIEW ${quoteIdent(view.name)}`)
+          unregisterTable(this.db, view.tabid)
+        })
         this.permanent.clear()
         return ok
       }

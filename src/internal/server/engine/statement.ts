@@ -40,6 +40,8 @@ export type Plan =
     readonly params: ReadonlyArray<IfxType | undefined>
     readonly items: ReadonlyArray<ItemHint>
     readonly intoTemp: string | undefined
+    /** Tables in scope: describes columns that SQLite cannot trace to a base column (e.g. view expressions). */
+    readonly tables: ReadonlyArray<TableInfo>
   }
   | {
     readonly kind: "dml"
@@ -76,6 +78,15 @@ export type Plan =
     readonly columns: ReadonlyArray<string>
     readonly sql: string
   }
+  | {
+    readonly kind: "createView"
+    readonly statementType: number
+    readonly name: string
+    readonly columnNames: ReadonlyArray<string> | undefined
+    readonly select: Extract<Plan, { kind: "select" }>
+    readonly nameOffset: number
+  }
+  | { readonly kind: "dropView"; readonly statementType: number; readonly name: string; readonly nameOffset: number }
   | { readonly kind: "dropIndex"; readonly statementType: number; readonly name: string; readonly nameOffset: number }
   | {
     readonly kind: "alterAdd"
@@ -137,6 +148,9 @@ export const plan = (tokens: ReadonlyArray<Token>, sql: string, ctx: TranslateCo
       }
       if (isWord(what, "INDEX")) {
         return { kind: "dropIndex", statementType: 17, name: name.text, nameOffset: name.offset }
+      }
+      if (isWord(what, "VIEW")) {
+        return { kind: "dropView", statementType: 41, name: name.text, nameOffset: name.offset }
       }
       return translateError(-201, what?.offset ?? 0)
     }
@@ -256,6 +270,17 @@ const planSelect = (
 ): Plan | TranslateError => {
   // INTO TEMP t [WITH NO LOG] at the end of the outermost select.
   let intoTemp: string | undefined
+  // FOR UPDATE [OF cols] / FOR READ ONLY: SQLite has no row locks to take; the cursor reads as usual (the write
+  // lock comes with the UPDATE ... WHERE CURRENT OF, which is not supported).
+  const forClause = findTopLevel(
+    tokens,
+    0,
+    end,
+    (t) => t.kind === "ident" && t.upper === "FOR"
+  )
+  if (forClause >= 0 && (isWord(tokens[forClause + 1], "UPDATE") || isWord(tokens[forClause + 1], "READ"))) {
+    end = forClause
+  }
   let bodyEnd = end
   const into = findTopLevel(tokens, 0, end, (t) => t.kind === "ident" && t.upper === "INTO")
   if (into >= 0) {
@@ -284,7 +309,8 @@ const planSelect = (
       sql: text,
       params: emitter.params,
       items: [{ alias: "", name: "*", type: undefined, star: true }],
-      intoTemp
+      intoTemp,
+      tables: scope.tables.map((t) => t.table)
     }
   }
   const modifiers = emitter.selectModifiers(1)
@@ -297,7 +323,15 @@ const planSelect = (
     ? ` LIMIT ${modifiers.first ?? "-1"}${modifiers.skip !== undefined ? ` OFFSET ${modifiers.skip}` : ""}`
     : ""
   const text = `SELECT ${modifiers.distinct ? "DISTINCT " : ""}${list.sql} ${rest}${limit}`
-  return { kind: "select", statementType: 2, sql: text, params: emitter.params, items: list.items, intoTemp }
+  return {
+    kind: "select",
+    statementType: 2,
+    sql: text,
+    params: emitter.params,
+    items: list.items,
+    intoTemp,
+    tables: scope.tables.map((t) => t.table)
+  }
 }
 
 /** -206 for the first table name (after FROM/JOIN/INTO/UPDATE) that is unknown: Informix reports it at PREPARE. */
@@ -701,6 +735,7 @@ const planCreate = (
     i++
   }
   if (isWord(tokens[i], "CLUSTER")) i++
+  if (isWord(tokens[i], "VIEW") && !temp && !unique) return planView(tokens, sql, ctx, i + 1, end)
   if (isWord(tokens[i], "INDEX")) {
     const name = tokens[i + 1]
     if (name?.kind !== "ident" || !isWord(tokens[i + 2], "ON")) return translateError(-201, tokens[i + 1]?.offset ?? 0)
@@ -891,4 +926,43 @@ const planAlter = (
     else if (i !== stop) return translateError(-201, tokens[i]!.offset)
   }
   return { kind: "alterAdd", statementType: 29, table, columns }
+}
+
+/** CREATE VIEW name [(columns)] AS SELECT ... [WITH CHECK OPTION] */
+const planView = (
+  tokens: ReadonlyArray<Token>,
+  sql: string,
+  ctx: TranslateContext,
+  i: number,
+  end: number
+): Plan | TranslateError => {
+  const nameToken = tokens[i]!
+  if (nameToken.kind !== "ident") return translateError(-201, nameToken.offset)
+  let j = i + 1
+  let columnNames: Array<string> | undefined
+  if (isPunct(tokens[j], "(")) {
+    const cols = identList(tokens, j)
+    if (isTranslateError(cols)) return cols
+    columnNames = cols.names
+    j = cols.next
+  }
+  if (!isWord(tokens[j], "AS")) return translateError(-201, tokens[j]!.offset)
+  let stop = end
+  if (isWord(tokens[stop - 3], "WITH") && isWord(tokens[stop - 2], "CHECK") && isWord(tokens[stop - 1], "OPTION")) {
+    stop -= 3
+  }
+  const body = [...tokens.slice(j + 1, stop), tokens[tokens.length - 1]!]
+  const select = planSelect(body, sql, ctx, body.length - 1)
+  if (isTranslateError(select)) return select
+  if (select.kind !== "select" || select.intoTemp !== undefined || select.params.length > 0) {
+    return translateError(-201, tokens[j + 1]?.offset ?? 0)
+  }
+  return {
+    kind: "createView",
+    statementType: 40,
+    name: nameToken.text,
+    columnNames,
+    select,
+    nameOffset: nameToken.offset
+  }
 }
