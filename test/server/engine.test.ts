@@ -307,6 +307,12 @@ describe("engine: values round trip", () => {
     assert.strictEqual(failure(s, "SELECT 1/0 FROM systables WHERE tabid = 1").sqlcode, -1202)
     exec(s, "INSERT INTO r (d) VALUES (?)", [dec("999.994")])
     assertDecimal(query(s, "SELECT d FROM r")[0]![0]!, "999.99")
+    // Comparisons are not assignments: no truncation, no range errors.
+    exec(s, "INSERT INTO r (si, i) VALUES (1, 1)")
+    assert.deepStrictEqual(query(s, "SELECT count(*) FROM r WHERE si < 40000 AND i <> 1.5"), [[1]])
+    assert.deepStrictEqual(query(s, "SELECT count(*) FROM r WHERE i = ?", [1.5]), [[0]])
+    assert.deepStrictEqual(query(s, "SELECT count(*) FROM r WHERE si = ?", [70000]), [[0]])
+    assert.deepStrictEqual(query(s, "SELECT count(*) FROM r WHERE d < 1000.5"), [[1]])
     engine.close()
   })
 })

@@ -346,10 +346,16 @@ export class Session implements EngineSession {
       return engineError(-254)
     }
     const types = p.plan.kind === "select" || p.plan.kind === "dml" ? p.plan.params : []
+    const strict = p.plan.kind === "dml" ? p.plan.strictParams : undefined
     const out: Array<SQLInputValue> = []
     for (let i = 0; i < params.length; i++) {
       const type = types[i]
-      const stored = type === undefined ? toStorageUntyped(params[i]!) : toStorage(params[i]!, type)
+      const value = params[i]!
+      // A parameter compared with a numeric column keeps its value (no truncation or range error); one that is
+      // assigned to a column (INSERT/UPDATE SET) is converted like Informix converts host variables.
+      const lenient = type !== undefined && strict?.has(i) !== true && typeof value !== "string" &&
+        ["int", "bigint", "float", "decimal"].includes(family(type))
+      const stored = type === undefined || lenient ? toStorageUntyped(value) : toStorage(value, type)
       if (isConversionError(stored)) return engineError(stored.sqlcode)
       out.push(stored)
     }

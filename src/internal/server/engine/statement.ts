@@ -50,6 +50,7 @@ export type Plan =
     readonly params: ReadonlyArray<IfxType | undefined>
     readonly table: TableInfo | undefined
     readonly verb: "insert" | "update" | "delete"
+    readonly strictParams: ReadonlySet<number>
   }
   | {
     readonly kind: "createTable"
@@ -490,7 +491,15 @@ const planDml = (
   // Column names are checked by SQLite (-217 mapping); SELECT inside INSERT uses the generic emitter.
   const text = emitter.emit(0, end)
   if (isTranslateError(text)) return text
-  return { kind: "dml", statementType, sql: text, params: emitter.params, table, verb }
+  return {
+    kind: "dml",
+    statementType,
+    sql: text,
+    params: emitter.params,
+    table,
+    verb,
+    strictParams: emitter.strictParams
+  }
 }
 
 interface ColumnParse {

@@ -115,6 +115,9 @@ const keywordsNotFunctions = new Set([
   "MATCHES"
 ])
 
+/** Types whose storage differs from the literal text: a string compared with them is converted. */
+const temporal = new Set(["date", "datetime", "interval", "boolean", "decimal"])
+
 const comparisonOps = new Set(["=", "==", "<>", "!=", "<", ">", "<=", ">="])
 const clauseEnd = new Set([
   "FROM",
@@ -265,6 +268,8 @@ export class Emitter {
   readonly scope: Scope
   /** Parameter types by parameter ordinal (0-based). */
   readonly params: Array<IfxType | undefined> = []
+  /** Parameters assigned to a column (INSERT values, UPDATE SET): converted strictly, with range errors. */
+  readonly strictParams = new Set<number>()
   /** Types imposed on a literal/param token by the statement shape (INSERT values, UPDATE SET). */
   readonly contextTypes = new Map<number, IfxType>()
   private paramOrdinal = new Map<number, number>()
@@ -348,6 +353,9 @@ export class Emitter {
     if (type === undefined) return fallback
     const f = family(type)
     if (f === "char" || f === "string" || f === "bytes") return fallback
+    // In a comparison only text needs converting (to the column's storage form); a number compared with a
+    // SMALLINT must stay what it is (`si = 1.5`, `si < 40000` are valid conditions, not assignments).
+    if (!this.contextTypes.has(k) && (this.tokens[k]!.kind !== "string" || !temporal.has(f))) return fallback
     const stored = toStorage(value, type)
     if (isConversionError(stored)) return translateError(stored.sqlcode, this.tokens[k]!.offset)
     return storageLiteral(stored)
@@ -572,6 +580,7 @@ export class Emitter {
       case "param": {
         const ordinal = this.paramOrdinal.get(i)!
         this.params[ordinal] ??= this.contextType(i)
+        if (this.contextTypes.has(i)) this.strictParams.add(ordinal)
         return simple(`?${ordinal + 1}`)
       }
       case "op":
