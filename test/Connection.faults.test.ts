@@ -153,6 +153,26 @@ describe("Connection faults", () => {
       assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
 
+  it.live("an interrupted query returns at once; its cursor is closed right after the drain (no urgent byte)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const conn = yield* Connection.make({ url: server.url, serverInterrupt: false })
+      yield* withTable(conn, 10)
+      // Prepared and cached first, so the stalled reply is the OPEN + NFETCH one.
+      assert.strictEqual((yield* conn.values("SELECT id FROM f")).length, 10)
+      yield* server.faults.stallNextReply("300 millis")
+      const fiber = yield* Effect.forkChild(conn.values("SELECT id FROM f"))
+      yield* Effect.sleep("50 millis")
+      const before = performance.now()
+      yield* Fiber.interrupt(fiber)
+      assert.isBelow(performance.now() - before, 200)
+      assert.strictEqual(conn.state, "draining")
+      while (conn.state !== "idle") yield* Effect.sleep("20 millis")
+      const stats = yield* server.stats
+      assert.strictEqual(stats.cursors, 0)
+      assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM f"), [[10]])
+    }).pipe(Effect.scoped))
+
   it.live("interrupted mid-stream: the cursor is closed and the next statement is correct", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()

@@ -355,6 +355,16 @@ export class ConnectionImpl implements Connection.Connection {
     })
   }
 
+  /** SQ_RELEASE after the owner ended with `exit`; after an interruption it is queued behind the drain. */
+  private releaseAfter<A, E>(prepared: Prepared, exit: Exit.Exit<A, E>): Effect.Effect<void> {
+    if (!Exit.hasInterrupts(exit)) return this.release(prepared)
+    return Effect.sync(() => {
+      if (prepared.released) return
+      prepared.released = true
+      this.orphan(prepared.id)
+    })
+  }
+
   /** SQ_RELEASE for `prepared`; errors are ignored (the statement may already be gone), dead sessions skip it. */
   private release(prepared: Prepared): Effect.Effect<void> {
     return Effect.suspend(() => {
@@ -407,10 +417,15 @@ export class ConnectionImpl implements Connection.Connection {
     use: (prepared: Prepared) => Effect.Effect<A, InformixError>
   ): Effect.Effect<A, InformixError> {
     prepared.inUse = true
-    return Effect.onExit(use(prepared), () =>
+    return Effect.onExit(use(prepared), (exit) =>
       Effect.suspend(() => {
         prepared.inUse = false
-        return keep ? Effect.void : this.release(prepared)
+        if (keep) return Effect.void
+        if (!Exit.hasInterrupts(exit)) return this.release(prepared)
+        // Interrupted: do not wait for the drain of the reply in flight; release right after it (same permit).
+        prepared.released = true
+        this.orphan(prepared.id)
+        return Effect.void
       }))
   }
 
@@ -532,7 +547,19 @@ export class ConnectionImpl implements Connection.Connection {
     })
     // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
     // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
-    return Effect.ensuring(body, this.closeCursor(prepared))
+    return Effect.onExit(body, (exit) => this.closeCursorAfter(prepared, exit))
+  }
+
+  /**
+   * CLOSE after a cursor operation ended with `exit`. After an interruption the caller does not wait for the drain of
+   * the reply in flight: the CLOSE is queued to run right after it, under the same wire permit.
+   */
+  private closeCursorAfter<A, E>(prepared: Prepared, exit: Exit.Exit<A, E>): Effect.Effect<void> {
+    if (!Exit.hasInterrupts(exit)) return this.closeCursor(prepared)
+    return Effect.sync(() => {
+      const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
+      if (!(bytes instanceof CodecFailure)) this.session.addCleanup(bytes)
+    })
   }
 
   private closeCursor(prepared: Prepared): Effect.Effect<void> {
@@ -669,7 +696,7 @@ export class ConnectionImpl implements Connection.Connection {
       const stmt = yield* this.statementContext(sql, options)
       const prepared = yield* Effect.acquireRelease(
         this.owned(this.prepareStatement(stmt, binds.length)),
-        (p) => this.owned(this.release(p)),
+        (p, exit) => this.owned(this.releaseAfter(p, exit)),
         // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
         { interruptible: true }
       )
@@ -714,11 +741,11 @@ export class ConnectionImpl implements Connection.Connection {
       let opened = false
       let closed = false
       let finished = false
-      yield* Effect.addFinalizer(() =>
+      yield* Effect.addFinalizer((exit) =>
         Effect.suspend(() => {
           if (!opened || closed) return Effect.void
           closed = true
-          return this.owned(this.closeCursor(prepared))
+          return this.owned(this.closeCursorAfter(prepared, exit))
         })
       )
       const fetch = Effect.gen({ self: this }, function*() {
@@ -762,7 +789,7 @@ export class ConnectionImpl implements Connection.Connection {
     return Effect.gen({ self: this }, function*() {
       const prepared = yield* Effect.acquireRelease(
         this.owned(this.prepareStatement(noTimeout(sql), countPlaceholders(sql))),
-        (p) => this.owned(this.release(p)),
+        (p, exit) => this.owned(this.releaseAfter(p, exit)),
         // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
         { interruptible: true }
       )

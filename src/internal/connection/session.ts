@@ -374,11 +374,14 @@ export class Session {
     return Effect.suspend(() => {
       this.state = "draining"
       this.requestServerInterrupt(exchange)
+      // After the drain, still under the permit: the cleanup the interrupted caller queued (CLOSE, RELEASE).
       const drain = Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
         Effect.flatMap((drained) =>
           Option.isSome(drained) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
         ),
         Effect.ignore,
+        Effect.andThen(Effect.yieldNow),
+        Effect.andThen(this.flushCleanup),
         Effect.ensuring(this.finish())
       )
       return Effect.asVoid(Effect.forkDetach(drain))
