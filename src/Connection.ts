@@ -3,10 +3,16 @@
  * serial executor that owns the socket.
  *
  * Every round trip (one client batch → one server response group ending in SQ_EOT) runs under a per-connection
- * wire lock. If the fiber waiting for a reply is interrupted, the session is marked `draining`, the server is asked
- * to stop the statement (urgent byte 0x42, when the platform can send one), and the rest of the reply is read to its
- * end before the lock is released — so the next statement never reads a stale reply. A drain that takes longer than
- * `drainTimeout`, or any protocol/socket failure, retires the session (`state === "dead"`, retire hooks fire).
+ * wire lock. If the fiber waiting for a reply is interrupted, it returns at once and the session is marked
+ * `draining`: the server is asked to stop the statement (urgent byte 0x42, when the platform can send one — see
+ * `serverInterruptSupported`), a background fiber keeps the lock, reads the rest of the reply to its end and then
+ * closes/releases what the interrupted caller left open — so the next statement never reads a stale reply. A drain
+ * that takes longer than `drainTimeout`, or any protocol/socket failure, retires the session (`state === "dead"`,
+ * retire hooks fire; a pool replaces it).
+ *
+ * Flows follow IBM JDBC's (SQLI.md §8): parameterless `execute` is one SQ_COMMAND round trip; everything else is
+ * prepared once (LRU statement cache), classified by the server's DESCRIBE, and run with `ID [BIND] EXECUTE` or, for
+ * statements with a result set, a cursor opened and first fetched in one batch.
  *
  * @since 0.1.0
  */
