@@ -700,6 +700,24 @@ describe("engine: transactions, savepoints and locks between sessions", () => {
     }
   })
 
+  it("ANSI databases are always in a transaction (DDL included)", () => {
+    const engine = Engine.make({ databases: [{ name: "ansidb", ansi: true }], now: fixedNow })
+    const s = open(engine, "ansidb")
+    assert.isTrue(engine.isLogged("ansidb"))
+    exec(s, "CREATE TABLE t (a INT)")
+    assert.isTrue(s.inTransaction)
+    exec(s, "INSERT INTO t VALUES (1)")
+    assert.strictEqual(exec(s, "ROLLBACK WORK").transactionChanged, "rollback")
+    assert.isFalse(s.inTransaction)
+    assert.strictEqual(failure(s, "SELECT * FROM t").sqlcode, -206)
+    assert.strictEqual(s.commit(), undefined)
+    exec(s, "CREATE TABLE t (a INT)")
+    exec(s, "INSERT INTO t VALUES (1)")
+    exec(s, "COMMIT WORK")
+    assert.deepStrictEqual(query(s, "SELECT count(*) FROM t"), [[1]])
+    engine.close()
+  })
+
   it("in-memory databases are shared between sessions; reading a table another session is writing conflicts", () => {
     const engine = makeEngine()
     const a = open(engine)

@@ -801,6 +801,8 @@ export class Session implements EngineSession {
 
   commit(): EngineError | undefined {
     if (!this.config.logged) return undefined
+    // ANSI: a transaction is always in effect, so ending an empty one is not an error.
+    if (this.config.ansi && !this.db.isTransaction) return undefined
     if (!this.inTransaction) return engineError(-255)
     try {
       this.db.exec("COMMIT")
@@ -813,6 +815,8 @@ export class Session implements EngineSession {
 
   rollback(): EngineError | undefined {
     if (!this.config.logged) return undefined
+    // ANSI: a transaction is always in effect, so ending an empty one is not an error.
+    if (this.config.ansi && !this.db.isTransaction) return undefined
     if (!this.inTransaction) return engineError(-255)
     try {
       this.db.exec("ROLLBACK")
