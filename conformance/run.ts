@@ -261,10 +261,11 @@ const printTable = (results: ReadonlyArray<ScenarioResult>, clients: ReadonlyArr
   }
   const rows = [...new Set(results.map((r) => r.scenario))]
   const width = Math.max(8, ...rows.map((s) => s.length))
+  const widths = clients.map((client) => Math.max(6, client.length))
   const line = (first: string, rest: ReadonlyArray<string>): string =>
-    `| ${first.padEnd(width)} | ${rest.map((c) => c.padEnd(6)).join(" | ")} |`
+    `| ${first.padEnd(width)} | ${rest.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`
   process.stdout.write(`\n${line("scenario", clients)}\n`)
-  process.stdout.write(`|${"-".repeat(width + 2)}|${clients.map(() => "-".repeat(8)).join("|")}|\n`)
+  process.stdout.write(`|${"-".repeat(width + 2)}|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n`)
   for (const scenario of rows) process.stdout.write(`${line(scenario, clients.map((c) => cell(c, scenario)))}\n`)
   const failures = results.filter((r) => !r.ok)
   if (failures.length > 0) {
