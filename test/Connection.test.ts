@@ -299,6 +299,38 @@ const sqlcodeOf = (exit: Exit.Exit<unknown, InformixError>) => {
   return error._tag === "SqlError" ? error : undefined
 }
 
+describe("concurrency", () => {
+  it.live("many fibers share one session: round trips are serialised, every answer is its own", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup
+      const results = yield* Effect.forEach(
+        Array.from({ length: 200 }, (_, i) => i),
+        (i) =>
+          i % 3 === 0
+            ? Effect.map(
+              Stream.runCollect(conn.streamValues("SELECT ?::INTEGER FROM systables WHERE tabid = 1", [i])),
+              (rows) => rows[0]![0]
+            )
+            : Effect.map(conn.values("SELECT ?::INTEGER FROM systables WHERE tabid = 1", [i]), (rows) => rows[0]![0]),
+        { concurrency: 50 }
+      )
+      assert.deepStrictEqual(results, Array.from({ length: 200 }, (_, i) => i))
+      assert.strictEqual(conn.state, "idle")
+    }).pipe(Effect.scoped))
+
+  it.live("concurrent uses of one prepared statement queue instead of clashing on its cursor", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup
+      const select = yield* conn.prepare("SELECT ?::INTEGER AS n FROM systables WHERE tabid = 1")
+      const results = yield* Effect.forEach(
+        Array.from({ length: 20 }, (_, i) => i),
+        (i) => Effect.map(select.query([i]), (rows) => rows[0]!.n),
+        { concurrency: "unbounded" }
+      )
+      assert.deepStrictEqual(results, Array.from({ length: 20 }, (_, i) => i))
+    }).pipe(Effect.scoped))
+})
+
 describe("errors", () => {
   it.live("map to SqlError with the right codes and keep the session usable", () =>
     Effect.gen(function*() {
