@@ -123,7 +123,9 @@ class Peer:
 
     # -- sessions ---------------------------------------------------------------------------------------------
 
-    def open(self, port: int | None = None, tls: ssl.SSLContext | None = None) -> informix_db.Connection:
+    def open(
+        self, port: int | None = None, tls: ssl.SSLContext | None = None, read_timeout: float | None = None
+    ) -> informix_db.Connection:
         kwargs: dict = {}
         if tls is not None:
             kwargs["tls"] = tls
@@ -137,7 +139,7 @@ class Peer:
             server=self.options.server,
             connect_timeout=10,
             # The whole-scenario timeout is the backstop; this keeps one wedged read from hiding the next scenarios.
-            read_timeout=float(self.options.timeout),
+            read_timeout=read_timeout if read_timeout is not None else float(self.options.timeout),
             **kwargs,
         )
 
@@ -478,9 +480,31 @@ class Peer:
         return "executemany of 100 rows (one PREPARE), then a parameterised SELECT executed 100 times"
 
     def query_timeout(self) -> str:
-        # informix-driver has no statement cancel or query timeout (SQLI.md §8.12: a read timeout retires the
-        # connection instead), so there is nothing of the server's cancel handling for it to exercise.
-        raise Skip("informix-driver implements no cancel/query timeout")
+        # informix-driver has no statement cancel: its read timeout abandons the connection instead (SQLI.md §8.12).
+        # What that exercises on the server: a session dropped in the middle of a running statement must not wedge
+        # anything; a new session is served at once.
+        if not self.options.stall_sql:
+            raise Mismatch("server lacks stall hook")
+        conn = self.open(read_timeout=1.0)
+        start = time.monotonic()
+        try:
+            cur = conn.cursor()
+            cur.execute(self.options.stall_sql)
+        except informix_db.Error as error:
+            elapsed = int((time.monotonic() - start) * 1000)
+            outcome = describe(error).split(" at ")[0]
+        else:
+            raise Mismatch("stalled statement completed without a timeout")
+        finally:
+            threading.Thread(target=lambda: _quiet_close(conn), daemon=True).start()
+        if elapsed > 10_000:
+            raise Mismatch(f"read timeout took {elapsed} ms")
+        fresh = self.open()
+        try:
+            self.probe(fresh)
+            return f"read timeout after {elapsed} ms ({outcome}); a new session then answered a query"
+        finally:
+            fresh.close()
 
     def statement_cancel(self) -> str:
         raise Skip("informix-driver implements no cancel/query timeout")
