@@ -271,6 +271,19 @@ describe("statements", () => {
       assert.strictEqual(stats.cursors, 0)
     }).pipe(Effect.scoped))
 
+  it.live("a cached statement the server invalidated (-710) is re-prepared once, transparently", () =>
+    Effect.gen(function*() {
+      const { server, conn } = yield* setup
+      yield* conn.execute("CREATE TABLE inv (id INTEGER)")
+      yield* conn.execute("INSERT INTO inv VALUES (?)", [1])
+      yield* server.faults.failNextStatement({ sqlcode: -710, parameter: "inv", on: "execute" })
+      const result = yield* conn.execute("INSERT INTO inv VALUES (?)", [2])
+      assert.strictEqual(result.rowsAffected, 1)
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv ORDER BY id"), [[1], [2]])
+      // The stale statement was released, the fresh one (and the SELECT) are cached.
+      assert.strictEqual((yield* server.stats).statements, 2)
+    }).pipe(Effect.scoped))
+
   it.live("prepare: reusable statement with execute/query/stream, released when its scope closes", () =>
     Effect.gen(function*() {
       const { server, conn } = yield* setup
