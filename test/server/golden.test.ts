@@ -126,6 +126,14 @@ describe("TestServer against JDBC 15's golden vectors", () => {
       const tuple = rows[0]
       if (tuple?._tag !== "Tuple") throw new Error(`expected a tuple, got ${tags(rows)}`)
       assert.strictEqual(tuple.payload.length, 112)
+      // tblob layout: tb_end (12..15) = size − 1 is what JDBC reads the range from; tb_size (16..19) = size.
+      const byteDescriptor = new DataView(tuple.payload.buffer, tuple.payload.byteOffset, 56)
+      assert.deepStrictEqual([byteDescriptor.getInt32(8), byteDescriptor.getInt32(12), byteDescriptor.getInt32(16)], [
+        0,
+        2,
+        3
+      ])
+      assert.strictEqual(tuple.payload[39], 0)
       const fetchBlob = (descriptor: Uint8Array) =>
         Effect.flatMap(
           client.send([{ _tag: "Id", statementId: 1 }, { _tag: "FetchBlob", descriptor }, { _tag: "Eot" }]),

@@ -37,11 +37,19 @@ export const charsetForSession = (dbLocale: string | undefined, clientLocale: st
 }
 
 /**
- * BYTE/TEXT contents of open cursors, keyed by a handle the server writes into the descriptors it sends. VALUES.md
- * §8.15 leaves the descriptor bytes other than the size (16..19) and the NULL flag (39) to the server; we put a
- * 32-bit handle at 0..3 and the owning statement id at 4..5. Handles die with their cursor (descriptors are invalid
- * after CLOSE, SQLI.md §7.16).
+ * BYTE/TEXT contents of open cursors, keyed by a handle the server writes into the descriptors it sends.
+ *
+ * The 56-byte descriptor follows the layout of Informix's tblob: tb_fd (0..1), tb_coloff (2..3), tb_tabid (4..7),
+ * tb_start (8..11), tb_end (12..15), tb_size (16..19), tb_addr (20..23), …, NULL flag at 39 (VALUES.md §8.15). JDBC 15
+ * reads the content range from tb_start..tb_end inclusive: with tb_end 0 it kept 1 byte and with tb_end = size it
+ * kept size + 1, while tb_end = size − 1 round-trips exactly (black-box runs of the conformance peer); informix-driver
+ * ignores both. The server's handle goes into tb_addr, the "blob address" a real server keeps there, and the owning
+ * statement id into tb_tabid. Handles die with their cursor (descriptors are invalid after CLOSE, SQLI.md §7.16).
  */
+const TB_TABID = 4
+const TB_END = 12
+const TB_ADDR = 20
+
 export interface BlobStore {
   register(statementId: number, content: Uint8Array, type: number): BlobDescriptor
   lookup(descriptor: Uint8Array): Uint8Array | undefined
@@ -58,13 +66,14 @@ export const makeBlobStore = (): BlobStore => {
       contents.set(handle, { statementId, content })
       const bytes = makeBlobDescriptorBytes(content.length)
       const view = new DataView(bytes.buffer)
-      view.setUint32(0, handle)
-      view.setUint16(4, statementId)
+      view.setInt32(TB_TABID, statementId)
+      view.setInt32(TB_END, content.length - 1)
+      view.setUint32(TB_ADDR, handle)
       return new BlobDescriptor(type, bytes)
     },
     lookup(descriptor) {
-      if (descriptor.length < 8) return undefined
-      const handle = new DataView(descriptor.buffer, descriptor.byteOffset, descriptor.length).getUint32(0)
+      if (descriptor.length < TB_ADDR + 4) return undefined
+      const handle = new DataView(descriptor.buffer, descriptor.byteOffset, descriptor.length).getUint32(TB_ADDR)
       return contents.get(handle)?.content
     },
     release(statementId) {
