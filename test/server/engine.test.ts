@@ -203,6 +203,31 @@ describe("engine: DDL and the catalog", () => {
   })
 })
 
+describe("engine: defaults", () => {
+  it("DEFAULT literal, NULL, TODAY, CURRENT, USER; unary minus keeps the type", () => {
+    const engine = makeEngine()
+    const s = open(engine)
+    exec(
+      s,
+      "CREATE TABLE d (id INT, a DATE DEFAULT TODAY, b DATETIME YEAR TO SECOND DEFAULT CURRENT YEAR TO SECOND, " +
+        "c CHAR(8) DEFAULT USER, e BOOLEAN DEFAULT 't', f DECIMAL(5,2) DEFAULT -1.5, h VARCHAR(10) DEFAULT 'x''y' NOT NULL)"
+    )
+    exec(s, "INSERT INTO d (id) VALUES (1)")
+    const [row] = query(s, "SELECT id, a, b, c, e, f, -f, h FROM d")
+    const today = new Date()
+    const expectedDay = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${
+      String(today.getDate()).padStart(2, "0")
+    }`
+    assert.strictEqual(String(row![1]), expectedDay)
+    assert.match(String(row![2]), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+    assert.deepStrictEqual([row![0], row![3], row![4], row![7]], [1, "informix", true, "x'y"])
+    assertDecimal(row![5]!, "-1.5")
+    assertDecimal(row![6]!, "1.5")
+    assert.strictEqual(failure(s, "INSERT INTO d (id, h) VALUES (2, NULL)").sqlcode, -391)
+    engine.close()
+  })
+})
+
 describe("engine: values round trip", () => {
   it("stores and returns every type exactly, NULLs included", () => {
     const engine = makeEngine()

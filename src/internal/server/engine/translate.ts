@@ -854,6 +854,10 @@ export class Emitter {
       }
     }
     if (operators.length > 0) return { type: this.arithmetic(from, to, operators), name: expression }
+    if (isOp(t, "-") || isOp(t, "+")) {
+      const inner = this.inferRange(from + 1, to)
+      return { type: inner.type, name: inner.name === "(constant)" ? "(constant)" : expression }
+    }
     if (t.kind === "ident" && isPunct(tk[from + 1], "(") && matchParen(tk, from + 1) === to - 1) {
       return this.inferCall(from, to - 1)
     }
