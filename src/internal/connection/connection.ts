@@ -88,8 +88,8 @@ export interface ConnectionSettings {
   readonly statementCacheSize: number
 }
 
-/** Codes that mean a cached statement is no longer valid on the server: re-prepare once. */
-const STALE_STATEMENT_CODES = new Set([-710, -258, -211])
+/** Codes that mean a cached statement is no longer valid on the server (table altered, id unknown or released). */
+const STALE_STATEMENT_CODES = new Set([-710, -258, -267])
 
 const TYPE_BYTE = 11
 const TYPE_TEXT = 12
