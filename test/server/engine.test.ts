@@ -740,6 +740,8 @@ describe("engine: transactions, savepoints and locks between sessions", () => {
     exec(s, "INSERT INTO t VALUES (1)")
     exec(s, "COMMIT WORK")
     assert.deepStrictEqual(query(s, "SELECT count(*) FROM t"), [[1]])
+    assert.strictEqual(exec(s, "UPDATE t SET a = 2 WHERE a = 99").notFound, true)
+    assert.strictEqual(exec(s, "DELETE FROM t WHERE a = 1").notFound, undefined)
     engine.close()
   })
 

@@ -71,6 +71,11 @@ export interface ExecResult {
   readonly serial8?: bigint
   readonly bigserial?: bigint
   readonly transactionChanged?: "begin" | "commit" | "rollback"
+  /**
+   * ANSI databases only: an UPDATE, DELETE or INSERT ... SELECT that touched no row. IBM: such statements set
+   * SQLCODE 100 (NOT FOUND) in an ANSI-compliant database; SQLI carries it as SQ_ERR(100) (SQLI.md §9.1).
+   */
+  readonly notFound?: boolean
 }
 
 /** An open cursor. Rows are produced in chunks so the session layer can honour interrupts between chunks. */

@@ -427,10 +427,11 @@ export class Session implements EngineSession {
     const result = this.statement(p.sql, (s) => s.run(...values))
     const rows = Number(result.changes)
     this.lastRows = rows
-    const out: { rowsAffected: number; serial: number; serial8?: bigint; bigserial?: bigint } = {
+    const out: { rowsAffected: number; serial: number; serial8?: bigint; bigserial?: bigint; notFound?: boolean } = {
       rowsAffected: rows,
       serial: 0
     }
+    if (this.config.ansi && rows === 0 && (p.verb !== "insert" || p.fromSelect)) out.notFound = true
     if (p.verb === "insert" && p.table !== undefined && rows > 0) {
       const serials = p.table.columns.filter((c) => isSerial(c.type))
       if (serials.length > 0) {

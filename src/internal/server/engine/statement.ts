@@ -51,6 +51,8 @@ export type Plan =
     readonly table: TableInfo | undefined
     readonly verb: "insert" | "update" | "delete"
     readonly strictParams: ReadonlySet<number>
+    /** INSERT ... SELECT (rather than VALUES). */
+    readonly fromSelect: boolean
   }
   | {
     readonly kind: "createTable"
@@ -491,6 +493,7 @@ const planDml = (
   // Column names are checked by SQLite (-217 mapping); SELECT inside INSERT uses the generic emitter.
   const text = emitter.emit(0, end)
   if (isTranslateError(text)) return text
+  const fromSelect = verb === "insert" && tokens.some((t) => isWord(t, "SELECT"))
   return {
     kind: "dml",
     statementType,
@@ -498,7 +501,8 @@ const planDml = (
     params: emitter.params,
     table,
     verb,
-    strictParams: emitter.strictParams
+    strictParams: emitter.strictParams,
+    fromSelect
   }
 }
 
