@@ -9,11 +9,17 @@
  * Latency is per query from the call to `pool.use` to its end, so at high concurrency it is mostly time spent
  * waiting for a session (10 sessions serve 10,000 fibers). Every figure is the median of `RUNS` runs.
  *
+ * Pool overhead alone, also measured here: checkouts per second through `Pool.use` over fake sessions (no I/O), and
+ * the same through effect's bare `Pool.makeWithTTL` + `Pool.use`; `overhead_ratio` = bare ÷ ours (how many times
+ * slower a checkout with hygiene, checks and metrics is than effect's pool alone).
+ *
  * Prints one JSON line: `{ results: [{ name: "pool", metrics }] }` (see run.ts).
  */
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as EffectPool from "effect/Pool"
 import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import * as Pool from "../src/Pool.ts"
 import { ONE_ROW_SQL, startServerProcess } from "./decode-e2e.ts"
@@ -60,9 +66,59 @@ const medianOf = (runs: ReadonlyArray<RunResult>): RunResult => ({
   p99Millis: median(runs.map((run) => run.p99Millis))
 })
 
+/** A session that never touches the network: enough for the pool to lease, check and return it. */
+const fakeSession = (): Connection.Connection => ({
+  [Connection.TypeId]: Connection.TypeId,
+  database: undefined,
+  host: "fake",
+  port: 0,
+  state: "idle",
+  inTransaction: false,
+  serverInterruptSupported: false,
+  serverVersion: undefined,
+  deadWith: undefined,
+  onRetire: () => () => true,
+  query: () => Effect.succeed([]),
+  values: () => Effect.succeed([]),
+  queryWithColumns: () => Effect.succeed({ columns: [], rows: [] }),
+  execute: () => Effect.succeed({ rowsAffected: 0 }),
+  stream: () => Stream.empty,
+  streamValues: () => Stream.empty,
+  prepare: () => Effect.die("unused"),
+  transaction: (effect) => effect,
+  close: Effect.void
+})
+
+const CHECKOUTS = 200_000
+
+/** Checkouts per second of our pool and of effect's bare pool, over fake sessions. */
+const overhead = (concurrency: number) =>
+  Effect.scoped(Effect.gen(function*() {
+    const ours = yield* Pool.makeWith({ acquire: Effect.sync(fakeSession), maxConnections: MAX_CONNECTIONS })
+    const bare = yield* EffectPool.makeWithTTL({
+      acquire: Effect.sync(fakeSession),
+      min: 0,
+      max: MAX_CONNECTIONS,
+      timeToLive: "60 seconds"
+    })
+    const oursRuns: Array<number> = []
+    const bareRuns: Array<number> = []
+    for (let run = 0; run < RUNS; run++) {
+      oursRuns.push((yield* measure(CHECKOUTS, concurrency, ours.use(() => Effect.void))).opsPerSecond)
+      bareRuns.push((yield* measure(CHECKOUTS, concurrency, EffectPool.use(bare, () => Effect.void))).opsPerSecond)
+    }
+    return { ours: median(oursRuns), bare: median(bareRuns) }
+  }))
+
 const main = Effect.gen(function*() {
-  const info = yield* startServerProcess(10)
   const metrics: Record<string, number | string> = { max_connections: MAX_CONNECTIONS, runs: RUNS }
+  for (const concurrency of [1, 1_000]) {
+    const result = yield* overhead(concurrency)
+    metrics[`fake_c${concurrency}_checkouts_per_s`] = round(result.ours)
+    metrics[`fake_c${concurrency}_bare_effect_pool_per_s`] = round(result.bare)
+    metrics[`fake_c${concurrency}_overhead_ratio`] = round(result.bare / result.ours)
+  }
+  const info = yield* startServerProcess(10)
 
   // Baseline: one session, no pool.
   const direct = yield* Effect.scoped(Effect.gen(function*() {

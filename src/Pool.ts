@@ -356,14 +356,20 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   /**
    * Leases a usable session into `scope`. Each attempt leases into its own child scope so that a session found
    * unusable is released (and closed) at once instead of staying leased until the caller's scope ends.
+   *
+   * With `once`, it gives up after one unusable session and returns `undefined` (the caller then retries under the
+   * acquire timeout): the untimed fast path must never wait.
    */
-  const checkout = (scope: Scope.Scope): Effect.Effect<Connection.Connection, InformixError> =>
+  const checkout = (
+    scope: Scope.Scope,
+    once: boolean
+  ): Effect.Effect<Connection.Connection | undefined, InformixError> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
         const start = yield* Clock.currentTimeNanos
         counts.waiting++
         publish()
-        let outcome: Exit.Exit<Connection.Connection, InformixError> | undefined
+        let outcome: Exit.Exit<Connection.Connection | undefined, InformixError> | undefined
         while (outcome === undefined) {
           const lease = yield* Scope.fork(scope)
           const got = yield* Effect.exit(restore(Scope.provide(EffectPool.get(pool), lease)))
@@ -378,6 +384,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           } else {
             yield* retire(got.value)
             yield* Scope.close(lease, Exit.void)
+            if (once) outcome = Exit.succeed(undefined)
           }
         }
         counts.waiting--
@@ -398,9 +405,28 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       })
     )
 
+  // A timeout costs a timer and a fiber per checkout. When effect's pool has a healthy idle session and nobody
+  // queued before us, `EffectPool.get` leases it without waiting, so only a checkout that may wait pays for one.
+  const canLeaseAtOnce = () => {
+    const state = pool.state
+    return state.waiters.size === 0 && state.availableHead !== undefined && Exit.isSuccess(state.availableHead.exit)
+  }
+
+  const timedCheckout = (scope: Scope.Scope) =>
+    Effect.timeoutOrElse(checkout(scope, false) as Effect.Effect<Connection.Connection, InformixError>, {
+      duration: resolved.acquireTimeout,
+      orElse: timedOut
+    })
+
   const get: Effect.Effect<Connection.Connection, InformixError, Scope.Scope> = Effect.flatMap(
     Effect.scope,
-    (scope) => Effect.timeoutOrElse(checkout(scope), { duration: resolved.acquireTimeout, orElse: timedOut })
+    (scope) =>
+      canLeaseAtOnce()
+        ? Effect.flatMap(
+          checkout(scope, true),
+          (connection) => connection === undefined ? timedCheckout(scope) : Effect.succeed(connection)
+        )
+        : timedCheckout(scope)
   )
 
   return {
