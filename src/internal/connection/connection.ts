@@ -788,7 +788,7 @@ export class ConnectionImpl implements Connection.Connection {
   prepare(sql: string): Effect.Effect<Connection.PreparedStatement, InformixError, Scope.Scope> {
     return Effect.gen({ self: this }, function*() {
       const prepared = yield* Effect.acquireRelease(
-        this.owned(this.prepareStatement(noTimeout(sql), countPlaceholders(sql))),
+        this.span("prepare", sql, this.owned(this.prepareStatement(noTimeout(sql), countPlaceholders(sql)))),
         (p, exit) => this.owned(this.releaseAfter(p, exit)),
         // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
         { interruptible: true }
@@ -859,7 +859,11 @@ export class ConnectionImpl implements Connection.Connection {
       const nextDepths = new Map<object, number>(depths)
       nextDepths.set(this.session, depth + 1)
       const inner = Effect.provideService(effect, TransactionDepth, nextDepths)
-      return depth === 0 ? this.outerTransaction(inner, options) : this.savepoint(inner, depth)
+      return Effect.withSpan(
+        depth === 0 ? this.outerTransaction(inner, options) : this.savepoint(inner, depth),
+        depth === 0 ? "informix.transaction" : "informix.savepoint",
+        { kind: "client", captureStackTrace: false, attributes: this.spanAttributes }
+      )
     })
   }
 
