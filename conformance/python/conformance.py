@@ -479,6 +479,111 @@ class Peer:
             raise Mismatch(f"COUNT(*) = {total!r}, want 100")
         return "executemany of 100 rows (one PREPARE), then a parameterised SELECT executed 100 times"
 
+    def generated_keys(self) -> str:
+        # informix-driver exposes no generated-key API; Informix's own way is sqlca.sqlerrd[1] through DBINFO.
+        self.run_ddl(f"CREATE TABLE {PREFIX}keys (id SERIAL, v VARCHAR(10))")
+        conn = self.conn()
+        serials = []
+        for v in ("a", "b"):
+            cur = conn.cursor()
+            cur.execute(f"INSERT INTO {PREFIX}keys (v) VALUES (:1)", (v,))
+            cur.close()
+            serials.append(self.scalar(conn, "SELECT DBINFO('sqlca.sqlerrd1') FROM systables WHERE tabid = 1"))
+        conn.commit()
+        if serials != [1, 2]:
+            raise Mismatch(f"DBINFO('sqlca.sqlerrd1') after each insert: {serials!r}, want [1, 2]")
+        rows = self.scalar(conn, f"SELECT COUNT(*) FROM {PREFIX}keys WHERE id IN (1, 2)")
+        if rows != 2:
+            raise Mismatch(f"rows with id 1 and 2: {rows!r}, want 2")
+        return "DBINFO('sqlca.sqlerrd1') gave 1 then 2"
+
+    def scroll_cursor(self) -> str:
+        self.run_ddl(f"CREATE TABLE {PREFIX}scroll (k INTEGER, v VARCHAR(10))")
+        conn = self.conn()
+        cur = conn.cursor()
+        cur.executemany(f"INSERT INTO {PREFIX}scroll VALUES (:1, :2)", [(k, f"s{k}") for k in range(1, 21)])
+        cur.close()
+        conn.commit()
+        cur = conn.cursor(scrollable=True)
+        cur.execute(f"SELECT k, v FROM {PREFIX}scroll ORDER BY k")
+        problems: list[str] = []
+        # informix-driver's positions are 0-based: fetch_absolute(4) is the 5th row.
+        expect(problems, "fetch_absolute(4)", cur.fetch_absolute(4), (5, "s5"))
+        expect(problems, "fetch_prior()", cur.fetch_prior(), (4, "s4"))
+        expect(problems, "fetch_last()", cur.fetch_last(), (20, "s20"))
+        expect(problems, "fetch_first()", cur.fetch_first(), (1, "s1"))
+        expect(problems, "fetch_relative(3)", cur.fetch_relative(3), (4, "s4"))
+        expect(problems, "fetch_absolute(24)", cur.fetch_absolute(24), None)
+        expect(problems, "fetch_absolute(-1)", cur.fetch_absolute(-1), (20, "s20"))
+        cur.close()
+        return verdict(problems, "absolute/prior/last/first/relative/past-the-end on a 20-row scroll cursor")
+
+    def savepoint(self) -> str:
+        # informix-driver has no savepoint API: the SQL statements (the server handles them as JDBC's messages).
+        self.run_ddl(f"CREATE TABLE {PREFIX}svpt (id INTEGER)")
+        conn = self.conn()
+        cur = conn.cursor()
+        cur.execute(f"INSERT INTO {PREFIX}svpt VALUES (1)")
+        cur.execute("SAVEPOINT sp_one")
+        cur.execute(f"INSERT INTO {PREFIX}svpt VALUES (2)")
+        cur.execute("ROLLBACK TO SAVEPOINT sp_one")
+        cur.execute(f"INSERT INTO {PREFIX}svpt VALUES (3)")
+        cur.execute("SAVEPOINT sp_two")
+        cur.execute(f"INSERT INTO {PREFIX}svpt VALUES (4)")
+        cur.execute("RELEASE SAVEPOINT sp_two")
+        conn.commit()
+        cur.execute(f"SELECT id FROM {PREFIX}svpt ORDER BY id")
+        rows = cur.fetchall()
+        cur.close()
+        if rows != [(1,), (3,), (4,)]:
+            raise Mismatch(f"committed rows {rows!r}, want [(1,), (3,), (4,)]")
+        return "ROLLBACK TO SAVEPOINT undid one insert; RELEASE SAVEPOINT kept one; committed 1, 3, 4"
+
+    def batch_with_error(self) -> str:
+        self.run_ddl(f"CREATE TABLE {PREFIX}batch (k INTEGER PRIMARY KEY)")
+        conn = self.conn()
+        cur = conn.cursor()
+        try:
+            cur.executemany(f"INSERT INTO {PREFIX}batch VALUES (:1)", [(1,), (2,), (1,), (3,)])
+        except informix_db.Error as error:
+            sqlcode = getattr(error, "sqlcode", None)
+            if sqlcode not in (-268, -239):
+                raise Mismatch(f"want -268 or -239, got {describe(error)}") from error
+            conn.commit()
+            rows = self.scalar(conn, f"SELECT COUNT(*) FROM {PREFIX}batch WHERE k IN (1, 2)")
+            if rows != 2:
+                raise Mismatch(f"rows 1 and 2 before the failing row: COUNT = {rows!r}, want 2")
+            # Whether rows after the failing one ran is left open (SQLI.md §13 Q24).
+            return f"executemany failed with {sqlcode}; rows before it are there; {self.probe(conn)}"
+        raise Mismatch("executemany with a duplicate key succeeded")
+
+    def wrong_password_951(self) -> str:
+        # informix-driver reports a rejected login as OperationalError without the sqlcode (golden/README.md).
+        try:
+            informix_db.connect(
+                self.options.host,
+                self.options.port,
+                user=self.options.user,
+                password="not-" + self.options.password,
+                database=self.options.database,
+                server=self.options.server,
+                connect_timeout=10,
+                read_timeout=10,
+            ).close()
+        except informix_db.OperationalError as error:
+            if "rejected" not in str(error):
+                raise Mismatch(f"want a rejected login, got {describe(error)}") from error
+            good = self.open()
+            try:
+                self.probe(good)
+            finally:
+                good.close()
+            return f"got {describe(error).split(' at ')[0]}; then the right password connects"
+        raise Mismatch("login with a wrong password succeeded")
+
+    def is_valid(self) -> str:
+        raise Skip("informix-driver has no liveness probe (JDBC isValid sends SQ_VERSION)")
+
     def query_timeout(self) -> str:
         # informix-driver has no statement cancel: its read timeout abandons the connection instead (SQLI.md §8.12).
         # What that exercises on the server: a session dropped in the middle of a running statement must not wedge
@@ -546,6 +651,12 @@ SCENARIOS = [
     "duplicate_key",
     "transaction_rollback",
     "prepared_reuse_100",
+    "generated_keys",
+    "scroll_cursor",
+    "savepoint",
+    "batch_with_error",
+    "wrong_password_951",
+    "is_valid",
     "query_timeout",
     "statement_cancel",
     "connect_tls",

@@ -94,6 +94,12 @@ public final class Conformance {
     list.add(new Scenario("duplicate_key", this::duplicateKey));
     list.add(new Scenario("transaction_rollback", this::transactionRollback));
     list.add(new Scenario("prepared_reuse_100", this::preparedReuse100));
+    list.add(new Scenario("generated_keys", this::generatedKeys));
+    list.add(new Scenario("scroll_cursor", this::scrollCursor));
+    list.add(new Scenario("savepoint", this::savepoint));
+    list.add(new Scenario("batch_with_error", this::batchWithError));
+    list.add(new Scenario("wrong_password_951", this::wrongPassword));
+    list.add(new Scenario("is_valid", this::isValid));
     list.add(new Scenario("query_timeout", this::queryTimeout));
     list.add(new Scenario("statement_cancel", this::statementCancel));
     list.add(new Scenario("connect_tls", this::connectTls));
@@ -596,6 +602,140 @@ public final class Conformance {
     long total = count(connection, "SELECT COUNT(*) FROM " + PREFIX + "prep");
     if (total != 100) throw new Mismatch("COUNT(*) = " + total + ", want 100");
     return "one INSERT and one SELECT PreparedStatement each executed 100 times";
+  }
+
+  private String generatedKeys() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "keys (id SERIAL, v VARCHAR(10))");
+    }
+    List<Integer> keys = new ArrayList<>();
+    try (PreparedStatement insert = connection.prepareStatement(
+      "INSERT INTO " + PREFIX + "keys (v) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+      for (String v : List.of("a", "b")) {
+        insert.setString(1, v);
+        if (insert.executeUpdate() != 1) throw new Mismatch("insert of " + v + " did not report 1 row");
+        try (ResultSet generated = insert.getGeneratedKeys()) {
+          if (!generated.next()) throw new Mismatch("getGeneratedKeys() is empty after inserting " + v);
+          keys.add(generated.getInt(1));
+        }
+      }
+    }
+    if (!keys.equals(List.of(1, 2))) throw new Mismatch("generated keys " + keys + ", want [1, 2]");
+    // Informix's own way: the last SERIAL is sqlca.sqlerrd[1].
+    long sqlerrd1 = count(connection, "SELECT DBINFO('sqlca.sqlerrd1') FROM systables WHERE tabid = 1");
+    if (sqlerrd1 != 2) throw new Mismatch("DBINFO('sqlca.sqlerrd1') = " + sqlerrd1 + ", want 2");
+    return "getGeneratedKeys() gave 1 then 2; DBINFO('sqlca.sqlerrd1') = 2";
+  }
+
+  private String scrollCursor() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "scroll (k INTEGER, v VARCHAR(10))");
+    }
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + PREFIX + "scroll VALUES (?, ?)")) {
+      for (int k = 1; k <= 20; k++) {
+        insert.setInt(1, k);
+        insert.setString(2, "s" + k);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    List<String> problems = new ArrayList<>();
+    try (Statement statement = connection.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE,
+        ResultSet.CONCUR_READ_ONLY);
+      ResultSet rows = statement.executeQuery("SELECT k, v FROM " + PREFIX + "scroll ORDER BY k")) {
+      expect(problems, "absolute(5)", rows.absolute(5) ? rows.getInt(1) + "/" + rows.getString(2) : "none", "5/s5");
+      expect(problems, "getRow after absolute(5)", rows.getRow(), 5);
+      expect(problems, "previous()", rows.previous() ? rows.getInt(1) : -1, 4);
+      expect(problems, "last()", rows.last() ? rows.getInt(1) : -1, 20);
+      expect(problems, "getRow after last()", rows.getRow(), 20);
+      expect(problems, "first()", rows.first() ? rows.getInt(1) : -1, 1);
+      expect(problems, "relative(3)", rows.relative(3) ? rows.getInt(1) : -1, 4);
+      expect(problems, "next()", rows.next() ? rows.getInt(1) : -1, 5);
+      expect(problems, "absolute(25)", rows.absolute(25), false);
+      expect(problems, "absolute(-1)", rows.absolute(-1) ? rows.getInt(1) : -1, 20);
+    }
+    return verdict(problems, "absolute/previous/last/first/relative/next/past-the-end on a 20-row scroll cursor");
+  }
+
+  private String savepoint() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "svpt (id INTEGER)");
+    }
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("INSERT INTO " + PREFIX + "svpt VALUES (1)");
+      java.sql.Savepoint first = connection.setSavepoint("sp_one");
+      statement.executeUpdate("INSERT INTO " + PREFIX + "svpt VALUES (2)");
+      connection.rollback(first);
+      statement.executeUpdate("INSERT INTO " + PREFIX + "svpt VALUES (3)");
+      java.sql.Savepoint second = connection.setSavepoint();
+      statement.executeUpdate("INSERT INTO " + PREFIX + "svpt VALUES (4)");
+      connection.releaseSavepoint(second);
+      connection.commit();
+    } finally {
+      connection.setAutoCommit(true);
+    }
+    List<Integer> ids = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT id FROM " + PREFIX + "svpt ORDER BY id")) {
+      while (rows.next()) ids.add(rows.getInt(1));
+    }
+    if (!ids.equals(List.of(1, 3, 4))) throw new Mismatch("committed rows " + ids + ", want [1, 3, 4]");
+    return "rollback to a named savepoint undid one insert; an unnamed savepoint released; committed [1, 3, 4]";
+  }
+
+  private String batchWithError() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "batch (k INTEGER PRIMARY KEY)");
+    }
+    java.sql.BatchUpdateException error = null;
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + PREFIX + "batch VALUES (?)")) {
+      for (int k : new int[] {1, 2, 1, 3}) {
+        insert.setInt(1, k);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    } catch (java.sql.BatchUpdateException e) {
+      error = e;
+    }
+    if (error == null) throw new Mismatch("executeBatch with a duplicate key succeeded");
+    SQLException cause = error.getNextException() != null ? error.getNextException() : error;
+    int code = error.getErrorCode() != 0 ? error.getErrorCode() : cause.getErrorCode();
+    if (code != -268 && code != -239) throw new Mismatch("want -268 or -239, got " + describe(error));
+    int[] counts = error.getUpdateCounts();
+    if (counts.length < 2 || counts[0] != 1 || counts[1] != 1) {
+      throw new Mismatch("update counts " + Arrays.toString(counts) + ", want [1, 1, ...]");
+    }
+    long before = count(connection, "SELECT COUNT(*) FROM " + PREFIX + "batch WHERE k IN (1, 2)");
+    if (before != 2) throw new Mismatch("rows 1 and 2 before the failing row: COUNT = " + before + ", want 2");
+    // Whether the rows after the failing one ran is left open (SQLI.md §13 Q24); the session must still work.
+    return "BatchUpdateException " + code + ", counts " + Arrays.toString(counts) + "; " + probe(connection);
+  }
+
+  private String wrongPassword() throws Exception {
+    String url = url(Integer.parseInt(required("port")), false).replace(
+      ";password=" + option("password", "in4mix"), ";password=not-" + option("password", "in4mix"));
+    SQLException error = null;
+    try (Connection ignored = DriverManager.getConnection(url)) {
+      // Connected with a wrong password: reported below.
+    } catch (SQLException e) {
+      error = e;
+    }
+    if (error == null) throw new Mismatch("login with a wrong password succeeded");
+    if (error.getErrorCode() != -951) throw new Mismatch("want -951, got " + describe(error));
+    try (Connection good = open()) {
+      return "got " + describe(error).split(" at ")[0] + "; then the right password connects: " + probe(good);
+    }
+  }
+
+  private String isValid() throws Exception {
+    Connection connection = session();
+    if (!connection.isValid(5)) throw new Mismatch("isValid(5) returned false on a working session");
+    return "isValid(5) true; then " + probe(connection);
   }
 
   private String queryTimeout() throws Exception {
