@@ -554,6 +554,24 @@ describe("engine: queries", () => {
     engine.close()
   })
 
+  it("Informix OUTER join syntax", () => {
+    const { engine, s } = setup()
+    exec(s, "INSERT INTO dept VALUES (3, 'empty')")
+    assert.deepStrictEqual(
+      query(s, "SELECT d.dname, e.name FROM dept d, OUTER emp e WHERE d.id = e.dept AND e.salary > 150 ORDER BY 1, 2"),
+      [["empty     ", null], ["eng       ", "bob"], ["eng       ", "eve"], ["ops       ", null]]
+    )
+    assert.deepStrictEqual(
+      query(
+        s,
+        "SELECT d.dname, count(e.id) FROM dept d, OUTER emp e WHERE d.id = e.dept AND d.id > 1 GROUP BY 1 ORDER BY 1"
+      ),
+      [["empty     ", 0], ["ops       ", 2]]
+    )
+    assert.strictEqual(failure(s, "SELECT * FROM dept d, OUTER (emp e, dept x)").sqlcode, -201)
+    engine.close()
+  })
+
   it("views are catalogued and typed; FOR UPDATE / FOR READ ONLY are accepted", () => {
     const { engine, s } = setup()
     assert.strictEqual(
