@@ -44,6 +44,9 @@ const fieldsOf = (v: SQLOutputValue): { year: number; month: number; day: number
 
 const asStored = (v: SQLOutputValue): Stored => v as Stored
 
+const isInterval = (v: Value) => v instanceof IntervalYearMonth || v instanceof IntervalDayTime
+const isPoint = (v: Value) => v instanceof DateTime || v instanceof LocalDate
+
 const typeOf = (code: unknown, length: unknown): IfxType => ({
   code: Number(code),
   length: Number(length),
@@ -168,8 +171,6 @@ export const registerFunctions = (db: DatabaseSync, state: FunctionState) => {
       if (l === null || r === null) return null
       const left = fromStorage(asStored(l), typeOf(lCode, lLength))
       const right = fromStorage(asStored(r), typeOf(rCode, rLength))
-      const isInterval = (v: Value) => v instanceof IntervalYearMonth || v instanceof IntervalDayTime
-      const isPoint = (v: Value) => v instanceof DateTime || v instanceof LocalDate
       const sign = op === "-" ? -1 : 1
       if (isPoint(left) && isInterval(right)) {
         return shift(left as DateTime | LocalDate, right as IntervalYearMonth | IntervalDayTime, sign)
