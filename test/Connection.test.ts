@@ -16,6 +16,7 @@ import * as Stream from "effect/Stream"
 import * as Net from "node:net"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
+import type { ConnectionImpl } from "../src/internal/connection/connection.ts"
 import * as TestServer from "../src/TestServer.ts"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
@@ -434,6 +435,21 @@ describe("streams", () => {
       assert.strictEqual(stats.cursors, 0)
       assert.strictEqual(stats.statements, before)
       assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM st2"), [[200]])
+    }).pipe(Effect.scoped))
+
+  it.live("a stream's timeout bounds each round trip, not how slowly the consumer pulls", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup
+      yield* conn.execute("CREATE TABLE slow (id INTEGER)")
+      for (let i = 0; i < 3; i++) yield* conn.execute("INSERT INTO slow VALUES (?)", [i])
+      const rows = yield* Stream.runCollect(
+        conn.stream("SELECT id FROM slow ORDER BY id", [], { fetchSize: 1, timeout: "150 millis" }).pipe(
+          Stream.tap(() => Effect.sleep("200 millis"))
+        )
+      )
+      assert.deepStrictEqual(rows, [{ id: 0 }, { id: 1 }, { id: 2 }])
+      // No round trip hit its timeout, so no interrupt was ever requested.
+      assert.strictEqual((conn as unknown as ConnectionImpl).interruptsSent, 0)
     }).pipe(Effect.scoped))
 
   it.live("statements can run between pulls of an open stream", () =>

@@ -761,9 +761,11 @@ export class ConnectionImpl implements Connection.Connection {
           ]
         // From here on the cursor may be open (even if this batch fails half-way): the finalizer closes it.
         opened = true
-        const reply = yield* this.roundTrip(request, stmt)
+        // A stream may be consumed slowly: its timeout bounds each round trip, not the stream's whole life.
+        const pullStmt = yield* renew(stmt)
+        const reply = yield* this.roundTrip(request, pullStmt)
         const rows: Array<Array<Value>> = []
-        yield* this.decodeTuples(prepared, reply, rows, stmt)
+        yield* this.decodeTuples(prepared, reply, rows, pullStmt)
         if (reply.some(isDone) || rows.length === 0) {
           finished = true
           closed = true
@@ -956,6 +958,12 @@ export class ConnectionImpl implements Connection.Connection {
 // ---------------------------------------------------------------------------------------------------------------
 
 const noTimeout = (sql: string): StatementContext => ({ sql, deadline: undefined, timeout: undefined })
+
+/** The same statement context with its deadline restarted now (per round trip of a stream). */
+const renew = (stmt: StatementContext): Effect.Effect<StatementContext> =>
+  stmt.timeout === undefined
+    ? Effect.succeed(stmt)
+    : Effect.map(Clock.currentTimeMillis, (now) => ({ ...stmt, deadline: now + Duration.toMillis(stmt.timeout!) }))
 
 const remaining = (stmt: StatementContext): Effect.Effect<Duration.Duration | undefined> =>
   stmt.deadline === undefined
