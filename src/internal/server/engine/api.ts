@@ -81,7 +81,11 @@ export interface ExecResult {
 /** An open cursor. Rows are produced in chunks so the session layer can honour interrupts between chunks. */
 export interface EngineCursor {
   readonly columns: ReadonlyArray<ColumnDescription>
-  /** Up to `maxRows` further rows; `[]` once the result is exhausted. */
+  /**
+   * Up to `maxRows` further rows; `[]` once the result is exhausted. An EngineError here (a lock conflict met
+   * while stepping, a conversion error) closes the cursor; lock conflicts are normally met at `openCursor`, which
+   * steps to the first row for that reason and can be retried.
+   */
   next(maxRows: number): Array<Array<Value>> | EngineError
   /** Rows handed out so far by `next` (the final SQ_DONE's row count). */
   readonly rowsFetched: number

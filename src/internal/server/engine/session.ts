@@ -204,6 +204,8 @@ export class Session implements EngineSession {
   private release(sql: string, stmt: StatementSync) {
     let pool = this.idle.get(sql)
     if (pool === undefined) {
+      // Bound the cache: clients that inline literals produce endless distinct texts (oldest text goes first).
+      if (this.idle.size >= 512) this.idle.delete(this.idle.keys().next().value!)
       pool = []
       this.idle.set(sql, pool)
     }
