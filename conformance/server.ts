@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as fs from "node:fs"
 import * as TestServer from "../src/TestServer.ts"
-import type { Target } from "./run.ts"
+import type { Target } from "./peers.ts"
 
 export interface ServerSettings {
   /**
