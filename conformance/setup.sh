@@ -15,6 +15,11 @@ jdbc_version="${INFORMIX_JDBC_VERSION:-15.0.1.0}"
 python_driver="${INFORMIX_PYTHON_DRIVER:-informix-driver==2026.9.3}"
 
 jdbc_dir="$here/jdbc"
+
+# Test files may run this concurrently (vitest workers): one installer at a time, the others then find it done.
+mkdir -p "$jdbc_dir/target"
+exec 9>"$jdbc_dir/target/.setup.lock"
+flock 9
 jdbc_stamp="$jdbc_dir/target/.installed"
 java_source="$jdbc_dir/src/main/java/effectinformix/conformance/Conformance.java"
 jdbc_want="$jdbc_version $(sha1sum "$jdbc_dir/pom.xml" "$java_source" | cut -c1-40 | tr '\n' ' ')"
