@@ -677,6 +677,22 @@ describe("engine: errors as a real server reports them", () => {
     engine.close()
   })
 
+  it("CHECK and referential constraints", () => {
+    const engine = makeEngine()
+    const s = open(engine)
+    exec(s, "CREATE TABLE parent (id INT PRIMARY KEY CONSTRAINT pk_parent, qty INT CHECK (qty >= 0) CONSTRAINT ck_qty)")
+    exec(s, "CREATE TABLE child (id INT, pid INT REFERENCES parent (id))")
+    exec(s, "INSERT INTO parent VALUES (1, 5)")
+    const check = failure(s, "INSERT INTO parent VALUES (2, -1)")
+    assert.deepStrictEqual([check.sqlcode, check.parameter], [-530, "informix.ck_qty"])
+    const pk = failure(s, "INSERT INTO parent VALUES (1, 1)")
+    assert.deepStrictEqual([pk.sqlcode, pk.parameter], [-268, "informix.pk_parent"])
+    assert.strictEqual(failure(s, "INSERT INTO child VALUES (1, 99)").sqlcode, -691)
+    exec(s, "INSERT INTO child VALUES (1, 1)")
+    assert.strictEqual(failure(s, "DELETE FROM parent WHERE id = 1").sqlcode, -692)
+    engine.close()
+  })
+
   it("transaction errors: -255, -535, BEGIN on an unlogged database", () => {
     const engine = makeEngine()
     const s = open(engine)

@@ -614,7 +614,7 @@ const parseColumn = (
   let defaultSql: string | undefined
   const constraints: Array<string> = []
   const uniques: Array<UniqueDef> = []
-  const checks: Array<string> = []
+  const checks: Array<{ expr: string; name: string }> = []
   let pending: "pk" | "unique" | "check" | undefined
   let pendingName: string | undefined
   const flushName = (kind: "pk" | "unique", explicit: string | undefined) => {
@@ -657,7 +657,7 @@ const parseColumn = (
       }
       const e = new Emitter(tokens, sql, ctx, scope).emit(j + 2, close)
       if (isTranslateError(e)) return e
-      checks.push(e)
+      checks.push({ expr: e, name: `c${tableName}_${++counter.n}` })
       pending = "check"
       j = close + 1
     } else if (isWord(t, "REFERENCES")) {
@@ -676,6 +676,7 @@ const parseColumn = (
     } else if (isWord(t, "CONSTRAINT") && tokens[j + 1]?.kind === "ident") {
       pendingName = tokens[j + 1]!.text
       if (pending === "pk" || pending === "unique") flushName(pending, pendingName)
+      else if (pending === "check") checks[checks.length - 1] = { ...checks[checks.length - 1]!, name: pendingName }
       pending = undefined
       j += 2
     } else break
@@ -685,7 +686,7 @@ const parseColumn = (
   // SERIAL columns take NULL/0 and get their value from the trigger, so SQLite must not reject NULL there.
   if (notNull && !isSerial(type)) sqliteParts.push(`CONSTRAINT "ifxnn_${nameToken.text}" NOT NULL`)
   if (defaultSql !== undefined) sqliteParts.push(`DEFAULT ${defaultSql}`)
-  for (const c of checks) sqliteParts.push(`CHECK (${c})`)
+  for (const c of checks) sqliteParts.push(`CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expr})`)
   const range = rangeCheck(nameToken.text, type)
   if (range !== "") sqliteParts.push(range.trim())
   return {
