@@ -52,6 +52,7 @@ export const scenarios = [
   "savepoint",
   "batch_with_error",
   "wrong_password_951",
+  "unknown_database_329",
   "is_valid",
   "query_timeout",
   "statement_cancel",

@@ -581,6 +581,24 @@ class Peer:
             return f"got {describe(error).split(' at ')[0]}; then the right password connects"
         raise Mismatch("login with a wrong password succeeded")
 
+    def unknown_database_329(self) -> str:
+        try:
+            informix_db.connect(
+                self.options.host,
+                self.options.port,
+                user=self.options.user,
+                password=self.options.password,
+                database="no_such_database",
+                server=self.options.server,
+                connect_timeout=10,
+                read_timeout=10,
+            ).close()
+        except informix_db.Error as error:
+            if getattr(error, "sqlcode", None) != -329:
+                raise Mismatch(f"want -329, got {describe(error)}") from error
+            return f"got {describe(error).split(' at ')[0]}"
+        raise Mismatch("connecting to database no_such_database succeeded")
+
     def is_valid(self) -> str:
         raise Skip("informix-driver has no liveness probe (JDBC isValid sends SQ_VERSION)")
 
@@ -656,6 +674,7 @@ SCENARIOS = [
     "savepoint",
     "batch_with_error",
     "wrong_password_951",
+    "unknown_database_329",
     "is_valid",
     "query_timeout",
     "statement_cancel",

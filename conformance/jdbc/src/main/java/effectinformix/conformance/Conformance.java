@@ -99,6 +99,7 @@ public final class Conformance {
     list.add(new Scenario("savepoint", this::savepoint));
     list.add(new Scenario("batch_with_error", this::batchWithError));
     list.add(new Scenario("wrong_password_951", this::wrongPassword));
+    list.add(new Scenario("unknown_database_329", this::unknownDatabase));
     list.add(new Scenario("is_valid", this::isValid));
     list.add(new Scenario("query_timeout", this::queryTimeout));
     list.add(new Scenario("statement_cancel", this::statementCancel));
@@ -730,6 +731,20 @@ public final class Conformance {
     try (Connection good = open()) {
       return "got " + describe(error).split(" at ")[0] + "; then the right password connects: " + probe(good);
     }
+  }
+
+  private String unknownDatabase() throws Exception {
+    String url = url(Integer.parseInt(required("port")), false).replace(
+      "/" + option("database", "testdb") + ":", "/no_such_database:");
+    SQLException error = null;
+    try (Connection ignored = DriverManager.getConnection(url)) {
+      // Opened a database that does not exist: reported below.
+    } catch (SQLException e) {
+      error = e;
+    }
+    if (error == null) throw new Mismatch("connecting to database no_such_database succeeded");
+    if (error.getErrorCode() != -329) throw new Mismatch("want -329, got " + describe(error));
+    return "got " + describe(error).split(" at ")[0];
   }
 
   private String isValid() throws Exception {
