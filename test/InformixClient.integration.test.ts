@@ -13,6 +13,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as SqlClient from "effect/sql/SqlClient"
 import * as Sql from "effect/sql/SqlError"
@@ -121,8 +122,11 @@ describe("InformixClient (TestServer)", () => {
       const fiber = yield* Effect.forkChild(
         sql.withTransaction(Effect.andThen(sql`INSERT INTO tx VALUES (1)`, Effect.never))
       )
-      yield* Effect.sleep("100 millis")
-      assert.strictEqual((yield* server.stats).transactions, 1)
+      const open = yield* Effect.repeat(server.stats, {
+        until: (stats) => stats.transactions === 1,
+        schedule: Schedule.spaced("5 millis")
+      }).pipe(Effect.timeout("10 seconds"))
+      assert.strictEqual(open.transactions, 1)
       yield* Fiber.interrupt(fiber)
       assert.strictEqual((yield* server.stats).transactions, 0)
       assert.deepStrictEqual(yield* sql`SELECT n FROM tx`, [])
@@ -309,7 +313,8 @@ describe("InformixClient (TestServer)", () => {
           InformixMigrator.run({ loader }).pipe(Effect.provideService(SqlClient.SqlClient, second))
         )
       ], { concurrency: "unbounded" })
-      assert.deepStrictEqual(results, [[[1, "slow"]], []])
+      // Whichever got there first ran the migration; the other backed off.
+      assert.sameDeepMembers(results.map((ran) => ran.map(([id, name]) => [id, name])), [[[1, "slow"]], []])
       assert.strictEqual(runs, 1)
       assert.deepStrictEqual(yield* first`SELECT migration_id FROM effect_sql_migrations`, [{ migration_id: 1 }])
       assert.deepStrictEqual(yield* first`SELECT id FROM raced`, [{ id: 1 }])
@@ -332,8 +337,12 @@ describe("InformixClient (TestServer)", () => {
           Stream.runDrain
         )
       )
-      yield* Effect.sleep("100 millis")
-      // 200 rows of ~200 bytes do not fit one fetch buffer: the cursor is still open mid-stream.
+      // Wait until the consumer is inside the result (under load, opening the cursor can take a while).
+      yield* Effect.repeat(Effect.sync(() => consumed), {
+        until: (n) => n >= 3,
+        schedule: Schedule.spaced("5 millis")
+      }).pipe(Effect.timeout("10 seconds"))
+      // 200 rows of ~200 bytes do not fit one fetch buffer (4 KiB): the cursor is still open mid-stream.
       assert.strictEqual((yield* server.stats).cursors, 1)
       yield* Fiber.interrupt(consumer)
       assert.isBelow(consumed, 200)

@@ -45,7 +45,7 @@ describe("Pool (fake sessions)", () => {
   it.live("waits for a draining session to settle, and retires one that does not settle in time", () =>
     Effect.gen(function*() {
       const fakes = makeFakes()
-      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, drainTimeout: "100 millis" })
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, drainTimeout: "300 millis" })
       yield* pool.use((c) =>
         Effect.sync(() => {
           asFake(c).state = "draining"
@@ -105,10 +105,10 @@ describe("Pool (fake sessions)", () => {
   it.live("replaces sessions past maxLifetime", () =>
     Effect.gen(function*() {
       const fakes = makeFakes()
-      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, maxLifetime: "30 millis" })
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, maxLifetime: "500 millis" })
       const first = yield* pool.use((c) => Effect.succeed(asFake(c)))
       assert.strictEqual(yield* pool.use((c) => Effect.succeed(asFake(c))), first)
-      yield* Effect.sleep("40 millis")
+      yield* Effect.sleep("600 millis")
       const later = yield* pool.use((c) => Effect.succeed(asFake(c)))
       assert.notStrictEqual(later, first)
       assert.isTrue(first.closed)
