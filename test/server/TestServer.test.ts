@@ -1,6 +1,8 @@
 /* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -240,5 +242,22 @@ describe("TestServer (real engine)", () => {
       const client = yield* session(server.port)
       assert.strictEqual(tags(yield* prepare(client, "SELECT a FROM kept")), "Describe Done Cost Eot")
       fs.rmSync(directory, { recursive: true, force: true })
+    }))
+
+  it.live("closing the server's scope closes every session and rolls back their transactions", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const server = yield* TestServer.make().pipe(Scope.provide(scope))
+      const a = yield* session(server.port)
+      const b = yield* session(server.port)
+      yield* command(a, "CREATE TABLE s (x INTEGER)")
+      yield* a.send([{ _tag: "Begin" }, { _tag: "Eot" }])
+      yield* a.group
+      yield* command(a, "INSERT INTO s VALUES (1)")
+      assert.strictEqual((yield* server.stats).transactions, 1)
+      yield* Scope.close(scope, Exit.void)
+      yield* a.closed
+      yield* b.closed
+      assert.strictEqual((yield* server.stats).sessions, 0)
     }))
 })

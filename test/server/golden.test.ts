@@ -4,9 +4,11 @@
  * determined (no row data the engine chooses), the server's bytes must equal the reply JDBC accepted.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import { NARROW_FRAMING } from "../../src/internal/protocol/framing.ts"
 import type { ServerMessage } from "../../src/internal/protocol/messages.ts"
+import { decodeRow, isCodecFailure, latin1Charset } from "../../src/internal/values/index.ts"
 import * as TestServer from "../../src/TestServer.ts"
 import { command, connect, golden, hex, prepare, session, tags } from "./wire.ts"
 import type { WireClient } from "./wire.ts"
@@ -168,5 +170,69 @@ describe("TestServer against JDBC 15's golden vectors", () => {
       const rows = yield* replay(client, "nmap-select-10-sq-id-curname-open-nfetch")
       assert.strictEqual(tags(rows.group), "Tuple Done Cost Eot")
       assert.strictEqual(hex((yield* replay(client, "nmap-select-12-sq-id-close")).bytes), "000c")
+    }))
+
+  it.live("JDBC's binds of 13 types (golden/jdbc-prep-06, -08) are stored and read back with the right values", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const client = yield* session(server.port)
+      yield* command(
+        client,
+        "CREATE TABLE t7 (a INTEGER, b BIGINT, c DECIMAL(16,2), d VARCHAR(255), e DATE, f DATETIME YEAR TO FRACTION(3), g INTEGER)"
+      )
+      yield* command(
+        client,
+        "CREATE TABLE t6 (a FLOAT, b SMALLFLOAT, c SMALLINT, d DECIMAL(16,2), e DECIMAL(12), f VARCHAR(255))"
+      )
+      yield* prepare(client, "INSERT INTO t7 VALUES (?, ?, ?, ?, ?, ?, ?)", 7)
+      const described = yield* replay(client, "jdbc-prep-02-sq-id-cidescribe")
+      assert.strictEqual(hex(described.bytes), hex(golden("jdbc-prep-05-reply-idescribe-7types-eot")))
+      assert.strictEqual(tags((yield* replay(client, "jdbc-prep-06-sq-id-bind-7types-execute")).group), "Done Cost Eot")
+      yield* client.send([{ _tag: "Id", statementId: 0 }, { _tag: "Release" }, { _tag: "Eot" }])
+      yield* client.group
+      yield* prepare(client, "INSERT INTO t6 VALUES (?, ?, ?, ?, ?, ?)", 6)
+      assert.strictEqual(tags((yield* replay(client, "jdbc-prep-08-sq-id-bind-6types-execute")).group), "Done Cost Eot")
+      yield* client.send([{ _tag: "Id", statementId: 0 }, { _tag: "Release" }, { _tag: "Eot" }])
+      yield* client.group
+      const row = (text: string) =>
+        Effect.gen(function*() {
+          const group = yield* prepare(client, text)
+          const describe = group[0]
+          if (describe?._tag !== "Describe") throw new Error(tags(group))
+          yield* client.send([
+            { _tag: "Id", statementId: describe.statementId },
+            { _tag: "CurName", name: "r" },
+            { _tag: "Open" },
+            { _tag: "Id", statementId: describe.statementId },
+            { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
+            { _tag: "Eot" }
+          ])
+          const rows = yield* client.group
+          const tuple = rows[0]
+          if (tuple?._tag !== "Tuple") throw new Error(tags(rows))
+          yield* client.send([{ _tag: "Id", statementId: describe.statementId }, { _tag: "Release" }, { _tag: "Eot" }])
+          yield* client.group
+          const values = decodeRow(tuple.payload, describe.fields, { charset: latin1Charset })
+          if (isCodecFailure(values)) throw new Error(values.message)
+          return values.map((v) =>
+            v === null
+              ? null
+              : BigDecimal.isBigDecimal(v)
+              ? BigDecimal.format(v)
+              : typeof v === "object"
+              ? String(v)
+              : v
+          )
+        })
+      assert.deepStrictEqual(yield* row("SELECT a, b, c, d, e, f, g FROM t7"), [
+        42,
+        9007199254740993n,
+        "12345.67",
+        "hello",
+        "2024-02-29",
+        "2024-02-29 13:45:56.789",
+        null
+      ])
+      assert.deepStrictEqual(yield* row("SELECT a, b, c, d, e, f FROM t6"), [3.25, 1.5, -2, "1.5", "-0.001", null])
     }))
 })
