@@ -130,4 +130,28 @@ describe("engine robustness", () => {
     if (s.inTransaction) s.rollback()
     engine.close()
   })
+
+  it("another session's open DDL transaction gives lock conflicts, not exceptions", () => {
+    const engine = Engine.make({ databases: [{ name: "db", logged: true }] })
+    const a = engine.openSession("db", "informix")
+    const b = engine.openSession("db", "informix")
+    if (isEngineError(a) || isEngineError(b)) throw new Error("open")
+    const create = a.prepare("CREATE TABLE t (x INT)")
+    if (isEngineError(create)) throw new Error("prepare")
+    a.execute(create, [])
+    assert.strictEqual(a.begin(), undefined)
+    const other = a.prepare("CREATE TABLE u (x INT)")
+    if (isEngineError(other)) throw new Error("prepare")
+    a.execute(other, [])
+    for (const sql of ["SELECT * FROM t", "INSERT INTO t VALUES (1)", "CREATE TABLE v (x INT)", "DROP TABLE t"]) {
+      const p = b.prepare(sql)
+      const result = isEngineError(p) ? p : b.execute(p, [])
+      assert.isTrue(isEngineError(result), sql)
+      if (isEngineError(result)) assert.strictEqual(result.lockConflict, true, sql)
+    }
+    assert.strictEqual(a.commit(), undefined)
+    const p = b.prepare("SELECT * FROM u")
+    assert.isFalse(isEngineError(p))
+    engine.close()
+  })
 })

@@ -77,11 +77,17 @@ export class Engine {
     const config = this.databases.get(database.toLowerCase())
     // IBM: -329 "Database not found or no system permission." (SQLI.md §9.1)
     if (config === undefined) return engineError(-329, { isamCode: -111, parameter: database })
-    const session = new Session(config, user, {
-      serverVersion: this.serverVersion,
-      hostName: this.hostName,
-      now: this.now
-    }, (s) => this.sessions.delete(s))
+    let session: Session
+    try {
+      session = new Session(config, user, {
+        serverVersion: this.serverVersion,
+        hostName: this.hostName,
+        now: this.now
+      }, (s) => this.sessions.delete(s))
+    } catch (error) {
+      // The database file cannot be opened (permissions, corruption): the database is not available.
+      return engineError(-329, { isamCode: -111, parameter: error instanceof Error ? error.message : database })
+    }
     this.sessions.add(session)
     return session
   }

@@ -60,7 +60,7 @@ export const mapSqliteError = (error: unknown, ctx: ErrorContext): EngineError =
   const primary = errcode & 0xff
   const udf = /ifx:(-?\d+):(.*)$/s.exec(message)
   if (udf !== null) return engineError(Number(udf[1]), { parameter: udf[2] ?? "" })
-  if (primary === 5 || primary === 6 || /database (table )?is locked/.test(message)) {
+  if (primary === 5 || primary === 6 || /database (table |schema )?is locked/.test(message)) {
     return engineError(lockCode[ctx.verb], {
       isamCode: ctx.lockWaitSeconds === 0 ? -107 : -154,
       parameter: ctx.table?.name ?? "",

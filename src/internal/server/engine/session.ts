@@ -229,6 +229,22 @@ export class Session implements EngineSession {
     if (this.closed) return engineError(-1803)
     const tokens = tokenize(sql)
     if (!Array.isArray(tokens)) return engineError(-201, { offset: tokens.offset })
+    try {
+      return this.prepareTokens(sql, tokens)
+    } catch (error) {
+      // Reading the catalog can meet another session's lock (its DDL transaction holds the schema): a retryable
+      // lock conflict, reported like a read of the catalog tables.
+      const first = tokens[0]?.upper
+      const verb = first === "INSERT" ? "insert" : first === "UPDATE" ? "update" : first === "DELETE" ?
+        "delete" :
+        first === "SELECT" || first === "WITH"
+        ? "select"
+        : "ddl"
+      return mapSqliteError(error, { verb, table: undefined, tokens, lockWaitSeconds: this.lockWaitSeconds })
+    }
+  }
+
+  private prepareTokens(sql: string, tokens: ReadonlyArray<Token>): Prepared | EngineError {
     this.refreshCatalog()
     const p = plan(tokens, sql, this.translateContext)
     if (isTranslateError(p)) return fromTranslateError(p)
@@ -827,14 +843,19 @@ export class Session implements EngineSession {
       return mapSqliteError(error, this.txContext())
     }
     this.explicitTransaction = false
-    // Temp tables created in the rolled-back transaction are gone in SQLite; forget them here too.
+    this.forgetRolledBackTemps()
+    return undefined
+  }
+
+  /** Temp tables created in a rolled-back transaction are gone in SQLite; forget them here too. */
+  private forgetRolledBackTemps() {
     for (const [key, t] of this.temps) {
-      const exists = this.db.prepare("SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND lower(name) = ?").get(
-        t.name.toLowerCase()
+      const exists = this.statement(
+        "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND lower(name) = ?",
+        (stmt) => stmt.get(t.name.toLowerCase())
       )
       if (exists === undefined) this.temps.delete(key)
     }
-    return undefined
   }
 
   savepoint(name: string): EngineError | undefined {
@@ -844,7 +865,9 @@ export class Session implements EngineSession {
 
   rollbackToSavepoint(name: string): EngineError | undefined {
     if (!this.inTransaction) return engineError(-255)
-    return this.txExec(`ROLLBACK TO ${quoteIdent(name)}`)
+    const failed = this.txExec(`ROLLBACK TO ${quoteIdent(name)}`)
+    if (failed === undefined) this.forgetRolledBackTemps()
+    return failed
   }
 
   releaseSavepoint(name: string): EngineError | undefined {
