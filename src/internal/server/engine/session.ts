@@ -226,7 +226,8 @@ export class Session implements EngineSession {
   // ---------------------------------------------------------------------------------------------------------
 
   prepare(sql: string): Prepared | EngineError {
-    if (this.closed) return engineError(-1803)
+    // IBM: -349 "Database not selected yet." — the session was closed.
+    if (this.closed) return engineError(-349)
     const tokens = tokenize(sql)
     if (!Array.isArray(tokens)) return engineError(-201, { offset: tokens.offset })
     try {
