@@ -180,7 +180,6 @@ export class Session {
   database: OpenDatabase | undefined = undefined
   readonly statements = new Map<number, Statement>()
   private current: Statement | undefined = undefined
-  private batch: BatchState = newBatchState()
   private readonly ctx: ServerContext
   readonly blobs: BlobStore
 
@@ -212,8 +211,7 @@ export class Session {
     if (first !== undefined && first._tag === "LoginRequest") {
       return Effect.sync(() => this.login(first))
     }
-    this.batch = newBatchState()
-    const state = this.batch
+    const state = newBatchState()
     return Effect.gen({ self: this }, function*() {
       const stall = takeStall(this.ctx.faults)
       if (stall !== undefined && stall > 0) yield* Effect.sleep(stall)
@@ -223,7 +221,7 @@ export class Session {
           Effect.catch((failure: BatchFailure) => Effect.succeed(failure))
         )
         if (outcome instanceof BatchFailure) {
-          this.abandonBatch(state, batch, message)
+          this.abandonBatch(state, batch)
           state.out.length = state.keep
           state.out.push(outcome.err, { _tag: "Eot" })
           return { messages: state.out, close: false }
@@ -235,7 +233,7 @@ export class Session {
       }
       return { messages: state.out, close }
     }).pipe(
-      Effect.onInterrupt(() => Effect.sync(() => this.abandonBatch(state, batch, undefined))),
+      Effect.onInterrupt(() => Effect.sync(() => this.abandonBatch(state, batch))),
       // A bug below (an engine call that throws) must not kill the session silently: the client gets an answer
       // (−999 "not implemented yet", IBM's catch-all) and the defect is logged.
       Effect.catchDefect((defect) =>
@@ -894,8 +892,7 @@ export class Session {
    * After a failed or interrupted batch: a statement that SQ_COMMAND allocated in it is freed when the batch asked
    * for its release (`COMMAND … EXECUTE RELEASE`): the client never learns its id (SQLI.md §8.3, §13 Q24).
    */
-  private abandonBatch(state: BatchState, batch: ReadonlyArray<Inbound>, failedAt: Inbound | undefined): void {
-    void failedAt
+  private abandonBatch(state: BatchState, batch: ReadonlyArray<Inbound>): void {
     if (state.commandStatements.length === 0) return
     const releases = batch.some((m) => m._tag === "Release")
     if (!releases) return
