@@ -357,7 +357,7 @@ export class ConnectionImpl implements Connection.Connection {
 
   /** SQ_RELEASE after the owner ended with `exit`; after an interruption it is queued behind the drain. */
   private releaseAfter<A, E>(prepared: Prepared, exit: Exit.Exit<A, E>): Effect.Effect<void> {
-    if (!Exit.hasInterrupts(exit)) return this.release(prepared)
+    if (!this.deferAfter(exit)) return this.release(prepared)
     return Effect.sync(() => {
       if (prepared.released) return
       prepared.released = true
@@ -421,7 +421,7 @@ export class ConnectionImpl implements Connection.Connection {
       Effect.suspend(() => {
         prepared.inUse = false
         if (keep) return Effect.void
-        if (!Exit.hasInterrupts(exit)) return this.release(prepared)
+        if (!this.deferAfter(exit)) return this.release(prepared)
         // Interrupted: do not wait for the drain of the reply in flight; release right after it (same permit).
         prepared.released = true
         this.orphan(prepared.id)
@@ -551,11 +551,20 @@ export class ConnectionImpl implements Connection.Connection {
   }
 
   /**
+   * Whether cleanup after `exit` should be queued behind the drain instead of run now: only when the owner was
+   * interrupted while its reply is being drained (the drain fiber runs the queue right after, under the same
+   * permit). An interruption between round trips (e.g. a stream's consumer) cleans up at once.
+   */
+  private deferAfter<A, E>(exit: Exit.Exit<A, E>): boolean {
+    return Exit.hasInterrupts(exit) && this.session.state === "draining"
+  }
+
+  /**
    * CLOSE after a cursor operation ended with `exit`. After an interruption the caller does not wait for the drain of
    * the reply in flight: the CLOSE is queued to run right after it, under the same wire permit.
    */
   private closeCursorAfter<A, E>(prepared: Prepared, exit: Exit.Exit<A, E>): Effect.Effect<void> {
-    if (!Exit.hasInterrupts(exit)) return this.closeCursor(prepared)
+    if (!this.deferAfter(exit)) return this.closeCursor(prepared)
     return Effect.sync(() => {
       const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
       if (!(bytes instanceof CodecFailure)) this.session.addCleanup(bytes)

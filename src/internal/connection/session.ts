@@ -380,8 +380,8 @@ export class Session {
           Option.isSome(drained) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
         ),
         Effect.ignore,
+        // Let the interrupted caller's finalizers queue their CLOSE/RELEASE; `finish` runs them under the permit.
         Effect.andThen(Effect.yieldNow),
-        Effect.andThen(this.flushCleanup),
         Effect.ensuring(this.finish())
       )
       return Effect.asVoid(Effect.forkDetach(drain))
@@ -401,6 +401,10 @@ export class Session {
 
   private finish(): Effect.Effect<void> {
     return Effect.suspend(() => {
+      // Cleanup queued while the permit was held (by an interrupted caller) runs before the permit is given up.
+      if (this.cleanup.length > 0 && this.deadWith === undefined) {
+        return Effect.andThen(this.flushCleanup, this.finish())
+      }
       if (this.deadWith === undefined) this.state = "idle"
       return Effect.asVoid(this.wire.release(1))
     })
