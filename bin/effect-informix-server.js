@@ -97,7 +97,7 @@ const program = Effect.gen(function*() {
 }).pipe(
   Effect.scoped,
   Effect.provide(Logger.layer([Logger.consolePretty()])),
-  Effect.provideService(References.MinimumLogLevel, values.trace ? "Debug" : "Info")
+  Effect.provideService(References.MinimumLogLevel, "Info")
 )
 
 const fiber = Effect.runFork(program)

@@ -145,7 +145,7 @@ export interface TestServerOptions {
   readonly dbOpenReply?: "done" | "eot" | undefined
   /** Serve `EXECUTE PROCEDURE sysproc_sleep(n)` as an interruptible sleep; default true. */
   readonly sqlSleep?: boolean | undefined
-  /** Log every batch and reply (`true`: Effect logging at Debug level), or hand them to a function. */
+  /** Log every batch and reply (`true`: Effect logging at Info level), or hand them to a function. */
   readonly protocolTrace?: boolean | ((event: ProtocolTraceEvent) => void) | undefined
   readonly faults?: FaultOptions | undefined
   readonly replay?: ReadonlyArray<ReplayEntry> | undefined
@@ -403,7 +403,7 @@ const traceFunction = (
 {
   if (option === undefined || option === false) return undefined
   if (option === true) {
-    return (session, event) => Effect.logDebug(`TestServer session ${session}: ${describeEvent(event)}`)
+    return (session, event) => Effect.logInfo(`TestServer session ${session}: ${describeEvent(event)}`)
   }
   return (session, event) => Effect.sync(() => option({ ...event, session }))
 }
