@@ -107,6 +107,8 @@ export class ConnectionImpl implements Connection.Connection {
   private readonly framing: M.Framing
   private readonly cache: StatementCache<Prepared>
   private cursorCounter = 0
+  /** `OwnedSessions` value for a fiber that owns only this session. */
+  private readonly ownedAlone: ReadonlySet<object>
   private transactionOpen = false
   private readonly spanAttributes: Record<string, unknown>
 
@@ -119,6 +121,7 @@ export class ConnectionImpl implements Connection.Connection {
     this.port = settings.config.port
     this.serverVersion = settings.serverVersion
     this.cache = new StatementCache(settings.statementCacheSize)
+    this.ownedAlone = new Set<object>([session])
     this.spanAttributes = {
       "db.system.name": "informix",
       "server.address": settings.config.host,
@@ -196,8 +199,13 @@ export class ConnectionImpl implements Connection.Connection {
   private owned<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
     return Effect.flatMap(OwnedSessions, (owned: ReadonlySet<object>) => {
       if (owned.has(this.session)) return effect
-      const next = new Set<object>(owned)
-      next.add(this.session)
+      // The common case (this fiber owns no other session) reuses one set instead of allocating per statement.
+      let next = this.ownedAlone
+      if (owned.size > 0) {
+        const union = new Set<object>(owned)
+        union.add(this.session)
+        next = union
+      }
       return this.session.owner.withPermit(Effect.provideService(effect, OwnedSessions, next))
     })
   }
