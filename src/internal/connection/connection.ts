@@ -27,7 +27,7 @@ import type * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
-import { ConnectionError, fromServerError, type InformixError, ProtocolError, SqlError } from "../../InformixError.ts"
+import { fromServerError, type InformixError, ProtocolError, SqlError } from "../../InformixError.ts"
 import { BlobDescriptor, type Value } from "../../InformixValue.ts"
 import type { ResolvedConfig } from "../config.ts"
 import { isolationStatement } from "../config.ts"
@@ -1115,6 +1115,3 @@ export const countPlaceholders = (sql: string): number => {
   }
   return count
 }
-
-export const connectionClosedError = (host: string, port: number, message: string): ConnectionError =>
-  new ConnectionError({ reason: "Closed", host, port, message })

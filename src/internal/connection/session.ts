@@ -17,7 +17,6 @@
  *
  * @internal
  */
-import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -410,13 +409,6 @@ export class Session {
     })
   }
 
-  /**
-   * Writes `bytes` without waiting for any reply (SQ_EXIT on close). Caller should hold the wire.
-   */
-  writeRaw(bytes: Uint8Array): void {
-    if (this.deadWith === undefined) this.socket.write(bytes)
-  }
-
   /** Used by the login sequence: expect the next exchange's reply to end with `end`. */
   exchangeUntil(bytes: Uint8Array, end: ReplyEnd): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
     return Effect.map(this.exchange(bytes, { end }), (reply) => reply.messages)
@@ -505,7 +497,3 @@ const reasonText = (reason: string): string => {
       return "Socket error"
   }
 }
-
-/** True when `exit` failed only because of interruption. */
-export const isInterruptOnly = <A, E>(exit: Exit.Exit<A, E>): boolean =>
-  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
