@@ -452,4 +452,23 @@ describe("TestServer session", () => {
       assert.strictEqual(tags(yield* client.group), "Tuple Done Cost Eot")
       assert.isAtLeast((yield* Clock.currentTimeMillis) - t1, 190)
     }))
+
+  it.live("SQ_DBLIST lists the databases; SQ_INFO is accepted at any time", () =>
+    Effect.gen(function*() {
+      const { port } = yield* startFake()
+      const client = yield* session(port, { database: undefined })
+      yield* client.send([{ _tag: "DbListRequest" }, { _tag: "Eot" }])
+      const group = yield* client.group
+      assert.deepStrictEqual(group[0]?._tag === "DbList" ? group[0].names : [], ["testdb", "plain"])
+      yield* client.send([{
+        _tag: "Info",
+        infoType: 6,
+        totalLength: 0,
+        maxNameLength: 0,
+        maxValueLength: 0,
+        env: [["OPTCOMPIND", "0"]],
+        raw: new Uint8Array(0)
+      }, { _tag: "Eot" }])
+      assert.strictEqual(tags(yield* client.group), "Eot")
+    }))
 })
