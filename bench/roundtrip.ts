@@ -10,6 +10,7 @@
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Net from "node:net"
+import * as PerfHooks from "node:perf_hooks"
 import * as Connection from "../src/Connection.ts"
 import { connectionConfig, ONE_ROW_SQL, type ServerInfo, startServerProcess } from "./decode-e2e.ts"
 import { median, nowMs, percentile, round } from "./stats.ts"
@@ -115,6 +116,29 @@ export const measureLatency = <E, R>(
     return { p50Micros: median(p50s), p99Micros: median(p99s) }
   })
 
+/**
+ * Runs `effect` while counting garbage collections (PerformanceObserver "gc" entries), to tell GC pauses apart from
+ * other causes of tail latency.
+ */
+export const withGcStats = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<{ readonly value: A; readonly gcCount: number; readonly gcMillis: number }, E, R> =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => {
+      const stats = { gcCount: 0, gcMillis: 0 }
+      const observer = new PerfHooks.PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          stats.gcCount++
+          stats.gcMillis += entry.duration
+        }
+      })
+      observer.observe({ entryTypes: ["gc"] })
+      return { stats, observer }
+    }),
+    ({ stats }) => Effect.map(effect, (value) => ({ value, ...stats })),
+    ({ observer }) => Effect.sync(() => observer.disconnect())
+  )
+
 /** One raw ping-pong client playing `exchanges` once per operation. */
 const floorClient = (port: number, exchanges: ReadonlyArray<ExchangeSize>) =>
   Effect.acquireRelease(
@@ -168,9 +192,14 @@ export const measureRoundtrip = (info: ServerInfo, options: { readonly runs: num
       return yield* Effect.fail(new Error(`unexpected one-row result ${JSON.stringify(check)}`))
     }
     const settings = { runs: options.runs, samples: options.samples, warmup: WARMUP }
-    const driver = yield* measureLatency(statement.values(), settings)
+    const measured = yield* withGcStats(measureLatency(statement.values(), settings))
+    const driver = measured.value
+    const operations = WARMUP + settings.runs * settings.samples
+    const gc = { perThousandOps: (measured.gcCount / operations) * 1000, millis: measured.gcMillis }
     process.stdout.write(
-      `driver prepared values(): p50 ${round(driver.p50Micros)} µs, p99 ${round(driver.p99Micros)} µs\n`
+      `driver prepared values(): p50 ${round(driver.p50Micros)} µs, p99 ${
+        round(driver.p99Micros)
+      } µs; ${measured.gcCount} GCs (${round(measured.gcMillis)} ms) over ${operations} operations\n`
     )
     const unprepared = yield* measureLatency(conn.values(ONE_ROW_SQL), settings)
     process.stdout.write(
@@ -181,7 +210,7 @@ export const measureRoundtrip = (info: ServerInfo, options: { readonly runs: num
     const floorOperation = yield* floorClient(info.floorPort, exchanges)
     const floor = yield* measureLatency(floorOperation, settings)
     process.stdout.write(`raw TCP floor: p50 ${round(floor.p50Micros)} µs, p99 ${round(floor.p99Micros)} µs\n`)
-    return { exchanges, driver, unprepared, floor }
+    return { exchanges, driver, unprepared, floor, gc }
   }).pipe(Effect.scoped)
 
 const main = Effect.gen(function*() {
@@ -200,7 +229,9 @@ const main = Effect.gen(function*() {
     floor_p50_us: round(result.floor.p50Micros),
     floor_p99_us: round(result.floor.p99Micros),
     ratio_to_floor_p50: round(result.driver.p50Micros / result.floor.p50Micros),
-    ratio_to_floor_p99: round(result.driver.p99Micros / result.floor.p99Micros)
+    ratio_to_floor_p99: round(result.driver.p99Micros / result.floor.p99Micros),
+    prepared_gcs_per_1k_ops: round(result.gc.perThousandOps),
+    prepared_gc_ms_total: round(result.gc.millis)
   }
 }).pipe(Effect.scoped)
 
