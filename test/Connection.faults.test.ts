@@ -9,6 +9,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
@@ -190,6 +191,18 @@ describe("Connection faults", () => {
       assert.strictEqual(stats.cursors, 0)
       assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
+
+  it.live("closing waits at most about a second for the server's SQ_EXIT, then destroys the socket", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const scope = yield* Scope.make()
+      const conn = yield* Connection.make(server.url).pipe(Scope.provide(scope))
+      yield* server.faults.stallEveryReply("30 seconds")
+      const started = performance.now()
+      yield* Scope.close(scope, Exit.void)
+      assert.isBelow(performance.now() - started, 3000)
+      assert.strictEqual(conn.state, "dead")
+    }))
 
   it.live("an injected server error fails only that statement", () =>
     Effect.gen(function*() {
