@@ -235,4 +235,78 @@ describe("TestServer against JDBC 15's golden vectors", () => {
       ])
       assert.deepStrictEqual(yield* row("SELECT a, b, c, d, e, f FROM t6"), [3.25, 1.5, -2, "1.5", "-0.001", null])
     }))
+
+  it.live("JDBC's logged-database conversation replayed message by message (catalogue queries, BEGIN, COMMAND, COMMIT, EXIT)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const setup = yield* session(server.port)
+      yield* command(setup, "CREATE TABLE t1 (a INTEGER, b CHAR(1))")
+      const client = yield* connect(server.port)
+      yield* client.write(golden("jdbc-login-testdb"))
+      yield* client.connectResponse
+      const steps: Array<[string, string]> = [
+        ["02-sq-protocols", "Protocols Eot"],
+        ["04-sq-info-env", "Eot"],
+        ["06-sq-dbopen", "Done Eot"],
+        ["08-sq-prepare", "Describe Done Cost Eot"],
+        ["10-sq-id-curname-open", "Eot"],
+        ["12-sq-id-typelist-nfetch", "Tuple Done Cost Eot"],
+        ["14-sq-id-nfetch", "Done Cost Eot"],
+        ["16-sq-id-close", "Eot"],
+        ["18-sq-id-release", "Eot"],
+        ["20-sq-prepare", "Describe Done Cost Eot"],
+        ["22-sq-id-curname-open-nfetch", "Tuple Done Cost Eot"],
+        ["24-sq-id-close", "Eot"],
+        ["26-sq-id-release", "Eot"],
+        ["28-sq-prepare", "Describe Done Cost Eot"],
+        ["30-sq-id-curname-open", "Eot"],
+        ["32-sq-id-typelist-nfetch", "Tuple Done Cost Eot"],
+        ["34-sq-id-nfetch", "Done Cost Eot"],
+        ["36-sq-id-close", "Eot"],
+        ["38-sq-id-release", "Eot"],
+        ["40-sq-begin", "XactStat Eot"],
+        ["42-sq-command", "Describe Done Cost Eot"],
+        ["44-sq-cmmtwork", "XactStat Eot"]
+      ]
+      const texts: Array<string> = []
+      for (const [name, expected] of steps) {
+        const { group } = yield* replay(client, `jdbc-logged-${name}`)
+        assert.strictEqual(tags(group), expected, name)
+        for (const m of group) if (m._tag === "Tuple") texts.push(Buffer.from(m.payload).toString("latin1"))
+      }
+      // GL_COLLATE site (JDBC checks the locale), VERSION flags, then DBINFO('version','full').
+      assert.include(texts[0], "en_US.819")
+      assert.include(texts[2], "15.0.1.0.3")
+      const before = client.received().length
+      yield* client.write(golden("jdbc-logged-46-sq-exit"))
+      yield* client.closed
+      assert.strictEqual(hex(client.received().subarray(before)), hex(golden("jdbc-logged-47-reply-exit-eot")))
+      assert.strictEqual(tags(yield* prepare(setup, "SELECT a FROM t1")), "Describe Done Cost Eot")
+    }))
+
+  it.live("informix-driver's SELECT conversation (statement id 0 addressing, extra NFETCH after DONE)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const client = yield* connect(server.port)
+      yield* client.write(golden("pyifx-login-testdb"))
+      yield* client.connectResponse
+      const steps: Array<[string, string]> = [
+        ["02-sq-protocols", "Protocols Eot"],
+        ["04-sq-info-env", "Eot"],
+        ["06-sq-dbopen", "Done Eot"],
+        ["08-sq-prepare", "Describe Done Cost Eot"],
+        ["10-sq-begin", "XactStat Eot"],
+        ["12-sq-id-curname-open-nfetch", "Tuple Done Cost Eot"],
+        ["14-sq-id-nfetch", "Done Cost Eot"],
+        ["16-sq-id-close", "Eot"],
+        ["18-sq-id-release", "Eot"]
+      ]
+      for (const [name, expected] of steps) {
+        assert.strictEqual(tags((yield* replay(client, `pyifx-select-${name}`)).group), expected, name)
+      }
+      const before = client.received().length
+      yield* client.write(golden("pyifx-select-20-sq-exit"))
+      yield* client.closed
+      assert.strictEqual(hex(client.received().subarray(before)), hex(golden("pyifx-select-21-reply-exit-eot")))
+    }))
 })
