@@ -50,8 +50,10 @@ export const openSocket = (config: ResolvedConfig): Effect.Effect<Net.Socket, Co
     }
     const onConnected = () => {
       cleanup()
-      // Set on the socket that is actually used (the TLS one when TLS is on).
+      // Set on the socket that is actually used (the TLS one when TLS is on). Keep-alive lets an idle pooled
+      // session notice a vanished peer (the OS then reports the socket as reset and the session retires).
       socket.setNoDelay(true)
+      socket.setKeepAlive(true, 60_000)
       resume(Effect.succeed(socket))
     }
     const cleanup = () => {
