@@ -122,6 +122,13 @@ const resolvePassword = (
 ): Effect.Effect<Redacted.Redacted<string> | undefined, ConfigError> => {
   if (password === undefined) return Effect.succeed(undefined)
   if (Redacted.isRedacted(password)) return Effect.succeed(password as Redacted.Redacted<string>)
+  // Untyped callers (plain JS, JSON config) may pass a bare string: running it as an Effect would die with a defect
+  // that carries the secret, so reject anything that is not an Effect before touching it.
+  if (!Effect.isEffect(password)) {
+    return Effect.fail(
+      invalid("password", "must be a Redacted value (Redacted.make(secret)) or an Effect yielding one")
+    )
+  }
   return Effect.flatMap(
     // The failure itself is not reported: an arbitrary failure value could contain the secret it was reading.
     Effect.mapError(password, () => invalid("password", "the effect providing it failed")),
@@ -160,6 +167,10 @@ const merge = (base: ConnectionConfig, override: ConnectionConfig): ConnectionCo
  */
 export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<ResolvedConfig, ConfigError> =>
   Effect.gen(function*() {
+    // Untyped callers can pass anything; only a string (URL form) or an object is a configuration.
+    if (typeof input !== "string" && (typeof input !== "object" || input === null)) {
+      return yield* new ConfigError({ message: "Invalid configuration: expected an options object or a URL string" })
+    }
     const given: ConnectionConfig = typeof input === "string" ? { url: input } : input
     let config = given
     if (given.url !== undefined) {
