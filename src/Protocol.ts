@@ -944,12 +944,13 @@ export const makeConnectResponse: (
 ) => ConnectResponse = helpers.makeConnectResponse
 
 /**
- * Wire width of a fixed-width bind type (SMALLINT 2 … INT8 10, BYTE/TEXT 56), or undefined for length-prefixed types.
+ * Wire width of a fixed-width bind type (SMALLINT 2 … INT8 10, BYTE/TEXT 56 — 68 under the extended framing), or
+ * undefined for length-prefixed types.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const fixedBindWidth: (type: number) => number | undefined = bind.fixedBindWidth
+export const fixedBindWidth: (type: number, framing?: Framing | undefined) => number | undefined = bind.fixedBindWidth
 
 /**
  * Whether a bind type carries the owner/name block and a 4-byte length (codes > 18 except 52/53).

@@ -335,3 +335,31 @@ describe("server messages", () => {
     assert.match(result.error!.message, /REDIRECT/)
   })
 })
+
+describe("BYTE/TEXT descriptors under the extended framing", () => {
+  // JDBC 15.0.1.0 sends 68-byte BYTE/TEXT descriptors in SQ_BIND and SQ_FETCHBLOB once bits 69/70 are granted
+  // (captured by the conformance proxy; docs/protocol-evidence.md). Row descriptors stay 56 bytes.
+  const descriptor = (n: number) => Uint8Array.from({ length: n }, (_, i) => i)
+  const batch = (width: number): ReadonlyArray<ClientMessage> => [
+    { _tag: "Id", statementId: 0 },
+    { _tag: "Bind", params: [{ type: 11, indicator: 0, prec: 56, data: descriptor(width) }] },
+    { _tag: "FetchBlob", descriptor: descriptor(width) },
+    { _tag: "Eot" }
+  ]
+
+  it("are 68 bytes with EXTENDED_FRAMING and 56 bytes otherwise, both ways", () => {
+    for (const [framing, width] of [[EXTENDED_FRAMING, 68], [WIDE_FRAMING, 56]] as const) {
+      const bytes = encodeClientBatch(batch(width), framing)
+      assert.isTrue(Result.isSuccess(bytes))
+      const decoder = new ClientMessageDecoder({ framing, expectConnect: false })
+      const { messages, error } = decoder.push(Result.getOrThrow(bytes))
+      assert.isUndefined(error)
+      assert.deepStrictEqual(messages, [...batch(width)])
+    }
+  })
+
+  it("a descriptor of the other width is refused by the encoder", () => {
+    assert.isTrue(Result.isFailure(encodeClientBatch(batch(56), EXTENDED_FRAMING)))
+    assert.isTrue(Result.isFailure(encodeClientBatch(batch(68), WIDE_FRAMING)))
+  })
+})

@@ -32,6 +32,9 @@ const latin1 = (minLength = 0, maxLength = 20) =>
   fc.array(fc.integer({ min: 0, max: 255 }), { minLength, maxLength }).map((a) => String.fromCharCode(...a))
 const name = latin1(1, 20).filter((s) => !s.includes("\0"))
 
+const width = (type: number, framing: Framing): number =>
+  type === 11 || type === 12 ? blobWidth(framing) : fixedWidth[type]!
+
 const fixedWidth: Record<number, number> = {
   1: 2,
   2: 4,
@@ -47,38 +50,42 @@ const fixedWidth: Record<number, number> = {
   53: 8
 }
 
-const bindValue: fc.Arbitrary<BindValue> = fc.oneof(
-  // NULL of any type
-  fc.record({
-    type: fc.constantFrom(0, 2, 13),
-    indicator: fc.constant(-1),
-    prec: u16,
-    data: fc.constant(new Uint8Array(0))
-  }),
-  // fixed widths
-  fc.constantFrom(1, 2, 3, 4, 6, 7, 11, 12, 17, 18, 52, 53).chain((type) =>
+/** BYTE/TEXT descriptors are 68 bytes under the extended framing (see bind.ts `blobDescriptorWidth`). */
+const blobWidth = (framing: Framing): number => framing.tupleSize32 || framing.done22 ? 68 : 56
+
+const bindValue = (framing: Framing): fc.Arbitrary<BindValue> =>
+  fc.oneof(
+    // NULL of any type
     fc.record({
-      type: fc.constant(type),
+      type: fc.constantFrom(0, 2, 13),
+      indicator: fc.constant(-1),
+      prec: u16,
+      data: fc.constant(new Uint8Array(0))
+    }),
+    // fixed widths
+    fc.constantFrom(1, 2, 3, 4, 6, 7, 11, 12, 17, 18, 52, 53).chain((type) =>
+      fc.record({
+        type: fc.constant(type),
+        indicator: fc.constant(0),
+        prec: u16,
+        data: fc.uint8Array({ minLength: width(type, framing), maxLength: width(type, framing) })
+      })
+    ),
+    fc.record({
+      type: fc.constantFrom(0, 5, 8, 10, 13, 14, 15, 16),
       indicator: fc.constant(0),
       prec: u16,
-      data: fc.uint8Array({ minLength: fixedWidth[type]!, maxLength: fixedWidth[type]! })
+      data: bytes()
+    }),
+    fc.record({
+      type: fc.constantFrom(40, 41, 43, 45),
+      ownerName: latin1(),
+      extendedName: latin1(),
+      indicator: fc.constant(0),
+      prec: u16,
+      data: bytes()
     })
-  ),
-  fc.record({
-    type: fc.constantFrom(0, 5, 8, 10, 13, 14, 15, 16),
-    indicator: fc.constant(0),
-    prec: u16,
-    data: bytes()
-  }),
-  fc.record({
-    type: fc.constantFrom(40, 41, 43, 45),
-    ownerName: latin1(),
-    extendedName: latin1(),
-    indicator: fc.constant(0),
-    prec: u16,
-    data: bytes()
-  })
-)
+  )
 
 const clientMessage = (framing: Framing): fc.Arbitrary<ClientMessage> => {
   const buffer = framing.fetchBuffer32 ? fc.integer({ min: 0, max: 0x7fffffff }) : u16
@@ -112,7 +119,7 @@ const clientMessage = (framing: Framing): fc.Arbitrary<ClientMessage> => {
     fc.record({ _tag: fc.constant("SgkPrepare" as const), value: u16 }),
     fc.record({ _tag: fc.constant("Id" as const), statementId: u16 }),
     fc.record({ _tag: fc.constant("CurName" as const), name: latin1() }),
-    fc.record({ _tag: fc.constant("Bind" as const), params: fc.array(bindValue, { maxLength: 5 }) }),
+    fc.record({ _tag: fc.constant("Bind" as const), params: fc.array(bindValue(framing), { maxLength: 5 }) }),
     fc.record({ _tag: fc.constant("BBind" as const), blobCount: u16 }),
     fc.record({ _tag: fc.constant("Blob" as const), data: bytes() }),
     fc.record({ _tag: fc.constant("NFetch" as const), bufferSize: buffer, fetchArraySize: u16 }),
@@ -151,7 +158,10 @@ const clientMessage = (framing: Framing): fc.Arbitrary<ClientMessage> => {
     })),
     fc.record({ _tag: fc.constant("DbOpen" as const), name: latin1(), mode: u16 }),
     fc.record({ _tag: fc.constant("Protocols" as const), mask: bytes(12) }),
-    fc.record({ _tag: fc.constant("FetchBlob" as const), descriptor: fc.uint8Array({ minLength: 56, maxLength: 56 }) }),
+    fc.record({
+      _tag: fc.constant("FetchBlob" as const),
+      descriptor: fc.uint8Array({ minLength: blobWidth(framing), maxLength: blobWidth(framing) })
+    }),
     fc.record({ _tag: fc.constant("PamResponse" as const), text: latin1() })
   )
 }

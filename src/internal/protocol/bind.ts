@@ -14,10 +14,18 @@
  */
 import type { Reader } from "../wire/Reader.ts"
 import type { CheckedWriter } from "./checkedWriter.ts"
-import type { BindValue } from "./messages.ts"
+import type { BindValue, Framing } from "./messages.ts"
+
+/**
+ * The BYTE/TEXT bind descriptor is 56 bytes, but 68 when the extended framing (capability bits 69/70) is in effect:
+ * JDBC 15.0.1.0 then sends 68 bytes in SQ_BIND and in SQ_FETCHBLOB, while row descriptors stay 56 (captured by the
+ * conformance proxy; docs/protocol-evidence.md). Which of the two bits causes it is not separated, so either counts.
+ */
+export const blobDescriptorWidth = (framing: Framing | undefined): number =>
+  framing !== undefined && (framing.tupleSize32 || framing.done22) ? 68 : 56
 
 /** Width of a fixed-width bind value, or undefined when the type carries a length prefix. */
-export const fixedBindWidth = (type: number): number | undefined => {
+export const fixedBindWidth = (type: number, framing?: Framing | undefined): number | undefined => {
   switch (type & 0xff) {
     case 1:
       return 2 // SMALLINT
@@ -35,7 +43,7 @@ export const fixedBindWidth = (type: number): number | undefined => {
       return 10
     case 11: // BYTE
     case 12: // TEXT
-      return 56 // blob descriptor; the content travels in SQ_BBIND/SQ_BLOB
+      return blobDescriptorWidth(framing) // the content travels in SQ_BBIND/SQ_BLOB
     default:
       return undefined
   }
@@ -50,7 +58,7 @@ export const isExtendedBindType = (type: number): boolean => {
 /** BYTE (11) and TEXT (12): content streamed with SQ_BBIND after the SQ_BIND. */
 export const isLegacyBlobType = (type: number): boolean => (type & 0xff) === 11 || (type & 0xff) === 12
 
-export const writeBindValue = (w: CheckedWriter, p: BindValue, index: number): void => {
+export const writeBindValue = (w: CheckedWriter, p: BindValue, index: number, framing?: Framing): void => {
   const field = `bind[${index}]`
   w.s16(p.type, `${field}.type`)
   const extended = isExtendedBindType(p.type)
@@ -61,7 +69,7 @@ export const writeBindValue = (w: CheckedWriter, p: BindValue, index: number): v
   w.i16(p.indicator, `${field}.indicator`)
   w.s16(p.prec, `${field}.prec`)
   if (p.indicator === -1) return
-  const width = fixedBindWidth(p.type)
+  const width = fixedBindWidth(p.type, framing)
   if (width !== undefined) {
     if (p.data.length !== width) {
       w.fail(`${field}: type ${p.type} needs exactly ${width} data bytes, got ${p.data.length}`)
@@ -79,7 +87,7 @@ export const writeBindValue = (w: CheckedWriter, p: BindValue, index: number): v
 
 const EMPTY: Uint8Array = new Uint8Array(0)
 
-export const readBindValue = (r: Reader, maxLength: number): BindValue => {
+export const readBindValue = (r: Reader, maxLength: number, framing?: Framing): BindValue => {
   const type = r.i16()
   let ownerName: string | undefined
   let extendedName: string | undefined
@@ -92,7 +100,7 @@ export const readBindValue = (r: Reader, maxLength: number): BindValue => {
   const prec = r.u16()
   let data = EMPTY
   if (indicator !== -1) {
-    const width = fixedBindWidth(type)
+    const width = fixedBindWidth(type, framing)
     let n: number
     if (width !== undefined) n = width
     else if (extended) n = r.u32()

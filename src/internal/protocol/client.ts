@@ -6,7 +6,7 @@
  * @internal
  */
 import type { Reader } from "../wire/Reader.ts"
-import { readBindValue, writeBindValue } from "./bind.ts"
+import { blobDescriptorWidth, readBindValue, writeBindValue } from "./bind.ts"
 import type { CheckedWriter } from "./checkedWriter.ts"
 import type { ClientMessage, EnvPair, Framing, RetTypeColumn } from "./messages.ts"
 import { InfoType, Opcode } from "./opcodes.ts"
@@ -117,7 +117,7 @@ export const writeClientMessage = (w: CheckedWriter, m: ClientMessage, framing: 
       return
     case "Bind":
       w.u16(m.params.length, "bind.count")
-      m.params.forEach((p, i) => writeBindValue(w, p, i))
+      m.params.forEach((p, i) => writeBindValue(w, p, i, framing))
       return
     case "BBind":
       w.u16(m.blobCount, "blobCount")
@@ -182,7 +182,9 @@ export const writeClientMessage = (w: CheckedWriter, m: ClientMessage, framing: 
       w.char(m.mask, "mask")
       return
     case "FetchBlob":
-      if (m.descriptor.length !== 56) w.fail(`blob descriptor must be 56 bytes, got ${m.descriptor.length}`)
+      if (m.descriptor.length !== blobDescriptorWidth(framing)) {
+        w.fail(`blob descriptor must be ${blobDescriptorWidth(framing)} bytes, got ${m.descriptor.length}`)
+      }
       w.bytes(m.descriptor)
       return
     case "PamResponse":
@@ -246,7 +248,7 @@ export const readClientMessage = (
     case Opcode.BIND: {
       const n = r.u16()
       const params = []
-      for (let i = 0; i < n && r.ok; i++) params.push(readBindValue(r, max))
+      for (let i = 0; i < n && r.ok; i++) params.push(readBindValue(r, max, framing))
       return { _tag: "Bind", params }
     }
     case Opcode.BBIND:
@@ -313,7 +315,7 @@ export const readClientMessage = (
     case Opcode.VERSION:
       return { _tag: "VersionRequest" }
     case Opcode.FETCHBLOB:
-      return { _tag: "FetchBlob", descriptor: r.bytesCopy(56) }
+      return { _tag: "FetchBlob", descriptor: r.bytesCopy(blobDescriptorWidth(framing)) }
     case Opcode.DBLIST:
       return { _tag: "DbListRequest" }
     case Opcode.BATCHSTART:
