@@ -240,6 +240,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 ): Effect.fn.Return<Pool, ConfigError, Scope.Scope | R> {
   const resolved = yield* resolveOptions(options)
   const context = yield* Effect.context<never>()
+  // Read once: the hot paths below take the time synchronously (the TestClock, when one is installed, still applies).
+  const clock = yield* Clock.Clock
   const attributes = resolved.metricAttributes
   const gauges = {
     open: Metric.withAttributes(metrics.open, attributes),
@@ -279,7 +281,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 
   const acquire = Effect.gen(function*() {
     const connection = yield* options.acquire
-    createdAt.set(connection, yield* Clock.currentTimeMillis)
+    createdAt.set(connection, clock.currentTimeMillisUnsafe())
     counts.open++
     counts.opened++
     publish()
@@ -326,11 +328,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       Effect.timeoutOrElse({ duration: resolved.drainTimeout, orElse: () => Effect.succeed(false) })
     )
 
-  /**
-   * Return hygiene, run when a lease ends (uninterruptible: it is a scope finalizer). Decides whether the session
-   * goes back to the idle list or is invalidated (closed once the lease is released).
-   */
-  const onReturn = (connection: Connection.Connection): Effect.Effect<void> =>
+  const released = Effect.sync(() => {
+    counts.inUse--
+    publish()
+  })
+
+  /** The full return path: wait for a drain, roll back, retire what cannot be reused. */
+  const cleanUp = (connection: Connection.Connection): Effect.Effect<void> =>
     Effect.gen(function*() {
       if (!(yield* awaitSettled(connection)) || connection.state === "dead") {
         return yield* retire(connection)
@@ -345,13 +349,23 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           return yield* retire(connection)
         }
       }
-      if (isExpired(connection, yield* Clock.currentTimeMillis)) {
+      if (isExpired(connection, clock.currentTimeMillisUnsafe())) {
         return yield* retire(connection)
       }
-    }).pipe(Effect.ensuring(Effect.sync(() => {
-      counts.inUse--
-      publish()
-    })))
+    })
+
+  /**
+   * Return hygiene, run when a lease ends (uninterruptible: it is a scope finalizer). Decides whether the session
+   * goes back to the idle list or is invalidated (closed once the lease is released). A session that comes back
+   * idle, outside a transaction and within its lifetime — nearly every return — takes the cheap path.
+   */
+  const onReturn = (connection: Connection.Connection): Effect.Effect<void> =>
+    Effect.suspend(() =>
+      connection.state === "idle" && !connection.inTransaction &&
+        !isExpired(connection, clock.currentTimeMillisUnsafe())
+        ? released
+        : Effect.ensuring(cleanUp(connection), released)
+    )
 
   /**
    * Leases a usable session into `scope`. Each attempt leases into its own child scope so that a session found
@@ -366,7 +380,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   ): Effect.Effect<Connection.Connection | undefined, InformixError> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
-        const start = yield* Clock.currentTimeNanos
+        const start = clock.currentTimeNanosUnsafe()
         counts.waiting++
         publish()
         let outcome: Exit.Exit<Connection.Connection | undefined, InformixError> | undefined
@@ -376,7 +390,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           if (Exit.isFailure(got)) {
             yield* Scope.close(lease, got)
             outcome = got
-          } else if (isUsable(got.value, yield* Clock.currentTimeMillis)) {
+          } else if (isUsable(got.value, clock.currentTimeMillisUnsafe())) {
             const connection = got.value
             counts.inUse++
             yield* Scope.addFinalizer(lease, onReturn(connection))
@@ -389,7 +403,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         }
         counts.waiting--
         publish()
-        const waited = Number((yield* Clock.currentTimeNanos) - start) / 1e6
+        const waited = Number(clock.currentTimeNanosUnsafe() - start) / 1e6
         acquireWait.updateUnsafe(waited, context)
         return yield* outcome
       })
