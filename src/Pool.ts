@@ -255,13 +255,19 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks), and
   // mirrored into the gauges with the context captured at construction.
   const counts = { open: 0, inUse: 0, waiting: 0, opened: 0, closed: 0, retired: 0 }
-  const publish = () => {
+  // Each update looks the series up in the registry, so only the gauges a change affects are touched.
+  const publishOpen = () => {
     gauges.open.updateUnsafe(counts.open, context)
     gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
-    gauges.inUse.updateUnsafe(counts.inUse, context)
-    gauges.waiting.updateUnsafe(counts.waiting, context)
   }
-  publish()
+  const publishUse = () => {
+    gauges.inUse.updateUnsafe(counts.inUse, context)
+    gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
+  }
+  const publishWaiting = () => gauges.waiting.updateUnsafe(counts.waiting, context)
+  publishOpen()
+  publishUse()
+  publishWaiting()
 
   const createdAt = new WeakMap<Connection.Connection, number>()
   const retiredSessions = new WeakSet<Connection.Connection>()
@@ -284,7 +290,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     createdAt.set(connection, clock.currentTimeMillisUnsafe())
     counts.open++
     counts.opened++
-    publish()
+    publishOpen()
     // Registered after the connection's own finalizer, so it runs first: the hook is removed before the pool
     // closes the session on purpose (which would otherwise count as a retirement).
     const unregister = connection.onRetire(() => {
@@ -295,7 +301,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         unregister()
         counts.open--
         counts.closed++
-        publish()
+        publishOpen()
       })
     )
     return connection
@@ -330,7 +336,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 
   const released = Effect.sync(() => {
     counts.inUse--
-    publish()
+    publishUse()
   })
 
   /** The full return path: wait for a drain, roll back, retire what cannot be reused. */
@@ -382,7 +388,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       Effect.gen(function*() {
         const start = clock.currentTimeNanosUnsafe()
         counts.waiting++
-        publish()
+        publishWaiting()
         let outcome: Exit.Exit<Connection.Connection | undefined, InformixError> | undefined
         while (outcome === undefined) {
           const lease = yield* Scope.fork(scope)
@@ -402,7 +408,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           }
         }
         counts.waiting--
-        publish()
+        publishWaiting()
+        publishUse()
         const waited = Number(clock.currentTimeNanosUnsafe() - start) / 1e6
         acquireWait.updateUnsafe(waited, context)
         return yield* outcome
