@@ -16,11 +16,7 @@ import { startServer } from "../../conformance/server.ts"
  * Open TestServer bugs found by the peers ("run/scenario" → what is wrong). Remove an entry when it is fixed: the
  * test fails while a listed scenario passes.
  */
-const knownServerBugs: Readonly<Record<string, string>> = {
-  "jdbc-ext/byte_text": "with capability bits 69/70 granted JDBC sends 68-byte BYTE/TEXT descriptors in SQ_BIND (size "
-    + "at 32..35) and in SQ_FETCHBLOB (the 56-byte row descriptor + 12 zero bytes); TestServer reads 56 and loses the "
-    + "stream (docs/protocol-evidence.md, \"Conformance peers\")"
-}
+const knownServerBugs: Readonly<Record<string, string>> = {}
 
 const runOne = (run: Run) =>
   Effect.scoped(Effect.gen(function*() {
