@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Reactivity from "effect/reactivity/Reactivity"
+import * as Schedule from "effect/Schedule"
 import * as SqlClient from "effect/sql/SqlClient"
 import * as Sql from "effect/sql/SqlError"
 import * as Stream from "effect/Stream"
@@ -79,11 +80,20 @@ describe("InformixClient (fake sessions)", () => {
       const fiber = yield* Effect.forkChild(
         sql.withTransaction(Effect.andThen(sql`INSERT INTO t VALUES (1)`, Effect.never))
       )
-      yield* Effect.sleep("10 millis")
+      // Interrupt once the transaction is inside its body.
+      yield* Effect.repeat(Effect.sync(() => fakes.all[0]?.executed.length ?? 0), {
+        until: (executed) => executed >= 2,
+        schedule: Schedule.spaced("1 millis")
+      })
       yield* Fiber.interrupt(fiber)
       assert.isFalse(fakes.all[0]!.inTransaction)
       yield* sql`SELECT 1 FROM t`
-      assert.deepStrictEqual(fakes.all[0]!.executed.slice(-2), ["ROLLBACK WORK", "SELECT 1 FROM t"])
+      assert.deepStrictEqual(fakes.all[0]!.executed, [
+        "BEGIN WORK",
+        "INSERT INTO t VALUES (1)",
+        "ROLLBACK WORK",
+        "SELECT 1 FROM t"
+      ])
       assert.strictEqual(fakes.all.length, 1)
     }))
 
@@ -127,6 +137,10 @@ describe("InformixClient (fake sessions)", () => {
       const rows = yield* sql`SELECT ${sql("firstName")} FROM t`
       assert.deepStrictEqual(rows, [{ firstName: "Ann" }])
       assert.deepStrictEqual(fakes.all[0]!.executed, ["SELECT first_name FROM t"])
+      const streamed = yield* Stream.runCollect(sql`SELECT ${sql("firstName")} FROM t`.stream)
+      assert.deepStrictEqual(streamed, [{ firstName: "Ann" }])
+      const raw = yield* sql`SELECT ${sql("firstName")} FROM t`.withoutTransform
+      assert.deepStrictEqual(raw, [{ first_name: "Ann" }])
     }))
 
   it.live("layerFrom provides the same client as InformixClient and SqlClient", () =>
@@ -170,6 +184,17 @@ describe("InformixClient (fake sessions)", () => {
       assert.strictEqual(attributes["server.address"], "db.example")
       assert.strictEqual(attributes["server.port"], 9090)
       assert.strictEqual(attributes["service.name"], "orders")
+    }))
+
+  it.live("sql.reserve leases a session until its scope ends", () =>
+    Effect.gen(function*() {
+      const { pool, sql } = yield* makeClient()
+      yield* Effect.scoped(Effect.gen(function*() {
+        const connection = yield* sql.reserve
+        yield* connection.execute("SELECT 1 FROM t", [], undefined)
+        assert.strictEqual((yield* pool.stats).inUse, 1)
+      }))
+      assert.strictEqual((yield* pool.stats).inUse, 0)
     }))
 
   it.live("propagates a pool timeout as a ConnectionError reason", () =>
