@@ -229,7 +229,10 @@ describe("InformixClient (TestServer)", () => {
         yield* Effect.sleep("100 millis")
         return yield* Effect.fail("rollback" as const)
       }))))
-      yield* Effect.sleep("20 millis")
+      yield* Effect.repeat(server.stats, {
+        until: (stats) => stats.transactions === 1,
+        schedule: Schedule.spaced("2 millis")
+      }).pipe(Effect.timeout("10 seconds"))
       // Issued while the transaction holds the session: it must wait, not become part of the transaction.
       yield* sql`INSERT INTO single VALUES (2)`
       assert.isTrue(Exit.isFailure(yield* Fiber.join(inTransaction)))

@@ -70,7 +70,7 @@ describe("Pool (TestServer)", () => {
       const server = yield* TestServer.make()
       const pool = yield* Pool.make({ url: server.url, maxConnections: 1, acquireTimeout: "100 millis" })
       const holder = yield* Effect.forkChild(pool.use(() => Effect.sleep("1 second")))
-      yield* Effect.sleep("50 millis")
+      yield* eventually(pool.stats, (stats) => stats.inUse === 1)
       const error = yield* Effect.flip(pool.use(() => Effect.void))
       assert.instanceOf(error, PoolTimeoutError)
       yield* Fiber.interrupt(holder)
@@ -106,7 +106,7 @@ describe("Pool (TestServer)", () => {
           Effect.andThen(Effect.sleep("50 millis"), c.query("SELECT 1 AS one FROM systables WHERE tabid = 1"))
         )
       )
-      yield* Effect.sleep("10 millis")
+      yield* eventually(pool.stats, (stats) => stats.inUse === 1)
       yield* Scope.close(scope, Exit.void)
       // The lease that was running when shutdown began completed normally.
       assert.deepStrictEqual(yield* Fiber.join(held), [{ one: 1 }])

@@ -7,11 +7,20 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/testing/TestClock"
 import { ConfigError, ConnectionError, PoolTimeoutError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
 import { asFake, makeFakes } from "./reliability/fakeConnection.ts"
+
+/** Polls a condition every millisecond (bounded), instead of guessing how long something takes under load. */
+const waitUntilEffect = (condition: Effect.Effect<boolean>) =>
+  Effect.repeat(condition, { until: (done) => done, schedule: Schedule.spaced("1 millis") }).pipe(
+    Effect.timeout("10 seconds"),
+    Effect.orDie
+  )
+const waitUntil = (condition: () => boolean) => waitUntilEffect(Effect.sync(condition))
 
 describe("Pool (fake sessions)", () => {
   it.live("rolls back a transaction left open by a borrower before anyone else gets the session", () =>
@@ -66,7 +75,7 @@ describe("Pool (fake sessions)", () => {
       const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 2 })
       const first = yield* pool.use((c) => Effect.succeed(asFake(c)))
       first.retireNow(new ConnectionError({ reason: "Reset", host: "fake", port: 0, message: "reset" }))
-      yield* Effect.sleep("10 millis")
+      yield* waitUntil(() => first.closed)
       assert.isTrue(first.closed)
       const second = yield* pool.use((c) =>
         Effect.sync(() => {
@@ -148,7 +157,7 @@ describe("Pool (fake sessions)", () => {
       assert.isAtMost(fakes.all.length, 4)
       // A lease held across shutdown delays it until the lease ends.
       const held = yield* Effect.forkChild(pool.use(() => Effect.sleep("30 millis")))
-      yield* Effect.sleep("5 millis")
+      yield* waitUntilEffect(Effect.map(pool.stats, (stats) => stats.inUse === 1))
       yield* Scope.close(scope, Exit.void)
       yield* Fiber.join(held)
       assert.isTrue(fakes.all.every((fake) => fake.closed))
