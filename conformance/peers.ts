@@ -42,6 +42,7 @@ export const scenarios = [
   "select_compare_all_types",
   "nulls_all_types",
   "byte_text",
+  "value_edges",
   "cursor_10000_rows",
   "syntax_error_201",
   "duplicate_key",

@@ -51,6 +51,21 @@ TYPE_COLUMNS = [
     "c_iv_year_month", "c_char", "c_varchar", "c_nchar", "c_nvarchar", "c_lvarchar", "c_boolean",
 ]
 
+EDGES_DDL = (
+    f"CREATE TABLE {PREFIX}edges (id INTEGER, d DECIMAL(32,10), dt DATETIME YEAR TO FRACTION(5), "
+    "iv INTERVAL DAY(9) TO FRACTION(5), hm DATETIME HOUR TO MINUTE, f FLOAT, sf SMALLFLOAT, i INTEGER, si SMALLINT, "
+    "bi BIGINT, c CHAR(5), vc VARCHAR(10))"
+)
+# Edge values as SQL literals (no client encoding involved): the server's own encodings are under test.
+EDGES_ROWS = [
+    "(1, 0, '1900-01-01 00:00:00.00000', '0 00:00:00.00000', '00:00', 0.1, 3.4028235e38, -2147483647, -32767, "
+    "-9223372036854775807, 'a', '')",
+    "(2, -0.0000000001, '9999-12-31 23:59:59.99999', '999999999 23:59:59.99999', '23:59', 1.7976931348623157e308, "
+    "1.17549435e-38, 2147483647, 32767, 9223372036854775807, 'abcde', 'b  ')",
+    "(3, 1234567890123456789012.1234567890, '2024-02-29 00:00:00.00001', '-5 00:00:01.00000', '09:05', 4.9e-324, "
+    "-1.5, 0, 0, 0, '  x', '  y')",
+]
+
 VARCHAR_VALUE = "h\u00e9llo w\u00f6rld"
 NVARCHAR_VALUE = "\u00f1and\u00fa"
 IV_DAY_SECOND = datetime.timedelta(days=1234, hours=10, minutes=20, seconds=30)
@@ -363,6 +378,34 @@ class Peer:
         expect(problems, "row 2 c_text", rows[1][2], None)
         return verdict(problems, "BYTE 3000 bytes and TEXT 5000 chars round-tripped; NULLs read back")
 
+    def value_edges(self) -> str:
+        self.run_ddl(EDGES_DDL)
+        conn = self.conn()
+        cur = conn.cursor()
+        for row in EDGES_ROWS:
+            cur.execute(f"INSERT INTO {PREFIX}edges VALUES {row}")
+        conn.commit()
+        cur.execute(f"SELECT * FROM {PREFIX}edges ORDER BY id")
+        rows = cur.fetchall()
+        cur.close()
+        columns = ["id", "d", "dt", "iv", "hm", "f", "sf", "i", "si", "bi", "c", "vc"]
+        want = [
+            [1, Decimal("0"), datetime.datetime(1900, 1, 1), datetime.timedelta(0), datetime.time(0, 0), 0.1,
+             3.4028234663852886e38, -2147483647, -32767, -9223372036854775807, "a", ""],
+            [2, Decimal("-0.0000000001"), datetime.datetime(9999, 12, 31, 23, 59, 59, 999990),
+             datetime.timedelta(days=999999999, seconds=86399, microseconds=999990), datetime.time(23, 59),
+             1.7976931348623157e308, 1.1754943508222875e-38, 2147483647, 32767, 9223372036854775807, "abcde", "b  "],
+            [3, Decimal("1234567890123456789012.1234567890"), datetime.datetime(2024, 2, 29, 0, 0, 0, 10),
+             -datetime.timedelta(days=5, seconds=1), datetime.time(9, 5), 5e-324, -1.5, 0, 0, 0, "  x", "  y"],
+        ]
+        problems: list[str] = []
+        if len(rows) != 3:
+            raise Mismatch(f"{len(rows)} rows, want 3")
+        for r, (got_row, want_row) in enumerate(zip(rows, want)):
+            for column, got, wanted in zip(columns, got_row, want_row):
+                expect(problems, f"row {r + 1} {column}", got, wanted)
+        return verdict(problems, "3 rows of edge values (literals) read back exactly")
+
     def cursor_10000_rows(self) -> str:
         self.run_ddl(f"CREATE TABLE {PREFIX}big (id INTEGER, name VARCHAR(40), amount DECIMAL(10,2))")
         conn = self.conn()
@@ -664,6 +707,7 @@ SCENARIOS = [
     "select_compare_all_types",
     "nulls_all_types",
     "byte_text",
+    "value_edges",
     "cursor_10000_rows",
     "syntax_error_201",
     "duplicate_key",

@@ -89,6 +89,7 @@ public final class Conformance {
     list.add(new Scenario("select_compare_all_types", this::selectCompareAllTypes));
     list.add(new Scenario("nulls_all_types", this::nullsAllTypes));
     list.add(new Scenario("byte_text", this::byteText));
+    list.add(new Scenario("value_edges", this::valueEdges));
     list.add(new Scenario("cursor_10000_rows", this::cursor10000Rows));
     list.add(new Scenario("syntax_error_201", this::syntaxError));
     list.add(new Scenario("duplicate_key", this::duplicateKey));
@@ -203,6 +204,20 @@ public final class Conformance {
     "id", "c_smallint", "c_integer", "c_int8", "c_bigint", "c_serial", "c_smallfloat", "c_float", "c_decimal",
     "c_money", "c_date", "c_dt_year_fraction3", "c_dt_year_second", "c_dt_hour_second", "c_iv_day_second",
     "c_iv_year_month", "c_char", "c_varchar", "c_nchar", "c_nvarchar", "c_lvarchar", "c_boolean"
+  };
+
+  private static final String EDGES_DDL = "CREATE TABLE " + PREFIX + "edges (id INTEGER, d DECIMAL(32,10), "
+    + "dt DATETIME YEAR TO FRACTION(5), iv INTERVAL DAY(9) TO FRACTION(5), hm DATETIME HOUR TO MINUTE, f FLOAT, "
+    + "sf SMALLFLOAT, i INTEGER, si SMALLINT, bi BIGINT, c CHAR(5), vc VARCHAR(10))";
+
+  /** Edge values as SQL literals (no client encoding involved): the server's own encodings are under test. */
+  private static final String[] EDGES_ROWS = {
+    "(1, 0, '1900-01-01 00:00:00.00000', '0 00:00:00.00000', '00:00', 0.1, 3.4028235e38, -2147483647, -32767, "
+      + "-9223372036854775807, 'a', '')",
+    "(2, -0.0000000001, '9999-12-31 23:59:59.99999', '999999999 23:59:59.99999', '23:59', 1.7976931348623157e308, "
+      + "1.17549435e-38, 2147483647, 32767, 9223372036854775807, 'abcde', 'b  ')",
+    "(3, 1234567890123456789012.1234567890, '2024-02-29 00:00:00.00001', '-5 00:00:01.00000', '09:05', 4.9e-324, "
+      + "-1.5, 0, 0, 0, '  x', '  y')"
   };
 
   private static final String VARCHAR_VALUE = "h\u00e9llo w\u00f6rld";
@@ -444,6 +459,56 @@ public final class Conformance {
       if (rows.getString("c_text") != null) problems.add("row 2 c_text not NULL");
     }
     return verdict(problems, "BYTE 3000 bytes and TEXT 5000 chars round-tripped; NULLs read back");
+  }
+
+  private String valueEdges() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate(EDGES_DDL);
+      for (String row : EDGES_ROWS) statement.executeUpdate("INSERT INTO " + PREFIX + "edges VALUES " + row);
+    }
+    List<String> problems = new ArrayList<>();
+    String[] decimals = {"0", "-0.0000000001", "1234567890123456789012.1234567890"};
+    String[] timestamps = {"1900-01-01 00:00:00.0", "9999-12-31 23:59:59.99999", "2024-02-29 00:00:00.00001"};
+    long[][] intervals = {{0, 0}, {999_999_999L * 86400 + 86399, 999_990_000}, {-(5 * 86400 + 1), 0}};
+    String[] hourMinutes = {"00:00", "23:59", "09:05"};
+    double[] floats = {0.1, Double.MAX_VALUE, Double.MIN_VALUE};
+    float[] smallfloats = {Float.MAX_VALUE, Float.MIN_NORMAL, -1.5f};
+    int[] integers = {-2147483647, 2147483647, 0};
+    short[] smallints = {-32767, 32767, 0};
+    long[] bigints = {-9223372036854775807L, 9223372036854775807L, 0};
+    String[] chars = {"a    ", "abcde", "  x  "};
+    String[] varchars = {"", "b  ", "  y"};
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT * FROM " + PREFIX + "edges ORDER BY id")) {
+      for (int r = 0; r < 3; r++) {
+        if (!rows.next()) throw new Mismatch("row " + (r + 1) + " missing");
+        String at = "row " + (r + 1) + " ";
+        BigDecimal decimal = rows.getBigDecimal("d");
+        if (decimal == null || decimal.compareTo(new BigDecimal(decimals[r])) != 0 || decimal.scale() != 10) {
+          problems.add(at + "d: got " + (decimal == null ? "null" : decimal.toPlainString()) + ", want " + decimals[r]
+            + " with scale 10");
+        }
+        expect(problems, at + "dt", String.valueOf(rows.getTimestamp("dt")), timestamps[r]);
+        Object interval = rows.getObject("iv");
+        if (interval instanceof IntervalDF iv) {
+          expect(problems, at + "iv seconds", iv.getSeconds(), intervals[r][0]);
+          expect(problems, at + "iv nanos", iv.getNanoSeconds(), intervals[r][1]);
+        } else {
+          problems.add(at + "iv: getObject gave " + typeAndValue(interval));
+        }
+        expect(problems, at + "hm", rows.getString("hm"), hourMinutes[r]);
+        expect(problems, at + "f", rows.getDouble("f"), floats[r]);
+        expect(problems, at + "sf", rows.getFloat("sf"), smallfloats[r]);
+        expect(problems, at + "i", rows.getInt("i"), integers[r]);
+        expect(problems, at + "si", rows.getShort("si"), smallints[r]);
+        expect(problems, at + "bi", rows.getLong("bi"), bigints[r]);
+        expect(problems, at + "c", rows.getString("c"), chars[r]);
+        expect(problems, at + "vc", rows.getString("vc"), varchars[r]);
+      }
+      if (rows.next()) problems.add("more than 3 rows");
+    }
+    return verdict(problems, "3 rows of edge values (literals) read back exactly");
   }
 
   private String cursor10000Rows() throws Exception {
