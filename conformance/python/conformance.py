@@ -406,6 +406,42 @@ class Peer:
                 expect(problems, f"row {r + 1} {column}", got, wanted)
         return verdict(problems, "3 rows of edge values (literals) read back exactly")
 
+    def client_locale_utf8(self) -> str:
+        # A UTF-8 client on the (Latin-1) test database. Bytes on the wire are in the database code set
+        # (VALUES.md §11: clients convert, the server does not); informix-driver encodes with its CLIENT_LOCALE
+        # codec instead, so it stores UTF-8 bytes — the test is that the server keeps and returns them unchanged.
+        text = "h\u00e9llo w\u00f6rld \u00f1and\u00fa \u00c5"
+        # End the main session's open transaction first: a reader's locks are committed_read_no_block's subject.
+        self.conn().commit()
+        utf8 = informix_db.connect(
+            self.options.host,
+            self.options.port,
+            user=self.options.user,
+            password=self.options.password,
+            database=self.options.database,
+            server=self.options.server,
+            connect_timeout=10,
+            read_timeout=float(self.options.timeout),
+            client_locale="en_US.utf8",
+        )
+        try:
+            cur = utf8.cursor()
+            cur.execute(f"CREATE TABLE {PREFIX}utf8 (v VARCHAR(40))")
+            cur.execute(f"INSERT INTO {PREFIX}utf8 VALUES (:1)", (text,))
+            utf8.commit()
+            cur.execute(f"SELECT v, LENGTH(v) FROM {PREFIX}utf8")
+            rows = cur.fetchall()
+            cur.close()
+        finally:
+            utf8.close()
+        problems: list[str] = []
+        stored = text.encode("utf-8")  # what informix-driver sent; a Latin-1 database holds one character per byte
+        expect(problems, "UTF-8 session reads its own row", rows, [(text, len(stored))])
+        latin = self.scalar(self.conn(), f"SELECT v FROM {PREFIX}utf8")
+        self.conn().commit()
+        expect(problems, "8859-1 session reads the stored bytes as Latin-1", latin, stored.decode("latin-1"))
+        return verdict(problems, "the UTF-8 bytes were stored unchanged and read back by UTF-8 and 8859-1 sessions")
+
     def cursor_10000_rows(self) -> str:
         self.run_ddl(f"CREATE TABLE {PREFIX}big (id INTEGER, name VARCHAR(40), amount DECIMAL(10,2))")
         conn = self.conn()
@@ -503,6 +539,33 @@ class Peer:
         if committed != 1 or rolled_back != 0:
             raise Mismatch(f"second session sees id2={committed!r} id1={rolled_back!r}, want 1 and 0")
         return "row invisible after rollback; committed row visible to a second session"
+
+    def committed_read_no_block(self) -> str:
+        # A logged database's default isolation is COMMITTED READ: a reader keeps no locks, so another session's
+        # INSERT and DDL go ahead while the reader's transaction is still open (lock mode NOT WAIT: a conflict would
+        # fail at once with -271/-242 and ISAM -107 instead).
+        self.run_ddl(f"CREATE TABLE {PREFIX}cr (k INTEGER)")
+        conn = self.conn()
+        cur = conn.cursor()
+        cur.execute(f"INSERT INTO {PREFIX}cr VALUES (1)")
+        conn.commit()
+        seen = self.scalar(conn, f"SELECT COUNT(*) FROM {PREFIX}cr")  # opens the reader's transaction
+        if seen != 1:
+            raise Mismatch(f"reader sees {seen!r} rows, want 1")
+        other = self.open()
+        try:
+            other_cur = other.cursor()
+            other_cur.execute(f"INSERT INTO {PREFIX}cr VALUES (2)")
+            other_cur.execute(f"CREATE TABLE {PREFIX}cr_other (k INTEGER)")
+            other.commit()
+        finally:
+            other.close()
+        conn.commit()
+        after = self.scalar(conn, f"SELECT COUNT(*) FROM {PREFIX}cr")
+        conn.commit()
+        if after != 2:
+            raise Mismatch(f"after both commits COUNT(*) = {after!r}, want 2")
+        return "another session inserted and created a table while a reader's transaction was open"
 
     def prepared_reuse_100(self) -> str:
         self.run_ddl(f"CREATE TABLE {PREFIX}prep (k INTEGER, v VARCHAR(20))")
@@ -708,10 +771,12 @@ SCENARIOS = [
     "nulls_all_types",
     "byte_text",
     "value_edges",
+    "client_locale_utf8",
     "cursor_10000_rows",
     "syntax_error_201",
     "duplicate_key",
     "transaction_rollback",
+    "committed_read_no_block",
     "prepared_reuse_100",
     "generated_keys",
     "scroll_cursor",

@@ -90,10 +90,12 @@ public final class Conformance {
     list.add(new Scenario("nulls_all_types", this::nullsAllTypes));
     list.add(new Scenario("byte_text", this::byteText));
     list.add(new Scenario("value_edges", this::valueEdges));
+    list.add(new Scenario("client_locale_utf8", this::clientLocaleUtf8));
     list.add(new Scenario("cursor_10000_rows", this::cursor10000Rows));
     list.add(new Scenario("syntax_error_201", this::syntaxError));
     list.add(new Scenario("duplicate_key", this::duplicateKey));
     list.add(new Scenario("transaction_rollback", this::transactionRollback));
+    list.add(new Scenario("committed_read_no_block", this::committedReadNoBlock));
     list.add(new Scenario("prepared_reuse_100", this::preparedReuse100));
     list.add(new Scenario("generated_keys", this::generatedKeys));
     list.add(new Scenario("scroll_cursor", this::scrollCursor));
@@ -511,6 +513,38 @@ public final class Conformance {
     return verdict(problems, "3 rows of edge values (literals) read back exactly");
   }
 
+  private String clientLocaleUtf8() throws Exception {
+    // A UTF-8 client on the (Latin-1) test database. IBM JDBC converts to the database code set itself (its
+    // DB_LOCALE, default en_US.8859-1); the server stores and returns those bytes unchanged (VALUES.md §11).
+    String text = "h\u00e9llo w\u00f6rld \u00f1and\u00fa \u00c5";
+    try (Connection utf8 = DriverManager.getConnection(url(Integer.parseInt(required("port")), false)
+      + ";CLIENT_LOCALE=en_US.utf8")) {
+      try (Statement statement = utf8.createStatement()) {
+        statement.executeUpdate("CREATE TABLE " + PREFIX + "utf8 (v VARCHAR(40))");
+      }
+      try (PreparedStatement insert = utf8.prepareStatement("INSERT INTO " + PREFIX + "utf8 VALUES (?)")) {
+        insert.setString(1, text);
+        insert.executeUpdate();
+      }
+      List<String> problems = new ArrayList<>();
+      try (Statement statement = utf8.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT v, LENGTH(v) FROM " + PREFIX + "utf8")) {
+        if (!rows.next()) throw new Mismatch("no row");
+        expect(problems, "UTF-8 session reads its own row", rows.getString(1), text);
+        expect(problems, "LENGTH in database characters", rows.getInt(2), text.length());
+      }
+    }
+    // The same row through a default (8859-1) session.
+    try (Statement statement = session().createStatement();
+      ResultSet rows = statement.executeQuery("SELECT v FROM " + PREFIX + "utf8")) {
+      if (!rows.next()) throw new Mismatch("no row in the 8859-1 session");
+      if (!text.equals(rows.getString(1))) {
+        throw new Mismatch("8859-1 session reads " + typeAndValue(rows.getString(1)) + ", want " + json(text));
+      }
+    }
+    return "a UTF-8 client's text stored and read back by UTF-8 and 8859-1 sessions";
+  }
+
   private String cursor10000Rows() throws Exception {
     Connection connection = session();
     try (Statement statement = connection.createStatement()) {
@@ -639,6 +673,32 @@ public final class Conformance {
       }
     }
     return "row invisible after rollback; committed row visible to a second session";
+  }
+
+  private String committedReadNoBlock() throws Exception {
+    // A logged database's default isolation is COMMITTED READ: a reader keeps no locks, so another session's
+    // INSERT and DDL go ahead while the reader's transaction is still open (lock mode NOT WAIT: a conflict would
+    // fail at once with -271/-242 and ISAM -107 instead).
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "cr (k INTEGER)");
+      statement.executeUpdate("INSERT INTO " + PREFIX + "cr VALUES (1)");
+    }
+    connection.setAutoCommit(false);
+    try {
+      long seen = count(connection, "SELECT COUNT(*) FROM " + PREFIX + "cr");
+      if (seen != 1) throw new Mismatch("reader sees " + seen + " rows, want 1");
+      try (Connection other = open(); Statement statement = other.createStatement()) {
+        statement.executeUpdate("INSERT INTO " + PREFIX + "cr VALUES (2)");
+        statement.executeUpdate("CREATE TABLE " + PREFIX + "cr_other (k INTEGER)");
+      }
+      connection.commit();
+    } finally {
+      connection.setAutoCommit(true);
+    }
+    long after = count(connection, "SELECT COUNT(*) FROM " + PREFIX + "cr");
+    if (after != 2) throw new Mismatch("after both commits COUNT(*) = " + after + ", want 2");
+    return "another session inserted and created a table while a reader's transaction was open";
   }
 
   private String preparedReuse100() throws Exception {
