@@ -8,7 +8,7 @@ const serverError = (sqlcode: number, isamCode: number, parameter = "") =>
 
 describe("InformixError → effect/sql SqlError", () => {
   it("maps server codes to the matching reason and keeps the Informix error as cause", () => {
-    const cases: ReadonlyArray<readonly [number, number, abstract new(...args: Array<any>) => Sql.SqlErrorReason]> = [
+    const cases: ReadonlyArray<readonly [number, number, new(...args: Array<any>) => Sql.SqlErrorReason]> = [
       [-239, -100, Sql.UniqueViolation],
       [-268, 0, Sql.UniqueViolation],
       [-271, -100, Sql.UniqueViolation],
