@@ -47,6 +47,7 @@ export const scenarios = [
   "cursor_10000_rows",
   "syntax_error_201",
   "duplicate_key",
+  "error_codes",
   "transaction_rollback",
   "committed_read_no_block",
   "prepared_reuse_100",

@@ -514,6 +514,47 @@ class Peer:
             return f"got {describe(error).split(' at ')[0]}; table still holds only (1, 'a')"
         raise Mismatch("second INSERT of key 1 succeeded")
 
+    def error_codes(self) -> str:
+        self.run_ddl(f"CREATE TABLE {PREFIX}err (k INTEGER NOT NULL, v VARCHAR(5), i INTEGER)")
+        conn = self.conn()
+        problems: list[str] = []
+        cases = [
+            (f"INSERT INTO {PREFIX}err (k) VALUES (NULL)", -391, None),
+            ("SELECT 1 / 0 FROM systables WHERE tabid = 1", -1202, None),
+            (f"INSERT INTO {PREFIX}err (k, i) VALUES (1, 99999999999)", -1215, None),
+            (f"SELECT * FROM {PREFIX}no_such_table", -206, -111),
+            (f"SELECT no_such_column FROM {PREFIX}err", -217, None),
+        ]
+        for sql, sqlcode, isam in cases:
+            cur = conn.cursor()
+            try:
+                cur.execute(sql)
+                cur.fetchall()
+            except informix_db.Error as error:
+                if getattr(error, "sqlcode", None) != sqlcode:
+                    problems.append(f"{sql}: want {sqlcode}, got {describe(error)}")
+                elif isam is not None and getattr(error, "isamcode", None) != isam:
+                    problems.append(f"{sql}: want ISAM {isam}, got {describe(error)}")
+            else:
+                problems.append(f"{sql}: no error (want {sqlcode})")
+            finally:
+                cur.close()
+        conn.rollback()
+        # A non-ANSI database truncates an over-long character value silently.
+        cur = conn.cursor()
+        try:
+            cur.execute(f"INSERT INTO {PREFIX}err (k, v) VALUES (2, 'abcdefgh')")
+            conn.commit()
+            cur.execute(f"SELECT v FROM {PREFIX}err WHERE k = 2")
+            expect(problems, "VARCHAR(5) given 'abcdefgh'", cur.fetchall(), [("abcde",)])
+        except informix_db.Error as error:
+            problems.append(f"over-long VARCHAR: {describe(error)}")
+        finally:
+            cur.close()
+        conn.commit()
+        return verdict(problems, f"-391, -1202, -1215, -206/-111, -217 as Informix reports them; VARCHAR truncated; "
+                       f"{self.probe(conn)}")
+
     def transaction_rollback(self) -> str:
         self.run_ddl(f"CREATE TABLE {PREFIX}tx (id INTEGER)")
         conn = self.conn()
@@ -775,6 +816,7 @@ SCENARIOS = [
     "cursor_10000_rows",
     "syntax_error_201",
     "duplicate_key",
+    "error_codes",
     "transaction_rollback",
     "committed_read_no_block",
     "prepared_reuse_100",

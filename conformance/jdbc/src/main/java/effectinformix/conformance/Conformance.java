@@ -94,6 +94,7 @@ public final class Conformance {
     list.add(new Scenario("cursor_10000_rows", this::cursor10000Rows));
     list.add(new Scenario("syntax_error_201", this::syntaxError));
     list.add(new Scenario("duplicate_key", this::duplicateKey));
+    list.add(new Scenario("error_codes", this::errorCodes));
     list.add(new Scenario("transaction_rollback", this::transactionRollback));
     list.add(new Scenario("committed_read_no_block", this::committedReadNoBlock));
     list.add(new Scenario("prepared_reuse_100", this::preparedReuse100));
@@ -643,6 +644,59 @@ public final class Conformance {
       if (!got.equals(List.of("1=a"))) throw new Mismatch("table holds " + got + " after the failed insert");
     }
     return "got " + describe(error) + "; table still holds only 1=a";
+  }
+
+  private String errorCodes() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "err (k INTEGER NOT NULL, v VARCHAR(5), i INTEGER)");
+    }
+    List<String> problems = new ArrayList<>();
+    // [sql, sqlcode, isam code or 0 for "not checked"]
+    String[][] cases = {
+      {"INSERT INTO " + PREFIX + "err (k) VALUES (NULL)", "-391", "0"},
+      {"SELECT 1 / 0 FROM systables WHERE tabid = 1", "-1202", "0"},
+      {"INSERT INTO " + PREFIX + "err (k, i) VALUES (1, 99999999999)", "-1215", "0"},
+      {"SELECT * FROM " + PREFIX + "no_such_table", "-206", "-111"},
+      {"SELECT no_such_column FROM " + PREFIX + "err", "-217", "0"}
+    };
+    for (String[] c : cases) {
+      SQLException error = null;
+      try (Statement statement = connection.createStatement()) {
+        if (statement.execute(c[0])) {
+          try (ResultSet rows = statement.getResultSet()) {
+            while (rows.next()) {
+              // Errors of a query may come with the first fetch.
+            }
+          }
+        }
+      } catch (SQLException e) {
+        error = e;
+      }
+      if (error == null) {
+        problems.add(c[0] + ": no error (want " + c[1] + ")");
+        continue;
+      }
+      if (error.getErrorCode() != Integer.parseInt(c[1])) problems.add(c[0] + ": want " + c[1] + ", got " + describe(error));
+      if (!c[2].equals("0")) {
+        boolean found = false;
+        for (Throwable t = error.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+          if (t instanceof SQLException sql && sql.getErrorCode() == Integer.parseInt(c[2])) found = true;
+        }
+        if (!found) problems.add(c[0] + ": no ISAM " + c[2] + " in " + describe(error));
+      }
+    }
+    // A non-ANSI database truncates an over-long character value silently.
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("INSERT INTO " + PREFIX + "err (k, v) VALUES (2, 'abcdefgh')");
+      try (ResultSet rows = statement.executeQuery("SELECT v FROM " + PREFIX + "err WHERE k = 2")) {
+        expect(problems, "VARCHAR(5) given 'abcdefgh'", rows.next() ? rows.getString(1) : "no row", "abcde");
+      }
+    } catch (SQLException e) {
+      problems.add("over-long VARCHAR: " + describe(e));
+    }
+    return verdict(problems, "-391, -1202, -1215, -206/-111, -217 as Informix reports them; VARCHAR truncated; "
+      + probe(connection));
   }
 
   private String transactionRollback() throws Exception {
