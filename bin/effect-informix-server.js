@@ -16,7 +16,12 @@ import * as Logger from "effect/Logger"
 import * as References from "effect/References"
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import * as TestServer from "../src/TestServer.ts"
+
+// Installed as a dependency, Node will not strip types under node_modules: use the compiled module there; in this
+// repository run the source directly (Node 26 strips the types).
+const TestServer = await import(
+  import.meta.url.includes("/node_modules/") ? "../dist/TestServer.js" : "../src/TestServer.ts"
+)
 
 const { values } = parseArgs({
   options: {
