@@ -69,9 +69,8 @@ describe("bad configuration", () => {
       }))
   }
 
-  // KNOWN DEFECT (src/internal/config.ts resolvePassword): a plain-string password from untyped callers is run as an
-  // Effect, dies with "Not a valid effect: <the password>" — a defect that carries the secret. Expected: ConfigError
-  // (field password) without it. `fails` flips to red once this is fixed: then drop `.fails`.
+  // Regression (fixed in 7b3d0ec): a plain-string password from untyped callers used to be run as an Effect and die
+  // with "Not a valid effect: <the password>" — a defect carrying the secret.
   it.live("a plain-string password (untyped caller) → ConfigError without the password", () =>
     Effect.gen(function*() {
       const exit = yield* openWith({ host: "127.0.0.1", user: "u", password: SECRET })
@@ -80,8 +79,7 @@ describe("bad configuration", () => {
       assert.strictEqual(error._tag, "ConfigError")
     }))
 
-  // KNOWN DEFECT (src/internal/config.ts resolveConfig): `null` as the settings dies with a TypeError instead of a
-  // ConfigError. Drop `.fails` once fixed.
+  // Regression (fixed in 7b3d0ec): `null` as the settings used to die with a TypeError.
   it.live("null settings (untyped caller) → ConfigError", () =>
     Effect.gen(function*() {
       const error = typedFailure(yield* openWith(null))
