@@ -3,8 +3,9 @@
  * the test process holds only the driver. Started by `serverProcess.ts`.
  *
  * Protocol on stdio: the first stdout line is `{ url, host, port }`; each `stats` line on stdin is answered with one
- * JSON line `{ stats, urgent }` (TestServer.stats plus the number of urgent bytes that interrupted a request). The
- * process ends when stdin closes.
+ * JSON line `{ stats, urgent }` (TestServer.stats plus the number of urgent bytes that interrupted a request); each
+ * `drop` line destroys every client connection (TestServer.dropConnections) and is answered with `{}`. The process
+ * ends when stdin closes.
  */
 import * as Effect from "effect/Effect"
 import * as Readline from "node:readline"
@@ -22,6 +23,10 @@ const program = Effect.gen(function*() {
   const lines = Readline.createInterface({ input: process.stdin })
   yield* Effect.callback<void>((resume) => {
     lines.on("line", (line) => {
+      if (line.trim() === "drop") {
+        Effect.runPromise(server.dropConnections).then(() => process.stdout.write("{}\n"))
+        return
+      }
       if (line.trim() !== "stats") return
       Effect.runPromise(server.stats).then((stats) => {
         const cpu = process.cpuUsage()

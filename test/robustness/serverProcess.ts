@@ -4,6 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
+import * as Semaphore from "effect/Semaphore"
 import * as ChildProcess from "node:child_process"
 import * as Path from "node:path"
 import * as Readline from "node:readline"
@@ -13,6 +14,8 @@ export interface ServerProcess {
   readonly url: string
   /** TestServer counters plus the urgent bytes that interrupted a request. */
   readonly stats: Effect.Effect<{ readonly stats: TestServerStats; readonly urgent: number }>
+  /** Destroys every client connection, as if the server restarted. */
+  readonly dropConnections: Effect.Effect<void>
 }
 
 export const startServerProcess: Effect.Effect<ServerProcess, Error, Scope.Scope> = Effect.gen(function*() {
@@ -50,14 +53,21 @@ export const startServerProcess: Effect.Effect<ServerProcess, Error, Scope.Scope
     })
   })
   const info = JSON.parse(yield* nextLine) as { readonly url: string }
+  // One request at a time: each answer is the next line.
+  const ask = (command: string) =>
+    Effect.suspend(() => {
+      child.stdin!.write(`${command}\n`)
+      return nextLine
+    })
+  const lock = Semaphore.makeUnsafe(1)
   return {
     url: info.url,
-    stats: Effect.suspend(() => {
-      child.stdin!.write("stats\n")
-      return nextLine
-    }).pipe(
-      Effect.map((line) => JSON.parse(line) as { readonly stats: TestServerStats; readonly urgent: number }),
-      Effect.orDie
+    dropConnections: lock.withPermits(1)(Effect.orDie(Effect.asVoid(ask("drop")))),
+    stats: lock.withPermits(1)(
+      ask("stats").pipe(
+        Effect.map((line) => JSON.parse(line) as { readonly stats: TestServerStats; readonly urgent: number }),
+        Effect.orDie
+      )
     )
   }
 })
