@@ -6,7 +6,7 @@
 /** The value at percentile `p` (0..100) of `samples` (nearest-rank on a sorted copy). */
 export const percentile = (samples: ReadonlyArray<number>, p: number): number => {
   if (samples.length === 0) return Number.NaN
-  const sorted = [...samples].sort((a, b) => a - b)
+  const sorted = samples.toSorted((a, b) => a - b)
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
   return sorted[rank]!
 }
