@@ -6,7 +6,7 @@
  * with like on this machine.
  */
 import { spawnSync } from "node:child_process"
-import { mkdirSync, writeFileSync, existsSync } from "node:fs"
+import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 
 const here = import.meta.dirname
