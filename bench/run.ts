@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 
 const here = import.meta.dirname
-const scripts = ["decode.ts", "roundtrip.ts", "pool.ts", "interrupt.ts", "peer-python.ts"].filter((name) =>
-  existsSync(join(here, name))
-)
+const scripts = ["decode.ts", "decode-e2e.ts", "roundtrip.ts", "pool.ts", "interrupt.ts", "peer-python.ts"].filter((
+  name
+) => existsSync(join(here, name)))
 const only = process.argv.slice(2)
 const selected = only.length > 0 ? scripts.filter((name) => only.some((o) => name.startsWith(o))) : scripts
 
