@@ -68,9 +68,19 @@ interface Prepared {
   readonly returnsRows: boolean
   /** Column indexes of BYTE/TEXT columns (their content is fetched with SQ_FETCHBLOB). */
   readonly blobColumns: ReadonlyArray<number>
+  /** NFETCH byte budget for this result: the configured size, widened for wide rows (see `fetchBufferFor`). */
+  readonly fetchBuffer: number
   inUse: boolean
   released: boolean
 }
+
+/**
+ * The NFETCH buffer for rows of `tupleSize` bytes. IBM JDBC 15 asks for 4096 bytes for rows up to 2048 bytes, 8192 up
+ * to 4096 and the row size above that (captured by the conformance proxy; docs/protocol-evidence.md), so a fetch never
+ * carries fewer than two rows of moderate width; a larger configured size wins.
+ */
+export const fetchBufferFor = (tupleSize: number, configured: number): number =>
+  Math.max(configured, tupleSize <= 2048 ? 4096 : tupleSize <= 4096 ? 8192 : tupleSize)
 
 /** Per-statement context: SQL text (for errors and spans) and the deadline from `timeout` / `queryTimeout`. */
 interface StatementContext {
@@ -358,6 +368,7 @@ export class ConnectionImpl implements Connection.Connection {
       rows,
       returnsRows,
       blobColumns,
+      fetchBuffer: fetchBufferFor(describe.tupleSize, this.settings.config.fetchBufferSize),
       inUse: false,
       released: false
     })
@@ -532,7 +543,7 @@ export class ConnectionImpl implements Connection.Connection {
     stmt: StatementContext
   ): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> {
     const cursor = this.nextCursorName()
-    const fetchSize = this.settings.config.fetchBufferSize
+    const fetchSize = prepared.fetchBuffer
     const rows: Array<Array<Value>> = []
     const body = Effect.gen({ self: this }, function*() {
       let reply = yield* this.roundTrip(
@@ -753,7 +764,7 @@ export class ConnectionImpl implements Connection.Connection {
         yield* this.owned(this.executePrepared(prepared, binds, stmt))
         return Stream.empty
       }
-      const fetchSize = fetchSizeOption ?? this.settings.config.fetchBufferSize
+      const fetchSize = fetchSizeOption ?? prepared.fetchBuffer
       const cursor = this.nextCursorName()
       let opened = false
       let closed = false
