@@ -32,7 +32,7 @@ import { buildReplayTable } from "./internal/server/replay.ts"
 import { listen } from "./internal/server/server.ts"
 import { normaliseSql } from "./internal/server/session.ts"
 import type { Inbound } from "./internal/server/session.ts"
-import { charsetForLocale, latin1Charset } from "./internal/values/index.ts"
+import { charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "./internal/values/index.ts"
 
 /**
  * The SQL text that stalls for `seconds` (fractions allowed) in this server: an interruptible sleep handled by the
@@ -53,6 +53,11 @@ export const sleepSql = (seconds: number): string => `EXECUTE PROCEDURE sysproc_
 export interface DatabaseOptions {
   readonly name: string
   readonly logged?: boolean | undefined
+  /**
+   * The database locale, default `en_US.8859-1`; e.g. `en_US.utf8` for a UTF-8 database. Text is stored and sent in
+   * its code set; a client whose DB_LOCALE names another code set is refused at DBOPEN (−23197).
+   */
+  readonly locale?: string | undefined
 }
 
 /**
@@ -280,13 +285,27 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     const host = options.host ?? "127.0.0.1"
     const users = options.users ?? DEFAULT_USERS
     const databases = (options.databases ?? ["testdb"]).map((d) =>
-      typeof d === "string" ? { name: d, logged: true } : { name: d.name, logged: d.logged ?? true }
+      typeof d === "string"
+        ? { name: d, logged: true, locale: DEFAULT_LOCALE }
+        : { name: d.name, logged: d.logged ?? true, locale: d.locale ?? DEFAULT_LOCALE }
     )
+    const unknownLocale = databases.find((d) => charsetForLocale(d.locale) === undefined)
+    if (unknownLocale !== undefined) {
+      return yield* new TestServerError({
+        message: `database ${unknownLocale.name}: unknown code set in locale ${unknownLocale.locale}`
+      })
+    }
     const serverName = options.serverName ?? "ol_test"
     const serverVersion = options.serverVersion ?? "15.0.1.0.3"
     const config: ServerConfig = {
       users: new Map(Object.entries(users)),
-      databases: new Map(databases.map((d) => [d.name.toLowerCase(), { logged: d.logged }])),
+      databases: new Map(
+        databases.map((d) => [d.name.toLowerCase(), {
+          logged: d.logged,
+          locale: d.locale,
+          charset: charsetForLocale(d.locale) ?? latin1Charset
+        }])
+      ),
       serverName,
       serverVersion,
       grantExtendedFraming: options.grantExtendedFraming ?? false,

@@ -165,7 +165,7 @@ describe("value round trips (bind → store → fetch)", () => {
 
   it.live("UTF-8 database locale", () =>
     Effect.gen(function*() {
-      const server = yield* TestServer.make()
+      const server = yield* TestServer.make({ databases: [{ name: "testdb", locale: "en_US.utf8" }] })
       const conn = yield* Connection.make({ url: server.url, clientLocale: "en_US.utf8", dbLocale: "en_US.utf8" })
       yield* conn.execute("CREATE TABLE u8 (s VARCHAR(60))")
       const text = "héllo ✓ 日本語 🙂"

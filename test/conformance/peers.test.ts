@@ -17,10 +17,6 @@ import { startServer } from "../../conformance/server.ts"
  * test fails while a listed scenario passes.
  */
 const knownServerBugs: Readonly<Record<string, string>> = {
-  "*/client_locale_utf8": "TestServer decodes and encodes text with the session's CLIENT_LOCALE code set; bytes on "
-    + "the wire are in the database code set and the server must not convert (VALUES.md §11). JDBC's Latin-1 bind of "
-    + "'héllo' is stored as 'h\uFFFDllo', and a later 8859-1 read of it closes the connection ('cannot encode a reply'); "
-    + "informix-driver's UTF-8 bytes are converted to Latin-1 (LENGTH 19, not 24)",
   "*/committed_read_no_block": "a reader keeps its locks until the end of its transaction: another session's INSERT "
     + "fails with -271 and CREATE TABLE with -242 (ISAM -107), where Informix's default COMMITTED READ keeps none"
 }

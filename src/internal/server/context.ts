@@ -3,15 +3,25 @@
  *
  * @internal
  */
+import type { Charset } from "../values/charset.ts"
 import type { EngineError, EngineSession } from "./engine/api.ts"
 import type { FaultState } from "./faults.ts"
 import type { ReplayResult } from "./replay.ts"
+
+/** What the session layer knows of one database. */
+export interface DatabaseProperties {
+  readonly logged: boolean
+  /** The database locale (`en_US.8859-1` unless created otherwise). */
+  readonly locale: string
+  /** Its code set: text is stored and sent in it, whatever the client's locales say (VALUES.md §11.1). */
+  readonly charset: Charset
+}
 
 export interface ServerConfig {
   /** user → password. */
   readonly users: ReadonlyMap<string, string>
   /** database name → properties. */
-  readonly databases: ReadonlyMap<string, { readonly logged: boolean }>
+  readonly databases: ReadonlyMap<string, DatabaseProperties>
   /** DBSERVERNAME: what the client must send as INFORMIXSERVER (else −761); the CONACC's applid. */
   readonly serverName: string
   /** Version string of CONACC and SQ_VERSION (JDBC reports it as the product version). */

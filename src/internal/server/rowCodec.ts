@@ -7,14 +7,7 @@
 import { BlobDescriptor } from "../../InformixValue.ts"
 import type { BindValue } from "../protocol/messages.ts"
 import type { Charset, ColumnInfo, Value } from "../values/index.ts"
-import {
-  charsetForLocale,
-  decodeBind,
-  encodeRow,
-  isCodecFailure,
-  latin1Charset,
-  makeBlobDescriptorBytes
-} from "../values/index.ts"
+import { decodeBind, encodeRow, isCodecFailure, makeBlobDescriptorBytes } from "../values/index.ts"
 import type { EngineError } from "./engine/api.ts"
 
 /** A conversion failure reported the way Informix reports bad values: −1213 "character to numeric conversion". */
@@ -26,15 +19,37 @@ const conversionError = (message: string): EngineError => ({
   parameter: message
 })
 
-/**
- * The wire code set: the DB_LOCALE the client declares, else its CLIENT_LOCALE, else en_US.8859-1 (VALUES.md §11.1:
- * data travels in the database code set; a client without DB_LOCALE assumes it equals CLIENT_LOCALE). The test
- * server adopts the client's declaration instead of rejecting a mismatch.
- */
-export const charsetForSession = (dbLocale: string | undefined, clientLocale: string | undefined): Charset => {
-  const locale = dbLocale ?? clientLocale
-  return (locale === undefined ? undefined : charsetForLocale(locale)) ?? latin1Charset
+const QUESTION = 0x3f
+/** ASCII SUB (0x1A), the control character meant for "a character that cannot be represented". */
+const SUBSTITUTE = "\u001a"
+
+const questionMarks = (bytes: Uint8Array): number => {
+  let n = 0
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === QUESTION) n++
+  return n
 }
+
+/**
+ * The database code set as the server uses it for replies: text that was decoded from this code set always encodes
+ * back, but a value the engine computed (a function result, an invalid byte decoded as U+FFFD) might not; such a
+ * character becomes SUB instead of failing the whole reply (VALUES.md §11.1: a database holds only what its code set
+ * represents, so a real server never meets this case). The value codecs reject a `?` the code set substituted, hence
+ * SUB rather than `?`.
+ */
+export const replyCharset = (charset: Charset): Charset => ({
+  name: charset.name,
+  ...(charset.codeSet === undefined ? {} : { codeSet: charset.codeSet }),
+  decode: (bytes) => charset.decode(bytes),
+  encode: (text) => {
+    const bytes = charset.encode(text)
+    let expected = 0
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === QUESTION) expected++
+    if (charset.name === "utf8" || questionMarks(bytes) === expected) return bytes
+    let safe = ""
+    for (const ch of text) safe += ch !== "?" && questionMarks(charset.encode(ch)) > 0 ? SUBSTITUTE : ch
+    return charset.encode(safe)
+  }
+})
 
 /**
  * BYTE/TEXT contents of open cursors, keyed by a handle the server writes into the descriptors it sends.

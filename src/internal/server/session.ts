@@ -23,7 +23,7 @@ import type {
   LoginRequest,
   ServerMessage
 } from "../protocol/messages.ts"
-import type { Charset } from "../values/charset.ts"
+import { type Charset, charsetForLocale, latin1Charset } from "../values/charset.ts"
 import type { ServerContext } from "./context.ts"
 import { describeBody, idescribe } from "./describe.ts"
 import type {
@@ -38,7 +38,7 @@ import type {
 import { isEngineError } from "./engine/api.ts"
 import { takeInjectedError, takeStall } from "./faults.ts"
 import type { ReplayResult } from "./replay.ts"
-import { charsetForSession, decodeBindParams, encodeRowPayload, makeBlobStore } from "./rowCodec.ts"
+import { decodeBindParams, encodeRowPayload, makeBlobStore, replyCharset } from "./rowCodec.ts"
 import type { BlobStore } from "./rowCodec.ts"
 import { parseSleep, secondsFromValue } from "./sqlStall.ts"
 import type { SleepCall } from "./sqlStall.ts"
@@ -158,6 +158,9 @@ const err = (sqlcode: number, isamCode = 0, parameter = "", offset = 0): Err => 
   form: "standard"
 })
 
+/** IBM: −23197 "Database locale information mismatch" (VALUES.md §11.1, §14 Q12: number unverified). */
+const SQL_LOCALE_MISMATCH = -23197
+
 const fromEngine = (e: EngineError): Err => err(e.sqlcode, e.isamCode, e.parameter, e.offset)
 
 /** A failure that ends the batch with SQ_ERR. */
@@ -186,8 +189,20 @@ export class Session {
   constructor(ctx: ServerContext, id: number) {
     this.ctx = ctx
     this.id = id
-    this.charset = charsetForSession(undefined, undefined)
+    // Until a database is open only ASCII protocol strings travel; 8859-1 keeps any other byte intact.
+    this.charset = replyCharset(latin1Charset)
     this.blobs = makeBlobStore()
+  }
+
+  /**
+   * SQ_ERR carries its parameter (a table, a value near an error) as bytes; the protocol encoder writes one byte per
+   * character, so the text goes in as the database code set's bytes (never failing on a character).
+   */
+  private wireSafe(error: Err): Err {
+    const bytes = this.charset.encode(error.parameter)
+    let parameter = ""
+    for (let i = 0; i < bytes.length; i++) parameter += String.fromCharCode(bytes[i]!)
+    return { ...error, parameter }
   }
 
   /** Number of open cursors (for leak checks). */
@@ -223,7 +238,7 @@ export class Session {
         if (outcome instanceof BatchFailure) {
           this.abandonBatch(state, batch)
           state.out.length = state.keep
-          state.out.push(outcome.err, { _tag: "Eot" })
+          state.out.push(this.wireSafe(outcome.err), { _tag: "Eot" })
           return { messages: state.out, close: false }
         }
         if (outcome === "exit") {
@@ -264,7 +279,6 @@ export class Session {
   private login(request: LoginRequest): { messages: undefined; connect: ConnectResponse; close: boolean } {
     const config = this.ctx.config
     for (const [name, value] of request.env) this.env.set(name, value)
-    this.charset = charsetForSession(this.env.get("DB_LOCALE"), this.env.get("CLIENT_LOCALE"))
     let svcError = 0
     // The listener checks the server name first (nmap retries with the CONACC's applid after −761), then credentials.
     if (request.serverName !== undefined && request.serverName !== config.serverName) {
@@ -473,11 +487,21 @@ export class Session {
     if (known === undefined) {
       return Effect.fail(new BatchFailure(err(SQL_DATABASE_NOT_FOUND, ISAM_NOT_FOUND, name)))
     }
+    // The client's DB_LOCALE declares the code set it will convert to; one the database was not created with is
+    // refused rather than converted (VALUES.md §11.1, IBM-DOC JDBC "Unicode to database code set": "Database locale
+    // information mismatch"; the code −23197 is believed, not captured — §14 Q12). CLIENT_LOCALE alone is never
+    // checked: both peers send only it and expect to work on an 8859-1 database (client_locale_utf8 scenario).
+    const declared = this.env.get("DB_LOCALE")
+    if (declared !== undefined && charsetForLocale(declared)?.name !== known.charset.name) {
+      return Effect.fail(new BatchFailure(err(SQL_LOCALE_MISMATCH, 0, declared)))
+    }
     // Informix's DATABASE statement closes the current database first; SQ_DBOPEN on an open session does the same.
     this.closeDatabase()
     const opened = this.ctx.engine.openSession(name, this.user ?? "informix")
     if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
     this.database = { name, logged: known.logged, engine: opened }
+    // Text is decoded and encoded in the database's code set whatever the client declared (VALUES.md §11.1).
+    this.charset = replyCharset(known.charset)
     if (this.ctx.config.dbOpenReply === "done") {
       // JDBC treats the database as logged exactly when this DONE carries warnings 0x0001 (SQLI.md §9.3).
       state.out.push({ _tag: "Done", warnings: known.logged ? 1 : 0, rows: 0, rowid: 0, serial: 0 })

@@ -14,8 +14,14 @@ export type { Value }
 export interface EngineOptions {
   /** `undefined` = in-memory (shared-cache URIs so every session of one engine sees the same data). */
   readonly directory?: string | undefined
-  readonly databases: ReadonlyArray<{ readonly name: string; readonly logged?: boolean; readonly ansi?: boolean }>
-  /** Site values of the ' GL_COLLATE' / ' GL_CTYPE' systables rows (default en_US.819, what JDBC 15 accepts). */
+  readonly databases: ReadonlyArray<{
+    readonly name: string
+    readonly logged?: boolean
+    readonly ansi?: boolean
+    /** The database locale (default en_US.8859-1); its ' GL_COLLATE' / ' GL_CTYPE' site names the code-set number. */
+    readonly locale?: string | undefined
+  }>
+  /** Site of databases without a locale (default en_US.819, what JDBC 15 accepts). */
   readonly locale?: string | undefined
   /** Version string for DBINFO('version', ...) (default "15.0.1.0.3", the golden responder's). */
   readonly serverVersion?: string | undefined

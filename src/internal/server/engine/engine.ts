@@ -7,12 +7,23 @@ import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { LocalDate } from "../../../InformixValue.ts"
+import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { EngineError, EngineOptions, EngineSession } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
 import { engineError } from "./errors.ts"
 import { type DatabaseConfig, Session } from "./session.ts"
 
 let engineIds = 0
+
+/**
+ * The catalog's spelling of a locale: language_territory.<code-set number> (`en_US.8859-1` → `en_US.819`,
+ * `en_US.utf8` → `en_US.57372`), the form JDBC 15 reads from ' GL_CTYPE' (golden/README.md).
+ */
+const catalogSite = (locale: string): string => {
+  const dot = locale.indexOf(".")
+  const codeSet = charsetForLocale(locale)?.codeSet
+  return dot < 0 || codeSet === undefined ? locale : `${locale.slice(0, dot)}.${codeSet}`
+}
 
 export class Engine {
   private readonly databases = new Map<string, DatabaseConfig>()
@@ -40,7 +51,8 @@ export class Engine {
         logged: d.logged ?? d.ansi ?? false,
         ansi: d.ansi ?? false,
         location,
-        wal: options.directory !== undefined
+        wal: options.directory !== undefined,
+        charset: charsetForLocale(d.locale ?? "en_US.8859-1") ?? latin1Charset
       }
       const keeper = new DatabaseSync(location, { timeout: 5000 })
       if (config.wal) keeper.exec("PRAGMA journal_mode = WAL")
@@ -48,7 +60,7 @@ export class Engine {
       bootstrapCatalog(
         keeper,
         d.name,
-        locale,
+        d.locale === undefined ? locale : catalogSite(d.locale),
         new LocalDate(today.getFullYear(), today.getMonth() + 1, today.getDate()).toDayNumber()
       )
       if (options.directory === undefined) this.keepers.push(keeper)

@@ -15,6 +15,8 @@ import { fromStorage, isConversionError, parseDateTimeText, type Stored, toStora
 export interface FunctionState {
   readonly now: () => Date
   readonly dbinfo: (name: string) => number | bigint
+  /** Bytes of a text in the database code set (LENGTH counts bytes: IBM "LENGTH function"). */
+  readonly byteLength: (text: string) => number
 }
 
 const localFields = (d: Date) => ({
@@ -227,12 +229,21 @@ export const registerFunctions = (db: DatabaseSync, state: FunctionState) => {
     const n = new LocalDate(f.year, f.month, f.day).toDayNumber()
     return ((n % 7) + 7) % 7
   })
-  // Informix LENGTH does not count trailing blanks (IBM "LENGTH function").
+  // Informix LENGTH counts bytes in the database code set and not trailing blanks (IBM "LENGTH function";
+  // CHAR_LENGTH counts characters).
   db.function("length", { deterministic: true }, (v) => {
     if (v === null) return null
     if (v instanceof Uint8Array) return v.length
-    return [...String(v).replace(/ +$/, "")].length
+    return state.byteLength(String(v).replace(/ +$/, ""))
   })
+  const characters = (v: unknown) => v === null ? null : v instanceof Uint8Array ? v.length : [...String(v)].length
+  db.function("char_length", { deterministic: true }, characters)
+  db.function("character_length", { deterministic: true }, characters)
+  db.function(
+    "octet_length",
+    { deterministic: true },
+    (v) => v === null ? null : v instanceof Uint8Array ? v.length : state.byteLength(String(v))
+  )
   db.function("trunc", { deterministic: true, varargs: true }, (v, n) => {
     if (v === null) return null
     const digits = n === undefined || n === null ? 0 : Number(n)

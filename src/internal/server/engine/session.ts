@@ -5,6 +5,7 @@
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite"
 import { LocalDate } from "../../../InformixValue.ts"
+import type { Charset } from "../../values/charset.ts"
 import type { ColumnDescription, EngineCursor, EngineError, EngineSession, ExecResult, Prepared, Value } from "./api.ts"
 import {
   addColumns,
@@ -31,6 +32,8 @@ export interface DatabaseConfig {
   /** Path or URI given to DatabaseSync. */
   readonly location: string
   readonly wal: boolean
+  /** The database code set: text values are strings of its characters; LENGTH counts its bytes. */
+  readonly charset: Charset
 }
 
 export interface SessionEnvironment {
@@ -133,6 +136,7 @@ export class Session implements EngineSession {
     this.db = new DatabaseSync(config.location, { timeout: 0, enableForeignKeyConstraints: true })
     registerFunctions(this.db, {
       now: env.now,
+      byteLength: (text) => config.charset.name === "8859-1" ? text.length : config.charset.encode(text).length,
       dbinfo: (name) => {
         switch (name) {
           case "sqlca.sqlerrd1":
