@@ -114,6 +114,9 @@ const shift = (base: DateTime | LocalDate, interval: IntervalYearMonth | Interva
   return new DateTime(base.qualifier, f).toString()
 }
 
+/** CHAR_LENGTH: characters, not bytes. */
+const characters = (v: unknown) => v === null ? null : v instanceof Uint8Array ? v.length : [...String(v)].length
+
 export const registerFunctions = (db: DatabaseSync, state: FunctionState) => {
   db.function("ifx_today", { deterministic: false }, () => {
     const f = localFields(state.now())
@@ -236,7 +239,6 @@ export const registerFunctions = (db: DatabaseSync, state: FunctionState) => {
     if (v instanceof Uint8Array) return v.length
     return state.byteLength(String(v).replace(/ +$/, ""))
   })
-  const characters = (v: unknown) => v === null ? null : v instanceof Uint8Array ? v.length : [...String(v)].length
   db.function("char_length", { deterministic: true }, characters)
   db.function("character_length", { deterministic: true }, characters)
   db.function(
