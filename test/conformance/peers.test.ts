@@ -16,10 +16,7 @@ import { startServer } from "../../conformance/server.ts"
  * Open TestServer bugs found by the peers ("run/scenario" → what is wrong). Remove an entry when it is fixed: the
  * test fails while a listed scenario passes.
  */
-const knownServerBugs: Readonly<Record<string, string>> = {
-  "*/committed_read_no_block": "a reader keeps its locks until the end of its transaction: another session's INSERT "
-    + "fails with -271 and CREATE TABLE with -242 (ISAM -107), where Informix's default COMMITTED READ keeps none"
-}
+const knownServerBugs: Readonly<Record<string, string>> = {}
 
 const runOne = (run: Run) =>
   Effect.scoped(Effect.gen(function*() {

@@ -723,7 +723,9 @@ describe("engine: transactions, savepoints and locks between sessions", () => {
       assert.strictEqual(exec(a, "BEGIN WORK").transactionChanged, "begin")
       assert.isTrue(a.inTransaction)
       exec(a, "INSERT INTO tx VALUES (1)")
-      assert.deepStrictEqual(query(b, "SELECT count(*) FROM tx"), [[0]])
+      // COMMITTED READ waits for the uncommitted change (lock error under NOT WAIT), never reads it.
+      const waits = b.openCursor(prepare(b, "SELECT count(*) FROM tx"), []) as EngineError
+      assert.deepStrictEqual([waits.sqlcode, waits.isamCode, waits.lockConflict], [-244, -107, true])
       assert.strictEqual(a.rollback(), undefined)
       assert.isFalse(a.inTransaction)
       assert.deepStrictEqual(query(a, "SELECT count(*) FROM tx"), [[0]])
@@ -779,7 +781,7 @@ describe("engine: transactions, savepoints and locks between sessions", () => {
     engine.close()
   })
 
-  it("in-memory databases are shared between sessions; reading a table another session is writing conflicts", () => {
+  it("in-memory databases are shared between sessions; reading a table another session is writing waits", () => {
     const engine = makeEngine()
     const a = open(engine)
     const b = open(engine)
@@ -795,10 +797,54 @@ describe("engine: transactions, savepoints and locks between sessions", () => {
     assert.deepStrictEqual([e.sqlcode, e.isamCode, e.lockConflict], [-244, -107, true])
     exec(b, "SET ISOLATION TO DIRTY READ")
     assert.strictEqual(b.isolation, "dirty read")
-    assert.deepStrictEqual(query(b, "SELECT count(*) FROM m"), [[2]])
+    // DIRTY READ does not wait; separate SQLite connections cannot see uncommitted rows, so it reads the last
+    // committed ones (docs/protocol-evidence.md).
+    assert.deepStrictEqual(query(b, "SELECT count(*) FROM m"), [[1]])
     a.commit()
     exec(b, "SET ISOLATION TO COMMITTED READ")
     assert.deepStrictEqual(query(b, "SELECT count(*) FROM m"), [[2]])
+    engine.close()
+  })
+
+  it("COMMITTED READ: a reader's open transaction blocks no writer and sees each new commit", () => {
+    const engine = makeEngine()
+    const reader = open(engine)
+    const writer = open(engine)
+    exec(reader, "CREATE TABLE cr (k INT)")
+    exec(reader, "INSERT INTO cr VALUES (1)")
+    reader.begin()
+    assert.deepStrictEqual(query(reader, "SELECT count(*) FROM cr"), [[1]])
+    // Another session inserts and creates a table while the reader's transaction is open (NOT WAIT: no retry).
+    exec(writer, "INSERT INTO cr VALUES (2)")
+    exec(writer, "CREATE TABLE cr_other (k INT)")
+    writer.begin()
+    exec(writer, "INSERT INTO cr VALUES (3)")
+    assert.strictEqual(writer.commit(), undefined)
+    // Each read of the open transaction sees the latest commit (no snapshot held, no dirty read).
+    assert.deepStrictEqual(query(reader, "SELECT count(*) FROM cr"), [[3]])
+    // The reader can still write after others committed; from its first write on it holds the write lock.
+    exec(reader, "INSERT INTO cr VALUES (4)")
+    const conflict = failure(writer, "INSERT INTO cr VALUES (5)")
+    assert.deepStrictEqual([conflict.sqlcode, conflict.isamCode, conflict.lockConflict], [-271, -107, true])
+    assert.strictEqual(reader.commit(), undefined)
+    exec(writer, "INSERT INTO cr VALUES (5)")
+    assert.deepStrictEqual(query(writer, "SELECT count(*) FROM cr"), [[5]])
+    engine.close()
+  })
+
+  it("REPEATABLE READ keeps its snapshot for the transaction; a later write after another commit conflicts", () => {
+    const engine = makeEngine()
+    const a = open(engine)
+    const b = open(engine)
+    exec(a, "CREATE TABLE rr (k INT)")
+    exec(a, "SET ISOLATION TO REPEATABLE READ")
+    a.begin()
+    assert.deepStrictEqual(query(a, "SELECT count(*) FROM rr"), [[0]])
+    exec(b, "INSERT INTO rr VALUES (1)")
+    assert.deepStrictEqual(query(a, "SELECT count(*) FROM rr"), [[0]])
+    assert.strictEqual(failure(a, "INSERT INTO rr VALUES (2)").lockConflict, true)
+    assert.strictEqual(a.rollback(), undefined)
+    assert.deepStrictEqual(query(a, "SELECT count(*) FROM rr"), [[1]])
     engine.close()
   })
 

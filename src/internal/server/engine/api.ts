@@ -10,9 +10,9 @@ import type { Value } from "./values.ts"
 
 export type { Value }
 
-/** How to open the engine: one SQLite file per Informix database under `directory`, or shared in-memory databases. */
+/** How to open the engine: one SQLite file per Informix database under `directory`, or in a private temp directory. */
 export interface EngineOptions {
-  /** `undefined` = in-memory (shared-cache URIs so every session of one engine sees the same data). */
+  /** `undefined` = throwaway databases in a private temporary directory, removed when the engine closes. */
   readonly directory?: string | undefined
   readonly databases: ReadonlyArray<{
     readonly name: string

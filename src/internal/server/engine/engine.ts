@@ -1,9 +1,12 @@
 /**
- * The engine: owns the per-database configuration and, for in-memory databases, one "keeper" connection per
- * database so the shared-cache database lives as long as the engine (SQLite drops an in-memory database when its
- * last connection closes).
+ * The engine: owns the per-database configuration. Every database is a SQLite file in WAL mode, so readers never
+ * block writers (Informix's COMMITTED READ holds no read locks; session.ts `beginImplicit`). "In-memory" databases
+ * are files in a private temporary directory (synchronous = OFF) removed when the engine closes: SQLite's real
+ * in-memory databases need a shared cache to be seen by several connections, and shared-cache table locks make a
+ * reader's open transaction block other sessions' writes and DDL.
  */
-import { mkdirSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { LocalDate } from "../../../InformixValue.ts"
@@ -11,6 +14,7 @@ import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { EngineError, EngineOptions, EngineSession } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
 import { engineError } from "./errors.ts"
+import { TableLocks } from "./locks.ts"
 import { type DatabaseConfig, Session } from "./session.ts"
 
 let engineIds = 0
@@ -27,7 +31,8 @@ const catalogSite = (locale: string): string => {
 
 export class Engine {
   private readonly databases = new Map<string, DatabaseConfig>()
-  private readonly keepers: Array<DatabaseSync> = []
+  /** The private directory of the "in-memory" databases, removed by close(). */
+  private readonly scratchDirectory: string | undefined
   private readonly sessions = new Set<Session>()
   private readonly serverVersion: string
   private readonly hostName: string
@@ -38,24 +43,28 @@ export class Engine {
     this.hostName = options.hostName ?? "localhost"
     // A clock hook for tests (TODAY / CURRENT); the server uses the wall clock.
     this.now = options.now ?? (() => new Date())
-    const id = ++engineIds
     const locale = options.locale ?? "en_US.819"
     if (options.directory !== undefined) mkdirSync(options.directory, { recursive: true })
+    this.scratchDirectory = options.directory === undefined
+      ? mkdtempSync(join(tmpdir(), `ifx-testserver-${++engineIds}-`))
+      : undefined
+    const directory = options.directory ?? this.scratchDirectory!
     for (const d of options.databases) {
       const fileName = d.name.replace(/[^A-Za-z0-9_.-]/g, "_")
-      const location = options.directory === undefined
-        ? `file:ifx_${process.pid}_${id}_${fileName}?mode=memory&cache=shared`
-        : join(options.directory, `${fileName}.sqlite3`)
+      const location = join(directory, `${fileName}.sqlite3`)
       const config: DatabaseConfig = {
         name: d.name,
         logged: d.logged ?? d.ansi ?? false,
         ansi: d.ansi ?? false,
         location,
-        wal: options.directory !== undefined,
+        wal: true,
+        scratch: options.directory === undefined,
+        locks: new TableLocks(),
         charset: charsetForLocale(d.locale ?? "en_US.8859-1") ?? latin1Charset
       }
       const keeper = new DatabaseSync(location, { timeout: 5000 })
-      if (config.wal) keeper.exec("PRAGMA journal_mode = WAL")
+      keeper.exec("PRAGMA journal_mode = WAL")
+      if (config.scratch) keeper.exec("PRAGMA synchronous = OFF")
       const today = this.now()
       bootstrapCatalog(
         keeper,
@@ -63,8 +72,7 @@ export class Engine {
         d.locale === undefined ? locale : catalogSite(d.locale),
         new LocalDate(today.getFullYear(), today.getMonth() + 1, today.getDate()).toDayNumber()
       )
-      if (options.directory === undefined) this.keepers.push(keeper)
-      else keeper.close()
+      keeper.close()
       this.databases.set(d.name.toLowerCase(), config)
     }
   }
@@ -106,7 +114,6 @@ export class Engine {
 
   close(): void {
     for (const s of Array.from(this.sessions)) s.close()
-    for (const k of this.keepers) k.close()
-    this.keepers.length = 0
+    if (this.scratchDirectory !== undefined) rmSync(this.scratchDirectory, { recursive: true, force: true })
   }
 }

@@ -54,6 +54,10 @@ export interface ErrorContext {
 
 const lockCode = { select: -244, insert: -271, update: -346, delete: -240, ddl: -242 } as const
 
+/** A retryable lock conflict of `verb` under the session's lock mode. */
+export const lockError = (verb: ErrorContext["verb"], lockWaitSeconds: number, table = ""): EngineError =>
+  engineError(lockCode[verb], { isamCode: lockWaitSeconds === 0 ? -107 : -154, parameter: table, lockConflict: true })
+
 export const mapSqliteError = (error: unknown, ctx: ErrorContext): EngineError => {
   const message = error instanceof Error ? error.message : String(error)
   const errcode = typeof error === "object" && error !== null && "errcode" in error ? Number(error.errcode) : 0
@@ -61,11 +65,7 @@ export const mapSqliteError = (error: unknown, ctx: ErrorContext): EngineError =
   const udf = /ifx:(-?\d+):(.*)$/s.exec(message)
   if (udf !== null) return engineError(Number(udf[1]), { parameter: udf[2] ?? "" })
   if (primary === 5 || primary === 6 || /database (table |schema )?is locked/.test(message)) {
-    return engineError(lockCode[ctx.verb], {
-      isamCode: ctx.lockWaitSeconds === 0 ? -107 : -154,
-      parameter: ctx.table?.name ?? "",
-      lockConflict: true
-    })
+    return lockError(ctx.verb, ctx.lockWaitSeconds, ctx.table?.name ?? "")
   }
   let m: RegExpExecArray | null
   if ((m = /no such table: (?:\w+\.)?(.+)$/.exec(message)) !== null) {

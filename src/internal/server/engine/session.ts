@@ -6,7 +6,16 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite"
 import { LocalDate } from "../../../InformixValue.ts"
 import type { Charset } from "../../values/charset.ts"
-import type { ColumnDescription, EngineCursor, EngineError, EngineSession, ExecResult, Prepared, Value } from "./api.ts"
+import {
+  type ColumnDescription,
+  type EngineCursor,
+  type EngineError,
+  type EngineSession,
+  type ExecResult,
+  isEngineError,
+  type Prepared,
+  type Value
+} from "./api.ts"
 import {
   addColumns,
   nextTabid,
@@ -17,8 +26,9 @@ import {
   type TableInfo,
   unregisterTable
 } from "./catalog.ts"
-import { engineError, type ErrorContext, fromTranslateError, mapSqliteError } from "./errors.ts"
+import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./errors.ts"
 import { registerFunctions } from "./functions.ts"
+import type { TableLocks } from "./locks.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
@@ -32,6 +42,10 @@ export interface DatabaseConfig {
   /** Path or URI given to DatabaseSync. */
   readonly location: string
   readonly wal: boolean
+  /** A throwaway file (the "in-memory" databases): no fsync (synchronous = OFF). */
+  readonly scratch: boolean
+  /** Tables written by open transactions of this database's sessions (locks.ts). */
+  readonly locks: TableLocks
   /** The database code set: text values are strings of its characters; LENGTH counts its bytes. */
   readonly charset: Charset
 }
@@ -105,6 +119,34 @@ const runtimeType = (v: unknown): IfxType => {
 
 let tempIds = 0
 
+const verbOf = (tokens: ReadonlyArray<Token>): ErrorContext["verb"] => {
+  const first = tokens[0]?.upper
+  return first === "INSERT" ? "insert" : first === "UPDATE" ? "update" : first === "DELETE" ?
+    "delete" :
+    first === "SELECT" || first === "WITH"
+    ? "select"
+    : "ddl"
+}
+
+/** Permanent tables a statement changes (held until the end of the transaction, locks.ts). */
+const writtenTables = (p: Plan): ReadonlyArray<string> => {
+  switch (p.kind) {
+    case "dml":
+      return p.table === undefined || p.table.temp ? [] : [p.table.name]
+    case "createTable":
+      return p.temp ? [] : [p.name]
+    case "dropTable":
+    case "createView":
+    case "dropView":
+      return [p.name]
+    case "createIndex":
+    case "alterAdd":
+      return [p.table.name]
+    default:
+      return []
+  }
+}
+
 export class Session implements EngineSession {
   readonly database: string
   readonly user: string
@@ -115,7 +157,8 @@ export class Session implements EngineSession {
   private readonly permanent = new Map<string, TableInfo | null>()
   private schemaVersion = -1
   private readonly idle = new Map<string, Array<StatementSync>>()
-  private explicitTransaction = false
+  /** An Informix transaction is open (BEGIN WORK, or an ANSI database's first statement since COMMIT/ROLLBACK). */
+  private openTransaction = false
   private closed = false
   lockWaitSeconds = 0
   isolation = "committed read"
@@ -134,6 +177,7 @@ export class Session implements EngineSession {
     this.onClose = onClose
     // busy timeout 0: lock conflicts come back at once; the async session layer waits (SET LOCK MODE) itself.
     this.db = new DatabaseSync(config.location, { timeout: 0, enableForeignKeyConstraints: true })
+    if (config.scratch) this.db.exec("PRAGMA synchronous = OFF")
     registerFunctions(this.db, {
       now: env.now,
       byteLength: (text) => config.charset.name === "8859-1" ? text.length : config.charset.encode(text).length,
@@ -164,7 +208,7 @@ export class Session implements EngineSession {
   }
 
   get inTransaction(): boolean {
-    return this.config.ansi ? this.db.isTransaction : this.explicitTransaction
+    return this.openTransaction
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -235,17 +279,25 @@ export class Session implements EngineSession {
     const tokens = tokenize(sql)
     if (!Array.isArray(tokens)) return engineError(-201, { offset: tokens.offset })
     try {
-      return this.prepareTokens(sql, tokens)
+      const prepared = this.prepareTokens(sql, tokens)
+      // A table another session created in its open transaction: Informix's catalog row is locked (a lock
+      // error after the lock wait), not missing; SQLite shows the last committed schema, hence the registry.
+      if (
+        isEngineError(prepared) && prepared.sqlcode === -206 &&
+        this.config.locks.heldByOther(this, prepared.parameter)
+      ) {
+        return lockError(verbOf(tokens), this.lockWaitSeconds, prepared.parameter)
+      }
+      return prepared
     } catch (error) {
       // Reading the catalog can meet another session's lock (its DDL transaction holds the schema): a retryable
       // lock conflict, reported like a read of the catalog tables.
-      const first = tokens[0]?.upper
-      const verb = first === "INSERT" ? "insert" : first === "UPDATE" ? "update" : first === "DELETE" ?
-        "delete" :
-        first === "SELECT" || first === "WITH"
-        ? "select"
-        : "ddl"
-      return mapSqliteError(error, { verb, table: undefined, tokens, lockWaitSeconds: this.lockWaitSeconds })
+      return mapSqliteError(error, {
+        verb: verbOf(tokens),
+        table: undefined,
+        tokens,
+        lockWaitSeconds: this.lockWaitSeconds
+      })
     }
   }
 
@@ -385,10 +437,26 @@ export class Session implements EngineSession {
     return out
   }
 
-  private beginImplicit() {
+  /**
+   * Opens the SQLite transaction behind an Informix one lazily, so that reads keep COMMITTED READ semantics.
+   *
+   * Informix's default isolation on a logged database (COMMITTED READ) holds no read locks and each read sees the
+   * latest committed data. The databases are SQLite files in WAL mode, where readers never block writers; a SQLite
+   * transaction, however, pins its read snapshot from its first read to its end. So an Informix transaction that
+   * has only read runs its statements in SQLite autocommit mode (each sees the latest commit, never uncommitted
+   * data), and its SQLite transaction starts at its first write with BEGIN IMMEDIATE: from then on it holds the
+   * database's write lock (writers conflict, as Informix's exclusive locks do, reported after the lock wait), and
+   * its reads see the latest commit plus its own changes, because nobody else can commit meanwhile. REPEATABLE
+   * READ starts the SQLite transaction at the first read instead (a stable snapshot; a later write fails as a lock
+   * conflict if another session committed in between — where Informix would have blocked that other writer).
+   */
+  private beginImplicit(writes: boolean) {
     // ANSI databases are always in a transaction (IBM: "In an ANSI-compliant database ... a transaction is
     // always in effect"); it starts with the first statement after COMMIT/ROLLBACK.
-    if (this.config.ansi && !this.db.isTransaction) this.db.exec("BEGIN")
+    if (this.config.ansi) this.openTransaction = true
+    if (!this.openTransaction || this.db.isTransaction) return
+    if (writes) this.db.exec("BEGIN IMMEDIATE")
+    else if (this.isolation === "repeatable read" || this.isolation === "serializable") this.db.exec("BEGIN")
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -423,26 +491,56 @@ export class Session implements EngineSession {
     }
     const values = p.kind === "select" || p.kind === "dml" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
+    const blocked = this.readBlocked(p)
+    if (blocked !== undefined) return blocked
     try {
-      this.beginImplicit()
-      switch (p.kind) {
-        case "dml":
-          return this.runDml(p, values)
-        case "select": {
-          if (p.intoTemp !== undefined) return this.selectIntoTemp(prepared, p.intoTemp, values)
-          const count = this.statement(p.sql, (s) => {
-            let n = 0
-            for (const _ of s.iterate(...values)) n++
-            return n
-          })
-          this.lastRows = count
-          return { rowsAffected: count, serial: 0 }
-        }
-        default:
-          return this.ddl(p, ctx)
+      this.beginImplicit(p.kind !== "select" || p.intoTemp !== undefined)
+      const result = this.run(prepared, p, values, ctx)
+      if (this.db.isTransaction && !isEngineError(result)) {
+        for (const table of writtenTables(p)) this.config.locks.hold(this, table)
       }
+      return result
     } catch (error) {
       return mapSqliteError(error, ctx)
+    }
+  }
+
+  /**
+   * A read of a table another session's open transaction has written waits for that transaction (locks.ts), except
+   * under DIRTY READ, which reads without waiting (and here sees the last committed rows: separate SQLite
+   * connections cannot see each other's uncommitted changes).
+   */
+  private readBlocked(p: Plan): EngineError | undefined {
+    if (p.kind !== "select" || this.isolation === "dirty read" || this.isolation === "read uncommitted") return
+    for (const table of p.tables) {
+      if (!table.temp && this.config.locks.heldByOther(this, table.name)) {
+        return lockError("select", this.lockWaitSeconds, table.name)
+      }
+    }
+    return undefined
+  }
+
+  private run(
+    prepared: PreparedStatement,
+    p: Plan,
+    values: Array<SQLInputValue>,
+    ctx: ErrorContext
+  ): ExecResult | EngineError {
+    switch (p.kind) {
+      case "dml":
+        return this.runDml(p, values)
+      case "select": {
+        if (p.intoTemp !== undefined) return this.selectIntoTemp(prepared, p.intoTemp, values)
+        const count = this.statement(p.sql, (s) => {
+          let n = 0
+          for (const _ of s.iterate(...values)) n++
+          return n
+        })
+        this.lastRows = count
+        return { rowsAffected: count, serial: 0 }
+      }
+      default:
+        return this.ddl(p, ctx)
     }
   }
 
@@ -762,13 +860,15 @@ export class Session implements EngineSession {
     const values = this.bind(prepared, params)
     if (!Array.isArray(values)) return values
     const ctx = this.errorContext(p, prepared.tokens)
+    const blocked = this.readBlocked(p)
+    if (blocked !== undefined) return blocked
     const types = prepared.columnTypes
     const convert = (row: Array<unknown>): Array<Value> => row.map((v, i) => fromStorage(v as Stored, types[i]!))
     let stmt: StatementSync
     let iterator: Iterator<unknown>
     let first: IteratorResult<unknown>
     try {
-      this.beginImplicit()
+      this.beginImplicit(false)
       stmt = this.acquire(p.sql)
       stmt.setReturnArrays(true)
       iterator = stmt.iterate(...values)
@@ -808,46 +908,39 @@ export class Session implements EngineSession {
     // Unlogged database: BEGIN fails. The code follows informix-driver, verified on live unlogged databases,
     // which recognises "no transactions" by sqlcode -201 (SQLI.md §8.10, §13 Q10; docs/protocol-evidence.md).
     if (!this.config.logged) return engineError(-201)
-    if (this.config.ansi) {
-      if (this.db.isTransaction) return engineError(-535)
-      this.db.exec("BEGIN")
-      return undefined
-    }
-    if (this.explicitTransaction) return engineError(-535)
-    try {
-      this.db.exec("BEGIN")
-    } catch (error) {
-      return mapSqliteError(error, this.txContext())
-    }
-    this.explicitTransaction = true
+    if (this.openTransaction) return engineError(-535)
+    // The SQLite transaction starts with the first write (beginImplicit).
+    this.openTransaction = true
     return undefined
   }
 
   commit(): EngineError | undefined {
     if (!this.config.logged) return undefined
     // ANSI: a transaction is always in effect, so ending an empty one is not an error.
-    if (this.config.ansi && !this.db.isTransaction) return undefined
-    if (!this.inTransaction) return engineError(-255)
+    if (this.config.ansi && !this.openTransaction) return undefined
+    if (!this.openTransaction) return engineError(-255)
     try {
-      this.db.exec("COMMIT")
+      if (this.db.isTransaction) this.db.exec("COMMIT")
     } catch (error) {
       return mapSqliteError(error, this.txContext())
     }
-    this.explicitTransaction = false
+    this.openTransaction = false
+    this.config.locks.releaseAll(this)
     return undefined
   }
 
   rollback(): EngineError | undefined {
     if (!this.config.logged) return undefined
     // ANSI: a transaction is always in effect, so ending an empty one is not an error.
-    if (this.config.ansi && !this.db.isTransaction) return undefined
-    if (!this.inTransaction) return engineError(-255)
+    if (this.config.ansi && !this.openTransaction) return undefined
+    if (!this.openTransaction) return engineError(-255)
     try {
-      this.db.exec("ROLLBACK")
+      if (this.db.isTransaction) this.db.exec("ROLLBACK")
     } catch (error) {
       return mapSqliteError(error, this.txContext())
     }
-    this.explicitTransaction = false
+    this.openTransaction = false
+    this.config.locks.releaseAll(this)
     this.forgetRolledBackTemps()
     return undefined
   }
@@ -865,6 +958,11 @@ export class Session implements EngineSession {
 
   savepoint(name: string): EngineError | undefined {
     if (!this.inTransaction) return engineError(-255)
+    // A savepoint needs the SQLite transaction (a bare SAVEPOINT would open a deferred one that pins a snapshot).
+    if (!this.db.isTransaction) {
+      const failed = this.txExec("BEGIN IMMEDIATE")
+      if (failed !== undefined) return failed
+    }
     return this.txExec(`SAVEPOINT ${quoteIdent(name)}`)
   }
 
@@ -906,6 +1004,7 @@ export class Session implements EngineSession {
     } catch {
       // The connection is closing anyway; SQLite rolls back on close.
     }
+    this.config.locks.releaseAll(this)
     this.idle.clear()
     this.db.close()
     this.onClose(this)
