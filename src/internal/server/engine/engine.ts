@@ -20,6 +20,25 @@ import { type DatabaseConfig, Session } from "./session.ts"
 let engineIds = 0
 
 /**
+ * Scratch directories not yet removed: an engine that is never closed (a crashed test, a process that exits
+ * without closing its scope) still leaves nothing behind, via one synchronous exit hook per process.
+ */
+const liveScratch = new Set<string>()
+let exitHookInstalled = false
+const removeScratch = (directory: string) => {
+  liveScratch.delete(directory)
+  rmSync(directory, { recursive: true, force: true })
+}
+const trackScratch = (directory: string) => {
+  liveScratch.add(directory)
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.once("exit", () => {
+    for (const d of Array.from(liveScratch)) removeScratch(d)
+  })
+}
+
+/**
  * The catalog's spelling of a locale: language_territory.<code-set number> (`en_US.8859-1` → `en_US.819`,
  * `en_US.utf8` → `en_US.57372`), the form JDBC 15 reads from ' GL_CTYPE' (golden/README.md).
  */
@@ -48,6 +67,7 @@ export class Engine {
     this.scratchDirectory = options.directory === undefined
       ? mkdtempSync(join(tmpdir(), `ifx-testserver-${++engineIds}-`))
       : undefined
+    if (this.scratchDirectory !== undefined) trackScratch(this.scratchDirectory)
     const directory = options.directory ?? this.scratchDirectory!
     for (const d of options.databases) {
       const fileName = d.name.replace(/[^A-Za-z0-9_.-]/g, "_")
@@ -114,6 +134,6 @@ export class Engine {
 
   close(): void {
     for (const s of Array.from(this.sessions)) s.close()
-    if (this.scratchDirectory !== undefined) rmSync(this.scratchDirectory, { recursive: true, force: true })
+    if (this.scratchDirectory !== undefined) removeScratch(this.scratchDirectory)
   }
 }
