@@ -24,6 +24,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import * as Connection from "../../src/Connection.ts"
 import * as Pool from "../../src/Pool.ts"
 import { startServerProcess } from "./serverProcess.ts"
@@ -36,8 +38,27 @@ import {
   settings,
   setUp,
   storm,
+  type Tally,
   waitFor
 } from "./stormKit.ts"
+
+setFlagsFromString("--expose-gc")
+const gc = runInNewContext("gc") as () => void
+
+/** Sums two tallies of consecutive storms. */
+const mergeTallies = (a: Tally, b: Tally): Tally => {
+  const byKind: Record<string, number> = { ...a.byKind }
+  for (const [kind, n] of Object.entries(b.byKind)) byKind[kind] = (byKind[kind] ?? 0) + n
+  return {
+    completed: a.completed + b.completed,
+    interrupted: a.interrupted + b.interrupted,
+    wrong: [...a.wrong, ...b.wrong],
+    failed: [...a.failed, ...b.failed],
+    failures: a.failures + b.failures,
+    tolerated: a.tolerated + b.tolerated,
+    byKind
+  }
+}
 
 const TOTAL = Number(process.env["STORM_OPERATIONS"] ?? 100_000)
 const PHASE_A = Math.round(TOTAL * 0.6)
@@ -56,25 +77,38 @@ describe("interruption storm", () => {
         const scope = yield* Scope.make()
         const sessions = yield* Effect.forEach(
           Array.from({ length: SESSIONS }, (_, s) => s),
-          () => Connection.make(settings(server)),
+          () => Connection.make(settings(server.url)),
           { concurrency: SESSIONS }
         ).pipe(Scope.provide(scope))
         yield* setUp(sessions[0]!)
         yield* Effect.forEach(sessions, ensureOwnTable, { discard: true })
         const prepared = yield* Effect.forEach(sessions, (conn) => conn.prepare(ECHO_SQL)).pipe(Scope.provide(scope))
-        const tally = yield* storm(PHASE_A, 7, (i, f) => {
-          const s = i % SESSIONS
-          return f(sessions[s]!, Effect.succeed(prepared[s]!))
-        })
+        const onSession = <A>(
+          i: number,
+          f: (
+            conn: Connection.Connection,
+            prepare: Effect.Effect<Connection.PreparedStatement>
+          ) => Effect.Effect<A, unknown>
+        ) => f(sessions[i % SESSIONS]!, Effect.succeed(prepared[i % SESSIONS]!))
+        // Two halves, with the heap measured after each: the second must not keep what the first allocated.
+        const first = yield* storm(Math.floor(PHASE_A / 2), 7, onSession)
+        gc()
+        const heapAfterFirst = process.memoryUsage().heapUsed
+        const second = yield* storm(PHASE_A - Math.floor(PHASE_A / 2), 8, onSession)
+        gc()
+        const heapAfterSecond = process.memoryUsage().heapUsed
+        const tally = mergeTallies(first, second)
         // Drains of the last interrupted statements finish on their own.
         yield* waitFor(Effect.sync(() => sessions.map((c) => c.state)), (states) => states.every((s) => s === "idle"))
         const states = sessions.map((c) => c.state)
         const { stats: during, urgent } = yield* server.stats
         yield* Scope.close(scope, Exit.void)
-        return { tally, states, during, urgent }
+        return { tally, states, during, urgent, heapAfterFirst, heapAfterSecond }
       }).pipe(Effect.provideService(Metric.FiberRuntimeMetrics, fibers.service))
 
       assertTally("phase A", phaseA.tally, PHASE_A)
+      // Generous bound (no timing, no GC luck): the second half must not have kept what the first allocated.
+      assert.isBelow(phaseA.heapAfterSecond, phaseA.heapAfterFirst * 1.5 + 32 * 1024 * 1024, "the heap stays flat")
       assert.deepStrictEqual(phaseA.states, Array.from({ length: SESSIONS }, () => "idle"))
       assert.strictEqual(phaseA.during.cursors, 0, "phase A: no cursor left open")
       assert.strictEqual(phaseA.during.transactions, 0, "phase A: no transaction left open")
@@ -83,7 +117,11 @@ describe("interruption storm", () => {
       // Phase B: a pool of the same size.
       const phaseB = yield* Effect.gen(function*() {
         const scope = yield* Scope.make()
-        const pool = yield* Pool.make({ ...settings(server), maxConnections: SESSIONS, acquireTimeout: "60 seconds" })
+        const pool = yield* Pool.make({
+          ...settings(server.url),
+          maxConnections: SESSIONS,
+          acquireTimeout: "60 seconds"
+        })
           .pipe(Scope.provide(scope))
         const ready = new WeakSet<Connection.Connection>()
         const tally = yield* storm(PHASE_B, 11, (_i, f) =>

@@ -15,7 +15,17 @@ import * as Connection from "../../src/Connection.ts"
 import { isInformixError } from "../../src/InformixError.ts"
 import * as Pool from "../../src/Pool.ts"
 import { startServerProcess } from "./serverProcess.ts"
-import { assertTally, ECHO_SQL, ensureOwnTable, makeFiberCounter, SESSIONS, setUp, storm, waitFor } from "./stormKit.ts"
+import {
+  assertTally,
+  ECHO_SQL,
+  ensureOwnTable,
+  makeFiberCounter,
+  SESSIONS,
+  settings,
+  setUp,
+  storm,
+  waitFor
+} from "./stormKit.ts"
 
 const TOTAL = Number(process.env["STORM_CHAOS_OPERATIONS"] ?? 20_000)
 
@@ -30,7 +40,11 @@ describe("interruption storm while the server drops connections", () => {
         const fibers = makeFiberCounter()
         const result = yield* Effect.gen(function*() {
           const scope = yield* Scope.make()
-          const pool = yield* Pool.make({ url: server.url, maxConnections: SESSIONS, acquireTimeout: "60 seconds" })
+          const pool = yield* Pool.make({
+            ...settings(server.url),
+            maxConnections: SESSIONS,
+            acquireTimeout: "60 seconds"
+          })
             .pipe(Scope.provide(scope))
           yield* pool.use(setUp)
           const ready = new WeakSet<Connection.Connection>()

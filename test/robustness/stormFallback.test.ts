@@ -11,7 +11,17 @@ import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
 import * as Connection from "../../src/Connection.ts"
 import { startServerProcess } from "./serverProcess.ts"
-import { assertTally, ECHO_SQL, ensureOwnTable, makeFiberCounter, SESSIONS, setUp, storm, waitFor } from "./stormKit.ts"
+import {
+  assertTally,
+  ECHO_SQL,
+  ensureOwnTable,
+  makeFiberCounter,
+  SESSIONS,
+  settings,
+  setUp,
+  storm,
+  waitFor
+} from "./stormKit.ts"
 
 const TOTAL = Number(process.env["STORM_FALLBACK_OPERATIONS"] ?? 20_000)
 
@@ -24,7 +34,7 @@ describe("interruption storm without server interrupt", () => {
         const scope = yield* Scope.make()
         const sessions = yield* Effect.forEach(
           Array.from({ length: SESSIONS }, (_, s) => s),
-          () => Connection.make({ url: server.url, serverInterrupt: false }),
+          () => Connection.make(settings(server.url, { serverInterrupt: false })),
           { concurrency: SESSIONS }
         ).pipe(Scope.provide(scope))
         assert.isTrue(sessions.every((conn) => !conn.serverInterruptSupported))

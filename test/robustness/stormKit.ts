@@ -23,7 +23,17 @@ export const ECHO_SQL = "SELECT ?::INTEGER AS n, ?::VARCHAR(40) AS s FROM systab
 /** A three-row window of `nums` starting at the bound value. */
 export const WINDOW_SQL = "SELECT n, s FROM nums WHERE n >= ? AND n < ? ORDER BY n"
 export const NUMS = 500
-export const settings = (server: { readonly url: string }): Connection.Options => ({ url: server.url })
+/**
+ * Session settings of every storm. Lock wait: the TestServer's SQLite engine takes its database-wide write lock
+ * for writes to temp tables too (Informix does not: temp tables are private to their session), so two sessions'
+ * transactions on their own `mine` tables can collide there; waiting keeps that server artefact from surfacing as
+ * -346/-107 failures.
+ */
+export const settings = (url: string, extra: Connection.Options = {}): Connection.Options => ({
+  url,
+  lockWait: { seconds: 30 },
+  ...extra
+})
 
 /** Counts fibers started and ended under the storm (a supervisor by another name). */
 export const makeFiberCounter = () => {

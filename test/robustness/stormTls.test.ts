@@ -11,7 +11,17 @@ import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
 import * as Connection from "../../src/Connection.ts"
 import * as TestServer from "../../src/TestServer.ts"
-import { assertTally, ECHO_SQL, ensureOwnTable, makeFiberCounter, SESSIONS, setUp, storm, waitFor } from "./stormKit.ts"
+import {
+  assertTally,
+  ECHO_SQL,
+  ensureOwnTable,
+  makeFiberCounter,
+  SESSIONS,
+  settings,
+  setUp,
+  storm,
+  waitFor
+} from "./stormKit.ts"
 import { makeMaterial } from "./tlsMaterial.ts"
 
 const TOTAL = Number(process.env["STORM_TLS_OPERATIONS"] ?? 10_000)
@@ -34,7 +44,7 @@ describe("interruption storm over TLS", () => {
           const scope = yield* Scope.make()
           const sessions = yield* Effect.forEach(
             Array.from({ length: SESSIONS }, (_, s) => s),
-            () => Connection.make({ url: server.tlsUrl!, tls: { ca: [material.ca] } }),
+            () => Connection.make(settings(server.tlsUrl!, { tls: { ca: [material.ca] } })),
             { concurrency: SESSIONS }
           ).pipe(Scope.provide(scope))
           assert.isTrue(sessions.every((conn) => conn.serverInterruptSupported), "urgent byte available under TLS")
