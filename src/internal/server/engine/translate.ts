@@ -217,6 +217,16 @@ export const storageLiteral = (v: Stored): string => {
   return `X'${Buffer.from(v).toString("hex")}'`
 }
 
+/** A SERIAL operand's value type (a parameter is never itself a SERIAL). */
+const withoutSerial = (t: IfxType | undefined): IfxType | undefined =>
+  t?.code === TypeCode.SERIAL
+    ? Types.integer
+    : t?.code === TypeCode.SERIAL8
+    ? Types.int8
+    : t?.code === TypeCode.BIGSERIAL
+    ? Types.bigint
+    : t
+
 const dbinfoType = (arg: string): IfxType =>
   arg === "serial8" ? Types.int8 : arg === "bigserial" ? Types.bigint : arg.startsWith("sqlca.") || arg === "sessionid"
     ? Types.integer
@@ -911,6 +921,24 @@ export class Emitter {
       const lengths = types.map(charLength)
       const total = lengths.every((l) => l !== undefined) ? lengths.reduce((a, b) => a! + b!, 0)! : 255
       return total <= 255 ? Types.varchar(Math.max(1, total)) : Types.lvarchar(total)
+    }
+    // A bare `?` operand takes its type from the other operands (IBM: the server infers a parameter's type from
+    // its context), so `tabid + ?` is INTEGER arithmetic described as INTEGER, not an untyped CHAR expression; with
+    // no typed operand at all (`? * ?`) it is a number of unknown scale: DECIMAL.
+    const typed = types.filter((x) => x !== undefined)
+    const numeric = withoutSerial(typed.find((x) => ["int", "bigint", "float", "decimal"].includes(family(x))))
+    const known = numeric ??
+      (typed.length === 0 ? Types.decimal(32, undefined) : typed.some((x) => family(x) === "date")
+        ? Types.integer
+        : undefined)
+    start = from
+    for (const [n, o] of [...operators, to].entries()) {
+      if (types[n] === undefined && o === start + 1 && tk[start]!.kind === "param") {
+        const ordinal = this.paramOrdinal.get(start)!
+        types[n] = known
+        if (known !== undefined) this.params[ordinal] ??= known
+      }
+      start = o + 1
     }
     if (types.some((x) => x === undefined)) return undefined
     const families = types.map((x) => family(x!))
