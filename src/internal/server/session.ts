@@ -568,13 +568,35 @@ export class Session {
       columns = replay.columns
       paramCount = 0
     } else {
-      const prepared = db.engine.prepare(sql)
-      if (isEngineError(prepared)) return Effect.fail(new BatchFailure(fromEngine(prepared)))
-      kind = { _tag: "Engine", prepared }
-      statementType = prepared.statementType
-      columns = prepared.columns
-      paramCount = prepared.paramCount
+      // Reading the catalog can meet another session's lock (a table its open transaction created): wait for it
+      // like any statement, up to the session's lock wait.
+      return Effect.map(
+        this.withLockWait(db, () => db.engine.prepare(sql)),
+        (prepared) =>
+          this.addStatement(
+            { _tag: "Engine", prepared },
+            sql,
+            prepared.statementType,
+            prepared.columns,
+            prepared.paramCount,
+            isCommand,
+            state
+          )
+      )
     }
+    this.addStatement(kind, sql, statementType, columns, paramCount, isCommand, state)
+    return Effect.void
+  }
+
+  private addStatement(
+    kind: StatementKind,
+    sql: string,
+    statementType: number,
+    columns: ReadonlyArray<ColumnDescription>,
+    paramCount: number,
+    isCommand: boolean,
+    state: BatchState
+  ): void {
     const id = this.lowestFreeId()
     const stmt: Statement = {
       id,
@@ -590,7 +612,6 @@ export class Session {
     this.statements.set(id, stmt)
     this.current = stmt
     if (isCommand) state.commandStatements.push(id)
-    return Effect.void
   }
 
   private lowestFreeId(): number {
