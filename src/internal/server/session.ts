@@ -69,6 +69,8 @@ const SQL_INTERRUPTED = -213
 const SQL_NOT_A_CURSOR = -400
 const SQL_BAD_STATEMENT_ID = -258
 const SQL_CURSOR_NOT_OPEN = -259
+/** IBM −267: a cursor used after the transaction it was opened in was rolled back (ROLLBACK closes every cursor). */
+const SQL_CURSOR_ROLLED_BACK = -267
 const SQL_CURSOR_NAME_IN_USE = -260
 const SQL_WRONG_PARAM_COUNT = -254
 const SQL_DATABASE_NOT_FOUND = -329
@@ -110,6 +112,8 @@ interface Statement {
   generatedKeys: boolean
   bind: ReadonlyArray<Value> | undefined
   cursor: CursorState | undefined
+  /** The end of a transaction closed this statement's cursor (until it is opened again). */
+  closedBy: "commit" | "rollback" | undefined
 }
 
 interface OpenDatabase {
@@ -436,7 +440,9 @@ export class Session {
       case "Close": {
         const stmt = this.current
         if (stmt === undefined) return fail(err(SQL_BAD_STATEMENT_ID))
-        if (stmt.cursor === undefined) return fail(err(SQL_CURSOR_NOT_OPEN))
+        // Closing a cursor the transaction's end already closed is what every client does after COMMIT: no error.
+        if (stmt.cursor === undefined && stmt.closedBy === undefined) return fail(err(SQL_CURSOR_NOT_OPEN))
+        stmt.closedBy = undefined
         this.closeCursor(stmt)
         return Effect.void
       }
@@ -526,6 +532,7 @@ export class Session {
     if (db instanceof BatchFailure) return Effect.fail(db)
     const result = kind === "begin" ? db.engine.begin() : kind === "commit" ? db.engine.commit() : db.engine.rollback()
     if (result !== undefined) return Effect.fail(new BatchFailure(fromEngine(result)))
+    if (kind !== "begin") this.closeCursorsAtEnd(kind)
     if (db.logged) state.out.push(xactStat(kind))
     return Effect.void
   }
@@ -607,7 +614,8 @@ export class Session {
       paramCount,
       generatedKeys: false,
       bind: undefined,
-      cursor: undefined
+      cursor: undefined,
+      closedBy: undefined
     }
     this.statements.set(id, stmt)
     this.current = stmt
@@ -624,6 +632,20 @@ export class Session {
     this.closeCursor(stmt)
     this.statements.delete(stmt.id)
     if (this.current === stmt) this.current = undefined
+  }
+
+  /**
+   * The end of a transaction closes its cursors (IBM "Hold cursors" / COMMIT WORK, ROLLBACK WORK): COMMIT all but
+   * those opened WITH HOLD (SQ_HOLD), ROLLBACK every one. A later fetch gets −259 (−267 after a rollback); CLOSE is
+   * accepted.
+   */
+  private closeCursorsAtEnd(kind: "commit" | "rollback"): void {
+    for (const stmt of this.statements.values()) {
+      const cursor = stmt.cursor
+      if (cursor === undefined || (kind === "commit" && cursor.hold)) continue
+      this.closeCursor(stmt)
+      stmt.closedBy = kind
+    }
   }
 
   private closeCursor(stmt: Statement): void {
@@ -699,7 +721,9 @@ export class Session {
               bigserial: result.bigserial ?? 0n
             })
           }
-          if (result.transactionChanged !== undefined && db.logged) out.push(xactStat(result.transactionChanged))
+          const changed = result.transactionChanged
+          if (changed === "commit" || changed === "rollback") this.closeCursorsAtEnd(changed)
+          if (changed !== undefined && db.logged) out.push(xactStat(changed))
           if (stmt.generatedKeys && prepared.insertsSerial !== undefined && result.rowsAffected > 0) {
             const column = serialColumnName(db.engine, stmt.sql, prepared.insertsSerial)
             out.push(...generatedKeys(stmt, prepared.insertsSerial, column, result))
@@ -728,6 +752,7 @@ export class Session {
       }
       // Re-opening an open cursor closes it first (non-ANSI Informix semantics).
       this.closeCursor(stmt)
+      stmt.closedBy = undefined
       const name = state.pendingCursorName ?? `_ifxs${stmt.id}`
       let engineCursor: EngineCursor | undefined
       if (stmt.kind._tag === "Engine") {
@@ -791,7 +816,9 @@ export class Session {
   private openCursorOrFail(): { stmt: Statement; cursor: CursorState } | BatchFailure {
     const stmt = this.current
     if (stmt === undefined) return new BatchFailure(err(SQL_BAD_STATEMENT_ID))
-    if (stmt.cursor === undefined) return new BatchFailure(err(SQL_CURSOR_NOT_OPEN))
+    if (stmt.cursor === undefined) {
+      return new BatchFailure(err(stmt.closedBy === "rollback" ? SQL_CURSOR_ROLLED_BACK : SQL_CURSOR_NOT_OPEN))
+    }
     return { stmt, cursor: stmt.cursor }
   }
 
