@@ -58,6 +58,12 @@ export interface DatabaseOptions {
    * its code set; a client whose DB_LOCALE names another code set is refused at DBOPEN (−23197).
    */
   readonly locale?: string | undefined
+  /**
+   * A MODE ANSI database (implies logged): a transaction is always in effect, and an UPDATE, DELETE or INSERT …
+   * SELECT that touches no row ends with SQ_ERR(100) NOT FOUND. The DBOPEN reply still announces only "logged"
+   * (the ANSI warning bit is not known, SQLI.md §9.3).
+   */
+  readonly ansi?: boolean | undefined
 }
 
 /**
@@ -286,8 +292,13 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     const users = options.users ?? DEFAULT_USERS
     const databases = (options.databases ?? ["testdb"]).map((d) =>
       typeof d === "string"
-        ? { name: d, logged: true, locale: DEFAULT_LOCALE }
-        : { name: d.name, logged: d.logged ?? true, locale: d.locale ?? DEFAULT_LOCALE }
+        ? { name: d, logged: true, ansi: false, locale: DEFAULT_LOCALE }
+        : {
+          name: d.name,
+          logged: d.ansi === true || (d.logged ?? true),
+          ansi: d.ansi ?? false,
+          locale: d.locale ?? DEFAULT_LOCALE
+        }
     )
     const unknownLocale = databases.find((d) => charsetForLocale(d.locale) === undefined)
     if (unknownLocale !== undefined) {

@@ -69,6 +69,8 @@ const SQL_INTERRUPTED = -213
 const SQL_NOT_A_CURSOR = -400
 const SQL_BAD_STATEMENT_ID = -258
 const SQL_CURSOR_NOT_OPEN = -259
+/** SQLCODE 100 NOT FOUND (ANSI databases; SQLI.md §9.1). */
+const SQL_NOT_FOUND = 100
 /** IBM −267: a cursor used after the transaction it was opened in was rolled back (ROLLBACK closes every cursor). */
 const SQL_CURSOR_ROLLED_BACK = -267
 const SQL_CURSOR_NAME_IN_USE = -260
@@ -729,6 +731,15 @@ export class Session {
             out.push(...generatedKeys(stmt, prepared.insertsSerial, column, result))
           }
           out.push(done(result.rowsAffected, result.serial), cost())
+          if (result.notFound === true) {
+            // ANSI database, no row touched: SQLCODE 100 NOT FOUND, carried as SQ_ERR(100) (SQLI.md §9.1). Like any
+            // SQ_ERR it ends the batch; the DONE/COST before it keep the zero count. Unverified shape (no capture).
+            state.keep = out.length
+            // libsqli reads SQLCODE 100 with the SQLSTATE layout (SQLI.md §7.13); "02000" is SQL's "no data".
+            return yield* Effect.fail(
+              new BatchFailure({ ...err(SQL_NOT_FOUND), form: "sqlstate", sqlState: "02000" })
+            )
+          }
           break
         }
       }
