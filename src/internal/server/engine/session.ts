@@ -474,14 +474,9 @@ export class Session implements EngineSession {
         this.lockWaitSeconds = p.seconds
         return { rowsAffected: 0, serial: 0 }
       case "setIsolation": {
+        // The level drives readBlocked (DIRTY READ does not wait) and beginImplicit (REPEATABLE READ pins a
+        // snapshot); SQLite's read_uncommitted would only matter for a shared cache, which the engine does not use.
         this.isolation = p.level
-        try {
-          this.db.exec(
-            `PRAGMA read_uncommitted = ${p.level === "dirty read" || p.level === "read uncommitted" ? 1 : 0}`
-          )
-        } catch (error) {
-          return mapSqliteError(error, ctx)
-        }
         return { rowsAffected: 0, serial: 0 }
       }
       case "noop":
