@@ -114,7 +114,12 @@ describe("resolveConfig", () => {
         [{ user: "u", lockWait: { seconds: -1 } }, "lockWait"],
         [{ user: "u", isolation: "serializable" as "dirtyRead" }, "isolation"],
         [{ user: "u", fetchBufferSize: 0 }, "fetchBufferSize"],
-        [{ user: "u", maxMessageSize: -1 }, "maxMessageSize"]
+        [{ user: "u", maxMessageSize: -1 }, "maxMessageSize"],
+        // Untyped callers (JSON, environment glue): anything but a boolean or an options object.
+        [{ user: "u", tls: "yes" as unknown as boolean }, "tls"],
+        [{ user: "u", tls: 1 as unknown as boolean }, "tls"],
+        [{ user: "u", tls: null as unknown as boolean }, "tls"],
+        [{ user: "u", tls: [] as unknown as boolean }, "tls"]
       ]
       for (const [input, field] of cases) {
         const error = yield* failureOf({ ...input, password: Redacted.make(SECRET) })
@@ -199,7 +204,10 @@ describe("URL form", () => {
       const p = encodeURIComponent(SECRET)
       const cases: ReadonlyArray<readonly [string, string, RegExp]> = [
         [`informix://u:${SECRET} x@host:99999/db`, "url", /is not a URL/],
-        [`informix://u:${p}@host:99999/db`, "url", /is not a URL/],
+        [`informix://u:${p}@host:99999/db`, "port", /99999 is out of range/],
+        ["informix://u@h:70000/db", "port", /70000 is out of range/],
+        [`informix://u:${p}@[::1]:70000/db?server=ol`, "port", /out of range/],
+        [`informix://u:${p}@ho st:99999/db`, "url", /is not a URL/],
         [`informix://u:${p}@host:0/db`, "port", /between 1 and 65535/],
         [`postgres://u:${p}@host/db`, "url", /scheme "postgres:"/],
         [`not a url ${SECRET}`, "url", /is not a URL/],

@@ -150,8 +150,19 @@ const resolveLocale = (field: string, locale: string) =>
         : Effect.succeed(shaped)
   )
 
-const resolveTls = (tls: ConnectionConfig["tls"]): Tls.ConnectionOptions | undefined =>
-  tls === undefined || tls === false ? undefined : tls === true ? {} : tls
+/**
+ * `true` is verified TLS with Node's defaults, an object is `tls.connect` options. Untyped callers (JSON, env glue)
+ * may pass `"yes"` or `null`: a ConfigError naming the JS type, not the value, rather than a half-configured socket.
+ */
+const resolveTls = (tls: unknown): Effect.Effect<Tls.ConnectionOptions | undefined, ConfigError> => {
+  if (tls === undefined || tls === false) return Effect.succeed(undefined)
+  if (tls === true) return Effect.succeed({})
+  if (typeof tls === "object" && tls !== null && !Array.isArray(tls)) {
+    return Effect.succeed(tls as Tls.ConnectionOptions)
+  }
+  const got = tls === null ? "null" : Array.isArray(tls) ? "an array" : `a ${typeof tls}`
+  return Effect.fail(invalid("tls", `expected true, false or an object of TLS options, got ${got}`))
+}
 
 const merge = (base: ConnectionConfig, override: ConnectionConfig): ConnectionConfig => {
   const merged: Record<string, unknown> = { ...base }
@@ -215,6 +226,7 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
     )
     const appName = config.appName ?? defaults.appName
     const password = yield* resolvePassword(config.password)
+    const tls = yield* resolveTls(config.tls)
 
     const resolved: ResolvedConfig = {
       host,
@@ -225,7 +237,7 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
       password,
       clientLocale,
       dbLocale,
-      tls: resolveTls(config.tls),
+      tls,
       connectTimeout: connectTimeout ?? defaults.connectTimeout,
       lockWait,
       isolation: config.isolation,

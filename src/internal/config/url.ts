@@ -99,6 +99,21 @@ const parameters: ReadonlyMap<string, readonly [string, Setter]> = (() => {
   return map
 })()
 
+/**
+ * WHATWG URL parsing rejects a port above 65535 as "not a URL", which hides the real mistake. When the text parses
+ * once its port is replaced by a valid one, the port was the only problem: return its digits (never anything from
+ * the user-info part, so no password can be echoed).
+ */
+const outOfRangePort = (text: string): string | undefined => {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*?)(\d+)((?:[/?#].*)?)$/is.exec(text)
+  if (match === null) return undefined
+  const [, head, digits, tail] = match as unknown as [string, string, string, string]
+  // The digits must follow the host's `:` (after any user info), and be a number beyond the range.
+  const authority = head.slice(head.indexOf("://") + 3)
+  if (!authority.slice(authority.lastIndexOf("@") + 1).endsWith(":") || Number(digits) <= 65535) return undefined
+  return URL.parse(`${head}1${tail}`) === null ? undefined : digits
+}
+
 /** The query parameter names the URL form understands (canonical spelling). */
 export const urlParameterNames: ReadonlyArray<string> = Array.from(new Set(Array.from(parameters.values(), ([n]) => n)))
 
@@ -109,6 +124,8 @@ export const urlParameterNames: ReadonlyArray<string> = Array.from(new Set(Array
 export const parseUrl = (text: string): Result.Result<ConnectionConfig, ConfigError> => {
   const url = URL.parse(text.trim())
   if (url === null) {
+    const port = outOfRangePort(text.trim())
+    if (port !== undefined) return fail("port", `${port} is out of range (expected an integer between 1 and 65535)`)
     // Not echoed at all: when the text does not parse, no rule can say reliably where a password in it ends.
     return fail("url", "the text is not a URL (expected informix://user:password@host:port/database?server=…)")
   }
