@@ -37,7 +37,7 @@ export const INFORMIX_EPOCH_DAYS = daysFromCivil(1899, 12, 31)
 export const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
 
 export const daysInMonth = (year: number, month: number): number =>
-  month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+  month === 2 ? (isLeapYear(year) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 
 /** Informix DATE range (VALUES.md §8.8): 0001-01-01 .. 9999-12-31. */
 export const MIN_DAY_NUMBER = -693594

@@ -165,15 +165,88 @@ const normalizeExact = (x: Exact): Exact => {
   return { negative: x.negative, coefficient, scale }
 }
 
+/** Powers of ten that a double holds exactly (10^0 .. 10^22). */
+const exactNumberPowers: Array<number> = Array.from({ length: 23 }, (_, i) => 10 ** i)
+
 /**
  * Decode a packed DECIMAL/MONEY value (row field or bind data). `scale` 255 = floating DECIMAL(p): the value is
  * presented normalized; otherwise with exactly `scale` fraction digits. `null` for the NULL pattern.
  */
-export const decodeDecimal = (bytes: Uint8Array, scale: number): BigDecimal.BigDecimal | null | CodecFailure => {
-  if (isPackedNull(bytes)) return null
-  const unpacked = unpack(bytes)
-  if (unpacked instanceof CodecFailure) return unpacked
-  const exact = toExact(unpacked)
+export const decodeDecimal = (bytes: Uint8Array, scale: number): BigDecimal.BigDecimal | null | CodecFailure =>
+  decodeDecimalAt(bytes, 0, bytes.length, scale)
+
+/**
+ * {@link decodeDecimal} of the `width` bytes at `start`, read in place: the row decoder calls this for every
+ * DECIMAL/MONEY value, so it builds the coefficient straight from the base-100 bytes (no digit array, no view, no
+ * text). Up to 7 pairs (14 digits) and any rescaling that stays below 2^53 are exact in doubles; one BigInt
+ * conversion then makes the BigDecimal. Longer values take the chunked bigint path. Never through float rounding.
+ */
+export const decodeDecimalAt = (
+  bytes: Uint8Array,
+  start: number,
+  width: number,
+  scale: number
+): BigDecimal.BigDecimal | null | CodecFailure => {
+  if (width === 0) return null
+  const head = bytes[start]!
+  if (head === 0 && (width === 1 || bytes[start + 1] === 0)) return null
+  const negative = (head & 0x80) === 0
+  const exponent = ((negative ? head ^ 0x7f : head) & 0x7f) - 64
+  const end = start + width
+  // A digit byte above 99 is malformed whatever the sign (complementing it would give a digit outside 0..99).
+  let last = start
+  for (let i = start + 1; i < end; i++) {
+    const d = bytes[i]!
+    if (d > 99) return new CodecFailure(`packed decimal digit byte ${d} is not a base-100 digit (0..99)`)
+    if (d !== 0) last = i
+  }
+  // Trailing zero pairs carry no value; `pairs` counts the significant ones. A negative value's digits are the 100's
+  // complement of the bytes: 100 − b for the last nonzero byte, 99 − b before it (zeros after it stay zero).
+  const pairs = last - start
+  if (pairs === 0) return BigDecimal.make(0n, scale === 255 ? 0 : scale)
+  const natural = 2 * (pairs - exponent)
+  if (pairs <= 7) {
+    let c = 0
+    for (let i = start + 1; i < last; i++) c = c * 100 + (negative ? 99 - bytes[i]! : bytes[i]!)
+    c = c * 100 + (negative ? 100 - bytes[last]! : bytes[last]!)
+    let s = natural
+    if (scale === 255) {
+      while (s > 0 && c % 10 === 0) {
+        c /= 10
+        s--
+      }
+      if (s < 0) return BigDecimal.make(BigInt(negative ? -c : c) * pow10(-s), 0)
+    } else if (s < scale) {
+      const k = scale - s
+      if (k > 22 || c * exactNumberPowers[k]! > Number.MAX_SAFE_INTEGER) {
+        return BigDecimal.make(BigInt(negative ? -c : c) * pow10(k), scale)
+      }
+      c *= exactNumberPowers[k]!
+      s = scale
+    } else if (s > scale) {
+      // Dropping digits: only zeros can go without changing the value; otherwise keep the finer scale.
+      const k = s - scale
+      if (k <= 22 && (c % exactNumberPowers[k]!) === 0) {
+        c /= exactNumberPowers[k]!
+        s = scale
+      }
+    }
+    return BigDecimal.make(BigInt(negative ? -c : c), s)
+  }
+  let coefficient = 0n
+  let chunk = 0
+  let chunkPairs = 0
+  for (let i = start + 1; i <= last; i++) {
+    const b = bytes[i]!
+    chunk = chunk * 100 + (negative ? (i === last ? 100 - b : 99 - b) : b)
+    if (++chunkPairs === 7) {
+      coefficient = coefficient * 100000000000000n + BigInt(chunk)
+      chunk = 0
+      chunkPairs = 0
+    }
+  }
+  if (chunkPairs > 0) coefficient = coefficient * pow10(2 * chunkPairs) + BigInt(chunk)
+  const exact: Exact = { negative, coefficient, scale: natural }
   return exactToBigDecimal(scale === 255 ? normalizeExact(exact) : withScale(exact, scale))
 }
 

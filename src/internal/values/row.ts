@@ -15,14 +15,20 @@ import {
   type Value
 } from "../../InformixValue.ts"
 import { LocalDate } from "../../InformixValue.ts"
-import { Reader } from "../wire/Reader.ts"
 import { Writer } from "../wire/Writer.ts"
 import { type Charset, encodeText } from "./charset.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
-import { decodeDecimal, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
+import { decodeDecimalAt, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
 import { decodeInt8, encodeInt8 } from "./int8.ts"
-import { decodeDateTime, decodeInterval, encodeDateTime, encodeInterval } from "./timeValue.ts"
+import {
+  type DateTimeLayout,
+  dateTimeLayout,
+  decodeDateTimeAt,
+  decodeInterval,
+  encodeDateTime,
+  encodeInterval
+} from "./timeValue.ts"
 import { baseType, ExtendedId, TypeCode, typeName } from "./typeCodes.ts"
 
 /** What a DESCRIBE field gives about a column. */
@@ -189,11 +195,73 @@ const fixedWidth = (kind: ColumnKind, column: ColumnInfo): number | undefined =>
   }
 }
 
-/** A column prepared for decoding: its kind and, for DATETIME/INTERVAL, its qualifier. */
+/**
+ * A column prepared for decoding: its kind and, for DATETIME/INTERVAL, its qualifier; plus what the row decoder's
+ * hot loop needs without recomputing it per value (a numeric kind, the fixed width, the DECIMAL scale, the DATETIME
+ * layout).
+ */
 interface PreparedColumn {
   readonly column: ColumnInfo
   readonly kind: ColumnKind
   readonly qualifier: Qualifier | undefined
+  readonly code: number
+  /** Byte width for fixed-width kinds, -1 for in-band lengths. */
+  readonly width: number
+  /** DECIMAL/MONEY scale byte (255 = floating). */
+  readonly scale: number
+  readonly layout: DateTimeLayout | undefined
+}
+
+// Numeric kinds for the decoder's switch (a jump table instead of string comparisons).
+const K_CHAR = 0
+const K_SMALLINT = 1
+const K_INTEGER = 2
+const K_DATE = 3
+const K_SMALLFLOAT = 4
+const K_FLOAT = 5
+const K_BIGINT = 6
+const K_INT8 = 7
+const K_DECIMAL = 8
+const K_DATETIME = 9
+const K_INTERVAL = 10
+const K_BLOB_DESCRIPTOR = 11
+const K_VARCHAR = 12
+const K_BARE_LVARCHAR = 13
+const K_ENVELOPE = 14
+
+const kindCode = (kind: ColumnKind): number => {
+  switch (kind) {
+    case "char":
+      return K_CHAR
+    case "smallint":
+      return K_SMALLINT
+    case "integer":
+      return K_INTEGER
+    case "date":
+      return K_DATE
+    case "smallfloat":
+      return K_SMALLFLOAT
+    case "float":
+      return K_FLOAT
+    case "bigint":
+      return K_BIGINT
+    case "int8":
+      return K_INT8
+    case "decimal":
+      return K_DECIMAL
+    case "datetime":
+      return K_DATETIME
+    case "interval":
+      return K_INTERVAL
+    case "blobDescriptor":
+      return K_BLOB_DESCRIPTOR
+    case "varchar":
+      return K_VARCHAR
+    case "bareLvarchar":
+      return K_BARE_LVARCHAR
+    default:
+      return K_ENVELOPE
+  }
 }
 
 const prepare = (columns: ReadonlyArray<ColumnInfo>): Array<PreparedColumn> | CodecFailure => {
@@ -210,116 +278,159 @@ const prepare = (columns: ReadonlyArray<ColumnInfo>): Array<PreparedColumn> | Co
         )
       }
     }
-    out.push({ column, kind, qualifier })
+    out.push({
+      column,
+      kind,
+      qualifier,
+      code: kindCode(kind),
+      width: fixedWidth(kind, column) ?? -1,
+      scale: column.encodedLength & 0xff,
+      layout: kind === "datetime" && qualifier !== undefined ? dateTimeLayout(qualifier) : undefined
+    })
   }
   return out
 }
 
-const decodeOne = (r: Reader, p: PreparedColumn, ctx: ValueContext): Value | CodecFailure => {
-  const { column, kind } = p
-  switch (kind) {
-    case "char": {
-      const bytes = r.bytesView(column.encodedLength)
-      if (!r.ok) break
-      if (bytes.length > 0 && bytes[0] === 0) return null
-      const text = ctx.charset.decode(bytes)
+// Scratch for IEEE and 64-bit reads: the bytes are copied here and read big-endian, so no DataView is made per
+// value or per row (payloads are views into arbitrary buffers).
+const scratchBytes = new Uint8Array(8)
+const scratchView = new DataView(scratchBytes.buffer)
+
+const copyToScratch = (bytes: Uint8Array, at: number, n: number): void => {
+  for (let i = 0; i < n; i++) scratchBytes[i] = bytes[at + i]!
+}
+
+/** True when the `n` bytes at `at` are all 0xFF (FLOAT/SMALLFLOAT NULL). */
+const allOnes = (bytes: Uint8Array, at: number, n: number): boolean => {
+  for (let i = 0; i < n; i++) if (bytes[at + i] !== 0xff) return false
+  return true
+}
+
+const readI32 = (b: Uint8Array, at: number): number =>
+  (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!
+
+/** The smartLob locator body as one char per byte (what `TextDecoder("latin1")` gave for its ASCII hex). */
+const latin1Decoder = new TextDecoder("latin1")
+
+/**
+ * Decode column `p` at `pos`; returns the value and leaves its end in `cursor.pos`, or a CodecFailure whose message
+ * is what the Reader-based decoder reported (`negative length n`, `row payload ends inside a <kind> value`).
+ */
+interface Cursor {
+  pos: number
+}
+
+const endsInside = (kind: ColumnKind): CodecFailure => new CodecFailure(`row payload ends inside a ${kind} value`)
+
+const decodeOne = (
+  payload: Uint8Array,
+  cursor: Cursor,
+  p: PreparedColumn,
+  ctx: ValueContext
+): Value | CodecFailure => {
+  const pos = cursor.pos
+  const available = payload.length - pos
+  const width = p.width
+  if (width >= 0) {
+    if (width > available) return endsInside(p.kind)
+    cursor.pos = pos + width
+  }
+  switch (p.code) {
+    case K_CHAR: {
+      if (width > 0 && payload[pos] === 0) return null
+      const text = ctx.charset.decode(payload.subarray(pos, pos + width))
       return ctx.trimChar === true ? text.replace(/ +$/, "") : text
     }
-    case "smallint": {
-      const v = r.i16()
+    case K_SMALLINT: {
+      const v = ((payload[pos]! << 24) | (payload[pos + 1]! << 16)) >> 16
       return v === -32768 ? null : v
     }
-    case "integer": {
-      const v = r.i32()
+    case K_INTEGER: {
+      const v = readI32(payload, pos)
       return v === -2147483648 ? null : v
     }
-    case "date": {
-      const v = r.i32()
+    case K_DATE: {
+      const v = readI32(payload, pos)
       return v === -2147483648 ? null : LocalDate.fromDayNumber(v)
     }
-    case "smallfloat": {
-      const bytes = r.bytesView(4)
-      if (!r.ok) break
-      if (bytes.every((b) => b === 0xff)) return null
-      return new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0)
+    case K_SMALLFLOAT: {
+      if (allOnes(payload, pos, 4)) return null
+      copyToScratch(payload, pos, 4)
+      return scratchView.getFloat32(0)
     }
-    case "float": {
-      const bytes = r.bytesView(8)
-      if (!r.ok) break
-      if (bytes.every((b) => b === 0xff)) return null
-      return new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0)
+    case K_FLOAT: {
+      if (allOnes(payload, pos, 8)) return null
+      copyToScratch(payload, pos, 8)
+      return scratchView.getFloat64(0)
     }
-    case "bigint": {
-      const v = r.i64()
+    case K_BIGINT: {
+      copyToScratch(payload, pos, 8)
+      const v = scratchView.getBigInt64(0)
       return v === -(1n << 63n) ? null : v
     }
-    case "int8": {
-      const start = r.pos
-      r.skip(10)
-      if (!r.ok) break
-      return decodeInt8(r.bytes, start)
-    }
-    case "decimal": {
-      const bytes = r.bytesView(packedWidth(column.encodedLength))
-      if (!r.ok) break
-      return decodeDecimal(bytes, column.encodedLength & 0xff)
-    }
-    case "datetime": {
-      const bytes = r.bytesView(packedWidth(column.encodedLength))
-      if (!r.ok) break
-      return decodeDateTime(bytes, p.qualifier!)
-    }
-    case "interval": {
-      const bytes = r.bytesView(packedWidth(column.encodedLength))
-      if (!r.ok) break
-      return decodeInterval(bytes, p.qualifier!)
-    }
-    case "blobDescriptor": {
-      const bytes = r.bytesCopy(BLOB_DESCRIPTOR_SIZE)
-      if (!r.ok) break
-      return new BlobDescriptor(baseType(column.columnType), bytes)
-    }
-    case "varchar": {
-      const length = r.u8()
-      const bytes = r.bytesView(length)
-      if (!r.ok) break
+    case K_INT8:
+      return decodeInt8(payload, pos)
+    case K_DECIMAL:
+      return decodeDecimalAt(payload, pos, width, p.scale)
+    case K_DATETIME:
+      return decodeDateTimeAt(payload, pos, width, p.layout!)
+    case K_INTERVAL:
+      return decodeInterval(payload.subarray(pos, pos + width), p.qualifier!)
+    case K_BLOB_DESCRIPTOR:
+      return new BlobDescriptor(baseType(p.column.columnType), payload.slice(pos, pos + width))
+    case K_VARCHAR: {
+      if (available < 1) return endsInside(p.kind)
+      const length = payload[pos]!
+      if (length > available - 1) return endsInside(p.kind)
+      cursor.pos = pos + 1 + length
       // `01 00` (one NUL byte) is VARCHAR's NULL: character data never contains NUL (§8.12).
-      if (length === 1 && bytes[0] === 0) return null
-      return ctx.charset.decode(bytes)
+      if (length === 1 && payload[pos + 1] === 0) return null
+      return ctx.charset.decode(payload.subarray(pos + 1, pos + 1 + length))
     }
-    case "bareLvarchar": {
-      const length = r.i32()
-      const bytes = r.bytesView(length)
-      if (!r.ok) break
-      return ctx.charset.decode(bytes)
+    case K_BARE_LVARCHAR: {
+      if (available < 4) return endsInside(p.kind)
+      const length = readI32(payload, pos)
+      if (length < 0) return new CodecFailure(`negative length ${length}`)
+      if (length > available - 4) return endsInside(p.kind)
+      cursor.pos = pos + 4 + length
+      return ctx.charset.decode(payload.subarray(pos + 4, pos + 4 + length))
     }
     default: {
       // UDT envelope: ind:u8 (0 value, 1 NULL), len:i32, body when ind = 0; no pad (§6.2).
-      const indicator = r.u8()
-      const length = r.i32()
-      if (!r.ok) break
+      if (available < 5) return endsInside(p.kind)
+      const indicator = payload[pos]!
+      const length = readI32(payload, pos + 1)
+      cursor.pos = pos + 5
       if (indicator !== 0) return null
-      const bytes = r.bytesView(length)
-      if (!r.ok) break
-      switch (kind) {
+      if (length < 0) return new CodecFailure(`negative length ${length}`)
+      if (length > available - 5) return endsInside(p.kind)
+      const body = pos + 5
+      cursor.pos = body + length
+      switch (p.kind) {
         case "lvarchar":
-          return ctx.charset.decode(bytes)
+          return ctx.charset.decode(payload.subarray(body, body + length))
         case "boolean": {
           if (length !== 1) return new CodecFailure(`BOOLEAN body of ${length} bytes (expected 1)`)
-          const b = bytes[0]!
+          const b = payload[body]!
           // The server sends 't'/'f'; informix-driver also accepts 'T' and 0x01 as true.
           if (b === 0x74 || b === 0x54 || b === 0x01) return true
           if (b === 0x66 || b === 0x46 || b === 0x00) return false
           return new CodecFailure(`BOOLEAN byte 0x${b.toString(16)} is not 't' or 'f'`)
         }
         case "smartLob":
-          return new SmartLobLocator(isClob(column) ? "CLOB" : "BLOB", new TextDecoder("latin1").decode(bytes))
+          return new SmartLobLocator(
+            isClob(p.column) ? "CLOB" : "BLOB",
+            latin1Decoder.decode(payload.subarray(body, body + length))
+          )
         default:
-          return new OpaqueValue(baseType(column.columnType), column.extendedName, bytes.slice())
+          return new OpaqueValue(
+            baseType(p.column.columnType),
+            p.column.extendedName,
+            payload.slice(body, body + length)
+          )
       }
     }
   }
-  return new CodecFailure(r.error ?? `row payload ends inside a ${kind} value`)
 }
 
 /** Decode one SQ_TUPLE payload (without the trailing pad) into values, one per column. */
@@ -339,26 +450,31 @@ export const prepareColumns = (columns: ReadonlyArray<ColumnInfo>): ReadonlyArra
 
 export type { PreparedColumn }
 
+// One cursor for every row: decoding is synchronous and never re-entered, so a module-level position holder saves an
+// allocation per row.
+const rowCursor: Cursor = { pos: 0 }
+
 export const decodeRowValues = (
   payload: Uint8Array,
   prepared: ReadonlyArray<PreparedColumn>,
   ctx: ValueContext,
   out: Array<Value> = []
 ): Array<Value> | CodecFailure => {
-  const r = new Reader(payload)
+  const cursor = rowCursor
+  cursor.pos = 0
   for (let i = 0; i < prepared.length; i++) {
-    const value = decodeOne(r, prepared[i]!, ctx)
+    const value = decodeOne(payload, cursor, prepared[i]!, ctx)
     if (value instanceof CodecFailure) {
       return new CodecFailure(`column ${i + 1} (${describeColumn(prepared[i]!.column)}): ${value.message}`)
     }
     out[i] = value
   }
-  if (r.pos !== payload.length) {
+  if (cursor.pos !== payload.length) {
     return new CodecFailure(
       `row payload has ${payload.length} bytes but the columns [${
         prepared.map((p) => describeColumn(p.column)).join(", ")
       }] ` +
-        `consumed ${r.pos}`
+        `consumed ${cursor.pos}`
     )
   }
   return out

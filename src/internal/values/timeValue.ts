@@ -185,6 +185,141 @@ export const decodeDateTime = (bytes: Uint8Array, q: Qualifier): DateTime | null
   return invalid === undefined ? dt : new CodecFailure(`invalid DATETIME ${q}: ${invalid}`)
 }
 
+/** What the row decoder's DATETIME fast path needs of a column's qualifier, computed once per column. */
+export interface DateTimeLayout {
+  readonly qualifier: Qualifier
+  readonly startCode: number
+  readonly endCode: number
+  /** Last unit decoded from the integer digits: min(endCode, SECOND). */
+  readonly lastUnitCode: number
+  readonly leadingPrecision: number
+  readonly intLength: number
+  /** The positional exponent; a value with any other exponent takes the general path. */
+  readonly exponent: number
+  readonly totalPairs: number
+  readonly fractionDigits: number
+}
+
+export const dateTimeLayout = (q: Qualifier): DateTimeLayout => {
+  const intLength = integerDigits(q)
+  const fractionDigits = fractionDigitCount(q)
+  const exponent = Math.ceil(intLength / 2)
+  return {
+    qualifier: q,
+    startCode: q.startCode,
+    endCode: q.endCode,
+    lastUnitCode: Math.min(q.endCode, 10),
+    leadingPrecision: q.leadingPrecision,
+    intLength,
+    exponent,
+    totalPairs: exponent + Math.ceil(fractionDigits / 2),
+    fractionDigits
+  }
+}
+
+/** Decimal digit `i` of the positional digit string whose `pairCount` pairs start at `bytes[first]`. */
+const positionalDigit = (bytes: Uint8Array, first: number, pairCount: number, i: number): number => {
+  const p = i >> 1
+  if (p >= pairCount) return 0
+  const b = bytes[first + p]!
+  return (i & 1) === 1 ? b % 10 : (b / 10) | 0
+}
+
+/** The checks of `validateDateTime` on plain fields (0 where the qualifier lacks the unit). */
+const dateTimeFieldsValid = (
+  layout: DateTimeLayout,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number
+): boolean => {
+  const s = layout.startCode
+  const e = layout.endCode
+  if (s <= 0 && e >= 0 && (year < 1 || year > 9999)) return false
+  const hasMonth = s <= 2 && e >= 2
+  if (hasMonth && (month < 1 || month > 12)) return false
+  if (s <= 4 && e >= 4) {
+    const max = hasMonth ? daysInMonth(s <= 0 ? year : 2000, month) : 31
+    if (day < 1 || day > max) return false
+  }
+  return !((s <= 6 && e >= 6 && hour > 23) || (s <= 8 && e >= 8 && minute > 59) || (s <= 10 && e >= 10 && second > 59))
+}
+
+/**
+ * {@link decodeDateTime} of the `width` bytes at `start`, read in place. The positional form every server sends
+ * (positive, exponent fixed by the qualifier, §10.4) is decoded straight from the bytes with no intermediate arrays;
+ * anything else (NULL, normalized forms, zero, malformed or out-of-range values) takes the general path, which
+ * gives the same value or the same CodecFailure.
+ */
+export const decodeDateTimeAt = (
+  bytes: Uint8Array,
+  start: number,
+  width: number,
+  layout: DateTimeLayout
+): DateTime | null | CodecFailure => {
+  const head = width > 1 ? bytes[start]! : 0
+  if ((head & 0x80) === 0 || (head & 0x7f) - 64 !== layout.exponent) {
+    return decodeDateTime(bytes.subarray(start, start + width), layout.qualifier)
+  }
+  const first = start + 1
+  const end = start + width
+  let allZero = true
+  for (let i = first; i < end; i++) {
+    const d = bytes[i]!
+    if (d > 99) return decodeDateTime(bytes.subarray(start, end), layout.qualifier)
+    if (d !== 0) allZero = false
+  }
+  const pairCount = Math.min(width - 1, layout.totalPairs)
+  let pos = layout.intLength % 2
+  if (allZero || (pos === 1 && positionalDigit(bytes, first, pairCount, 0) !== 0)) {
+    return decodeDateTime(bytes.subarray(start, end), layout.qualifier)
+  }
+  let year = 0
+  let month = 0
+  let day = 0
+  let hour = 0
+  let minute = 0
+  let second = 0
+  for (let code = layout.startCode; code <= layout.lastUnitCode; code += 2) {
+    const digits = code === layout.startCode ? layout.leadingPrecision : 2
+    let value = 0
+    for (let j = 0; j < digits; j++) value = value * 10 + positionalDigit(bytes, first, pairCount, pos++)
+    switch (code) {
+      case 0:
+        year = value
+        break
+      case 2:
+        month = value
+        break
+      case 4:
+        day = value
+        break
+      case 6:
+        hour = value
+        break
+      case 8:
+        minute = value
+        break
+      default:
+        second = value
+    }
+  }
+  let fraction = 0
+  const k = layout.fractionDigits
+  if (k > 0) {
+    pos = layout.intLength + (layout.intLength % 2)
+    for (let j = 0; j < 5; j++) {
+      fraction = fraction * 10 + (j < k ? positionalDigit(bytes, first, pairCount, pos + j) : 0)
+    }
+  }
+  if (!dateTimeFieldsValid(layout, year, month, day, hour, minute, second)) {
+    return decodeDateTime(bytes.subarray(start, end), layout.qualifier)
+  }
+  return new DateTime(layout.qualifier, { year, month, day, hour, minute, second, fraction })
+}
+
 // Day-time unit sizes in 10^-5 s.
 const unitSize: Record<number, bigint> = { 4: 8_640_000_000n, 6: 360_000_000n, 8: 6_000_000n, 10: 100_000n }
 
