@@ -107,7 +107,8 @@ export class AuthenticationError extends Schema.TaggedError<AuthenticationError>
 export type SqlErrorCategory = SqlCodes.SqlCodeCategory
 
 /**
- * The server answered a statement with SQ_ERR. The session stays usable.
+ * The server answered a statement with SQ_ERR. The session stays usable. `sqlcode` is always the server's (negative)
+ * code; failures the client detects itself are `ParameterError`, `ResultDecodeError` or `StatementReleasedError`.
  *
  * `sql` is the statement text with placeholders, never the bound parameter values. `parameter` is the object name
  * the server reported (table, column, constraint …), already substituted into `message`.
@@ -245,6 +246,77 @@ export class ProtocolError extends Schema.TaggedError<ProtocolError>("effect-inf
 }
 
 /**
+ * The client refused a statement before sending it, so no server (and no SQLCODE) was involved; the session stays
+ * usable.
+ *
+ * - With `index`: the parameter at `params[index]` (0-based; the message counts from 1, like the `?` placeholders)
+ *   cannot be bound — a JS type with no Informix counterpart (Symbol, function, plain object, array, Map …), a value
+ *   out of range (NaN, ±Infinity, a bigint beyond INT8, an invalid Date), text the connection's code set cannot
+ *   encode, or a value longer than a bind carries.
+ * - Without `index`: the request as a whole cannot be encoded, e.g. SQL text longer than the framing negotiated with
+ *   the server allows.
+ *
+ * Messages name the JS type or the size, never the parameter's value. `sql` is the statement text with placeholders.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ParameterError extends Schema.TaggedError<ParameterError>("effect-informix/ParameterError")(
+  "ParameterError",
+  {
+    message: Schema.String,
+    index: Schema.optional(Schema.Number),
+    sql: Schema.String
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * The server described result columns the client cannot decode (a column type this driver does not support, or a
+ * description it cannot interpret). It is reported when the statement is prepared, before any row is read, so unlike
+ * `ProtocolError` the byte stream is intact: the statement is released and the session stays usable. Retrying the
+ * same statement fails the same way; select the column cast to a supported type instead.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResultDecodeError extends Schema.TaggedError<ResultDecodeError>("effect-informix/ResultDecodeError")(
+  "ResultDecodeError",
+  {
+    message: Schema.String,
+    sql: Schema.String
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * A `PreparedStatement` was used after its scope closed and the server-side statement was released. A programming
+ * error on the caller's side; the session is unaffected.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StatementReleasedError extends Schema.TaggedError<StatementReleasedError>(
+  "effect-informix/StatementReleasedError"
+)("StatementReleasedError", {
+  message: Schema.String,
+  sql: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
  * No pooled connection became available within the pool's acquire timeout.
  *
  * @since 0.1.0
@@ -302,6 +374,9 @@ export type InformixError =
   | ProtocolError
   | PoolTimeoutError
   | ConfigError
+  | ParameterError
+  | ResultDecodeError
+  | StatementReleasedError
 
 /**
  * Schema of the whole family, for serialising errors (RPC, logs) and decoding them back.
@@ -315,8 +390,21 @@ export const InformixError: Schema.Union<[
   typeof SqlError,
   typeof ProtocolError,
   typeof PoolTimeoutError,
-  typeof ConfigError
-]> = Schema.Union([ConnectionError, AuthenticationError, SqlError, ProtocolError, PoolTimeoutError, ConfigError])
+  typeof ConfigError,
+  typeof ParameterError,
+  typeof ResultDecodeError,
+  typeof StatementReleasedError
+]> = Schema.Union([
+  ConnectionError,
+  AuthenticationError,
+  SqlError,
+  ProtocolError,
+  PoolTimeoutError,
+  ConfigError,
+  ParameterError,
+  ResultDecodeError,
+  StatementReleasedError
+])
 
 /**
  * Whether a value is one of the Informix errors.

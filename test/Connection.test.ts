@@ -383,7 +383,9 @@ describe("errors", () => {
       const { conn } = yield* setup
       const exit = yield* Effect.exit(conn.query("SELECT 1 FROM systables WHERE tabid = ?", [Symbol("nope")]))
       const error = failure(exit)
-      assert.strictEqual(error._tag, "SqlError")
+      // A client-side failure, not an SqlError: no server code is involved (and sqlcode 0 would mean success).
+      assert.strictEqual(error._tag, "ParameterError")
+      assert.strictEqual((error as Extract<InformixError, { _tag: "ParameterError" }>).index, 0)
       assert.match(error.message, /Parameter 1/)
       assert.deepStrictEqual(yield* conn.values("SELECT 1 FROM systables WHERE tabid = ?", [1]), [[1]])
     }).pipe(Effect.scoped))

@@ -59,4 +59,22 @@ describe("InformixError → effect/sql SqlError", () => {
     const config = new InformixError.ConfigError({ message: "bad port", field: "port" })
     assert.instanceOf(toSqlError(config, "connect").reason, Sql.UnknownError)
   })
+
+  it("maps client-detected statement failures to a non-retryable UnknownError, not a lost connection", () => {
+    const sql = "INSERT INTO t VALUES (?)"
+    const errors: ReadonlyArray<InformixError.InformixError> = [
+      new InformixError.ParameterError({ message: "Parameter 1 cannot be bound: a Symbol", index: 0, sql }),
+      new InformixError.ParameterError({ message: "The request could not be encoded: SQL too long", sql }),
+      new InformixError.ResultDecodeError({ message: "The result columns cannot be decoded: type 99", sql }),
+      new InformixError.StatementReleasedError({ message: "The prepared statement was already released", sql })
+    ]
+    for (const error of errors) {
+      const mapped = toSqlError(error, "execute")
+      assert.instanceOf(mapped.reason, Sql.UnknownError, error._tag)
+      assert.strictEqual(mapped.reason.cause, error)
+      assert.strictEqual(mapped.reason.operation, "execute")
+      assert.isFalse(mapped.isRetryable, error._tag)
+      assert.include(mapped.message, error.message)
+    }
+  })
 })

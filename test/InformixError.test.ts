@@ -192,7 +192,15 @@ const all = (): ReadonlyArray<InformixError.InformixError> => [
   serverError(-239, -100, "ix_u"),
   new InformixError.ProtocolError({ message: "unexpected opcode 999", opcode: 999, offset: 12 }),
   new InformixError.PoolTimeoutError({ message: "no connection within 5s", timeoutMillis: 5000 }),
-  new InformixError.ConfigError({ message: "Invalid port: 0", field: "port" })
+  new InformixError.ConfigError({ message: "Invalid port: 0", field: "port" }),
+  new InformixError.ParameterError({
+    message: "Parameter 2 cannot be bound: cannot bind a value of JS type symbol",
+    index: 1,
+    sql: "INSERT INTO t VALUES (?, ?)"
+  }),
+  new InformixError.ParameterError({ message: "The request could not be encoded: too long", sql: "SELECT 1" }),
+  new InformixError.ResultDecodeError({ message: "The result columns cannot be decoded", sql: "SELECT x FROM t" }),
+  new InformixError.StatementReleasedError({ message: "already released", sql: "SELECT 1" })
 ]
 
 describe("the error family", () => {
@@ -230,6 +238,21 @@ describe("the error family", () => {
       assert.isTrue(decoded.isLockTimeout)
       assert.strictEqual(decoded.sql, "UPDATE t SET a = ?")
     }
+  })
+
+  it("tells client-detected failures apart from server errors: no SqlError without a server code", () => {
+    const tags = new Set<string>(all().map((error) => error._tag))
+    for (const tag of ["ParameterError", "ResultDecodeError", "StatementReleasedError"]) assert.isTrue(tags.has(tag))
+    for (const error of all()) {
+      if (error._tag === "ParameterError" || error._tag === "ResultDecodeError") {
+        assert.notProperty(error, "sqlcode", error._tag)
+        assert.isString(error.sql)
+      }
+    }
+    const codec = Schema.toCodecJson(InformixError.InformixError)
+    const decoded = Schema.decodeUnknownSync(codec)(Schema.encodeSync(codec)(all()[6]!))
+    assert.instanceOf(decoded, InformixError.ParameterError)
+    if (decoded instanceof InformixError.ParameterError) assert.strictEqual(decoded.index, 1)
   })
 
   it.effect("can be yielded and caught by tag", () =>

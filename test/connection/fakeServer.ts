@@ -11,7 +11,7 @@ import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import * as Net from "node:net"
 import { ClientMessageDecoder, encodeConnectResponse, encodeServerMessages } from "../../src/internal/protocol/codec.ts"
-import { DEFAULT_SERVER_REPLY, WIDE_FRAMING } from "../../src/internal/protocol/framing.ts"
+import { DEFAULT_SERVER_REPLY, framingFromMasks, WIDE_FRAMING } from "../../src/internal/protocol/framing.ts"
 import { makeConnectResponse } from "../../src/internal/protocol/helpers.ts"
 import type { ClientMessage, LoginRequest, ServerMessage } from "../../src/internal/protocol/messages.ts"
 import { readUrgentByte } from "../../src/internal/urgent.ts"
@@ -77,7 +77,15 @@ export const encode = (messages: ReadonlyArray<ServerMessage>): Uint8Array => {
 export const sqlOf = (message: ClientMessage): string | undefined =>
   message._tag === "Command" || message._tag === "Prepare" ? new TextDecoder("latin1").decode(message.sql) : undefined
 
-export const makeFakeServer = (handler: BatchHandler): Effect.Effect<FakeServer, never, Scope.Scope> =>
+export interface FakeServerOptions {
+  /** The capability mask answered to SQ_PROTOCOLS (default: `DEFAULT_SERVER_REPLY`), e.g. to deny 4-byte SQL lengths. */
+  readonly protocolsMask?: Uint8Array
+}
+
+export const makeFakeServer = (
+  handler: BatchHandler,
+  options: FakeServerOptions = {}
+): Effect.Effect<FakeServer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const batches: Array<ReadonlyArray<ClientMessage>> = []
     let urgentSeen = 0
@@ -144,7 +152,10 @@ export const makeFakeServer = (handler: BatchHandler): Effect.Effect<FakeServer,
           pending = []
           const first = batch[0]!
           if (first._tag === "Protocols") {
-            session.reply([{ _tag: "Protocols", mask: DEFAULT_SERVER_REPLY }, EOT])
+            const mask = options.protocolsMask ?? DEFAULT_SERVER_REPLY
+            session.reply([{ _tag: "Protocols", mask }, EOT])
+            // Read the client's later messages with the widths both sides now use.
+            decoder.setFraming(framingFromMasks(first.mask, mask))
           } else if (first._tag === "Info") {
             session.reply([EOT])
           } else if (first._tag === "DbOpen") {

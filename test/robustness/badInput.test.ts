@@ -38,7 +38,8 @@ describe("bad configuration", () => {
     ["URL without user", "informix://", "user"],
     ["unsupported scheme", `mysql://u:${SECRET}@localhost/db`, "url"],
     ["port that is not a number", `informix://u:${SECRET}@localhost:notaport/db?server=x`, "url"],
-    ["port out of range in the URL", `informix://u:${SECRET}@localhost:70000/db`, "url"],
+    ["port out of range in the URL", `informix://u:${SECRET}@localhost:70000/db`, "port"],
+    ["port out of range in a URL without password", "informix://u@h:70000/db", "port"],
     ["malformed percent-encoding", "informix://u:%ZZ@localhost/db", "password"],
     ["unknown URL parameter", `informix://u:${SECRET}@localhost/db?frobnicate=1`, "url"],
     [
@@ -56,7 +57,10 @@ describe("bad configuration", () => {
     ["negative connect timeout", { host: "h", user: "u", connectTimeout: -5 }, "connectTimeout"],
     ["zero fetch buffer", { host: "h", user: "u", fetchBufferSize: 0 }, "fetchBufferSize"],
     ["unknown isolation", { host: "h", user: "u", isolation: "serializable" }, "isolation"],
-    ["blank host", { host: "  ", user: "u" }, "host"]
+    ["blank host", { host: "  ", user: "u" }, "host"],
+    ["tls as a string", { host: "h", user: "u", password: Redacted.make(SECRET), tls: "yes" }, "tls"],
+    ["tls as a number", { host: "h", user: "u", tls: 1 }, "tls"],
+    ["tls as null", { host: "h", user: "u", tls: null }, "tls"]
   ]
   for (const [name, input, field] of cases) {
     it.live(`${name} → ConfigError(${field}), without the password`, () =>
@@ -64,6 +68,7 @@ describe("bad configuration", () => {
         const error = typedFailure(yield* openWith(input))
         assert.strictEqual(error._tag, "ConfigError", `${error._tag}: ${error.message}`)
         assert.strictEqual((error as Extract<InformixError, { _tag: "ConfigError" }>).field, field)
+        if (name.startsWith("port out of range")) assert.include(error.message, "out of range")
         assert.notInclude(error.message, SECRET)
         assert.notInclude(JSON.stringify(error), SECRET)
       }))
@@ -111,14 +116,16 @@ describe("bad parameters and oversized input", () => {
     ["NaN", Number.NaN],
     ["Infinity", Number.POSITIVE_INFINITY],
     ["a bigint beyond INT8", 2n ** 70n],
-    ["an invalid Date", new Date("not a date")]
+    ["an invalid Date", new Date("not a date")],
+    ["text the Latin-1 code set cannot encode", "\u65e5\u672c"]
   ]
   for (const [name, value] of unbindable) {
-    it.live(`${name} as a parameter → typed SqlError naming the parameter; session usable`, () =>
+    it.live(`${name} as a parameter → ParameterError naming the parameter; session usable`, () =>
       Effect.gen(function*() {
         const { conn, usable } = yield* session
         const error = typedFailure(yield* bounded(conn.execute("INSERT INTO t (i) VALUES (?)", [value])))
-        assert.strictEqual(error._tag, "SqlError", `${error._tag}: ${error.message}`)
+        assert.strictEqual(error._tag, "ParameterError", `${error._tag}: ${error.message}`)
+        assert.strictEqual((error as Extract<InformixError, { _tag: "ParameterError" }>).index, 0)
         assert.include(error.message, "Parameter 1")
         yield* usable
       }).pipe(Effect.scoped))
@@ -137,7 +144,7 @@ describe("bad parameters and oversized input", () => {
     Effect.gen(function*() {
       const { conn, usable } = yield* session
       const error = typedFailure(yield* bounded(conn.execute("INSERT INTO t (v) VALUES (?)", ["x".repeat(70_000)])))
-      assert.strictEqual(error._tag, "SqlError")
+      assert.strictEqual(error._tag, "ParameterError")
       assert.include(error.message, "65535")
       yield* usable
     }).pipe(Effect.scoped))
@@ -169,7 +176,7 @@ describe("bad parameters and oversized input", () => {
           const sql = `SELECT 1 FROM systables WHERE tabid = 1 /*${"x".repeat(size)}*/`
           const exit = yield* bounded(conn.values(sql))
           if (Exit.isSuccess(exit)) assert.deepStrictEqual(exit.value, [[1]])
-          else assert.include(["SqlError", "ProtocolError"], typedFailure(exit)._tag)
+          else assert.include(["SqlError", "ParameterError"], typedFailure(exit)._tag)
           yield* usable
         }
       }).pipe(Effect.scoped),

@@ -23,6 +23,14 @@ const reasonFor = (
     return new Sql.ConnectionError({ ...common, operation: "acquireConnection" })
   }
   if (error instanceof InformixError.ConfigError) return new Sql.UnknownError({ ...common, operation: "connect" })
+  // Failures the client detects before or without the server (a parameter it cannot bind, a result type it cannot
+  // decode, a released statement): effect/sql has no reason for invalid input, and none of the specific reasons
+  // applies. UnknownError is not retryable, which is right: the same call fails the same way. The session is fine,
+  // so they must not fall through to ConnectionError below.
+  if (
+    error instanceof InformixError.ParameterError || error instanceof InformixError.ResultDecodeError ||
+    error instanceof InformixError.StatementReleasedError
+  ) return new Sql.UnknownError(common)
   // ConnectionError, and ProtocolError: the session was retired because its byte stream can no longer be trusted,
   // which for the caller is a lost connection (and retrying on a fresh session is the right reaction).
   return new Sql.ConnectionError(common)

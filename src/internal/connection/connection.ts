@@ -27,7 +27,15 @@ import type * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
-import { fromServerError, type InformixError, ProtocolError, SqlError } from "../../InformixError.ts"
+import {
+  fromServerError,
+  type InformixError,
+  ParameterError,
+  ProtocolError,
+  ResultDecodeError,
+  SqlError,
+  StatementReleasedError
+} from "../../InformixError.ts"
 import { BlobDescriptor, type Value } from "../../InformixValue.ts"
 import type { ResolvedConfig } from "../config.ts"
 import { isolationStatement } from "../config.ts"
@@ -190,7 +198,9 @@ export class ConnectionImpl implements Connection.Connection {
     return Effect.suspend(() => {
       const bytes = encodeBatch([...messages, EOT], this.framing)
       if (bytes instanceof CodecFailure) {
-        return Effect.fail(clientError(`The request could not be encoded: ${bytes.message}`, stmt.sql))
+        return Effect.fail(
+          new ParameterError({ message: `The request could not be encoded: ${bytes.message}`, sql: stmt.sql })
+        )
       }
       return Effect.flatMap(remaining(stmt), (timeout) => this.session.exchange(bytes, { timeout, onReply }))
     })
@@ -278,14 +288,17 @@ export class ConnectionImpl implements Connection.Connection {
   private encodeParams(
     params: ReadonlyArray<Connection.Parameter> | undefined,
     sql: string
-  ): Effect.Effect<ReadonlyArray<M.BindValue>, SqlError> {
+  ): Effect.Effect<ReadonlyArray<M.BindValue>, ParameterError> {
     return Effect.suspend(() => {
       if (params === undefined || params.length === 0) return Effect.succeed([])
       const out: Array<M.BindValue> = []
       for (let i = 0; i < params.length; i++) {
         const bound = encodeBind(params[i], this.settings.values)
         if (bound instanceof CodecFailure) {
-          return Effect.fail(clientError(`Parameter ${i + 1} cannot be bound: ${bound.message}`, sql))
+          // The codec's messages name the JS type or a size, never the value (which may be a secret).
+          return Effect.fail(
+            new ParameterError({ message: `Parameter ${i + 1} cannot be bound: ${bound.message}`, index: i, sql })
+          )
         }
         out.push(bound)
       }
@@ -342,7 +355,9 @@ export class ConnectionImpl implements Connection.Connection {
     if (returnsRows) {
       const decoder = makeRowDecoder(fields, this.settings.values)
       if (decoder instanceof CodecFailure) {
-        return Effect.fail(clientError(`The result columns cannot be decoded: ${decoder.message}`, sql))
+        return Effect.fail(
+          new ResultDecodeError({ message: `The result columns cannot be decoded: ${decoder.message}`, sql })
+        )
       }
       rows = decoder
     }
@@ -831,7 +846,10 @@ export class ConnectionImpl implements Connection.Connection {
       ) =>
         Effect.gen({ self: this }, function*() {
           if (prepared.released) {
-            return yield* Effect.fail(clientError("The prepared statement was already released", sql))
+            return yield* new StatementReleasedError({
+              message: "The prepared statement was already released (its scope has closed)",
+              sql
+            })
           }
           const binds = yield* this.encodeParams(params, sql)
           const stmt = yield* this.statementContext(sql, options)
@@ -1025,10 +1043,6 @@ const replyError = (reply: Reply, stmt: StatementContext): SqlError | undefined 
     sql: stmt.sql
   })
 }
-
-/** A failure detected on the client (bad parameter value, unencodable request): sqlcode 0, no server involved. */
-const clientError = (message: string, sql: string): SqlError =>
-  new SqlError({ sqlcode: 0, isamCode: 0, offset: 0, parameter: "", message, sql })
 
 const executeResult = (reply: ReadonlyArray<Incoming>): Connection.ExecuteResult => {
   let rowsAffected = 0
