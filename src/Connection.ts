@@ -61,6 +61,15 @@ export type State = "idle" | "busy" | "draining" | "dead"
  * bigint, string, boolean, Uint8Array, Date, BigDecimal, the `InformixValue` types, `null`); typed parameters from
  * `InformixValue` override the inference.
  *
+ * `undefined` (and a hole in a sparse array) binds NULL, exactly like `null`. This matches effect/sql, whose
+ * `Statement.primitiveKind` classifies `undefined` as `"null"`, so `` sql`… ${maybe}` `` with an absent optional
+ * field behaves the same here as with the other effect/sql drivers. Rejecting it would make such statements fail
+ * only on Informix; pass `null` explicitly where the distinction matters to you.
+ *
+ * A value that cannot be bound (a Symbol, function, plain object, array, Map, NaN, ±Infinity, a bigint beyond INT8,
+ * an invalid Date, text the connection's code set cannot encode) fails the statement with `ParameterError` before
+ * anything is sent; the session stays usable.
+ *
  * @since 0.1.0
  * @category models
  */

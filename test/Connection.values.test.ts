@@ -174,3 +174,23 @@ describe("value round trips (bind → store → fetch)", () => {
       assert.deepStrictEqual(yield* conn.values("SELECT s FROM u8 WHERE s = ?", [text]), [[text]])
     }).pipe(Effect.scoped))
 })
+
+describe("undefined parameters", () => {
+  // Decision (Connection.Parameter JSDoc): `undefined` binds NULL like `null`, as effect/sql's Statement treats it.
+  it.live("undefined and array holes bind NULL, exactly like null", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const conn = yield* Connection.make(server.url)
+      yield* conn.execute("CREATE TABLE u (id INTEGER, v VARCHAR(10), n INTEGER)")
+      yield* conn.execute("INSERT INTO u VALUES (?, ?, ?)", [1, undefined, undefined])
+      yield* conn.execute("INSERT INTO u VALUES (?, ?, ?)", [2, null, null])
+      // oxlint-disable-next-line no-sparse-arrays -- the hole is the point: it reads as undefined
+      yield* conn.execute("INSERT INTO u VALUES (?, ?, ?)", [3, , 7])
+      assert.deepStrictEqual(yield* conn.values("SELECT id, v, n FROM u ORDER BY id"), [
+        [1, null, null],
+        [2, null, null],
+        [3, null, 7]
+      ])
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM u WHERE v IS NULL ORDER BY id"), [[1], [2], [3]])
+    }).pipe(Effect.scoped))
+})
