@@ -832,6 +832,27 @@ describe("engine: transactions, savepoints and locks between sessions", () => {
     engine.close()
   })
 
+  it("transactions writing only temp tables take no database-wide lock", () => {
+    const engine = makeEngine()
+    const a = open(engine)
+    const b = open(engine)
+    exec(a, "CREATE TABLE perm (k INT)")
+    a.begin()
+    b.begin()
+    exec(a, "CREATE TEMP TABLE ta (k INT)")
+    exec(a, "INSERT INTO ta VALUES (1)")
+    exec(b, "CREATE TEMP TABLE tb (k INT)")
+    exec(b, "INSERT INTO tb VALUES (1)")
+    // A permanent write of either still works while the other holds only temp writes.
+    exec(b, "INSERT INTO perm VALUES (1)")
+    assert.strictEqual(b.commit(), undefined)
+    exec(a, "INSERT INTO ta SELECT k FROM ta")
+    assert.deepStrictEqual(query(a, "SELECT count(*) FROM ta"), [[2]])
+    assert.strictEqual(a.rollback(), undefined)
+    assert.deepStrictEqual(query(a, "SELECT count(*) FROM perm"), [[1]])
+    engine.close()
+  })
+
   it("REPEATABLE READ keeps its snapshot for the transaction; a later write after another commit conflicts", () => {
     const engine = makeEngine()
     const a = open(engine)

@@ -449,14 +449,39 @@ export class Session implements EngineSession {
    * its reads see the latest commit plus its own changes, because nobody else can commit meanwhile. REPEATABLE
    * READ starts the SQLite transaction at the first read instead (a stable snapshot; a later write fails as a lock
    * conflict if another session committed in between — where Informix would have blocked that other writer).
+   * A write to temp tables only (session-private, in SQLite's per-connection temp database) starts a deferred
+   * transaction instead, so it takes no database-wide write lock (Informix temp tables lock nothing shared); such a
+   * transaction's later reads keep the snapshot of their first read, and a later write to a permanent table after
+   * another session's commit is a lock conflict.
    */
-  private beginImplicit(writes: boolean) {
+  private beginImplicit(writes: "permanent" | "temp" | "none") {
     // ANSI databases are always in a transaction (IBM: "In an ANSI-compliant database ... a transaction is
     // always in effect"); it starts with the first statement after COMMIT/ROLLBACK.
     if (this.config.ansi) this.openTransaction = true
     if (!this.openTransaction || this.db.isTransaction) return
-    if (writes) this.db.exec("BEGIN IMMEDIATE")
-    else if (this.isolation === "repeatable read" || this.isolation === "serializable") this.db.exec("BEGIN")
+    if (writes === "permanent") this.db.exec("BEGIN IMMEDIATE")
+    else if (writes === "temp" || this.isolation === "repeatable read" || this.isolation === "serializable") {
+      this.db.exec("BEGIN")
+    }
+  }
+
+  /** What a statement writes: nothing, only this session's temp tables, or permanent tables. */
+  private writeTarget(p: Plan): "permanent" | "temp" | "none" {
+    switch (p.kind) {
+      case "select":
+        return p.intoTemp === undefined ? "none" : "temp"
+      case "dml":
+        return p.table?.temp === true ? "temp" : "permanent"
+      case "createTable":
+        return p.temp ? "temp" : "permanent"
+      case "dropTable":
+        return this.temps.has(p.name.toLowerCase()) ? "temp" : "permanent"
+      case "createIndex":
+      case "alterAdd":
+        return p.table.temp ? "temp" : "permanent"
+      default:
+        return "permanent"
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -489,7 +514,7 @@ export class Session implements EngineSession {
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
     try {
-      this.beginImplicit(p.kind !== "select" || p.intoTemp !== undefined)
+      this.beginImplicit(this.writeTarget(p))
       const result = this.run(prepared, p, values, ctx)
       if (this.db.isTransaction && !isEngineError(result)) {
         for (const table of writtenTables(p)) this.config.locks.hold(this, table)
@@ -863,7 +888,7 @@ export class Session implements EngineSession {
     let iterator: Iterator<unknown>
     let first: IteratorResult<unknown>
     try {
-      this.beginImplicit(false)
+      this.beginImplicit("none")
       stmt = this.acquire(p.sql)
       stmt.setReturnArrays(true)
       iterator = stmt.iterate(...values)
