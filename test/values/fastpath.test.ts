@@ -1,0 +1,243 @@
+/**
+ * The in-place row decoder against the pre-optimisation decoder kept in `reference.ts`: on valid rows, on rows with
+ * random bytes spliced in, and on truncated or extended payloads, both give the same values (same DECIMAL scale, same
+ * DATETIME fields) or the same CodecFailure message. Plus the two packed fast paths on their own, at random offsets.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as BigDecimal from "effect/BigDecimal"
+import * as fc from "fast-check"
+import * as IV from "../../src/InformixValue.ts"
+import { decodeDecimalAt, packedWidth } from "../../src/internal/values/decimal.ts"
+import { CodecFailure, type ColumnInfo, decodeRow, encodeRow, type Value } from "../../src/internal/values/index.ts"
+import { dateTimeLayout, decodeDateTime, decodeDateTimeAt } from "../../src/internal/values/timeValue.ts"
+import { referenceDecimal, referenceDecodeRow } from "./reference.ts"
+import { column, latin1Ctx, utf8Ctx } from "./support.ts"
+
+/** A comparable text of a decoded value, exact about DECIMAL scale, DATETIME qualifier and every field. */
+const canon = (v: unknown): string => {
+  if (v instanceof CodecFailure) return `failure:${v.message}`
+  if (v === null) return "null"
+  if (typeof v === "bigint") return `bigint:${v}`
+  if (typeof v === "number") return Object.is(v, -0) ? "number:-0" : `number:${v}`
+  if (typeof v === "string" || typeof v === "boolean") return `${typeof v}:${v}`
+  if (BigDecimal.isBigDecimal(v)) return `decimal:${v.value}e-${v.scale}`
+  if (v instanceof Uint8Array) return `bytes:${Buffer.from(v).toString("hex")}`
+  if (Array.isArray(v)) return `[${v.map(canon).join(", ")}]`
+  if (typeof v === "object") {
+    const fields = Object.entries(v).map(([k, x]) => `${k}=${x instanceof IV.Qualifier ? x.encoded : canon(x)}`)
+    return `${v.constructor.name}{${fields.join(",")}}`
+  }
+  return String(v)
+}
+
+const q3 = new IV.Qualifier("YEAR", "FRACTION", { fractionDigits: 3 })
+const hourToSecond = new IV.Qualifier("HOUR", "SECOND")
+const yearToDay = new IV.Qualifier("YEAR", "DAY")
+const monthToMinute = new IV.Qualifier("MONTH", "MINUTE")
+const dayToFraction5 = new IV.Qualifier("DAY", "FRACTION", { fractionDigits: 5 })
+
+const columns: ReadonlyArray<ColumnInfo> = [
+  column(0, 10), // CHAR(10)
+  column(1, 2), // SMALLINT
+  column(2, 4), // INTEGER
+  column(7, 4), // DATE
+  column(4, 4), // SMALLFLOAT
+  column(3, 8), // FLOAT
+  column(52, 8), // BIGINT
+  column(17, 10), // INT8
+  column(5, (16 << 8) | 2), // DECIMAL(16,2)
+  column(5, (16 << 8) | 255), // DECIMAL(16)
+  column(5, (32 << 8) | 10), // DECIMAL(32,10)
+  column(8, (12 << 8) | 2), // MONEY(12,2)
+  column(10, q3.encoded),
+  column(10, hourToSecond.encoded),
+  column(10, yearToDay.encoded),
+  column(10, monthToMinute.encoded),
+  column(10, dayToFraction5.encoded),
+  column(14, new IV.Qualifier("DAY", "SECOND", { leadingPrecision: 3 }).encoded), // INTERVAL DAY(3) TO SECOND
+  column(13, 40), // VARCHAR(40)
+  column(43, 0), // bare LVARCHAR
+  column(41, 1, 5, "boolean"),
+  column(40, 100, 1, "lvarchar"),
+  column(41, 72, 10, "blob"),
+  column(40, 0, 300, "mytype"), // opaque envelope
+  column(11, 56) // BYTE descriptor
+]
+
+const text = (max: number) =>
+  fc.string({ maxLength: max, unit: fc.integer({ min: 1, max: 0x7e }).map((c) => String.fromCharCode(c)) })
+
+const dateArb = fc.date({
+  min: new Date(Date.UTC(1, 0, 1)),
+  max: new Date(Date.UTC(9999, 11, 31)),
+  noInvalidDate: true
+})
+
+/** A valid value for column `i` (or null). */
+const valueFor = (c: ColumnInfo): fc.Arbitrary<Value> => {
+  const orNull = (a: fc.Arbitrary<Value>) =>
+    fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 6, arbitrary: a })
+  switch (c.columnType) {
+    case 0:
+      return orNull(text(10))
+    case 1:
+      return orNull(fc.integer({ min: -32767, max: 32767 }))
+    case 2:
+      return orNull(fc.integer({ min: -2147483647, max: 2147483647 }))
+    case 7:
+      return orNull(fc.integer({ min: -693594, max: 2958464 }).map((n) => IV.LocalDate.fromDayNumber(n)))
+    case 4:
+      return orNull(fc.float({ noNaN: true }))
+    case 3:
+      return orNull(fc.double({ noNaN: true }))
+    case 52:
+    case 17:
+      return orNull(fc.bigInt({ min: -(2n ** 63n) + 1n, max: 2n ** 63n - 1n }))
+    case 5:
+    case 8: {
+      const digits = (c.encodedLength >> 8) - 2
+      return orNull(
+        fc.tuple(fc.bigInt({ min: -(10n ** BigInt(digits)) + 1n, max: 10n ** BigInt(digits) - 1n }), fc.nat(6))
+          .map(([v, s]) => BigDecimal.make(v, s))
+      )
+    }
+    case 10: {
+      const q = IV.Qualifier.fromEncoded(c.encodedLength)!
+      return orNull(dateArb.map((d) => IV.DateTime.fromDate(d, q)))
+    }
+    case 13:
+      return orNull(text(40))
+    case 43:
+      return text(60)
+    case 41:
+      return c.extendedId === 5 ? orNull(fc.boolean()) : fc.constant(null)
+    case 40:
+      return c.extendedId === 1 ? orNull(text(100)) : fc.constant(null)
+    default:
+      return fc.constant(null)
+  }
+}
+
+const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/** Each column's bytes: a valid encoding, or (sometimes) random bytes of a plausible width. */
+const segmentFor = (c: ColumnInfo): fc.Arbitrary<Uint8Array> =>
+  fc.oneof(
+    { weight: 4, arbitrary: valueFor(c).map((v) => encodeRow([c], [v], latin1Ctx)) },
+    {
+      weight: 1,
+      arbitrary: fc.uint8Array({ minLength: 0, maxLength: 64 }).map((b) => b as Uint8Array | CodecFailure)
+    }
+  ).map((b) => (b instanceof CodecFailure ? new Uint8Array(0) : b))
+
+const rowArb = fc.shuffledSubarray(columns.map((c, i) => i), { minLength: 1 }).chain((indices) => {
+  const cols = indices.map((i) => columns[i]!)
+  return fc.tuple(fc.constant(cols), fc.tuple(...cols.map(segmentFor)).map(concat))
+})
+
+const mutate = (payload: Uint8Array, at: number, byte: number, cut: number): Uint8Array => {
+  const out = payload.slice(0, Math.max(0, payload.length - cut))
+  if (out.length > 0) out[at % out.length] = byte
+  return out
+}
+
+describe("in-place row decoder ≡ reference decoder", () => {
+  it("valid, spliced, mutated and truncated rows: same values or the same CodecFailure", () => {
+    fc.assert(
+      fc.property(rowArb, fc.nat(), fc.nat(255), fc.nat(3), fc.boolean(), ([cols, payload], at, byte, cut, ascii) => {
+        const ctx = ascii ? latin1Ctx : utf8Ctx
+        for (const p of [payload, mutate(payload, at, byte, cut), concat([payload, Uint8Array.of(byte)])]) {
+          assert.strictEqual(canon(decodeRow(p, cols, ctx)), canon(referenceDecodeRow(p, cols, ctx)))
+        }
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
+  it("valid rows decode without failures (the generator reaches the fast paths)", () => {
+    const cols = [columns[8]!, columns[9]!, columns[12]!, columns[13]!, columns[3]!]
+    const row: ReadonlyArray<Value> = [
+      BigDecimal.fromStringUnsafe("-12345.67"),
+      BigDecimal.fromStringUnsafe("0.000123"),
+      IV.DateTime.fromDate(new Date(Date.UTC(2024, 1, 29, 23, 59, 58, 123)), q3),
+      IV.DateTime.fromDate(new Date(Date.UTC(2024, 1, 29, 7, 8, 9)), hourToSecond),
+      IV.LocalDate.fromDayNumber(45000)
+    ]
+    const payload = encodeRow(cols, row, latin1Ctx)
+    assert.notInstanceOf(payload, CodecFailure)
+    const decoded = decodeRow(payload as Uint8Array, cols, latin1Ctx)
+    assert.strictEqual(canon(decoded), canon(referenceDecodeRow(payload as Uint8Array, cols, latin1Ctx)))
+    assert.strictEqual(
+      (decoded as Array<Value>).map(String).join(" | "),
+      "BigDecimal(-12345.67) | BigDecimal(0.000123) | 2024-02-29 23:59:58.123 | 07:08:09 | 2023-03-16"
+    )
+  })
+})
+
+describe("packed fast paths at random offsets", () => {
+  const digitByte = fc.oneof({ weight: 12, arbitrary: fc.nat(99) }, { weight: 1, arbitrary: fc.nat(255) })
+
+  it("decodeDecimalAt ≡ unpack → digit array → exact, for every width and scale", () => {
+    fc.assert(
+      fc.property(
+        fc.nat(255),
+        fc.array(digitByte, { maxLength: 16 }),
+        fc.oneof(fc.nat(32), fc.constant(255)),
+        fc.nat(5),
+        (head, digits, scale, offset) => {
+          const bytes = Uint8Array.from([head, ...digits])
+          const buffer = new Uint8Array(offset + bytes.length + 3).fill(0x55)
+          buffer.set(bytes, offset)
+          assert.strictEqual(
+            canon(decodeDecimalAt(buffer, offset, bytes.length, scale)),
+            canon(referenceDecimal(bytes, scale))
+          )
+        }
+      ),
+      { numRuns: 5000 }
+    )
+  })
+
+  it("decodeDateTimeAt ≡ decodeDateTime for every qualifier, positional or not", () => {
+    const qualifiers: Array<IV.Qualifier> = []
+    for (let encoded = 0; encoded < 0x2000; encoded++) {
+      const q = IV.Qualifier.fromEncoded(encoded)
+      if (q !== undefined && q.isValid && q.startCode <= q.endCode) qualifiers.push(q)
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...qualifiers),
+        fc.oneof(dateArb.map((d) => ({ date: d })), fc.uint8Array({ maxLength: 12 }).map((b) => ({ bytes: b }))),
+        fc.nat(5),
+        fc.boolean(),
+        (q, source, offset, positionalHead) => {
+          const layout = dateTimeLayout(q)
+          let bytes: Uint8Array
+          if ("date" in source) {
+            const encoded = encodeRow([column(10, q.encoded)], [IV.DateTime.fromDate(source.date, q)], latin1Ctx)
+            if (encoded instanceof CodecFailure) return
+            bytes = encoded
+          } else {
+            bytes = source.bytes.slice(0, packedWidth(q.encoded))
+            if (positionalHead && bytes.length > 0) bytes[0] = 0x80 | (64 + layout.exponent)
+          }
+          const buffer = new Uint8Array(offset + bytes.length + 2).fill(0x63)
+          buffer.set(bytes, offset)
+          assert.strictEqual(
+            canon(decodeDateTimeAt(buffer, offset, bytes.length, layout)),
+            canon(decodeDateTime(bytes, q))
+          )
+        }
+      ),
+      { numRuns: 5000 }
+    )
+  })
+})
