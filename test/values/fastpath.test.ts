@@ -138,7 +138,7 @@ const segmentFor = (c: ColumnInfo): fc.Arbitrary<Uint8Array> =>
     }
   ).map((b) => (b instanceof CodecFailure ? new Uint8Array(0) : b))
 
-const rowArb = fc.shuffledSubarray(columns.map((c, i) => i), { minLength: 1 }).chain((indices) => {
+const rowArb = fc.shuffledSubarray(columns.map((_, i) => i), { minLength: 1 }).chain((indices) => {
   const cols = indices.map((i) => columns[i]!)
   return fc.tuple(fc.constant(cols), fc.tuple(...cols.map(segmentFor)).map(concat))
 })

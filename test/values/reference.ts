@@ -9,7 +9,7 @@
  * - a SMALLINT/INTEGER/DATE/BIGINT cut short by the end of the payload is a failure (the old code did not look at
  *   `r.ok` after these reads, so a last column cut short decoded as 0 and the row passed the length check).
  */
-import * as BigDecimal from "effect/BigDecimal"
+import type * as BigDecimal from "effect/BigDecimal"
 import { BlobDescriptor, LocalDate, OpaqueValue, SmartLobLocator, type Value } from "../../src/InformixValue.ts"
 import { CodecFailure } from "../../src/internal/values/CodecFailure.ts"
 import {
