@@ -73,6 +73,7 @@ const fakeSession = (): Connection.Connection => ({
   host: "fake",
   port: 0,
   state: "idle",
+  awaitSettled: Effect.void,
   inTransaction: false,
   serverInterruptSupported: false,
   serverVersion: undefined,

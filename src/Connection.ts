@@ -228,6 +228,13 @@ export interface Connection {
   readonly port: number
   /** Current lifecycle state (see `State`). */
   readonly state: State
+  /**
+   * Completes when nothing is on the session's wire: at once when `idle` or `dead`, otherwise at the next transition
+   * to either (a drain of an interrupted reply finishing, or the session being retired). Re-read `state` afterwards:
+   * another fiber may have started a round trip since. Interruptible; bound it with a timeout where a drain could
+   * stall (it ends by itself after `drainTimeout`, when the session is retired).
+   */
+  readonly awaitSettled: Effect.Effect<void>
   /** Whether a transaction is open (tracked from BEGIN/COMMIT/ROLLBACK, by message or by statement type). */
   readonly inTransaction: boolean
   /**

@@ -27,7 +27,6 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as EffectPool from "effect/Pool"
 import * as Result from "effect/Result"
-import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Connection from "./Connection.ts"
 import type { InformixError } from "./InformixError.ts"
@@ -220,12 +219,6 @@ export const resolveOptions = (options: PoolOptions): Effect.Effect<ResolvedPool
     }
   })
 
-/**
- * How often a returned session is looked at while it finishes draining. The connection exposes its state but no
- * "settled" signal, and a drain is rare (only after an interruption), so polling costs nothing on the normal path.
- */
-const settlePoll = Schedule.spaced("2 millis")
-
 /** Nothing left on the session's wire: it can be judged (and reused or closed). */
 const settled = (connection: Connection.Connection) => connection.state === "idle" || connection.state === "dead"
 
@@ -325,12 +318,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   const isUsable = (connection: Connection.Connection, now: number): boolean =>
     connection.state === "idle" && !connection.inTransaction && !isExpired(connection, now)
 
-  /** Waits (bounded) until a returned session has finished whatever is still on its wire. */
+  /**
+   * Waits (bounded) until a returned session has finished whatever is still on its wire. Woken by the connection's
+   * `awaitSettled` signal (drain ended, or session retired), not by polling.
+   */
   const awaitSettled = (connection: Connection.Connection): Effect.Effect<boolean> =>
-    settled(connection) ? Effect.succeed(true) : Effect.repeat(Effect.sync(() => settled(connection)), {
-      schedule: settlePoll,
-      until: (done) => done
-    }).pipe(
+    settled(connection) ? Effect.succeed(true) : connection.awaitSettled.pipe(
+      Effect.as(true),
       Effect.timeoutOrElse({ duration: resolved.drainTimeout, orElse: () => Effect.succeed(false) })
     )
 

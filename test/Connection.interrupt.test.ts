@@ -110,6 +110,32 @@ describe("Connection interruption", () => {
       assert.strictEqual(server.urgentSeen(), 0)
     }).pipe(Effect.scoped))
 
+  it.live("awaitSettled completes when the drain ends (idle) and when the session is retired (dead), not before", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(echoHandler)
+      const conn = yield* Connection.make({ url: server.url, serverInterrupt: false, drainTimeout: "500 millis" })
+      // Idle: at once.
+      yield* conn.awaitSettled
+      // Draining: after the stale reply (sent at ~250 ms) is read, not at once.
+      const first = yield* Effect.forkChild(echo(conn, 1, 250))
+      yield* Effect.sleep(Duration.millis(50))
+      yield* Fiber.interrupt(first)
+      assert.strictEqual(conn.state, "draining")
+      const started = performance.now()
+      yield* conn.awaitSettled
+      const waited = performance.now() - started
+      assert.strictEqual(conn.state, "idle")
+      assert.isAbove(waited, 100, "waited for the drain")
+      assert.isBelow(waited, 450, "woken by the drain, not by the drain deadline")
+      // A drain that never ends: woken by the retirement at drainTimeout.
+      const second = yield* Effect.forkChild(echo(conn, 2, 10_000))
+      yield* Effect.sleep(Duration.millis(50))
+      yield* Fiber.interrupt(second)
+      yield* conn.awaitSettled.pipe(Effect.timeout("5 seconds"))
+      assert.strictEqual(conn.state, "dead")
+      yield* conn.awaitSettled
+    }).pipe(Effect.scoped))
+
   it.live("a drain past drainTimeout retires the session (fallback path without urgent support)", () =>
     Effect.gen(function*() {
       const server = yield* makeFakeServer(echoHandler)

@@ -38,6 +38,11 @@ export const makeFakes = (answer: Answer = () => []) => {
   const acquire = Effect.acquireRelease(
     Effect.sync(() => {
       const hooks = new Set<(cause: InformixError) => void>()
+      // `state` is an accessor so that a test flipping it (draining → idle, → dead) wakes `awaitSettled`, as the
+      // real session's state transitions do.
+      let state: State = "idle"
+      const settleWaiters = new Set<() => void>()
+      const isSettled = () => state === "idle" || state === "dead"
       const run = (
         sql: string,
         params: ReadonlyArray<unknown> = []
@@ -64,7 +69,22 @@ export const makeFakes = (answer: Answer = () => []) => {
         database: "test",
         host: "fake",
         port: 0,
-        state: "idle",
+        get state() {
+          return state
+        },
+        set state(next: State) {
+          state = next
+          if (!isSettled()) return
+          const waiters = Array.from(settleWaiters)
+          settleWaiters.clear()
+          for (const waiter of waiters) waiter()
+        },
+        awaitSettled: Effect.callback<void>((resume) => {
+          if (isSettled()) return resume(Effect.void)
+          const waiter = () => resume(Effect.void)
+          settleWaiters.add(waiter)
+          return Effect.sync(() => void settleWaiters.delete(waiter))
+        }),
         inTransaction: false,
         closed: false,
         holders: 0,

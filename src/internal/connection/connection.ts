@@ -152,6 +152,10 @@ export class ConnectionImpl implements Connection.Connection {
     return this.session.state
   }
 
+  get awaitSettled(): Effect.Effect<void> {
+    return this.session.awaitSettled
+  }
+
   get inTransaction(): boolean {
     return this.transactionOpen
   }

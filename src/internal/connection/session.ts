@@ -106,7 +106,39 @@ export class Session {
   /** Ownership for multi-exchange operations and transactions (see statements.ts). */
   readonly owner: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
 
-  state: SessionState = "idle"
+  private currentState: SessionState = "idle"
+  /**
+   * Fibers waiting for the session to settle (see `awaitSettled`). Notified from the state setter, so every
+   * transition — a drain finishing, a retirement from any path — wakes them without polling.
+   */
+  private readonly settleWaiters = new Set<() => void>()
+
+  get state(): SessionState {
+    return this.currentState
+  }
+
+  set state(next: SessionState) {
+    this.currentState = next
+    if ((next === "idle" || next === "dead") && this.settleWaiters.size > 0) {
+      const waiters = Array.from(this.settleWaiters)
+      this.settleWaiters.clear()
+      for (const waiter of waiters) waiter()
+    }
+  }
+
+  /**
+   * Completes once nothing is on the wire any more: immediately when idle or dead, otherwise at the next transition
+   * to either (a drain finishing, or the session being retired). Interruptible; the waiter is removed on interrupt.
+   */
+  readonly awaitSettled: Effect.Effect<void> = Effect.callback<void>((resume) => {
+    if (this.currentState === "idle" || this.currentState === "dead") return resume(Effect.void)
+    const waiter = () => resume(Effect.void)
+    this.settleWaiters.add(waiter)
+    return Effect.sync(() => {
+      this.settleWaiters.delete(waiter)
+    })
+  })
+
   deadWith: InformixError | undefined = undefined
   /** Incremented for every exchange; an interrupt is only valid for the current generation. */
   generation = 0
