@@ -357,13 +357,12 @@ export class DateTime {
     this.qualifier = qualifier
     const s = qualifier.startCode
     const e = qualifier.endCode
-    const keep = (code: number, value: number | undefined) => (code >= s && code <= e ? value ?? 0 : 0)
-    this.year = keep(0, fields.year)
-    this.month = keep(2, fields.month)
-    this.day = keep(4, fields.day)
-    this.hour = keep(6, fields.hour)
-    this.minute = keep(8, fields.minute)
-    this.second = keep(10, fields.second)
+    this.year = keepField(0, s, e, fields.year)
+    this.month = keepField(2, s, e, fields.month)
+    this.day = keepField(4, s, e, fields.day)
+    this.hour = keepField(6, s, e, fields.hour)
+    this.minute = keepField(8, s, e, fields.minute)
+    this.second = keepField(10, s, e, fields.second)
     this.fraction = e > 10 ? truncateFraction(fields.fraction ?? 0, qualifier.fractionDigits) : 0
   }
 
@@ -421,8 +420,16 @@ export class DateTime {
 
 const yearToFraction3 = new Qualifier("YEAR", "FRACTION", { fractionDigits: 3 })
 
+/** A field's value when its unit code is within the qualifier's `start..end`, else 0 (a plain function, not a
+ * per-construction closure: row decoding constructs a DateTime per value). */
+const keepField = (code: number, start: number, end: number, value: number | undefined): number =>
+  code >= start && code <= end ? value ?? 0 : 0
+
+/** 10^(5 − digits) for FRACTION(0..5). */
+const fractionUnits: ReadonlyArray<number> = [100000, 10000, 1000, 100, 10, 1]
+
 const truncateFraction = (fraction: number, digits: number): number => {
-  const unit = 10 ** (5 - digits)
+  const unit = digits >= 0 && digits <= 5 ? fractionUnits[digits]! : 10 ** (5 - digits)
   return Math.floor(fraction / unit) * unit
 }
 

@@ -1,0 +1,58 @@
+/**
+ * The charset decoders' fast paths (native latin1 slice for ISO-8859-1 and for ASCII runs) agree with the plain
+ * definitions: one code point per byte for 8859-1, WHATWG UTF-8 for utf8, iconv-lite's tables for the others — on
+ * random bytes read through views at random offsets into a larger buffer, as the row decoder passes them.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as fc from "fast-check"
+import iconv from "iconv-lite"
+import { charsetForCodeSet } from "../../src/internal/values/index.ts"
+
+const viewAt = (bytes: Uint8Array, offset: number): Uint8Array => {
+  const buffer = new Uint8Array(offset + bytes.length + 3).fill(0x41)
+  buffer.set(bytes, offset)
+  return buffer.subarray(offset, offset + bytes.length)
+}
+
+const bytesArb = fc.oneof(
+  fc.uint8Array({ maxLength: 80 }),
+  fc.uint8Array({ maxLength: 80 }).map((b) => b.map((x) => x & 0x7f))
+)
+
+describe("charset decode fast paths", () => {
+  it("8859-1: one code point per byte", () => {
+    const charset = charsetForCodeSet("8859-1")!
+    fc.assert(
+      fc.property(bytesArb, fc.nat(7), (bytes, offset) => {
+        assert.strictEqual(
+          charset.decode(viewAt(bytes, offset)),
+          Array.from(bytes, (b) => String.fromCharCode(b)).join("")
+        )
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it("utf8: the WHATWG decoder's result (replacement characters included)", () => {
+    const charset = charsetForCodeSet("utf8")!
+    const decoder = new TextDecoder("utf-8")
+    fc.assert(
+      fc.property(bytesArb, fc.nat(7), (bytes, offset) => {
+        assert.strictEqual(charset.decode(viewAt(bytes, offset)), decoder.decode(bytes))
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it("other code sets: iconv-lite's decoding", () => {
+    for (const [codeSet, encoding] of [["CP1252", "windows-1252"], ["8859-15", "iso-8859-15"], ["sjis", "shift_jis"]]) {
+      const charset = charsetForCodeSet(codeSet!)!
+      fc.assert(
+        fc.property(bytesArb, fc.nat(7), (bytes, offset) => {
+          assert.strictEqual(charset.decode(viewAt(bytes, offset)), iconv.decode(Buffer.from(bytes), encoding!))
+        }),
+        { numRuns: 300 }
+      )
+    }
+  })
+})
