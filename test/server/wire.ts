@@ -24,7 +24,8 @@ import type {
   ServerMessage
 } from "../../src/internal/protocol/messages.ts"
 
-export const GOLDEN_DIR = "/work/shared/protocol/golden"
+/** The golden vectors live in the sibling `shared/` folder (beside the repository in CI as on our machines). */
+export const GOLDEN_DIR = path.resolve(process.cwd(), "../shared/protocol/golden")
 
 /** The hex of a golden vector as bytes. */
 export const golden = (name: string): Uint8Array => {
