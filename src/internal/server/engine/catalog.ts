@@ -10,7 +10,8 @@
  * Temp tables are per session and live in the session's TempCatalog (Informix keeps them out of systables too).
  */
 import type { DatabaseSync } from "node:sqlite"
-import { type IfxType, TypeCode, Types } from "./types.ts"
+import { TypeCode } from "../../values/typeCodes.ts"
+import { type IfxType, Types } from "./types.ts"
 
 export interface ColumnInfo {
   readonly name: string

@@ -6,6 +6,7 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite"
 import { LocalDate } from "../../../InformixValue.ts"
 import type { Charset } from "../../values/charset.ts"
+import { TypeCode } from "../../values/typeCodes.ts"
 import {
   type ColumnDescription,
   type EngineCursor,
@@ -32,7 +33,7 @@ import type { TableLocks } from "./locks.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
-import { family, type IfxType, isSerial, TypeCode, Types } from "./types.ts"
+import { family, type IfxType, isSerial, Types } from "./types.ts"
 import { fromStorage, isConversionError, type Stored, toStorage, toStorageUntyped } from "./values.ts"
 
 export interface DatabaseConfig {

@@ -2,6 +2,7 @@
  * Statement classification and planning: decides the sqlstype (SQLI.md §8.4), parses DDL into catalog terms and
  * hands query/DML text to the Emitter (translate.ts) for rewriting.
  */
+import { TypeCode } from "../../values/typeCodes.ts"
 import type { ColumnInfo, TableInfo, UniqueDef } from "./catalog.ts"
 import { quoteIdent, type Token } from "./tokenizer.ts"
 import {
@@ -22,8 +23,7 @@ import {
   isSerial,
   parseType,
   qualifierOf,
-  sqliteDeclaration,
-  TypeCode
+  sqliteDeclaration
 } from "./types.ts"
 import { isConversionError, toStorage } from "./values.ts"
 

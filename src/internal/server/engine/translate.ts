@@ -19,6 +19,7 @@
  */
 import * as Predicate from "effect/Predicate"
 import { Qualifier } from "../../../InformixValue.ts"
+import { TypeCode } from "../../values/typeCodes.ts"
 import type { TableInfo } from "./catalog.ts"
 import { matchParen, quoteString, type Token } from "./tokenizer.ts"
 import {
@@ -28,7 +29,6 @@ import {
   type IfxType,
   parseQualifierTokens,
   parseType,
-  TypeCode,
   Types
 } from "./types.ts"
 import { isConversionError, type Stored, toStorage, type Value } from "./values.ts"

@@ -5,6 +5,7 @@
  */
 import * as Option from "effect/Option"
 import { Qualifier } from "../../../InformixValue.ts"
+import { ExtendedId, TypeCode, typeName as typeCodeName } from "../../values/typeCodes.ts"
 import type { Token } from "./tokenizer.ts"
 
 export interface IfxType {
@@ -18,32 +19,6 @@ export interface IfxType {
   readonly serialStart?: number
 }
 
-export const TypeCode = {
-  CHAR: 0,
-  SMALLINT: 1,
-  INTEGER: 2,
-  FLOAT: 3,
-  SMALLFLOAT: 4,
-  DECIMAL: 5,
-  SERIAL: 6,
-  DATE: 7,
-  MONEY: 8,
-  NULL: 9,
-  DATETIME: 10,
-  BYTE: 11,
-  TEXT: 12,
-  VARCHAR: 13,
-  INTERVAL: 14,
-  NCHAR: 15,
-  NVARCHAR: 16,
-  INT8: 17,
-  SERIAL8: 18,
-  UDTVAR: 40,
-  UDTFIXED: 41,
-  BIGINT: 52,
-  BIGSERIAL: 53
-} as const
-
 const simple = (code: number, length: number, xid = 0, xname = ""): IfxType => ({ code, length, xid, xname })
 
 export const Types = {
@@ -54,14 +29,14 @@ export const Types = {
   float: simple(TypeCode.FLOAT, 8),
   smallfloat: simple(TypeCode.SMALLFLOAT, 4),
   date: simple(TypeCode.DATE, 4),
-  boolean: simple(TypeCode.UDTFIXED, 1, 5, "boolean"),
+  boolean: simple(TypeCode.UDTFIXED, 1, ExtendedId.BOOLEAN, "boolean"),
   byte: simple(TypeCode.BYTE, 56),
   text: simple(TypeCode.TEXT, 56),
-  blob: simple(TypeCode.UDTFIXED, 72, 10, "blob"),
-  clob: simple(TypeCode.UDTFIXED, 72, 11, "clob"),
+  blob: simple(TypeCode.UDTFIXED, 72, ExtendedId.BLOB, "blob"),
+  clob: simple(TypeCode.UDTFIXED, 72, ExtendedId.CLOB, "clob"),
   char: (n: number) => simple(TypeCode.CHAR, n),
   varchar: (max: number, reserve = 0) => simple(TypeCode.VARCHAR, (reserve << 8) | max),
-  lvarchar: (n = 2048) => simple(TypeCode.UDTVAR, n, 1, "lvarchar"),
+  lvarchar: (n = 2048) => simple(TypeCode.UDTVAR, n, ExtendedId.LVARCHAR, "lvarchar"),
   decimal: (precision: number, scale: number | undefined) =>
     simple(TypeCode.DECIMAL, (precision << 8) | (scale === undefined ? 255 : scale)),
   money: (precision: number, scale: number) => simple(TypeCode.MONEY, (precision << 8) | scale),
@@ -117,7 +92,7 @@ export const family = (t: IfxType): Family => {
     case TypeCode.NULL:
       return "null"
     case TypeCode.UDTFIXED:
-      return t.xid === 5 ? "boolean" : t.xid === 10 ? "bytes" : "string"
+      return t.xid === ExtendedId.BOOLEAN ? "boolean" : t.xid === ExtendedId.BLOB ? "bytes" : "string"
     default:
       return "string"
   }
@@ -125,15 +100,6 @@ export const family = (t: IfxType): Family => {
 
 export const isSerial = (t: IfxType) =>
   t.code === TypeCode.SERIAL || t.code === TypeCode.SERIAL8 || t.code === TypeCode.BIGSERIAL
-
-export const serialKind = (t: IfxType): "serial" | "serial8" | "bigserial" | undefined =>
-  t.code === TypeCode.SERIAL
-    ? "serial"
-    : t.code === TypeCode.SERIAL8
-    ? "serial8"
-    : t.code === TypeCode.BIGSERIAL
-    ? "bigserial"
-    : undefined
 
 export const decimalPrecision = (t: IfxType) => (t.length >> 8) & 0xff
 /** Scale, or undefined for floating DECIMAL(p) (scale byte 255). */
@@ -189,9 +155,7 @@ export const typeName = (t: IfxType): string => {
     case TypeCode.INTERVAL:
       return `INTERVAL ${qualifierOf(t).toIntervalString()}`
     default:
-      return t.xname !== ""
-        ? t.xname.toUpperCase()
-        : (Object.entries(TypeCode).find(([, c]) => c === t.code)?.[0] ?? "?")
+      return t.xname !== "" ? t.xname.toUpperCase() : typeCodeName(t.code)
   }
 }
 

@@ -17,7 +17,8 @@ import {
   type Qualifier,
   type Value
 } from "../../../InformixValue.ts"
-import { decimalPrecision, decimalScale, family, type IfxType, qualifierOf, TypeCode } from "./types.ts"
+import { TypeCode } from "../../values/typeCodes.ts"
+import { decimalPrecision, decimalScale, family, type IfxType, qualifierOf } from "./types.ts"
 
 export type { Value }
 
