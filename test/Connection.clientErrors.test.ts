@@ -10,6 +10,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Connection from "../src/Connection.ts"
 import * as InformixError from "../src/InformixError.ts"
+import * as Informix from "../src/InformixValue.ts"
 import { DEFAULT_SERVER_REPLY } from "../src/internal/protocol/framing.ts"
 import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
 import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
@@ -90,6 +91,25 @@ describe("client-detected statement failures", () => {
       }
       assert.strictEqual((yield* conn.execute("INSERT INTO t VALUES (?, ?)", [1, 2])).rowsAffected, 1)
       assert.strictEqual(conn.state, "idle")
+    }).pipe(Effect.scoped))
+
+  it.live("a value the codec quotes (out of range, unencodable character) never reaches the message", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      const cases: ReadonlyArray<readonly [unknown, string, RegExp]> = [
+        [1234567890123456789012345n, "1234567890123456789012345", /cannot hold the value/],
+        [Informix.smallint(40000), "40000", /SMALLINT cannot hold the value/],
+        [Informix.int8("123456789012345678901234567890" as unknown as bigint), "1234567890", /cannot/],
+        ["p\u00e4ss\u65e5w\u00f6rd", "\u65e5", /a character cannot be represented/]
+      ]
+      for (const [value, secret, reason] of cases) {
+        const error = failure(yield* Effect.exit(conn.execute("INSERT INTO t VALUES (?)", [value])))
+        assert.instanceOf(error, InformixError.ParameterError)
+        assert.match(error.message, reason)
+        assert.notInclude(JSON.stringify(error), secret)
+        assert.notInclude(error.message, "65E5")
+      }
     }).pipe(Effect.scoped))
 
   it.live("SQL text too long for 2-byte framing → ParameterError without index; the session stays usable", () =>

@@ -61,6 +61,7 @@ import {
   WANTDONE
 } from "./messages.ts"
 import { OwnedSessions, TransactionDepth } from "./ownership.ts"
+import { withoutValue } from "./redact.ts"
 import type { Incoming, Reply, Session } from "./session.ts"
 
 const TypeId: Connection.TypeId = "~effect-informix/Connection"
@@ -299,9 +300,10 @@ export class ConnectionImpl implements Connection.Connection {
       for (let i = 0; i < params.length; i++) {
         const bound = encodeBind(params[i], this.settings.values)
         if (bound instanceof CodecFailure) {
-          // The codec's messages name the JS type or a size, never the value (which may be a secret).
+          // Say which parameter and why (JS type, range, size), never the value: it may be a secret (redact.ts).
+          const reason = withoutValue(bound.message, params[i])
           return Effect.fail(
-            new ParameterError({ message: `Parameter ${i + 1} cannot be bound: ${bound.message}`, index: i, sql })
+            new ParameterError({ message: `Parameter ${i + 1} cannot be bound: ${reason}`, index: i, sql })
           )
         }
         out.push(bound)
