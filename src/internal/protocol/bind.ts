@@ -12,6 +12,7 @@
  *
  * @internal
  */
+import { baseType, isExtendedBindType as isExtendedBindCode } from "../values/typeCodes.ts"
 import type { Reader } from "../wire/Reader.ts"
 import type { CheckedWriter } from "./checkedWriter.ts"
 import type { BindValue, Framing } from "./messages.ts"
@@ -50,10 +51,7 @@ export const fixedBindWidth = (type: number, framing?: Framing | undefined): num
 }
 
 /** Extended types carry the owner/name block and a 4-byte length. */
-export const isExtendedBindType = (type: number): boolean => {
-  const code = type & 0xff
-  return code > 18 && code !== 52 && code !== 53
-}
+export const isExtendedBindType = (type: number): boolean => isExtendedBindCode(baseType(type))
 
 /** BYTE (11) and TEXT (12): content streamed with SQ_BBIND after the SQ_BIND. */
 export const isLegacyBlobType = (type: number): boolean => (type & 0xff) === 11 || (type & 0xff) === 12

@@ -7,44 +7,29 @@
  *
  * @internal
  */
+import { fixedBindWidth } from "../protocol/bind.ts"
 import type { DescribeBody, DescribeField, IDescribe, IDescribeParam } from "../protocol/messages.ts"
+import { packedWidth } from "../values/decimal.ts"
+import { baseType, TypeCode } from "../values/typeCodes.ts"
 import type { ColumnDescription } from "./engine/api.ts"
 
-/** Fixed-layout width of one column (VALUES.md §5). */
+/**
+ * Fixed-layout width of one column (VALUES.md §5). The fixed-width codes (numerics, DATE, the 56-byte BYTE/TEXT
+ * descriptor) are as wide as their bind values; the others take their width from the encoded length.
+ */
 export const columnWidth = (column: ColumnDescription): number => {
-  const code = column.columnType & 0xff
   const len = column.encodedLength
-  switch (code) {
-    case 0: // CHAR
-    case 15: // NCHAR
-      return len
-    case 1: // SMALLINT
-      return 2
-    case 2: // INTEGER
-    case 6: // SERIAL
-    case 7: // DATE
-    case 4: // SMALLFLOAT
-      return 4
-    case 3: // FLOAT
-    case 52: // BIGINT
-    case 53: // BIGSERIAL
-      return 8
-    case 17: // INT8
-    case 18: // SERIAL8
-      return 10
-    case 5: // DECIMAL
-    case 8: // MONEY
-    case 10: // DATETIME
-    case 14: // INTERVAL
-      return Math.floor((((len >> 8) & 0xff) + (len & 1) + 3) / 2)
-    case 13: // VARCHAR
-    case 16: // NVARCHAR
+  switch (baseType(column.columnType)) {
+    case TypeCode.DECIMAL:
+    case TypeCode.MONEY:
+    case TypeCode.DATETIME:
+    case TypeCode.INTERVAL:
+      return packedWidth(len)
+    case TypeCode.VARCHAR:
+    case TypeCode.NVARCHAR:
       return len & 0xff
-    case 11: // BYTE
-    case 12: // TEXT
-      return 56
     default:
-      return len
+      return fixedBindWidth(column.columnType) ?? len
   }
 }
 
