@@ -8,46 +8,20 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import { execFileSync } from "node:child_process"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { makeMaterial } from "./robustness/tlsMaterial.ts"
 
-/** A throwaway self-signed certificate for localhost/127.0.0.1, made with the openssl CLI. */
-const selfSigned = (() => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ifx-conn-tls-"))
-  const key = path.join(dir, "key.pem")
-  const cert = path.join(dir, "cert.pem")
-  execFileSync("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    key,
-    "-out",
-    cert,
-    "-days",
-    "1",
-    "-subj",
-    "/CN=localhost",
-    "-addext",
-    "subjectAltName=DNS:localhost,IP:127.0.0.1"
-  ], { stdio: "ignore" })
-  return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) }
-})()
+const material = makeMaterial()
 
-const tlsServer = TestServer.make({ tls: { key: selfSigned.key, cert: selfSigned.cert } })
+const tlsServer = TestServer.make({ tls: { key: material.key, cert: material.cert } })
 
 describe("Connection over TLS", () => {
   it.live("connects with a trusted CA and runs statements", () =>
     Effect.gen(function*() {
       const server = yield* tlsServer
-      const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: selfSigned.cert } })
+      const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: material.ca } })
       assert.deepStrictEqual(yield* conn.values("SELECT 1 FROM systables WHERE tabid = ?", [1]), [[1]])
     }).pipe(Effect.scoped))
 
@@ -68,7 +42,7 @@ describe("Connection over TLS", () => {
       const server = yield* tlsServer
       const exit = yield* Effect.exit(Effect.scoped(Connection.make({
         url: server.url,
-        tls: { ca: selfSigned.cert },
+        tls: { ca: material.ca },
         connectTimeout: "1 second"
       })))
       assert.isTrue(Exit.isFailure(exit))
@@ -77,7 +51,7 @@ describe("Connection over TLS", () => {
   it.live("the urgent-byte interrupt works under TLS", () =>
     Effect.gen(function*() {
       const server = yield* tlsServer
-      const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: selfSigned.cert } })
+      const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: material.ca } })
       const started = performance.now()
       const fiber = yield* Effect.forkChild(conn.execute(server.stallSql))
       yield* Effect.sleep("100 millis")

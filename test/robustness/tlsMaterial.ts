@@ -1,7 +1,7 @@
 /**
- * TLS material for the robustness tests, made with the openssl CLI in a temp directory (removed again): a private
- * CA, and one server key with two certificates the CA signs — one for localhost/127.0.0.1, one for another host name
- * only.
+ * TLS material for every TLS test (TestServer listener, Connection, robustness), made with the openssl CLI in a temp
+ * directory (removed again): a private CA, and one server key with two certificates the CA signs — one for
+ * localhost/127.0.0.1, one for another host name only.
  */
 import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
@@ -18,7 +18,7 @@ export interface Material {
 }
 
 export const makeMaterial = (): Material => {
-  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ifx-robust-tls-"))
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ifx-tls-"))
   const openssl = (...args: Array<string>) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" })
   openssl(
     "req",
@@ -33,7 +33,7 @@ export const makeMaterial = (): Material => {
     "-days",
     "2",
     "-subj",
-    "/CN=effect-informix robustness CA",
+    "/CN=effect-informix test CA",
     "-addext",
     "basicConstraints=critical,CA:TRUE",
     "-addext",
