@@ -553,10 +553,8 @@ export class Session {
   private prepare(sqlBytes: Uint8Array, isCommand: boolean, state: BatchState): Effect.Effect<void, BatchFailure> {
     const db = this.requireDb()
     if (db instanceof BatchFailure) return Effect.fail(db)
-    const injected = takeInjectedError(this.ctx.faults, "prepare")
-    if (injected !== undefined) {
-      return Effect.fail(new BatchFailure(err(injected.sqlcode, injected.isamCode ?? 0, injected.parameter ?? "")))
-    }
+    const injected = this.injectedFailure("prepare")
+    if (injected !== undefined) return Effect.fail(injected)
     // nmap counts a trailing NUL inside the SQL length (SQLI.md §7.1): strip one.
     const bytes = sqlBytes.length > 0 && sqlBytes[sqlBytes.length - 1] === 0 ? sqlBytes.subarray(0, -1) : sqlBytes
     const sql = this.charset.decode(bytes)
@@ -688,19 +686,33 @@ export class Session {
     return this.current ?? new BatchFailure(err(SQL_BAD_STATEMENT_ID))
   }
 
-  private execute(state: BatchState): Effect.Effect<void, BatchFailure> {
+  /** The SQ_ERR the fault harness injects at this step, if one is pending. */
+  private injectedFailure(step: "prepare" | "execute" | "fetch"): BatchFailure | undefined {
+    const injected = takeInjectedError(this.ctx.faults, step)
+    return injected === undefined
+      ? undefined
+      : new BatchFailure(err(injected.sqlcode, injected.isamCode ?? 0, injected.parameter ?? ""))
+  }
+
+  /** What EXECUTE and OPEN check first, in this order: a current statement, a database, the bind, injected faults. */
+  private startRun(
+    state: BatchState
+  ): Effect.Effect<{ readonly stmt: Statement; readonly db: OpenDatabase }, BatchFailure> {
     return Effect.gen({ self: this }, function*() {
       const stmt = this.currentOrFail()
       if (stmt instanceof BatchFailure) return yield* Effect.fail(stmt)
       const db = this.requireDb()
       if (db instanceof BatchFailure) return yield* Effect.fail(db)
       yield* this.consumeBind(state)
-      const injected = takeInjectedError(this.ctx.faults, "execute")
-      if (injected !== undefined) {
-        return yield* Effect.fail(
-          new BatchFailure(err(injected.sqlcode, injected.isamCode ?? 0, injected.parameter ?? ""))
-        )
-      }
+      const injected = this.injectedFailure("execute")
+      if (injected !== undefined) return yield* Effect.fail(injected)
+      return { stmt, db }
+    })
+  }
+
+  private execute(state: BatchState): Effect.Effect<void, BatchFailure> {
+    return Effect.gen({ self: this }, function*() {
+      const { db, stmt } = yield* this.startRun(state)
       const params = stmt.bind ?? []
       const out = state.out
       switch (stmt.kind._tag) {
@@ -750,17 +762,7 @@ export class Session {
 
   private open(state: BatchState): Effect.Effect<void, BatchFailure> {
     return Effect.gen({ self: this }, function*() {
-      const stmt = this.currentOrFail()
-      if (stmt instanceof BatchFailure) return yield* Effect.fail(stmt)
-      const db = this.requireDb()
-      if (db instanceof BatchFailure) return yield* Effect.fail(db)
-      yield* this.consumeBind(state)
-      const injected = takeInjectedError(this.ctx.faults, "execute")
-      if (injected !== undefined) {
-        return yield* Effect.fail(
-          new BatchFailure(err(injected.sqlcode, injected.isamCode ?? 0, injected.parameter ?? ""))
-        )
-      }
+      const { db, stmt } = yield* this.startRun(state)
       // Re-opening an open cursor closes it first (non-ANSI Informix semantics).
       this.closeCursor(stmt)
       stmt.closedBy = undefined
@@ -869,12 +871,8 @@ export class Session {
       const target = this.openCursorOrFail()
       if (target instanceof BatchFailure) return yield* Effect.fail(target)
       const { cursor, stmt } = target
-      const injected = takeInjectedError(this.ctx.faults, "fetch")
-      if (injected !== undefined) {
-        return yield* Effect.fail(
-          new BatchFailure(err(injected.sqlcode, injected.isamCode ?? 0, injected.parameter ?? ""))
-        )
-      }
+      const injected = this.injectedFailure("fetch")
+      if (injected !== undefined) return yield* Effect.fail(injected)
       let used = 0
       let count = 0
       while (true) {
@@ -906,12 +904,8 @@ export class Session {
       const found = this.openCursorOrFail()
       if (found instanceof BatchFailure) return yield* Effect.fail(found)
       const { cursor, stmt } = found
-      const injected = takeInjectedError(this.ctx.faults, "fetch")
-      if (injected !== undefined) {
-        return yield* Effect.fail(
-          new BatchFailure(err(injected.sqlcode, injected.isamCode ?? 0, injected.parameter ?? ""))
-        )
-      }
+      const injected = this.injectedFailure("fetch")
+      if (injected !== undefined) return yield* Effect.fail(injected)
       const count = this.scrollCount(stmt, cursor)
       // Codes 1/4/6 are what JDBC 15 sends (SQLI.md §8.14); 2 PRIOR, 3 FIRST, 5 CURRENT, 7 RELATIVE follow the ESQL
       // fetch-type numbering and are unverified on the wire (§13 Q8).
