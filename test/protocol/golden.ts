@@ -16,19 +16,21 @@ export interface GoldenVector {
   readonly bytes: Uint8Array
 }
 
-export const goldenDir = path.resolve(process.cwd(), "../shared/protocol/golden")
+const goldenDir = path.resolve(process.cwd(), "../shared/protocol/golden")
 
 export const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ""), "hex"))
 export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex")
 
+const readVector = (file: string): GoldenVector => {
+  const json = JSON.parse(fs.readFileSync(path.join(goldenDir, file), "utf8"))
+  return Object.assign(json, { bytes: fromHex(json.hex) })
+}
+
+/** One vector by name (the file name without `.json`). */
+export const goldenVector = (name: string): GoldenVector => readVector(`${name}.json`)
+
 export const loadGolden = (): Array<GoldenVector> =>
-  fs.readdirSync(goldenDir)
-    .filter((f) => f.endsWith(".json"))
-    .toSorted()
-    .map((f): GoldenVector => {
-      const json = JSON.parse(fs.readFileSync(path.join(goldenDir, f), "utf8"))
-      return Object.assign(json, { bytes: fromHex(json.hex) })
-    })
+  fs.readdirSync(goldenDir).filter((f) => f.endsWith(".json")).toSorted().map(readVector)
 
 /** Out-of-band TCP urgent bytes (cancel), not SQLI messages (SQLI.md §8.12). */
 export const isOutOfBand = (v: GoldenVector): boolean => v.name.includes("oob-urgent-byte")

@@ -8,9 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
-import * as fs from "node:fs"
 import * as net from "node:net"
-import * as path from "node:path"
 import * as tls from "node:tls"
 import { encodeClientBatch, encodeLoginRequest, ServerMessageDecoder } from "../../src/internal/protocol/codec.ts"
 import { JDBC_DEFAULT_LOGIN_ENV, LOGIN_DEFAULTS } from "../../src/internal/protocol/connect.ts"
@@ -23,17 +21,12 @@ import type {
   LoginRequest,
   ServerMessage
 } from "../../src/internal/protocol/messages.ts"
+import { goldenVector, toHex } from "../protocol/golden.ts"
 
-/** The golden vectors live in the sibling `shared/` folder (beside the repository in CI as on our machines). */
-export const GOLDEN_DIR = path.resolve(process.cwd(), "../shared/protocol/golden")
+/** The bytes of a golden vector. */
+export const golden = (name: string): Uint8Array => goldenVector(name).bytes
 
-/** The hex of a golden vector as bytes. */
-export const golden = (name: string): Uint8Array => {
-  const json = JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, `${name}.json`), "utf8")) as { hex: string }
-  return Uint8Array.from(Buffer.from(json.hex, "hex"))
-}
-
-export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex")
+export const hex = toHex
 
 export const loginRequest = (options: {
   readonly user?: string
