@@ -79,6 +79,30 @@ const buildStringTable = (w: CheckedWriter, fields: ReadonlyArray<DescribeField>
   return table
 }
 
+/** What follows the type word in both a DESCRIBE field and an IDESCRIBE parameter: the same block, same widths. */
+type TypeInfo = Omit<IDescribeParam, "type">
+
+const writeTypeInfo = (w: CheckedWriter, t: TypeInfo, fieldPrefix: string): void => {
+  w.s32(t.extendedId, `${fieldPrefix}extendedId`)
+  w.char(t.ownerName, `${fieldPrefix}ownerName`)
+  w.char(t.extendedName, `${fieldPrefix}extendedName`)
+  w.s16(t.reference, `${fieldPrefix}reference`)
+  w.s16(t.alignment, `${fieldPrefix}alignment`)
+  w.s32(t.sourceType, `${fieldPrefix}sourceType`)
+  w.s32(t.encodedLength, `${fieldPrefix}encodedLength`)
+}
+
+const readTypeInfo = (r: Reader, max: number): TypeInfo => {
+  const extendedId = r.i32()
+  const ownerName = r.char(max)
+  const extendedName = r.char(max)
+  const reference = r.u16()
+  const alignment = r.u16()
+  const sourceType = r.i32()
+  const encodedLength = r.i32()
+  return { extendedId, ownerName, extendedName, reference, alignment, sourceType, encodedLength }
+}
+
 const writeDescribeBody = (w: CheckedWriter, d: DescribeBody, framing: Framing): void => {
   w.s16(d.statementType, "statementType")
   w.u16(d.statementId, "statementId")
@@ -94,26 +118,14 @@ const writeDescribeBody = (w: CheckedWriter, d: DescribeBody, framing: Framing):
     else w.u16(f.fieldIndex, "fieldIndex")
     w.s32(f.columnStartPos, "columnStartPos")
     w.s16(f.columnType, "columnType")
-    w.s32(f.extendedId, "extendedId")
-    w.char(f.ownerName, "ownerName")
-    w.char(f.extendedName, "extendedName")
-    w.s16(f.reference, "reference")
-    w.s16(f.alignment, "alignment")
-    w.s32(f.sourceType, "sourceType")
-    w.s32(f.encodedLength, "encodedLength")
+    writeTypeInfo(w, f, "")
   }
   w.padded(table)
 }
 
 const writeIDescribeParam = (w: CheckedWriter, p: IDescribeParam): void => {
   w.s16(p.type, "param.type")
-  w.s32(p.extendedId, "param.extendedId")
-  w.char(p.ownerName, "param.ownerName")
-  w.char(p.extendedName, "param.extendedName")
-  w.s16(p.reference, "param.reference")
-  w.s16(p.alignment, "param.alignment")
-  w.s32(p.sourceType, "param.sourceType")
-  w.s32(p.encodedLength, "param.encodedLength")
+  writeTypeInfo(w, p, "param.")
 }
 
 /** INT8 wire form: i16 sign (0 = NULL), u32 low word, u32 high word of the magnitude (VALUES.md §8.3). */
@@ -254,25 +266,7 @@ const readDescribeBody = (r: Reader, framing: Framing, limits: ReadLimits): Desc
     const fieldIndex = framing.describeWide ? r.i32() : r.u16()
     const columnStartPos = r.i32()
     const columnType = r.u16()
-    const extendedId = r.i32()
-    const ownerName = r.char(limits.maxLength)
-    const extendedName = r.char(limits.maxLength)
-    const reference = r.u16()
-    const alignment = r.u16()
-    const sourceType = r.i32()
-    const encodedLength = r.i32()
-    raw.push({
-      fieldIndex,
-      columnStartPos,
-      columnType,
-      extendedId,
-      ownerName,
-      extendedName,
-      reference,
-      alignment,
-      sourceType,
-      encodedLength
-    })
+    raw.push({ fieldIndex, columnStartPos, columnType, ...readTypeInfo(r, limits.maxLength) })
   }
   const table = r.ok ? r.padded(tableSize) : new Uint8Array(0)
   const fields: Array<DescribeField> = []
@@ -371,14 +365,7 @@ export const readServerMessage = (
       const params: Array<IDescribeParam> = []
       for (let i = 0; i < n && r.ok; i++) {
         const type = r.u16()
-        const extendedId = r.i32()
-        const ownerName = r.char(max)
-        const extendedName = r.char(max)
-        const reference = r.u16()
-        const alignment = r.u16()
-        const sourceType = r.i32()
-        const encodedLength = r.i32()
-        params.push({ type, extendedId, ownerName, extendedName, reference, alignment, sourceType, encodedLength })
+        params.push({ type, ...readTypeInfo(r, max) })
       }
       return { _tag: "IDescribe", unknown, params }
     }
