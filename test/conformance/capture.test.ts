@@ -177,17 +177,21 @@ const runJdbc = (port: number, scenarios: string = JDBC_SCENARIOS): Promise<stri
     child.on("close", () => resolve(output))
   })
 
+/** Our Connection with the credentials the JDBC peer uses. */
+const connectOurs = (port: number) =>
+  Connection.make({
+    host: "127.0.0.1",
+    port,
+    user: "informix",
+    password: Redacted.make("in4mix"),
+    database: "testdb",
+    server: "ol_test"
+  })
+
 /** Our Connection performing the same operations as the JDBC scenarios, in the same order. */
 const runOurs = (port: number) =>
   Effect.scoped(Effect.gen(function*() {
-    const connection = yield* Connection.make({
-      host: "127.0.0.1",
-      port,
-      user: "informix",
-      password: Redacted.make("in4mix"),
-      database: "testdb",
-      server: "ol_test"
-    })
+    const connection = yield* connectOurs(port)
     yield* connection.execute(TYPES_DDL)
     yield* connection.execute(TYPES_INSERT, typedValues())
     yield* connection.query(TYPES_SELECT)
@@ -203,6 +207,16 @@ const runOurs = (port: number) =>
     yield* connection.query(TX_COUNT)
     yield* connection.transaction(connection.execute("INSERT INTO jdbc_tx VALUES (2)"))
   }))
+
+/**
+ * A TestServer that keeps session 1's protocol trace: the conversation compared (JDBC's transaction scenario opens a
+ * second session).
+ */
+const tracedServer = Effect.gen(function*() {
+  const trace: Array<TestServer.ProtocolTraceEvent> = []
+  const server = yield* TestServer.make({ protocolTrace: (event) => event.session === 1 && trace.push(event) })
+  return { server, trace }
+})
 
 const withProxy = <A, E>(port: number, use: (proxy: RecordingProxy) => Effect.Effect<A, E>) =>
   Effect.acquireUseRelease(
@@ -354,15 +368,8 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
   it.live("connect, prepare, bind of every type, fetch, commit, rollback, exit", () =>
     Effect.gen(function*() {
       ensureJdbcPeer()
-      const jdbcTrace: Array<TestServer.ProtocolTraceEvent> = []
-      const oursTrace: Array<TestServer.ProtocolTraceEvent> = []
-      // Session 1 of each server is the conversation compared (JDBC's transaction scenario opens a second one).
-      const jdbcServer = yield* TestServer.make({
-        protocolTrace: (event) => event.session === 1 && jdbcTrace.push(event)
-      })
-      const oursServer = yield* TestServer.make({
-        protocolTrace: (event) => event.session === 1 && oursTrace.push(event)
-      })
+      const { server: jdbcServer, trace: jdbcTrace } = yield* tracedServer
+      const { server: oursServer, trace: oursTrace } = yield* tracedServer
       const [jdbcOutput, jdbc] = yield* withProxy(jdbcServer.port, (proxy) =>
         Effect.promise(() =>
           runJdbc(proxy.port)
@@ -468,14 +475,8 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
   it.live("BYTE and TEXT binds (SQ_BIND descriptors, SQ_BBIND, SQ_BLOB stream)", () =>
     Effect.gen(function*() {
       ensureJdbcPeer()
-      const jdbcTrace: Array<TestServer.ProtocolTraceEvent> = []
-      const oursTrace: Array<TestServer.ProtocolTraceEvent> = []
-      const jdbcServer = yield* TestServer.make({
-        protocolTrace: (event) => event.session === 1 && jdbcTrace.push(event)
-      })
-      const oursServer = yield* TestServer.make({
-        protocolTrace: (event) => event.session === 1 && oursTrace.push(event)
-      })
+      const { server: jdbcServer, trace: jdbcTrace } = yield* tracedServer
+      const { server: oursServer, trace: oursTrace } = yield* tracedServer
       const [jdbcOutput, jdbc] = yield* withProxy(jdbcServer.port, (proxy) =>
         Effect.promise(() =>
           runJdbc(proxy.port, "connect,byte_text,disconnect")
@@ -484,14 +485,7 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
         ))
       const ours = yield* withProxy(oursServer.port, (proxy) =>
         Effect.scoped(Effect.gen(function*() {
-          const connection = yield* Connection.make({
-            host: "127.0.0.1",
-            port: proxy.port,
-            user: "informix",
-            password: Redacted.make("in4mix"),
-            database: "testdb",
-            server: "ol_test"
-          })
+          const connection = yield* connectOurs(proxy.port)
           yield* connection.execute(BLOBS_DDL)
           yield* connection.execute(BLOBS_INSERT, [
             Informix.integer(1),
