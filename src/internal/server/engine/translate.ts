@@ -71,12 +71,6 @@ export interface ItemHint {
   readonly star: boolean
 }
 
-export interface EmitResult {
-  readonly sql: string
-  readonly params: ReadonlyArray<IfxType | undefined>
-  readonly items: ReadonlyArray<ItemHint>
-}
-
 const yearToFraction5 = new Qualifier("YEAR", "FRACTION", { fractionDigits: 5 })
 const dayToFraction5 = new Qualifier("DAY", "FRACTION", { leadingPrecision: 9, fractionDigits: 5 })
 

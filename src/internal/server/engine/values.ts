@@ -104,8 +104,6 @@ export const checkDecimal = (d: BigDecimal.BigDecimal, t: IfxType): BigDecimal.B
   return integerDigits > p - s ? { sqlcode: Codes.decimalOverflow } : rounded
 }
 
-export const dateTimeText = (d: DateTime) => d.toString()
-
 /** Day number → LocalDate; LocalDate → day number. */
 export const dayNumber = (d: LocalDate) => d.toDayNumber()
 
