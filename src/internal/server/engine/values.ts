@@ -104,9 +104,6 @@ export const checkDecimal = (d: BigDecimal.BigDecimal, t: IfxType): BigDecimal.B
   return integerDigits > p - s ? { sqlcode: Codes.decimalOverflow } : rounded
 }
 
-/** Day number → LocalDate; LocalDate → day number. */
-export const dayNumber = (d: LocalDate) => d.toDayNumber()
-
 const intervalFromTotal = (total: bigint | number, q: Qualifier): IntervalYearMonth | IntervalDayTime => {
   if (q.isYearMonth) {
     const months = Number(total)
