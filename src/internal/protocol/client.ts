@@ -200,10 +200,11 @@ export interface ReadLimits {
   readonly maxLength: number
 }
 
-const readBuffer = (r: Reader, wide: boolean): number => (wide ? r.i32() : r.u16())
+/** A u16 that a framing bit widens to i32 (fetch buffer size: bit 63; SQL length: bit 62). */
+const readU16OrI32 = (r: Reader, wide: boolean): number => (wide ? r.i32() : r.u16())
 
 const readSql = (r: Reader, wide: boolean, limits: ReadLimits): Uint8Array => {
-  const n = wide ? r.i32() : r.u16()
+  const n = readU16OrI32(r, wide)
   if (n < 0 || n > limits.maxLength) {
     r.fail(`SQL length ${n} out of range`)
     return EMPTY
@@ -258,13 +259,13 @@ export const readClientMessage = (
     case Opcode.EXECUTE:
       return { _tag: "Execute" }
     case Opcode.NFETCH: {
-      const bufferSize = readBuffer(r, framing.fetchBuffer32)
+      const bufferSize = readU16OrI32(r, framing.fetchBuffer32)
       return { _tag: "NFetch", bufferSize, fetchArraySize: r.u16() }
     }
     case Opcode.SFETCH: {
       const scrollType = r.i16()
       const target = r.i32()
-      return { _tag: "SFetch", scrollType, target, bufferSize: readBuffer(r, framing.fetchBuffer32) }
+      return { _tag: "SFetch", scrollType, target, bufferSize: readU16OrI32(r, framing.fetchBuffer32) }
     }
     case Opcode.RET_TYPE: {
       const direction = r.u16()
