@@ -225,6 +225,14 @@ const withProxy = <A, E>(port: number, use: (proxy: RecordingProxy) => Effect.Ef
     (proxy) => Effect.promise(() => proxy.close())
   )
 
+/** Runs a client against `port` through a recording proxy: its result and the conversation the proxy saw. */
+const record = <A, E>(port: number, run: (proxyPort: number) => Effect.Effect<A, E>) =>
+  withProxy(port, (proxy) => run(proxy.port).pipe(Effect.map((a) => [a, conversation(proxy.recordings()[0])] as const)))
+
+/** The JDBC peer's output and conversation for these scenarios. */
+const recordJdbc = (port: number, scenarios?: string) =>
+  record(port, (proxyPort) => Effect.promise(() => runJdbc(proxyPort, scenarios)))
+
 interface Conversation {
   readonly login: Uint8Array
   /** Post-login client turns, parsed, in order. */
@@ -370,16 +378,8 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
       ensureJdbcPeer()
       const { server: jdbcServer, trace: jdbcTrace } = yield* tracedServer
       const { server: oursServer, trace: oursTrace } = yield* tracedServer
-      const [jdbcOutput, jdbc] = yield* withProxy(jdbcServer.port, (proxy) =>
-        Effect.promise(() =>
-          runJdbc(proxy.port)
-        ).pipe(
-          Effect.map((output) => [output, conversation(proxy.recordings()[0])] as const)
-        ))
-      const ours = yield* withProxy(oursServer.port, (proxy) =>
-        runOurs(proxy.port).pipe(Effect.map(() =>
-          conversation(proxy.recordings()[0])
-        )))
+      const [jdbcOutput, jdbc] = yield* recordJdbc(jdbcServer.port)
+      const [, ours] = yield* record(oursServer.port, runOurs)
       assert.isAbove(jdbc.turns.length, 10, `the JDBC peer did not get far:\n${jdbcOutput}`)
 
       // 1. Login PDU: identical apart from the client-identity fields (pid, thread id, host, cwd, app name).
@@ -477,15 +477,10 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
       ensureJdbcPeer()
       const { server: jdbcServer, trace: jdbcTrace } = yield* tracedServer
       const { server: oursServer, trace: oursTrace } = yield* tracedServer
-      const [jdbcOutput, jdbc] = yield* withProxy(jdbcServer.port, (proxy) =>
-        Effect.promise(() =>
-          runJdbc(proxy.port, "connect,byte_text,disconnect")
-        ).pipe(
-          Effect.map((output) => [output, conversation(proxy.recordings()[0])] as const)
-        ))
-      const ours = yield* withProxy(oursServer.port, (proxy) =>
+      const [jdbcOutput, jdbc] = yield* recordJdbc(jdbcServer.port, "connect,byte_text,disconnect")
+      const [, ours] = yield* record(oursServer.port, (port) =>
         Effect.scoped(Effect.gen(function*() {
-          const connection = yield* connectOurs(proxy.port)
+          const connection = yield* connectOurs(port)
           yield* connection.execute(BLOBS_DDL)
           yield* connection.execute(BLOBS_INSERT, [
             Informix.integer(1),
@@ -497,7 +492,7 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
             Informix.typedNull("BYTE"),
             Informix.typedNull("TEXT")
           ])
-        })).pipe(Effect.map(() => conversation(proxy.recordings()[0]))))
+        })))
 
       const bindTurns = (c: Conversation) => c.turns.filter((turn) => shape(turn).startsWith("SQ_ID SQ_BIND"))
       assert.strictEqual(bindTurns(jdbc).length, 2, `JDBC did not bind both rows:\n${jdbcOutput}`)
