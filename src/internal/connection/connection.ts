@@ -61,7 +61,6 @@ import {
   WANTDONE
 } from "./messages.ts"
 import { OwnedSessions, TransactionDepth } from "./ownership.ts"
-import { withoutValue } from "./redact.ts"
 import type { Incoming, Reply, Session } from "./session.ts"
 
 const TypeId: Connection.TypeId = "~effect-informix/Connection"
@@ -300,10 +299,9 @@ export class ConnectionImpl implements Connection.Connection {
       for (let i = 0; i < params.length; i++) {
         const bound = encodeBind(params[i], this.settings.values)
         if (bound instanceof CodecFailure) {
-          // Say which parameter and why (JS type, range, size), never the value: it may be a secret (redact.ts).
-          const reason = withoutValue(bound.message, params[i])
+          // Which parameter and why (JS type, range, size); codec messages never quote the value (CodecFailure.ts).
           return Effect.fail(
-            new ParameterError({ message: `Parameter ${i + 1} cannot be bound: ${reason}`, index: i, sql })
+            new ParameterError({ message: `Parameter ${i + 1} cannot be bound: ${bound.message}`, index: i, sql })
           )
         }
         out.push(bound)

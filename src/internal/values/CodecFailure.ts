@@ -1,6 +1,9 @@
 /**
  * The failure value of the pure value codecs: returned, never thrown, so row decoding stays a tight loop without
  * try/catch and callers decide how to surface it (ProtocolError on decode, a bind error on encode).
+ *
+ * Messages say what is wrong (type, range, size, code set, position) but never quote the value: bound values can be
+ * secrets or personal data, and these messages end up in errors, logs and spans.
  */
 export class CodecFailure {
   readonly _tag = "CodecFailure"

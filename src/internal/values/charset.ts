@@ -229,10 +229,12 @@ export const encodeText = (charset: Charset, text: string): Uint8Array | CodecFa
   let expected = 0
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === QUESTION) expected++
   if (countQuestionMarks(bytes) === expected) return bytes
+  let position = 0
   for (const ch of text) {
+    position++
     if (ch !== "?" && countQuestionMarks(charset.encode(ch)) > 0) {
-      const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")
-      return new CodecFailure(`character "${ch}" (U+${code}) cannot be represented in code set ${charset.name}`)
+      // The character itself is part of the value (which may be a secret): say where, not what.
+      return new CodecFailure(`a character cannot be represented in code set ${charset.name} (character ${position})`)
     }
   }
   return bytes

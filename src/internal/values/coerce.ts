@@ -24,11 +24,11 @@ export const toInteger = (value: unknown, limit: bigint, typeLabel: Label): bigi
   let n: bigint
   if (typeof value === "bigint") n = value
   else if (typeof value === "number" && Number.isInteger(value)) n = BigInt(value)
-  else if (typeof value === "number") return new CodecFailure(`${typeLabel} cannot hold the non-integer ${value}`)
+  else if (typeof value === "number") return new CodecFailure(`${typeLabel} cannot hold a non-integer`)
   else return new CodecFailure(`${typeLabel} expects an integer, got ${describeJs(value)}`)
   if (n > limit || n < -limit) {
     return new CodecFailure(
-      `${typeLabel} cannot hold ${n} (range -${limit}..${limit}; -${limit + 1n} is the NULL value)`
+      `${typeLabel} cannot hold the value (range -${limit}..${limit}; -${limit + 1n} is the NULL value)`
     )
   }
   return n
@@ -41,11 +41,11 @@ export const toExactDecimal = (value: unknown, typeLabel: Label): Exact | CodecF
     if (!Number.isFinite(value)) return new CodecFailure(`${typeLabel} cannot hold ${value}`)
     // The shortest round-trip text of the double: what the user wrote, not its binary expansion.
     const exact = parseExact(String(value))
-    return exact ?? new CodecFailure(`${typeLabel} cannot hold ${value}`)
+    return exact ?? new CodecFailure(`${typeLabel} cannot hold the value`)
   }
   if (typeof value === "string") {
     const exact = parseExact(value)
-    return exact ?? new CodecFailure(`${typeLabel}: "${value}" is not a decimal number`)
+    return exact ?? new CodecFailure(`${typeLabel}: the text is not a decimal number`)
   }
   return new CodecFailure(
     `${typeLabel} expects a BigDecimal, number, bigint or decimal string, got ${describeJs(value)}`
@@ -59,7 +59,7 @@ export const toLocalDate = (value: unknown): LocalDate | CodecFailure => {
   }
   if (typeof value === "string") {
     const match = /^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$/.exec(value)
-    if (match === null) return new CodecFailure(`DATE: "${value}" is not YYYY-MM-DD`)
+    if (match === null) return new CodecFailure("DATE: the text is not YYYY-MM-DD")
     return new LocalDate(Number(match[1]), Number(match[2]), Number(match[3]))
   }
   return new CodecFailure(`DATE expects a LocalDate, got ${describeJs(value)}`)
@@ -69,6 +69,6 @@ export const toLocalDate = (value: unknown): LocalDate | CodecFailure => {
 export const toDayNumber = (value: unknown): number | CodecFailure => {
   const date = toLocalDate(value)
   if (date instanceof CodecFailure) return date
-  if (!date.isValid) return new CodecFailure(`DATE ${date} is not a valid date in 0001-01-01..9999-12-31`)
+  if (!date.isValid) return new CodecFailure("DATE: not a valid date in 0001-01-01..9999-12-31")
   return date.toDayNumber()
 }

@@ -257,8 +257,6 @@ export const describeDecimal = (name: string, collen: number): string => {
   return s === 255 ? `${name}(${p})` : `${name}(${p},${s})`
 }
 
-const formatExact = (x: Exact): string => exactToBigDecimal(x).pipe(BigDecimal.format)
-
 /**
  * Encode a value into a DECIMAL(p,s)/MONEY column of packed collen: rounds to the column's scale (or to p
  * significant digits when floating), checks the precision, emits the normalized form padded with 0x00 to the width.
@@ -271,13 +269,13 @@ export const encodeDecimalRow = (x: Exact, collen: number, name = "DECIMAL"): Ui
   if (s !== 255) {
     const intDigits = digitCount(rounded.coefficient) - rounded.scale
     if (intDigits > p - s) {
-      return new CodecFailure(`${describeDecimal(name, collen)} cannot hold ${formatExact(x)}`)
+      return new CodecFailure(`${describeDecimal(name, collen)} cannot hold the value`)
     }
   }
   const { digits, exponent } = toPairs(rounded)
   while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop()
   if (digits.length > width - 1 || (digits.length > 0 && (exponent < -64 || exponent > 63))) {
-    return new CodecFailure(`${describeDecimal(name, collen)} cannot hold ${formatExact(x)}`)
+    return new CodecFailure(`${describeDecimal(name, collen)} cannot hold the value`)
   }
   const out = new Uint8Array(width)
   out.set(pack(rounded.negative, exponent, digits))
@@ -294,7 +292,7 @@ export const encodeDecimalBind = (
 ): { bytes: Uint8Array; precision: number; scale: number } | CodecFailure => {
   const significant = digitCount(x.coefficient)
   if (significant > 32) {
-    return new CodecFailure(`DECIMAL holds at most 32 significant digits; ${formatExact(x)} has ${significant}`)
+    return new CodecFailure(`DECIMAL holds at most 32 significant digits; the value has ${significant}`)
   }
   const scale = Math.max(0, x.scale)
   // Zero: IBM's packed zero; precision/scale as informix-driver declares 0 (0x0200) and 0.00 (0x0202).
@@ -304,7 +302,7 @@ export const encodeDecimalBind = (
   }
   const { digits, exponent } = toPairs(x)
   if (exponent < -64 || exponent > 63) {
-    return new CodecFailure(`${formatExact(x)} is outside the DECIMAL exponent range (1e-130 .. 1e126)`)
+    return new CodecFailure("the value is outside the DECIMAL exponent range (1e-130 .. 1e126)")
   }
   // Precision as informix-driver computes it: integer digits padded to even plus fraction digits padded to even.
   const intDigits = Math.max(0, digitCount(x.coefficient) - x.scale)

@@ -19,7 +19,7 @@ export const decodeInt8 = (bytes: Uint8Array, offset: number): bigint | null | C
 export const encodeInt8 = (value: bigint | null): Uint8Array | CodecFailure => {
   const out = new Uint8Array(10)
   if (value === null) return out
-  if (value > INT8_MAX || value < -INT8_MAX) return new CodecFailure(`INT8 cannot hold ${value} (range ±(2^63-1))`)
+  if (value > INT8_MAX || value < -INT8_MAX) return new CodecFailure("INT8 cannot hold the value (range ±(2^63-1))")
   const view = new DataView(out.buffer)
   const magnitude = value < 0n ? -value : value
   view.setInt16(0, value < 0n ? -1 : 1)

@@ -43,7 +43,7 @@ const packFields = (q: Qualifier, negative: boolean, fields: RawFields, what: st
     const value = fields.units[i]!
     const width = i === 0 ? q.leadingPrecision : 2
     if (!Number.isInteger(value) || value < 0 || value >= 10 ** width) {
-      return new CodecFailure(`${what} ${q.toIntervalString()} cannot hold field value ${value}`)
+      return new CodecFailure(`${what} ${q.toIntervalString()} cannot hold the value of its field ${i + 1}`)
     }
     text += String(value).padStart(width, "0")
   }
