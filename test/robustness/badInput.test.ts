@@ -157,10 +157,8 @@ describe("bad parameters and oversized input", () => {
       yield* usable
     }).pipe(Effect.scoped))
 
-  // KNOWN DEFECT (TestServer engine): VALUES.md §8.11 — Informix silently truncates an over-long VARCHAR value on
-  // insert (observed by informix-driver); the TestServer stores all 300 characters in a VARCHAR(255). Drop `.fails`
-  // once the engine truncates.
-  it.live.fails("an over-long VARCHAR value is truncated to the column (300 chars into VARCHAR(255))", () =>
+  // VALUES.md §8.11 — Informix silently truncates an over-long VARCHAR value on insert (observed by informix-driver).
+  it.live("an over-long VARCHAR value is truncated to the column (300 chars into VARCHAR(255))", () =>
     Effect.gen(function*() {
       const { conn } = yield* session
       yield* conn.execute("INSERT INTO t (v) VALUES (?)", ["y".repeat(300)])

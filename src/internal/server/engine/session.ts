@@ -34,7 +34,7 @@ import { type ColumnDef, type Plan, plan } from "./statement.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
 import { family, type IfxType, isSerial, Types } from "./types.ts"
-import { fromStorage, isConversionError, type Stored, toStorage, toStorageUntyped } from "./values.ts"
+import { fitToColumn, fromStorage, isConversionError, type Stored, toStorage, toStorageUntyped } from "./values.ts"
 
 export interface DatabaseConfig {
   readonly name: string
@@ -433,7 +433,7 @@ export class Session implements EngineSession {
         ["int", "bigint", "float", "decimal"].includes(family(type))
       const stored = type === undefined || lenient ? toStorageUntyped(value) : toStorage(value, type)
       if (isConversionError(stored)) return engineError(stored.sqlcode)
-      out.push(stored)
+      out.push(type !== undefined && strict?.has(i) === true ? fitToColumn(stored, type) : stored)
     }
     return out
   }

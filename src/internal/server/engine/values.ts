@@ -17,7 +17,7 @@ import {
   type Qualifier,
   type Value
 } from "../../../InformixValue.ts"
-import { TypeCode } from "../../values/typeCodes.ts"
+import { ExtendedId, TypeCode } from "../../values/typeCodes.ts"
 import { decimalPrecision, decimalScale, family, type IfxType, qualifierOf } from "./types.ts"
 
 export type { Value }
@@ -285,6 +285,36 @@ export const toStorage = (v: Value, t: IfxType): Stored | ConversionError => {
       return valueText(v)
     }
   }
+}
+
+/**
+ * The declared capacity, in characters, of a character column, or undefined for other types: CHAR/NCHAR(n) → n,
+ * VARCHAR/NVARCHAR(m[,r]) → m (the low byte of collen; the high byte is the reserve), LVARCHAR(n) → n.
+ */
+const characterCapacity = (t: IfxType): number | undefined => {
+  switch (t.code) {
+    case TypeCode.CHAR:
+    case TypeCode.NCHAR:
+      return t.length
+    case TypeCode.VARCHAR:
+    case TypeCode.NVARCHAR:
+      return t.length & 0xff
+    case TypeCode.UDTVAR:
+      return t.xid === ExtendedId.LVARCHAR ? t.length : undefined
+    default:
+      return undefined
+  }
+}
+
+/**
+ * A value assigned to a character column, cut to the column's size: Informix truncates over-long CHAR/VARCHAR values
+ * on INSERT/UPDATE without an error in a non-ANSI database (VALUES.md §7.1, informix-driver's observation on real
+ * servers). Lengths count characters here, not bytes (docs/sql-subset.md "Known limits").
+ */
+export const fitToColumn = (stored: Stored, t: IfxType): Stored => {
+  if (typeof stored !== "string") return stored
+  const capacity = characterCapacity(t)
+  return capacity !== undefined && stored.length > capacity ? stored.slice(0, capacity) : stored
 }
 
 /** Stored value of a column (or inferred expression type) → value model. */
