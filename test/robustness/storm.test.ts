@@ -34,9 +34,9 @@ import {
   ECHO_SQL,
   ensureOwnTable,
   makeFiberCounter,
+  prepareSessions,
   SESSIONS,
   settings,
-  setUp,
   storm,
   type Tally,
   waitFor
@@ -80,16 +80,7 @@ describe("interruption storm", () => {
           () => Connection.make(settings(server.url)),
           { concurrency: SESSIONS }
         ).pipe(Scope.provide(scope))
-        yield* setUp(sessions[0]!)
-        yield* Effect.forEach(sessions, ensureOwnTable, { discard: true })
-        const prepared = yield* Effect.forEach(sessions, (conn) => conn.prepare(ECHO_SQL)).pipe(Scope.provide(scope))
-        const onSession = <A>(
-          i: number,
-          f: (
-            conn: Connection.Connection,
-            prepare: Effect.Effect<Connection.PreparedStatement>
-          ) => Effect.Effect<A, unknown>
-        ) => f(sessions[i % SESSIONS]!, Effect.succeed(prepared[i % SESSIONS]!))
+        const onSession = yield* prepareSessions(sessions, scope)
         // Two halves, with the heap measured after each: the second must not keep what the first allocated.
         const first = yield* storm(Math.floor(PHASE_A / 2), 7, onSession)
         gc()

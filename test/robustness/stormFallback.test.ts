@@ -11,17 +11,7 @@ import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
 import * as Connection from "../../src/Connection.ts"
 import { startServerProcess } from "./serverProcess.ts"
-import {
-  assertTally,
-  ECHO_SQL,
-  ensureOwnTable,
-  makeFiberCounter,
-  SESSIONS,
-  settings,
-  setUp,
-  storm,
-  waitFor
-} from "./stormKit.ts"
+import { assertTally, makeFiberCounter, prepareSessions, SESSIONS, settings, storm, waitFor } from "./stormKit.ts"
 
 const TOTAL = Number(process.env["STORM_FALLBACK_OPERATIONS"] ?? 20_000)
 
@@ -38,13 +28,7 @@ describe("interruption storm without server interrupt", () => {
           { concurrency: SESSIONS }
         ).pipe(Scope.provide(scope))
         assert.isTrue(sessions.every((conn) => !conn.serverInterruptSupported))
-        yield* setUp(sessions[0]!)
-        yield* Effect.forEach(sessions, ensureOwnTable, { discard: true })
-        const prepared = yield* Effect.forEach(sessions, (conn) => conn.prepare(ECHO_SQL)).pipe(Scope.provide(scope))
-        const tally = yield* storm(TOTAL, 31, (i, f) => {
-          const s = i % SESSIONS
-          return f(sessions[s]!, Effect.succeed(prepared[s]!))
-        })
+        const tally = yield* storm(TOTAL, 31, yield* prepareSessions(sessions, scope))
         yield* waitFor(Effect.sync(() => sessions.map((c) => c.state)), (states) => states.every((s) => s === "idle"))
         const states = sessions.map((c) => c.state)
         const during = yield* server.stats

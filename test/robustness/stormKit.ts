@@ -9,7 +9,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import type * as Metric from "effect/Metric"
 import * as Schedule from "effect/Schedule"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../src/Connection.ts"
 import * as TestServer from "../../src/TestServer.ts"
@@ -224,6 +224,25 @@ export const setUp = (conn: Connection.Connection) =>
     yield* conn.transaction(Effect.gen(function*() {
       for (let n = 0; n < NUMS; n++) yield* conn.execute("INSERT INTO nums VALUES (?, ?)", [n, `n${n}`])
     }))
+  })
+
+/**
+ * Readies `sessions` for a storm — the shared `nums` table, each session's own temp table, a prepared echo statement
+ * per session (released with `scope`) — and returns the `withSession` lender for `storm`: operation `i` runs on
+ * session `i mod n`.
+ */
+export const prepareSessions = (sessions: ReadonlyArray<Connection.Connection>, scope: Scope.Scope) =>
+  Effect.gen(function*() {
+    yield* setUp(sessions[0]!)
+    yield* Effect.forEach(sessions, ensureOwnTable, { discard: true })
+    const prepared = yield* Effect.forEach(sessions, (conn) => conn.prepare(ECHO_SQL)).pipe(Scope.provide(scope))
+    return <A>(
+      i: number,
+      f: (
+        conn: Connection.Connection,
+        prepare: Effect.Effect<Connection.PreparedStatement, unknown, Scope.Scope>
+      ) => Effect.Effect<A, unknown>
+    ) => f(sessions[i % sessions.length]!, Effect.succeed(prepared[i % sessions.length]!))
   })
 
 /** The session's private one-row table for transactions (temp tables take no lock other sessions need). */

@@ -11,17 +11,7 @@ import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
 import * as Connection from "../../src/Connection.ts"
 import * as TestServer from "../../src/TestServer.ts"
-import {
-  assertTally,
-  ECHO_SQL,
-  ensureOwnTable,
-  makeFiberCounter,
-  SESSIONS,
-  settings,
-  setUp,
-  storm,
-  waitFor
-} from "./stormKit.ts"
+import { assertTally, makeFiberCounter, prepareSessions, SESSIONS, settings, storm, waitFor } from "./stormKit.ts"
 import { makeMaterial } from "./tlsMaterial.ts"
 
 const TOTAL = Number(process.env["STORM_TLS_OPERATIONS"] ?? 10_000)
@@ -48,13 +38,7 @@ describe("interruption storm over TLS", () => {
             { concurrency: SESSIONS }
           ).pipe(Scope.provide(scope))
           assert.isTrue(sessions.every((conn) => conn.serverInterruptSupported), "urgent byte available under TLS")
-          yield* setUp(sessions[0]!)
-          yield* Effect.forEach(sessions, ensureOwnTable, { discard: true })
-          const prepared = yield* Effect.forEach(sessions, (conn) => conn.prepare(ECHO_SQL)).pipe(Scope.provide(scope))
-          const tally = yield* storm(TOTAL, 23, (i, f) => {
-            const s = i % SESSIONS
-            return f(sessions[s]!, Effect.succeed(prepared[s]!))
-          })
+          const tally = yield* storm(TOTAL, 23, yield* prepareSessions(sessions, scope))
           yield* waitFor(Effect.sync(() => sessions.map((c) => c.state)), (states) => states.every((s) => s === "idle"))
           const states = sessions.map((c) => c.state)
           const during = yield* server.stats
