@@ -30,6 +30,7 @@ import {
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./errors.ts"
 import { registerFunctions } from "./functions.ts"
 import type { TableLocks } from "./locks.ts"
+import { RoutinePrepared, Routines } from "./spl/routines.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
@@ -169,6 +170,8 @@ export class Session implements EngineSession {
   private lastRows = 0
   private readonly translateContext: TranslateContext
   private readonly onClose: (s: Session) => void
+  /** SPL routines and triggers (spl/): their statements, the interpreter, the triggers fired around DML. */
+  private readonly routines: Routines
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config
@@ -206,6 +209,28 @@ export class Session implements EngineSession {
       serverVersion: env.serverVersion,
       hostName: env.hostName
     }
+    this.routines = new Routines({
+      db: this.db,
+      user,
+      database: config.name,
+      prepare: (sql) => this.prepare(sql),
+      execute: (p, params) => this.execute(p, params),
+      openCursor: (p, params) => this.openCursor(p, params),
+      table: (name) => this.table(name),
+      write: (body) => {
+        try {
+          this.beginImplicit("permanent")
+          this.inStatementSavepoint(body)
+          return undefined
+        } catch (error) {
+          return mapSqliteError(error, this.txContext())
+        }
+      },
+      settle: () => {
+        if (!this.db.isTransaction) this.config.locks.releaseAll(this)
+      },
+      today: () => this.today()
+    })
   }
 
   get inTransaction(): boolean {
@@ -222,6 +247,7 @@ export class Session implements EngineSession {
     if (version !== this.schemaVersion) {
       this.permanent.clear()
       this.schemaVersion = version
+      this.routines.invalidate()
     }
   }
 
@@ -304,6 +330,8 @@ export class Session implements EngineSession {
 
   private prepareTokens(sql: string, tokens: ReadonlyArray<Token>): Prepared | EngineError {
     this.refreshCatalog()
+    const routine = this.routines.prepare(sql, tokens)
+    if (routine !== undefined) return routine
     const p = plan(tokens, sql, this.translateContext)
     if (isTranslateError(p)) return fromTranslateError(p)
     const errorContext = this.errorContext(p, tokens)
@@ -490,6 +518,10 @@ export class Session implements EngineSession {
   // ---------------------------------------------------------------------------------------------------------
 
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError {
+    if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
+      if (prepared.paramCount !== params.length) return engineError(-254)
+      return this.routines.execute(prepared, params)
+    }
     if (!(prepared instanceof PreparedStatement) || prepared.session !== this) return engineError(-258)
     const p = prepared.plan
     const ctx = this.errorContext(p, prepared.tokens)
@@ -549,7 +581,7 @@ export class Session implements EngineSession {
   ): ExecResult | EngineError {
     switch (p.kind) {
       case "dml":
-        return this.runDml(p, values)
+        return this.routines.triggers.around(p.verb, p.table, prepared.tokens, () => this.runDml(p, values))
       case "select": {
         if (p.intoTemp !== undefined) return this.selectIntoTemp(prepared, p.intoTemp, values)
         const count = this.statement(p.sql, (s) => {
@@ -674,7 +706,7 @@ export class Session implements EngineSession {
     }
   }
 
-  private today() {
+  today() {
     const d = this.env.now()
     return new LocalDate(d.getFullYear(), d.getMonth() + 1, d.getDate()).toDayNumber()
   }
@@ -871,6 +903,10 @@ export class Session implements EngineSession {
     params: ReadonlyArray<Value>,
     options?: { readonly scroll?: boolean }
   ): EngineCursor | EngineError {
+    if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
+      if (prepared.paramCount !== params.length) return engineError(-254)
+      return this.routines.openCursor(prepared, params)
+    }
     if (!(prepared instanceof PreparedStatement) || prepared.session !== this) return engineError(-258)
     const p = prepared.plan
     if (p.kind !== "select" || p.intoTemp !== undefined) {
