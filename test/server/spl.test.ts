@@ -189,7 +189,11 @@ describe("SPL procedures and functions", () => {
           ON EXCEPTION IN (-100) END EXCEPTION;
           RAISE EXCEPTION -746, 0, 'not handled';
         END PROCEDURE`)
-      assert.deepStrictEqual(yield* conn.query("EXECUTE FUNCTION guarded(1)"), [{ code: 0, text: "inserted", after: 1 }])
+      assert.deepStrictEqual(yield* conn.query("EXECUTE FUNCTION guarded(1)"), [{
+        code: 0,
+        text: "inserted",
+        after: 1
+      }])
       const dup = yield* conn.query("EXECUTE FUNCTION guarded(1)")
       assert.include([-268, -239], dup[0]!.code)
       assert.deepStrictEqual([dup[0]!.text, dup[0]!.after], ["duplicate", 0])

@@ -153,8 +153,10 @@ describe("an application's schema with triggers and SPL", () => {
         ["PEN", 90, 93, server.user]
       ])
 
-      const lines = yield* Stream.runCollect(sql<{ order_id: number; code: string; qty: number }>`
-        EXECUTE FUNCTION customer_orders(${1})`.stream)
+      const lines = yield* Stream.runCollect(
+        sql<{ order_id: number; code: string; qty: number }>`
+        EXECUTE FUNCTION customer_orders(${1})`.stream
+      )
       assert.deepStrictEqual(Array.from(lines).map((r) => [r.order_id, r.code.trim(), r.qty]), [[1, "PEN", 10], [
         2,
         "LAMP",

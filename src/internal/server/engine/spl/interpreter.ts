@@ -9,7 +9,7 @@
 import type { EngineCursor, EngineError, ExecResult, Prepared, Value } from "../api.ts"
 import { engineError } from "../errors.ts"
 import type { Token } from "../tokenizer.ts"
-import { family, type IfxType, isSerial, Types, typeName } from "../types.ts"
+import { family, type IfxType, isSerial, typeName, Types } from "../types.ts"
 import { fromStorage, isConversionError, toStorage } from "../values.ts"
 import type { Block, Range, RoutineDefinition, Stmt, Variable } from "./parse.ts"
 
@@ -51,8 +51,7 @@ interface Slot {
 /** Values an expression may reference besides variables: a trigger's `old.col` / `new.col`. */
 export type Correlation = (qualifier: string, column: string) => { readonly value: Value } | undefined
 
-const castable = (t: IfxType): IfxType =>
-  isSerial(t) ? (t.code === 6 ? Types.integer : Types.int8) : t
+const castable = (t: IfxType): IfxType => isSerial(t) ? (t.code === 6 ? Types.integer : Types.int8) : t
 
 /**
  * A variable's value as a statement parameter. node:sqlite binds every JS number as a double, so an integral value
@@ -63,6 +62,8 @@ const bindable = (value: Value, type: IfxType | undefined): Value =>
     (type === undefined || family(type) === "int" || family(type) === "bigint")
     ? BigInt(value)
     : value
+
+const isPunct = (t: Token | undefined, p: string) => t !== undefined && t.kind === "punct" && t.text === p
 
 /** Routine calls nested deeper than this fail (a runaway recursion must not exhaust the JS stack). */
 const MAX_DEPTH = 64
@@ -105,7 +106,12 @@ export class Interpreter {
   }
 
   /** Runs trigger actions (SPL statements) with `old.` / `new.` correlation values. */
-  runActions(text: string, tokens: ReadonlyArray<Token>, body: Block, correlation: Correlation): EngineError | undefined {
+  runActions(
+    text: string,
+    tokens: ReadonlyArray<Token>,
+    body: Block,
+    correlation: Correlation
+  ): EngineError | undefined {
     try {
       new Frame(this, text, tokens, correlation).run(body)
       return undefined
@@ -227,7 +233,6 @@ class Frame {
     const parts: Array<string> = []
     const params: Array<Value> = []
     const tk = this.tokens
-    const isPunct = (t: Token | undefined, p: string) => t !== undefined && t.kind === "punct" && t.text === p
     for (const r of ranges) {
       let insertColumns = -1
       let inSet = false
@@ -460,7 +465,9 @@ class Frame {
         return { k: s.k, loop: s.loop }
       case "return": {
         if (s.values.length > 0) {
-          if (this.rows === undefined) return raise(engineError(-201, { offset: this.tokens[s.values[0]!.from]!.offset }))
+          if (this.rows === undefined) {
+            return raise(engineError(-201, { offset: this.tokens[s.values[0]!.from]!.offset }))
+          }
           // IBM -685: the number of returned values differs from the RETURNING clause.
           if (s.values.length !== this.returning.length) return raise(engineError(-685))
           this.rows.push(this.evaluate(s.values, this.returning))

@@ -44,7 +44,9 @@ export type Stmt =
   | {
     readonly k: "for"
     readonly variable: string
-    readonly items: ReadonlyArray<{ readonly from: Range; readonly to: Range | undefined; readonly step: Range | undefined }>
+    readonly items: ReadonlyArray<
+      { readonly from: Range; readonly to: Range | undefined; readonly step: Range | undefined }
+    >
     readonly body: Block
   }
   | { readonly k: "while"; readonly cond: Range; readonly body: Block }
@@ -57,7 +59,13 @@ export type Stmt =
   }
   | { readonly k: "continue" | "exit"; readonly loop: string | undefined; readonly offset: number }
   | { readonly k: "return"; readonly values: ReadonlyArray<Range>; readonly resume: boolean }
-  | { readonly k: "call"; readonly name: string; readonly args: ReadonlyArray<Range>; readonly into: ReadonlyArray<string>; readonly offset: number }
+  | {
+    readonly k: "call"
+    readonly name: string
+    readonly args: ReadonlyArray<Range>
+    readonly into: ReadonlyArray<string>
+    readonly offset: number
+  }
   | { readonly k: "system"; readonly offset: number }
   | { readonly k: "raise"; readonly values: ReadonlyArray<Range> }
   | {
@@ -77,7 +85,9 @@ export interface RoutineDefinition {
   readonly isFunction: boolean
   readonly dba: boolean
   readonly params: ReadonlyArray<Parameter>
-  readonly returning: ReadonlyArray<{ readonly type: IfxType; readonly typeText: string; readonly name: string | undefined }>
+  readonly returning: ReadonlyArray<
+    { readonly type: IfxType; readonly typeText: string; readonly name: string | undefined }
+  >
   readonly body: Block
   /** The whole CREATE text (sysprocbody) and its tokens (the ranges point into them). */
   readonly text: string
@@ -101,6 +111,8 @@ class Failure {
     this.error = error
   }
 }
+
+const isWordAt = (x: Token, w: string) => x.kind === "ident" && x.upper === w
 
 /** Words that begin an SPL statement: they end an unterminated condition or FOREACH query. */
 const statementStarts = new Set([
@@ -299,7 +311,9 @@ export class SplParser {
       case "RETURN": {
         this.i++
         let values: Array<Range> = []
-        if (!this.punct(";") && !this.word("WITH")) values = this.expressions((x) => x.kind === "ident" && x.upper === "WITH")
+        if (!this.punct(";") && !this.word("WITH")) {
+          values = this.expressions((x) => x.kind === "ident" && x.upper === "WITH")
+        }
         let resume = false
         if (this.word("WITH")) {
           this.i++
@@ -397,7 +411,12 @@ export class SplParser {
     // GLOBAL variables need a DEFAULT (IBM "DEFINE").
     if (global && defaultValue === undefined) throw new Failure(fail(this.t().offset))
     this.expectPunct(";")
-    return { k: "define", vars: names.map((name) => ({ name, ...type })), global, defaultValue }
+    return {
+      k: "define",
+      vars: names.map((name) => ({ name, type: type.type, typeText: type.typeText, like: type.like })),
+      global,
+      defaultValue
+    }
   }
 
   private let(): Stmt {
@@ -440,7 +459,6 @@ export class SplParser {
     this.i++
     const variable = this.ident().text
     const items: Array<{ from: Range; to: Range | undefined; step: Range | undefined }> = []
-    const isWordAt = (x: Token, w: string) => x.kind === "ident" && x.upper === w
     const item = (stop: (x: Token, j: number) => boolean) => {
       const bound = (extra: (x: Token, j: number) => boolean) => {
         const end = this.scan((x, j) =>
@@ -502,7 +520,9 @@ export class SplParser {
     const start = this.i
     if (!this.word("SELECT") && !this.word("EXECUTE")) throw new Failure(fail(this.t().offset))
     this.i++
-    const end = this.scan((x, j) => (x.kind === "punct" && x.text === ";") || (j > start && this.isStatementStart(x, j)))
+    const end = this.scan((x, j) =>
+      (x.kind === "punct" && x.text === ";") || (j > start && this.isStatementStart(x, j))
+    )
     const { parts, into } = this.splitInto(start, end)
     this.i = end
     this.skipSemicolons()

@@ -8,14 +8,7 @@
  * clients as a cursor of all its rows (sqlstype 56 with columns, SQLI.md §8.4).
  */
 import type { DatabaseSync } from "node:sqlite"
-import type {
-  ColumnDescription,
-  EngineCursor,
-  EngineError,
-  ExecResult,
-  Prepared,
-  Value
-} from "../api.ts"
+import type { ColumnDescription, EngineCursor, EngineError, ExecResult, Prepared, Value } from "../api.ts"
 import type { TableInfo } from "../catalog.ts"
 import { engineError, udfFailure } from "../errors.ts"
 import { quoteIdent, type Token, tokenize } from "../tokenizer.ts"
@@ -24,7 +17,7 @@ import { fromStorage, isConversionError, type Stored, toStorage } from "../value
 import { deleteRoutine, insertRoutine, readRoutine, routinesReturningValues } from "./catalog.ts"
 import { Interpreter } from "./interpreter.ts"
 import { isSplSyntaxError, parseRoutine, type RoutineDefinition } from "./parse.ts"
-import { type TriggerPlan, planCreateTrigger, planDropTrigger, Triggers } from "./triggers.ts"
+import { planCreateTrigger, planDropTrigger, type TriggerPlan, Triggers } from "./triggers.ts"
 
 /** What the routines need from their engine session (session.ts). */
 export interface RoutineSession {
@@ -201,25 +194,34 @@ export class Routines {
       const lower = name.toLowerCase()
       if (this.registered.has(lower)) continue
       this.registered.add(lower)
-      this.session.db.function(lower, { varargs: true, deterministic: false, useBigIntArguments: true }, (...args) => {
-        const routine = this.routine(lower)
-        // IBM -674 "Routine (%s) can not be resolved." (dropped since it was registered).
-        if (routine === undefined) throw udfFailure(-674, lower)
-        const values = args.map((a, i) => {
-          const p = routine.params[i]
-          const type = p === undefined ? undefined : this.interpreter.resolveType(p)
-          return type === undefined ? (a as Value) : fromStorage(a as Stored, type)
-        })
-        const rows = this.interpreter.call(routine, values)
-        if (isError(rows)) throw udfFailure(rows.sqlcode, rows.parameter)
-        const value = rows[0]?.[0] ?? null
-        const type = routine.returning[0]?.type
-        if (type === undefined || value === null) return null
-        const stored = toStorage(value, type)
-        if (isConversionError(stored)) throw udfFailure(stored.sqlcode)
-        return typeof stored === "boolean" ? (stored ? "t" : "f") : stored
-      })
+      try {
+        this.registerFunction(lower)
+      } catch {
+        // SQLite refuses to replace a function while statements using it run (a routine named like a built-in):
+        // the routine then stays callable with EXECUTE FUNCTION only.
+      }
     }
+  }
+
+  private registerFunction(lower: string) {
+    this.session.db.function(lower, { varargs: true, deterministic: false, useBigIntArguments: true }, (...args) => {
+      const routine = this.routine(lower)
+      // IBM -674 "Routine (%s) can not be resolved." (dropped since it was registered).
+      if (routine === undefined) throw udfFailure(-674, lower)
+      const values = args.map((a, i) => {
+        const p = routine.params[i]
+        const type = p === undefined ? undefined : this.interpreter.resolveTypeOrUndefined(p)
+        return type === undefined ? (a as Value) : fromStorage(a as Stored, type)
+      })
+      const rows = this.interpreter.call(routine, values)
+      if (isError(rows)) throw udfFailure(rows.sqlcode, rows.parameter)
+      const value = rows[0]?.[0] ?? null
+      const type = routine.returning[0]?.type
+      if (type === undefined || value === null) return null
+      const stored = toStorage(value, type)
+      if (isConversionError(stored)) throw udfFailure(stored.sqlcode)
+      return stored
+    })
   }
 
   // -----------------------------------------------------------------------------------------------------------

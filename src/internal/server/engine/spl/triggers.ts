@@ -354,7 +354,9 @@ export class Triggers {
     let triggers = this.load(table.tabid).filter((t) => t.def.event === event)
     if (event === "U") {
       const set = updatedColumns(tokens)
-      triggers = triggers.filter((t) => t.def.columns === undefined || t.def.columns.some((c) => set.has(c.toUpperCase())))
+      triggers = triggers.filter((t) =>
+        t.def.columns === undefined || t.def.columns.some((c) => set.has(c.toUpperCase()))
+      )
     }
     if (triggers.length === 0) return run()
     const db = this.session.db
@@ -386,7 +388,9 @@ export class Triggers {
       for (const c of captured) {
         const t = triggers.find((x) => x.trigid === c.trigid)
         if (t === undefined || t.def.row.length === 0) continue
-        const oldRow = t.def.event === "I" ? undefined : table.columns.map((col, n) => fromStorage(c.old[n] ?? null, col.type))
+        const oldRow = t.def.event === "I"
+          ? undefined
+          : table.columns.map((col, n) => fromStorage(c.old[n] ?? null, col.type))
         const newRow = c.rowid === null ? undefined : this.readRow(table, c.rowid)
         const failed = this.fire(t.def, t.def.row, (qualifier, column) => {
           const lower = qualifier.toLowerCase()
