@@ -27,9 +27,11 @@ import {
   type TableInfo,
   unregisterTable
 } from "./catalog.ts"
+import { ScrollCursor, StreamCursor } from "./cursors.ts"
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./errors.ts"
 import { registerFunctions } from "./functions.ts"
 import type { TableLocks } from "./locks.ts"
+import { describe, PreparedStatement, runtimeType } from "./prepared.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
@@ -55,67 +57,6 @@ export interface SessionEnvironment {
   readonly serverVersion: string
   readonly hostName: string
   readonly now: () => Date
-}
-
-class PreparedStatement implements Prepared {
-  readonly statementType: number
-  readonly columns: ReadonlyArray<ColumnDescription>
-  readonly paramCount: number
-  readonly paramTypes: ReadonlyArray<ColumnDescription>
-  readonly insertsSerial: "serial" | "serial8" | "bigserial" | undefined
-  readonly sql: string
-  readonly plan: Plan
-  readonly tokens: ReadonlyArray<Token>
-  /** Informix type per result column (drives the value conversion). */
-  readonly columnTypes: ReadonlyArray<IfxType>
-  readonly session: Session
-
-  constructor(
-    session: Session,
-    sql: string,
-    tokens: ReadonlyArray<Token>,
-    p: Plan,
-    columns: ReadonlyArray<ColumnDescription>,
-    columnTypes: ReadonlyArray<IfxType>,
-    paramCount: number
-  ) {
-    this.session = session
-    this.sql = sql
-    this.tokens = tokens
-    this.plan = p
-    this.statementType = p.statementType
-    this.columns = columns
-    this.columnTypes = columnTypes
-    this.paramCount = paramCount
-    const params = p.kind === "select" || p.kind === "dml" ? p.params : []
-    this.paramTypes = Array.from({ length: paramCount }, (_, i) => describe("", params[i] ?? Types.varchar(255), false))
-    let serial: "serial" | "serial8" | "bigserial" | undefined
-    if (p.kind === "dml" && p.verb === "insert" && p.table !== undefined) {
-      for (const c of p.table.columns) {
-        if (c.type.code === TypeCode.SERIAL8) serial = "serial8"
-        else if (c.type.code === TypeCode.BIGSERIAL) serial = "bigserial"
-        else if (c.type.code === TypeCode.SERIAL && serial === undefined) serial = "serial"
-      }
-    }
-    this.insertsSerial = serial
-  }
-}
-
-const describe = (name: string, type: IfxType, notNull: boolean): ColumnDescription => ({
-  name,
-  columnType: type.code | (notNull ? 0x100 : 0),
-  extendedId: type.xid,
-  extendedName: type.xname,
-  encodedLength: type.length
-})
-
-/** Type of a value SQLite produced for an expression the translator could not type (docs: "Result types"). */
-const runtimeType = (v: unknown): IfxType => {
-  if (typeof v === "bigint") return v >= -2147483647n && v <= 2147483647n ? Types.integer : Types.int8
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) <= 2147483647 ? Types.integer : Types.float
-  if (v instanceof Uint8Array) return Types.byte
-  if (typeof v === "string" && v.length > 255) return Types.lvarchar(Math.max(2048, v.length))
-  return Types.varchar(255)
 }
 
 let tempIds = 0
@@ -1045,85 +986,4 @@ const declarationOf = (t: IfxType) => {
     : f === "bytes"
     ? "BLOB"
     : "TEXT"
-}
-
-class StreamCursor implements EngineCursor {
-  readonly columns: ReadonlyArray<ColumnDescription>
-  rowsFetched = 0
-  private pending: IteratorResult<unknown> | undefined
-  private readonly iterator: Iterator<unknown>
-  private readonly convert: (row: Array<unknown>) => Array<Value>
-  private readonly finish: () => void
-  private readonly mapError: (e: unknown) => EngineError
-  private done = false
-
-  constructor(
-    columns: ReadonlyArray<ColumnDescription>,
-    first: IteratorResult<unknown>,
-    iterator: Iterator<unknown>,
-    convert: (row: Array<unknown>) => Array<Value>,
-    finish: () => void,
-    mapError: (e: unknown) => EngineError
-  ) {
-    this.columns = columns
-    this.pending = first
-    this.iterator = iterator
-    this.convert = convert
-    this.finish = finish
-    this.mapError = mapError
-  }
-
-  next(maxRows: number): Array<Array<Value>> | EngineError {
-    const out: Array<Array<Value>> = []
-    if (this.done) return out
-    try {
-      while (out.length < Math.max(1, maxRows)) {
-        const r = this.pending ?? this.iterator.next()
-        this.pending = undefined
-        if (r.done === true) {
-          this.close()
-          break
-        }
-        out.push(this.convert(r.value as Array<unknown>))
-      }
-    } catch (error) {
-      this.close()
-      return this.mapError(error)
-    }
-    this.rowsFetched += out.length
-    return out
-  }
-
-  close(): void {
-    if (this.done) return
-    this.done = true
-    this.finish()
-  }
-}
-
-class ScrollCursor implements EngineCursor {
-  readonly columns: ReadonlyArray<ColumnDescription>
-  rowsFetched = 0
-  private readonly rows: ReadonlyArray<Array<Value>>
-
-  constructor(columns: ReadonlyArray<ColumnDescription>, rows: ReadonlyArray<Array<Value>>) {
-    this.columns = columns
-    this.rows = rows
-  }
-
-  get count() {
-    return this.rows.length
-  }
-
-  row(index: number): Array<Value> | undefined {
-    return this.rows[index]
-  }
-
-  next(maxRows: number): Array<Array<Value>> {
-    const out = this.rows.slice(this.rowsFetched, this.rowsFetched + Math.max(1, maxRows))
-    this.rowsFetched += out.length
-    return out
-  }
-
-  close(): void {}
 }

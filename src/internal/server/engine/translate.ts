@@ -21,6 +21,16 @@ import * as Predicate from "effect/Predicate"
 import { Qualifier } from "../../../InformixValue.ts"
 import { TypeCode } from "../../values/typeCodes.ts"
 import type { TableInfo } from "./catalog.ts"
+import {
+  argRanges,
+  charLength,
+  combineTypes,
+  dbinfoType,
+  numberLiteralType,
+  storageLiteral,
+  withoutSerial
+} from "./literalTypes.ts"
+import { resolveColumn, type Scope } from "./scope.ts"
 import { matchParen, quoteString, type Token } from "./tokenizer.ts"
 import {
   currentQualifier,
@@ -31,7 +41,7 @@ import {
   parseType,
   Types
 } from "./types.ts"
-import { isConversionError, type Stored, toStorage, type Value } from "./values.ts"
+import { isConversionError, toStorage, type Value } from "./values.ts"
 
 export interface TranslateContext {
   readonly table: (name: string) => TableInfo | undefined
@@ -113,7 +123,7 @@ const keywordsNotFunctions = new Set([
 const temporal = new Set(["date", "datetime", "interval", "boolean", "decimal"])
 
 const comparisonOps = new Set(["=", "==", "<>", "!=", "<", ">", "<=", ">="])
-const clauseEnd = new Set([
+export const clauseEnd = new Set([
   "FROM",
   "WHERE",
   "GROUP",
@@ -135,135 +145,9 @@ interface Part {
   readonly callable: boolean
 }
 
-const isPunct = (t: Token | undefined, text: string) => t !== undefined && t.kind === "punct" && t.text === text
+export const isPunct = (t: Token | undefined, text: string) => t !== undefined && t.kind === "punct" && t.text === text
 const isOp = (t: Token | undefined, text: string) => t !== undefined && t.kind === "op" && t.text === text
-const isWord = (t: Token | undefined, word: string) => t !== undefined && t.kind === "ident" && t.upper === word
-
-/** Scope for resolving column names: every table named after FROM / JOIN / UPDATE / INTO, with aliases. */
-export interface Scope {
-  readonly tables: ReadonlyArray<{ readonly alias: string; readonly table: TableInfo }>
-}
-
-export const buildScope = (tokens: ReadonlyArray<Token>, ctx: TranslateContext): Scope => {
-  const tables: Array<{ alias: string; table: TableInfo }> = []
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!
-    if (t.kind !== "ident" || !["FROM", "JOIN", "UPDATE", "INTO", "TABLE", ","].includes(t.upper)) {
-      if (!(t.kind === "punct" && t.text === "," && tables.length > 0)) continue
-    }
-    let j = i + 1
-    if (isWord(tokens[j], "OUTER")) j++
-    if (isWord(tokens[j], "INFORMIX") && isPunct(tokens[j + 1], ".")) j += 2
-    const nameToken = tokens[j]
-    if (nameToken?.kind !== "ident") continue
-    const table = ctx.table(nameToken.text)
-    if (table === undefined) continue
-    let alias = nameToken.text
-    let k = j + 1
-    if (isWord(tokens[k], "AS")) k++
-    const aliasToken = tokens[k]
-    if (
-      aliasToken?.kind === "ident" &&
-      !clauseEnd.has(aliasToken.upper) &&
-      !["ON", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "OUTER", "SET", "VALUES", "USING"].includes(
-        aliasToken.upper
-      )
-    ) alias = aliasToken.text
-    tables.push({ alias, table })
-  }
-  return { tables }
-}
-
-export const resolveColumn = (scope: Scope, qualifier: string | undefined, name: string): IfxType | undefined => {
-  const lower = name.toLowerCase()
-  for (const { alias, table } of scope.tables) {
-    if (
-      qualifier !== undefined && alias.toLowerCase() !== qualifier.toLowerCase() &&
-      table.name.toLowerCase() !== qualifier.toLowerCase()
-    ) continue
-    const column = table.columns.find((c) => c.name.toLowerCase() === lower)
-    if (column !== undefined) return column.type
-  }
-  return undefined
-}
-
-const decimalLiteralType = (text: string): IfxType => {
-  if (/[eE]/.test(text)) return Types.float
-  const [whole = "", fraction = ""] = text.split(".")
-  const digits = (whole.replace(/^0+/, "") + fraction).length || 1
-  return Types.decimal(Math.min(32, Math.max(digits, fraction.length)), fraction.length)
-}
-
-const numberLiteralType = (text: string): IfxType => {
-  if (/^\d+$/.test(text)) {
-    const n = BigInt(text)
-    return n <= 2147483647n ? Types.integer : n <= 9223372036854775807n ? Types.int8 : decimalLiteralType(text)
-  }
-  return decimalLiteralType(text)
-}
-
-/** SQLite literal of a stored value. */
-export const storageLiteral = (v: Stored): string => {
-  if (v === null) return "NULL"
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(17)
-  if (typeof v === "bigint") return String(v)
-  if (typeof v === "string") return quoteString(v)
-  return `X'${Buffer.from(v).toString("hex")}'`
-}
-
-/** A SERIAL operand's value type (a parameter is never itself a SERIAL). */
-const withoutSerial = (t: IfxType | undefined): IfxType | undefined =>
-  t?.code === TypeCode.SERIAL
-    ? Types.integer
-    : t?.code === TypeCode.SERIAL8
-    ? Types.int8
-    : t?.code === TypeCode.BIGSERIAL
-    ? Types.bigint
-    : t
-
-const dbinfoType = (arg: string): IfxType =>
-  arg === "serial8" ? Types.int8 : arg === "bigserial" ? Types.bigint : arg.startsWith("sqlca.") || arg === "sessionid"
-    ? Types.integer
-    : arg === "utc_current"
-    ? Types.integer
-    : Types.varchar(255)
-
-const argRanges = (tokens: ReadonlyArray<Token>, open: number, close: number): Array<[number, number]> => {
-  const ranges: Array<[number, number]> = []
-  let start = open + 1
-  let depth = 0
-  for (let i = open + 1; i < close; i++) {
-    const t = tokens[i]!
-    if (t.kind === "punct" && t.text === "(") depth++
-    else if (t.kind === "punct" && t.text === ")") depth--
-    else if (depth === 0 && t.kind === "punct" && t.text === ",") {
-      ranges.push([start, i])
-      start = i + 1
-    }
-  }
-  if (close > open + 1) ranges.push([start, close])
-  return ranges
-}
-
-/** One type for several alternative results (CASE, DECODE, NVL): character types widen to the longest. */
-const combineTypes = (types: ReadonlyArray<IfxType | undefined>): IfxType | undefined => {
-  const known = types.filter((t): t is IfxType => t !== undefined)
-  if (known.length === 0) return undefined
-  const lengths = known.map(charLength)
-  if (lengths.every((l) => l !== undefined)) {
-    const max = Math.max(...(lengths as Array<number>))
-    if (known.every((t) => t.code === TypeCode.CHAR || t.code === TypeCode.NCHAR)) return Types.char(max)
-    return max <= 255 ? Types.varchar(max) : Types.lvarchar(max)
-  }
-  return known[0]
-}
-
-const charLength = (t: IfxType | undefined): number | undefined => {
-  if (t === undefined) return undefined
-  if (t.code === TypeCode.CHAR || t.code === TypeCode.NCHAR) return t.length
-  if (t.code === TypeCode.VARCHAR || t.code === TypeCode.NVARCHAR) return t.length & 0xff
-  return undefined
-}
+export const isWord = (t: Token | undefined, word: string) => t !== undefined && t.kind === "ident" && t.upper === word
 
 export class Emitter {
   readonly tokens: ReadonlyArray<Token>
