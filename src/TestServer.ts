@@ -28,9 +28,9 @@ import type { ColumnDescription, Value } from "./internal/server/engine/index.ts
 import { Engine } from "./internal/server/engine/index.ts"
 import type { Corruption, InjectedError } from "./internal/server/faults.ts"
 import { emptyFaults } from "./internal/server/faults.ts"
+import { normaliseSql } from "./internal/server/prepareExecute.ts"
 import { buildReplayTable } from "./internal/server/replay.ts"
 import { listen } from "./internal/server/server.ts"
-import { normaliseSql } from "./internal/server/session.ts"
 import type { Inbound } from "./internal/server/session.ts"
 import { charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "./internal/values/index.ts"
 
