@@ -1,4 +1,4 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connection.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connectionImpl.ts) */
 /**
  * BYTE / TEXT columns on a connection: their contents are fetched with SQ_FETCHBLOB while the cursor is open and
  * replace the descriptors in the rows (TEXT decoded with the connection's charset).
@@ -8,11 +8,11 @@
 import * as Effect from "effect/Effect"
 import type { InformixError } from "../../InformixError.ts"
 import { BlobDescriptor, type Value } from "../../InformixValue.ts"
-import type { ConnectionImpl } from "./connection.ts"
-import { id } from "./messages.ts"
-import type { Incoming } from "./session.ts"
+import type { ConnectionImpl } from "./connectionImpl.ts"
+import { id } from "./prebuiltMessages.ts"
 import type { StatementContext } from "./statementContext.ts"
 import type { Prepared } from "./statements.ts"
+import type { Incoming } from "./wireSession.ts"
 
 export const TYPE_BYTE = 11
 export const TYPE_TEXT = 12

@@ -9,8 +9,8 @@ import type * as Connection from "../../Connection.ts"
 import { fromServerError, SqlError } from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
-import type { Incoming, Reply } from "./session.ts"
 import type { StatementContext } from "./statementContext.ts"
+import type { Incoming, Reply } from "./wireSession.ts"
 
 export const isDone = (m: Incoming): m is M.Done => m._tag === "Done"
 

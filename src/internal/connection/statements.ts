@@ -1,4 +1,4 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connection.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connectionImpl.ts) */
 /**
  * Statements on a connection: PREPARE (cached per SQL text) and its description, EXECUTE with or without
  * parameters, release of statements no caller owns, `query` / `values` / `execute` and the public `prepare`.
@@ -21,15 +21,15 @@ import {
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
 import { StatementType } from "../protocol/opcodes.ts"
-import { encodeBind } from "../values/bind.ts"
+import { encodeBind } from "../values/bindValues.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
-import { makeRowDecoder, type RowDecoder } from "./codec.ts"
-import type { ConnectionImpl } from "./connection.ts"
+import { makeRowDecoder, type RowDecoder } from "./codecView.ts"
+import type { ConnectionImpl } from "./connectionImpl.ts"
 import { TYPE_BYTE, TYPE_TEXT } from "./largeObjects.ts"
-import { bindMessages, EXECUTE, id, NDESCRIBE, RELEASE, WANTDONE } from "./messages.ts"
+import { bindMessages, EXECUTE, id, NDESCRIBE, RELEASE, WANTDONE } from "./prebuiltMessages.ts"
 import { columnKeys, executeResult, replyHasError, toObjects } from "./results.ts"
-import type { Incoming } from "./session.ts"
 import { noTimeout, type StatementContext } from "./statementContext.ts"
+import type { Incoming } from "./wireSession.ts"
 
 /** A prepared statement as the connection tracks it. */
 export interface Prepared {

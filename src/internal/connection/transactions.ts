@@ -1,4 +1,4 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connection.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connectionImpl.ts) */
 /**
  * Transactions on a connection: BEGIN / COMMIT / ROLLBACK WORK for the outermost `transaction`, savepoints for
  * nested ones, holding the session's owner permit for the whole transaction.
@@ -9,14 +9,14 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Connection from "../../Connection.ts"
 import type { InformixError } from "../../InformixError.ts"
-import { isolationStatement } from "../config.ts"
+import { isolationStatement } from "../config/resolve.ts"
 import type * as M from "../protocol/messages.ts"
-import type { ConnectionImpl } from "./connection.ts"
-import { BEGIN, COMMIT, ROLLBACK } from "./messages.ts"
+import type { ConnectionImpl } from "./connectionImpl.ts"
 import { TransactionDepth } from "./ownership.ts"
+import { BEGIN, COMMIT, ROLLBACK } from "./prebuiltMessages.ts"
 import { replyHasError } from "./results.ts"
-import type { Incoming } from "./session.ts"
 import { noTimeout } from "./statementContext.ts"
+import type { Incoming } from "./wireSession.ts"
 
 export function transaction<A, E, R>(
   this: ConnectionImpl,

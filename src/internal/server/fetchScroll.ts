@@ -1,14 +1,14 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (session.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (clientSession.ts) */
 /**
  * Cursor messages of the server session: SQ_CURNAME / SQ_OPEN, SQ_NFETCH over a forward cursor, SQ_SFETCH over a
  * scroll cursor, SQ_CLOSE, and the cursors closed at the end of a transaction.
  */
 import * as Effect from "effect/Effect"
+import type { BatchState, Session } from "./clientSession.ts"
 import type { EngineCursor, EngineError } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
 import { SLEEP_ROW, type Statement } from "./prepareExecute.ts"
 import { encodeRowPayload } from "./rowCodec.ts"
-import type { BatchState, Session } from "./session.ts"
 import {
   BatchFailure,
   cost,

@@ -1,4 +1,4 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (session.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (clientSession.ts) */
 /**
  * Login and database messages of the server session: the connection request and its CONACC answer (server name,
  * credentials), the SQ_PROTOCOLS framing, SQ_DBOPEN / SQ_DBCLOSE.
@@ -7,10 +7,10 @@ import * as Effect from "effect/Effect"
 import { DEFAULT_SERVER_REPLY, framingFromMasks, INFORMIX15_SERVER_REPLY } from "../protocol/framing.ts"
 import type { ConnectResponse, Framing, LoginRequest } from "../protocol/messages.ts"
 import { charsetForLocale } from "../values/charset.ts"
+import type { BatchState, Session } from "./clientSession.ts"
 import type { EngineSession } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
 import { replyCharset } from "./rowCodec.ts"
-import type { BatchState, Session } from "./session.ts"
 import {
   BatchFailure,
   bytes,

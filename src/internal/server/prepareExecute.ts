@@ -1,4 +1,4 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (session.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (clientSession.ts) */
 /**
  * Statement messages of the server session: SQ_PREPARE (with its SQ_DESCRIBE), SQ_ID, SQ_BIND (with its blob
  * stream), SQ_EXECUTE, SQ_RELEASE, transactions and savepoints, generated keys, and the injected SQL stalls.
@@ -6,6 +6,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { BindValue, ServerMessage } from "../protocol/messages.ts"
+import type { BatchState, Session } from "./clientSession.ts"
 import { describeBody } from "./describe.ts"
 import type { ColumnDescription, EngineError, EngineSession, ExecResult, Prepared, Value } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
@@ -14,7 +15,6 @@ import type { CursorState } from "./fetchScroll.ts"
 import type { OpenDatabase } from "./login.ts"
 import type { ReplayResult } from "./replay.ts"
 import { decodeBindParams } from "./rowCodec.ts"
-import type { BatchState, Session } from "./session.ts"
 import {
   BatchFailure,
   cost,

@@ -1,4 +1,4 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (session.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (engineSession.ts) */
 /**
  * Executing DDL plans in an engine session: CREATE / DROP TABLE, VIEW and INDEX, ALTER TABLE ADD, SELECT ... INTO
  * TEMP, the catalog rows they register, the SQLite column declarations, and the triggers that fill serial columns.
@@ -15,10 +15,10 @@ import {
   type TableInfo,
   unregisterTable
 } from "./catalog.ts"
-import { engineError, type ErrorContext } from "./errors.ts"
+import { engineError, type ErrorContext } from "./engineErrors.ts"
+import type { Session } from "./engineSession.ts"
+import type { ColumnDef, Plan } from "./planner.ts"
 import type { PreparedStatement } from "./prepared.ts"
-import type { Session } from "./session.ts"
-import type { ColumnDef, Plan } from "./statement.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import { family, type IfxType, isSerial } from "./types.ts"
 

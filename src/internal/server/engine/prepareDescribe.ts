@@ -1,14 +1,14 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (session.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (engineSession.ts) */
 /**
  * PREPARE in an engine session: tokenizing, planning and translating a statement, describing a SELECT's columns
  * (running it when the translator cannot type an expression), binding parameters, and the error context of a plan.
  */
 import type { SQLInputValue, StatementSync } from "node:sqlite"
 import { type ColumnDescription, type EngineError, isEngineError, type Prepared, type Value } from "./api.ts"
-import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./errors.ts"
+import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./engineErrors.ts"
+import type { Session } from "./engineSession.ts"
+import { type Plan, plan } from "./planner.ts"
 import { describe, PreparedStatement, runtimeType } from "./prepared.ts"
-import type { Session } from "./session.ts"
-import { type Plan, plan } from "./statement.ts"
 import { type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError } from "./translate.ts"
 import { family, type IfxType, Types } from "./types.ts"

@@ -4,8 +4,8 @@
  */
 import { TypeCode } from "../../values/typeCodes.ts"
 import type { ColumnDescription, Prepared } from "./api.ts"
-import type { Session } from "./session.ts"
-import type { Plan } from "./statement.ts"
+import type { Session } from "./engineSession.ts"
+import type { Plan } from "./planner.ts"
 import type { Token } from "./tokenizer.ts"
 import { type IfxType, Types } from "./types.ts"
 

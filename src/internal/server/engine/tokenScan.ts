@@ -1,5 +1,5 @@
 /**
- * Small scanners over a statement's token list shared by the planners (statement.ts, ddl.ts, outerJoin.ts): word and
+ * Small scanners over a statement's token list shared by the planners (planner.ts, ddlPlanner.ts, outerJoin.ts): word and
  * punctuation tests, the last top-level token, the top-level position of a word, the matching close parenthesis.
  */
 import type { Token } from "./tokenizer.ts"

@@ -1,13 +1,13 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (session.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (engineSession.ts) */
 /**
  * Transactions and locks of an engine session: implicit and explicit BEGIN / COMMIT / ROLLBACK on the session's
  * SQLite connection, savepoints (also per statement), the tables a statement writes (held in locks.ts until the
  * end of the transaction) and reads blocked by another session's writes.
  */
 import type { EngineError, ExecResult } from "./api.ts"
-import { engineError, type ErrorContext, lockError, mapSqliteError } from "./errors.ts"
-import type { Session } from "./session.ts"
-import type { Plan } from "./statement.ts"
+import { engineError, type ErrorContext, lockError, mapSqliteError } from "./engineErrors.ts"
+import type { Session } from "./engineSession.ts"
+import type { Plan } from "./planner.ts"
 import { quoteIdent } from "./tokenizer.ts"
 
 /** Permanent tables a statement changes (held until the end of the transaction, locks.ts). */

@@ -1,11 +1,11 @@
 /**
  * Planning of the DDL statements the engine supports: CREATE TABLE / TEMP TABLE (column definitions, defaults,
- * checks, serial columns), CREATE INDEX, ALTER TABLE ADD and CREATE VIEW, into the plans of statement.ts.
+ * checks, serial columns), CREATE INDEX, ALTER TABLE ADD and CREATE VIEW, into the plans of planner.ts.
  */
 import { TypeCode } from "../../values/typeCodes.ts"
 import type { ColumnInfo, TableInfo, UniqueDef } from "./catalog.ts"
 import { storageLiteral } from "./literalTypes.ts"
-import { type ColumnDef, type Plan, planSelect } from "./statement.ts"
+import { type ColumnDef, type Plan, planSelect } from "./planner.ts"
 import { quoteIdent, type Token } from "./tokenizer.ts"
 import { findClose, isPunct, isWord } from "./tokenScan.ts"
 import { Emitter, isTranslateError, type TranslateContext, type TranslateError, translateError } from "./translate.ts"
@@ -28,7 +28,7 @@ interface ColumnParse {
   readonly next: number
 }
 
-/** Range checks that turn SQLite's CHECK failure into Informix's conversion errors (errors.ts maps the name). */
+/** Range checks that turn SQLite's CHECK failure into Informix's conversion errors (engineErrors.ts maps the name). */
 const rangeCheck = (name: string, type: IfxType): string => {
   const q = quoteIdent(name)
   const c = (code: number, expr: string) => ` CONSTRAINT "ifx${code}_${name.replace(/"/g, "")}" CHECK (${expr})`

@@ -1,4 +1,4 @@
-/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connection.ts) */
+/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connectionImpl.ts) */
 /**
  * Cursors on a connection: CURNAME / OPEN / NFETCH / CLOSE, rows decoded per fetch, whole results collected and
  * results as Streams (one round trip per pull), and the cleanup of a cursor after failure or interruption.
@@ -15,13 +15,13 @@ import { type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
-import { encodeBatch } from "./codec.ts"
-import type { ConnectionImpl } from "./connection.ts"
-import { bindMessages, CLOSE, EOT, id, nfetch, OPEN } from "./messages.ts"
+import { encodeBatch } from "./codecView.ts"
+import type { ConnectionImpl } from "./connectionImpl.ts"
+import { bindMessages, CLOSE, EOT, id, nfetch, OPEN } from "./prebuiltMessages.ts"
 import { isDone, operationName, toObjects } from "./results.ts"
-import type { Incoming } from "./session.ts"
 import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
 import type { Prepared } from "./statements.ts"
+import type { Incoming } from "./wireSession.ts"
 
 export function nextCursorName(this: ConnectionImpl): string {
   // JDBC style: "_ifxc" + 13 digits, numbered per connection (SQLI.md §8.6). Unique among this session's cursors.

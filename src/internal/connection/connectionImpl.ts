@@ -14,7 +14,7 @@
  * - Statements that are not cached are released (`ID RELEASE EOT`) after use, including failed ones (§8.7).
  *
  * Ownership: operations that span several round trips hold the session's `owner` permit (transactions hold it for
- * their whole duration, see ownership.ts); each round trip additionally holds the `wire` permit (session.ts).
+ * their whole duration, see ownership.ts); each round trip additionally holds the `wire` permit (wireSession.ts).
  *
  * @internal
  */
@@ -23,12 +23,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Connection from "../../Connection.ts"
 import { type InformixError, ParameterError } from "../../InformixError.ts"
-import type { ResolvedConfig } from "../config.ts"
+import type { ResolvedConfig } from "../config/resolve.ts"
 import type * as M from "../protocol/messages.ts"
 import { StatementType } from "../protocol/opcodes.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { StatementCache } from "./cache.ts"
-import { encodeBatch, type ValueContext } from "./codec.ts"
+import { encodeBatch, type ValueContext } from "./codecView.ts"
 import {
   closeCursor,
   closeCursorAfter,
@@ -42,12 +42,11 @@ import {
   streamRows,
   streamSpan,
   streamValues
-} from "./cursors.ts"
+} from "./cursorStreams.ts"
 import { fetchBlobs } from "./largeObjects.ts"
-import { EOT, id, RELEASE } from "./messages.ts"
 import { OwnedSessions } from "./ownership.ts"
+import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
-import type { Incoming, Reply, Session } from "./session.ts"
 import { noTimeout, remaining, type StatementContext } from "./statementContext.ts"
 import {
   encodeParams,
@@ -68,6 +67,7 @@ import {
   withStatement
 } from "./statements.ts"
 import { control, outerTransaction, savepoint, transaction } from "./transactions.ts"
+import type { Incoming, Reply, Session } from "./wireSession.ts"
 
 const TypeId: Connection.TypeId = "~effect-informix/Connection"
 
@@ -265,7 +265,7 @@ export class ConnectionImpl implements Connection.Connection {
     return bytes instanceof CodecFailure ? Uint8Array.of(0x00, 0x38) : bytes
   }
 
-  // The methods of each concern live in their own file (statements.ts, cursors.ts, largeObjects.ts, transactions.ts) as
+  // The methods of each concern live in their own file (statements.ts, cursorStreams.ts, largeObjects.ts, transactions.ts) as
   // functions of `this: ConnectionImpl`; installed on the prototype below (non-enumerable, like class methods).
   declare readonly encodeParams: typeof encodeParams
   declare readonly prepareStatement: typeof prepareStatement

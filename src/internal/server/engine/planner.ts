@@ -3,7 +3,7 @@
  * hands query/DML text to the Emitter (translate.ts) for rewriting.
  */
 import type { ColumnInfo, TableInfo, UniqueDef } from "./catalog.ts"
-import { planAlter, planCreate } from "./ddl.ts"
+import { planAlter, planCreate } from "./ddlPlanner.ts"
 import { informixOuterJoin } from "./outerJoin.ts"
 import { buildScope } from "./scope.ts"
 import type { Token } from "./tokenizer.ts"

@@ -17,14 +17,14 @@ import {
   type Value
 } from "./api.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
-import { ScrollCursor, StreamCursor } from "./cursors.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
-import { engineError, type ErrorContext, mapSqliteError } from "./errors.ts"
+import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
 import { registerFunctions } from "./functions.ts"
 import type { TableLocks } from "./locks.ts"
+import type { Plan } from "./planner.ts"
 import { PreparedStatement } from "./prepared.ts"
 import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./prepareDescribe.ts"
-import type { Plan } from "./statement.ts"
+import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import {
   begin,
