@@ -7,7 +7,7 @@
  * and hands back all its rows: the caller reads them as a cursor.
  */
 import type { EngineCursor, EngineError, ExecResult, Prepared, Value } from "../api.ts"
-import { engineError } from "../errors.ts"
+import { engineError } from "../engineErrors.ts"
 import type { Token } from "../tokenizer.ts"
 import { family, type IfxType, isSerial, typeName, Types } from "../types.ts"
 import { fromStorage, isConversionError, toStorage } from "../values.ts"

@@ -10,7 +10,7 @@
 import type { DatabaseSync } from "node:sqlite"
 import type { ColumnDescription, EngineCursor, EngineError, ExecResult, Prepared, Value } from "../api.ts"
 import type { TableInfo } from "../catalog.ts"
-import { engineError, udfFailure } from "../errors.ts"
+import { engineError, udfFailure } from "../engineErrors.ts"
 import { quoteIdent, type Token, tokenize } from "../tokenizer.ts"
 import { type IfxType, typeName } from "../types.ts"
 import { fromStorage, isConversionError, type Stored, toStorage } from "../values.ts"

@@ -15,7 +15,7 @@
  */
 import type { EngineError, ExecResult, Value } from "../api.ts"
 import type { TableInfo } from "../catalog.ts"
-import { engineError } from "../errors.ts"
+import { engineError } from "../engineErrors.ts"
 import { quoteIdent, type Token, tokenize } from "../tokenizer.ts"
 import { fromStorage, type Stored } from "../values.ts"
 import { deleteTriggers, findTrigger, insertTrigger, readTriggers } from "./catalog.ts"
