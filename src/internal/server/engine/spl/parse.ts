@@ -15,9 +15,8 @@ export interface Range {
 
 export interface Variable {
   readonly name: string
+  /** undefined for `LIKE table.column` (resolved when the routine runs). */
   readonly type: IfxType | undefined
-  /** The type as written (for CAST); undefined for `LIKE table.column` resolved later or untyped. */
-  readonly typeText: string | undefined
   /** `LIKE table.column` */
   readonly like: { readonly table: string; readonly column: string } | undefined
 }
@@ -86,7 +85,7 @@ export interface RoutineDefinition {
   readonly dba: boolean
   readonly params: ReadonlyArray<Parameter>
   readonly returning: ReadonlyArray<
-    { readonly type: IfxType; readonly typeText: string; readonly name: string | undefined }
+    { readonly type: IfxType; readonly name: string | undefined }
   >
   readonly body: Block
   /** The whole CREATE text (sysprocbody) and its tokens (the ranges point into them). */
@@ -234,29 +233,20 @@ export class SplParser {
   }
 
   /** `type` or `LIKE table.column` at the cursor. */
-  variableType(): Pick<Variable, "type" | "typeText" | "like"> {
+  variableType(): Pick<Variable, "type" | "like"> {
     if (this.word("LIKE")) {
       this.i++
       const table = this.ident().text
       this.expectPunct(".")
       const column = this.ident().text
-      return { type: undefined, typeText: undefined, like: { table, column } }
+      return { type: undefined, like: { table, column } }
     }
     if (this.word("REFERENCES")) throw new Failure(fail(this.t().offset))
-    const start = this.i
     const parsed = parseType(this.tokens, this.i)
     if ("offset" in parsed) throw new Failure(fail(parsed.offset))
     this.i = parsed.next
-    const first = this.tokens[start]!
-    const last = this.tokens[this.i - 1]!
-    return { type: parsed.type, typeText: this.text(first, last), like: undefined }
+    return { type: parsed.type, like: undefined }
   }
-
-  private text(first: Token, last: Token) {
-    return this.source.slice(first.offset, last.end)
-  }
-
-  source = ""
 
   block(enders: (p: SplParser) => boolean): Array<Stmt> {
     const out: Array<Stmt> = []
@@ -413,7 +403,7 @@ export class SplParser {
     this.expectPunct(";")
     return {
       k: "define",
-      vars: names.map((name) => ({ name, type: type.type, typeText: type.typeText, like: type.like })),
+      vars: names.map((name) => ({ name, type: type.type, like: type.like })),
       global,
       defaultValue
     }
@@ -620,7 +610,7 @@ export class SplParser {
       }
     }
     this.expectPunct(")")
-    const returning: Array<{ type: IfxType; typeText: string; name: string | undefined }> = []
+    const returning: Array<{ type: IfxType; name: string | undefined }> = []
     if (this.word("RETURNING") || this.word("RETURNS")) {
       this.i++
       for (;;) {
@@ -631,7 +621,7 @@ export class SplParser {
           this.i++
           rname = this.ident().text
         }
-        returning.push({ type: type.type, typeText: type.typeText!, name: rname })
+        returning.push({ type: type.type, name: rname })
         if (!this.punct(",")) break
         this.i++
       }
@@ -662,7 +652,6 @@ export const parseRoutine = (
   dba: boolean
 ): RoutineDefinition | SplSyntaxError => {
   const p = new SplParser(tokens, start)
-  p.source = text
   try {
     const header = p.routineHeader(dba)
     const ender = header.isFunction ? "FUNCTION" : "PROCEDURE"
@@ -685,12 +674,3 @@ export const parseRoutine = (
     throw error
   }
 }
-
-/** Parses a block of SPL statements from `start` (trigger actions reuse `statement`). */
-export const makeParser = (text: string, tokens: ReadonlyArray<Token>, start: number): SplParser => {
-  const p = new SplParser(tokens, start)
-  p.source = text
-  return p
-}
-
-export { Failure as SplParseFailure }

@@ -11,7 +11,8 @@ import type { DatabaseSync } from "node:sqlite"
 import type { ColumnDescription, EngineCursor, EngineError, ExecResult, Prepared, Value } from "../api.ts"
 import type { TableInfo } from "../catalog.ts"
 import { engineError, udfFailure } from "../engineErrors.ts"
-import { quoteIdent, type Token, tokenize } from "../tokenizer.ts"
+import { ScrollCursor } from "../sqliteCursors.ts"
+import { matchParen, quoteIdent, type Token, tokenize } from "../tokenizer.ts"
 import { type IfxType, typeName } from "../types.ts"
 import { fromStorage, isConversionError, type Stored, toStorage } from "../values.ts"
 import { deleteRoutine, insertRoutine, readRoutine, routinesReturningValues } from "./catalog.ts"
@@ -110,38 +111,6 @@ const argumentRanges = (tokens: ReadonlyArray<Token>, open: number, close: numbe
   }
   out.push([start, close])
   return out
-}
-
-const closeOf = (tokens: ReadonlyArray<Token>, open: number) => {
-  let depth = 0
-  for (let i = open; i < tokens.length; i++) {
-    if (isPunct(tokens[i], "(")) depth++
-    else if (isPunct(tokens[i], ")") && --depth === 0) return i
-  }
-  return -1
-}
-
-/** Cursor over the rows a routine returned. */
-class RowsCursor implements EngineCursor {
-  rowsFetched = 0
-  readonly columns: ReadonlyArray<ColumnDescription>
-  private readonly rows: ReadonlyArray<Array<Value>>
-  constructor(columns: ReadonlyArray<ColumnDescription>, rows: ReadonlyArray<Array<Value>>) {
-    this.columns = columns
-    this.rows = rows
-  }
-  get count() {
-    return this.rows.length
-  }
-  row(index: number) {
-    return this.rows[index]
-  }
-  next(maxRows: number): Array<Array<Value>> {
-    const out = this.rows.slice(this.rowsFetched, this.rowsFetched + Math.max(1, maxRows))
-    this.rowsFetched += out.length
-    return out
-  }
-  close(): void {}
 }
 
 export class Routines {
@@ -261,7 +230,7 @@ export class Routines {
       if (name?.kind !== "ident") return engineError(-201, { offset: name?.offset ?? 0 })
       // An optional parameter-type list selects among overloads; there are none here.
       let next = i + 1
-      if (isPunct(tokens[next], "(")) next = closeOf(tokens, next) + 1
+      if (isPunct(tokens[next], "(")) next = matchParen(tokens, next) + 1
       if (next > 0 && tokens[next] !== undefined && tokens[next]!.kind !== "end" && !isPunct(tokens[next], ";")) {
         return engineError(-201, { offset: tokens[next]!.offset })
       }
@@ -291,7 +260,7 @@ export class Routines {
     let ranges: Array<[number, number]> = []
     let after = i + 1
     if (isPunct(tokens[i + 1], "(")) {
-      const close = closeOf(tokens, i + 1)
+      const close = matchParen(tokens, i + 1)
       if (close < 0) return engineError(-201, { offset: tokens[i + 1]!.offset })
       ranges = argumentRanges(tokens, i + 1, close)
       after = close + 1
@@ -388,7 +357,7 @@ export class Routines {
     }
     const rows = this.call(plan.routine, plan.args, params)
     if (isError(rows)) return rows
-    return new RowsCursor(prepared.columns, rows)
+    return new ScrollCursor(prepared.columns, rows)
   }
 
   private call(

@@ -16,7 +16,7 @@
 import type { EngineError, ExecResult, Value } from "../api.ts"
 import type { TableInfo } from "../catalog.ts"
 import { engineError } from "../engineErrors.ts"
-import { quoteIdent, type Token, tokenize } from "../tokenizer.ts"
+import { matchParen, quoteIdent, type Token, tokenize } from "../tokenizer.ts"
 import { fromStorage, type Stored } from "../values.ts"
 import { deleteTriggers, findTrigger, insertTrigger, readTriggers } from "./catalog.ts"
 import type { Interpreter } from "./interpreter.ts"
@@ -50,15 +50,6 @@ export type TriggerPlan =
 
 const isWord = (t: Token | undefined, w: string) => t !== undefined && t.kind === "ident" && t.upper === w
 const isPunct = (t: Token | undefined, p: string) => t !== undefined && t.kind === "punct" && t.text === p
-
-const closeOf = (tokens: ReadonlyArray<Token>, open: number) => {
-  let depth = 0
-  for (let i = open; i < tokens.length; i++) {
-    if (isPunct(tokens[i], "(")) depth++
-    else if (isPunct(tokens[i], ")") && --depth === 0) return i
-  }
-  return -1
-}
 
 /** Parses the trigger text; `start` is the index after TRIGGER. Errors are -201 at the offending token. */
 export const parseTrigger = (
@@ -144,13 +135,13 @@ export const parseTrigger = (
     let when: Range | undefined
     if (isWord(tokens[i], "WHEN")) {
       if (!isPunct(tokens[i + 1], "(")) return bad(i + 1)
-      const close = closeOf(tokens, i + 1)
+      const close = matchParen(tokens, i + 1)
       if (close < 0) return bad(i + 1)
       when = { from: i + 2, to: close }
       i = close + 1
     }
     if (!isPunct(tokens[i], "(")) return bad(i)
-    const close = closeOf(tokens, i)
+    const close = matchParen(tokens, i)
     if (close < 0) return bad(i)
     const body: Array<Block[number]> = []
     let from = i + 1
