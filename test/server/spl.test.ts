@@ -55,8 +55,9 @@ describe("SPL procedures and functions", () => {
       yield* conn.execute("INSERT INTO kv VALUES (1, 'one')")
       yield* conn.execute(`
         CREATE FUNCTION flow(n INT) RETURNING INT AS total, VARCHAR(10) AS size, INT AS listed, INT AS looped, VARCHAR(10) AS name;
-          DEFINE i, total, listed, looped, key INT;
-          DEFINE size, name VARCHAR(10);
+          DEFINE i, total, listed, looped INT;
+          DEFINE key LIKE kv.k;
+          DEFINE size, name LIKE kv.v;
           LET total, listed = 0, 0;
           FOR i = 1 TO n STEP 2
             IF i = 5 THEN CONTINUE FOR; END IF;
@@ -232,6 +233,8 @@ describe("SPL procedures and functions", () => {
         END FUNCTION`)
       assert.deepStrictEqual(yield* conn.values("SELECT n, square(n) FROM nums ORDER BY n"), [[3, 9], [4, 16]])
       assert.deepStrictEqual(yield* early.values("SELECT square(n) + 1 FROM nums WHERE n = 4"), [[17]])
+      // Described from the RETURNING type, so a bound argument still gives an INTEGER column.
+      assert.deepStrictEqual(yield* conn.values("SELECT square(?) FROM nums WHERE n = 3", [5]), [[25]])
     }).pipe(Effect.scoped))
 
   it.live("DROP PROCEDURE / FUNCTION / ROUTINE; sysprocedures, sysprocbody and sysprocplan rows", () =>

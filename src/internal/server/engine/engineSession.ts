@@ -127,7 +127,8 @@ export class Session implements EngineSession {
       user,
       dbname: config.name,
       serverVersion: env.serverVersion,
-      hostName: env.hostName
+      hostName: env.hostName,
+      routineType: (name) => this.routines.routine(name)?.returning[0]?.type
     }
     this.routines = new Routines({
       db: this.db,
