@@ -6,6 +6,7 @@
  * routine and trigger catalog, triggers around INSERT / UPDATE [OF] / DELETE, and the -201s for what is refused.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as BigDecimal from "effect/BigDecimal"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -90,7 +91,7 @@ describe("SPL procedures and functions", () => {
       assert.deepStrictEqual((yield* conn.query("EXECUTE FUNCTION flow(1)"))[0]!.size, "small")
     }).pipe(Effect.scoped))
 
-  it.live("FOREACH over a SELECT and over EXECUTE FUNCTION; RETURN WITH RESUME is read as a cursor; CALL RETURNING", () =>
+  it.live("FOREACH over a SELECT (WHERE CURRENT OF) and EXECUTE FUNCTION; RETURN WITH RESUME is read as a cursor; CALL RETURNING", () =>
     Effect.gen(function*() {
       const { conn } = yield* setup
       yield* conn.execute("CREATE TABLE item (id SERIAL, name VARCHAR(20), price DECIMAL(8,2))")
@@ -104,6 +105,13 @@ describe("SPL procedures and functions", () => {
             RETURN i, n WITH RESUME;
           END FOREACH;
         END FUNCTION`)
+      yield* conn.execute(`
+        CREATE PROCEDURE discount(pct INT)
+          DEFINE p DECIMAL(8,2);
+          FOREACH upd FOR SELECT price INTO p FROM item i WHERE price > 10 FOR UPDATE
+            UPDATE item SET price = p - p * pct / 100 WHERE CURRENT OF upd;
+          END FOREACH;
+        END PROCEDURE`)
       yield* conn.execute(`
         CREATE FUNCTION names(floor DECIMAL(8,2)) RETURNING VARCHAR(200) AS joined, INT AS n;
           DEFINE i, k INT; DEFINE n, all VARCHAR(200);
@@ -125,6 +133,14 @@ describe("SPL procedures and functions", () => {
       assert.deepStrictEqual(yield* conn.query("EXECUTE FUNCTION pricey(100)"), [])
       assert.deepStrictEqual(yield* conn.query("EXECUTE FUNCTION names(2)"), [{ joined: "book;lamp;", n: 2 }])
       assert.deepStrictEqual(yield* conn.values("EXECUTE PROCEDURE counted()"), [[3]])
+      // WHERE CURRENT OF the FOREACH cursor updates the row it is on.
+      yield* conn.execute("EXECUTE PROCEDURE discount(10)")
+      assert.deepStrictEqual(
+        (yield* conn.values("SELECT price FROM item ORDER BY id")).map((r) =>
+          BigDecimal.format(r[0] as BigDecimal.BigDecimal)
+        ),
+        ["1.5", "10.8", "27.23"]
+      )
     }).pipe(Effect.scoped))
 
   it.live("DEFINE GLOBAL keeps its value across calls of one session, not across sessions", () =>

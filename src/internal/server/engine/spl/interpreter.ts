@@ -161,6 +161,8 @@ export class Interpreter {
 class Frame {
   private readonly vars = new Map<string, Slot>()
   private readonly globalNames = new Set<string>()
+  /** rowid of the current row of each named FOREACH cursor (WHERE CURRENT OF). */
+  private readonly cursors = new Map<string, Value>()
   returning: ReadonlyArray<IfxType> = []
   rows: Array<Array<Value>> | undefined
   private readonly interpreter: Interpreter
@@ -242,6 +244,18 @@ class Frame {
         if (isPunct(t, "(")) depth++
         else if (isPunct(t, ")")) depth--
         if (t.kind === "param") return raise(engineError(-201, { offset: t.offset }))
+        if (
+          sqlStatement && t.kind === "ident" && t.upper === "CURRENT" && tk[j + 1]?.upper === "OF" &&
+          tk[j + 2]?.kind === "ident"
+        ) {
+          const rowid = this.cursors.get(tk[j + 2]!.text.toLowerCase())
+          // IBM -2xx: WHERE CURRENT OF a cursor that is not an open FOREACH cursor over one table.
+          if (rowid === undefined) return raise(engineError(-201, { offset: t.offset, parameter: tk[j + 2]!.text }))
+          parts.push("rowid = ?")
+          params.push(rowid)
+          j += 2
+          continue
+        }
         if (sqlStatement && t.kind === "ident") {
           if (t.upper === "SET" && depth === 0) inSet = true
           else if (t.upper === "WHERE" && depth === 0) inSet = false
@@ -450,13 +464,25 @@ class Frame {
         return undefined
       }
       case "foreach": {
-        const { params, sql } = this.render(s.query, true)
-        const rows = this.query(sql, params, false)
-        for (const row of rows) {
-          s.into.forEach((name, n) => this.assign(name, row[n] ?? null, 0))
-          const r = this.loopBody(s.body, "FOREACH")
-          if (r === "break") break
-          if (r !== "next") return r
+        const { params, sql } = s.cursor === undefined
+          ? this.render(s.query, true)
+          : this.render(s.query.slice(0, 1), true)
+        const rest = s.cursor === undefined || s.query.length < 2 ? undefined : this.render(s.query.slice(1), true)
+        const text = s.cursor === undefined
+          ? sql
+          : `${sql}, ${s.cursor.table}.rowid ${rest?.sql ?? ""}`
+        const rows = this.query(text, [...params, ...(rest?.params ?? [])], false)
+        const key = s.cursor?.name.toLowerCase()
+        try {
+          for (const row of rows) {
+            if (key !== undefined) this.cursors.set(key, row[row.length - 1] ?? null)
+            s.into.forEach((name, n) => this.assign(name, row[n] ?? null, 0))
+            const r = this.loopBody(s.body, "FOREACH")
+            if (r === "break") break
+            if (r !== "next") return r
+          }
+        } finally {
+          if (key !== undefined) this.cursors.delete(key)
         }
         return undefined
       }

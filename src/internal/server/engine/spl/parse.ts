@@ -55,6 +55,8 @@ export type Stmt =
     readonly query: ReadonlyArray<Range>
     readonly into: ReadonlyArray<string>
     readonly body: Block
+    /** A named cursor over one table: its rows' rowids serve `WHERE CURRENT OF cursor` in the body. */
+    readonly cursor: { readonly name: string; readonly table: string } | undefined
   }
   | { readonly k: "continue" | "exit"; readonly loop: string | undefined; readonly offset: number }
   | { readonly k: "return"; readonly values: ReadonlyArray<Range>; readonly resume: boolean }
@@ -112,6 +114,9 @@ class Failure {
 }
 
 const isWordAt = (x: Token, w: string) => x.kind === "ident" && x.upper === w
+
+/** Words that may follow a FROM table (so they are no alias). */
+const fromFollowers = new Set(["WHERE", "GROUP", "ORDER", "HAVING", "UNION", "FOR", "INTO", "LIMIT", "JOIN"])
 
 /** Words that begin an SPL statement: they end an unterminated condition or FOREACH query. */
 const statementStarts = new Set([
@@ -229,6 +234,8 @@ export class SplParser {
     if (t.kind !== "ident" || !statementStarts.has(t.upper)) return false
     // FOR UPDATE / FOR READ ONLY belong to a SELECT.
     const next = this.tokens[j + 1]
+    const previous = this.tokens[j - 1]
+    if (t.upper === "UPDATE" && previous !== undefined && isWordAt(previous, "FOR")) return false
     return !(t.upper === "FOR" && next?.kind === "ident" && (next.upper === "UPDATE" || next.upper === "READ"))
   }
 
@@ -495,7 +502,9 @@ export class SplParser {
   private foreach(): Stmt {
     this.i++
     // FOREACH [cursor [WITH HOLD] FOR] SELECT ... | EXECUTE FUNCTION ...
+    let cursorName: string | undefined
     if (this.t().kind === "ident" && !this.word("SELECT") && !this.word("EXECUTE") && !this.word("WITH")) {
+      cursorName = this.t().text
       this.i++
       if (this.word("WITH")) {
         this.i++
@@ -514,11 +523,45 @@ export class SplParser {
       (x.kind === "punct" && x.text === ";") || (j > start && this.isStatementStart(x, j))
     )
     const { parts, into } = this.splitInto(start, end)
+    const table = cursorName === undefined || !this.word("SELECT", start - this.i)
+      ? undefined
+      : this.singleTable(start, end)
     this.i = end
     this.skipSemicolons()
     const body = this.block((p) => p.word("END") && p.word("FOREACH", 1))
     this.endOf("FOREACH")
-    return { k: "foreach", query: parts, into, body }
+    const cursor = cursorName === undefined || table === undefined || into.length === 0
+      ? undefined
+      : { name: cursorName, table }
+    return { k: "foreach", query: parts, into, body, cursor }
+  }
+
+  /** The name (or alias) of the only table of a SELECT's FROM clause, else undefined. */
+  private singleTable(from: number, to: number): string | undefined {
+    let depth = 0
+    for (let j = from; j < to; j++) {
+      const t = this.tokens[j]!
+      if (t.kind === "punct" && t.text === "(") depth++
+      else if (t.kind === "punct" && t.text === ")") depth--
+      else if (depth === 0 && isWordAt(t, "FROM")) {
+        let k = j + 1
+        const table = this.tokens[k]
+        if (table?.kind !== "ident") return undefined
+        k++
+        if (isWordAt(this.tokens[k]!, "AS")) k++
+        let name = table.text
+        const alias = this.tokens[k]
+        if (alias?.kind === "ident" && !fromFollowers.has(alias.upper)) {
+          name = alias.text
+          k++
+        }
+        const next = this.tokens[k]
+        return k >= to || (next?.kind === "ident" && fromFollowers.has(next.upper) && next.upper !== "JOIN")
+          ? name
+          : undefined
+      }
+    }
+    return undefined
   }
 
   /** Removes a top-level `INTO v1, v2` (not INTO TEMP, not INSERT INTO) from tokens[from, to). */
