@@ -89,6 +89,12 @@ describe("SPL procedures and functions", () => {
         name: "one"
       }])
       assert.deepStrictEqual((yield* conn.query("EXECUTE FUNCTION flow(1)"))[0]!.size, "small")
+      yield* conn.execute(`
+        CREATE FUNCTION fact(n INT) RETURNING INT;
+          IF n <= 1 THEN RETURN 1; END IF;
+          RETURN n * fact(n - 1);
+        END FUNCTION`)
+      assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION fact(6)"), [[720]])
     }).pipe(Effect.scoped))
 
   it.live("FOREACH over a SELECT (WHERE CURRENT OF) and EXECUTE FUNCTION; RETURN WITH RESUME is read as a cursor; CALL RETURNING", () =>

@@ -98,7 +98,8 @@ export class Interpreter {
       frame.run(routine.body)
       return rows
     } catch (error) {
-      if (error instanceof SplThrow) return error.error
+      // Offsets inside the routine's own statements mean nothing to the caller's statement text.
+      if (error instanceof SplThrow) return { ...error.error, offset: 0 }
       throw error
     } finally {
       this.depth--
