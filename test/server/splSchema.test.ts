@@ -4,6 +4,7 @@
  * loaded into the TestServer and used through InformixClient the way the application would use a real Informix.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Stream from "effect/Stream"
@@ -162,9 +163,10 @@ describe("an application's schema with triggers and SPL", () => {
         "LAMP",
         2
       ]])
-      const totals = yield* sql<{ id: number; total: unknown }>`
+      // order_total is MONEY(10,2): described from its RETURNING clause, read as a decimal.
+      const totals = yield* sql<{ id: number; total: BigDecimal.BigDecimal }>`
         SELECT id, order_total(id) AS total FROM orders ORDER BY id`
-      assert.deepStrictEqual(totals.map((r) => [r.id, String(r.total)]), [[1, "12.5"], [2, "60"]])
+      assert.deepStrictEqual(totals.map((r) => [r.id, BigDecimal.format(r.total)]), [[1, "12.5"], [2, "60"]])
       assert.deepStrictEqual(
         yield* sql`SELECT procname FROM sysprocedures ORDER BY procname`,
         [
