@@ -211,7 +211,7 @@ class Frame {
 
   private assign(name: string, value: Value, offset: number) {
     const slot = this.slot(name)
-    // IBM -9??: an undefined variable is reported as a syntax-level error naming it.
+    // An undefined variable: a syntax-level error naming it (Informix reports it at CREATE; code not pinned).
     if (slot === undefined) return raise(engineError(-201, { parameter: name, offset }))
     slot.value = slot.type === undefined ? value : this.coerce(value, slot.type)
   }
@@ -250,7 +250,7 @@ class Frame {
           tk[j + 2]?.kind === "ident"
         ) {
           const rowid = this.cursors.get(tk[j + 2]!.text.toLowerCase())
-          // IBM -2xx: WHERE CURRENT OF a cursor that is not an open FOREACH cursor over one table.
+          // WHERE CURRENT OF a cursor that is not an open FOREACH cursor over one table (code not pinned).
           if (rowid === undefined) return raise(engineError(-201, { offset: t.offset, parameter: tk[j + 2]!.text }))
           parts.push("rowid = ?")
           params.push(rowid)

@@ -20,7 +20,7 @@ import { Interpreter } from "./interpreter.ts"
 import { isSplSyntaxError, parseRoutine, type RoutineDefinition } from "./parse.ts"
 import { planCreateTrigger, planDropTrigger, type TriggerPlan, Triggers } from "./triggers.ts"
 
-/** What the routines need from their engine session (session.ts). */
+/** What the routines need from their engine session (engineSession.ts). */
 export interface RoutineSession {
   readonly db: DatabaseSync
   readonly user: string
@@ -341,7 +341,7 @@ export class Routines {
         return failed ?? ok
       }
       case "call": {
-        const rows = this.call(plan.routine, plan.args, params)
+        const rows = this.call(plan.routine.name, plan.args, params)
         return isError(rows) ? rows : ok
       }
       default:
@@ -355,16 +355,19 @@ export class Routines {
     if (plan.kind !== "call" || prepared.columns.length === 0) {
       return engineError(-201, { parameter: "not a SELECT or EXECUTE FUNCTION statement" })
     }
-    const rows = this.call(plan.routine, plan.args, params)
+    const rows = this.call(plan.routine.name, plan.args, params)
     if (isError(rows)) return rows
     return new ScrollCursor(prepared.columns, rows)
   }
 
+  /** Runs the routine as it is now (it may have been dropped or re-created since the call was prepared). */
   private call(
-    routine: RoutineDefinition,
+    name: string,
     args: ReadonlyArray<string>,
     params: ReadonlyArray<Value>
   ): Array<Array<Value>> | EngineError {
+    const routine = this.routine(name)
+    if (routine === undefined || args.length > routine.params.length) return engineError(-674, { parameter: name })
     let values: Array<Value> = []
     if (args.length > 0) {
       const items = args.map((a, n) => {

@@ -288,7 +288,7 @@ export class Triggers {
     const db = this.session.db
     if (plan.kind === "dropTrigger") {
       const found = findTrigger(db, plan.name)
-      // IBM -??? "Trigger (%s) not found": not pinned; the closest general code for a missing object.
+      // An unknown trigger: the general code for a missing object (Informix's own code not pinned).
       if (found === undefined) return engineError(-206, { isamCode: -111, parameter: plan.name, offset: plan.offset })
       const failed = this.session.write(() => {
         deleteTriggers(db, "trigid", found.trigid)
@@ -299,7 +299,7 @@ export class Triggers {
     }
     const t = plan.trigger
     if (findTrigger(db, t.name) !== undefined) {
-      // IBM -750? A trigger of that name exists: reported like other duplicate objects (-310 family), not pinned.
+      // A trigger of that name exists: reported like other duplicate objects (-310); Informix's code not pinned.
       return engineError(-310, { parameter: t.name })
     }
     const table = plan.table
