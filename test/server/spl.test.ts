@@ -95,6 +95,15 @@ describe("SPL procedures and functions", () => {
           RETURN n * fact(n - 1);
         END FUNCTION`)
       assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION fact(6)"), [[720]])
+      // The FOR statement declares its variable when no DEFINE did.
+      yield* conn.execute(`
+        CREATE FUNCTION sum_to(n INT) RETURNING INT;
+          DEFINE s INT;
+          LET s = 0;
+          FOR k = 1 TO n LET s = s + k; END FOR;
+          RETURN s;
+        END FUNCTION`)
+      assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION sum_to(4)"), [[10]])
     }).pipe(Effect.scoped))
 
   it.live("FOREACH over a SELECT (WHERE CURRENT OF) and EXECUTE FUNCTION; RETURN WITH RESUME is read as a cursor; CALL RETURNING", () =>

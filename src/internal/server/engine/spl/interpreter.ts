@@ -439,8 +439,9 @@ class Frame {
         return undefined
       }
       case "for": {
-        const slot = this.slotOrFail(s.variable, s.items[0]!.from)
-        const type = slot.type ?? Types.integer
+        // A loop variable nobody DEFINEd is an INTEGER of the routine (IBM: the FOR statement defines it).
+        if (this.slot(s.variable) === undefined) this.declare(s.variable, Types.integer, null)
+        const type = this.slot(s.variable)!.type ?? Types.integer
         for (const item of s.items) {
           if (item.to === undefined) {
             this.assign(s.variable, this.evaluate([item.from], [type])[0]!, 0)
