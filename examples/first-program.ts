@@ -8,7 +8,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as SqlClient from "effect/sql/SqlClient"
 import * as Stream from "effect/Stream"
-import { InformixClient, TestServer } from "../src/index.ts"
+import { InformixClient } from "../src/index.ts"
+import * as TestServer from "../src/TestServer.ts"
 
 const Order = Schema.Struct({ id: Schema.Number, customer: Schema.String })
 
