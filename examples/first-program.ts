@@ -3,6 +3,8 @@
  *
  * Run it: `npx node examples/first-program.ts`
  */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
@@ -41,6 +43,8 @@ export const ClientLive = Layer.unwrap(Effect.gen(function*() {
   return InformixClient.layer({ url: server.url })
 })).pipe(Layer.provide(TestServer.layer()))
 
+// NodeRuntime.runMain: Ctrl+C interrupts the program (the server and the pool close), a failure is logged and sets
+// the exit code.
 if (import.meta.main) {
-  Effect.runPromise(program.pipe(Effect.provide(ClientLive))).then((result) => console.log(result))
+  NodeRuntime.runMain(program.pipe(Effect.tap(Console.log), Effect.provide(ClientLive)))
 }
