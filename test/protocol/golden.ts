@@ -58,3 +58,15 @@ export const rejectedByDecoder: ReadonlyMap<string, string> = new Map([
   ["jdbc-prep-27-reply-idescribe-odd-second-short", "odd second u16"],
   ["jdbc-prep-28-reply-idescribe-zero-params-with-second-short", "unknown opcode 0"]
 ])
+
+/**
+ * A golden CONACC/CONREJ up to marker 102, then the tail JDBC reads field by field (JDBC-READING.md §1): `u16 11,
+ * i32 0`, svcError, osError 0, warnings, `i16 0` errors, `u16 127` — what our TestServer sends instead of the
+ * golden responder's `00 0b 00 00 00 03 … 00 00 00 7f`. The SL length is recomputed.
+ */
+export const withJdbcTail = (goldenHex: string, svcError: number, warnings = 0): string => {
+  const i16 = (v: number) => (v & 0xffff).toString(16).padStart(4, "0")
+  const body = goldenHex.slice(4, goldenHex.lastIndexOf("0066") + 4) + "000b00000000" + i16(svcError) + "0000" +
+    i16(warnings) + "0000" + "007f"
+  return i16(body.length / 2 + 2) + body
+}

@@ -14,6 +14,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { DEFAULT_SERVER_REPLY, framingFromMasks, INFORMIX15_SERVER_REPLY, WIDE_FRAMING } from "../protocol/framing.ts"
+import { makeConnectResponse } from "../protocol/helpers.ts"
 import type {
   BindValue,
   ClientMessage,
@@ -293,7 +294,11 @@ export class Session {
       const expected = request.user === undefined ? undefined : config.users.get(request.user)
       if (expected === undefined || expected !== (request.password ?? "")) svcError = SQL_BAD_PASSWORD
     }
-    const response = connectResponse(config.serverName, config.serverVersion, request.cap1, svcError)
+    // The tail JDBC reads field by field (JDBC-READING.md §1), written in one PDU (the server writes it at once).
+    const response = makeConnectResponse(
+      { serverName: config.serverName, serverVersion: config.serverVersion, cap1: request.cap1 },
+      svcError
+    )
     if (svcError !== 0) {
       this.phase = "closed"
       return { messages: undefined, connect: response, close: true }
@@ -747,10 +752,8 @@ export class Session {
             // ANSI database, no row touched: SQLCODE 100 NOT FOUND, carried as SQ_ERR(100) (SQLI.md §9.1). Like any
             // SQ_ERR it ends the batch; the DONE/COST before it keep the zero count. Unverified shape (no capture).
             state.keep = out.length
-            // libsqli reads SQLCODE 100 with the SQLSTATE layout (SQLI.md §7.13); "02000" is SQL's "no data".
-            return yield* Effect.fail(
-              new BatchFailure({ ...err(SQL_NOT_FOUND), form: "sqlstate", sqlState: "02000" })
-            )
+            // JDBC reads SQLCODE 100 in the standard layout, as a "no data" warning (IfxSqli.receiveError).
+            return yield* Effect.fail(new BatchFailure(err(SQL_NOT_FOUND)))
           }
           break
         }
@@ -1061,42 +1064,6 @@ const generatedKeys = (
     { _tag: "SgkDescribe", ...describeBody(STMT_SELECT, stmt.id, [column]) },
     { _tag: "SgkTuple", warnings: 0, payload }
   ]
-}
-
-/** The CONACC/CONREJ body every client accepts (SQLI.md §3.3, golden/server-conacc-accept.json). */
-export const connectResponse = (
-  serverName: string,
-  serverVersion: string,
-  cap1: number,
-  svcError: number
-): ConnectResponse => ({
-  _tag: "ConnectResponse",
-  slType: svcError === 0 ? 2 : 3,
-  slAttribute: 60,
-  slOptions: 0,
-  protocolLevel: 61,
-  floatFormat: "IEEEI",
-  bparms: bytes("sqlexec", 12),
-  serverVersion,
-  serverSerial: "RDS#R000000",
-  applicationId: serverName,
-  cap1,
-  cap2: 0,
-  cap3: 0,
-  capFlags: 1,
-  slot1: undefined,
-  slot2: undefined,
-  mirror: concat([bytes("ol", 8), Uint8Array.of(0, 0, 0, 61), bytes("tlitcp", 8), Uint8Array.of(0, 0, 0, 1)]),
-  initResponse: Uint8Array.of(0, 11, 0, 0, 0, 3),
-  svcError,
-  osError: 0,
-  trailer: Uint8Array.of(0, 0)
-})
-
-const bytes = (text: string, width: number): Uint8Array => {
-  const out = new Uint8Array(width)
-  for (let i = 0; i < text.length && i < width; i++) out[i] = text.charCodeAt(i)
-  return out
 }
 
 const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
