@@ -39,7 +39,7 @@ import * as Connection from "./Connection.ts"
 import type { InformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
 import { toSqlError } from "./internal/client/errors.ts"
-import { type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
+import { BEGIN_TRANSACTION, type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
 import { fromEnv, resolveConfig } from "./internal/config.ts"
 import * as Pool from "./Pool.ts"
 
@@ -175,7 +175,7 @@ export const makeWith = Effect.fnUntraced(function*(options: {
       ["server.port", options.port]
     ],
     transformRows,
-    beginTransaction: "BEGIN WORK",
+    beginTransaction: BEGIN_TRANSACTION,
     commit: "COMMIT WORK",
     rollback: "ROLLBACK WORK",
     savepoint: (name) => `SAVEPOINT ${name}`,

@@ -38,12 +38,23 @@ export type TypeId = "~effect-informix/InformixError"
  * - `Closed`: the server closed the connection, or the session was already closed/retired.
  * - `Dns`: the host name could not be resolved.
  * - `Rejected`: the server refused the session at the SQLI level (CONREJ) for a reason other than credentials.
+ * - `Redirected`: the server (a Connection Manager, a server group) sent the login elsewhere; `redirect` says where.
+ *   Redirects are not followed.
  * - `Unknown`: any other socket failure (see `cause`).
  *
  * @since 0.1.0
  * @category models
  */
-export type ConnectionErrorReason = "Refused" | "Reset" | "Timeout" | "Tls" | "Closed" | "Dns" | "Rejected" | "Unknown"
+export type ConnectionErrorReason =
+  | "Refused"
+  | "Reset"
+  | "Timeout"
+  | "Tls"
+  | "Closed"
+  | "Dns"
+  | "Rejected"
+  | "Redirected"
+  | "Unknown"
 
 /**
  * The session could not be established, or its socket failed. The session is gone; the pool replaces it.
@@ -54,10 +65,22 @@ export type ConnectionErrorReason = "Refused" | "Reset" | "Timeout" | "Tls" | "C
 export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect-informix/ConnectionError")(
   "ConnectionError",
   {
-    reason: Schema.Literals(["Refused", "Reset", "Timeout", "Tls", "Closed", "Dns", "Rejected", "Unknown"]),
+    reason: Schema.Literals([
+      "Refused",
+      "Reset",
+      "Timeout",
+      "Tls",
+      "Closed",
+      "Dns",
+      "Rejected",
+      "Redirected",
+      "Unknown"
+    ]),
     host: Schema.String,
     port: Schema.Number,
     message: Schema.String,
+    /** Reason `Redirected`: where the server sent the login (server name, host, port or service name). */
+    redirect: Schema.optional(Schema.Struct({ server: Schema.String, host: Schema.String, port: Schema.String })),
     cause: Schema.optional(Schema.Defect())
   }
 ) {

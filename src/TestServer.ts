@@ -313,6 +313,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
       databases: new Map(
         databases.map((d) => [d.name.toLowerCase(), {
           logged: d.logged,
+          ansi: d.ansi,
           locale: d.locale,
           charset: charsetForLocale(d.locale) ?? latin1Charset
         }])

@@ -7,8 +7,8 @@
  *
  * @internal
  */
-import type { CheckedWriter } from "./checkedWriter.ts"
 import { Reader } from "../wire/Reader.ts"
+import type { CheckedWriter } from "./checkedWriter.ts"
 import type { ConnectError, ConnectResponse, EnvPair, LoginRequest, ProcessInfo } from "./messages.ts"
 import { LoginMarker, SL_PROTOCOL_SQLI, SlType } from "./opcodes.ts"
 

@@ -24,8 +24,8 @@ import type {
   LoginRequest,
   ServerMessage
 } from "../protocol/messages.ts"
-import { type Charset, charsetForLocale, latin1Charset } from "../values/charset.ts"
-import type { ServerContext } from "./context.ts"
+import { type Charset, charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "../values/charset.ts"
+import type { DatabaseProperties, ServerContext } from "./context.ts"
 import { describeBody, idescribe } from "./describe.ts"
 import type {
   ColumnDescription,
@@ -122,6 +122,7 @@ interface Statement {
 interface OpenDatabase {
   readonly name: string
   readonly logged: boolean
+  readonly ansi: boolean
   readonly engine: EngineSession
 }
 
@@ -512,12 +513,12 @@ export class Session {
     this.closeDatabase()
     const opened = this.ctx.engine.openSession(name, this.user ?? "informix")
     if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
-    this.database = { name, logged: known.logged, engine: opened }
+    const ansi = known.ansi === true
+    this.database = { name, logged: known.logged, ansi, engine: opened }
     // Text is decoded and encoded in the database's code set whatever the client declared (VALUES.md §11.1).
     this.charset = replyCharset(known.charset)
     if (this.ctx.config.dbOpenReply === "done") {
-      // JDBC treats the database as logged exactly when this DONE carries warnings 0x0001 (SQLI.md §9.3).
-      state.out.push({ _tag: "Done", warnings: known.logged ? 1 : 0, rows: 0, rowid: 0, serial: 0 })
+      state.out.push({ _tag: "Done", warnings: dbOpenWarnings(known, ansi, declared), rows: 0, rowid: 0, serial: 0 })
     }
     return Effect.void
   }
@@ -732,6 +733,7 @@ export class Session {
         }
         case "Engine": {
           const prepared = stmt.kind.prepared
+          const wasOpen = db.engine.inTransaction
           const result = yield* this.withLockWait(db, () => db.engine.execute(prepared, params))
           if (result.serial8 !== undefined || result.bigserial !== undefined) {
             out.push({
@@ -743,6 +745,7 @@ export class Session {
           const changed = result.transactionChanged
           if (changed === "commit" || changed === "rollback") this.closeCursorsAtEnd(changed)
           if (changed !== undefined && db.logged) out.push(xactStat(changed))
+          else implicitBegin(db, wasOpen, out)
           if (stmt.generatedKeys && prepared.insertsSerial !== undefined && result.rowsAffected > 0) {
             const column = serialColumnName(db.engine, stmt.sql, prepared.insertsSerial)
             out.push(...generatedKeys(stmt, prepared.insertsSerial, column, result))
@@ -774,7 +777,9 @@ export class Session {
       if (stmt.kind._tag === "Engine") {
         const prepared = stmt.kind.prepared
         const scroll = state.scroll
+        const wasOpen = db.engine.inTransaction
         engineCursor = yield* this.withLockWait(db, () => db.engine.openCursor(prepared, stmt.bind ?? [], { scroll }))
+        implicitBegin(db, wasOpen, state.out)
       } else if (stmt.kind._tag === "Sleep") {
         // EXECUTE FUNCTION sysproc_sleep(n): the work happens at OPEN, then one row (0) is there to fetch.
         if (!stmt.kind.call.returnsRow) return yield* Effect.fail(new BatchFailure(err(SQL_NOT_A_CURSOR)))
@@ -994,13 +999,35 @@ const done = (rows: number, serial: number): ServerMessage => ({ _tag: "Done", w
 const cost = (): ServerMessage => ({ _tag: "Cost", estimatedRows: 0, estimatedCost: 0 })
 
 /**
- * SQ_XACTSTAT values are not understood (SQLI.md §13 Q7; JDBC does not check them): event 1/2/3 for begin, commit and
- * rollback, levels 1 inside and 0 outside a transaction, as the spec suggests as placeholders.
+ * The DONE warnings of a DBOPEN reply, as IBM's JDBC reads them bit by bit (`IfxSqli.receiveDone`, JDBC-READING.md
+ * §2): 0x01 logged, 0x02 ANSI, 0x04 an Informix server (always), 0x40 the client's DB_LOCALE (en_US.8859-1 when it
+ * sends none) is not the database's. So 0x0005 logged, 0x0007 ANSI, 0x0004 unlogged — inferred from IBM's sqlwarn
+ * settings after DATABASE, not captured.
+ */
+const dbOpenWarnings = (known: DatabaseProperties, ansi: boolean, declared: string | undefined): number =>
+  (known.logged ? 0x01 : 0) | (ansi ? 0x02 : 0) | 0x04 | (sameLocale(declared ?? DEFAULT_LOCALE, known) ? 0 : 0x40)
+
+/** Same language/territory and the same code set, however it is spelled (`en_US.819` is `en_US.8859-1`). */
+const sameLocale = (locale: string, known: DatabaseProperties): boolean =>
+  locale.split(".")[0]!.toLowerCase() === known.locale.split(".")[0]!.toLowerCase() &&
+  charsetForLocale(locale)?.name === known.charset.name
+
+/**
+ * SQ_XACTSTAT: JDBC reads only the new level, 1 = a transaction is now open, 0 = none (JDBC-READING.md §3). The event
+ * codes 1/2/3 for begin, commit and rollback are placeholders nobody reads (SQLI.md §13 Q7).
  */
 const xactStat = (kind: "begin" | "commit" | "rollback"): ServerMessage =>
   kind === "begin"
     ? { _tag: "XactStat", event: 1, newLevel: 1, oldLevel: 0 }
     : { _tag: "XactStat", event: kind === "commit" ? 2 : 3, newLevel: 0, oldLevel: 1 }
+
+/**
+ * An ANSI database opens a transaction with the first statement after COMMIT/ROLLBACK by itself; the client is told as
+ * for BEGIN WORK (JDBC-READING.md §3: a server can report implicit transactions this way).
+ */
+const implicitBegin = (db: OpenDatabase, wasOpen: boolean, out: Array<ServerMessage>): void => {
+  if (db.ansi && !wasOpen && db.engine.inTransaction) out.push(xactStat("begin"))
+}
 
 /**
  * The name of the table's serial column, for the generated-key describe (JDBC's `getGeneratedKeys().getString("id")`
