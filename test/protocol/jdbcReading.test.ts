@@ -7,8 +7,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Result from "effect/Result"
 import { encodeConnectResponse, encodeServerMessages, ServerMessageDecoder } from "../../src/internal/protocol/codec.ts"
-import { parseRedirect } from "../../src/internal/protocol/connect.ts"
 import { NARROW_FRAMING, WIDE_FRAMING } from "../../src/internal/protocol/framing.ts"
+import { parseRedirect } from "../../src/internal/protocol/loginPdu.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../../src/internal/protocol/messages.ts"
 import { fromHex, goldenVector, toHex } from "./golden.ts"
 
@@ -147,7 +147,7 @@ const decodeMessages = (hex: string, framing: Framing) =>
 const roundTrips = (hex: string, framing: Framing, expected: ReadonlyArray<ServerMessage>) => {
   const { error, messages } = decodeMessages(hex, framing)
   assert.isUndefined(error, error?.message)
-  assert.deepStrictEqual(messages, expected)
+  assert.deepStrictEqual(messages, [...expected])
   const encoded = encodeServerMessages(expected, framing)
   assert.isTrue(Result.isSuccess(encoded))
   if (Result.isSuccess(encoded)) assert.strictEqual(toHex(encoded.success), hex)
