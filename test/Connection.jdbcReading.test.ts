@@ -22,12 +22,12 @@ const char = (text: string) =>
 /** golden/server-conacc-accept up to the end of its 24-byte block, then `tail`, as SL type `slType`. */
 const conacc = (tail: string, slType = 2): Uint8Array => {
   const golden = goldenVector("server-conacc-accept").hex
-  const body = i16(slType).slice(2) + golden.slice(6, golden.lastIndexOf("0066")) + tail
+  const body = i16(slType).slice(2) + golden.slice(6, golden.lastIndexOf("0066")) + tail.replace(/\s+/g, "")
   return fromHex(i16(body.length / 2 + 2) + body)
 }
 
 const jdbcTail = (svcError: number, warnings: number) =>
-  "0066" + "000b00000000" + i16(svcError) + "0000" + i16(warnings) + "0000" + "007f"
+  "0066 000b00000000" + i16(svcError) + "0000" + i16(warnings) + "0000 007f"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError.InformixError>): InformixError.InformixError => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")
@@ -61,7 +61,7 @@ const shapes = (batches: ReadonlyArray<ReadonlyArray<ClientMessage>>) =>
 describe("login accepts JDBC accepts", () => {
   it.live("marker 127 right after the 24-byte block, and a PDU that does not end in `00 7f`", () =>
     Effect.gen(function*() {
-      for (const tail of ["007f", "0066" + "000b00000000" + "0000" + "0000" + "0000" + "0000"]) {
+      for (const tail of ["007f", "0066 000b00000000 0000 0000 0000 0000"]) {
         const server = yield* makeFakeServer(handler, { connectResponse: conacc(tail) })
         const conn = yield* Connection.make({ url: server.url })
         assert.deepStrictEqual(yield* conn.execute("INSERT INTO t VALUES (1)"), { rowsAffected: 1 })
@@ -88,7 +88,7 @@ describe("login accepts JDBC accepts", () => {
   it.live("a REDIRECT fails the connect with reason Redirected and the target", () =>
     Effect.gen(function*() {
       const server = yield* makeFakeServer(handler, {
-        connectResponse: conacc("0067" + "0000" + char("ol_two:db2.example.com:9089"), 13)
+        connectResponse: conacc("0067 0000" + char("ol_two:db2.example.com:9089"), 13)
       })
       const error = failure(yield* Effect.exit(Connection.make({ url: server.url })))
       assert.strictEqual(error._tag, "ConnectionError")
@@ -103,8 +103,8 @@ describe("login accepts JDBC accepts", () => {
     Effect.gen(function*() {
       const bare = yield* makeFakeServer(handler, { connectResponse: conacc(jdbcTail(0, 0), 3) })
       assert.strictEqual(failure(yield* Effect.exit(Connection.make({ url: bare.url })))._tag, "ProtocolError")
-      const list = "0001" + "0000" + char("Server is in single-user mode")
-      const tail = "0066" + "000b00000000" + i16(-27002) + "0000" + "0000" + list + "007f"
+      const list = "0001 0000" + char("Server is in single-user mode")
+      const tail = "0066 000b00000000" + i16(-27002) + "0000 0000" + list + "007f"
       const rejected = yield* makeFakeServer(handler, { connectResponse: conacc(tail, 3) })
       const error = failure(yield* Effect.exit(Connection.make({ url: rejected.url })))
       assert.strictEqual(error._tag, "ConnectionError")

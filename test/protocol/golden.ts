@@ -67,6 +67,6 @@ export const rejectedByDecoder: ReadonlyMap<string, string> = new Map([
 export const withJdbcTail = (goldenHex: string, svcError: number, warnings = 0): string => {
   const i16 = (v: number) => (v & 0xffff).toString(16).padStart(4, "0")
   const body = goldenHex.slice(4, goldenHex.lastIndexOf("0066") + 4) + "000b00000000" + i16(svcError) + "0000" +
-    i16(warnings) + "0000" + "007f"
+    i16(warnings) + "0000007f"
   return i16(body.length / 2 + 2) + body
 }

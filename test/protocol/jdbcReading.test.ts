@@ -24,7 +24,7 @@ const shared = golden.slice(4, golden.lastIndexOf("0066"))
 
 /** A connect PDU of SL type `slType` whose bytes after the 24-byte block are `tail`. */
 const pdu = (tail: string, slType = 2): string => {
-  const body = i16(slType).slice(2) + shared.slice(2) + tail
+  const body = i16(slType).slice(2) + shared.slice(2) + tail.replace(/\s+/g, "")
   return i16(body.length / 2 + 2) + body
 }
 
@@ -48,7 +48,7 @@ const reencodes = (response: ConnectResponse, hex: string) => {
 
 describe("the login accept, read as JDBC reads it (Connection.DecodeAscBinary)", () => {
   it("marker 102 with the tail JDBC reads: warnings (0x20 read-only secondary) and an empty error list", () => {
-    const hex = pdu("0066" + "000b00000000" + "0000" + "0000" + "0020" + "0000" + "007f")
+    const hex = pdu("0066 000b00000000 0000 0000 0020 0000 007f")
     const r = accepted(hex)
     assert.deepStrictEqual(
       [r.slType, r.initMarker, r.svcError, r.osError, r.warnings, r.errorCount, r.errors],
@@ -66,20 +66,20 @@ describe("the login accept, read as JDBC reads it (Connection.DecodeAscBinary)",
   })
 
   it("does not require the PDU to end in `00 7f`", () => {
-    const hex = pdu("0066" + "000b00000000" + "0000" + "0000" + "0000" + "0000")
+    const hex = pdu("0066 000b00000000 0000 0000 0000 0000")
     const r = accepted(hex)
     assert.deepStrictEqual([r.svcError, r.warnings, r.errorCount, r.trailer.length], [0, 0, 0, 0])
     reencodes(r, hex)
   })
 
   it("fields after marker 102 that the PDU lacks read as zeros (JDBC's zero-filled 4096-byte buffer)", () => {
-    const r = accepted(pdu("0066" + "000b"))
+    const r = accepted(pdu("0066 000b"))
     assert.deepStrictEqual([r.initMarker, r.svcError, r.osError, r.warnings, r.errorCount], [102, 0, 0, 0, 0])
   })
 
   it("the error list: up to the count, a negative offset ends it early, the last text is the message", () => {
     const list = "0000" + char("first") + "0004" + char("last text") + "ffff" + char("never read")
-    const hex = pdu("0066" + "000b00000000" + i16(-951) + i16(-12) + "0000" + "0003" + list + "007f", 3)
+    const hex = pdu("0066 000b00000000" + i16(-951) + i16(-12) + "0000 0003" + list + "007f", 3)
     const r = accepted(hex)
     assert.deepStrictEqual([r.slType, r.svcError, r.osError], [3, -951, -12])
     assert.deepStrictEqual(r.errors, [{ offset: 0, text: "first" }, { offset: 4, text: "last text" }])
@@ -88,7 +88,7 @@ describe("the login accept, read as JDBC reads it (Connection.DecodeAscBinary)",
   })
 
   it("a negative error count is refused (JDBC: −408)", () => {
-    const { error } = decodeConnect(pdu("0066" + "000b00000000" + "0000" + "0000" + "0000" + "ffff" + "007f"))
+    const { error } = decodeConnect(pdu("0066 000b00000000 0000 0000 0000 ffff 007f"))
     assert.match(error!.message, /negative error count/)
   })
 
@@ -100,7 +100,7 @@ describe("the login accept, read as JDBC reads it (Connection.DecodeAscBinary)",
   })
 
   it("marker 103 in a REDIRECT (SL type 13): the detail names server, host and port", () => {
-    const hex = pdu("0067" + "0000" + char("ol_other:db2.example.com:9089"), 13)
+    const hex = pdu("0067 0000" + char("ol_other:db2.example.com:9089"), 13)
     const r = accepted(hex)
     assert.deepStrictEqual([r.slType, r.initMarker, r.redirect], [13, 103, {
       unknown: 0,
@@ -115,12 +115,12 @@ describe("the login accept, read as JDBC reads it (Connection.DecodeAscBinary)",
   })
 
   it("marker 103 in a CONACC is read too (JDBC accepts that login and ignores the detail)", () => {
-    const r = accepted(pdu("0067" + "0001" + char("x:y:1")))
+    const r = accepted(pdu("0067 0001" + char("x:y:1")))
     assert.deepStrictEqual([r.slType, r.initMarker, r.redirect?.detail], [2, 103, "x:y:1"])
   })
 
   it("any other marker after the 24-byte block is refused (JDBC: −408)", () => {
-    const { error } = decodeConnect(pdu("0068" + "0000"))
+    const { error } = decodeConnect(pdu("0068 0000"))
     assert.match(error!.message, /expected marker 102, 103 or 127/)
   })
 
@@ -144,7 +144,8 @@ describe("the login accept, read as JDBC reads it (Connection.DecodeAscBinary)",
 const decodeMessages = (hex: string, framing: Framing) =>
   new ServerMessageDecoder({ expectConnect: false, framing }).push(fromHex(hex))
 
-const roundTrips = (hex: string, framing: Framing, expected: ReadonlyArray<ServerMessage>) => {
+const roundTrips = (spaced: string, framing: Framing, expected: ReadonlyArray<ServerMessage>) => {
+  const hex = spaced.replace(/\s+/g, "")
   const { error, messages } = decodeMessages(hex, framing)
   assert.isUndefined(error, error?.message)
   assert.deepStrictEqual(messages, [...expected])
@@ -155,7 +156,7 @@ const roundTrips = (hex: string, framing: Framing, expected: ReadonlyArray<Serve
 
 describe("SQ_ERR, read as JDBC reads it (IfxSqli.receiveError)", () => {
   it("sqlcode 0: the standard body, then a 5-byte SQLSTATE with its pad byte and a message (a warning)", () => {
-    const hex = "000d" + "0000" + "0000" + "00000000" + char("") + "3031493031" + "00" + char("Note this") + "000c"
+    const hex = "000d 0000 0000 00000000" + char("") + "3031493031 00" + char("Note this") + "000c"
     roundTrips(hex, WIDE_FRAMING, [
       {
         _tag: "Err",
@@ -172,7 +173,7 @@ describe("SQ_ERR, read as JDBC reads it (IfxSqli.receiveError)", () => {
   })
 
   it("−937 under the narrow framing (i16 offset): parameter, SQLSTATE and the routine's message", () => {
-    const hex = "000d" + i16(-937) + i16(-1) + "0007" + char("p") + "3435303030" + "00" + char("boom")
+    const hex = "000d" + i16(-937) + i16(-1) + "0007" + char("p") + "3435303030 00" + char("boom")
     roundTrips(hex, NARROW_FRAMING, [{
       _tag: "Err",
       sqlcode: -937,
@@ -186,7 +187,7 @@ describe("SQ_ERR, read as JDBC reads it (IfxSqli.receiveError)", () => {
   })
 
   it("−368 has no text after the offset", () => {
-    const hex = "000d" + i16(-368) + i16(-105) + "00000000" + "000c"
+    const hex = "000d" + i16(-368) + i16(-105) + "00000000 000c"
     roundTrips(hex, WIDE_FRAMING, [
       { _tag: "Err", sqlcode: -368, isamCode: -105, offset: 0, parameter: "", form: "bare" },
       { _tag: "Eot" }
@@ -205,7 +206,7 @@ describe("SQ_ERR, read as JDBC reads it (IfxSqli.receiveError)", () => {
   })
 
   it("sqlcode 100 (no data) uses the standard body", () => {
-    const hex = "000d" + "0064" + "0000" + "00000000" + char("") + "000c"
+    const hex = "000d 0064 0000 00000000" + char("") + "000c"
     roundTrips(hex, WIDE_FRAMING, [
       { _tag: "Err", sqlcode: 100, isamCode: 0, offset: 0, parameter: "", form: "standard" },
       { _tag: "Eot" }
@@ -215,13 +216,13 @@ describe("SQ_ERR, read as JDBC reads it (IfxSqli.receiveError)", () => {
 
 describe("other messages JDBC's dispatch tolerates (IfxSqli.dispatchMsg)", () => {
   it("SQ_CLOSE (10) and SQ_REASSOC (86) from the server are bare", () => {
-    roundTrips("000a" + "0056" + "000c", WIDE_FRAMING, [{ _tag: "CursorClosed" }, { _tag: "Reassoc" }, {
+    roundTrips("000a 0056 000c", WIDE_FRAMING, [{ _tag: "CursorClosed" }, { _tag: "Reassoc" }, {
       _tag: "Eot"
     }])
   })
 
   it("SQ_XACTSTAT: event, new level, old level", () => {
-    roundTrips("0063" + "0001" + "0001" + "0000", WIDE_FRAMING, [{
+    roundTrips("0063 0001 0001 0000", WIDE_FRAMING, [{
       _tag: "XactStat",
       event: 1,
       newLevel: 1,
