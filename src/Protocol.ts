@@ -863,7 +863,8 @@ export const ServerMessageDecoder: typeof codec.ServerMessageDecoder = codec.Ser
 export type ServerMessageDecoder = codec.ServerMessageDecoder
 
 /**
- * The SQ_ERR body layout a decoder expects for a sqlcode (libsqli's special forms for -619, -368, 0/100/-937).
+ * The SQ_ERR body layout a decoder expects for a sqlcode, as IBM JDBC reads it (−368 without text, 0 and −937 with
+ * an SQLSTATE tail).
  *
  * @since 0.1.0
  * @category decoding

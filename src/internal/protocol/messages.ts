@@ -394,7 +394,10 @@ export interface SgkTuple {
  */
 export interface Done {
   readonly _tag: "Done"
-  /** sqlwarn flags; after DBOPEN 0x0001 = logged database (SQLI.md §9.3). */
+  /**
+   * sqlwarn flags; after DBOPEN read bit by bit: 0x01 logged, 0x02 ANSI, 0x04 Informix server, 0x40 locale differs
+   * (JDBC-READING.md §2).
+   */
   readonly warnings: number
   readonly rows: number
   readonly rowid: number
