@@ -449,6 +449,8 @@ export interface ServerErrorFields {
   readonly offset: number
   readonly parameter: string
   readonly sqlState?: string | undefined
+  /** The server's own text, sent with an SQLSTATE for −937 (a routine's error); appended to the message. */
+  readonly message?: string | undefined
 }
 
 /**
@@ -464,7 +466,8 @@ export const fromServerError = (fields: ServerErrorFields, sql?: string | undefi
     isamCode: fields.isamCode,
     offset: fields.offset,
     parameter: fields.parameter,
-    message: SqlCodes.formatServerMessage(fields.sqlcode, fields.isamCode, fields.parameter),
+    message: SqlCodes.formatServerMessage(fields.sqlcode, fields.isamCode, fields.parameter) +
+      (fields.message === undefined || fields.message.length === 0 ? "" : `: ${fields.message}`),
     ...(fields.sqlState === undefined ? {} : { sqlState: fields.sqlState }),
     ...(sql === undefined ? {} : { sql })
   })

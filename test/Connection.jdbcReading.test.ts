@@ -43,12 +43,29 @@ const xactStat = (newLevel: number): ServerMessage => ({
   oldLevel: 1 - newLevel
 })
 
+const sqlStateErr = (sqlcode: number, sqlState: string, message: string): ServerMessage => ({
+  _tag: "Err",
+  sqlcode,
+  isamCode: 0,
+  offset: 0,
+  parameter: "",
+  form: "sqlstate",
+  sqlState,
+  message
+})
+
 /** Replies to a statement: its statement type from the SQL verb, and SQ_XACTSTAT when the SQL says `-- xact n`. */
 const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {
   const first = batch[0]!
   const sql = sqlOf(first) ?? ""
   const type = /^commit/i.test(sql) ? 35 : /^rollback/i.test(sql) ? 36 : /^begin/i.test(sql) ? 34 : 6
   const xact = /-- xact (\d)/.exec(sql)
+  if (first._tag === "Command" && sql.includes("-- routine error")) {
+    return session.reply([sqlStateErr(-937, "45000", "boom"), EOT])
+  }
+  if (first._tag === "Command" && sql.includes("-- warning")) {
+    return session.reply([describeNoColumns(type), sqlStateErr(0, "01I01", "note"), done(1), EOT])
+  }
   if (first._tag === "Command") {
     return session.reply([describeNoColumns(type), ...(xact === null ? [] : [xactStat(Number(xact[1]))]), done(1), EOT])
   }
@@ -158,5 +175,19 @@ describe("databaseInfo and transaction state", () => {
         "Command(INSERT INTO t VALUES (2)) NDescribe Execute Release Eot",
         "CommitWork Eot"
       ])
+    }).pipe(Effect.scoped))
+
+  it.live("SQ_ERR with an SQLSTATE: sqlcode 0 is a warning, −937 an SqlError carrying the SQLSTATE and the text", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make({ url: server.url })
+      assert.deepStrictEqual(yield* conn.execute("UPDATE t SET n = 1 -- warning"), { rowsAffected: 1 })
+      const error = failure(yield* Effect.exit(conn.execute("EXECUTE PROCEDURE p() -- routine error")))
+      assert.strictEqual(error._tag, "SqlError")
+      if (error._tag === "SqlError") {
+        assert.deepStrictEqual([error.sqlcode, error.sqlState], [-937, "45000"])
+        assert.match(error.message, /: boom$/)
+      }
+      assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
 })
