@@ -13,18 +13,11 @@ import * as Connection from "../src/Connection.ts"
 import type * as InformixError from "../src/InformixError.ts"
 import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
 import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
-import { fromHex, goldenVector } from "./protocol/golden.ts"
+import { conaccWithTail, fromHex, goldenVector, hexChar, hexI16 } from "./protocol/golden.ts"
 
-const i16 = (v: number) => (v & 0xffff).toString(16).padStart(4, "0")
-const char = (text: string) =>
-  i16(text.length) + Buffer.from(text, "latin1").toString("hex") + (text.length % 2 === 1 ? "00" : "")
-
-/** golden/server-conacc-accept up to the end of its 24-byte block, then `tail`, as SL type `slType`. */
-const conacc = (tail: string, slType = 2): Uint8Array => {
-  const golden = goldenVector("server-conacc-accept").hex
-  const body = i16(slType).slice(2) + golden.slice(6, golden.lastIndexOf("0066")) + tail.replace(/\s+/g, "")
-  return fromHex(i16(body.length / 2 + 2) + body)
-}
+const i16 = hexI16
+const char = hexChar
+const conacc = (tail: string, slType = 2): Uint8Array => fromHex(conaccWithTail(tail, slType))
 
 const jdbcTail = (svcError: number, warnings: number) =>
   "0066 000b00000000" + i16(svcError) + "0000" + i16(warnings) + "0000 007f"

@@ -10,23 +10,12 @@ import { encodeConnectResponse, encodeServerMessages, ServerMessageDecoder } fro
 import { NARROW_FRAMING, WIDE_FRAMING } from "../../src/internal/protocol/framing.ts"
 import { parseRedirect } from "../../src/internal/protocol/loginPdu.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../../src/internal/protocol/messages.ts"
-import { fromHex, goldenVector, toHex } from "./golden.ts"
+import { conaccWithTail, fromHex, goldenVector, hexChar, hexI16, toHex } from "./golden.ts"
 
-const i16 = (v: number) => (v & 0xffff).toString(16).padStart(4, "0")
-const char = (text: string) => {
-  const bytes = Buffer.from(text, "latin1").toString("hex")
-  return i16(text.length) + bytes + (text.length % 2 === 1 ? "00" : "")
-}
-
+const i16 = hexI16
+const char = hexChar
 const golden = goldenVector("server-conacc-accept").hex
-/** From the SL type byte to the end of the 24-byte block (the part every variant shares). */
-const shared = golden.slice(4, golden.lastIndexOf("0066"))
-
-/** A connect PDU of SL type `slType` whose bytes after the 24-byte block are `tail`. */
-const pdu = (tail: string, slType = 2): string => {
-  const body = i16(slType).slice(2) + shared.slice(2) + tail.replace(/\s+/g, "")
-  return i16(body.length / 2 + 2) + body
-}
+const pdu = conaccWithTail
 
 const decodeConnect = (hex: string) => {
   const { error, messages } = new ServerMessageDecoder().push(fromHex(hex))
