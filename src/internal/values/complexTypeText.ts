@@ -1,0 +1,145 @@
+/**
+ * Parse the SQL text of a collection or ROW type (`set(integer not null)`, `list(varchar(20) not null)`,
+ * `row(a int, b varchar(10))`, nested) into the {@link ComplexType} the in-band type records describe. This is the
+ * text a bind names its type with (JDBC's typed binds send such text, JDBC-COMPLEX-TYPES.md §7.2) and the text a
+ * server describes an unnamed ROW or a collection column with.
+ */
+import { CodecFailure } from "./CodecFailure.ts"
+import type { ComplexType } from "./collections.ts"
+import { ExtendedId, TypeCode } from "./typeCodes.ts"
+
+type Scalar = Extract<ComplexType, { _tag: "Scalar" }>
+
+const scalar = (code: number, length: number, extendedId = 0, name = ""): Scalar => ({
+  _tag: "Scalar",
+  code,
+  length,
+  extendedId,
+  name
+})
+
+const tokenize = (text: string): Array<string> => text.toLowerCase().match(/[a-z_][a-z0-9_]*|\d+|[(),]/g) ?? []
+
+/** Parse a collection or ROW type's text; a CodecFailure names what is not understood. */
+export const parseComplexType = (text: string): Exclude<ComplexType, { _tag: "Scalar" }> | CodecFailure => {
+  const tokens = tokenize(text)
+  let i = 0
+  const fail = (what: string) => new CodecFailure(`type ${JSON.stringify(text)}: ${what}`)
+  const peek = () => tokens[i]
+  const expect = (token: string): CodecFailure | undefined =>
+    tokens[i] === token ? void i++ : fail(`expected "${token}" at ${tokens[i] ?? "the end"}`)
+  const numbers = (): Array<number> | CodecFailure => {
+    const out: Array<number> = []
+    if (peek() !== "(") return out
+    i++
+    while (peek() !== ")") {
+      const n = tokens[i++]
+      if (n === undefined || !/^\d+$/.test(n)) return fail(`expected a number at ${n ?? "the end"}`)
+      out.push(Number(n))
+      if (peek() === ",") i++
+    }
+    i++
+    return out
+  }
+  const type = (): ComplexType | CodecFailure => {
+    const word = tokens[i++]
+    switch (word) {
+      case "set":
+      case "multiset":
+      case "list": {
+        const open = expect("(")
+        if (open) return open
+        const element = type()
+        if (element instanceof CodecFailure) return element
+        if (peek() === "not") {
+          i++
+          const isNull = expect("null")
+          if (isNull) return isNull
+        }
+        const close = expect(")")
+        if (close) return close
+        return { _tag: "Collection", kind: word === "set" ? "SET" : word === "multiset" ? "MULTISET" : "LIST", element }
+      }
+      case "row": {
+        const open = expect("(")
+        if (open) return open
+        const fields: Array<{ name: string; type: ComplexType }> = []
+        while (true) {
+          const name = tokens[i++]
+          if (name === undefined || !/^[a-z_]/.test(name)) return fail(`expected a field name at ${name ?? "the end"}`)
+          const fieldType = type()
+          if (fieldType instanceof CodecFailure) return fieldType
+          if (peek() === "not") i += 2 // NOT NULL on a field: the values carry NULL in-band anyway
+          fields.push({ name, type: fieldType })
+          if (peek() !== ",") break
+          i++
+        }
+        const close = expect(")")
+        if (close) return close
+        return { _tag: "Row", name: undefined, fields }
+      }
+      case "smallint":
+        return scalar(TypeCode.SMALLINT, 2)
+      case "int":
+      case "integer":
+      case "serial":
+        return scalar(TypeCode.INTEGER, 4)
+      case "bigint":
+      case "bigserial":
+        return scalar(TypeCode.BIGINT, 8)
+      case "int8":
+      case "serial8":
+        return scalar(TypeCode.INT8, 10)
+      case "float":
+        return scalar(TypeCode.FLOAT, 8)
+      case "double":
+        if (peek() === "precision") i++
+        return scalar(TypeCode.FLOAT, 8)
+      case "smallfloat":
+      case "real":
+        return scalar(TypeCode.SMALLFLOAT, 4)
+      case "date":
+        return scalar(TypeCode.DATE, 4)
+      case "boolean":
+        return scalar(TypeCode.UDTFIXED, 1, ExtendedId.BOOLEAN, "boolean")
+      case "lvarchar": {
+        const n = numbers()
+        if (n instanceof CodecFailure) return n
+        return scalar(TypeCode.UDTVAR, n[0] ?? 2048, ExtendedId.LVARCHAR, "lvarchar")
+      }
+      case "char":
+      case "character":
+      case "nchar": {
+        const n = numbers()
+        if (n instanceof CodecFailure) return n
+        return scalar(word === "nchar" ? TypeCode.NCHAR : TypeCode.CHAR, n[0] ?? 1)
+      }
+      case "varchar":
+      case "nvarchar": {
+        const n = numbers()
+        if (n instanceof CodecFailure) return n
+        if (n[0] === undefined || n[0] < 1 || n[0] > 255) return fail(`${word} needs a length from 1 to 255`)
+        return scalar(word === "varchar" ? TypeCode.VARCHAR : TypeCode.NVARCHAR, n[0] | ((n[1] ?? 0) << 8))
+      }
+      case "decimal":
+      case "dec":
+      case "numeric":
+      case "money": {
+        const n = numbers()
+        if (n instanceof CodecFailure) return n
+        const precision = n[0] ?? 16
+        // DECIMAL(p) without a scale is floating (scale byte 255); MONEY(p) has scale 2.
+        const scale = n[1] ?? (word === "money" ? 2 : 255)
+        if (precision < 1 || precision > 32) return fail(`${word} precision ${precision} is not 1 to 32`)
+        return scalar(word === "money" ? TypeCode.MONEY : TypeCode.DECIMAL, (precision << 8) | scale)
+      }
+      default:
+        return fail(`unsupported element type ${word ?? "(missing)"}`)
+    }
+  }
+  const root = type()
+  if (root instanceof CodecFailure) return root
+  if (i !== tokens.length) return fail(`unexpected ${tokens[i]}`)
+  if (root._tag === "Scalar") return fail("not a collection or ROW type")
+  return root
+}
