@@ -13,6 +13,7 @@ import * as Equal from "effect/Equal"
 import * as Hash from "effect/Hash"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as SchemaGetter from "effect/SchemaGetter"
 import * as Calendar from "./internal/values/calendar.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -744,7 +745,7 @@ export class SmartLobLocator {
 }
 
 /**
- * A value of a type this driver does not interpret (ROW, SET, MULTISET, LIST, other UDTs): the body bytes as sent.
+ * A value of a type this driver does not interpret (opaque UDTs, ROWREF, COLLECTION): the body bytes as sent.
  *
  * @since 0.1.0
  * @category models
@@ -764,7 +765,8 @@ export class OpaqueValue {
 
 /**
  * Any decoded Informix value. BYTE/TEXT columns decode to a {@link BlobDescriptor} in the row codec; the connection
- * replaces it with the content (`Uint8Array` for BYTE, `string` for TEXT) after SQ_FETCHBLOB.
+ * replaces it with the content (`Uint8Array` for BYTE, `string` for TEXT) after SQ_FETCHBLOB. SET, MULTISET and
+ * LIST decode to arrays of their typed elements, ROW (named or unnamed) to a plain object keyed by field name.
  *
  * @since 0.1.0
  * @category models
@@ -784,6 +786,8 @@ export type Value =
   | BlobDescriptor
   | SmartLobLocator
   | OpaqueValue
+  | ReadonlyArray<Value>
+  | { readonly [field: string]: Value }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Typed parameters
@@ -1017,6 +1021,46 @@ export const typedNull = (type: ParameterType): TypedParameter => new TypedParam
  */
 export const isTypedParameter = (u: unknown): u is TypedParameter => u instanceof TypedParameter
 
+/**
+ * A collection or ROW parameter: the value and the SQL text of its type (`set(integer not null)`,
+ * `list(varchar(20) not null)`, `row(a int, b varchar(10))`, nested). It binds as IBM JDBC binds a typed
+ * collection or Struct: type 44 with the type text and the value's in-band type records.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export class ComplexParameter {
+  readonly _tag = "ComplexParameter"
+  readonly typeText: string
+  /** An array for SET/MULTISET/LIST, an object for ROW, or `null`. */
+  readonly value: Value
+
+  constructor(typeText: string, value: Value) {
+    this.typeText = typeText
+    this.value = value
+  }
+}
+
+/**
+ * Bind a SET, MULTISET or LIST: `collection("set(integer not null)", [1, 2])`. Elements must match the element type
+ * and be non-NULL (Informix collection elements are NOT NULL); a mismatch fails the statement with a typed error.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const collection = (typeText: string, elements: ReadonlyArray<Value> | null): ComplexParameter =>
+  new ComplexParameter(typeText, elements)
+
+/**
+ * Bind a ROW: `row("row(a int, b varchar(10))", { a: 1, b: "x" })`. Missing fields bind as NULL; a field the type
+ * does not have is an error.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const row = (typeText: string, fields: { readonly [field: string]: Value } | null): ComplexParameter =>
+  new ComplexParameter(typeText, fields)
+
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas
 // ---------------------------------------------------------------------------------------------------------------
@@ -1068,3 +1112,34 @@ export const BlobDescriptorFromSelf = Schema.instanceOf(BlobDescriptor, { title:
  * @category schemas
  */
 export const SmartLobLocatorFromSelf = Schema.instanceOf(SmartLobLocator, { title: "SmartLobLocator" })
+
+/**
+ * Schema for a decoded SET or MULTISET column: an array of elements (Informix gives no order) decoded into a
+ * `ReadonlySet`. Use `Schema.Array(element)` when duplicates of a MULTISET matter.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const SetFromArray = <S extends Schema.Top>(element: S) =>
+  Schema.Array(element).pipe(
+    Schema.decodeTo(Schema.ReadonlySet(Schema.toType(element)), {
+      decode: SchemaGetter.transform((items: ReadonlyArray<S["Type"]>) => new Set(items)),
+      encode: SchemaGetter.transform((set: ReadonlySet<S["Type"]>) => Array.from(set))
+    })
+  )
+
+/**
+ * Schema for a decoded LIST column: the elements in order.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const List = <S extends Schema.Top>(element: S) => Schema.Array(element)
+
+/**
+ * Schema for a decoded ROW column (named or unnamed): an object with one property per field.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Row = <Fields extends Schema.Struct.Fields>(fields: Fields) => Schema.Struct(fields)

@@ -6,8 +6,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import {
-  type ComplexType,
   type ComplexValue,
+  type CompositeType,
   decodeComplexBody,
   encodeComplexValue
 } from "../../src/internal/values/collections.ts"
@@ -195,7 +195,7 @@ describe("complex values: bad input is a typed failure", () => {
 })
 
 describe("complex values: round trips", () => {
-  const roundTrip = (type: Exclude<ComplexType, { _tag: "Scalar" }>, value: ComplexValue) => {
+  const roundTrip = (type: CompositeType, value: ComplexValue) => {
     const encoded = encodeComplexValue(type, value, ctx)
     if (encoded instanceof CodecFailure) throw new Error(encoded.message)
     return decode(encoded.subarray(4))

@@ -192,19 +192,22 @@ describe("BOOLEAN, large objects, composites", () => {
     both(column(41, 72, 11, "clob"), new IV.SmartLobLocator("CLOB", hex), "0000000090" + body)
     both(c, null, "0100000000")
   })
-  it("SET NULL between INT 8 and VARCHAR 'xyz' (observed §8.17)", () => {
+  it("SET NULL between INT 8 and VARCHAR 'xyz', in the type-44 form the driver asks for with SQ_RET_TYPE", () => {
+    // §8.17 observed `01 00000000` (a UDT envelope) from a client that sends no RET_TYPE; this driver sends one for
+    // results with collection/ROW columns (connection/retType.ts), so those columns are `i32 N` + the 44 body:
+    // header (134 zero bytes, u16 count), type records, trailer (flags 0x80000000 = NULL), no data.
     const columns = [column(2, 4), column(19, 0, 0, "set(integer not null)"), column(13, 20)]
+    const record = (seq: number, level: number, word: number, collen: number) =>
+      [seq, level, level === 0 ? 0 : 1].map((n) => n.toString(16).padStart(4, "0")).join("") + "0000" +
+      "00".repeat(128) + "0000" + word.toString(16).padStart(4, "0") + collen.toString(16).padStart(4, "0") +
+      "00000000" + "0000" + "0000" + "00".repeat(128) + "0000" + "00".repeat(128) + "0000" + "00000000"
+    const body = "00".repeat(134) + "0002" + record(1, 0, 0x13, 0) + record(2, 1, 0x0102, 4) +
+      "00000000" + "00000000" + "80000000"
+    const n = (body.length / 2).toString(16).padStart(8, "0")
     assert.deepStrictEqual(
-      ok(decodeRow(fromHex(["00000008", "0100000000", "0378797a"].join("")), columns, latin1Ctx)),
-      [
-        8,
-        null,
-        "xyz"
-      ]
+      ok(decodeRow(fromHex(["00000008", n, body, "0378797a"].join("")), columns, latin1Ctx)),
+      [8, null, "xyz"]
     )
-    const [opaque] = ok(decodeRow(fromHex("0000000003616263"), [columns[1]!], latin1Ctx))
-    assert.instanceOf(opaque, IV.OpaqueValue)
-    assert.strictEqual(toHex((opaque as IV.OpaqueValue).bytes), "616263")
   })
   it("DISTINCT flag 0x0800 decodes like the base type", () => both(column(0x0800 | 13, 20), "x", "0178"))
 })

@@ -17,8 +17,9 @@ import type * as M from "../protocol/messages.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
-import { bindMessages, CLOSE, EOT, id, nfetch, OPEN } from "./prebuiltMessages.ts"
+import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
 import { isDone, operationName, toObjects } from "./results.ts"
+import { fetchRequest } from "./retType.ts"
 import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
 import type { Prepared } from "./statements.ts"
 import type { Incoming } from "./wireSession.ts"
@@ -68,13 +69,13 @@ export function collect(
         ...bindMessages(binds),
         OPEN,
         id(prepared.id),
-        nfetch(fetchSize)
+        ...fetchRequest(prepared.columns, fetchSize)
       ],
       stmt
     )
     yield* this.decodeTuples(prepared, reply, rows, stmt)
     while (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
-      reply = yield* this.roundTrip([id(prepared.id), nfetch(fetchSize)], stmt)
+      reply = yield* this.roundTrip([id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)], stmt)
       yield* this.decodeTuples(prepared, reply, rows, stmt)
     }
     return { rows }
@@ -215,14 +216,14 @@ export function cursorStream<A>(
     )
     const fetch = Effect.gen({ self: this }, function*() {
       const request: ReadonlyArray<M.ClientMessage> = opened
-        ? [id(prepared.id), nfetch(fetchSize)]
+        ? [id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)]
         : [
           id(prepared.id),
           { _tag: "CurName", name: cursor },
           ...bindMessages(binds),
           OPEN,
           id(prepared.id),
-          nfetch(fetchSize)
+          ...fetchRequest(prepared.columns, fetchSize)
         ]
       // From here on the cursor may be open (even if this batch fails half-way): the finalizer closes it.
       opened = true

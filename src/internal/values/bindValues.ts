@@ -9,6 +9,7 @@
  */
 import * as BigDecimal from "effect/BigDecimal"
 import {
+  ComplexParameter,
   DateTime,
   IntervalDayTime,
   IntervalYearMonth,
@@ -20,6 +21,8 @@ import {
 import { encodeText } from "./charset.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
+import { decodeComplexBody, describeType, encodeComplexValue } from "./collections.ts"
+import { parseComplexType } from "./complexTypeText.ts"
 import { decodeDecimal, encodeDecimalBind, isPackedNull } from "./decimal.ts"
 import { decodeInt8, encodeInt8 } from "./int8.ts"
 import type { ValueContext } from "./row.ts"
@@ -276,12 +279,27 @@ export const encodeBind = (value: unknown, ctx: ValueContext): BindValue | Codec
       return new CodecFailure(`cannot bind a value of JS type ${typeof value}`)
   }
   if (value instanceof TypedParameter) return bindTyped(value, ctx)
+  if (value instanceof ComplexParameter) return bindComplex(value, ctx)
   if (value instanceof Uint8Array) return bindBlob(TypeCode.BYTE, value)
   if (BigDecimal.isBigDecimal(value)) return bindDecimal(value, TypeCode.DECIMAL)
   if (value instanceof LocalDate) return bindDate(value)
   if (value instanceof DateTime || value instanceof Date) return bindDateTime(value)
   if (value instanceof IntervalYearMonth || value instanceof IntervalDayTime) return bindInterval(value)
   return new CodecFailure(`cannot bind a value of JS type ${describeJs(value)}`)
+}
+
+/**
+ * A collection or ROW as JDBC binds a typed one (JDBC-COMPLEX-TYPES.md §7.1): type 44, owner "", the type text,
+ * prec 0, and the type-44 body (the message layer's u32 length is its `i32 N`). NULL keeps the name.
+ */
+const bindComplex = (param: ComplexParameter, ctx: ValueContext): BindValue | CodecFailure => {
+  const type = parseComplexType(param.typeText)
+  if (type instanceof CodecFailure) return type
+  const base = { type: TypeCode.SENDRECV, ownerName: "", extendedName: describeType(type), prec: 0 }
+  if (param.value === null) return { ...base, indicator: -1, data: EMPTY }
+  const encoded = encodeComplexValue(type, param.value, ctx)
+  if (encoded instanceof CodecFailure) return encoded
+  return { ...base, indicator: 0, data: encoded.subarray(4) }
 }
 
 const readInt = (data: Uint8Array, size: number, label: string): DataView | CodecFailure =>
@@ -371,6 +389,18 @@ export const decodeBind = (bind: BindValue, ctx: ValueContext): Value | CodecFai
     }
     case TypeCode.NULL:
       return null
+    case TypeCode.SET:
+    case TypeCode.MULTISET:
+    case TypeCode.LIST:
+    case TypeCode.ROW:
+    case TypeCode.SENDRECV: {
+      // Collections and ROWs bind as 44 with the type-44 body (its i32 N was the length prefix); so does every other
+      // SENDRECV value, which this server has no type for.
+      const decoded = decodeComplexBody(data, ctx)
+      return decoded instanceof CodecFailure
+        ? new CodecFailure(`${bind.extendedName ?? typeName(type)} parameter: ${decoded.message}`)
+        : decoded.value
+    }
     default:
       return new CodecFailure(`cannot decode a bound parameter of ${typeName(type)}`)
   }

@@ -16,12 +16,13 @@ import type { Value } from "../../InformixValue.ts"
 import { Writer } from "../wire/Writer.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import { describeJs } from "./coerce.ts"
+import { parseComplexType } from "./complexTypeText.ts"
 import type { ColumnInfo, ValueContext } from "./row.ts"
-import { decodeRow, encodeRow, rowValueWidth } from "./row.ts"
+import { decodeValueAt, encodeRowValues, prepareColumns, type PreparedColumn } from "./row.ts"
 import { ExtendedId, NAMED_ROW_FLAG, NOT_NULL_FLAG, TypeCode, typeName } from "./typeCodes.ts"
 
 /** A decoded collection element or ROW field: a scalar, an array (collection) or an object (ROW). */
-export type ComplexValue = Value | ReadonlyArray<ComplexValue> | { readonly [field: string]: ComplexValue }
+export type ComplexValue = Value
 
 /** The type of a complex value or of one of its elements/fields, as the in-band type records describe it. */
 export type ComplexType =
@@ -42,6 +43,9 @@ export type ComplexType =
     readonly name: string | undefined
     readonly fields: ReadonlyArray<{ readonly name: string; readonly type: ComplexType }>
   }
+
+/** A collection or ROW type (what a column or a bind has at level 0). */
+export type CompositeType = Exclude<ComplexType, { _tag: "Scalar" }>
 
 const HEADER_SIZE = 136
 const RECORD_SIZE = 414
@@ -196,13 +200,22 @@ const decodeScalar = (
     if (b === 0x00 || b === 0x66) return false
     return new CodecFailure(`BOOLEAN byte 0x${b.toString(16)} is not 01 or 00`)
   }
-  const column = scalarColumn(type)
-  const width = rowValueWidth(data, at, column)
-  if (width instanceof CodecFailure) return width
-  if (at + width > data.length) return new CodecFailure(`data ends inside a ${typeName(type.code)} value`)
-  cursor.pos = at + width
-  const decoded = decodeRow(data.subarray(at, at + width), [column], ctx)
-  return decoded instanceof CodecFailure ? decoded : decoded[0]!
+  const column = preparedScalar(type)
+  if (column instanceof CodecFailure) return column
+  return decodeValueAt(data, cursor, column, ctx)
+}
+
+const preparedScalars = new WeakMap<object, PreparedColumn | CodecFailure>()
+
+/** The row codec's prepared form of a scalar element/field type (once per type object). */
+const preparedScalar = (type: Extract<ComplexType, { _tag: "Scalar" }>): PreparedColumn | CodecFailure => {
+  let prepared = preparedScalars.get(type)
+  if (prepared === undefined) {
+    const columns = prepareColumns([scalarColumn(type)])
+    prepared = columns instanceof CodecFailure ? columns : columns[0]!
+    preparedScalars.set(type, prepared)
+  }
+  return prepared
 }
 
 const decodeElement = (
@@ -237,7 +250,7 @@ const decodeElement = (
 
 const decodeData = (
   data: Uint8Array,
-  type: Exclude<ComplexType, { _tag: "Scalar" }>,
+  type: CompositeType,
   ctx: ValueContext,
   flags: number
 ): ComplexValue | CodecFailure => {
@@ -404,7 +417,9 @@ const encodeScalar = (
     if (typeof scalar !== "boolean") return new CodecFailure(`BOOLEAN expects a boolean, got ${describeJs(scalar)}`)
     return void w.bytes(Uint8Array.of(0, 0, 0, 0, 1, scalar ? 1 : 0))
   }
-  const bytes = encodeRow([scalarColumn(type)], [scalar], ctx)
+  const column = preparedScalar(type)
+  if (column instanceof CodecFailure) return column
+  const bytes = encodeRowValues([column], [scalar], ctx)
   if (bytes instanceof CodecFailure) return bytes
   w.bytes(bytes)
 }
@@ -437,7 +452,7 @@ const encodeElement = (
 }
 
 const encodeData = (
-  type: Exclude<ComplexType, { _tag: "Scalar" }>,
+  type: CompositeType,
   value: ComplexValue,
   ctx: ValueContext
 ): Uint8Array | CodecFailure => {
@@ -481,7 +496,7 @@ const encodeData = (
  * Bad input (an element of the wrong type, NULL in a collection, an unknown field) is a CodecFailure.
  */
 export const encodeComplexValue = (
-  type: Exclude<ComplexType, { _tag: "Scalar" }>,
+  type: CompositeType,
   value: ComplexValue,
   ctx: ValueContext
 ): Uint8Array | CodecFailure => {
@@ -499,3 +514,21 @@ export const encodeComplexValue = (
 }
 
 export { isComplexCode }
+
+const parsedNames = new Map<string, CompositeType | CodecFailure>()
+
+/**
+ * The type a column's values are encoded with: the one the column carries (a server knows its named ROW types), else
+ * its described name parsed as type text (`set(integer not null)`, `row(a int, b varchar(10))`).
+ */
+export const complexTypeOfColumn = (
+  column: ColumnInfo
+): CompositeType | CodecFailure => {
+  if (column.complexType !== undefined) return column.complexType
+  let parsed = parsedNames.get(column.extendedName)
+  if (parsed === undefined) {
+    parsed = parseComplexType(column.extendedName)
+    if (parsedNames.size < 1024) parsedNames.set(column.extendedName, parsed)
+  }
+  return parsed
+}

@@ -5,7 +5,7 @@
  * server describes an unnamed ROW or a collection column with.
  */
 import { CodecFailure } from "./CodecFailure.ts"
-import type { ComplexType } from "./collections.ts"
+import type { ComplexType, CompositeType } from "./collections.ts"
 import { ExtendedId, TypeCode } from "./typeCodes.ts"
 
 type Scalar = Extract<ComplexType, { _tag: "Scalar" }>
@@ -21,7 +21,7 @@ const scalar = (code: number, length: number, extendedId = 0, name = ""): Scalar
 const tokenize = (text: string): Array<string> => text.toLowerCase().match(/[a-z_][a-z0-9_]*|\d+|[(),]/g) ?? []
 
 /** Parse a collection or ROW type's text; a CodecFailure names what is not understood. */
-export const parseComplexType = (text: string): Exclude<ComplexType, { _tag: "Scalar" }> | CodecFailure => {
+export const parseComplexType = (text: string): CompositeType | CodecFailure => {
   const tokens = tokenize(text)
   let i = 0
   const fail = (what: string) => new CodecFailure(`type ${JSON.stringify(text)}: ${what}`)

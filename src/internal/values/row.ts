@@ -30,6 +30,14 @@ import {
   encodeInterval
 } from "./timeValue.ts"
 import { baseType, ExtendedId, TypeCode, typeName } from "./typeCodes.ts"
+// collections.ts frames its scalars with this module's codecs; the cycle is only between function bodies.
+import {
+  complexTypeOfColumn,
+  complexValueWidth,
+  type CompositeType,
+  decodeComplexBody,
+  encodeComplexValue
+} from "./collections.ts"
 
 /** What a DESCRIBE field gives about a column. */
 export interface ColumnInfo {
@@ -38,6 +46,8 @@ export interface ColumnInfo {
   readonly extendedId: number
   readonly extendedName: string
   readonly encodedLength: number
+  /** SET/MULTISET/LIST/ROW columns: the element/field types, when the encoder knows more than the name says. */
+  readonly complexType?: CompositeType
 }
 
 export interface ValueContext {
@@ -67,6 +77,7 @@ export type ColumnKind =
   | "smartLob"
   | "envelope"
   | "bareLvarchar"
+  | "complex"
 
 export const BLOB_DESCRIPTOR_SIZE = 56
 
@@ -134,6 +145,8 @@ export const columnKind = (column: ColumnInfo): ColumnKind | CodecFailure => {
     case TypeCode.MULTISET:
     case TypeCode.LIST:
     case TypeCode.ROW:
+      // `i32 N` + the type-44 body (collections.ts): the form IBM JDBC asks for with SQ_RET_TYPE and reads.
+      return "complex"
     case TypeCode.COLLECTION:
     case TypeCode.ROWREF:
       return "envelope"
@@ -160,6 +173,7 @@ export const rowValueWidth = (payload: Uint8Array, offset: number, column: Colum
     if (offset >= payload.length) return new CodecFailure("row payload ends inside a VARCHAR length")
     return 1 + payload[offset]!
   }
+  if (kind === "complex") return complexValueWidth(payload, offset)
   if (kind === "bareLvarchar") {
     if (offset + 4 > payload.length) return new CodecFailure("row payload ends inside an LVARCHAR length")
     return 4 + new DataView(payload.buffer, payload.byteOffset + offset, 4).getInt32(0)
@@ -228,6 +242,7 @@ const K_BLOB_DESCRIPTOR = 11
 const K_VARCHAR = 12
 const K_BARE_LVARCHAR = 13
 const K_ENVELOPE = 14
+const K_COMPLEX = 15
 
 const kindCode = (kind: ColumnKind): number => {
   switch (kind) {
@@ -259,6 +274,8 @@ const kindCode = (kind: ColumnKind): number => {
       return K_VARCHAR
     case "bareLvarchar":
       return K_BARE_LVARCHAR
+    case "complex":
+      return K_COMPLEX
     default:
       return K_ENVELOPE
   }
@@ -387,6 +404,14 @@ const decodeOne = (
       if (length === 1 && payload[pos + 1] === 0) return null
       return ctx.charset.decode(payload.subarray(pos + 1, pos + 1 + length))
     }
+    case K_COMPLEX: {
+      const width = complexValueWidth(payload, pos)
+      if (width instanceof CodecFailure) return width
+      if (width > available) return endsInside(p.kind)
+      cursor.pos = pos + width
+      const decoded = decodeComplexBody(payload.subarray(pos + 4, pos + width), ctx)
+      return decoded instanceof CodecFailure ? decoded : decoded.value
+    }
     case K_BARE_LVARCHAR: {
       if (available < 4) return endsInside(p.kind)
       const length = readI32(payload, pos)
@@ -432,6 +457,17 @@ const decodeOne = (
     }
   }
 }
+
+/**
+ * Decode one value of a prepared column at `cursor.pos`, leaving its end there: for values nested in other values
+ * (collections.ts), which must not share the row decoder's cursor.
+ */
+export const decodeValueAt = (
+  payload: Uint8Array,
+  cursor: { pos: number },
+  column: PreparedColumn,
+  ctx: ValueContext
+): Value | CodecFailure => decodeOne(payload, cursor, column, ctx)
 
 /** Decode one SQ_TUPLE payload (without the trailing pad) into values, one per column. */
 export const decodeRow = (
@@ -521,6 +557,13 @@ export const makeBlobDescriptorBytes = (size: number | null): Uint8Array => {
 
 const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: ValueContext): CodecFailure | undefined => {
   const { column, kind } = p
+  if (kind === "complex") {
+    const type = complexTypeOfColumn(column)
+    if (type instanceof CodecFailure) return type
+    const bytes = encodeComplexValue(type, value instanceof Date ? null : value, ctx)
+    if (bytes instanceof CodecFailure) return bytes
+    return void w.bytes(bytes)
+  }
   // Only failures need the label; computing it lazily keeps the success path free of string work.
   const label = { toString: () => describeColumn(column) }
   switch (kind) {

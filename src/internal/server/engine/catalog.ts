@@ -11,6 +11,7 @@
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
+import { complexTypeFromCatalog, extendedIdFor } from "./complexTypes.ts"
 import { deleteTriggers, routineCatalogTables } from "./spl/catalog.ts"
 import { type IfxType, Types } from "./types.ts"
 
@@ -167,7 +168,7 @@ export const readTable = (db: DatabaseSync, name: string): TableInfo | undefined
         name: c.colname,
         colno: Number(c.colno),
         notNull: (Number(c.coltype) & 0x100) !== 0,
-        type: {
+        type: complexTypeFromCatalog(db, code, xid) ?? {
           code,
           length,
           xid,
@@ -201,7 +202,7 @@ export const registerTable = (
       "VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)"
   )
   for (const c of table.columns) {
-    insertColumn.run(c.name, table.tabid, c.colno, coltypeOf(c), signedShort(c.type.length), c.type.xid)
+    insertColumn.run(c.name, table.tabid, c.colno, coltypeOf(c), signedShort(c.type.length), extendedIdFor(db, c.type))
   }
 }
 
@@ -211,7 +212,7 @@ export const addColumns = (db: DatabaseSync, table: TableInfo, columns: Readonly
       "VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)"
   )
   for (const c of columns) {
-    insertColumn.run(c.name, table.tabid, c.colno, coltypeOf(c), signedShort(c.type.length), c.type.xid)
+    insertColumn.run(c.name, table.tabid, c.colno, coltypeOf(c), signedShort(c.type.length), extendedIdFor(db, c.type))
   }
   db.prepare("UPDATE systables SET ncols = ncols + ? WHERE tabid = ?").run(columns.length, table.tabid)
 }

@@ -5,6 +5,7 @@
  */
 import type { SQLInputValue, StatementSync } from "node:sqlite"
 import { type ColumnDescription, type EngineError, isEngineError, type Prepared, type Value } from "./api.ts"
+import { rewriteComplexLiterals } from "./complexTypes.ts"
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./engineErrors.ts"
 import type { Session } from "./engineSession.ts"
 import { type Plan, plan } from "./planner.ts"
@@ -30,8 +31,11 @@ const verbOf = (tokens: ReadonlyArray<Token>): ErrorContext["verb"] => {
 export function prepare(this: Session, sql: string): Prepared | EngineError {
   // IBM: -349 "Database not selected yet." — the session was closed.
   if (this.closed) return engineError(-349)
-  const tokens = tokenize(sql)
-  if (!Array.isArray(tokens)) return engineError(-201, { offset: tokens.offset })
+  const lexed = tokenize(sql)
+  if (!Array.isArray(lexed)) return engineError(-201, { offset: lexed.offset })
+  // Collection and ROW literals become one string token each (complexTypes.ts) before planning.
+  const tokens = rewriteComplexLiterals(lexed)
+  if (!Array.isArray(tokens)) return engineError(-201, { offset: (tokens as { offset: number }).offset })
   try {
     const prepared = this.prepareTokens(sql, tokens)
     // A table another session created in its open transaction: Informix's catalog row is locked (a lock

@@ -20,6 +20,7 @@
 import * as Predicate from "effect/Predicate"
 import { Qualifier } from "../../../InformixValue.ts"
 import type { TableInfo } from "./catalog.ts"
+import { isComplexType } from "./complexTypes.ts"
 import { argRanges, storageLiteral } from "./literalTypes.ts"
 import type { Scope } from "./scope.ts"
 import { matchParen, quoteString, type Token } from "./tokenizer.ts"
@@ -168,7 +169,8 @@ export class Emitter {
     const type = this.contextType(k)
     if (type === undefined) return fallback
     const f = family(type)
-    if (f === "char" || f === "string" || f === "bytes") return fallback
+    // A collection/ROW literal (complexTypes.ts) is checked and canonicalised against the column it is assigned to.
+    if ((f === "char" || f === "string" || f === "bytes") && !isComplexType(type)) return fallback
     // In a comparison only text needs converting (to the column's storage form); a number compared with a
     // SMALLINT must stay what it is (`si = 1.5`, `si < 40000` are valid conditions, not assignments).
     if (!this.contextTypes.has(k) && (this.tokens[k]!.kind !== "string" || !temporal.has(f))) return fallback

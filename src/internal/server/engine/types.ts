@@ -5,7 +5,9 @@
  */
 import * as Option from "effect/Option"
 import { Qualifier } from "../../../InformixValue.ts"
+import type { CompositeType } from "../../values/collections.ts"
 import { ExtendedId, TypeCode, typeName as typeCodeName } from "../../values/typeCodes.ts"
+import { parseComplexDeclaration } from "./complexTypes.ts"
 import type { Token } from "./tokenizer.ts"
 
 export interface IfxType {
@@ -17,6 +19,8 @@ export interface IfxType {
   readonly xname: string
   /** SERIAL start value (SERIAL(n)), default 1. */
   readonly serialStart?: number
+  /** SET/MULTISET/LIST/ROW: the element/field types (complexTypes.ts). */
+  readonly complex?: CompositeType
 }
 
 const simple = (code: number, length: number, xid = 0, xname = ""): IfxType => ({ code, length, xid, xname })
@@ -216,6 +220,9 @@ const numberArgs = (tokens: ReadonlyArray<Token>, i: number): { args: Array<numb
 export const parseType = (tokens: ReadonlyArray<Token>, i: number): TypeParseResult | TypeParseError => {
   const t = tokens[i]!
   if (t.kind !== "ident") return { offset: t.offset }
+  if (t.upper === "SET" || t.upper === "MULTISET" || t.upper === "LIST" || t.upper === "ROW") {
+    return parseComplexDeclaration(tokens, i)
+  }
   const { args, next } = numberArgs(tokens, i + 1)
   const bad = args.some((a) => !Number.isInteger(a))
   if (bad) return { offset: tokens[i + 1]!.offset }

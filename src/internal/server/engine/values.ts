@@ -18,6 +18,7 @@ import {
   type Value
 } from "../../../InformixValue.ts"
 import { ExtendedId, TypeCode } from "../../values/typeCodes.ts"
+import { complexFromStorage, complexToStorage, isComplexType } from "./complexTypes.ts"
 import { decimalPrecision, decimalScale, family, type IfxType, qualifierOf } from "./types.ts"
 
 export type { Value }
@@ -195,6 +196,7 @@ export const valueText = (v: Value): string => {
 /** Value stored into (or compared with) a column of type `t`: converted like Informix converts host values. */
 export const toStorage = (v: Value, t: IfxType): Stored | ConversionError => {
   if (v === null) return null
+  if (isComplexType(t)) return complexToStorage(v, t)
   switch (family(t)) {
     case "int": {
       const n = typeof v === "string" ? Number(v.trim()) : typeof v === "bigint" ?
@@ -320,6 +322,7 @@ export const fitToColumn = (stored: Stored, t: IfxType): Stored => {
 /** Stored value of a column (or inferred expression type) → value model. */
 export const fromStorage = (v: Stored | boolean, t: IfxType): Value => {
   if (v === null || v === undefined) return null
+  if (isComplexType(t)) return complexFromStorage(v, t)
   switch (family(t)) {
     case "int":
       return typeof v === "string" ? Number(v) : Number(v)
