@@ -56,6 +56,7 @@ export const scenarios = [
   "savepoint",
   "batch_with_error",
   "stored_procedure",
+  "collections_row",
   "wrong_password_951",
   "unknown_database_329",
   "is_valid",

@@ -98,6 +98,12 @@ describe("complex values: hand-built vectors", () => {
     assert.deepStrictEqual(encoded, cat(i32(136 + 2 * 414 + 12 + data.length), body(records, data)))
   })
 
+  it("JDBC's untyped String list: elements recorded as LVARCHAR 43, written `u8 0, i32 len, bytes` (§7.2)", () => {
+    const records = [record(1, 0, 0, "", 0, 0x15, 0), record(2, 1, 1, "", 0, 0x012b, 0x7fe3)]
+    const data = hex("00 00000001 63 00 00000002 6465 ffffffff 00000006 00000000")
+    assert.deepStrictEqual(decode(body(records, data)), ["c", "de"])
+  })
+
   it("a VARCHAR collection without its offset table is a failure, not a guess", () => {
     const records = [record(1, 0, 0, "", 0, 0x15, 0), record(2, 1, 1, "", 0, 0x010d, 20)]
     const decoded = decodeComplexBody(body(records, hex("02 6162 01 63")), ctx)

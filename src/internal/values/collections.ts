@@ -147,12 +147,19 @@ const isBoolean = (t: ComplexType): boolean =>
     ((t.code === TypeCode.UDTFIXED || t.code === TypeCode.UDTVAR) &&
       (t.extendedId === ExtendedId.BOOLEAN || t.name.toLowerCase() === "boolean")))
 
-const scalarColumn = (t: Extract<ComplexType, { _tag: "Scalar" }>): ColumnInfo => ({
-  columnType: t.code,
-  extendedId: t.extendedId,
-  extendedName: t.name,
-  encodedLength: t.length
-})
+/**
+ * The row codec's column for a scalar element/field. JDBC's writer records String elements as bare LVARCHAR 43 but
+ * writes them like LVARCHAR 40/xid 1 (`u8 flag, i32 len, bytes`, JDBC-COMPLEX-TYPES.md §7.2), so 43 decodes as that.
+ */
+const scalarColumn = (t: Extract<ComplexType, { _tag: "Scalar" }>): ColumnInfo =>
+  t.code === TypeCode.LVARCHAR
+    ? {
+      columnType: TypeCode.UDTVAR,
+      extendedId: ExtendedId.LVARCHAR,
+      extendedName: "lvarchar",
+      encodedLength: t.length
+    }
+    : { columnType: t.code, extendedId: t.extendedId, extendedName: t.name, encodedLength: t.length }
 
 /**
  * True when a collection of this element type carries the offset table (JDBC builds it for VARCHAR, opaque,

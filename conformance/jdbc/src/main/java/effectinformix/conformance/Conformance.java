@@ -104,6 +104,7 @@ public final class Conformance {
     list.add(new Scenario("savepoint", this::savepoint));
     list.add(new Scenario("batch_with_error", this::batchWithError));
     list.add(new Scenario("stored_procedure", this::storedProcedure));
+    list.add(new Scenario("collections_row", this::collectionsRow));
     list.add(new Scenario("wrong_password_951", this::wrongPassword));
     list.add(new Scenario("unknown_database_329", this::unknownDatabase));
     list.add(new Scenario("is_valid", this::isValid));
@@ -867,6 +868,63 @@ public final class Conformance {
     }
     if (!ids.equals(List.of(1, 3, 4))) throw new Mismatch("committed rows " + ids + ", want [1, 3, 4]");
     return "rollback to a named savepoint undid one insert; an unnamed savepoint released; committed [1, 3, 4]";
+  }
+
+  private String collectionsRow() throws Exception {
+    Connection connection = session();
+    String table = PREFIX + "complex";
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + table + " (id INTEGER, s SET(INTEGER NOT NULL),"
+        + " l LIST(VARCHAR(20) NOT NULL), r ROW(a INTEGER, b VARCHAR(10)),"
+        + " n LIST(ROW(x INTEGER, ys SET(VARCHAR(5) NOT NULL)) NOT NULL))");
+      statement.executeUpdate("INSERT INTO " + table + " VALUES (1, SET{3, 1, 3}, LIST{'b', 'a', 'b'}, ROW(7, 'xy'),"
+        + " LIST{ROW(1, SET{'p'})})");
+    }
+    // Bound: an untyped java.util.List (JDBC names it "list (  lvarchar  not null) ") and a Struct with a type text.
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (id, l, r) VALUES (2, ?, ?)")) {
+      insert.setObject(1, new ArrayList<>(List.of("c", "d")));
+      // IfxSqliConnect.createStruct is "not supported" (-79700): JDBC binds any java.sql.Struct by its type name.
+      insert.setObject(2, new java.sql.Struct() {
+        @Override public String getSQLTypeName() { return "row(a integer, b varchar(10))"; }
+        @Override public Object[] getAttributes() { return new Object[] {8, "zz"}; }
+        @Override public Object[] getAttributes(Map<String, Class<?>> map) { return getAttributes(); }
+      });
+      insert.executeUpdate();
+    }
+    List<String> problems = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT s, l, r, n FROM " + table + " ORDER BY id")) {
+      if (!rows.next()) throw new Mismatch("no first row");
+      Object set = rows.getObject(1);
+      expect(problems, "SET class", set instanceof java.util.Set, true);
+      expect(problems, "SET{3,1,3}", set instanceof java.util.Collection<?> c ? new java.util.TreeSet<Object>(c) : set,
+        new java.util.TreeSet<Object>(List.of(1, 3)));
+      Object list = rows.getObject(2);
+      expect(problems, "LIST class", list instanceof java.util.List, true);
+      expect(problems, "LIST{'b','a','b'}", list, List.of("b", "a", "b"));
+      Object row = rows.getObject(3);
+      expect(problems, "ROW class", row instanceof java.sql.Struct, true);
+      if (row instanceof java.sql.Struct struct) {
+        expect(problems, "ROW(7,'xy')", Arrays.asList(struct.getAttributes()), List.of(7, "xy"));
+      }
+      Object nested = rows.getObject(4);
+      String nestedText = null;
+      if (nested instanceof java.util.List<?> items && items.size() == 1 && items.get(0) instanceof java.sql.Struct s) {
+        Object[] attributes = s.getAttributes();
+        nestedText = attributes[0] + "/" + attributes[1];
+      }
+      expect(problems, "LIST{ROW(1,SET{'p'})}", nestedText, "1/[p]");
+      if (!rows.next()) throw new Mismatch("no second row");
+      expect(problems, "bound List", rows.getObject(2), List.of("c", "d"));
+      Object bound = rows.getObject(3);
+      // JDBC pads a Struct's VARCHAR field to the declared length (JDBC-COMPLEX-TYPES.md §7.3); the padding is kept.
+      expect(problems, "bound Struct", bound instanceof java.sql.Struct struct
+        ? struct.getAttributes()[0] + "/" + String.valueOf(struct.getAttributes()[1]).trim()
+        : bound, "8/zz");
+      expect(problems, "NULL SET", rows.getObject(1), null);
+    }
+    return verdict(problems, "SET -> java.util.Set, LIST -> java.util.List, ROW -> java.sql.Struct, nested LIST of ROW;"
+      + " a bound List and Struct read back");
   }
 
   private String storedProcedure() throws Exception {
