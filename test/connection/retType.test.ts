@@ -1,0 +1,51 @@
+/**
+ * The SQ_RET_TYPE the driver sends before fetching a result with collection/ROW columns, byte for byte against what
+ * IBM JDBC's `IfxSqli.sendType` produced for the same columns (JDBC-COMPLEX-TYPES.md §3, harness CtRetType).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Result from "effect/Result"
+import type * as Connection from "../../src/Connection.ts"
+import * as Protocol from "../../src/Protocol.ts"
+import { fetchRequest, retTypeFor } from "../../src/internal/connection/retType.ts"
+
+const column = (type: number, extendedName: string, encodedLength: number): Connection.Column => ({
+  name: "c",
+  key: "c",
+  type,
+  notNull: false,
+  encodedLength,
+  extendedName
+})
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
+const text = (s: string) => Buffer.from(s, "latin1").toString("hex")
+
+describe("SQ_RET_TYPE", () => {
+  it("asks for 44 for a SET, 45 for BOOLEAN, 43 with empty names for LVARCHAR, base codes otherwise", () => {
+    const columns = [
+      column(2, "", 4),
+      column(19, "set(integer not null)", 0),
+      column(41, "boolean", 1),
+      column(40, "lvarchar", 2048)
+    ]
+    const retType = retTypeFor(columns)!
+    const bytes = Result.getOrThrow(Protocol.encodeClientBatch([retType], Protocol.WIDE_FRAMING))
+    assert.strictEqual(
+      hex(bytes),
+      "0064" + "0001" + "0004" +
+        "0002" + "00000004" +
+        "002c" + "0000" + "0015" + text("set(integer not null)") + "00" + "00000000" +
+        "002d" + "0000" + "0007" + text("boolean") + "00" + "00000001" +
+        "002b" + "0000" + "0000" + "00000800"
+    )
+  })
+
+  it("is sent only for results with a collection or ROW column", () => {
+    assert.strictEqual(retTypeFor([column(2, "", 4), column(41, "boolean", 1)]), undefined)
+    assert.deepStrictEqual(fetchRequest([column(2, "", 4)], 4096).map((m) => m._tag), ["NFetch"])
+    assert.deepStrictEqual(fetchRequest([column(22, "row(a integer)", 0)], 4096).map((m) => m._tag), [
+      "RetType",
+      "NFetch"
+    ])
+  })
+})
