@@ -5,8 +5,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Result from "effect/Result"
 import type * as Connection from "../../src/Connection.ts"
-import * as Protocol from "../../src/Protocol.ts"
 import { fetchRequest, retTypeFor } from "../../src/internal/connection/retType.ts"
+import * as Protocol from "../../src/Protocol.ts"
 
 const column = (type: number, extendedName: string, encodedLength: number): Connection.Column => ({
   name: "c",
