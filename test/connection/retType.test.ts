@@ -32,11 +32,13 @@ describe("SQ_RET_TYPE", () => {
     const bytes = Result.getOrThrow(Protocol.encodeClientBatch([retType], Protocol.WIDE_FRAMING))
     assert.strictEqual(
       hex(bytes),
-      "0064" + "0001" + "0004" +
-        "0002" + "00000004" +
-        "002c" + "0000" + "0015" + text("set(integer not null)") + "00" + "00000000" +
-        "002d" + "0000" + "0007" + text("boolean") + "00" + "00000001" +
-        "002b" + "0000" + "0000" + "00000800"
+      [
+        "0064 0001 0004", // RET_TYPE, fetch, 4 columns
+        "0002 00000004", // INTEGER
+        `002c 0000 0015 ${text("set(integer not null)")} 00 00000000`, // SET -> 44, owner "", name (+pad), encLen 0
+        `002d 0000 0007 ${text("boolean")} 00 00000001`, // BOOLEAN -> 45
+        "002b 0000 0000 00000800" // LVARCHAR -> 43, two empty names
+      ].join("").replace(/ /g, "")
     )
   })
 

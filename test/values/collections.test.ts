@@ -4,7 +4,9 @@
  * text parser, typed failures for bad input, and encode/decode round trips.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as Schema from "effect/Schema"
 import * as fc from "fast-check"
+import * as IV from "../../src/InformixValue.ts"
 import {
   type ComplexValue,
   type CompositeType,
@@ -262,5 +264,21 @@ describe("complex values: round trips", () => {
         }
       )
     )
+  })
+})
+
+describe("complex values: schemas", () => {
+  it("SetFromArray, List and Row decode what the driver returns", () => {
+    const schema = IV.Row({
+      tags: IV.SetFromArray(Schema.String),
+      steps: IV.List(Schema.Number),
+      pos: IV.Row({ x: Schema.Number, y: Schema.NullOr(Schema.Number) })
+    })
+    const decoded = Schema.decodeUnknownSync(schema)({ tags: ["a", "b", "a"], steps: [1, 2], pos: { x: 1, y: null } })
+    assert.deepStrictEqual(decoded.tags, new Set(["a", "b"]))
+    assert.deepStrictEqual(decoded.steps, [1, 2])
+    assert.deepStrictEqual(decoded.pos, { x: 1, y: null })
+    assert.deepStrictEqual(Schema.encodeSync(IV.SetFromArray(Schema.Number))(new Set([1, 2])), [1, 2])
+    assert.throws(() => Schema.decodeUnknownSync(IV.SetFromArray(Schema.Number))(["x"]))
   })
 })

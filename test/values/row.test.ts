@@ -197,12 +197,12 @@ describe("BOOLEAN, large objects, composites", () => {
     // results with collection/ROW columns (connection/retType.ts), so those columns are `i32 N` + the 44 body:
     // header (134 zero bytes, u16 count), type records, trailer (flags 0x80000000 = NULL), no data.
     const columns = [column(2, 4), column(19, 0, 0, "set(integer not null)"), column(13, 20)]
+    const u16 = (n: number) => n.toString(16).padStart(4, "0")
+    const zeros = (n: number) => "00".repeat(n)
     const record = (seq: number, level: number, word: number, collen: number) =>
-      [seq, level, level === 0 ? 0 : 1].map((n) => n.toString(16).padStart(4, "0")).join("") + "0000" +
-      "00".repeat(128) + "0000" + word.toString(16).padStart(4, "0") + collen.toString(16).padStart(4, "0") +
-      "00000000" + "0000" + "0000" + "00".repeat(128) + "0000" + "00".repeat(128) + "0000" + "00000000"
-    const body = "00".repeat(134) + "0002" + record(1, 0, 0x13, 0) + record(2, 1, 0x0102, 4) +
-      "00000000" + "00000000" + "80000000"
+      [u16(seq), u16(level), u16(level === 0 ? 0 : 1), u16(0), zeros(128), u16(0), u16(word), u16(collen)]
+        .concat([zeros(4), u16(0), u16(0), zeros(128), u16(0), zeros(128), u16(0), zeros(4)]).join("")
+    const body = [zeros(134), u16(2), record(1, 0, 0x13, 0), record(2, 1, 0x0102, 4), zeros(8), "80000000"].join("")
     const n = (body.length / 2).toString(16).padStart(8, "0")
     assert.deepStrictEqual(
       ok(decodeRow(fromHex(["00000008", n, body, "0378797a"].join("")), columns, latin1Ctx)),
