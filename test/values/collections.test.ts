@@ -213,7 +213,7 @@ describe("complex values: round trips", () => {
       "row(n smallint, i int8, b bigint, f float, d date, c char(3), v varchar(10), l lvarchar, ok boolean," +
         " tags list(varchar(20) not null), inner row(x int, ys multiset(lvarchar not null)))"
     )
-    const value = roundTrip(type, {
+    const value = {
       n: 1,
       i: 2n,
       b: 3n,
@@ -225,20 +225,8 @@ describe("complex values: round trips", () => {
       ok: false,
       tags: ["a", "", "b"],
       inner: { x: -1, ys: ["p", "q"] }
-    })
-    assert.deepStrictEqual(value, {
-      n: 1,
-      i: 2n,
-      b: 3n,
-      f: 1.5,
-      d: null,
-      c: "abc",
-      v: "héllo",
-      l: "long",
-      ok: false,
-      tags: ["a", "", "b"],
-      inner: { x: -1, ys: ["p", "q"] }
-    })
+    }
+    assert.deepStrictEqual(roundTrip(type, value), value)
   })
   it("property: LIST(LIST(INT)) and SET(ROW(s VARCHAR, n INT)) survive encode → decode", () => {
     const lists = typeOf("list(list(integer not null) not null)")
