@@ -27,6 +27,8 @@ export interface EngineOptions {
   readonly serverVersion?: string | undefined
   /** Host name for DBINFO('dbhostname') (default "localhost"). */
   readonly hostName?: string | undefined
+  /** DBSERVERNAME: the only server a `db@server:table` name may name (default "ol_test"). */
+  readonly serverName?: string | undefined
 }
 
 /** One result column or input parameter as SQ_DESCRIBE / SQ_IDESCRIBE carry it (SQLI.md §7.11, VALUES.md §2–§5). */

@@ -33,6 +33,8 @@ export interface TableInfo {
   readonly temp: boolean
   readonly columns: ReadonlyArray<ColumnInfo>
   readonly uniques: ReadonlyArray<UniqueDef>
+  /** The SQLite schema of another database's table (`ifx_<db>`, crossDatabase.ts); undefined in the current one. */
+  readonly schema?: string
 }
 
 export const coltypeOf = (c: ColumnInfo) => c.type.code | (c.notNull ? 0x100 : 0)
@@ -140,22 +142,30 @@ export const bootstrapCatalog = (db: DatabaseSync, dbname: string, locale: strin
 }
 
 /** Reads a permanent table's catalog entry (case-insensitive name, as Informix folds unquoted names). */
-export const readTable = (db: DatabaseSync, name: string): TableInfo | undefined => {
-  const row = db.prepare(
-    "SELECT tabid, tabname FROM systables WHERE lower(tabname) = lower(?) AND tabtype IN ('T', 'V')"
-  )
-    .get(name) as { tabid: number; tabname: string } | undefined
+export const readTable = (db: DatabaseSync, name: string, schema?: string): TableInfo | undefined => {
+  const s = schema === undefined ? "" : `${schema}.`
+  let row: { tabid: number; tabname: string } | undefined
+  try {
+    row = db.prepare(
+      `SELECT tabid, tabname FROM ${s}systables WHERE lower(tabname) = lower(?) AND tabtype IN ('T', 'V')`
+    ).get(name) as { tabid: number; tabname: string } | undefined
+  } catch (error) {
+    // A schema that is not attached: no such table.
+    if (schema !== undefined && /no such table/.test(String(error))) return undefined
+    throw error
+  }
   if (row === undefined) return undefined
   const cols = db.prepare(
-    "SELECT colname, colno, coltype, collength, extended_id FROM syscolumns WHERE tabid = ? ORDER BY colno"
+    `SELECT colname, colno, coltype, collength, extended_id FROM ${s}syscolumns WHERE tabid = ? ORDER BY colno`
   ).all(row.tabid) as Array<{ colname: string; colno: number; coltype: number; collength: number; extended_id: number }>
-  const uniques = db.prepare("SELECT name, kind, columns FROM _ifx_unique WHERE tabid = ?").all(row.tabid) as Array<
-    { name: string; kind: "constraint" | "index"; columns: string }
-  >
+  const uniques = db.prepare(`SELECT name, kind, columns FROM ${s}_ifx_unique WHERE tabid = ?`).all(
+    row.tabid
+  ) as Array<{ name: string; kind: "constraint" | "index"; columns: string }>
   return {
     name: row.tabname,
     tabid: Number(row.tabid),
     temp: false,
+    ...(schema === undefined ? {} : { schema }),
     uniques: uniques.map((u) => ({ name: u.name, kind: u.kind, columns: JSON.parse(u.columns) as Array<string> })),
     columns: cols.map((c) => {
       const code = Number(c.coltype) & 0xff

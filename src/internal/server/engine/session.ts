@@ -31,6 +31,8 @@ import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqlit
 import { registerFunctions } from "./functions.ts"
 import type { TableLocks } from "./locks.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
+import { attachDatabases, detachDatabase, rewriteDatabaseNames, splitQualified } from "./crossDatabase.ts"
+import { accessError } from "./instance.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
 import { family, type IfxType, isSerial, Types } from "./types.ts"
@@ -49,12 +51,22 @@ export interface DatabaseConfig {
   readonly locks: TableLocks
   /** The database code set: text values are strings of its characters; LENGTH counts its bytes. */
   readonly charset: Charset
+  /** sysmaster: SELECT only (instance.ts `accessError`). */
+  readonly readOnly: boolean
 }
 
 export interface SessionEnvironment {
   readonly serverVersion: string
   readonly hostName: string
   readonly now: () => Date
+  /** DBSERVERNAME (`db@server:table`). */
+  readonly serverName: string
+  /** The other databases of the instance (cross-database names, crossDatabase.ts). */
+  readonly database: (name: string) => DatabaseConfig | undefined
+  /** Rewrites sysmaster:syssessions before a statement reads it. */
+  readonly refreshSessions: () => void
+  /** The instance's user databases (lower case), attached before a transaction starts. */
+  readonly instanceDatabases: () => ReadonlyArray<string>
 }
 
 class PreparedStatement implements Prepared {
@@ -169,6 +181,8 @@ export class Session implements EngineSession {
   private lastRows = 0
   private readonly translateContext: TranslateContext
   private readonly onClose: (s: Session) => void
+  /** Other databases attached to this connection (lower-case names; crossDatabase.ts). */
+  private readonly attached = new Set<string>()
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config
@@ -226,6 +240,10 @@ export class Session implements EngineSession {
   }
 
   table(name: string): TableInfo | undefined {
+    // `ifx_<db>.table` (crossDatabase.ts): read from that database's own catalog, uncached (its schema version is
+    // not this connection's).
+    const qualified = splitQualified(name)
+    if (qualified !== undefined) return readTable(this.db, qualified.table, qualified.schema)
     const lower = name.toLowerCase()
     const temp = this.temps.get(lower)
     if (temp !== undefined) return temp
@@ -277,9 +295,21 @@ export class Session implements EngineSession {
   prepare(sql: string): Prepared | EngineError {
     // IBM: -349 "Database not selected yet." — the session was closed.
     if (this.closed) return engineError(-349)
-    const tokens = tokenize(sql)
-    if (!Array.isArray(tokens)) return engineError(-201, { offset: tokens.offset })
+    const scanned = tokenize(sql)
+    if (!Array.isArray(scanned)) return engineError(-201, { offset: scanned.offset })
+    const rewritten = rewriteDatabaseNames(scanned, {
+      current: this.database,
+      serverName: this.env.serverName,
+      exists: (name) => this.env.database(name) !== undefined
+    })
+    if (isEngineError(rewritten)) return rewritten
+    const tokens = rewritten.tokens
     try {
+      const attachFailed = attachDatabases(this.db, this.attached, rewritten.databases, this.env.database)
+      if (attachFailed !== undefined) return attachFailed
+      if (tokens.some((t) => t.upper === "SYSSESSIONS" || t.upper.endsWith(".SYSSESSIONS"))) {
+        this.env.refreshSessions()
+      }
       const prepared = this.prepareTokens(sql, tokens)
       // A table another session created in its open transaction: Informix's catalog row is locked (a lock
       // error after the lock wait), not missing; SQLite shows the last committed schema, hence the registry.
@@ -354,6 +384,8 @@ export class Session implements EngineSession {
       if (col.table !== null && col.column !== null) {
         const table = col.database === "temp"
           ? this.temps.get(col.table.toLowerCase())
+          : col.database !== null && col.database !== "main"
+          ? this.table(`${col.database}.${col.table}`)
           : this.table(col.table)
         const column = table?.columns.find((c) => c.name.toLowerCase() === col.column!.toLowerCase())
         if (column !== undefined) {
@@ -460,7 +492,8 @@ export class Session implements EngineSession {
     // always in effect"); it starts with the first statement after COMMIT/ROLLBACK.
     if (this.config.ansi) this.openTransaction = true
     if (!this.openTransaction || this.db.isTransaction) return
-    if (writes === "permanent") this.db.exec("BEGIN IMMEDIATE")
+    this.attachForTransaction()
+    if (writes === "permanent") this.beginWriting()
     else if (writes === "temp" || this.isolation === "repeatable read" || this.isolation === "serializable") {
       this.db.exec("BEGIN")
     }
@@ -510,6 +543,8 @@ export class Session implements EngineSession {
       default:
         break
     }
+    const denied = accessError(p, this.config.readOnly)
+    if (denied !== undefined) return denied
     const values = p.kind === "select" || p.kind === "dml" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
     const blocked = this.readBlocked(p)
@@ -981,8 +1016,12 @@ export class Session implements EngineSession {
     if (!this.inTransaction) return engineError(-255)
     // A savepoint needs the SQLite transaction (a bare SAVEPOINT would open a deferred one that pins a snapshot).
     if (!this.db.isTransaction) {
-      const failed = this.txExec("BEGIN IMMEDIATE")
-      if (failed !== undefined) return failed
+      this.attachForTransaction()
+      try {
+        this.beginWriting()
+      } catch (error) {
+        return mapSqliteError(error, this.txContext())
+      }
     }
     return this.txExec(`SAVEPOINT ${quoteIdent(name)}`)
   }
@@ -997,6 +1036,45 @@ export class Session implements EngineSession {
   releaseSavepoint(name: string): EngineError | undefined {
     if (!this.inTransaction) return engineError(-255)
     return this.txExec(`RELEASE ${quoteIdent(name)}`)
+  }
+
+  /**
+   * Starts the SQLite transaction holding this database's write lock only. BEGIN IMMEDIATE would lock every
+   * attached database too (so a writer here would block writers of every other database); a no-op write to the
+   * catalog takes the lock of `main` alone, and the other databases are locked when the transaction writes them.
+   */
+  private beginWriting() {
+    this.db.exec("BEGIN")
+    try {
+      this.db.exec("DELETE FROM main._ifx_serial WHERE 0")
+    } catch (error) {
+      this.db.exec("ROLLBACK")
+      throw error
+    }
+  }
+
+  /**
+   * Attaches the instance's other logged databases before a transaction starts (SQLite cannot attach inside one),
+   * so the transaction can name any of them (crossDatabase.ts `attachDatabases`). Unlogged databases have no
+   * transactions to join; the system databases are read alone.
+   */
+  private attachForTransaction() {
+    if (!this.config.logged) return
+    const others = this.env.instanceDatabases().filter((name) =>
+      name !== this.database.toLowerCase() && this.env.database(name)?.logged === true
+    )
+    attachDatabases(this.db, this.attached, others, this.env.database)
+  }
+
+  /** This session has `database` open or attached (DROP DATABASE, DATABASE ... EXCLUSIVE). */
+  uses(database: string): boolean {
+    return this.database.toLowerCase() === database || this.attached.has(database)
+  }
+
+  /** Lets go of an attached database (DROP DATABASE): false while the session has it open or in a transaction. */
+  releaseDatabase(database: string): boolean {
+    if (this.database.toLowerCase() === database) return false
+    return detachDatabase(this.db, this.attached, database)
   }
 
   private txExec(sql: string): EngineError | undefined {

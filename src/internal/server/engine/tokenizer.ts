@@ -130,7 +130,8 @@ export const tokenize = (sql: string): Array<Token> | TokenizeError => {
       i++
       continue
     }
-    if ("(),.;:}[]".includes(c)) {
+    // '@' only separates a database from its server in `db@server:table` (crossDatabase.ts).
+    if ("(),.;:}[]@".includes(c)) {
       tokens.push(make("punct", c, i, i + 1))
       i++
       continue
