@@ -310,13 +310,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     const serverVersion = options.serverVersion ?? "15.0.1.0.3"
     const config: ServerConfig = {
       users: new Map(Object.entries(users)),
-      databases: new Map(
-        databases.map((d) => [d.name.toLowerCase(), {
-          logged: d.logged,
-          locale: d.locale,
-          charset: charsetForLocale(d.locale) ?? latin1Charset
-        }])
-      ),
+      defaultLocale: DEFAULT_LOCALE,
       serverName,
       serverVersion,
       grantExtendedFraming: options.grantExtendedFraming ?? false,
@@ -325,7 +319,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     }
     const engine = yield* Effect.acquireRelease(
       Effect.try({
-        try: () => Engine.make({ directory: options.directory, databases, serverVersion }),
+        try: () => Engine.make({ directory: options.directory, databases, serverVersion, serverName }),
         catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
       }),
       (e) => Effect.sync(() => e.close())
@@ -351,6 +345,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
       faults.splitWrites = initial.splitWrites ?? false
     }
     const ctx: ServerContext = { config, engine, faults, replay }
+
     const listening = yield* listen(ctx, {
       host,
       port: options.port ?? 0,
@@ -359,6 +354,16 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
         : { key: options.tls.key, cert: options.tls.cert, port: options.tls.port ?? 0 },
       trace: traceFunction(options.protocolTrace)
     }).pipe(Effect.mapError((e) => new TestServerError({ message: e.message })))
+    // sysmaster:syssessions lists the live sessions, logged in with or without a database.
+    engine.setSessionSource(() =>
+      Array.from(listening.sessions, (session) => ({
+        sid: session.id,
+        username: session.user ?? "",
+        hostname: session.client.hostname,
+        connected: session.client.connected,
+        feprogram: session.client.program
+      })).filter((s) => s.username !== "")
+    )
 
     const [user, password] = Object.entries(users)[0] ?? ["informix", ""]
     const database = databases[0]?.name ?? ""

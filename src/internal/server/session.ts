@@ -24,7 +24,7 @@ import type {
   ServerMessage
 } from "../protocol/messages.ts"
 import { type Charset, charsetForLocale, latin1Charset } from "../values/charset.ts"
-import type { ServerContext } from "./context.ts"
+import type { DatabaseProperties, ServerContext } from "./context.ts"
 import { describeBody, idescribe } from "./describe.ts"
 import type {
   ColumnDescription,
@@ -36,6 +36,7 @@ import type {
   Value
 } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
+import { type InstanceStatement, parseInstanceStatement } from "./engine/instance.ts"
 import { takeInjectedError, takeStall } from "./faults.ts"
 import type { ReplayResult } from "./replay.ts"
 import { decodeBindParams, encodeRowPayload, makeBlobStore, replyCharset } from "./rowCodec.ts"
@@ -83,6 +84,7 @@ const ISAM_NOT_FOUND = -111
 
 type StatementKind =
   | { readonly _tag: "Engine"; readonly prepared: Prepared }
+  | { readonly _tag: "Instance"; readonly statement: InstanceStatement }
   | { readonly _tag: "Sleep"; readonly call: SleepCall }
   | { readonly _tag: "Replay"; readonly result: ReplayResult }
 
@@ -184,6 +186,8 @@ export class Session {
   phase: Phase = "awaitLogin"
   framing: Framing = WIDE_FRAMING
   user: string | undefined = undefined
+  /** What sysmaster:syssessions shows: the client's host, program and process, and when it logged in. */
+  client = { hostname: "", program: "", pid: 0, connected: 0 }
   env = new Map<string, string>()
   charset: Charset
   database: OpenDatabase | undefined = undefined
@@ -230,7 +234,15 @@ export class Session {
   > {
     const first = batch[0]
     if (first !== undefined && first._tag === "LoginRequest") {
-      return Effect.sync(() => this.login(first))
+      return Effect.map(Clock.currentTimeMillis, (now) => {
+        this.client = {
+          hostname: first.processInfo?.hostname ?? "",
+          program: first.applicationName ?? "",
+          pid: first.processInfo?.pid ?? 0,
+          connected: Math.floor(now / 1000)
+        }
+        return this.login(first)
+      })
     }
     const state = newBatchState()
     return Effect.gen({ self: this }, function*() {
@@ -333,17 +345,23 @@ export class Session {
         return Effect.void
       }
       case "DbOpen":
-        return this.dbOpen(message.name, state)
+        return Effect.map(this.dbOpen(message.name, false), (known) => {
+          if (this.ctx.config.dbOpenReply === "done") {
+            // JDBC treats the database as logged exactly when this DONE carries warnings 0x0001 (SQLI.md §9.3).
+            state.out.push({ _tag: "Done", warnings: known.logged ? 1 : 0, rows: 0, rowid: 0, serial: 0 })
+          }
+        })
       case "DbClose": {
         if (this.database === undefined) return fail(err(SQL_NO_DATABASE))
         this.closeDatabase()
+        this.charset = replyCharset(latin1Charset)
         return Effect.void
       }
       case "VersionRequest":
         out.push({ _tag: "Version", text: this.ctx.config.serverVersion })
         return Effect.void
       case "DbListRequest":
-        out.push({ _tag: "DbList", names: [...this.ctx.config.databases.keys()] })
+        out.push({ _tag: "DbList", names: [...this.ctx.engine.databaseNames()] })
         return Effect.void
       case "Prepare":
       case "Command":
@@ -489,9 +507,10 @@ export class Session {
   // Databases and transactions
   // -------------------------------------------------------------------------------------------------------------
 
-  private dbOpen(name: string, state: BatchState): Effect.Effect<void, BatchFailure> {
+  /** Opens a database (SQ_DBOPEN, DATABASE, CREATE DATABASE), closing the current one first. */
+  private dbOpen(name: string, exclusive: boolean): Effect.Effect<DatabaseProperties, BatchFailure> {
     // Database names are case-insensitive identifiers.
-    const known = this.ctx.config.databases.get(name) ?? this.ctx.config.databases.get(name.toLowerCase())
+    const known = this.ctx.engine.database(name)
     if (known === undefined) {
       return Effect.fail(new BatchFailure(err(SQL_DATABASE_NOT_FOUND, ISAM_NOT_FOUND, name)))
     }
@@ -504,22 +523,68 @@ export class Session {
       return Effect.fail(new BatchFailure(err(SQL_LOCALE_MISMATCH, 0, declared)))
     }
     // Informix's DATABASE statement closes the current database first; SQ_DBOPEN on an open session does the same.
-    this.closeDatabase()
-    const opened = this.ctx.engine.openSession(name, this.user ?? "informix")
+    this.closeDatabase(this.current?.kind._tag === "Instance" ? this.current : undefined)
+    const opened = this.ctx.engine.openSession(known.name, this.user ?? "informix", { exclusive })
     if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
-    this.database = { name, logged: known.logged, engine: opened }
+    this.database = { name: known.name, logged: known.logged, engine: opened }
     // Text is decoded and encoded in the database's code set whatever the client declared (VALUES.md §11.1).
     this.charset = replyCharset(known.charset)
-    if (this.ctx.config.dbOpenReply === "done") {
-      // JDBC treats the database as logged exactly when this DONE carries warnings 0x0001 (SQLI.md §9.3).
-      state.out.push({ _tag: "Done", warnings: known.logged ? 1 : 0, rows: 0, rowid: 0, serial: 0 })
-    }
-    return Effect.void
+    return Effect.succeed(known)
   }
 
-  private closeDatabase(): void {
-    for (const stmt of Array.from(this.statements.values())) this.release(stmt)
-    this.current = undefined
+  /**
+   * CREATE DATABASE / DROP DATABASE / DATABASE / CLOSE DATABASE (engine/instance.ts). CREATE opens the new database
+   * (IBM: "the database that you create becomes the current database"). The DONE of CREATE DATABASE and DATABASE
+   * carries the database-open warnings: JDBC 15 reads them there for statement types 1 and 12 (IfxSqli
+   * receiveDone: OpenDBStmt, then setDatabaseOpen with the warnings), as after SQ_DBOPEN.
+   */
+  private runInstance(statement: InstanceStatement): Effect.Effect<ServerMessage, BatchFailure> {
+    const fail = (e: EngineError) => Effect.fail(new BatchFailure(fromEngine(e)))
+    const opened = (known: DatabaseProperties): ServerMessage => ({
+      _tag: "Done",
+      warnings: known.logged ? 1 : 0,
+      rows: 0,
+      rowid: 0,
+      serial: 0
+    })
+    switch (statement.kind) {
+      case "createDatabase": {
+        if (statement.ifNotExists && this.ctx.engine.database(statement.name) !== undefined) {
+          return Effect.succeed(done(0, 0))
+        }
+        const created = this.ctx.engine.createDatabase(statement.name, {
+          logged: statement.logged,
+          buffered: statement.buffered,
+          ansi: statement.ansi,
+          // IBM: a new database takes the client's DB_LOCALE, else the server's default locale.
+          locale: this.env.get("DB_LOCALE") ?? this.ctx.config.defaultLocale,
+          owner: this.user ?? "informix"
+        })
+        if (isEngineError(created)) return fail(created)
+        return Effect.map(this.dbOpen(created.name, false), opened)
+      }
+      case "dropDatabase": {
+        if (statement.ifExists && this.ctx.engine.database(statement.name) === undefined) {
+          return Effect.succeed(done(0, 0))
+        }
+        const dropped = this.ctx.engine.dropDatabase(statement.name, this.database?.engine)
+        return dropped === undefined ? Effect.succeed(done(0, 0)) : fail(dropped)
+      }
+      case "database":
+        return Effect.map(this.dbOpen(statement.name, statement.exclusive), opened)
+      case "closeDatabase": {
+        if (this.database === undefined) return Effect.fail(new BatchFailure(err(SQL_NO_DATABASE)))
+        this.closeDatabase(this.current)
+        this.charset = replyCharset(latin1Charset)
+        return Effect.succeed(done(0, 0))
+      }
+    }
+  }
+
+  /** Frees every statement (but `keep`, the DATABASE statement being run) and the engine session. */
+  private closeDatabase(keep?: Statement): void {
+    for (const stmt of Array.from(this.statements.values())) if (stmt !== keep) this.release(stmt)
+    if (keep === undefined) this.current = undefined
     const db = this.database
     this.database = undefined
     if (db !== undefined) db.engine.close()
@@ -551,13 +616,20 @@ export class Session {
   // -------------------------------------------------------------------------------------------------------------
 
   private prepare(sqlBytes: Uint8Array, isCommand: boolean, state: BatchState): Effect.Effect<void, BatchFailure> {
+    // nmap counts a trailing NUL inside the SQL length (SQLI.md §7.1): strip one.
+    const bytes = sqlBytes.length > 0 && sqlBytes[sqlBytes.length - 1] === 0 ? sqlBytes.subarray(0, -1) : sqlBytes
+    const sql = this.charset.decode(bytes)
+    // Statements on the instance need no open database.
+    const instance = parseInstanceStatement(sql, this.ctx.config.serverName)
+    if (instance !== undefined) {
+      if (isEngineError(instance)) return Effect.fail(new BatchFailure(fromEngine(instance)))
+      this.addStatement({ _tag: "Instance", statement: instance }, sql, instance.statementType, [], 0, isCommand, state)
+      return Effect.void
+    }
     const db = this.requireDb()
     if (db instanceof BatchFailure) return Effect.fail(db)
     const injected = this.injectedFailure("prepare")
     if (injected !== undefined) return Effect.fail(injected)
-    // nmap counts a trailing NUL inside the SQL length (SQLI.md §7.1): strip one.
-    const bytes = sqlBytes.length > 0 && sqlBytes[sqlBytes.length - 1] === 0 ? sqlBytes.subarray(0, -1) : sqlBytes
-    const sql = this.charset.decode(bytes)
     let kind: StatementKind
     let statementType: number
     let columns: ReadonlyArray<ColumnDescription>
@@ -712,6 +784,13 @@ export class Session {
 
   private execute(state: BatchState): Effect.Effect<void, BatchFailure> {
     return Effect.gen({ self: this }, function*() {
+      const instance = this.current?.kind
+      if (instance?._tag === "Instance") {
+        yield* this.consumeBind(state)
+        state.out.push(yield* this.runInstance(instance.statement), cost())
+        state.keep = state.out.length
+        return undefined
+      }
       const { db, stmt } = yield* this.startRun(state)
       const params = stmt.bind ?? []
       const out = state.out
@@ -721,7 +800,8 @@ export class Session {
           out.push(done(0, 0), cost())
           break
         }
-        case "Replay": {
+        case "Replay":
+        case "Instance": {
           out.push(done(0, 0), cost())
           break
         }
