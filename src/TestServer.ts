@@ -356,13 +356,14 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     }).pipe(Effect.mapError((e) => new TestServerError({ message: e.message })))
     // sysmaster:syssessions lists the live sessions, logged in with or without a database.
     engine.setSessionSource(() =>
-      Array.from(listening.sessions, (session) => ({
-        sid: session.id,
-        username: session.user ?? "",
-        hostname: session.client.hostname,
-        connected: session.client.connected,
-        feprogram: session.client.program
-      })).filter((s) => s.username !== "")
+      Array.from(listening.sessions).filter((session) => session.phase !== "closed" && session.user !== undefined)
+        .map((session) => ({
+          sid: session.id,
+          username: session.user ?? "",
+          hostname: session.client.hostname,
+          connected: session.client.connected,
+          feprogram: session.client.program
+        }))
     )
 
     const [user, password] = Object.entries(users)[0] ?? ["informix", ""]

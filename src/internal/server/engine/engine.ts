@@ -124,7 +124,8 @@ export class Engine {
     bootstrapSysmaster(this.master, this.today())
     const known = new Map(readDatabaseRecords(this.master).map((r) => [r.name.toLowerCase(), r]))
     const wanted: Array<DatabaseRecord> = systemDatabases.map((name) =>
-      known.get(name) ?? this.newRecord(name, { logged: true, buffered: false, ansi: false, locale: "", owner: "informix" })
+      known.get(name) ??
+        this.newRecord(name, { logged: true, buffered: false, ansi: false, locale: "", owner: "informix" })
     )
     // Databases created earlier in this directory persist; the ones the options declare are (re)declared as asked.
     for (const r of known.values()) if (!systemDatabases.includes(r.name.toLowerCase())) wanted.push(r)
@@ -263,13 +264,14 @@ export class Engine {
     const key = name.toLowerCase()
     const config = this.databases.get(key)
     if (config === undefined) return engineError(SQL_NO_DATABASE, { isamCode: -111, parameter: name })
-    if (systemDatabases.includes(key)) return engineError(SQL_DATABASE_IN_USE, { isamCode: -107, parameter: name })
     for (const s of this.sessions) {
       if (!s.releaseDatabase(key)) {
         // IBM: -359 "Cannot drop or rename the current database or any open database." for the caller's own.
         return engineError(s === caller ? -359 : SQL_DATABASE_IN_USE, { isamCode: -107, parameter: name })
       }
     }
+    // The system databases are always in use by the server itself.
+    if (systemDatabases.includes(key)) return engineError(SQL_DATABASE_IN_USE, { isamCode: -107, parameter: name })
     deleteDatabaseRecord(this.master, this.records.get(key)?.name ?? name)
     this.databases.delete(key)
     this.records.delete(key)
@@ -322,7 +324,10 @@ export class Engine {
       })
     } catch (error) {
       // The database file cannot be opened (permissions, corruption): the database is not available.
-      return engineError(SQL_NO_DATABASE, { isamCode: -111, parameter: error instanceof Error ? error.message : database })
+      return engineError(SQL_NO_DATABASE, {
+        isamCode: -111,
+        parameter: error instanceof Error ? error.message : database
+      })
     }
     this.sessions.add(session)
     if (options?.exclusive === true) this.exclusive.set(key, session)

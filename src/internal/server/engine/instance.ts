@@ -42,7 +42,10 @@ const isWord = (t: Token | undefined, word: string) => t?.kind === "ident" && t.
  * The instance statement `sql` is, undefined when it is none (an ordinary statement for the open database), or its
  * syntax error (-201 at the offending token).
  */
-export const parseInstanceStatement = (sql: string, serverName: string): InstanceStatement | EngineError | undefined => {
+export const parseInstanceStatement = (
+  sql: string,
+  serverName: string
+): InstanceStatement | EngineError | undefined => {
   const scanned = tokenize(sql)
   if (!Array.isArray(scanned)) return undefined
   const tokens = scanned.filter((t) => !(t.kind === "punct" && t.text === ";"))

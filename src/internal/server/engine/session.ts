@@ -27,12 +27,12 @@ import {
   type TableInfo,
   unregisterTable
 } from "./catalog.ts"
+import { attachDatabases, detachDatabase, rewriteDatabaseNames, splitQualified } from "./crossDatabase.ts"
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./errors.ts"
 import { registerFunctions } from "./functions.ts"
+import { accessError } from "./instance.ts"
 import type { TableLocks } from "./locks.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
-import { attachDatabases, detachDatabase, rewriteDatabaseNames, splitQualified } from "./crossDatabase.ts"
-import { accessError } from "./instance.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
 import { family, type IfxType, isSerial, Types } from "./types.ts"
@@ -181,6 +181,8 @@ export class Session implements EngineSession {
   private lastRows = 0
   private readonly translateContext: TranslateContext
   private readonly onClose: (s: Session) => void
+  /** Statements reading sysmaster:syssessions, rewritten from the live sessions before each run. */
+  private readonly sessionReaders = new WeakSet<Prepared>()
   /** Other databases attached to this connection (lower-case names; crossDatabase.ts). */
   private readonly attached = new Set<string>()
 
@@ -307,10 +309,10 @@ export class Session implements EngineSession {
     try {
       const attachFailed = attachDatabases(this.db, this.attached, rewritten.databases, this.env.database)
       if (attachFailed !== undefined) return attachFailed
-      if (tokens.some((t) => t.upper === "SYSSESSIONS" || t.upper.endsWith(".SYSSESSIONS"))) {
-        this.env.refreshSessions()
-      }
       const prepared = this.prepareTokens(sql, tokens)
+      if (!isEngineError(prepared) && tokens.some((t) => /(^|\.)SYSSESSIONS$/.test(t.upper))) {
+        this.sessionReaders.add(prepared)
+      }
       // A table another session created in its open transaction: Informix's catalog row is locked (a lock
       // error after the lock wait), not missing; SQLite shows the last committed schema, hence the registry.
       if (
@@ -545,6 +547,7 @@ export class Session implements EngineSession {
     }
     const denied = accessError(p, this.config.readOnly)
     if (denied !== undefined) return denied
+    if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const values = p.kind === "select" || p.kind === "dml" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
     const blocked = this.readBlocked(p)
@@ -915,6 +918,7 @@ export class Session implements EngineSession {
     }
     const values = this.bind(prepared, params)
     if (!Array.isArray(values)) return values
+    if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const ctx = this.errorContext(p, prepared.tokens)
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
