@@ -36,7 +36,15 @@ import { type ColumnDef, type Plan, plan } from "./statement.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
 import { family, type IfxType, isSerial, Types } from "./types.ts"
-import { fitToColumn, fromStorage, isConversionError, type Stored, toStorage, toStorageUntyped } from "./values.ts"
+import {
+  type ConversionError,
+  fitToColumn,
+  fromStorage,
+  isConversionError,
+  type Stored,
+  toStorage,
+  toStorageUntyped
+} from "./values.ts"
 
 export interface DatabaseConfig {
   readonly name: string
@@ -111,6 +119,18 @@ class PreparedStatement implements Prepared {
     }
     this.insertsSerial = serial
   }
+}
+
+/**
+ * A parameter compared with a numeric column. Informix converts it to the column's type first: a DOUBLE searched
+ * in a DECIMAL(10,2) column is rounded to two decimals, so the value stored from the same host variable is found.
+ * Integer and float columns keep the value (`si = 1.5` is false, not `si = 1`; SMALLFLOAT values are stored at
+ * double precision here), and a value outside the column's range is compared as given (no overflow error).
+ */
+const compared = (value: Value, type: IfxType): Stored | ConversionError => {
+  if (family(type) !== "decimal") return toStorageUntyped(value)
+  const converted = toStorage(value, type)
+  return isConversionError(converted) ? toStorageUntyped(value) : converted
 }
 
 const describe = (name: string, type: IfxType, notNull: boolean): ColumnDescription => ({
@@ -465,7 +485,11 @@ export class Session implements EngineSession {
       // assigned to a column (INSERT/UPDATE SET) is converted like Informix converts host variables.
       const lenient = type !== undefined && strict?.has(i) !== true && typeof value !== "string" &&
         ["int", "bigint", "float", "decimal"].includes(family(type))
-      const stored = type === undefined || lenient ? toStorageUntyped(value) : toStorage(value, type)
+      const stored = type === undefined
+        ? toStorageUntyped(value)
+        : lenient
+        ? compared(value, type)
+        : toStorage(value, type)
       if (isConversionError(stored)) return engineError(stored.sqlcode)
       out.push(type !== undefined && strict?.has(i) === true ? fitToColumn(stored, type) : stored)
     }

@@ -11,7 +11,7 @@ export type TokenKind = "ident" | "number" | "string" | "param" | "op" | "punct"
 
 export interface Token {
   readonly kind: TokenKind
-  /** Identifier text as written (compare with `upper`), string literal contents unescaped, operator text. */
+  /** Identifier text folded to lower case (compare with `upper`), string literal contents unescaped, operator text. */
   readonly text: string
   readonly upper: string
   readonly offset: number
@@ -110,7 +110,10 @@ export const tokenize = (sql: string): Array<Token> | TokenizeError => {
     if (isIdentStart(c)) {
       let j = i + 1
       while (j < n && isIdentPart(sql[j]!)) j++
-      tokens.push(make("ident", sql.slice(i, j), i, j))
+      // Informix folds unquoted names to lower case (tables, columns, aliases, indexes, constraints), in the
+      // catalog and in DESCRIBE's column names: `firstName` is `firstname` everywhere (IBM "Identifier": case
+      // matters only in delimited identifiers, which need DELIMIDENT).
+      tokens.push(make("ident", sql.slice(i, j).toLowerCase(), i, j))
       i = j
       continue
     }
