@@ -230,6 +230,12 @@ export const unregisterTable = (db: DatabaseSync, tabid: number) => {
   db.prepare("DELETE FROM sysindexes WHERE tabid = ?").run(tabid)
   db.prepare("DELETE FROM _ifx_serial WHERE tabid = ?").run(tabid)
   db.prepare("DELETE FROM _ifx_unique WHERE tabid = ?").run(tabid)
+  // metadataCatalog.ts rows: constraints, their references and the column defaults.
+  db.prepare(
+    "DELETE FROM sysreferences WHERE constrid IN (SELECT constrid FROM sysconstraints WHERE tabid = ?)"
+  ).run(tabid)
+  db.prepare("DELETE FROM sysconstraints WHERE tabid = ?").run(tabid)
+  db.prepare("DELETE FROM sysdefaults WHERE tabid = ?").run(tabid)
 }
 
 export const registerIndex = (

@@ -16,6 +16,7 @@ import type { EngineError, EngineOptions, EngineSession } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
 import { engineError } from "./errors.ts"
 import { TableLocks } from "./locks.ts"
+import { bootstrapMetadataCatalog } from "./metadataCatalog.ts"
 import { type DatabaseConfig, Session } from "./session.ts"
 import {
   bootstrapSysmaster,
@@ -179,6 +180,7 @@ export class Engine {
     keeper.exec("PRAGMA journal_mode = WAL")
     if (this.scratchDirectory !== undefined) keeper.exec("PRAGMA synchronous = OFF")
     bootstrapCatalog(keeper, name, locale === undefined ? this.defaultSite : catalogSite(locale), this.today())
+    bootstrapMetadataCatalog(keeper, name, this.today())
     return keeper
   }
 

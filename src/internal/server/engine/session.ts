@@ -32,6 +32,7 @@ import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqlit
 import { registerFunctions } from "./functions.ts"
 import { accessError } from "./instance.ts"
 import type { TableLocks } from "./locks.ts"
+import { registerConstraints, registerMetadataFunctions } from "./metadataCatalog.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError, type TranslateContext } from "./translate.ts"
@@ -215,6 +216,7 @@ export class Session implements EngineSession {
     // busy timeout 0: lock conflicts come back at once; the async session layer waits (SET LOCK MODE) itself.
     this.db = new DatabaseSync(config.location, { timeout: 0, enableForeignKeyConstraints: true })
     if (config.scratch) this.db.exec("PRAGMA synchronous = OFF")
+    registerMetadataFunctions(this.db)
     registerFunctions(this.db, {
       now: env.now,
       byteLength: (text) => config.charset.name === "8859-1" ? text.length : config.charset.encode(text).length,
@@ -763,6 +765,7 @@ export class Session implements EngineSession {
           if (!p.temp) {
             registerTable(this.db, table, this.user, this.database, this.today())
             registerUniques(this.db, tabid, p.uniques)
+            registerConstraints(this.db, table, this.user)
           }
         })
         if (p.temp) this.temps.set(p.name.toLowerCase(), table)

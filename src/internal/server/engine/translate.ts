@@ -21,7 +21,7 @@ import * as Predicate from "effect/Predicate"
 import { Qualifier } from "../../../InformixValue.ts"
 import { TypeCode } from "../../values/typeCodes.ts"
 import type { TableInfo } from "./catalog.ts"
-import { matchParen, quoteString, type Token } from "./tokenizer.ts"
+import { matchParen, quoteIdent, quoteString, type Token } from "./tokenizer.ts"
 import {
   currentQualifier,
   decimalScale,
@@ -134,6 +134,12 @@ interface Part {
   /** Set when the part is an identifier that may be a function name. */
   readonly callable: boolean
 }
+
+/**
+ * The name after a qualifier: `a.*`, or a column quoted for SQLite, which would read `r.primary` or `d.default`
+ * (catalog columns JDBC's metadata queries name) as keywords.
+ */
+const qualified = (t: Token): string => (t.kind === "ident" ? quoteIdent(t.text) : t.text)
 
 const isPunct = (t: Token | undefined, text: string) => t !== undefined && t.kind === "punct" && t.text === text
 const isOp = (t: Token | undefined, text: string) => t !== undefined && t.kind === "op" && t.text === text
@@ -451,8 +457,7 @@ export class Emitter {
         last.to = primary.next
       } else if (isPunct(t, ".") && last !== undefined && tk[i + 1] !== undefined) {
         // qualified name a.b
-        const next = tk[i + 1]!
-        last.text += "." + (next.kind === "op" ? next.text : next.text)
+        last.text += "." + qualified(tk[i + 1]!)
         last.to = i + 2
         i += 2
         continue
@@ -502,7 +507,7 @@ export class Emitter {
       next = call.next
     }
     while (isPunct(tk[next], ".") && tk[next + 1] !== undefined) {
-      part = { text: `${part.text}.${tk[next + 1]!.text}`, from: part.from, to: next + 2, callable: false }
+      part = { text: `${part.text}.${qualified(tk[next + 1]!)}`, from: part.from, to: next + 2, callable: false }
       next += 2
     }
     while (isOp(tk[next], "::")) {
