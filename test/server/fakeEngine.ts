@@ -70,6 +70,7 @@ export const makeFakeEngine = (databases: ReadonlyArray<string> = ["testdb"]): F
         : undefined
     },
     databaseNames: () => databases,
+    instanceStatement: () => undefined,
     createDatabase: (name) => error(-330, name),
     dropDatabase: (name) => error(-329, name),
     openSession(database, user) {

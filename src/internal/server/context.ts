@@ -4,7 +4,7 @@
  * @internal
  */
 import type { Charset } from "../values/charset.ts"
-import type { EngineError, EngineSession } from "./engine/api.ts"
+import type { EngineError, EngineSession, InstanceStatement } from "./engine/api.ts"
 import type { FaultState } from "./faults.ts"
 import type { ReplayResult } from "./replay.ts"
 
@@ -56,6 +56,8 @@ export interface SessionEngine {
       readonly owner: string
     }
   ): DatabaseProperties | EngineError
+  /** The instance statement (CREATE/DROP DATABASE, DATABASE, CLOSE DATABASE) `sql` is, if any. */
+  instanceStatement(sql: string): InstanceStatement | EngineError | undefined
   /** `caller`: the session asking (its own open database gives -359 rather than -425). */
   dropDatabase(name: string, caller?: EngineSession): EngineError | undefined
 }

@@ -131,5 +131,24 @@ export interface EngineSession {
   close(): void
 }
 
+/**
+ * A statement on the instance rather than on the open database (instance.ts parses it; the session layer runs it,
+ * since it opens and closes the session's database): CREATE DATABASE (sqlstype 12), DROP DATABASE (13),
+ * DATABASE (1), CLOSE DATABASE (31).
+ */
+export type InstanceStatement =
+  | {
+    readonly kind: "createDatabase"
+    readonly statementType: 12
+    readonly name: string
+    readonly ifNotExists: boolean
+    readonly logged: boolean
+    readonly buffered: boolean
+    readonly ansi: boolean
+  }
+  | { readonly kind: "dropDatabase"; readonly statementType: 13; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: "database"; readonly statementType: 1; readonly name: string; readonly exclusive: boolean }
+  | { readonly kind: "closeDatabase"; readonly statementType: 31 }
+
 /** Type guard for results of engine calls. */
 export const isEngineError = (u: unknown): u is EngineError => Predicate.isTagged(u, "EngineError")

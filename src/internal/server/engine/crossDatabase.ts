@@ -15,7 +15,7 @@
  */
 import type { DatabaseSync } from "node:sqlite"
 import type { EngineError } from "./api.ts"
-import { engineError } from "./errors.ts"
+import { engineError } from "./engineErrors.ts"
 import type { Token } from "./tokenizer.ts"
 
 /** The SQLite schema a database is attached under. */

@@ -17,24 +17,10 @@
  *   -556 Cannot create, drop, or modify an object that is external to current database.
  *   -908 Socket connection to server (%s) failed.  (a `db@server` naming another server)
  */
-import type { EngineError } from "./api.ts"
-import { engineError } from "./errors.ts"
-import type { Plan } from "./statement.ts"
+import type { EngineError, InstanceStatement } from "./api.ts"
+import { engineError } from "./engineErrors.ts"
+import type { Plan } from "./planner.ts"
 import { type Token, tokenize } from "./tokenizer.ts"
-
-export type InstanceStatement =
-  | {
-    readonly kind: "createDatabase"
-    readonly statementType: 12
-    readonly name: string
-    readonly ifNotExists: boolean
-    readonly logged: boolean
-    readonly buffered: boolean
-    readonly ansi: boolean
-  }
-  | { readonly kind: "dropDatabase"; readonly statementType: 13; readonly name: string; readonly ifExists: boolean }
-  | { readonly kind: "database"; readonly statementType: 1; readonly name: string; readonly exclusive: boolean }
-  | { readonly kind: "closeDatabase"; readonly statementType: 31 }
 
 const isWord = (t: Token | undefined, word: string) => t?.kind === "ident" && t.upper === word
 
