@@ -12,6 +12,17 @@ import type { EngineError, InstanceStatement } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
 import { BatchFailure, done, err, fromEngine, SQL_NO_DATABASE } from "./sessionReplies.ts"
 
+const fail = (e: EngineError) => Effect.fail(new BatchFailure(fromEngine(e)))
+
+/** The DONE after a database was opened: JDBC reads 0x0001 as "logged" (SQLI.md §9.3). */
+const opened = (known: DatabaseProperties): ServerMessage => ({
+  _tag: "Done",
+  warnings: known.logged ? 1 : 0,
+  rows: 0,
+  rowid: 0,
+  serial: 0
+})
+
 /**
  * Runs one instance statement; its reply is a DONE. CREATE DATABASE opens the new database (IBM: "the database that
  * you create becomes the current database"). The DONE of CREATE DATABASE and DATABASE carries the database-open
@@ -19,14 +30,6 @@ import { BatchFailure, done, err, fromEngine, SQL_NO_DATABASE } from "./sessionR
  * setDatabaseOpen with the warnings), as after SQ_DBOPEN.
  */
 export function runInstance(this: Session, statement: InstanceStatement): Effect.Effect<ServerMessage, BatchFailure> {
-  const fail = (e: EngineError) => Effect.fail(new BatchFailure(fromEngine(e)))
-  const opened = (known: DatabaseProperties): ServerMessage => ({
-    _tag: "Done",
-    warnings: known.logged ? 1 : 0,
-    rows: 0,
-    rowid: 0,
-    serial: 0
-  })
   switch (statement.kind) {
     case "createDatabase": {
       if (statement.ifNotExists && this.ctx.engine.database(statement.name) !== undefined) {

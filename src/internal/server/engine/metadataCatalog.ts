@@ -143,8 +143,9 @@ export const registerConstraints = (db: DatabaseSync, t: TableInfo, owner: strin
     db.prepare("UPDATE systables SET nindexes = nindexes + 1 WHERE tabid = ?").run(t.tabid)
     return id
   }
+  // index_list lists the newest index first: reversed, the constraints keep their order of declaration.
   const indexes = db.prepare(`PRAGMA index_list(${quoted})`).all() as unknown as Array<SqliteIndex>
-  for (const index of indexes.slice().reverse()) {
+  for (const index of indexes.toReversed()) {
     if (index.origin !== "pk" && index.origin !== "u") continue
     const columns = (db.prepare(`PRAGMA index_info("${index.name.replace(/"/g, "\"\"")}")`).all() as Array<
       { name: string }
@@ -164,7 +165,7 @@ export const registerConstraints = (db: DatabaseSync, t: TableInfo, owner: strin
   }
   const keys = db.prepare(`PRAGMA foreign_key_list(${quoted})`).all() as unknown as Array<SqliteForeignKey>
   for (const id of new Set(keys.map((k) => k.id))) {
-    const parts = keys.filter((k) => k.id === id).sort((a, b) => a.seq - b.seq)
+    const parts = keys.filter((k) => k.id === id).toSorted((a, b) => a.seq - b.seq)
     const from = parts.map((k) => k.from)
     const referenced = db.prepare(
       "SELECT tabid FROM systables WHERE lower(tabname) = lower(?) AND tabtype = 'T'"
