@@ -6,7 +6,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Connection from "../../src/Connection.ts"
+import { JDBC_DEFAULT_LOGIN_ENV } from "../../src/internal/protocol/loginPdu.ts"
 import * as TestServer from "../../src/TestServer.ts"
+import { command, errOf, prepare, session } from "./wire.ts"
 
 const trimmed = (rows: ReadonlyArray<ReadonlyArray<unknown>>) =>
   rows.map((r) => r.map((v) => (typeof v === "string" ? v.trimEnd() : v)))
@@ -55,5 +57,31 @@ describe("Informix naming and conversion rules", () => {
       assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM prices WHERE p = 1"), [[1]])
       // Out of the column's range: compared as given (no overflow error for a comparison).
       assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM prices WHERE p < ?", [1e20]), [[1]])
+    }).pipe(Effect.scoped))
+
+  it.live("under DELIMIDENT a double-quoted name keeps its case; without it, it is a string", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const delimited = yield* session(server.port, {
+        login: { env: [...JDBC_DEFAULT_LOGIN_ENV, ["DELIMIDENT", "y"]] }
+      })
+      assert.isUndefined(
+        errOf(yield* command(delimited, "CREATE TABLE \"MixedCase\" (\"Col One\" INTEGER, Plain INTEGER)"))
+      )
+      assert.isUndefined(errOf(yield* command(delimited, "INSERT INTO \"MixedCase\" VALUES (1, 2)")))
+      const described = (yield* prepare(delimited, "SELECT \"Col One\", Plain FROM \"MixedCase\"")).find((m) =>
+        m._tag === "Describe"
+      )
+      assert.deepStrictEqual(described?._tag === "Describe" ? described.fields.map((f) => f.name) : [], [
+        "Col One",
+        "plain"
+      ])
+      const conn = yield* Connection.make({ url: server.url })
+      assert.deepStrictEqual(
+        trimmed(yield* conn.values("SELECT tabname FROM systables WHERE tabid >= 100")),
+        [["MixedCase"]]
+      )
+      // Without DELIMIDENT the same quotes make a string literal.
+      assert.deepStrictEqual(yield* conn.values("SELECT \"Col One\" FROM systables WHERE tabid = 1"), [["Col One"]])
     }).pipe(Effect.scoped))
 })

@@ -41,7 +41,7 @@ export interface SessionEngine {
   openSession(
     database: string,
     user: string,
-    options?: { readonly exclusive?: boolean }
+    options?: { readonly exclusive?: boolean; readonly delimident?: boolean }
   ): EngineSession | EngineError
   /** A database of the instance (case-insensitive name). */
   database(name: string): DatabaseProperties | undefined

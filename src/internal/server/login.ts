@@ -126,7 +126,9 @@ export function dbOpen(
   }
   // Informix's DATABASE statement closes the current database first; SQ_DBOPEN on an open session does the same.
   this.closeDatabase(this.current?.kind._tag === "Instance" ? this.current : undefined)
-  const opened = this.ctx.engine.openSession(known.name, this.user ?? "informix", { exclusive })
+  // DELIMIDENT=y (the client's environment, as JDBC's URL property sends it) makes `"Name"` an identifier.
+  const delimident = /^[yY]/.test(this.env.get("DELIMIDENT") ?? "")
+  const opened = this.ctx.engine.openSession(known.name, this.user ?? "informix", { exclusive, delimident })
   if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
   this.database = { name: known.name, logged: known.logged, engine: opened }
   // Text is decoded and encoded in the database's code set whatever the client declared (VALUES.md §11.1).

@@ -300,7 +300,7 @@ export class Engine {
   openSession(
     database: string,
     user: string,
-    options?: { readonly exclusive?: boolean }
+    options?: { readonly exclusive?: boolean; readonly delimident?: boolean }
   ): EngineSession | EngineError {
     const key = database.toLowerCase()
     const config = this.databases.get(key)
@@ -337,6 +337,7 @@ export class Engine {
         parameter: error instanceof Error ? error.message : database
       })
     }
+    session.delimident = options?.delimident === true
     this.sessions.add(session)
     if (options?.exclusive === true) this.exclusive.set(key, session)
     return session

@@ -110,6 +110,8 @@ export class Session implements EngineSession {
   readonly sessionReaders = new WeakSet<Prepared>()
   /** Other databases attached to this connection (lower-case names; crossDatabase.ts). */
   readonly attached = new Set<string>()
+  /** The client runs with DELIMIDENT: `"Name"` is an identifier that keeps its case (tokenizer.ts). */
+  delimident = false
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config

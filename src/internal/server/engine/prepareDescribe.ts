@@ -50,7 +50,7 @@ const compared = (value: Value, type: IfxType): Stored | ConversionError => {
 export function prepare(this: Session, sql: string): Prepared | EngineError {
   // IBM: -349 "Database not selected yet." — the session was closed.
   if (this.closed) return engineError(-349)
-  const scanned = tokenize(sql)
+  const scanned = tokenize(sql, { delimident: this.delimident })
   if (!Array.isArray(scanned)) return engineError(-201, { offset: scanned.offset })
   const rewritten = rewriteDatabaseNames(scanned, {
     current: this.database,

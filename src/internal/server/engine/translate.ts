@@ -599,6 +599,8 @@ export class Emitter {
       default:
         break
     }
+    // A delimited identifier (DELIMIDENT) keeps its case and any character: quoted for SQLite.
+    if (t.delimited === true) return simple(quoteIdent(t.text))
     return simple(t.text, i + 1, !keywordsNotFunctions.has(t.upper))
   }
 
