@@ -11,7 +11,7 @@
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
-import { type IfxType, Types } from "./types.ts"
+import { type IfxType, sqliteDeclaration, Types } from "./types.ts"
 
 export interface ColumnInfo {
   readonly name: string
@@ -106,6 +106,41 @@ const sqliteDecl = (t: IfxType) =>
       t.code === TypeCode.INTEGER || t.code === TypeCode.SMALLINT || t.code === TypeCode.SERIAL
     ? "INTEGER"
     : "TEXT"
+
+/** A catalog table's description (all columns nullable). */
+export const catalogTable = (
+  name: string,
+  tabid: number,
+  columns: ReadonlyArray<readonly [string, IfxType]>
+): TableInfo => ({
+  name,
+  tabid,
+  temp: false,
+  uniques: [],
+  columns: columns.map(([n, type], i): ColumnInfo => ({ name: n, colno: i + 1, type, notNull: false }))
+})
+
+/**
+ * Creates the catalog tables a database lacks (also in databases made before they existed) and describes them in
+ * its systables/syscolumns, as the server's own (owner informix); idempotent.
+ */
+export const createCatalogTables = (
+  db: DatabaseSync,
+  tables: ReadonlyArray<TableInfo>,
+  dbname: string,
+  today: number
+) => {
+  const missing = tables.filter((t) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t.name) === undefined
+  )
+  if (missing.length === 0) return
+  db.exec("BEGIN IMMEDIATE")
+  for (const t of missing) {
+    db.exec(`CREATE TABLE ${t.name} (${t.columns.map((c) => `"${c.name}" ${sqliteDeclaration(c.type)}`).join(", ")})`)
+    registerTable(db, t, "informix", dbname, today)
+  }
+  db.exec("COMMIT")
+}
 
 /** Creates the catalog tables and special rows if the database is new (idempotent). */
 export const bootstrapCatalog = (db: DatabaseSync, dbname: string, locale: string, today: number) => {

@@ -15,16 +15,8 @@
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
-import { type ColumnInfo, registerTable, type TableInfo } from "./catalog.ts"
-import { type IfxType, sqliteDeclaration, Types } from "./types.ts"
-
-const table = (name: string, tabid: number, columns: ReadonlyArray<readonly [string, IfxType]>): TableInfo => ({
-  name,
-  tabid,
-  temp: false,
-  uniques: [],
-  columns: columns.map(([n, type], i): ColumnInfo => ({ name: n, colno: i + 1, type, notNull: false }))
-})
+import { catalogTable as table, createCatalogTables, type TableInfo } from "./catalog.ts"
+import { Types } from "./types.ts"
 
 const metadataTables: ReadonlyArray<TableInfo> = [
   table("syssyntable", 10, [
@@ -82,18 +74,8 @@ const metadataTables: ReadonlyArray<TableInfo> = [
 ]
 
 /** Creates the tables (also in databases made before they existed); idempotent. */
-export const bootstrapMetadataCatalog = (db: DatabaseSync, dbname: string, today: number) => {
-  const missing = metadataTables.filter((t) =>
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t.name) === undefined
-  )
-  if (missing.length === 0) return
-  db.exec("BEGIN IMMEDIATE")
-  for (const t of missing) {
-    db.exec(`CREATE TABLE ${t.name} (${t.columns.map((c) => `"${c.name}" ${sqliteDeclaration(c.type)}`).join(", ")})`)
-    registerTable(db, t, "informix", dbname, today)
-  }
-  db.exec("COMMIT")
-}
+export const bootstrapMetadataCatalog = (db: DatabaseSync, dbname: string, today: number) =>
+  createCatalogTables(db, metadataTables, dbname, today)
 
 interface SqliteIndex {
   readonly name: string

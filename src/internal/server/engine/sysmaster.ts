@@ -13,8 +13,8 @@
  * rewritten from the live sessions before a statement reads it.
  */
 import type { DatabaseSync } from "node:sqlite"
-import { type ColumnInfo, registerTable, type TableInfo } from "./catalog.ts"
-import { type IfxType, sqliteDeclaration, Types } from "./types.ts"
+import { catalogTable as table, createCatalogTables, type TableInfo } from "./catalog.ts"
+import { Types } from "./types.ts"
 
 /** Databases every instance has (IBM: sysmaster, sysutils, sysuser and sysadmin are created at initialisation). */
 export const systemDatabases: ReadonlyArray<string> = ["sysmaster", "sysutils", "sysuser", "sysadmin"]
@@ -41,14 +41,6 @@ export interface LiveSession {
   readonly connected: number
   readonly feprogram: string
 }
-
-const table = (name: string, tabid: number, columns: ReadonlyArray<readonly [string, IfxType]>): TableInfo => ({
-  name,
-  tabid,
-  temp: false,
-  uniques: [],
-  columns: columns.map(([n, type], i): ColumnInfo => ({ name: n, colno: i + 1, type, notNull: false }))
-})
 
 const sysmasterTables: ReadonlyArray<TableInfo> = [
   table("sysdatabases", 100, [
@@ -87,18 +79,8 @@ const sysmasterTables: ReadonlyArray<TableInfo> = [
 ]
 
 /** Creates sysmaster's own tables (after bootstrapCatalog made its systables/syscolumns); idempotent. */
-export const bootstrapSysmaster = (db: DatabaseSync, today: number) => {
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sysdatabases'").get()
-  if (exists !== undefined) return
-  db.exec("BEGIN IMMEDIATE")
-  for (const t of sysmasterTables) {
-    db.exec(
-      `CREATE TABLE ${t.name} (${t.columns.map((c) => `"${c.name}" ${sqliteDeclaration(c.type)}`).join(", ")})`
-    )
-    registerTable(db, t, "informix", "sysmaster", today)
-  }
-  db.exec("COMMIT")
-}
+export const bootstrapSysmaster = (db: DatabaseSync, today: number) =>
+  createCatalogTables(db, sysmasterTables, "sysmaster", today)
 
 /**
  * sysdatabases.flags: IBM documents the column as "flags" without the bit values; the engine sets 0x1 logged,
