@@ -18,8 +18,8 @@ import type { EngineError } from "./api.ts"
 import { engineError } from "./engineErrors.ts"
 import type { Token } from "./tokenizer.ts"
 
-/** The SQLite schema a database is attached under. */
-export const schemaOf = (database: string) => `ifx_${database.toLowerCase()}`
+/** The SQLite schema a database is attached under (a plain identifier whatever the database's name). */
+export const schemaOf = (database: string) => `ifx_${database.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`
 
 /** The database of a schema-qualified table name `ifx_<db>.table`, or undefined for a plain name. */
 export const splitQualified = (name: string): { readonly schema: string; readonly table: string } | undefined => {
