@@ -1215,11 +1215,24 @@ public final class Conformance {
         while (rs.next()) procedures++;
       }
       expect(problems, "getProcedures", procedures, 0);
+      // getCatalogs reads the server's database list (SQ_DBLIST); getSchemas the owners of systables.
+      List<String> catalogs = new ArrayList<>();
+      try (ResultSet rs = meta.getCatalogs()) {
+        while (rs.next()) catalogs.add(rs.getString(1));
+      }
+      for (String name : List.of(db, "sysmaster", option("database", "testdb"))) {
+        if (!catalogs.contains(name)) problems.add("getCatalogs lacks " + name + ": " + catalogs);
+      }
+      List<String> schemas = new ArrayList<>();
+      try (ResultSet rs = meta.getSchemas()) {
+        while (rs.next()) schemas.add(rs.getString(1).trim());
+      }
+      expect(problems, "getSchemas", schemas, List.of("informix"));
       sqlcodeOf(connection, "CLOSE DATABASE");
       expect(problems, "DROP meta", sqlcodeOf(connection, "DROP DATABASE " + db), 0);
     }
     return verdict(problems, "getTables, getColumns (names folded, types, defaults), getPrimaryKeys, "
-      + "getImportedKeys, getIndexInfo, getProcedures");
+      + "getImportedKeys, getIndexInfo, getProcedures, getCatalogs, getSchemas");
   }
 
   private String disconnect() throws Exception {
