@@ -51,6 +51,12 @@ describe("TestServer instance", () => {
       assert.strictEqual(yield* codeOf(conn.execute("CLOSE DATABASE")), -349)
       yield* conn.execute("DATABASE shop")
       assert.deepStrictEqual(yield* conn.values("SELECT id, name FROM item"), [[1, "pen"]])
+      // -377: a transaction must end before its database is closed or another is opened.
+      yield* conn.execute("BEGIN WORK")
+      assert.strictEqual(yield* codeOf(conn.execute("CLOSE DATABASE")), -377)
+      assert.strictEqual(yield* codeOf(conn.execute("DATABASE testdb")), -377)
+      assert.strictEqual(yield* codeOf(conn.execute("CREATE DATABASE other")), -377)
+      yield* conn.execute("COMMIT WORK")
       yield* conn.execute("CLOSE DATABASE")
       yield* conn.execute("DROP DATABASE shop")
       assert.strictEqual(yield* codeOf(conn.execute("DATABASE shop")), -329)

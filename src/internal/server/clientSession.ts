@@ -75,7 +75,8 @@ import {
   SQL_CURSOR_NAME_IN_USE,
   SQL_CURSOR_NOT_OPEN,
   SQL_INTERRUPTED,
-  SQL_NO_DATABASE
+  SQL_NO_DATABASE,
+  SQL_TRANSACTION_OPEN
 } from "./sessionReplies.ts"
 
 /** Everything the decoder hands the session. */
@@ -248,6 +249,7 @@ export class Session {
         return this.dbOpenMessage(message.name, state)
       case "DbClose": {
         if (this.database === undefined) return fail(err(SQL_NO_DATABASE))
+        if (this.database.engine.inTransaction) return fail(err(SQL_TRANSACTION_OPEN))
         this.closeDatabase()
         return Effect.void
       }

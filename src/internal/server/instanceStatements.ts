@@ -10,7 +10,7 @@ import type { Session } from "./clientSession.ts"
 import type { DatabaseProperties } from "./context.ts"
 import type { EngineError, InstanceStatement } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
-import { BatchFailure, done, err, fromEngine, SQL_NO_DATABASE } from "./sessionReplies.ts"
+import { BatchFailure, done, err, fromEngine, SQL_NO_DATABASE, SQL_TRANSACTION_OPEN } from "./sessionReplies.ts"
 
 const fail = (e: EngineError) => Effect.fail(new BatchFailure(fromEngine(e)))
 
@@ -35,6 +35,9 @@ export function runInstance(this: Session, statement: InstanceStatement): Effect
       if (statement.ifNotExists && this.ctx.engine.database(statement.name) !== undefined) {
         return Effect.succeed(done(0, 0))
       }
+      if (this.database?.engine.inTransaction === true) {
+        return Effect.fail(new BatchFailure(err(SQL_TRANSACTION_OPEN)))
+      }
       const created = this.ctx.engine.createDatabase(statement.name, {
         logged: statement.logged,
         buffered: statement.buffered,
@@ -57,6 +60,7 @@ export function runInstance(this: Session, statement: InstanceStatement): Effect
       return Effect.map(this.dbOpen(statement.name, statement.exclusive), opened)
     case "closeDatabase": {
       if (this.database === undefined) return Effect.fail(new BatchFailure(err(SQL_NO_DATABASE)))
+      if (this.database.engine.inTransaction) return Effect.fail(new BatchFailure(err(SQL_TRANSACTION_OPEN)))
       this.closeDatabase(this.current)
       return Effect.succeed(done(0, 0))
     }

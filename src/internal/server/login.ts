@@ -25,6 +25,7 @@ import {
   SQL_DATABASE_NOT_FOUND,
   SQL_LOCALE_MISMATCH,
   SQL_NO_DATABASE,
+  SQL_TRANSACTION_OPEN,
   SQL_WRONG_SERVER
 } from "./sessionReplies.ts"
 
@@ -124,7 +125,11 @@ export function dbOpen(
   if (declared !== undefined && charsetForLocale(declared)?.name !== known.charset.name) {
     return Effect.fail(new BatchFailure(err(SQL_LOCALE_MISMATCH, 0, declared)))
   }
-  // Informix's DATABASE statement closes the current database first; SQ_DBOPEN on an open session does the same.
+  // Informix's DATABASE statement closes the current database first; SQ_DBOPEN on an open session does the same,
+  // never with a transaction open (in an ANSI database: any work since the last COMMIT / ROLLBACK).
+  if (this.database?.engine.inTransaction === true) {
+    return Effect.fail(new BatchFailure(err(SQL_TRANSACTION_OPEN)))
+  }
   this.closeDatabase(this.current?.kind._tag === "Instance" ? this.current : undefined)
   // DELIMIDENT=y (the client's environment, as JDBC's URL property sends it) makes `"Name"` an identifier.
   const delimident = /^[yY]/.test(this.env.get("DELIMIDENT") ?? "")
