@@ -210,10 +210,6 @@ export class Engine {
     this.sessionSource = source
   }
 
-  databaseExists(name: string): boolean {
-    return this.databases.has(name.toLowerCase())
-  }
-
   isLogged(name: string): boolean {
     return this.databases.get(name.toLowerCase())?.logged ?? false
   }
@@ -292,11 +288,6 @@ export class Engine {
     writeSessions(this.master, this.sessionSource())
   }
 
-  /** The configuration of a database another session's statement names (`db:table`), if it exists. */
-  private configOf(name: string): DatabaseConfig | undefined {
-    return this.databases.get(name.toLowerCase())
-  }
-
   openSession(
     database: string,
     user: string,
@@ -323,7 +314,8 @@ export class Engine {
         hostName: this.hostName,
         serverName: this.serverName,
         now: this.now,
-        database: (name) => this.configOf(name),
+        // The other databases a statement names (`db:table`, crossDatabase.ts).
+        database: (name) => this.databases.get(name.toLowerCase()),
         refreshSessions: () => this.refreshSessions(),
         instanceDatabases: () => Array.from(this.databases.keys()).filter((name) => !systemDatabases.includes(name))
       }, (s) => {

@@ -36,6 +36,8 @@ export interface DatabaseRecord {
 export interface LiveSession {
   readonly sid: number
   readonly username: string
+  /** The client's process id (from its login request). */
+  readonly pid: number
   readonly hostname: string
   /** Connect time, seconds since 1970. */
   readonly connected: number
@@ -163,9 +165,9 @@ export const writeSessions = (db: DatabaseSync, sessions: ReadonlyArray<LiveSess
     const insert = db.prepare(
       "INSERT INTO syssessions (sid, username, uid, pid, hostname, tty, connected, feprogram, pooladdr, is_wlatch, " +
         "is_wlock, is_wbuff, is_wckpt, is_wlogbuf, is_wtrans, is_monitor, is_incrit, state) " +
-        "VALUES (?, ?, 0, 0, ?, '', ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"
+        "VALUES (?, ?, 0, ?, ?, '', ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"
     )
-    for (const s of sessions) insert.run(s.sid, s.username, s.hostname, s.connected, s.feprogram)
+    for (const s of sessions) insert.run(s.sid, s.username, s.pid, s.hostname, s.connected, s.feprogram)
     db.exec("COMMIT")
   } catch {
     if (db.isTransaction) db.exec("ROLLBACK")
