@@ -377,7 +377,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
         .map((session) => ({
           sid: session.id,
           username: session.user ?? "",
-        pid: session.client.pid,
+          pid: session.client.pid,
           hostname: session.client.hostname,
           connected: session.client.connected,
           feprogram: session.client.program
