@@ -46,6 +46,7 @@ import {
   framingFor,
   login,
   type OpenDatabase,
+  openedDone,
   replyMask,
   requireDb
 } from "./login.ts"
@@ -425,6 +426,7 @@ export class Session {
   declare readonly replyMask: typeof replyMask
   declare readonly dbOpen: typeof dbOpen
   declare readonly dbOpenMessage: typeof dbOpenMessage
+  declare readonly openedDone: typeof openedDone
   declare readonly runInstance: typeof runInstance
   declare readonly closeDatabase: typeof closeDatabase
   declare readonly requireDb: typeof requireDb
@@ -458,6 +460,7 @@ const methods = {
   replyMask,
   dbOpen,
   dbOpenMessage,
+  openedDone,
   runInstance,
   closeDatabase,
   requireDb,

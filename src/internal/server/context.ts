@@ -12,6 +12,7 @@ import type { ReplayResult } from "./replay.ts"
 export interface DatabaseProperties {
   readonly name: string
   readonly logged: boolean
+  /** MODE ANSI (implies logged). */
   readonly ansi: boolean
   /** The database locale (`en_US.8859-1` unless created otherwise). */
   readonly locale: string

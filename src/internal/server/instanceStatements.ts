@@ -7,21 +7,11 @@
 import * as Effect from "effect/Effect"
 import type { ServerMessage } from "../protocol/messages.ts"
 import type { Session } from "./clientSession.ts"
-import type { DatabaseProperties } from "./context.ts"
 import type { EngineError, InstanceStatement } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
 import { BatchFailure, done, err, fromEngine, SQL_NO_DATABASE, SQL_TRANSACTION_OPEN } from "./sessionReplies.ts"
 
 const fail = (e: EngineError) => Effect.fail(new BatchFailure(fromEngine(e)))
-
-/** The DONE after a database was opened: JDBC reads 0x0001 as "logged" (SQLI.md §9.3). */
-const opened = (known: DatabaseProperties): ServerMessage => ({
-  _tag: "Done",
-  warnings: known.logged ? 1 : 0,
-  rows: 0,
-  rowid: 0,
-  serial: 0
-})
 
 /**
  * Runs one instance statement; its reply is a DONE. CREATE DATABASE opens the new database (IBM: "the database that
@@ -47,7 +37,7 @@ export function runInstance(this: Session, statement: InstanceStatement): Effect
         owner: this.user ?? "informix"
       })
       if (isEngineError(created)) return fail(created)
-      return Effect.map(this.dbOpen(created.name, false), opened)
+      return Effect.map(this.dbOpen(created.name, false), (known) => this.openedDone(known))
     }
     case "dropDatabase": {
       if (statement.ifExists && this.ctx.engine.database(statement.name) === undefined) {
@@ -57,7 +47,7 @@ export function runInstance(this: Session, statement: InstanceStatement): Effect
       return dropped === undefined ? Effect.succeed(done(0, 0)) : fail(dropped)
     }
     case "database":
-      return Effect.map(this.dbOpen(statement.name, statement.exclusive), opened)
+      return Effect.map(this.dbOpen(statement.name, statement.exclusive), (known) => this.openedDone(known))
     case "closeDatabase": {
       if (this.database === undefined) return Effect.fail(new BatchFailure(err(SQL_NO_DATABASE)))
       if (this.database.engine.inTransaction) return Effect.fail(new BatchFailure(err(SQL_TRANSACTION_OPEN)))
