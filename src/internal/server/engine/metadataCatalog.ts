@@ -1,6 +1,6 @@
 /**
  * The catalog JDBC's DatabaseMetaData reads beyond systables/syscolumns/sysindexes: sysconstraints, sysreferences,
- * sysdefaults, sysprocedures and syssyntable, kept as DDL creates them, plus the catalog functions its getColumns
+ * sysdefaults and syssyntable, kept as DDL creates them (sysprocedures is the SPL catalog's, spl/catalog.ts), plus the catalog functions its getColumns
  * query calls (`informix.get_data_type(...)` etc.).
  *
  * The queries are those of IBM JDBC 15 (com.informix.jdbc.IfxDatabaseMetaData getColumns, getPrimaryKeys,
@@ -11,7 +11,7 @@
  * As Informix does (IBM "SYSCONSTRAINTS", "SYSINDEXES"): every PRIMARY KEY, UNIQUE and FOREIGN KEY constraint has an
  * index named ` <tabid>_<constrid>` (leading blank), unique ('U') for keys and duplicate ('D') for foreign keys;
  * unnamed constraints are called u<tabid>_<constrid> / r<tabid>_<constrid>. Catalog tabids follow Informix's (10
- * syssyntable, 11 sysconstraints, 12 sysreferences, 14 sysdefaults, 16 sysprocedures).
+ * syssyntable, 11 sysconstraints, 12 sysreferences, 14 sysdefaults).
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
@@ -51,25 +51,6 @@ const metadataTables: ReadonlyArray<TableInfo> = [
     ["type", Types.char(1)],
     ["default", Types.char(256)],
     ["class", Types.char(1)]
-  ]),
-  table("sysprocedures", 16, [
-    ["procname", Types.varchar(128)],
-    ["owner", Types.char(32)],
-    ["procid", { ...Types.integer, code: TypeCode.SERIAL }],
-    ["mode", Types.char(1)],
-    ["retsize", Types.integer],
-    ["symsize", Types.integer],
-    ["datasize", Types.integer],
-    ["codesize", Types.integer],
-    ["numargs", Types.integer],
-    ["isproc", Types.char(1)],
-    ["specificname", Types.varchar(128)],
-    ["externalname", Types.varchar(255)],
-    ["paramstyle", Types.char(1)],
-    ["langid", Types.integer],
-    ["variant", Types.boolean],
-    ["handlesnulls", Types.boolean],
-    ["internal", Types.boolean]
   ])
 ]
 
