@@ -56,8 +56,6 @@ const NAME_SLOT = 128
 
 const collectionCodes = { SET: TypeCode.SET, MULTISET: TypeCode.MULTISET, LIST: TypeCode.LIST } as const
 
-const isComplexCode = (code: number): boolean => code >= TypeCode.SET && code <= TypeCode.ROW
-
 // ---------------------------------------------------------------------------------------------------------------
 // Type records
 // ---------------------------------------------------------------------------------------------------------------
@@ -519,8 +517,6 @@ export const encodeComplexValue = (
   w.bytes(data)
   return w.toBytes()
 }
-
-export { isComplexCode }
 
 const parsedNames = new Map<string, CompositeType | CodecFailure>()
 
