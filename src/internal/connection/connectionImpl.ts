@@ -27,6 +27,7 @@ import type { ResolvedConfig } from "../config/resolve.ts"
 import type * as M from "../protocol/messages.ts"
 import { StatementType } from "../protocol/opcodes.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
+import { encodeRows, executeMany, runBatch, runBatchRowByRow } from "./batches.ts"
 import { StatementCache } from "./cache.ts"
 import { encodeBatch, type ValueContext } from "./codecView.ts"
 import {
@@ -47,6 +48,7 @@ import { fetchBlobs } from "./largeObjects.ts"
 import { OwnedSessions } from "./ownership.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
+import { scroll, scrollCursor } from "./scrollCursors.ts"
 import { noTimeout, remaining, type StatementContext } from "./statementContext.ts"
 import {
   encodeParams,
@@ -265,8 +267,9 @@ export class ConnectionImpl implements Connection.Connection {
     return bytes instanceof CodecFailure ? Uint8Array.of(0x00, 0x38) : bytes
   }
 
-  // The methods of each concern live in their own file (statements.ts, cursorStreams.ts, largeObjects.ts, transactions.ts) as
-  // functions of `this: ConnectionImpl`; installed on the prototype below (non-enumerable, like class methods).
+  // The methods of each concern live in their own file (statements.ts, cursorStreams.ts, largeObjects.ts, transactions.ts,
+  // batches.ts, scrollCursors.ts) as functions of `this: ConnectionImpl`; installed on the prototype below
+  // (non-enumerable, like class methods).
   declare readonly encodeParams: typeof encodeParams
   declare readonly prepareStatement: typeof prepareStatement
   declare readonly toPrepared: typeof toPrepared
@@ -299,6 +302,12 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly control: typeof control
   declare readonly outerTransaction: typeof outerTransaction
   declare readonly savepoint: typeof savepoint
+  declare readonly encodeRows: typeof encodeRows
+  declare readonly executeMany: typeof executeMany
+  declare readonly runBatch: typeof runBatch
+  declare readonly runBatchRowByRow: typeof runBatchRowByRow
+  declare readonly scroll: typeof scroll
+  declare readonly scrollCursor: typeof scrollCursor
 }
 
 const methods = {
@@ -333,7 +342,13 @@ const methods = {
   transaction,
   control,
   outerTransaction,
-  savepoint
+  savepoint,
+  encodeRows,
+  executeMany,
+  runBatch,
+  runBatchRowByRow,
+  scroll,
+  scrollCursor
 }
 for (const [name, method] of Object.entries(methods)) {
   Object.defineProperty(ConnectionImpl.prototype, name, { value: method, writable: true, configurable: true })
