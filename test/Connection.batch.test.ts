@@ -53,7 +53,10 @@ describe("Connection.executeMany", () => {
       const { conn } = yield* setup
       yield* conn.execute("CREATE TABLE b8 (id SERIAL8, k INTEGER)")
       yield* conn.execute("CREATE TABLE bb (id BIGSERIAL, k INTEGER)")
-      assert.deepStrictEqual(yield* conn.execute("INSERT INTO b8 (k) VALUES (?)", [1]), { rowsAffected: 1, serial8: 1n })
+      assert.deepStrictEqual(yield* conn.execute("INSERT INTO b8 (k) VALUES (?)", [1]), {
+        rowsAffected: 1,
+        serial8: 1n
+      })
       assert.deepStrictEqual(yield* conn.executeMany("INSERT INTO b8 (k) VALUES (?)", [[2], [3]]), [
         { rowsAffected: 1, serial8: 2n },
         { rowsAffected: 1, serial8: 3n }
@@ -112,7 +115,9 @@ describe("Connection.executeMany", () => {
       assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*), MIN(k), MAX(k) FROM bl"), [[3_000, 0, 2_999]])
       // A duplicate of row 0 at 2,500 (past the first batches), then continue with the rows after it.
       const again = Array.from({ length: 2_505 }, (_, i) => [i < 2_500 ? 20_000 + i : i === 2_500 ? 0 : 30_000 + i, ""])
-      const error = failure(yield* Effect.exit(conn.executeMany("INSERT INTO bl VALUES (?, ?)", again, { onError: "continue" })))
+      const error = failure(
+        yield* Effect.exit(conn.executeMany("INSERT INTO bl VALUES (?, ?)", again, { onError: "continue" }))
+      )
       assert.strictEqual(error._tag, "BatchError")
       if (error._tag !== "BatchError") return
       assert.strictEqual(error.index, 2_500)

@@ -21,7 +21,7 @@ describe("InformixClient sql.insert of many rows", () => {
     Effect.gen(function*() {
       const sql = yield* setup
       yield* sql`CREATE TABLE people (id SERIAL, name VARCHAR(20), age INTEGER)`
-      const people = [{ name: "ann", age: 31 }, { name: "bob", age: 42 }, { name: "cy", age: null }]
+      const people = [{ name: "ann", age: 31 }, { name: "bob", age: 42 }, { name: "cy", age: null }] as const
       assert.deepStrictEqual(yield* sql`INSERT INTO people ${sql.insert(people)}`, [])
       const raw = yield* sql`INSERT INTO people ${sql.insert([{ name: "dee", age: 5 }, { name: "eve", age: 6 }])}`.raw
       assert.deepStrictEqual(raw, [{ rowsAffected: 1, serial: 4 }, { rowsAffected: 1, serial: 5 }])

@@ -52,7 +52,8 @@ export function encodeRows(
       if (row.length !== width) {
         return Effect.fail(
           new ParameterError({
-            message: `Row ${r} has ${row.length} parameters but row 0 has ${width}; every row binds the same placeholders`,
+            message:
+              `Row ${r} has ${row.length} parameters but row 0 has ${width}; every row binds the same placeholders`,
             row: r,
             sql
           })
@@ -125,13 +126,17 @@ export function runBatch(
     for (let r = 0; r < rows.length; r++) {
       const bytes = encodeBatch([...bindMessages(rows[r]!), EXECUTE], this.framing)
       if (bytes instanceof CodecFailure) {
-        return yield* new ParameterError({ message: `Row ${r} cannot be encoded: ${bytes.message}`, row: r, sql: stmt.sql })
+        return yield* new ParameterError({
+          message: `Row ${r} cannot be encoded: ${bytes.message}`,
+          row: r,
+          sql: stmt.sql
+        })
       }
       encoded.push(bytes)
     }
     const head = encodeBatch([id(prepared.id)], this.framing) as Uint8Array
     const tail = encodeBatch([EOT], this.framing) as Uint8Array
-    const results: Array<Connection.ExecuteResult | null> = new Array(rows.length).fill(null)
+    const results: Array<Connection.ExecuteResult | null> = Array.from({ length: rows.length }, () => null)
     const failures: Array<{ readonly index: number; readonly error: SqlError }> = []
     const track = this.trackStatementType(prepared.statementType)
     let start = 0
@@ -190,7 +195,7 @@ export function runBatchRowByRow(
   mode: OnError
 ): Effect.Effect<ReadonlyArray<Connection.ExecuteResult>, InformixError> {
   return Effect.gen({ self: this }, function*() {
-    const results: Array<Connection.ExecuteResult | null> = new Array(rows.length).fill(null)
+    const results: Array<Connection.ExecuteResult | null> = Array.from({ length: rows.length }, () => null)
     const failures: Array<{ readonly index: number; readonly error: SqlError }> = []
     for (let r = 0; r < rows.length; r++) {
       const rowStmt = yield* renew(stmt)

@@ -63,9 +63,7 @@ export function scroll(
     // The cursor may be open as soon as the OPEN batch went out (even if it then failed or was interrupted): the
     // finalizer closes it, before the statement is released (finalizers run in reverse order).
     let opened = false
-    yield* Effect.addFinalizer((exit) =>
-      opened ? this.owned(this.closeCursorAfter(prepared, exit)) : Effect.void
-    )
+    yield* Effect.addFinalizer((exit) => opened ? this.owned(this.closeCursorAfter(prepared, exit)) : Effect.void)
     yield* this.span(
       "scroll",
       sql,
@@ -185,7 +183,9 @@ export function scrollCursor(
   return {
     sql: prepared.sql,
     columns: prepared.columns,
-    position: Effect.sync(() => state.after ? (state.count === undefined ? undefined : state.count + 1) : state.position),
+    position: Effect.sync(() =>
+      state.after ? (state.count === undefined ? undefined : state.count + 1) : state.position
+    ),
     next,
     prior: move(Effect.suspend(() => {
       if (state.after) return state.count === undefined ? toLast : toRow(state.count)
