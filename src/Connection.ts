@@ -12,7 +12,9 @@
  *
  * Flows follow IBM JDBC's (SQLI.md §8): parameterless `execute` is one SQ_COMMAND round trip; everything else is
  * prepared once (LRU statement cache), classified by the server's DESCRIBE, and run with `ID [BIND] EXECUTE` or, for
- * statements with a result set, a cursor opened and first fetched in one batch.
+ * statements with a result set, a cursor opened and first fetched in one batch. `executeMany` sends a batch the way
+ * JDBC's `executeBatch` does (`ID (BIND EXECUTE)×n` per ~32 KiB, one SQ_DONE per row); `scroll` opens a scroll cursor
+ * moved with SQ_SFETCH.
  *
  * @since 0.1.0
  */
