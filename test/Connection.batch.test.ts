@@ -124,6 +124,18 @@ describe("Connection.executeMany", () => {
       assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM bl"), [[3_000 + 2_504]])
     }).pipe(Effect.scoped))
 
+  it.live("ANSI database: a row that touches nothing (SQ_ERR 100 ends the server's batch) is not a failure", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make({ databases: [{ name: "ansidb", ansi: true }] })
+      const conn = yield* Connection.make({ url: server.url, database: "ansidb" })
+      yield* conn.execute("CREATE TABLE ba (k INTEGER, v INTEGER)")
+      yield* conn.executeMany("INSERT INTO ba VALUES (?, 0)", [[1], [2], [3]])
+      const results = yield* conn.executeMany("UPDATE ba SET v = v + 1 WHERE k = ?", [[1], [9], [2], [9], [3]])
+      assert.deepStrictEqual(results.map((r) => r.rowsAffected), [1, 0, 1, 0, 1])
+      assert.deepStrictEqual(yield* conn.values("SELECT k, v FROM ba ORDER BY k"), [[1, 1], [2, 1], [3, 1]])
+      yield* conn.execute("COMMIT WORK")
+    }).pipe(Effect.scoped))
+
   it.live("bad rows fail with ParameterError naming the row before anything is sent", () =>
     Effect.gen(function*() {
       const { conn } = yield* setup
