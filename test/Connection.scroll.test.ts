@@ -14,10 +14,9 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
-import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
-import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
+import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import * as TestServer from "../src/TestServer.ts"
-import { done, EOT, type FakeSession, makeFakeServer } from "./connection/fakeServer.ts"
+import { describeWith, done, EOT, type FakeSession, intRow, makeFakeServer } from "./connection/fakeServer.ts"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")
@@ -177,35 +176,14 @@ describe("Connection.scroll", () => {
 })
 
 describe("scroll cursors on the wire", () => {
-  const describeK: ServerMessage = {
-    _tag: "Describe",
-    statementType: 2,
-    statementId: 4,
-    estimatedCost: 0,
-    tupleSize: 4,
-    fields: layoutDescribeFields([{
-      name: "k",
-      columnStartPos: 0,
-      columnType: 2,
-      extendedId: 0,
-      ownerName: "",
-      extendedName: "",
-      reference: 0,
-      alignment: 0,
-      sourceType: 0,
-      encodedLength: 4
-    }])
-  }
   /** A 3-row result (k = row number); a scroll fetch answers TUPLE TUPID, or a bare EOT outside the rows. */
   const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {
-    if (batch[0]!._tag === "Prepare") return session.reply([describeK, done(0), EOT])
+    if (batch[0]!._tag === "Prepare") return session.reply([describeWith(2, 4, ["k"]), done(0), EOT])
     const fetch = batch.find((m) => m._tag === "SFetch")
     if (fetch === undefined) return session.reply([EOT])
     const row = fetch.scrollType === 4 ? 3 : fetch.target
     if (row < 1 || row > 3) return session.reply([EOT])
-    const payload = new Uint8Array(4)
-    new DataView(payload.buffer).setInt32(0, row)
-    session.reply([{ _tag: "Tuple", warnings: 0, payload }, { _tag: "TupId", rowNumber: row }, EOT])
+    session.reply([intRow(row), { _tag: "TupId", rowNumber: row }, EOT])
   }
 
   it.live("SCROLL OPEN, one SFETCH per move (ABSOLUTE, LAST), CLOSE then RELEASE when the scope closes", () =>
