@@ -71,6 +71,20 @@ describe("Connection.executeMany", () => {
       ])
     }).pipe(Effect.scoped))
 
+  it.live("BYTE and TEXT values travel in the batch (SQ_BBIND after each row's BIND)", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup
+      yield* conn.execute("CREATE TABLE bb2 (k INTEGER, b BYTE, t TEXT)")
+      const blob = (n: number) => Uint8Array.from({ length: 3000 }, (_, i) => (i * n) % 256)
+      yield* conn.executeMany("INSERT INTO bb2 VALUES (?, ?, ?)", [[1, blob(1), null], [2, blob(7), null], [
+        3,
+        null,
+        null
+      ]])
+      const rows = yield* conn.values("SELECT k, b FROM bb2 ORDER BY k")
+      assert.deepStrictEqual(rows, [[1, blob(1)], [2, blob(7)], [3, null]])
+    }).pipe(Effect.scoped))
+
   it.live("stops at the first failing row: BatchError names it, the rows before it stay", () =>
     Effect.gen(function*() {
       const { conn } = yield* setup
