@@ -190,8 +190,10 @@ export interface ScrollCursor {
   readonly sql: string
   /** Result columns, from the DESCRIBE. */
   readonly columns: ReadonlyArray<Column>
-  /** 1-based number of the current row; 0 before the first row (and after a move past the end, the last known
-   * row count + 1, or `undefined` while the count is unknown). */
+  /**
+   * 1-based number of the current row; 0 before the first row. After a move past the last row: the row count + 1,
+   * or `undefined` while the count is unknown (`last` learns it).
+   */
   readonly position: Effect.Effect<number | undefined>
   /** The row after the current one. */
   readonly next: Effect.Effect<Option.Option<Row>, InformixError>
