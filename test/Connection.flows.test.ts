@@ -9,17 +9,38 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Tracer from "effect/Tracer"
 import * as Connection from "../src/Connection.ts"
-import type { ClientMessage } from "../src/internal/protocol/messages.ts"
-import {
-  describeNoColumns,
-  describeWith,
-  done,
-  EOT,
-  type FakeSession,
-  intRow,
-  makeFakeServer,
-  sqlOf
-} from "./connection/fakeServer.ts"
+import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
+import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
+import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
+
+const intField = (name: string) => ({
+  name,
+  columnStartPos: 0,
+  columnType: 2,
+  extendedId: 0,
+  ownerName: "",
+  extendedName: "",
+  reference: 0,
+  alignment: 0,
+  sourceType: 0,
+  encodedLength: 4
+})
+
+const describeWith = (statementType: number, statementId: number, names: ReadonlyArray<string>): ServerMessage => ({
+  _tag: "Describe",
+  statementType,
+  statementId,
+  estimatedCost: 0,
+  tupleSize: 4 * names.length,
+  fields: layoutDescribeFields(names.map(intField))
+})
+
+const intRow = (...values: ReadonlyArray<number>): ServerMessage => {
+  const payload = new Uint8Array(4 * values.length)
+  const view = new DataView(payload.buffer)
+  values.forEach((v, i) => view.setInt32(4 * i, v))
+  return { _tag: "Tuple", warnings: 0, payload }
+}
 
 /** Scripted answers keyed by SQL text / batch shape. */
 const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {

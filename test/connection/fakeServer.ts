@@ -80,7 +80,7 @@ const intField = (name: string) => ({
   encodedLength: 4
 })
 
-/** A DESCRIBE of INTEGER columns `names`. */
+/** A DESCRIBE of INTEGER columns named `names`. */
 export const describeWith = (
   statementType: number,
   statementId: number,
