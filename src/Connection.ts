@@ -157,65 +157,6 @@ export interface StreamOptions extends StatementOptions {
 }
 
 /**
- * Options of a batch (`executeMany`).
- *
- * @since 0.1.0
- * @category models
- */
-export interface BatchOptions {
-  /**
-   * What a row the server rejects does to the rest of the batch: `"stop"` (the default) ends the batch there, as
-   * JDBC's `executeBatch` does; `"continue"` still runs every later row. Either way the batch then fails with
-   * `BatchError`, naming the failed rows; rows that ran are not undone (use a transaction for all or nothing).
-   */
-  readonly onError?: "stop" | "continue" | undefined
-  /**
-   * Interrupt the batch on the server if one of its round trips (up to ~32 KiB of rows each) runs longer than this
-   * (overrides the connection's `queryTimeout`). The batch then stops whatever `onError` says.
-   */
-  readonly timeout?: Duration.Input | undefined
-}
-
-/**
- * A scroll cursor (SQ_SCROLL + SQ_SFETCH, SQLI.md §8.14), open until the scope of `scroll` closes. Every move is one
- * round trip fetching one row; moving past either end yields `Option.none()` (not an error) and leaves the cursor
- * before the first or after the last row, from where `next` / `prior` come back in. Row numbers are 1-based.
- *
- * One move at a time: concurrent calls on the same cursor wait for each other.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ScrollCursor {
-  readonly sql: string
-  /** Result columns, from the DESCRIBE. */
-  readonly columns: ReadonlyArray<Column>
-  /**
-   * 1-based number of the current row; 0 before the first row. After a move past the last row: the row count + 1,
-   * or `undefined` while the count is unknown (`last` learns it).
-   */
-  readonly position: Effect.Effect<number | undefined>
-  /** The row after the current one. */
-  readonly next: Effect.Effect<Option.Option<Row>, InformixError>
-  /** The row before the current one. */
-  readonly prior: Effect.Effect<Option.Option<Row>, InformixError>
-  readonly first: Effect.Effect<Option.Option<Row>, InformixError>
-  readonly last: Effect.Effect<Option.Option<Row>, InformixError>
-  /**
-   * Row `n` (1-based); a negative `n` counts from the end (-1 = the last row); 0 moves before the first row and
-   * yields none. A non-integer `n` fails with `UsageError`.
-   */
-  readonly absolute: (n: number) => Effect.Effect<Option.Option<Row>, InformixError>
-  /** The row `n` rows after (negative: before) the current one; `relative(0)` re-reads the current row. */
-  readonly relative: (n: number) => Effect.Effect<Option.Option<Row>, InformixError>
-  /**
-   * The rows from row `from` (1-based; default: the row after the current one) to the last, one round trip per row,
-   * moving the cursor along. The cursor stays open when the stream ends; it can be moved and streamed again.
-   */
-  readonly stream: (options?: { readonly from?: number | undefined }) => Stream.Stream<Row, InformixError>
-}
-
-/**
  * Transaction isolation, sent as `SET ISOLATION TO …` before BEGIN WORK (`lastCommitted` = COMMITTED READ LAST
  * COMMITTED). The same names as the `isolation` connection setting.
  *
@@ -296,6 +237,65 @@ export interface PreparedStatement {
     rows: ReadonlyArray<ReadonlyArray<Parameter>>,
     options?: BatchOptions
   ) => Effect.Effect<ReadonlyArray<ExecuteResult>, InformixError>
+}
+
+/**
+ * Options of a batch (`executeMany`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BatchOptions {
+  /**
+   * What a row the server rejects does to the rest of the batch: `"stop"` (the default) ends the batch there, as
+   * JDBC's `executeBatch` does; `"continue"` still runs every later row. Either way the batch then fails with
+   * `BatchError`, naming the failed rows; rows that ran are not undone (use a transaction for all or nothing).
+   */
+  readonly onError?: "stop" | "continue" | undefined
+  /**
+   * Interrupt the batch on the server if one of its round trips (up to ~32 KiB of rows each) runs longer than this
+   * (overrides the connection's `queryTimeout`). The batch then stops whatever `onError` says.
+   */
+  readonly timeout?: Duration.Input | undefined
+}
+
+/**
+ * A scroll cursor (SQ_SCROLL + SQ_SFETCH, SQLI.md §8.14), open until the scope of `scroll` closes. Every move is one
+ * round trip fetching one row; moving past either end yields `Option.none()` (not an error) and leaves the cursor
+ * before the first or after the last row, from where `next` / `prior` come back in. Row numbers are 1-based.
+ *
+ * One move at a time: concurrent calls on the same cursor wait for each other.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ScrollCursor {
+  readonly sql: string
+  /** Result columns, from the DESCRIBE. */
+  readonly columns: ReadonlyArray<Column>
+  /**
+   * 1-based number of the current row; 0 before the first row. After a move past the last row: the row count + 1,
+   * or `undefined` while the count is unknown (`last` learns it).
+   */
+  readonly position: Effect.Effect<number | undefined>
+  /** The row after the current one. */
+  readonly next: Effect.Effect<Option.Option<Row>, InformixError>
+  /** The row before the current one. */
+  readonly prior: Effect.Effect<Option.Option<Row>, InformixError>
+  readonly first: Effect.Effect<Option.Option<Row>, InformixError>
+  readonly last: Effect.Effect<Option.Option<Row>, InformixError>
+  /**
+   * Row `n` (1-based); a negative `n` counts from the end (-1 = the last row); 0 moves before the first row and
+   * yields none. A non-integer `n` fails with `UsageError`.
+   */
+  readonly absolute: (n: number) => Effect.Effect<Option.Option<Row>, InformixError>
+  /** The row `n` rows after (negative: before) the current one; `relative(0)` re-reads the current row. */
+  readonly relative: (n: number) => Effect.Effect<Option.Option<Row>, InformixError>
+  /**
+   * The rows from row `from` (1-based; default: the row after the current one) to the last, one round trip per row,
+   * moving the cursor along. The cursor stays open when the stream ends; it can be moved and streamed again.
+   */
+  readonly stream: (options?: { readonly from?: number | undefined }) => Stream.Stream<Row, InformixError>
 }
 
 /**

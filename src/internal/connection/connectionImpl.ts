@@ -299,9 +299,8 @@ export class ConnectionImpl implements Connection.Connection {
     return bytes instanceof CodecFailure ? Uint8Array.of(0x00, 0x38) : bytes
   }
 
-  // The methods of each concern live in their own file (statements.ts, cursorStreams.ts, largeObjects.ts, transactions.ts,
-  // batches.ts, scrollCursors.ts) as functions of `this: ConnectionImpl`; installed on the prototype below
-  // (non-enumerable, like class methods).
+  // The methods of each concern live in their own file (statements.ts, cursorStreams.ts, largeObjects.ts, transactions.ts) as
+  // functions of `this: ConnectionImpl`; installed on the prototype below (non-enumerable, like class methods).
   declare readonly encodeParams: typeof encodeParams
   declare readonly prepareStatement: typeof prepareStatement
   declare readonly toPrepared: typeof toPrepared
@@ -330,16 +329,16 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly streamSpan: typeof streamSpan
   declare readonly cursorStream: typeof cursorStream
   declare readonly prepare: typeof prepare
-  declare readonly transaction: typeof transaction
-  declare readonly control: typeof control
-  declare readonly outerTransaction: typeof outerTransaction
-  declare readonly savepoint: typeof savepoint
   declare readonly encodeRows: typeof encodeRows
   declare readonly executeMany: typeof executeMany
   declare readonly runBatch: typeof runBatch
   declare readonly runBatchRowByRow: typeof runBatchRowByRow
   declare readonly scroll: typeof scroll
   declare readonly scrollCursor: typeof scrollCursor
+  declare readonly transaction: typeof transaction
+  declare readonly control: typeof control
+  declare readonly outerTransaction: typeof outerTransaction
+  declare readonly savepoint: typeof savepoint
 }
 
 const methods = {
@@ -371,16 +370,16 @@ const methods = {
   streamSpan,
   cursorStream,
   prepare,
-  transaction,
-  control,
-  outerTransaction,
-  savepoint,
   encodeRows,
   executeMany,
   runBatch,
   runBatchRowByRow,
   scroll,
-  scrollCursor
+  scrollCursor,
+  transaction,
+  control,
+  outerTransaction,
+  savepoint
 }
 for (const [name, method] of Object.entries(methods)) {
   Object.defineProperty(ConnectionImpl.prototype, name, { value: method, writable: true, configurable: true })
