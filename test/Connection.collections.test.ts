@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import * as Informix from "../src/InformixValue.ts"
@@ -62,6 +63,18 @@ describe("collections and ROW through the wire", () => {
       ])
       const [row] = yield* conn.query("SELECT s, l, r, n FROM c")
       assert.deepStrictEqual(row, { s: [5, 6], l: ["é", ""], r: { a: 1, b: "z" }, n: [{ x: 9, ys: ["k"] }] })
+    }).pipe(Effect.scoped))
+
+  it.live("executeMany binds them per row; a scroll cursor reads them (SQ_RET_TYPE before SFETCH)", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup
+      yield* conn.executeMany(
+        "INSERT INTO c (id, s) VALUES (?, ?)",
+        [1, 2, 3].map((id) => [id, Informix.collection("set(integer not null)", [id, id * 10])])
+      )
+      const cursor = yield* conn.scroll("SELECT id, s FROM c ORDER BY id")
+      assert.deepStrictEqual(Option.getOrThrow(yield* cursor.last), { id: 3, s: [3, 30] })
+      assert.deepStrictEqual(Option.getOrThrow(yield* cursor.absolute(1)), { id: 1, s: [1, 10] })
     }).pipe(Effect.scoped))
 
   it.live("bad input is a typed error and the connection stays usable", () =>

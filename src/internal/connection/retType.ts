@@ -46,11 +46,14 @@ export const retTypeFor = (columns: ReadonlyArray<Connection.Column>): M.RetType
   return cached ?? undefined
 }
 
+/** `[RET_TYPE]`: what goes before a fetch (NFETCH or SFETCH) of a result. */
+export const retTypeMessages = (columns: ReadonlyArray<Connection.Column>): ReadonlyArray<M.ClientMessage> => {
+  const retType = retTypeFor(columns)
+  return retType === undefined ? [] : [retType]
+}
+
 /** `[RET_TYPE] NFETCH`: the fetch request of a result. */
 export const fetchRequest = (
   columns: ReadonlyArray<Connection.Column>,
   bufferSize: number
-): ReadonlyArray<M.ClientMessage> => {
-  const retType = retTypeFor(columns)
-  return retType === undefined ? [nfetch(bufferSize)] : [retType, nfetch(bufferSize)]
-}
+): ReadonlyArray<M.ClientMessage> => [...retTypeMessages(columns), nfetch(bufferSize)]
