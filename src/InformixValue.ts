@@ -1026,7 +1026,7 @@ export const isTypedParameter = (u: unknown): u is TypedParameter => u instanceo
  * `list(varchar(20) not null)`, `row(a int, b varchar(10))`, nested). It binds as IBM JDBC binds a typed
  * collection or Struct: type 44 with the type text and the value's in-band type records.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export class ComplexParameter {
@@ -1045,7 +1045,7 @@ export class ComplexParameter {
  * Bind a SET, MULTISET or LIST: `collection("set(integer not null)", [1, 2])`. Elements must match the element type
  * and be non-NULL (Informix collection elements are NOT NULL); a mismatch fails the statement with a typed error.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const collection = (typeText: string, elements: ReadonlyArray<Value> | null): ComplexParameter =>
@@ -1055,7 +1055,7 @@ export const collection = (typeText: string, elements: ReadonlyArray<Value> | nu
  * Bind a ROW: `row("row(a int, b varchar(10))", { a: 1, b: "x" })`. Missing fields bind as NULL; a field the type
  * does not have is an error.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const row = (typeText: string, fields: { readonly [field: string]: Value } | null): ComplexParameter =>
@@ -1117,7 +1117,7 @@ export const SmartLobLocatorFromSelf = Schema.instanceOf(SmartLobLocator, { titl
  * Schema for a decoded SET or MULTISET column: an array of elements (Informix gives no order) decoded into a
  * `ReadonlySet`. Use `Schema.Array(element)` when duplicates of a MULTISET matter.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const SetFromArray = <S extends Schema.Top>(element: S) =>
@@ -1131,7 +1131,7 @@ export const SetFromArray = <S extends Schema.Top>(element: S) =>
 /**
  * Schema for a decoded LIST column: the elements in order.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const List = <S extends Schema.Top>(element: S) => Schema.Array(element)
@@ -1139,7 +1139,7 @@ export const List = <S extends Schema.Top>(element: S) => Schema.Array(element)
 /**
  * Schema for a decoded ROW column (named or unnamed): an object with one property per field.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Row = <Fields extends Schema.Struct.Fields>(fields: Fields) => Schema.Struct(fields)
