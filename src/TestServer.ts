@@ -325,7 +325,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     }
     const engine = yield* Effect.acquireRelease(
       Effect.try({
-        try: () => Engine.make({ directory: options.directory, databases, serverVersion }),
+        try: () => Engine.make({ directory: options.directory, databases, serverVersion, serverName }),
         catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
       }),
       (e) => Effect.sync(() => e.close())

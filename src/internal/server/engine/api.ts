@@ -27,6 +27,8 @@ export interface EngineOptions {
   readonly serverVersion?: string | undefined
   /** Host name for DBINFO('dbhostname') (default "localhost"). */
   readonly hostName?: string | undefined
+  /** DBSERVERNAME / SITENAME (default "ol_test", the TestServer's default server name). */
+  readonly serverName?: string | undefined
 }
 
 /** One result column or input parameter as SQ_DESCRIBE / SQ_IDESCRIBE carry it (SQLI.md §7.11, VALUES.md §2–§5). */

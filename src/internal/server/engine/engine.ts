@@ -13,8 +13,10 @@ import { LocalDate } from "../../../InformixValue.ts"
 import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { EngineError, EngineOptions, EngineSession } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
+import { bootstrapCatalogExtensions } from "./catalogExtensions.ts"
 import { engineError } from "./errors.ts"
 import { TableLocks } from "./locks.ts"
+import { forgetSequences, hasSequenceCounters, persistSequences } from "./sequences.ts"
 import { type DatabaseConfig, Session } from "./session.ts"
 
 let engineIds = 0
@@ -55,11 +57,13 @@ export class Engine {
   private readonly sessions = new Set<Session>()
   private readonly serverVersion: string
   private readonly hostName: string
+  private readonly serverName: string | undefined
   private readonly now: () => Date
 
   private constructor(options: EngineOptions & { readonly now?: () => Date }) {
     this.serverVersion = options.serverVersion ?? "15.0.1.0.3"
     this.hostName = options.hostName ?? "localhost"
+    this.serverName = options.serverName
     // A clock hook for tests (TODAY / CURRENT); the server uses the wall clock.
     this.now = options.now ?? (() => new Date())
     const locale = options.locale ?? "en_US.819"
@@ -92,6 +96,11 @@ export class Engine {
         d.locale === undefined ? locale : catalogSite(d.locale),
         new LocalDate(today.getFullYear(), today.getMonth() + 1, today.getDate()).toDayNumber()
       )
+      bootstrapCatalogExtensions(
+        keeper,
+        d.name,
+        new LocalDate(today.getFullYear(), today.getMonth() + 1, today.getDate()).toDayNumber()
+      )
       keeper.close()
       this.databases.set(d.name.toLowerCase(), config)
     }
@@ -122,6 +131,7 @@ export class Engine {
       session = new Session(config, user, {
         serverVersion: this.serverVersion,
         hostName: this.hostName,
+        serverName: this.serverName,
         now: this.now
       }, (s) => this.sessions.delete(s))
     } catch (error) {
@@ -134,6 +144,19 @@ export class Engine {
 
   close(): void {
     for (const s of Array.from(this.sessions)) s.close()
+    // Sequence counters live in memory while the engine runs (sequences.ts): write them back.
+    for (const config of this.databases.values()) {
+      if (config.scratch || !hasSequenceCounters(config.location)) {
+        forgetSequences(config.location)
+        continue
+      }
+      const db = new DatabaseSync(config.location, { timeout: 5000 })
+      try {
+        persistSequences(db, config.location)
+      } finally {
+        db.close()
+      }
+    }
     if (this.scratchDirectory !== undefined) removeScratch(this.scratchDirectory)
   }
 }

@@ -17,6 +17,7 @@ import {
   type Prepared,
   type Value
 } from "./api.ts"
+import { registerBuiltins } from "./builtins.ts"
 import {
   addColumns,
   nextTabid,
@@ -28,11 +29,15 @@ import {
   unregisterTable
 } from "./catalog.ts"
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./errors.ts"
+import type { ExtensionHost } from "./extension.ts"
 import { registerFunctions } from "./functions.ts"
 import type { TableLocks } from "./locks.ts"
+import { type Access, checkAccess, dropGrants, grantDefaults } from "./privileges.ts"
+import { SessionSequences } from "./sequences.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
+import { synonymTarget } from "./synonyms.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
-import { isTranslateError, type TranslateContext } from "./translate.ts"
+import { buildScope, isTranslateError, type TranslateContext } from "./translate.ts"
 import { family, type IfxType, isSerial, Types } from "./types.ts"
 import { fitToColumn, fromStorage, isConversionError, type Stored, toStorage, toStorageUntyped } from "./values.ts"
 
@@ -53,6 +58,8 @@ export interface DatabaseConfig {
 
 export interface SessionEnvironment {
   readonly serverVersion: string
+  /** DBSERVERNAME / SITENAME. */
+  readonly serverName?: string | undefined
   readonly hostName: string
   readonly now: () => Date
 }
@@ -87,7 +94,7 @@ class PreparedStatement implements Prepared {
     this.columns = columns
     this.columnTypes = columnTypes
     this.paramCount = paramCount
-    const params = p.kind === "select" || p.kind === "dml" ? p.params : []
+    const params = p.kind === "select" || p.kind === "dml" ? p.params : p.kind === "extension" ? p.params ?? [] : []
     this.paramTypes = Array.from({ length: paramCount }, (_, i) => describe("", params[i] ?? Types.varchar(255), false))
     let serial: "serial" | "serial8" | "bigserial" | undefined
     if (p.kind === "dml" && p.verb === "insert" && p.table !== undefined) {
@@ -119,6 +126,7 @@ const runtimeType = (v: unknown): IfxType => {
 }
 
 let tempIds = 0
+let sessionIds = 0
 
 const verbOf = (tokens: ReadonlyArray<Token>): ErrorContext["verb"] => {
   const first = tokens[0]?.upper
@@ -143,6 +151,10 @@ const writtenTables = (p: Plan): ReadonlyArray<string> => {
     case "createIndex":
     case "alterAdd":
       return [p.table.name]
+    case "extension":
+      return p.tables
+    case "select":
+      return p.intoPermanent === true && p.intoTemp !== undefined ? [p.intoTemp] : []
     default:
       return []
   }
@@ -169,6 +181,11 @@ export class Session implements EngineSession {
   private lastRows = 0
   private readonly translateContext: TranslateContext
   private readonly onClose: (s: Session) => void
+  /** DBINFO('sessionid'). */
+  private readonly id = ++sessionIds
+  private readonly sequences: SessionSequences
+  /** What extension statements (extension.ts) use of the session. */
+  private readonly host: ExtensionHost
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config
@@ -194,17 +211,45 @@ export class Session implements EngineSession {
             return this.lastBigserial
           case "utc_current":
             return Math.floor(env.now().getTime() / 1000)
+          case "sessionid":
+            return this.id
           default:
             return 1
         }
       }
     })
+    registerBuiltins(this.db)
+    this.sequences = new SessionSequences(this.db, config.location)
     this.translateContext = {
       table: (name) => this.table(name),
       user,
       dbname: config.name,
       serverVersion: env.serverVersion,
-      hostName: env.hostName
+      hostName: env.hostName,
+      serverName: env.serverName,
+      sequence: (name) => this.sequences.lookup(name),
+      synonym: (name) => (this.temps.has(name.toLowerCase()) ? undefined : synonymTarget(this.db, name))
+    }
+    const session = this
+    this.host = {
+      db: this.db,
+      user,
+      database: config.name,
+      ansi: config.ansi,
+      location: config.location,
+      role: undefined,
+      table: (name) => this.table(name),
+      today: () => this.today(),
+      inStatementSavepoint: (body) => this.inStatementSavepoint(body),
+      catalogChanged: () => this.permanent.clear(),
+      setTemp: (name, table) => {
+        if (table === undefined) session.temps.delete(name.toLowerCase())
+        else session.temps.set(name.toLowerCase(), table)
+      },
+      run: (sql, values) => ({ changes: Number(this.db.prepare(sql).run(...values).changes) }),
+      setRowCount: (rows) => {
+        session.lastRows = rows
+      }
     }
   }
 
@@ -231,7 +276,9 @@ export class Session implements EngineSession {
     if (temp !== undefined) return temp
     let cached = this.permanent.get(lower)
     if (cached === undefined) {
-      cached = readTable(this.db, name) ?? null
+      // A synonym stands for its base table (synonyms.ts).
+      const base = readTable(this.db, name) === undefined ? synonymTarget(this.db, name) : undefined
+      cached = readTable(this.db, base ?? name) ?? null
       this.permanent.set(lower, cached)
     }
     return cached ?? undefined
@@ -329,7 +376,7 @@ export class Session implements EngineSession {
         return mapSqliteError(error, errorContext)
       }
     }
-    return new PreparedStatement(this, sql, tokens, p, [], [], 0)
+    return new PreparedStatement(this, sql, tokens, p, [], [], p.kind === "extension" ? p.paramCount ?? 0 : 0)
   }
 
   private describeSelect(
@@ -383,7 +430,8 @@ export class Session implements EngineSession {
       columns.push(describe(name, Types.varchar(255), false))
       types.push(Types.varchar(255))
     })
-    if (unknown.length > 0 && p.params.length === 0) {
+    // (Not when it hands out sequence values: reading a row would consume them.)
+    if (unknown.length > 0 && p.params.length === 0 && !p.sql.includes("ifx_nextval(")) {
       // Types SQLite alone knows: look at the first row (a SELECT has no side effects).
       try {
         stmt.setReturnArrays(true)
@@ -421,7 +469,11 @@ export class Session implements EngineSession {
       // IBM: -254 "Too many or too few host variables given."
       return engineError(-254)
     }
-    const types = p.plan.kind === "select" || p.plan.kind === "dml" ? p.plan.params : []
+    const types = p.plan.kind === "select" || p.plan.kind === "dml"
+      ? p.plan.params
+      : p.plan.kind === "extension"
+      ? p.plan.params ?? []
+      : []
     const strict = p.plan.kind === "dml" ? p.plan.strictParams : undefined
     const out: Array<SQLInputValue> = []
     for (let i = 0; i < params.length; i++) {
@@ -470,7 +522,7 @@ export class Session implements EngineSession {
   private writeTarget(p: Plan): "permanent" | "temp" | "none" {
     switch (p.kind) {
       case "select":
-        return p.intoTemp === undefined ? "none" : "temp"
+        return p.intoTemp === undefined ? "none" : p.intoPermanent === true ? "permanent" : "temp"
       case "dml":
         return p.table?.temp === true ? "temp" : "permanent"
       case "createTable":
@@ -480,6 +532,8 @@ export class Session implements EngineSession {
       case "createIndex":
       case "alterAdd":
         return p.table.temp ? "temp" : "permanent"
+      case "extension":
+        return p.writes
       default:
         return "permanent"
     }
@@ -510,10 +564,12 @@ export class Session implements EngineSession {
       default:
         break
     }
-    const values = p.kind === "select" || p.kind === "dml" ? this.bind(prepared, params) : []
+    const values = p.kind === "select" || p.kind === "dml" || p.kind === "extension" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
+    const denied = this.checkPrivileges(p, prepared.tokens)
+    if (denied !== undefined) return denied
     try {
       this.beginImplicit(this.writeTarget(p))
       const result = this.run(prepared, p, values, ctx)
@@ -541,6 +597,22 @@ export class Session implements EngineSession {
     return undefined
   }
 
+  /**
+   * Table privileges (privileges.ts): SELECT on every table a query or DML reads, and the DML's own privilege on
+   * its target.
+   */
+  private checkPrivileges(p: Plan, tokens: ReadonlyArray<Token>): EngineError | undefined {
+    if (p.kind !== "select" && p.kind !== "dml") return undefined
+    const needs: Array<{ table: TableInfo; access: Access }> = []
+    const target = p.kind === "dml" ? p.table : undefined
+    if (p.kind === "dml" && target !== undefined) {
+      needs.push({ table: target, access: p.verb === "insert" ? "i" : p.verb === "update" ? "u" : "d" })
+    }
+    const read = p.kind === "select" ? p.tables : buildScope(tokens, this.translateContext).tables.map((t) => t.table)
+    for (const table of read) if (table !== target) needs.push({ table, access: "s" })
+    return checkAccess(this.db, this.user, this.host.role, needs)
+  }
+
   private run(
     prepared: PreparedStatement,
     p: Plan,
@@ -548,6 +620,8 @@ export class Session implements EngineSession {
     ctx: ErrorContext
   ): ExecResult | EngineError {
     switch (p.kind) {
+      case "extension":
+        return p.run(this.host, values)
       case "dml":
         return this.runDml(p, values)
       case "select": {
@@ -613,6 +687,7 @@ export class Session implements EngineSession {
   ): ExecResult | EngineError {
     if (this.table(name) !== undefined) return engineError(-310, { parameter: name })
     const p = prepared.plan as Extract<Plan, { kind: "select" }>
+    const permanent = p.intoPermanent === true
     const seen = new Set<string>()
     const columns = prepared.columns.map((c, i) => {
       let colName = /^\(.*\)$/.test(c.name) || c.name === "" ? `expr${i + 1}` : c.name
@@ -620,14 +695,29 @@ export class Session implements EngineSession {
       seen.add(colName.toLowerCase())
       return { name: colName, colno: i + 1, type: prepared.columnTypes[i]!, notNull: false }
     })
-    const tempTable: TableInfo = { name, tabid: -(++tempIds), temp: true, columns, uniques: [] }
-    this.db.exec(
-      `CREATE TEMP TABLE ${quoteIdent(name)} (${
-        columns.map((c) => `${quoteIdent(c.name)} ${declarationOf(c.type)}`).join(", ")
-      })`
-    )
-    const result = this.db.prepare(`INSERT INTO temp.${quoteIdent(name)} SELECT * FROM (${p.sql})`).run(...values)
-    this.temps.set(name.toLowerCase(), tempTable)
+    const tempTable: TableInfo = {
+      name,
+      tabid: permanent ? nextTabid(this.db) : -(++tempIds),
+      temp: !permanent,
+      columns,
+      uniques: []
+    }
+    const result = this.inStatementSavepoint(() => {
+      this.db.exec(
+        `CREATE ${permanent ? "" : "TEMP "}TABLE ${quoteIdent(name)} (${
+          columns.map((c) => `${quoteIdent(c.name)} ${declarationOf(c.type)}`).join(", ")
+        })`
+      )
+      if (permanent) {
+        // CREATE TABLE ... AS SELECT: a permanent table, catalogued like any other.
+        registerTable(this.db, tempTable, this.user, this.database, this.today())
+        grantDefaults(this.db, tempTable.tabid, this.user, this.config.ansi)
+      }
+      return this.db.prepare(`INSERT INTO ${permanent ? "" : "temp."}${quoteIdent(name)} SELECT * FROM (${p.sql})`)
+        .run(...values)
+    })
+    if (permanent) this.permanent.clear()
+    else this.temps.set(name.toLowerCase(), tempTable)
     this.lastRows = Number(result.changes)
     return { rowsAffected: Number(result.changes), serial: 0 }
   }
@@ -701,6 +791,7 @@ export class Session implements EngineSession {
           if (!p.temp) {
             registerTable(this.db, table, this.user, this.database, this.today())
             registerUniques(this.db, tabid, p.uniques)
+            grantDefaults(this.db, tabid, this.user, this.config.ansi)
           }
         })
         if (p.temp) this.temps.set(p.name.toLowerCase(), table)
@@ -715,7 +806,10 @@ export class Session implements EngineSession {
         this.inStatementSavepoint(() => {
           this.db.exec(`DROP TABLE ${table.temp ? "temp." : ""}${quoteIdent(table.name)}`)
           if (table.temp) this.db.prepare("DELETE FROM temp._ifx_tserial WHERE tabid = ?").run(table.tabid)
-          else unregisterTable(this.db, table.tabid)
+          else {
+            unregisterTable(this.db, table.tabid)
+            dropGrants(this.db, table.tabid)
+          }
         })
         if (table.temp) this.temps.delete(p.name.toLowerCase())
         this.permanent.clear()
@@ -803,6 +897,7 @@ export class Session implements EngineSession {
             `CREATE VIEW ${quoteIdent(p.name)} (${names.map(quoteIdent).join(", ")}) AS ${select.sql}`
           )
           registerTable(this.db, view, this.user, this.database, this.today(), "V")
+          grantDefaults(this.db, view.tabid, this.user, this.config.ansi)
         })
         this.permanent.clear()
         return ok
@@ -815,6 +910,7 @@ export class Session implements EngineSession {
         this.inStatementSavepoint(() => {
           this.db.exec(`DROP VIEW ${quoteIdent(view.name)}`)
           unregisterTable(this.db, view.tabid)
+          dropGrants(this.db, view.tabid)
         })
         this.permanent.clear()
         return ok
@@ -883,6 +979,8 @@ export class Session implements EngineSession {
     const ctx = this.errorContext(p, prepared.tokens)
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
+    const denied = this.checkPrivileges(p, prepared.tokens)
+    if (denied !== undefined) return denied
     const types = prepared.columnTypes
     const convert = (row: Array<unknown>): Array<Value> => row.map((v, i) => fromStorage(v as Stored, types[i]!))
     let stmt: StatementSync

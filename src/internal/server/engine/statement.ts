@@ -4,6 +4,8 @@
  */
 import { TypeCode } from "../../values/typeCodes.ts"
 import type { ColumnInfo, TableInfo, UniqueDef } from "./catalog.ts"
+import { planExtension } from "./extendedStatements.ts"
+import type { ExtensionPlan } from "./extension.ts"
 import { quoteIdent, type Token } from "./tokenizer.ts"
 import {
   buildScope,
@@ -40,6 +42,8 @@ export type Plan =
     readonly params: ReadonlyArray<IfxType | undefined>
     readonly items: ReadonlyArray<ItemHint>
     readonly intoTemp: string | undefined
+    /** CREATE TABLE t AS SELECT: `intoTemp` names a permanent table. */
+    readonly intoPermanent?: boolean
     /** Tables in scope: describes columns that SQLite cannot trace to a base column (e.g. view expressions). */
     readonly tables: ReadonlyArray<TableInfo>
   }
@@ -106,6 +110,7 @@ export type Plan =
   | { readonly kind: "setLockMode"; readonly statementType: number; readonly seconds: number }
   | { readonly kind: "setIsolation"; readonly statementType: number; readonly level: string }
   | { readonly kind: "noop"; readonly statementType: number }
+  | ExtensionPlan
 
 const isWord = (t: Token | undefined, word: string) => t !== undefined && t.kind === "ident" && t.upper === word
 const isPunct = (t: Token | undefined, text: string) => t !== undefined && t.kind === "punct" && t.text === text
@@ -122,6 +127,8 @@ export const plan = (tokens: ReadonlyArray<Token>, sql: string, ctx: TranslateCo
   const end = lastIndex(tokens)
   if (first.kind === "end") return translateError(-201, 0)
   const w = (n: number) => tokens[n]
+  const extended = planExtension(tokens, sql, ctx, end)
+  if (extended !== undefined) return extended
   switch (first.upper) {
     case "SELECT":
     case "WITH":
@@ -595,7 +602,7 @@ const defaultText = (
   return translateError(-201, v.offset)
 }
 
-const parseColumn = (
+export const parseColumn = (
   tokens: ReadonlyArray<Token>,
   i: number,
   colno: number,
@@ -615,7 +622,8 @@ const parseColumn = (
   const constraints: Array<string> = []
   const uniques: Array<UniqueDef> = []
   const checks: Array<{ expr: string; name: string }> = []
-  let pending: "pk" | "unique" | "check" | undefined
+  let pending: "pk" | "unique" | "check" | "fk" | undefined
+  let fkIndex = -1
   let pendingName: string | undefined
   const flushName = (kind: "pk" | "unique", explicit: string | undefined) => {
     const name = explicit ?? `u${tableName}_${++counter.n}`
@@ -672,11 +680,14 @@ const parseColumn = (
         })`
         j = close + 1
       }
+      fkIndex = constraints.length
       constraints.push(`FOREIGN KEY (${quoteIdent(nameToken.text)}) REFERENCES ${quoteIdent(ref.text)} ${refCols}`)
+      pending = "fk"
     } else if (isWord(t, "CONSTRAINT") && tokens[j + 1]?.kind === "ident") {
       pendingName = tokens[j + 1]!.text
       if (pending === "pk" || pending === "unique") flushName(pending, pendingName)
       else if (pending === "check") checks[checks.length - 1] = { ...checks[checks.length - 1]!, name: pendingName }
+      else if (pending === "fk") constraints[fkIndex] = `CONSTRAINT ${quoteIdent(pendingName)} ${constraints[fkIndex]}`
       pending = undefined
       j += 2
     } else break
@@ -697,7 +708,7 @@ const parseColumn = (
   }
 }
 
-const findClose = (tokens: ReadonlyArray<Token>, open: number) => {
+export const findClose = (tokens: ReadonlyArray<Token>, open: number) => {
   let depth = 0
   for (let i = open; i < tokens.length; i++) {
     if (isPunct(tokens[i], "(")) depth++
@@ -709,7 +720,7 @@ const findClose = (tokens: ReadonlyArray<Token>, open: number) => {
   return tokens.length - 1
 }
 
-const provisional = (name: string, columns: ReadonlyArray<ColumnInfo>): TableInfo => ({
+export const provisional = (name: string, columns: ReadonlyArray<ColumnInfo>): TableInfo => ({
   name,
   tabid: 0,
   temp: false,
@@ -717,7 +728,7 @@ const provisional = (name: string, columns: ReadonlyArray<ColumnInfo>): TableInf
   uniques: []
 })
 
-const identList = (
+export const identList = (
   tokens: ReadonlyArray<Token>,
   open: number
 ): { names: Array<string>; next: number } | TranslateError => {
@@ -792,6 +803,14 @@ const planCreate = (
   const nameToken = tokens[i]!
   if (nameToken.kind !== "ident") return translateError(-201, nameToken.offset)
   i++
+  if (isWord(tokens[i], "AS")) {
+    // CREATE [TEMP] TABLE t AS SELECT ...: the select's result columns become the table's (like INTO TEMP).
+    const body = [...tokens.slice(i + 1, end), tokens[tokens.length - 1]!]
+    const select = planSelect(body, sql, ctx, body.length - 1)
+    if (isTranslateError(select)) return select
+    if (select.kind !== "select" || select.intoTemp !== undefined) return translateError(-201, tokens[i + 1]!.offset)
+    return { ...select, statementType: temp ? 45 : 14, intoTemp: nameToken.text, intoPermanent: !temp }
+  }
   if (!isPunct(tokens[i], "(")) return translateError(-201, tokens[i]!.offset)
   const close = findClose(tokens, i)
   i++
@@ -867,8 +886,14 @@ const planCreate = (
           refCols = `(${r.names.map(quoteIdent).join(", ")})`
           j = r.next
         }
-        if (isWord(tokens[j], "CONSTRAINT")) j += 2
-        text = `FOREIGN KEY (${cols.names.map(quoteIdent).join(", ")}) REFERENCES ${quoteIdent(ref.text)} ${refCols}`
+        if (isWord(tokens[j], "CONSTRAINT")) {
+          explicit = tokens[j + 1]?.text
+          j += 2
+        }
+        // Named, so ALTER TABLE ... DROP CONSTRAINT can find it (tableDdl.ts).
+        text = `CONSTRAINT ${quoteIdent(explicit ?? `r${nameToken.text}_${++counter.n}`)} FOREIGN KEY (${
+          cols.names.map(quoteIdent).join(", ")
+        }) REFERENCES ${quoteIdent(ref.text)} ${refCols}`
       } else return translateError(-201, k.offset)
       void kind
       constraints.push(text)

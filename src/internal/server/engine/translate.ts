@@ -20,7 +20,10 @@
 import * as Predicate from "effect/Predicate"
 import { Qualifier } from "../../../InformixValue.ts"
 import { TypeCode } from "../../values/typeCodes.ts"
+import { builtinType, rewriteBuiltin, type Rewritten } from "./builtins.ts"
 import type { TableInfo } from "./catalog.ts"
+import { inferSequence, rewriteSequence } from "./sequences.ts"
+import { rewriteSynonym } from "./synonyms.ts"
 import { matchParen, quoteString, type Token } from "./tokenizer.ts"
 import {
   currentQualifier,
@@ -39,6 +42,12 @@ export interface TranslateContext {
   readonly dbname: string
   readonly serverVersion: string
   readonly hostName: string
+  /** DBSERVERNAME / SITENAME (default "ol_test"). */
+  readonly serverName?: string | undefined
+  /** The sequence of that name (sequences.ts), for `seq.NEXTVAL` / `seq.CURRVAL`. */
+  readonly sequence?: ((name: string) => string | undefined) | undefined
+  /** The base table of a synonym (synonyms.ts). */
+  readonly synonym?: ((name: string) => string | undefined) | undefined
 }
 
 /** A translation failure: an Informix error to report. */
@@ -615,6 +624,11 @@ export class Emitter {
       next
     })
     const followedByParen = isPunct(tk[i + 1], "(")
+    const extended = this.rewriteExtension(i)
+    if (extended !== undefined) {
+      if (isTranslateError(extended)) return extended
+      return simple(extended.text, extended.next)
+    }
     switch (t.upper) {
       case "INFORMIX":
         if (isPunct(tk[i + 1], ".") && tk[i + 2]?.kind === "ident") return simple(tk[i + 2]!.text, i + 3, true)
@@ -787,6 +801,20 @@ export class Emitter {
     return simple(t.text, i + 1, !keywordsNotFunctions.has(t.upper))
   }
 
+  /** Built-ins and sequence operators kept in their own modules (builtins.ts, sequences.ts). */
+  private rewriteExtension(i: number): Rewritten | TranslateError | undefined {
+    const host = {
+      tokens: this.tokens,
+      serverName: this.ctx.serverName ?? "ol_test",
+      emit: (a: number, b: number) => this.emit(a, b),
+      inferRange: (a: number, b: number) => this.inferRange(a, b)
+    }
+    const sequence = rewriteSequence(this.tokens, i, this.ctx.sequence) ??
+      rewriteSynonym(this.tokens, i, this.ctx.synonym)
+    if (sequence !== undefined) return sequence
+    return rewriteBuiltin(host, i) as Rewritten | TranslateError | undefined
+  }
+
   /** Informix type of the expression tokens[from, to) (undefined when unknown). */
   inferRange(from: number, to: number): { type: IfxType | undefined; name: string } {
     const tk = this.tokens
@@ -812,6 +840,9 @@ export class Emitter {
             case "USER":
             case "CURRENT_USER":
               return { type: Types.varchar(32), name: expression }
+            case "DBSERVERNAME":
+            case "SITENAME":
+              return { type: Types.varchar(128), name: expression }
             case "NULL":
               return { type: undefined, name: "(constant)" }
             case "TRUE":
@@ -824,6 +855,8 @@ export class Emitter {
           return { type: undefined, name: expression }
       }
     }
+    const sequenceType = inferSequence(tk, from, to, this.ctx.sequence)
+    if (sequenceType !== undefined) return { type: sequenceType, name: expression }
     if (
       t.kind === "ident" && to === from + 3 && isPunct(tk[from + 1], ".") && tk[from + 2]?.kind === "ident"
     ) {
@@ -865,6 +898,14 @@ export class Emitter {
     if (t.kind === "ident" && isPunct(tk[from + 1], "(") && matchParen(tk, from + 1) === to - 1) {
       return this.inferCall(from, to - 1)
     }
+    // fn(...) OVER (...): a window function has the type of the function (aggregates as aggregates).
+    if (t.kind === "ident" && isPunct(tk[from + 1], "(")) {
+      const close = matchParen(tk, from + 1)
+      if (isWord(tk[close + 1], "OVER") && isPunct(tk[close + 2], "(") && matchParen(tk, close + 2) === to - 1) {
+        return { type: this.inferCall(from, close).type, name: "(expression)" }
+      }
+    }
+
     if ((t.upper === "DATETIME" || t.upper === "INTERVAL") && isPunct(tk[from + 1], "(")) {
       const close = matchParen(tk, from + 1)
       const q = parseQualifierTokens(tk, close + 1)
@@ -1047,8 +1088,15 @@ export class Emitter {
         const parsed = asIndex < 0 ? undefined : parseType(tk, asIndex + 1)
         return { type: parsed !== undefined && !("offset" in parsed) ? parsed.type : undefined, name: expression }
       }
-      default:
-        return { type: undefined, name: expression }
+      default: {
+        const literal = (n: number) => {
+          const r = args[n]
+          return r !== undefined && r[1] === r[0] + 1 && tk[r[0]]!.kind === "number"
+            ? Number(tk[r[0]]!.text)
+            : undefined
+        }
+        return { type: builtinType(fn, args.length, argType, literal)?.type, name: expression }
+      }
     }
   }
 
