@@ -55,10 +55,12 @@ const counterOf = (location: string, tabid: number): Counter => {
 }
 
 const readDef = (db: DatabaseSync, name: string): (SequenceDef & { readonly name: string }) | undefined => {
-  const row = db.prepare(
+  const stmt = db.prepare(
     "SELECT t.tabname AS name, s.* FROM systables t JOIN syssequences s ON s.tabid = t.tabid " +
       "WHERE lower(t.tabname) = lower(?) AND t.tabtype = 'Q'"
-  ).get(name) as Record<string, number | bigint | string | null> | undefined
+  )
+  stmt.setReadBigInts(true)
+  const row = stmt.get(name) as Record<string, number | bigint | string | null> | undefined
   if (row === undefined) return undefined
   return {
     name: String(row.name),
@@ -128,9 +130,9 @@ export const persistSequences = (db: DatabaseSync, location: string) => {
   const update = db.prepare("UPDATE syssequences SET restart_val = ? WHERE tabid = ?")
   for (const [tabid, c] of byTabid) {
     if (c.last === undefined) continue
-    const def = db.prepare("SELECT inc_val, min_val, max_val, cycle FROM syssequences WHERE tabid = ?").get(
-      tabid
-    ) as { inc_val: number | bigint; min_val: number | bigint; max_val: number | bigint; cycle: string } | undefined
+    const read = db.prepare("SELECT inc_val, min_val, max_val, cycle FROM syssequences WHERE tabid = ?")
+    read.setReadBigInts(true)
+    const def = read.get(tabid) as { inc_val: number | bigint; min_val: number | bigint; max_val: number | bigint; cycle: string } | undefined
     if (def === undefined) continue
     let next = c.last + BigInt(def.inc_val)
     if (next > BigInt(def.max_val) || next < BigInt(def.min_val)) {

@@ -266,6 +266,8 @@ export class Session implements EngineSession {
     const version = Number(row.schema_version)
     if (version !== this.schemaVersion) {
       this.permanent.clear()
+      // Cached SQLite statements describe the old schema (a renamed or rebuilt table's columns).
+      if (this.schemaVersion !== -1) this.idle.clear()
       this.schemaVersion = version
     }
   }

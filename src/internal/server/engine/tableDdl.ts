@@ -579,7 +579,12 @@ const rebuild = (host: ExtensionHost, table: TableInfo, actions: ReadonlyArray<A
     host.db.exec("PRAGMA legacy_alter_table = ON")
     try {
       host.db.exec(`ALTER TABLE ${schema}${quoteIdent(table.name)} RENAME TO ${quoteIdent(aside)}`)
-      host.db.exec(`${head}(${segments.join(", ")})`)
+      // SQLite wants the column definitions before the table constraints.
+      const ordered = [
+        ...segments.filter((x) => segmentColumn(x) !== undefined),
+        ...segments.filter((x) => segmentColumn(x) === undefined)
+      ]
+      host.db.exec(`${head}(${ordered.join(", ")})`)
       host.db.exec(
         `INSERT INTO ${schema}${quoteIdent(table.name)} (rowid, ${copied.map((c) => quoteIdent(c.name)).join(", ")}) ` +
           `SELECT rowid, ${copied.map((c) => sources.get(c.name.toLowerCase())!).join(", ")} FROM ${schema}${
