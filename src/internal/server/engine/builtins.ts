@@ -53,14 +53,17 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0")
 
 /** A result of the same storage form as `like`: a day number for a DATE, canonical text for a DATETIME. */
 const sameForm = (like: SQLOutputValue, f: Fields): number | string => {
-  const date = new LocalDate(f.year, f.month, f.day)
-  if (typeof like === "number" || typeof like === "bigint") return date.toDayNumber()
-  // Keep the text's own fields: replace the date part, keep the time part as it was computed.
+  if (typeof like === "number" || typeof like === "bigint") return new LocalDate(f.year, f.month, f.day).toDayNumber()
+  // A DATETIME keeps its own fields (its text's length): the canonical text cut to it.
   const text = String(like)
-  const time = `${pad(f.hour, 2)}:${pad(f.minute, 2)}:${pad(f.second, 2)}.${pad(f.fraction, 5)}`
-  const full = `${pad(f.year, 4)}-${pad(f.month, 2)}-${pad(f.day, 2)} ${time}`
-  return /^\d{4}-/.test(text) ? full.slice(0, Math.max(10, text.length)) : text
+  return /^\d{4}-/.test(text) ? fullText(f).slice(0, Math.max(10, text.length)) : text
 }
+
+/** Canonical DATETIME YEAR TO FRACTION(5) text. */
+const fullText = (f: Fields) =>
+  `${pad(f.year, 4)}-${pad(f.month, 2)}-${pad(f.day, 2)} ${pad(f.hour, 2)}:${pad(f.minute, 2)}:${pad(f.second, 2)}.${
+    pad(f.fraction, 5)
+  }`
 
 const monthNames = [
   "January",
@@ -289,7 +292,7 @@ export const registerBuiltins = (db: DatabaseSync) => {
   db.function("ifx_to_date", { deterministic: true }, (text, format) => {
     if (text === null) return null
     const f = parseWithFormat(String(text), format === null ? "%Y-%m-%d %H:%M:%S" : String(format))
-    return sameForm("0000-", f)
+    return fullText(f)
   })
   const dateUnit = (round: boolean) => (v: SQLOutputValue, unit: SQLOutputValue) => {
     if (v === null) return null

@@ -59,7 +59,6 @@ export const lockError = (verb: ErrorContext["verb"], lockWaitSeconds: number, t
   engineError(lockCode[verb], { isamCode: lockWaitSeconds === 0 ? -107 : -154, parameter: table, lockConflict: true })
 
 export const mapSqliteError = (error: unknown, ctx: ErrorContext): EngineError => {
-  if (process.env.DEBUG_SQL) console.error("SQLITE", error)
   const message = error instanceof Error ? error.message : String(error)
   const errcode = typeof error === "object" && error !== null && "errcode" in error ? Number(error.errcode) : 0
   const primary = errcode & 0xff
