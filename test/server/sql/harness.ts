@@ -20,7 +20,8 @@ export const serverWith = (options?: TestServer.TestServerOptions) =>
       if (user === undefined) return Connection.make({ url: server.url })
       const password = options?.users?.[user] ?? ""
       return Connection.make({
-        url: `informix://${user}:${password}@${server.host}:${server.port}/${server.database}?server=${server.serverName}`
+        url:
+          `informix://${user}:${password}@${server.host}:${server.port}/${server.database}?server=${server.serverName}`
       })
     }
     return { server, connect, conn: yield* connect() }

@@ -31,7 +31,9 @@ describe("table DDL", () => {
         2050
       ]])
       assert.deepStrictEqual(
-        yield* conn.values("SELECT idxname FROM sysindexes i, systables t WHERE i.tabid = t.tabid AND tabname = 'goods'"),
+        yield* conn.values(
+          "SELECT idxname FROM sysindexes i, systables t WHERE i.tabid = t.tabid AND tabname = 'goods'"
+        ),
         [["ix_goods_title"]]
       )
       yield* conn.execute("ALTER INDEX ix_goods_title TO CLUSTER")
@@ -87,7 +89,9 @@ describe("table DDL", () => {
       yield* conn.execute("ALTER TABLE child DROP (qty, note)")
       assert.deepStrictEqual(yield* conn.values(columnsOf("child")), [["id", 262, 4], ["pid", 2, 4]])
       assert.deepStrictEqual(
-        yield* conn.values("SELECT count(*) FROM sysindexes i, systables t WHERE i.tabid = t.tabid AND tabname = 'child'"),
+        yield* conn.values(
+          "SELECT count(*) FROM sysindexes i, systables t WHERE i.tabid = t.tabid AND tabname = 'child'"
+        ),
         [[0]]
       )
       assert.deepStrictEqual(yield* conn.values("SELECT ncols FROM systables WHERE tabname = 'child'"), [[2]])
@@ -121,7 +125,9 @@ describe("table DDL", () => {
       yield* conn.execute("INSERT INTO cust (id, name) VALUES (1, 'ann')")
       yield* conn.execute("INSERT INTO c2 VALUES (2, 'bob')")
       yield* conn.execute("UPDATE cust SET name = 'ANN' WHERE cust.id = 1")
-      const described = yield* conn.queryWithColumns("SELECT c.id, c.name FROM cust c, c2 WHERE c.id = c2.id ORDER BY 1")
+      const described = yield* conn.queryWithColumns(
+        "SELECT c.id, c.name FROM cust c, c2 WHERE c.id = c2.id ORDER BY 1"
+      )
       assert.deepStrictEqual(described.rows, [[1, "ANN"], [2, "bob"]])
       assert.deepStrictEqual(described.columns.map((c) => [c.type, c.encodedLength]), [[2, 4], [13, 20]])
       yield* conn.execute("DELETE FROM c2 WHERE id = 2")

@@ -129,11 +129,13 @@ const formatDate = (f: Fields, format: string): string =>
   })
 
 /** TO_DATE: reads the text with the same directives; missing fields are 0 (time) or 1 (date). */
+/** IBM -1277: "Input does not match format specification." */
+const fail = () => udfFailure(-1277)
+
 const parseWithFormat = (text: string, format: string): Fields => {
   const f: Fields = { year: 1, month: 1, day: 1, hour: 0, minute: 0, second: 0, fraction: 0 }
   let pm: boolean | undefined
   let i = 0
-  const fail = () => udfFailure(-1277)
   const number = (max: number) => {
     const m = new RegExp(`^\\s*\\d{1,${max}}`).exec(text.slice(i))
     if (m === null) throw fail()
@@ -231,18 +233,55 @@ const formatNumber = (n: number, format: string): string => {
 
 const num = (v: SQLOutputValue): number => Number(v)
 
+/** LPAD / RPAD: pads to `n` characters with `fill` (default blank), or cuts to `n`. */
+const padding = (left: boolean) => (s: SQLOutputValue, n: SQLOutputValue, fill?: SQLOutputValue) => {
+  if (s === null || n === null) return null
+  const text = String(s)
+  const size = num(n)
+  const filling = fill === undefined || fill === null || String(fill) === "" ? " " : String(fill)
+  if (text.length >= size) return text.slice(0, Math.max(0, size))
+  const filler = filling.repeat(Math.ceil((size - text.length) / filling.length)).slice(0, size - text.length)
+  return left ? filler + text : text + filler
+}
+
+const secondsOfMonth = (f: Fields) => f.day * 86400 + f.hour * 3600 + f.minute * 60 + f.second
+
+/** ROUND / TRUNC of a DATE or DATETIME to 'YEAR', 'MONTH' or 'DAY' (the default). */
+const dateUnit = (round: boolean) => (v: SQLOutputValue, unit: SQLOutputValue) => {
+  if (v === null) return null
+  const f = fieldsOf(v)
+  const u = unit === null ? "DD" : String(unit).trim().toUpperCase()
+  let out: Fields
+  switch (u) {
+    case "YEAR":
+    case "YYYY":
+    case "YY":
+      out = { ...f, year: f.year + (round && f.month >= 7 ? 1 : 0), month: 1, day: 1 }
+      break
+    case "MONTH":
+    case "MM": {
+      const up = round && f.day >= 16
+      const months = f.year * 12 + f.month - 1 + (up ? 1 : 0)
+      out = { ...f, year: Math.floor(months / 12), month: (months % 12) + 1, day: 1 }
+      break
+    }
+    case "DAY":
+    case "DD": {
+      const up = round && f.hour >= 12
+      const d = LocalDate.fromDayNumber(new LocalDate(f.year, f.month, f.day).toDayNumber() + (up ? 1 : 0))
+      out = { ...f, year: d.year, month: d.month, day: d.day }
+      break
+    }
+    default:
+      // IBM -1260: "It is not possible to convert between the specified types" is the closest; the unit is bad.
+      throw udfFailure(-1260, String(unit))
+  }
+  return sameForm(v, { ...out, hour: 0, minute: 0, second: 0, fraction: 0 })
+}
+
 /** Registers the SQLite functions behind this module's rewrites (every session connection). */
 export const registerBuiltins = (db: DatabaseSync) => {
   db.function("nvl2", { deterministic: true, useBigIntArguments: true }, (a, b, c) => (a === null ? c : b))
-  const padding = (left: boolean) => (s: SQLOutputValue, n: SQLOutputValue, fill?: SQLOutputValue) => {
-    if (s === null || n === null) return null
-    const text = String(s)
-    const size = num(n)
-    const with_ = fill === undefined || fill === null || String(fill) === "" ? " " : String(fill)
-    if (text.length >= size) return text.slice(0, Math.max(0, size))
-    const filler = with_.repeat(Math.ceil((size - text.length) / with_.length)).slice(0, size - text.length)
-    return left ? filler + text : text + filler
-  }
   db.function("lpad", { deterministic: true, varargs: true }, padding(true))
   db.function("rpad", { deterministic: true, varargs: true }, padding(false))
   // Informix REPLACE(s, from) removes `from`; SQLite's own three-argument replace stays.
@@ -274,8 +313,7 @@ export const registerBuiltins = (db: DatabaseSync) => {
     const lastY = y.day === daysInMonth(y.year, y.month)
     // Whole months when the days match or both are month ends; otherwise the day difference over 31 days.
     if (x.day === y.day || (lastX && lastY)) return months
-    const seconds = (f: Fields) => f.day * 86400 + f.hour * 3600 + f.minute * 60 + f.second
-    return months + (seconds(x) - seconds(y)) / (31 * 86400)
+    return months + (secondsOfMonth(x) - secondsOfMonth(y)) / (31 * 86400)
   })
   db.function("ifx_to_char", { deterministic: true, useBigIntArguments: true }, (v, code, format) => {
     if (v === null) return null
@@ -294,38 +332,6 @@ export const registerBuiltins = (db: DatabaseSync) => {
     const f = parseWithFormat(String(text), format === null ? "%Y-%m-%d %H:%M:%S" : String(format))
     return fullText(f)
   })
-  const dateUnit = (round: boolean) => (v: SQLOutputValue, unit: SQLOutputValue) => {
-    if (v === null) return null
-    const f = fieldsOf(v)
-    const u = unit === null ? "DD" : String(unit).trim().toUpperCase()
-    let out: Fields
-    switch (u) {
-      case "YEAR":
-      case "YYYY":
-      case "YY":
-        out = { ...f, year: f.year + (round && f.month >= 7 ? 1 : 0), month: 1, day: 1 }
-        break
-      case "MONTH":
-      case "MM": {
-        const up = round && f.day >= 16
-        const months = f.year * 12 + f.month - 1 + (up ? 1 : 0)
-        out = { ...f, year: Math.floor(months / 12), month: (months % 12) + 1, day: 1 }
-        break
-      }
-      case "DAY":
-      case "DD": {
-        const up = round && f.hour >= 12
-        const n = new LocalDate(f.year, f.month, f.day).toDayNumber() + (up ? 1 : 0)
-        const d = LocalDate.fromDayNumber(n)
-        out = { ...f, year: d.year, month: d.month, day: d.day }
-        break
-      }
-      default:
-        // IBM -1260: "It is not possible to convert between the specified types" is the closest; the unit is bad.
-        throw udfFailure(-1260, String(unit))
-    }
-    return sameForm(v, { ...out, hour: 0, minute: 0, second: 0, fraction: 0 })
-  }
   db.function("ifx_round_date", { deterministic: true, useBigIntArguments: true }, dateUnit(true))
   db.function("ifx_trunc_date", { deterministic: true, useBigIntArguments: true }, dateUnit(false))
 }

@@ -132,7 +132,12 @@ export const persistSequences = (db: DatabaseSync, location: string) => {
     if (c.last === undefined) continue
     const read = db.prepare("SELECT inc_val, min_val, max_val, cycle FROM syssequences WHERE tabid = ?")
     read.setReadBigInts(true)
-    const def = read.get(tabid) as { inc_val: number | bigint; min_val: number | bigint; max_val: number | bigint; cycle: string } | undefined
+    const def = read.get(tabid) as {
+      inc_val: number | bigint
+      min_val: number | bigint
+      max_val: number | bigint
+      cycle: string
+    } | undefined
     if (def === undefined) continue
     let next = c.last + BigInt(def.inc_val)
     if (next > BigInt(def.max_val) || next < BigInt(def.min_val)) {

@@ -228,9 +228,14 @@ export class Session implements EngineSession {
       hostName: env.hostName,
       serverName: env.serverName,
       sequence: (name) => this.sequences.lookup(name),
-      synonym: (name) => (this.temps.has(name.toLowerCase()) ? undefined : synonymTarget(this.db, name))
+      // table() resolves synonyms (and caches the answer): a name that finds a table of another name is one.
+      synonym: (name) => {
+        const table = this.table(name)
+        return table !== undefined && !table.temp && table.name.toLowerCase() !== name.toLowerCase()
+          ? table.name
+          : undefined
+      }
     }
-    const session = this
     this.host = {
       db: this.db,
       user,
@@ -243,12 +248,12 @@ export class Session implements EngineSession {
       inStatementSavepoint: (body) => this.inStatementSavepoint(body),
       catalogChanged: () => this.permanent.clear(),
       setTemp: (name, table) => {
-        if (table === undefined) session.temps.delete(name.toLowerCase())
-        else session.temps.set(name.toLowerCase(), table)
+        if (table === undefined) this.temps.delete(name.toLowerCase())
+        else this.temps.set(name.toLowerCase(), table)
       },
       run: (sql, values) => ({ changes: Number(this.db.prepare(sql).run(...values).changes) }),
       setRowCount: (rows) => {
-        session.lastRows = rows
+        this.lastRows = rows
       }
     }
   }
@@ -604,7 +609,8 @@ export class Session implements EngineSession {
    * its target.
    */
   private checkPrivileges(p: Plan, tokens: ReadonlyArray<Token>): EngineError | undefined {
-    if (p.kind !== "select" && p.kind !== "dml") return undefined
+    // `informix` is the DBA of every database (privileges.ts): nothing to look up.
+    if ((p.kind !== "select" && p.kind !== "dml") || this.user.toLowerCase() === "informix") return undefined
     const needs: Array<{ table: TableInfo; access: Access }> = []
     const target = p.kind === "dml" ? p.table : undefined
     if (p.kind === "dml" && target !== undefined) {

@@ -126,14 +126,20 @@ export const planRename = (tokens: ReadonlyArray<Token>, end: number): Extension
               column.colno
             )
             host.db.prepare("DELETE FROM _ifx_unique WHERE tabid = ?").run(table.tabid)
-            registerUniques(host.db, table.tabid, table.uniques.map((u) => ({ ...u, columns: u.columns.map(renamed) })))
+            registerUniques(
+              host.db,
+              table.tabid,
+              table.uniques.map((u) => ({ name: u.name, kind: u.kind, columns: u.columns.map(renamed) }))
+            )
           }
         })
         if (table.temp) {
           host.setTemp(table.name, {
             ...table,
-            columns: table.columns.map((x) => (x === column ? { ...x, name: to.text } : x)),
-            uniques: table.uniques.map((u) => ({ ...u, columns: u.columns.map(renamed) }))
+            columns: table.columns.map((x) =>
+              x === column ? { name: to.text, colno: x.colno, type: x.type, notNull: x.notNull } : x
+            ),
+            uniques: table.uniques.map((u) => ({ name: u.name, kind: u.kind, columns: u.columns.map(renamed) }))
           })
         }
         host.catalogChanged()
