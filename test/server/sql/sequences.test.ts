@@ -56,6 +56,8 @@ describe("sequences", () => {
       // Another session continues the same counter, and has its own CURRVAL.
       assert.strictEqual(yield* failure(other.values("SELECT down.NEXTVAL FROM systables WHERE tabid = 1")), -8316)
       assert.strictEqual(yield* failure(conn.execute("CREATE SEQUENCE down")), -310)
+      // Sequences share the table namespace.
+      assert.strictEqual(yield* failure(conn.execute("CREATE TABLE down (k INT)")), -310)
       assert.strictEqual(yield* failure(conn.execute("CREATE SEQUENCE bad INCREMENT BY 0")), -8301)
       yield* conn.execute("CREATE SEQUENCE IF NOT EXISTS down")
     }).pipe(Effect.scoped))

@@ -14,6 +14,7 @@ import type { DatabaseSync } from "node:sqlite"
 import { nextTabid, registerTable } from "./catalog.ts"
 import { engineError, udfFailure } from "./errors.ts"
 import { type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
+import { nameTaken } from "./synonyms.ts"
 import { quoteString, type Token } from "./tokenizer.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 import { type IfxType, Types } from "./types.ts"
@@ -325,7 +326,7 @@ export const planSequence = (tokens: ReadonlyArray<Token>, end: number): Extensi
         writes: "permanent",
         tables: [name.text],
         run: (host) => {
-          if (host.table(name.text) !== undefined || readDef(host.db, name.text) !== undefined) {
+          if (host.table(name.text) !== undefined || nameTaken(host.db, name.text)) {
             return ifClause ? ok : engineError(-310, { parameter: name.text, offset: name.offset })
           }
           host.inStatementSavepoint(() => {
@@ -416,7 +417,7 @@ export const planRenameSequence = (
       if (def === undefined) {
         return engineError(-206, { isamCode: -111, parameter: from.name.text, offset: from.name.offset })
       }
-      if (host.table(to.text) !== undefined || readDef(host.db, to.text) !== undefined) {
+      if (host.table(to.text) !== undefined || nameTaken(host.db, to.text)) {
         return engineError(-310, { parameter: to.text, offset: to.offset })
       }
       host.inStatementSavepoint(() =>

@@ -35,7 +35,7 @@ import type { TableLocks } from "./locks.ts"
 import { type Access, checkAccess, dropGrants, grantDefaults } from "./privileges.ts"
 import { SessionSequences } from "./sequences.ts"
 import { type ColumnDef, type Plan, plan } from "./statement.ts"
-import { synonymTarget } from "./synonyms.ts"
+import { nameTaken, synonymTarget } from "./synonyms.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { buildScope, isTranslateError, type TranslateContext } from "./translate.ts"
 import { family, type IfxType, isSerial, Types } from "./types.ts"
@@ -693,9 +693,11 @@ export class Session implements EngineSession {
     name: string,
     values: Array<SQLInputValue>
   ): ExecResult | EngineError {
-    if (this.table(name) !== undefined) return engineError(-310, { parameter: name })
     const p = prepared.plan as Extract<Plan, { kind: "select" }>
     const permanent = p.intoPermanent === true
+    if (this.table(name) !== undefined || (permanent && nameTaken(this.db, name))) {
+      return engineError(-310, { parameter: name })
+    }
     const seen = new Set<string>()
     const columns = prepared.columns.map((c, i) => {
       let colName = /^\(.*\)$/.test(c.name) || c.name === "" ? `expr${i + 1}` : c.name
@@ -781,7 +783,8 @@ export class Session implements EngineSession {
     const ok: ExecResult = { rowsAffected: 0, serial: 0 }
     switch (p.kind) {
       case "createTable": {
-        if (this.table(p.name) !== undefined) {
+        // Sequences and synonyms share the table namespace (their systables rows).
+        if (this.table(p.name) !== undefined || (!p.temp && nameTaken(this.db, p.name))) {
           return p.ifNotExists ? ok : engineError(-310, { parameter: p.name, offset: p.nameOffset })
         }
         const tabid = p.temp ? -(++tempIds) : nextTabid(this.db)
@@ -884,7 +887,9 @@ export class Session implements EngineSession {
         return ok
       }
       case "createView": {
-        if (this.table(p.name) !== undefined) return engineError(-310, { parameter: p.name, offset: p.nameOffset })
+        if (this.table(p.name) !== undefined || nameTaken(this.db, p.name)) {
+          return engineError(-310, { parameter: p.name, offset: p.nameOffset })
+        }
         const select = p.select
         const stmt = this.db.prepare(select.sql)
         const described = this.describeSelect(select, stmt)

@@ -17,6 +17,7 @@ import { engineError } from "./errors.ts"
 import { type ExtensionHost, type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
 import { checkAccess } from "./privileges.ts"
 import { type ColumnDef, findClose, identList, parseColumn, provisional } from "./statement.ts"
+import { nameTaken } from "./synonyms.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { Emitter, isTranslateError, type TranslateContext, type TranslateError, translateError } from "./translate.ts"
 import { isSerial } from "./types.ts"
@@ -185,9 +186,6 @@ export const planRename = (tokens: ReadonlyArray<Token>, end: number): Extension
 
 const indexExists = (db: DatabaseSync, name: string) =>
   db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND lower(name) = lower(?)").get(name) !== undefined
-
-const nameTaken = (db: DatabaseSync, name: string) =>
-  db.prepare("SELECT 1 FROM systables WHERE lower(tabname) = lower(?)").get(name) !== undefined
 
 /** ALTER INDEX i TO [NOT] CLUSTER: clustering means nothing to SQLite; the index must exist. */
 export const planAlterIndex = (tokens: ReadonlyArray<Token>, end: number): ExtensionPlan | TranslateError => {
