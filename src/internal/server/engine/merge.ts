@@ -13,9 +13,9 @@
  */
 import type { SQLInputValue } from "node:sqlite"
 import type { TableInfo } from "./catalog.ts"
+import { identList } from "./ddlPlanner.ts"
 import { type ExtensionPlan, isPunct, isWord } from "./extension.ts"
 import { type Access, checkAccess } from "./privileges.ts"
-import { identList } from "./statement.ts"
 import { matchParen, quoteIdent, type Token } from "./tokenizer.ts"
 import { Emitter, isTranslateError, type TranslateContext, type TranslateError, translateError } from "./translate.ts"
 

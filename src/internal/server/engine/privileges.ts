@@ -17,8 +17,11 @@
 import type { DatabaseSync } from "node:sqlite"
 import type { EngineError } from "./api.ts"
 import type { TableInfo } from "./catalog.ts"
-import { engineError } from "./errors.ts"
+import { engineError } from "./engineErrors.ts"
+import type { Session } from "./engineSession.ts"
 import { type ExtensionHost, type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
+import type { Plan } from "./planner.ts"
+import { buildScope } from "./scope.ts"
 import type { Token } from "./tokenizer.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 
@@ -95,6 +98,23 @@ export const checkAccess = (
     if (!held) return engineError(denial[access], { parameter: table.name })
   }
   return undefined
+}
+
+/**
+ * Table privileges of a query or DML of `session`: SELECT on every table it reads, and the DML's own privilege on
+ * its target.
+ */
+export const planPrivileges = (session: Session, p: Plan, tokens: ReadonlyArray<Token>): EngineError | undefined => {
+  // `informix` is the DBA of every database: nothing to look up.
+  if ((p.kind !== "select" && p.kind !== "dml") || session.user.toLowerCase() === "informix") return undefined
+  const needs: Array<{ table: TableInfo; access: Access }> = []
+  const target = p.kind === "dml" ? p.table : undefined
+  if (p.kind === "dml" && target !== undefined) {
+    needs.push({ table: target, access: p.verb === "insert" ? "i" : p.verb === "update" ? "u" : "d" })
+  }
+  const read = p.kind === "select" ? p.tables : buildScope(tokens, session.translateContext).tables.map((t) => t.table)
+  for (const table of read) if (table !== target) needs.push({ table, access: "s" })
+  return checkAccess(session.db, session.user, session.host.role, needs)
 }
 
 /** tabauth with `add` granted (upper case WITH GRANT OPTION) or `remove` revoked. */

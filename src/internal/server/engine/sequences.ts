@@ -12,7 +12,7 @@
  */
 import type { DatabaseSync } from "node:sqlite"
 import { nextTabid, registerTable } from "./catalog.ts"
-import { engineError, udfFailure } from "./errors.ts"
+import { engineError, udfFailure } from "./engineErrors.ts"
 import { type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
 import { nameTaken } from "./synonyms.ts"
 import { quoteString, type Token } from "./tokenizer.ts"

@@ -9,7 +9,7 @@
  */
 import type { DatabaseSync } from "node:sqlite"
 import { nextTabid, registerTable } from "./catalog.ts"
-import { engineError } from "./errors.ts"
+import { engineError } from "./engineErrors.ts"
 import { type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
 import { quoteIdent, type Token } from "./tokenizer.ts"
 import { type TranslateError, translateError } from "./translate.ts"
