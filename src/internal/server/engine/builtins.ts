@@ -14,6 +14,7 @@ import { LocalDate, Qualifier } from "../../../InformixValue.ts"
 import { daysInMonth } from "../../values/calendar.ts"
 import { TypeCode } from "../../values/typeCodes.ts"
 import { udfFailure } from "./engineErrors.ts"
+import { argRanges, charLength } from "./literalTypes.ts"
 import { matchParen, quoteString, type Token } from "./tokenizer.ts"
 import { family, type IfxType, Types } from "./types.ts"
 import { parseDateTimeText } from "./values.ts"
@@ -349,23 +350,6 @@ export interface Rewritten {
   readonly next: number
 }
 
-const argRanges = (tokens: ReadonlyArray<Token>, open: number, close: number): Array<[number, number]> => {
-  const ranges: Array<[number, number]> = []
-  let start = open + 1
-  let depth = 0
-  for (let i = open + 1; i < close; i++) {
-    const t = tokens[i]!
-    if (t.kind === "punct" && t.text === "(") depth++
-    else if (t.kind === "punct" && t.text === ")") depth--
-    else if (depth === 0 && t.kind === "punct" && t.text === ",") {
-      ranges.push([start, i])
-      start = i + 1
-    }
-  }
-  if (close > open + 1) ranges.push([start, close])
-  return ranges
-}
-
 const isDateFamily = (t: IfxType | undefined) => t !== undefined && ["date", "datetime"].includes(family(t))
 
 /**
@@ -424,13 +408,6 @@ export const rewriteBuiltin = (
     default:
       return undefined
   }
-}
-
-const charLength = (t: IfxType | undefined): number | undefined => {
-  if (t === undefined) return undefined
-  if (t.code === TypeCode.CHAR || t.code === TypeCode.NCHAR) return t.length
-  if (t.code === TypeCode.VARCHAR || t.code === TypeCode.NVARCHAR) return t.length & 0xff
-  return undefined
 }
 
 const varcharOf = (n: number) => (n <= 255 ? Types.varchar(Math.max(1, n)) : Types.lvarchar(n))

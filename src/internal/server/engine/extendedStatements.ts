@@ -2,13 +2,14 @@
  * Routes the statements planned outside statement.ts to their modules (see extension.ts): sequences, synonyms,
  * roles and privileges, RENAME, TRUNCATE, ALTER TABLE rebuilds, ALTER INDEX and MERGE.
  */
-import { type ExtensionPlan, isWord } from "./extension.ts"
+import { type ExtensionPlan } from "./extension.ts"
 import { planMerge } from "./merge.ts"
 import { planPrivilege } from "./privileges.ts"
 import { planRenameSequence, planSequence } from "./sequences.ts"
 import { planSynonym } from "./synonyms.ts"
 import { planAlterIndex, planAlterTable, planRename, planTruncate } from "./tableDdl.ts"
 import type { Token } from "./tokenizer.ts"
+import { isWord } from "./tokenScan.ts"
 import type { TranslateContext, TranslateError } from "./translate.ts"
 
 /** The extension plan of the statement, or undefined when statement.ts plans it (or refuses it). */

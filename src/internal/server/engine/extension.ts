@@ -7,7 +7,8 @@ import type { DatabaseSync, SQLInputValue } from "node:sqlite"
 import type { EngineError, ExecResult } from "./api.ts"
 import type { TableInfo } from "./catalog.ts"
 import type { Token } from "./tokenizer.ts"
-import type { TranslateContext, TranslateError } from "./translate.ts"
+import { isPunct, isWord } from "./tokenScan.ts"
+import { type TranslateContext, type TranslateError, translateError } from "./translate.ts"
 import type { IfxType } from "./types.ts"
 
 /** What an extension statement may use of its session. */
@@ -56,8 +57,16 @@ export type ExtensionPlanner = (
 
 export const ok: ExecResult = { rowsAffected: 0, serial: 0 }
 
-export const isWord = (t: Token | undefined, word: string) => t !== undefined && t.kind === "ident" && t.upper === word
-export const isPunct = (t: Token | undefined, text: string) => t !== undefined && t.kind === "punct" && t.text === text
+/** `IF EXISTS` / `IF NOT EXISTS` at tokens[i]. */
+export const ifExistsClause = (
+  tokens: ReadonlyArray<Token>,
+  i: number
+): { readonly present: boolean; readonly next: number } => {
+  if (!isWord(tokens[i], "IF")) return { present: false, next: i }
+  if (isWord(tokens[i + 1], "EXISTS")) return { present: true, next: i + 2 }
+  if (isWord(tokens[i + 1], "NOT") && isWord(tokens[i + 2], "EXISTS")) return { present: true, next: i + 3 }
+  return { present: false, next: i }
+}
 
 /** An identifier, optionally `owner.`-qualified (the owner is ignored: one owner namespace per database here). */
 export const qualifiedName = (
@@ -68,4 +77,17 @@ export const qualifiedName = (
   if (first?.kind !== "ident") return undefined
   if (isPunct(tokens[i + 1], ".") && tokens[i + 2]?.kind === "ident") return { name: tokens[i + 2]!, next: i + 3 }
   return { name: first, next: i + 1 }
+}
+
+/** `RENAME <what> [owner.]old TO new` from tokens[2]: the two names, or the -201 of the first bad token. */
+export const renameNames = (
+  tokens: ReadonlyArray<Token>,
+  end: number
+): { readonly from: Token; readonly to: Token } | TranslateError => {
+  const from = qualifiedName(tokens, 2)
+  const to = from === undefined ? undefined : tokens[from.next + 1]
+  if (from === undefined || !isWord(tokens[from.next], "TO") || to?.kind !== "ident" || from.next + 2 < end) {
+    return translateError(-201, tokens[(from?.next ?? 2) + 2]?.offset ?? tokens[1]?.offset ?? 0)
+  }
+  return { from: from.name, to }
 }

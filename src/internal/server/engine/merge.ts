@@ -14,9 +14,10 @@
 import type { SQLInputValue } from "node:sqlite"
 import type { TableInfo } from "./catalog.ts"
 import { identList } from "./ddlPlanner.ts"
-import { type ExtensionPlan, isPunct, isWord } from "./extension.ts"
+import { type ExtensionPlan } from "./extension.ts"
 import { type Access, checkAccess } from "./privileges.ts"
 import { matchParen, quoteIdent, type Token } from "./tokenizer.ts"
+import { isPunct, isWord } from "./tokenScan.ts"
 import { Emitter, isTranslateError, type TranslateContext, type TranslateError, translateError } from "./translate.ts"
 
 const aliasAt = (tokens: ReadonlyArray<Token>, i: number, stop: ReadonlyArray<string>) => {

@@ -19,10 +19,11 @@ import type { EngineError } from "./api.ts"
 import type { TableInfo } from "./catalog.ts"
 import { engineError } from "./engineErrors.ts"
 import type { Session } from "./engineSession.ts"
-import { type ExtensionHost, type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
+import { type ExtensionHost, type ExtensionPlan, ifExistsClause, ok, qualifiedName } from "./extension.ts"
 import type { Plan } from "./planner.ts"
 import { buildScope } from "./scope.ts"
 import type { Token } from "./tokenizer.ts"
+import { isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 
 const letters = "su*idxarn"
@@ -178,12 +179,7 @@ const plain = (statementType: number, run: ExtensionPlan["run"]): ExtensionPlan 
 })
 
 const planRole = (tokens: ReadonlyArray<Token>, end: number, verb: string): ExtensionPlan | TranslateError => {
-  let i = 2
-  let ifClause = false
-  if (isWord(tokens[i], "IF") && (isWord(tokens[i + 1], "EXISTS") || isWord(tokens[i + 2], "EXISTS"))) {
-    ifClause = true
-    i += isWord(tokens[i + 1], "NOT") ? 3 : 2
-  }
+  const { present: ifClause, next: i } = ifExistsClause(tokens, 2)
   const role = tokens[i]
   if ((role?.kind !== "ident" && role?.kind !== "string") || i + 1 < end) {
     return translateError(-201, tokens[i + 1]?.offset ?? role?.offset ?? 0)

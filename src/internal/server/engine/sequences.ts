@@ -13,9 +13,10 @@
 import type { DatabaseSync } from "node:sqlite"
 import { nextTabid, registerTable } from "./catalog.ts"
 import { engineError, udfFailure } from "./engineErrors.ts"
-import { type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
+import { type ExtensionPlan, ifExistsClause, ok, qualifiedName, renameNames } from "./extension.ts"
 import { nameTaken } from "./synonyms.ts"
 import { quoteString, type Token } from "./tokenizer.ts"
+import { isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 import { type IfxType, Types } from "./types.ts"
 
@@ -305,12 +306,7 @@ const writeDef = (db: DatabaseSync, def: SequenceDef) => {
 export const planSequence = (tokens: ReadonlyArray<Token>, end: number): ExtensionPlan | TranslateError | undefined => {
   const verb = tokens[0]!.upper
   if (!isWord(tokens[1], "SEQUENCE")) return undefined
-  let i = 2
-  let ifClause = false
-  if (isWord(tokens[i], "IF") && (isWord(tokens[i + 1], "EXISTS") || isWord(tokens[i + 2], "EXISTS"))) {
-    ifClause = true
-    i += isWord(tokens[i + 1], "NOT") ? 3 : 2
-  }
+  const { present: ifClause, next: i } = ifExistsClause(tokens, 2)
   const q = qualifiedName(tokens, i)
   if (q === undefined) return translateError(-201, tokens[i]?.offset ?? 0)
   const name = q.name
@@ -403,19 +399,18 @@ export const planRenameSequence = (
   tokens: ReadonlyArray<Token>,
   end: number
 ): ExtensionPlan | TranslateError => {
-  const from = qualifiedName(tokens, 2)
-  if (from === undefined || !isWord(tokens[from.next], "TO")) return translateError(-201, tokens[2]?.offset ?? 0)
-  const to = tokens[from.next + 1]
-  if (to?.kind !== "ident" || from.next + 2 < end) return translateError(-201, to?.offset ?? 0)
+  const names = renameNames(tokens, end)
+  if ("_tag" in names) return names
+  const { from, to } = names
   return {
     kind: "extension",
     statementType: 127,
     writes: "permanent",
-    tables: [from.name.text, to.text],
+    tables: [from.text, to.text],
     run: (host) => {
-      const def = readDef(host.db, from.name.text)
+      const def = readDef(host.db, from.text)
       if (def === undefined) {
-        return engineError(-206, { isamCode: -111, parameter: from.name.text, offset: from.name.offset })
+        return engineError(-206, { isamCode: -111, parameter: from.text, offset: from.offset })
       }
       if (host.table(to.text) !== undefined || nameTaken(host.db, to.text)) {
         return engineError(-310, { parameter: to.text, offset: to.offset })

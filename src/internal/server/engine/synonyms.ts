@@ -10,8 +10,9 @@
 import type { DatabaseSync } from "node:sqlite"
 import { nextTabid, registerTable } from "./catalog.ts"
 import { engineError } from "./engineErrors.ts"
-import { type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
+import { type ExtensionPlan, ifExistsClause, ok, qualifiedName } from "./extension.ts"
 import { quoteIdent, type Token } from "./tokenizer.ts"
+import { isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 
 /** The base table name of synonym `name`, if it is one. */
@@ -24,7 +25,10 @@ export const synonymTarget = (db: DatabaseSync, name: string): string | undefine
 }
 
 const tableWords = new Set(["FROM", "JOIN", "INTO", "UPDATE", "OUTER", "TABLE"])
+/** Words after a table name that are not its alias. */
 const notAlias = new Set([
+  // translate.ts's clauseEnd, spelled out: this module is evaluated before translate.ts (an import cycle).
+  "FROM",
   "WHERE",
   "GROUP",
   "HAVING",
@@ -99,12 +103,8 @@ export const planSynonym = (tokens: ReadonlyArray<Token>, end: number): Extensio
     i++
   }
   if (!isWord(tokens[i], "SYNONYM")) return undefined
-  i++
-  let ifClause = false
-  if (isWord(tokens[i], "IF") && (isWord(tokens[i + 1], "EXISTS") || isWord(tokens[i + 2], "EXISTS"))) {
-    ifClause = true
-    i += isWord(tokens[i + 1], "NOT") ? 3 : 2
-  }
+  const ifClause = ifExistsClause(tokens, i + 1)
+  i = ifClause.next
   const q = qualifiedName(tokens, i)
   if (q === undefined) return translateError(-201, tokens[i]?.offset ?? 0)
   const name = q.name
@@ -120,7 +120,9 @@ export const planSynonym = (tokens: ReadonlyArray<Token>, end: number): Extensio
           "SELECT tabid FROM systables WHERE lower(tabname) = lower(?) AND tabtype IN ('P', 'S')"
         ).get(name.text) as { tabid: number | bigint } | undefined
         if (row === undefined) {
-          return ifClause ? ok : engineError(-206, { isamCode: -111, parameter: name.text, offset: name.offset })
+          return ifClause.present
+            ? ok
+            : engineError(-206, { isamCode: -111, parameter: name.text, offset: name.offset })
         }
         host.inStatementSavepoint(() => {
           host.db.prepare("DELETE FROM systables WHERE tabid = ?").run(row.tabid)
@@ -144,7 +146,7 @@ export const planSynonym = (tokens: ReadonlyArray<Token>, end: number): Extensio
     tables: [],
     run: (host) => {
       if (host.table(name.text) !== undefined || nameTaken(host.db, name.text)) {
-        return ifClause ? ok : engineError(-310, { parameter: name.text, offset: name.offset })
+        return ifClause.present ? ok : engineError(-310, { parameter: name.text, offset: name.offset })
       }
       const base = host.table(target.name.text)
       if (base === undefined || base.temp) {

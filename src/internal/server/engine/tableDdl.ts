@@ -15,12 +15,12 @@ import type { EngineError } from "./api.ts"
 import { type ColumnInfo, registerUniques, type TableInfo, type UniqueDef } from "./catalog.ts"
 import { identList, parseColumn, provisional } from "./ddlPlanner.ts"
 import { engineError } from "./engineErrors.ts"
-import { type ExtensionHost, type ExtensionPlan, isPunct, isWord, ok, qualifiedName } from "./extension.ts"
+import { type ExtensionHost, type ExtensionPlan, ok, qualifiedName, renameNames } from "./extension.ts"
 import type { ColumnDef } from "./planner.ts"
 import { checkAccess } from "./privileges.ts"
 import { nameTaken } from "./synonyms.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
-import { findClose } from "./tokenScan.ts"
+import { findClose, isPunct, isWord } from "./tokenScan.ts"
 import { Emitter, isTranslateError, type TranslateContext, type TranslateError, translateError } from "./translate.ts"
 import { isSerial } from "./types.ts"
 
@@ -62,19 +62,17 @@ export const planTruncate = (tokens: ReadonlyArray<Token>, end: number): Extensi
 export const planRename = (tokens: ReadonlyArray<Token>, end: number): ExtensionPlan | TranslateError | undefined => {
   const what = tokens[1]
   if (isWord(what, "TABLE")) {
-    const from = qualifiedName(tokens, 2)
-    const to = from === undefined ? undefined : tokens[from.next + 1]
-    if (from === undefined || !isWord(tokens[from.next], "TO") || to?.kind !== "ident" || from.next + 2 < end) {
-      return translateError(-201, tokens[(from?.next ?? 2) + 2]?.offset ?? what!.offset)
-    }
+    const names = renameNames(tokens, end)
+    if ("_tag" in names) return names
+    const { from, to } = names
     return {
       kind: "extension",
       statementType: 20,
       writes: "permanent",
-      tables: [from.name.text, to.text],
+      tables: [from.text, to.text],
       run: (host) => {
-        const table = host.table(from.name.text)
-        if (table === undefined) return tableError(from.name)
+        const table = host.table(from.text)
+        if (table === undefined) return tableError(from)
         if (host.table(to.text) !== undefined || nameTaken(host.db, to.text)) {
           return engineError(-310, { parameter: to.text, offset: to.offset })
         }
@@ -151,11 +149,9 @@ export const planRename = (tokens: ReadonlyArray<Token>, end: number): Extension
     }
   }
   if (isWord(what, "INDEX")) {
-    const from = qualifiedName(tokens, 2)
-    const to = from === undefined ? undefined : tokens[from.next + 1]
-    if (from === undefined || !isWord(tokens[from.next], "TO") || to?.kind !== "ident" || from.next + 2 < end) {
-      return translateError(-201, tokens[(from?.next ?? 2) + 2]?.offset ?? what!.offset)
-    }
+    const names = renameNames(tokens, end)
+    if ("_tag" in names) return names
+    const { from, to } = names
     return {
       kind: "extension",
       statementType: 116,
@@ -164,9 +160,9 @@ export const planRename = (tokens: ReadonlyArray<Token>, end: number): Extension
       run: (host) => {
         const row = host.db.prepare(
           "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND lower(name) = lower(?) AND sql IS NOT NULL"
-        ).get(from.name.text) as { name: string; sql: string; tbl_name: string } | undefined
+        ).get(from.text) as { name: string; sql: string; tbl_name: string } | undefined
         if (row === undefined) {
-          return engineError(-319, { parameter: from.name.text, offset: from.name.offset })
+          return engineError(-319, { parameter: from.text, offset: from.offset })
         }
         if (indexExists(host.db, to.text)) return engineError(-316, { parameter: to.text, offset: to.offset })
         host.inStatementSavepoint(() => {
