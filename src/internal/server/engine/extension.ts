@@ -5,7 +5,7 @@
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite"
 import type { EngineError, ExecResult } from "./api.ts"
-import type { TableInfo } from "./catalog.ts"
+import { nextTabid, registerTable, type TableInfo } from "./catalog.ts"
 import type { Token } from "./tokenizer.ts"
 import { isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateContext, type TranslateError, translateError } from "./translate.ts"
@@ -90,4 +90,18 @@ export const renameNames = (
     return translateError(-201, tokens[(from?.next ?? 2) + 2]?.offset ?? tokens[1]?.offset ?? 0)
   }
   return { from: from.name, to }
+}
+
+/** A systables row without columns (a sequence 'Q', a synonym 'S' / 'P') owned by the session's user: its tabid. */
+export const registerObject = (host: ExtensionHost, name: string, tabtype: string): number => {
+  const tabid = nextTabid(host.db)
+  registerTable(
+    host.db,
+    { name, tabid, temp: false, columns: [], uniques: [] },
+    host.user,
+    host.database,
+    host.today(),
+    tabtype
+  )
+  return tabid
 }

@@ -11,9 +11,8 @@
  * the session, -8316 NEXTVAL beyond MAXVALUE/MINVALUE of a NOCYCLE sequence, -8301 bad sequence options.
  */
 import type { DatabaseSync } from "node:sqlite"
-import { nextTabid, registerTable } from "./catalog.ts"
 import { engineError, udfFailure } from "./engineErrors.ts"
-import { type ExtensionPlan, ifExistsClause, ok, qualifiedName, renameNames } from "./extension.ts"
+import { type ExtensionPlan, ifExistsClause, ok, qualifiedName, registerObject, renameNames } from "./extension.ts"
 import { nameTaken } from "./synonyms.ts"
 import { quoteString, type Token } from "./tokenizer.ts"
 import { isPunct, isWord } from "./tokenScan.ts"
@@ -326,15 +325,7 @@ export const planSequence = (tokens: ReadonlyArray<Token>, end: number): Extensi
             return ifClause ? ok : engineError(-310, { parameter: name.text, offset: name.offset })
           }
           host.inStatementSavepoint(() => {
-            const tabid = nextTabid(host.db)
-            registerTable(
-              host.db,
-              { name: name.text, tabid, temp: false, columns: [], uniques: [] },
-              host.user,
-              host.database,
-              host.today(),
-              "Q"
-            )
+            const tabid = registerObject(host, name.text, "Q")
             host.db.prepare(
               "INSERT INTO syssequences (seqid, tabid, cycle, \"order\") VALUES ((SELECT coalesce(max(seqid), 0) + 1 " +
                 "FROM syssequences), ?, '0', '1')"

@@ -8,9 +8,8 @@
  * remote table (`db@server:t`) is refused (-201).
  */
 import type { DatabaseSync } from "node:sqlite"
-import { nextTabid, registerTable } from "./catalog.ts"
 import { engineError } from "./engineErrors.ts"
-import { type ExtensionPlan, ifExistsClause, ok, qualifiedName } from "./extension.ts"
+import { type ExtensionPlan, ifExistsClause, ok, qualifiedName, registerObject } from "./extension.ts"
 import { quoteIdent, type Token } from "./tokenizer.ts"
 import { isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
@@ -153,15 +152,7 @@ export const planSynonym = (tokens: ReadonlyArray<Token>, end: number): Extensio
         return engineError(-206, { isamCode: -111, parameter: target.name.text, offset: target.name.offset })
       }
       host.inStatementSavepoint(() => {
-        const tabid = nextTabid(host.db)
-        registerTable(
-          host.db,
-          { name: name.text, tabid, temp: false, columns: [], uniques: [] },
-          host.user,
-          host.database,
-          host.today(),
-          kind
-        )
+        const tabid = registerObject(host, name.text, kind)
         host.db.prepare(
           "INSERT INTO syssyntable (tabid, servername, dbname, owner, tabname, btabid) VALUES (?, NULL, NULL, NULL, NULL, ?)"
         ).run(tabid, base.tabid)
