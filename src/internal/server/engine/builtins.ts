@@ -281,7 +281,9 @@ const dateUnit = (round: boolean) => (v: SQLOutputValue, unit: SQLOutputValue) =
 }
 
 /** Registers the SQLite functions behind this module's rewrites (every session connection). */
-export const registerBuiltins = (db: DatabaseSync) => {
+export const registerBuiltins = (db: DatabaseSync, user: string) => {
+  // DEFAULT USER columns call it (ddlPlanner.ts): the user of the session that inserts.
+  db.function("ifx_user", { deterministic: false }, () => user)
   db.function("nvl2", { deterministic: true, useBigIntArguments: true }, (a, b, c) => (a === null ? c : b))
   db.function("lpad", { deterministic: true, varargs: true }, padding(true))
   db.function("rpad", { deterministic: true, varargs: true }, padding(false))

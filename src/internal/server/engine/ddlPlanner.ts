@@ -60,8 +60,7 @@ const rangeCheck = (name: string, type: IfxType): string => {
 const defaultText = (
   tokens: ReadonlyArray<Token>,
   i: number,
-  type: IfxType,
-  user: string
+  type: IfxType
 ): { sql: string; next: number } | TranslateError => {
   const t = tokens[i]!
   let sign = ""
@@ -73,7 +72,8 @@ const defaultText = (
   const v = tokens[j]!
   if (isWord(v, "NULL")) return { sql: "NULL", next: j + 1 }
   if (isWord(v, "TODAY")) return { sql: "(CAST(julianday('now', 'localtime') - 2415019.5 AS INTEGER))", next: j + 1 }
-  if (isWord(v, "USER") || isWord(v, "CURRENT_USER")) return { sql: storageLiteral(user), next: j + 1 }
+  // The inserting session's user (IBM: DEFAULT USER is evaluated at INSERT), not the creator's (builtins.ts).
+  if (isWord(v, "USER") || isWord(v, "CURRENT_USER")) return { sql: "(ifx_user())", next: j + 1 }
   if (isWord(v, "CURRENT") || isWord(v, "SYSDATE")) {
     const q = qualifierOf(type)
     // Full text 'YYYY-MM-DD HH:MM:SS.FFF' + '00' (FRACTION(5)); cut to the column's qualifier.
@@ -146,7 +146,7 @@ export const parseColumn = (
       j += 2
     } else if (isWord(t, "NULL")) j++
     else if (isWord(t, "DEFAULT")) {
-      const d = defaultText(tokens, j + 1, type, ctx.user)
+      const d = defaultText(tokens, j + 1, type)
       if (isTranslateError(d)) return d
       defaultSql = d.sql
       j = d.next

@@ -135,7 +135,7 @@ export class Session implements EngineSession {
         }
       }
     })
-    registerBuiltins(this.db)
+    registerBuiltins(this.db, user)
     this.sequences = new SessionSequences(this.db, config.location)
     this.translateContext = {
       table: (name) => this.table(name),
