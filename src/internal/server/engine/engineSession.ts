@@ -201,8 +201,9 @@ export class Session implements EngineSession {
     let cached = this.permanent.get(lower)
     if (cached === undefined) {
       // A synonym stands for its base table (synonyms.ts).
-      const base = readTable(this.db, name) === undefined ? synonymTarget(this.db, name) : undefined
-      cached = readTable(this.db, base ?? name) ?? null
+      const own = readTable(this.db, name)
+      const base = own === undefined ? synonymTarget(this.db, name) : undefined
+      cached = own ?? (base === undefined ? undefined : readTable(this.db, base)) ?? null
       this.permanent.set(lower, cached)
     }
     return cached ?? undefined
