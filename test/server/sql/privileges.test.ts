@@ -78,5 +78,19 @@ describe("privileges", () => {
       yield* app.execute("COMMIT WORK")
       assert.deepStrictEqual(yield* auditor.values("SELECT k FROM mine"), [[1]])
       assert.strictEqual(yield* failure(auditor.execute("INSERT INTO mine VALUES (2)")), -275)
+      // Column-level grants are recorded in syscolauth and marked '*' in systabauth.
+      yield* app.execute("GRANT UPDATE (k) ON mine TO auditor")
+      yield* app.execute("COMMIT WORK")
+      yield* auditor.execute("UPDATE mine SET k = 3")
+      yield* auditor.execute("COMMIT WORK")
+      assert.deepStrictEqual(
+        yield* app.values("SELECT trim(grantee), colno, colauth FROM syscolauth"),
+        [["auditor", 1, "-u-"]]
+      )
+      assert.deepStrictEqual(
+        yield* app.values("SELECT tabauth FROM systabauth WHERE grantee = 'auditor'"),
+        [["s-*------"]]
+      )
+      assert.strictEqual(yield* failure(app.execute("GRANT SELECT (nosuch) ON mine TO auditor")), -217)
     }).pipe(Effect.scoped))
 })

@@ -145,5 +145,9 @@ describe("table DDL", () => {
       yield* conn.execute("DROP SYNONYM cust")
       assert.strictEqual(yield* failure(conn.values("SELECT * FROM cust")), -206)
       assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM syssynonyms"), [[1]])
+      // Dropping the table drops its synonyms.
+      yield* conn.execute("DROP TABLE customer_master")
+      assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM syssyntable"), [[0]])
+      assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM systables WHERE tabname = 'c2'"), [[0]])
     }).pipe(Effect.scoped))
 })

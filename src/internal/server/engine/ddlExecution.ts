@@ -20,7 +20,7 @@ import type { Session } from "./engineSession.ts"
 import type { ColumnDef, Plan } from "./planner.ts"
 import type { PreparedStatement } from "./prepared.ts"
 import { dropGrants, grantDefaults } from "./privileges.ts"
-import { nameTaken } from "./synonyms.ts"
+import { dropSynonymsOf, nameTaken } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import { family, type IfxType, isSerial } from "./types.ts"
 
@@ -127,6 +127,7 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
         else {
           unregisterTable(this.db, table.tabid)
           dropGrants(this.db, table.tabid)
+          dropSynonymsOf(this.db, table.tabid)
         }
       })
       if (table.temp) this.temps.delete(p.name.toLowerCase())
@@ -231,6 +232,7 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
         this.db.exec(`DROP VIEW ${quoteIdent(view.name)}`)
         unregisterTable(this.db, view.tabid)
         dropGrants(this.db, view.tabid)
+        dropSynonymsOf(this.db, view.tabid)
       })
       this.permanent.clear()
       return ok

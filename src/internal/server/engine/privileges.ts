@@ -23,7 +23,7 @@ import { type ExtensionHost, type ExtensionPlan, ifExistsClause, ok, qualifiedNa
 import type { Plan } from "./planner.ts"
 import { buildScope } from "./scope.ts"
 import type { Token } from "./tokenizer.ts"
-import { isPunct, isWord } from "./tokenScan.ts"
+import { findClose, isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 
 const letters = "su*idxarn"
@@ -295,7 +295,8 @@ const planGrant = (tokens: ReadonlyArray<Token>, end: number, grant: boolean): E
   const on = findWord(tokens, 1, end, "ON")
   if (on < 0) return planRoleGrant(tokens, end, grant, toWord)
   const wanted = new Set<string>()
-  const columnLevel = new Set<string>()
+  /** Column-level grants: privilege letter (s, u, r) → column names. */
+  const columnLevel = new Map<string, Array<Token>>()
   let i = 1
   let execute = false
   while (i < on) {
@@ -310,10 +311,10 @@ const planGrant = (tokens: ReadonlyArray<Token>, end: number, grant: boolean): E
     } else if (t.kind === "ident" && byKeyword[t.upper] !== undefined) {
       const letter = byKeyword[t.upper]!
       i++
-      if (isPunct(tokens[i], "(")) {
-        columnLevel.add(letter)
-        while (i < on && !isPunct(tokens[i], ")")) i++
-        i++
+      if (isPunct(tokens[i], "(") && "sur".includes(letter)) {
+        const close = findClose(tokens, i)
+        columnLevel.set(letter, tokens.slice(i + 1, close).filter((c) => c.kind === "ident"))
+        i = close + 1
       } else wanted.add(letter)
     } else return translateError(-201, t.offset)
     if (isPunct(tokens[i], ",")) i++
@@ -361,13 +362,24 @@ const planGrant = (tokens: ReadonlyArray<Token>, end: number, grant: boolean): E
     if (target === undefined) {
       return engineError(-206, { isamCode: -111, parameter: object.name.text, offset: object.name.offset })
     }
+    const missing = Array.from(columnLevel.values()).flat().find((c) =>
+      colnoOf(host.db, target.tabid, c.text) === undefined
+    )
+    if (missing !== undefined) return engineError(-217, { parameter: missing.text, offset: missing.offset })
     host.inStatementSavepoint(() => {
       for (const grantee of grantees.list) {
         const row = host.db.prepare(
           "SELECT rowid, tabauth FROM systabauth WHERE tabid = ? AND lower(trim(grantee)) = ?"
         ).get(target.tabid, grantee) as { rowid: number | bigint; tabauth: string } | undefined
-        const add = grant ? new Set([...wanted, ...(columnLevel.size > 0 ? ["*"] : [])]) : new Set<string>()
-        const remove = grant ? new Set<string>() : new Set([...wanted, ...(columnLevel.size > 0 ? ["*"] : [])])
+        grantColumns(host, target.tabid, grantee, columnLevel, grant, grantor)
+        // '*': the grantee holds column-level privileges on the table (syscolauth).
+        const hasColumns = host.db.prepare(
+          "SELECT 1 FROM syscolauth WHERE tabid = ? AND lower(trim(grantee)) = ? AND colauth <> '---'"
+        ).get(target.tabid, grantee) !== undefined
+        const add = new Set(grant ? wanted : [])
+        const remove = new Set(grant ? [] : wanted)
+        if (hasColumns) add.add("*")
+        else remove.add("*")
         const tabauth = merge(row?.tabauth ?? "---------", add, remove, grantable)
         if (row !== undefined) host.db.prepare("DELETE FROM systabauth WHERE rowid = ?").run(row.rowid)
         if (tabauth !== "---------") {
@@ -382,6 +394,41 @@ const planGrant = (tokens: ReadonlyArray<Token>, end: number, grant: boolean): E
     })
     return ok
   })
+}
+
+const colnoOf = (db: DatabaseSync, tabid: number, column: string): number | undefined => {
+  const row = db.prepare("SELECT colno FROM syscolumns WHERE tabid = ? AND lower(colname) = lower(?)").get(
+    tabid,
+    column
+  ) as { colno: number | bigint } | undefined
+  return row === undefined ? undefined : Number(row.colno)
+}
+
+/** syscolauth rows of a column-level GRANT / REVOKE: colauth is three letters `sur`, '-' where not granted. */
+const grantColumns = (
+  host: ExtensionHost,
+  tabid: number,
+  grantee: string,
+  columns: ReadonlyMap<string, ReadonlyArray<Token>>,
+  grant: boolean,
+  grantor: string | undefined
+): void => {
+  for (const [letter, names] of columns) {
+    const at = "sur".indexOf(letter)
+    for (const column of names) {
+      const colno = colnoOf(host.db, tabid, column.text)!
+      const row = host.db.prepare(
+        "SELECT rowid, colauth FROM syscolauth WHERE tabid = ? AND colno = ? AND lower(trim(grantee)) = ?"
+      ).get(tabid, colno, grantee) as { rowid: number | bigint; colauth: string } | undefined
+      const current = Array.from(row?.colauth ?? "---")
+      current[at] = grant ? letter : "-"
+      if (row !== undefined) host.db.prepare("DELETE FROM syscolauth WHERE rowid = ?").run(row.rowid)
+      if (current.join("") !== "---") {
+        host.db.prepare("INSERT INTO syscolauth (grantor, grantee, tabid, colno, colauth) VALUES (?, ?, ?, ?, ?)")
+          .run(grantor ?? host.user, grantee, tabid, colno, current.join(""))
+      }
+    }
+  }
 }
 
 /** GRANT role TO users [WITH GRANT OPTION] / REVOKE role FROM users. */

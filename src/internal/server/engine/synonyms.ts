@@ -172,3 +172,15 @@ export const planSynonym = (tokens: ReadonlyArray<Token>, end: number): Extensio
 /** Any systables entry (table, view, sequence, synonym) of that name. */
 export const nameTaken = (db: DatabaseSync, name: string): boolean =>
   db.prepare("SELECT 1 FROM systables WHERE lower(tabname) = lower(?)").get(name) !== undefined
+
+/** DROP TABLE / DROP VIEW take the object's synonyms with them. */
+export const dropSynonymsOf = (db: DatabaseSync, btabid: number) => {
+  const rows = db.prepare("SELECT tabid FROM syssyntable WHERE btabid = ?").all(btabid) as Array<
+    { tabid: number | bigint }
+  >
+  for (const { tabid } of rows) {
+    db.prepare("DELETE FROM systables WHERE tabid = ?").run(tabid)
+    db.prepare("DELETE FROM syssyntable WHERE tabid = ?").run(tabid)
+  }
+  db.prepare("DELETE FROM syssynonyms WHERE tabid = ?").run(btabid)
+}
