@@ -331,6 +331,8 @@ export const planSequence = (tokens: ReadonlyArray<Token>, end: number): Extensi
                 "FROM syssequences), ?, '0', '1')"
             ).run(tabid)
             writeDef(host.db, { ...def, tabid })
+            // A tabid freed by a rolled-back CREATE may come back: never inherit that sequence's counter.
+            counters.get(host.location)?.delete(tabid)
           })
           host.catalogChanged()
           return ok
