@@ -60,6 +60,13 @@ describe("sequences", () => {
       assert.strictEqual(yield* failure(conn.execute("CREATE TABLE down (k INT)")), -310)
       assert.strictEqual(yield* failure(conn.execute("CREATE SEQUENCE bad INCREMENT BY 0")), -8301)
       yield* conn.execute("CREATE SEQUENCE IF NOT EXISTS down")
+      // Values handed out in a rolled-back transaction are gone with its sequence; a new one starts afresh.
+      yield* conn.execute("BEGIN WORK")
+      yield* conn.execute("CREATE SEQUENCE gone")
+      yield* conn.values("SELECT gone.NEXTVAL FROM systables WHERE tabid IN (1, 2)")
+      yield* conn.execute("ROLLBACK WORK")
+      yield* conn.execute("CREATE SEQUENCE fresh")
+      assert.deepStrictEqual(yield* conn.values("SELECT fresh.NEXTVAL FROM systables WHERE tabid = 1"), [[1n]])
     }).pipe(Effect.scoped))
 
   it.live("a file database continues its sequences after a restart", () =>
