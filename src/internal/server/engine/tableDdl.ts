@@ -4,11 +4,10 @@
  * change together, inside one savepoint.
  *
  * ALTER TABLE DROP / MODIFY / ADD CONSTRAINT / DROP CONSTRAINT (and ADD with constraints) rebuild the SQLite table
- * (SQLite's ALTER TABLE cannot change a column or a constraint): rename the old table aside, create the new
- * definition under the real name, copy the rows (a MODIFY converts them with ifx_cast; a row that breaks a new
- * constraint fails the statement with Informix's error), drop the old one and re-create its indexes and triggers.
- * `legacy_alter_table` keeps views, triggers and the REFERENCES of other tables pointing at the name, so they
- * follow the new table.
+ * (SQLite's ALTER TABLE cannot change a column or a constraint): copy the rows aside, drop the table, create the
+ * new definition under the same name, copy the rows back (a MODIFY converts them with ifx_cast; a row that breaks
+ * a new constraint fails the statement with Informix's error) and re-create its indexes and triggers. Views,
+ * triggers and the REFERENCES of other tables name the table, so they follow the new one.
  */
 import type { DatabaseSync } from "node:sqlite"
 import type { EngineError } from "./api.ts"
@@ -575,12 +574,18 @@ const rebuild = (host: ExtensionHost, table: TableInfo, actions: ReadonlyArray<A
   const kept = triggersAndIndexes.filter((o) => !droppedColumns.some((c) => o.type === "index" && mentions(o.sql, c)))
   const droppedIndexes = triggersAndIndexes.filter((o) => !kept.includes(o)).map((o) => o.name)
   const schema = schemaOf(table)
-  const aside = `_ifx_rebuild_${Math.abs(table.tabid)}`
+  const copy = `_ifx_rebuild_${Math.abs(table.tabid)}`
   const copied = columns.filter((c) => sources.has(c.name.toLowerCase()))
   host.inStatementSavepoint(() => {
-    host.db.exec("PRAGMA legacy_alter_table = ON")
+    // The rows wait in a temp copy while the table is dropped and created anew under its own name, so that the
+    // REFERENCES of other tables, views and triggers keep naming it. Foreign keys are checked at the end of the
+    // transaction meanwhile: dropping a parent orphans its children until the same keys are inserted again.
+    host.db.exec(
+      `CREATE TEMP TABLE ${quoteIdent(copy)} AS SELECT rowid AS _ifx_rowid, * FROM ${schema}${quoteIdent(table.name)}`
+    )
+    host.db.exec("PRAGMA defer_foreign_keys = ON")
     try {
-      host.db.exec(`ALTER TABLE ${schema}${quoteIdent(table.name)} RENAME TO ${quoteIdent(aside)}`)
+      host.db.exec(`DROP TABLE ${schema}${quoteIdent(table.name)}`)
       // SQLite wants the column definitions before the table constraints.
       const ordered = [
         ...segments.filter((x) => segmentColumn(x) !== undefined),
@@ -589,14 +594,14 @@ const rebuild = (host: ExtensionHost, table: TableInfo, actions: ReadonlyArray<A
       host.db.exec(`${head}(${ordered.join(", ")})`)
       host.db.exec(
         `INSERT INTO ${schema}${quoteIdent(table.name)} (rowid, ${copied.map((c) => quoteIdent(c.name)).join(", ")}) ` +
-          `SELECT rowid, ${copied.map((c) => sources.get(c.name.toLowerCase())!).join(", ")} FROM ${schema}${
-            quoteIdent(aside)
+          `SELECT _ifx_rowid, ${copied.map((c) => sources.get(c.name.toLowerCase())!).join(", ")} FROM temp.${
+            quoteIdent(copy)
           }`
       )
-      host.db.exec(`DROP TABLE ${schema}${quoteIdent(aside)}`)
       for (const o of kept) host.db.exec(o.sql)
     } finally {
-      host.db.exec("PRAGMA legacy_alter_table = OFF")
+      host.db.exec(`DROP TABLE IF EXISTS temp.${quoteIdent(copy)}`)
+      host.db.exec("PRAGMA defer_foreign_keys = OFF")
     }
     if (!table.temp) {
       host.db.prepare("DELETE FROM syscolumns WHERE tabid = ?").run(table.tabid)
