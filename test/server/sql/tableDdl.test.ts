@@ -144,6 +144,10 @@ describe("table DDL", () => {
       assert.strictEqual(yield* failure(conn.execute("CREATE SYNONYM cust FOR customer_master")), -310)
       assert.strictEqual(yield* failure(conn.execute("CREATE SYNONYM s3 FOR nosuch")), -206)
       assert.strictEqual(yield* failure(conn.execute("CREATE SYNONYM s4 FOR otherdb@remote:t")), -201)
+      // DROP TABLE and RENAME TABLE do not reach the table through a synonym.
+      assert.strictEqual(yield* failure(conn.execute("DROP TABLE cust")), -206)
+      assert.strictEqual(yield* failure(conn.execute("RENAME TABLE cust TO gone")), -206)
+      assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM customer_master"), [[1]])
       yield* conn.execute("DROP SYNONYM cust")
       assert.strictEqual(yield* failure(conn.values("SELECT * FROM cust")), -206)
       assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM syssynonyms"), [[1]])

@@ -117,7 +117,9 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
       return ok
     }
     case "dropTable": {
-      const table = this.table(p.name)
+      // Through a synonym table() finds the base table: DROP TABLE names the table itself (DROP SYNONYM the other).
+      const found = this.table(p.name)
+      const table = found?.name.toLowerCase() === p.name.toLowerCase() ? found : undefined
       if (table === undefined) {
         return p.ifExists ? ok : engineError(-206, { isamCode: -111, parameter: p.name, offset: p.nameOffset })
       }
@@ -225,7 +227,7 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
     }
     case "dropView": {
       const view = this.table(p.name)
-      if (view === undefined || view.temp) {
+      if (view === undefined || view.temp || view.name.toLowerCase() !== p.name.toLowerCase()) {
         return engineError(-206, { isamCode: -111, parameter: p.name, offset: p.nameOffset })
       }
       this.inStatementSavepoint(() => {

@@ -71,7 +71,8 @@ export const planRename = (tokens: ReadonlyArray<Token>, end: number): Extension
       tables: [from.text, to.text],
       run: (host) => {
         const table = host.table(from.text)
-        if (table === undefined) return tableError(from)
+        // A synonym is renamed by nobody: RENAME TABLE names the table itself.
+        if (table === undefined || table.name.toLowerCase() !== from.text.toLowerCase()) return tableError(from)
         if (host.table(to.text) !== undefined || nameTaken(host.db, to.text)) {
           return engineError(-310, { parameter: to.text, offset: to.offset })
         }
