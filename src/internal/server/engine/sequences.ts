@@ -10,7 +10,7 @@
  * Error codes not pinned against a real server (recorded in docs/sql-subset.md): -8315 CURRVAL before NEXTVAL in
  * the session, -8316 NEXTVAL beyond MAXVALUE/MINVALUE of a NOCYCLE sequence, -8301 bad sequence options.
  */
-import type { DatabaseSync } from "node:sqlite"
+import type { DatabaseSync, StatementSync } from "node:sqlite"
 import { engineError, udfFailure } from "./engineErrors.ts"
 import { type ExtensionPlan, ifExistsClause, ok, qualifiedName, registerObject, renameNames } from "./extension.ts"
 import { nameTaken } from "./synonyms.ts"
@@ -55,12 +55,19 @@ const counterOf = (location: string, tabid: number): Counter => {
   return c
 }
 
+/** The definition query, prepared once per connection (NEXTVAL reads it for every row). */
+const definitionQueries = new WeakMap<DatabaseSync, StatementSync>()
+
 const readDef = (db: DatabaseSync, name: string): (SequenceDef & { readonly name: string }) | undefined => {
-  const stmt = db.prepare(
-    "SELECT t.tabname AS name, s.* FROM systables t JOIN syssequences s ON s.tabid = t.tabid " +
-      "WHERE lower(t.tabname) = lower(?) AND t.tabtype = 'Q'"
-  )
-  stmt.setReadBigInts(true)
+  let stmt = definitionQueries.get(db)
+  if (stmt === undefined) {
+    stmt = db.prepare(
+      "SELECT t.tabname AS name, s.* FROM systables t JOIN syssequences s ON s.tabid = t.tabid " +
+        "WHERE lower(t.tabname) = lower(?) AND t.tabtype = 'Q'"
+    )
+    stmt.setReadBigInts(true)
+    definitionQueries.set(db, stmt)
+  }
   const row = stmt.get(name) as Record<string, number | bigint | string | null> | undefined
   if (row === undefined) return undefined
   return {
