@@ -13,7 +13,6 @@ import { LocalDate } from "../../../InformixValue.ts"
 import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { EngineError, EngineOptions, EngineSession } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
-import { bootstrapCatalogExtensions } from "./catalogExtensions.ts"
 import { engineError } from "./engineErrors.ts"
 import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { TableLocks } from "./locks.ts"
@@ -94,11 +93,6 @@ export class Engine {
         keeper,
         d.name,
         d.locale === undefined ? locale : catalogSite(d.locale),
-        new LocalDate(today.getFullYear(), today.getMonth() + 1, today.getDate()).toDayNumber()
-      )
-      bootstrapCatalogExtensions(
-        keeper,
-        d.name,
         new LocalDate(today.getFullYear(), today.getMonth() + 1, today.getDate()).toDayNumber()
       )
       keeper.close()
