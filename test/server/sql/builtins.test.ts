@@ -66,10 +66,11 @@ describe("built-in functions", () => {
         "AB    ",
         "ab"
       ]])
-      // INSTR and the lengths are INTEGER; LPAD / RPAD are VARCHAR of the requested length.
+      // SUBSTR / SUBSTRING keep the string's type; INSTR and the lengths are INTEGER; LPAD / RPAD are VARCHAR of
+      // the requested length.
       assert.deepStrictEqual(
-        [7, 8, 9, 15].map((i) => [r.columns[i]!.type, r.columns[i]!.encodedLength]),
-        [[2, 4], [13, 5], [13, 13], [2, 4]]
+        [5, 6, 7, 8, 9, 15].map((i) => [r.columns[i]!.type, r.columns[i]!.encodedLength]),
+        [[13, 12], [13, 12], [2, 4], [13, 5], [13, 13], [2, 4]]
       )
     }).pipe(Effect.scoped))
 

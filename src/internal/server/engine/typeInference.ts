@@ -10,6 +10,7 @@ import { argRanges, charLength, combineTypes, dbinfoType, numberLiteralType, wit
 import { resolveColumn } from "./scope.ts"
 import { inferSequence } from "./sequences.ts"
 import { matchParen } from "./tokenizer.ts"
+import { findTopLevel } from "./tokenScan.ts"
 import {
   comparisonOps,
   dayToFraction5,
@@ -340,7 +341,9 @@ export function inferCall(this: Emitter, from: number, close: number): { type: I
     case "LOWER":
     case "SUBSTR":
     case "SUBSTRING": {
-      const a = argType(0)
+      // SUBSTRING(x FROM a [FOR b]): the string is what comes before FROM.
+      const fromWord = findTopLevel(tk, from + 2, close, (x) => isWord(x, "FROM"))
+      const a = fn === "SUBSTRING" && fromWord > 0 ? this.inferRange(from + 2, fromWord).type : argType(0)
       const f = a === undefined ? undefined : family(a)
       return { type: f === "char" || f === "string" ? a : Types.varchar(255), name: expression }
     }
