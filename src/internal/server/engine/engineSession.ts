@@ -28,6 +28,7 @@ import { PreparedStatement } from "./prepared.ts"
 import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./prepareDescribe.ts"
 import { planPrivileges } from "./privileges.ts"
 import { SessionSequences } from "./sequences.ts"
+import { RoutinePrepared, Routines } from "./spl/routines.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { synonymTarget } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"
@@ -103,6 +104,8 @@ export class Session implements EngineSession {
   readonly sequences: SessionSequences
   /** What extension statements (extension.ts) use of the session. */
   readonly host: ExtensionHost
+  /** SPL routines and triggers (spl/): their statements, the interpreter, the triggers fired around DML. */
+  readonly routines: Routines
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config
@@ -151,7 +154,8 @@ export class Session implements EngineSession {
         return table !== undefined && !table.temp && table.name.toLowerCase() !== name.toLowerCase()
           ? table.name
           : undefined
-      }
+      },
+      routineType: (name) => this.routines.routine(name)?.returning[0]?.type
     }
     this.host = {
       db: this.db,
@@ -173,6 +177,28 @@ export class Session implements EngineSession {
         this.lastRows = rows
       }
     }
+    this.routines = new Routines({
+      db: this.db,
+      user,
+      database: config.name,
+      prepare: (sql) => this.prepare(sql),
+      execute: (p, params) => this.execute(p, params),
+      openCursor: (p, params) => this.openCursor(p, params),
+      table: (name) => this.table(name),
+      write: (body) => {
+        try {
+          this.beginImplicit("permanent")
+          this.inStatementSavepoint(body)
+          return undefined
+        } catch (error) {
+          return mapSqliteError(error, this.txContext())
+        }
+      },
+      settle: () => {
+        if (!this.db.isTransaction) this.config.locks.releaseAll(this)
+      },
+      today: () => this.today()
+    })
   }
 
   get inTransaction(): boolean {
@@ -191,6 +217,7 @@ export class Session implements EngineSession {
       // Cached SQLite statements describe the old schema (a renamed or rebuilt table's columns).
       if (this.schemaVersion !== -1) this.idle.clear()
       this.schemaVersion = version
+      this.routines.invalidate()
     }
   }
 
@@ -247,6 +274,10 @@ export class Session implements EngineSession {
   // ---------------------------------------------------------------------------------------------------------
 
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError {
+    if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
+      if (prepared.paramCount !== params.length) return engineError(-254)
+      return this.routines.execute(prepared, params)
+    }
     if (!(prepared instanceof PreparedStatement) || prepared.session !== this) return engineError(-258)
     const p = prepared.plan
     const ctx = this.errorContext(p, prepared.tokens)
@@ -295,7 +326,7 @@ export class Session implements EngineSession {
       case "extension":
         return p.run(this.host, values)
       case "dml":
-        return this.runDml(p, values)
+        return this.routines.triggers.around(p.verb, p.table, prepared.tokens, () => this.runDml(p, values))
       case "select": {
         if (p.intoTemp !== undefined) return this.selectIntoTemp(prepared, p.intoTemp, values)
         const count = this.statement(p.sql, (s) => {
@@ -366,6 +397,10 @@ export class Session implements EngineSession {
     params: ReadonlyArray<Value>,
     options?: { readonly scroll?: boolean }
   ): EngineCursor | EngineError {
+    if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
+      if (prepared.paramCount !== params.length) return engineError(-254)
+      return this.routines.openCursor(prepared, params)
+    }
     if (!(prepared instanceof PreparedStatement) || prepared.session !== this) return engineError(-258)
     const p = prepared.plan
     if (p.kind !== "select" || p.intoTemp !== undefined) {

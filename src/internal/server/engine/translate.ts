@@ -42,6 +42,8 @@ export interface TranslateContext {
   readonly sequence?: ((name: string) => string | undefined) | undefined
   /** The base table of a synonym (synonyms.ts). */
   readonly synonym?: ((name: string) => string | undefined) | undefined
+  /** The first RETURNING type of an SPL function called in an expression (spl/routines.ts), if one has that name. */
+  readonly routineType?: (name: string) => IfxType | undefined
 }
 
 /** A translation failure: an Informix error to report. */

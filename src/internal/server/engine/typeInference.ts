@@ -372,7 +372,11 @@ export function inferCall(this: Emitter, from: number, close: number): { type: I
         const r = args[n]
         return r !== undefined && r[1] === r[0] + 1 && tk[r[0]]!.kind === "number" ? Number(tk[r[0]]!.text) : undefined
       }
-      return { type: builtinType(fn, args.length, argType, literal)?.type, name: expression }
+      // Built-ins first (builtins.ts), then SPL functions (spl/routines.ts).
+      return {
+        type: builtinType(fn, args.length, argType, literal)?.type ?? this.ctx.routineType?.(tk[from]!.text),
+        name: expression
+      }
     }
   }
 }
