@@ -93,4 +93,28 @@ describe("privileges", () => {
       )
       assert.strictEqual(yield* failure(app.execute("GRANT SELECT (nosuch) ON mine TO auditor")), -217)
     }).pipe(Effect.scoped))
+
+  it.live("a trigger writes the audit table for a user who may not; GRANT EXECUTE is recorded", () =>
+    Effect.gen(function*() {
+      const { conn, connect } = yield* serverWith({ users })
+      yield* conn.execute("CREATE TABLE account (id INT, balance INT)")
+      yield* conn.execute("CREATE TABLE account_audit (id INT, who VARCHAR(32) DEFAULT USER)")
+      yield* conn.execute("REVOKE ALL ON account_audit FROM PUBLIC")
+      yield* conn.execute(
+        "CREATE TRIGGER account_ins INSERT ON account REFERENCING NEW AS n FOR EACH ROW " +
+          "(INSERT INTO account_audit (id) VALUES (n.id))"
+      )
+      yield* conn.execute("CREATE PROCEDURE open_account(i INT) INSERT INTO account VALUES (i, 0); END PROCEDURE")
+      yield* conn.execute("GRANT EXECUTE ON PROCEDURE open_account TO app")
+      const app = yield* connect("app")
+      // The triggered action and the procedure's statements run with their owner's privileges, not app's.
+      yield* app.execute("INSERT INTO account VALUES (1, 10)")
+      yield* app.execute("EXECUTE PROCEDURE open_account(2)")
+      assert.deepStrictEqual(yield* conn.values("SELECT id, who FROM account_audit ORDER BY id"), [[1, "app"], [
+        2,
+        "app"
+      ]])
+      assert.strictEqual(yield* failure(app.values("SELECT * FROM account_audit")), -272)
+      assert.deepStrictEqual(yield* conn.values("SELECT trim(grantee), procauth FROM sysprocauth"), [["app", "e"]])
+    }).pipe(Effect.scoped))
 })

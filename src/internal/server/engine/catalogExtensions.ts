@@ -5,7 +5,7 @@
  * made by an earlier version get them too).
  *
  * Tabids follow Informix where known (systabauth 4, syscolauth 5, sysusers 7, syssynonyms 9, syssyntable 10,
- * sysroleauth 29); syssequences' tabid is not pinned (71 here).
+ * sysprocauth 19, sysroleauth 29); syssequences' tabid is not pinned (71 here).
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
@@ -49,6 +49,16 @@ const tables: ReadonlyArray<
       ["priority", Types.smallint],
       ["password", Types.char(16)],
       ["defrole", Types.char(32)]
+    ]
+  },
+  {
+    name: "sysprocauth",
+    tabid: 19,
+    columns: [
+      ["grantor", Types.char(32)],
+      ["grantee", Types.char(32)],
+      ["procid", Types.integer],
+      ["procauth", Types.char(1)]
     ]
   },
   {

@@ -182,8 +182,9 @@ export class Session implements EngineSession {
       user,
       database: config.name,
       prepare: (sql) => this.prepare(sql),
-      execute: (p, params) => this.execute(p, params),
-      openCursor: (p, params) => this.openCursor(p, params),
+      // Statements of routines and triggers run with their owner's privileges, not the caller's (privileges.ts).
+      execute: (p, params) => this.asRoutine(() => this.execute(p, params)),
+      openCursor: (p, params) => this.asRoutine(() => this.openCursor(p, params)),
       table: (name) => this.table(name),
       write: (body) => {
         try {
@@ -199,6 +200,18 @@ export class Session implements EngineSession {
       },
       today: () => this.today()
     })
+  }
+
+  /** Depth of SPL routine / trigger statements being run (their privileges are not the caller's). */
+  routineDepth = 0
+
+  asRoutine<A>(body: () => A): A {
+    this.routineDepth++
+    try {
+      return body()
+    } finally {
+      this.routineDepth--
+    }
   }
 
   get inTransaction(): boolean {

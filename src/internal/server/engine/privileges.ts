@@ -106,8 +106,11 @@ export const checkAccess = (
  * its target.
  */
 export const planPrivileges = (session: Session, p: Plan, tokens: ReadonlyArray<Token>): EngineError | undefined => {
-  // `informix` is the DBA of every database: nothing to look up.
-  if ((p.kind !== "select" && p.kind !== "dml") || session.user.toLowerCase() === "informix") return undefined
+  // `informix` is the DBA of every database: nothing to look up. Statements of SPL routines and triggers run with
+  // their owner's privileges (IBM: owner-privileged routines, triggered actions), which the schema scripts' owner
+  // holds: not checked.
+  if (p.kind !== "select" && p.kind !== "dml") return undefined
+  if (session.user.toLowerCase() === "informix" || session.routineDepth > 0) return undefined
   const needs: Array<{ table: TableInfo; access: Access }> = []
   const target = p.kind === "dml" ? p.table : undefined
   if (p.kind === "dml" && target !== undefined) {
@@ -486,19 +489,11 @@ const routineGrant = (
   grant: boolean,
   grantor: string | undefined
 ): ReturnType<ExtensionPlan["run"]> => {
-  const hasCatalog = host.db.prepare(
-    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sysprocedures'"
-  ).get() !== undefined
-  const procs = hasCatalog
-    ? host.db.prepare("SELECT procid FROM sysprocedures WHERE lower(procname) = lower(?)").all(routine.text) as Array<
-      { procid: number | bigint }
-    >
-    : []
+  const procs = host.db.prepare("SELECT procid FROM sysprocedures WHERE lower(procname) = lower(?)").all(
+    routine.text
+  ) as Array<{ procid: number | bigint }>
   if (procs.length === 0) return engineError(-674, { parameter: routine.text, offset: routine.offset })
   host.inStatementSavepoint(() => {
-    host.db.exec(
-      "CREATE TABLE IF NOT EXISTS sysprocauth (grantor TEXT COLLATE RTRIM, grantee TEXT COLLATE RTRIM, procid INTEGER, procauth TEXT COLLATE RTRIM)"
-    )
     for (const { procid } of procs) {
       for (const g of grantees) {
         host.db.prepare("DELETE FROM sysprocauth WHERE procid = ? AND lower(trim(grantee)) = ?").run(procid, g)
