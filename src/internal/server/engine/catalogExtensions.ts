@@ -4,8 +4,8 @@
  * clients query them with ordinary SQL. Created by the engine when it opens a database (idempotent, so databases
  * made by an earlier version get them too).
  *
- * Tabids follow Informix where known (systabauth 4, syscolauth 5, sysusers 7, syssynonyms 9, syssyntable 10,
- * sysprocauth 19, sysroleauth 29); syssequences' tabid is not pinned (71 here).
+ * Tabids follow Informix where known (systabauth 4, syscolauth 5, sysusers 7, syssynonyms 9, sysprocauth 19,
+ * , sysroleauth 29); syssequences' tabid is not pinned (71 here).
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
@@ -69,18 +69,6 @@ const tables: ReadonlyArray<
       ["synname", Types.varchar(128)],
       ["created", Types.date],
       ["tabid", Types.integer]
-    ]
-  },
-  {
-    name: "syssyntable",
-    tabid: 10,
-    columns: [
-      ["tabid", Types.integer],
-      ["servername", Types.varchar(128)],
-      ["dbname", Types.varchar(128)],
-      ["owner", Types.char(32)],
-      ["tabname", Types.varchar(128)],
-      ["btabid", Types.integer]
     ]
   },
   {

@@ -18,11 +18,14 @@ import {
 } from "./api.ts"
 import { registerBuiltins } from "./builtins.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
+import { splitQualified } from "./crossDatabase.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
 import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
 import type { ExtensionHost } from "./extension.ts"
 import { registerFunctions } from "./functions.ts"
+import { accessError } from "./instance.ts"
 import type { TableLocks } from "./locks.ts"
+import { registerMetadataFunctions } from "./metadataCatalog.ts"
 import type { Plan } from "./planner.ts"
 import { PreparedStatement } from "./prepared.ts"
 import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./prepareDescribe.ts"
@@ -33,12 +36,15 @@ import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { synonymTarget } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import {
+  attachForTransaction,
   begin,
   beginImplicit,
+  beginWriting,
   commit,
   forgetRolledBackTemps,
   inStatementSavepoint,
   readBlocked,
+  releaseDatabase,
   releaseSavepoint,
   rollback,
   rollbackToSavepoint,
@@ -46,6 +52,7 @@ import {
   transactionStatement,
   txContext,
   txExec,
+  uses,
   writeTarget,
   writtenTables
 } from "./transactionsLocks.ts"
@@ -66,14 +73,22 @@ export interface DatabaseConfig {
   readonly locks: TableLocks
   /** The database code set: text values are strings of its characters; LENGTH counts its bytes. */
   readonly charset: Charset
+  /** sysmaster: SELECT only (instance.ts `accessError`). */
+  readonly readOnly: boolean
 }
 
 export interface SessionEnvironment {
   readonly serverVersion: string
-  /** DBSERVERNAME / SITENAME. */
-  readonly serverName?: string | undefined
   readonly hostName: string
   readonly now: () => Date
+  /** DBSERVERNAME (`db@server:table`, DBSERVERNAME / SITENAME). */
+  readonly serverName: string
+  /** The other databases of the instance (cross-database names, crossDatabase.ts). */
+  readonly database: (name: string) => DatabaseConfig | undefined
+  /** Rewrites sysmaster:syssessions before a statement reads it. */
+  readonly refreshSessions: () => void
+  /** The instance's user databases (lower case), attached before a transaction starts. */
+  readonly instanceDatabases: () => ReadonlyArray<string>
 }
 
 let sessionIds = 0
@@ -106,6 +121,12 @@ export class Session implements EngineSession {
   readonly host: ExtensionHost
   /** SPL routines and triggers (spl/): their statements, the interpreter, the triggers fired around DML. */
   readonly routines: Routines
+  /** Statements reading sysmaster:syssessions, rewritten from the live sessions before each run. */
+  readonly sessionReaders = new WeakSet<Prepared>()
+  /** Other databases attached to this connection (lower-case names; crossDatabase.ts). */
+  readonly attached = new Set<string>()
+  /** The client runs with DELIMIDENT: `"Name"` is an identifier that keeps its case (tokenizer.ts). */
+  delimident = false
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config
@@ -116,6 +137,7 @@ export class Session implements EngineSession {
     // busy timeout 0: lock conflicts come back at once; the async session layer waits (SET LOCK MODE) itself.
     this.db = new DatabaseSync(config.location, { timeout: 0, enableForeignKeyConstraints: true })
     if (config.scratch) this.db.exec("PRAGMA synchronous = OFF")
+    registerMetadataFunctions(this.db)
     registerFunctions(this.db, {
       now: env.now,
       byteLength: (text) => config.charset.name === "8859-1" ? text.length : config.charset.encode(text).length,
@@ -148,13 +170,9 @@ export class Session implements EngineSession {
       hostName: env.hostName,
       serverName: env.serverName,
       sequence: (name) => this.sequences.lookup(name),
-      // table() resolves synonyms (and caches the answer): a name that finds a table of another name is one.
-      synonym: (name) => {
-        const table = this.table(name)
-        return table !== undefined && !table.temp && table.name.toLowerCase() !== name.toLowerCase()
-          ? table.name
-          : undefined
-      },
+      // Only a synonym of this database's catalog (a name table() resolves to another table may be another
+      // database's, crossDatabase.ts).
+      synonym: (name) => (this.temps.has(name.toLowerCase()) ? undefined : synonymTarget(this.db, name)),
       routineType: (name) => this.routines.routine(name)?.returning[0]?.type
     }
     this.host = {
@@ -235,6 +253,10 @@ export class Session implements EngineSession {
   }
 
   table(name: string): TableInfo | undefined {
+    // `ifx_<db>.table` (crossDatabase.ts): read from that database's own catalog, uncached (its schema version is
+    // not this connection's).
+    const qualified = splitQualified(name)
+    if (qualified !== undefined) return readTable(this.db, qualified.table, qualified.schema)
     const lower = name.toLowerCase()
     const temp = this.temps.get(lower)
     if (temp !== undefined) return temp
@@ -311,6 +333,9 @@ export class Session implements EngineSession {
       default:
         break
     }
+    const readOnly = accessError(p, this.config.readOnly)
+    if (readOnly !== undefined) return readOnly
+    if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const values = p.kind === "select" || p.kind === "dml" || p.kind === "extension" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
     const blocked = this.readBlocked(p)
@@ -423,6 +448,7 @@ export class Session implements EngineSession {
     }
     const values = this.bind(prepared, params)
     if (!Array.isArray(values)) return values
+    if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const ctx = this.errorContext(p, prepared.tokens)
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
@@ -504,6 +530,10 @@ export class Session implements EngineSession {
   declare readonly releaseSavepoint: typeof releaseSavepoint
   declare readonly txExec: typeof txExec
   declare readonly txContext: typeof txContext
+  declare readonly beginWriting: typeof beginWriting
+  declare readonly attachForTransaction: typeof attachForTransaction
+  declare readonly uses: typeof uses
+  declare readonly releaseDatabase: typeof releaseDatabase
 }
 
 const methods = {
@@ -528,7 +558,11 @@ const methods = {
   rollbackToSavepoint,
   releaseSavepoint,
   txExec,
-  txContext
+  txContext,
+  beginWriting,
+  attachForTransaction,
+  uses,
+  releaseDatabase
 }
 for (const [name, method] of Object.entries(methods)) {
   Object.defineProperty(Session.prototype, name, { value: method, writable: true, configurable: true })

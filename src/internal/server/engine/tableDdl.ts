@@ -15,6 +15,7 @@ import { type ColumnInfo, registerUniques, type TableInfo, type UniqueDef } from
 import { identList, parseColumn, provisional } from "./ddlPlanner.ts"
 import { engineError } from "./engineErrors.ts"
 import { type ExtensionHost, type ExtensionPlan, ok, qualifiedName, renameNames } from "./extension.ts"
+import { registerConstraints } from "./metadataCatalog.ts"
 import type { ColumnDef } from "./planner.ts"
 import { checkAccess } from "./privileges.ts"
 import { nameTaken } from "./synonyms.ts"
@@ -621,9 +622,50 @@ const rebuild = (host: ExtensionHost, table: TableInfo, actions: ReadonlyArray<A
       }
       host.db.prepare("DELETE FROM _ifx_unique WHERE tabid = ?").run(table.tabid)
       registerUniques(host.db, table.tabid, uniques)
+      reregisterConstraints(host, { ...table, columns, uniques })
     }
   })
   if (table.temp) host.setTemp(table.name, { ...table, columns, uniques })
   host.catalogChanged()
   return ok
+}
+
+/**
+ * sysconstraints / sysreferences / sysdefaults and the constraint indexes of a rebuilt table, read back from SQLite
+ * again (metadataCatalog.ts); the references of other tables to its keys follow the new constraint ids.
+ */
+const reregisterConstraints = (host: ExtensionHost, table: TableInfo) => {
+  const db = host.db
+  const keysOf = () => (db.prepare(
+    "SELECT c.constrid AS id, c.constrtype AS type, " +
+      Array.from({ length: 16 }, (_, i) => `i.part${i + 1}`).join(" || ',' || ") +
+      " AS parts FROM sysconstraints c JOIN sysindexes i ON i.idxname = c.idxname WHERE c.tabid = ? AND c.constrtype IN ('P', 'U')"
+  ).all(table.tabid) as Array<{ id: number | bigint; type: string; parts: string }>)
+  const before = keysOf()
+  const owned = db.prepare("SELECT constrid FROM sysconstraints WHERE tabid = ?").all(table.tabid) as Array<
+    { constrid: number | bigint }
+  >
+  for (const { constrid } of owned) db.prepare("DELETE FROM sysreferences WHERE constrid = ?").run(constrid)
+  db.prepare(
+    "DELETE FROM sysindexes WHERE tabid = ? AND idxname IN (SELECT idxname FROM sysconstraints WHERE tabid = ?)"
+  )
+    .run(table.tabid, table.tabid)
+  db.prepare("DELETE FROM sysconstraints WHERE tabid = ?").run(table.tabid)
+  db.prepare("DELETE FROM sysdefaults WHERE tabid = ?").run(table.tabid)
+  const owner = (db.prepare("SELECT owner FROM systables WHERE tabid = ?").get(table.tabid) as { owner: string })
+    .owner.trim()
+  registerConstraints(db, table, owner)
+  const after = keysOf()
+  for (const old of before) {
+    const now = after.find((k) => k.type === old.type && k.parts === old.parts)
+    db.prepare("UPDATE sysreferences SET \"primary\" = ? WHERE \"primary\" = ? AND ptabid = ?").run(
+      now?.id ?? 0,
+      old.id,
+      table.tabid
+    )
+  }
+  db.prepare("UPDATE systables SET nindexes = (SELECT count(*) FROM sysindexes WHERE tabid = ?) WHERE tabid = ?").run(
+    table.tabid,
+    table.tabid
+  )
 }
