@@ -14,6 +14,7 @@ import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { needsUrgent, urgentAvailable } from "./urgentSupport.ts"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")
@@ -78,7 +79,7 @@ describe("Connection faults", () => {
       else assert.include(["ProtocolError", "ConnectionError", "SqlError"], failure(exit)._tag)
     }).pipe(Effect.scoped))
 
-  it.live("interrupting a stalled statement via the urgent byte frees the session in < 2 s, transaction intact", () =>
+  it.live.runIf(urgentAvailable)(needsUrgent("interrupting a stalled statement via the urgent byte frees the session in < 2 s, transaction intact"), () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
       const conn = yield* Connection.make(server.url)
@@ -100,7 +101,7 @@ describe("Connection faults", () => {
       assert.deepStrictEqual(yield* conn.values("SELECT id FROM u"), [[1]])
     }).pipe(Effect.scoped))
 
-  it.live("statement timeout on a stalled statement → SqlError -213, session usable", () =>
+  it.live.runIf(urgentAvailable)(needsUrgent("statement timeout on a stalled statement → SqlError -213, session usable"), () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
       const conn = yield* Connection.make(server.url)
@@ -115,7 +116,7 @@ describe("Connection faults", () => {
       assert.deepStrictEqual(yield* conn.values("SELECT 1 FROM systables WHERE tabid = 1"), [[1]])
     }).pipe(Effect.scoped))
 
-  it.live("a stalled reply (fault hook) is interrupted by the urgent byte as well", () =>
+  it.live.runIf(urgentAvailable)(needsUrgent("a stalled reply (fault hook) is interrupted by the urgent byte as well"), () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
       const conn = yield* Connection.make(server.url)
