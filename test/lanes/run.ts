@@ -59,7 +59,9 @@ const runLane = (lane: Lane): boolean => {
     return false
   }
   const [version, urgent] = probed.stdout.trim().split(" ")
-  process.stdout.write(`\n=== lane ${lane.name}: Node ${version}, urgent path: ${urgent} (expected ${lane.urgent}) ===\n`)
+  process.stdout.write(
+    `\n=== lane ${lane.name}: Node ${version}, urgent path: ${urgent} (expected ${lane.urgent}) ===\n`
+  )
   if (urgent !== lane.urgent) return false
   const started = process.hrtime.bigint()
   const vitest = spawnSync(
@@ -73,9 +75,9 @@ const runLane = (lane: Lane): boolean => {
   )
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   process.stdout.write(
-    `=== lane ${lane.name} (Node ${version}, urgent ${urgent}): ${
-      vitest.status === 0 ? "passed" : "FAILED"
-    } in ${seconds.toFixed(1)} s ===\n`
+    `=== lane ${lane.name} (Node ${version}, urgent ${urgent}): ${vitest.status === 0 ? "passed" : "FAILED"} in ${
+      seconds.toFixed(1)
+    } s ===\n`
   )
   return vitest.status === 0
 }
