@@ -51,6 +51,7 @@ export default {
     "test/Connection.test.ts",
     "test/urgent.test.ts",
     "test/Pool.test.ts",
+    "test/Pool.return.test.ts",
     "test/Pool.integration.test.ts"
   ],
   vitest: { configFile: "vitest.config.ts", related: false },
