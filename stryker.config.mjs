@@ -20,7 +20,7 @@ const span = (file, from, to) => {
   return `${file}:${first + 1}-${end}`
 }
 
-const session = "src/internal/connection/session.ts"
+const session = "src/internal/connection/wireSession.ts"
 const urgent = "src/internal/urgent.ts"
 const connection = "src/Connection.ts"
 const pool = "src/Pool.ts"

@@ -1,5 +1,5 @@
 /**
- * The guards around the urgent byte, one by one, on the session core itself (src/internal/connection/session.ts)
+ * The guards around the urgent byte, one by one, on the session core itself (src/internal/connection/wireSession.ts)
  * with a scripted socket: the test decides when Node "flushes" a write and when reply bytes arrive, and a
  * recording urgent sender counts what would have gone out. These are the guards the end-to-end tests cannot see
  * individually (a byte sent too early or too late mostly looks like a slow statement), so each is broken here on its
@@ -13,7 +13,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { EventEmitter } from "node:events"
 import type * as Net from "node:net"
-import { type Exchange, type Incoming, Session, type UrgentSender } from "../src/internal/connection/session.ts"
+import { type Exchange, type Incoming, Session, type UrgentSender } from "../src/internal/connection/wireSession.ts"
 import { done, EOT } from "./connection/fakeServer.ts"
 
 /** A socket whose writes are "flushed" (their callbacks run) only when the test says so. */
