@@ -5,7 +5,7 @@
  *
  * | lane   | Node binary (devDependency)           | urgent path                                               |
  * | ------ | ------------------------------------- | --------------------------------------------------------- |
- * | node22 | `node22` = npm `node@22.19.0`         | `koffi` (the devDependency; Node 22 has no `node:ffi`)    |
+ * | node22 | `node22` = npm `node@22.20.0`         | `koffi` (the devDependency; Node 22 has no `node:ffi`)    |
  * | node24 | `node24` = npm `node@^24`             | none: koffi hidden, so the drain-then-retire fallback runs |
  *
  * Each lane first probes, on its own Node with its own switch (test/lanes/urgentSwitch.ts), which urgent path the
