@@ -33,11 +33,12 @@ export default {
   mutate: [
     // State transitions and their waiters, reading and dispatch, retirement, cleanup batches, exchanges (wire lock,
     // flush, urgent-byte guards, timeout, abandon + drain, finish). Not the error-message builders.
-    span(session, /^  get state\(\)/, /^  closedError\(\)/),
+    span(session, /^  set state\(/, /^  deadWith: /),
+    span(session, /^  private onData\(/, /^  closedError\(\)/),
     span(session, /^  \/\*\* Writes `bytes` as the request/, /^  private drainTimeoutError\(\)/),
     span(session, /^  private finish\(\)/, /^  \/\*\* Used by the login sequence/),
     // Sending the byte: what the session calls (flushed? socket open? sent?).
-    span(urgent, /^export const socketFd/, /^ \* Server side, plain TCP only/),
+    span(urgent, /^(const awaitFlushed|export type UrgentSendResult)/, /^ \* Server side, plain TCP only/),
     span(connection, /^const urgentSender/, /^\/\*\*$/),
     // The pool: retirement, the checkout check and the whole return path.
     span(pool, /^const settled/, /^\/\*\*$/),
@@ -58,7 +59,7 @@ export default {
   ignorePatterns: ["conformance", "bench", "docs", "dtslint", "dist", "reports"],
   concurrency: 2,
   // Interrupt tests wait on real sockets and timers; a busy machine stretches them.
-  timeoutMS: 15_000,
+  timeoutMS: 10_000,
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },

@@ -4,7 +4,9 @@
  * recording urgent sender counts what would have gone out. These are the guards the end-to-end tests cannot see
  * individually (a byte sent too early or too late mostly looks like a slow statement), so each is broken here on its
  * own: the byte waits for the request's flush, goes out only while its exchange is in flight, at most once, never
- * when unsupported, and is counted only when the kernel took it.
+ * when unsupported, and is counted only when the kernel took it. The second group does the same for the rest of
+ * the core that `npm run mutate` mutates: a stream out of step retires the session, retirement is final and runs
+ * its hooks once, settling waits for the drain, the statement timeout's drain, and cleanup under the wire permit.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -42,6 +44,8 @@ class ScriptedSocket extends EventEmitter {
 // Reply bytes as the scripted decoder reads them: 0 = a message inside the reply, 1 = the reply's end (EOT).
 const MIDDLE = 0
 const END = 1
+/** A chunk the scripted decoder cannot decode. */
+const UNDECODABLE = 0xff
 const decodeScripted = (chunk: Uint8Array): ReadonlyArray<Incoming> =>
   Array.from(chunk, (byte) => (byte === END ? EOT : done(0)))
 
@@ -54,7 +58,15 @@ interface Rig {
   readonly begin: Effect.Effect<{ readonly exchange: Exchange; readonly fiber: Fiber.Fiber<unknown, unknown> }>
 }
 
-const rig = (options: { readonly supported?: boolean; readonly kernelAccepts?: boolean } = {}): Rig => {
+const rig = (
+  options: {
+    readonly supported?: boolean
+    readonly kernelAccepts?: boolean
+    readonly drainTimeout?: Duration.Duration
+    /** TLS layered over an existing socket: urgent data goes on this one, underneath. */
+    readonly raw?: ScriptedSocket
+  } = {}
+): Rig => {
   const socket = new ScriptedSocket()
   const sends: Array<Net.Socket> = []
   const urgent: UrgentSender = {
@@ -65,17 +77,22 @@ const rig = (options: { readonly supported?: boolean; readonly kernelAccepts?: b
     }
   }
   const asNet = socket as unknown as Net.Socket
-  const session = new Session(asNet, asNet, {
+  const session = new Session(asNet, (options.raw ?? socket) as unknown as Net.Socket, {
     host: "127.0.0.1",
     port: 1,
-    decoder: { push: decodeScripted, setFraming: () => {} },
+    decoder: {
+      push: (chunk) =>
+        chunk[0] === UNDECODABLE ? { _tag: "ProtocolError", message: "scripted garbage" } : decodeScripted(chunk),
+      setFraming: () => {}
+    },
     urgent,
-    drainTimeout: Duration.seconds(5)
+    drainTimeout: options.drainTimeout ?? Duration.seconds(5)
   })
   const begin = Effect.gen(function*() {
     const written = socket.writes.length
     const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(0x42)))
     while (socket.writes.length === written) yield* Effect.yieldNow
+    assert.strictEqual(session.state, "busy")
     return { exchange: session.current!, fiber }
   })
   return { socket, session, sends, begin }
@@ -231,5 +248,128 @@ describe("urgent-byte guards (session core)", () => {
       assert.deepStrictEqual(reply.messages, [EOT])
       assert.strictEqual(session.state, "idle")
       assert.lengthOf(sends, 1)
+    }))
+})
+
+describe("session core guards: reading, retirement, settling, timeouts", () => {
+  it.effect("a message while nothing was asked retires the session: the stream is out of step", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      socket.emit("data", Uint8Array.of(END))
+      assert.strictEqual(session.state, "dead")
+      assert.strictEqual(session.deadWith?._tag, "ProtocolError")
+      assert.isTrue(socket.destroyed)
+    }))
+
+  it.effect("an undecodable reply retires the session and fails the exchange in flight", () =>
+    Effect.gen(function*() {
+      const { socket, session, begin } = rig()
+      const { fiber } = yield* begin
+      socket.emit("data", Uint8Array.of(UNDECODABLE))
+      assert.strictEqual(session.state, "dead")
+      assert.strictEqual(session.deadWith?._tag, "ProtocolError")
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(Exit.isFailure(exit))
+    }))
+
+  it.effect("retirement keeps its first cause, destroys the socket beneath TLS too, and runs each hook once", () =>
+    Effect.gen(function*() {
+      const raw = new ScriptedSocket()
+      const { socket, session } = rig({ raw })
+      const causes: Array<string> = []
+      session.onRetire((cause) => causes.push(cause.message))
+      const unregistered: Array<string> = []
+      const unregister = session.onRetire((cause) => unregistered.push(cause.message))
+      unregister()
+      socket.emit("error", Object.assign(new Error("reset by peer"), { code: "ECONNRESET" }))
+      // Node follows an error with close: the session stays retired for the first reason.
+      socket.emit("close")
+      assert.strictEqual(session.deadWith?._tag, "ConnectionError")
+      assert.include(session.deadWith!.message, "reset by peer")
+      assert.isTrue(socket.destroyed)
+      assert.isTrue(raw.destroyed)
+      assert.lengthOf(causes, 1)
+      assert.lengthOf(unregistered, 0)
+      // A hook registered after the retirement learns about it at once.
+      const late: Array<string> = []
+      session.onRetire((cause) => late.push(cause.message))
+      assert.deepStrictEqual(late, [causes[0]!])
+    }))
+
+  it.effect("awaitSettled waits through busy and draining, and wakes at idle", () =>
+    Effect.gen(function*() {
+      const { socket, session, begin } = rig()
+      yield* session.awaitSettled
+      const { fiber } = yield* begin
+      let woke = false
+      const settled = yield* Effect.forkChild(Effect.andThen(session.awaitSettled, Effect.sync(() => (woke = true))))
+      yield* Effect.yieldNow
+      yield* Fiber.interrupt(fiber)
+      assert.strictEqual(session.state, "draining")
+      for (let i = 0; i < 10; i++) yield* Effect.yieldNow
+      assert.isFalse(woke)
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(settled)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.effect("a reply within the statement timeout is an ordinary reply: no byte, not timed out", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends } = rig()
+      const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(1), { timeout: Duration.seconds(30) }))
+      while (socket.writes.length === 0) yield* Effect.yieldNow
+      socket.flush()
+      socket.emit("data", Uint8Array.of(MIDDLE, END))
+      const reply = yield* Fiber.join(fiber)
+      assert.isFalse(reply.timedOut)
+      assert.lengthOf(reply.messages, 2)
+      assert.lengthOf(sends, 0)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.live("past the statement timeout: the byte goes out, the session drains, the reply comes back timed out", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends } = rig()
+      const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(1), { timeout: Duration.millis(20) }))
+      while (socket.writes.length === 0) yield* Effect.yieldNow
+      socket.flush()
+      while (sends.length === 0) yield* Effect.sleep(Duration.millis(5))
+      assert.strictEqual(session.state, "draining")
+      socket.emit("data", Uint8Array.of(END))
+      const reply = yield* Fiber.join(fiber)
+      assert.isTrue(reply.timedOut)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.live("a timed-out statement whose reply does not end within drainTimeout retires the session", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig({ drainTimeout: Duration.millis(30) })
+      const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(1), { timeout: Duration.millis(10) }))
+      while (socket.writes.length === 0) yield* Effect.yieldNow
+      socket.flush()
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(Exit.isFailure(exit))
+      assert.strictEqual(session.state, "dead")
+      assert.strictEqual(session.deadWith?._tag, "ConnectionError")
+    }))
+
+  it.effect("cleanup queued by an interrupted caller is sent before the session goes idle, not at its next use", () =>
+    Effect.gen(function*() {
+      const { socket, session, begin } = rig()
+      const { fiber } = yield* begin
+      yield* Fiber.interrupt(fiber)
+      // What an interrupted statement's finalizer does: queue its CLOSE/RELEASE for the permit holder.
+      session.addCleanup(Uint8Array.of(0x99))
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      while (socket.writes.length === 1) yield* Effect.yieldNow
+      assert.deepStrictEqual(Array.from(socket.writes[1]!), [0x99])
+      assert.strictEqual(session.state, "busy")
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      yield* session.awaitSettled
+      assert.strictEqual(session.state, "idle")
+      assert.lengthOf(socket.writes, 2)
     }))
 })
