@@ -253,7 +253,7 @@ describe("urgent-byte guards (session core)", () => {
 
 describe("session core guards: reading, retirement, settling, timeouts", () => {
   it.effect("a message while nothing was asked retires the session: the stream is out of step", () =>
-    Effect.gen(function*() {
+    Effect.sync(() => {
       const { socket, session } = rig()
       socket.emit("data", Uint8Array.of(END))
       assert.strictEqual(session.state, "dead")
@@ -273,7 +273,7 @@ describe("session core guards: reading, retirement, settling, timeouts", () => {
     }))
 
   it.effect("retirement keeps its first cause, destroys the socket beneath TLS too, and runs each hook once", () =>
-    Effect.gen(function*() {
+    Effect.sync(() => {
       const raw = new ScriptedSocket()
       const { socket, session } = rig({ raw })
       const causes: Array<string> = []
