@@ -6,7 +6,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as TestClock from "effect/testing/TestClock"
 import type { Connection } from "../src/Connection.ts"
+import { ConnectionError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
 import { asFake, type Fake, makeFakes, serverError } from "./reliability/fakeConnection.ts"
 
@@ -175,6 +177,30 @@ describe("Pool return path (fake sessions)", () => {
       assert.notStrictEqual(inTransaction, expired)
       assert.deepStrictEqual(inTransaction.executed, ["ROLLBACK WORK"])
       assert.strictEqual((yield* pool.stats).retired, 2)
+    }))
+
+  it.live("a session retired while leased (retire hook) and then returned dead counts as one retirement", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const { stats } = yield* returnOnce(
+        pool,
+        (fake) => fake.retireNow(new ConnectionError({ reason: "Reset", host: "fake", port: 0, message: "reset" }))
+      )
+      assert.strictEqual(stats.retired, 1)
+      assert.strictEqual((yield* pool.stats).retired, 1)
+    }))
+
+  it.effect("maxLifetime is inclusive: a session exactly that old is retired on return", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, maxLifetime: "1 second" })
+      const young = yield* pool.use((c) => Effect.as(TestClock.adjust("999 millis"), asFake(c)))
+      assert.isFalse(young.closed)
+      assert.strictEqual((yield* pool.stats).retired, 0)
+      yield* pool.use(() => TestClock.adjust("1 millis"))
+      assert.strictEqual((yield* pool.stats).retired, 1)
+      assert.isTrue(young.closed)
     }))
 
   it.live("a clean session takes the quick path: kept, nothing sent", () =>
