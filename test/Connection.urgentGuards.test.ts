@@ -354,6 +354,22 @@ describe("session core guards: reading, retirement, settling, timeouts", () => {
       assert.strictEqual(session.deadWith?._tag, "ConnectionError")
     }))
 
+  it.live("a drain that runs out with cleanup queued retires the session and still gives up the wire", () =>
+    Effect.gen(function*() {
+      const { socket, session, begin } = rig({ drainTimeout: Duration.millis(20) })
+      const { fiber } = yield* begin
+      yield* Fiber.interrupt(fiber)
+      session.addCleanup(Uint8Array.of(0x99))
+      socket.flush()
+      // No reply: the drain deadline retires the session with the cleanup batch still queued.
+      yield* session.awaitSettled
+      assert.strictEqual(session.state, "dead")
+      // The permit was given up: the next caller fails at once as closed instead of waiting for the wire forever.
+      const error = yield* Effect.flip(session.exchange(Uint8Array.of(0x43)).pipe(Effect.timeout("5 seconds")))
+      assert.strictEqual(error._tag, "ConnectionError")
+      assert.lengthOf(socket.writes, 1)
+    }))
+
   it.effect("cleanup queued by an interrupted caller is sent before the session goes idle, not at its next use", () =>
     Effect.gen(function*() {
       const { socket, session, begin } = rig()
