@@ -9,9 +9,9 @@
  * | node24 | `node24` = npm `node@^24`             | none: koffi hidden, so the drain-then-retire fallback runs |
  *
  * Each lane first probes, on its own Node with its own switch (test/lanes/urgentSwitch.ts), which urgent path the
- * library picks and prints it; test/lanes/lane.test.ts asserts the same inside the suite. The conformance peers
- * (JDBC, Python: independent of our Node version) and the robustness storms (child processes, minutes of load) run
- * only in the main run.
+ * library picks and prints it; test/urgent.test.ts ("reports a mechanism") asserts the same inside the suite. The
+ * conformance peers (JDBC, Python: independent of our Node version) and the robustness storms (child processes,
+ * minutes of load) run only in the main run.
  *
  * Usage: `node test/lanes/run.ts [node22|node24 ...]` (default: every lane, one after the other).
  *
