@@ -1,5 +1,5 @@
 import type * as Config from "effect/Config"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
@@ -18,6 +18,17 @@ describe("Connection constructors and layers", () => {
     expect(Connection.make("informix://u:p@db:9088/stores?server=ol")).type.toBe<
       Effect.Effect<Connection.Connection, InformixError, Scope.Scope>
     >()
+  })
+
+  it("the pam option answers each challenge with an Effect of a string (which may fail)", () => {
+    const handler = (challenge: Connection.PamChallenge) =>
+      challenge.echo ? Effect.succeed("123456") : Effect.fail(new Error("no secret here"))
+    expect(Connection.make({ user: "u", pam: handler })).type.toBe<
+      Effect.Effect<Connection.Connection, InformixError, Scope.Scope>
+    >()
+    expect<Connection.PamChallenge["style"]>().type.toBe<Connection.PamStyle>()
+    expect(Connection.make).type.not.toBeCallableWith({ user: "u", pam: (_: Connection.PamChallenge) => "secret" })
+    expect(Connection.make).type.not.toBeCallableWith({ user: "u", pam: "secret" })
   })
 
   it("layer and layerConfig", () => {
