@@ -10,6 +10,10 @@ import type * as InformixValue from "../src/InformixValue.ts"
 
 declare const connection: Connection.Connection
 
+const pamHandler = (challenge: Connection.PamChallenge) =>
+  challenge.echo ? Effect.succeed("123456") : Effect.fail(new Error("no secret here"))
+const notAnEffect = (challenge: Connection.PamChallenge) => challenge.prompt
+
 describe("Connection constructors and layers", () => {
   it("make is scoped and fails with InformixError; it takes options or a URL", () => {
     expect(Connection.make({ host: "db", user: "u" })).type.toBe<
@@ -21,13 +25,11 @@ describe("Connection constructors and layers", () => {
   })
 
   it("the pam option answers each challenge with an Effect of a string (which may fail)", () => {
-    const handler = (challenge: Connection.PamChallenge) =>
-      challenge.echo ? Effect.succeed("123456") : Effect.fail(new Error("no secret here"))
-    expect(Connection.make({ user: "u", pam: handler })).type.toBe<
+    expect(Connection.make({ user: "u", pam: pamHandler })).type.toBe<
       Effect.Effect<Connection.Connection, InformixError, Scope.Scope>
     >()
     expect<Connection.PamChallenge["style"]>().type.toBe<Connection.PamStyle>()
-    expect(Connection.make).type.not.toBeCallableWith({ user: "u", pam: (_: Connection.PamChallenge) => "secret" })
+    expect(Connection.make).type.not.toBeCallableWith({ user: "u", pam: notAnEffect })
     expect(Connection.make).type.not.toBeCallableWith({ user: "u", pam: "secret" })
   })
 

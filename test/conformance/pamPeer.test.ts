@@ -67,7 +67,12 @@ describe("IBM JDBC against the TestServer's PAM mode", () => {
             mallory: { mode: "refuse" }
           }
         })
-        const output = yield* run("java", ["-cp", [classes, jdbcLib].join(path.delimiter), "PamProbe", String(server.port)])
+        const output = yield* run("java", [
+          "-cp",
+          [classes, jdbcLib].join(path.delimiter),
+          "PamProbe",
+          String(server.port)
+        ])
         fs.rmSync(classes, { recursive: true, force: true })
         const seen = observations(output)
         assert.strictEqual(seen["done"], "true", output)

@@ -50,6 +50,7 @@ import {
   replyMask,
   requireDb
 } from "./login.ts"
+import { pamMode, pamTurn, withPamBit } from "./pamConversation.ts"
 import {
   addStatement,
   consumeBind,
@@ -66,7 +67,6 @@ import {
   transaction,
   withLockWait
 } from "./prepareExecute.ts"
-import { pamMode, pamTurn, withPamBit } from "./pamConversation.ts"
 import { makeBlobStore, replyCharset } from "./rowCodec.ts"
 import type { BlobStore } from "./rowCodec.ts"
 import {

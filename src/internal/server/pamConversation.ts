@@ -59,7 +59,10 @@ export function pamTurn(this: Session, batch: ReadonlyArray<Inbound>): PamTurn {
     if (response.text !== this.ctx.config.users.get(this.user ?? "")) return refuse()
     if (mode.mode === "password") return accept()
     return {
-      messages: [...challenge(PamStyleCode.TEXT_INFO, PAM_CODE_SENT), ...challenge(PamStyleCode.ECHO_ON, PAM_CODE_PROMPT)],
+      messages: [
+        ...challenge(PamStyleCode.TEXT_INFO, PAM_CODE_SENT),
+        ...challenge(PamStyleCode.ECHO_ON, PAM_CODE_PROMPT)
+      ],
       close: false
     }
   }
