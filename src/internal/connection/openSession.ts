@@ -1,7 +1,8 @@
 /* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 /**
  * Opening a session (SQLI.md §2–§4, §8.1): TCP or TLS socket, CONREQ login PDU → CONACC/CONREJ, SQ_PROTOCOLS
- * (framing = offered ∧ granted), the PAM challenge loop when the server requires it, SQ_INFO environment, SQ_DBOPEN, then the session settings (isolation, lock wait).
+ * (framing = offered ∧ granted), the PAM challenge loop when the server requires it, SQ_INFO environment,
+ * SQ_DBOPEN, then the session settings (isolation, lock wait).
  *
  * The password is read from its `Redacted` only to build the login PDU; it never reaches an error, a log or a span.
  *
