@@ -50,6 +50,7 @@ import {
   replyMask,
   requireDb
 } from "./login.ts"
+import { pamMode, pamTurn, withPamBit } from "./pamConversation.ts"
 import {
   addStatement,
   consumeBind,
@@ -114,13 +115,15 @@ const newBatchState = (): BatchState => ({
   commandStatements: []
 })
 
-export type Phase = "awaitLogin" | "awaitProtocols" | "ready" | "closed"
+export type Phase = "awaitLogin" | "awaitProtocols" | "awaitPam" | "ready" | "closed"
 
 export class Session {
   readonly id: number
   phase: Phase = "awaitLogin"
   framing: Framing = WIDE_FRAMING
   user: string | undefined = undefined
+  /** Answers taken in the PAM loop (pamConversation.ts). */
+  pamStep = 0
   /** What sysmaster:syssessions shows: the client's host, program and process, and when it logged in. */
   client = { hostname: "", program: "", pid: 0, connected: 0 }
   env = new Map<string, string>()
@@ -128,6 +131,8 @@ export class Session {
   database: OpenDatabase | undefined = undefined
   readonly statements = new Map<number, Statement>()
   current: Statement | undefined = undefined
+  /** The batch being handled (its replies so far are kept when it is interrupted). */
+  running: BatchState | undefined = undefined
   readonly ctx: ServerContext
   readonly blobs: BlobStore
 
@@ -179,7 +184,9 @@ export class Session {
         return this.login(first)
       })
     }
+    if (this.phase === "awaitPam") return Effect.succeed(this.pamTurn(batch))
     const state = newBatchState()
+    this.running = state
     return Effect.gen({ self: this }, function*() {
       const stall = takeStall(this.ctx.faults)
       if (stall !== undefined && stall > 0) yield* Effect.sleep(stall)
@@ -202,6 +209,9 @@ export class Session {
       return { messages: state.out, close }
     }).pipe(
       Effect.onInterrupt(() => Effect.sync(() => this.abandonBatch(state, batch))),
+      Effect.ensuring(Effect.sync(() => {
+        if (this.running === state) this.running = undefined
+      })),
       // A bug below (an engine call that throws) must not kill the session silently: the client gets an answer
       // (−999 "not implemented yet", IBM's catch-all) and the defect is logged.
       Effect.catchDefect((defect) =>
@@ -213,9 +223,14 @@ export class Session {
     )
   }
 
-  /** The reply to an interrupted request (SQLI.md §8.12): SQ_ERR −213, isam 0, offset 0, no parameter. */
+  /**
+   * The reply to an interrupted request (SQLI.md §8.12): SQ_ERR −213, isam 0, offset 0, no parameter — after what the
+   * batch's completed EXECUTEs already answered (their DONEs), as for any other failure mid-batch (§8.15), so a
+   * client learns which rows of an interrupted `executeBatch` ran.
+   */
   interruptedReply(): ReadonlyArray<ServerMessage> {
-    return [err(SQL_INTERRUPTED), { _tag: "Eot" }]
+    const kept = this.running === undefined ? [] : this.running.out.slice(0, this.running.keep)
+    return [...kept, err(SQL_INTERRUPTED), { _tag: "Eot" }]
   }
 
   /** Frees everything: cursors, statements, the engine session (which rolls back an open transaction). */
@@ -238,8 +253,11 @@ export class Session {
         return fail(err(-408))
       case "Protocols": {
         this.framing = this.framingFor(message.mask)
-        if (this.phase === "awaitProtocols") this.phase = "ready"
-        out.push({ _tag: "Protocols", mask: this.replyMask() })
+        const pam = this.phase === "awaitProtocols" && this.pamMode() !== undefined
+        if (this.phase === "awaitProtocols") this.phase = pam ? "awaitPam" : "ready"
+        const mask = this.replyMask()
+        // Bit 44 (byte 5, 0x08) asks the client for the PAM loop (JDBC: `handleProtocolByte_6`).
+        out.push({ _tag: "Protocols", mask: pam ? withPamBit(mask) : mask })
         return Effect.void
       }
       case "Info": {
@@ -424,6 +442,8 @@ export class Session {
   declare readonly login: typeof login
   declare readonly framingFor: typeof framingFor
   declare readonly replyMask: typeof replyMask
+  declare readonly pamMode: typeof pamMode
+  declare readonly pamTurn: typeof pamTurn
   declare readonly dbOpen: typeof dbOpen
   declare readonly dbOpenMessage: typeof dbOpenMessage
   declare readonly openedDone: typeof openedDone
@@ -458,6 +478,8 @@ const methods = {
   login,
   framingFor,
   replyMask,
+  pamMode,
+  pamTurn,
   dbOpen,
   dbOpenMessage,
   openedDone,
