@@ -9,6 +9,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Tracer from "effect/Tracer"
 import * as Connection from "../src/Connection.ts"
+import type { ConnectionImpl } from "../src/internal/connection/connection.ts"
 import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
 import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
 import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
@@ -46,7 +47,10 @@ const intRow = (...values: ReadonlyArray<number>): ServerMessage => {
 const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {
   const first = batch[0]!
   const sql = sqlOf(first)
-  if (first._tag === "Command") return session.reply([describeNoColumns(14), done(0), EOT])
+  if (first._tag === "Command") {
+    // 48 = SET ISOLATION (the connection stops deferring CLOSE after one of its own).
+    return session.reply([describeNoColumns(sql?.startsWith("SET ISOLATION") ? 48 : 14), done(0), EOT])
+  }
   if (first._tag === "Prepare") {
     if (sql === "SELECT a FROM t WHERE x = ?") return session.reply([describeWith(2, 5, ["a"]), done(0), EOT])
     if (sql === "EXECUTE FUNCTION f(?)") return session.reply([describeWith(56, 6, ["result"]), done(0), EOT])
@@ -77,17 +81,33 @@ describe("message flows", () => {
     Effect.gen(function*() {
       const server = yield* makeFakeServer(handler)
       const conn = yield* Connection.make(server.url)
+      const session = (conn as unknown as ConnectionImpl).session
       assert.deepStrictEqual(yield* conn.query("SELECT a FROM t WHERE x = ?", [1]), [{ a: 1 }, { a: 2 }])
+      const exchanges = session.generation
       assert.deepStrictEqual(yield* conn.values("SELECT a FROM t WHERE x = ?", [2]), [[1], [2]])
+      // The first fetch exhausted the cursor: its CLOSE waits for the next request, so a cached query is one exchange.
+      assert.strictEqual(session.generation - exchanges, 1)
       assert.deepStrictEqual(shapes(server.batches), [
         "Prepare NDescribe WantDone Eot",
         "Id(5) CurName Bind Open Id(5) NFetch Eot",
         "Id(5) Close Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot"
+      ])
+      // In a transaction (row locks) the CLOSE is immediate; the waiting one travels in front of BEGIN.
+      yield* conn.transaction(Effect.gen(function*() {
+        const before = session.generation
+        yield* conn.values("SELECT a FROM t WHERE x = ?", [3])
+        assert.strictEqual(session.generation - before, 2)
+      }))
+      assert.deepStrictEqual(shapes(server.batches).slice(4), [
+        "Id(5) Close Eot",
+        "Begin Eot",
         "Id(5) CurName Bind Open Id(5) NFetch Eot",
-        "Id(5) Close Eot"
+        "Id(5) Close Eot",
+        "CommitWork Eot"
       ])
       const names = server.batches.flatMap((b) => b.flatMap((m) => m._tag === "CurName" ? [m.name] : []))
-      assert.deepStrictEqual(names, ["_ifxc0000000000000", "_ifxc0000000000001"])
+      assert.deepStrictEqual(names, ["_ifxc0000000000000", "_ifxc0000000000001", "_ifxc0000000000002"])
       const prepare = server.batches[0]![0]!
       assert.strictEqual(prepare._tag === "Prepare" ? prepare.numQmarks : -1, 1)
     }).pipe(Effect.scoped))
@@ -159,6 +179,26 @@ describe("message flows", () => {
         "SET ISOLATION TO COMMITTED READ",
         "SET LOCK MODE TO WAIT 5"
       ])
+    }).pipe(Effect.scoped))
+
+  it.live("an exhausted cursor closes at once under CURSOR STABILITY and after the session's own SET ISOLATION", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const exchangesPerQuery = (conn: Connection.Connection) =>
+        Effect.gen(function*() {
+          const session = (conn as unknown as ConnectionImpl).session
+          const before = session.generation
+          yield* conn.values("SELECT a FROM t WHERE x = ?", [1])
+          return session.generation - before
+        })
+      const committed = yield* Connection.make({ url: server.url, isolation: "committedRead" })
+      yield* exchangesPerQuery(committed) // PREPARE
+      assert.strictEqual(yield* exchangesPerQuery(committed), 1)
+      const stability = yield* Connection.make({ url: server.url, isolation: "cursorStability" })
+      yield* exchangesPerQuery(stability)
+      assert.strictEqual(yield* exchangesPerQuery(stability), 2)
+      yield* committed.execute("SET ISOLATION TO CURSOR STABILITY")
+      assert.strictEqual(yield* exchangesPerQuery(committed), 2)
     }).pipe(Effect.scoped))
 
   it.live("statements get a client span with the OTel database attributes (no parameter values)", () =>

@@ -15,7 +15,8 @@ import * as Fiber from "effect/Fiber"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connection.ts"
-import type { ClientMessage } from "../src/internal/protocol/messages.ts"
+import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
+import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
 import {
   describeNoColumns,
   done,
@@ -62,6 +63,32 @@ const echo = (conn: Connection.Connection, n: number, delay = 0, extra = "") =>
   Effect.map(conn.execute(`ECHO ${n} ${delay}${extra}`), (result) => result.rowsAffected)
 
 const internals = (conn: Connection.Connection) => conn as unknown as ConnectionImpl
+
+const describeWith = (statementType: number, statementId: number, names: ReadonlyArray<string>): ServerMessage => ({
+  _tag: "Describe",
+  statementType,
+  statementId,
+  estimatedCost: 0,
+  tupleSize: 4 * names.length,
+  fields: layoutDescribeFields(names.map((name) => ({
+    name,
+    columnStartPos: 0,
+    columnType: 2,
+    extendedId: 0,
+    ownerName: "",
+    extendedName: "",
+    reference: 0,
+    alignment: 0,
+    sourceType: 0,
+    encodedLength: 4
+  })))
+})
+
+const intRow = (value: number): ServerMessage => {
+  const payload = new Uint8Array(4)
+  new DataView(payload.buffer).setInt32(0, value)
+  return { _tag: "Tuple", warnings: 0, payload }
+}
 
 describe("Connection interruption", () => {
   it.live("interrupted while waiting for the wire: nothing is sent, the next statement is correct", () =>
@@ -181,6 +208,33 @@ describe("Connection interruption", () => {
         assert.match(error.message, /timed out/)
       }
       assert.strictEqual(yield* echo(conn, 5), 5)
+    }).pipe(Effect.scoped))
+
+  it.live("an urgent byte waits until the deferred CLOSE written in front of its request has been answered", () =>
+    Effect.gen(function*() {
+      // A one-row SELECT whose CLOSE (deferred: the fetch exhausted the cursor) the server answers only after 300 ms;
+      // everything else is ECHO. The server interrupts the oldest unanswered batch, so an urgent byte sent while the
+      // CLOSE is unanswered would hit the CLOSE and leave the ECHO running.
+      const server = yield* makeFakeServer((batch, session) => {
+        const first = batch[0]!
+        if (first._tag === "Prepare" && sqlOf(first) === "SELECT a FROM t") {
+          return session.reply([describeWith(2, 4, ["a"]), done(0), EOT])
+        }
+        if (batch.some((m) => m._tag === "Open")) return session.reply([intRow(7), done(1), EOT])
+        if (batch.some((m) => m._tag === "Close")) {
+          setTimeout(() => session.reply([EOT]), 300)
+          return
+        }
+        echoHandler(batch, session)
+      })
+      const conn = yield* Connection.make(server.url)
+      assert.deepStrictEqual(yield* conn.values("SELECT a FROM t"), [[7]])
+      const exit = yield* Effect.exit(conn.execute("ECHO 1 10000", [], { timeout: "100 millis" }))
+      const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) as InformixError : undefined
+      assert.strictEqual(error?._tag === "SqlError" ? error.sqlcode : undefined, -213)
+      assert.strictEqual(internals(conn).session.interruptsSent, 1)
+      assert.strictEqual(yield* echo(conn, 5), 5)
+      assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
 
   it.live("connection-level queryTimeout applies to every statement", () =>

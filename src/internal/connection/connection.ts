@@ -128,6 +128,12 @@ export class ConnectionImpl implements Connection.Connection {
   /** `OwnedSessions` value for a fiber that owns only this session. */
   private readonly ownedAlone: ReadonlySet<object>
   private transactionOpen = false
+  /**
+   * Whether the CLOSE of an exhausted cursor may wait for the next request (see `closeExhausted`): only under an
+   * isolation level that keeps no lock on the cursor's current row. Cleared for good once the session runs any
+   * SET ISOLATION of its own (a transaction's `isolation` option, or SQL), since the level it left is not tracked.
+   */
+  private closeMayWait: boolean
   private readonly spanAttributes: Record<string, unknown>
 
   constructor(session: Session, settings: ConnectionSettings) {
@@ -140,6 +146,7 @@ export class ConnectionImpl implements Connection.Connection {
     this.serverVersion = settings.serverVersion
     this.cache = new StatementCache(settings.statementCacheSize)
     this.ownedAlone = new Set<object>([session])
+    this.closeMayWait = deferrableIsolation(settings.config.isolation)
     this.spanAttributes = {
       "db.system.name": "informix",
       "server.address": settings.config.host,
@@ -271,6 +278,7 @@ export class ConnectionImpl implements Connection.Connection {
   private trackStatementType(statementType: number): (reply: ReadonlyArray<Incoming>) => void {
     return (reply) => {
       if (replyHasError(reply)) return
+      if (statementType === StatementType.SET_ISOLATION) this.closeMayWait = false
       if (statementType === StatementType.BEGIN_WORK) this.transactionOpen = true
       else if (statementType === StatementType.COMMIT || statementType === StatementType.ROLLBACK) {
         this.transactionOpen = false
@@ -564,6 +572,7 @@ export class ConnectionImpl implements Connection.Connection {
     const cursor = this.nextCursorName()
     const fetchSize = prepared.fetchBuffer
     const rows: Array<Array<Value>> = []
+    let exhausted = false
     const body = Effect.gen({ self: this }, function*() {
       let reply = yield* this.roundTrip(
         [
@@ -581,11 +590,32 @@ export class ConnectionImpl implements Connection.Connection {
         reply = yield* this.roundTrip([id(prepared.id), nfetch(fetchSize)], stmt)
         yield* this.decodeTuples(prepared, reply, rows, stmt)
       }
+      exhausted = reply.some(isDone)
       return { rows }
     })
     // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
     // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
-    return Effect.onExit(body, (exit) => this.closeCursorAfter(prepared, exit))
+    return Effect.onExit(
+      body,
+      (exit) =>
+        exhausted && Exit.isSuccess(exit) ? this.closeExhausted(prepared) : this.closeCursorAfter(prepared, exit)
+    )
+  }
+
+  /**
+   * CLOSE of a cursor whose last row was read (its reply carried SQ_DONE). Outside a transaction and under an
+   * isolation level that holds no lock on the current row, nothing is waiting for it: the batch travels in front of
+   * the session's next request in the same write (session.ts `addDeferred`) instead of costing a round trip now, so
+   * a small query is one exchange. Otherwise (a transaction, which may hold row locks; CURSOR STABILITY or REPEATABLE
+   * READ; an isolation level the session set itself) it closes at once. The server processes batches in order, so a
+   * later OPEN of the same statement always finds the cursor closed.
+   */
+  private closeExhausted(prepared: Prepared): Effect.Effect<void> {
+    if (this.transactionOpen || !this.closeMayWait) return this.closeCursor(prepared)
+    return Effect.sync(() => {
+      const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
+      if (!(bytes instanceof CodecFailure)) this.session.addDeferred(bytes)
+    })
   }
 
   /**
@@ -816,7 +846,7 @@ export class ConnectionImpl implements Connection.Connection {
         if (reply.some(isDone) || rows.length === 0) {
           finished = true
           closed = true
-          yield* this.closeCursor(prepared)
+          yield* reply.some(isDone) ? this.closeExhausted(prepared) : this.closeCursor(prepared)
         }
         return rows
       })
@@ -990,7 +1020,10 @@ export class ConnectionImpl implements Connection.Connection {
 
   /** Applies session settings after connect (isolation, lock wait). */
   runSetup(sql: string): Effect.Effect<void, InformixError> {
-    return Effect.asVoid(this.executeImmediate(noTimeout(sql)))
+    return Effect.asVoid(this.executeImmediate(noTimeout(sql))).pipe(
+      // The configured level is known: the session's own SET ISOLATION does not make it unknown.
+      Effect.tap(() => Effect.sync(() => (this.closeMayWait = deferrableIsolation(this.settings.config.isolation))))
+    )
   }
 
   get close(): Effect.Effect<void> {
@@ -1006,6 +1039,14 @@ export class ConnectionImpl implements Connection.Connection {
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Isolation levels under which an exhausted cursor holds no row lock, so its CLOSE may wait (`closeExhausted`);
+ * `undefined` is the server default (COMMITTED READ in a logged database, DIRTY READ without logging; an ANSI
+ * database's REPEATABLE READ keeps its locks until the transaction ends, whether the cursor is closed or not).
+ */
+const deferrableIsolation = (level: ResolvedConfig["isolation"]): boolean =>
+  level === undefined || level === "dirtyRead" || level === "committedRead" || level === "lastCommitted"
 
 const noTimeout = (sql: string): StatementContext => ({ sql, deadline: undefined, timeout: undefined })
 

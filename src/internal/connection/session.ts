@@ -67,8 +67,13 @@ export class Exchange {
   failure: InformixError | undefined = undefined
   /** An urgent byte was requested for this exchange (at most one per exchange). */
   interruptRequested = false
-  /** The urgent byte must be sent as soon as the batch is flushed (interrupt arrived before the flush). */
-  interruptOnFlush = false
+  /**
+   * The urgent byte waits to be sent: the batch is still in Node's write queue (urgent data would overtake it), or
+   * deferred batches written in front of it are unanswered (the server would interrupt those instead).
+   */
+  interruptPending = false
+  /** Replies of deferred batches written in front of this request still to be read (and ignored) first. */
+  deferredReplies = 0
   /** Called with the complete reply, whoever waits for it (used for transaction-state tracking). */
   onReply: ((messages: ReadonlyArray<Incoming>) => void) | undefined = undefined
   /** The fiber waiting for the reply, if any. */
@@ -153,6 +158,12 @@ export class Session {
    * under the same wire permit. Their replies (including errors) are read and ignored.
    */
   private readonly cleanup: Array<Uint8Array> = []
+  /**
+   * Complete batches that need no round trip of their own (`ID CLOSE EOT` of a cursor whose rows were all read, see
+   * `Connection.closeExhausted`): written in front of the next request, in the same socket write; their replies are
+   * read and ignored before that request's reply. Dropped if the session dies first (the server drops its cursors).
+   */
+  private readonly deferred: Array<Uint8Array> = []
 
   constructor(socket: Net.Socket, rawSocket: Net.Socket, options: SessionOptions) {
     this.socket = socket
@@ -206,6 +217,13 @@ export class Session {
       )
       return
     }
+    if (exchange.deferredReplies > 0) {
+      // A reply to a deferred batch written in front of this request (errors included): read and dropped.
+      if (message._tag === "Eot" && --exchange.deferredReplies === 0 && exchange.interruptPending) {
+        this.sendPendingInterrupt(exchange)
+      }
+      return
+    }
     exchange.messages.push(message)
     if (isEnd(message, exchange.end)) this.completeExchange(exchange)
   }
@@ -255,6 +273,11 @@ export class Session {
     if (this.deadWith === undefined) this.cleanup.push(bytes)
   }
 
+  /** Queues a batch to travel in front of the next request, without a round trip of its own (see `deferred`). */
+  addDeferred(bytes: Uint8Array): void {
+    if (this.deadWith === undefined) this.deferred.push(bytes)
+  }
+
   /**
    * Runs the queued cleanup batches; the caller holds the wire permit. Never fails; a reply that does not end
    * within `drainTimeout` retires the session.
@@ -295,12 +318,16 @@ export class Session {
     const exchange = new Exchange(++this.generation, end)
     this.current = exchange
     this.state = "busy"
-    this.socket.write(bytes, () => {
+    let request = bytes
+    if (this.deferred.length > 0) {
+      // One write: the server answers each batch in order, so their replies come first (see `dispatch`).
+      exchange.deferredReplies = this.deferred.length
+      this.deferred.push(bytes)
+      request = Buffer.concat(this.deferred.splice(0))
+    }
+    this.socket.write(request, () => {
       exchange.flushed = true
-      if (exchange.interruptOnFlush) {
-        exchange.interruptOnFlush = false
-        this.sendInterruptNow(exchange)
-      }
+      if (exchange.interruptPending) this.sendPendingInterrupt(exchange)
     })
     return exchange
   }
@@ -327,12 +354,19 @@ export class Session {
     if (!this.urgent.supported || exchange.interruptRequested) return false
     if (!this.isInFlight(exchange)) return false
     exchange.interruptRequested = true
-    if (!exchange.flushed) {
-      // The request is still in Node's write queue; urgent data would overtake it. Send once it is flushed.
-      exchange.interruptOnFlush = true
+    if (!exchange.flushed || exchange.deferredReplies > 0) {
+      // The request is still in Node's write queue (urgent data would overtake it), or the server is still answering
+      // deferred batches in front of it (it interrupts the oldest unanswered batch): send once both are past.
+      exchange.interruptPending = true
       return true
     }
     return this.sendInterruptNow(exchange)
+  }
+
+  private sendPendingInterrupt(exchange: Exchange): void {
+    if (!exchange.flushed || exchange.deferredReplies > 0) return
+    exchange.interruptPending = false
+    this.sendInterruptNow(exchange)
   }
 
   private isInFlight(exchange: Exchange): boolean {
