@@ -26,6 +26,7 @@ import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import type * as Connection from "../../Connection.ts"
 import {
   fromServerError,
@@ -254,7 +255,21 @@ export class ConnectionImpl implements Connection.Connection {
     )
   }
 
+  /**
+   * The statement's client span. Without a tracing backend (the active tracer is effect's in-memory `nativeTracer`)
+   * nobody could observe it, so none is made: a span per query is measurable CPU and garbage on the hot path.
+   */
   private span<A, E, R>(
+    method: string,
+    sql: string,
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E, R> {
+    return Effect.withFiber((fiber) =>
+      fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer ? effect : this.withStatementSpan(method, sql, effect)
+    )
+  }
+
+  private withStatementSpan<A, E, R>(
     method: string,
     sql: string,
     effect: Effect.Effect<A, E, R>
