@@ -7,12 +7,14 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Connection from "../src/Connection.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connection.ts"
 import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
 import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
 import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
+import { eventually } from "./eventually.ts"
 
 const intField = (name: string) => ({
   name,
@@ -43,6 +45,8 @@ const intRow = (...values: ReadonlyArray<number>): ServerMessage => {
   return { _tag: "Tuple", warnings: 0, payload }
 }
 
+let fetchesOfMany = 0
+
 /** Scripted answers keyed by SQL text / batch shape. */
 const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {
   const first = batch[0]!
@@ -56,6 +60,14 @@ const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): voi
     if (sql === "EXECUTE FUNCTION f(?)") return session.reply([describeWith(56, 6, ["result"]), done(0), EOT])
     if (sql === "EXECUTE PROCEDURE p(?)") return session.reply([describeNoColumns(56, 7), done(0), EOT])
     if (sql === "INSERT INTO t VALUES (?)") return session.reply([describeNoColumns(6, 8), done(0), EOT])
+  }
+  if (first._tag === "Prepare" && sql === "SELECT b FROM many") {
+    return session.reply([describeWith(2, 9, ["b"]), done(0), EOT])
+  }
+  if (first._tag === "Id" && first.statementId === 9 && batch.some((m) => m._tag === "NFetch")) {
+    // One row per fetch; the 7th fetch ends the result.
+    fetchesOfMany = batch.some((m) => m._tag === "Open") ? 1 : fetchesOfMany + 1
+    return session.reply(fetchesOfMany < 7 ? [intRow(fetchesOfMany), EOT] : [done(6), EOT])
   }
   if (batch.some((m) => m._tag === "Open")) {
     const id = (first as { statementId: number }).statementId
@@ -110,6 +122,36 @@ describe("message flows", () => {
       assert.deepStrictEqual(names, ["_ifxc0000000000000", "_ifxc0000000000001", "_ifxc0000000000002"])
       const prepare = server.batches[0]![0]!
       assert.strictEqual(prepare._tag === "Prepare" ? prepare.numQmarks : -1, 1)
+    }).pipe(Effect.scoped))
+
+  it.live("a deferred CLOSE goes out on its own once the session stays idle", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      yield* conn.values("SELECT a FROM t WHERE x = ?", [1])
+      const batches = yield* eventually(Effect.sync(() => shapes(server.batches)), (b) => b.length === 3)
+      assert.deepStrictEqual(batches, [
+        "Prepare NDescribe WantDone Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot",
+        "Id(5) Close Eot"
+      ])
+      yield* conn.awaitSettled
+      assert.strictEqual(conn.state, "idle")
+      assert.deepStrictEqual(yield* conn.values("SELECT a FROM t WHERE x = ?", [2]), [[1], [2]])
+    }).pipe(Effect.scoped))
+
+  it.live("the fetch budget doubles while a result goes on, up to 64 KiB; an explicit fetchSize is kept", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      const budgets = () =>
+        server.batches.splice(0).flatMap((b) => b.flatMap((m) => m._tag === "NFetch" ? [m.bufferSize] : []))
+      assert.strictEqual((yield* conn.values("SELECT b FROM many")).length, 6)
+      assert.deepStrictEqual(budgets(), [4096, 8192, 16384, 32768, 65536, 65536, 65536])
+      assert.strictEqual(yield* Stream.runCount(conn.streamValues("SELECT b FROM many")), 6)
+      assert.deepStrictEqual(budgets(), [4096, 8192, 16384, 32768, 65536, 65536, 65536])
+      yield* Stream.runDrain(conn.streamValues("SELECT b FROM many", [], { fetchSize: 1000 }))
+      assert.deepStrictEqual(budgets(), [1000, 1000, 1000, 1000, 1000, 1000, 1000])
     }).pipe(Effect.scoped))
 
   it.live("EXECUTE FUNCTION with a result opens a cursor; EXECUTE PROCEDURE without one executes", () =>

@@ -91,6 +91,18 @@ interface Prepared {
 export const fetchBufferFor = (tupleSize: number, configured: number): number =>
   Math.max(configured, tupleSize <= 2048 ? 4096 : tupleSize <= 4096 ? 8192 : tupleSize)
 
+/**
+ * The NFETCH budget after a fetch that did not end the result: doubled, up to `MAX_GROWN_FETCH` (or the starting
+ * size when that is larger). A large result then travels in few round trips while a small one still costs one small
+ * reply; the cap bounds the reply held in memory at once. IBM JDBC keeps its first size (FET_BUF_SIZE) for the whole
+ * result; the server fills whatever budget a fetch names, so growing it needs nobody's permission. A 16-bit fetch
+ * field (no SQ_PROTOCOLS bit 63) stops at 32 KiB.
+ */
+const growFetch = (current: number, start: number, framing: M.Framing): number =>
+  Math.max(start, Math.min(current * 2, framing.fetchBuffer32 ? MAX_GROWN_FETCH : 0x8000 - 1))
+
+const MAX_GROWN_FETCH = 64 * 1024
+
 /** Per-statement context: SQL text (for errors and spans) and the deadline from `timeout` / `queryTimeout`. */
 interface StatementContext {
   readonly sql: string
@@ -585,7 +597,7 @@ export class ConnectionImpl implements Connection.Connection {
     stmt: StatementContext
   ): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> {
     const cursor = this.nextCursorName()
-    const fetchSize = prepared.fetchBuffer
+    let fetchSize = prepared.fetchBuffer
     const rows: Array<Array<Value>> = []
     let exhausted = false
     const body = Effect.gen({ self: this }, function*() {
@@ -602,6 +614,7 @@ export class ConnectionImpl implements Connection.Connection {
       )
       yield* this.decodeTuples(prepared, reply, rows, stmt)
       while (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
+        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
         reply = yield* this.roundTrip([id(prepared.id), nfetch(fetchSize)], stmt)
         yield* this.decodeTuples(prepared, reply, rows, stmt)
       }
@@ -828,7 +841,8 @@ export class ConnectionImpl implements Connection.Connection {
         yield* this.owned(this.executePrepared(prepared, binds, stmt))
         return Stream.empty
       }
-      const fetchSize = fetchSizeOption ?? prepared.fetchBuffer
+      // An explicit `fetchSize` is kept as given; the default budget grows with the result (`growFetch`).
+      let fetchSize = fetchSizeOption ?? prepared.fetchBuffer
       const cursor = this.nextCursorName()
       let opened = false
       let closed = false
@@ -841,6 +855,9 @@ export class ConnectionImpl implements Connection.Connection {
         })
       )
       const fetch = Effect.gen({ self: this }, function*() {
+        if (opened && fetchSizeOption === undefined) {
+          fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
+        }
         const request: ReadonlyArray<M.ClientMessage> = opened
           ? [id(prepared.id), nfetch(fetchSize)]
           : [

@@ -96,6 +96,9 @@ export interface SessionOptions {
 
 const isEnd = (message: Incoming, end: ReplyEnd): boolean => message._tag === end
 
+/** How long a session must stay unused before its deferred batches are sent on their own (see `deferred`). */
+const DEFERRED_IDLE_MILLIS = 1
+
 /** The session core. Mutable by design: it is driven from socket callbacks. */
 export class Session {
   readonly socket: Net.Socket
@@ -161,9 +164,14 @@ export class Session {
   /**
    * Complete batches that need no round trip of their own (`ID CLOSE EOT` of a cursor whose rows were all read, see
    * `Connection.closeExhausted`): written in front of the next request, in the same socket write; their replies are
-   * read and ignored before that request's reply. Dropped if the session dies first (the server drops its cursors).
+   * read and ignored before that request's reply. A session left without a next request sends them on their own
+   * once it has been unused for `DEFERRED_IDLE_MILLIS` (an open cursor keeps its table in use on the server, e.g.
+   * against another session's ALTER or DROP). Dropped if the session dies first (the server drops its cursors).
    */
   private readonly deferred: Array<Uint8Array> = []
+  private deferredTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
+  private deferredTimerGeneration = 0
 
   constructor(socket: Net.Socket, rawSocket: Net.Socket, options: SessionOptions) {
     this.socket = socket
@@ -246,6 +254,8 @@ export class Session {
     if (this.deadWith !== undefined) return
     this.deadWith = error
     this.state = "dead"
+    if (this.deferredTimer !== undefined) clearTimeout(this.deferredTimer)
+    this.deferred.length = 0
     this.socket.destroy()
     if (this.rawSocket !== this.socket) this.rawSocket.destroy()
     const exchange = this.current
@@ -275,8 +285,44 @@ export class Session {
 
   /** Queues a batch to travel in front of the next request, without a round trip of its own (see `deferred`). */
   addDeferred(bytes: Uint8Array): void {
-    if (this.deadWith === undefined) this.deferred.push(bytes)
+    if (this.deadWith !== undefined) return
+    this.deferred.push(bytes)
+    if (this.deferredTimer === undefined) this.armDeferredTimer()
   }
+
+  private armDeferredTimer(): void {
+    this.deferredTimerGeneration = this.generation
+    this.deferredTimer = setTimeout(() => this.onDeferredTimer(), DEFERRED_IDLE_MILLIS)
+    this.deferredTimer.unref()
+  }
+
+  private onDeferredTimer(): void {
+    this.deferredTimer = undefined
+    if (this.deferred.length === 0 || this.deadWith !== undefined || this.closing) return
+    // Still in use: the deferred batches will most likely ride on its next request; look again later.
+    if (this.generation !== this.deferredTimerGeneration || this.currentState !== "idle") {
+      return this.armDeferredTimer()
+    }
+    Effect.runFork(this.sendDeferred)
+  }
+
+  /** Sends the deferred batches as an exchange of their own (the session stayed idle), under the wire permit. */
+  private readonly sendDeferred: Effect.Effect<void> = Effect.uninterruptible(
+    Effect.andThen(
+      this.wire.take(1),
+      Effect.suspend(() => {
+        if (this.deferred.length === 0 || this.deadWith !== undefined) return Effect.void
+        // The last batch is the request; `start` writes the others in front of it.
+        const exchange = this.start(this.deferred.pop()!, "Eot")
+        return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
+          Effect.flatMap((reply) =>
+            Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
+          ),
+          Effect.ignore
+        )
+      }).pipe(Effect.ensuring(Effect.suspend(() => this.finish())))
+    )
+  )
 
   /**
    * Runs the queued cleanup batches; the caller holds the wire permit. Never fails; a reply that does not end
