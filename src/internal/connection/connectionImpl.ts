@@ -189,6 +189,8 @@ export class ConnectionImpl implements Connection.Connection {
           new ParameterError({ message: `The request could not be encoded: ${bytes.message}`, sql: stmt.sql })
         )
       }
+      // No deadline (the common case): straight to the exchange, without a clock read.
+      if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply })
       return Effect.flatMap(remaining(stmt), (timeout) => this.session.exchange(bytes, { timeout, onReply }))
     })
   }
@@ -217,12 +219,23 @@ export class ConnectionImpl implements Connection.Connection {
     })
   }
 
+  /**
+   * `owned` for one statement's own work, which never calls `owned` again (no caller code runs inside): the owner
+   * permit without providing `OwnedSessions`, which would copy the fiber's context on every statement.
+   */
+  ownedStatement<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
+    return Effect.flatMap(
+      OwnedSessions,
+      (owned: ReadonlySet<object>) => owned.has(this.session) ? effect : this.session.owner.withPermit(effect)
+    )
+  }
+
   statementContext(
     sql: string,
     options: Connection.StatementOptions | undefined
   ): Effect.Effect<StatementContext> {
     const input = options?.timeout ?? this.settings.config.queryTimeout
-    if (input === undefined) return Effect.succeed({ sql, deadline: undefined, timeout: undefined })
+    if (input === undefined) return Effect.succeed(noTimeout(sql))
     const timeout = Duration.fromInputUnsafe(input)
     return Effect.map(
       Clock.currentTimeMillis,

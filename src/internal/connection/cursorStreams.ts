@@ -61,8 +61,19 @@ export function collect(
   let fetchSize = prepared.fetchBuffer
   const rows: Array<Array<Value>> = []
   let exhausted = false
-  const body = Effect.gen({ self: this }, function*() {
-    let reply = yield* this.roundTrip(
+  const result = { rows }
+  // A chain of flatMaps rather than a generator: nearly every query runs this once, with one reply.
+  const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> =>
+    Effect.flatMap(this.decodeTuples(prepared, reply, rows, stmt), () => {
+      if (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
+        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
+        return Effect.flatMap(this.roundTrip([id(prepared.id), nfetch(fetchSize)], stmt), next)
+      }
+      exhausted = reply.some(isDone)
+      return Effect.succeed(result)
+    })
+  const body = Effect.flatMap(
+    this.roundTrip(
       [
         id(prepared.id),
         { _tag: "CurName", name: cursor },
@@ -72,16 +83,9 @@ export function collect(
         nfetch(fetchSize)
       ],
       stmt
-    )
-    yield* this.decodeTuples(prepared, reply, rows, stmt)
-    while (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
-      fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
-      reply = yield* this.roundTrip([id(prepared.id), nfetch(fetchSize)], stmt)
-      yield* this.decodeTuples(prepared, reply, rows, stmt)
-    }
-    exhausted = reply.some(isDone)
-    return { rows }
-  })
+    ),
+    next
+  )
   // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
   // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
   return Effect.onExit(
@@ -113,8 +117,12 @@ const MAX_GROWN_FETCH = 64 * 1024
 export function closeExhausted(this: ConnectionImpl, prepared: Prepared): Effect.Effect<void> {
   if (this.transactionOpen || !this.closeMayWait) return this.closeCursor(prepared)
   return Effect.sync(() => {
-    const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
-    if (!(bytes instanceof CodecFailure)) this.session.addDeferred(bytes)
+    if (prepared.closeBatch === undefined) {
+      const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
+      if (bytes instanceof CodecFailure) return
+      prepared.closeBatch = bytes
+    }
+    this.session.addDeferred(prepared.closeBatch)
   })
 }
 
@@ -278,7 +286,7 @@ export function cursorStream<A>(
       finished
         ? Cause.done()
         : Effect.flatMap(
-          this.owned(fetch),
+          this.ownedStatement(fetch),
           (rows) => rows.length === 0 ? loop() : Effect.succeed(shape(rows, prepared.keys))
         )
     const pull = Effect.suspend(loop)
