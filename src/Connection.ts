@@ -147,8 +147,9 @@ export interface StatementOptions {
  */
 export interface StreamOptions extends StatementOptions {
   /**
-   * Byte budget of one SQ_NFETCH (rows per round trip = budget / row width, at least one row). Defaults to the
-   * connection's `fetchBufferSize`.
+   * Byte budget of every SQ_NFETCH of this stream (rows per round trip = budget / row width, at least one row).
+   * Without it, the budget starts at the connection's `fetchBufferSize` and doubles per round trip while the result
+   * goes on, up to 64 KiB.
    */
   readonly fetchSize?: number | undefined
 }

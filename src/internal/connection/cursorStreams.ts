@@ -226,7 +226,7 @@ export function streamSpan(this: ConnectionImpl, method: string, sql: string) {
 /**
  * The rows of one cursor on `prepared` (kept alive by the caller) as a Stream. Every pull is one round trip: the
  * first opens the cursor and fetches in one batch (`ID CURNAME [BIND] OPEN ID NFETCH EOT`), later ones send
- * `ID NFETCH EOT` — so the consumer's demand is the backpressure. CLOSE runs as soon as SQ_DONE arrives, or in the
+ * `ID NFETCH EOT` — so the consumer's demand is the backpressure. CLOSE follows SQ_DONE (`closeExhausted`), or runs in the
  * scope's finalizer when the stream ends early, fails or is interrupted. A statement without a result set is
  * executed once and yields nothing.
  */
