@@ -164,6 +164,34 @@ export interface StreamOptions extends StatementOptions {
 export type Isolation = "dirtyRead" | "committedRead" | "lastCommitted" | "cursorStability" | "repeatableRead"
 
 /**
+ * What the server said about the session and its database: the warning bits of the SQ_DBOPEN reply (the DONE's
+ * warnings, read bit by bit as IBM's JDBC does) and of the login accept.
+ *
+ * In an ANSI database every statement runs in a transaction that the server opens by itself and only COMMIT WORK /
+ * ROLLBACK WORK end: the session reports `inTransaction` after any statement, a pool rolls back what a borrower left
+ * uncommitted, and `transaction` never sends BEGIN WORK (Informix refuses it there).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DatabaseInfo {
+  /** The database opened at connect, if any. */
+  readonly database: string | undefined
+  /** The database has transaction logging (DBOPEN warning 0x01, "Database has transactions"). */
+  readonly logged: boolean
+  /** A MODE ANSI database (DBOPEN warning 0x02): implicit transactions, no BEGIN WORK. */
+  readonly ansi: boolean
+  /** The server is a read-only secondary (HDR/RSS; login-accept warning 0x20, JDBC's `isReadOnly`). */
+  readonly readOnly: boolean
+  /** The database's locale differs from the client's DB_LOCALE (DBOPEN warning 0x40). */
+  readonly localeMismatch: boolean
+  /** The DONE warnings of the SQ_DBOPEN reply as sent (0 when no database was opened). */
+  readonly openWarnings: number
+  /** The warnings of the login accept as sent. */
+  readonly loginWarnings: number
+}
+
+/**
  * Options of `transaction`.
  *
  * @since 0.1.0
@@ -236,8 +264,13 @@ export interface Connection {
    * stall (it ends by itself after `drainTimeout`, when the session is retired).
    */
   readonly awaitSettled: Effect.Effect<void>
-  /** Whether a transaction is open (tracked from BEGIN/COMMIT/ROLLBACK, by message or by statement type). */
+  /**
+   * Whether a transaction is open: tracked from BEGIN/COMMIT/ROLLBACK (by message or by statement type) and from the
+   * server's SQ_XACTSTAT; in an ANSI database true after any statement until COMMIT/ROLLBACK (see `DatabaseInfo`).
+   */
   readonly inTransaction: boolean
+  /** The database's logging mode and the server's warnings from the connect (see `DatabaseInfo`). */
+  readonly databaseInfo: DatabaseInfo
   /**
    * Whether this session can ask the server to stop a running statement (urgent byte 0x42 over `node:ffi` or
    * `koffi`). When false, an interrupted statement is drained to its end (bounded by `drainTimeout`) or the
@@ -306,7 +339,8 @@ export interface Connection {
   /**
    * Runs `effect` in a transaction: BEGIN WORK (after `SET ISOLATION` when asked), COMMIT WORK on success,
    * ROLLBACK WORK on failure or interruption. Nested calls use savepoints. While it runs, statements from fibers
-   * outside the transaction wait.
+   * outside the transaction wait. In an ANSI database no BEGIN WORK is sent: the transaction the server opens by
+   * itself is used and ended the same way (it includes anything this session ran since its last COMMIT/ROLLBACK).
    */
   readonly transaction: <A, E, R>(
     effect: Effect.Effect<A, E, R>,

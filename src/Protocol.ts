@@ -554,12 +554,29 @@ export type ProcessInfo = messages.ProcessInfo
 export type LoginRequest = messages.LoginRequest
 
 /**
- * The server's CONACC (SL type 2) / CONREJ (3) reply; success = CONACC and `svcError` 0.
+ * The server's CONACC (SL type 2) / CONREJ (3) / REDIRECT (13) reply; success = CONACC and `svcError` 0. After the
+ * 24-byte block it carries marker 102 (svcError, osError, warnings, error list), 103 (redirect detail) or 127.
  *
  * @since 0.1.0
  * @category models
  */
 export type ConnectResponse = messages.ConnectResponse
+
+/**
+ * One entry of a connect response's error list (marker 102).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConnectError = messages.ConnectError
+
+/**
+ * Where a login redirect (marker 103) sends the client: server name, host, and port (numeric or a service name).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RedirectTarget = connect.RedirectTarget
 
 /**
  * Field widths in effect after SQ_PROTOCOLS; each flag is offered ∧ granted.
@@ -857,6 +874,15 @@ export const blobChunks: (blob: Uint8Array, chunkSize?: number) => Array<Blob> =
  * @category constructors
  */
 export const makeLoginRequest: (options: LoginOptions) => LoginRequest = helpers.makeLoginRequest
+
+/**
+ * Splits a login redirect's detail as IBM's JDBC does (on `:` `=` `|`) into server name, host and port; undefined
+ * when one of the three is missing.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseRedirect: (detail: string) => RedirectTarget | undefined = connect.parseRedirect
 
 /**
  * Wire width of a fixed-width bind type (SMALLINT 2 … INT8 10, BYTE/TEXT 56 — 68 under the extended framing), or

@@ -86,6 +86,15 @@ export const makeFakes = (answer: Answer = () => []) => {
           return Effect.sync(() => void settleWaiters.delete(waiter))
         }),
         inTransaction: false,
+        databaseInfo: {
+          database: undefined,
+          logged: false,
+          ansi: false,
+          readOnly: false,
+          localeMismatch: false,
+          openWarnings: 0,
+          loginWarnings: 0
+        },
         closed: false,
         holders: 0,
         executed: [],

@@ -54,6 +54,9 @@ export function outerTransaction<A, E, R>(
     if (options?.isolation !== undefined) {
       yield* this.executeImmediate(noTimeout(isolationStatement(options.isolation)))
     }
+    // ANSI: the server opens the transaction with the next statement and refuses BEGIN WORK (JDBC never sends it
+    // there, JDBC-READING.md §2).
+    if (this.settings.databaseInfo.ansi) return
     yield* this.control([BEGIN], "BEGIN WORK", (reply) => {
       if (!replyHasError(reply)) this.transactionOpen = true
     })
