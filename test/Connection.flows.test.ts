@@ -11,39 +11,18 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Connection from "../src/Connection.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
-import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
-import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
-import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
+import type { ClientMessage } from "../src/internal/protocol/messages.ts"
+import {
+  describeNoColumns,
+  describeWith,
+  done,
+  EOT,
+  type FakeSession,
+  intRow,
+  makeFakeServer,
+  sqlOf
+} from "./connection/fakeServer.ts"
 import { eventually } from "./eventually.ts"
-
-const intField = (name: string) => ({
-  name,
-  columnStartPos: 0,
-  columnType: 2,
-  extendedId: 0,
-  ownerName: "",
-  extendedName: "",
-  reference: 0,
-  alignment: 0,
-  sourceType: 0,
-  encodedLength: 4
-})
-
-const describeWith = (statementType: number, statementId: number, names: ReadonlyArray<string>): ServerMessage => ({
-  _tag: "Describe",
-  statementType,
-  statementId,
-  estimatedCost: 0,
-  tupleSize: 4 * names.length,
-  fields: layoutDescribeFields(names.map(intField))
-})
-
-const intRow = (...values: ReadonlyArray<number>): ServerMessage => {
-  const payload = new Uint8Array(4 * values.length)
-  const view = new DataView(payload.buffer)
-  values.forEach((v, i) => view.setInt32(4 * i, v))
-  return { _tag: "Tuple", warnings: 0, payload }
-}
 
 let fetchesOfMany = 0
 

@@ -15,15 +15,16 @@ import * as Fiber from "effect/Fiber"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
-import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
-import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
+import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import {
   describeNoColumns,
+  describeWith,
   done,
   encode,
   EOT,
   err,
   type FakeSession,
+  intRow,
   makeFakeServer,
   sqlOf
 } from "./connection/fakeServer.ts"
@@ -63,32 +64,6 @@ const echo = (conn: Connection.Connection, n: number, delay = 0, extra = "") =>
   Effect.map(conn.execute(`ECHO ${n} ${delay}${extra}`), (result) => result.rowsAffected)
 
 const internals = (conn: Connection.Connection) => conn as unknown as ConnectionImpl
-
-const describeWith = (statementType: number, statementId: number, names: ReadonlyArray<string>): ServerMessage => ({
-  _tag: "Describe",
-  statementType,
-  statementId,
-  estimatedCost: 0,
-  tupleSize: 4 * names.length,
-  fields: layoutDescribeFields(names.map((name) => ({
-    name,
-    columnStartPos: 0,
-    columnType: 2,
-    extendedId: 0,
-    ownerName: "",
-    extendedName: "",
-    reference: 0,
-    alignment: 0,
-    sourceType: 0,
-    encodedLength: 4
-  })))
-})
-
-const intRow = (value: number): ServerMessage => {
-  const payload = new Uint8Array(4)
-  new DataView(payload.buffer).setInt32(0, value)
-  return { _tag: "Tuple", warnings: 0, payload }
-}
 
 describe("Connection interruption", () => {
   it.live("interrupted while waiting for the wire: nothing is sent, the next statement is correct", () =>
