@@ -66,6 +66,7 @@ import {
   SQL_INTERRUPTED,
   SQL_NO_DATABASE
 } from "./sessionReplies.ts"
+import { smartLobStep } from "./smartLobCalls.ts"
 
 /** Everything the decoder hands the session. */
 export type Inbound = LoginRequest | ClientMessage
@@ -321,6 +322,10 @@ export class Session {
         return this.nfetch(message.bufferSize, state)
       case "SFetch":
         return this.sfetch(message.scrollType, message.target, state)
+      case "GetRoutine":
+      case "ExFpRoutine":
+      case "LoData":
+        return smartLobStep(this, message, state)
       case "FetchBlob": {
         const content = this.blobs.lookup(message.descriptor)
         if (content === undefined) return fail(err(-608))
