@@ -95,6 +95,9 @@ const fakeSession = (): Connection.Connection => ({
   stream: () => Stream.empty,
   streamValues: () => Stream.empty,
   prepare: () => Effect.die("unused"),
+  createSmartLob: () => Effect.die("unused"),
+  readSmartLob: () => Stream.die("unused"),
+  readClobText: () => Effect.die("unused"),
   transaction: (effect) => effect,
   close: Effect.void
 })

@@ -47,6 +47,7 @@ import { fetchBlobs } from "./largeObjects.ts"
 import { OwnedSessions } from "./ownership.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
+import { createSmartLob, readClobText, readSmartLob } from "./smartLobs.ts"
 import { noTimeout, remaining, type StatementContext } from "./statementContext.ts"
 import {
   encodeParams,
@@ -331,6 +332,9 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly control: typeof control
   declare readonly outerTransaction: typeof outerTransaction
   declare readonly savepoint: typeof savepoint
+  declare readonly createSmartLob: typeof createSmartLob
+  declare readonly readSmartLob: typeof readSmartLob
+  declare readonly readClobText: typeof readClobText
 }
 
 const methods = {
@@ -365,7 +369,10 @@ const methods = {
   transaction,
   control,
   outerTransaction,
-  savepoint
+  savepoint,
+  createSmartLob,
+  readSmartLob,
+  readClobText
 }
 for (const [name, method] of Object.entries(methods)) {
   Object.defineProperty(ConnectionImpl.prototype, name, { value: method, writable: true, configurable: true })

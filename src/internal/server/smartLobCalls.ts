@@ -18,8 +18,8 @@ import {
   int8Bytes,
   int8FromBytes,
   type LoData,
-  LoDataOp,
-  LODATA_CHUNK
+  LODATA_CHUNK,
+  LoDataOp
 } from "../protocol/smartLobMessages.ts"
 import type { BatchState, Session } from "./clientSession.ts"
 import { BatchFailure, err } from "./sessionReplies.ts"
@@ -48,7 +48,7 @@ const ROUTINES: ReadonlyArray<readonly [string, Routine]> = [
 ]
 const HANDLE_BASE = 1001
 const normalise = (signature: string): string => signature.replace(/\s+/g, "").toLowerCase()
-const handles = new Map(ROUTINES.map(([sig], i) => [sig, HANDLE_BASE + i]))
+const handles = new Map(ROUTINES.map(([sig], i) => [normalise(sig), HANDLE_BASE + i]))
 
 /** Open modes (locator.h): any of these lets the fd write. */
 const LO_APPEND = 0x1
@@ -136,7 +136,8 @@ const udt = (name: string, data: Uint8Array): FpValue => ({
   data
 })
 
-const badArgument = (i: number, routine: Routine) => new BatchFailure(err(SQL_BAD_ARGUMENT, 0, `${routine} arg ${i + 1}`))
+const badArgument = (i: number, routine: Routine) =>
+  new BatchFailure(err(SQL_BAD_ARGUMENT, 0, `${routine} arg ${i + 1}`))
 
 const intArg = (params: ReadonlyArray<BindValue>, i: number, routine: Routine): number | BatchFailure => {
   const p = params[i]
