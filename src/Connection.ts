@@ -348,7 +348,7 @@ export interface Connection {
   /**
    * Creates a smart large object (BLOB or CLOB) from bytes, text (encoded in the connection's code set) or a stream
    * of bytes, and returns its locator: bind it into an INSERT/UPDATE or keep it to read back. The content is written
-   * in SQ_LODATA messages of about 1 MB as it arrives, so a stream of any size needs only one message's memory.
+   * in SQ_LODATA messages of 256 000 bytes as it arrives, so a stream of any size needs only one message's memory.
    *
    * @since 0.1.0
    */
@@ -358,7 +358,7 @@ export interface Connection {
   ) => Effect.Effect<SmartLobLocator, InformixError | E, R>
   /**
    * Streams the content of a smart large object (BLOB or CLOB) in chunks of at most 32000 bytes, one SQ_LODATA round
-   * trip per pull of about 1 MB (backpressure); the object is closed on the server when the stream ends, fails or is
+   * trip per pull of 256 000 bytes (backpressure); the object is closed on the server when the stream ends, fails or is
    * interrupted. A locator that is not 72 bytes fails with `ParameterError`; one the server does not know with
    * `SqlError` −9810.
    *

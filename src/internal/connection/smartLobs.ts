@@ -22,8 +22,8 @@ import { type FpValue, LODATA_CHUNK, LoDataOp } from "../protocol/smartLobMessag
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { noTimeout, type StatementContext } from "./statementContext.ts"
 
-/** Bytes per SQ_LODATA message: 32 of JDBC's 32000-byte chunks (JDBC sends one per 32000; fewer round trips here). */
-export const TRANSFER = 32 * LODATA_CHUNK
+/** Bytes per SQ_LODATA message: 8 of JDBC's 32000-byte chunks (JDBC sends one per 32000; fewer round trips here, and a message small enough to decode without re-scanning much). */
+export const TRANSFER = 8 * LODATA_CHUNK
 
 const LOCATOR_SIZE = 72
 /** Open modes (locator.h), as JDBC uses them. */
