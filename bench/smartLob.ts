@@ -99,7 +99,8 @@ const main = Effect.gen(function*() {
   process.stdout.write(JSON.stringify({ results: [{ name: "smartLob", metrics }] }) + "\n")
 }).pipe(Effect.scoped)
 
-Effect.runPromise(process.argv.includes("--serve") ? serve : main).catch((e: unknown) => {
+const program: Effect.Effect<unknown, unknown> = process.argv.includes("--serve") ? serve : main
+Effect.runPromise(program).catch((e: unknown) => {
   process.stderr.write(`${String(e)}\n`)
   process.exit(1)
 })

@@ -90,6 +90,35 @@ describe("smart large objects", () => {
       })
     ))
 
+  it.live("locators go into BLOB/CLOB columns and come back out of them", () =>
+    withConnection((conn) =>
+      Effect.gen(function*() {
+        yield* conn.execute("CREATE TABLE docs (id INTEGER, body BLOB, note CLOB)")
+        const body = pattern(TRANSFER + 99)
+        const blob = yield* conn.createSmartLob("BLOB", body)
+        const clob = yield* conn.createSmartLob("CLOB", "a note")
+        yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [1, blob, clob])
+        yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [2, null, null])
+        // Content bound straight into the column (no locator) is served as an object of its own.
+        yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [3, pattern(40, 5), "inline"])
+        const rows = yield* conn.query("SELECT id, body, note FROM docs ORDER BY id")
+        const [one, two, three] = rows
+        assert.instanceOf(one!["body"], SmartLobLocator)
+        assert.strictEqual((one!["body"] as SmartLobLocator).hex, blob.hex)
+        assert.deepStrictEqual(
+          concat(yield* Stream.runCollect(conn.readSmartLob(one!["body"] as SmartLobLocator))),
+          body
+        )
+        assert.strictEqual(yield* conn.readClobText(one!["note"] as SmartLobLocator), "a note")
+        assert.deepStrictEqual([two!["body"], two!["note"]], [null, null])
+        assert.deepStrictEqual(
+          concat(yield* Stream.runCollect(conn.readSmartLob(three!["body"] as SmartLobLocator))),
+          pattern(40, 5)
+        )
+        assert.strictEqual(yield* conn.readClobText(three!["note"] as SmartLobLocator), "inline")
+      })
+    ))
+
   it.live("bad locators fail with typed errors and lose nothing", () =>
     withConnection((conn) =>
       Effect.gen(function*() {

@@ -67,6 +67,7 @@ import {
   SQL_NO_DATABASE
 } from "./sessionReplies.ts"
 import { smartLobStep } from "./smartLobCalls.ts"
+import { smartLobStoreFor } from "./smartLobStore.ts"
 
 /** Everything the decoder hands the session. */
 export type Inbound = LoginRequest | ClientMessage
@@ -122,7 +123,9 @@ export class Session {
     this.id = id
     // Until a database is open only ASCII protocol strings travel; 8859-1 keeps any other byte intact.
     this.charset = replyCharset(latin1Charset)
-    this.blobs = makeBlobStore()
+    this.blobs = makeBlobStore(() =>
+      this.database === undefined ? undefined : smartLobStoreFor(ctx, this.database.name)
+    )
   }
 
   /**

@@ -4,11 +4,12 @@
  *
  * @internal
  */
-import { BlobDescriptor } from "../../InformixValue.ts"
+import { BlobDescriptor, SmartLobLocator } from "../../InformixValue.ts"
 import type { BindValue } from "../protocol/messages.ts"
 import type { Charset, ColumnInfo, Value } from "../values/index.ts"
 import { decodeBind, encodeRow, isCodecFailure, makeBlobDescriptorBytes } from "../values/index.ts"
 import type { EngineError } from "./engine/api.ts"
+import type { SmartLobStore } from "./smartLobStore.ts"
 
 /** A conversion failure reported the way Informix reports bad values: −1213 "character to numeric conversion". */
 const conversionError = (message: string): EngineError => ({
@@ -66,16 +67,19 @@ const TB_END = 12
 const TB_ADDR = 20
 
 export interface BlobStore {
+  /** The open database's smart-LOB store (BLOB/CLOB columns hold locators into it). */
+  readonly smartLobs: () => SmartLobStore | undefined
   register(statementId: number, content: Uint8Array, type: number): BlobDescriptor
   lookup(descriptor: Uint8Array): Uint8Array | undefined
   release(statementId: number): void
   readonly size: number
 }
 
-export const makeBlobStore = (): BlobStore => {
+export const makeBlobStore = (smartLobs: () => SmartLobStore | undefined = () => undefined): BlobStore => {
   const contents = new Map<number, { readonly statementId: number; readonly content: Uint8Array }>()
   let next = 1
   return {
+    smartLobs,
     register(statementId, content, type) {
       const handle = next++
       contents.set(handle, { statementId, content })
@@ -111,6 +115,12 @@ export const encodeRowPayload = (
   let values = row
   for (let i = 0; i < columns.length; i++) {
     const code = columns[i]!.columnType & 0xff
+    const locator = smartLobValue(columns[i]!, row[i], charset, blobs)
+    if (locator !== undefined) {
+      if (values === row) values = [...row]
+      ;(values as Array<Value>)[i] = locator
+      continue
+    }
     if (code !== 11 && code !== 12) continue
     const value = row[i]
     if (value === null || value === undefined || value instanceof BlobDescriptor) continue
@@ -121,6 +131,31 @@ export const encodeRowPayload = (
   }
   const payload = encodeRow(columns, values, { charset })
   return isCodecFailure(payload) ? conversionError(payload.message) : payload
+}
+
+/**
+ * A BLOB/CLOB column's value as the locator a row carries. The row stores the locator a client bound (from
+ * `ifx_lo_create`); content that went in inline (a literal, a Uint8Array or string bound straight into the column)
+ * becomes an object of its own at each fetch, so every BLOB/CLOB value reaches the client as a locator it can read.
+ */
+const smartLobValue = (
+  column: ColumnInfo,
+  value: Value | undefined,
+  charset: Charset,
+  blobs: BlobStore
+): SmartLobLocator | undefined => {
+  if ((column.columnType & 0xff) !== 41 || (column.extendedId !== 10 && column.extendedId !== 11)) return undefined
+  if (value === null || value === undefined || value instanceof SmartLobLocator) return undefined
+  const store = blobs.smartLobs()
+  const bytes = typeof value === "string" ? charset.encode(value) : value instanceof Uint8Array ? value : undefined
+  if (store === undefined || bytes === undefined) return undefined
+  let locator = store.find(bytes) === undefined ? undefined : bytes
+  if (locator === undefined) {
+    const created = store.create()
+    created.content.write(0, bytes)
+    locator = created.locator
+  }
+  return new SmartLobLocator(column.extendedId === 11 ? "CLOB" : "BLOB", Buffer.from(locator).toString("hex"))
 }
 
 /** Decodes bound parameters (BYTE/TEXT content already attached as `blob`). */
