@@ -312,6 +312,8 @@ export class Session {
         return Effect.void
       }
       case "RetType":
+        if (this.current !== undefined) this.blobs.retTypes.set(this.current.id, message.columns.map((c) => c.type))
+        return Effect.void
       case "BatchStart":
       case "BatchEnd":
       case "Ack":

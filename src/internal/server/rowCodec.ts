@@ -69,6 +69,12 @@ const TB_ADDR = 20
 export interface BlobStore {
   /** The open database's smart-LOB store (BLOB/CLOB columns hold locators into it). */
   readonly smartLobs: () => SmartLobStore | undefined
+  /**
+   * The types a client's SQ_RET_TYPE asked for, per statement id: BLOB/CLOB columns asked as 44 (SQLSENDRECV, what
+   * JDBC always asks) get the raw 72-byte locator, others the 144 hex characters ifxdrv received from Informix 15
+   * (JDBC-LOB.md §4.1, inferred switch).
+   */
+  readonly retTypes: Map<number, ReadonlyArray<number>>
   register(statementId: number, content: Uint8Array, type: number): BlobDescriptor
   lookup(descriptor: Uint8Array): Uint8Array | undefined
   release(statementId: number): void
@@ -77,9 +83,11 @@ export interface BlobStore {
 
 export const makeBlobStore = (smartLobs: () => SmartLobStore | undefined = () => undefined): BlobStore => {
   const contents = new Map<number, { readonly statementId: number; readonly content: Uint8Array }>()
+  const retTypes = new Map<number, ReadonlyArray<number>>()
   let next = 1
   return {
     smartLobs,
+    retTypes,
     register(statementId, content, type) {
       const handle = next++
       contents.set(handle, { statementId, content })
@@ -96,6 +104,7 @@ export const makeBlobStore = (smartLobs: () => SmartLobStore | undefined = () =>
       return contents.get(handle)?.content
     },
     release(statementId) {
+      retTypes.delete(statementId)
       for (const [handle, entry] of contents) if (entry.statementId === statementId) contents.delete(handle)
     },
     get size() {
@@ -115,7 +124,8 @@ export const encodeRowPayload = (
   let values = row
   for (let i = 0; i < columns.length; i++) {
     const code = columns[i]!.columnType & 0xff
-    const locator = smartLobValue(columns[i]!, row[i], charset, blobs)
+    const binary = ((blobs.retTypes.get(statementId)?.[i] ?? 0) & 0xff) === 44
+    const locator = smartLobValue(columns[i]!, row[i], charset, blobs, binary)
     if (locator !== undefined) {
       if (values === row) values = [...row]
       ;(values as Array<Value>)[i] = locator
@@ -142,8 +152,9 @@ const smartLobValue = (
   column: ColumnInfo,
   value: Value | undefined,
   charset: Charset,
-  blobs: BlobStore
-): SmartLobLocator | undefined => {
+  blobs: BlobStore,
+  binary: boolean
+): SmartLobLocator | Uint8Array | undefined => {
   if ((column.columnType & 0xff) !== 41 || (column.extendedId !== 10 && column.extendedId !== 11)) return undefined
   if (value === null || value === undefined || value instanceof SmartLobLocator) return undefined
   const store = blobs.smartLobs()
@@ -155,6 +166,7 @@ const smartLobValue = (
     created.content.write(0, bytes)
     locator = created.locator
   }
+  if (binary) return locator
   return new SmartLobLocator(column.extendedId === 11 ? "CLOB" : "BLOB", Buffer.from(locator).toString("hex"))
 }
 
