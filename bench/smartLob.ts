@@ -9,6 +9,7 @@
  * (256 000 bytes) at a time, never the object.
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ChildProcess from "node:child_process"
 import * as Readline from "node:readline"
@@ -59,17 +60,19 @@ const main = Effect.gen(function*() {
     ;(globalThis as { gc?: () => void }).gc?.()
     const m = process.memoryUsage()
     peak = Math.max(peak, m.heapUsed + m.arrayBuffers - baseline)
-  }
-  const input = Stream.fromIterable({
-    *[Symbol.iterator]() {
-      for (let at = 0; at < SIZE; at += PIECE) {
-        const piece = new Uint8Array(Math.min(PIECE, SIZE - at))
-        for (let i = 0; i < piece.length; i++) piece[i] = byteAt(at + i)
-        sample(at)
-        yield piece
-      }
+    if (process.env["SMARTLOB_TRACE"]) {
+      process.stderr.write(`${position} heap=${round(m.heapUsed / MIB)} ab=${round(m.arrayBuffers / MIB)}\n`)
     }
-  })
+  }
+  // One piece per pull (Stream.fromIterable would drain the generator into an array first).
+  const input = Stream.paginate(0, (at: number) =>
+    Effect.sync(() => {
+      const piece = new Uint8Array(Math.min(PIECE, SIZE - at))
+      for (let i = 0; i < piece.length; i++) piece[i] = byteAt(at + i)
+      sample(at)
+      const next = at + piece.length
+      return [[piece], next < SIZE ? Option.some(next) : Option.none()] as const
+    }))
   const writeStart = nowMs()
   const locator = yield* conn.createSmartLob("BLOB", input)
   const writeMs = nowMs() - writeStart

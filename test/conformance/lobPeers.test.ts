@@ -38,47 +38,56 @@ const observations = (output: string): Record<string, string> =>
   )
 
 describe("IBM JDBC on TestServer smart large objects", () => {
-  it.live("setBytes / setBinaryStream / setString in, getBytes / getBinaryStream / getBlob / getClob out", () =>
-    Effect.gen(function*() {
-      if (!fs.existsSync(path.join(root, "conformance/jdbc/target/.installed"))) {
-        const setup = spawnSync("bash", [path.join(root, "conformance/setup.sh")], { encoding: "utf8" })
-        assert.strictEqual(setup.status, 0, `${setup.stdout}\n${setup.stderr}`)
-      }
-      const classes = fs.mkdtempSync(path.join(os.tmpdir(), "lob-probe-"))
-      const javac = spawnSync("javac", [
-        "-d",
-        classes,
-        "-cp",
-        jdbcLib,
-        path.join(root, "conformance/jdbc/probes/LobProbe.java")
-      ], { encoding: "utf8" })
-      assert.strictEqual(javac.status, 0, javac.stderr)
-      const tags: Array<string> = []
-      const server = yield* TestServer.make({
-        protocolTrace: (event) => {
-          if (event._tag === "Batch") tags.push(...event.messages.map((m) => m._tag))
+  it.live(
+    "setBytes / setBinaryStream / setString in, getBytes / getBinaryStream / getBlob / getClob out",
+    () =>
+      Effect.gen(function*() {
+        if (!fs.existsSync(path.join(root, "conformance/jdbc/target/.installed"))) {
+          const setup = spawnSync("bash", [path.join(root, "conformance/setup.sh")], { encoding: "utf8" })
+          assert.strictEqual(setup.status, 0, `${setup.stdout}\n${setup.stderr}`)
         }
-      })
-      const output = yield* run("java", ["-cp", [classes, jdbcLib].join(path.delimiter), "LobProbe", String(server.port)])
-      fs.rmSync(classes, { recursive: true, force: true })
-      const seen = observations(output)
-      assert.strictEqual(seen["done"], "true", output)
-      assert.deepStrictEqual(seen, {
-        "insert.setBytes": "1",
-        "insert.setBinaryStream": "1",
-        "insert.null": "1",
-        "1.getBytes": "true",
-        "1.getBinaryStream": "true",
-        "1.blob.length": "70000",
-        "1.blob.getBytes": "true",
-        "1.getString": "hello clob",
-        "1.clob.length": "10",
-        "2.getBinaryStream": "true",
-        "2.getString": "second",
-        "3.blob": "null,wasNull=true",
-        done: "true"
-      }, output)
-      // The bytes went through the fast path and SQ_LODATA, not inline.
-      for (const tag of ["GetRoutine", "ExFpRoutine", "LoData", "RetType"]) assert.include(tags, tag)
-    }), { timeout: 120_000 })
+        const classes = fs.mkdtempSync(path.join(os.tmpdir(), "lob-probe-"))
+        const javac = spawnSync("javac", [
+          "-d",
+          classes,
+          "-cp",
+          jdbcLib,
+          path.join(root, "conformance/jdbc/probes/LobProbe.java")
+        ], { encoding: "utf8" })
+        assert.strictEqual(javac.status, 0, javac.stderr)
+        const tags: Array<string> = []
+        const server = yield* TestServer.make({
+          protocolTrace: (event) => {
+            if (event._tag === "Batch") tags.push(...event.messages.map((m) => m._tag))
+          }
+        })
+        const output = yield* run("java", [
+          "-cp",
+          [classes, jdbcLib].join(path.delimiter),
+          "LobProbe",
+          String(server.port)
+        ])
+        fs.rmSync(classes, { recursive: true, force: true })
+        const seen = observations(output)
+        assert.strictEqual(seen["done"], "true", output)
+        assert.deepStrictEqual(seen, {
+          "insert.setBytes": "1",
+          "insert.setBinaryStream": "1",
+          "insert.null": "1",
+          "1.getBytes": "true",
+          "1.getBinaryStream": "true",
+          "1.blob.length": "70000",
+          "1.blob.getBytes": "true",
+          "1.getString": "hello clob",
+          "1.clob.length": "10",
+          "2.getBinaryStream": "true",
+          "2.getString": "second",
+          "3.blob": "null,wasNull=true",
+          done: "true"
+        }, output)
+        // The bytes went through the fast path and SQ_LODATA, not inline.
+        for (const tag of ["GetRoutine", "ExFpRoutine", "LoData", "RetType"]) assert.include(tags, tag)
+      }),
+    { timeout: 120_000 }
+  )
 })
