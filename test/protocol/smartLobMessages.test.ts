@@ -113,8 +113,8 @@ describe("SQ_LODATA", () => {
     const message: ClientMessage = { _tag: "LoData", op: 2, fd: 5, length: 70000, bufferSize: 32000, chunks }
     const hex = encodeClient([message, { _tag: "Eot" }])
     // JDBC-LOB.md §4.3: `00 61 00 02 00 05 00 01 11 70 7d 00 | 7d 00 <32000> | 7d 00 <32000> | 17 70 <6000> | 00 0c`.
-    const expected = "00610002000500011170" + "7d00" + "7d00" + toHex(chunks[0]!) + "7d00" + toHex(chunks[1]!) +
-      "1770" + toHex(chunks[2]!) + "000c"
+    const expected = ["006100020005000111707d00", "7d00", toHex(chunks[0]!), "7d00", toHex(chunks[1]!), "1770"]
+      .join("") + toHex(chunks[2]!) + "000c"
     assert.strictEqual(hex, expected)
     const [decoded] = decodeClient(hex)
     assert.deepStrictEqual(decoded, { ...message, chunks: chunks.map((c) => c.slice()) })
@@ -130,7 +130,12 @@ describe("SQ_LODATA", () => {
       { _tag: "Eot" }
     ]
     const hex = encodeServer(replies)
-    assert.strictEqual(hex, "006100000000000300020102000103000061000000000000000000610002000111700" + "00c")
+    // Read data (op 0, 3 bytes: 2 + 1), end of data (n 0 + u16), write ack (op 2, 70000), EOT.
+    assert.strictEqual(
+      hex,
+      ["0061 0000 00000003 0002 0102 0001 0300", "0061 0000 00000000 0000", "0061 0002 00011170", "000c"].join("")
+        .replace(/ /g, "")
+    )
     assert.deepStrictEqual(decodeServer(hex), replies)
   })
 
