@@ -11,12 +11,13 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as TestServer from "../../src/TestServer.ts"
+import { observations, run } from "./probeProcess.ts"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const jdbcLib = path.join(root, "conformance/jdbc/target/lib/*")
@@ -26,26 +27,6 @@ const ensurePeers = (): void => {
   const setup = spawnSync("bash", [path.join(root, "conformance/setup.sh")], { encoding: "utf8" })
   if (setup.status !== 0) throw new Error(`conformance/setup.sh failed: ${setup.stdout}\n${setup.stderr}`)
 }
-
-/** Runs a command without blocking the event loop (the server lives in this process). */
-const run = (command: string, args: ReadonlyArray<string>): Effect.Effect<string> =>
-  Effect.callback<string>((resume) => {
-    let output = ""
-    const child = spawn(command, args)
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.on("error", (error) => resume(Effect.succeed(`failed to start ${command}: ${error.message}`)))
-    child.on("close", () => resume(Effect.succeed(output)))
-  })
-
-/** The `key=value` lines a probe printed. */
-const observations = (output: string): Record<string, string> =>
-  Object.fromEntries(
-    output.split("\n").flatMap((line) => {
-      const match = /^([\w.]+)=(.*)$/.exec(line.trim())
-      return match === null ? [] : [[match[1]!, match[2]!]]
-    })
-  )
 
 const servers = (events: Array<TestServer.ProtocolTraceEvent>) =>
   TestServer.make({

@@ -9,33 +9,16 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as TestServer from "../../src/TestServer.ts"
+import { observations, run } from "./probeProcess.ts"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const jdbcLib = path.join(root, "conformance/jdbc/target/lib/*")
-
-const run = (command: string, args: ReadonlyArray<string>): Effect.Effect<string> =>
-  Effect.callback<string>((resume) => {
-    let output = ""
-    const child = spawn(command, args)
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.on("error", (error) => resume(Effect.succeed(`failed to start ${command}: ${error.message}`)))
-    child.on("close", () => resume(Effect.succeed(output)))
-  })
-
-const observations = (output: string): Record<string, string> =>
-  Object.fromEntries(
-    output.split("\n").flatMap((line) => {
-      const match = /^([\w.]+)=(.*)$/.exec(line.trim())
-      return match === null ? [] : [[match[1]!, match[2]!]]
-    })
-  )
 
 describe("IBM JDBC on TestServer smart large objects", () => {
   it.live(

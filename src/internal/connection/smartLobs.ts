@@ -19,6 +19,7 @@ import { type InformixError, ParameterError, SqlError } from "../../InformixErro
 import { SmartLobLocator } from "../../InformixValue.ts"
 import type { BindValue } from "../protocol/messages.ts"
 import { type FpValue, LODATA_CHUNK, LoDataOp } from "../protocol/smartLobMessages.ts"
+import { concat } from "../wire/concat.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { noTimeout, type StatementContext } from "./statementContext.ts"
 
@@ -263,15 +264,8 @@ export function readClobText(this: ConnectionImpl, locator: SmartLobLocator): Ef
       new ParameterError({ message: "readClobText needs a CLOB locator, got a BLOB", sql: "ifx_lo_open" })
     )
   }
-  return Effect.map(Stream.runCollect(this.readSmartLob(locator)), (chunks) => {
-    let size = 0
-    for (const c of chunks) size += c.length
-    const all = new Uint8Array(size)
-    let at = 0
-    for (const c of chunks) {
-      all.set(c, at)
-      at += c.length
-    }
-    return this.settings.values.charset.decode(all)
-  })
+  return Effect.map(
+    Stream.runCollect(this.readSmartLob(locator)),
+    (chunks) => this.settings.values.charset.decode(concat(chunks))
+  )
 }
