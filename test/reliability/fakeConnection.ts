@@ -126,6 +126,8 @@ export const makeFakes = (answer: Answer = () => []) => {
             () => Stream.flatMap(Stream.fromEffect(run(sql, params)), Stream.fromIterable)
           )),
         streamValues: () => Stream.die("not scripted"),
+        executeMany: () => Effect.die("not scripted"),
+        scroll: () => Effect.die("not scripted"),
         prepare: () => Effect.die("not scripted"),
         createSmartLob: () => Effect.die("not scripted"),
         readSmartLob: () => Stream.die("not scripted"),
