@@ -19,6 +19,7 @@ import { type InformixError, ParameterError, SqlError } from "../../InformixErro
 import { SmartLobLocator } from "../../InformixValue.ts"
 import type { BindValue } from "../protocol/messages.ts"
 import { type FpValue, LODATA_CHUNK, LoDataOp } from "../protocol/smartLobMessages.ts"
+import { locatorBytes } from "../values/bindValues.ts"
 import { concat } from "../wire/concat.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { noTimeout, type StatementContext } from "./statementContext.ts"
@@ -102,16 +103,6 @@ const intValue = (v: FpValue | undefined): number | undefined =>
     : undefined
 
 const closeFd = (conn: ConnectionImpl, fd: number) => Effect.ignore(fastPath(conn, SIG.close, [integerParam(fd)]))
-
-const locatorBytes = (locator: SmartLobLocator, sql: string): Uint8Array | ParameterError => {
-  const hex = locator.hex
-  if (hex.length !== LOCATOR_SIZE * 2 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    return new ParameterError({ message: `a smart-LOB locator is ${LOCATOR_SIZE} bytes (144 hex digits)`, sql })
-  }
-  const bytes = new Uint8Array(LOCATOR_SIZE)
-  for (let i = 0; i < LOCATOR_SIZE; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)
-  return bytes
-}
 
 const hexOf = (bytes: Uint8Array): string => {
   let s = ""
@@ -210,8 +201,15 @@ export function readSmartLob(
   this: ConnectionImpl,
   locator: SmartLobLocator
 ): Stream.Stream<Uint8Array, InformixError> {
-  const bytes = locatorBytes(locator, "ifx_lo_open")
-  if (bytes instanceof ParameterError) return Stream.fail(bytes)
+  const bytes = locatorBytes(locator)
+  if (bytes === undefined) {
+    return Stream.fail(
+      new ParameterError({
+        message: `a smart-LOB locator is ${LOCATOR_SIZE} bytes (144 hex digits)`,
+        sql: "ifx_lo_open"
+      })
+    )
+  }
   const opened = Effect.acquireRelease(
     Effect.flatMap(
       this.owned(fastPath(this, SIG.open, [udtParam("blob", bytes), integerParam(LO_RDONLY)])),

@@ -291,13 +291,22 @@ export const encodeBind = (value: unknown, ctx: ValueContext): BindValue | Codec
  * (SQLSENDRECV), owner "informix", name "blob"/"clob", prec 72, the 72 raw locator bytes.
  */
 const bindSmartLob = (locator: SmartLobLocator): BindValue | CodecFailure => {
-  const hex = locator.hex
-  if (hex.length !== 144 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    return new CodecFailure(`a ${locator.kind} locator is 72 bytes (144 hex digits), got ${hex.length} characters`)
+  const data = locatorBytes(locator)
+  if (data === undefined) {
+    return new CodecFailure(
+      `a ${locator.kind} locator is 72 bytes (144 hex digits), got ${locator.hex.length} characters`
+    )
   }
+  return { type: 44, ownerName: "informix", extendedName: locator.kind.toLowerCase(), indicator: 0, prec: 72, data }
+}
+
+/** The 72 raw bytes of a locator (`SB_LOCSIZE`), or undefined when its hex is not 144 hex digits. */
+export const locatorBytes = (locator: SmartLobLocator): Uint8Array | undefined => {
+  const hex = locator.hex
+  if (hex.length !== 144 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined
   const data = new Uint8Array(72)
   for (let i = 0; i < 72; i++) data[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)
-  return { type: 44, ownerName: "informix", extendedName: locator.kind.toLowerCase(), indicator: 0, prec: 72, data }
+  return data
 }
 
 const readInt = (data: Uint8Array, size: number, label: string): DataView | CodecFailure =>
