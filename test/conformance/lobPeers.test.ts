@@ -4,53 +4,27 @@
  * `setString` into BLOB and CLOB parameters (ifx_lo_col_sbinfo, ifx_lo_create, SQ_LODATA writes, ifx_lo_close, then a
  * type-44 locator bind), and `getBytes` / `getBinaryStream` / `getBlob` / `getString` / `getClob` on the rows
  * (binary locators because JDBC's SQ_RET_TYPE asks for type 44; ifx_lo_open, ifx_lo_stat, SQ_LODATA reads). A probe,
- * not a conformance scenario: conformance/jdbc/probes/LobProbe.java is compiled here with javac against the
- * installed JDBC jars. Needs Java (javac) and the peers installed by conformance/setup.sh.
+ * not a conformance scenario: conformance/jdbc/probes/LobProbe.java is compiled with javac against the installed
+ * JDBC jars (probes.ts). Needs Java (javac) and the peers installed by conformance/setup.sh.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { spawnSync } from "node:child_process"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as TestServer from "../../src/TestServer.ts"
-import { observations, run } from "./probeProcess.ts"
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-const jdbcLib = path.join(root, "conformance/jdbc/target/lib/*")
+import { ensurePeers, observations, runJdbcProbe } from "./probes.ts"
 
 describe("IBM JDBC on TestServer smart large objects", () => {
   it.live(
     "setBytes / setBinaryStream / setString in, getBytes / getBinaryStream / getBlob / getClob out",
     () =>
       Effect.gen(function*() {
-        if (!fs.existsSync(path.join(root, "conformance/jdbc/target/.installed"))) {
-          const setup = spawnSync("bash", [path.join(root, "conformance/setup.sh")], { encoding: "utf8" })
-          assert.strictEqual(setup.status, 0, `${setup.stdout}\n${setup.stderr}`)
-        }
-        const classes = fs.mkdtempSync(path.join(os.tmpdir(), "lob-probe-"))
-        const javac = spawnSync("javac", [
-          "-d",
-          classes,
-          "-cp",
-          jdbcLib,
-          path.join(root, "conformance/jdbc/probes/LobProbe.java")
-        ], { encoding: "utf8" })
-        assert.strictEqual(javac.status, 0, javac.stderr)
+        ensurePeers()
         const tags: Array<string> = []
         const server = yield* TestServer.make({
           protocolTrace: (event) => {
             if (event._tag === "Batch") tags.push(...event.messages.map((m) => m._tag))
           }
         })
-        const output = yield* run("java", [
-          "-cp",
-          [classes, jdbcLib].join(path.delimiter),
-          "LobProbe",
-          String(server.port)
-        ])
-        fs.rmSync(classes, { recursive: true, force: true })
+        const output = yield* runJdbcProbe("LobProbe", [String(server.port)])
         const seen = observations(output)
         assert.strictEqual(seen["done"], "true", output)
         assert.deepStrictEqual(seen, {

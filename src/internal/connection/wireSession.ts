@@ -25,6 +25,7 @@ import * as Semaphore from "effect/Semaphore"
 import type * as Net from "node:net"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
+import { pamExpectsAnswer } from "../protocol/pam.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
 export type Incoming = ServerMessage | ConnectResponse
@@ -45,8 +46,8 @@ export interface UrgentSender {
   readonly send: (socket: Net.Socket) => boolean
 }
 
-/** Which message ends the reply of an exchange. */
-export type ReplyEnd = "Eot" | "ConnectResponse" | "Exit"
+/** Which message ends the reply of an exchange (`PamTurn`: see `isEnd`). */
+export type ReplyEnd = "Eot" | "ConnectResponse" | "Exit" | "PamTurn"
 
 /** Lifecycle state (mirrors `Connection.State`). */
 export type SessionState = "idle" | "busy" | "draining" | "dead"
@@ -89,7 +90,18 @@ export interface SessionOptions {
   readonly drainTimeout: Duration.Duration
 }
 
-const isEnd = (message: Incoming, end: ReplyEnd): boolean => message._tag === end
+/**
+ * Whether `message` (already appended to `exchange.messages`) ends the reply. A PAM turn ends at the EOT after a
+ * prompt, an accept or an error, or at SQ_EXIT (which may come without an EOT): the server sends error and info
+ * messages back to back with the next prompt and waits for no answer to them (JDBC, `handlePAMAuthentication`).
+ */
+const isEnd = (message: Incoming, exchange: Exchange): boolean => {
+  if (exchange.end !== "PamTurn") return message._tag === exchange.end
+  if (message._tag === "Exit") return true
+  if (message._tag !== "Eot") return false
+  const before = exchange.messages[exchange.messages.length - 2]
+  return before === undefined || before._tag !== "PamChallenge" || pamExpectsAnswer(before.style)
+}
 
 /** The session core. Mutable by design: it is driven from socket callbacks. */
 export class Session {
@@ -207,7 +219,7 @@ export class Session {
       return
     }
     exchange.messages.push(message)
-    if (isEnd(message, exchange.end)) this.completeExchange(exchange)
+    if (isEnd(message, exchange)) this.completeExchange(exchange)
   }
 
   private completeExchange(exchange: Exchange): void {
