@@ -347,9 +347,15 @@ export class Session {
     return this.sendInterruptNow(exchange)
   }
 
+  /**
+   * `exchange` is the one on the wire and its reply is not complete. `current` alone decides that: `start` sets it
+   * (with a new generation); `completeExchange` clears it in the same synchronous step that marks the exchange
+   * complete, on the reply's end marker and when `fatal` retires the session. So a complete exchange, one of an
+   * earlier generation, or that of a retired session is never `current` (checking those separately would be dead
+   * code, which mutation testing reports as surviving mutants: docs/mutation.md).
+   */
   private isInFlight(exchange: Exchange): boolean {
-    return this.deadWith === undefined && !exchange.complete && this.current === exchange &&
-      this.generation === exchange.generation
+    return this.current === exchange
   }
 
   private sendInterruptNow(exchange: Exchange): boolean {
