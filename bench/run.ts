@@ -17,7 +17,8 @@ const scripts = [
   "pool.ts",
   "interrupt.ts",
   "peer-python.ts",
-  "peer-jdbc.ts"
+  "peer-jdbc.ts",
+  "smartLob.ts"
 ].filter((
   name
 ) => existsSync(join(here, name)))

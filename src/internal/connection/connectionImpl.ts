@@ -52,6 +52,7 @@ import { OwnedSessions } from "./ownership.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
 import { scroll, scrollCursor } from "./scrollCursors.ts"
+import { createSmartLob, readClobText, readSmartLob } from "./smartLobs.ts"
 import { noTimeout, remaining, type StatementContext } from "./statementContext.ts"
 import {
   encodeParams,
@@ -383,6 +384,9 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly control: typeof control
   declare readonly outerTransaction: typeof outerTransaction
   declare readonly savepoint: typeof savepoint
+  declare readonly createSmartLob: typeof createSmartLob
+  declare readonly readSmartLob: typeof readSmartLob
+  declare readonly readClobText: typeof readClobText
 }
 
 const methods = {
@@ -424,7 +428,10 @@ const methods = {
   transaction,
   control,
   outerTransaction,
-  savepoint
+  savepoint,
+  createSmartLob,
+  readSmartLob,
+  readClobText
 }
 for (const [name, method] of Object.entries(methods)) {
   Object.defineProperty(ConnectionImpl.prototype, name, { value: method, writable: true, configurable: true })
