@@ -20,7 +20,6 @@ import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
@@ -29,7 +28,7 @@ import type { Value } from "./InformixValue.ts"
 import { type ConnectionConfig, fromEnv, resolveConfig } from "./internal/config.ts"
 import { open } from "./internal/connection/connect.ts"
 import type { UrgentSender } from "./internal/connection/session.ts"
-import { sendUrgentByte, urgentSupport } from "./internal/urgent.ts"
+import { sendUrgentByteNow, urgentSupport } from "./internal/urgent.ts"
 
 /**
  * @since 0.1.0
@@ -352,18 +351,10 @@ export interface Options extends ConnectionConfig {
  */
 export type { ConnectionConfig }
 
-const urgentSender = (enabled: boolean): UrgentSender => {
-  const supported = enabled && urgentSupport() !== "none"
-  return {
-    supported,
-    send: (socket) => {
-      // Runs synchronously once the socket's write queue is empty (the session checks that before calling), so the
-      // "is this exchange still in flight?" check and the send cannot be separated by other work.
-      const exit = Effect.runSyncExit(sendUrgentByte(socket))
-      return Exit.isSuccess(exit) && exit.value
-    }
-  }
-}
+const urgentSender = (enabled: boolean): UrgentSender => ({
+  supported: enabled && urgentSupport() !== "none",
+  send: sendUrgentByteNow
+})
 
 /**
  * Opens a session: TCP (or TLS, certificate verification on by default) → login → SQ_PROTOCOLS → SQ_INFO →

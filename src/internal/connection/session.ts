@@ -23,6 +23,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Semaphore from "effect/Semaphore"
 import type * as Net from "node:net"
+import type { UrgentSendResult } from "../urgent.ts"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
 
@@ -38,11 +39,11 @@ export interface SessionDecoder {
   readonly setFraming: (framing: Framing) => void
 }
 
-/** Asks the server to interrupt the statement in flight. Must act synchronously (see `requestServerInterrupt`). */
+/** Asks the server to interrupt the statement in flight. Synchronous by type (see `requestServerInterrupt`). */
 export interface UrgentSender {
   readonly supported: boolean
-  /** Sends one urgent byte 0x42 on the socket; true when it was handed to the kernel. */
-  readonly send: (socket: Net.Socket) => boolean
+  /** Sends one urgent byte 0x42 on the socket now, or says why not (`sendUrgentByteNow`). */
+  readonly send: (socket: Net.Socket) => UrgentSendResult
 }
 
 /** Which message ends the reply of an exchange. */
@@ -340,11 +341,18 @@ export class Session {
       this.generation === exchange.generation
   }
 
+  /**
+   * Sends the urgent byte for `exchange` if it is still in flight: the check and the send are one synchronous step.
+   * When Node still buffers bytes on the raw socket (under TLS the session's write callback can run before the
+   * TCP socket underneath has flushed the records), the byte would overtake them: try again on that socket's
+   * `drain`, re-checking that the exchange is still in flight.
+   */
   private sendInterruptNow(exchange: Exchange): boolean {
     if (!this.isInFlight(exchange)) return false
-    const sent = this.urgent.send(this.rawSocket)
-    if (sent) this.interruptsSent++
-    return sent
+    const result = this.urgent.send(this.rawSocket)
+    if (result === "sent") this.interruptsSent++
+    else if (result === "queued") this.rawSocket.once("drain", () => this.sendInterruptNow(exchange))
+    return result === "sent" || result === "queued"
   }
 
   /**
