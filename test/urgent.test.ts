@@ -10,12 +10,10 @@ import {
   socketFd,
   urgentSupport
 } from "../src/internal/urgent.ts"
+import { needsUrgent } from "./urgentSupport.ts"
 
 // node:ffi ships with the Node 26 this project runs on; on Linux/macOS urgent data must therefore be available.
 const supported = process.platform === "linux" || process.platform === "darwin"
-// Where urgent data cannot be sent, the tests that need it are reported as skipped, with the reason in their name.
-const needsUrgent = (title: string) =>
-  supported ? title : `${title} [skipped: no TCP urgent data on ${process.platform}]`
 
 interface Received {
   readonly bytes: Array<number>
@@ -114,70 +112,79 @@ describe("urgent data", () => {
     if (supported) assert.strictEqual(first, "ffi")
   })
 
-  it.live.runIf(supported)(needsUrgent("plain TCP: the urgent byte arrives inline, between the ordinary bytes, on an SO_OOBINLINE socket"), () =>
-    Effect.gen(function*() {
-      const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
-        Net.createServer(),
-        (port) => Net.connect(port, "127.0.0.1"),
-        { client: "connect", server: "connection" }
-      )
-      assert.isTrue(yield* enableOobInline(serverSide))
-      const received = collector(serverSide)
+  it.live.runIf(supported)(
+    needsUrgent("plain TCP: the urgent byte arrives inline, between the ordinary bytes, on an SO_OOBINLINE socket"),
+    () =>
+      Effect.gen(function*() {
+        const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
+          Net.createServer(),
+          (port) => Net.connect(port, "127.0.0.1"),
+          { client: "connect", server: "connection" }
+        )
+        assert.isTrue(yield* enableOobInline(serverSide))
+        const received = collector(serverSide)
 
-      yield* write(client, [0x00, 0x01])
-      yield* received.waitFor(2)
-      assert.isTrue(yield* sendUrgentByte(client))
-      yield* settle
-      yield* write(client, [0x00, 0x0c])
-      yield* received.waitFor(5)
-      assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x42, 0x00, 0x0c])
-    }))
+        yield* write(client, [0x00, 0x01])
+        yield* received.waitFor(2)
+        assert.isTrue(yield* sendUrgentByte(client))
+        yield* settle
+        yield* write(client, [0x00, 0x0c])
+        yield* received.waitFor(5)
+        assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x42, 0x00, 0x0c])
+      })
+  )
 
-  it.live.runIf(supported)(needsUrgent("plain TCP without SO_OOBINLINE: the byte stays out of the stream and readUrgentByte takes it once"), () =>
-    Effect.gen(function*() {
-      const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
-        Net.createServer(),
-        (port) => Net.connect(port, "127.0.0.1"),
-        { client: "connect", server: "connection" }
-      )
-      const received = collector(serverSide)
+  it.live.runIf(supported)(
+    needsUrgent("plain TCP without SO_OOBINLINE: the byte stays out of the stream and readUrgentByte takes it once"),
+    () =>
+      Effect.gen(function*() {
+        const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
+          Net.createServer(),
+          (port) => Net.connect(port, "127.0.0.1"),
+          { client: "connect", server: "connection" }
+        )
+        const received = collector(serverSide)
 
-      assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
-      yield* write(client, [0x00, 0x01])
-      yield* received.waitFor(2)
-      assert.isTrue(yield* sendUrgentByte(client, 0x37))
-      yield* settle
-      assert.strictEqual(yield* readUrgentByte(serverSide), 0x37)
-      assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
-      yield* write(client, [0x00, 0x0c])
-      yield* received.waitFor(4)
-      yield* settle
-      assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x00, 0x0c])
-    }))
+        assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
+        yield* write(client, [0x00, 0x01])
+        yield* received.waitFor(2)
+        assert.isTrue(yield* sendUrgentByte(client, 0x37))
+        yield* settle
+        assert.strictEqual(yield* readUrgentByte(serverSide), 0x37)
+        assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
+        yield* write(client, [0x00, 0x0c])
+        yield* received.waitFor(4)
+        yield* settle
+        assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x00, 0x0c])
+      })
+  )
 
-  it.live.runIf(supported)(needsUrgent("TLS: the byte travels on the TCP socket beneath; the TLS stream stays intact when OOB inline is off"), () =>
-    Effect.gen(function*() {
-      const server = Tls.createServer({ key: testKey, cert: testCert })
-      // The raw TCP socket under the server's TLS socket: urgent data is read there.
-      const rawSockets: Array<Net.Socket> = []
-      server.on("connection", (raw: Net.Socket) => rawSockets.push(raw))
-      const { client, serverSide } = yield* socketPair<Tls.TLSSocket, Tls.TLSSocket>(
-        server,
-        (port) => Tls.connect({ port, host: "127.0.0.1", rejectUnauthorized: false }),
-        { client: "secureConnect", server: "secureConnection" }
-      )
-      assert.isDefined(socketFd(client))
-      const received = collector(serverSide)
+  it.live.runIf(supported)(
+    needsUrgent("TLS: the byte travels on the TCP socket beneath; the TLS stream stays intact when OOB inline is off"),
+    () =>
+      Effect.gen(function*() {
+        const server = Tls.createServer({ key: testKey, cert: testCert })
+        // The raw TCP socket under the server's TLS socket: urgent data is read there.
+        const rawSockets: Array<Net.Socket> = []
+        server.on("connection", (raw: Net.Socket) => rawSockets.push(raw))
+        const { client, serverSide } = yield* socketPair<Tls.TLSSocket, Tls.TLSSocket>(
+          server,
+          (port) => Tls.connect({ port, host: "127.0.0.1", rejectUnauthorized: false }),
+          { client: "secureConnect", server: "secureConnection" }
+        )
+        assert.isDefined(socketFd(client))
+        const received = collector(serverSide)
 
-      yield* write(client, [0x00, 0x01])
-      yield* received.waitFor(2)
-      assert.isTrue(yield* sendUrgentByte(client))
-      yield* settle
-      assert.strictEqual(yield* readUrgentByte(rawSockets[0]!), 0x42)
-      yield* write(client, [0x00, 0x0c])
-      yield* received.waitFor(4)
-      assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x00, 0x0c])
-    }))
+        yield* write(client, [0x00, 0x01])
+        yield* received.waitFor(2)
+        assert.isTrue(yield* sendUrgentByte(client))
+        yield* settle
+        assert.strictEqual(yield* readUrgentByte(rawSockets[0]!), 0x42)
+        yield* write(client, [0x00, 0x0c])
+        yield* received.waitFor(4)
+        assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x00, 0x0c])
+      })
+  )
 
   it.live.runIf(supported)(
     needsUrgent("sendUrgentByteNow sends nothing while Node still buffers an earlier write, and sends once drained"),

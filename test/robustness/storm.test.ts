@@ -27,10 +27,12 @@ import * as Scope from "effect/Scope"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import * as Connection from "../../src/Connection.ts"
+import type { ConnectionImpl } from "../../src/internal/connection/connection.ts"
 import * as Pool from "../../src/Pool.ts"
 import { startServerProcess } from "./serverProcess.ts"
 import {
   assertTally,
+  assertUrgentAccounted,
   ECHO_SQL,
   ensureOwnTable,
   makeFiberCounter,
@@ -92,9 +94,10 @@ describe("interruption storm", () => {
         // Drains of the last interrupted statements finish on their own.
         yield* waitFor(Effect.sync(() => sessions.map((c) => c.state)), (states) => states.every((s) => s === "idle"))
         const states = sessions.map((c) => c.state)
-        const { stats: during, urgent } = yield* server.stats
+        const { stats: during, urgent, urgentIdle } = yield* server.stats
+        const urgentSent = sessions.reduce((n, conn) => n + (conn as ConnectionImpl).interruptsSent, 0)
         yield* Scope.close(scope, Exit.void)
-        return { tally, states, during, urgent, heapAfterFirst, heapAfterSecond }
+        return { tally, states, during, urgent, urgentIdle, urgentSent, heapAfterFirst, heapAfterSecond }
       }).pipe(Effect.provideService(Metric.FiberRuntimeMetrics, fibers.service))
 
       assertTally("phase A", phaseA.tally, PHASE_A)
@@ -104,6 +107,7 @@ describe("interruption storm", () => {
       assert.strictEqual(phaseA.during.cursors, 0, "phase A: no cursor left open")
       assert.strictEqual(phaseA.during.transactions, 0, "phase A: no transaction left open")
       assert.isAbove(phaseA.urgent, 0, "interrupts reached statements on the wire")
+      assertUrgentAccounted("phase A", phaseA)
 
       // Phase B: a pool of the same size.
       const phaseB = yield* Effect.gen(function*() {

@@ -269,3 +269,21 @@ export const waitFor = <A>(effect: Effect.Effect<A>, until: (a: A) => boolean) =
     Effect.timeout("10 seconds"),
     Effect.ignore
   )
+
+/**
+ * Every urgent byte the sessions sent reached the server at a message boundary: either while its statement was
+ * still unanswered (it interrupted it) or while the server had nothing unanswered (ignored). None was lost or landed
+ * inside a message. Bytes that arrive while the server is idle are expected: the client sends the byte while its
+ * reply has not been read yet, but the server may have written that reply already. A byte sent after the reply was
+ * read would interrupt the next statement instead, which the tally reports as a failure that was not an interrupt.
+ */
+export const assertUrgentAccounted = (
+  name: string,
+  counts: { readonly urgent: number; readonly urgentIdle: number; readonly urgentSent: number }
+) => {
+  assert.strictEqual(
+    counts.urgent + counts.urgentIdle,
+    counts.urgentSent,
+    `${name}: urgent bytes that interrupted (${counts.urgent}) + arrived while idle (${counts.urgentIdle}) = sent`
+  )
+}

@@ -23,9 +23,9 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Semaphore from "effect/Semaphore"
 import type * as Net from "node:net"
-import type { UrgentSendResult } from "../urgent.ts"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
+import type { UrgentSendResult } from "../urgent.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
 export type Incoming = ServerMessage | ConnectResponse
