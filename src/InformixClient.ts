@@ -40,7 +40,7 @@ import type { InformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
 import { toSqlError } from "./internal/client/errors.ts"
 import { type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
-import { fromEnv, resolveConfig } from "./internal/config.ts"
+import { fromEnv, redactConfig, resolveConfig } from "./internal/config.ts"
 import * as Pool from "./Pool.ts"
 
 /**
@@ -93,7 +93,7 @@ export interface InformixPoolConfig extends InformixClientConfig, Pool.PoolOptio
  */
 export interface InformixClient extends SqlClient.SqlClient {
   readonly [TypeId]: TypeId
-  /** The configuration the client was made from (the password stays `Redacted`). */
+  /** The configuration the client was made from (the password and the `url`, which carries it, stay `Redacted`). */
   readonly config: InformixClientConfig
   /** The pool behind the client (`undefined` for `makeClient`, which uses one session). */
   readonly pool: Pool.Pool | undefined
@@ -152,7 +152,8 @@ export const makeWith = Effect.fnUntraced(function*(options: {
   readonly port: number
   readonly database: string | undefined
 }): Effect.fn.Return<InformixClient, never, Reactivity.Reactivity> {
-  const config = options.config
+  // Kept and shown with its URL (which carries the password) Redacted.
+  const config = redactConfig(options.config)
   const compiler = Compiler.makeCompiler({
     transformQueryNames: config.transformQueryNames,
     delimident: config.delimident

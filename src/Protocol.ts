@@ -2,7 +2,7 @@
  * The pure, synchronous SQLI codec: the message model of both directions, encoders, incremental decoders, the
  * connect-phase PDUs, capability masks and the field widths they switch, and the helpers both the `Connection` and
  * the `TestServer` need. No sockets and no Effect runtime: encoders return `Result`, decoders return the messages a
- * chunk completed plus an optional `ProtocolError`, and nothing throws.
+ * chunk completed plus an optional `ProtocolCodecError`, and nothing throws.
  *
  * ```ts
  * import * as Protocol from "effect-informix/Protocol"
@@ -742,20 +742,20 @@ export const JDBC_INFO_ENV: Info = helpers.JDBC_INFO_ENV
  * @since 0.1.0
  * @category errors
  */
-export const ProtocolError: typeof errors.ProtocolError = errors.ProtocolError
+export const ProtocolCodecError: typeof errors.ProtocolCodecError = errors.ProtocolCodecError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type ProtocolError = errors.ProtocolError
+export type ProtocolCodecError = errors.ProtocolCodecError
 
 // ---------------------------------------------------------------------------------------------------------------
 // encoding
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * Encode client messages back to back; include the trailing `Eot` yourself (`Exit` is sent bare). Fails with `ProtocolError` on a value that does not fit its field.
+ * Encode client messages back to back; include the trailing `Eot` yourself (`Exit` is sent bare). Fails with `ProtocolCodecError` on a value that does not fit its field.
  *
  * @since 0.1.0
  * @category encoding
@@ -763,7 +763,7 @@ export type ProtocolError = errors.ProtocolError
 export const encodeClientBatch: (
   messages: ReadonlyArray<ClientMessage>,
   framing: Framing
-) => Result.Result<Uint8Array, ProtocolError> = codec.encodeClientBatch
+) => Result.Result<Uint8Array, ProtocolCodecError> = codec.encodeClientBatch
 
 /**
  * Encode server messages back to back (end a response group with an explicit `Eot`).
@@ -774,7 +774,7 @@ export const encodeClientBatch: (
 export const encodeServerMessages: (
   messages: ReadonlyArray<ServerMessage>,
   framing: Framing
-) => Result.Result<Uint8Array, ProtocolError> = codec.encodeServerMessages
+) => Result.Result<Uint8Array, ProtocolCodecError> = codec.encodeServerMessages
 
 /**
  * Encode the SL-framed CONREQ login PDU.
@@ -782,7 +782,7 @@ export const encodeServerMessages: (
  * @since 0.1.0
  * @category encoding
  */
-export const encodeLoginRequest: (login: LoginRequest) => Result.Result<Uint8Array, ProtocolError> =
+export const encodeLoginRequest: (login: LoginRequest) => Result.Result<Uint8Array, ProtocolCodecError> =
   codec.encodeLoginRequest
 
 /**
@@ -791,7 +791,7 @@ export const encodeLoginRequest: (login: LoginRequest) => Result.Result<Uint8Arr
  * @since 0.1.0
  * @category encoding
  */
-export const encodeConnectResponse: (response: ConnectResponse) => Result.Result<Uint8Array, ProtocolError> =
+export const encodeConnectResponse: (response: ConnectResponse) => Result.Result<Uint8Array, ProtocolCodecError> =
   codec.encodeConnectResponse
 
 // ---------------------------------------------------------------------------------------------------------------

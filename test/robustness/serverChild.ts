@@ -18,7 +18,9 @@ const program = Effect.gen(function*() {
   const server = yield* TestServer.make({
     protocolTrace: (event) => {
       // oxlint-disable-next-line no-underscore-dangle -- `_tag` is the trace event's discriminant
-      if (event._tag === "Urgent") event.ignored ? urgentIdle++ : urgent++
+      if (event._tag === "Urgent" && event.ignored) urgentIdle++
+      // oxlint-disable-next-line no-underscore-dangle -- as above
+      else if (event._tag === "Urgent") urgent++
     }
   })
   process.stdout.write(JSON.stringify({ url: server.url, host: server.host, port: server.port }) + "\n")

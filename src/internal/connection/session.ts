@@ -35,7 +35,7 @@ export interface SessionDecoder {
   /** Decodes every complete message in `chunk` (plus bytes held from earlier chunks), or reports a fatal error. */
   readonly push: (
     chunk: Uint8Array
-  ) => ReadonlyArray<Incoming> | { readonly _tag: "ProtocolError"; readonly message: string }
+  ) => ReadonlyArray<Incoming> | { readonly _tag: "ProtocolCodecError"; readonly message: string }
   readonly setFraming: (framing: Framing) => void
 }
 
