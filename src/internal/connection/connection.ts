@@ -39,6 +39,7 @@ import {
 import { BlobDescriptor, type Value } from "../../InformixValue.ts"
 import type { ResolvedConfig } from "../config.ts"
 import { isolationStatement } from "../config.ts"
+import { transactionIsolationStatement } from "../config/parse.ts"
 import type * as M from "../protocol/messages.ts"
 import { StatementType } from "../protocol/opcodes.ts"
 import { encodeBind } from "../values/bind.ts"
@@ -60,8 +61,9 @@ import {
   ROLLBACK,
   WANTDONE
 } from "./messages.ts"
-import { OwnedSessions, TransactionDepth } from "./ownership.ts"
+import { Holding, internalHolding, OwnedSessions, TransactionLevel, TransactionLevels } from "./ownership.ts"
 import type { Incoming, Reply, Session } from "./session.ts"
+import { resetStatement, type SessionSetting, sessionSettingOf } from "./sessionSettings.ts"
 
 const TypeId: Connection.TypeId = "~effect-informix/Connection"
 
@@ -78,6 +80,8 @@ interface Prepared {
   readonly blobColumns: ReadonlyArray<number>
   /** NFETCH byte budget for this result: the configured size, widened for wide rows (see `fetchBufferFor`). */
   readonly fetchBuffer: number
+  /** Session state running it may change (see sessionSettings.ts). */
+  readonly sessionSetting: SessionSetting | undefined
   inUse: boolean
   released: boolean
 }
@@ -125,9 +129,12 @@ export class ConnectionImpl implements Connection.Connection {
   private readonly framing: M.Framing
   private readonly cache: StatementCache<Prepared>
   private cursorCounter = 0
-  /** `OwnedSessions` value for a fiber that owns only this session. */
-  private readonly ownedAlone: ReadonlySet<object>
+  /** `OwnedSessions` value for library code of a fiber that owns only this session. */
+  private readonly ownedAlone: ReadonlyMap<object, Holding>
   private transactionOpen = false
+  private savepointCounter = 0
+  /** Session state changed by statements since the session opened or was last reset (see sessionSettings.ts). */
+  private readonly changed = new Set<SessionSetting>()
   private readonly spanAttributes: Record<string, unknown>
 
   constructor(session: Session, settings: ConnectionSettings) {
@@ -139,7 +146,7 @@ export class ConnectionImpl implements Connection.Connection {
     this.port = settings.config.port
     this.serverVersion = settings.serverVersion
     this.cache = new StatementCache(settings.statementCacheSize)
-    this.ownedAlone = new Set<object>([session])
+    this.ownedAlone = new Map<object, Holding>([[session, internalHolding]])
     this.spanAttributes = {
       "db.system.name": "informix",
       "server.address": settings.config.host,
@@ -158,6 +165,28 @@ export class ConnectionImpl implements Connection.Connection {
 
   get inTransaction(): boolean {
     return this.transactionOpen
+  }
+
+  get changedSettings(): ReadonlySet<SessionSetting> {
+    return this.changed
+  }
+
+  /** Notes the session state `setting` a statement is about to change. */
+  private note(setting: SessionSetting | undefined): void {
+    if (setting !== undefined) this.changed.add(setting)
+  }
+
+  get resetSession(): Effect.Effect<boolean, InformixError> {
+    return this.owned(Effect.gen({ self: this }, function*() {
+      const defaults = { isolation: this.settings.config.isolation, lockWait: this.settings.config.lockWait }
+      for (const setting of Array.from(this.changed)) {
+        const sql = resetStatement(setting, defaults)
+        if (sql === undefined) continue
+        yield* this.executeImmediate(noTimeout(sql))
+        this.changed.delete(setting)
+      }
+      return this.changed.size === 0
+    }))
   }
 
   get serverInterruptSupported(): boolean {
@@ -219,15 +248,22 @@ export class ConnectionImpl implements Connection.Connection {
     if (!(bytes instanceof CodecFailure)) this.session.addCleanup(bytes)
   }
 
-  /** Runs `effect` holding the session's owner permit unless this fiber already owns the session. */
+  /**
+   * Runs library code (which forks no user code) holding the session's owner permit, unless this fiber already
+   * holds it through an operation still running (see ownership.ts).
+   */
   private owned<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
-    return Effect.flatMap(OwnedSessions, (owned: ReadonlySet<object>) => {
-      if (owned.has(this.session)) return effect
-      // The common case (this fiber owns no other session) reuses one set instead of allocating per statement.
+    return this.ownedWith(effect, internalHolding)
+  }
+
+  private ownedWith<A, E, R>(effect: Effect.Effect<A, E, R>, holding: Holding): Effect.Effect<A, E, R> {
+    return Effect.flatMap(OwnedSessions, (owned: ReadonlyMap<object, Holding>) => {
+      if (owned.get(this.session)?.active === true) return effect
+      // The common case (library code of a fiber that owns no other session) reuses one map per session.
       let next = this.ownedAlone
-      if (owned.size > 0) {
-        const union = new Set<object>(owned)
-        union.add(this.session)
+      if (owned.size > 0 || holding !== internalHolding) {
+        const union = new Map<object, Holding>(owned)
+        union.set(this.session, holding)
         next = union
       }
       return this.session.owner.withPermit(Effect.provideService(effect, OwnedSessions, next))
@@ -388,6 +424,7 @@ export class ConnectionImpl implements Connection.Connection {
       returnsRows,
       blobColumns,
       fetchBuffer: fetchBufferFor(describe.tupleSize, this.settings.config.fetchBufferSize),
+      sessionSetting: sessionSettingOf(sql),
       inUse: false,
       released: false
     })
@@ -454,6 +491,7 @@ export class ConnectionImpl implements Connection.Connection {
     keep: boolean,
     use: (prepared: Prepared) => Effect.Effect<A, InformixError>
   ): Effect.Effect<A, InformixError> {
+    this.note(prepared.sessionSetting)
     prepared.inUse = true
     return Effect.onExit(use(prepared), (exit) =>
       Effect.suspend(() => {
@@ -703,7 +741,10 @@ export class ConnectionImpl implements Connection.Connection {
       Effect.gen({ self: this }, function*() {
         const binds = yield* this.encodeParams(params, sql)
         const stmt = yield* this.statementContext(sql, options)
-        if (binds.length === 0) return yield* this.owned(this.executeImmediate(stmt))
+        if (binds.length === 0) {
+          this.note(sessionSettingOf(sql))
+          return yield* this.owned(this.executeImmediate(stmt))
+        }
         return yield* this.owned(
           this.withStatement(stmt, binds.length, (prepared) => this.executePrepared(prepared, binds, stmt))
         )
@@ -747,6 +788,7 @@ export class ConnectionImpl implements Connection.Connection {
         // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
         { interruptible: true }
       )
+      this.note(prepared.sessionSetting)
       return yield* this.cursorStream(prepared, binds, stmt, options?.fetchSize, shape)
     })).pipe(this.streamSpan(method, sql))
   }
@@ -842,6 +884,7 @@ export class ConnectionImpl implements Connection.Connection {
         // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
         { interruptible: true }
       )
+      this.note(prepared.sessionSetting)
       // One user of the statement at a time: its cursor (or execution) must finish before the next one starts.
       const lock = Semaphore.makeUnsafe(1)
       const checked = (
@@ -902,18 +945,30 @@ export class ConnectionImpl implements Connection.Connection {
     })
   }
 
+  /**
+   * Nesting is per fiber lineage and session (`TransactionLevels`): the outermost call runs BEGIN/COMMIT, nested
+   * ones a savepoint, each with a name of its own. Nested calls of sibling fibers at one level run one after
+   * another: interleaved, a ROLLBACK TO one savepoint would also undo the other's work done after it.
+   */
   transaction<A, E, R>(
     effect: Effect.Effect<A, E, R>,
     options?: Connection.TransactionOptions
   ): Effect.Effect<A, E | InformixError, R> {
-    return Effect.flatMap(TransactionDepth, (depths: ReadonlyMap<object, number>) => {
-      const depth = depths.get(this.session) ?? 0
-      const nextDepths = new Map<object, number>(depths)
-      nextDepths.set(this.session, depth + 1)
-      const inner = Effect.provideService(effect, TransactionDepth, nextDepths)
+    return Effect.flatMap(TransactionLevels, (levels: ReadonlyMap<object, TransactionLevel>) => {
+      const enclosing = TransactionLevel.innermostActive(levels.get(this.session))
+      const level = new TransactionLevel(enclosing)
+      const nextLevels = new Map<object, TransactionLevel>(levels)
+      nextLevels.set(this.session, level)
+      // The level ends with the effect: a fiber it forked that lives on opens its own transaction, not a savepoint.
+      const inner = Effect.ensuring(
+        Effect.provideService(effect, TransactionLevels, nextLevels),
+        Effect.sync(() => (level.active = false))
+      )
       return Effect.withSpan(
-        depth === 0 ? this.outerTransaction(inner, options) : this.savepoint(inner, depth),
-        depth === 0 ? "informix.transaction" : "informix.savepoint",
+        enclosing === undefined
+          ? this.outerTransaction(inner, options)
+          : enclosing.children.withPermit(this.savepoint(inner, `effect_informix_sp_${++this.savepointCounter}`)),
+        enclosing === undefined ? "informix.transaction" : "informix.savepoint",
         { kind: "client", captureStackTrace: false, attributes: this.spanAttributes }
       )
     })
@@ -927,17 +982,39 @@ export class ConnectionImpl implements Connection.Connection {
     return Effect.asVoid(this.roundTrip(messages, noTimeout(label), onReply))
   }
 
+  /**
+   * BEGIN WORK, then the isolation asked for: `SET TRANSACTION ISOLATION LEVEL …`, which Informix keeps for this
+   * transaction only, where that statement has the level (dirty read = READ UNCOMMITTED, committed read = READ
+   * COMMITTED, repeatable read = REPEATABLE READ). Cursor stability and last committed exist only as `SET
+   * ISOLATION`, which lasts for the session: it is sent inside the transaction and the configured `isolation` is
+   * restored after COMMIT/ROLLBACK; without one the session's level stays changed (noted for the pool's reset).
+   */
   private outerTransaction<A, E, R>(
     effect: Effect.Effect<A, E, R>,
     options: Connection.TransactionOptions | undefined
   ): Effect.Effect<A, E | InformixError, R> {
+    const isolation = options?.isolation
+    const scoped = isolation === undefined ? undefined : transactionIsolationStatement(isolation)
+    const sessionWide = isolation !== undefined && scoped === undefined ? isolationStatement(isolation) : undefined
     const begin = Effect.gen({ self: this }, function*() {
-      if (options?.isolation !== undefined) {
-        yield* this.executeImmediate(noTimeout(isolationStatement(options.isolation)))
-      }
       yield* this.control([BEGIN], "BEGIN WORK", (reply) => {
         if (!replyHasError(reply)) this.transactionOpen = true
       })
+      if (scoped !== undefined) yield* this.executeImmediate(noTimeout(scoped))
+      if (sessionWide !== undefined) {
+        this.note("isolation")
+        yield* this.executeImmediate(noTimeout(sessionWide))
+      }
+    })
+    const restoreIsolation = Effect.suspend(() => {
+      const configured = this.settings.config.isolation
+      if (sessionWide === undefined || configured === undefined || this.session.deadWith !== undefined) {
+        return Effect.void
+      }
+      return this.executeImmediate(noTimeout(isolationStatement(configured))).pipe(
+        Effect.tap(() => Effect.sync(() => this.changed.delete("isolation"))),
+        Effect.ignore
+      )
     })
     const commit = this.control([COMMIT], "COMMIT WORK", (reply) => {
       if (!replyHasError(reply)) this.transactionOpen = false
@@ -949,28 +1026,36 @@ export class ConnectionImpl implements Connection.Connection {
           if (!replyHasError(reply)) this.transactionOpen = false
         }))
     )
-    return this.owned(Effect.uninterruptibleMask((restore) =>
+    // The owner permit is held through a holding of its own, cleared before the permit is given back: a fiber the
+    // transaction forked that outlives it then waits for the permit like everybody else (ownership.ts).
+    const holding = new Holding()
+    const body = Effect.uninterruptibleMask((restore) =>
       Effect.gen({ self: this }, function*() {
         const began = yield* Effect.exit(restore(begin))
         if (Exit.isFailure(began)) {
           // An interrupted BEGIN WORK may still have run on the server (its reply is drained in the background and
-          // then marks the transaction open): roll back, after that drain, so no transaction is left without owner.
-          if (Exit.hasInterrupts(began)) yield* rollback
+          // then marks the transaction open), and a failed SET after BEGIN leaves it open: roll back (after that
+          // drain), so no transaction is left without owner.
+          if (Exit.hasInterrupts(began) || this.transactionOpen) yield* rollback
+          yield* restoreIsolation
           return yield* Effect.failCause(began.cause)
         }
         const exit = yield* Effect.exit(restore(effect))
         if (Exit.isSuccess(exit)) {
-          yield* commit
+          const committed = yield* Effect.exit(commit)
+          yield* restoreIsolation
+          if (Exit.isFailure(committed)) return yield* Effect.failCause(committed.cause)
           return exit.value
         }
         yield* rollback
+        yield* restoreIsolation
         return yield* exit
       })
-    ))
+    )
+    return this.ownedWith(Effect.ensuring(body, Effect.sync(() => (holding.active = false))), holding)
   }
 
-  private savepoint<A, E, R>(effect: Effect.Effect<A, E, R>, depth: number): Effect.Effect<A, E | InformixError, R> {
-    const name = `effect_informix_sp_${depth}`
+  private savepoint<A, E, R>(effect: Effect.Effect<A, E, R>, name: string): Effect.Effect<A, E | InformixError, R> {
     return Effect.uninterruptibleMask((restore) =>
       Effect.gen({ self: this }, function*() {
         yield* restore(this.control([{ _tag: "SetSavepoint", name, unique: 0 }], `SAVEPOINT ${name}`))

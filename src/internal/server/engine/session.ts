@@ -162,7 +162,12 @@ export class Session implements EngineSession {
   private openTransaction = false
   private closed = false
   lockWaitSeconds = 0
-  isolation = "committed read"
+  /** From SET ISOLATION: lasts for the session. */
+  private sessionIsolation = "committed read"
+  /** From SET TRANSACTION ISOLATION LEVEL: lasts until COMMIT/ROLLBACK. */
+  private transactionIsolation: string | undefined = undefined
+  /** A statement other than SET TRANSACTION ran in the open transaction (then SET TRANSACTION is refused). */
+  private transactionStarted = false
   private lastSerial = 0
   private lastSerial8 = 0n
   private lastBigserial = 0n
@@ -206,6 +211,11 @@ export class Session implements EngineSession {
       serverVersion: env.serverVersion,
       hostName: env.hostName
     }
+  }
+
+  /** The isolation in effect: the transaction's own level (SET TRANSACTION), else the session's (SET ISOLATION). */
+  get isolation(): string {
+    return this.transactionIsolation ?? this.sessionIsolation
   }
 
   get inTransaction(): boolean {
@@ -499,12 +509,12 @@ export class Session implements EngineSession {
       case "setLockMode":
         this.lockWaitSeconds = p.seconds
         return { rowsAffected: 0, serial: 0 }
-      case "setIsolation": {
+      case "setIsolation":
         // The level drives readBlocked (DIRTY READ does not wait) and beginImplicit (REPEATABLE READ pins a
         // snapshot); SQLite's read_uncommitted would only matter for a shared cache, which the engine does not use.
-        this.isolation = p.level
+        if (p.scope === "transaction") return this.setTransactionIsolation(p.level)
+        this.sessionIsolation = p.level
         return { rowsAffected: 0, serial: 0 }
-      }
       case "noop":
         return { rowsAffected: 0, serial: 0 }
       default:
@@ -512,6 +522,7 @@ export class Session implements EngineSession {
     }
     const values = p.kind === "select" || p.kind === "dml" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
+    this.noteStatementInTransaction()
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
     try {
@@ -880,6 +891,7 @@ export class Session implements EngineSession {
     }
     const values = this.bind(prepared, params)
     if (!Array.isArray(values)) return values
+    this.noteStatementInTransaction()
     const ctx = this.errorContext(p, prepared.tokens)
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
@@ -925,12 +937,38 @@ export class Session implements EngineSession {
   // transactions (SQLI.md §8.10)
   // ---------------------------------------------------------------------------------------------------------
 
+  /**
+   * SET TRANSACTION ISOLATION LEVEL, with Informix's rules (HCL Informix SQL syntax, "SET TRANSACTION"): outside a
+   * transaction it fails with -255 (not in transaction; an ANSI database is always in one), once any other
+   * statement ran in the transaction, or a second time, with -876; the level ends with the transaction.
+   */
+  private setTransactionIsolation(level: string): ExecResult | EngineError {
+    if (!this.config.logged) return engineError(-201)
+    if (this.config.ansi) this.openTransaction = true
+    if (!this.openTransaction) return engineError(-255)
+    if (this.transactionStarted || this.transactionIsolation !== undefined) return engineError(-876)
+    this.transactionIsolation = level
+    return { rowsAffected: 0, serial: 0 }
+  }
+
+  private noteStatementInTransaction(): void {
+    if (this.openTransaction || this.config.ansi) this.transactionStarted = true
+  }
+
+  /** COMMIT or ROLLBACK ended the transaction: so does its SET TRANSACTION level. */
+  private endTransaction(): void {
+    this.openTransaction = false
+    this.transactionStarted = false
+    this.transactionIsolation = undefined
+  }
+
   begin(): EngineError | undefined {
     // Unlogged database: BEGIN fails. The code follows informix-driver, verified on live unlogged databases,
     // which recognises "no transactions" by sqlcode -201 (SQLI.md §8.10, §13 Q10; docs/protocol-evidence.md).
     if (!this.config.logged) return engineError(-201)
     if (this.openTransaction) return engineError(-535)
     // The SQLite transaction starts with the first write (beginImplicit).
+    this.endTransaction()
     this.openTransaction = true
     return undefined
   }
@@ -945,7 +983,7 @@ export class Session implements EngineSession {
     } catch (error) {
       return mapSqliteError(error, this.txContext())
     }
-    this.openTransaction = false
+    this.endTransaction()
     this.config.locks.releaseAll(this)
     return undefined
   }
@@ -960,7 +998,7 @@ export class Session implements EngineSession {
     } catch (error) {
       return mapSqliteError(error, this.txContext())
     }
-    this.openTransaction = false
+    this.endTransaction()
     this.config.locks.releaseAll(this)
     this.forgetRolledBackTemps()
     return undefined

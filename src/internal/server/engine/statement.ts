@@ -104,7 +104,13 @@ export type Plan =
     readonly name: string
   }
   | { readonly kind: "setLockMode"; readonly statementType: number; readonly seconds: number }
-  | { readonly kind: "setIsolation"; readonly statementType: number; readonly level: string }
+  | {
+    readonly kind: "setIsolation"
+    readonly statementType: number
+    readonly level: string
+    /** SET ISOLATION lasts for the session; SET TRANSACTION ISOLATION LEVEL for the current transaction only. */
+    readonly scope: "session" | "transaction"
+  }
   | { readonly kind: "noop"; readonly statementType: number }
 
 const isWord = (t: Token | undefined, word: string) => t !== undefined && t.kind === "ident" && t.upper === word
@@ -220,9 +226,10 @@ const planSet = (tokens: ReadonlyArray<Token>, end: number): Plan | TranslateErr
     return translateError(-201, w(4)?.offset ?? 0)
   }
   let i = 1
+  const scope = isWord(w(1), "TRANSACTION") ? "transaction" : "session"
   if (isWord(w(1), "TRANSACTION")) {
     i = 2
-    if (isWord(w(2), "ISOLATION") && isWord(w(3), "LEVEL")) i = 4
+    if (isWord(w(2), "ISOLATION") && isWord(w(3), "LEVEL")) i = isWord(w(4), "TO") ? 5 : 4
     else return { kind: "noop", statementType: 48 }
   } else if (isWord(w(1), "ISOLATION")) {
     i = 2
@@ -232,6 +239,8 @@ const planSet = (tokens: ReadonlyArray<Token>, end: number): Plan | TranslateErr
   else if (isWord(w(1), "CONSTRAINTS")) return { kind: "noop", statementType: 55 }
   else if (isWord(w(1), "LOG")) return { kind: "noop", statementType: 49 }
   else if (isWord(w(1), "PDQPRIORITY") || isWord(w(1), "ENVIRONMENT")) return { kind: "noop", statementType: 52 }
+  // SQ_SETROLE (IBM JDBC IfxStatementTypes): the TestServer has no roles, so any role is accepted and ignored.
+  else if (isWord(w(1), "ROLE")) return { kind: "noop", statementType: 85 }
   else return translateError(-201, w(1)?.offset ?? 0)
   const words: Array<string> = []
   for (let j = i; j < end; j++) {
@@ -251,7 +260,7 @@ const planSet = (tokens: ReadonlyArray<Token>, end: number): Plan | TranslateErr
     "committed read last committed"
   ]
   if (!known.includes(level)) return translateError(-201, tokens[i]?.offset ?? 0)
-  return { kind: "setIsolation", statementType: 48, level }
+  return { kind: "setIsolation", statementType: 48, level, scope }
 }
 
 const findTopLevel = (tokens: ReadonlyArray<Token>, from: number, to: number, pred: (t: Token) => boolean) => {
