@@ -25,10 +25,10 @@ import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { ConnectionError, type InformixError } from "./InformixError.ts"
 import type { Value } from "./InformixValue.ts"
-import { type ConnectionConfig, fromEnv, resolveConfig } from "./internal/config.ts"
-import { open } from "./internal/connection/connect.ts"
-import type { UrgentSender } from "./internal/connection/session.ts"
+import { type ConnectionConfig, fromEnv, resolveConfig } from "./internal/config/resolve.ts"
+import { open } from "./internal/connection/openSession.ts"
 import type * as Settings from "./internal/connection/sessionSettings.ts"
+import type { UrgentSender } from "./internal/connection/wireSession.ts"
 import { sendUrgentByteNow, urgentSupport } from "./internal/urgent.ts"
 
 /**

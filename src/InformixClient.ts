@@ -38,9 +38,9 @@ import * as Statement from "effect/sql/Statement"
 import * as Connection from "./Connection.ts"
 import type { InformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
-import { toSqlError } from "./internal/client/errors.ts"
 import { type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
-import { fromEnv, redactConfig, resolveConfig } from "./internal/config.ts"
+import { toSqlError } from "./internal/client/sqlErrorMapping.ts"
+import { fromEnv, redactConfig, resolveConfig } from "./internal/config/resolve.ts"
 import * as Pool from "./Pool.ts"
 
 /**

@@ -23,15 +23,15 @@
  * @since 0.1.0
  */
 import type * as Result from "effect/Result"
-import * as bind from "./internal/protocol/bind.ts"
+import * as bind from "./internal/protocol/bindFraming.ts"
 import * as codec from "./internal/protocol/codec.ts"
-import * as connect from "./internal/protocol/connect.ts"
-import * as errors from "./internal/protocol/errors.ts"
 import * as framing from "./internal/protocol/framing.ts"
 import * as helpers from "./internal/protocol/helpers.ts"
+import * as connect from "./internal/protocol/loginPdu.ts"
 import type * as messages from "./internal/protocol/messages.ts"
 import * as opcodes from "./internal/protocol/opcodes.ts"
-import * as server from "./internal/protocol/server.ts"
+import * as errors from "./internal/protocol/protocolError.ts"
+import * as server from "./internal/protocol/serverMessages.ts"
 import * as values from "./internal/values/index.ts"
 
 // ---------------------------------------------------------------------------------------------------------------

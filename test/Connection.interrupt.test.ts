@@ -14,7 +14,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
-import type { ConnectionImpl } from "../src/internal/connection/connection.ts"
+import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
 import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import {
   describeNoColumns,

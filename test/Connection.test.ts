@@ -16,7 +16,7 @@ import * as Stream from "effect/Stream"
 import * as Net from "node:net"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
-import type { ConnectionImpl } from "../src/internal/connection/connection.ts"
+import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
 import * as TestServer from "../src/TestServer.ts"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {

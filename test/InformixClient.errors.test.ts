@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Sql from "effect/sql/SqlError"
 import * as InformixError from "../src/InformixError.ts"
-import { toSqlError } from "../src/internal/client/errors.ts"
+import { toSqlError } from "../src/internal/client/sqlErrorMapping.ts"
 
 const serverError = (sqlcode: number, isamCode: number, parameter = "") =>
   InformixError.fromServerError({ sqlcode, isamCode, offset: 0, parameter }, "INSERT INTO t VALUES (?)")

@@ -5,7 +5,7 @@ import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as InformixError from "../src/InformixError.ts"
-import { resolveConfig } from "../src/internal/config.ts"
+import { resolveConfig } from "../src/internal/config/resolve.ts"
 import {
   classify,
   formatServerMessage,

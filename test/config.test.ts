@@ -12,7 +12,7 @@ import {
   lockWaitStatement,
   redactUrl,
   resolveConfig
-} from "../src/internal/config.ts"
+} from "../src/internal/config/resolve.ts"
 
 const SECRET = "s3cr3t-P@ss:w/rd"
 

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { fetchBufferFor } from "../../src/internal/connection/connection.ts"
+import { fetchBufferFor } from "../../src/internal/connection/statements.ts"
 
 describe("NFETCH buffer size (JDBC 15's rule, captured by the conformance proxy)", () => {
   it("is 4096 up to 2048-byte rows, 8192 up to 4096, then the row size", () => {

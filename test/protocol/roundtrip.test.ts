@@ -50,7 +50,7 @@ const fixedWidth: Record<number, number> = {
   53: 8
 }
 
-/** BYTE/TEXT descriptors are 68 bytes under the extended framing (see bind.ts `blobDescriptorWidth`). */
+/** BYTE/TEXT descriptors are 68 bytes under the extended framing (see bindFraming.ts `blobDescriptorWidth`). */
 const blobWidth = (framing: Framing): number => framing.tupleSize32 || framing.done22 ? 68 : 56
 
 const bindValue = (framing: Framing): fc.Arbitrary<BindValue> =>

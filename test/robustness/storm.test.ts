@@ -27,7 +27,7 @@ import * as Scope from "effect/Scope"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import * as Connection from "../../src/Connection.ts"
-import type { ConnectionImpl } from "../../src/internal/connection/connection.ts"
+import type { ConnectionImpl } from "../../src/internal/connection/connectionImpl.ts"
 import * as Pool from "../../src/Pool.ts"
 import { startServerProcess } from "./serverProcess.ts"
 import {

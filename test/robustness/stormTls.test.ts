@@ -10,7 +10,7 @@ import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
 import * as Connection from "../../src/Connection.ts"
-import type { ConnectionImpl } from "../../src/internal/connection/connection.ts"
+import type { ConnectionImpl } from "../../src/internal/connection/connectionImpl.ts"
 import * as TestServer from "../../src/TestServer.ts"
 import {
   assertTally,

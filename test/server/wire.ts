@@ -11,9 +11,9 @@ import type * as Scope from "effect/Scope"
 import * as net from "node:net"
 import * as tls from "node:tls"
 import { encodeClientBatch, encodeLoginRequest, ServerMessageDecoder } from "../../src/internal/protocol/codec.ts"
-import { JDBC_DEFAULT_LOGIN_ENV, LOGIN_DEFAULTS } from "../../src/internal/protocol/connect.ts"
 import { framingFromMasks, JDBC15_CLIENT_OFFER } from "../../src/internal/protocol/framing.ts"
 import { WIDE_FRAMING } from "../../src/internal/protocol/framing.ts"
+import { JDBC_DEFAULT_LOGIN_ENV, LOGIN_DEFAULTS } from "../../src/internal/protocol/loginPdu.ts"
 import type {
   ClientMessage,
   ConnectResponse,

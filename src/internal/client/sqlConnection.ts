@@ -12,7 +12,7 @@ import type { SqlError } from "effect/sql/SqlError"
 import * as Stream from "effect/Stream"
 import type { Connection, ExecuteResult } from "../../Connection.ts"
 import type { InformixError } from "../../InformixError.ts"
-import { toSqlError } from "./errors.ts"
+import { toSqlError } from "./sqlErrorMapping.ts"
 
 type TransformRows = (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
 

@@ -14,8 +14,8 @@
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import { ConfigError } from "../../InformixError.ts"
-import type { ConnectionConfig } from "../config.ts"
 import * as Parse from "./parse.ts"
+import type { ConnectionConfig } from "./resolve.ts"
 
 /**
  * Replaces the password (everything between the user name's `:` and the last `@`) and any `password=` query value

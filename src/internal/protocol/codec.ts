@@ -13,13 +13,13 @@
 import * as Result from "effect/Result"
 import { Reader } from "../wire/Reader.ts"
 import { CheckedWriter } from "./checkedWriter.ts"
-import { readClientMessage, writeClientMessage } from "./client.ts"
-import { readConnectResponse, readLoginRequest, writeConnectResponse, writeLoginRequest } from "./connect.ts"
-import { ProtocolCodecError } from "./errors.ts"
+import { readClientMessage, writeClientMessage } from "./clientMessages.ts"
 import { WIDE_FRAMING } from "./framing.ts"
+import { readConnectResponse, readLoginRequest, writeConnectResponse, writeLoginRequest } from "./loginPdu.ts"
 import type { ClientMessage, ConnectResponse, Framing, LoginRequest, ServerMessage } from "./messages.ts"
 import { SlType } from "./opcodes.ts"
-import { readServerMessage, writeServerMessage } from "./server.ts"
+import { ProtocolCodecError } from "./protocolError.ts"
+import { readServerMessage, writeServerMessage } from "./serverMessages.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Encoders

@@ -5,8 +5,8 @@
  *
  * @internal
  */
-import { isLegacyBlobType } from "./bind.ts"
-import { JDBC_DEFAULT_LOGIN_ENV, LOGIN_DEFAULTS } from "./connect.ts"
+import { isLegacyBlobType } from "./bindFraming.ts"
+import { JDBC_DEFAULT_LOGIN_ENV, LOGIN_DEFAULTS } from "./loginPdu.ts"
 import type {
   BindValue,
   Blob,

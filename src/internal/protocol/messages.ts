@@ -16,7 +16,7 @@
  * @internal
  */
 
-import type { BindValue } from "../values/bind.ts"
+import type { BindValue } from "../values/bindValues.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bind values
@@ -25,7 +25,7 @@ import type { BindValue } from "../values/bind.ts"
 /**
  * One SQ_BIND parameter, as the values layer produces it (VALUES.md §7): `data` is the value's own bytes WITHOUT the
  * length prefix and WITHOUT the pad; the bind framing (fixed width vs `u16 len` vs `u32 len`, the extended-type name
- * block) is applied by the protocol encoder from `type` (see `bind.ts`). Owned by the values layer.
+ * block) is applied by the protocol encoder from `type` (see `bindFraming.ts`). Owned by the values layer.
  */
 export type { BindValue }
 

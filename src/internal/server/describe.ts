@@ -7,7 +7,7 @@
  *
  * @internal
  */
-import { fixedBindWidth } from "../protocol/bind.ts"
+import { fixedBindWidth } from "../protocol/bindFraming.ts"
 import type { DescribeBody, DescribeField, IDescribe, IDescribeParam } from "../protocol/messages.ts"
 import { packedWidth } from "../values/decimal.ts"
 import { baseType, TypeCode } from "../values/typeCodes.ts"

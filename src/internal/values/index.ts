@@ -3,7 +3,7 @@
  * Pure functions; failures are returned as {@link CodecFailure} values, never thrown.
  */
 export type { Value } from "../../InformixValue.ts"
-export { type BindValue, decodeBind, encodeBind } from "./bind.ts"
+export { type BindValue, decodeBind, encodeBind } from "./bindValues.ts"
 export {
   type Charset,
   charsetForCodeSet,

@@ -1,6 +1,6 @@
 /**
  * The engine: owns the per-database configuration. Every database is a SQLite file in WAL mode, so readers never
- * block writers (Informix's COMMITTED READ holds no read locks; session.ts `beginImplicit`). "In-memory" databases
+ * block writers (Informix's COMMITTED READ holds no read locks; transactionsLocks.ts `beginImplicit`). "In-memory" databases
  * are files in a private temporary directory (synchronous = OFF) removed when the engine closes: SQLite's real
  * in-memory databases need a shared cache to be seen by several connections, and shared-cache table locks make a
  * reader's open transaction block other sessions' writes and DDL.
@@ -13,9 +13,9 @@ import { LocalDate } from "../../../InformixValue.ts"
 import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { EngineError, EngineOptions, EngineSession } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
-import { engineError } from "./errors.ts"
+import { engineError } from "./engineErrors.ts"
+import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { TableLocks } from "./locks.ts"
-import { type DatabaseConfig, Session } from "./session.ts"
 
 let engineIds = 0
 

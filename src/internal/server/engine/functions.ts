@@ -8,7 +8,7 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite"
 import { DateTime, IntervalDayTime, IntervalYearMonth, LocalDate, Qualifier } from "../../../InformixValue.ts"
 import { civilFromDays, daysFromCivil, daysInMonth } from "../../values/calendar.ts"
-import { udfFailure } from "./errors.ts"
+import { udfFailure } from "./engineErrors.ts"
 import { family, type IfxType } from "./types.ts"
 import { fromStorage, isConversionError, parseDateTimeText, type Stored, toStorage, type Value } from "./values.ts"
 

@@ -19,19 +19,13 @@
  */
 import * as Predicate from "effect/Predicate"
 import { Qualifier } from "../../../InformixValue.ts"
-import { TypeCode } from "../../values/typeCodes.ts"
 import type { TableInfo } from "./catalog.ts"
+import { argRanges, storageLiteral } from "./literalTypes.ts"
+import type { Scope } from "./scope.ts"
 import { matchParen, quoteString, type Token } from "./tokenizer.ts"
-import {
-  currentQualifier,
-  decimalScale,
-  family,
-  type IfxType,
-  parseQualifierTokens,
-  parseType,
-  Types
-} from "./types.ts"
-import { isConversionError, type Stored, toStorage, type Value } from "./values.ts"
+import { arithmetic, contextType, inferCall, inferRange } from "./typeInference.ts"
+import { currentQualifier, family, type IfxType, parseQualifierTokens, parseType, Types } from "./types.ts"
+import { isConversionError, toStorage, type Value } from "./values.ts"
 
 export interface TranslateContext {
   readonly table: (name: string) => TableInfo | undefined
@@ -72,9 +66,9 @@ export interface ItemHint {
 }
 
 const yearToFraction5 = new Qualifier("YEAR", "FRACTION", { fractionDigits: 5 })
-const dayToFraction5 = new Qualifier("DAY", "FRACTION", { leadingPrecision: 9, fractionDigits: 5 })
+export const dayToFraction5 = new Qualifier("DAY", "FRACTION", { leadingPrecision: 9, fractionDigits: 5 })
 
-const keywordsNotFunctions = new Set([
+export const keywordsNotFunctions = new Set([
   "AND",
   "OR",
   "NOT",
@@ -112,8 +106,8 @@ const keywordsNotFunctions = new Set([
 /** Types whose storage differs from the literal text: a string compared with them is converted. */
 const temporal = new Set(["date", "datetime", "interval", "boolean", "decimal"])
 
-const comparisonOps = new Set(["=", "==", "<>", "!=", "<", ">", "<=", ">="])
-const clauseEnd = new Set([
+export const comparisonOps = new Set(["=", "==", "<>", "!=", "<", ">", "<=", ">="])
+export const clauseEnd = new Set([
   "FROM",
   "WHERE",
   "GROUP",
@@ -135,135 +129,9 @@ interface Part {
   readonly callable: boolean
 }
 
-const isPunct = (t: Token | undefined, text: string) => t !== undefined && t.kind === "punct" && t.text === text
-const isOp = (t: Token | undefined, text: string) => t !== undefined && t.kind === "op" && t.text === text
-const isWord = (t: Token | undefined, word: string) => t !== undefined && t.kind === "ident" && t.upper === word
-
-/** Scope for resolving column names: every table named after FROM / JOIN / UPDATE / INTO, with aliases. */
-export interface Scope {
-  readonly tables: ReadonlyArray<{ readonly alias: string; readonly table: TableInfo }>
-}
-
-export const buildScope = (tokens: ReadonlyArray<Token>, ctx: TranslateContext): Scope => {
-  const tables: Array<{ alias: string; table: TableInfo }> = []
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!
-    if (t.kind !== "ident" || !["FROM", "JOIN", "UPDATE", "INTO", "TABLE", ","].includes(t.upper)) {
-      if (!(t.kind === "punct" && t.text === "," && tables.length > 0)) continue
-    }
-    let j = i + 1
-    if (isWord(tokens[j], "OUTER")) j++
-    if (isWord(tokens[j], "INFORMIX") && isPunct(tokens[j + 1], ".")) j += 2
-    const nameToken = tokens[j]
-    if (nameToken?.kind !== "ident") continue
-    const table = ctx.table(nameToken.text)
-    if (table === undefined) continue
-    let alias = nameToken.text
-    let k = j + 1
-    if (isWord(tokens[k], "AS")) k++
-    const aliasToken = tokens[k]
-    if (
-      aliasToken?.kind === "ident" &&
-      !clauseEnd.has(aliasToken.upper) &&
-      !["ON", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "OUTER", "SET", "VALUES", "USING"].includes(
-        aliasToken.upper
-      )
-    ) alias = aliasToken.text
-    tables.push({ alias, table })
-  }
-  return { tables }
-}
-
-export const resolveColumn = (scope: Scope, qualifier: string | undefined, name: string): IfxType | undefined => {
-  const lower = name.toLowerCase()
-  for (const { alias, table } of scope.tables) {
-    if (
-      qualifier !== undefined && alias.toLowerCase() !== qualifier.toLowerCase() &&
-      table.name.toLowerCase() !== qualifier.toLowerCase()
-    ) continue
-    const column = table.columns.find((c) => c.name.toLowerCase() === lower)
-    if (column !== undefined) return column.type
-  }
-  return undefined
-}
-
-const decimalLiteralType = (text: string): IfxType => {
-  if (/[eE]/.test(text)) return Types.float
-  const [whole = "", fraction = ""] = text.split(".")
-  const digits = (whole.replace(/^0+/, "") + fraction).length || 1
-  return Types.decimal(Math.min(32, Math.max(digits, fraction.length)), fraction.length)
-}
-
-const numberLiteralType = (text: string): IfxType => {
-  if (/^\d+$/.test(text)) {
-    const n = BigInt(text)
-    return n <= 2147483647n ? Types.integer : n <= 9223372036854775807n ? Types.int8 : decimalLiteralType(text)
-  }
-  return decimalLiteralType(text)
-}
-
-/** SQLite literal of a stored value. */
-export const storageLiteral = (v: Stored): string => {
-  if (v === null) return "NULL"
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(17)
-  if (typeof v === "bigint") return String(v)
-  if (typeof v === "string") return quoteString(v)
-  return `X'${Buffer.from(v).toString("hex")}'`
-}
-
-/** A SERIAL operand's value type (a parameter is never itself a SERIAL). */
-const withoutSerial = (t: IfxType | undefined): IfxType | undefined =>
-  t?.code === TypeCode.SERIAL
-    ? Types.integer
-    : t?.code === TypeCode.SERIAL8
-    ? Types.int8
-    : t?.code === TypeCode.BIGSERIAL
-    ? Types.bigint
-    : t
-
-const dbinfoType = (arg: string): IfxType =>
-  arg === "serial8" ? Types.int8 : arg === "bigserial" ? Types.bigint : arg.startsWith("sqlca.") || arg === "sessionid"
-    ? Types.integer
-    : arg === "utc_current"
-    ? Types.integer
-    : Types.varchar(255)
-
-const argRanges = (tokens: ReadonlyArray<Token>, open: number, close: number): Array<[number, number]> => {
-  const ranges: Array<[number, number]> = []
-  let start = open + 1
-  let depth = 0
-  for (let i = open + 1; i < close; i++) {
-    const t = tokens[i]!
-    if (t.kind === "punct" && t.text === "(") depth++
-    else if (t.kind === "punct" && t.text === ")") depth--
-    else if (depth === 0 && t.kind === "punct" && t.text === ",") {
-      ranges.push([start, i])
-      start = i + 1
-    }
-  }
-  if (close > open + 1) ranges.push([start, close])
-  return ranges
-}
-
-/** One type for several alternative results (CASE, DECODE, NVL): character types widen to the longest. */
-const combineTypes = (types: ReadonlyArray<IfxType | undefined>): IfxType | undefined => {
-  const known = types.filter((t): t is IfxType => t !== undefined)
-  if (known.length === 0) return undefined
-  const lengths = known.map(charLength)
-  if (lengths.every((l) => l !== undefined)) {
-    const max = Math.max(...(lengths as Array<number>))
-    if (known.every((t) => t.code === TypeCode.CHAR || t.code === TypeCode.NCHAR)) return Types.char(max)
-    return max <= 255 ? Types.varchar(max) : Types.lvarchar(max)
-  }
-  return known[0]
-}
-
-const charLength = (t: IfxType | undefined): number | undefined => {
-  if (t === undefined) return undefined
-  if (t.code === TypeCode.CHAR || t.code === TypeCode.NCHAR) return t.length
-  if (t.code === TypeCode.VARCHAR || t.code === TypeCode.NVARCHAR) return t.length & 0xff
-  return undefined
-}
+export const isPunct = (t: Token | undefined, text: string) => t !== undefined && t.kind === "punct" && t.text === text
+export const isOp = (t: Token | undefined, text: string) => t !== undefined && t.kind === "op" && t.text === text
+export const isWord = (t: Token | undefined, word: string) => t !== undefined && t.kind === "ident" && t.upper === word
 
 export class Emitter {
   readonly tokens: ReadonlyArray<Token>
@@ -276,7 +144,7 @@ export class Emitter {
   readonly strictParams = new Set<number>()
   /** Types imposed on a literal/param token by the statement shape (INSERT values, UPDATE SET). */
   readonly contextTypes = new Map<number, IfxType>()
-  private paramOrdinal = new Map<number, number>()
+  paramOrdinal = new Map<number, number>()
 
   constructor(tokens: ReadonlyArray<Token>, sql: string, ctx: TranslateContext, scope: Scope) {
     this.tokens = tokens
@@ -294,65 +162,7 @@ export class Emitter {
     return this.paramOrdinal.size
   }
 
-  /** Type of the column a literal / '?' at token k is compared with, if any. */
-  private contextType(k: number): IfxType | undefined {
-    const fixed = this.contextTypes.get(k)
-    if (fixed !== undefined) return fixed
-    const tk = this.tokens
-    const columnBefore = (end: number): IfxType | undefined => {
-      const t = tk[end]
-      if (t?.kind !== "ident") return undefined
-      if (isPunct(tk[end - 1], ".") && tk[end - 2]?.kind === "ident") {
-        return resolveColumn(this.scope, tk[end - 2]!.text, t.text)
-      }
-      return resolveColumn(this.scope, undefined, t.text)
-    }
-    const before = tk[k - 1]
-    if (
-      before !== undefined && ((before.kind === "op" && comparisonOps.has(before.text)) ||
-        isWord(before, "LIKE") || isWord(before, "MATCHES"))
-    ) {
-      let end = k - 2
-      if (isWord(tk[end], "NOT")) end--
-      const found = columnBefore(end)
-      if (found !== undefined) return found
-    }
-    if (isWord(before, "BETWEEN")) return columnBefore(k - 2)
-    if (isWord(before, "AND") && isWord(tk[k - 3], "BETWEEN")) return columnBefore(k - 4)
-    const after = tk[k + 1]
-    if (after?.kind === "op" && comparisonOps.has(after.text)) {
-      const c = tk[k + 2]
-      if (c?.kind === "ident" && !isPunct(tk[k + 3], "(")) {
-        if (isPunct(tk[k + 3], ".") && tk[k + 4]?.kind === "ident") {
-          return resolveColumn(this.scope, c.text, tk[k + 4]!.text)
-        }
-        return resolveColumn(this.scope, undefined, c.text)
-      }
-    }
-    // x IN (a, ?, b): find the enclosing "( " preceded by IN and a column.
-    let depth = 0
-    for (let i = k - 1; i >= 0; i--) {
-      const t = tk[i]!
-      if (isPunct(t, ")")) depth++
-      else if (isPunct(t, "(")) {
-        if (depth === 0) {
-          let j = i - 1
-          if (!isWord(tk[j], "IN")) return undefined
-          j--
-          if (isWord(tk[j], "NOT")) j--
-          return columnBefore(j)
-        }
-        depth--
-      } else if (
-        depth === 0 && !(isPunct(t, ",") || t.kind === "string" || t.kind === "number" || t.kind === "param")
-      ) {
-        return undefined
-      }
-    }
-    return undefined
-  }
-
-  private literalFor(k: number, value: Value, fallback: string): string | TranslateError {
+  literalFor(k: number, value: Value, fallback: string): string | TranslateError {
     const type = this.contextType(k)
     if (type === undefined) return fallback
     const f = family(type)
@@ -372,7 +182,7 @@ export class Emitter {
     return parts.map((p) => p.text).join(" ")
   }
 
-  private parts(from: number, to: number): Array<Part> | TranslateError {
+  parts(from: number, to: number): Array<Part> | TranslateError {
     const tk = this.tokens
     const parts: Array<Part> = []
     let limit: { first?: string; skip?: string } | undefined
@@ -473,7 +283,7 @@ export class Emitter {
   }
 
   /** Whether tokens[k] can end a left operand (so a following + or - is binary). */
-  private isOperandEnd(k: number): boolean {
+  isOperandEnd(k: number): boolean {
     const t = this.tokens[k]
     if (t === undefined) return false
     if (t.kind === "number" || t.kind === "string" || t.kind === "param") return true
@@ -483,7 +293,7 @@ export class Emitter {
   }
 
   /** The right operand of a binary operator: [sign] primary [call parens] [.name] [::type ...]. */
-  private operand(start: number, to: number): { text: string; from: number; to: number } | TranslateError {
+  operand(start: number, to: number): { text: string; from: number; to: number } | TranslateError {
     const tk = this.tokens
     let j = start
     let sign = ""
@@ -551,7 +361,7 @@ export class Emitter {
     }
   }
 
-  private cast(part: Part, target: IfxType, to: number): Part {
+  cast(part: Part, target: IfxType, to: number): Part {
     const source = this.inferRange(part.from, part.to)
     const src = source.type
     return {
@@ -565,7 +375,7 @@ export class Emitter {
   }
 
   /** One primary starting at tokens[i]. */
-  private primary(i: number, to: number): { part: Part; next: number } | TranslateError {
+  primary(i: number, to: number): { part: Part; next: number } | TranslateError {
     const tk = this.tokens
     const t = tk[i]!
     const simple = (text: string, next = i + 1, callable = false) => ({
@@ -607,7 +417,7 @@ export class Emitter {
     }
   }
 
-  private identifier(i: number): { part: Part; next: number } | TranslateError {
+  identifier(i: number): { part: Part; next: number } | TranslateError {
     const tk = this.tokens
     const t = tk[i]!
     const simple = (text: string, next = i + 1, callable = false) => ({
@@ -787,271 +597,6 @@ export class Emitter {
     return simple(t.text, i + 1, !keywordsNotFunctions.has(t.upper))
   }
 
-  /** Informix type of the expression tokens[from, to) (undefined when unknown). */
-  inferRange(from: number, to: number): { type: IfxType | undefined; name: string } {
-    const tk = this.tokens
-    const expression = "(expression)"
-    if (to <= from) return { type: undefined, name: expression }
-    const t = tk[from]!
-    const single = to === from + 1
-    if (single) {
-      switch (t.kind) {
-        case "number":
-          return { type: numberLiteralType(t.text), name: "(constant)" }
-        case "string":
-          return { type: Types.char(Math.max(1, t.text.length)), name: "(constant)" }
-        case "param":
-          return { type: this.params[this.paramOrdinal.get(from)!], name: expression }
-        case "ident": {
-          switch (t.upper) {
-            case "TODAY":
-              return { type: Types.date, name: expression }
-            case "CURRENT":
-            case "SYSDATE":
-              return { type: Types.datetime(currentQualifier), name: expression }
-            case "USER":
-            case "CURRENT_USER":
-              return { type: Types.varchar(32), name: expression }
-            case "NULL":
-              return { type: undefined, name: "(constant)" }
-            case "TRUE":
-            case "FALSE":
-              return { type: Types.boolean, name: "(constant)" }
-          }
-          return { type: resolveColumn(this.scope, undefined, t.text), name: t.text }
-        }
-        default:
-          return { type: undefined, name: expression }
-      }
-    }
-    if (
-      t.kind === "ident" && to === from + 3 && isPunct(tk[from + 1], ".") && tk[from + 2]?.kind === "ident"
-    ) {
-      if (t.upper === "INFORMIX") return { type: undefined, name: tk[from + 2]!.text }
-      return { type: resolveColumn(this.scope, t.text, tk[from + 2]!.text), name: tk[from + 2]!.text }
-    }
-    if ((isOp(t, "-") || isOp(t, "+")) && to === from + 2 && tk[from + 1]!.kind === "number") {
-      return { type: numberLiteralType(tk[from + 1]!.text), name: "(constant)" }
-    }
-    // Trailing ::type applies to everything before it at depth 0 (it binds tightest, but a trailing cast
-    // decides the type of a simple `x::t` item).
-    let depth = 0
-    let lastCast = -1
-    const operators: Array<number> = []
-    for (let i = from; i < to; i++) {
-      const x = tk[i]!
-      if (isPunct(x, "(")) depth++
-      else if (isPunct(x, ")")) depth--
-      else if (depth === 0 && isOp(x, "::")) lastCast = i
-      else if (depth === 0 && x.kind === "op" && ["+", "-", "*", "/", "||"].includes(x.text) && i > from) {
-        const prev = tk[i - 1]!
-        const unary = prev.kind === "op" || (prev.kind === "punct" && prev.text !== ")") ||
-          (prev.kind === "ident" && keywordsNotFunctions.has(prev.upper))
-        if (!unary) operators.push(i)
-      }
-    }
-    if (lastCast >= 0 && operators.every((o) => o < lastCast)) {
-      const parsed = parseType(tk, lastCast + 1)
-      if (!("offset" in parsed) && parsed.next === to && operators.length === 0) {
-        const inner = this.inferRange(from, lastCast)
-        return { type: parsed.type, name: inner.name === "(constant)" ? "(constant)" : "(expression)" }
-      }
-    }
-    if (operators.length > 0) return { type: this.arithmetic(from, to, operators), name: expression }
-    if (isOp(t, "-") || isOp(t, "+")) {
-      const inner = this.inferRange(from + 1, to)
-      return { type: inner.type, name: inner.name === "(constant)" ? "(constant)" : expression }
-    }
-    if (t.kind === "ident" && isPunct(tk[from + 1], "(") && matchParen(tk, from + 1) === to - 1) {
-      return this.inferCall(from, to - 1)
-    }
-    if ((t.upper === "DATETIME" || t.upper === "INTERVAL") && isPunct(tk[from + 1], "(")) {
-      const close = matchParen(tk, from + 1)
-      const q = parseQualifierTokens(tk, close + 1)
-      if (!("offset" in q) && q.next === to) {
-        return {
-          type: t.upper === "DATETIME" ? Types.datetime(q.qualifier) : Types.interval(q.qualifier),
-          name: "(constant)"
-        }
-      }
-    }
-    if (t.upper === "CURRENT") {
-      const q = parseQualifierTokens(tk, from + 1)
-      if (!("offset" in q) && q.next === to) return { type: Types.datetime(q.qualifier), name: expression }
-    }
-    if (t.upper === "CASE") {
-      // The result type covers every THEN / ELSE branch (a CHAR(3) first branch must not truncate a longer one).
-      const results: Array<IfxType | undefined> = []
-      let d = 0
-      let start = -1
-      for (let i = from + 1; i < to; i++) {
-        const x = tk[i]!
-        if (isPunct(x, "(")) d++
-        else if (isPunct(x, ")")) d--
-        else if (d === 0 && x.kind === "ident" && ["WHEN", "ELSE", "END", "THEN"].includes(x.upper)) {
-          if (start >= 0) results.push(this.inferRange(start, i).type)
-          start = x.upper === "THEN" || x.upper === "ELSE" ? i + 1 : -1
-        }
-      }
-      return { type: combineTypes(results), name: expression }
-    }
-    if (isPunct(t, "(") && matchParen(tk, from) === to - 1) {
-      if (isWord(tk[from + 1], "SELECT")) return { type: undefined, name: expression }
-      return { type: this.inferRange(from + 1, to - 1).type, name: expression }
-    }
-    return { type: undefined, name: expression }
-  }
-
-  private arithmetic(from: number, to: number, operators: ReadonlyArray<number>): IfxType | undefined {
-    const tk = this.tokens
-    const types: Array<IfxType | undefined> = []
-    let start = from
-    for (const o of [...operators, to]) {
-      types.push(this.inferRange(start, o).type)
-      start = o + 1
-    }
-    const ops = new Set(operators.map((o) => tk[o]!.text))
-    if (ops.has("||")) {
-      const lengths = types.map(charLength)
-      const total = lengths.every((l) => l !== undefined) ? lengths.reduce((a, b) => a! + b!, 0)! : 255
-      return total <= 255 ? Types.varchar(Math.max(1, total)) : Types.lvarchar(total)
-    }
-    // A bare `?` operand takes its type from the other operands (IBM: the server infers a parameter's type from
-    // its context), so `tabid + ?` is INTEGER arithmetic described as INTEGER, not an untyped CHAR expression; with
-    // no typed operand at all (`? * ?`) it is a number of unknown scale: DECIMAL.
-    const typed = types.filter((x) => x !== undefined)
-    const numeric = withoutSerial(typed.find((x) => ["int", "bigint", "float", "decimal"].includes(family(x))))
-    const known = numeric ??
-      (typed.length === 0 ? Types.decimal(32, undefined) : typed.some((x) => family(x) === "date")
-        ? Types.integer
-        : undefined)
-    start = from
-    for (const [n, o] of [...operators, to].entries()) {
-      if (types[n] === undefined && o === start + 1 && tk[start]!.kind === "param") {
-        const ordinal = this.paramOrdinal.get(start)!
-        types[n] = known
-        if (known !== undefined) this.params[ordinal] ??= known
-      }
-      start = o + 1
-    }
-    if (types.some((x) => x === undefined)) return undefined
-    const families = types.map((x) => family(x!))
-    if (families[0] === "date" && families.length === 2) {
-      if (families[1] === "date") return Types.integer
-      if (families[1] === "int" || families[1] === "bigint") return Types.date
-    }
-    if (families[0] === "datetime" && families.includes("interval")) return types[0]
-    if (families[0] === "interval" && families[1] === "datetime") return types[1]
-    if (families[0] === "date" && families[1] === "interval") return types[0]
-    if (families.every((f) => f === "interval")) return types[0]
-    if (families[0] === "datetime" && families[1] === "datetime") {
-      return Types.interval(dayToFraction5)
-    }
-    if (families.includes("float")) return Types.float
-    if (families.includes("decimal") || ops.has("/")) {
-      const money = types.find((x) => x!.code === TypeCode.MONEY)
-      return money !== undefined ? money : Types.decimal(32, undefined)
-    }
-    if (families.includes("bigint")) return Types.int8
-    if (families.every((f) => f === "int")) return Types.integer
-    return undefined
-  }
-
-  private inferCall(from: number, close: number): { type: IfxType | undefined; name: string } {
-    const tk = this.tokens
-    const fn = tk[from]!.upper
-    const args = argRanges(tk, from + 1, close)
-    const argType = (n: number) => {
-      const r = args[n]
-      if (r === undefined) return undefined
-      let s = r[0]
-      if (isWord(tk[s], "DISTINCT") || isWord(tk[s], "UNIQUE") || isWord(tk[s], "ALL")) s++
-      return this.inferRange(s, r[1]).type
-    }
-    const expression = "(expression)"
-    switch (fn) {
-      case "COUNT":
-        // Informix's describe of COUNT: INTEGER (see docs/protocol-evidence.md, "COUNT type").
-        return { type: Types.integer, name: isOp(tk[from + 2], "*") ? "(count(*))" : "(count)" }
-      case "SUM":
-      case "AVG": {
-        const a = argType(0)
-        const type = a?.code === TypeCode.MONEY
-          ? Types.money(32, decimalScale(a) ?? 2)
-          : a !== undefined && family(a) === "float"
-          ? Types.float
-          : Types.decimal(32, undefined)
-        return { type, name: `(${fn.toLowerCase()})` }
-      }
-      case "MIN":
-      case "MAX":
-        return { type: argType(0), name: `(${fn.toLowerCase()})` }
-      case "NVL":
-      case "COALESCE":
-        return { type: combineTypes(args.map((_, n) => argType(n))), name: expression }
-      case "DECODE": {
-        const results = args.map((_, n) => n).filter((n) =>
-          (n >= 2 && n % 2 === 0) || (n === args.length - 1 && n % 2 === 1 && n > 1)
-        ).map(argType)
-        return { type: combineTypes(results), name: expression }
-      }
-      case "MDY":
-      case "DATE":
-        return { type: Types.date, name: expression }
-      case "EXTEND": {
-        const q = args[1] === undefined ? undefined : parseQualifierTokens(tk, args[1][0])
-        return { type: q === undefined || "offset" in q ? undefined : Types.datetime(q.qualifier), name: expression }
-      }
-      case "YEAR":
-      case "MONTH":
-      case "DAY":
-      case "WEEKDAY":
-        return { type: Types.smallint, name: expression }
-      case "LENGTH":
-      case "CHAR_LENGTH":
-      case "CHARACTER_LENGTH":
-      case "OCTET_LENGTH":
-        return { type: Types.integer, name: expression }
-      case "TRIM":
-      case "LTRIM":
-      case "RTRIM": {
-        // IBM: TRIM returns a VARCHAR (LVARCHAR beyond 255) of the argument's length.
-        const n = charLength(argType(0)) ?? 255
-        return { type: n <= 255 ? Types.varchar(n) : Types.lvarchar(n), name: expression }
-      }
-      case "UPPER":
-      case "LOWER":
-      case "SUBSTR":
-      case "SUBSTRING": {
-        const a = argType(0)
-        const f = a === undefined ? undefined : family(a)
-        return { type: f === "char" || f === "string" ? a : Types.varchar(255), name: expression }
-      }
-      case "CONCAT": {
-        const lengths = args.map((_, n) => charLength(argType(n)))
-        const total = lengths.every((l) => l !== undefined) ? lengths.reduce((x, y) => x! + y!, 0)! : 255
-        return { type: total <= 255 ? Types.varchar(Math.max(1, total)) : Types.lvarchar(total), name: expression }
-      }
-      case "ROUND":
-      case "TRUNC":
-      case "ABS":
-      case "MOD":
-        return { type: argType(0), name: expression }
-      case "DBINFO": {
-        const arg = tk[from + 2]
-        return { type: arg?.kind === "string" ? dbinfoType(arg.text.toLowerCase()) : undefined, name: expression }
-      }
-      case "CAST": {
-        let asIndex = -1
-        for (let j = from + 2; j < close; j++) if (isWord(tk[j], "AS")) asIndex = j
-        const parsed = asIndex < 0 ? undefined : parseType(tk, asIndex + 1)
-        return { type: parsed !== undefined && !("offset" in parsed) ? parsed.type : undefined, name: expression }
-      }
-      default:
-        return { type: undefined, name: expression }
-    }
-  }
-
   /**
    * The select list of the outermost SELECT at tokens[start] (just after SELECT and its modifiers) up to its
    * FROM/INTO/end: emitted with explicit aliases so result columns can be named and typed like Informix does.
@@ -1122,4 +667,21 @@ export class Emitter {
     if (failed !== undefined) return failed
     return { sql: texts.join(", "), items, next: i }
   }
+
+  // Type inference lives in typeInference.ts as functions of `this: Emitter`; installed on the prototype below
+  // (non-enumerable, like class methods).
+  declare readonly contextType: typeof contextType
+  declare readonly inferRange: typeof inferRange
+  declare readonly arithmetic: typeof arithmetic
+  declare readonly inferCall: typeof inferCall
+}
+
+const methods = {
+  contextType,
+  inferRange,
+  arithmetic,
+  inferCall
+}
+for (const [name, method] of Object.entries(methods)) {
+  Object.defineProperty(Emitter.prototype, name, { value: method, writable: true, configurable: true })
 }

@@ -30,7 +30,7 @@ import type { UrgentSendResult } from "../urgent.ts"
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
 export type Incoming = ServerMessage | ConnectResponse
 
-/** The incremental decoder as the session needs it (implemented by the protocol module; see codec.ts). */
+/** The incremental decoder as the session needs it (implemented by the protocol module; see protocol/codec.ts). */
 export interface SessionDecoder {
   /** Decodes every complete message in `chunk` (plus bytes held from earlier chunks), or reports a fatal error. */
   readonly push: (

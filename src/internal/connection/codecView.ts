@@ -11,7 +11,7 @@ import { encodeClientBatch, ServerMessageDecoder } from "../protocol/codec.ts"
 import type { BindValue, ClientMessage, DescribeField, Framing } from "../protocol/messages.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { decodeRowValues, prepareColumns, type PreparedColumn, type ValueContext } from "../values/row.ts"
-import type { Incoming, SessionDecoder } from "./session.ts"
+import type { Incoming, SessionDecoder } from "./wireSession.ts"
 
 export type { ValueContext }
 

@@ -13,14 +13,14 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Tls from "node:tls"
-import { ConfigError } from "../InformixError.ts"
-import * as Parse from "./config/parse.ts"
-import { parseUrl } from "./config/url.ts"
-import { charsetForLocale } from "./values/index.ts"
+import { ConfigError } from "../../InformixError.ts"
+import { charsetForLocale } from "../values/index.ts"
+import * as Parse from "./parse.ts"
+import { parseUrl } from "./url.ts"
 
-export type { IsolationLevel, LockWait } from "./config/parse.ts"
-export { isolationStatement, lockWaitStatement } from "./config/parse.ts"
-export { redactUrl } from "./config/url.ts"
+export type { IsolationLevel, LockWait } from "./parse.ts"
+export { isolationStatement, lockWaitStatement } from "./parse.ts"
+export { redactUrl } from "./url.ts"
 
 /**
  * How to reach and log in to an Informix server. Every field is optional here; `resolveConfig` applies the

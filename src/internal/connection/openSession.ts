@@ -21,17 +21,17 @@ import {
   type InformixError,
   ProtocolError
 } from "../../InformixError.ts"
-import { isolationStatement, lockWaitStatement, type ResolvedConfig } from "../config.ts"
+import { isolationStatement, lockWaitStatement, type ResolvedConfig } from "../config/resolve.ts"
 import { encodeLoginRequest } from "../protocol/codec.ts"
-import { LOGIN_DEFAULTS } from "../protocol/connect.ts"
 import { DEFAULT_CLIENT_OFFER, framingFromMasks } from "../protocol/framing.ts"
+import { LOGIN_DEFAULTS } from "../protocol/loginPdu.ts"
 import type { ClientMessage, ConnectResponse, EnvPair, Framing, LoginRequest } from "../protocol/messages.ts"
 import { charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "../values/charset.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
-import { encodeBatch, makeDecoder } from "./codec.ts"
-import { ConnectionImpl } from "./connection.ts"
-import { EOT, INFO_ENV } from "./messages.ts"
-import { type Incoming, Session, socketError, type UrgentSender } from "./session.ts"
+import { encodeBatch, makeDecoder } from "./codecView.ts"
+import { ConnectionImpl } from "./connectionImpl.ts"
+import { EOT, INFO_ENV } from "./prebuiltMessages.ts"
+import { type Incoming, Session, socketError, type UrgentSender } from "./wireSession.ts"
 
 export interface OpenOptions {
   readonly urgent: UrgentSender

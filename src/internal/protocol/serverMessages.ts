@@ -6,7 +6,7 @@
  */
 import { latin1String, type Reader } from "../wire/Reader.ts"
 import type { CheckedWriter } from "./checkedWriter.ts"
-import type { ReadLimits } from "./client.ts"
+import type { ReadLimits } from "./clientMessages.ts"
 import type { DescribeBody, DescribeField, Err, Framing, IDescribeParam, ServerMessage } from "./messages.ts"
 import { Opcode } from "./opcodes.ts"
 

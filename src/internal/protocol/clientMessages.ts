@@ -6,7 +6,7 @@
  * @internal
  */
 import type { Reader } from "../wire/Reader.ts"
-import { blobDescriptorWidth, readBindValue, writeBindValue } from "./bind.ts"
+import { blobDescriptorWidth, readBindValue, writeBindValue } from "./bindFraming.ts"
 import type { CheckedWriter } from "./checkedWriter.ts"
 import type { ClientMessage, EnvPair, Framing, RetTypeColumn } from "./messages.ts"
 import { InfoType, Opcode } from "./opcodes.ts"

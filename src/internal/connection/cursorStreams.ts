@@ -1,0 +1,254 @@
+/* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connectionImpl.ts) */
+/**
+ * Cursors on a connection: CURNAME / OPEN / NFETCH / CLOSE, rows decoded per fetch, whole results collected and
+ * results as Streams (one round trip per pull), and the cleanup of a cursor after failure or interruption.
+ *
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as Connection from "../../Connection.ts"
+import { type InformixError, ProtocolError } from "../../InformixError.ts"
+import type { Value } from "../../InformixValue.ts"
+import type * as M from "../protocol/messages.ts"
+import { CodecFailure } from "../values/CodecFailure.ts"
+import { encodeBatch } from "./codecView.ts"
+import type { ConnectionImpl } from "./connectionImpl.ts"
+import { bindMessages, CLOSE, EOT, id, nfetch, OPEN } from "./prebuiltMessages.ts"
+import { isDone, operationName, toObjects } from "./results.ts"
+import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
+import type { Prepared } from "./statements.ts"
+import type { Incoming } from "./wireSession.ts"
+
+export function nextCursorName(this: ConnectionImpl): string {
+  // JDBC style: "_ifxc" + 13 digits, numbered per connection (SQLI.md §8.6). Unique among this session's cursors.
+  const n = this.cursorCounter++
+  return "_ifxc" + String(n).padStart(13, "0")
+}
+
+/** Decodes the SQ_TUPLEs of `reply` into `out` (arrays); fetches BYTE/TEXT contents while the cursor is open. */
+export function decodeTuples(
+  this: ConnectionImpl,
+  prepared: Prepared,
+  reply: ReadonlyArray<Incoming>,
+  out: Array<Array<Value>>,
+  stmt: StatementContext
+): Effect.Effect<void, InformixError> {
+  const decoder = prepared.rows!
+  const start = out.length
+  for (let i = 0; i < reply.length; i++) {
+    const m = reply[i]!
+    if (m._tag !== "Tuple") continue
+    const values = decoder.decode(m.payload)
+    if (values instanceof CodecFailure) return this.desync(`A row could not be decoded: ${values.message}`)
+    out.push(values)
+  }
+  if (prepared.blobColumns.length === 0 || out.length === start) return Effect.void
+  return this.fetchBlobs(prepared, out, start, stmt)
+}
+
+/** Opens a cursor on `prepared`, fetches every row, closes the cursor (also on failure or interruption). */
+export function collect(
+  this: ConnectionImpl,
+  prepared: Prepared,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext
+): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> {
+  const cursor = this.nextCursorName()
+  const fetchSize = prepared.fetchBuffer
+  const rows: Array<Array<Value>> = []
+  const body = Effect.gen({ self: this }, function*() {
+    let reply = yield* this.roundTrip(
+      [
+        id(prepared.id),
+        { _tag: "CurName", name: cursor },
+        ...bindMessages(binds),
+        OPEN,
+        id(prepared.id),
+        nfetch(fetchSize)
+      ],
+      stmt
+    )
+    yield* this.decodeTuples(prepared, reply, rows, stmt)
+    while (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
+      reply = yield* this.roundTrip([id(prepared.id), nfetch(fetchSize)], stmt)
+      yield* this.decodeTuples(prepared, reply, rows, stmt)
+    }
+    return { rows }
+  })
+  // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
+  // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
+  return Effect.onExit(body, (exit) => this.closeCursorAfter(prepared, exit))
+}
+
+/**
+ * Whether cleanup after `exit` should be queued behind the drain instead of run now: only when the owner was
+ * interrupted while its reply is being drained (the drain fiber runs the queue right after, under the same
+ * permit). An interruption between round trips (e.g. a stream's consumer) cleans up at once.
+ */
+export function deferAfter<A, E>(this: ConnectionImpl, exit: Exit.Exit<A, E>): boolean {
+  return Exit.hasInterrupts(exit) && this.session.state === "draining"
+}
+
+/**
+ * CLOSE after a cursor operation ended with `exit`. After an interruption the caller does not wait for the drain of
+ * the reply in flight: the CLOSE is queued to run right after it, under the same wire permit.
+ */
+export function closeCursorAfter<A, E>(
+  this: ConnectionImpl,
+  prepared: Prepared,
+  exit: Exit.Exit<A, E>
+): Effect.Effect<void> {
+  if (!this.deferAfter(exit)) return this.closeCursor(prepared)
+  return Effect.sync(() => {
+    const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
+    if (!(bytes instanceof CodecFailure)) this.session.addCleanup(bytes)
+  })
+}
+
+export function closeCursor(this: ConnectionImpl, prepared: Prepared): Effect.Effect<void> {
+  return Effect.suspend(() =>
+    this.session.deadWith !== undefined
+      ? Effect.void
+      : Effect.ignore(this.rawRoundTrip([id(prepared.id), CLOSE], noTimeout(prepared.sql)))
+  )
+}
+
+export function desync(this: ConnectionImpl, message: string): Effect.Effect<never, ProtocolError> {
+  return Effect.suspend(() => {
+    const error = new ProtocolError({ message })
+    this.session.fatal(error)
+    return Effect.fail(error)
+  })
+}
+
+export function stream(
+  this: ConnectionImpl,
+  sql: string,
+  params?: ReadonlyArray<Connection.Parameter>,
+  options?: Connection.StreamOptions
+): Stream.Stream<Connection.Row, InformixError> {
+  return this.streamRows(sql, params, options, "stream", (rows, keys) => toObjects(rows, keys))
+}
+
+export function streamValues(
+  this: ConnectionImpl,
+  sql: string,
+  params?: ReadonlyArray<Connection.Parameter>,
+  options?: Connection.StreamOptions
+): Stream.Stream<ReadonlyArray<Value>, InformixError> {
+  return this.streamRows(sql, params, options, "streamValues", (rows) => rows)
+}
+
+/**
+ * A server cursor as a Stream: the statement is prepared when the stream starts (its own statement, never the
+ * cache: the cursor stays open across pulls) and released in the stream's finalizer.
+ */
+export function streamRows<A>(
+  this: ConnectionImpl,
+  sql: string,
+  params: ReadonlyArray<Connection.Parameter> | undefined,
+  options: Connection.StreamOptions | undefined,
+  method: string,
+  shape: (rows: Array<Array<Value>>, keys: ReadonlyArray<string>) => ReadonlyArray<A>
+): Stream.Stream<A, InformixError> {
+  return Stream.unwrap(Effect.gen({ self: this }, function*() {
+    const binds = yield* this.encodeParams(params, sql)
+    const stmt = yield* this.statementContext(sql, options)
+    const prepared = yield* Effect.acquireRelease(
+      this.owned(this.prepareStatement(stmt, binds.length)),
+      (p, exit) => this.owned(this.releaseAfter(p, exit)),
+      // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
+      { interruptible: true }
+    )
+    this.note(prepared.sessionSetting)
+    return yield* this.cursorStream(prepared, binds, stmt, options?.fetchSize, shape)
+  })).pipe(this.streamSpan(method, sql))
+}
+
+export function streamSpan(this: ConnectionImpl, method: string, sql: string) {
+  const operation = operationName(sql)
+  return Stream.withSpan(`informix.${method}`, {
+    kind: "client",
+    captureStackTrace: false,
+    attributes: {
+      ...this.spanAttributes,
+      "db.query.text": sql,
+      ...(operation === undefined ? {} : { "db.operation.name": operation })
+    }
+  })
+}
+
+/**
+ * The rows of one cursor on `prepared` (kept alive by the caller) as a Stream. Every pull is one round trip: the
+ * first opens the cursor and fetches in one batch (`ID CURNAME [BIND] OPEN ID NFETCH EOT`), later ones send
+ * `ID NFETCH EOT` — so the consumer's demand is the backpressure. CLOSE runs as soon as SQ_DONE arrives, or in the
+ * scope's finalizer when the stream ends early, fails or is interrupted. A statement without a result set is
+ * executed once and yields nothing.
+ */
+export function cursorStream<A>(
+  this: ConnectionImpl,
+  prepared: Prepared,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext,
+  fetchSizeOption: number | undefined,
+  shape: (rows: Array<Array<Value>>, keys: ReadonlyArray<string>) => ReadonlyArray<A>
+): Effect.Effect<Stream.Stream<A, InformixError>, InformixError, Scope.Scope> {
+  return Effect.gen({ self: this }, function*() {
+    if (!prepared.returnsRows) {
+      yield* this.owned(this.executePrepared(prepared, binds, stmt))
+      return Stream.empty
+    }
+    const fetchSize = fetchSizeOption ?? prepared.fetchBuffer
+    const cursor = this.nextCursorName()
+    let opened = false
+    let closed = false
+    let finished = false
+    yield* Effect.addFinalizer((exit) =>
+      Effect.suspend(() => {
+        if (!opened || closed) return Effect.void
+        closed = true
+        return this.owned(this.closeCursorAfter(prepared, exit))
+      })
+    )
+    const fetch = Effect.gen({ self: this }, function*() {
+      const request: ReadonlyArray<M.ClientMessage> = opened
+        ? [id(prepared.id), nfetch(fetchSize)]
+        : [
+          id(prepared.id),
+          { _tag: "CurName", name: cursor },
+          ...bindMessages(binds),
+          OPEN,
+          id(prepared.id),
+          nfetch(fetchSize)
+        ]
+      // From here on the cursor may be open (even if this batch fails half-way): the finalizer closes it.
+      opened = true
+      // A stream may be consumed slowly: its timeout bounds each round trip, not the stream's whole life.
+      const pullStmt = yield* renew(stmt)
+      const reply = yield* this.roundTrip(request, pullStmt)
+      const rows: Array<Array<Value>> = []
+      yield* this.decodeTuples(prepared, reply, rows, pullStmt)
+      if (reply.some(isDone) || rows.length === 0) {
+        finished = true
+        closed = true
+        yield* this.closeCursor(prepared)
+      }
+      return rows
+    })
+    const loop = (): Effect.Effect<ReadonlyArray<A>, InformixError | Cause.Done> =>
+      finished
+        ? Cause.done()
+        : Effect.flatMap(
+          this.owned(fetch),
+          (rows) => rows.length === 0 ? loop() : Effect.succeed(shape(rows, prepared.keys))
+        )
+    const pull = Effect.suspend(loop)
+    return Stream.fromPull(
+      Effect.succeed(pull as Effect.Effect<readonly [A, ...Array<A>], InformixError | Cause.Done>)
+    )
+  })
+}

@@ -1,0 +1,102 @@
+/**
+ * How a reply becomes a result or a typed error: the first SQ_ERR of a reply, the `ExecuteResult` of SQ_DONE /
+ * SQ_INSERTDONE, rows as objects keyed by column name, and the span name of a statement.
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import type * as Connection from "../../Connection.ts"
+import { fromServerError, SqlError } from "../../InformixError.ts"
+import type { Value } from "../../InformixValue.ts"
+import type * as M from "../protocol/messages.ts"
+import type { StatementContext } from "./statementContext.ts"
+import type { Incoming, Reply } from "./wireSession.ts"
+
+export const isDone = (m: Incoming): m is M.Done => m._tag === "Done"
+
+/** sqlcode 100 in SQ_ERR means NOT FOUND (0 rows), not a failure (SQLI.md §9.1). */
+const firstError = (reply: ReadonlyArray<Incoming>): M.Err | undefined => {
+  for (const m of reply) {
+    if (m._tag === "Err" && m.sqlcode !== 100 && m.sqlcode !== 0) return m
+  }
+  return undefined
+}
+
+export const replyHasError = (reply: ReadonlyArray<Incoming>): boolean => firstError(reply) !== undefined
+
+export const replyError = (reply: Reply, stmt: StatementContext): SqlError | undefined => {
+  const err = firstError(reply.messages)
+  if (err === undefined) return undefined
+  const error = fromServerError(err, stmt.sql)
+  if (err.sqlcode !== -213 || !reply.timedOut) return error
+  // The statement's timeout fired and the server confirmed the interrupt: say so, keep the -213 context.
+  return new SqlError({
+    sqlcode: error.sqlcode,
+    isamCode: error.isamCode,
+    offset: error.offset,
+    parameter: error.parameter,
+    message: `Statement timed out after ${
+      stmt.timeout === undefined ? "its deadline" : Duration.format(stmt.timeout)
+    } and was interrupted on the server (${error.message})`,
+    sql: stmt.sql
+  })
+}
+
+export const executeResult = (reply: ReadonlyArray<Incoming>): Connection.ExecuteResult => {
+  let rowsAffected = 0
+  let serial: number | undefined
+  let serial8: bigint | undefined
+  let bigserial: bigint | undefined
+  for (const m of reply) {
+    if (m._tag === "Done") {
+      rowsAffected = m.rows
+      if (m.serial !== 0) serial = m.serial
+    } else if (m._tag === "InsertDone") {
+      if (m.serial8 !== null && m.serial8 !== 0n) serial8 = m.serial8
+      if (m.bigserial !== 0n) bigserial = m.bigserial
+    }
+  }
+  return {
+    rowsAffected,
+    ...(serial === undefined ? {} : { serial }),
+    ...(serial8 === undefined ? {} : { serial8 }),
+    ...(bigserial === undefined ? {} : { bigserial })
+  }
+}
+
+/** Row keys: column names, with `_2`, `_3` … appended to repeated names so no value is lost. */
+export const columnKeys = (fields: ReadonlyArray<M.DescribeField>): ReadonlyArray<string> => {
+  const seen = new Map<string, number>()
+  const used = new Set(fields.map((f) => f.name))
+  return fields.map((f) => {
+    const count = (seen.get(f.name) ?? 0) + 1
+    seen.set(f.name, count)
+    if (count === 1) return f.name
+    let n = count
+    let key = `${f.name}_${n}`
+    while (used.has(key)) key = `${f.name}_${++n}`
+    used.add(key)
+    return key
+  })
+}
+
+export const toObjects = (
+  rows: ReadonlyArray<ReadonlyArray<Value>>,
+  keys: ReadonlyArray<string>
+): Array<Connection.Row> => {
+  const out: Array<Connection.Row> = []
+  const width = keys.length
+  for (let r = 0; r < rows.length; r++) {
+    const values = rows[r]!
+    const row: Record<string, Value> = {}
+    for (let i = 0; i < width; i++) row[keys[i]!] = values[i]!
+    out.push(row)
+  }
+  return out
+}
+
+/** The first SQL keyword (`SELECT`, `INSERT`, …) for `db.operation.name`. */
+export const operationName = (sql: string): string | undefined => {
+  const match = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*|\{[^}]*\}\s*)*([A-Za-z]+)/.exec(sql)
+  return match === null ? undefined : match[1]!.toUpperCase()
+}

@@ -1,0 +1,450 @@
+/**
+ * One engine session: one SQLite connection (so transactions and locks are per client session, like Informix),
+ * the session's temp tables, its transaction state, lock-wait mode and isolation, and a cache of SQLite prepared
+ * statements.
+ */
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite"
+import { LocalDate } from "../../../InformixValue.ts"
+import type { Charset } from "../../values/charset.ts"
+import { TypeCode } from "../../values/typeCodes.ts"
+import {
+  type EngineCursor,
+  type EngineError,
+  type EngineSession,
+  type ExecResult,
+  isEngineError,
+  type Prepared,
+  type Value
+} from "./api.ts"
+import { readTable, type TableInfo } from "./catalog.ts"
+import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
+import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
+import { registerFunctions } from "./functions.ts"
+import type { TableLocks } from "./locks.ts"
+import type { Plan } from "./planner.ts"
+import { PreparedStatement } from "./prepared.ts"
+import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./prepareDescribe.ts"
+import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
+import { quoteIdent } from "./tokenizer.ts"
+import {
+  begin,
+  beginImplicit,
+  commit,
+  endTransaction,
+  forgetRolledBackTemps,
+  inStatementSavepoint,
+  noteStatementInTransaction,
+  readBlocked,
+  releaseSavepoint,
+  rollback,
+  rollbackToSavepoint,
+  savepoint,
+  setTransactionIsolation,
+  transactionStatement,
+  txContext,
+  txExec,
+  writeTarget,
+  writtenTables
+} from "./transactionsLocks.ts"
+import type { TranslateContext } from "./translate.ts"
+import { isSerial } from "./types.ts"
+import { fromStorage, type Stored } from "./values.ts"
+
+export interface DatabaseConfig {
+  readonly name: string
+  readonly logged: boolean
+  readonly ansi: boolean
+  /** Path or URI given to DatabaseSync. */
+  readonly location: string
+  readonly wal: boolean
+  /** A throwaway file (the "in-memory" databases): no fsync (synchronous = OFF). */
+  readonly scratch: boolean
+  /** Tables written by open transactions of this database's sessions (locks.ts). */
+  readonly locks: TableLocks
+  /** The database code set: text values are strings of its characters; LENGTH counts its bytes. */
+  readonly charset: Charset
+}
+
+export interface SessionEnvironment {
+  readonly serverVersion: string
+  readonly hostName: string
+  readonly now: () => Date
+}
+
+export class Session implements EngineSession {
+  readonly database: string
+  readonly user: string
+  readonly config: DatabaseConfig
+  readonly env: SessionEnvironment
+  readonly db: DatabaseSync
+  readonly temps = new Map<string, TableInfo>()
+  readonly permanent = new Map<string, TableInfo | null>()
+  schemaVersion = -1
+  readonly idle = new Map<string, Array<StatementSync>>()
+  /** An Informix transaction is open (BEGIN WORK, or an ANSI database's first statement since COMMIT/ROLLBACK). */
+  openTransaction = false
+  closed = false
+  lockWaitSeconds = 0
+  /** From SET ISOLATION: lasts for the session. */
+  sessionIsolation = "committed read"
+  /** From SET TRANSACTION ISOLATION LEVEL: lasts until COMMIT/ROLLBACK. */
+  transactionIsolation: string | undefined = undefined
+  /** A statement other than SET TRANSACTION ran in the open transaction (then SET TRANSACTION is refused). */
+  transactionStarted = false
+  lastSerial = 0
+  lastSerial8 = 0n
+  lastBigserial = 0n
+  lastRows = 0
+  readonly translateContext: TranslateContext
+  readonly onClose: (s: Session) => void
+
+  constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
+    this.config = config
+    this.database = config.name
+    this.user = user
+    this.env = env
+    this.onClose = onClose
+    // busy timeout 0: lock conflicts come back at once; the async session layer waits (SET LOCK MODE) itself.
+    this.db = new DatabaseSync(config.location, { timeout: 0, enableForeignKeyConstraints: true })
+    if (config.scratch) this.db.exec("PRAGMA synchronous = OFF")
+    registerFunctions(this.db, {
+      now: env.now,
+      byteLength: (text) => config.charset.name === "8859-1" ? text.length : config.charset.encode(text).length,
+      dbinfo: (name) => {
+        switch (name) {
+          case "sqlca.sqlerrd1":
+            return this.lastSerial
+          case "sqlca.sqlerrd2":
+            return this.lastRows
+          case "serial8":
+            return this.lastSerial8
+          case "bigserial":
+            return this.lastBigserial
+          case "utc_current":
+            return Math.floor(env.now().getTime() / 1000)
+          default:
+            return 1
+        }
+      }
+    })
+    this.translateContext = {
+      table: (name) => this.table(name),
+      user,
+      dbname: config.name,
+      serverVersion: env.serverVersion,
+      hostName: env.hostName
+    }
+  }
+
+  /** The isolation in effect: the transaction's own level (SET TRANSACTION), else the session's (SET ISOLATION). */
+  get isolation(): string {
+    return this.transactionIsolation ?? this.sessionIsolation
+  }
+
+  get inTransaction(): boolean {
+    return this.openTransaction
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // catalog access
+  // ---------------------------------------------------------------------------------------------------------
+
+  refreshCatalog() {
+    const row = this.statement("PRAGMA schema_version", (s) => s.get()) as { schema_version: number | bigint }
+    const version = Number(row.schema_version)
+    if (version !== this.schemaVersion) {
+      this.permanent.clear()
+      this.schemaVersion = version
+    }
+  }
+
+  table(name: string): TableInfo | undefined {
+    const lower = name.toLowerCase()
+    const temp = this.temps.get(lower)
+    if (temp !== undefined) return temp
+    let cached = this.permanent.get(lower)
+    if (cached === undefined) {
+      cached = readTable(this.db, name) ?? null
+      this.permanent.set(lower, cached)
+    }
+    return cached ?? undefined
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // SQLite statement cache
+  // ---------------------------------------------------------------------------------------------------------
+
+  acquire(sql: string): StatementSync {
+    const pool = this.idle.get(sql)
+    const cached = pool?.pop()
+    if (cached !== undefined) return cached
+    const stmt = this.db.prepare(sql)
+    stmt.setReadBigInts(true)
+    return stmt
+  }
+
+  release(sql: string, stmt: StatementSync) {
+    let pool = this.idle.get(sql)
+    if (pool === undefined) {
+      // Bound the cache: clients that inline literals produce endless distinct texts (oldest text goes first).
+      if (this.idle.size >= 512) this.idle.delete(this.idle.keys().next().value!)
+      pool = []
+      this.idle.set(sql, pool)
+    }
+    if (pool.length < 4) pool.push(stmt)
+  }
+
+  statement<A>(sql: string, use: (s: StatementSync) => A): A {
+    const stmt = this.acquire(sql)
+    try {
+      return use(stmt)
+    } finally {
+      this.release(sql, stmt)
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // execute
+  // ---------------------------------------------------------------------------------------------------------
+
+  execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError {
+    if (!(prepared instanceof PreparedStatement) || prepared.session !== this) return engineError(-258)
+    const p = prepared.plan
+    const ctx = this.errorContext(p, prepared.tokens)
+    switch (p.kind) {
+      case "tx":
+        return this.transactionStatement(p)
+      case "setLockMode":
+        this.lockWaitSeconds = p.seconds
+        return { rowsAffected: 0, serial: 0 }
+      case "setIsolation":
+        // The level drives readBlocked (DIRTY READ does not wait) and beginImplicit (REPEATABLE READ pins a
+        // snapshot); SQLite's read_uncommitted would only matter for a shared cache, which the engine does not use.
+        if (p.scope === "transaction") return this.setTransactionIsolation(p.level)
+        this.sessionIsolation = p.level
+        return { rowsAffected: 0, serial: 0 }
+      case "noop":
+        return { rowsAffected: 0, serial: 0 }
+      default:
+        break
+    }
+    const values = p.kind === "select" || p.kind === "dml" ? this.bind(prepared, params) : []
+    if (!Array.isArray(values)) return values
+    this.noteStatementInTransaction()
+    const blocked = this.readBlocked(p)
+    if (blocked !== undefined) return blocked
+    try {
+      this.beginImplicit(this.writeTarget(p))
+      const result = this.run(prepared, p, values, ctx)
+      if (this.db.isTransaction && !isEngineError(result)) {
+        for (const table of writtenTables(p)) this.config.locks.hold(this, table)
+      }
+      return result
+    } catch (error) {
+      return mapSqliteError(error, ctx)
+    }
+  }
+
+  run(
+    prepared: PreparedStatement,
+    p: Plan,
+    values: Array<SQLInputValue>,
+    ctx: ErrorContext
+  ): ExecResult | EngineError {
+    switch (p.kind) {
+      case "dml":
+        return this.runDml(p, values)
+      case "select": {
+        if (p.intoTemp !== undefined) return this.selectIntoTemp(prepared, p.intoTemp, values)
+        const count = this.statement(p.sql, (s) => {
+          let n = 0
+          for (const _ of s.iterate(...values)) n++
+          return n
+        })
+        this.lastRows = count
+        return { rowsAffected: count, serial: 0 }
+      }
+      default:
+        return this.ddl(p, ctx)
+    }
+  }
+
+  runDml(p: Extract<Plan, { kind: "dml" }>, values: Array<SQLInputValue>): ExecResult {
+    const result = this.statement(p.sql, (s) => s.run(...values))
+    const rows = Number(result.changes)
+    this.lastRows = rows
+    const out: { rowsAffected: number; serial: number; serial8?: bigint; bigserial?: bigint; notFound?: boolean } = {
+      rowsAffected: rows,
+      serial: 0
+    }
+    if (this.config.ansi && rows === 0 && (p.verb !== "insert" || p.fromSelect)) out.notFound = true
+    if (p.verb === "insert" && p.table !== undefined && rows > 0) {
+      const serials = p.table.columns.filter((c) => isSerial(c.type))
+      if (serials.length > 0) {
+        const schema = p.table.temp ? "temp." : ""
+        const row = this.statement(
+          `SELECT ${serials.map((c) => quoteIdent(c.name)).join(", ")} FROM ${schema}${
+            quoteIdent(p.table.name)
+          } WHERE rowid = ?`,
+          (s) => {
+            s.setReturnArrays(true)
+            return s.get(result.lastInsertRowid) as Array<bigint | number | null> | undefined
+          }
+        )
+        serials.forEach((c, i) => {
+          const v = row?.[i]
+          if (v === null || v === undefined) return
+          if (c.type.code === TypeCode.SERIAL) {
+            this.lastSerial = Number(v)
+            out.serial = Number(v)
+          } else if (c.type.code === TypeCode.SERIAL8) {
+            this.lastSerial8 = BigInt(v)
+            out.serial8 = BigInt(v)
+          } else {
+            this.lastBigserial = BigInt(v)
+            out.bigserial = BigInt(v)
+          }
+        })
+      }
+    }
+    return out
+  }
+
+  today() {
+    const d = this.env.now()
+    return new LocalDate(d.getFullYear(), d.getMonth() + 1, d.getDate()).toDayNumber()
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // cursors
+  // ---------------------------------------------------------------------------------------------------------
+
+  openCursor(
+    prepared: Prepared,
+    params: ReadonlyArray<Value>,
+    options?: { readonly scroll?: boolean }
+  ): EngineCursor | EngineError {
+    if (!(prepared instanceof PreparedStatement) || prepared.session !== this) return engineError(-258)
+    const p = prepared.plan
+    if (p.kind !== "select" || p.intoTemp !== undefined) {
+      // IBM: -481 "Invalid statement name or statement was not prepared" is close; the statement exists but is
+      // not a SELECT. A real server reports the cursor as not a SELECT cursor: -400-range codes are not pinned.
+      return engineError(-201, { parameter: "not a SELECT statement" })
+    }
+    const values = this.bind(prepared, params)
+    if (!Array.isArray(values)) return values
+    this.noteStatementInTransaction()
+    const ctx = this.errorContext(p, prepared.tokens)
+    const blocked = this.readBlocked(p)
+    if (blocked !== undefined) return blocked
+    const types = prepared.columnTypes
+    const convert = (row: Array<unknown>): Array<Value> => row.map((v, i) => fromStorage(v as Stored, types[i]!))
+    let stmt: StatementSync
+    let iterator: Iterator<unknown>
+    let first: IteratorResult<unknown>
+    try {
+      this.beginImplicit("none")
+      stmt = this.acquire(p.sql)
+      stmt.setReturnArrays(true)
+      iterator = stmt.iterate(...values)
+      // Step once now so a lock conflict is reported at OPEN, where the session layer can retry.
+      first = iterator.next()
+    } catch (error) {
+      return mapSqliteError(error, ctx)
+    }
+    const finish = () => {
+      iterator.return?.()
+      stmt.setReturnArrays(false)
+      this.release(p.sql, stmt)
+    }
+    if (options?.scroll === true) {
+      const rows: Array<Array<Value>> = []
+      try {
+        let r = first
+        while (r.done !== true) {
+          rows.push(convert(r.value as Array<unknown>))
+          r = iterator.next()
+        }
+      } catch (error) {
+        finish()
+        return mapSqliteError(error, ctx)
+      }
+      finish()
+      return new ScrollCursor(prepared.columns, rows)
+    }
+    return new StreamCursor(prepared.columns, first, iterator, convert, finish, (e) => mapSqliteError(e, ctx))
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    try {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK")
+    } catch {
+      // The connection is closing anyway; SQLite rolls back on close.
+    }
+    this.config.locks.releaseAll(this)
+    this.idle.clear()
+    this.db.close()
+    this.onClose(this)
+  }
+
+  // The methods of each concern live in their own file (prepareDescribe.ts, transactionsLocks.ts, ddlExecution.ts) as
+  // functions of `this: Session`; installed on the prototype below (non-enumerable, like class methods).
+  declare readonly prepare: typeof prepare
+  declare readonly prepareTokens: typeof prepareTokens
+  declare readonly describeSelect: typeof describeSelect
+  declare readonly errorContext: typeof errorContext
+  declare readonly bind: typeof bind
+  declare readonly beginImplicit: typeof beginImplicit
+  declare readonly writeTarget: typeof writeTarget
+  declare readonly readBlocked: typeof readBlocked
+  declare readonly selectIntoTemp: typeof selectIntoTemp
+  declare readonly transactionStatement: typeof transactionStatement
+  declare readonly inStatementSavepoint: typeof inStatementSavepoint
+  declare readonly ddl: typeof ddl
+  declare readonly createSerialTriggers: typeof createSerialTriggers
+  declare readonly setTransactionIsolation: typeof setTransactionIsolation
+  declare readonly noteStatementInTransaction: typeof noteStatementInTransaction
+  declare readonly endTransaction: typeof endTransaction
+  declare readonly begin: typeof begin
+  declare readonly commit: typeof commit
+  declare readonly rollback: typeof rollback
+  declare readonly forgetRolledBackTemps: typeof forgetRolledBackTemps
+  declare readonly savepoint: typeof savepoint
+  declare readonly rollbackToSavepoint: typeof rollbackToSavepoint
+  declare readonly releaseSavepoint: typeof releaseSavepoint
+  declare readonly txExec: typeof txExec
+  declare readonly txContext: typeof txContext
+}
+
+const methods = {
+  prepare,
+  prepareTokens,
+  describeSelect,
+  errorContext,
+  bind,
+  beginImplicit,
+  writeTarget,
+  readBlocked,
+  selectIntoTemp,
+  transactionStatement,
+  inStatementSavepoint,
+  ddl,
+  createSerialTriggers,
+  setTransactionIsolation,
+  noteStatementInTransaction,
+  endTransaction,
+  begin,
+  commit,
+  rollback,
+  forgetRolledBackTemps,
+  savepoint,
+  rollbackToSavepoint,
+  releaseSavepoint,
+  txExec,
+  txContext
+}
+for (const [name, method] of Object.entries(methods)) {
+  Object.defineProperty(Session.prototype, name, { value: method, writable: true, configurable: true })
+}

@@ -1,0 +1,143 @@
+/* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (clientSession.ts) */
+/**
+ * Login and database messages of the server session: the connection request and its CONACC answer (server name,
+ * credentials), the SQ_PROTOCOLS framing, SQ_DBOPEN / SQ_DBCLOSE.
+ */
+import * as Effect from "effect/Effect"
+import { DEFAULT_SERVER_REPLY, framingFromMasks, INFORMIX15_SERVER_REPLY } from "../protocol/framing.ts"
+import type { ConnectResponse, Framing, LoginRequest } from "../protocol/messages.ts"
+import { charsetForLocale } from "../values/charset.ts"
+import type { BatchState, Session } from "./clientSession.ts"
+import type { EngineSession } from "./engine/api.ts"
+import { isEngineError } from "./engine/api.ts"
+import { replyCharset } from "./rowCodec.ts"
+import {
+  BatchFailure,
+  bytes,
+  concat,
+  err,
+  fromEngine,
+  ISAM_NOT_FOUND,
+  SQL_BAD_PASSWORD,
+  SQL_DATABASE_NOT_FOUND,
+  SQL_LOCALE_MISMATCH,
+  SQL_NO_DATABASE,
+  SQL_WRONG_SERVER
+} from "./sessionReplies.ts"
+
+export interface OpenDatabase {
+  readonly name: string
+  readonly logged: boolean
+  readonly engine: EngineSession
+}
+
+/** The CONACC/CONREJ body every client accepts (SQLI.md §3.3, golden/server-conacc-accept.json). */
+export const connectResponse = (
+  serverName: string,
+  serverVersion: string,
+  cap1: number,
+  svcError: number
+): ConnectResponse => ({
+  _tag: "ConnectResponse",
+  slType: svcError === 0 ? 2 : 3,
+  slAttribute: 60,
+  slOptions: 0,
+  protocolLevel: 61,
+  floatFormat: "IEEEI",
+  bparms: bytes("sqlexec", 12),
+  serverVersion,
+  serverSerial: "RDS#R000000",
+  applicationId: serverName,
+  cap1,
+  cap2: 0,
+  cap3: 0,
+  capFlags: 1,
+  slot1: undefined,
+  slot2: undefined,
+  mirror: concat([bytes("ol", 8), Uint8Array.of(0, 0, 0, 61), bytes("tlitcp", 8), Uint8Array.of(0, 0, 0, 1)]),
+  initResponse: Uint8Array.of(0, 11, 0, 0, 0, 3),
+  svcError,
+  osError: 0,
+  trailer: Uint8Array.of(0, 0)
+})
+
+// -------------------------------------------------------------------------------------------------------------
+// Login and capabilities
+// -------------------------------------------------------------------------------------------------------------
+
+export function login(
+  this: Session,
+  request: LoginRequest
+): { messages: undefined; connect: ConnectResponse; close: boolean } {
+  const config = this.ctx.config
+  for (const [name, value] of request.env) this.env.set(name, value)
+  let svcError = 0
+  // The listener checks the server name first (nmap retries with the CONACC's applid after −761), then credentials.
+  if (request.serverName !== undefined && request.serverName !== config.serverName) {
+    svcError = SQL_WRONG_SERVER
+  } else {
+    const expected = request.user === undefined ? undefined : config.users.get(request.user)
+    if (expected === undefined || expected !== (request.password ?? "")) svcError = SQL_BAD_PASSWORD
+  }
+  const response = connectResponse(config.serverName, config.serverVersion, request.cap1, svcError)
+  if (svcError !== 0) {
+    this.phase = "closed"
+    return { messages: undefined, connect: response, close: true }
+  }
+  this.user = request.user
+  this.phase = "awaitProtocols"
+  return { messages: undefined, connect: response, close: false }
+}
+
+/** Framing for the client's SQ_PROTOCOLS offer (called by the decoder side as soon as the offer is decoded). */
+export function framingFor(this: Session, offer: Uint8Array): Framing {
+  return framingFromMasks(offer, this.replyMask())
+}
+
+export function replyMask(this: Session): Uint8Array {
+  return this.ctx.config.grantExtendedFraming ? INFORMIX15_SERVER_REPLY : DEFAULT_SERVER_REPLY
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// Databases and transactions
+// -------------------------------------------------------------------------------------------------------------
+
+export function dbOpen(this: Session, name: string, state: BatchState): Effect.Effect<void, BatchFailure> {
+  // Database names are case-insensitive identifiers.
+  const known = this.ctx.config.databases.get(name) ?? this.ctx.config.databases.get(name.toLowerCase())
+  if (known === undefined) {
+    return Effect.fail(new BatchFailure(err(SQL_DATABASE_NOT_FOUND, ISAM_NOT_FOUND, name)))
+  }
+  // The client's DB_LOCALE declares the code set it will convert to; one the database was not created with is
+  // refused rather than converted (VALUES.md §11.1, IBM-DOC JDBC "Unicode to database code set": "Database locale
+  // information mismatch"; the code −23197 is believed, not captured — §14 Q12). CLIENT_LOCALE alone is never
+  // checked: both peers send only it and expect to work on an 8859-1 database (client_locale_utf8 scenario).
+  const declared = this.env.get("DB_LOCALE")
+  if (declared !== undefined && charsetForLocale(declared)?.name !== known.charset.name) {
+    return Effect.fail(new BatchFailure(err(SQL_LOCALE_MISMATCH, 0, declared)))
+  }
+  // Informix's DATABASE statement closes the current database first; SQ_DBOPEN on an open session does the same.
+  this.closeDatabase()
+  const opened = this.ctx.engine.openSession(name, this.user ?? "informix")
+  if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
+  this.database = { name, logged: known.logged, engine: opened }
+  // Text is decoded and encoded in the database's code set whatever the client declared (VALUES.md §11.1).
+  this.charset = replyCharset(known.charset)
+  if (this.ctx.config.dbOpenReply === "done") {
+    // JDBC treats the database as logged exactly when this DONE carries warnings 0x0001 (SQLI.md §9.3).
+    state.out.push({ _tag: "Done", warnings: known.logged ? 1 : 0, rows: 0, rowid: 0, serial: 0 })
+  }
+  return Effect.void
+}
+
+export function closeDatabase(this: Session): void {
+  for (const stmt of Array.from(this.statements.values())) this.release(stmt)
+  this.current = undefined
+  const db = this.database
+  this.database = undefined
+  if (db !== undefined) db.engine.close()
+}
+
+export function requireDb(this: Session): OpenDatabase | BatchFailure {
+  return this.database ?? new BatchFailure(err(SQL_NO_DATABASE))
+}
