@@ -30,7 +30,7 @@ import * as helpers from "./internal/protocol/helpers.ts"
 import * as connect from "./internal/protocol/loginPdu.ts"
 import type * as messages from "./internal/protocol/messages.ts"
 import * as opcodes from "./internal/protocol/opcodes.ts"
-import * as errors from "./internal/protocol/protocolError.ts"
+import * as errors from "./internal/protocol/protocolCodecError.ts"
 import * as server from "./internal/protocol/serverMessages.ts"
 import * as values from "./internal/values/index.ts"
 

@@ -18,7 +18,7 @@ import { WIDE_FRAMING } from "./framing.ts"
 import { readConnectResponse, readLoginRequest, writeConnectResponse, writeLoginRequest } from "./loginPdu.ts"
 import type { ClientMessage, ConnectResponse, Framing, LoginRequest, ServerMessage } from "./messages.ts"
 import { SlType } from "./opcodes.ts"
-import { ProtocolCodecError } from "./protocolError.ts"
+import { ProtocolCodecError } from "./protocolCodecError.ts"
 import { readServerMessage, writeServerMessage } from "./serverMessages.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
