@@ -171,7 +171,7 @@ export const socketFd = (socket: Net.Socket): number | undefined => fdOf(socket)
 /**
  * What `sendUrgentByteNow` did: `sent` (the kernel took the byte), `unsupported` (no FFI here), `queued` (Node
  * still buffers part of an earlier write, so urgent data sent now would overtake it and land in the middle of a
- * message: nothing was sent, try again on the socket's `drain`), `closed` (the socket is gone), `failed` (`send`
+ * message: nothing was sent, try again once the buffer is empty), `closed` (the socket is gone), `failed` (`send`
  * refused it).
  */
 export type UrgentSendResult = "sent" | "unsupported" | "queued" | "closed" | "failed"

@@ -147,6 +147,8 @@ export class Session {
   private readonly retireHooks = new Set<(cause: InformixError) => void>()
   /** Counts urgent bytes sent (observability for tests). */
   interruptsSent = 0
+  /** An exchange whose urgent byte found Node's write buffer not empty: sent once the session's writes flushed. */
+  private interruptWhenFlushed: Exchange | undefined = undefined
   /** SQ_EXIT was sent: whatever trails the server's SQ_EXIT (its EOT) is expected and ignored. */
   private closing = false
   /**
@@ -302,6 +304,11 @@ export class Session {
         exchange.interruptOnFlush = false
         this.sendInterruptNow(exchange)
       }
+      const waiting = this.interruptWhenFlushed
+      if (waiting !== undefined && this.rawSocket.writableLength === 0) {
+        this.interruptWhenFlushed = undefined
+        this.sendInterruptNow(waiting)
+      }
     })
     return exchange
   }
@@ -343,15 +350,16 @@ export class Session {
 
   /**
    * Sends the urgent byte for `exchange` if it is still in flight: the check and the send are one synchronous step.
-   * When Node still buffers bytes on the raw socket (under TLS the session's write callback can run before the
-   * TCP socket underneath has flushed the records), the byte would overtake them: try again on that socket's
-   * `drain`, re-checking that the exchange is still in flight.
+   * When Node still buffers bytes on the socket (only the session writes on it, so only a batch written after this
+   * exchange's request could be there), the byte would overtake them: it is sent from the write callback that leaves
+   * the buffer empty, re-checking that the exchange is still in flight. (Node's `drain` event is no substitute: it
+   * fires only after a write exceeded the high-water mark.)
    */
   private sendInterruptNow(exchange: Exchange): boolean {
     if (!this.isInFlight(exchange)) return false
     const result = this.urgent.send(this.rawSocket)
     if (result === "sent") this.interruptsSent++
-    else if (result === "queued") this.rawSocket.once("drain", () => this.sendInterruptNow(exchange))
+    else if (result === "queued") this.interruptWhenFlushed = exchange
     return result === "sent" || result === "queued"
   }
 
