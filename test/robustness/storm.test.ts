@@ -34,7 +34,6 @@ import {
   assertTally,
   assertUrgentAccounted,
   ECHO_SQL,
-  ensureOwnTable,
   makeFiberCounter,
   prepareSessions,
   SESSIONS,
@@ -118,18 +117,8 @@ describe("interruption storm", () => {
           acquireTimeout: "60 seconds"
         })
           .pipe(Scope.provide(scope))
-        const ready = new WeakSet<Connection.Connection>()
-        const tally = yield* storm(PHASE_B, 11, (_i, f) =>
-          pool.use((conn) =>
-            Effect.gen(function*() {
-              if (!ready.has(conn)) {
-                yield* ensureOwnTable(conn)
-                ready.add(conn)
-              }
-              // Pooled sessions prepare per lease; the statement is released when the operation ends.
-              return yield* f(conn, conn.prepare(ECHO_SQL))
-            })
-          ))
+        // Pooled sessions prepare per lease; the statement is released when the operation ends.
+        const tally = yield* storm(PHASE_B, 11, (_i, f) => pool.use((conn) => f(conn, conn.prepare(ECHO_SQL))))
         yield* waitFor(pool.stats, (stats) => stats.inUse === 0)
         const poolStats = yield* pool.stats
         const during = yield* serverStats
