@@ -70,6 +70,15 @@ const medianOf = (runs: ReadonlyArray<RunResult>): RunResult => ({
 const fakeSession = (): Connection.Connection => ({
   [Connection.TypeId]: Connection.TypeId,
   database: undefined,
+  databaseInfo: {
+    database: undefined,
+    logged: false,
+    ansi: false,
+    readOnly: false,
+    localeMismatch: false,
+    openWarnings: 0,
+    loginWarnings: 0
+  },
   host: "fake",
   port: 0,
   state: "idle",

@@ -8,6 +8,10 @@
  *
  * Prints where it listens (host, port, url, server name) and runs until SIGINT/SIGTERM. A tiny JS file on purpose:
  * Node 26 strips the types of the TypeScript module it imports.
+ *
+ * Runs under `NodeRuntime.runMain` (@effect/platform-node, an optional peer dependency of this package): SIGINT /
+ * SIGTERM interrupt the server fiber, whose scope closes every session (rolling back open transactions) and the
+ * listeners; a stop by signal exits 0, a failure (port in use, say) is written to stderr and exits 1.
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -16,6 +20,13 @@ import * as Logger from "effect/Logger"
 import * as References from "effect/References"
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
+
+const NodeRuntime = await import("@effect/platform-node/NodeRuntime").catch(() => {
+  process.stderr.write(
+    "effect-informix-server: needs @effect/platform-node (npm install --save-dev @effect/platform-node@^4.1.0)\n"
+  )
+  process.exit(1)
+})
 
 // Installed as a dependency, Node will not strip types under node_modules: use the compiled module there; in this
 // repository run the source directly (Node 26 strips the types).
@@ -105,12 +116,15 @@ const program = Effect.gen(function*() {
   Effect.provideService(References.MinimumLogLevel, "Info")
 )
 
-const fiber = Effect.runFork(program)
-process.once("SIGINT", () => fiber.interruptUnsafe())
-process.once("SIGTERM", () => fiber.interruptUnsafe())
-fiber.addObserver((exit) => {
-  if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) {
-    process.stderr.write(`effect-informix-server: ${Cause.pretty(exit.cause)}\n`)
-    process.exitCode = 1
+// A stop by signal is the normal way to end a server: exit 0 (runMain's default would be 130). A failure goes to stderr
+// (stdout may carry --json) and exits 1.
+NodeRuntime.runMain(program, {
+  disableErrorReporting: true,
+  teardown: (exit, onExit) => {
+    if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) {
+      process.stderr.write(`effect-informix-server: ${Cause.pretty(exit.cause)}\n`)
+      return onExit(1)
+    }
+    return onExit(0)
   }
 })

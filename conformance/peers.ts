@@ -55,6 +55,7 @@ export const scenarios = [
   "scroll_cursor",
   "savepoint",
   "batch_with_error",
+  "stored_procedure",
   "wrong_password_951",
   "unknown_database_329",
   "is_valid",

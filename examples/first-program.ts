@@ -3,12 +3,15 @@
  *
  * Run it: `npx node examples/first-program.ts`
  */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as SqlClient from "effect/sql/SqlClient"
 import * as Stream from "effect/Stream"
-import { InformixClient, TestServer } from "../src/index.ts"
+import { InformixClient } from "../src/index.ts"
+import * as TestServer from "../src/TestServer.ts"
 
 const Order = Schema.Struct({ id: Schema.Number, customer: Schema.String })
 
@@ -40,6 +43,8 @@ export const ClientLive = Layer.unwrap(Effect.gen(function*() {
   return InformixClient.layer({ url: server.url })
 })).pipe(Layer.provide(TestServer.layer()))
 
+// NodeRuntime.runMain: Ctrl+C interrupts the program (the server and the pool close), a failure is logged and sets
+// the exit code.
 if (import.meta.main) {
-  Effect.runPromise(program.pipe(Effect.provide(ClientLive))).then((result) => console.log(result))
+  NodeRuntime.runMain(program.pipe(Effect.tap(Console.log), Effect.provide(ClientLive)))
 }

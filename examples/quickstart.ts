@@ -6,6 +6,7 @@
  * error looks like. Point `Connection.make` at a real server (e.g. `informix://informix:in4mix@localhost:9088/
  * stores?server=informix`) and the same code runs unchanged.
  */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -98,7 +99,6 @@ const program = Effect.gen(function*() {
   yield* Console.log("\nDone.")
 })
 
-Effect.runPromise(Effect.scoped(program)).catch((error: unknown) => {
-  console.error(error)
-  process.exitCode = 1
-})
+// NodeRuntime.runMain: Ctrl+C interrupts the program (scope closed: connection and server shut down), a failure is
+// logged and sets the exit code.
+NodeRuntime.runMain(Effect.scoped(program))

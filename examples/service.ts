@@ -11,6 +11,8 @@
  *
  * Run it: `npx node examples/service.ts`
  */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -130,12 +132,13 @@ export const program = Effect.gen(function*() {
   }
 })
 
+// NodeRuntime.runMain: Ctrl+C interrupts the program (layers torn down: pool and server closed), a failure is logged
+// and sets the exit code.
 if (import.meta.main) {
-  Effect.runPromise(program.pipe(Effect.provide(MainLayer))).then(
-    (summary) => console.log(JSON.stringify(summary, null, 2)),
-    (error) => {
-      console.error(error)
-      process.exitCode = 1
-    }
+  NodeRuntime.runMain(
+    program.pipe(
+      Effect.flatMap((summary) => Console.log(JSON.stringify(summary, null, 2))),
+      Effect.provide(MainLayer)
+    )
   )
 }

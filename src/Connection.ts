@@ -166,6 +166,34 @@ export interface StreamOptions extends StatementOptions {
 export type Isolation = "dirtyRead" | "committedRead" | "lastCommitted" | "cursorStability" | "repeatableRead"
 
 /**
+ * What the server said about the session and its database: the warning bits of the SQ_DBOPEN reply (the DONE's
+ * warnings, read bit by bit as IBM's JDBC does) and of the login accept.
+ *
+ * In an ANSI database every statement runs in a transaction that the server opens by itself and only COMMIT WORK /
+ * ROLLBACK WORK end: the session reports `inTransaction` after any statement, a pool rolls back what a borrower left
+ * uncommitted, and `transaction` never sends BEGIN WORK (Informix refuses it there).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DatabaseInfo {
+  /** The database opened at connect, if any. */
+  readonly database: string | undefined
+  /** The database has transaction logging (DBOPEN warning 0x01, "Database has transactions"). */
+  readonly logged: boolean
+  /** A MODE ANSI database (DBOPEN warning 0x02): implicit transactions, no BEGIN WORK. */
+  readonly ansi: boolean
+  /** The server is a read-only secondary (HDR/RSS; login-accept warning 0x20, JDBC's `isReadOnly`). */
+  readonly readOnly: boolean
+  /** The database's locale differs from the client's DB_LOCALE (DBOPEN warning 0x40). */
+  readonly localeMismatch: boolean
+  /** The DONE warnings of the SQ_DBOPEN reply as sent (0 when no database was opened). */
+  readonly openWarnings: number
+  /** The warnings of the login accept as sent. */
+  readonly loginWarnings: number
+}
+
+/**
  * Session state a statement can change for the rest of the session (see `Connection.changedSettings`):
  * `isolation` (SET ISOLATION), `lockMode` (SET LOCK MODE), `explain` (SET EXPLAIN), `role` (SET ROLE),
  * `environment` (SET ENVIRONMENT), `database` (DATABASE, CLOSE DATABASE, CREATE DATABASE), `tempTable` (CREATE
@@ -249,8 +277,13 @@ export interface Connection {
    * stall (it ends by itself after `drainTimeout`, when the session is retired).
    */
   readonly awaitSettled: Effect.Effect<void>
-  /** Whether a transaction is open (tracked from BEGIN/COMMIT/ROLLBACK, by message or by statement type). */
+  /**
+   * Whether a transaction is open: tracked from BEGIN/COMMIT/ROLLBACK (by message or by statement type) and from the
+   * server's SQ_XACTSTAT; in an ANSI database true after any statement until COMMIT/ROLLBACK (see `DatabaseInfo`).
+   */
   readonly inTransaction: boolean
+  /** The database's logging mode and the server's warnings from the connect (see `DatabaseInfo`). */
+  readonly databaseInfo: DatabaseInfo
   /**
    * Session state that statements changed since the session opened or was last reset: SET ISOLATION, SET LOCK
    * MODE, SET EXPLAIN, SET ROLE, SET ENVIRONMENT, other session-wide SETs, DATABASE switches, temp tables (see
@@ -336,7 +369,9 @@ export interface Connection {
    * success, ROLLBACK WORK on failure or interruption. Nested calls use savepoints, each with its own name; nested
    * calls of sibling fibers run one after another. While it runs, statements from fibers outside the transaction
    * wait. A fiber the transaction forked that outlives it is outside it from then on: its statements wait for the
-   * session like anybody else's, and its `transaction()` opens a transaction of its own.
+   * session like anybody else's, and its `transaction()` opens a transaction of its own. In an ANSI database no
+   * BEGIN WORK is sent: the transaction the server opens by itself is used and ended the same way (it includes
+   * anything this session ran since its last COMMIT/ROLLBACK).
    */
   readonly transaction: <A, E, R>(
     effect: Effect.Effect<A, E, R>,

@@ -16,8 +16,9 @@
  * - `sql.insert` takes one row (Informix has no multi-row VALUES) and no helper supports RETURNING: read
  *   generated SERIALs from `statement.raw` (`{ rowsAffected, serial, serial8, bigserial }`; for a SELECT the rows are
  *   fetched and discarded and `rowsAffected` counts them);
- * - `sql.withTransaction` runs BEGIN WORK / COMMIT WORK / ROLLBACK WORK on one pinned session, and nested
- *   transactions use `SAVEPOINT`, `ROLLBACK WORK TO SAVEPOINT` and `RELEASE SAVEPOINT`;
+ * - `sql.withTransaction` runs BEGIN WORK / COMMIT WORK / ROLLBACK WORK on one pinned session (no BEGIN WORK in an
+ *   ANSI database, whose server opens the transaction itself), and nested transactions use `SAVEPOINT`,
+ *   `ROLLBACK WORK TO SAVEPOINT` and `RELEASE SAVEPOINT`;
  * - `statement.stream` reads from a server cursor, one fetch per pull; ending the stream early closes the cursor;
  * - errors are `effect/sql` `SqlError`s with the matching reason (`UniqueViolation` with the constraint or index
  *   name, `LockTimeoutError`, `DeadlockError`, `SqlSyntaxError`, …) and the Informix error as `cause`.
@@ -38,7 +39,7 @@ import * as Statement from "effect/sql/Statement"
 import * as Connection from "./Connection.ts"
 import type { InformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
-import { type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
+import { BEGIN_TRANSACTION, type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
 import { toSqlError } from "./internal/client/sqlErrorMapping.ts"
 import { fromEnv, redactConfig, resolveConfig } from "./internal/config/resolve.ts"
 import * as Pool from "./Pool.ts"
@@ -176,7 +177,7 @@ export const makeWith = Effect.fnUntraced(function*(options: {
       ["server.port", options.port]
     ],
     transformRows,
-    beginTransaction: "BEGIN WORK",
+    beginTransaction: BEGIN_TRANSACTION,
     commit: "COMMIT WORK",
     rollback: "ROLLBACK WORK",
     savepoint: (name) => `SAVEPOINT ${name}`,

@@ -38,12 +38,23 @@ export type TypeId = "~effect-informix/InformixError"
  * - `Closed`: the server closed the connection, or the session was already closed/retired.
  * - `Dns`: the host name could not be resolved.
  * - `Rejected`: the server refused the session at the SQLI level (CONREJ) for a reason other than credentials.
+ * - `Redirected`: the server (a Connection Manager, a server group) sent the login elsewhere; `redirect` says where.
+ *   Redirects are not followed.
  * - `Unknown`: any other socket failure (see `cause`).
  *
  * @since 0.1.0
  * @category models
  */
-export type ConnectionErrorReason = "Refused" | "Reset" | "Timeout" | "Tls" | "Closed" | "Dns" | "Rejected" | "Unknown"
+export type ConnectionErrorReason =
+  | "Refused"
+  | "Reset"
+  | "Timeout"
+  | "Tls"
+  | "Closed"
+  | "Dns"
+  | "Rejected"
+  | "Redirected"
+  | "Unknown"
 
 /**
  * The session could not be established, or its socket failed. The session is gone; the pool replaces it.
@@ -54,10 +65,22 @@ export type ConnectionErrorReason = "Refused" | "Reset" | "Timeout" | "Tls" | "C
 export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect-informix/ConnectionError")(
   "ConnectionError",
   {
-    reason: Schema.Literals(["Refused", "Reset", "Timeout", "Tls", "Closed", "Dns", "Rejected", "Unknown"]),
+    reason: Schema.Literals([
+      "Refused",
+      "Reset",
+      "Timeout",
+      "Tls",
+      "Closed",
+      "Dns",
+      "Rejected",
+      "Redirected",
+      "Unknown"
+    ]),
     host: Schema.String,
     port: Schema.Number,
     message: Schema.String,
+    /** Reason `Redirected`: where the server sent the login (server name, host, port or service name). */
+    redirect: Schema.optional(Schema.Struct({ server: Schema.String, host: Schema.String, port: Schema.String })),
     cause: Schema.optional(Schema.Defect())
   }
 ) {
@@ -426,6 +449,8 @@ export interface ServerErrorFields {
   readonly offset: number
   readonly parameter: string
   readonly sqlState?: string | undefined
+  /** The server's own text, sent with an SQLSTATE for −937 (a routine's error); appended to the message. */
+  readonly message?: string | undefined
 }
 
 /**
@@ -441,7 +466,8 @@ export const fromServerError = (fields: ServerErrorFields, sql?: string | undefi
     isamCode: fields.isamCode,
     offset: fields.offset,
     parameter: fields.parameter,
-    message: SqlCodes.formatServerMessage(fields.sqlcode, fields.isamCode, fields.parameter),
+    message: SqlCodes.formatServerMessage(fields.sqlcode, fields.isamCode, fields.parameter) +
+      (fields.message === undefined || fields.message.length === 0 ? "" : `: ${fields.message}`),
     ...(fields.sqlState === undefined ? {} : { sqlState: fields.sqlState }),
     ...(sql === undefined ? {} : { sql })
   })

@@ -1,8 +1,12 @@
 /**
- * The pure, synchronous SQLI codec: the message model of both directions, encoders, incremental decoders, the
- * connect-phase PDUs, capability masks and the field widths they switch, and the helpers both the `Connection` and
- * the `TestServer` need. No sockets and no Effect runtime: encoders return `Result`, decoders return the messages a
- * chunk completed plus an optional `ProtocolCodecError`, and nothing throws.
+ * The pure, synchronous SQLI codec as a client needs it: the message model of both directions, the client's encoders
+ * (post-login batches, the login PDU), the incremental decoder of what a server sends, capability masks and the field
+ * widths they switch, and the value codecs (binds, rows, type codes, locales). No sockets and no Effect runtime:
+ * encoders return `Result`, decoders return the messages a chunk completed plus an optional `ProtocolCodecError`, and
+ * nothing throws.
+ *
+ * The server's half of the codec (server message encoders, the client-message decoder, CONACC builders, row
+ * encoding, bind decoding, batch grouping) is internal: the embedded server imports it from `src/internal/protocol`.
  *
  * ```ts
  * import * as Protocol from "effect-informix/Protocol"
@@ -31,7 +35,6 @@ import * as connect from "./internal/protocol/loginPdu.ts"
 import type * as messages from "./internal/protocol/messages.ts"
 import * as opcodes from "./internal/protocol/opcodes.ts"
 import * as errors from "./internal/protocol/protocolCodecError.ts"
-import * as server from "./internal/protocol/serverMessages.ts"
 import * as values from "./internal/values/index.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -551,12 +554,29 @@ export type ProcessInfo = messages.ProcessInfo
 export type LoginRequest = messages.LoginRequest
 
 /**
- * The server's CONACC (SL type 2) / CONREJ (3) reply; success = CONACC and `svcError` 0.
+ * The server's CONACC (SL type 2) / CONREJ (3) / REDIRECT (13) reply; success = CONACC and `svcError` 0. After the
+ * 24-byte block it carries marker 102 (svcError, osError, warnings, error list), 103 (redirect detail) or 127.
  *
  * @since 0.1.0
  * @category models
  */
 export type ConnectResponse = messages.ConnectResponse
+
+/**
+ * One entry of a connect response's error list (marker 102).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConnectError = messages.ConnectError
+
+/**
+ * Where a login redirect (marker 103) sends the client: server name, host, and port (numeric or a service name).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RedirectTarget = connect.RedirectTarget
 
 /**
  * Field widths in effect after SQ_PROTOCOLS; each flag is offered ∧ granted.
@@ -649,22 +669,6 @@ export const DEFAULT_CLIENT_OFFER: Uint8Array = framing.DEFAULT_CLIENT_OFFER
  * @category models
  */
 export const JDBC15_CLIENT_OFFER: Uint8Array = framing.JDBC15_CLIENT_OFFER
-
-/**
- * The test server's default SQ_PROTOCOLS reply `bd be 9f fe 7f b7 ff ef 00` (Informix 15 with bits 64–71 cleared).
- *
- * @since 0.1.0
- * @category models
- */
-export const DEFAULT_SERVER_REPLY: Uint8Array = framing.DEFAULT_SERVER_REPLY
-
-/**
- * Informix 15.0.1.0.3's full reply `bd be 9f fe 7f b7 ff ef ff` (grants bits 69/70 to a client that offers them).
- *
- * @since 0.1.0
- * @category models
- */
-export const INFORMIX15_SERVER_REPLY: Uint8Array = framing.INFORMIX15_SERVER_REPLY
 
 /**
  * Framing of the default offer against any modern server: 4-byte SQL length, error offset, describe offsets and fetch buffer; u16 tupleSize, 14-byte DONE.
@@ -766,17 +770,6 @@ export const encodeClientBatch: (
 ) => Result.Result<Uint8Array, ProtocolCodecError> = codec.encodeClientBatch
 
 /**
- * Encode server messages back to back (end a response group with an explicit `Eot`).
- *
- * @since 0.1.0
- * @category encoding
- */
-export const encodeServerMessages: (
-  messages: ReadonlyArray<ServerMessage>,
-  framing: Framing
-) => Result.Result<Uint8Array, ProtocolCodecError> = codec.encodeServerMessages
-
-/**
  * Encode the SL-framed CONREQ login PDU.
  *
  * @since 0.1.0
@@ -784,15 +777,6 @@ export const encodeServerMessages: (
  */
 export const encodeLoginRequest: (login: LoginRequest) => Result.Result<Uint8Array, ProtocolCodecError> =
   codec.encodeLoginRequest
-
-/**
- * Encode the SL-framed CONACC / CONREJ PDU.
- *
- * @since 0.1.0
- * @category encoding
- */
-export const encodeConnectResponse: (response: ConnectResponse) => Result.Result<Uint8Array, ProtocolCodecError> =
-  codec.encodeConnectResponse
 
 // ---------------------------------------------------------------------------------------------------------------
 // decoding
@@ -816,21 +800,6 @@ export type DecodeResult<M> = codec.DecodeResult<M>
 export type DecoderOptions = codec.DecoderOptions
 
 /**
- * Server side: incremental decoder of what a client sends — the login PDU (`LoginRequest`), then `ClientMessage`s.
- * `push(chunk)` accepts bytes split anywhere; `setFraming(f)` after the SQ_PROTOCOLS exchange.
- *
- * @since 0.1.0
- * @category decoding
- */
-export const ClientMessageDecoder: typeof codec.ClientMessageDecoder = codec.ClientMessageDecoder
-
-/**
- * @since 0.1.0
- * @category decoding
- */
-export type ClientMessageDecoder = codec.ClientMessageDecoder
-
-/**
  * Client side: incremental decoder of what a server sends — CONACC/CONREJ (`ConnectResponse`), then
  * `ServerMessage`s (optional COST/XACTSTAT/INSERTDONE may appear anywhere before EOT).
  *
@@ -844,22 +813,6 @@ export const ServerMessageDecoder: typeof codec.ServerMessageDecoder = codec.Ser
  * @category decoding
  */
 export type ServerMessageDecoder = codec.ServerMessageDecoder
-
-/**
- * The SQ_ERR body layout a decoder expects for a sqlcode (libsqli's special forms for -619, -368, 0/100/-937).
- *
- * @since 0.1.0
- * @category decoding
- */
-export const errFormFor: (sqlcode: number) => Err["form"] = server.errFormFor
-
-/**
- * Reassemble the BYTE/TEXT blob stream that starts with the `BBind` at `messages[index]`; `undefined` if it is cut short.
- *
- * @since 0.1.0
- * @category decoding
- */
-export const collectBlobStream = helpers.collectBlobStream
 
 // ---------------------------------------------------------------------------------------------------------------
 // constructors
@@ -915,15 +868,6 @@ export const bindMessages: (params: ReadonlyArray<BindValue>, chunkSize?: number
 export const blobChunks: (blob: Uint8Array, chunkSize?: number) => Array<Blob> = helpers.blobChunks
 
 /**
- * Assign string-table offsets (`fieldIndex`) to DESCRIBE fields given in column order.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const layoutDescribeFields: (fields: ReadonlyArray<Omit<DescribeField, "fieldIndex">>) => Array<DescribeField> =
-  helpers.layoutDescribeFields
-
-/**
  * The login PDU as JDBC/ifxdrv build it (empty database slot; open the database with SQ_DBOPEN).
  *
  * @since 0.1.0
@@ -932,16 +876,13 @@ export const layoutDescribeFields: (fields: ReadonlyArray<Omit<DescribeField, "f
 export const makeLoginRequest: (options: LoginOptions) => LoginRequest = helpers.makeLoginRequest
 
 /**
- * The CONACC every reference client accepts; with `svcError` ≠ 0 the same body as a CONREJ.
+ * Splits a login redirect's detail as IBM's JDBC does (on `:` `=` `|`) into server name, host and port; undefined
+ * when one of the three is missing.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeConnectResponse: (
-  options: ConnectResponseOptions,
-  svcError?: number,
-  osError?: number
-) => ConnectResponse = helpers.makeConnectResponse
+export const parseRedirect: (detail: string) => RedirectTarget | undefined = connect.parseRedirect
 
 /**
  * Wire width of a fixed-width bind type (SMALLINT 2 … INT8 10, BYTE/TEXT 56 — 68 under the extended framing), or
@@ -968,28 +909,6 @@ export const isExtendedBindType: (type: number) => boolean = bind.isExtendedBind
  */
 export type LoginOptions = helpers.LoginOptions
 
-/**
- * Inputs of `makeConnectResponse`.
- *
- * @since 0.1.0
- * @category constructors
- */
-export type ConnectResponseOptions = helpers.ConnectResponseOptions
-
-/**
- * Groups decoded client messages into batches (each ends with SQ_EOT, or is a bare SQ_EXIT).
- *
- * @since 0.1.0
- * @category constructors
- */
-export const BatchCollector: typeof helpers.BatchCollector = helpers.BatchCollector
-
-/**
- * @since 0.1.0
- * @category constructors
- */
-export type BatchCollector = helpers.BatchCollector
-
 // ---------------------------------------------------------------------------------------------------------------
 // value codecs (from the values layer)
 // ---------------------------------------------------------------------------------------------------------------
@@ -1001,22 +920,6 @@ export type BatchCollector = helpers.BatchCollector
  * @category encoding
  */
 export const encodeBind: typeof values.encodeBind = values.encodeBind
-
-/**
- * Encode a row's values as an SQ_TUPLE payload for the given columns (test server side).
- *
- * @since 0.1.0
- * @category encoding
- */
-export const encodeRow: typeof values.encodeRow = values.encodeRow
-
-/**
- * Decode an SQ_BIND parameter back to a value (test server side).
- *
- * @since 0.1.0
- * @category decoding
- */
-export const decodeBind: typeof values.decodeBind = values.decodeBind
 
 /**
  * Decode an SQ_TUPLE payload into values for the given columns.

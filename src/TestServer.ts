@@ -59,9 +59,9 @@ export interface DatabaseOptions {
    */
   readonly locale?: string | undefined
   /**
-   * A MODE ANSI database (implies logged): a transaction is always in effect, and an UPDATE, DELETE or INSERT …
-   * SELECT that touches no row ends with SQ_ERR(100) NOT FOUND. The DBOPEN reply still announces only "logged"
-   * (the ANSI warning bit is not known, SQLI.md §9.3).
+   * A MODE ANSI database (implies logged): a transaction is always in effect (the server opens it with the first
+   * statement after COMMIT/ROLLBACK and reports that with SQ_XACTSTAT), and an UPDATE, DELETE or INSERT … SELECT
+   * that touches no row ends with SQ_ERR(100) NOT FOUND. The DBOPEN reply's warnings are 0x0007 (JDBC-READING.md §2).
    */
   readonly ansi?: boolean | undefined
 }
@@ -313,6 +313,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
       databases: new Map(
         databases.map((d) => [d.name.toLowerCase(), {
           logged: d.logged,
+          ansi: d.ansi,
           locale: d.locale,
           charset: charsetForLocale(d.locale) ?? latin1Charset
         }])

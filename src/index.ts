@@ -1,6 +1,9 @@
 /**
- * effect-informix: a pure-TypeScript, Effect-native driver for IBM Informix over the SQLI wire protocol, with an
- * embedded SQLI server for local development and tests.
+ * effect-informix: a pure-TypeScript, Effect-native driver for IBM Informix over the SQLI wire protocol.
+ *
+ * The package root is the driver alone: importing it loads neither `node:sqlite` nor the embedded server. The
+ * embedded SQLI server (on `node:sqlite`) has its own entry point, `import * as TestServer from
+ * "effect-informix/TestServer"`, and a command line, `npx effect-informix-server`.
  *
  * Each module is also importable on its own, e.g. `import * as InformixClient from "effect-informix/InformixClient"`.
  *
@@ -56,10 +59,3 @@ export * as Pool from "./Pool.ts"
  * @since 0.1.0
  */
 export * as Protocol from "./Protocol.ts"
-
-/**
- * An embedded SQLI server backed by node:sqlite, for local development and tests.
- *
- * @since 0.1.0
- */
-export * as TestServer from "./TestServer.ts"

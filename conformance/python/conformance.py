@@ -686,6 +686,43 @@ class Peer:
             raise Mismatch(f"committed rows {rows!r}, want [(1,), (3,), (4,)]")
         return "ROLLBACK TO SAVEPOINT undid one insert; RELEASE SAVEPOINT kept one; committed 1, 3, 4"
 
+    def stored_procedure(self) -> str:
+        # informix-driver has no callproc: the SQL statements EXECUTE PROCEDURE / EXECUTE FUNCTION.
+        self.run_ddl(f"CREATE TABLE {PREFIX}proc (k INTEGER, v VARCHAR(20))")
+        self.run_ddl(
+            f"CREATE PROCEDURE {PREFIX}put(k INT, v VARCHAR(20))\n"
+            f"  INSERT INTO {PREFIX}proc VALUES (k, v);\nEND PROCEDURE"
+        )
+        self.run_ddl(
+            f"CREATE FUNCTION {PREFIX}list(lo INT) RETURNING INT AS k, VARCHAR(20) AS v;\n"
+            "  DEFINE a INT; DEFINE b VARCHAR(20);\n"
+            f"  FOREACH SELECT k, v INTO a, b FROM {PREFIX}proc WHERE k >= lo ORDER BY k\n"
+            "    RETURN a, b WITH RESUME;\n  END FOREACH;\nEND FUNCTION"
+        )
+        self.run_ddl(f"CREATE PROCEDURE {PREFIX}fail(n INT)\n  RAISE EXCEPTION -746, 0, 'refused ' || n;\nEND PROCEDURE")
+        conn = self.conn()
+        cur = conn.cursor()
+        for k in (1, 2, 3):
+            cur.execute(f"EXECUTE PROCEDURE {PREFIX}put(:1, :2)", (k, f"v{k}"))
+        conn.commit()
+        cur.execute(f"EXECUTE FUNCTION {PREFIX}list(:1)", (2,))
+        rows = cur.fetchall()
+        names = [d[0] for d in cur.description]
+        cur.close()
+        if rows != [(2, "v2"), (3, "v3")] or names != ["k", "v"]:
+            raise Mismatch(f"EXECUTE FUNCTION list(2) gave {names!r} {rows!r}, want ['k', 'v'] [(2, 'v2'), (3, 'v3')]")
+        cur = conn.cursor()
+        try:
+            cur.execute(f"EXECUTE PROCEDURE {PREFIX}fail(:1)", (7,))
+        except informix_db.Error as error:
+            sqlcode = getattr(error, "sqlcode", None)
+            if sqlcode != -746 or "refused 7" not in str(error):
+                raise Mismatch(f"want -746 'refused 7', got {describe(error)}") from error
+            cur.close()
+            conn.rollback()
+            return f"EXECUTE PROCEDURE x3, WITH RESUME rows {rows!r}, RAISE EXCEPTION -> {describe(error)}; {self.probe(conn)}"
+        raise Mismatch("RAISE EXCEPTION did not fail the call")
+
     def batch_with_error(self) -> str:
         self.run_ddl(f"CREATE TABLE {PREFIX}batch (k INTEGER PRIMARY KEY)")
         conn = self.conn()
@@ -824,6 +861,7 @@ SCENARIOS = [
     "scroll_cursor",
     "savepoint",
     "batch_with_error",
+    "stored_procedure",
     "wrong_password_951",
     "unknown_database_329",
     "is_valid",

@@ -80,6 +80,10 @@ export const sqlOf = (message: ClientMessage): string | undefined =>
 export interface FakeServerOptions {
   /** The capability mask answered to SQ_PROTOCOLS (default: `DEFAULT_SERVER_REPLY`), e.g. to deny 4-byte SQL lengths. */
   readonly protocolsMask?: Uint8Array
+  /** Raw bytes answered to the login PDU instead of the default CONACC (the socket stays open). */
+  readonly connectResponse?: Uint8Array
+  /** The DONE warnings of the SQ_DBOPEN reply (default 0x0005, a logged database). */
+  readonly dbOpenWarnings?: number
 }
 
 export const makeFakeServer = (
@@ -129,6 +133,10 @@ export const makeFakeServer = (
         }
         for (const message of messages) {
           if (message._tag === "LoginRequest") {
+            if (options.connectResponse !== undefined) {
+              socket.write(options.connectResponse)
+              continue
+            }
             const login = message as LoginRequest
             const ok = login.password === "secret"
             const response = makeConnectResponse(
@@ -159,7 +167,7 @@ export const makeFakeServer = (
           } else if (first._tag === "Info") {
             session.reply([EOT])
           } else if (first._tag === "DbOpen") {
-            session.reply([{ _tag: "Done", warnings: 1, rows: 0, rowid: 0, serial: 0 }, EOT])
+            session.reply([{ _tag: "Done", warnings: options.dbOpenWarnings ?? 5, rows: 0, rowid: 0, serial: 0 }, EOT])
           } else {
             // An urgent byte that arrived between requests belongs to an earlier, finished request: a server must
             // ignore it (SQLI.md §8.12). TCP delivers it before this batch's bytes, so it is pending by now.

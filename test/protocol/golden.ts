@@ -58,3 +58,31 @@ export const rejectedByDecoder: ReadonlyMap<string, string> = new Map([
   ["jdbc-prep-27-reply-idescribe-odd-second-short", "odd second u16"],
   ["jdbc-prep-28-reply-idescribe-zero-params-with-second-short", "unknown opcode 0"]
 ])
+
+/** A big-endian i16 as 4 hex digits. */
+export const hexI16 = (v: number): string => (v & 0xffff).toString(16).padStart(4, "0")
+
+/** An SQLI "char" field (u16 length, Latin-1 bytes, pad byte if odd) as hex. */
+export const hexChar = (text: string): string =>
+  hexI16(text.length) + Buffer.from(text, "latin1").toString("hex") + (text.length % 2 === 1 ? "00" : "")
+
+/**
+ * golden/server-conacc-accept from its SL type byte to the end of its 24-byte block, as SL type `slType`, followed by
+ * `tail` (hex, blanks ignored): a connect PDU with any ending, SL length recomputed.
+ */
+export const conaccWithTail = (tail: string, slType = 2): string => {
+  const golden = goldenVector("server-conacc-accept").hex
+  const body = hexI16(slType).slice(2) + golden.slice(6, golden.lastIndexOf("0066")) + tail.replace(/\s+/g, "")
+  return hexI16(body.length / 2 + 2) + body
+}
+
+/**
+ * A golden CONACC/CONREJ up to marker 102, then the tail JDBC reads field by field (JDBC-READING.md §1): `u16 11,
+ * i32 0`, svcError, osError 0, warnings, `i16 0` errors, `u16 127` — what our TestServer sends instead of the
+ * golden responder's `00 0b 00 00 00 03 … 00 00 00 7f`. The SL length is recomputed.
+ */
+export const withJdbcTail = (goldenHex: string, svcError: number, warnings = 0): string => {
+  const body = goldenHex.slice(4, goldenHex.lastIndexOf("0066") + 4) + "000b00000000" + hexI16(svcError) + "0000" +
+    hexI16(warnings) + "0000007f"
+  return hexI16(body.length / 2 + 2) + body
+}

@@ -88,6 +88,15 @@ export const makeFakes = (answer: Answer = () => []) => {
         inTransaction: false,
         changedSettings: new Set(),
         resetSession: Effect.succeed(true),
+        databaseInfo: {
+          database: undefined,
+          logged: false,
+          ansi: false,
+          readOnly: false,
+          localeMismatch: false,
+          openWarnings: 0,
+          loginWarnings: 0
+        },
         closed: false,
         holders: 0,
         executed: [],

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { encodeLoginRequest } from "../../src/internal/protocol/codec.ts"
 import { DEFAULT_CLIENT_OFFER, INFORMIX15_SERVER_REPLY } from "../../src/internal/protocol/framing.ts"
+import { withJdbcTail } from "../protocol/golden.ts"
 import { startFake } from "./harness.ts"
 import { connect, errOf, golden, hex, loginRequest, session, tags } from "./wire.ts"
 
@@ -14,7 +15,7 @@ const loginBytes = (options: Parameters<typeof loginRequest>[0]) => {
 }
 
 describe("TestServer login", () => {
-  it.live("accepts JDBC's login PDU with exactly the CONACC every client accepted", () =>
+  it.live("accepts JDBC's login PDU with the golden CONACC carrying the tail JDBC reads", () =>
     Effect.gen(function*() {
       const { port } = yield* startFake()
       const client = yield* connect(port)
@@ -22,8 +23,11 @@ describe("TestServer login", () => {
       const accept = yield* client.connectResponse
       assert.strictEqual(accept.slType, 2)
       assert.strictEqual(accept.svcError, 0)
-      // Same server name (ol_test) and version as the golden responder: the bytes must match exactly.
-      assert.strictEqual(hex(client.received()), hex(golden("server-conacc-accept")))
+      // Same server name (ol_test) and version as the golden responder: the bytes match up to marker 102; the tail
+      // is the one JDBC reads field by field (JDBC-READING.md §1), in the same single PDU.
+      assert.strictEqual(hex(client.received()), withJdbcTail(hex(golden("server-conacc-accept")), 0))
+      assert.strictEqual(accept.initMarker, 102)
+      assert.deepStrictEqual([accept.warnings, accept.errorCount, hex(accept.trailer)], [0, 0, "007f"])
     }))
 
   it.live("rejects a bad password with CONREJ (SL type 3) svcError -951 and closes", () =>
@@ -35,7 +39,7 @@ describe("TestServer login", () => {
       assert.strictEqual(reject.slType, 3)
       assert.strictEqual(reject.svcError, -951)
       yield* client.closed
-      assert.strictEqual(hex(client.received()), hex(golden("server-conrej-951")))
+      assert.strictEqual(hex(client.received()), withJdbcTail(hex(golden("server-conrej-951")), -951))
     }))
 
   it.live("rejects an unknown user with -951 and a wrong server name with -761", () =>
@@ -69,8 +73,11 @@ describe("TestServer login", () => {
       const beforeOpen = client.received().length
       yield* client.write(golden("jdbc-select-06-sq-dbopen"))
       yield* client.group
-      // testdb is logged: SQ_DONE(warnings 0x0001) + EOT, the reply JDBC needs to allow transactions.
-      assert.strictEqual(hex(client.received().subarray(beforeOpen)), hex(golden("jdbc-logged-07-reply-done-eot")))
+      // testdb is logged: SQ_DONE + EOT as in the golden reply JDBC needs to allow transactions, with warnings
+      // 0x0005 (logged + Informix server, read bit by bit by JDBC; JDBC-READING.md §2) instead of the golden's 0x0001.
+      const expected = hex(golden("jdbc-logged-07-reply-done-eot"))
+      assert.strictEqual(expected.slice(0, 8), "000f0001")
+      assert.strictEqual(hex(client.received().subarray(beforeOpen)), "000f0005" + expected.slice(8))
     }))
 
   it.live("accepts the 8-byte offer and grants bits 69/70 only when configured", () =>
@@ -95,7 +102,7 @@ describe("TestServer login", () => {
       if (reply?._tag === "Protocols") assert.strictEqual(hex(reply.mask), hex(INFORMIX15_SERVER_REPLY))
     }))
 
-  it.live("answers DBOPEN of an unknown database with SQ_ERR -329 and of an unlogged one with DONE(0)", () =>
+  it.live("answers DBOPEN of an unknown database with SQ_ERR -329 and of an unlogged one with DONE(0x0004)", () =>
     Effect.gen(function*() {
       const { port } = yield* startFake()
       const client = yield* session(port, { database: undefined })
@@ -107,7 +114,7 @@ describe("TestServer login", () => {
       yield* client.send([{ _tag: "DbOpen", name: "plain", mode: 0 }, { _tag: "Eot" }])
       const opened = yield* client.group
       assert.strictEqual(tags(opened), "Done Eot")
-      assert.strictEqual(opened[0]?._tag === "Done" ? opened[0].warnings : -1, 0)
+      assert.strictEqual(opened[0]?._tag === "Done" ? opened[0].warnings : -1, 0x0004)
     }))
 
   it.live("answers a PREPARE before DBOPEN with -349", () =>

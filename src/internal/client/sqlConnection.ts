@@ -22,6 +22,11 @@ export interface InformixSqlConnection extends SqlConnection.Connection {
   readonly executeRaw: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ExecuteResult, SqlError>
 }
 
+/** The statement effect/sql sends to begin a transaction (`SqlClient.make`'s `beginTransaction`). */
+export const BEGIN_TRANSACTION = "BEGIN WORK"
+
+const NO_ROWS: ReadonlyArray<never> = []
+
 const execute = <A>(effect: Effect.Effect<A, InformixError>): Effect.Effect<A, SqlError> =>
   Effect.mapError(effect, (error) => toSqlError(error, "execute"))
 
@@ -41,8 +46,13 @@ export const toSqlConnection = (connection: Connection): InformixSqlConnection =
     informix: connection,
     execute: rows,
     // The session decides between SQ_COMMAND (no parameters) and PREPARE + cache; "unprepared" has no separate
-    // wire form that would make it cheaper, so both paths are the same call.
-    executeUnprepared: rows,
+    // wire form that would make it cheaper, so both paths are the same call. effect/sql begins its transactions
+    // here: an ANSI database refuses BEGIN WORK and opens the transaction with the next statement by itself, so
+    // there it is not sent (COMMIT WORK / ROLLBACK WORK still end the transaction, as IBM's JDBC does).
+    executeUnprepared: (sql, params, transformRows) =>
+      sql === BEGIN_TRANSACTION && connection.databaseInfo.ansi && params.length === 0
+        ? Effect.succeed(NO_ROWS)
+        : rows(sql, params, transformRows),
     executeValues: values,
     executeValuesUnprepared: values,
     executeRaw: (sql, params) => execute(connection.execute(sql, params)),

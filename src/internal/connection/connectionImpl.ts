@@ -77,7 +77,7 @@ export interface ConnectionSettings {
   readonly framing: M.Framing
   readonly values: ValueContext
   readonly serverVersion: string | undefined
-  readonly loggedDatabase: boolean
+  readonly databaseInfo: Connection.DatabaseInfo
   readonly statementCacheSize: number
 }
 
@@ -128,6 +128,10 @@ export class ConnectionImpl implements Connection.Connection {
 
   get inTransaction(): boolean {
     return this.transactionOpen
+  }
+
+  get databaseInfo(): Connection.DatabaseInfo {
+    return this.settings.databaseInfo
   }
 
   get changedSettings(): ReadonlySet<SessionSetting> {
@@ -198,7 +202,21 @@ export class ConnectionImpl implements Connection.Connection {
           new ParameterError({ message: `The request could not be encoded: ${bytes.message}`, sql: stmt.sql })
         )
       }
-      return Effect.flatMap(remaining(stmt), (timeout) => this.session.exchange(bytes, { timeout, onReply }))
+      return Effect.flatMap(
+        remaining(stmt),
+        (timeout) =>
+          this.session.exchange(bytes, {
+            timeout,
+            // Also for a reply drained after its caller was interrupted: the statement ran on the server all the same.
+            onReply: (reply) => {
+              // ANSI: the server opened a transaction for this statement if none was open (an over-estimate for a
+              // statement that failed early costs one ROLLBACK when the session returns to a pool).
+              if (this.settings.databaseInfo.ansi) this.transactionOpen = true
+              onReply?.(reply)
+              this.trackXactStat(reply)
+            }
+          })
+      )
     })
   }
 
@@ -273,6 +291,20 @@ export class ConnectionImpl implements Connection.Connection {
       if (statementType === StatementType.BEGIN_WORK) this.transactionOpen = true
       else if (statementType === StatementType.COMMIT || statementType === StatementType.ROLLBACK) {
         this.transactionOpen = false
+      }
+    }
+  }
+
+  /**
+   * SQ_XACTSTAT is the server's own word on the transaction state and overrides what the statements suggested: JDBC
+   * reads only its new level, 1 = a transaction is now open, 0 = none (`IfxSqli.receiveXactstat`).
+   */
+  trackXactStat(reply: ReadonlyArray<Incoming>): void {
+    for (let i = reply.length - 1; i >= 0; i--) {
+      const m = reply[i]!
+      if (m._tag === "XactStat") {
+        if (m.newLevel >= 0) this.transactionOpen = m.newLevel > 0
+        return
       }
     }
   }

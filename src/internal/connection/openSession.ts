@@ -14,6 +14,7 @@ import * as Result from "effect/Result"
 import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Tls from "node:tls"
+import type { DatabaseInfo } from "../../Connection.ts"
 import {
   authenticationFailed,
   ConnectionError,
@@ -24,8 +25,9 @@ import {
 import { isolationStatement, lockWaitStatement, type ResolvedConfig } from "../config/resolve.ts"
 import { encodeLoginRequest } from "../protocol/codec.ts"
 import { DEFAULT_CLIENT_OFFER, framingFromMasks } from "../protocol/framing.ts"
-import { LOGIN_DEFAULTS } from "../protocol/loginPdu.ts"
+import { LOGIN_DEFAULTS, parseRedirect } from "../protocol/loginPdu.ts"
 import type { ClientMessage, ConnectResponse, EnvPair, Framing, LoginRequest } from "../protocol/messages.ts"
+import { SlType } from "../protocol/opcodes.ts"
 import { charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "../values/charset.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { encodeBatch, makeDecoder } from "./codecView.ts"
@@ -124,25 +126,37 @@ const AUTH_CODES = new Set([-951, -952, -761, -956, -1809, -11033])
 
 const rejection = (response: ConnectResponse, config: ResolvedConfig): InformixError => {
   const code = response.svcError
+  if (response.slType === SlType.REDIRECT) {
+    // JDBC turns a REDIRECT into −79998 carrying the detail and logs in again at the target (JDBC-READING.md §5);
+    // following it is not implemented: say where the server wanted the client to go.
+    const target = response.redirect === undefined ? undefined : parseRedirect(response.redirect.detail)
+    return new ConnectionError({
+      reason: "Redirected",
+      host: config.host,
+      port: config.port,
+      message: target === undefined
+        ? "The server redirected the connection without a usable target (server, host and port)"
+        : `The server redirected the connection to server ${target.server} at ${target.host}:${target.port}; ` +
+          "redirects are not followed",
+      ...(target === undefined ? {} : { redirect: target })
+    })
+  }
   if (AUTH_CODES.has(code)) {
     return authenticationFailed(
       { sqlcode: code, isamCode: response.osError, parameter: config.user },
       { user: config.user, server: config.server }
     )
   }
-  if (response.slType === 13) {
-    return new ConnectionError({
-      reason: "Rejected",
-      host: config.host,
-      port: config.port,
-      message: "The server redirected the connection (SL type 13), which is not supported"
-    })
+  if (code === 0) {
+    // A CONREJ without an error code: JDBC reports −408 (Connection.recvConnectionResponse), a protocol failure.
+    return new ProtocolError({ message: "The server rejected the session (SL type 3) without an error code" })
   }
+  const text = response.errors.length > 0 ? `: ${response.errors[response.errors.length - 1]!.text}` : ""
   return new ConnectionError({
     reason: "Rejected",
     host: config.host,
     port: config.port,
-    message: `The server rejected the session (sqlcode ${code}, os error ${response.osError})`
+    message: `The server rejected the session (sqlcode ${code}, os error ${response.osError})${text}`
   })
 }
 
@@ -187,7 +201,9 @@ const initialize = (
     const accept = yield* session.exchangeUntil(login.success, "ConnectResponse")
     const response = accept.find((m): m is ConnectResponse => m._tag === "ConnectResponse")
     if (response === undefined) return yield* unexpected(session, "The server did not answer the login request")
-    if (response.slType !== 2 || response.svcError !== 0) {
+    // A CONACC is accepted whatever its svcError (JDBC never looks at it there) and whichever of the markers 102, 103
+    // or 127 follows (a 103 in a CONACC is accepted as well: JDBC only follows a redirect in SL type 13).
+    if (response.slType !== SlType.CONACC) {
       const error = rejection(response, config)
       session.fatal(error)
       return yield* error
@@ -208,13 +224,14 @@ const initialize = (
     const infoError = info.find((m) => m._tag === "Err")
     if (infoError !== undefined && infoError._tag === "Err") return yield* fromServerError(infoError)
 
-    let loggedDatabase = false
+    let openWarnings = 0
     if (config.database !== undefined) {
       const opened = yield* request(session, [{ _tag: "DbOpen", name: config.database, mode: 0 }], framing)
       for (const m of opened) {
-        if (m._tag === "Err") return yield* fromServerError(m, `DATABASE ${config.database}`)
-        // JDBC 15 reads warnings 0x0001 in the DBOPEN reply's DONE as "logged database" (SQLI.md §9.3).
-        if (m._tag === "Done" && (m.warnings & 0x0001) !== 0) loggedDatabase = true
+        if (m._tag === "Err" && m.sqlcode !== 0 && m.sqlcode !== 100) {
+          return yield* fromServerError(m, `DATABASE ${config.database}`)
+        }
+        if (m._tag === "Done") openWarnings = m.warnings
       }
     }
 
@@ -223,13 +240,31 @@ const initialize = (
       framing,
       values: { charset: charsetForLocale(config.dbLocale) ?? latin1Charset, trimChar: config.trimChar },
       serverVersion: response.serverVersion,
-      loggedDatabase,
+      databaseInfo: databaseInfo(config.database, openWarnings, response.warnings),
       statementCacheSize: options.statementCacheSize
     })
     if (config.isolation !== undefined) yield* connection.runSetup(isolationStatement(config.isolation))
     if (config.lockWait !== undefined) yield* connection.runSetup(lockWaitStatement(config.lockWait))
+    // ANSI: the settings may have opened the server's implicit transaction; a new session starts outside one (IBM's
+    // JDBC, in autocommit, commits after each such statement too).
+    if (connection.inTransaction && connection.databaseInfo.ansi) yield* connection.runSetup("COMMIT WORK")
     return connection
   })
+
+/**
+ * The DBOPEN reply's DONE warnings read bit by bit as IBM's JDBC does (`IfxSqli.receiveDone`, JDBC-READING.md §2):
+ * 0x01 logged, 0x02 ANSI, 0x40 the database's locale differs from the client's; the login accept's 0x20 is a
+ * read-only secondary (`IfxSqliConnect`: `readOnly`). A server that sends no DONE leaves every bit clear.
+ */
+const databaseInfo = (database: string | undefined, openWarnings: number, loginWarnings: number): DatabaseInfo => ({
+  database,
+  logged: (openWarnings & 0x01) !== 0,
+  ansi: (openWarnings & 0x02) !== 0,
+  readOnly: (loginWarnings & 0x20) !== 0,
+  localeMismatch: (openWarnings & 0x40) !== 0,
+  openWarnings,
+  loginWarnings
+})
 
 /**
  * Opens a session. If anything fails (or the caller interrupts, e.g. the connect timeout), the socket is destroyed.

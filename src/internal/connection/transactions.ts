@@ -57,11 +57,12 @@ export function control(
 }
 
 /**
- * BEGIN WORK, then the isolation asked for: `SET TRANSACTION ISOLATION LEVEL …`, which Informix keeps for this
- * transaction only, where that statement has the level (dirty read = READ UNCOMMITTED, committed read = READ
- * COMMITTED, repeatable read = REPEATABLE READ). Cursor stability and last committed exist only as `SET ISOLATION`,
- * which lasts for the session: it is sent inside the transaction and the configured `isolation` is restored after
- * COMMIT/ROLLBACK; without one the session's level stays changed (noted for the pool's reset).
+ * BEGIN WORK (not in an ANSI database), then the isolation asked for: `SET TRANSACTION ISOLATION LEVEL …`, which
+ * Informix keeps for this transaction only, where that statement has the level (dirty read = READ UNCOMMITTED,
+ * committed read = READ COMMITTED, repeatable read = REPEATABLE READ). Cursor stability and last committed exist
+ * only as `SET ISOLATION`, which lasts for the session: it is sent inside the transaction and the configured
+ * `isolation` is restored after COMMIT/ROLLBACK; without one the session's level stays changed (noted for the
+ * pool's reset).
  */
 export function outerTransaction<A, E, R>(
   this: ConnectionImpl,
@@ -70,22 +71,31 @@ export function outerTransaction<A, E, R>(
 ): Effect.Effect<A, E | InformixError, R> {
   const isolation = options?.isolation
   const scoped = isolation === undefined ? undefined : transactionIsolationStatement(isolation)
-  const sessionWide = isolation !== undefined && scoped === undefined ? isolationStatement(isolation) : undefined
+  // Set when the level had to be set session-wide (SET ISOLATION): restored after the transaction.
+  let sessionWide = false
   const begin = Effect.gen({ self: this }, function*() {
-    yield* this.control([BEGIN], "BEGIN WORK", (reply) => {
-      if (!replyHasError(reply)) this.transactionOpen = true
-    })
-    if (scoped !== undefined) yield* this.executeImmediate(noTimeout(scoped))
-    if (sessionWide !== undefined) {
-      this.note("isolation")
-      yield* this.executeImmediate(noTimeout(sessionWide))
+    // ANSI: the server opens the transaction with the next statement and refuses BEGIN WORK (JDBC never sends it
+    // there, JDBC-READING.md §2). SET TRANSACTION must be the transaction's first statement, which it is not when
+    // this session already ran statements in the ANSI transaction the server opened.
+    const ansi = this.settings.databaseInfo.ansi
+    const alreadyRunning = ansi && this.transactionOpen
+    if (!ansi) {
+      yield* this.control([BEGIN], "BEGIN WORK", (reply) => {
+        if (!replyHasError(reply)) this.transactionOpen = true
+      })
     }
+    if (isolation === undefined) return
+    if (scoped !== undefined && !alreadyRunning) {
+      yield* this.executeImmediate(noTimeout(scoped))
+      return
+    }
+    sessionWide = true
+    this.note("isolation")
+    yield* this.executeImmediate(noTimeout(isolationStatement(isolation)))
   })
   const restoreIsolation = Effect.suspend(() => {
     const configured = this.settings.config.isolation
-    if (sessionWide === undefined || configured === undefined || this.session.deadWith !== undefined) {
-      return Effect.void
-    }
+    if (!sessionWide || configured === undefined || this.session.deadWith !== undefined) return Effect.void
     return this.executeImmediate(noTimeout(isolationStatement(configured))).pipe(
       Effect.tap(() => Effect.sync(() => this.changed.delete("isolation"))),
       Effect.ignore

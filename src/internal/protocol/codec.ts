@@ -314,9 +314,9 @@ export class ServerMessageDecoder extends StreamDecoder<ConnectResponse, ServerM
     return readConnectResponse(r, slType, slAttribute, slOptions, end)
   }
   protected connectTypeOk(slType: number): string | undefined {
-    if (slType === SlType.CONACC || slType === SlType.CONREJ) return undefined
-    if (slType === SlType.REDIRECT) return "server sent a REDIRECT (SL type 13), which is not supported"
-    return `expected CONACC/CONREJ (SL type 2/3), got SL type ${slType}`
+    // JDBC reads exactly these three SL types and refuses any other with −408 (Connection.recvConnectionResponse).
+    if (slType === SlType.CONACC || slType === SlType.CONREJ || slType === SlType.REDIRECT) return undefined
+    return `expected CONACC/CONREJ/REDIRECT (SL type 2/3/13), got SL type ${slType}`
   }
   protected parseMessage(r: Reader, opcode: number): ServerMessage | undefined {
     return readServerMessage(r, opcode, this.framing, { maxLength: this.maxMessageSize })

@@ -18,7 +18,7 @@ import type {
   LoginRequest,
   ProcessInfo
 } from "./messages.ts"
-import { InfoType, SL_PROTOCOL_SQLI, SlType } from "./opcodes.ts"
+import { InfoType, LoginMarker, SL_PROTOCOL_SQLI, SlType } from "./opcodes.ts"
 
 const EMPTY: Uint8Array = new Uint8Array(0)
 
@@ -209,10 +209,18 @@ const MIRROR: Uint8Array = (() => {
 })()
 
 /**
- * The CONACC all three reference clients accept (golden/server-conacc-accept, SQLI.md §3.3); with `svcError` ≠ 0 the
- * same body as a CONREJ (SL type 3), which is how JDBC learns the error (-951, -761, …).
+ * The CONACC a test server sends; with `svcError` ≠ 0 the same body as a CONREJ (SL type 3), which is how JDBC learns
+ * the error (-951, -761, …). The tail after marker 102 is the one JDBC reads field by field (JDBC-READING.md §1):
+ * `u16 11, i32 0` (the 6 bytes JDBC skips; one other client reads its error code 2 bytes early, inside this i32),
+ * svcError, osError, warnings, `i16 0` errors, then `u16 127`. (golden/server-conacc-accept ends `00 00 00 7f` after
+ * osError instead, which JDBC reads as warnings 0 and 127 errors, harmless only because its buffer is zero-filled.)
  */
-export const makeConnectResponse = (options: ConnectResponseOptions, svcError = 0, osError = 0): ConnectResponse => ({
+export const makeConnectResponse = (
+  options: ConnectResponseOptions,
+  svcError = 0,
+  osError = 0,
+  warnings = 0
+): ConnectResponse => ({
   _tag: "ConnectResponse",
   slType: svcError === 0 ? SlType.CONACC : SlType.CONREJ,
   slAttribute: SL_PROTOCOL_SQLI,
@@ -230,8 +238,13 @@ export const makeConnectResponse = (options: ConnectResponseOptions, svcError = 
   slot1: undefined,
   slot2: undefined,
   mirror: MIRROR,
-  initResponse: Uint8Array.of(0, 11, 0, 0, 0, 3),
+  initMarker: LoginMarker.ASCINITRESP,
+  initResponse: Uint8Array.of(0, 11, 0, 0, 0, 0),
   svcError,
   osError,
-  trailer: new Uint8Array(2)
+  warnings,
+  errorCount: 0,
+  errors: [],
+  redirect: undefined,
+  trailer: Uint8Array.of(0, LoginMarker.ASCEOT)
 })

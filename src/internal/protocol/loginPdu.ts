@@ -7,9 +7,9 @@
  *
  * @internal
  */
-import type { Reader } from "../wire/Reader.ts"
+import { Reader } from "../wire/Reader.ts"
 import type { CheckedWriter } from "./checkedWriter.ts"
-import type { ConnectResponse, EnvPair, LoginRequest, ProcessInfo } from "./messages.ts"
+import type { ConnectError, ConnectResponse, EnvPair, LoginRequest, ProcessInfo } from "./messages.ts"
 import { LoginMarker, SL_PROTOCOL_SQLI, SlType } from "./opcodes.ts"
 
 /** The SL length field is a u16 that counts the whole PDU. */
@@ -229,22 +229,36 @@ export const writeConnectResponse = (w: CheckedWriter, m: ConnectResponse): void
   w.lpstr0(m.slot2, "slot2")
   if (m.mirror.length !== 24) w.fail("mirror block must be 24 bytes")
   w.bytes(m.mirror)
-  w.u16(LoginMarker.ASCINITRESP, "marker")
-  if (m.initResponse.length !== 6) w.fail("initResponse must be 6 bytes")
-  w.bytes(m.initResponse)
-  w.i16(m.svcError, "svcError")
-  w.i16(m.osError, "osError")
-  if (m.trailer.length % 2 !== 0) w.fail("trailer must have an even length")
+  w.u16(m.initMarker, "initMarker")
+  if (m.initMarker === LoginMarker.ASCINITRESP) {
+    if (m.initResponse.length !== 6) w.fail("initResponse must be 6 bytes")
+    w.bytes(m.initResponse)
+    w.i16(m.svcError, "svcError")
+    w.i16(m.osError, "osError")
+    w.i16(m.warnings, "warnings")
+    w.i16(m.errorCount, "errorCount")
+    for (const e of m.errors) {
+      w.i16(e.offset, "error.offset")
+      w.char(e.text, "error.text")
+    }
+  } else if (m.initMarker === LoginMarker.ASCREDIRECT) {
+    w.u16(m.redirect?.unknown ?? 0, "redirect.unknown")
+    w.char(m.redirect?.detail ?? "", "redirect.detail")
+  }
   w.bytes(m.trailer)
-  w.u16(LoginMarker.ASCEOT, "marker")
   if (w.length > MAX_CONNECT_PDU) w.fail(`connect response of ${w.length} bytes exceeds the u16 SL length`)
   else w.out.patchU16(0, w.length)
 }
 
+/** JDBC reads the whole connect response into one zero-filled buffer of this size (JDBC-READING.md §1). */
+const JDBC_CONNECT_BUFFER = 4096
+
 /**
- * Reads a CONACC/CONREJ body after the SL header. The layout up to osError is what JDBC, ifxdrv and nmap read
- * (golden/server-conacc-accept, server-conrej-951); the bytes between osError and the final SQ_ASCEOT are kept raw
- * because no client reads them and a real server's are unknown (SQLI.md §13 Q2).
+ * Reads a CONACC/CONREJ/REDIRECT body after the SL header the way IBM's JDBC 15 does
+ * (`com.informix.asf.Connection.DecodeAscBinary`): after the 24-byte block one of the markers 102, 103 or 127, anything
+ * else is refused (JDBC: −408). JDBC reads the tail from a 4096-byte zero-filled buffer, so fields past the end of
+ * the PDU read as 0 there; the tail is read the same way here. The PDU need not end in `00 7f`: whatever follows what
+ * JDBC reads is kept as `trailer`, uninterpreted.
  */
 export const readConnectResponse = (
   r: Reader,
@@ -269,17 +283,51 @@ export const readConnectResponse = (
   const slot1 = r.lpstr0()
   const slot2 = r.lpstr0()
   const mirror = r.bytesCopy(24)
-  expectMarker(r, LoginMarker.ASCINITRESP, "connect response")
-  const initResponse = r.bytesCopy(6)
-  const svcError = r.i16()
-  const osError = r.i16()
+  const marker = r.u16()
+  let initMarker: ConnectResponse["initMarker"] = LoginMarker.ASCEOT
+  let initResponse: Uint8Array = new Uint8Array(0)
+  let svcError = 0
+  let osError = 0
+  let warnings = 0
+  let errorCount = 0
+  const errors: Array<ConnectError> = []
+  let redirect: ConnectResponse["redirect"] = undefined
   let trailer: Uint8Array = new Uint8Array(0)
   if (r.ok) {
-    if (end - r.pos < 2) r.fail("connect response ends before SQ_ASCEOT")
-    else {
-      trailer = r.bytesCopy(end - r.pos - 2)
-      expectMarker(r, LoginMarker.ASCEOT, "connect response")
+    // The tail as JDBC sees it: the PDU's bytes, then zeros up to JDBC's buffer size.
+    const real = Math.max(0, end - r.pos)
+    const padded = new Uint8Array(Math.max(real, JDBC_CONNECT_BUFFER))
+    padded.set(r.bytes.subarray(r.pos, end))
+    const t = new Reader(padded, 0, padded.length)
+    if (marker === LoginMarker.ASCINITRESP) {
+      initMarker = LoginMarker.ASCINITRESP
+      initResponse = t.bytesCopy(6)
+      svcError = t.i16()
+      osError = t.i16()
+      warnings = t.i16()
+      errorCount = t.i16()
+      if (errorCount < 0) r.fail(`connect response: negative error count ${errorCount}`)
+      // JDBC reads up to errorCount {offset, text} entries and stops at a negative offset; entries past the end of
+      // the PDU would only be JDBC's zero padding (offset 0, empty text), so reading stops there.
+      while (errors.length < errorCount && t.pos + 2 <= real) {
+        const at = t.pos
+        const offset = t.i16()
+        if (offset < 0) {
+          t.pos = at
+          break
+        }
+        errors.push({ offset, text: t.char() })
+      }
+    } else if (marker === LoginMarker.ASCREDIRECT) {
+      initMarker = LoginMarker.ASCREDIRECT
+      const unknown = t.u16()
+      redirect = { unknown, detail: t.char() }
+    } else if (marker !== LoginMarker.ASCEOT) {
+      r.fail(`connect response: expected marker 102, 103 or 127 after the 24-byte block, got ${marker}`)
     }
+    if (t.short) r.fail("connect response: a field runs past JDBC's 4096-byte connect buffer")
+    trailer = t.pos < real ? padded.slice(t.pos, real) : new Uint8Array(0)
+    r.pos = end
   }
   return {
     _tag: "ConnectResponse",
@@ -299,9 +347,32 @@ export const readConnectResponse = (
     slot1,
     slot2,
     mirror,
+    initMarker,
     initResponse,
     svcError,
     osError,
+    warnings,
+    errorCount,
+    errors,
+    redirect,
     trailer
   }
+}
+
+/** Where a redirect sends the client (JDBC-READING.md §5). `port` is numeric or a service name, as JDBC accepts. */
+export interface RedirectTarget {
+  readonly server: string
+  readonly host: string
+  readonly port: string
+}
+
+/**
+ * Splits a redirect detail the way JDBC does (`ConnectionHeaders.ConnectionTarget(String)`): tokens separated by any
+ * of `:` `=` `|`, empty tokens skipped, each trimmed; the first three are server name, host and port. Fewer than three
+ * tokens is no target (JDBC then fails with −79759).
+ */
+export const parseRedirect = (detail: string): RedirectTarget | undefined => {
+  const [server, host, port] = detail.split(/[:=|]/).filter((t) => t.length > 0).map((t) => t.trim())
+  if (server === undefined || host === undefined || port === undefined || port.length === 0) return undefined
+  return { server, host, port }
 }

@@ -394,7 +394,10 @@ export interface SgkTuple {
  */
 export interface Done {
   readonly _tag: "Done"
-  /** sqlwarn flags; after DBOPEN 0x0001 = logged database (SQLI.md §9.3). */
+  /**
+   * sqlwarn flags; after DBOPEN read bit by bit: 0x01 logged, 0x02 ANSI, 0x04 Informix server, 0x40 locale differs
+   * (JDBC-READING.md §2).
+   */
   readonly warnings: number
   readonly rows: number
   readonly rowid: number
@@ -403,13 +406,13 @@ export interface Done {
 }
 
 /**
- * SQ_ERR (13). `form` records which body layout was on the wire:
- * - "standard": `i16 sqlcode, i16 isam, offset (i32 | i16 without errOffset32), char parameter` — the only form
- *   the encoder writes unless told otherwise, and the one every client accepted (golden/server-sqerr-206).
- * - "skip" (-619, libsqli): `i16, i16`, then `skipped` (4 bytes, 6 with errOffset32), then `char parameter`.
- * - "bare" (-368, libsqli): nothing after the isam code.
- * - "sqlstate" (0 / 100 / -937, libsqli): `i16, i16`, 5-byte SQLSTATE, pad, `char parameter`, no offset.
- * The special forms are only produced by the decoder when the server sent that sqlcode (see protocol-evidence.md).
+ * SQ_ERR (13), read as IBM's JDBC 15 reads it (`IfxSqli.receiveError`, JDBC-READING.md §4). `form` records which body
+ * layout was on the wire:
+ * - "standard": `i16 sqlcode, i16 isam, offset (i32 | i16 without errOffset32), char parameter` — every code not named
+ *   below, sqlcode 100 ("no data") and −619 included (JDBC skips −619's two shorts (three with bit 62) without reading
+ *   them: the same bytes as isam + offset).
+ * - "bare" (−368): the standard fields without the char parameter.
+ * - "sqlstate" (0 and −937): the standard body, then a 5-byte SQLSTATE plus its pad byte and a char `message`.
  */
 export interface Err {
   readonly _tag: "Err"
@@ -418,11 +421,11 @@ export interface Err {
   readonly offset: number
   /** The sqlerrm message *parameter* (object name), not a message text. */
   readonly parameter: string
-  readonly form: "standard" | "skip" | "bare" | "sqlstate"
+  readonly form: "standard" | "bare" | "sqlstate"
   /** "sqlstate" form only: the 5-character SQLSTATE. */
   readonly sqlState?: string
-  /** "skip" form only: the bytes libsqli skips. */
-  readonly skipped?: Uint8Array
+  /** "sqlstate" form only: the message text after the SQLSTATE (a warning's text for sqlcode 0). */
+  readonly message?: string
 }
 
 /** SQ_COST (55): optimizer estimates. */
@@ -432,7 +435,10 @@ export interface Cost {
   readonly estimatedCost: number
 }
 
-/** SQ_XACTSTAT (99): transaction state change (values not yet understood, §13 Q7). */
+/**
+ * SQ_XACTSTAT (99): transaction state change. JDBC interprets only `newLevel`: 1 = a transaction is now open, 0 = none
+ * (`IfxSqli.receiveXactstat`, JDBC-READING.md §3).
+ */
 export interface XactStat {
   readonly _tag: "XactStat"
   readonly event: number
@@ -497,6 +503,19 @@ export interface PamChallenge {
   readonly text: string
 }
 
+/**
+ * SQ_CLOSE (10) from the server: bare; the server closed the cursor itself (JDBC's `dispatchMsg` then skips its own
+ * CLOSE). Only decoded, so that a real server's reply does not stop the stream.
+ */
+export interface CursorClosed {
+  readonly _tag: "CursorClosed"
+}
+
+/** SQ_REASSOC (86): bare; JDBC's `dispatchMsg` only logs it. */
+export interface Reassoc {
+  readonly _tag: "Reassoc"
+}
+
 /** Every post-login message a server sends. */
 export type ServerMessage =
   | Describe
@@ -516,6 +535,8 @@ export type ServerMessage =
   | DbList
   | PamAccept
   | PamChallenge
+  | CursorClosed
+  | Reassoc
   | Exit
   | Eot
 
@@ -589,8 +610,10 @@ export interface LoginRequest {
 }
 
 /**
- * The server's CONACC (slType 2) / CONREJ (3) reply (SQLI.md §3.3). Success = slType 2 and svcError 0.
- * Fields after marker 102 other than svcError/osError mirror the request and are kept for byte-exact encoding.
+ * The server's CONACC (slType 2) / CONREJ (3) / REDIRECT (13) reply (SQLI.md §3.3, JDBC-READING.md §1, §5). Success
+ * = slType 2 and svcError 0. The fields up to `mirror` mirror the request and are kept for byte-exact encoding; what
+ * follows the 24-byte block is read as IBM's JDBC reads it (`com.informix.asf.Connection.DecodeAscBinary`): one of
+ * three markers, 102 (init response), 103 (redirect detail) or 127 (nothing more).
  */
 export interface ConnectResponse {
   readonly _tag: "ConnectResponse"
@@ -618,13 +641,32 @@ export interface ConnectResponse {
   readonly slot2: string | undefined
   /** 24 bytes mirroring "ol"+61+"tlitcp"+1. */
   readonly mirror: Uint8Array
-  /** 6 bytes after marker 102 (mirror of `u16 11, i32 3`). */
+  /** The marker after the 24-byte block: 102 init response, 103 redirect, 127 none (JDBC accepts only these). */
+  readonly initMarker: 102 | 103 | 127
+  /** Marker 102 only: the 6 bytes JDBC skips (`u16 11, i32 0` from a server; empty otherwise). */
   readonly initResponse: Uint8Array
-  /** 0 = OK; -951 bad user/password, -761 server name mismatch, … */
+  /** Marker 102 only (else 0): 0 = OK; -951 bad user/password, -761 server name mismatch, … */
   readonly svcError: number
   readonly osError: number
-  /** Bytes between osError and the final SQ_ASCEOT marker (127); `00 00` in the accepted vector. */
+  /**
+   * Marker 102 only (else 0): the login warnings. 0x20 = read-only (HDR/RSS secondary), 0x08 = FLOAT read as DECIMAL;
+   * bits 0–5 are also connection warnings (JDBC-READING.md §1).
+   */
+  readonly warnings: number
+  /** Marker 102 only: the error count as sent (JDBC reads up to this many entries, a negative offset ends them). */
+  readonly errorCount: number
+  /** Marker 102 only: the error entries present in the PDU; the last text is the error message. */
+  readonly errors: ReadonlyArray<ConnectError>
+  /** Marker 103 only: the u16 before the detail (JDBC ignores it) and the detail text (`server:host:port`). */
+  readonly redirect: { readonly unknown: number; readonly detail: string } | undefined
+  /** Bytes after what JDBC reads, up to the end of the PDU (a server's closing `00 7f`); never interpreted. */
   readonly trailer: Uint8Array
+}
+
+/** One entry of the CONACC/CONREJ error list (marker 102). */
+export interface ConnectError {
+  readonly offset: number
+  readonly text: string
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ export const Opcode = {
   COST: 55,
   EXIT: 56,
   INFO: 81,
+  REASSOC: 86,
   INSERTDONE: 94,
   XACTSTAT: 99,
   RET_TYPE: 100,
@@ -66,6 +67,8 @@ export const LoginMarker = {
   ASSOC: 100,
   ASCBINARY: 101,
   ASCINITRESP: 102,
+  /** A redirect detail follows (JDBC names it SQ_ASCDBLIST; JDBC-READING.md §5). */
+  ASCREDIRECT: 103,
   ASCINITREQ: 104,
   ASCENV: 106,
   ASCPINFO: 107,

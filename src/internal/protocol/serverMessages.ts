@@ -46,6 +46,10 @@ export const serverOpcode = (m: ServerMessage): number => {
       return Opcode.ACCEPT
     case "PamChallenge":
       return Opcode.CHALLENGE
+    case "CursorClosed":
+      return Opcode.CLOSE
+    case "Reassoc":
+      return Opcode.REASSOC
     case "Exit":
       return Opcode.EXIT
     case "Eot":
@@ -53,11 +57,10 @@ export const serverOpcode = (m: ServerMessage): number => {
   }
 }
 
-/** The SQ_ERR body layouts libsqli reads per sqlcode (SQLI.md §7.13); everything else is "standard". */
+/** The SQ_ERR body layout JDBC reads per sqlcode (`IfxSqli.receiveError`; see `Err`). */
 export const errFormFor = (sqlcode: number): Err["form"] => {
-  if (sqlcode === -619) return "skip"
   if (sqlcode === -368) return "bare"
-  if (sqlcode === 0 || sqlcode === 100 || sqlcode === -937) return "sqlstate"
+  if (sqlcode === 0 || sqlcode === -937) return "sqlstate"
   return "standard"
 }
 
@@ -179,25 +182,15 @@ export const writeServerMessage = (w: CheckedWriter, m: ServerMessage, framing: 
     case "Err":
       w.i16(m.sqlcode, "sqlcode")
       w.i16(m.isamCode, "isamCode")
-      switch (m.form) {
-        case "bare":
-          return
-        case "skip":
-          w.bytes(m.skipped ?? new Uint8Array(framing.errOffset32 ? 6 : 4))
-          w.char(m.parameter, "parameter")
-          return
-        case "sqlstate": {
-          const state = w.latin1(m.sqlState ?? "00000", "sqlState")
-          if (state.length !== 5) w.fail("sqlState must be 5 characters")
-          w.bytes(state)
-          w.char(m.parameter, "parameter")
-          return
-        }
-        case "standard":
-          if (framing.errOffset32) w.i32(m.offset, "offset")
-          else w.i16(m.offset, "offset (i16 without bit 62)")
-          w.char(m.parameter, "parameter")
-          return
+      if (framing.errOffset32) w.i32(m.offset, "offset")
+      else w.i16(m.offset, "offset (i16 without bit 62)")
+      if (m.form === "bare") return
+      w.char(m.parameter, "parameter")
+      if (m.form === "sqlstate") {
+        const state = w.latin1(m.sqlState ?? "00000", "sqlState")
+        if (state.length !== 5) w.fail("sqlState must be 5 characters")
+        w.padded(state)
+        w.char(m.message ?? "", "message")
       }
       return
     case "Cost":
@@ -249,7 +242,7 @@ export const writeServerMessage = (w: CheckedWriter, m: ServerMessage, framing: 
       w.char(m.text, "challenge")
       return
     default:
-      return // bare: PamAccept, Exit, Eot
+      return // bare: PamAccept, CursorClosed, Reassoc, Exit, Eot
   }
 }
 
@@ -287,24 +280,14 @@ const readDescribeBody = (r: Reader, framing: Framing, limits: ReadLimits): Desc
 const readErr = (r: Reader, framing: Framing, max: number): Err => {
   const sqlcode = r.i16()
   const isamCode = r.i16()
+  const offset = framing.errOffset32 ? r.i32() : r.i16()
   const form = errFormFor(sqlcode)
-  switch (form) {
-    case "bare":
-      return { _tag: "Err", sqlcode, isamCode, offset: 0, parameter: "", form }
-    case "skip": {
-      const skipped = r.bytesCopy(framing.errOffset32 ? 6 : 4)
-      return { _tag: "Err", sqlcode, isamCode, offset: 0, parameter: r.char(max), form, skipped }
-    }
-    case "sqlstate": {
-      // libsqli reads exactly 5 bytes, no pad, then the char (single source; SQLI.md §13 Q17).
-      const sqlState = latin1String(r.bytesView(5))
-      return { _tag: "Err", sqlcode, isamCode, offset: 0, parameter: r.char(max), form, sqlState }
-    }
-    case "standard": {
-      const offset = framing.errOffset32 ? r.i32() : r.i16()
-      return { _tag: "Err", sqlcode, isamCode, offset, parameter: r.char(max), form }
-    }
-  }
+  if (form === "bare") return { _tag: "Err", sqlcode, isamCode, offset, parameter: "", form }
+  const parameter = r.char(max)
+  if (form === "standard") return { _tag: "Err", sqlcode, isamCode, offset, parameter, form }
+  // JDBC reads the SQLSTATE with readPadded(5): 5 bytes and the pad byte of an odd length.
+  const sqlState = latin1String(r.padded(5))
+  return { _tag: "Err", sqlcode, isamCode, offset, parameter, form, sqlState, message: r.char(max) }
 }
 
 export const readServerMessage = (
@@ -391,6 +374,10 @@ export const readServerMessage = (
       const promptCount = r.u16()
       return { _tag: "PamChallenge", style, promptCount, text: r.char(max) }
     }
+    case Opcode.CLOSE:
+      return { _tag: "CursorClosed" }
+    case Opcode.REASSOC:
+      return { _tag: "Reassoc" }
     case Opcode.EXIT:
       return { _tag: "Exit" }
     case Opcode.EOT:

@@ -11,6 +11,8 @@ import type { ReplayResult } from "./replay.ts"
 /** What the session layer knows of one database. */
 export interface DatabaseProperties {
   readonly logged: boolean
+  /** MODE ANSI (implies logged); absent = false. */
+  readonly ansi?: boolean
   /** The database locale (`en_US.8859-1` unless created otherwise). */
   readonly locale: string
   /** Its code set: text is stored and sent in it, whatever the client's locales say (VALUES.md §11.1). */

@@ -15,6 +15,7 @@ import {
   done,
   err,
   fromEngine,
+  implicitBegin,
   SQL_BAD_STATEMENT_ID,
   SQL_CURSOR_NOT_OPEN,
   SQL_CURSOR_ROLLED_BACK,
@@ -75,7 +76,9 @@ export function open(this: Session, state: BatchState): Effect.Effect<void, Batc
     if (stmt.kind._tag === "Engine") {
       const prepared = stmt.kind.prepared
       const scroll = state.scroll
+      const wasOpen = db.engine.inTransaction
       engineCursor = yield* this.withLockWait(db, () => db.engine.openCursor(prepared, stmt.bind ?? [], { scroll }))
+      implicitBegin(db, wasOpen, state.out)
     } else if (stmt.kind._tag === "Sleep") {
       // EXECUTE FUNCTION sysproc_sleep(n): the work happens at OPEN, then one row (0) is there to fetch.
       if (!stmt.kind.call.returnsRow) return yield* Effect.fail(new BatchFailure(err(SQL_NOT_A_CURSOR)))

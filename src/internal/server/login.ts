@@ -5,16 +5,16 @@
  */
 import * as Effect from "effect/Effect"
 import { DEFAULT_SERVER_REPLY, framingFromMasks, INFORMIX15_SERVER_REPLY } from "../protocol/framing.ts"
+import { makeConnectResponse } from "../protocol/helpers.ts"
 import type { ConnectResponse, Framing, LoginRequest } from "../protocol/messages.ts"
-import { charsetForLocale } from "../values/charset.ts"
+import { charsetForLocale, DEFAULT_LOCALE } from "../values/charset.ts"
 import type { BatchState, Session } from "./clientSession.ts"
+import type { DatabaseProperties } from "./context.ts"
 import type { EngineSession } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
 import { replyCharset } from "./rowCodec.ts"
 import {
   BatchFailure,
-  bytes,
-  concat,
   err,
   fromEngine,
   ISAM_NOT_FOUND,
@@ -28,38 +28,9 @@ import {
 export interface OpenDatabase {
   readonly name: string
   readonly logged: boolean
+  readonly ansi: boolean
   readonly engine: EngineSession
 }
-
-/** The CONACC/CONREJ body every client accepts (SQLI.md §3.3, golden/server-conacc-accept.json). */
-export const connectResponse = (
-  serverName: string,
-  serverVersion: string,
-  cap1: number,
-  svcError: number
-): ConnectResponse => ({
-  _tag: "ConnectResponse",
-  slType: svcError === 0 ? 2 : 3,
-  slAttribute: 60,
-  slOptions: 0,
-  protocolLevel: 61,
-  floatFormat: "IEEEI",
-  bparms: bytes("sqlexec", 12),
-  serverVersion,
-  serverSerial: "RDS#R000000",
-  applicationId: serverName,
-  cap1,
-  cap2: 0,
-  cap3: 0,
-  capFlags: 1,
-  slot1: undefined,
-  slot2: undefined,
-  mirror: concat([bytes("ol", 8), Uint8Array.of(0, 0, 0, 61), bytes("tlitcp", 8), Uint8Array.of(0, 0, 0, 1)]),
-  initResponse: Uint8Array.of(0, 11, 0, 0, 0, 3),
-  svcError,
-  osError: 0,
-  trailer: Uint8Array.of(0, 0)
-})
 
 // -------------------------------------------------------------------------------------------------------------
 // Login and capabilities
@@ -79,7 +50,11 @@ export function login(
     const expected = request.user === undefined ? undefined : config.users.get(request.user)
     if (expected === undefined || expected !== (request.password ?? "")) svcError = SQL_BAD_PASSWORD
   }
-  const response = connectResponse(config.serverName, config.serverVersion, request.cap1, svcError)
+  // The tail JDBC reads field by field (JDBC-READING.md §1), written in one PDU (the server writes it at once).
+  const response = makeConnectResponse(
+    { serverName: config.serverName, serverVersion: config.serverVersion, cap1: request.cap1 },
+    svcError
+  )
   if (svcError !== 0) {
     this.phase = "closed"
     return { messages: undefined, connect: response, close: true }
@@ -120,12 +95,12 @@ export function dbOpen(this: Session, name: string, state: BatchState): Effect.E
   this.closeDatabase()
   const opened = this.ctx.engine.openSession(name, this.user ?? "informix")
   if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
-  this.database = { name, logged: known.logged, engine: opened }
+  const ansi = known.ansi === true
+  this.database = { name, logged: known.logged, ansi, engine: opened }
   // Text is decoded and encoded in the database's code set whatever the client declared (VALUES.md §11.1).
   this.charset = replyCharset(known.charset)
   if (this.ctx.config.dbOpenReply === "done") {
-    // JDBC treats the database as logged exactly when this DONE carries warnings 0x0001 (SQLI.md §9.3).
-    state.out.push({ _tag: "Done", warnings: known.logged ? 1 : 0, rows: 0, rowid: 0, serial: 0 })
+    state.out.push({ _tag: "Done", warnings: dbOpenWarnings(known, ansi, declared), rows: 0, rowid: 0, serial: 0 })
   }
   return Effect.void
 }
@@ -141,3 +116,17 @@ export function closeDatabase(this: Session): void {
 export function requireDb(this: Session): OpenDatabase | BatchFailure {
   return this.database ?? new BatchFailure(err(SQL_NO_DATABASE))
 }
+
+/**
+ * The DONE warnings of a DBOPEN reply, as IBM's JDBC reads them bit by bit (`IfxSqli.receiveDone`, JDBC-READING.md
+ * §2): 0x01 logged, 0x02 ANSI, 0x04 an Informix server (always), 0x40 the client's DB_LOCALE (en_US.8859-1 when it
+ * sends none) is not the database's. So 0x0005 logged, 0x0007 ANSI, 0x0004 unlogged — inferred from IBM's sqlwarn
+ * settings after DATABASE, not captured.
+ */
+const dbOpenWarnings = (known: DatabaseProperties, ansi: boolean, declared: string | undefined): number =>
+  (known.logged ? 0x01 : 0) | (ansi ? 0x02 : 0) | 0x04 | (sameLocale(declared ?? DEFAULT_LOCALE, known) ? 0 : 0x40)
+
+/** Same language/territory and the same code set, however it is spelled (`en_US.819` is `en_US.8859-1`). */
+const sameLocale = (locale: string, known: DatabaseProperties): boolean =>
+  locale.split(".")[0]!.toLowerCase() === known.locale.split(".")[0]!.toLowerCase() &&
+  charsetForLocale(locale)?.name === known.charset.name

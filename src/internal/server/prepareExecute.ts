@@ -21,6 +21,7 @@ import {
   done,
   err,
   fromEngine,
+  implicitBegin,
   SQL_BAD_STATEMENT_ID,
   SQL_NOT_FOUND,
   SQL_WRONG_PARAM_COUNT,
@@ -319,6 +320,7 @@ export function execute(this: Session, state: BatchState): Effect.Effect<void, B
       }
       case "Engine": {
         const prepared = stmt.kind.prepared
+        const wasOpen = db.engine.inTransaction
         const result = yield* this.withLockWait(db, () => db.engine.execute(prepared, params))
         if (result.serial8 !== undefined || result.bigserial !== undefined) {
           out.push({
@@ -330,6 +332,7 @@ export function execute(this: Session, state: BatchState): Effect.Effect<void, B
         const changed = result.transactionChanged
         if (changed === "commit" || changed === "rollback") this.closeCursorsAtEnd(changed)
         if (changed !== undefined && db.logged) out.push(xactStat(changed))
+        else implicitBegin(db, wasOpen, out)
         if (stmt.generatedKeys && prepared.insertsSerial !== undefined && result.rowsAffected > 0) {
           const column = serialColumnName(db.engine, stmt.sql, prepared.insertsSerial)
           out.push(...generatedKeys(stmt, prepared.insertsSerial, column, result))
@@ -339,10 +342,8 @@ export function execute(this: Session, state: BatchState): Effect.Effect<void, B
           // ANSI database, no row touched: SQLCODE 100 NOT FOUND, carried as SQ_ERR(100) (SQLI.md §9.1). Like any
           // SQ_ERR it ends the batch; the DONE/COST before it keep the zero count. Unverified shape (no capture).
           state.keep = out.length
-          // libsqli reads SQLCODE 100 with the SQLSTATE layout (SQLI.md §7.13); "02000" is SQL's "no data".
-          return yield* Effect.fail(
-            new BatchFailure({ ...err(SQL_NOT_FOUND), form: "sqlstate", sqlState: "02000" })
-          )
+          // JDBC reads SQLCODE 100 in the standard layout, as a "no data" warning (IfxSqli.receiveError).
+          return yield* Effect.fail(new BatchFailure(err(SQL_NOT_FOUND)))
         }
         break
       }

@@ -4,6 +4,7 @@
  */
 import type { Err, ServerMessage } from "../protocol/messages.ts"
 import type { EngineError } from "./engine/api.ts"
+import type { OpenDatabase } from "./login.ts"
 
 // SQLCODEs the layer itself produces (SQLI.md §9.1).
 export const SQL_INTERRUPTED = -213
@@ -60,18 +61,20 @@ export const done = (rows: number, serial: number): ServerMessage => ({
 export const cost = (): ServerMessage => ({ _tag: "Cost", estimatedRows: 0, estimatedCost: 0 })
 
 /**
- * SQ_XACTSTAT values are not understood (SQLI.md §13 Q7; JDBC does not check them): event 1/2/3 for begin, commit and
- * rollback, levels 1 inside and 0 outside a transaction, as the spec suggests as placeholders.
+ * SQ_XACTSTAT: JDBC reads only the new level, 1 = a transaction is now open, 0 = none (JDBC-READING.md §3). The event
+ * codes 1/2/3 for begin, commit and rollback are placeholders nobody reads (SQLI.md §13 Q7).
  */
 export const xactStat = (kind: "begin" | "commit" | "rollback"): ServerMessage =>
   kind === "begin"
     ? { _tag: "XactStat", event: 1, newLevel: 1, oldLevel: 0 }
     : { _tag: "XactStat", event: kind === "commit" ? 2 : 3, newLevel: 0, oldLevel: 1 }
 
-export const bytes = (text: string, width: number): Uint8Array => {
-  const out = new Uint8Array(width)
-  for (let i = 0; i < text.length && i < width; i++) out[i] = text.charCodeAt(i)
-  return out
+/**
+ * An ANSI database opens a transaction with the first statement after COMMIT/ROLLBACK by itself; the client is told as
+ * for BEGIN WORK (JDBC-READING.md §3: a server can report implicit transactions this way).
+ */
+export const implicitBegin = (db: OpenDatabase, wasOpen: boolean, out: Array<ServerMessage>): void => {
+  if (db.ansi && !wasOpen && db.engine.inTransaction) out.push(xactStat("begin"))
 }
 
 export const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {

@@ -11,6 +11,7 @@
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
+import { deleteTriggers, routineCatalogTables } from "./spl/catalog.ts"
 import { type IfxType, Types } from "./types.ts"
 
 export interface ColumnInfo {
@@ -96,7 +97,8 @@ const systemTables: ReadonlyArray<SystemTable> = [
       ["clustered", Types.char(1), false],
       ...Array.from({ length: 16 }, (_, i) => [`part${i + 1}`, Types.smallint, false] as const)
     ]
-  }
+  },
+  ...routineCatalogTables
 ]
 
 const sqliteDecl = (t: IfxType) =>
@@ -220,6 +222,8 @@ export const unregisterTable = (db: DatabaseSync, tabid: number) => {
   db.prepare("DELETE FROM sysindexes WHERE tabid = ?").run(tabid)
   db.prepare("DELETE FROM _ifx_serial WHERE tabid = ?").run(tabid)
   db.prepare("DELETE FROM _ifx_unique WHERE tabid = ?").run(tabid)
+  // IBM: dropping a table drops its triggers (SQLite drops the capture triggers with the table itself).
+  deleteTriggers(db, "tabid", tabid)
 }
 
 export const registerIndex = (

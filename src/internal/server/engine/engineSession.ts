@@ -24,6 +24,7 @@ import type { TableLocks } from "./locks.ts"
 import type { Plan } from "./planner.ts"
 import { PreparedStatement } from "./prepared.ts"
 import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./prepareDescribe.ts"
+import { RoutinePrepared, Routines } from "./spl/routines.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import {
@@ -97,6 +98,8 @@ export class Session implements EngineSession {
   lastRows = 0
   readonly translateContext: TranslateContext
   readonly onClose: (s: Session) => void
+  /** SPL routines and triggers (spl/): their statements, the interpreter, the triggers fired around DML. */
+  readonly routines: Routines
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config
@@ -132,8 +135,31 @@ export class Session implements EngineSession {
       user,
       dbname: config.name,
       serverVersion: env.serverVersion,
-      hostName: env.hostName
+      hostName: env.hostName,
+      routineType: (name) => this.routines.routine(name)?.returning[0]?.type
     }
+    this.routines = new Routines({
+      db: this.db,
+      user,
+      database: config.name,
+      prepare: (sql) => this.prepare(sql),
+      execute: (p, params) => this.execute(p, params),
+      openCursor: (p, params) => this.openCursor(p, params),
+      table: (name) => this.table(name),
+      write: (body) => {
+        try {
+          this.beginImplicit("permanent")
+          this.inStatementSavepoint(body)
+          return undefined
+        } catch (error) {
+          return mapSqliteError(error, this.txContext())
+        }
+      },
+      settle: () => {
+        if (!this.db.isTransaction) this.config.locks.releaseAll(this)
+      },
+      today: () => this.today()
+    })
   }
 
   /** The isolation in effect: the transaction's own level (SET TRANSACTION), else the session's (SET ISOLATION). */
@@ -155,6 +181,7 @@ export class Session implements EngineSession {
     if (version !== this.schemaVersion) {
       this.permanent.clear()
       this.schemaVersion = version
+      this.routines.invalidate()
     }
   }
 
@@ -208,6 +235,10 @@ export class Session implements EngineSession {
   // ---------------------------------------------------------------------------------------------------------
 
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError {
+    if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
+      if (prepared.paramCount !== params.length) return engineError(-254)
+      return this.routines.execute(prepared, params)
+    }
     if (!(prepared instanceof PreparedStatement) || prepared.session !== this) return engineError(-258)
     const p = prepared.plan
     const ctx = this.errorContext(p, prepared.tokens)
@@ -253,7 +284,7 @@ export class Session implements EngineSession {
   ): ExecResult | EngineError {
     switch (p.kind) {
       case "dml":
-        return this.runDml(p, values)
+        return this.routines.triggers.around(p.verb, p.table, prepared.tokens, () => this.runDml(p, values))
       case "select": {
         if (p.intoTemp !== undefined) return this.selectIntoTemp(prepared, p.intoTemp, values)
         const count = this.statement(p.sql, (s) => {
@@ -324,6 +355,10 @@ export class Session implements EngineSession {
     params: ReadonlyArray<Value>,
     options?: { readonly scroll?: boolean }
   ): EngineCursor | EngineError {
+    if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
+      if (prepared.paramCount !== params.length) return engineError(-254)
+      return this.routines.openCursor(prepared, params)
+    }
     if (!(prepared instanceof PreparedStatement) || prepared.session !== this) return engineError(-258)
     const p = prepared.plan
     if (p.kind !== "select" || p.intoTemp !== undefined) {

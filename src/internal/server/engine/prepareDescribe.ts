@@ -57,6 +57,8 @@ export function prepare(this: Session, sql: string): Prepared | EngineError {
 
 export function prepareTokens(this: Session, sql: string, tokens: ReadonlyArray<Token>): Prepared | EngineError {
   this.refreshCatalog()
+  const routine = this.routines.prepare(sql, tokens)
+  if (routine !== undefined) return routine
   const p = plan(tokens, sql, this.translateContext)
   if (isTranslateError(p)) return fromTranslateError(p)
   const errorContext = this.errorContext(p, tokens)

@@ -33,6 +33,8 @@ export interface TranslateContext {
   readonly dbname: string
   readonly serverVersion: string
   readonly hostName: string
+  /** The first RETURNING type of an SPL function called in an expression (spl/routines.ts), if one has that name. */
+  readonly routineType?: (name: string) => IfxType | undefined
 }
 
 /** A translation failure: an Informix error to report. */

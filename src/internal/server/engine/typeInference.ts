@@ -351,6 +351,6 @@ export function inferCall(this: Emitter, from: number, close: number): { type: I
       return { type: parsed !== undefined && !("offset" in parsed) ? parsed.type : undefined, name: expression }
     }
     default:
-      return { type: undefined, name: expression }
+      return { type: this.ctx.routineType?.(tk[from]!.text), name: expression }
   }
 }

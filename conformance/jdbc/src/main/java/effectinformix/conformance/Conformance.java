@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.Date;
@@ -102,6 +103,7 @@ public final class Conformance {
     list.add(new Scenario("scroll_cursor", this::scrollCursor));
     list.add(new Scenario("savepoint", this::savepoint));
     list.add(new Scenario("batch_with_error", this::batchWithError));
+    list.add(new Scenario("stored_procedure", this::storedProcedure));
     list.add(new Scenario("wrong_password_951", this::wrongPassword));
     list.add(new Scenario("unknown_database_329", this::unknownDatabase));
     list.add(new Scenario("is_valid", this::isValid));
@@ -865,6 +867,67 @@ public final class Conformance {
     }
     if (!ids.equals(List.of(1, 3, 4))) throw new Mismatch("committed rows " + ids + ", want [1, 3, 4]");
     return "rollback to a named savepoint undid one insert; an unnamed savepoint released; committed [1, 3, 4]";
+  }
+
+  private String storedProcedure() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "proc (k INTEGER, v VARCHAR(20))");
+      statement.executeUpdate("CREATE PROCEDURE " + PREFIX + "put(k INT, v VARCHAR(20))\n"
+        + "  INSERT INTO " + PREFIX + "proc VALUES (k, v);\nEND PROCEDURE");
+      statement.executeUpdate("CREATE FUNCTION " + PREFIX + "get(key INT) RETURNING VARCHAR(20);\n"
+        + "  DEFINE r VARCHAR(20);\n  SELECT v INTO r FROM " + PREFIX + "proc WHERE k = key;\n  RETURN r;\n"
+        + "END FUNCTION");
+      statement.executeUpdate("CREATE FUNCTION " + PREFIX + "list(lo INT) RETURNING INT AS k, VARCHAR(20) AS v;\n"
+        + "  DEFINE a INT; DEFINE b VARCHAR(20);\n"
+        + "  FOREACH SELECT k, v INTO a, b FROM " + PREFIX + "proc WHERE k >= lo ORDER BY k\n"
+        + "    RETURN a, b WITH RESUME;\n  END FOREACH;\nEND FUNCTION");
+      statement.executeUpdate("CREATE PROCEDURE " + PREFIX + "fail(n INT)\n"
+        + "  RAISE EXCEPTION -746, 0, 'refused ' || n;\nEND PROCEDURE");
+    }
+    // {call p(?, ?)} reaches the server as "execute procedure p(?, ?)" (NativeSQL rewrites the escape).
+    try (CallableStatement call = connection.prepareCall("{call " + PREFIX + "put(?, ?)}")) {
+      for (int k = 1; k <= 3; k++) {
+        call.setInt(1, k);
+        call.setString(2, "v" + k);
+        call.executeUpdate();
+      }
+    }
+    // {? = call f(?)} becomes "execute function f(?)"; the value comes back as a one-row result set (the leading
+    // ? is not a parameter: IfxPreparedStatement.cntqmarks(sql, "=") skips it).
+    String got;
+    try (CallableStatement call = connection.prepareCall("{? = call " + PREFIX + "get(?)}")) {
+      call.setInt(1, 2);
+      try (ResultSet rows = call.executeQuery()) {
+        if (!rows.next()) throw new Mismatch("execute function returned no row");
+        got = rows.getString(1);
+      }
+    }
+    if (!"v2".equals(got)) throw new Mismatch("get(2) = " + got + ", want v2");
+    List<String> listed = new ArrayList<>();
+    try (CallableStatement call = connection.prepareCall("{call " + PREFIX + "list(?)}")) {
+      call.setInt(1, 2);
+      try (ResultSet rows = call.executeQuery()) {
+        ResultSetMetaData meta = rows.getMetaData();
+        String names = meta.getColumnName(1) + "," + meta.getColumnName(2);
+        if (!names.equals("k,v")) throw new Mismatch("RETURNING names " + names + ", want k,v");
+        while (rows.next()) listed.add(rows.getInt(1) + "=" + rows.getString(2));
+      }
+    }
+    if (!listed.equals(List.of("2=v2", "3=v3"))) throw new Mismatch("list(2) rows " + listed);
+    SQLException error = null;
+    try (CallableStatement call = connection.prepareCall("{call " + PREFIX + "fail(?)}")) {
+      call.setInt(1, 7);
+      call.execute();
+    } catch (SQLException e) {
+      error = e;
+    }
+    if (error == null) throw new Mismatch("RAISE EXCEPTION did not fail the call");
+    if (error.getErrorCode() != -746 || !String.valueOf(error.getMessage()).contains("refused 7")) {
+      throw new Mismatch("want -746 'refused 7', got " + describe(error));
+    }
+    return "{call p(?, ?)} x3, {? = call f(?)} = v2, a WITH RESUME function read as a result set "
+      + listed + ", RAISE EXCEPTION -> " + describe(error) + "; then " + probe(connection);
   }
 
   private String batchWithError() throws Exception {

@@ -1,0 +1,394 @@
+/**
+ * SPL routines in an engine session: CREATE [DBA] PROCEDURE/FUNCTION, DROP PROCEDURE/FUNCTION/ROUTINE,
+ * EXECUTE PROCEDURE/FUNCTION and CALL (what JDBC sends for `{call p(?)}` / `{? = call f(?)}`, SQLI.md §7.1), and
+ * routines that return values as SQLite functions of the session, so `SELECT f(x) FROM t` works.
+ *
+ * A call evaluates its arguments with one engine SELECT (so `?` parameters bind like anywhere else), runs the
+ * routine to its end (interpreter.ts) and hands back its rows: a function that RETURNs ... WITH RESUME is read by
+ * clients as a cursor of all its rows (sqlstype 56 with columns, SQLI.md §8.4).
+ */
+import type { DatabaseSync } from "node:sqlite"
+import type { ColumnDescription, EngineCursor, EngineError, ExecResult, Prepared, Value } from "../api.ts"
+import type { TableInfo } from "../catalog.ts"
+import { engineError, udfFailure } from "../engineErrors.ts"
+import { ScrollCursor } from "../sqliteCursors.ts"
+import { matchParen, quoteIdent, type Token, tokenize } from "../tokenizer.ts"
+import { type IfxType, typeName } from "../types.ts"
+import { fromStorage, isConversionError, type Stored, toStorage } from "../values.ts"
+import { deleteRoutine, insertRoutine, readRoutine, routinesReturningValues } from "./catalog.ts"
+import { Interpreter } from "./interpreter.ts"
+import { isSplSyntaxError, parseRoutine, type RoutineDefinition } from "./parse.ts"
+import { planCreateTrigger, planDropTrigger, type TriggerPlan, Triggers } from "./triggers.ts"
+
+/** What the routines need from their engine session (engineSession.ts). */
+export interface RoutineSession {
+  readonly db: DatabaseSync
+  readonly user: string
+  readonly database: string
+  prepare(sql: string): Prepared | EngineError
+  execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError
+  openCursor(prepared: Prepared, params: ReadonlyArray<Value>): EngineCursor | EngineError
+  table(name: string): TableInfo | undefined
+  /** Runs catalog writes as one statement of the session's transaction; SQLite failures become EngineErrors. */
+  write(body: () => void): EngineError | undefined
+  /** After a statement-level savepoint is released: outside a transaction, drop the table locks it recorded. */
+  settle(): void
+  today(): number
+}
+
+type RoutinePlan =
+  | { readonly kind: "create"; readonly routine: RoutineDefinition }
+  | {
+    readonly kind: "drop"
+    readonly name: string
+    readonly what: string
+    readonly offset: number
+    readonly ifExists: boolean
+  }
+  | {
+    readonly kind: "call"
+    readonly routine: RoutineDefinition
+    readonly args: ReadonlyArray<string>
+  }
+  | TriggerPlan
+
+/** A prepared SPL/trigger statement (the session hands it back to `Routines`). */
+export class RoutinePrepared implements Prepared {
+  readonly paramTypes: ReadonlyArray<ColumnDescription>
+  readonly insertsSerial = undefined
+  readonly owner: Routines
+  readonly plan: RoutinePlan
+  readonly statementType: number
+  readonly sql: string
+  readonly columns: ReadonlyArray<ColumnDescription>
+  readonly paramCount: number
+  constructor(
+    owner: Routines,
+    plan: RoutinePlan,
+    statementType: number,
+    sql: string,
+    columns: ReadonlyArray<ColumnDescription>,
+    paramCount: number,
+    paramTypes: ReadonlyArray<ColumnDescription>
+  ) {
+    this.owner = owner
+    this.plan = plan
+    this.statementType = statementType
+    this.sql = sql
+    this.columns = columns
+    this.paramCount = paramCount
+    this.paramTypes = paramTypes
+  }
+}
+
+const describe = (name: string, type: IfxType): ColumnDescription => ({
+  name,
+  columnType: type.code,
+  extendedId: type.xid,
+  extendedName: type.xname,
+  encodedLength: type.length
+})
+
+const isWord = (t: Token | undefined, w: string) => t !== undefined && t.kind === "ident" && t.upper === w
+const isPunct = (t: Token | undefined, p: string) => t !== undefined && t.kind === "punct" && t.text === p
+const isError = (u: unknown): u is EngineError =>
+  typeof u === "object" && u !== null && (u as { _tag?: unknown })._tag === "EngineError"
+
+/** Top-level comma-separated ranges of tokens(open, close). */
+const argumentRanges = (tokens: ReadonlyArray<Token>, open: number, close: number): Array<[number, number]> => {
+  const out: Array<[number, number]> = []
+  if (close === open + 1) return out
+  let depth = 0
+  let start = open + 1
+  for (let i = open + 1; i < close; i++) {
+    const t = tokens[i]!
+    if (isPunct(t, "(")) depth++
+    else if (isPunct(t, ")")) depth--
+    else if (depth === 0 && isPunct(t, ",")) {
+      out.push([start, i])
+      start = i + 1
+    }
+  }
+  out.push([start, close])
+  return out
+}
+
+export class Routines {
+  readonly interpreter: Interpreter
+  readonly triggers: Triggers
+  private readonly cache = new Map<string, RoutineDefinition | null>()
+  private readonly registered = new Set<string>()
+
+  readonly session: RoutineSession
+  constructor(session: RoutineSession) {
+    this.session = session
+    const globals = new Map<string, Value>()
+    this.interpreter = new Interpreter({
+      prepare: (sql) => session.prepare(sql),
+      execute: (p, params) => session.execute(p, params),
+      openCursor: (p, params) => session.openCursor(p, params),
+      columnType: (table, column) =>
+        session.table(table)?.columns.find((c) => c.name.toLowerCase() === column.toLowerCase())?.type,
+      globals
+    })
+    this.triggers = new Triggers(session, this.interpreter)
+  }
+
+  /** The catalog changed (another session may have created or dropped routines or triggers). */
+  invalidate() {
+    this.cache.clear()
+    this.triggers.invalidate()
+    this.registerFunctions()
+  }
+
+  routine(name: string): RoutineDefinition | undefined {
+    const lower = name.toLowerCase()
+    const cached = this.cache.get(lower)
+    if (cached !== undefined) return cached ?? undefined
+    const row = readRoutine(this.session.db, name)
+    let def: RoutineDefinition | null = null
+    if (row !== undefined) {
+      const tokens = tokenizeOrUndefined(row.text)
+      const start = tokens === undefined ? -1 : tokens.findIndex((t) => isWord(t, "PROCEDURE") || isWord(t, "FUNCTION"))
+      const parsed = tokens === undefined || start < 0 ? undefined : parseRoutine(row.text, tokens, start, false)
+      if (parsed !== undefined && !isSplSyntaxError(parsed)) def = parsed
+    }
+    this.cache.set(lower, def)
+    return def ?? undefined
+  }
+
+  /** Routines returning values become SQLite functions of this session's connection. */
+  private registerFunctions() {
+    for (const name of routinesReturningValues(this.session.db)) {
+      const lower = name.toLowerCase()
+      if (this.registered.has(lower)) continue
+      this.registered.add(lower)
+      try {
+        this.registerFunction(lower)
+      } catch {
+        // SQLite refuses to replace a function while statements using it run (a routine named like a built-in):
+        // the routine then stays callable with EXECUTE FUNCTION only.
+      }
+    }
+  }
+
+  private registerFunction(lower: string) {
+    this.session.db.function(lower, { varargs: true, deterministic: false, useBigIntArguments: true }, (...args) => {
+      const routine = this.routine(lower)
+      // IBM -674 "Routine (%s) can not be resolved." (dropped since it was registered).
+      if (routine === undefined) throw udfFailure(-674, lower)
+      const values = args.map((a, i) => {
+        const p = routine.params[i]
+        const type = p === undefined ? undefined : this.interpreter.resolveTypeOrUndefined(p)
+        return type === undefined ? (a as Value) : fromStorage(a as Stored, type)
+      })
+      const rows = this.interpreter.call(routine, values)
+      if (isError(rows)) throw udfFailure(rows.sqlcode, rows.parameter)
+      const value = rows[0]?.[0] ?? null
+      const type = routine.returning[0]?.type
+      if (type === undefined || value === null) return null
+      const stored = toStorage(value, type)
+      if (isConversionError(stored)) throw udfFailure(stored.sqlcode)
+      return stored
+    })
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+  // prepare
+  // -----------------------------------------------------------------------------------------------------------
+
+  /** A routine or trigger statement, prepared; undefined when `tokens` are some other statement. */
+  prepare(sql: string, tokens: ReadonlyArray<Token>): RoutinePrepared | EngineError | undefined {
+    const w0 = tokens[0]
+    if (isWord(w0, "CREATE")) {
+      let i = 1
+      const dba = isWord(tokens[1], "DBA")
+      if (dba) i++
+      if (isWord(tokens[i], "PROCEDURE") || isWord(tokens[i], "FUNCTION")) {
+        const parsed = parseRoutine(sql, tokens, i, dba)
+        if (isSplSyntaxError(parsed)) return engineError(parsed.sqlcode, { offset: parsed.offset })
+        return new RoutinePrepared(this, { kind: "create", routine: parsed }, 53, sql, [], 0, [])
+      }
+      if (isWord(tokens[i], "TRIGGER") && !dba) {
+        const plan = planCreateTrigger(sql, tokens, i + 1, this.session)
+        if (isError(plan)) return plan
+        return new RoutinePrepared(this, plan, 70, sql, [], 0, [])
+      }
+      return undefined
+    }
+    if (isWord(w0, "DROP")) {
+      const what = tokens[1]
+      if (isWord(what, "TRIGGER")) {
+        const plan = planDropTrigger(tokens)
+        if (isError(plan)) return plan
+        return new RoutinePrepared(this, plan, 71, sql, [], 0, [])
+      }
+      if (!(isWord(what, "PROCEDURE") || isWord(what, "FUNCTION") || isWord(what, "ROUTINE"))) return undefined
+      let i = 2
+      if (isWord(tokens[i], "IF") && isWord(tokens[i + 1], "EXISTS")) i += 2
+      const name = tokens[i]
+      if (name?.kind !== "ident") return engineError(-201, { offset: name?.offset ?? 0 })
+      // An optional parameter-type list selects among overloads; there are none here.
+      let next = i + 1
+      if (isPunct(tokens[next], "(")) next = matchParen(tokens, next) + 1
+      if (next > 0 && tokens[next] !== undefined && tokens[next]!.kind !== "end" && !isPunct(tokens[next], ";")) {
+        return engineError(-201, { offset: tokens[next]!.offset })
+      }
+      return new RoutinePrepared(
+        this,
+        { kind: "drop", name: name.text, what: what!.upper, offset: name.offset, ifExists: i === 4 },
+        54,
+        sql,
+        [],
+        0,
+        []
+      )
+    }
+    const call = isWord(w0, "CALL")
+      ? 1
+      : isWord(w0, "EXECUTE") && (isWord(tokens[1], "PROCEDURE") || isWord(tokens[1], "FUNCTION"))
+      ? 2
+      : 0
+    if (call === 0) return undefined
+    let i = call
+    if (isWord(tokens[i], "INFORMIX") && isPunct(tokens[i + 1], ".")) i += 2
+    const nameToken = tokens[i]
+    if (nameToken?.kind !== "ident") return engineError(-201, { offset: nameToken?.offset ?? 0 })
+    const routine = this.routine(nameToken.text)
+    // IBM -674 "Routine (%s) can not be resolved."
+    if (routine === undefined) return engineError(-674, { parameter: nameToken.text, offset: nameToken.offset })
+    let ranges: Array<[number, number]> = []
+    let after = i + 1
+    if (isPunct(tokens[i + 1], "(")) {
+      const close = matchParen(tokens, i + 1)
+      if (close < 0) return engineError(-201, { offset: tokens[i + 1]!.offset })
+      ranges = argumentRanges(tokens, i + 1, close)
+      after = close + 1
+    }
+    while (isPunct(tokens[after], ";")) after++
+    if (tokens[after] !== undefined && tokens[after]!.kind !== "end") {
+      return engineError(-201, { offset: tokens[after]!.offset })
+    }
+    if (ranges.length > routine.params.length) {
+      return engineError(-674, { parameter: routine.name, offset: nameToken.offset })
+    }
+    const args = ranges.map(([a, b]) => sql.slice(tokens[a]!.offset, tokens[b - 1]!.end))
+    const paramCount = tokens.filter((t) => t.kind === "param").length
+    const paramTypes: Array<ColumnDescription> = []
+    ranges.forEach(([a, b], n) => {
+      if (b - a === 1 && tokens[a]!.kind === "param") {
+        const p = routine.params[n]!
+        const type = this.interpreter.resolveTypeOrUndefined(p)
+        if (type !== undefined) paramTypes.push(describe("", type))
+      }
+    })
+    const columns = routine.returning.map((r) => describe(r.name ?? "(expression)", r.type))
+    return new RoutinePrepared(
+      this,
+      { kind: "call", routine, args },
+      56,
+      sql,
+      columns,
+      paramCount,
+      paramTypes.length === paramCount ? paramTypes : []
+    )
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+  // execute
+  // -----------------------------------------------------------------------------------------------------------
+
+  execute(prepared: RoutinePrepared, params: ReadonlyArray<Value>): ExecResult | EngineError {
+    const ok: ExecResult = { rowsAffected: 0, serial: 0 }
+    const plan = prepared.plan
+    switch (plan.kind) {
+      case "create": {
+        const r = plan.routine
+        if (this.routine(r.name) !== undefined) {
+          // IBM -673 "Cannot create routine; it already exists" (no overloading here).
+          return engineError(-673, { parameter: r.name })
+        }
+        const failed = this.session.write(() => {
+          const procid = insertRoutine(this.session.db, {
+            name: r.name,
+            owner: this.session.user,
+            dba: r.dba,
+            isProcedure: !r.isFunction,
+            numargs: r.params.length,
+            returns: r.returning.length,
+            paramTypes: r.params.map((p) => (p.type === undefined ? "" : typeName(p.type).toLowerCase())).join(","),
+            text: prepared.sql,
+            today: this.session.today(),
+            dbname: this.session.database
+          })
+          // A schema object per routine: other sessions see SQLite's schema version change and reload.
+          this.session.db.exec(`CREATE VIEW ${quoteIdent(`_ifx_routine_${procid}`)} AS SELECT ${procid} AS procid`)
+        })
+        this.invalidate()
+        return failed ?? ok
+      }
+      case "drop": {
+        const row = readRoutine(this.session.db, plan.name)
+        if (row === undefined) {
+          if (plan.ifExists) return ok
+          return engineError(-674, { parameter: plan.name, offset: plan.offset })
+        }
+        const failed = this.session.write(() => {
+          deleteRoutine(this.session.db, row.procid)
+          this.session.db.exec(`DROP VIEW IF EXISTS ${quoteIdent(`_ifx_routine_${row.procid}`)}`)
+        })
+        this.invalidate()
+        return failed ?? ok
+      }
+      case "call": {
+        const rows = this.call(plan.routine.name, plan.args, params)
+        return isError(rows) ? rows : ok
+      }
+      default:
+        return this.triggers.execute(plan)
+    }
+  }
+
+  openCursor(prepared: RoutinePrepared, params: ReadonlyArray<Value>): EngineCursor | EngineError {
+    const plan = prepared.plan
+    // IBM -400-range "not a cursor statement" is not pinned; like SELECT-less statements elsewhere: -201.
+    if (plan.kind !== "call" || prepared.columns.length === 0) {
+      return engineError(-201, { parameter: "not a SELECT or EXECUTE FUNCTION statement" })
+    }
+    const rows = this.call(plan.routine.name, plan.args, params)
+    if (isError(rows)) return rows
+    return new ScrollCursor(prepared.columns, rows)
+  }
+
+  /** Runs the routine as it is now (it may have been dropped or re-created since the call was prepared). */
+  private call(
+    name: string,
+    args: ReadonlyArray<string>,
+    params: ReadonlyArray<Value>
+  ): Array<Array<Value>> | EngineError {
+    const routine = this.routine(name)
+    if (routine === undefined || args.length > routine.params.length) return engineError(-674, { parameter: name })
+    let values: Array<Value> = []
+    if (args.length > 0) {
+      const items = args.map((a, n) => {
+        const p = routine.params[n]!
+        const type = this.interpreter.resolveTypeOrUndefined(p)
+        return type === undefined ? `(${a})` : `CAST((${a}) AS ${typeName(type)})`
+      })
+      const prepared = this.session.prepare(`SELECT ${items.join(", ")}`)
+      if (isError(prepared)) return prepared
+      const cursor = this.session.openCursor(prepared, params)
+      if (isError(cursor)) return cursor
+      const rows = cursor.next(1)
+      cursor.close()
+      if (isError(rows)) return rows
+      values = rows[0] ?? []
+    }
+    return this.interpreter.call(routine, values)
+  }
+}
+
+const tokenizeOrUndefined = (text: string): ReadonlyArray<Token> | undefined => {
+  const tokens = tokenize(text)
+  return Array.isArray(tokens) ? tokens : undefined
+}
