@@ -3,8 +3,13 @@
  * effect-informix-server: run the embedded SQLI TestServer from the command line.
  *
  *   npx effect-informix-server --port 9088 --user informix --password secret [--database testdb ...]
- *     [--unlogged-database name ...] [--server-name ol_test] [--host 127.0.0.1] [--dir ./data]
+ *     [--unlogged-database name ...] [--ansi-database name ...] [--locale en_US.utf8] [--server-name ol_test]
+ *     [--host 127.0.0.1] [--dir ./data]
  *     [--tls-key key.pem --tls-cert cert.pem [--tls-port 9089]] [--extended-framing] [--trace] [--json]
+ *
+ * The server is an instance: clients may connect without a database and CREATE DATABASE (sysmaster lists them);
+ * `--locale` is the instance's default locale (of the declared databases, and of CREATE DATABASE from a client that
+ * sends no DB_LOCALE); with `--dir` created databases persist across restarts.
  *
  * Prints where it listens (host, port, url, server name) and runs until SIGINT/SIGTERM. A tiny JS file on purpose:
  * Node 26 strips the types of the TypeScript module it imports.
@@ -42,6 +47,8 @@ const { values } = parseArgs({
     password: { type: "string", default: "in4mix" },
     database: { type: "string", multiple: true },
     "unlogged-database": { type: "string", multiple: true },
+    "ansi-database": { type: "string", multiple: true },
+    locale: { type: "string" },
     "server-name": { type: "string", default: "ol_test" },
     dir: { type: "string" },
     "tls-key": { type: "string" },
@@ -57,7 +64,8 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     "usage: effect-informix-server [--port 9088] [--user informix] [--password in4mix] [--database testdb ...]\n" +
-      "  [--unlogged-database name ...] [--server-name ol_test] [--host 127.0.0.1] [--dir ./data]\n" +
+      "  [--unlogged-database name ...] [--ansi-database name ...] [--locale en_US.utf8] [--server-name ol_test]\n" +
+      "  [--host 127.0.0.1] [--dir ./data]\n" +
       "  [--tls-key key.pem --tls-cert cert.pem [--tls-port 9089]] [--extended-framing] [--trace] [--json]\n"
   )
   process.exit(0)
@@ -65,9 +73,11 @@ if (values.help) {
 
 const logged = values.database ?? []
 const unlogged = values["unlogged-database"] ?? []
+const ansi = values["ansi-database"] ?? []
 const databases = [
   ...logged.map((name) => ({ name, logged: true })),
-  ...unlogged.map((name) => ({ name, logged: false }))
+  ...unlogged.map((name) => ({ name, logged: false })),
+  ...ansi.map((name) => ({ name, ansi: true }))
 ]
 if ((values["tls-key"] === undefined) !== (values["tls-cert"] === undefined)) {
   process.stderr.write("effect-informix-server: --tls-key and --tls-cert go together\n")
@@ -80,6 +90,7 @@ const options = {
   users: { [values.user]: values.password },
   databases: databases.length === 0 ? undefined : databases,
   serverName: values["server-name"],
+  locale: values.locale,
   directory: values.dir,
   grantExtendedFraming: values["extended-framing"],
   protocolTrace: values.trace,

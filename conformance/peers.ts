@@ -62,6 +62,10 @@ export const scenarios = [
   "query_timeout",
   "statement_cancel",
   "connect_tls",
+  "instance_databases",
+  "sysmaster_read",
+  "cross_database",
+  "database_metadata",
   "disconnect"
 ] as const
 

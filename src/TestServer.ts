@@ -127,13 +127,26 @@ export interface TestServerOptions {
   readonly port?: number | undefined
   /** user → password; default `{ informix: "in4mix" }`. */
   readonly users?: Readonly<Record<string, string>> | undefined
-  /** Databases; a plain name is a logged database. Default: one logged database "testdb". */
+  /**
+   * Databases declared at start; a plain name is a logged database. Default: one logged database "testdb". The
+   * server is an instance like Informix's: clients may log in without a database, `CREATE DATABASE` / `DROP
+   * DATABASE` others, and read the read-only `sysmaster` (sysdatabases, sysdbslocale, syssessions); `sysutils`,
+   * `sysuser` and `sysadmin` exist too. Tables of other databases are named `db:table` (docs/sql-subset.md).
+   */
   readonly databases?: ReadonlyArray<string | DatabaseOptions> | undefined
+  /**
+   * The instance's default locale (default `en_US.8859-1`): the locale of declared databases without their own and
+   * of `CREATE DATABASE` from a client that sends no DB_LOCALE (as Informix's server default locale).
+   */
+  readonly locale?: string | undefined
   /** DBSERVERNAME the client must name as INFORMIXSERVER (else −761); default "ol_test". */
   readonly serverName?: string | undefined
   /** Version string reported at login and by SQ_VERSION; default "15.0.1.0.3" (Informix 15). */
   readonly serverVersion?: string | undefined
-  /** Store databases as SQLite files in this directory (one per database); default in memory. */
+  /**
+   * Store databases as SQLite files in this directory (one per database, plus `sysmaster.sqlite3`, the registry);
+   * databases created by clients persist across restarts on the same directory. Default: a throwaway directory.
+   */
   readonly directory?: string | undefined
   /** A TLS listener on a separate port (TLS from the first byte, like an `onsocssl` listener). */
   readonly tls?:
@@ -290,16 +303,20 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
   Effect.gen(function*() {
     const host = options.host ?? "127.0.0.1"
     const users = options.users ?? DEFAULT_USERS
+    const defaultLocale = options.locale ?? DEFAULT_LOCALE
     const databases = (options.databases ?? ["testdb"]).map((d) =>
       typeof d === "string"
-        ? { name: d, logged: true, ansi: false, locale: DEFAULT_LOCALE }
+        ? { name: d, logged: true, ansi: false, locale: defaultLocale }
         : {
           name: d.name,
           logged: d.ansi === true || (d.logged ?? true),
           ansi: d.ansi ?? false,
-          locale: d.locale ?? DEFAULT_LOCALE
+          locale: d.locale ?? defaultLocale
         }
     )
+    if (charsetForLocale(defaultLocale) === undefined) {
+      return yield* new TestServerError({ message: `unknown code set in locale ${defaultLocale}` })
+    }
     const unknownLocale = databases.find((d) => charsetForLocale(d.locale) === undefined)
     if (unknownLocale !== undefined) {
       return yield* new TestServerError({
@@ -310,14 +327,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     const serverVersion = options.serverVersion ?? "15.0.1.0.3"
     const config: ServerConfig = {
       users: new Map(Object.entries(users)),
-      databases: new Map(
-        databases.map((d) => [d.name.toLowerCase(), {
-          logged: d.logged,
-          ansi: d.ansi,
-          locale: d.locale,
-          charset: charsetForLocale(d.locale) ?? latin1Charset
-        }])
-      ),
+      defaultLocale,
       serverName,
       serverVersion,
       grantExtendedFraming: options.grantExtendedFraming ?? false,
@@ -326,7 +336,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     }
     const engine = yield* Effect.acquireRelease(
       Effect.try({
-        try: () => Engine.make({ directory: options.directory, databases, serverVersion }),
+        try: () => Engine.make({ directory: options.directory, databases, serverVersion, serverName }),
         catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
       }),
       (e) => Effect.sync(() => e.close())
@@ -352,6 +362,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
       faults.splitWrites = initial.splitWrites ?? false
     }
     const ctx: ServerContext = { config, engine, faults, replay }
+
     const listening = yield* listen(ctx, {
       host,
       port: options.port ?? 0,
@@ -360,6 +371,18 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
         : { key: options.tls.key, cert: options.tls.cert, port: options.tls.port ?? 0 },
       trace: traceFunction(options.protocolTrace)
     }).pipe(Effect.mapError((e) => new TestServerError({ message: e.message })))
+    // sysmaster:syssessions lists the live sessions, logged in with or without a database.
+    engine.setSessionSource(() =>
+      Array.from(listening.sessions).filter((session) => session.phase !== "closed" && session.user !== undefined)
+        .map((session) => ({
+          sid: session.id,
+          username: session.user ?? "",
+          pid: session.client.pid,
+          hostname: session.client.hostname,
+          connected: session.client.connected,
+          feprogram: session.client.program
+        }))
+    )
 
     const [user, password] = Object.entries(users)[0] ?? ["informix", ""]
     const database = databases[0]?.name ?? ""

@@ -827,6 +827,178 @@ class Peer:
         finally:
             conn.close()
 
+    # -- the instance: databases, sysmaster, cross-database names ----------------------------------------------
+
+    def open_instance(self, env: dict[str, str] | None = None) -> informix_db.Connection:
+        """A session logged in without a database (optionally with a DB_LOCALE)."""
+        return informix_db.connect(
+            self.options.host,
+            self.options.port,
+            user=self.options.user,
+            password=self.options.password,
+            database=None,
+            server=self.options.server,
+            connect_timeout=10,
+            read_timeout=float(self.options.timeout),
+            autocommit=True,
+            env=env,
+            # The client converts text itself: a UTF-8 database needs a UTF-8 client locale too.
+            client_locale=(env or {}).get("DB_LOCALE", "en_US.8859-1"),
+        )
+
+    def sqlcode_of(self, conn: informix_db.Connection, sql: str) -> object:
+        cur = conn.cursor()
+        try:
+            cur.execute(sql)
+            cur.fetchall() if cur.description else None
+        except informix_db.Error as error:
+            return getattr(error, "sqlcode", None)
+        finally:
+            cur.close()
+        return 0
+
+    def rows(self, conn: informix_db.Connection, sql: str) -> list[tuple]:
+        cur = conn.cursor()
+        try:
+            cur.execute(sql)
+            return [tuple(v.rstrip() if isinstance(v, str) else v for v in row) for row in cur.fetchall()]
+        finally:
+            cur.close()
+
+    def instance_databases(self) -> str:
+        problems: list[str] = []
+        conn = self.open_instance()
+        try:
+            expect(problems, "statement before any database", self.sqlcode_of(conn, "SELECT 1 FROM systables"), -349)
+            for name, clause in (
+                ("logged", "WITH LOG"),
+                ("buffered", "WITH BUFFERED LOG"),
+                ("ansi", "WITH LOG MODE ANSI"),
+                ("unlogged", ""),
+            ):
+                self.sqlcode_of(conn, f"DROP DATABASE IF EXISTS {PREFIX}{name}")
+                expect(problems, f"CREATE DATABASE {name}", self.sqlcode_of(conn, f"CREATE DATABASE {PREFIX}{name} {clause}"), 0)
+            expect(problems, "CREATE existing", self.sqlcode_of(conn, f"CREATE DATABASE {PREFIX}logged"), -330)
+            expect(problems, "DROP current", self.sqlcode_of(conn, f"DROP DATABASE {PREFIX}unlogged"), -359)
+            expect(problems, "CLOSE DATABASE", self.sqlcode_of(conn, "CLOSE DATABASE"), 0)
+            expect(problems, "DATABASE missing", self.sqlcode_of(conn, f"DATABASE {PREFIX}missing"), -329)
+            expect(problems, "DATABASE logged", self.sqlcode_of(conn, f"DATABASE {PREFIX}logged"), 0)
+            rows = self.rows(
+                conn,
+                "SELECT name, is_logging, is_buff_log, is_ansi FROM sysmaster:sysdatabases "
+                f"WHERE name IN ('{PREFIX}logged', '{PREFIX}buffered', '{PREFIX}ansi', '{PREFIX}unlogged') ORDER BY name",
+            )
+            expect(problems, "sysdatabases", rows, [
+                (f"{PREFIX}ansi", 1, 0, 1),
+                (f"{PREFIX}buffered", 1, 1, 0),
+                (f"{PREFIX}logged", 1, 0, 0),
+                (f"{PREFIX}unlogged", 0, 0, 0),
+            ])
+            # A UTF-8 database through DB_LOCALE: its locale is the client's, and text round-trips.
+            utf8 = self.open_instance({"DB_LOCALE": "en_US.utf8"})
+            try:
+                self.sqlcode_of(utf8, f"DROP DATABASE IF EXISTS {PREFIX}utf8")
+                expect(problems, "CREATE utf8", self.sqlcode_of(utf8, f"CREATE DATABASE {PREFIX}utf8 WITH LOG"), 0)
+                self.sqlcode_of(utf8, f"CREATE TABLE {PREFIX}words (w VARCHAR(20))")
+                cur = utf8.cursor()
+                cur.execute(f"INSERT INTO {PREFIX}words VALUES (?)", ("\u00e9t\u00e9 \u20ac",))
+                cur.close()
+                expect(problems, "utf8 text", self.rows(utf8, f"SELECT w FROM {PREFIX}words"), [("\u00e9t\u00e9 \u20ac",)])
+                expect(
+                    problems,
+                    "sysdbslocale",
+                    self.rows(utf8, f"SELECT dbs_collate FROM sysmaster:sysdbslocale WHERE dbs_dbsname = '{PREFIX}utf8'"),
+                    [("en_US.utf8",)],
+                )
+                self.sqlcode_of(utf8, "CLOSE DATABASE")
+                expect(problems, "DROP utf8", self.sqlcode_of(utf8, f"DROP DATABASE {PREFIX}utf8"), 0)
+            finally:
+                _quiet_close(utf8)
+            self.sqlcode_of(conn, "CLOSE DATABASE")
+            for name in ("logged", "buffered", "ansi", "unlogged"):
+                expect(problems, f"DROP {name}", self.sqlcode_of(conn, f"DROP DATABASE {PREFIX}{name}"), 0)
+        finally:
+            _quiet_close(conn)
+        return verdict(problems, "no database at login (-349), CREATE x4 + UTF-8 via DB_LOCALE, -330/-359/-329, "
+                       "sysdatabases flags, sysdbslocale, DROP")
+
+    def sysmaster_read(self) -> str:
+        problems: list[str] = []
+        conn = informix_db.connect(
+            self.options.host,
+            self.options.port,
+            user=self.options.user,
+            password=self.options.password,
+            database="sysmaster",
+            server=self.options.server,
+            connect_timeout=10,
+            read_timeout=float(self.options.timeout),
+            autocommit=True,
+        )
+        try:
+            names = [r[0] for r in self.rows(conn, "SELECT name FROM sysdatabases ORDER BY name")]
+            for name in ("sysadmin", "sysmaster", "sysuser", "sysutils", self.options.database):
+                if name not in names:
+                    problems.append(f"sysdatabases lacks {name}: {names}")
+            sessions = self.rows(conn, f"SELECT count(*) FROM syssessions WHERE username = '{self.options.user}'")
+            if not sessions or sessions[0][0] < 1:
+                problems.append(f"syssessions does not list this session: {sessions}")
+            expect(problems, "DELETE FROM sysdatabases", self.sqlcode_of(conn, "DELETE FROM sysdatabases"), -274)
+            expect(problems, "CREATE TABLE in sysmaster", self.sqlcode_of(conn, "CREATE TABLE t (a INTEGER)"), -388)
+        finally:
+            _quiet_close(conn)
+        return verdict(problems, "sysdatabases lists the system databases and ours; syssessions; writes refused")
+
+    def cross_database(self) -> str:
+        problems: list[str] = []
+        other = self.open_instance()
+        try:
+            self.sqlcode_of(other, f"DROP DATABASE IF EXISTS {PREFIX}xdb")
+            expect(problems, "CREATE xdb", self.sqlcode_of(other, f"CREATE DATABASE {PREFIX}xdb WITH LOG"), 0)
+            self.sqlcode_of(other, f"CREATE TABLE {PREFIX}part (id INTEGER, qty INTEGER)")
+            self.sqlcode_of(other, f"INSERT INTO {PREFIX}part VALUES (1, 10)")
+            self.sqlcode_of(other, "CLOSE DATABASE")
+            conn = self.conn()
+            self.run_ddl(f"CREATE TABLE {PREFIX}ord (id INTEGER, part INTEGER)")
+            cur = conn.cursor()
+            cur.execute(f"INSERT INTO {PREFIX}ord VALUES (7, 1)")
+            conn.commit()
+            x = f"{PREFIX}xdb"
+            expect(
+                problems,
+                "join",
+                self.rows(conn, f"SELECT o.id, p.qty FROM {PREFIX}ord o, {x}:{PREFIX}part p WHERE p.id = o.part"),
+                [(7, 10)],
+            )
+            expect(
+                problems,
+                "db@server:owner.table",
+                self.rows(conn, f"SELECT qty FROM {x}@{self.options.server}:informix.{PREFIX}part"),
+                [(10,)],
+            )
+            # One transaction over both databases: rolled back together, then committed together.
+            cur.execute(f"INSERT INTO {PREFIX}ord VALUES (8, 2)")
+            cur.execute(f"INSERT INTO {x}:{PREFIX}part VALUES (2, 20)")
+            conn.rollback()
+            both = (f"SELECT (SELECT count(*) FROM {PREFIX}ord), (SELECT count(*) FROM {x}:{PREFIX}part) "
+                    "FROM systables WHERE tabid = 1")
+            expect(problems, "after rollback", self.rows(conn, both), [(1, 1)])
+            cur.execute(f"INSERT INTO {PREFIX}ord VALUES (8, 2)")
+            cur.execute(f"INSERT INTO {x}:{PREFIX}part VALUES (2, 20)")
+            conn.commit()
+            expect(problems, "after commit", self.rows(conn, both), [(2, 2)])
+            cur.close()
+            expect(problems, "unknown database", self.sqlcode_of(conn, f"SELECT * FROM {PREFIX}nodb:{PREFIX}part"), -329)
+            expect(problems, "unknown table", self.sqlcode_of(conn, f"SELECT * FROM {x}:{PREFIX}nosuch"), -206)
+            conn.rollback()
+            expect(problems, "DROP xdb", self.sqlcode_of(other, f"DROP DATABASE {x}"), 0)
+        finally:
+            _quiet_close(other)
+        return verdict(problems, "db:table join, db@server:owner.table, one transaction over two databases, -329/-206")
+
+    def database_metadata(self) -> str:
+        raise Skip("informix-driver has no catalog API (JDBC's DatabaseMetaData)")
+
     def disconnect(self) -> str:
         conn = self.conn()
         conn.close()
@@ -868,6 +1040,10 @@ SCENARIOS = [
     "query_timeout",
     "statement_cancel",
     "connect_tls",
+    "instance_databases",
+    "sysmaster_read",
+    "cross_database",
+    "database_metadata",
     "disconnect",
 ]
 

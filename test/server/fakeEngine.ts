@@ -10,7 +10,9 @@
  *   echo ?                       SELECT returning its bound parameter as one VARCHAR(255) row
  *   anything else                −201 syntax error at offset 0
  */
+import type { DatabaseProperties, SessionEngine } from "../../src/internal/server/context.ts"
 import type * as Api from "../../src/internal/server/engine/api.ts"
+import { latin1Charset } from "../../src/internal/values/charset.ts"
 
 const INT_NOT_NULL: Api.ColumnDescription = {
   name: "id",
@@ -37,7 +39,7 @@ const error = (sqlcode: number, parameter = "", lockConflict = false): Api.Engin
   ...(lockConflict ? { lockConflict } : {})
 })
 
-export interface FakeEngine {
+export interface FakeEngine extends SessionEngine {
   openSession(database: string, user: string): Api.EngineSession | Api.EngineError
   readonly openSessions: number
   readonly openCursors: number
@@ -61,6 +63,16 @@ export const makeFakeEngine = (databases: ReadonlyArray<string> = ["testdb"]): F
     get rowsProduced() {
       return rowsProduced
     },
+    // The scripted instance: fixed databases ("plain" is unlogged), nothing created or dropped.
+    database(name): DatabaseProperties | undefined {
+      return databases.includes(name)
+        ? { name, logged: name !== "plain", ansi: false, locale: "en_US.8859-1", charset: latin1Charset }
+        : undefined
+    },
+    databaseNames: () => databases,
+    instanceStatement: () => undefined,
+    createDatabase: (name) => error(-330, name),
+    dropDatabase: (name) => error(-329, name),
     openSession(database, user) {
       if (!databases.includes(database)) return error(-329, database)
       openSessions++

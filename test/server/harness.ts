@@ -8,17 +8,13 @@ import { emptyFaults } from "../../src/internal/server/faults.ts"
 import type { ListenOptions } from "../../src/internal/server/listeners.ts"
 import { listen } from "../../src/internal/server/listeners.ts"
 import type { ReplayResult } from "../../src/internal/server/replay.ts"
-import { DEFAULT_LOCALE, latin1Charset } from "../../src/internal/values/charset.ts"
+import { DEFAULT_LOCALE } from "../../src/internal/values/charset.ts"
 import { makeFakeEngine } from "./fakeEngine.ts"
 import type { FakeEngine } from "./fakeEngine.ts"
 
 export const defaultConfig: ServerConfig = {
   users: new Map([["informix", "in4mix"]]),
-  databases: new Map([["testdb", { logged: true, locale: DEFAULT_LOCALE, charset: latin1Charset }], ["plain", {
-    logged: false,
-    locale: DEFAULT_LOCALE,
-    charset: latin1Charset
-  }]]),
+  defaultLocale: DEFAULT_LOCALE,
   serverName: "ol_test",
   serverVersion: "15.0.1.0.3",
   grantExtendedFraming: false,

@@ -11,6 +11,7 @@
  *
  * @internal
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { WIDE_FRAMING } from "../protocol/framing.ts"
 import type {
@@ -37,7 +38,18 @@ import {
   scrollRow,
   sfetch
 } from "./fetchScroll.ts"
-import { closeDatabase, dbOpen, framingFor, login, type OpenDatabase, replyMask, requireDb } from "./login.ts"
+import { runInstance } from "./instanceStatements.ts"
+import {
+  closeDatabase,
+  dbOpen,
+  dbOpenMessage,
+  framingFor,
+  login,
+  type OpenDatabase,
+  openedDone,
+  replyMask,
+  requireDb
+} from "./login.ts"
 import {
   addStatement,
   consumeBind,
@@ -64,7 +76,8 @@ import {
   SQL_CURSOR_NAME_IN_USE,
   SQL_CURSOR_NOT_OPEN,
   SQL_INTERRUPTED,
-  SQL_NO_DATABASE
+  SQL_NO_DATABASE,
+  SQL_TRANSACTION_OPEN
 } from "./sessionReplies.ts"
 
 /** Everything the decoder hands the session. */
@@ -108,6 +121,8 @@ export class Session {
   phase: Phase = "awaitLogin"
   framing: Framing = WIDE_FRAMING
   user: string | undefined = undefined
+  /** What sysmaster:syssessions shows: the client's host, program and process, and when it logged in. */
+  client = { hostname: "", program: "", pid: 0, connected: 0 }
   env = new Map<string, string>()
   charset: Charset
   database: OpenDatabase | undefined = undefined
@@ -154,7 +169,15 @@ export class Session {
   > {
     const first = batch[0]
     if (first !== undefined && first._tag === "LoginRequest") {
-      return Effect.sync(() => this.login(first))
+      return Effect.map(Clock.currentTimeMillis, (now) => {
+        this.client = {
+          hostname: first.processInfo?.hostname ?? "",
+          program: first.applicationName ?? "",
+          pid: first.processInfo?.pid ?? 0,
+          connected: Math.floor(now / 1000)
+        }
+        return this.login(first)
+      })
     }
     const state = newBatchState()
     return Effect.gen({ self: this }, function*() {
@@ -224,9 +247,10 @@ export class Session {
         return Effect.void
       }
       case "DbOpen":
-        return this.dbOpen(message.name, state)
+        return this.dbOpenMessage(message.name, state)
       case "DbClose": {
         if (this.database === undefined) return fail(err(SQL_NO_DATABASE))
+        if (this.database.engine.inTransaction) return fail(err(SQL_TRANSACTION_OPEN))
         this.closeDatabase()
         return Effect.void
       }
@@ -234,7 +258,7 @@ export class Session {
         out.push({ _tag: "Version", text: this.ctx.config.serverVersion })
         return Effect.void
       case "DbListRequest":
-        out.push({ _tag: "DbList", names: [...this.ctx.config.databases.keys()] })
+        out.push({ _tag: "DbList", names: [...this.ctx.engine.databaseNames()] })
         return Effect.void
       case "Prepare":
       case "Command":
@@ -401,6 +425,9 @@ export class Session {
   declare readonly framingFor: typeof framingFor
   declare readonly replyMask: typeof replyMask
   declare readonly dbOpen: typeof dbOpen
+  declare readonly dbOpenMessage: typeof dbOpenMessage
+  declare readonly openedDone: typeof openedDone
+  declare readonly runInstance: typeof runInstance
   declare readonly closeDatabase: typeof closeDatabase
   declare readonly requireDb: typeof requireDb
   declare readonly transaction: typeof transaction
@@ -432,6 +459,9 @@ const methods = {
   framingFor,
   replyMask,
   dbOpen,
+  dbOpenMessage,
+  openedDone,
+  runInstance,
   closeDatabase,
   requireDb,
   transaction,

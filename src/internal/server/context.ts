@@ -4,15 +4,16 @@
  * @internal
  */
 import type { Charset } from "../values/charset.ts"
-import type { EngineError, EngineSession } from "./engine/api.ts"
+import type { EngineError, EngineSession, InstanceStatement } from "./engine/api.ts"
 import type { FaultState } from "./faults.ts"
 import type { ReplayResult } from "./replay.ts"
 
-/** What the session layer knows of one database. */
+/** What the session layer knows of one database (engine.ts `DatabaseInfo`). */
 export interface DatabaseProperties {
+  readonly name: string
   readonly logged: boolean
-  /** MODE ANSI (implies logged); absent = false. */
-  readonly ansi?: boolean
+  /** MODE ANSI (implies logged). */
+  readonly ansi: boolean
   /** The database locale (`en_US.8859-1` unless created otherwise). */
   readonly locale: string
   /** Its code set: text is stored and sent in it, whatever the client's locales say (VALUES.md §11.1). */
@@ -22,8 +23,8 @@ export interface DatabaseProperties {
 export interface ServerConfig {
   /** user → password. */
   readonly users: ReadonlyMap<string, string>
-  /** database name → properties. */
-  readonly databases: ReadonlyMap<string, DatabaseProperties>
+  /** The locale of databases created without a client DB_LOCALE (IBM: the server's default, en_US.8859-1). */
+  readonly defaultLocale: string
   /** DBSERVERNAME: what the client must send as INFORMIXSERVER (else −761); the CONACC's applid. */
   readonly serverName: string
   /** Version string of CONACC and SQ_VERSION (JDBC reports it as the product version). */
@@ -36,9 +37,30 @@ export interface ServerConfig {
   readonly sqlSleep: boolean
 }
 
-/** The part of the engine the session layer uses (engine/index.ts `Engine`). */
+/** The part of the engine the session layer uses (engine/index.ts `Engine`): the instance and its databases. */
 export interface SessionEngine {
-  openSession(database: string, user: string): EngineSession | EngineError
+  openSession(
+    database: string,
+    user: string,
+    options?: { readonly exclusive?: boolean; readonly delimident?: boolean }
+  ): EngineSession | EngineError
+  /** A database of the instance (case-insensitive name). */
+  database(name: string): DatabaseProperties | undefined
+  databaseNames(): ReadonlyArray<string>
+  createDatabase(
+    name: string,
+    request: {
+      readonly logged: boolean
+      readonly buffered: boolean
+      readonly ansi: boolean
+      readonly locale: string
+      readonly owner: string
+    }
+  ): DatabaseProperties | EngineError
+  /** The instance statement (CREATE/DROP DATABASE, DATABASE, CLOSE DATABASE) `sql` is, if any. */
+  instanceStatement(sql: string): InstanceStatement | EngineError | undefined
+  /** `caller`: the session asking (its own open database gives -359 rather than -425). */
+  dropDatabase(name: string, caller?: EngineSession): EngineError | undefined
 }
 
 export interface ServerContext {

@@ -1,17 +1,19 @@
 /* oxlint-disable no-this-in-exported-function -- these functions are Session methods, installed on its prototype (clientSession.ts) */
 /**
  * Login and database messages of the server session: the connection request and its CONACC answer (server name,
- * credentials), the SQ_PROTOCOLS framing, SQ_DBOPEN / SQ_DBCLOSE.
+ * credentials), the SQ_PROTOCOLS framing, SQ_DBOPEN / SQ_DBCLOSE (and the opening and closing of databases the
+ * DATABASE statements share, instanceStatements.ts).
  */
 import * as Effect from "effect/Effect"
 import { DEFAULT_SERVER_REPLY, framingFromMasks, INFORMIX15_SERVER_REPLY } from "../protocol/framing.ts"
 import { makeConnectResponse } from "../protocol/helpers.ts"
-import type { ConnectResponse, Framing, LoginRequest } from "../protocol/messages.ts"
-import { charsetForLocale, DEFAULT_LOCALE } from "../values/charset.ts"
+import type { ConnectResponse, Framing, LoginRequest, ServerMessage } from "../protocol/messages.ts"
+import { charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "../values/charset.ts"
 import type { BatchState, Session } from "./clientSession.ts"
 import type { DatabaseProperties } from "./context.ts"
 import type { EngineSession } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
+import type { Statement } from "./prepareExecute.ts"
 import { replyCharset } from "./rowCodec.ts"
 import {
   BatchFailure,
@@ -22,6 +24,7 @@ import {
   SQL_DATABASE_NOT_FOUND,
   SQL_LOCALE_MISMATCH,
   SQL_NO_DATABASE,
+  SQL_TRANSACTION_OPEN,
   SQL_WRONG_SERVER
 } from "./sessionReplies.ts"
 
@@ -77,9 +80,14 @@ export function replyMask(this: Session): Uint8Array {
 // Databases and transactions
 // -------------------------------------------------------------------------------------------------------------
 
-export function dbOpen(this: Session, name: string, state: BatchState): Effect.Effect<void, BatchFailure> {
+/** Opens a database (SQ_DBOPEN, DATABASE, CREATE DATABASE), closing the current one first. */
+export function dbOpen(
+  this: Session,
+  name: string,
+  exclusive: boolean
+): Effect.Effect<DatabaseProperties, BatchFailure> {
   // Database names are case-insensitive identifiers.
-  const known = this.ctx.config.databases.get(name) ?? this.ctx.config.databases.get(name.toLowerCase())
+  const known = this.ctx.engine.database(name)
   if (known === undefined) {
     return Effect.fail(new BatchFailure(err(SQL_DATABASE_NOT_FOUND, ISAM_NOT_FOUND, name)))
   }
@@ -91,26 +99,49 @@ export function dbOpen(this: Session, name: string, state: BatchState): Effect.E
   if (declared !== undefined && charsetForLocale(declared)?.name !== known.charset.name) {
     return Effect.fail(new BatchFailure(err(SQL_LOCALE_MISMATCH, 0, declared)))
   }
-  // Informix's DATABASE statement closes the current database first; SQ_DBOPEN on an open session does the same.
-  this.closeDatabase()
-  const opened = this.ctx.engine.openSession(name, this.user ?? "informix")
+  // Informix's DATABASE statement closes the current database first; SQ_DBOPEN on an open session does the same,
+  // never with a transaction open (in an ANSI database: any work since the last COMMIT / ROLLBACK).
+  if (this.database?.engine.inTransaction === true) {
+    return Effect.fail(new BatchFailure(err(SQL_TRANSACTION_OPEN)))
+  }
+  this.closeDatabase(this.current?.kind._tag === "Instance" ? this.current : undefined)
+  // DELIMIDENT=y (the client's environment, as JDBC's URL property sends it) makes `"Name"` an identifier.
+  const delimident = /^[yY]/.test(this.env.get("DELIMIDENT") ?? "")
+  const opened = this.ctx.engine.openSession(known.name, this.user ?? "informix", { exclusive, delimident })
   if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
-  const ansi = known.ansi === true
-  this.database = { name, logged: known.logged, ansi, engine: opened }
+  this.database = { name: known.name, logged: known.logged, ansi: known.ansi, engine: opened }
   // Text is decoded and encoded in the database's code set whatever the client declared (VALUES.md §11.1).
   this.charset = replyCharset(known.charset)
-  if (this.ctx.config.dbOpenReply === "done") {
-    state.out.push({ _tag: "Done", warnings: dbOpenWarnings(known, ansi, declared), rows: 0, rowid: 0, serial: 0 })
-  }
-  return Effect.void
+  return Effect.succeed(known)
 }
 
-export function closeDatabase(this: Session): void {
-  for (const stmt of Array.from(this.statements.values())) this.release(stmt)
-  this.current = undefined
+/** SQ_DBOPEN: the database opened, then (JDBC needs it for logged databases) its DONE with the open warnings. */
+export function dbOpenMessage(this: Session, name: string, state: BatchState): Effect.Effect<void, BatchFailure> {
+  return Effect.map(this.dbOpen(name, false), (known) => {
+    if (this.ctx.config.dbOpenReply === "done") state.out.push(this.openedDone(known))
+  })
+}
+
+/**
+ * The DONE after a database was opened (SQ_DBOPEN, and the DATABASE / CREATE DATABASE statements, whose DONE JDBC
+ * reads the same way): its warnings are the database-open bits (dbOpenWarnings).
+ */
+export function openedDone(this: Session, known: DatabaseProperties): ServerMessage {
+  const warnings = dbOpenWarnings(known, known.ansi, this.env.get("DB_LOCALE"))
+  return { _tag: "Done", warnings, rows: 0, rowid: 0, serial: 0 }
+}
+
+/**
+ * Frees every statement (but `keep`, the DATABASE statement being run) and the engine session; text is read as
+ * 8859-1 again until the next database.
+ */
+export function closeDatabase(this: Session, keep?: Statement): void {
+  for (const stmt of Array.from(this.statements.values())) if (stmt !== keep) this.release(stmt)
+  if (keep === undefined) this.current = undefined
   const db = this.database
   this.database = undefined
   if (db !== undefined) db.engine.close()
+  this.charset = replyCharset(latin1Charset)
 }
 
 export function requireDb(this: Session): OpenDatabase | BatchFailure {

@@ -8,7 +8,15 @@ import * as Effect from "effect/Effect"
 import type { BindValue, ServerMessage } from "../protocol/messages.ts"
 import type { BatchState, Session } from "./clientSession.ts"
 import { describeBody } from "./describe.ts"
-import type { ColumnDescription, EngineError, EngineSession, ExecResult, Prepared, Value } from "./engine/api.ts"
+import type {
+  ColumnDescription,
+  EngineError,
+  EngineSession,
+  ExecResult,
+  InstanceStatement,
+  Prepared,
+  Value
+} from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
 import { takeInjectedError } from "./faults.ts"
 import type { CursorState } from "./fetchScroll.ts"
@@ -46,6 +54,7 @@ export const SLEEP_ROW = new Uint8Array(4)
 
 type StatementKind =
   | { readonly _tag: "Engine"; readonly prepared: Prepared }
+  | { readonly _tag: "Instance"; readonly statement: InstanceStatement }
   | { readonly _tag: "Sleep"; readonly call: SleepCall }
   | { readonly _tag: "Replay"; readonly result: ReplayResult }
 
@@ -164,13 +173,20 @@ export function prepare(
   isCommand: boolean,
   state: BatchState
 ): Effect.Effect<void, BatchFailure> {
+  // nmap counts a trailing NUL inside the SQL length (SQLI.md §7.1): strip one.
+  const bytes = sqlBytes.length > 0 && sqlBytes[sqlBytes.length - 1] === 0 ? sqlBytes.subarray(0, -1) : sqlBytes
+  const sql = this.charset.decode(bytes)
+  // Statements on the instance need no open database (instanceStatements.ts).
+  const instance = this.ctx.engine.instanceStatement(sql)
+  if (instance !== undefined) {
+    if (isEngineError(instance)) return Effect.fail(new BatchFailure(fromEngine(instance)))
+    this.addStatement({ _tag: "Instance", statement: instance }, sql, instance.statementType, [], 0, isCommand, state)
+    return Effect.void
+  }
   const db = this.requireDb()
   if (db instanceof BatchFailure) return Effect.fail(db)
   const injected = this.injectedFailure("prepare")
   if (injected !== undefined) return Effect.fail(injected)
-  // nmap counts a trailing NUL inside the SQL length (SQLI.md §7.1): strip one.
-  const bytes = sqlBytes.length > 0 && sqlBytes[sqlBytes.length - 1] === 0 ? sqlBytes.subarray(0, -1) : sqlBytes
-  const sql = this.charset.decode(bytes)
   let kind: StatementKind
   let statementType: number
   let columns: ReadonlyArray<ColumnDescription>
@@ -305,6 +321,13 @@ export function startRun(
 
 export function execute(this: Session, state: BatchState): Effect.Effect<void, BatchFailure> {
   return Effect.gen({ self: this }, function*() {
+    const instance = this.current?.kind
+    if (instance?._tag === "Instance") {
+      yield* this.consumeBind(state)
+      state.out.push(yield* this.runInstance(instance.statement), cost())
+      state.keep = state.out.length
+      return undefined
+    }
     const { db, stmt } = yield* this.startRun(state)
     const params = stmt.bind ?? []
     const out = state.out
@@ -314,7 +337,8 @@ export function execute(this: Session, state: BatchState): Effect.Effect<void, B
         out.push(done(0, 0), cost())
         break
       }
-      case "Replay": {
+      case "Replay":
+      case "Instance": {
         out.push(done(0, 0), cost())
         break
       }

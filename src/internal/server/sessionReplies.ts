@@ -20,6 +20,8 @@ export const SQL_CURSOR_NAME_IN_USE = -260
 export const SQL_WRONG_PARAM_COUNT = -254
 export const SQL_DATABASE_NOT_FOUND = -329
 export const SQL_NO_DATABASE = -349
+/** IBM −377 "Must terminate transaction before closing database." (DATABASE, CREATE/CLOSE DATABASE, DBOPEN/DBCLOSE). */
+export const SQL_TRANSACTION_OPEN = -377
 export const SQL_BAD_PASSWORD = -951
 export const SQL_WRONG_SERVER = -761
 export const ISAM_NOT_FOUND = -111

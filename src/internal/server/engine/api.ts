@@ -27,6 +27,8 @@ export interface EngineOptions {
   readonly serverVersion?: string | undefined
   /** Host name for DBINFO('dbhostname') (default "localhost"). */
   readonly hostName?: string | undefined
+  /** DBSERVERNAME: the only server a `db@server:table` name may name (default "ol_test"). */
+  readonly serverName?: string | undefined
 }
 
 /** One result column or input parameter as SQ_DESCRIBE / SQ_IDESCRIBE carry it (SQLI.md §7.11, VALUES.md §2–§5). */
@@ -128,6 +130,25 @@ export interface EngineSession {
   /** Rolls back an open transaction and closes the SQLite connection. */
   close(): void
 }
+
+/**
+ * A statement on the instance rather than on the open database (instance.ts parses it; the session layer runs it,
+ * since it opens and closes the session's database): CREATE DATABASE (sqlstype 12), DROP DATABASE (13),
+ * DATABASE (1), CLOSE DATABASE (31).
+ */
+export type InstanceStatement =
+  | {
+    readonly kind: "createDatabase"
+    readonly statementType: 12
+    readonly name: string
+    readonly ifNotExists: boolean
+    readonly logged: boolean
+    readonly buffered: boolean
+    readonly ansi: boolean
+  }
+  | { readonly kind: "dropDatabase"; readonly statementType: 13; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: "database"; readonly statementType: 1; readonly name: string; readonly exclusive: boolean }
+  | { readonly kind: "closeDatabase"; readonly statementType: 31 }
 
 /** Type guard for results of engine calls. */
 export const isEngineError = (u: unknown): u is EngineError => Predicate.isTagged(u, "EngineError")

@@ -12,7 +12,7 @@
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
 import { deleteTriggers, routineCatalogTables } from "./spl/catalog.ts"
-import { type IfxType, Types } from "./types.ts"
+import { type IfxType, sqliteDeclaration, Types } from "./types.ts"
 
 export interface ColumnInfo {
   readonly name: string
@@ -34,6 +34,8 @@ export interface TableInfo {
   readonly temp: boolean
   readonly columns: ReadonlyArray<ColumnInfo>
   readonly uniques: ReadonlyArray<UniqueDef>
+  /** The SQLite schema of another database's table (`ifx_<db>`, crossDatabase.ts); undefined in the current one. */
+  readonly schema?: string
 }
 
 export const coltypeOf = (c: ColumnInfo) => c.type.code | (c.notNull ? 0x100 : 0)
@@ -107,6 +109,41 @@ const sqliteDecl = (t: IfxType) =>
     ? "INTEGER"
     : "TEXT"
 
+/** A catalog table's description (all columns nullable). */
+export const catalogTable = (
+  name: string,
+  tabid: number,
+  columns: ReadonlyArray<readonly [string, IfxType]>
+): TableInfo => ({
+  name,
+  tabid,
+  temp: false,
+  uniques: [],
+  columns: columns.map(([n, type], i): ColumnInfo => ({ name: n, colno: i + 1, type, notNull: false }))
+})
+
+/**
+ * Creates the catalog tables a database lacks (also in databases made before they existed) and describes them in
+ * its systables/syscolumns, as the server's own (owner informix); idempotent.
+ */
+export const createCatalogTables = (
+  db: DatabaseSync,
+  tables: ReadonlyArray<TableInfo>,
+  dbname: string,
+  today: number
+) => {
+  const missing = tables.filter((t) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t.name) === undefined
+  )
+  if (missing.length === 0) return
+  db.exec("BEGIN IMMEDIATE")
+  for (const t of missing) {
+    db.exec(`CREATE TABLE ${t.name} (${t.columns.map((c) => `"${c.name}" ${sqliteDeclaration(c.type)}`).join(", ")})`)
+    registerTable(db, t, "informix", dbname, today)
+  }
+  db.exec("COMMIT")
+}
+
 /** Creates the catalog tables and special rows if the database is new (idempotent). */
 export const bootstrapCatalog = (db: DatabaseSync, dbname: string, locale: string, today: number) => {
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'systables'").get()
@@ -142,22 +179,30 @@ export const bootstrapCatalog = (db: DatabaseSync, dbname: string, locale: strin
 }
 
 /** Reads a permanent table's catalog entry (case-insensitive name, as Informix folds unquoted names). */
-export const readTable = (db: DatabaseSync, name: string): TableInfo | undefined => {
-  const row = db.prepare(
-    "SELECT tabid, tabname FROM systables WHERE lower(tabname) = lower(?) AND tabtype IN ('T', 'V')"
-  )
-    .get(name) as { tabid: number; tabname: string } | undefined
+export const readTable = (db: DatabaseSync, name: string, schema?: string): TableInfo | undefined => {
+  const s = schema === undefined ? "" : `${schema}.`
+  let row: { tabid: number; tabname: string } | undefined
+  try {
+    row = db.prepare(
+      `SELECT tabid, tabname FROM ${s}systables WHERE lower(tabname) = lower(?) AND tabtype IN ('T', 'V')`
+    ).get(name) as { tabid: number; tabname: string } | undefined
+  } catch (error) {
+    // A schema that is not attached: no such table.
+    if (schema !== undefined && /no such table/.test(String(error))) return undefined
+    throw error
+  }
   if (row === undefined) return undefined
   const cols = db.prepare(
-    "SELECT colname, colno, coltype, collength, extended_id FROM syscolumns WHERE tabid = ? ORDER BY colno"
+    `SELECT colname, colno, coltype, collength, extended_id FROM ${s}syscolumns WHERE tabid = ? ORDER BY colno`
   ).all(row.tabid) as Array<{ colname: string; colno: number; coltype: number; collength: number; extended_id: number }>
-  const uniques = db.prepare("SELECT name, kind, columns FROM _ifx_unique WHERE tabid = ?").all(row.tabid) as Array<
-    { name: string; kind: "constraint" | "index"; columns: string }
-  >
+  const uniques = db.prepare(`SELECT name, kind, columns FROM ${s}_ifx_unique WHERE tabid = ?`).all(
+    row.tabid
+  ) as Array<{ name: string; kind: "constraint" | "index"; columns: string }>
   return {
     name: row.tabname,
     tabid: Number(row.tabid),
     temp: false,
+    ...(schema === undefined ? {} : { schema }),
     uniques: uniques.map((u) => ({ name: u.name, kind: u.kind, columns: JSON.parse(u.columns) as Array<string> })),
     columns: cols.map((c) => {
       const code = Number(c.coltype) & 0xff
@@ -224,6 +269,12 @@ export const unregisterTable = (db: DatabaseSync, tabid: number) => {
   db.prepare("DELETE FROM _ifx_unique WHERE tabid = ?").run(tabid)
   // IBM: dropping a table drops its triggers (SQLite drops the capture triggers with the table itself).
   deleteTriggers(db, "tabid", tabid)
+  // metadataCatalog.ts rows: constraints, their references and the column defaults.
+  db.prepare(
+    "DELETE FROM sysreferences WHERE constrid IN (SELECT constrid FROM sysconstraints WHERE tabid = ?)"
+  ).run(tabid)
+  db.prepare("DELETE FROM sysconstraints WHERE tabid = ?").run(tabid)
+  db.prepare("DELETE FROM sysdefaults WHERE tabid = ?").run(tabid)
 }
 
 export const registerIndex = (

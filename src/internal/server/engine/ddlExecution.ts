@@ -17,6 +17,7 @@ import {
 } from "./catalog.ts"
 import { engineError, type ErrorContext } from "./engineErrors.ts"
 import type { Session } from "./engineSession.ts"
+import { registerConstraints } from "./metadataCatalog.ts"
 import type { ColumnDef, Plan } from "./planner.ts"
 import type { PreparedStatement } from "./prepared.ts"
 import { quoteIdent } from "./tokenizer.ts"
@@ -88,6 +89,7 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
         if (!p.temp) {
           registerTable(this.db, table, this.user, this.database, this.today())
           registerUniques(this.db, tabid, p.uniques)
+          registerConstraints(this.db, table, this.user)
         }
       })
       if (p.temp) this.temps.set(p.name.toLowerCase(), table)

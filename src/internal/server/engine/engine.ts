@@ -11,11 +11,24 @@ import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { LocalDate } from "../../../InformixValue.ts"
 import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
-import type { EngineError, EngineOptions, EngineSession } from "./api.ts"
+import type { Charset } from "../../values/charset.ts"
+import type { EngineError, EngineOptions, EngineSession, InstanceStatement } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
 import { engineError } from "./engineErrors.ts"
 import { type DatabaseConfig, Session } from "./engineSession.ts"
+import { parseInstanceStatement } from "./instance.ts"
 import { TableLocks } from "./locks.ts"
+import { bootstrapMetadataCatalog } from "./metadataCatalog.ts"
+import {
+  bootstrapSysmaster,
+  type DatabaseRecord,
+  deleteDatabaseRecord,
+  type LiveSession,
+  readDatabaseRecords,
+  systemDatabases,
+  writeDatabaseRecord,
+  writeSessions
+} from "./sysmaster.ts"
 
 let engineIds = 0
 
@@ -48,61 +61,153 @@ const catalogSite = (locale: string): string => {
   return dot < 0 || codeSet === undefined ? locale : `${locale.slice(0, dot)}.${codeSet}`
 }
 
+/** Database names are identifiers: letters, digits, underscores, starting with a letter or underscore (IBM 128 max). */
+const validName = (name: string) => /^[A-Za-z_][A-Za-z0-9_$]{0,127}$/.test(name)
+
+/** What the session layer and the SQL statements of the instance need to know of one database. */
+export interface DatabaseInfo {
+  readonly name: string
+  readonly owner: string
+  readonly logged: boolean
+  readonly buffered: boolean
+  readonly ansi: boolean
+  readonly locale: string
+  readonly charset: Charset
+}
+
+/** How CREATE DATABASE asks for a database. */
+export interface CreateDatabase {
+  readonly logged: boolean
+  readonly buffered: boolean
+  readonly ansi: boolean
+  readonly locale: string
+  readonly owner: string
+}
+
+/** IBM: -330 "Cannot create or rename the database." (ISAM -100: it exists already). */
+const SQL_CANNOT_CREATE = -330
+/** IBM: -329 "Database not found or no system permission." (ISAM -111 "No record found"). */
+const SQL_NO_DATABASE = -329
+/** IBM: -425 "Database is currently opened by another user." (ISAM -107 "Record is locked"). */
+const SQL_DATABASE_IN_USE = -425
+
 export class Engine {
   private readonly databases = new Map<string, DatabaseConfig>()
+  private readonly records = new Map<string, DatabaseRecord>()
   /** The private directory of the "in-memory" databases, removed by close(). */
   private readonly scratchDirectory: string | undefined
+  private readonly directory: string
   private readonly sessions = new Set<Session>()
+  /** Sessions that opened their database EXCLUSIVE. */
+  private readonly exclusive = new Map<string, Session>()
   private readonly serverVersion: string
   private readonly hostName: string
+  private readonly serverName: string
+  private readonly defaultSite: string
   private readonly now: () => Date
+  /** The engine's own connection to sysmaster (registry writes, syssessions refresh). */
+  private readonly master: DatabaseSync
+  private sessionSource: () => ReadonlyArray<LiveSession> = () => []
 
   private constructor(options: EngineOptions & { readonly now?: () => Date }) {
     this.serverVersion = options.serverVersion ?? "15.0.1.0.3"
     this.hostName = options.hostName ?? "localhost"
+    this.serverName = options.serverName ?? "ol_test"
     // A clock hook for tests (TODAY / CURRENT); the server uses the wall clock.
     this.now = options.now ?? (() => new Date())
-    const locale = options.locale ?? "en_US.819"
+    this.defaultSite = options.locale ?? "en_US.819"
     if (options.directory !== undefined) mkdirSync(options.directory, { recursive: true })
     this.scratchDirectory = options.directory === undefined
       ? mkdtempSync(join(tmpdir(), `ifx-testserver-${++engineIds}-`))
       : undefined
     if (this.scratchDirectory !== undefined) trackScratch(this.scratchDirectory)
-    const directory = options.directory ?? this.scratchDirectory!
+    this.directory = options.directory ?? this.scratchDirectory!
+    this.master = this.openFile("sysmaster", undefined)
+    bootstrapSysmaster(this.master, this.today())
+    const known = new Map(readDatabaseRecords(this.master).map((r) => [r.name.toLowerCase(), r]))
+    const wanted: Array<DatabaseRecord> = systemDatabases.map((name) =>
+      known.get(name) ??
+        this.newRecord(name, { logged: true, buffered: false, ansi: false, locale: "", owner: "informix" })
+    )
+    // Databases created earlier in this directory persist; the ones the options declare are (re)declared as asked.
+    for (const r of known.values()) if (!systemDatabases.includes(r.name.toLowerCase())) wanted.push(r)
     for (const d of options.databases) {
-      const fileName = d.name.replace(/[^A-Za-z0-9_.-]/g, "_")
-      const location = join(directory, `${fileName}.sqlite3`)
-      const config: DatabaseConfig = {
-        name: d.name,
+      const record = this.newRecord(d.name, {
         logged: d.logged ?? d.ansi ?? false,
+        buffered: false,
         ansi: d.ansi ?? false,
-        location,
-        wal: true,
-        scratch: options.directory === undefined,
-        locks: new TableLocks(),
-        charset: charsetForLocale(d.locale ?? "en_US.8859-1") ?? latin1Charset
-      }
-      const keeper = new DatabaseSync(location, { timeout: 5000 })
-      keeper.exec("PRAGMA journal_mode = WAL")
-      if (config.scratch) keeper.exec("PRAGMA synchronous = OFF")
-      const today = this.now()
-      bootstrapCatalog(
-        keeper,
-        d.name,
-        d.locale === undefined ? locale : catalogSite(d.locale),
-        new LocalDate(today.getFullYear(), today.getMonth() + 1, today.getDate()).toDayNumber()
-      )
-      keeper.close()
-      this.databases.set(d.name.toLowerCase(), config)
+        locale: d.locale ?? "",
+        owner: known.get(d.name.toLowerCase())?.owner ?? "informix"
+      }, known.get(d.name.toLowerCase())?.created)
+      const at = wanted.findIndex((w) => w.name.toLowerCase() === d.name.toLowerCase())
+      if (at >= 0) wanted[at] = record
+      else wanted.push(record)
     }
+    for (const r of wanted) this.register(r)
   }
 
   static make(options: EngineOptions & { readonly now?: () => Date }): Engine {
     return new Engine(options)
   }
 
-  databaseExists(name: string): boolean {
-    return this.databases.has(name.toLowerCase())
+  private today(): number {
+    const today = this.now()
+    return new LocalDate(today.getFullYear(), today.getMonth() + 1, today.getDate()).toDayNumber()
+  }
+
+  private newRecord(
+    name: string,
+    c: Omit<CreateDatabase, "locale"> & { readonly locale: string },
+    created?: number
+  ): DatabaseRecord {
+    return {
+      name,
+      owner: c.owner,
+      created: created ?? this.today(),
+      logged: c.logged || c.ansi,
+      buffered: c.buffered,
+      ansi: c.ansi,
+      locale: c.locale === "" ? "en_US.8859-1" : c.locale
+    }
+  }
+
+  private location(name: string): string {
+    return join(this.directory, `${name.toLowerCase().replace(/[^a-z0-9_.-]/g, "_")}.sqlite3`)
+  }
+
+  /** Opens (creating) a database file with its catalog. */
+  private openFile(name: string, locale: string | undefined): DatabaseSync {
+    const keeper = new DatabaseSync(this.location(name), { timeout: 5000 })
+    keeper.exec("PRAGMA journal_mode = WAL")
+    if (this.scratchDirectory !== undefined) keeper.exec("PRAGMA synchronous = OFF")
+    bootstrapCatalog(keeper, name, locale === undefined ? this.defaultSite : catalogSite(locale), this.today())
+    bootstrapMetadataCatalog(keeper, name, this.today())
+    return keeper
+  }
+
+  /** Makes a database known: its file and catalog, its registry rows, its configuration. */
+  private register(r: DatabaseRecord): void {
+    if (r.name.toLowerCase() !== "sysmaster") {
+      this.openFile(r.name, r.locale === "en_US.8859-1" ? undefined : r.locale).close()
+    }
+    writeDatabaseRecord(this.master, r)
+    this.records.set(r.name.toLowerCase(), r)
+    this.databases.set(r.name.toLowerCase(), {
+      name: r.name,
+      logged: r.logged,
+      ansi: r.ansi,
+      location: this.location(r.name),
+      wal: true,
+      scratch: this.scratchDirectory !== undefined,
+      locks: new TableLocks(),
+      charset: charsetForLocale(r.locale) ?? latin1Charset,
+      readOnly: r.name.toLowerCase() === "sysmaster"
+    })
+  }
+
+  /** Where syssessions' rows come from (the server's live sessions). */
+  setSessionSource(source: () => ReadonlyArray<LiveSession>): void {
+    this.sessionSource = source
   }
 
   isLogged(name: string): boolean {
@@ -113,27 +218,126 @@ export class Engine {
     return this.databases.get(name.toLowerCase())?.ansi ?? false
   }
 
-  openSession(database: string, user: string): EngineSession | EngineError {
-    const config = this.databases.get(database.toLowerCase())
+  database(name: string): DatabaseInfo | undefined {
+    const r = this.records.get(name.toLowerCase())
+    const config = this.databases.get(name.toLowerCase())
+    if (r === undefined || config === undefined) return undefined
+    return {
+      name: r.name,
+      owner: r.owner,
+      logged: r.logged,
+      buffered: r.buffered,
+      ansi: r.ansi,
+      locale: r.locale,
+      charset: config.charset
+    }
+  }
+
+  databaseNames(): Array<string> {
+    return Array.from(this.records.values(), (r) => r.name)
+  }
+
+  /** CREATE DATABASE: -330 when the name is taken (or not a name), the locale unknown, or the file cannot be made. */
+  createDatabase(name: string, request: CreateDatabase): DatabaseInfo | EngineError {
+    if (!validName(name)) return engineError(SQL_CANNOT_CREATE, { parameter: name })
+    if (this.databases.has(name.toLowerCase())) {
+      return engineError(SQL_CANNOT_CREATE, { isamCode: -100, parameter: name })
+    }
+    if (charsetForLocale(request.locale) === undefined) {
+      // IBM: -23101 "Unable to load locale categories." (the database locale names no known code set).
+      return engineError(-23101, { parameter: request.locale })
+    }
+    try {
+      this.register(this.newRecord(name.toLowerCase(), request))
+    } catch (error) {
+      return engineError(SQL_CANNOT_CREATE, { parameter: error instanceof Error ? error.message : name })
+    }
+    return this.database(name)!
+  }
+
+  /**
+   * DROP DATABASE: -329 when it does not exist, -359 while the caller has it open, -425 while another session has it
+   * open (or attached in a transaction); the system databases cannot be dropped.
+   */
+  dropDatabase(name: string, caller?: EngineSession): EngineError | undefined {
+    const key = name.toLowerCase()
+    const config = this.databases.get(key)
+    if (config === undefined) return engineError(SQL_NO_DATABASE, { isamCode: -111, parameter: name })
+    for (const s of this.sessions) {
+      if (!s.releaseDatabase(key)) {
+        // IBM: -359 "Cannot drop or rename the current database or any open database." for the caller's own.
+        return engineError(s === caller ? -359 : SQL_DATABASE_IN_USE, { isamCode: -107, parameter: name })
+      }
+    }
+    // The system databases are always in use by the server itself.
+    if (systemDatabases.includes(key)) return engineError(SQL_DATABASE_IN_USE, { isamCode: -107, parameter: name })
+    deleteDatabaseRecord(this.master, this.records.get(key)?.name ?? name)
+    this.databases.delete(key)
+    this.records.delete(key)
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${config.location}${suffix}`, { force: true })
+    return undefined
+  }
+
+  /** The instance statement `sql` is (undefined: an ordinary statement), or its syntax error (instance.ts). */
+  instanceStatement(sql: string): InstanceStatement | EngineError | undefined {
+    return parseInstanceStatement(sql, this.serverName)
+  }
+
+  /** Rewrites sysmaster:syssessions from the live sessions. */
+  refreshSessions(): void {
+    writeSessions(this.master, this.sessionSource())
+  }
+
+  openSession(
+    database: string,
+    user: string,
+    options?: { readonly exclusive?: boolean; readonly delimident?: boolean }
+  ): EngineSession | EngineError {
+    const key = database.toLowerCase()
+    const config = this.databases.get(key)
     // IBM: -329 "Database not found or no system permission." (SQLI.md §9.1)
-    if (config === undefined) return engineError(-329, { isamCode: -111, parameter: database })
+    if (config === undefined) return engineError(SQL_NO_DATABASE, { isamCode: -111, parameter: database })
+    const holder = this.exclusive.get(key)
+    if (holder !== undefined && this.sessions.has(holder)) {
+      return engineError(SQL_DATABASE_IN_USE, { isamCode: -107, parameter: database })
+    }
+    if (options?.exclusive === true) {
+      for (const s of this.sessions) {
+        // IBM: -702 "Cannot open database in exclusive mode." (another session has it open).
+        if (s.uses(key)) return engineError(-702, { isamCode: -107, parameter: database })
+      }
+    }
     let session: Session
     try {
       session = new Session(config, user, {
         serverVersion: this.serverVersion,
         hostName: this.hostName,
-        now: this.now
-      }, (s) => this.sessions.delete(s))
+        serverName: this.serverName,
+        now: this.now,
+        // The other databases a statement names (`db:table`, crossDatabase.ts).
+        database: (name) => this.databases.get(name.toLowerCase()),
+        refreshSessions: () => this.refreshSessions(),
+        instanceDatabases: () => Array.from(this.databases.keys()).filter((name) => !systemDatabases.includes(name))
+      }, (s) => {
+        this.sessions.delete(s)
+        if (this.exclusive.get(key) === s) this.exclusive.delete(key)
+      })
     } catch (error) {
       // The database file cannot be opened (permissions, corruption): the database is not available.
-      return engineError(-329, { isamCode: -111, parameter: error instanceof Error ? error.message : database })
+      return engineError(SQL_NO_DATABASE, {
+        isamCode: -111,
+        parameter: error instanceof Error ? error.message : database
+      })
     }
+    session.delimident = options?.delimident === true
     this.sessions.add(session)
+    if (options?.exclusive === true) this.exclusive.set(key, session)
     return session
   }
 
   close(): void {
     for (const s of Array.from(this.sessions)) s.close()
+    this.master.close()
     if (this.scratchDirectory !== undefined) removeScratch(this.scratchDirectory)
   }
 }

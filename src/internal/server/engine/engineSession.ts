@@ -17,10 +17,13 @@ import {
   type Value
 } from "./api.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
+import { splitQualified } from "./crossDatabase.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
 import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
 import { registerFunctions } from "./functions.ts"
+import { accessError } from "./instance.ts"
 import type { TableLocks } from "./locks.ts"
+import { registerMetadataFunctions } from "./metadataCatalog.ts"
 import type { Plan } from "./planner.ts"
 import { PreparedStatement } from "./prepared.ts"
 import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./prepareDescribe.ts"
@@ -28,14 +31,17 @@ import { RoutinePrepared, Routines } from "./spl/routines.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import {
+  attachForTransaction,
   begin,
   beginImplicit,
+  beginWriting,
   commit,
   endTransaction,
   forgetRolledBackTemps,
   inStatementSavepoint,
   noteStatementInTransaction,
   readBlocked,
+  releaseDatabase,
   releaseSavepoint,
   rollback,
   rollbackToSavepoint,
@@ -44,6 +50,7 @@ import {
   transactionStatement,
   txContext,
   txExec,
+  uses,
   writeTarget,
   writtenTables
 } from "./transactionsLocks.ts"
@@ -64,12 +71,22 @@ export interface DatabaseConfig {
   readonly locks: TableLocks
   /** The database code set: text values are strings of its characters; LENGTH counts its bytes. */
   readonly charset: Charset
+  /** sysmaster: SELECT only (instance.ts `accessError`). */
+  readonly readOnly: boolean
 }
 
 export interface SessionEnvironment {
   readonly serverVersion: string
   readonly hostName: string
   readonly now: () => Date
+  /** DBSERVERNAME (`db@server:table`). */
+  readonly serverName: string
+  /** The other databases of the instance (cross-database names, crossDatabase.ts). */
+  readonly database: (name: string) => DatabaseConfig | undefined
+  /** Rewrites sysmaster:syssessions before a statement reads it. */
+  readonly refreshSessions: () => void
+  /** The instance's user databases (lower case), attached before a transaction starts. */
+  readonly instanceDatabases: () => ReadonlyArray<string>
 }
 
 export class Session implements EngineSession {
@@ -100,6 +117,12 @@ export class Session implements EngineSession {
   readonly onClose: (s: Session) => void
   /** SPL routines and triggers (spl/): their statements, the interpreter, the triggers fired around DML. */
   readonly routines: Routines
+  /** Statements reading sysmaster:syssessions, rewritten from the live sessions before each run. */
+  readonly sessionReaders = new WeakSet<Prepared>()
+  /** Other databases attached to this connection (lower-case names; crossDatabase.ts). */
+  readonly attached = new Set<string>()
+  /** The client runs with DELIMIDENT: `"Name"` is an identifier that keeps its case (tokenizer.ts). */
+  delimident = false
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config
@@ -110,6 +133,7 @@ export class Session implements EngineSession {
     // busy timeout 0: lock conflicts come back at once; the async session layer waits (SET LOCK MODE) itself.
     this.db = new DatabaseSync(config.location, { timeout: 0, enableForeignKeyConstraints: true })
     if (config.scratch) this.db.exec("PRAGMA synchronous = OFF")
+    registerMetadataFunctions(this.db)
     registerFunctions(this.db, {
       now: env.now,
       byteLength: (text) => config.charset.name === "8859-1" ? text.length : config.charset.encode(text).length,
@@ -186,6 +210,10 @@ export class Session implements EngineSession {
   }
 
   table(name: string): TableInfo | undefined {
+    // `ifx_<db>.table` (crossDatabase.ts): read from that database's own catalog, uncached (its schema version is
+    // not this connection's).
+    const qualified = splitQualified(name)
+    if (qualified !== undefined) return readTable(this.db, qualified.table, qualified.schema)
     const lower = name.toLowerCase()
     const temp = this.temps.get(lower)
     if (temp !== undefined) return temp
@@ -259,6 +287,9 @@ export class Session implements EngineSession {
       default:
         break
     }
+    const denied = accessError(p, this.config.readOnly)
+    if (denied !== undefined) return denied
+    if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const values = p.kind === "select" || p.kind === "dml" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
     this.noteStatementInTransaction()
@@ -369,6 +400,7 @@ export class Session implements EngineSession {
     const values = this.bind(prepared, params)
     if (!Array.isArray(values)) return values
     this.noteStatementInTransaction()
+    if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const ctx = this.errorContext(p, prepared.tokens)
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
@@ -451,6 +483,10 @@ export class Session implements EngineSession {
   declare readonly releaseSavepoint: typeof releaseSavepoint
   declare readonly txExec: typeof txExec
   declare readonly txContext: typeof txContext
+  declare readonly beginWriting: typeof beginWriting
+  declare readonly attachForTransaction: typeof attachForTransaction
+  declare readonly uses: typeof uses
+  declare readonly releaseDatabase: typeof releaseDatabase
 }
 
 const methods = {
@@ -478,7 +514,11 @@ const methods = {
   rollbackToSavepoint,
   releaseSavepoint,
   txExec,
-  txContext
+  txContext,
+  beginWriting,
+  attachForTransaction,
+  uses,
+  releaseDatabase
 }
 for (const [name, method] of Object.entries(methods)) {
   Object.defineProperty(Session.prototype, name, { value: method, writable: true, configurable: true })

@@ -72,7 +72,14 @@ export const informixOuterJoin = (
   let fromEnd = findTopLevel(tokens, fromIndex + 1, end, (t) => t.kind === "ident" && clauseKeywords.has(t.upper))
   if (fromEnd < 0) fromEnd = end
   const items = splitTopLevel(tokens, fromIndex + 1, fromEnd, (t) => isPunct(t, ","))
-  if (!items.some(([a]) => isWord(tokens[a], "OUTER"))) return undefined
+  if (!items.some(([a]) => isWord(tokens[a], "OUTER"))) {
+    // A later UNION / INTERSECT / EXCEPT branch may have its own OUTER tables (JDBC's getColumns query).
+    const later = nextBranchFrom(tokens, fromIndex + 1, end)
+    const rest = later === undefined ? undefined : informixOuterJoin(tokens, emitter, ctx, later, end)
+    if (rest === undefined || isTranslateError(rest)) return rest
+    const head = emitter.emit(fromIndex, later!)
+    return isTranslateError(head) ? head : `${head} ${rest}`
+  }
   const inner: Array<[number, number]> = []
   const outers: Array<
     { range: [number, number]; alias: string; table: TableInfo | undefined; on: Array<[number, number]> }
@@ -154,7 +161,27 @@ export const informixOuterJoin = (
     if (isTranslateError(where)) return where
     sqlText += ` WHERE ${where}`
   }
+  const later = nextBranchFrom(tokens, whereEnd, end)
+  const branch = later === undefined ? undefined : informixOuterJoin(tokens, emitter, ctx, later, end)
+  if (branch !== undefined) {
+    if (isTranslateError(branch)) return branch
+    const head = emitter.emit(whereEnd, later!)
+    return isTranslateError(head) ? head : `${sqlText} ${head} ${branch}`
+  }
   const tail = emitter.emit(whereEnd, end)
   if (isTranslateError(tail)) return tail
   return `${sqlText} ${tail}`
+}
+
+/** The FROM of the SELECT after the next top-level UNION / INTERSECT / EXCEPT in tokens[from, end), if any. */
+const nextBranchFrom = (tokens: ReadonlyArray<Token>, from: number, end: number): number | undefined => {
+  const setOp = findTopLevel(
+    tokens,
+    from,
+    end,
+    (t) => t.kind === "ident" && (t.upper === "UNION" || t.upper === "INTERSECT" || t.upper === "EXCEPT")
+  )
+  if (setOp < 0) return undefined
+  const next = findTopLevel(tokens, setOp + 1, end, (t) => t.kind === "ident" && t.upper === "FROM")
+  return next < 0 ? undefined : next
 }

@@ -5,6 +5,7 @@
  */
 import type { SQLInputValue, StatementSync } from "node:sqlite"
 import { type ColumnDescription, type EngineError, isEngineError, type Prepared, type Value } from "./api.ts"
+import { attachDatabases, rewriteDatabaseNames } from "./crossDatabase.ts"
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./engineErrors.ts"
 import type { Session } from "./engineSession.ts"
 import { type Plan, plan } from "./planner.ts"
@@ -12,7 +13,14 @@ import { describe, PreparedStatement, runtimeType } from "./prepared.ts"
 import { type Token, tokenize } from "./tokenizer.ts"
 import { isTranslateError } from "./translate.ts"
 import { family, type IfxType, Types } from "./types.ts"
-import { fitToColumn, isConversionError, toStorage, toStorageUntyped } from "./values.ts"
+import {
+  type ConversionError,
+  fitToColumn,
+  isConversionError,
+  type Stored,
+  toStorage,
+  toStorageUntyped
+} from "./values.ts"
 
 const verbOf = (tokens: ReadonlyArray<Token>): ErrorContext["verb"] => {
   const first = tokens[0]?.upper
@@ -27,13 +35,37 @@ const verbOf = (tokens: ReadonlyArray<Token>): ErrorContext["verb"] => {
 // prepare
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * A parameter compared with a numeric column. Informix converts it to the column's type first: a DOUBLE searched
+ * in a DECIMAL(10,2) column is rounded to two decimals, so the value stored from the same host variable is found.
+ * Integer and float columns keep the value (`si = 1.5` is false, not `si = 1`; SMALLFLOAT values are stored at
+ * double precision here), and a value outside the column's range is compared as given (no overflow error).
+ */
+const compared = (value: Value, type: IfxType): Stored | ConversionError => {
+  if (family(type) !== "decimal") return toStorageUntyped(value)
+  const converted = toStorage(value, type)
+  return isConversionError(converted) ? toStorageUntyped(value) : converted
+}
+
 export function prepare(this: Session, sql: string): Prepared | EngineError {
   // IBM: -349 "Database not selected yet." — the session was closed.
   if (this.closed) return engineError(-349)
-  const tokens = tokenize(sql)
-  if (!Array.isArray(tokens)) return engineError(-201, { offset: tokens.offset })
+  const scanned = tokenize(sql, { delimident: this.delimident })
+  if (!Array.isArray(scanned)) return engineError(-201, { offset: scanned.offset })
+  const rewritten = rewriteDatabaseNames(scanned, {
+    current: this.database,
+    serverName: this.env.serverName,
+    exists: (name) => this.env.database(name) !== undefined
+  })
+  if (isEngineError(rewritten)) return rewritten
+  const tokens = rewritten.tokens
   try {
+    const attachFailed = attachDatabases(this.db, this.attached, rewritten.databases, this.env.database)
+    if (attachFailed !== undefined) return attachFailed
     const prepared = this.prepareTokens(sql, tokens)
+    if (!isEngineError(prepared) && tokens.some((t) => /(^|\.)SYSSESSIONS$/.test(t.upper))) {
+      this.sessionReaders.add(prepared)
+    }
     // A table another session created in its open transaction: Informix's catalog row is locked (a lock
     // error after the lock wait), not missing; SQLite shows the last committed schema, hence the registry.
     if (
@@ -110,6 +142,8 @@ export function describeSelect(
     if (col.table !== null && col.column !== null) {
       const table = col.database === "temp"
         ? this.temps.get(col.table.toLowerCase())
+        : col.database !== null && col.database !== "main"
+        ? this.table(`${col.database}.${col.table}`)
         : this.table(col.table)
       const column = table?.columns.find((c) => c.name.toLowerCase() === col.column!.toLowerCase())
       if (column !== undefined) {
@@ -191,7 +225,11 @@ export function bind(
     // assigned to a column (INSERT/UPDATE SET) is converted like Informix converts host variables.
     const lenient = type !== undefined && strict?.has(i) !== true && typeof value !== "string" &&
       ["int", "bigint", "float", "decimal"].includes(family(type))
-    const stored = type === undefined || lenient ? toStorageUntyped(value) : toStorage(value, type)
+    const stored = type === undefined
+      ? toStorageUntyped(value)
+      : lenient
+      ? compared(value, type)
+      : toStorage(value, type)
     if (isConversionError(stored)) return engineError(stored.sqlcode)
     out.push(type !== undefined && strict?.has(i) === true ? fitToColumn(stored, type) : stored)
   }

@@ -2,7 +2,9 @@
  * Tokenizer for Informix SQL. Translation works on tokens (never on raw text) so string literals, quoted names
  * and comments are never rewritten by accident. Offsets point into the original text (SQ_ERR offsets, -201).
  *
- * Informix specifics: without DELIMIDENT a double-quoted token is a string literal (IBM "Quoted String"), `{ ... }`
+ * Informix specifics: without DELIMIDENT a double-quoted token is a string literal (IBM "Quoted String"); with it
+ * (`tokenize(sql, { delimident: true })`) it is a delimited identifier that keeps its case (IBM "Delimited
+ * identifiers"), while unquoted names are folded to lower case either way. `{ ... }`
  * is a comment except directly after SET/MULTISET/LIST (collection literals such as `set{1}`), `--` comments,
  * and `::` is the cast operator.
  */
@@ -11,11 +13,13 @@ export type TokenKind = "ident" | "number" | "string" | "param" | "op" | "punct"
 
 export interface Token {
   readonly kind: TokenKind
-  /** Identifier text as written (compare with `upper`), string literal contents unescaped, operator text. */
+  /** Identifier text folded to lower case (compare with `upper`), string literal contents unescaped, operator text. */
   readonly text: string
   readonly upper: string
   readonly offset: number
   readonly end: number
+  /** A delimited identifier (`"Name"` under DELIMIDENT): its `text` keeps its case and is quoted when emitted. */
+  readonly delimited?: true
 }
 
 export interface TokenizeError {
@@ -35,7 +39,10 @@ const make = (kind: TokenKind, text: string, offset: number, end: number): Token
   end
 })
 
-export const tokenize = (sql: string): Array<Token> | TokenizeError => {
+export const tokenize = (
+  sql: string,
+  options?: { readonly delimident?: boolean }
+): Array<Token> | TokenizeError => {
   const tokens: Array<Token> = []
   let i = 0
   const n = sql.length
@@ -84,7 +91,10 @@ export const tokenize = (sql: string): Array<Token> | TokenizeError => {
         text += d
         j++
       }
-      tokens.push(make("string", text, i, j + 1))
+      if (c === "\"" && options?.delimident === true) {
+        // Never a keyword: its `upper` keeps the quotes.
+        tokens.push({ kind: "ident", text, upper: `"${text}"`, offset: i, end: j + 1, delimited: true })
+      } else tokens.push(make("string", text, i, j + 1))
       i = j + 1
       continue
     }
@@ -110,7 +120,10 @@ export const tokenize = (sql: string): Array<Token> | TokenizeError => {
     if (isIdentStart(c)) {
       let j = i + 1
       while (j < n && isIdentPart(sql[j]!)) j++
-      tokens.push(make("ident", sql.slice(i, j), i, j))
+      // Informix folds unquoted names to lower case (tables, columns, aliases, indexes, constraints), in the
+      // catalog and in DESCRIBE's column names: `firstName` is `firstname` everywhere (IBM "Identifier": case
+      // matters only in delimited identifiers, which need DELIMIDENT).
+      tokens.push(make("ident", sql.slice(i, j).toLowerCase(), i, j))
       i = j
       continue
     }
@@ -130,7 +143,8 @@ export const tokenize = (sql: string): Array<Token> | TokenizeError => {
       i++
       continue
     }
-    if ("(),.;:}[]".includes(c)) {
+    // '@' only separates a database from its server in `db@server:table` (crossDatabase.ts).
+    if ("(),.;:}[]@".includes(c)) {
       tokens.push(make("punct", c, i, i + 1))
       i++
       continue

@@ -5,6 +5,7 @@
  * end of the transaction) and reads blocked by another session's writes.
  */
 import type { EngineError, ExecResult } from "./api.ts"
+import { attachDatabases, detachDatabase } from "./crossDatabase.ts"
 import { engineError, type ErrorContext, lockError, mapSqliteError } from "./engineErrors.ts"
 import type { Session } from "./engineSession.ts"
 import type { Plan } from "./planner.ts"
@@ -51,7 +52,8 @@ export function beginImplicit(this: Session, writes: "permanent" | "temp" | "non
   // always in effect"); it starts with the first statement after COMMIT/ROLLBACK.
   if (this.config.ansi) this.openTransaction = true
   if (!this.openTransaction || this.db.isTransaction) return
-  if (writes === "permanent") this.db.exec("BEGIN IMMEDIATE")
+  this.attachForTransaction()
+  if (writes === "permanent") this.beginWriting()
   else if (writes === "temp" || this.isolation === "repeatable read" || this.isolation === "serializable") {
     this.db.exec("BEGIN")
   }
@@ -219,8 +221,12 @@ export function savepoint(this: Session, name: string): EngineError | undefined 
   if (!this.inTransaction) return engineError(-255)
   // A savepoint needs the SQLite transaction (a bare SAVEPOINT would open a deferred one that pins a snapshot).
   if (!this.db.isTransaction) {
-    const failed = this.txExec("BEGIN IMMEDIATE")
-    if (failed !== undefined) return failed
+    this.attachForTransaction()
+    try {
+      this.beginWriting()
+    } catch (error) {
+      return mapSqliteError(error, this.txContext())
+    }
   }
   return this.txExec(`SAVEPOINT ${quoteIdent(name)}`)
 }
@@ -235,6 +241,45 @@ export function rollbackToSavepoint(this: Session, name: string): EngineError | 
 export function releaseSavepoint(this: Session, name: string): EngineError | undefined {
   if (!this.inTransaction) return engineError(-255)
   return this.txExec(`RELEASE ${quoteIdent(name)}`)
+}
+
+/**
+ * Starts the SQLite transaction holding this database's write lock only. BEGIN IMMEDIATE would lock every attached
+ * database too (so a writer here would block writers of every other database); a no-op write to the catalog takes
+ * the lock of `main` alone, and the other databases are locked when the transaction writes them.
+ */
+export function beginWriting(this: Session) {
+  this.db.exec("BEGIN")
+  try {
+    this.db.exec("DELETE FROM main._ifx_serial WHERE 0")
+  } catch (error) {
+    this.db.exec("ROLLBACK")
+    throw error
+  }
+}
+
+/**
+ * Attaches the instance's other logged databases before a transaction starts (SQLite cannot attach inside one), so
+ * the transaction can name any of them (crossDatabase.ts `attachDatabases`). Unlogged databases have no
+ * transactions to join; the system databases are read alone.
+ */
+export function attachForTransaction(this: Session) {
+  if (!this.config.logged) return
+  const others = this.env.instanceDatabases().filter((name) =>
+    name !== this.database.toLowerCase() && this.env.database(name)?.logged === true
+  )
+  attachDatabases(this.db, this.attached, others, this.env.database)
+}
+
+/** This session has `database` open or attached (DROP DATABASE, DATABASE ... EXCLUSIVE). */
+export function uses(this: Session, database: string): boolean {
+  return this.database.toLowerCase() === database || this.attached.has(database)
+}
+
+/** Lets go of an attached database (DROP DATABASE): false while the session has it open or in a transaction. */
+export function releaseDatabase(this: Session, database: string): boolean {
+  if (this.database.toLowerCase() === database) return false
+  return detachDatabase(this.db, this.attached, database)
 }
 
 export function txExec(this: Session, sql: string): EngineError | undefined {

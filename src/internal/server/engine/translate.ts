@@ -22,7 +22,7 @@ import { Qualifier } from "../../../InformixValue.ts"
 import type { TableInfo } from "./catalog.ts"
 import { argRanges, storageLiteral } from "./literalTypes.ts"
 import type { Scope } from "./scope.ts"
-import { matchParen, quoteString, type Token } from "./tokenizer.ts"
+import { matchParen, quoteIdent, quoteString, type Token } from "./tokenizer.ts"
 import { arithmetic, contextType, inferCall, inferRange } from "./typeInference.ts"
 import { currentQualifier, family, type IfxType, parseQualifierTokens, parseType, Types } from "./types.ts"
 import { isConversionError, toStorage, type Value } from "./values.ts"
@@ -130,6 +130,12 @@ interface Part {
   /** Set when the part is an identifier that may be a function name. */
   readonly callable: boolean
 }
+
+/**
+ * The name after a qualifier: `a.*`, or a column quoted for SQLite, which would read `r.primary` or `d.default`
+ * (catalog columns JDBC's metadata queries name) as keywords.
+ */
+const qualified = (t: Token): string => (t.kind === "ident" ? quoteIdent(t.text) : t.text)
 
 export const isPunct = (t: Token | undefined, text: string) => t !== undefined && t.kind === "punct" && t.text === text
 export const isOp = (t: Token | undefined, text: string) => t !== undefined && t.kind === "op" && t.text === text
@@ -263,8 +269,7 @@ export class Emitter {
         last.to = primary.next
       } else if (isPunct(t, ".") && last !== undefined && tk[i + 1] !== undefined) {
         // qualified name a.b
-        const next = tk[i + 1]!
-        last.text += "." + (next.kind === "op" ? next.text : next.text)
+        last.text += "." + qualified(tk[i + 1]!)
         last.to = i + 2
         i += 2
         continue
@@ -314,7 +319,7 @@ export class Emitter {
       next = call.next
     }
     while (isPunct(tk[next], ".") && tk[next + 1] !== undefined) {
-      part = { text: `${part.text}.${tk[next + 1]!.text}`, from: part.from, to: next + 2, callable: false }
+      part = { text: `${part.text}.${qualified(tk[next + 1]!)}`, from: part.from, to: next + 2, callable: false }
       next += 2
     }
     while (isOp(tk[next], "::")) {
@@ -596,6 +601,8 @@ export class Emitter {
       default:
         break
     }
+    // A delimited identifier (DELIMIDENT) keeps its case and any character: quoted for SQLite.
+    if (t.delimited === true) return simple(quoteIdent(t.text))
     return simple(t.text, i + 1, !keywordsNotFunctions.has(t.upper))
   }
 

@@ -110,6 +110,10 @@ public final class Conformance {
     list.add(new Scenario("query_timeout", this::queryTimeout));
     list.add(new Scenario("statement_cancel", this::statementCancel));
     list.add(new Scenario("connect_tls", this::connectTls));
+    list.add(new Scenario("instance_databases", this::instanceDatabases));
+    list.add(new Scenario("sysmaster_read", this::sysmasterRead));
+    list.add(new Scenario("cross_database", this::crossDatabase));
+    list.add(new Scenario("database_metadata", this::databaseMetadata));
     list.add(new Scenario("disconnect", this::disconnect));
     return list;
   }
@@ -1071,6 +1075,227 @@ public final class Conformance {
       String product = connection.getMetaData().getDatabaseProductVersion();
       return "TLS session to product " + product + "; " + probe(connection);
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The instance: databases, sysmaster, cross-database names, DatabaseMetaData
+
+  /** A session logged in without a database (no "/database" in the URL), with extra URL properties. */
+  private Connection openInstance(String properties) throws SQLException {
+    String url = "jdbc:informix-sqli://" + option("host", "127.0.0.1") + ":" + required("port") + ":INFORMIXSERVER="
+      + option("server", "ol_test") + ";user=" + option("user", "informix") + ";password="
+      + option("password", "in4mix") + properties;
+    return DriverManager.getConnection(url);
+  }
+
+  /** The sqlcode a statement fails with, 0 when it succeeds. */
+  private static int sqlcodeOf(Connection connection, String sql) {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+      return 0;
+    } catch (SQLException e) {
+      return e.getErrorCode();
+    }
+  }
+
+  /** Rows as lists of trimmed strings. */
+  private static List<List<String>> rows(Connection connection, String sql) throws SQLException {
+    List<List<String>> out = new ArrayList<>();
+    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          String v = rs.getString(i);
+          row.add(v == null ? null : v.trim());
+        }
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  private String instanceDatabases() throws Exception {
+    List<String> problems = new ArrayList<>();
+    try (Connection connection = openInstance("")) {
+      expect(problems, "no database: catalog", connection.getCatalog(), null);
+      expect(problems, "statement before any database", sqlcodeOf(connection, "SELECT 1 FROM systables"), -349);
+      String[][] kinds = {{"logged", "WITH LOG"}, {"buffered", "WITH BUFFERED LOG"}, {"ansi", "WITH LOG MODE ANSI"},
+        {"unlogged", ""}};
+      for (String[] kind : kinds) {
+        sqlcodeOf(connection, "DROP DATABASE IF EXISTS " + PREFIX + kind[0]);
+        expect(problems, "CREATE DATABASE " + kind[0],
+          sqlcodeOf(connection, "CREATE DATABASE " + PREFIX + kind[0] + " " + kind[1]), 0);
+      }
+      // CREATE DATABASE opened the last one: JDBC follows (statement type 12).
+      expect(problems, "catalog after CREATE", connection.getCatalog(), PREFIX + "unlogged");
+      expect(problems, "CREATE existing", sqlcodeOf(connection, "CREATE DATABASE " + PREFIX + "logged"), -330);
+      expect(problems, "DROP current", sqlcodeOf(connection, "DROP DATABASE " + PREFIX + "unlogged"), -359);
+      expect(problems, "DATABASE missing", sqlcodeOf(connection, "DATABASE " + PREFIX + "missing"), -329);
+      expect(problems, "DATABASE logged", sqlcodeOf(connection, "DATABASE " + PREFIX + "logged"), 0);
+      expect(problems, "logged: transactions", connection.getMetaData().supportsTransactions(), true);
+      expect(problems, "sysdatabases", rows(connection,
+        "SELECT name, is_logging, is_buff_log, is_ansi FROM sysmaster:sysdatabases WHERE name IN ('" + PREFIX
+          + "logged', '" + PREFIX + "buffered', '" + PREFIX + "ansi', '" + PREFIX + "unlogged') ORDER BY name"),
+        List.of(List.of(PREFIX + "ansi", "1", "0", "1"), List.of(PREFIX + "buffered", "1", "1", "0"),
+          List.of(PREFIX + "logged", "1", "0", "0"), List.of(PREFIX + "unlogged", "0", "0", "0")));
+      // A UTF-8 database through DB_LOCALE; JDBC converts text to the database code set itself.
+      try (Connection utf8 = openInstance(";DB_LOCALE=en_US.utf8")) {
+        sqlcodeOf(utf8, "DROP DATABASE IF EXISTS " + PREFIX + "utf8");
+        expect(problems, "CREATE utf8", sqlcodeOf(utf8, "CREATE DATABASE " + PREFIX + "utf8 WITH LOG"), 0);
+        expect(problems, "utf8 table", sqlcodeOf(utf8, "CREATE TABLE " + PREFIX + "words (w VARCHAR(20))"), 0);
+        try (PreparedStatement insert = utf8.prepareStatement("INSERT INTO " + PREFIX + "words VALUES (?)")) {
+          insert.setString(1, "\u00e9t\u00e9 \u20ac");
+          insert.executeUpdate();
+        }
+        expect(problems, "utf8 text", rows(utf8, "SELECT w FROM " + PREFIX + "words"),
+          List.of(List.of("\u00e9t\u00e9 \u20ac")));
+        expect(problems, "sysdbslocale", rows(utf8,
+          "SELECT dbs_collate FROM sysmaster:sysdbslocale WHERE dbs_dbsname = '" + PREFIX + "utf8'"),
+          List.of(List.of("en_US.utf8")));
+        expect(problems, "CLOSE utf8", sqlcodeOf(utf8, "CLOSE DATABASE"), 0);
+        expect(problems, "DROP utf8", sqlcodeOf(utf8, "DROP DATABASE " + PREFIX + "utf8"), 0);
+      }
+      expect(problems, "CLOSE DATABASE", sqlcodeOf(connection, "CLOSE DATABASE"), 0);
+      for (String[] kind : kinds) {
+        expect(problems, "DROP " + kind[0], sqlcodeOf(connection, "DROP DATABASE " + PREFIX + kind[0]), 0);
+      }
+    }
+    return verdict(problems, "no database at login (-349), CREATE x4 + UTF-8 via DB_LOCALE, -330/-359/-329, "
+      + "sysdatabases flags, sysdbslocale, DROP");
+  }
+
+  private String sysmasterRead() throws Exception {
+    List<String> problems = new ArrayList<>();
+    try (Connection connection = openInstance("")) {
+      expect(problems, "DATABASE sysmaster", sqlcodeOf(connection, "DATABASE sysmaster"), 0);
+      List<String> names = new ArrayList<>();
+      for (List<String> row : rows(connection, "SELECT name FROM sysdatabases ORDER BY name")) names.add(row.get(0));
+      for (String name : List.of("sysadmin", "sysmaster", "sysuser", "sysutils", option("database", "testdb"))) {
+        if (!names.contains(name)) problems.add("sysdatabases lacks " + name + ": " + names);
+      }
+      List<List<String>> sessions = rows(connection,
+        "SELECT count(*) FROM syssessions WHERE username = '" + option("user", "informix") + "'");
+      if (Integer.parseInt(sessions.get(0).get(0)) < 1) problems.add("syssessions does not list this session");
+      expect(problems, "DELETE FROM sysdatabases", sqlcodeOf(connection, "DELETE FROM sysdatabases"), -274);
+      expect(problems, "CREATE TABLE in sysmaster", sqlcodeOf(connection, "CREATE TABLE t (a INTEGER)"), -388);
+    }
+    return verdict(problems, "sysdatabases lists the system databases and ours; syssessions; writes refused");
+  }
+
+  private String crossDatabase() throws Exception {
+    List<String> problems = new ArrayList<>();
+    String x = PREFIX + "xdb";
+    try (Connection other = openInstance("")) {
+      sqlcodeOf(other, "DROP DATABASE IF EXISTS " + x);
+      expect(problems, "CREATE xdb", sqlcodeOf(other, "CREATE DATABASE " + x + " WITH LOG"), 0);
+      sqlcodeOf(other, "CREATE TABLE " + PREFIX + "part (id INTEGER, qty INTEGER)");
+      sqlcodeOf(other, "INSERT INTO " + PREFIX + "part VALUES (1, 10)");
+      sqlcodeOf(other, "CLOSE DATABASE");
+      Connection connection = session();
+      sqlcodeOf(connection, "CREATE TABLE " + PREFIX + "ord (id INTEGER, part INTEGER)");
+      sqlcodeOf(connection, "INSERT INTO " + PREFIX + "ord VALUES (7, 1)");
+      expect(problems, "join", rows(connection,
+        "SELECT o.id, p.qty FROM " + PREFIX + "ord o, " + x + ":" + PREFIX + "part p WHERE p.id = o.part"),
+        List.of(List.of("7", "10")));
+      expect(problems, "db@server:owner.table", rows(connection,
+        "SELECT qty FROM " + x + "@" + option("server", "ol_test") + ":informix." + PREFIX + "part"),
+        List.of(List.of("10")));
+      // One transaction over both databases: rolled back together, then committed together.
+      String both = "SELECT (SELECT count(*) FROM " + PREFIX + "ord), (SELECT count(*) FROM " + x + ":" + PREFIX
+        + "part) FROM systables WHERE tabid = 1";
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.executeUpdate("INSERT INTO " + PREFIX + "ord VALUES (8, 2)");
+        statement.executeUpdate("INSERT INTO " + x + ":" + PREFIX + "part VALUES (2, 20)");
+        connection.rollback();
+        expect(problems, "after rollback", rows(connection, both), List.of(List.of("1", "1")));
+        statement.executeUpdate("INSERT INTO " + PREFIX + "ord VALUES (8, 2)");
+        statement.executeUpdate("INSERT INTO " + x + ":" + PREFIX + "part VALUES (2, 20)");
+        connection.commit();
+      } finally {
+        connection.setAutoCommit(true);
+      }
+      expect(problems, "after commit", rows(connection, both), List.of(List.of("2", "2")));
+      expect(problems, "unknown database",
+        sqlcodeOf(connection, "SELECT * FROM " + PREFIX + "nodb:" + PREFIX + "part"), -329);
+      expect(problems, "unknown table", sqlcodeOf(connection, "SELECT * FROM " + x + ":" + PREFIX + "nosuch"), -206);
+      expect(problems, "DROP xdb", sqlcodeOf(other, "DROP DATABASE " + x), 0);
+    }
+    return verdict(problems, "db:table join, db@server:owner.table, one transaction over two databases, -329/-206");
+  }
+
+  private String databaseMetadata() throws Exception {
+    List<String> problems = new ArrayList<>();
+    String db = PREFIX + "meta";
+    try (Connection connection = openInstance("")) {
+      sqlcodeOf(connection, "DROP DATABASE IF EXISTS " + db);
+      expect(problems, "CREATE meta", sqlcodeOf(connection, "CREATE DATABASE " + db + " WITH LOG"), 0);
+      expect(problems, "CREATE owner", sqlcodeOf(connection, "CREATE TABLE Owner (ownerId SERIAL PRIMARY KEY, "
+        + "Name VARCHAR(30) NOT NULL, balance DECIMAL(10,2) DEFAULT 0)"), 0);
+      expect(problems, "CREATE pet", sqlcodeOf(connection, "CREATE TABLE pet (id INTEGER PRIMARY KEY, "
+        + "owner_id INTEGER REFERENCES owner (ownerid), tag CHAR(8))"), 0);
+      expect(problems, "CREATE INDEX", sqlcodeOf(connection, "CREATE UNIQUE INDEX pet_tag ON pet (tag)"), 0);
+      DatabaseMetaData meta = connection.getMetaData();
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = meta.getTables(null, null, "%", new String[] {"TABLE"})) {
+        while (rs.next()) tables.add(rs.getString("TABLE_CAT") + "." + rs.getString("TABLE_NAME"));
+      }
+      expect(problems, "getTables", tables, List.of(db + ".owner", db + ".pet"));
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rs = meta.getColumns(null, null, "owner", "%")) {
+        while (rs.next()) {
+          columns.add(rs.getString("COLUMN_NAME") + ":" + rs.getInt("DATA_TYPE") + ":" + rs.getString("TYPE_NAME") + ":"
+            + rs.getInt("COLUMN_SIZE") + ":" + rs.getInt("DECIMAL_DIGITS") + ":" + rs.getString("IS_NULLABLE") + ":"
+            + rs.getString("IS_AUTOINCREMENT") + ":" + rs.getString("COLUMN_DEF"));
+        }
+      }
+      expect(problems, "getColumns", columns, List.of("ownerid:" + Types.INTEGER + ":serial:10:0:NO:YES:null",
+        "name:" + Types.VARCHAR + ":varchar:30:0:NO:NO:null", "balance:" + Types.DECIMAL + ":decimal:10:2:YES:NO:0"));
+      List<String> keys = new ArrayList<>();
+      try (ResultSet rs = meta.getPrimaryKeys(null, null, "pet")) {
+        while (rs.next()) keys.add(rs.getString("COLUMN_NAME") + ":" + rs.getInt("KEY_SEQ"));
+      }
+      expect(problems, "getPrimaryKeys", keys, List.of("id:1"));
+      List<String> imported = new ArrayList<>();
+      try (ResultSet rs = meta.getImportedKeys(null, null, "pet")) {
+        while (rs.next()) {
+          imported.add(rs.getString("PKTABLE_NAME") + "." + rs.getString("PKCOLUMN_NAME") + "<-"
+            + rs.getString("FKTABLE_NAME") + "." + rs.getString("FKCOLUMN_NAME") + ":" + rs.getInt("KEY_SEQ"));
+        }
+      }
+      expect(problems, "getImportedKeys", imported, List.of("owner.ownerid<-pet.owner_id:1"));
+      List<String> indexes = new ArrayList<>();
+      try (ResultSet rs = meta.getIndexInfo(null, null, "pet", false, false)) {
+        while (rs.next()) {
+          indexes.add(rs.getString("COLUMN_NAME") + ":" + (rs.getBoolean("NON_UNIQUE") ? "dup" : "unique"));
+        }
+      }
+      indexes.sort(null);
+      expect(problems, "getIndexInfo", indexes, List.of("id:unique", "owner_id:dup", "tag:unique"));
+      int procedures = 0;
+      try (ResultSet rs = meta.getProcedures(null, null, "%")) {
+        while (rs.next()) procedures++;
+      }
+      expect(problems, "getProcedures", procedures, 0);
+      // getCatalogs reads the server's database list (SQ_DBLIST); getSchemas the owners of systables.
+      List<String> catalogs = new ArrayList<>();
+      try (ResultSet rs = meta.getCatalogs()) {
+        while (rs.next()) catalogs.add(rs.getString(1));
+      }
+      for (String name : List.of(db, "sysmaster", option("database", "testdb"))) {
+        if (!catalogs.contains(name)) problems.add("getCatalogs lacks " + name + ": " + catalogs);
+      }
+      List<String> schemas = new ArrayList<>();
+      try (ResultSet rs = meta.getSchemas()) {
+        while (rs.next()) schemas.add(rs.getString(1).trim());
+      }
+      expect(problems, "getSchemas", schemas, List.of("informix"));
+      sqlcodeOf(connection, "CLOSE DATABASE");
+      expect(problems, "DROP meta", sqlcodeOf(connection, "DROP DATABASE " + db), 0);
+    }
+    return verdict(problems, "getTables, getColumns (names folded, types, defaults), getPrimaryKeys, "
+      + "getImportedKeys, getIndexInfo, getProcedures, getCatalogs, getSchemas");
   }
 
   private String disconnect() throws Exception {
