@@ -159,6 +159,20 @@ describe("Pool: nothing a borrower changed on its session reaches the next borro
       }).pipe(Effect.ensuring(Fiber.interrupt(holder)))
     }))
 
+  it.live("DATABASE switches: the second borrower is back in the configured database (on a new session)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make({ databases: ["testdb", "otherdb"] })
+      const pool = yield* Pool.make({ url: server.url, maxConnections: 1 })
+      yield* pool.use(execute("CREATE TABLE only_in_testdb (n INTEGER)"))
+      for (const sql of ["DATABASE otherdb", "CLOSE DATABASE", "CREATE DATABASE newdb WITH LOG"]) {
+        const result = yield* twoBorrowers(pool, execute(sql))
+        assert.isFalse(result.sameSession, `${sql}: the second borrower got a new session`)
+        // The table of the configured database is visible again.
+        yield* pool.use((conn) => conn.values("SELECT COUNT(*) FROM only_in_testdb"))
+      }
+      assert.strictEqual((yield* pool.stats).retired, 3)
+    }))
+
   it.live("a temp table of the first borrower is gone for the second (its name is free)", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
