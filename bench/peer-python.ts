@@ -8,10 +8,14 @@
  * - roundtrip: the one-row SELECT — informix-driver's `execute` + `fetchall` on one cursor (it prepares, opens,
  *   closes and releases every time; it has no prepared-statement handle) vs our `conn.values(sql)` (statement cache)
  *   and our prepared `PreparedStatement.values()`.
+ * - batch: `BATCH_ROWS` rows of INSERT (id, name, amount) into a fresh table per run — informix-driver's
+ *   `executemany` vs our `Connection.executeMany` (one PREPARE, `BIND EXECUTE` pairs in ~32 KiB batches, as JDBC's
+ *   `executeBatch`) and, for scale, our prepared `execute` once per row.
  *
  * The peer comes from `conformance/setup.sh` (venv `conformance/.venv`). If it is missing or fails, the metric is a
  * string saying why — never a number that was not measured.
  */
+import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -31,6 +35,7 @@ import { median, round } from "./stats.ts"
 const PEER_ROWS = Number(process.env["BENCH_PEER_ROWS"] ?? 200_000)
 const RUNS = Number(process.env["BENCH_PEER_RUNS"] ?? 3)
 const SAMPLES = Number(process.env["BENCH_PEER_SAMPLES"] ?? 2000)
+const BATCH_ROWS = Number(process.env["BENCH_PEER_BATCH_ROWS"] ?? 10_000)
 
 const python = Path.join(import.meta.dirname, "..", "conformance", ".venv", "bin", "python")
 const workloads = Path.join(import.meta.dirname, "peer", "workloads.py")
@@ -74,6 +79,41 @@ const ourRoundtrip = (info: ServerInfo) =>
     const statement = yield* conn.prepare(ONE_ROW_SQL)
     const prepared = yield* measureLatency(statement.values(), settings)
     return { cached, prepared }
+  }).pipe(Effect.scoped)
+
+const batchRows = Array.from({ length: BATCH_ROWS }, (_, i) => {
+  const id = i + 1
+  return [id, `name ${id}`, BigDecimal.fromStringUnsafe((id * 1.25).toFixed(2))]
+})
+
+/** Rows per second of `RUNS` inserts of `BATCH_ROWS` rows (after one warm-up), each into a fresh table. */
+const ourBatch = (info: ServerInfo, how: "executeMany" | "executePerRow") =>
+  Effect.gen(function*() {
+    const conn = yield* Connection.make(connectionConfig(info))
+    const rates: Array<number> = []
+    for (let run = 0; run <= RUNS; run++) {
+      const table = `ours_${how}_${run}`
+      yield* conn.execute(`CREATE TABLE ${table} (id INTEGER, name VARCHAR(40), amount DECIMAL(10,2))`)
+      const sql = `INSERT INTO ${table} VALUES (?, ?, ?)`
+      const started = performance.now()
+      if (how === "executeMany") {
+        yield* conn.executeMany(sql, batchRows)
+      } else {
+        yield* Effect.scoped(Effect.gen(function*() {
+          const insert = yield* conn.prepare(sql)
+          for (const row of batchRows) yield* insert.execute(row)
+        }))
+      }
+      const seconds = (performance.now() - started) / 1000
+      const [[count]] = (yield* conn.values(`SELECT COUNT(*) FROM ${table}`)) as [[number]]
+      if (count !== BATCH_ROWS) return yield* Effect.die(new Error(`${count} of ${BATCH_ROWS} rows inserted`))
+      process.stdout.write(
+        `ours ${how} run ${run}${run === 0 ? " (warm-up)" : ""}: ${round(BATCH_ROWS / seconds)} rows/s\n`
+      )
+      if (run > 0) rates.push(BATCH_ROWS / seconds)
+      yield* conn.execute(`DROP TABLE ${table}`)
+    }
+    return median(rates)
   }).pipe(Effect.scoped)
 
 const main = Effect.gen(function*() {
@@ -129,6 +169,20 @@ const main = Effect.gen(function*() {
     metrics["roundtrip_python_over_ours_prepared_p50"] = round(p50 / latency.prepared.p50Micros)
   } else {
     metrics["python_roundtrip"] = roundtrip.why
+  }
+
+  metrics["batch_rows"] = BATCH_ROWS
+  const many = yield* ourBatch(info, "executeMany")
+  metrics["ours_executeMany_rows_per_s"] = round(many)
+  metrics["ours_execute_per_row_rows_per_s"] = round(yield* ourBatch(info, "executePerRow"))
+  const batch = runPeer(info, ["--mode", "batch", "--rows", String(BATCH_ROWS), "--runs", String(RUNS)])
+  if (batch.ok) {
+    const runs = batch.json["runs"] as Array<{ seconds: number; rows: number }>
+    const peerRate = median(runs.map((r) => r.rows / r.seconds))
+    metrics["python_executemany_rows_per_s"] = round(peerRate)
+    metrics["batch_ours_over_python"] = round(many / peerRate)
+  } else {
+    metrics["python_batch"] = batch.why
   }
   return metrics
 }).pipe(Effect.scoped)

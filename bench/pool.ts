@@ -96,6 +96,8 @@ const fakeSession = (): Connection.Connection => ({
   execute: () => Effect.succeed({ rowsAffected: 0 }),
   stream: () => Stream.empty,
   streamValues: () => Stream.empty,
+  executeMany: () => Effect.die("unused"),
+  scroll: () => Effect.die("unused"),
   prepare: () => Effect.die("unused"),
   transaction: (effect) => effect,
   close: Effect.void

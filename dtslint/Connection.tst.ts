@@ -1,14 +1,18 @@
 import type * as Config from "effect/Config"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { describe, expect, it } from "tstyche"
 import * as Connection from "../src/Connection.ts"
-import type { InformixError } from "../src/InformixError.ts"
+import type { BatchError, InformixError } from "../src/InformixError.ts"
 import type * as InformixValue from "../src/InformixValue.ts"
 
 declare const connection: Connection.Connection
+declare const statement: Connection.PreparedStatement
+declare const cursor: Connection.ScrollCursor
+declare const error: BatchError
 
 describe("Connection constructors and layers", () => {
   it("make is scoped and fails with InformixError; it takes options or a URL", () => {
@@ -56,6 +60,34 @@ describe("Connection statements", () => {
     expect(connection.prepare("SELECT * FROM t WHERE id = ?")).type.toBe<
       Effect.Effect<Connection.PreparedStatement, InformixError, Scope.Scope>
     >()
+  })
+
+  it("executeMany takes rows of parameters and gives one result per row", () => {
+    expect(connection.executeMany("INSERT INTO t VALUES (?, ?)", [[1, "a"], [2, "b"]], { onError: "continue" })).type
+      .toBe<Effect.Effect<ReadonlyArray<Connection.ExecuteResult>, InformixError>>()
+    expect(connection.executeMany).type.not.toBeCallableWith("INSERT INTO t VALUES (?)", [1, 2])
+    expect(connection.executeMany).type.not.toBeCallableWith("INSERT INTO t VALUES (?)", [[1]], { onError: "skip" })
+    expect(statement.executeMany([[1]])).type.toBe<
+      Effect.Effect<ReadonlyArray<Connection.ExecuteResult>, InformixError>
+    >()
+  })
+
+  it("BatchError names the failing row and carries the per-row results", () => {
+    expect(error.index).type.toBe<number>()
+    expect(error.cause.sqlcode).type.toBe<number>()
+    expect(error.failures[0]!.index).type.toBe<number>()
+    expect<Connection.ExecuteResult | null>().type.toBeAssignableTo<(typeof error.results)[number]>()
+  })
+
+  it("scroll is scoped; every move gives an optional row", () => {
+    expect(connection.scroll("SELECT * FROM t WHERE id > ?", [1])).type.toBe<
+      Effect.Effect<Connection.ScrollCursor, InformixError, Scope.Scope>
+    >()
+    expect(cursor.next).type.toBe<Effect.Effect<Option.Option<Connection.Row>, InformixError>>()
+    expect(cursor.absolute(-1)).type.toBe<Effect.Effect<Option.Option<Connection.Row>, InformixError>>()
+    expect(cursor.relative).type.not.toBeCallableWith("1")
+    expect(cursor.stream({ from: 3 })).type.toBe<Stream.Stream<Connection.Row, InformixError>>()
+    expect(cursor.position).type.toBe<Effect.Effect<number | undefined>>()
   })
 
   it("state is a closed union", () => {

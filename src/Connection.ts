@@ -12,7 +12,9 @@
  *
  * Flows follow IBM JDBC's (SQLI.md §8): parameterless `execute` is one SQ_COMMAND round trip; everything else is
  * prepared once (LRU statement cache), classified by the server's DESCRIBE, and run with `ID [BIND] EXECUTE` or, for
- * statements with a result set, a cursor opened and first fetched in one batch.
+ * statements with a result set, a cursor opened and first fetched in one batch. `executeMany` sends a batch the way
+ * JDBC's `executeBatch` does (`ID (BIND EXECUTE)×n` per ~32 KiB, one SQ_DONE per row); `scroll` opens a scroll cursor
+ * moved with SQ_SFETCH.
  *
  * @since 0.1.0
  */
@@ -21,6 +23,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { ConnectionError, type InformixError } from "./InformixError.ts"
@@ -243,6 +246,70 @@ export interface PreparedStatement {
     InformixError
   >
   readonly stream: (params?: ReadonlyArray<Parameter>, options?: StreamOptions) => Stream.Stream<Row, InformixError>
+  /** Runs the statement once per row of parameters as one batch (see `Connection.executeMany`). */
+  readonly executeMany: (
+    rows: ReadonlyArray<ReadonlyArray<Parameter>>,
+    options?: BatchOptions
+  ) => Effect.Effect<ReadonlyArray<ExecuteResult>, InformixError>
+}
+
+/**
+ * Options of a batch (`executeMany`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BatchOptions {
+  /**
+   * What a row the server rejects does to the rest of the batch: `"stop"` (the default) ends the batch there, as
+   * JDBC's `executeBatch` does; `"continue"` still runs every later row. Either way the batch then fails with
+   * `BatchError`, naming the failed rows; rows that ran are not undone (use a transaction for all or nothing).
+   */
+  readonly onError?: "stop" | "continue" | undefined
+  /**
+   * Interrupt the batch on the server if one of its round trips (up to ~32 KiB of rows each) runs longer than this
+   * (overrides the connection's `queryTimeout`). The batch then stops whatever `onError` says.
+   */
+  readonly timeout?: Duration.Input | undefined
+}
+
+/**
+ * A scroll cursor (SQ_SCROLL + SQ_SFETCH, SQLI.md §8.14), open until the scope of `scroll` closes. Every move is one
+ * round trip fetching one row; moving past either end yields `Option.none()` (not an error) and leaves the cursor
+ * before the first or after the last row, from where `next` / `prior` come back in. Row numbers are 1-based.
+ *
+ * One move at a time: concurrent calls on the same cursor wait for each other.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ScrollCursor {
+  readonly sql: string
+  /** Result columns, from the DESCRIBE. */
+  readonly columns: ReadonlyArray<Column>
+  /**
+   * 1-based number of the current row; 0 before the first row. After a move past the last row: the row count + 1,
+   * or `undefined` while the count is unknown (`last` learns it).
+   */
+  readonly position: Effect.Effect<number | undefined>
+  /** The row after the current one. */
+  readonly next: Effect.Effect<Option.Option<Row>, InformixError>
+  /** The row before the current one. */
+  readonly prior: Effect.Effect<Option.Option<Row>, InformixError>
+  readonly first: Effect.Effect<Option.Option<Row>, InformixError>
+  readonly last: Effect.Effect<Option.Option<Row>, InformixError>
+  /**
+   * Row `n` (1-based); a negative `n` counts from the end (-1 = the last row); 0 moves before the first row and
+   * yields none. A non-integer `n` fails with `UsageError`.
+   */
+  readonly absolute: (n: number) => Effect.Effect<Option.Option<Row>, InformixError>
+  /** The row `n` rows after (negative: before) the current one; `relative(0)` re-reads the current row. */
+  readonly relative: (n: number) => Effect.Effect<Option.Option<Row>, InformixError>
+  /**
+   * The rows from row `from` (1-based; default: the row after the current one) to the last, one round trip per row,
+   * moving the cursor along. The cursor stays open when the stream ends; it can be moved and streamed again.
+   */
+  readonly stream: (options?: { readonly from?: number | undefined }) => Stream.Stream<Row, InformixError>
 }
 
 /**
@@ -362,6 +429,31 @@ export interface Connection {
     params?: ReadonlyArray<Parameter>,
     options?: StreamOptions
   ) => Stream.Stream<ReadonlyArray<Value>, InformixError>
+  /**
+   * Runs a statement once per row of parameters, as JDBC's `executeBatch`: one PREPARE, then `ID (BIND EXECUTE)×n`
+   * in batches of up to ~32 KiB, each answered by one SQ_DONE per row; the statement is released afterwards. The
+   * result has one `ExecuteResult` per row (rows affected, generated SERIAL / SERIAL8 / BIGSERIAL).
+   *
+   * Every row is bound before anything is sent: a value that cannot be bound, or rows of different lengths, fail
+   * with `ParameterError` (`row`, `index`) and nothing runs. Rows the server rejects fail the batch with
+   * `BatchError` (the failing row's `index`, its `SqlError`, the results of the rows that ran); `onError` chooses
+   * whether the rows after a failing one still run. No rows: no round trip, an empty result. A statement that
+   * returns rows is run row by row (its rows are discarded, as with `execute`).
+   */
+  readonly executeMany: (
+    sql: string,
+    rows: ReadonlyArray<ReadonlyArray<Parameter>>,
+    options?: BatchOptions
+  ) => Effect.Effect<ReadonlyArray<ExecuteResult>, InformixError>
+  /**
+   * Opens a scroll cursor on a query (`ID CURNAME [BIND] SCROLL OPEN`), closed and released when the scope closes
+   * (also on failure or interruption). A statement without a result set fails with `UsageError`.
+   */
+  readonly scroll: (
+    sql: string,
+    params?: ReadonlyArray<Parameter>,
+    options?: StatementOptions
+  ) => Effect.Effect<ScrollCursor, InformixError, Scope.Scope>
   /** Prepares a statement for repeated use; released when the scope closes. */
   readonly prepare: (sql: string) => Effect.Effect<PreparedStatement, InformixError, Scope.Scope>
   /**

@@ -289,6 +289,8 @@ export class ParameterError extends Schema.TaggedError<ParameterError>("effect-i
   {
     message: Schema.String,
     index: Schema.optional(Schema.Number),
+    /** The row of an `executeMany` batch the parameter belongs to (0-based). */
+    row: Schema.optional(Schema.Number),
     sql: Schema.String
   }
 ) {
@@ -331,6 +333,75 @@ export class StatementReleasedError extends Schema.TaggedError<StatementReleased
   "effect-informix/StatementReleasedError"
 )("StatementReleasedError", {
   message: Schema.String,
+  sql: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * The driver was used in a way that cannot work: a statement without a result set opened as a scroll cursor, a row
+ * position that is not an integer, … A programming error on the caller's side, detected before anything is sent; the
+ * session is unaffected.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UsageError extends Schema.TaggedError<UsageError>("effect-informix/UsageError")("UsageError", {
+  message: Schema.String,
+  sql: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+}
+
+/**
+ * The outcome of one row of a batch (`executeMany`): what `execute` returns for a single row.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const BatchRowResult: Schema.Struct<{
+  readonly rowsAffected: Schema.Number
+  readonly serial: Schema.optional<Schema.Number>
+  readonly serial8: Schema.optional<Schema.BigInt>
+  readonly bigserial: Schema.optional<Schema.BigInt>
+}> = Schema.Struct({
+  rowsAffected: Schema.Number,
+  serial: Schema.optional(Schema.Number),
+  serial8: Schema.optional(Schema.BigInt),
+  bigserial: Schema.optional(Schema.BigInt)
+})
+
+/**
+ * One failed row of a batch: its index in the input (0-based) and the server's error for it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const BatchFailure: Schema.Struct<{ readonly index: Schema.Number; readonly error: typeof SqlError }> = Schema
+  .Struct({ index: Schema.Number, error: SqlError })
+
+/**
+ * Rows of a batch (`executeMany`) failed on the server. `index` is the first failing row (0-based) and `cause` its
+ * `SqlError`; `failures` lists every failed row (one with `onError: "stop"`, possibly several with `"continue"`);
+ * `results` has one entry per input row: the row's result, or `null` for a row that failed or never ran (with
+ * `"stop"`, every row after `index`). Rows that ran are not undone: wrap the batch in a transaction to get all or
+ * nothing. The session stays usable.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BatchError extends Schema.TaggedError<BatchError>("effect-informix/BatchError")("BatchError", {
+  message: Schema.String,
+  index: Schema.Number,
+  cause: SqlError,
+  failures: Schema.Array(BatchFailure),
+  results: Schema.Array(Schema.NullOr(BatchRowResult)),
   sql: Schema.String
 }) {
   /**
@@ -400,6 +471,8 @@ export type InformixError =
   | ParameterError
   | ResultDecodeError
   | StatementReleasedError
+  | UsageError
+  | BatchError
 
 /**
  * Schema of the whole family, for serialising errors (RPC, logs) and decoding them back.
@@ -416,7 +489,9 @@ export const InformixError: Schema.Union<[
   typeof ConfigError,
   typeof ParameterError,
   typeof ResultDecodeError,
-  typeof StatementReleasedError
+  typeof StatementReleasedError,
+  typeof UsageError,
+  typeof BatchError
 ]> = Schema.Union([
   ConnectionError,
   AuthenticationError,
@@ -426,7 +501,9 @@ export const InformixError: Schema.Union<[
   ConfigError,
   ParameterError,
   ResultDecodeError,
-  StatementReleasedError
+  StatementReleasedError,
+  UsageError,
+  BatchError
 ])
 
 /**

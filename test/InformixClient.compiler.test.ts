@@ -44,9 +44,17 @@ describe("Informix Statement compiler", () => {
     assert.deepStrictEqual(update, ["UPDATE t SET b = ? WHERE id = ?", [null, 7]])
   })
 
+  it("renders a multi-row insert as one row's placeholders, every row's values and the batch marker", () => {
+    const sql = constructor()
+    const insert = sql`INSERT INTO t ${sql.insert([{ a: 1, b: "x" }, { a: 2, b: "y" }, { a: 3, b: null }])}`.compile()
+    assert.deepStrictEqual(insert, [
+      "INSERT INTO t (a,b) VALUES {effect-informix batch: 3 rows of 2}(?,?)",
+      [1, "x", 2, "y", 3, null]
+    ])
+  })
+
   it("rejects what Informix cannot express, with a message that says what to do", () => {
     const sql = constructor()
-    assert.throws(() => sql`INSERT INTO t ${sql.insert([{ a: 1 }, { a: 2 }])}`.compile(), /one by one/)
     assert.throws(() => sql`INSERT INTO t ${sql.insert({ a: 1 }).returning("*")}`.compile(), /no RETURNING/)
     assert.throws(() => sql`UPDATE t SET ${sql.update({ a: 1 }).returning("*")}`.compile(), /no RETURNING/)
     assert.throws(

@@ -4,16 +4,19 @@ decode and round-trip workloads as our driver, against the same TestServer child
 Prints exactly one JSON object on stdout (progress goes to stderr):
   decode:    {"rows": N, "runs": [{"seconds": s, "rows": n}, ...]}
   roundtrip: {"runs": [{"p50_us": x, "p99_us": y}, ...], "samples": n}
+  batch:     {"rows": N, "runs": [{"seconds": s, "rows": n}, ...]}
 Errors: {"error": "..."} with exit status 1. Never prints a number it did not measure.
 
 informix-driver materialises a result in `execute` (CURNAME+NFETCH 4096 loop, CLOSE, RELEASE), so the decode
 workload is `cursor.execute(sql)` + `fetchall()`, and one round-trip sample is the same pair for the one-row SELECT
 (informix-driver has no client-side prepared-statement handle; every execute prepares, opens, closes, releases).
+The batch workload inserts `--rows` rows (id, name, amount) with one `executemany` into a fresh table per run.
 """
 
 from __future__ import annotations
 
 import argparse
+import decimal
 import json
 import math
 import sys
@@ -88,23 +91,48 @@ def roundtrip(args: argparse.Namespace) -> dict:
     return {"runs": runs, "samples": args.samples}
 
 
+def batch(args: argparse.Namespace) -> dict:
+    conn = connect(args)
+    cur = conn.cursor()
+    rows = [(i, f"name {i}", decimal.Decimal(i * 125) / 100) for i in range(1, args.rows + 1)]
+    runs = []
+    for run in range(args.runs + 1):
+        table = f"py_batch_{run}"
+        cur.execute(f"CREATE TABLE {table} (id INTEGER, name VARCHAR(40), amount DECIMAL(10,2))")
+        started = time.perf_counter()
+        cur.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", rows)
+        seconds = time.perf_counter() - started
+        cur.execute(f"SELECT COUNT(*) FROM {table}")
+        count = cur.fetchall()[0][0]
+        if count != args.rows:
+            raise RuntimeError(f"expected {args.rows} rows inserted, found {count}")
+        print(f"python batch run {run}{' (warm-up)' if run == 0 else ''}: {args.rows / seconds:.0f} rows/s",
+              file=sys.stderr)
+        if run > 0:
+            runs.append({"seconds": seconds, "rows": args.rows})
+        cur.execute(f"DROP TABLE {table}")
+    cur.close()
+    conn.close()
+    return {"rows": args.rows, "runs": runs}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", choices=["decode", "roundtrip"], required=True)
+    parser.add_argument("--mode", choices=["decode", "roundtrip", "batch"], required=True)
     parser.add_argument("--host", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--user", required=True)
     parser.add_argument("--password", required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--server", required=True)
-    parser.add_argument("--sql", required=True)
+    parser.add_argument("--sql", default="")
     parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=500)
     args = parser.parse_args()
     try:
-        result = decode(args) if args.mode == "decode" else roundtrip(args)
+        result = {"decode": decode, "roundtrip": roundtrip, "batch": batch}[args.mode](args)
     except Exception as error:  # reported as data, never as a fake number
         print(json.dumps({"error": f"{type(error).__name__}: {error}"}))
         return 1

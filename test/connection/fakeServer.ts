@@ -12,7 +12,7 @@ import type * as Scope from "effect/Scope"
 import * as Net from "node:net"
 import { ClientMessageDecoder, encodeConnectResponse, encodeServerMessages } from "../../src/internal/protocol/codec.ts"
 import { DEFAULT_SERVER_REPLY, framingFromMasks, WIDE_FRAMING } from "../../src/internal/protocol/framing.ts"
-import { makeConnectResponse } from "../../src/internal/protocol/helpers.ts"
+import { layoutDescribeFields, makeConnectResponse } from "../../src/internal/protocol/helpers.ts"
 import type { ClientMessage, LoginRequest, ServerMessage } from "../../src/internal/protocol/messages.ts"
 import { readUrgentByte } from "../../src/internal/urgent.ts"
 
@@ -66,6 +66,41 @@ export const describeNoColumns = (statementType: number, statementId = 0): Serve
   tupleSize: 0,
   fields: []
 })
+
+const intField = (name: string) => ({
+  name,
+  columnStartPos: 0,
+  columnType: 2,
+  extendedId: 0,
+  ownerName: "",
+  extendedName: "",
+  reference: 0,
+  alignment: 0,
+  sourceType: 0,
+  encodedLength: 4
+})
+
+/** A DESCRIBE of INTEGER columns named `names`. */
+export const describeWith = (
+  statementType: number,
+  statementId: number,
+  names: ReadonlyArray<string>
+): ServerMessage => ({
+  _tag: "Describe",
+  statementType,
+  statementId,
+  estimatedCost: 0,
+  tupleSize: 4 * names.length,
+  fields: layoutDescribeFields(names.map(intField))
+})
+
+/** An SQ_TUPLE of INTEGER values. */
+export const intRow = (...values: ReadonlyArray<number>): ServerMessage => {
+  const payload = new Uint8Array(4 * values.length)
+  const view = new DataView(payload.buffer)
+  values.forEach((v, i) => view.setInt32(4 * i, v))
+  return { _tag: "Tuple", warnings: 0, payload }
+}
 
 export const encode = (messages: ReadonlyArray<ServerMessage>): Uint8Array => {
   const result = encodeServerMessages(messages, WIDE_FRAMING)

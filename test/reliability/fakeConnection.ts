@@ -128,6 +128,8 @@ export const makeFakes = (answer: Answer = () => []) => {
             () => Stream.flatMap(Stream.fromEffect(run(sql, params)), Stream.fromIterable)
           )),
         streamValues: () => Stream.die("not scripted"),
+        executeMany: () => Effect.die("not scripted"),
+        scroll: () => Effect.die("not scripted"),
         prepare: () => Effect.die("not scripted"),
         transaction: (effect) => effect,
         close: Effect.sync(() => {

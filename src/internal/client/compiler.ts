@@ -10,6 +10,7 @@
  * @internal
  */
 import * as Statement from "effect/sql/Statement"
+import { batchMarker, placeholderGroups } from "./batchInsert.ts"
 
 /** Options that decide how identifiers are rendered. */
 export interface CompilerOptions {
@@ -134,13 +135,19 @@ export const makeCompiler = (options?: CompilerOptions): Statement.Compiler => {
     onInsert: (columns, placeholders, values, returning) => {
       if (returning !== undefined) noReturning("sql.insert(...).returning")
       if (values.length > 1) {
-        // Informix has no multi-row VALUES and rewriting to INSERT ... SELECT ... UNION ALL needs typed select
-        // lists the server cannot infer from `?`. Rejecting is clearer than a rewrite that fails on some types.
-        throw new InformixCompileError(
-          `Informix cannot insert several rows with one VALUES clause (got ${values.length} rows). ` +
-            "Insert them one by one, e.g. Effect.forEach(rows, (row) => sql`INSERT INTO t ${sql.insert(row)}`) " +
-            "inside sql.withTransaction"
-        )
+        // Informix has no multi-row VALUES (and INSERT ... SELECT ... UNION ALL needs typed select lists the server
+        // cannot infer from `?`): the rows run as a batch of one statement (batchInsert.ts).
+        const groups = placeholderGroups(placeholders)
+        if (groups.some((group) => group !== groups[0])) {
+          throw new InformixCompileError(
+            `sql.insert of ${values.length} rows needs the same placeholders in every row (a cast in some rows only ` +
+              "cannot be batched); insert such rows one by one"
+          )
+        }
+        return [
+          `(${columns.join(",")}) VALUES ${batchMarker(values.length, columns.length)}${groups[0]}`,
+          values.flat()
+        ]
       }
       return [`(${columns.join(",")}) VALUES ${placeholders}`, values.flat()]
     },

@@ -12,14 +12,19 @@ import type { SqlError } from "effect/sql/SqlError"
 import * as Stream from "effect/Stream"
 import type { Connection, ExecuteResult } from "../../Connection.ts"
 import type { InformixError } from "../../InformixError.ts"
-import { toSqlError } from "./sqlErrorMapping.ts"
+import { parseBatchInsert } from "./batchInsert.ts"
+import { toSqlError, unknownSqlError } from "./sqlErrorMapping.ts"
 
 type TransformRows = (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
 
 /** The SqlConnection view of an Informix session, keeping a reference to the session itself. */
 export interface InformixSqlConnection extends SqlConnection.Connection {
   readonly informix: Connection
-  readonly executeRaw: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ExecuteResult, SqlError>
+  /** `ExecuteResult`, or one per row for a multi-row `sql.insert` (a batch). */
+  readonly executeRaw: (
+    sql: string,
+    params: ReadonlyArray<unknown>
+  ) => Effect.Effect<ExecuteResult | ReadonlyArray<ExecuteResult>, SqlError>
 }
 
 /** The statement effect/sql sends to begin a transaction (`SqlClient.make`'s `beginTransaction`). */
@@ -37,11 +42,23 @@ const views = new WeakMap<Connection, InformixSqlConnection>()
 export const toSqlConnection = (connection: Connection): InformixSqlConnection => {
   const cached = views.get(connection)
   if (cached !== undefined) return cached
+  // A multi-row `sql.insert` arrives marked by the compiler (batchInsert.ts) and runs as one batch; it returns no rows.
+  const batch = (sql: string, params: ReadonlyArray<unknown>) => {
+    const parsed = parseBatchInsert(sql, params)
+    if (parsed === undefined) return undefined
+    if (typeof parsed === "string") return Effect.fail(unknownSqlError(undefined, parsed, "execute"))
+    return execute(connection.executeMany(parsed.sql, parsed.rows))
+  }
   const rows = (sql: string, params: ReadonlyArray<unknown>, transformRows: TransformRows) => {
+    const batched = batch(sql, params)
+    if (batched !== undefined) return Effect.as(batched, [])
     const query = execute(connection.query(sql, params))
     return transformRows === undefined ? query : Effect.map(query, (rows) => transformRows(rows))
   }
-  const values = (sql: string, params: ReadonlyArray<unknown>) => execute(connection.values(sql, params))
+  const values = (sql: string, params: ReadonlyArray<unknown>) => {
+    const batched = batch(sql, params)
+    return batched !== undefined ? Effect.as(batched, []) : execute(connection.values(sql, params))
+  }
   const view: InformixSqlConnection = {
     informix: connection,
     execute: rows,
@@ -55,8 +72,10 @@ export const toSqlConnection = (connection: Connection): InformixSqlConnection =
         : rows(sql, params, transformRows),
     executeValues: values,
     executeValuesUnprepared: values,
-    executeRaw: (sql, params) => execute(connection.execute(sql, params)),
+    executeRaw: (sql, params) => batch(sql, params) ?? execute(connection.execute(sql, params)),
     executeStream: (sql, params, transformRows) => {
+      const batched = batch(sql, params)
+      if (batched !== undefined) return Stream.fromEffectDrain(batched)
       const stream = Stream.mapError(connection.stream(sql, params), (error) => toSqlError(error, "stream"))
       return transformRows === undefined
         ? stream

@@ -17,6 +17,8 @@ const reasonFor = (
 ): Sql.SqlErrorReason => {
   const common = { cause: error, message: error.message, operation }
   if (error instanceof InformixError.SqlError) return serverReason(error, common)
+  // A failed batch row is a server error like any other: its reason (unique violation, …) is the row's.
+  if (error instanceof InformixError.BatchError) return serverReason(error.cause, common)
   if (error instanceof InformixError.AuthenticationError) return new Sql.AuthenticationError(common)
   if (error instanceof InformixError.PoolTimeoutError) {
     // effect/sql has no pool reason; not getting a connection is a connection failure, and a retryable one.
@@ -29,7 +31,7 @@ const reasonFor = (
   // so they must not fall through to ConnectionError below.
   if (
     error instanceof InformixError.ParameterError || error instanceof InformixError.ResultDecodeError ||
-    error instanceof InformixError.StatementReleasedError
+    error instanceof InformixError.StatementReleasedError || error instanceof InformixError.UsageError
   ) return new Sql.UnknownError(common)
   // ConnectionError, and ProtocolError: the session was retired because its byte stream can no longer be trusted,
   // which for the caller is a lost connection (and retrying on a fresh session is the right reaction).

@@ -27,6 +27,7 @@ import type { ResolvedConfig } from "../config/resolve.ts"
 import type * as M from "../protocol/messages.ts"
 import { StatementType } from "../protocol/opcodes.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
+import { encodeRows, executeMany, runBatch, runBatchRowByRow } from "./batches.ts"
 import { StatementCache } from "./cache.ts"
 import { encodeBatch, type ValueContext } from "./codecView.ts"
 import {
@@ -47,6 +48,7 @@ import { fetchBlobs } from "./largeObjects.ts"
 import { type Holding, internalHolding, OwnedSessions } from "./ownership.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
+import { scroll, scrollCursor } from "./scrollCursors.ts"
 import { resetStatement, type SessionSetting } from "./sessionSettings.ts"
 import { noTimeout, remaining, type StatementContext } from "./statementContext.ts"
 import {
@@ -360,6 +362,12 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly streamSpan: typeof streamSpan
   declare readonly cursorStream: typeof cursorStream
   declare readonly prepare: typeof prepare
+  declare readonly encodeRows: typeof encodeRows
+  declare readonly executeMany: typeof executeMany
+  declare readonly runBatch: typeof runBatch
+  declare readonly runBatchRowByRow: typeof runBatchRowByRow
+  declare readonly scroll: typeof scroll
+  declare readonly scrollCursor: typeof scrollCursor
   declare readonly transaction: typeof transaction
   declare readonly control: typeof control
   declare readonly outerTransaction: typeof outerTransaction
@@ -395,6 +403,12 @@ const methods = {
   streamSpan,
   cursorStream,
   prepare,
+  encodeRows,
+  executeMany,
+  runBatch,
+  runBatchRowByRow,
+  scroll,
+  scrollCursor,
   transaction,
   control,
   outerTransaction,

@@ -474,6 +474,17 @@ export function prepare(
       returnsRows: prepared.returnsRows,
       execute: (params, options) =>
         run("execute", params, options, (binds, stmt) => this.executePrepared(prepared, binds, stmt)),
+      executeMany: (rows, options) =>
+        this.span(
+          "executeMany",
+          sql,
+          Effect.gen({ self: this }, function*() {
+            const { stmt } = yield* checked(undefined, options)
+            const binds = yield* this.encodeRows(rows, sql)
+            if (binds.length === 0) return []
+            return yield* lock.withPermit(this.owned(this.runBatch(prepared, binds, stmt, options?.onError)))
+          })
+        ),
       query: (params, options) => Effect.map(rowsOf(params, options), (rows) => toObjects(rows, prepared.keys)),
       values: (params, options) => rowsOf(params, options),
       stream: (params, options) =>

@@ -128,6 +128,8 @@ export class Session {
   database: OpenDatabase | undefined = undefined
   readonly statements = new Map<number, Statement>()
   current: Statement | undefined = undefined
+  /** The batch being handled (its replies so far are kept when it is interrupted). */
+  running: BatchState | undefined = undefined
   readonly ctx: ServerContext
   readonly blobs: BlobStore
 
@@ -180,6 +182,7 @@ export class Session {
       })
     }
     const state = newBatchState()
+    this.running = state
     return Effect.gen({ self: this }, function*() {
       const stall = takeStall(this.ctx.faults)
       if (stall !== undefined && stall > 0) yield* Effect.sleep(stall)
@@ -202,6 +205,9 @@ export class Session {
       return { messages: state.out, close }
     }).pipe(
       Effect.onInterrupt(() => Effect.sync(() => this.abandonBatch(state, batch))),
+      Effect.ensuring(Effect.sync(() => {
+        if (this.running === state) this.running = undefined
+      })),
       // A bug below (an engine call that throws) must not kill the session silently: the client gets an answer
       // (−999 "not implemented yet", IBM's catch-all) and the defect is logged.
       Effect.catchDefect((defect) =>
@@ -213,9 +219,14 @@ export class Session {
     )
   }
 
-  /** The reply to an interrupted request (SQLI.md §8.12): SQ_ERR −213, isam 0, offset 0, no parameter. */
+  /**
+   * The reply to an interrupted request (SQLI.md §8.12): SQ_ERR −213, isam 0, offset 0, no parameter — after what the
+   * batch's completed EXECUTEs already answered (their DONEs), as for any other failure mid-batch (§8.15), so a
+   * client learns which rows of an interrupted `executeBatch` ran.
+   */
   interruptedReply(): ReadonlyArray<ServerMessage> {
-    return [err(SQL_INTERRUPTED), { _tag: "Eot" }]
+    const kept = this.running === undefined ? [] : this.running.out.slice(0, this.running.keep)
+    return [...kept, err(SQL_INTERRUPTED), { _tag: "Eot" }]
   }
 
   /** Frees everything: cursors, statements, the engine session (which rolls back an open transaction). */
