@@ -1,5 +1,5 @@
 import type * as Config from "effect/Config"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
@@ -14,6 +14,10 @@ declare const statement: Connection.PreparedStatement
 declare const cursor: Connection.ScrollCursor
 declare const error: BatchError
 
+const pamHandler = (challenge: Connection.PamChallenge) =>
+  challenge.echo ? Effect.succeed("123456") : Effect.fail(new Error("no secret here"))
+const notAnEffect = (challenge: Connection.PamChallenge) => challenge.prompt
+
 describe("Connection constructors and layers", () => {
   it("make is scoped and fails with InformixError; it takes options or a URL", () => {
     expect(Connection.make({ host: "db", user: "u" })).type.toBe<
@@ -22,6 +26,15 @@ describe("Connection constructors and layers", () => {
     expect(Connection.make("informix://u:p@db:9088/stores?server=ol")).type.toBe<
       Effect.Effect<Connection.Connection, InformixError, Scope.Scope>
     >()
+  })
+
+  it("the pam option answers each challenge with an Effect of a string (which may fail)", () => {
+    expect(Connection.make({ user: "u", pam: pamHandler })).type.toBe<
+      Effect.Effect<Connection.Connection, InformixError, Scope.Scope>
+    >()
+    expect<Connection.PamChallenge["style"]>().type.toBe<Connection.PamStyle>()
+    expect(Connection.make).type.not.toBeCallableWith({ user: "u", pam: notAnEffect })
+    expect(Connection.make).type.not.toBeCallableWith({ user: "u", pam: "secret" })
   })
 
   it("layer and layerConfig", () => {

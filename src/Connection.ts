@@ -28,7 +28,14 @@ import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { ConnectionError, type InformixError } from "./InformixError.ts"
 import type { Value } from "./InformixValue.ts"
-import { type ConnectionConfig, fromEnv, resolveConfig } from "./internal/config/resolve.ts"
+import {
+  type ConnectionConfig,
+  fromEnv,
+  type PamChallenge,
+  type PamHandler,
+  type PamStyle,
+  resolveConfig
+} from "./internal/config/resolve.ts"
 import { open } from "./internal/connection/openSession.ts"
 import type * as Settings from "./internal/connection/sessionSettings.ts"
 import type { UrgentSender } from "./internal/connection/wireSession.ts"
@@ -509,6 +516,46 @@ export interface Options extends ConnectionConfig {
  * @category models
  */
 export type { ConnectionConfig }
+
+/**
+ * One challenge of a PAM login (`style`, `prompt`, `echo`, `expectsAnswer`), as the `pam` option's handler sees it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { PamChallenge }
+
+/**
+ * How a PAM challenge is meant to be shown: `promptEchoOff` (a secret), `promptEchoOn`, `errorMessage`,
+ * `textInfo` (the last two expect no answer), `unknown` (answered like a prompt).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { PamStyle }
+
+/**
+ * The `pam` option: answers each challenge of a PAM login with an Effect; a failure ends the login with an
+ * `AuthenticationError` naming the prompt.
+ *
+ * @example
+ * ```ts
+ * import { Connection } from "effect-informix"
+ * import * as Effect from "effect/Effect"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * const options: Connection.Options = {
+ *   url: "informix://alice@db.example.com:9088/stores?server=ol_informix",
+ *   password: Redacted.make("secret"),
+ *   pam: (challenge) =>
+ *     challenge.echo ? Effect.succeed("123456") : Effect.succeed("secret")
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { PamHandler }
 
 const urgentSender = (enabled: boolean): UrgentSender => ({
   supported: enabled && urgentSupport() !== "none",

@@ -100,8 +100,9 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
 }
 
 /**
- * The server rejected the credentials (e.g. -951 unknown user or wrong password) or the server name (-761).
- * Carries the user name, never the password.
+ * The server rejected the credentials (e.g. -951 unknown user or wrong password) or the server name (-761), or the
+ * PAM conversation failed (sqlcode −79885, JDBC's "PAM authorization has failed"); `prompt` then names the PAM
+ * prompt that could not be answered, when one could not. Carries the user name, never the password or an answer.
  *
  * @since 0.1.0
  * @category errors
@@ -113,6 +114,7 @@ export class AuthenticationError extends Schema.TaggedError<AuthenticationError>
   isamCode: Schema.Number,
   user: Schema.String,
   server: Schema.optional(Schema.String),
+  prompt: Schema.optional(Schema.String),
   message: Schema.String
 }) {
   /**

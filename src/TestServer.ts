@@ -23,7 +23,7 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { Inbound } from "./internal/server/clientSession.ts"
-import type { ServerConfig, ServerContext } from "./internal/server/context.ts"
+import type { PamMode as ServerPamMode, ServerConfig, ServerContext } from "./internal/server/context.ts"
 import type { ColumnDescription, Value } from "./internal/server/engine/index.ts"
 import { Engine } from "./internal/server/engine/index.ts"
 import type { Corruption, InjectedError } from "./internal/server/faults.ts"
@@ -115,6 +115,14 @@ export interface FaultOptions {
 }
 
 /**
+ * A user's PAM conversation in the TestServer (see `TestServerOptions.pam`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PamMode = ServerPamMode
+
+/**
  * What `make` accepts. Every field is optional.
  *
  * @since 0.1.0
@@ -127,6 +135,14 @@ export interface TestServerOptions {
   readonly port?: number | undefined
   /** user → password; default `{ informix: "in4mix" }`. */
   readonly users?: Readonly<Record<string, string>> | undefined
+  /**
+   * user → PAM conversation, for users of `users` that log in through PAM (like a server configured for PAM):
+   * the SQ_PROTOCOLS reply then requires the challenge loop, and the login PDU's password is not checked.
+   * `password` prompts `"Password: "` (echo off); `passwordAndCode` then sends an info message and prompts
+   * `"Verification code: "` (echo on); `refuse` sends an error message and ends the session. A wrong answer ends
+   * the session (SQ_EXIT).
+   */
+  readonly pam?: Readonly<Record<string, PamMode>> | undefined
   /**
    * Databases declared at start; a plain name is a logged database. Default: one logged database "testdb". The
    * server is an instance like Informix's: clients may log in without a database, `CREATE DATABASE` / `DROP
@@ -327,6 +343,7 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
     const serverVersion = options.serverVersion ?? "15.0.1.0.3"
     const config: ServerConfig = {
       users: new Map(Object.entries(users)),
+      pam: new Map(Object.entries(options.pam ?? {})),
       defaultLocale,
       serverName,
       serverVersion,

@@ -14,6 +14,7 @@ import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { itUrgent } from "./urgentSupport.ts"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")
@@ -78,29 +79,32 @@ describe("Connection faults", () => {
       else assert.include(["ProtocolError", "ConnectionError", "SqlError"], failure(exit)._tag)
     }).pipe(Effect.scoped))
 
-  it.live("interrupting a stalled statement via the urgent byte frees the session in < 2 s, transaction intact", () =>
-    Effect.gen(function*() {
-      const server = yield* TestServer.make()
-      const conn = yield* Connection.make(server.url)
-      assert.isTrue(conn.serverInterruptSupported)
-      yield* conn.execute("CREATE TABLE u (id INTEGER)")
-      yield* conn.transaction(Effect.gen(function*() {
-        yield* conn.execute("INSERT INTO u VALUES (1)")
-        const started = performance.now()
-        const stalled = yield* Effect.forkChild(conn.execute(server.stallSql))
-        yield* Effect.sleep("100 millis")
-        yield* Fiber.interrupt(stalled)
-        // The next statement waits for the drain, then runs in the same, still open transaction.
-        assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM u"), [[1]])
-        assert.isBelow(performance.now() - started, 2000)
-        assert.isTrue(conn.inTransaction)
-        assert.strictEqual(conn.state, "idle")
-        assert.strictEqual((yield* server.stats).transactions, 1)
-      }))
-      assert.deepStrictEqual(yield* conn.values("SELECT id FROM u"), [[1]])
-    }).pipe(Effect.scoped))
+  itUrgent(
+    "interrupting a stalled statement via the urgent byte frees the session in < 2 s, transaction intact",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make()
+        const conn = yield* Connection.make(server.url)
+        assert.isTrue(conn.serverInterruptSupported)
+        yield* conn.execute("CREATE TABLE u (id INTEGER)")
+        yield* conn.transaction(Effect.gen(function*() {
+          yield* conn.execute("INSERT INTO u VALUES (1)")
+          const started = performance.now()
+          const stalled = yield* Effect.forkChild(conn.execute(server.stallSql))
+          yield* Effect.sleep("100 millis")
+          yield* Fiber.interrupt(stalled)
+          // The next statement waits for the drain, then runs in the same, still open transaction.
+          assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM u"), [[1]])
+          assert.isBelow(performance.now() - started, 2000)
+          assert.isTrue(conn.inTransaction)
+          assert.strictEqual(conn.state, "idle")
+          assert.strictEqual((yield* server.stats).transactions, 1)
+        }))
+        assert.deepStrictEqual(yield* conn.values("SELECT id FROM u"), [[1]])
+      }).pipe(Effect.scoped)
+  )
 
-  it.live("statement timeout on a stalled statement → SqlError -213, session usable", () =>
+  itUrgent("statement timeout on a stalled statement → SqlError -213, session usable", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
       const conn = yield* Connection.make(server.url)
@@ -115,7 +119,7 @@ describe("Connection faults", () => {
       assert.deepStrictEqual(yield* conn.values("SELECT 1 FROM systables WHERE tabid = 1"), [[1]])
     }).pipe(Effect.scoped))
 
-  it.live("a stalled reply (fault hook) is interrupted by the urgent byte as well", () =>
+  itUrgent("a stalled reply (fault hook) is interrupted by the urgent byte as well", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
       const conn = yield* Connection.make(server.url)

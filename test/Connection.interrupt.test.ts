@@ -26,6 +26,7 @@ import {
   makeFakeServer,
   sqlOf
 } from "./connection/fakeServer.ts"
+import { itUrgent, urgentAvailable } from "./urgentSupport.ts"
 
 /** Handles `ECHO n delay [split]`: reply after `delay` ms unless an urgent byte comes first (then -213). */
 const echoHandler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {
@@ -79,20 +80,23 @@ describe("Connection interruption", () => {
       assert.deepStrictEqual(sent, ["ECHO 1 300", "ECHO 3 0"])
     }).pipe(Effect.scoped))
 
-  it.live("interrupted after the write: urgent byte, -213 drained, session idle, next statement correct", () =>
-    Effect.gen(function*() {
-      const server = yield* makeFakeServer(echoHandler)
-      const conn = yield* Connection.make(server.url)
-      assert.isTrue(conn.serverInterruptSupported)
-      const started = performance.now()
-      const fiber = yield* Effect.forkChild(echo(conn, 1, 10_000))
-      yield* Effect.sleep(Duration.millis(50))
-      yield* Fiber.interrupt(fiber)
-      assert.strictEqual(yield* echo(conn, 7), 7)
-      assert.isBelow(performance.now() - started, 2000)
-      assert.strictEqual(server.urgentSeen(), 1)
-      assert.strictEqual(conn.state, "idle")
-    }).pipe(Effect.scoped))
+  itUrgent(
+    "interrupted after the write: urgent byte, -213 drained, session idle, next statement correct",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* makeFakeServer(echoHandler)
+        const conn = yield* Connection.make(server.url)
+        assert.isTrue(conn.serverInterruptSupported)
+        const started = performance.now()
+        const fiber = yield* Effect.forkChild(echo(conn, 1, 10_000))
+        yield* Effect.sleep(Duration.millis(50))
+        yield* Fiber.interrupt(fiber)
+        assert.strictEqual(yield* echo(conn, 7), 7)
+        assert.isBelow(performance.now() - started, 2000)
+        assert.strictEqual(server.urgentSeen(), 1)
+        assert.strictEqual(conn.state, "idle")
+      }).pipe(Effect.scoped)
+  )
 
   it.live("the interrupted caller returns at once; the session shows `draining` until the reply is read", () =>
     Effect.gen(function*() {
@@ -166,7 +170,7 @@ describe("Connection interruption", () => {
       assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
 
-  it.live("per-statement timeout interrupts the server statement and fails with -213", () =>
+  itUrgent("per-statement timeout interrupts the server statement and fails with -213", () =>
     Effect.gen(function*() {
       const server = yield* makeFakeServer(echoHandler)
       const conn = yield* Connection.make(server.url)
@@ -183,7 +187,7 @@ describe("Connection interruption", () => {
       assert.strictEqual(yield* echo(conn, 5), 5)
     }).pipe(Effect.scoped))
 
-  it.live("connection-level queryTimeout applies to every statement", () =>
+  itUrgent("connection-level queryTimeout applies to every statement", () =>
     Effect.gen(function*() {
       const server = yield* makeFakeServer(echoHandler)
       const conn = yield* Connection.make({ url: server.url, queryTimeout: "100 millis" })
@@ -256,10 +260,11 @@ describe("Connection interruption", () => {
         }
         assert.notStrictEqual(conn.state, "dead")
         assert.strictEqual(yield* echo(conn, 424242), 424242)
-        // Both outcomes happened, and urgent bytes were really sent and honoured along the way.
+        // Both outcomes happened, and urgent bytes were really sent and honoured along the way (where this process
+        // can send them; elsewhere every interrupted reply was drained and no byte went out).
         assert.isAbove(completed, 100)
         assert.isAbove(interrupted, 100)
-        assert.isAbove(internals(conn).interruptsSent, 0)
+        assert.strictEqual(internals(conn).interruptsSent > 0, urgentAvailable)
       }).pipe(Effect.scoped),
     120_000
   )

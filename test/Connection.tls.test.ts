@@ -12,6 +12,7 @@ import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import * as TestServer from "../src/TestServer.ts"
 import { makeMaterial } from "./robustness/tlsMaterial.ts"
+import { itUrgent } from "./urgentSupport.ts"
 
 const material = makeMaterial()
 
@@ -48,7 +49,7 @@ describe("Connection over TLS", () => {
       assert.isTrue(Exit.isFailure(exit))
     }).pipe(Effect.scoped))
 
-  it.live("the urgent-byte interrupt works under TLS", () =>
+  itUrgent("the urgent-byte interrupt works under TLS", () =>
     Effect.gen(function*() {
       const server = yield* tlsServer
       const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: material.ca } })

@@ -79,7 +79,15 @@ const leaks: ReadonlyArray<Leak> = [
     change: (conn) => Effect.scoped(Effect.flatMap(conn.prepare("SET EXPLAIN ON"), (statement) => statement.execute())),
     expect: ["SET EXPLAIN OFF"]
   },
-  { name: "SET ROLE", change: execute("SET ROLE auditor"), expect: "retire" },
+  {
+    name: "SET ROLE",
+    change: (conn) =>
+      conn.execute("CREATE ROLE auditor").pipe(
+        Effect.andThen(conn.execute("GRANT auditor TO informix")),
+        Effect.andThen(conn.execute("SET ROLE auditor"))
+      ),
+    expect: "retire"
+  },
   { name: "SET ENVIRONMENT", change: execute("SET ENVIRONMENT OPTCOMPIND '0'"), expect: "retire" },
   { name: "another session-wide SET", change: execute("SET PDQPRIORITY 50"), expect: "retire" },
   { name: "CREATE TEMP TABLE", change: execute("CREATE TEMP TABLE scratch (n INTEGER)"), expect: "retire" },

@@ -11,41 +11,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { spawn, spawnSync } from "node:child_process"
-import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as TestServer from "../../src/TestServer.ts"
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-const jdbcLib = path.join(root, "conformance/jdbc/target/lib/*")
-
-const ensurePeers = (): void => {
-  if (fs.existsSync(path.join(root, "conformance/jdbc/target/.installed"))) return
-  const setup = spawnSync("bash", [path.join(root, "conformance/setup.sh")], { encoding: "utf8" })
-  if (setup.status !== 0) throw new Error(`conformance/setup.sh failed: ${setup.stdout}\n${setup.stderr}`)
-}
-
-/** Runs a command without blocking the event loop (the server lives in this process). */
-const run = (command: string, args: ReadonlyArray<string>): Effect.Effect<string> =>
-  Effect.callback<string>((resume) => {
-    let output = ""
-    const child = spawn(command, args)
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.on("error", (error) => resume(Effect.succeed(`failed to start ${command}: ${error.message}`)))
-    child.on("close", () => resume(Effect.succeed(output)))
-  })
-
-/** The `key=value` lines a probe printed. */
-const observations = (output: string): Record<string, string> =>
-  Object.fromEntries(
-    output.split("\n").flatMap((line) => {
-      const match = /^([\w.]+)=(.*)$/.exec(line.trim())
-      return match === null ? [] : [[match[1]!, match[2]!]]
-    })
-  )
+import { ensurePeers, observations, root, run, runJdbcProbe } from "./probes.ts"
 
 const servers = (events: Array<TestServer.ProtocolTraceEvent>) =>
   TestServer.make({
@@ -71,24 +39,9 @@ describe("peers on ANSI, logged and unlogged TestServer databases", () => {
     () =>
       Effect.gen(function*() {
         ensurePeers()
-        const classes = fs.mkdtempSync(path.join(os.tmpdir(), "ansi-probe-"))
-        const javac = spawnSync("javac", [
-          "-d",
-          classes,
-          "-cp",
-          jdbcLib,
-          path.join(root, "conformance/jdbc/probes/AnsiProbe.java")
-        ], { encoding: "utf8" })
-        assert.strictEqual(javac.status, 0, javac.stderr)
         const events: Array<TestServer.ProtocolTraceEvent> = []
         const server = yield* servers(events)
-        const output = yield* run("java", [
-          "-cp",
-          [classes, jdbcLib].join(path.delimiter),
-          "AnsiProbe",
-          String(server.port)
-        ])
-        fs.rmSync(classes, { recursive: true, force: true })
+        const output = yield* runJdbcProbe("AnsiProbe", [String(server.port)])
         const seen = observations(output)
         assert.strictEqual(seen["done"], "true", output)
         assert.deepStrictEqual(

@@ -234,7 +234,7 @@ const serverMessage = (framing: Framing): fc.Arbitrary<ServerMessage> => {
     fc.record({ _tag: fc.constant("Protocols" as const), mask: bytes(12) }),
     fc.record({ _tag: fc.constant("Blob" as const), data: bytes() }),
     fc.record({ _tag: fc.constant("DbList" as const), names: fc.array(name, { maxLength: 4 }) }),
-    fc.record({ _tag: fc.constant("PamChallenge" as const), style: u16, promptCount: u16, text: latin1() }),
+    fc.record({ _tag: fc.constant("PamChallenge" as const), style: u16, text: latin1() }),
     fc.constantFrom<ServerMessage>({ _tag: "PamAccept" }, { _tag: "Exit" }, { _tag: "Eot" })
   )
 }

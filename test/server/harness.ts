@@ -14,6 +14,7 @@ import type { FakeEngine } from "./fakeEngine.ts"
 
 export const defaultConfig: ServerConfig = {
   users: new Map([["informix", "in4mix"]]),
+  pam: new Map(),
   defaultLocale: DEFAULT_LOCALE,
   serverName: "ol_test",
   serverVersion: "15.0.1.0.3",

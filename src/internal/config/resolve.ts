@@ -22,6 +22,23 @@ export type { IsolationLevel, LockWait } from "./parse.ts"
 export { isolationStatement, lockWaitStatement } from "./parse.ts"
 export { redactUrl } from "./url.ts"
 
+/** How a PAM challenge is meant to be shown (the server's SQ_CHALLENGE style). */
+export type PamStyle = "promptEchoOff" | "promptEchoOn" | "errorMessage" | "textInfo" | "unknown"
+
+/** One PAM challenge of the server's login conversation. */
+export interface PamChallenge {
+  readonly style: PamStyle
+  /** The server's text, e.g. `"Password: "` or `"Verification code: "`. */
+  readonly prompt: string
+  /** Whether the answer may be shown while typed (`promptEchoOn`); false for secrets. */
+  readonly echo: boolean
+  /** False for error and info messages: the handler sees them, but nothing is sent back. */
+  readonly expectsAnswer: boolean
+}
+
+/** Answers one PAM challenge; a failure ends the login with an AuthenticationError naming the prompt. */
+export type PamHandler = (challenge: PamChallenge) => Effect.Effect<string, unknown>
+
 /**
  * How to reach and log in to an Informix server. Every field is optional here; `resolveConfig` applies the
  * defaults and rejects what is missing or invalid. Explicit fields win over the same setting in `url`.
@@ -47,6 +64,12 @@ export interface ConnectionConfig {
     | Redacted.Redacted<string>
     | Effect.Effect<Redacted.Redacted<string>, unknown>
     | undefined
+  /**
+   * Answers the server's PAM challenges (only asked when the server's SQ_PROTOCOLS reply requires PAM). Without
+   * it, the first echo-off prompt is answered with `password`, info and error messages are ignored, and any other
+   * prompt fails the login with an AuthenticationError naming it.
+   */
+  readonly pam?: PamHandler | undefined
   /** CLIENT_LOCALE sent at login. Default `"en_US.8859-1"`, as Informix itself defaults. */
   readonly clientLocale?: string | undefined
   /** DB_LOCALE: the database code set the client expects. Default `"en_US.8859-1"`. */
@@ -83,6 +106,7 @@ export interface ResolvedConfig {
   readonly database: string | undefined
   readonly user: string
   readonly password: Redacted.Redacted<string> | undefined
+  readonly pam: PamHandler | undefined
   readonly clientLocale: string
   readonly dbLocale: string
   /** `undefined` = plain TCP. `true` in the input becomes `{}` (Node's defaults: verify the certificate). */
@@ -234,6 +258,9 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
     const appName = config.appName ?? defaults.appName
     const password = yield* resolvePassword(config.password)
     const tls = yield* resolveTls(config.tls)
+    if (config.pam !== undefined && typeof config.pam !== "function") {
+      return yield* invalid("pam", "must be a function answering a PAM challenge with an Effect")
+    }
 
     const resolved: ResolvedConfig = {
       host,
@@ -242,6 +269,7 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
       database: config.database,
       user: config.user,
       password,
+      pam: config.pam,
       clientLocale,
       dbLocale,
       tls,

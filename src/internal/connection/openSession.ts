@@ -1,7 +1,8 @@
 /* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 /**
  * Opening a session (SQLI.md §2–§4, §8.1): TCP or TLS socket, CONREQ login PDU → CONACC/CONREJ, SQ_PROTOCOLS
- * (framing = offered ∧ granted), SQ_INFO environment, SQ_DBOPEN, then the session settings (isolation, lock wait).
+ * (framing = offered ∧ granted), the PAM challenge loop when the server requires it, SQ_INFO environment,
+ * SQ_DBOPEN, then the session settings (isolation, lock wait).
  *
  * The password is read from its `Redacted` only to build the login PDU; it never reaches an error, a log or a span.
  *
@@ -24,7 +25,7 @@ import {
 } from "../../InformixError.ts"
 import { isolationStatement, lockWaitStatement, type ResolvedConfig } from "../config/resolve.ts"
 import { encodeLoginRequest } from "../protocol/codec.ts"
-import { DEFAULT_CLIENT_OFFER, framingFromMasks } from "../protocol/framing.ts"
+import { CapabilityBit, DEFAULT_CLIENT_OFFER, framingFromMasks, hasBit } from "../protocol/framing.ts"
 import { LOGIN_DEFAULTS, parseRedirect } from "../protocol/loginPdu.ts"
 import type { ClientMessage, ConnectResponse, EnvPair, Framing, LoginRequest } from "../protocol/messages.ts"
 import { SlType } from "../protocol/opcodes.ts"
@@ -32,6 +33,7 @@ import { charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "../values/chars
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { encodeBatch, makeDecoder } from "./codecView.ts"
 import { ConnectionImpl } from "./connectionImpl.ts"
+import { authenticate } from "./pamLogin.ts"
 import { EOT, INFO_ENV } from "./prebuiltMessages.ts"
 import { type Incoming, Session, socketError, type UrgentSender } from "./wireSession.ts"
 
@@ -219,6 +221,11 @@ const initialize = (
     }
     const framing = framingFromMasks(offer, granted.mask)
     session.decoder.setFraming(framing)
+
+    // PAM: only when the server's reply requires it (bit 44), before SQ_INFO as IBM's JDBC runs it (pamLogin.ts).
+    if (hasBit(offer, CapabilityBit.PAM) && hasBit(granted.mask, CapabilityBit.PAM)) {
+      yield* authenticate(session, config, framing)
+    }
 
     const info = yield* request(session, [INFO_ENV], framing)
     const infoError = info.find((m) => m._tag === "Err")

@@ -25,6 +25,7 @@ import * as Semaphore from "effect/Semaphore"
 import type * as Net from "node:net"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
+import { pamExpectsAnswer } from "../protocol/pam.ts"
 import type { UrgentSendResult } from "../urgent.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
@@ -46,8 +47,8 @@ export interface UrgentSender {
   readonly send: (socket: Net.Socket) => UrgentSendResult
 }
 
-/** Which message ends the reply of an exchange. */
-export type ReplyEnd = "Eot" | "ConnectResponse" | "Exit"
+/** Which message ends the reply of an exchange (`PamTurn`: see `isEnd`). */
+export type ReplyEnd = "Eot" | "ConnectResponse" | "Exit" | "PamTurn"
 
 /** Lifecycle state (mirrors `Connection.State`). */
 export type SessionState = "idle" | "busy" | "draining" | "dead"
@@ -90,7 +91,18 @@ export interface SessionOptions {
   readonly drainTimeout: Duration.Duration
 }
 
-const isEnd = (message: Incoming, end: ReplyEnd): boolean => message._tag === end
+/**
+ * Whether `message` (already appended to `exchange.messages`) ends the reply. A PAM turn ends at the EOT after a
+ * prompt, an accept or an error, or at SQ_EXIT (which may come without an EOT): the server sends error and info
+ * messages back to back with the next prompt and waits for no answer to them (JDBC, `handlePAMAuthentication`).
+ */
+const isEnd = (message: Incoming, exchange: Exchange): boolean => {
+  if (exchange.end !== "PamTurn") return message._tag === exchange.end
+  if (message._tag === "Exit") return true
+  if (message._tag !== "Eot") return false
+  const before = exchange.messages[exchange.messages.length - 2]
+  return before === undefined || before._tag !== "PamChallenge" || pamExpectsAnswer(before.style)
+}
 
 /** The session core. Mutable by design: it is driven from socket callbacks. */
 export class Session {
@@ -210,7 +222,7 @@ export class Session {
       return
     }
     exchange.messages.push(message)
-    if (isEnd(message, exchange.end)) this.completeExchange(exchange)
+    if (isEnd(message, exchange)) this.completeExchange(exchange)
   }
 
   private completeExchange(exchange: Exchange): void {
@@ -343,9 +355,15 @@ export class Session {
     return this.sendInterruptNow(exchange)
   }
 
+  /**
+   * `exchange` is the one on the wire and its reply is not complete. `current` alone decides that: `start` sets it
+   * (with a new generation); `completeExchange` clears it in the same synchronous step that marks the exchange
+   * complete, on the reply's end marker and when `fatal` retires the session. So a complete exchange, one of an
+   * earlier generation, or that of a retired session is never `current` (checking those separately would be dead
+   * code, which mutation testing reports as surviving mutants: docs/mutation.md).
+   */
   private isInFlight(exchange: Exchange): boolean {
-    return this.deadWith === undefined && !exchange.complete && this.current === exchange &&
-      this.generation === exchange.generation
+    return this.current === exchange
   }
 
   /**

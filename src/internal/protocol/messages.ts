@@ -495,11 +495,14 @@ export interface PamAccept {
   readonly _tag: "PamAccept"
 }
 
-/** SQ_CHALLENGE (129): `u16 style, u16 promptCount, char text` (libsqli only). */
+/**
+ * SQ_CHALLENGE (129): `u16 style, char text` as IBM's JDBC reads it (`IfxSqli.readPAMChallengeMessage`: style,
+ * length, padded bytes; no prompt count, which SQLI.md's libsqli notes had). Styles: 1 prompt echo off, 2 prompt
+ * echo on, 3 error message, 4 text info (no response is sent to 3 and 4).
+ */
 export interface PamChallenge {
   readonly _tag: "PamChallenge"
   readonly style: number
-  readonly promptCount: number
   readonly text: string
 }
 

@@ -238,7 +238,6 @@ export const writeServerMessage = (w: CheckedWriter, m: ServerMessage, framing: 
       return
     case "PamChallenge":
       w.u16(m.style, "style")
-      w.u16(m.promptCount, "promptCount")
       w.char(m.text, "challenge")
       return
     default:
@@ -371,8 +370,7 @@ export const readServerMessage = (
       return { _tag: "PamAccept" }
     case Opcode.CHALLENGE: {
       const style = r.u16()
-      const promptCount = r.u16()
-      return { _tag: "PamChallenge", style, promptCount, text: r.char(max) }
+      return { _tag: "PamChallenge", style, text: r.char(max) }
     }
     case Opcode.CLOSE:
       return { _tag: "CursorClosed" }

@@ -50,6 +50,7 @@ import {
   replyMask,
   requireDb
 } from "./login.ts"
+import { pamMode, pamTurn, withPamBit } from "./pamConversation.ts"
 import {
   addStatement,
   consumeBind,
@@ -114,13 +115,15 @@ const newBatchState = (): BatchState => ({
   commandStatements: []
 })
 
-export type Phase = "awaitLogin" | "awaitProtocols" | "ready" | "closed"
+export type Phase = "awaitLogin" | "awaitProtocols" | "awaitPam" | "ready" | "closed"
 
 export class Session {
   readonly id: number
   phase: Phase = "awaitLogin"
   framing: Framing = WIDE_FRAMING
   user: string | undefined = undefined
+  /** Answers taken in the PAM loop (pamConversation.ts). */
+  pamStep = 0
   /** What sysmaster:syssessions shows: the client's host, program and process, and when it logged in. */
   client = { hostname: "", program: "", pid: 0, connected: 0 }
   env = new Map<string, string>()
@@ -181,6 +184,7 @@ export class Session {
         return this.login(first)
       })
     }
+    if (this.phase === "awaitPam") return Effect.succeed(this.pamTurn(batch))
     const state = newBatchState()
     this.running = state
     return Effect.gen({ self: this }, function*() {
@@ -249,8 +253,11 @@ export class Session {
         return fail(err(-408))
       case "Protocols": {
         this.framing = this.framingFor(message.mask)
-        if (this.phase === "awaitProtocols") this.phase = "ready"
-        out.push({ _tag: "Protocols", mask: this.replyMask() })
+        const pam = this.phase === "awaitProtocols" && this.pamMode() !== undefined
+        if (this.phase === "awaitProtocols") this.phase = pam ? "awaitPam" : "ready"
+        const mask = this.replyMask()
+        // Bit 44 (byte 5, 0x08) asks the client for the PAM loop (JDBC: `handleProtocolByte_6`).
+        out.push({ _tag: "Protocols", mask: pam ? withPamBit(mask) : mask })
         return Effect.void
       }
       case "Info": {
@@ -435,6 +442,8 @@ export class Session {
   declare readonly login: typeof login
   declare readonly framingFor: typeof framingFor
   declare readonly replyMask: typeof replyMask
+  declare readonly pamMode: typeof pamMode
+  declare readonly pamTurn: typeof pamTurn
   declare readonly dbOpen: typeof dbOpen
   declare readonly dbOpenMessage: typeof dbOpenMessage
   declare readonly openedDone: typeof openedDone
@@ -469,6 +478,8 @@ const methods = {
   login,
   framingFor,
   replyMask,
+  pamMode,
+  pamTurn,
   dbOpen,
   dbOpenMessage,
   openedDone,

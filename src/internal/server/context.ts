@@ -20,9 +20,17 @@ export interface DatabaseProperties {
   readonly charset: Charset
 }
 
+/** A user's PAM conversation (TestServer `pam` option; pamConversation.ts). */
+export type PamMode =
+  | { readonly mode: "password" }
+  | { readonly mode: "passwordAndCode"; readonly code: string }
+  | { readonly mode: "refuse" }
+
 export interface ServerConfig {
   /** user → password. */
   readonly users: ReadonlyMap<string, string>
+  /** user → PAM conversation; those users log in through the PAM loop instead of the login PDU's password. */
+  readonly pam: ReadonlyMap<string, PamMode>
   /** The locale of databases created without a client DB_LOCALE (IBM: the server's default, en_US.8859-1). */
   readonly defaultLocale: string
   /** DBSERVERNAME: what the client must send as INFORMIXSERVER (else −761); the CONACC's applid. */

@@ -51,7 +51,9 @@ export function login(
     svcError = SQL_WRONG_SERVER
   } else {
     const expected = request.user === undefined ? undefined : config.users.get(request.user)
-    if (expected === undefined || expected !== (request.password ?? "")) svcError = SQL_BAD_PASSWORD
+    // A PAM user's password is asked for in the PAM loop (pamConversation.ts); the PDU's is not checked.
+    const pam = request.user !== undefined && config.pam.has(request.user)
+    if (expected === undefined || (!pam && expected !== (request.password ?? ""))) svcError = SQL_BAD_PASSWORD
   }
   // The tail JDBC reads field by field (JDBC-READING.md §1), written in one PDU (the server writes it at once).
   const response = makeConnectResponse(

@@ -11,6 +11,7 @@
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
+import { bootstrapCatalogExtensions } from "./catalogExtensions.ts"
 import { deleteTriggers, routineCatalogTables } from "./spl/catalog.ts"
 import { type IfxType, sqliteDeclaration, Types } from "./types.ts"
 
@@ -147,7 +148,12 @@ export const createCatalogTables = (
 /** Creates the catalog tables and special rows if the database is new (idempotent). */
 export const bootstrapCatalog = (db: DatabaseSync, dbname: string, locale: string, today: number) => {
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'systables'").get()
-  if (exists !== undefined) return
+  if (exists === undefined) bootstrapCore(db, dbname, locale, today)
+  // Sequences, synonyms and privileges (also added to a database made by an older version).
+  bootstrapCatalogExtensions(db, dbname, today)
+}
+
+const bootstrapCore = (db: DatabaseSync, dbname: string, locale: string, today: number) => {
   db.exec("BEGIN IMMEDIATE")
   for (const t of systemTables) {
     db.exec(`CREATE TABLE ${t.name} (${t.columns.map(([n, ty]) => `"${n}" ${sqliteDecl(ty)}`).join(", ")})`)

@@ -20,6 +20,8 @@ import type { Session } from "./engineSession.ts"
 import { registerConstraints } from "./metadataCatalog.ts"
 import type { ColumnDef, Plan } from "./planner.ts"
 import type { PreparedStatement } from "./prepared.ts"
+import { dropGrants, grantDefaults } from "./privileges.ts"
+import { dropSynonymsOf, nameTaken } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import { family, type IfxType, isSerial } from "./types.ts"
 
@@ -46,8 +48,11 @@ export function selectIntoTemp(
   name: string,
   values: Array<SQLInputValue>
 ): ExecResult | EngineError {
-  if (this.table(name) !== undefined) return engineError(-310, { parameter: name })
   const p = prepared.plan as Extract<Plan, { kind: "select" }>
+  const permanent = p.intoPermanent === true
+  if (this.table(name) !== undefined || (permanent && nameTaken(this.db, name))) {
+    return engineError(-310, { parameter: name })
+  }
   const seen = new Set<string>()
   const columns = prepared.columns.map((c, i) => {
     let colName = /^\(.*\)$/.test(c.name) || c.name === "" ? `expr${i + 1}` : c.name
@@ -55,14 +60,29 @@ export function selectIntoTemp(
     seen.add(colName.toLowerCase())
     return { name: colName, colno: i + 1, type: prepared.columnTypes[i]!, notNull: false }
   })
-  const tempTable: TableInfo = { name, tabid: -(++tempIds), temp: true, columns, uniques: [] }
-  this.db.exec(
-    `CREATE TEMP TABLE ${quoteIdent(name)} (${
-      columns.map((c) => `${quoteIdent(c.name)} ${declarationOf(c.type)}`).join(", ")
-    })`
-  )
-  const result = this.db.prepare(`INSERT INTO temp.${quoteIdent(name)} SELECT * FROM (${p.sql})`).run(...values)
-  this.temps.set(name.toLowerCase(), tempTable)
+  const tempTable: TableInfo = {
+    name,
+    tabid: permanent ? nextTabid(this.db) : -(++tempIds),
+    temp: !permanent,
+    columns,
+    uniques: []
+  }
+  const result = this.inStatementSavepoint(() => {
+    this.db.exec(
+      `CREATE ${permanent ? "" : "TEMP "}TABLE ${quoteIdent(name)} (${
+        columns.map((c) => `${quoteIdent(c.name)} ${declarationOf(c.type)}`).join(", ")
+      })`
+    )
+    if (permanent) {
+      // CREATE TABLE ... AS SELECT: a permanent table, catalogued like any other.
+      registerTable(this.db, tempTable, this.user, this.database, this.today())
+      grantDefaults(this.db, tempTable.tabid, this.user, this.config.ansi)
+    }
+    return this.db.prepare(`INSERT INTO ${permanent ? "" : "temp."}${quoteIdent(name)} SELECT * FROM (${p.sql})`)
+      .run(...values)
+  })
+  if (permanent) this.permanent.clear()
+  else this.temps.set(name.toLowerCase(), tempTable)
   this.lastRows = Number(result.changes)
   return { rowsAffected: Number(result.changes), serial: 0 }
 }
@@ -71,7 +91,8 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
   const ok: ExecResult = { rowsAffected: 0, serial: 0 }
   switch (p.kind) {
     case "createTable": {
-      if (this.table(p.name) !== undefined) {
+      // Sequences and synonyms share the table namespace (their systables rows).
+      if (this.table(p.name) !== undefined || (!p.temp && nameTaken(this.db, p.name))) {
         return p.ifNotExists ? ok : engineError(-310, { parameter: p.name, offset: p.nameOffset })
       }
       const tabid = p.temp ? -(++tempIds) : nextTabid(this.db)
@@ -89,6 +110,7 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
         if (!p.temp) {
           registerTable(this.db, table, this.user, this.database, this.today())
           registerUniques(this.db, tabid, p.uniques)
+          grantDefaults(this.db, tabid, this.user, this.config.ansi)
           registerConstraints(this.db, table, this.user)
         }
       })
@@ -97,14 +119,20 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
       return ok
     }
     case "dropTable": {
-      const table = this.table(p.name)
+      // Through a synonym table() finds the base table: DROP TABLE names the table itself (DROP SYNONYM the other).
+      const found = this.table(p.name)
+      const table = found?.name.toLowerCase() === p.name.toLowerCase() ? found : undefined
       if (table === undefined) {
         return p.ifExists ? ok : engineError(-206, { isamCode: -111, parameter: p.name, offset: p.nameOffset })
       }
       this.inStatementSavepoint(() => {
         this.db.exec(`DROP TABLE ${table.temp ? "temp." : ""}${quoteIdent(table.name)}`)
         if (table.temp) this.db.prepare("DELETE FROM temp._ifx_tserial WHERE tabid = ?").run(table.tabid)
-        else unregisterTable(this.db, table.tabid)
+        else {
+          unregisterTable(this.db, table.tabid)
+          dropGrants(this.db, table.tabid)
+          dropSynonymsOf(this.db, table.tabid)
+        }
       })
       if (table.temp) this.temps.delete(p.name.toLowerCase())
       this.permanent.clear()
@@ -171,7 +199,9 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
       return ok
     }
     case "createView": {
-      if (this.table(p.name) !== undefined) return engineError(-310, { parameter: p.name, offset: p.nameOffset })
+      if (this.table(p.name) !== undefined || nameTaken(this.db, p.name)) {
+        return engineError(-310, { parameter: p.name, offset: p.nameOffset })
+      }
       const select = p.select
       const stmt = this.db.prepare(select.sql)
       const described = this.describeSelect(select, stmt)
@@ -192,18 +222,21 @@ export function ddl(this: Session, p: Plan, ctx: ErrorContext): ExecResult | Eng
           `CREATE VIEW ${quoteIdent(p.name)} (${names.map(quoteIdent).join(", ")}) AS ${select.sql}`
         )
         registerTable(this.db, view, this.user, this.database, this.today(), "V")
+        grantDefaults(this.db, view.tabid, this.user, this.config.ansi)
       })
       this.permanent.clear()
       return ok
     }
     case "dropView": {
       const view = this.table(p.name)
-      if (view === undefined || view.temp) {
+      if (view === undefined || view.temp || view.name.toLowerCase() !== p.name.toLowerCase()) {
         return engineError(-206, { isamCode: -111, parameter: p.name, offset: p.nameOffset })
       }
       this.inStatementSavepoint(() => {
         this.db.exec(`DROP VIEW ${quoteIdent(view.name)}`)
         unregisterTable(this.db, view.tabid)
+        dropGrants(this.db, view.tabid)
+        dropSynonymsOf(this.db, view.tabid)
       })
       this.permanent.clear()
       return ok

@@ -60,8 +60,7 @@ const rangeCheck = (name: string, type: IfxType): string => {
 const defaultText = (
   tokens: ReadonlyArray<Token>,
   i: number,
-  type: IfxType,
-  user: string
+  type: IfxType
 ): { sql: string; next: number } | TranslateError => {
   const t = tokens[i]!
   let sign = ""
@@ -73,7 +72,8 @@ const defaultText = (
   const v = tokens[j]!
   if (isWord(v, "NULL")) return { sql: "NULL", next: j + 1 }
   if (isWord(v, "TODAY")) return { sql: "(CAST(julianday('now', 'localtime') - 2415019.5 AS INTEGER))", next: j + 1 }
-  if (isWord(v, "USER") || isWord(v, "CURRENT_USER")) return { sql: storageLiteral(user), next: j + 1 }
+  // The inserting session's user (IBM: DEFAULT USER is evaluated at INSERT), not the creator's (builtins.ts).
+  if (isWord(v, "USER") || isWord(v, "CURRENT_USER")) return { sql: "(ifx_user())", next: j + 1 }
   if (isWord(v, "CURRENT") || isWord(v, "SYSDATE")) {
     const q = qualifierOf(type)
     // Full text 'YYYY-MM-DD HH:MM:SS.FFF' + '00' (FRACTION(5)); cut to the column's qualifier.
@@ -109,7 +109,7 @@ const defaultText = (
   return translateError(-201, v.offset)
 }
 
-const parseColumn = (
+export const parseColumn = (
   tokens: ReadonlyArray<Token>,
   i: number,
   colno: number,
@@ -129,7 +129,8 @@ const parseColumn = (
   const constraints: Array<string> = []
   const uniques: Array<UniqueDef> = []
   const checks: Array<{ expr: string; name: string }> = []
-  let pending: "pk" | "unique" | "check" | undefined
+  let pending: "pk" | "unique" | "check" | "fk" | undefined
+  let fkIndex = -1
   let pendingName: string | undefined
   const flushName = (kind: "pk" | "unique", explicit: string | undefined) => {
     const name = explicit ?? `u${tableName}_${++counter.n}`
@@ -145,7 +146,7 @@ const parseColumn = (
       j += 2
     } else if (isWord(t, "NULL")) j++
     else if (isWord(t, "DEFAULT")) {
-      const d = defaultText(tokens, j + 1, type, ctx.user)
+      const d = defaultText(tokens, j + 1, type)
       if (isTranslateError(d)) return d
       defaultSql = d.sql
       j = d.next
@@ -186,11 +187,14 @@ const parseColumn = (
         })`
         j = close + 1
       }
+      fkIndex = constraints.length
       constraints.push(`FOREIGN KEY (${quoteIdent(nameToken.text)}) REFERENCES ${quoteIdent(ref.text)} ${refCols}`)
+      pending = "fk"
     } else if (isWord(t, "CONSTRAINT") && tokens[j + 1]?.kind === "ident") {
       pendingName = tokens[j + 1]!.text
       if (pending === "pk" || pending === "unique") flushName(pending, pendingName)
       else if (pending === "check") checks[checks.length - 1] = { ...checks[checks.length - 1]!, name: pendingName }
+      else if (pending === "fk") constraints[fkIndex] = `CONSTRAINT ${quoteIdent(pendingName)} ${constraints[fkIndex]}`
       pending = undefined
       j += 2
     } else break
@@ -211,7 +215,7 @@ const parseColumn = (
   }
 }
 
-const provisional = (name: string, columns: ReadonlyArray<ColumnInfo>): TableInfo => ({
+export const provisional = (name: string, columns: ReadonlyArray<ColumnInfo>): TableInfo => ({
   name,
   tabid: 0,
   temp: false,
@@ -219,7 +223,7 @@ const provisional = (name: string, columns: ReadonlyArray<ColumnInfo>): TableInf
   uniques: []
 })
 
-const identList = (
+export const identList = (
   tokens: ReadonlyArray<Token>,
   open: number
 ): { names: Array<string>; next: number } | TranslateError => {
@@ -294,6 +298,14 @@ export const planCreate = (
   const nameToken = tokens[i]!
   if (nameToken.kind !== "ident") return translateError(-201, nameToken.offset)
   i++
+  if (isWord(tokens[i], "AS")) {
+    // CREATE [TEMP] TABLE t AS SELECT ...: the select's result columns become the table's (like INTO TEMP).
+    const body = [...tokens.slice(i + 1, end), tokens[tokens.length - 1]!]
+    const select = planSelect(body, sql, ctx, body.length - 1)
+    if (isTranslateError(select)) return select
+    if (select.kind !== "select" || select.intoTemp !== undefined) return translateError(-201, tokens[i + 1]!.offset)
+    return { ...select, statementType: temp ? 45 : 14, intoTemp: nameToken.text, intoPermanent: !temp }
+  }
   if (!isPunct(tokens[i], "(")) return translateError(-201, tokens[i]!.offset)
   const close = findClose(tokens, i)
   i++
@@ -369,8 +381,14 @@ export const planCreate = (
           refCols = `(${r.names.map(quoteIdent).join(", ")})`
           j = r.next
         }
-        if (isWord(tokens[j], "CONSTRAINT")) j += 2
-        text = `FOREIGN KEY (${cols.names.map(quoteIdent).join(", ")}) REFERENCES ${quoteIdent(ref.text)} ${refCols}`
+        if (isWord(tokens[j], "CONSTRAINT")) {
+          explicit = tokens[j + 1]?.text
+          j += 2
+        }
+        // Named, so ALTER TABLE ... DROP CONSTRAINT can find it (tableDdl.ts).
+        text = `CONSTRAINT ${quoteIdent(explicit ?? `r${nameToken.text}_${++counter.n}`)} FOREIGN KEY (${
+          cols.names.map(quoteIdent).join(", ")
+        }) REFERENCES ${quoteIdent(ref.text)} ${refCols}`
       } else return translateError(-201, k.offset)
       void kind
       constraints.push(text)

@@ -19,6 +19,7 @@ import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { parseInstanceStatement } from "./instance.ts"
 import { TableLocks } from "./locks.ts"
 import { bootstrapMetadataCatalog } from "./metadataCatalog.ts"
+import { forgetSequences, hasSequenceCounters, persistSequences } from "./sequences.ts"
 import {
   bootstrapSysmaster,
   type DatabaseRecord,
@@ -274,6 +275,7 @@ export class Engine {
     deleteDatabaseRecord(this.master, this.records.get(key)?.name ?? name)
     this.databases.delete(key)
     this.records.delete(key)
+    forgetSequences(config.location)
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${config.location}${suffix}`, { force: true })
     return undefined
   }
@@ -337,6 +339,19 @@ export class Engine {
 
   close(): void {
     for (const s of Array.from(this.sessions)) s.close()
+    // Sequence counters live in memory while the engine runs (sequences.ts): write them back.
+    for (const config of this.databases.values()) {
+      if (config.scratch || !hasSequenceCounters(config.location)) {
+        forgetSequences(config.location)
+        continue
+      }
+      const db = new DatabaseSync(config.location, { timeout: 5000 })
+      try {
+        persistSequences(db, config.location)
+      } finally {
+        db.close()
+      }
+    }
     this.master.close()
     if (this.scratchDirectory !== undefined) removeScratch(this.scratchDirectory)
   }

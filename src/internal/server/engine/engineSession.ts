@@ -16,10 +16,12 @@ import {
   type Prepared,
   type Value
 } from "./api.ts"
+import { registerBuiltins } from "./builtins.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
 import { splitQualified } from "./crossDatabase.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
 import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
+import type { ExtensionHost } from "./extension.ts"
 import { registerFunctions } from "./functions.ts"
 import { accessError } from "./instance.ts"
 import type { TableLocks } from "./locks.ts"
@@ -27,8 +29,11 @@ import { registerMetadataFunctions } from "./metadataCatalog.ts"
 import type { Plan } from "./planner.ts"
 import { PreparedStatement } from "./prepared.ts"
 import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./prepareDescribe.ts"
+import { planPrivileges } from "./privileges.ts"
+import { SessionSequences } from "./sequences.ts"
 import { RoutinePrepared, Routines } from "./spl/routines.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
+import { synonymTarget } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import {
   attachForTransaction,
@@ -79,7 +84,7 @@ export interface SessionEnvironment {
   readonly serverVersion: string
   readonly hostName: string
   readonly now: () => Date
-  /** DBSERVERNAME (`db@server:table`). */
+  /** DBSERVERNAME (`db@server:table`, DBSERVERNAME / SITENAME). */
   readonly serverName: string
   /** The other databases of the instance (cross-database names, crossDatabase.ts). */
   readonly database: (name: string) => DatabaseConfig | undefined
@@ -88,6 +93,8 @@ export interface SessionEnvironment {
   /** The instance's user databases (lower case), attached before a transaction starts. */
   readonly instanceDatabases: () => ReadonlyArray<string>
 }
+
+let sessionIds = 0
 
 export class Session implements EngineSession {
   readonly database: string
@@ -115,6 +122,11 @@ export class Session implements EngineSession {
   lastRows = 0
   readonly translateContext: TranslateContext
   readonly onClose: (s: Session) => void
+  /** DBINFO('sessionid'). */
+  readonly id = ++sessionIds
+  readonly sequences: SessionSequences
+  /** What extension statements (extension.ts) use of the session. */
+  readonly host: ExtensionHost
   /** SPL routines and triggers (spl/): their statements, the interpreter, the triggers fired around DML. */
   readonly routines: Routines
   /** Statements reading sysmaster:syssessions, rewritten from the live sessions before each run. */
@@ -149,26 +161,56 @@ export class Session implements EngineSession {
             return this.lastBigserial
           case "utc_current":
             return Math.floor(env.now().getTime() / 1000)
+          case "sessionid":
+            return this.id
           default:
             return 1
         }
       }
     })
+    registerBuiltins(this.db, user)
+    this.sequences = new SessionSequences(this.db, config.location)
     this.translateContext = {
       table: (name) => this.table(name),
       user,
       dbname: config.name,
       serverVersion: env.serverVersion,
       hostName: env.hostName,
+      serverName: env.serverName,
+      sequence: (name) => this.sequences.lookup(name),
+      // Only a synonym of this database's catalog (a name table() resolves to another table may be another
+      // database's, crossDatabase.ts).
+      synonym: (name) => (this.temps.has(name.toLowerCase()) ? undefined : synonymTarget(this.db, name)),
       routineType: (name) => this.routines.routine(name)?.returning[0]?.type
+    }
+    this.host = {
+      db: this.db,
+      user,
+      database: config.name,
+      ansi: config.ansi,
+      location: config.location,
+      role: undefined,
+      table: (name) => this.table(name),
+      today: () => this.today(),
+      inStatementSavepoint: (body) => this.inStatementSavepoint(body),
+      catalogChanged: () => this.permanent.clear(),
+      setTemp: (name, table) => {
+        if (table === undefined) this.temps.delete(name.toLowerCase())
+        else this.temps.set(name.toLowerCase(), table)
+      },
+      run: (sql, values) => ({ changes: Number(this.db.prepare(sql).run(...values).changes) }),
+      setRowCount: (rows) => {
+        this.lastRows = rows
+      }
     }
     this.routines = new Routines({
       db: this.db,
       user,
       database: config.name,
       prepare: (sql) => this.prepare(sql),
-      execute: (p, params) => this.execute(p, params),
-      openCursor: (p, params) => this.openCursor(p, params),
+      // Statements of routines and triggers run with their owner's privileges, not the caller's (privileges.ts).
+      execute: (p, params) => this.asRoutine(() => this.execute(p, params)),
+      openCursor: (p, params) => this.asRoutine(() => this.openCursor(p, params)),
       table: (name) => this.table(name),
       write: (body) => {
         try {
@@ -184,6 +226,18 @@ export class Session implements EngineSession {
       },
       today: () => this.today()
     })
+  }
+
+  /** Depth of SPL routine / trigger statements being run (their privileges are not the caller's). */
+  routineDepth = 0
+
+  asRoutine<A>(body: () => A): A {
+    this.routineDepth++
+    try {
+      return body()
+    } finally {
+      this.routineDepth--
+    }
   }
 
   /** The isolation in effect: the transaction's own level (SET TRANSACTION), else the session's (SET ISOLATION). */
@@ -204,6 +258,8 @@ export class Session implements EngineSession {
     const version = Number(row.schema_version)
     if (version !== this.schemaVersion) {
       this.permanent.clear()
+      // Cached SQLite statements describe the old schema (a renamed or rebuilt table's columns).
+      if (this.schemaVersion !== -1) this.idle.clear()
       this.schemaVersion = version
       this.routines.invalidate()
     }
@@ -219,7 +275,10 @@ export class Session implements EngineSession {
     if (temp !== undefined) return temp
     let cached = this.permanent.get(lower)
     if (cached === undefined) {
-      cached = readTable(this.db, name) ?? null
+      // A synonym stands for its base table (synonyms.ts).
+      const own = readTable(this.db, name)
+      const base = own === undefined ? synonymTarget(this.db, name) : undefined
+      cached = own ?? (base === undefined ? undefined : readTable(this.db, base)) ?? null
       this.permanent.set(lower, cached)
     }
     return cached ?? undefined
@@ -287,14 +346,16 @@ export class Session implements EngineSession {
       default:
         break
     }
-    const denied = accessError(p, this.config.readOnly)
-    if (denied !== undefined) return denied
+    const readOnly = accessError(p, this.config.readOnly)
+    if (readOnly !== undefined) return readOnly
     if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
-    const values = p.kind === "select" || p.kind === "dml" ? this.bind(prepared, params) : []
+    const values = p.kind === "select" || p.kind === "dml" || p.kind === "extension" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
     this.noteStatementInTransaction()
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
+    const denied = planPrivileges(this, p, prepared.tokens)
+    if (denied !== undefined) return denied
     try {
       this.beginImplicit(this.writeTarget(p))
       const result = this.run(prepared, p, values, ctx)
@@ -314,6 +375,8 @@ export class Session implements EngineSession {
     ctx: ErrorContext
   ): ExecResult | EngineError {
     switch (p.kind) {
+      case "extension":
+        return p.run(this.host, values)
       case "dml":
         return this.routines.triggers.around(p.verb, p.table, prepared.tokens, () => this.runDml(p, values))
       case "select": {
@@ -404,6 +467,8 @@ export class Session implements EngineSession {
     const ctx = this.errorContext(p, prepared.tokens)
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
+    const denied = planPrivileges(this, p, prepared.tokens)
+    if (denied !== undefined) return denied
     const types = prepared.columnTypes
     const convert = (row: Array<unknown>): Array<Value> => row.map((v, i) => fromStorage(v as Stored, types[i]!))
     let stmt: StatementSync

@@ -180,6 +180,7 @@ const defaultOf = (sql: string): { readonly type: string; readonly text: string 
   if (/^NULL$/i.test(sql)) return { type: "N", text: null }
   if (sql.includes("julianday('now'")) return { type: "T", text: null }
   if (sql.includes("strftime(")) return { type: "C", text: null }
+  if (sql.includes("ifx_user(")) return { type: "U", text: null }
   const quoted = /^'(.*)'$/s.exec(sql)
   return { type: "L", text: quoted === null ? sql : quoted[1]!.replace(/''/g, "'") }
 }

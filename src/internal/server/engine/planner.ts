@@ -4,6 +4,8 @@
  */
 import type { ColumnInfo, TableInfo, UniqueDef } from "./catalog.ts"
 import { planAlter, planCreate } from "./ddlPlanner.ts"
+import { planExtension } from "./extendedStatements.ts"
+import type { ExtensionPlan } from "./extension.ts"
 import { informixOuterJoin } from "./outerJoin.ts"
 import { buildScope } from "./scope.ts"
 import type { Token } from "./tokenizer.ts"
@@ -31,6 +33,8 @@ export type Plan =
     readonly params: ReadonlyArray<IfxType | undefined>
     readonly items: ReadonlyArray<ItemHint>
     readonly intoTemp: string | undefined
+    /** CREATE TABLE t AS SELECT: `intoTemp` names a permanent table. */
+    readonly intoPermanent?: boolean
     /** Tables in scope: describes columns that SQLite cannot trace to a base column (e.g. view expressions). */
     readonly tables: ReadonlyArray<TableInfo>
   }
@@ -103,12 +107,15 @@ export type Plan =
     readonly scope: "session" | "transaction"
   }
   | { readonly kind: "noop"; readonly statementType: number }
+  | ExtensionPlan
 
 export const plan = (tokens: ReadonlyArray<Token>, sql: string, ctx: TranslateContext): Plan | TranslateError => {
   const first = tokens[0]!
   const end = lastIndex(tokens)
   if (first.kind === "end") return translateError(-201, 0)
   const w = (n: number) => tokens[n]
+  const extended = planExtension(tokens, sql, ctx, end)
+  if (extended !== undefined) return extended
   switch (first.upper) {
     case "SELECT":
     case "WITH":
@@ -220,8 +227,6 @@ const planSet = (tokens: ReadonlyArray<Token>, end: number): Plan | TranslateErr
   else if (isWord(w(1), "CONSTRAINTS")) return { kind: "noop", statementType: 55 }
   else if (isWord(w(1), "LOG")) return { kind: "noop", statementType: 49 }
   else if (isWord(w(1), "PDQPRIORITY") || isWord(w(1), "ENVIRONMENT")) return { kind: "noop", statementType: 52 }
-  // SQ_SETROLE (IBM JDBC IfxStatementTypes): the TestServer has no roles, so any role is accepted and ignored.
-  else if (isWord(w(1), "ROLE")) return { kind: "noop", statementType: 85 }
   else return translateError(-201, w(1)?.offset ?? 0)
   const words: Array<string> = []
   for (let j = i; j < end; j++) {

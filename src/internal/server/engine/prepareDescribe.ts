@@ -116,7 +116,7 @@ export function prepareTokens(this: Session, sql: string, tokens: ReadonlyArray<
       return mapSqliteError(error, errorContext)
     }
   }
-  return new PreparedStatement(this, sql, tokens, p, [], [], 0)
+  return new PreparedStatement(this, sql, tokens, p, [], [], p.kind === "extension" ? p.paramCount ?? 0 : 0)
 }
 
 export function describeSelect(
@@ -173,7 +173,8 @@ export function describeSelect(
     columns.push(describe(name, Types.varchar(255), false))
     types.push(Types.varchar(255))
   })
-  if (unknown.length > 0 && p.params.length === 0) {
+  // (Not when it hands out sequence values: reading a row would consume them.)
+  if (unknown.length > 0 && p.params.length === 0 && !p.sql.includes("ifx_nextval(")) {
     // Types SQLite alone knows: look at the first row (a SELECT has no side effects).
     try {
       stmt.setReturnArrays(true)
@@ -215,7 +216,11 @@ export function bind(
     // IBM: -254 "Too many or too few host variables given."
     return engineError(-254)
   }
-  const types = p.plan.kind === "select" || p.plan.kind === "dml" ? p.plan.params : []
+  const types = p.plan.kind === "select" || p.plan.kind === "dml"
+    ? p.plan.params
+    : p.plan.kind === "extension"
+    ? p.plan.params ?? []
+    : []
   const strict = p.plan.kind === "dml" ? p.plan.strictParams : undefined
   const out: Array<SQLInputValue> = []
   for (let i = 0; i < params.length; i++) {

@@ -39,7 +39,7 @@ export class PreparedStatement implements Prepared {
     this.columns = columns
     this.columnTypes = columnTypes
     this.paramCount = paramCount
-    const params = p.kind === "select" || p.kind === "dml" ? p.params : []
+    const params = p.kind === "select" || p.kind === "dml" ? p.params : p.kind === "extension" ? p.params ?? [] : []
     this.paramTypes = Array.from({ length: paramCount }, (_, i) => describe("", params[i] ?? Types.varchar(255), false))
     let serial: "serial" | "serial8" | "bigserial" | undefined
     if (p.kind === "dml" && p.verb === "insert" && p.table !== undefined) {

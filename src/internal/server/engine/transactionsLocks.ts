@@ -25,6 +25,10 @@ export const writtenTables = (p: Plan): ReadonlyArray<string> => {
     case "createIndex":
     case "alterAdd":
       return [p.table.name]
+    case "extension":
+      return p.tables
+    case "select":
+      return p.intoPermanent === true && p.intoTemp !== undefined ? [p.intoTemp] : []
     default:
       return []
   }
@@ -63,7 +67,7 @@ export function beginImplicit(this: Session, writes: "permanent" | "temp" | "non
 export function writeTarget(this: Session, p: Plan): "permanent" | "temp" | "none" {
   switch (p.kind) {
     case "select":
-      return p.intoTemp === undefined ? "none" : "temp"
+      return p.intoTemp === undefined ? "none" : p.intoPermanent === true ? "permanent" : "temp"
     case "dml":
       return p.table?.temp === true ? "temp" : "permanent"
     case "createTable":
@@ -73,6 +77,8 @@ export function writeTarget(this: Session, p: Plan): "permanent" | "temp" | "non
     case "createIndex":
     case "alterAdd":
       return p.table.temp ? "temp" : "permanent"
+    case "extension":
+      return p.writes
     default:
       return "permanent"
   }

@@ -19,9 +19,12 @@
  */
 import * as Predicate from "effect/Predicate"
 import { Qualifier } from "../../../InformixValue.ts"
+import { rewriteBuiltin, type Rewritten } from "./builtins.ts"
 import type { TableInfo } from "./catalog.ts"
 import { argRanges, storageLiteral } from "./literalTypes.ts"
 import type { Scope } from "./scope.ts"
+import { rewriteSequence } from "./sequences.ts"
+import { rewriteSynonym } from "./synonyms.ts"
 import { matchParen, quoteIdent, quoteString, type Token } from "./tokenizer.ts"
 import { arithmetic, contextType, inferCall, inferRange } from "./typeInference.ts"
 import { currentQualifier, family, type IfxType, parseQualifierTokens, parseType, Types } from "./types.ts"
@@ -33,6 +36,12 @@ export interface TranslateContext {
   readonly dbname: string
   readonly serverVersion: string
   readonly hostName: string
+  /** DBSERVERNAME / SITENAME (default "ol_test"). */
+  readonly serverName?: string | undefined
+  /** The sequence of that name (sequences.ts), for `seq.NEXTVAL` / `seq.CURRVAL`. */
+  readonly sequence?: ((name: string) => string | undefined) | undefined
+  /** The base table of a synonym (synonyms.ts). */
+  readonly synonym?: ((name: string) => string | undefined) | undefined
   /** The first RETURNING type of an SPL function called in an expression (spl/routines.ts), if one has that name. */
   readonly routineType?: (name: string) => IfxType | undefined
 }
@@ -432,6 +441,11 @@ export class Emitter {
       next
     })
     const followedByParen = isPunct(tk[i + 1], "(")
+    const extended = this.rewriteExtension(i)
+    if (extended !== undefined) {
+      if (isTranslateError(extended)) return extended
+      return simple(extended.text, extended.next)
+    }
     switch (t.upper) {
       case "INFORMIX":
         if (isPunct(tk[i + 1], ".") && tk[i + 2]?.kind === "ident") return simple(tk[i + 2]!.text, i + 3, true)
@@ -604,6 +618,20 @@ export class Emitter {
     // A delimited identifier (DELIMIDENT) keeps its case and any character: quoted for SQLite.
     if (t.delimited === true) return simple(quoteIdent(t.text))
     return simple(t.text, i + 1, !keywordsNotFunctions.has(t.upper))
+  }
+
+  /** Built-ins and sequence operators kept in their own modules (builtins.ts, sequences.ts). */
+  private rewriteExtension(i: number): Rewritten | TranslateError | undefined {
+    const host = {
+      tokens: this.tokens,
+      serverName: this.ctx.serverName ?? "ol_test",
+      emit: (a: number, b: number) => this.emit(a, b),
+      inferRange: (a: number, b: number) => this.inferRange(a, b)
+    }
+    const sequence = rewriteSequence(this.tokens, i, this.ctx.sequence) ??
+      rewriteSynonym(this.tokens, i, this.ctx.synonym)
+    if (sequence !== undefined) return sequence
+    return rewriteBuiltin(host, i) as Rewritten | TranslateError | undefined
   }
 
   /**

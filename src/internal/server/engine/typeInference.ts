@@ -5,9 +5,12 @@
  * function calls.
  */
 import { TypeCode } from "../../values/typeCodes.ts"
+import { builtinType } from "./builtins.ts"
 import { argRanges, charLength, combineTypes, dbinfoType, numberLiteralType, withoutSerial } from "./literalTypes.ts"
 import { resolveColumn } from "./scope.ts"
+import { inferSequence } from "./sequences.ts"
 import { matchParen } from "./tokenizer.ts"
+import { findTopLevel } from "./tokenScan.ts"
 import {
   comparisonOps,
   dayToFraction5,
@@ -110,6 +113,9 @@ export function inferRange(this: Emitter, from: number, to: number): { type: Ifx
           case "USER":
           case "CURRENT_USER":
             return { type: Types.varchar(32), name: expression }
+          case "DBSERVERNAME":
+          case "SITENAME":
+            return { type: Types.varchar(128), name: expression }
           case "NULL":
             return { type: undefined, name: "(constant)" }
           case "TRUE":
@@ -122,6 +128,8 @@ export function inferRange(this: Emitter, from: number, to: number): { type: Ifx
         return { type: undefined, name: expression }
     }
   }
+  const sequenceType = inferSequence(tk, from, to, this.ctx.sequence)
+  if (sequenceType !== undefined) return { type: sequenceType, name: expression }
   if (
     t.kind === "ident" && to === from + 3 && isPunct(tk[from + 1], ".") && tk[from + 2]?.kind === "ident"
   ) {
@@ -162,6 +170,13 @@ export function inferRange(this: Emitter, from: number, to: number): { type: Ifx
   }
   if (t.kind === "ident" && isPunct(tk[from + 1], "(") && matchParen(tk, from + 1) === to - 1) {
     return this.inferCall(from, to - 1)
+  }
+  // fn(...) OVER (...): a window function has the type of the function (aggregates as aggregates).
+  if (t.kind === "ident" && isPunct(tk[from + 1], "(")) {
+    const close = matchParen(tk, from + 1)
+    if (isWord(tk[close + 1], "OVER") && isPunct(tk[close + 2], "(") && matchParen(tk, close + 2) === to - 1) {
+      return { type: this.inferCall(from, close).type, name: expression }
+    }
   }
   if ((t.upper === "DATETIME" || t.upper === "INTERVAL") && isPunct(tk[from + 1], "(")) {
     const close = matchParen(tk, from + 1)
@@ -326,7 +341,9 @@ export function inferCall(this: Emitter, from: number, close: number): { type: I
     case "LOWER":
     case "SUBSTR":
     case "SUBSTRING": {
-      const a = argType(0)
+      // SUBSTRING(x FROM a [FOR b]): the string is what comes before FROM.
+      const fromWord = findTopLevel(tk, from + 2, close, (x) => isWord(x, "FROM"))
+      const a = fn === "SUBSTRING" && fromWord > 0 ? this.inferRange(from + 2, fromWord).type : argType(0)
       const f = a === undefined ? undefined : family(a)
       return { type: f === "char" || f === "string" ? a : Types.varchar(255), name: expression }
     }
@@ -350,7 +367,16 @@ export function inferCall(this: Emitter, from: number, close: number): { type: I
       const parsed = asIndex < 0 ? undefined : parseType(tk, asIndex + 1)
       return { type: parsed !== undefined && !("offset" in parsed) ? parsed.type : undefined, name: expression }
     }
-    default:
-      return { type: this.ctx.routineType?.(tk[from]!.text), name: expression }
+    default: {
+      const literal = (n: number) => {
+        const r = args[n]
+        return r !== undefined && r[1] === r[0] + 1 && tk[r[0]]!.kind === "number" ? Number(tk[r[0]]!.text) : undefined
+      }
+      // Built-ins first (builtins.ts), then SPL functions (spl/routines.ts).
+      return {
+        type: builtinType(fn, args.length, argType, literal)?.type ?? this.ctx.routineType?.(tk[from]!.text),
+        name: expression
+      }
+    }
   }
 }

@@ -1,0 +1,391 @@
+/**
+ * The guards around the urgent byte, one by one, on the session core itself (src/internal/connection/wireSession.ts)
+ * with a scripted socket: the test decides when Node "flushes" a write and when reply bytes arrive, and a
+ * recording urgent sender counts what would have gone out. These are the guards the end-to-end tests cannot see
+ * individually (a byte sent too early or too late mostly looks like a slow statement), so each is broken here on its
+ * own: the byte waits for the request's flush, goes out only while its exchange is in flight, at most once, never
+ * when unsupported, and is counted only when the kernel took it. The second group does the same for the rest of
+ * the core that `npm run mutate` mutates: a stream out of step retires the session, retirement is final and runs
+ * its hooks once, settling waits for the drain, the statement timeout's drain, and cleanup under the wire permit.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import { EventEmitter } from "node:events"
+import type * as Net from "node:net"
+import { type Exchange, type Incoming, Session, type UrgentSender } from "../src/internal/connection/wireSession.ts"
+import { done, EOT } from "./connection/fakeServer.ts"
+
+/** A socket whose writes are "flushed" (their callbacks run) only when the test says so. */
+class ScriptedSocket extends EventEmitter {
+  readonly writes: Array<Uint8Array> = []
+  private readonly unflushed: Array<() => void> = []
+  destroyed = false
+
+  write(bytes: Uint8Array, callback: () => void): boolean {
+    this.writes.push(bytes)
+    this.unflushed.push(callback)
+    return false
+  }
+
+  /** Node hands everything written so far to the kernel: the write callbacks run. */
+  flush(): void {
+    for (const callback of this.unflushed.splice(0)) callback()
+  }
+
+  destroy(): this {
+    this.destroyed = true
+    return this
+  }
+}
+
+// Reply bytes as the scripted decoder reads them: 0 = a message inside the reply, 1 = the reply's end (EOT).
+const MIDDLE = 0
+const END = 1
+/** A chunk the scripted decoder cannot decode. */
+const UNDECODABLE = 0xff
+const decodeScripted = (chunk: Uint8Array): ReadonlyArray<Incoming> =>
+  Array.from(chunk, (byte) => (byte === END ? EOT : done(0)))
+
+interface Rig {
+  readonly socket: ScriptedSocket
+  readonly session: Session
+  /** Sockets the urgent sender was asked to send on, in order. */
+  readonly sends: Array<Net.Socket>
+  /** Starts an exchange in a child fiber; returns once its request was written (not flushed). */
+  readonly begin: Effect.Effect<{ readonly exchange: Exchange; readonly fiber: Fiber.Fiber<unknown, unknown> }>
+}
+
+const rig = (
+  options: {
+    readonly supported?: boolean
+    readonly kernelAccepts?: boolean
+    readonly drainTimeout?: Duration.Duration
+    /** TLS layered over an existing socket: urgent data goes on this one, underneath. */
+    readonly raw?: ScriptedSocket
+  } = {}
+): Rig => {
+  const socket = new ScriptedSocket()
+  const sends: Array<Net.Socket> = []
+  const urgent: UrgentSender = {
+    supported: options.supported ?? true,
+    send: (target) => {
+      sends.push(target)
+      return (options.kernelAccepts ?? true) ? "sent" : "failed"
+    }
+  }
+  const asNet = socket as unknown as Net.Socket
+  const session = new Session(asNet, (options.raw ?? socket) as unknown as Net.Socket, {
+    host: "127.0.0.1",
+    port: 1,
+    decoder: {
+      push: (chunk) =>
+        chunk[0] === UNDECODABLE ? { _tag: "ProtocolCodecError", message: "scripted garbage" } : decodeScripted(chunk),
+      setFraming: () => {}
+    },
+    urgent,
+    drainTimeout: options.drainTimeout ?? Duration.seconds(5)
+  })
+  const begin = Effect.gen(function*() {
+    const written = socket.writes.length
+    const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(0x42)))
+    while (socket.writes.length === written) yield* Effect.yieldNow
+    assert.strictEqual(session.state, "busy")
+    return { exchange: session.current!, fiber }
+  })
+  return { socket, session, sends, begin }
+}
+
+describe("urgent-byte guards (session core)", () => {
+  it.effect("a byte requested before the request is flushed waits for the flush, then goes out once", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      assert.isFalse(exchange.flushed)
+      // Accepted, but sending now would put the byte ahead of the request still in Node's write queue.
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      assert.lengthOf(sends, 0)
+      socket.flush()
+      assert.lengthOf(sends, 1)
+      assert.strictEqual(sends[0], socket as unknown as Net.Socket)
+      assert.strictEqual(session.interruptsSent, 1)
+      socket.emit("data", Uint8Array.of(MIDDLE, END))
+      yield* Fiber.join(fiber)
+      assert.lengthOf(sends, 1)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.effect("a byte requested after the flush goes out at once", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      socket.flush()
+      assert.isTrue(exchange.flushed)
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      assert.lengthOf(sends, 1)
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+    }))
+
+  it.effect("at most one byte per exchange", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      // A second request before the flush (e.g. timeout, then the caller gives up) adds nothing.
+      assert.isFalse(session.requestServerInterrupt(exchange))
+      socket.flush()
+      assert.isFalse(session.requestServerInterrupt(exchange))
+      assert.lengthOf(sends, 1)
+      assert.strictEqual(session.interruptsSent, 1)
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+    }))
+
+  it.effect("no byte for an exchange whose reply is complete, nor for an earlier exchange once the next started", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const first = yield* begin
+      socket.flush()
+      socket.emit("data", Uint8Array.of(MIDDLE, END))
+      yield* Fiber.join(first.fiber)
+      assert.isTrue(first.exchange.complete)
+      assert.isFalse(session.requestServerInterrupt(first.exchange))
+      // The next exchange is on the wire: a late request for the first one must not hit it.
+      const second = yield* begin
+      socket.flush()
+      assert.isFalse(session.requestServerInterrupt(first.exchange))
+      assert.lengthOf(sends, 0)
+      assert.isTrue(session.requestServerInterrupt(second.exchange))
+      assert.lengthOf(sends, 1)
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(second.fiber)
+    }))
+
+  it.effect("a byte deferred to the flush is dropped when the reply ended first", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      // The reply's end is read before Node reports the flush: at flush time the exchange is no longer in flight.
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+      socket.flush()
+      assert.lengthOf(sends, 0)
+      assert.strictEqual(session.interruptsSent, 0)
+    }))
+
+  it.effect("a request for an exchange that ended before its flush is refused at once", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+      assert.isFalse(exchange.flushed)
+      // Not "accepted, deferred to the flush": nothing is in flight any more, so nothing will be sent.
+      assert.isFalse(session.requestServerInterrupt(exchange))
+      socket.flush()
+      assert.lengthOf(sends, 0)
+    }))
+
+  it.effect("a byte deferred to the flush is dropped when the session died first", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      socket.emit("error", Object.assign(new Error("reset"), { code: "ECONNRESET" }))
+      assert.strictEqual(session.state, "dead")
+      assert.isTrue(Exit.isFailure(yield* Fiber.await(fiber)))
+      socket.flush()
+      assert.lengthOf(sends, 0)
+    }))
+
+  it.effect("never a byte where urgent data is unsupported", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig({ supported: false })
+      const { exchange, fiber } = yield* begin
+      assert.isFalse(session.requestServerInterrupt(exchange))
+      socket.flush()
+      assert.isFalse(session.requestServerInterrupt(exchange))
+      assert.lengthOf(sends, 0)
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+    }))
+
+  it.effect("a byte the kernel refused is reported and not counted", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig({ kernelAccepts: false })
+      const { exchange, fiber } = yield* begin
+      socket.flush()
+      assert.isFalse(session.requestServerInterrupt(exchange))
+      assert.lengthOf(sends, 1)
+      assert.strictEqual(session.interruptsSent, 0)
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+    }))
+
+  it.effect("an interrupted caller leaves the session draining; the byte waits for the flush; the reply is drained", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      yield* Fiber.interrupt(fiber)
+      assert.strictEqual(session.state, "draining")
+      assert.isTrue(exchange.interruptRequested)
+      assert.lengthOf(sends, 0)
+      socket.flush()
+      assert.lengthOf(sends, 1)
+      // The next caller waits for the wire until the interrupted reply has been read to its end.
+      const next = yield* Effect.forkChild(session.exchange(Uint8Array.of(0x43)))
+      yield* Effect.yieldNow
+      assert.lengthOf(socket.writes, 1)
+      socket.emit("data", Uint8Array.of(MIDDLE, END))
+      while (socket.writes.length === 1) yield* Effect.yieldNow
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      const reply = yield* Fiber.join(next)
+      assert.deepStrictEqual(reply.messages, [EOT])
+      assert.strictEqual(session.state, "idle")
+      assert.lengthOf(sends, 1)
+    }))
+})
+
+describe("session core guards: reading, retirement, settling, timeouts", () => {
+  it.effect("a message while nothing was asked retires the session: the stream is out of step", () =>
+    Effect.sync(() => {
+      const { socket, session } = rig()
+      socket.emit("data", Uint8Array.of(END))
+      assert.strictEqual(session.state, "dead")
+      assert.strictEqual(session.deadWith?._tag, "ProtocolError")
+      assert.isTrue(socket.destroyed)
+    }))
+
+  it.effect("an undecodable reply retires the session and fails the exchange in flight", () =>
+    Effect.gen(function*() {
+      const { socket, session, begin } = rig()
+      const { fiber } = yield* begin
+      socket.emit("data", Uint8Array.of(UNDECODABLE))
+      assert.strictEqual(session.state, "dead")
+      assert.strictEqual(session.deadWith?._tag, "ProtocolError")
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(Exit.isFailure(exit))
+    }))
+
+  it.effect("retirement keeps its first cause, destroys the socket beneath TLS too, and runs each hook once", () =>
+    Effect.sync(() => {
+      const raw = new ScriptedSocket()
+      const { socket, session } = rig({ raw })
+      const causes: Array<string> = []
+      session.onRetire((cause) => causes.push(cause.message))
+      const unregistered: Array<string> = []
+      const unregister = session.onRetire((cause) => unregistered.push(cause.message))
+      unregister()
+      socket.emit("error", Object.assign(new Error("reset by peer"), { code: "ECONNRESET" }))
+      // Node follows an error with close: the session stays retired for the first reason.
+      socket.emit("close")
+      assert.strictEqual(session.deadWith?._tag, "ConnectionError")
+      assert.include(session.deadWith!.message, "reset by peer")
+      assert.isTrue(socket.destroyed)
+      assert.isTrue(raw.destroyed)
+      assert.lengthOf(causes, 1)
+      assert.lengthOf(unregistered, 0)
+      // A hook registered after the retirement learns about it at once.
+      const late: Array<string> = []
+      session.onRetire((cause) => late.push(cause.message))
+      assert.deepStrictEqual(late, [causes[0]!])
+    }))
+
+  it.effect("awaitSettled waits through busy and draining, and wakes at idle", () =>
+    Effect.gen(function*() {
+      const { socket, session, begin } = rig()
+      yield* session.awaitSettled
+      const { fiber } = yield* begin
+      let woke = false
+      const settled = yield* Effect.forkChild(Effect.andThen(session.awaitSettled, Effect.sync(() => (woke = true))))
+      yield* Effect.yieldNow
+      yield* Fiber.interrupt(fiber)
+      assert.strictEqual(session.state, "draining")
+      for (let i = 0; i < 10; i++) yield* Effect.yieldNow
+      assert.isFalse(woke)
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(settled)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.effect("a reply within the statement timeout is an ordinary reply: no byte, not timed out", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends } = rig()
+      const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(1), { timeout: Duration.seconds(30) }))
+      while (socket.writes.length === 0) yield* Effect.yieldNow
+      socket.flush()
+      socket.emit("data", Uint8Array.of(MIDDLE, END))
+      const reply = yield* Fiber.join(fiber)
+      assert.isFalse(reply.timedOut)
+      assert.lengthOf(reply.messages, 2)
+      assert.lengthOf(sends, 0)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.live("past the statement timeout: the byte goes out, the session drains, the reply comes back timed out", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends } = rig()
+      const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(1), { timeout: Duration.millis(20) }))
+      while (socket.writes.length === 0) yield* Effect.yieldNow
+      socket.flush()
+      while (sends.length === 0) yield* Effect.sleep(Duration.millis(5))
+      assert.strictEqual(session.state, "draining")
+      socket.emit("data", Uint8Array.of(END))
+      const reply = yield* Fiber.join(fiber)
+      assert.isTrue(reply.timedOut)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.live("a timed-out statement whose reply does not end within drainTimeout retires the session", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig({ drainTimeout: Duration.millis(30) })
+      const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(1), { timeout: Duration.millis(10) }))
+      while (socket.writes.length === 0) yield* Effect.yieldNow
+      socket.flush()
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(Exit.isFailure(exit))
+      assert.strictEqual(session.state, "dead")
+      assert.strictEqual(session.deadWith?._tag, "ConnectionError")
+    }))
+
+  it.live("a drain that runs out with cleanup queued retires the session and still gives up the wire", () =>
+    Effect.gen(function*() {
+      const { socket, session, begin } = rig({ drainTimeout: Duration.millis(20) })
+      const { fiber } = yield* begin
+      yield* Fiber.interrupt(fiber)
+      session.addCleanup(Uint8Array.of(0x99))
+      socket.flush()
+      // No reply: the drain deadline retires the session with the cleanup batch still queued.
+      yield* session.awaitSettled
+      assert.strictEqual(session.state, "dead")
+      // The permit was given up: the next caller fails at once as closed instead of waiting for the wire forever.
+      const error = yield* Effect.flip(session.exchange(Uint8Array.of(0x43)).pipe(Effect.timeout("5 seconds")))
+      assert.strictEqual(error._tag, "ConnectionError")
+      assert.lengthOf(socket.writes, 1)
+    }))
+
+  it.effect("cleanup queued by an interrupted caller is sent before the session goes idle, not at its next use", () =>
+    Effect.gen(function*() {
+      const { socket, session, begin } = rig()
+      const { fiber } = yield* begin
+      yield* Fiber.interrupt(fiber)
+      // What an interrupted statement's finalizer does: queue its CLOSE/RELEASE for the permit holder.
+      session.addCleanup(Uint8Array.of(0x99))
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      while (socket.writes.length === 1) yield* Effect.yieldNow
+      assert.deepStrictEqual(Array.from(socket.writes[1]!), [0x99])
+      assert.strictEqual(session.state, "busy")
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      yield* session.awaitSettled
+      assert.strictEqual(session.state, "idle")
+      assert.lengthOf(socket.writes, 2)
+    }))
+})
