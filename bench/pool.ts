@@ -99,6 +99,9 @@ const fakeSession = (): Connection.Connection => ({
   executeMany: () => Effect.die("unused"),
   scroll: () => Effect.die("unused"),
   prepare: () => Effect.die("unused"),
+  createSmartLob: () => Effect.die("unused"),
+  readSmartLob: () => Stream.die("unused"),
+  readClobText: () => Effect.die("unused"),
   transaction: (effect) => effect,
   close: Effect.void
 })

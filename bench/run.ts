@@ -10,7 +10,16 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 
 const here = import.meta.dirname
-const scripts = ["decode.ts", "decode-e2e.ts", "roundtrip.ts", "pool.ts", "interrupt.ts", "peer-python.ts"].filter((
+const scripts = [
+  "decode.ts",
+  "decode-e2e.ts",
+  "roundtrip.ts",
+  "pool.ts",
+  "interrupt.ts",
+  "peer-python.ts",
+  "peer-jdbc.ts",
+  "smartLob.ts"
+].filter((
   name
 ) => existsSync(join(here, name)))
 const only = process.argv.slice(2)

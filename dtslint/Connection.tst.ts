@@ -107,3 +107,27 @@ describe("Connection statements", () => {
     expect(connection.state).type.toBe<"idle" | "busy" | "draining" | "dead">()
   })
 })
+
+declare const locator: InformixValue.SmartLobLocator
+declare const source: Stream.Stream<Uint8Array, "source failed">
+
+describe("Connection smart large objects", () => {
+  it("createSmartLob from bytes, text or a stream (the stream's error joins InformixError)", () => {
+    expect(connection.createSmartLob("BLOB", new Uint8Array(3))).type.toBe<
+      Effect.Effect<InformixValue.SmartLobLocator, InformixError>
+    >()
+    expect(connection.createSmartLob("CLOB", "text")).type.toBe<
+      Effect.Effect<InformixValue.SmartLobLocator, InformixError>
+    >()
+    expect(connection.createSmartLob("BLOB", source)).type.toBe<
+      Effect.Effect<InformixValue.SmartLobLocator, InformixError | "source failed">
+    >()
+    expect(connection.createSmartLob).type.not.toBeCallableWith("BYTE", new Uint8Array(1))
+  })
+
+  it("readSmartLob streams bytes, readClobText gives text", () => {
+    expect(connection.readSmartLob(locator)).type.toBe<Stream.Stream<Uint8Array, InformixError>>()
+    expect(connection.readClobText(locator)).type.toBe<Effect.Effect<string, InformixError>>()
+    expect(connection.readSmartLob).type.not.toBeCallableWith("hex")
+  })
+})

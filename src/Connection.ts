@@ -27,7 +27,7 @@ import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { ConnectionError, type InformixError } from "./InformixError.ts"
-import type { Value } from "./InformixValue.ts"
+import type { SmartLobLocator, Value } from "./InformixValue.ts"
 import {
   type ConnectionConfig,
   fromEnv,
@@ -157,8 +157,9 @@ export interface StatementOptions {
  */
 export interface StreamOptions extends StatementOptions {
   /**
-   * Byte budget of one SQ_NFETCH (rows per round trip = budget / row width, at least one row). Defaults to the
-   * connection's `fetchBufferSize`.
+   * Byte budget of every SQ_NFETCH of this stream (rows per round trip = budget / row width, at least one row).
+   * Without it, the budget starts at the connection's `fetchBufferSize` and doubles per round trip while the result
+   * goes on, up to 64 KiB.
    */
   readonly fetchSize?: number | undefined
 }
@@ -476,6 +477,33 @@ export interface Connection {
     effect: Effect.Effect<A, E, R>,
     options?: TransactionOptions
   ) => Effect.Effect<A, E | InformixError, R>
+  /**
+   * Creates a smart large object (BLOB or CLOB) from bytes, text (encoded in the connection's code set) or a stream
+   * of bytes, and returns its locator: bind it into an INSERT/UPDATE or keep it to read back. The content is written
+   * in SQ_LODATA messages of 256 000 bytes as it arrives, so a stream of any size needs only one message's memory.
+   *
+   * @since 0.1.0
+   */
+  readonly createSmartLob: <E = never, R = never>(
+    kind: "BLOB" | "CLOB",
+    content: Uint8Array | string | Stream.Stream<Uint8Array, E, R>
+  ) => Effect.Effect<SmartLobLocator, InformixError | E, R>
+  /**
+   * Streams the content of a smart large object (BLOB or CLOB) in chunks of at most 32000 bytes, one SQ_LODATA round
+   * trip per pull of 256 000 bytes (backpressure); the object is closed on the server when the stream ends, fails or is
+   * interrupted. A locator that is not 72 bytes fails with `ParameterError`; one the server does not know with
+   * `SqlError` −9810.
+   *
+   * @since 0.1.0
+   */
+  readonly readSmartLob: (locator: SmartLobLocator) => Stream.Stream<Uint8Array, InformixError>
+  /**
+   * A CLOB's whole content as text, decoded with the connection's code set (held in memory: use `readSmartLob` for
+   * large ones). A BLOB locator fails with `ParameterError`.
+   *
+   * @since 0.1.0
+   */
+  readonly readClobText: (locator: SmartLobLocator) => Effect.Effect<string, InformixError>
   /**
    * Sends SQ_EXIT (short bounded wait for the reply) and destroys the socket. Also run by the scope of `make`.
    * Idempotent.

@@ -725,8 +725,9 @@ export class BlobDescriptor {
 }
 
 /**
- * A smart large object (BLOB or CLOB) locator: 72 opaque bytes the server gave in the row (as hex text).
- * Content is read with `lotofile` / `ifx_lo_*` round trips.
+ * A smart large object (BLOB or CLOB) locator: 72 opaque bytes the server gave in the row (as hex text), or that
+ * `Connection.createSmartLob` returned. Read the content with `Connection.readSmartLob` / `readClobText`; bind it as a
+ * parameter to store it in a BLOB/CLOB column.
  *
  * @since 0.1.0
  * @category models

@@ -7,51 +7,46 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Connection from "../src/Connection.ts"
-import { layoutDescribeFields } from "../src/internal/protocol/helpers.ts"
-import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
-import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
+import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
+import type { ClientMessage } from "../src/internal/protocol/messages.ts"
+import {
+  describeNoColumns,
+  describeWith,
+  done,
+  EOT,
+  type FakeSession,
+  intRow,
+  makeFakeServer,
+  sqlOf
+} from "./connection/fakeServer.ts"
+import { eventually } from "./eventually.ts"
 
-const intField = (name: string) => ({
-  name,
-  columnStartPos: 0,
-  columnType: 2,
-  extendedId: 0,
-  ownerName: "",
-  extendedName: "",
-  reference: 0,
-  alignment: 0,
-  sourceType: 0,
-  encodedLength: 4
-})
-
-const describeWith = (statementType: number, statementId: number, names: ReadonlyArray<string>): ServerMessage => ({
-  _tag: "Describe",
-  statementType,
-  statementId,
-  estimatedCost: 0,
-  tupleSize: 4 * names.length,
-  fields: layoutDescribeFields(names.map(intField))
-})
-
-const intRow = (...values: ReadonlyArray<number>): ServerMessage => {
-  const payload = new Uint8Array(4 * values.length)
-  const view = new DataView(payload.buffer)
-  values.forEach((v, i) => view.setInt32(4 * i, v))
-  return { _tag: "Tuple", warnings: 0, payload }
-}
+let fetchesOfMany = 0
 
 /** Scripted answers keyed by SQL text / batch shape. */
 const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void => {
   const first = batch[0]!
   const sql = sqlOf(first)
-  if (first._tag === "Command") return session.reply([describeNoColumns(14), done(0), EOT])
+  if (first._tag === "Command") {
+    // 48 = SET ISOLATION (the connection stops deferring CLOSE after one of its own).
+    return session.reply([describeNoColumns(sql?.startsWith("SET ISOLATION") ? 48 : 14), done(0), EOT])
+  }
   if (first._tag === "Prepare") {
     if (sql === "SELECT a FROM t WHERE x = ?") return session.reply([describeWith(2, 5, ["a"]), done(0), EOT])
     if (sql === "EXECUTE FUNCTION f(?)") return session.reply([describeWith(56, 6, ["result"]), done(0), EOT])
     if (sql === "EXECUTE PROCEDURE p(?)") return session.reply([describeNoColumns(56, 7), done(0), EOT])
     if (sql === "INSERT INTO t VALUES (?)") return session.reply([describeNoColumns(6, 8), done(0), EOT])
+  }
+  if (first._tag === "Prepare" && sql === "SELECT b FROM many") {
+    return session.reply([describeWith(2, 9, ["b"]), done(0), EOT])
+  }
+  if (first._tag === "Id" && first.statementId === 9 && batch.some((m) => m._tag === "NFetch")) {
+    // One row per fetch; the 7th fetch ends the result.
+    fetchesOfMany = batch.some((m) => m._tag === "Open") ? 1 : fetchesOfMany + 1
+    return session.reply(fetchesOfMany < 7 ? [intRow(fetchesOfMany), EOT] : [done(6), EOT])
   }
   if (batch.some((m) => m._tag === "Open")) {
     const id = (first as { statementId: number }).statementId
@@ -77,19 +72,65 @@ describe("message flows", () => {
     Effect.gen(function*() {
       const server = yield* makeFakeServer(handler)
       const conn = yield* Connection.make(server.url)
+      const session = (conn as unknown as ConnectionImpl).session
       assert.deepStrictEqual(yield* conn.query("SELECT a FROM t WHERE x = ?", [1]), [{ a: 1 }, { a: 2 }])
+      const exchanges = session.generation
       assert.deepStrictEqual(yield* conn.values("SELECT a FROM t WHERE x = ?", [2]), [[1], [2]])
+      // The first fetch exhausted the cursor: its CLOSE waits for the next request, so a cached query is one exchange.
+      assert.strictEqual(session.generation - exchanges, 1)
       assert.deepStrictEqual(shapes(server.batches), [
         "Prepare NDescribe WantDone Eot",
         "Id(5) CurName Bind Open Id(5) NFetch Eot",
         "Id(5) Close Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot"
+      ])
+      // In a transaction (row locks) the CLOSE is immediate; the waiting one travels in front of BEGIN.
+      yield* conn.transaction(Effect.gen(function*() {
+        const before = session.generation
+        yield* conn.values("SELECT a FROM t WHERE x = ?", [3])
+        assert.strictEqual(session.generation - before, 2)
+      }))
+      assert.deepStrictEqual(shapes(server.batches).slice(4), [
+        "Id(5) Close Eot",
+        "Begin Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot",
+        "Id(5) Close Eot",
+        "CommitWork Eot"
+      ])
+      const names = server.batches.flatMap((b) => b.flatMap((m) => m._tag === "CurName" ? [m.name] : []))
+      assert.deepStrictEqual(names, ["_ifxc0000000000000", "_ifxc0000000000001", "_ifxc0000000000002"])
+      const prepare = server.batches[0]![0]!
+      assert.strictEqual(prepare._tag === "Prepare" ? prepare.numQmarks : -1, 1)
+    }).pipe(Effect.scoped))
+
+  it.live("a deferred CLOSE goes out on its own once the session stays idle", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      yield* conn.values("SELECT a FROM t WHERE x = ?", [1])
+      const batches = yield* eventually(Effect.sync(() => shapes(server.batches)), (b) => b.length === 3)
+      assert.deepStrictEqual(batches, [
+        "Prepare NDescribe WantDone Eot",
         "Id(5) CurName Bind Open Id(5) NFetch Eot",
         "Id(5) Close Eot"
       ])
-      const names = server.batches.flatMap((b) => b.flatMap((m) => m._tag === "CurName" ? [m.name] : []))
-      assert.deepStrictEqual(names, ["_ifxc0000000000000", "_ifxc0000000000001"])
-      const prepare = server.batches[0]![0]!
-      assert.strictEqual(prepare._tag === "Prepare" ? prepare.numQmarks : -1, 1)
+      yield* conn.awaitSettled
+      assert.strictEqual(conn.state, "idle")
+      assert.deepStrictEqual(yield* conn.values("SELECT a FROM t WHERE x = ?", [2]), [[1], [2]])
+    }).pipe(Effect.scoped))
+
+  it.live("the fetch budget doubles while a result goes on, up to 64 KiB; an explicit fetchSize is kept", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const conn = yield* Connection.make(server.url)
+      const budgets = () =>
+        server.batches.splice(0).flatMap((b) => b.flatMap((m) => m._tag === "NFetch" ? [m.bufferSize] : []))
+      assert.strictEqual((yield* conn.values("SELECT b FROM many")).length, 6)
+      assert.deepStrictEqual(budgets(), [4096, 8192, 16384, 32768, 65536, 65536, 65536])
+      assert.strictEqual(yield* Stream.runCount(conn.streamValues("SELECT b FROM many")), 6)
+      assert.deepStrictEqual(budgets(), [4096, 8192, 16384, 32768, 65536, 65536, 65536])
+      yield* Stream.runDrain(conn.streamValues("SELECT b FROM many", [], { fetchSize: 1000 }))
+      assert.deepStrictEqual(budgets(), [1000, 1000, 1000, 1000, 1000, 1000, 1000])
     }).pipe(Effect.scoped))
 
   it.live("EXECUTE FUNCTION with a result opens a cursor; EXECUTE PROCEDURE without one executes", () =>
@@ -182,6 +223,26 @@ describe("message flows", () => {
         "SET ISOLATION TO COMMITTED READ",
         "SET LOCK MODE TO WAIT 5"
       ])
+    }).pipe(Effect.scoped))
+
+  it.live("an exhausted cursor closes at once under CURSOR STABILITY and after the session's own SET ISOLATION", () =>
+    Effect.gen(function*() {
+      const server = yield* makeFakeServer(handler)
+      const exchangesPerQuery = (conn: Connection.Connection) =>
+        Effect.gen(function*() {
+          const session = (conn as unknown as ConnectionImpl).session
+          const before = session.generation
+          yield* conn.values("SELECT a FROM t WHERE x = ?", [1])
+          return session.generation - before
+        })
+      const committed = yield* Connection.make({ url: server.url, isolation: "committedRead" })
+      yield* exchangesPerQuery(committed) // PREPARE
+      assert.strictEqual(yield* exchangesPerQuery(committed), 1)
+      const stability = yield* Connection.make({ url: server.url, isolation: "cursorStability" })
+      yield* exchangesPerQuery(stability)
+      assert.strictEqual(yield* exchangesPerQuery(stability), 2)
+      yield* committed.execute("SET ISOLATION TO CURSOR STABILITY")
+      assert.strictEqual(yield* exchangesPerQuery(committed), 2)
     }).pipe(Effect.scoped))
 
   it.live("statements get a client span with the OTel database attributes (no parameter values)", () =>

@@ -18,11 +18,13 @@ import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.t
 import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import {
   describeNoColumns,
+  describeWith,
   done,
   encode,
   EOT,
   err,
   type FakeSession,
+  intRow,
   makeFakeServer,
   sqlOf
 } from "./connection/fakeServer.ts"
@@ -186,6 +188,36 @@ describe("Connection interruption", () => {
       }
       assert.strictEqual(yield* echo(conn, 5), 5)
     }).pipe(Effect.scoped))
+
+  itUrgent(
+    "an urgent byte waits until the deferred CLOSE written in front of its request has been answered",
+    () =>
+      Effect.gen(function*() {
+        // A one-row SELECT whose CLOSE (deferred: the fetch exhausted the cursor) the server answers only after 300 ms;
+        // everything else is ECHO. The server interrupts the oldest unanswered batch, so an urgent byte sent while the
+        // CLOSE is unanswered would hit the CLOSE and leave the ECHO running.
+        const server = yield* makeFakeServer((batch, session) => {
+          const first = batch[0]!
+          if (first._tag === "Prepare" && sqlOf(first) === "SELECT a FROM t") {
+            return session.reply([describeWith(2, 4, ["a"]), done(0), EOT])
+          }
+          if (batch.some((m) => m._tag === "Open")) return session.reply([intRow(7), done(1), EOT])
+          if (batch.some((m) => m._tag === "Close")) {
+            setTimeout(() => session.reply([EOT]), 300)
+            return
+          }
+          echoHandler(batch, session)
+        })
+        const conn = yield* Connection.make(server.url)
+        assert.deepStrictEqual(yield* conn.values("SELECT a FROM t"), [[7]])
+        const exit = yield* Effect.exit(conn.execute("ECHO 1 10000", [], { timeout: "100 millis" }))
+        const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) as InformixError : undefined
+        assert.strictEqual(error?._tag === "SqlError" ? error.sqlcode : undefined, -213)
+        assert.strictEqual(internals(conn).session.interruptsSent, 1)
+        assert.strictEqual(yield* echo(conn, 5), 5)
+        assert.strictEqual(conn.state, "idle")
+      }).pipe(Effect.scoped)
+  )
 
   itUrgent("connection-level queryTimeout applies to every statement", () =>
     Effect.gen(function*() {

@@ -6,17 +6,12 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import { PoolTimeoutError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { eventually } from "./eventually.ts"
 import { urgentAvailable } from "./urgentSupport.ts"
-
-const eventually = <A>(effect: Effect.Effect<A>, until: (a: A) => boolean) =>
-  Effect.repeat(effect, { until, schedule: Schedule.spaced("10 millis") }).pipe(
-    Effect.timeoutOrElse({ duration: "5 seconds", orElse: () => effect })
-  )
 
 describe("Pool (TestServer)", () => {
   it.live("a transaction left open by a borrower is rolled back on the server before reuse", () =>

@@ -12,6 +12,7 @@ import * as Sql from "effect/sql/SqlError"
 import * as InformixClient from "../../src/InformixClient.ts"
 import { ProtocolError } from "../../src/InformixError.ts"
 import * as TestServer from "../../src/TestServer.ts"
+import { eventually } from "../eventually.ts"
 
 const setup = Effect.gen(function*() {
   const server = yield* TestServer.make()
@@ -86,7 +87,7 @@ describe("InformixClient under server faults", () => {
       const timedOut = yield* Effect.flip(Effect.timeout(answer(2), "100 millis"))
       assert.isTrue(Cause.isTimeoutError(timedOut))
       assert.strictEqual(yield* answer(7), 7)
-      assert.strictEqual((yield* server.stats).cursors, 0)
+      assert.strictEqual((yield* eventually(server.stats, (s) => s.cursors === 0)).cursors, 0)
       assert.strictEqual((yield* pool.stats).inUse, 0)
     }))
 })

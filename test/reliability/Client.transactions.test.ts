@@ -13,6 +13,7 @@ import * as Fiber from "effect/Fiber"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as InformixClient from "../../src/InformixClient.ts"
 import * as TestServer from "../../src/TestServer.ts"
+import { eventually } from "../eventually.ts"
 
 const FIBERS = 600
 
@@ -75,7 +76,7 @@ describe("transactions under random interruption (TestServer)", () => {
       assert.isAbove(completed, 0)
       assert.isAbove(interrupted, 0)
 
-      const stats = yield* server.stats
+      const stats = yield* eventually(server.stats, (s) => s.cursors === 0)
       assert.strictEqual(stats.transactions, 0, "no transaction left open")
       assert.strictEqual(stats.cursors, 0)
       assert.strictEqual((yield* sql.pool!.stats).inUse, 0)

@@ -131,6 +131,9 @@ export const makeFakes = (answer: Answer = () => []) => {
         executeMany: () => Effect.die("not scripted"),
         scroll: () => Effect.die("not scripted"),
         prepare: () => Effect.die("not scripted"),
+        createSmartLob: () => Effect.die("not scripted"),
+        readSmartLob: () => Stream.die("not scripted"),
+        readClobText: () => Effect.die("not scripted"),
         transaction: (effect) => effect,
         close: Effect.sync(() => {
           fake.closed = true

@@ -84,7 +84,15 @@ const setUp = Effect.gen(function*() {
     assert.strictEqual(after.sessions, 0, "every session closed")
     assert.strictEqual(after.statements, 0, "no statement left allocated")
   })
-  return { server, pool, query, healthy, closeAndCheck }
+  /**
+   * Waits until no cursor is open on the server: the CLOSE of `healthy`'s exhausted cursor waits for the session's
+   * next request or 1 ms of idleness (deferred CLOSE), and a fault armed on the "next reply" must hit a statement.
+   */
+  const closesSent = Effect.repeat(server.stats, {
+    until: (stats) => stats.cursors === 0,
+    schedule: Schedule.spaced("10 millis")
+  }).pipe(Effect.timeout("8 seconds"), Effect.ignore)
+  return { server, pool, query, healthy, closesSent, closeAndCheck }
 })
 
 describe("fault injection through a pool", () => {
@@ -149,8 +157,9 @@ describe("fault injection through a pool", () => {
 
   it.live("a reply stalled past queryTimeout → SqlError -213 (urgent byte), the session stays", () =>
     Effect.gen(function*() {
-      const { closeAndCheck, healthy, pool, query, server } = yield* setUp
+      const { closeAndCheck, closesSent, healthy, pool, query, server } = yield* setUp
       yield* healthy
+      yield* closesSent
       const before = yield* pool.stats
       yield* server.faults.stallNextReply("20 seconds")
       const error = typedFailure(yield* bounded(query(5)))

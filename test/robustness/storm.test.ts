@@ -93,6 +93,8 @@ describe("interruption storm", () => {
         // Drains of the last interrupted statements finish on their own.
         yield* waitFor(Effect.sync(() => sessions.map((c) => c.state)), (states) => states.every((s) => s === "idle"))
         const states = sessions.map((c) => c.state)
+        // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.
+        yield* waitFor(server.stats, (s) => s.stats.cursors === 0)
         const { stats: during, urgent, urgentIdle } = yield* server.stats
         const urgentSent = sessions.reduce((n, conn) => n + (conn as ConnectionImpl).interruptsSent, 0)
         yield* Scope.close(scope, Exit.void)
@@ -121,6 +123,8 @@ describe("interruption storm", () => {
         const tally = yield* storm(PHASE_B, 11, (_i, f) => pool.use((conn) => f(conn, conn.prepare(ECHO_SQL))))
         yield* waitFor(pool.stats, (stats) => stats.inUse === 0)
         const poolStats = yield* pool.stats
+        // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.
+        yield* waitFor(serverStats, (s) => s.cursors === 0)
         const during = yield* serverStats
         yield* Scope.close(scope, Exit.void)
         return { tally, poolStats, during }

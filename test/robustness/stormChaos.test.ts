@@ -49,6 +49,8 @@ describe("interruption storm while the server drops connections", () => {
           const check = yield* pool.use((conn) => conn.values(ECHO_SQL, [-1, "after"]))
           yield* waitFor(pool.stats, (stats) => stats.inUse === 0)
           const poolStats = yield* pool.stats
+          // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.
+          yield* waitFor(server.stats, (s) => s.stats.cursors === 0)
           const during = yield* server.stats
           yield* Scope.close(scope, Exit.void)
           return { tally, drops, check, poolStats, during }

@@ -31,6 +31,8 @@ describe("interruption storm without server interrupt", () => {
         const tally = yield* storm(TOTAL, 31, yield* prepareSessions(sessions, scope))
         yield* waitFor(Effect.sync(() => sessions.map((c) => c.state)), (states) => states.every((s) => s === "idle"))
         const states = sessions.map((c) => c.state)
+        // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.
+        yield* waitFor(server.stats, (s) => s.stats.cursors === 0)
         const during = yield* server.stats
         yield* Scope.close(scope, Exit.void)
         return { tally, states, during }

@@ -53,6 +53,8 @@ describe("interruption storm over TLS", () => {
           const tally = yield* storm(TOTAL, 23, yield* prepareSessions(sessions, scope))
           yield* waitFor(Effect.sync(() => sessions.map((c) => c.state)), (states) => states.every((s) => s === "idle"))
           const states = sessions.map((c) => c.state)
+          // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.
+          yield* waitFor(server.stats, (s) => s.cursors === 0)
           const during = yield* server.stats
           const urgentSent = sessions.reduce((n, conn) => n + (conn as ConnectionImpl).interruptsSent, 0)
           yield* Scope.close(scope, Exit.void)

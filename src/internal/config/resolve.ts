@@ -82,7 +82,10 @@ export interface ConnectionConfig {
   readonly lockWait?: Parse.LockWait | undefined
   /** `SET ISOLATION` after opening the database; server default when omitted. */
   readonly isolation?: Parse.IsolationLevel | undefined
-  /** Tuple bytes per NFETCH (FET_BUF_SIZE). Default 4096, as JDBC. */
+  /**
+   * Tuple bytes of a result's first NFETCH (FET_BUF_SIZE). Default 4096, as JDBC; later fetches of the same result
+   * double it up to 64 KiB.
+   */
   readonly fetchBufferSize?: number | undefined
   /** Largest single server message the decoder buffers before failing with ProtocolError. Default 256 MiB. */
   readonly maxMessageSize?: number | undefined

@@ -9,7 +9,8 @@
  * - everything else: `SQ_PREPARE NDESCRIBE WANTDONE EOT` (cached per SQL text), then
  *   - a statement that returns rows (SELECT, or EXECUTE PROCEDURE/FUNCTION with nFields > 0):
  *     `ID CURNAME [BIND] OPEN ID NFETCH EOT` (one batch, as JDBC does with binds, §8.5/§8.6), `ID NFETCH EOT`
- *     until a reply carries SQ_DONE, then `ID CLOSE EOT`;
+ *     until a reply carries SQ_DONE, then `ID CLOSE EOT` (outside transactions and row-locking isolation levels
+ *     written in front of the session's next batch instead of as a round trip of its own: `closeExhausted`);
  *   - otherwise `ID [BIND [BBIND blobs]] EXECUTE EOT`.
  * - Statements that are not cached are released (`ID RELEASE EOT`) after use, including failed ones (§8.7).
  *
@@ -21,6 +22,7 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Tracer from "effect/Tracer"
 import type * as Connection from "../../Connection.ts"
 import { type InformixError, ParameterError } from "../../InformixError.ts"
 import type { ResolvedConfig } from "../config/resolve.ts"
@@ -33,6 +35,7 @@ import { encodeBatch, type ValueContext } from "./codecView.ts"
 import {
   closeCursor,
   closeCursorAfter,
+  closeExhausted,
   collect,
   cursorStream,
   decodeTuples,
@@ -50,6 +53,7 @@ import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
 import { scroll, scrollCursor } from "./scrollCursors.ts"
 import { resetStatement, type SessionSetting } from "./sessionSettings.ts"
+import { createSmartLob, readClobText, readSmartLob } from "./smartLobs.ts"
 import { noTimeout, remaining, type StatementContext } from "./statementContext.ts"
 import {
   encodeParams,
@@ -73,6 +77,14 @@ import { control, outerTransaction, savepoint, transaction } from "./transaction
 import type { Incoming, Reply, Session } from "./wireSession.ts"
 
 const TypeId: Connection.TypeId = "~effect-informix/Connection"
+
+/**
+ * Isolation levels under which an exhausted cursor holds no row lock, so its CLOSE may wait (`closeExhausted`);
+ * `undefined` is the server default (COMMITTED READ in a logged database, DIRTY READ without logging; an ANSI
+ * database's REPEATABLE READ keeps its locks until the transaction ends, whether the cursor is closed or not).
+ */
+const deferrableIsolation = (level: ResolvedConfig["isolation"]): boolean =>
+  level === undefined || level === "dirtyRead" || level === "committedRead" || level === "lastCommitted"
 
 export interface ConnectionSettings {
   readonly config: ResolvedConfig
@@ -100,6 +112,12 @@ export class ConnectionImpl implements Connection.Connection {
   savepointCounter = 0
   /** Session state changed by statements since the session opened or was last reset (see sessionSettings.ts). */
   readonly changed = new Set<SessionSetting>()
+  /**
+   * Whether the CLOSE of an exhausted cursor may wait for the next request (see `closeExhausted`): only under an
+   * isolation level that keeps no lock on the cursor's current row. Cleared for good once the session runs any
+   * SET ISOLATION of its own (a transaction's `isolation` option, or SQL), since the level it left is not tracked.
+   */
+  closeMayWait: boolean
   readonly spanAttributes: Record<string, unknown>
 
   constructor(session: Session, settings: ConnectionSettings) {
@@ -112,6 +130,7 @@ export class ConnectionImpl implements Connection.Connection {
     this.serverVersion = settings.serverVersion
     this.cache = new StatementCache(settings.statementCacheSize)
     this.ownedAlone = new Map<object, Holding>([[session, internalHolding]])
+    this.closeMayWait = deferrableIsolation(settings.config.isolation)
     this.spanAttributes = {
       "db.system.name": "informix",
       "server.address": settings.config.host,
@@ -204,21 +223,17 @@ export class ConnectionImpl implements Connection.Connection {
           new ParameterError({ message: `The request could not be encoded: ${bytes.message}`, sql: stmt.sql })
         )
       }
-      return Effect.flatMap(
-        remaining(stmt),
-        (timeout) =>
-          this.session.exchange(bytes, {
-            timeout,
-            // Also for a reply drained after its caller was interrupted: the statement ran on the server all the same.
-            onReply: (reply) => {
-              // ANSI: the server opened a transaction for this statement if none was open (an over-estimate for a
-              // statement that failed early costs one ROLLBACK when the session returns to a pool).
-              if (this.settings.databaseInfo.ansi) this.transactionOpen = true
-              onReply?.(reply)
-              this.trackXactStat(reply)
-            }
-          })
-      )
+      // Also for a reply drained after its caller was interrupted: the statement ran on the server all the same.
+      const tracked = (reply: ReadonlyArray<Incoming>) => {
+        // ANSI: the server opened a transaction for this statement if none was open (an over-estimate for a
+        // statement that failed early costs one ROLLBACK when the session returns to a pool).
+        if (this.settings.databaseInfo.ansi) this.transactionOpen = true
+        onReply?.(reply)
+        this.trackXactStat(reply)
+      }
+      // No deadline (the common case): straight to the exchange, without a clock read.
+      if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked })
+      return Effect.flatMap(remaining(stmt), (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked }))
     })
   }
 
@@ -253,12 +268,24 @@ export class ConnectionImpl implements Connection.Connection {
     })
   }
 
+  /**
+   * `owned` for one statement's own work, which never calls `owned` again (no caller code runs inside): the owner
+   * permit without providing `OwnedSessions`, which would copy the fiber's context on every statement.
+   */
+  ownedStatement<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
+    return Effect.flatMap(
+      OwnedSessions,
+      (owned: ReadonlyMap<object, Holding>) =>
+        owned.get(this.session)?.active === true ? effect : this.session.owner.withPermit(effect)
+    )
+  }
+
   statementContext(
     sql: string,
     options: Connection.StatementOptions | undefined
   ): Effect.Effect<StatementContext> {
     const input = options?.timeout ?? this.settings.config.queryTimeout
-    if (input === undefined) return Effect.succeed({ sql, deadline: undefined, timeout: undefined })
+    if (input === undefined) return Effect.succeed(noTimeout(sql))
     const timeout = Duration.fromInputUnsafe(input)
     return Effect.map(
       Clock.currentTimeMillis,
@@ -266,7 +293,21 @@ export class ConnectionImpl implements Connection.Connection {
     )
   }
 
+  /**
+   * The statement's client span. Without a tracing backend (the active tracer is effect's in-memory `nativeTracer`)
+   * nobody could observe it, so none is made: a span per query is measurable CPU and garbage on the hot path.
+   */
   span<A, E, R>(
+    method: string,
+    sql: string,
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E, R> {
+    return Effect.withFiber((fiber) =>
+      fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer ? effect : this.withStatementSpan(method, sql, effect)
+    )
+  }
+
+  withStatementSpan<A, E, R>(
     method: string,
     sql: string,
     effect: Effect.Effect<A, E, R>
@@ -290,6 +331,7 @@ export class ConnectionImpl implements Connection.Connection {
   trackStatementType(statementType: number): (reply: ReadonlyArray<Incoming>) => void {
     return (reply) => {
       if (replyHasError(reply)) return
+      if (statementType === StatementType.SET_ISOLATION) this.closeMayWait = false
       if (statementType === StatementType.BEGIN_WORK) this.transactionOpen = true
       else if (statementType === StatementType.COMMIT || statementType === StatementType.ROLLBACK) {
         this.transactionOpen = false
@@ -320,7 +362,10 @@ export class ConnectionImpl implements Connection.Connection {
 
   /** Applies session settings after connect (isolation, lock wait). */
   runSetup(sql: string): Effect.Effect<void, InformixError> {
-    return Effect.asVoid(this.executeImmediate(noTimeout(sql)))
+    return Effect.asVoid(this.executeImmediate(noTimeout(sql))).pipe(
+      // The configured level is known: the session's own SET ISOLATION does not make it unknown.
+      Effect.tap(() => Effect.sync(() => (this.closeMayWait = deferrableIsolation(this.settings.config.isolation))))
+    )
   }
 
   get close(): Effect.Effect<void> {
@@ -350,6 +395,7 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly deferAfter: typeof deferAfter
   declare readonly closeCursorAfter: typeof closeCursorAfter
   declare readonly closeCursor: typeof closeCursor
+  declare readonly closeExhausted: typeof closeExhausted
   declare readonly desync: typeof desync
   declare readonly queryWithColumns: typeof queryWithColumns
   declare readonly runQuery: typeof runQuery
@@ -372,6 +418,9 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly control: typeof control
   declare readonly outerTransaction: typeof outerTransaction
   declare readonly savepoint: typeof savepoint
+  declare readonly createSmartLob: typeof createSmartLob
+  declare readonly readSmartLob: typeof readSmartLob
+  declare readonly readClobText: typeof readClobText
 }
 
 const methods = {
@@ -391,6 +440,7 @@ const methods = {
   deferAfter,
   closeCursorAfter,
   closeCursor,
+  closeExhausted,
   desync,
   queryWithColumns,
   runQuery,
@@ -412,7 +462,10 @@ const methods = {
   transaction,
   control,
   outerTransaction,
-  savepoint
+  savepoint,
+  createSmartLob,
+  readSmartLob,
+  readClobText
 }
 for (const [name, method] of Object.entries(methods)) {
   Object.defineProperty(ConnectionImpl.prototype, name, { value: method, writable: true, configurable: true })

@@ -58,10 +58,22 @@ export function collect(
   stmt: StatementContext
 ): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> {
   const cursor = this.nextCursorName()
-  const fetchSize = prepared.fetchBuffer
+  let fetchSize = prepared.fetchBuffer
   const rows: Array<Array<Value>> = []
-  const body = Effect.gen({ self: this }, function*() {
-    let reply = yield* this.roundTrip(
+  let exhausted = false
+  const result = { rows }
+  // A chain of flatMaps rather than a generator: nearly every query runs this once, with one reply.
+  const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> =>
+    Effect.flatMap(this.decodeTuples(prepared, reply, rows, stmt), () => {
+      if (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
+        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
+        return Effect.flatMap(this.roundTrip([id(prepared.id), nfetch(fetchSize)], stmt), next)
+      }
+      exhausted = reply.some(isDone)
+      return Effect.succeed(result)
+    })
+  const body = Effect.flatMap(
+    this.roundTrip(
       [
         id(prepared.id),
         { _tag: "CurName", name: cursor },
@@ -71,17 +83,47 @@ export function collect(
         nfetch(fetchSize)
       ],
       stmt
-    )
-    yield* this.decodeTuples(prepared, reply, rows, stmt)
-    while (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
-      reply = yield* this.roundTrip([id(prepared.id), nfetch(fetchSize)], stmt)
-      yield* this.decodeTuples(prepared, reply, rows, stmt)
-    }
-    return { rows }
-  })
+    ),
+    next
+  )
   // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
   // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
-  return Effect.onExit(body, (exit) => this.closeCursorAfter(prepared, exit))
+  return Effect.onExit(
+    body,
+    (exit) => exhausted && Exit.isSuccess(exit) ? this.closeExhausted(prepared) : this.closeCursorAfter(prepared, exit)
+  )
+}
+
+/**
+ * The NFETCH budget after a fetch that did not end the result: doubled, up to `MAX_GROWN_FETCH` (or the starting
+ * size when that is larger). A large result then travels in few round trips while a small one still costs one small
+ * reply; the cap bounds the reply held in memory at once. IBM JDBC keeps its first size (FET_BUF_SIZE) for the whole
+ * result; the server fills whatever budget a fetch names, so growing it needs nobody's permission. A 16-bit fetch
+ * field (no SQ_PROTOCOLS bit 63) stops below 32 KiB.
+ */
+const growFetch = (current: number, start: number, framing: M.Framing): number =>
+  Math.max(start, Math.min(current * 2, framing.fetchBuffer32 ? MAX_GROWN_FETCH : 0x8000 - 1))
+
+const MAX_GROWN_FETCH = 64 * 1024
+
+/**
+ * CLOSE of a cursor whose last row was read (its reply carried SQ_DONE). Outside a transaction and under an
+ * isolation level that holds no lock on the current row, nothing is waiting for it: the batch travels in front of
+ * the session's next request in the same write (wireSession.ts `addDeferred`) instead of costing a round trip now,
+ * so a small query is one exchange. Otherwise (a transaction, which may hold row locks; CURSOR STABILITY or
+ * REPEATABLE READ; an isolation level the session set itself) it closes at once. The server processes batches in
+ * order, so a later OPEN of the same statement always finds the cursor closed.
+ */
+export function closeExhausted(this: ConnectionImpl, prepared: Prepared): Effect.Effect<void> {
+  if (this.transactionOpen || !this.closeMayWait) return this.closeCursor(prepared)
+  return Effect.sync(() => {
+    if (prepared.closeBatch === undefined) {
+      const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
+      if (bytes instanceof CodecFailure) return
+      prepared.closeBatch = bytes
+    }
+    this.session.addDeferred(prepared.closeBatch)
+  })
 }
 
 /**
@@ -185,7 +227,7 @@ export function streamSpan(this: ConnectionImpl, method: string, sql: string) {
 /**
  * The rows of one cursor on `prepared` (kept alive by the caller) as a Stream. Every pull is one round trip: the
  * first opens the cursor and fetches in one batch (`ID CURNAME [BIND] OPEN ID NFETCH EOT`), later ones send
- * `ID NFETCH EOT` — so the consumer's demand is the backpressure. CLOSE runs as soon as SQ_DONE arrives, or in the
+ * `ID NFETCH EOT` — so the consumer's demand is the backpressure. CLOSE follows SQ_DONE (`closeExhausted`), or runs in the
  * scope's finalizer when the stream ends early, fails or is interrupted. A statement without a result set is
  * executed once and yields nothing.
  */
@@ -202,7 +244,8 @@ export function cursorStream<A>(
       yield* this.owned(this.executePrepared(prepared, binds, stmt))
       return Stream.empty
     }
-    const fetchSize = fetchSizeOption ?? prepared.fetchBuffer
+    // An explicit `fetchSize` is kept as given; the default budget grows with the result (`growFetch`).
+    let fetchSize = fetchSizeOption ?? prepared.fetchBuffer
     const cursor = this.nextCursorName()
     let opened = false
     let closed = false
@@ -215,6 +258,7 @@ export function cursorStream<A>(
       })
     )
     const fetch = Effect.gen({ self: this }, function*() {
+      if (opened && fetchSizeOption === undefined) fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
       const request: ReadonlyArray<M.ClientMessage> = opened
         ? [id(prepared.id), nfetch(fetchSize)]
         : [
@@ -235,7 +279,7 @@ export function cursorStream<A>(
       if (reply.some(isDone) || rows.length === 0) {
         finished = true
         closed = true
-        yield* this.closeCursor(prepared)
+        yield* reply.some(isDone) ? this.closeExhausted(prepared) : this.closeCursor(prepared)
       }
       return rows
     })
@@ -243,7 +287,7 @@ export function cursorStream<A>(
       finished
         ? Cause.done()
         : Effect.flatMap(
-          this.owned(fetch),
+          this.ownedStatement(fetch),
           (rows) => rows.length === 0 ? loop() : Effect.succeed(shape(rows, prepared.keys))
         )
     const pull = Effect.suspend(loop)

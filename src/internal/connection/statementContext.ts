@@ -27,7 +27,9 @@ export const renew = (stmt: StatementContext): Effect.Effect<StatementContext> =
     ? Effect.succeed(stmt)
     : Effect.map(Clock.currentTimeMillis, (now) => ({ ...stmt, deadline: now + Duration.toMillis(stmt.timeout!) }))
 
+const noDeadline: Effect.Effect<Duration.Duration | undefined> = Effect.succeed(undefined)
+
 export const remaining = (stmt: StatementContext): Effect.Effect<Duration.Duration | undefined> =>
   stmt.deadline === undefined
-    ? Effect.succeed(undefined)
+    ? noDeadline
     : Effect.map(Clock.currentTimeMillis, (now) => Duration.millis(Math.max(1, stmt.deadline! - now)))

@@ -49,6 +49,8 @@ export interface Prepared {
   readonly sessionSetting: SessionSetting | undefined
   inUse: boolean
   released: boolean
+  /** `ID CLOSE EOT` for this statement, encoded once (`closeExhausted` sends it after nearly every query). */
+  closeBatch?: Uint8Array
 }
 
 /**
@@ -61,6 +63,8 @@ export const fetchBufferFor = (tupleSize: number, configured: number): number =>
 
 /** Codes that mean a cached statement is no longer valid on the server (table altered, id unknown or released). */
 const STALE_STATEMENT_CODES = new Set([-710, -258, -267])
+
+const NO_BINDS: Effect.Effect<ReadonlyArray<M.BindValue>> = Effect.succeed([])
 
 /** Counts `?` placeholders outside string literals, quoted identifiers and comments (SQ_PREPARE numQmarks). */
 export const countPlaceholders = (sql: string): number => {
@@ -95,8 +99,8 @@ export function encodeParams(
   params: ReadonlyArray<Connection.Parameter> | undefined,
   sql: string
 ): Effect.Effect<ReadonlyArray<M.BindValue>, ParameterError> {
+  if (params === undefined || params.length === 0) return NO_BINDS
   return Effect.suspend(() => {
-    if (params === undefined || params.length === 0) return Effect.succeed([])
     const out: Array<M.BindValue> = []
     for (let i = 0; i < params.length; i++) {
       const bound = encodeBind(params[i], this.settings.values)
@@ -356,24 +360,29 @@ export function runQuery(
   },
   InformixError
 > {
-  return Effect.gen({ self: this }, function*() {
-    const binds = yield* this.encodeParams(params, sql)
-    const stmt = yield* this.statementContext(sql, options)
-    return yield* this.owned(this.withStatement(stmt, binds.length, (prepared) => {
-      if (prepared.returnsRows) {
-        return Effect.map(this.collect(prepared, binds, stmt), ({ rows }) => ({
-          columns: prepared.columns,
-          keys: prepared.keys,
-          rows
-        }))
-      }
-      return Effect.as(this.executePrepared(prepared, binds, stmt), {
-        columns: prepared.columns,
-        keys: prepared.keys,
-        rows: [] as Array<Array<Value>>
-      })
-    }))
-  })
+  // flatMaps rather than a generator: this is every query's path, and a generator costs measurable CPU and garbage.
+  return Effect.flatMap(
+    this.encodeParams(params, sql),
+    (binds) =>
+      Effect.flatMap(
+        this.statementContext(sql, options),
+        (stmt) =>
+          this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
+            if (prepared.returnsRows) {
+              return Effect.map(this.collect(prepared, binds, stmt), ({ rows }) => ({
+                columns: prepared.columns,
+                keys: prepared.keys,
+                rows
+              }))
+            }
+            return Effect.as(this.executePrepared(prepared, binds, stmt), {
+              columns: prepared.columns,
+              keys: prepared.keys,
+              rows: [] as Array<Array<Value>>
+            })
+          }))
+      )
+  )
 }
 
 export function query(
@@ -412,9 +421,9 @@ export function execute(
       const stmt = yield* this.statementContext(sql, options)
       if (binds.length === 0) {
         this.note(sessionSettingOf(sql))
-        return yield* this.owned(this.executeImmediate(stmt))
+        return yield* this.ownedStatement(this.executeImmediate(stmt))
       }
-      return yield* this.owned(
+      return yield* this.ownedStatement(
         this.withStatement(stmt, binds.length, (prepared) => this.executePrepared(prepared, binds, stmt))
       )
     })
@@ -438,18 +447,20 @@ export function prepare(
     const checked = (
       params: ReadonlyArray<Connection.Parameter> | undefined,
       options: Connection.StatementOptions | undefined
-    ) =>
-      Effect.gen({ self: this }, function*() {
-        if (prepared.released) {
-          return yield* new StatementReleasedError({
-            message: "The prepared statement was already released (its scope has closed)",
-            sql
-          })
-        }
-        const binds = yield* this.encodeParams(params, sql)
-        const stmt = yield* this.statementContext(sql, options)
-        return { binds, stmt }
-      })
+    ): Effect.Effect<{ binds: ReadonlyArray<M.BindValue>; stmt: StatementContext }, InformixError> =>
+      Effect.suspend((): Effect.Effect<{ binds: ReadonlyArray<M.BindValue>; stmt: StatementContext }, InformixError> =>
+        prepared.released
+          ? Effect.fail(
+            new StatementReleasedError({
+              message: "The prepared statement was already released (its scope has closed)",
+              sql
+            })
+          )
+          : Effect.flatMap(
+            this.encodeParams(params, sql),
+            (binds) => Effect.map(this.statementContext(sql, options), (stmt) => ({ binds, stmt }))
+          )
+      )
     const run = <A>(
       method: string,
       params: ReadonlyArray<Connection.Parameter> | undefined,
@@ -459,7 +470,8 @@ export function prepare(
       this.span(
         method,
         sql,
-        Effect.flatMap(checked(params, options), ({ binds, stmt }) => lock.withPermit(this.owned(f(binds, stmt))))
+        Effect.flatMap(checked(params, options), ({ binds, stmt }) =>
+          lock.withPermit(this.ownedStatement(f(binds, stmt))))
       )
     const rowsOf = (params?: ReadonlyArray<Connection.Parameter>, options?: Connection.StatementOptions) =>
       run("query", params, options, (binds, stmt) =>

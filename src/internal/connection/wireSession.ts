@@ -69,8 +69,13 @@ export class Exchange {
   failure: InformixError | undefined = undefined
   /** An urgent byte was requested for this exchange (at most one per exchange). */
   interruptRequested = false
-  /** The urgent byte must be sent as soon as the batch is flushed (interrupt arrived before the flush). */
-  interruptOnFlush = false
+  /**
+   * The urgent byte waits to be sent: the batch is still in Node's write queue (urgent data would overtake it), or
+   * deferred batches written in front of it are unanswered (the server would interrupt those instead).
+   */
+  interruptPending = false
+  /** Replies of deferred batches written in front of this request still to be read (and ignored) first. */
+  deferredReplies = 0
   /** Called with the complete reply, whoever waits for it (used for transaction-state tracking). */
   onReply: ((messages: ReadonlyArray<Incoming>) => void) | undefined = undefined
   /** The fiber waiting for the reply, if any. */
@@ -103,6 +108,9 @@ const isEnd = (message: Incoming, exchange: Exchange): boolean => {
   const before = exchange.messages[exchange.messages.length - 2]
   return before === undefined || before._tag !== "PamChallenge" || pamExpectsAnswer(before.style)
 }
+
+/** How long a session must stay unused before its deferred batches are sent on their own (see `deferred`). */
+const DEFERRED_IDLE_MILLIS = 1
 
 /** The session core. Mutable by design: it is driven from socket callbacks. */
 export class Session {
@@ -168,6 +176,17 @@ export class Session {
    * under the same wire permit. Their replies (including errors) are read and ignored.
    */
   private readonly cleanup: Array<Uint8Array> = []
+  /**
+   * Complete batches that need no round trip of their own (`ID CLOSE EOT` of a cursor whose rows were all read, see
+   * `Connection.closeExhausted`): written in front of the next request, in the same socket write; their replies are
+   * read and ignored before that request's reply. A session left without a next request sends them on their own
+   * once it has been unused for `DEFERRED_IDLE_MILLIS` (an open cursor keeps its table in use on the server, e.g.
+   * against another session's ALTER or DROP). Dropped if the session dies first (the server drops its cursors).
+   */
+  private readonly deferred: Array<Uint8Array> = []
+  private deferredTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
+  private deferredTimerGeneration = 0
 
   constructor(socket: Net.Socket, rawSocket: Net.Socket, options: SessionOptions) {
     this.socket = socket
@@ -221,6 +240,13 @@ export class Session {
       )
       return
     }
+    if (exchange.deferredReplies > 0) {
+      // A reply to a deferred batch written in front of this request (errors included): read and dropped.
+      if (message._tag === "Eot" && --exchange.deferredReplies === 0 && exchange.interruptPending) {
+        this.sendPendingInterrupt(exchange)
+      }
+      return
+    }
     exchange.messages.push(message)
     if (isEnd(message, exchange)) this.completeExchange(exchange)
   }
@@ -243,6 +269,8 @@ export class Session {
     if (this.deadWith !== undefined) return
     this.deadWith = error
     this.state = "dead"
+    if (this.deferredTimer !== undefined) clearTimeout(this.deferredTimer)
+    this.deferred.length = 0
     this.socket.destroy()
     if (this.rawSocket !== this.socket) this.rawSocket.destroy()
     const exchange = this.current
@@ -269,6 +297,47 @@ export class Session {
   addCleanup(bytes: Uint8Array): void {
     if (this.deadWith === undefined) this.cleanup.push(bytes)
   }
+
+  /** Queues a batch to travel in front of the next request, without a round trip of its own (see `deferred`). */
+  addDeferred(bytes: Uint8Array): void {
+    if (this.deadWith !== undefined) return
+    this.deferred.push(bytes)
+    if (this.deferredTimer === undefined) this.armDeferredTimer()
+  }
+
+  private armDeferredTimer(): void {
+    this.deferredTimerGeneration = this.generation
+    this.deferredTimer = setTimeout(() => this.onDeferredTimer(), DEFERRED_IDLE_MILLIS)
+    this.deferredTimer.unref()
+  }
+
+  private onDeferredTimer(): void {
+    this.deferredTimer = undefined
+    if (this.deferred.length === 0 || this.deadWith !== undefined || this.closing) return
+    // Still in use: the deferred batches will most likely ride on its next request; look again later.
+    if (this.generation !== this.deferredTimerGeneration || this.currentState !== "idle") {
+      return this.armDeferredTimer()
+    }
+    Effect.runFork(this.sendDeferred)
+  }
+
+  /** Sends the deferred batches as an exchange of their own (the session stayed idle), under the wire permit. */
+  private readonly sendDeferred: Effect.Effect<void> = Effect.uninterruptible(
+    Effect.andThen(
+      this.wire.take(1),
+      Effect.suspend(() => {
+        if (this.deferred.length === 0 || this.deadWith !== undefined) return Effect.void
+        // The last batch is the request; `start` writes the others in front of it.
+        const exchange = this.start(this.deferred.pop()!, "Eot")
+        return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
+          Effect.flatMap((reply) =>
+            Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
+          ),
+          Effect.ignore
+        )
+      }).pipe(Effect.ensuring(Effect.suspend(() => this.finish())))
+    )
+  )
 
   /**
    * Runs the queued cleanup batches; the caller holds the wire permit. Never fails; a reply that does not end
@@ -310,12 +379,16 @@ export class Session {
     const exchange = new Exchange(++this.generation, end)
     this.current = exchange
     this.state = "busy"
-    this.socket.write(bytes, () => {
+    let request = bytes
+    if (this.deferred.length > 0) {
+      // One write: the server answers each batch in order, so their replies come first (see `dispatch`).
+      exchange.deferredReplies = this.deferred.length
+      this.deferred.push(bytes)
+      request = Buffer.concat(this.deferred.splice(0))
+    }
+    this.socket.write(request, () => {
       exchange.flushed = true
-      if (exchange.interruptOnFlush) {
-        exchange.interruptOnFlush = false
-        this.sendInterruptNow(exchange)
-      }
+      if (exchange.interruptPending) this.sendPendingInterrupt(exchange)
       const waiting = this.interruptWhenFlushed
       if (waiting !== undefined && this.rawSocket.writableLength === 0) {
         this.interruptWhenFlushed = undefined
@@ -347,12 +420,19 @@ export class Session {
     if (!this.urgent.supported || exchange.interruptRequested) return false
     if (!this.isInFlight(exchange)) return false
     exchange.interruptRequested = true
-    if (!exchange.flushed) {
-      // The request is still in Node's write queue; urgent data would overtake it. Send once it is flushed.
-      exchange.interruptOnFlush = true
+    if (!exchange.flushed || exchange.deferredReplies > 0) {
+      // The request is still in Node's write queue (urgent data would overtake it), or the server is still answering
+      // deferred batches in front of it (it interrupts the oldest unanswered batch): send once both are past.
+      exchange.interruptPending = true
       return true
     }
     return this.sendInterruptNow(exchange)
+  }
+
+  private sendPendingInterrupt(exchange: Exchange): void {
+    if (!exchange.flushed || exchange.deferredReplies > 0) return
+    exchange.interruptPending = false
+    this.sendInterruptNow(exchange)
   }
 
   /**

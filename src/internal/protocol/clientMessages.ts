@@ -10,6 +10,7 @@ import { blobDescriptorWidth, readBindValue, writeBindValue } from "./bindFramin
 import type { CheckedWriter } from "./checkedWriter.ts"
 import type { ClientMessage, EnvPair, Framing, RetTypeColumn } from "./messages.ts"
 import { InfoType, Opcode } from "./opcodes.ts"
+import { readSmartLobClientMessage, smartLobClientOpcode, writeSmartLobClientMessage } from "./smartLobMessages.ts"
 
 const EMPTY: Uint8Array = new Uint8Array(0)
 
@@ -86,6 +87,10 @@ export const clientOpcode = (m: ClientMessage): number => {
       return Opcode.FETCHBLOB
     case "PamResponse":
       return Opcode.RESPONSE
+    case "GetRoutine":
+    case "ExFpRoutine":
+    case "LoData":
+      return smartLobClientOpcode(m)
     default:
       return -1
   }
@@ -189,6 +194,11 @@ export const writeClientMessage = (w: CheckedWriter, m: ClientMessage, framing: 
       return
     case "PamResponse":
       w.char(m.text, "response")
+      return
+    case "GetRoutine":
+    case "ExFpRoutine":
+    case "LoData":
+      writeSmartLobClientMessage(w, m, framing)
       return
     default:
       return // bare
@@ -332,7 +342,7 @@ export const readClientMessage = (
     case Opcode.EOT:
       return { _tag: "Eot" }
     default:
-      return undefined
+      return readSmartLobClientMessage(r, opcode, framing, max)
   }
 }
 

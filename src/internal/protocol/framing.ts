@@ -33,6 +33,8 @@ export const CapabilityBit = {
   TUPLE_SIZE_32: 69,
   /** "Long row id": 22-byte SQ_DONE. */
   DONE_22: 70,
+  /** Named parameters: SQ_GETROUTINE kind byte and database names in fast-path messages (JDBC-LOB.md §2). */
+  NAMED_PARAMETERS: 52,
   /** libsqli: server requires PAM. */
   PAM: 44
 } as const
@@ -51,7 +53,8 @@ export const WIDE_FRAMING: Framing = {
   describeWide: true,
   fetchBuffer32: true,
   tupleSize32: false,
-  done22: false
+  done22: false,
+  namedParameters: true
 }
 
 /** Framing with bits 69/70 granted as well (JDBC 15 offer + Informix 15 full reply). */
@@ -64,7 +67,9 @@ export const NARROW_FRAMING: Framing = {
   describeWide: false,
   fetchBuffer32: false,
   tupleSize32: false,
-  done22: false
+  done22: false,
+  // nmap's 7-byte offer has bit 52 too.
+  namedParameters: true
 }
 
 /** Framing in effect for a client offer and a server reply: each flag = offered ∧ granted (SQLI.md §5.1). */
@@ -76,6 +81,7 @@ export const framingFromMasks = (offered: Uint8Array, granted: Uint8Array): Fram
     describeWide: both(CapabilityBit.DESCRIBE_WIDE),
     fetchBuffer32: both(CapabilityBit.FETCH_BUFFER_32),
     tupleSize32: both(CapabilityBit.TUPLE_SIZE_32),
-    done22: both(CapabilityBit.DONE_22)
+    done22: both(CapabilityBit.DONE_22),
+    namedParameters: both(CapabilityBit.NAMED_PARAMETERS)
   }
 }

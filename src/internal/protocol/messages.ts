@@ -17,6 +17,10 @@
  */
 
 import type { BindValue } from "../values/bindValues.ts"
+import type {
+  SmartLobClientMessage as SmartLobMessage,
+  SmartLobServerMessage as SmartLobReply
+} from "./smartLobMessages.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bind values
@@ -328,6 +332,7 @@ export type ClientMessage =
   | PamResponse
   | Exit
   | Eot
+  | SmartLobMessage
 
 // ---------------------------------------------------------------------------------------------------------------
 // Server → client messages
@@ -542,6 +547,7 @@ export type ServerMessage =
   | Reassoc
   | Exit
   | Eot
+  | SmartLobReply
 
 // ---------------------------------------------------------------------------------------------------------------
 // Connect phase (SL-framed PDUs, SQLI.md §3)
@@ -692,4 +698,6 @@ export interface Framing {
   readonly tupleSize32: boolean
   /** Bit 70: 22-byte SQ_DONE body (i64 rows/rowid). */
   readonly done22: boolean
+  /** Bit 52: named parameters (SQ_GETROUTINE kind byte, database names in the fast-path messages). */
+  readonly namedParameters: boolean
 }

@@ -9,6 +9,7 @@ import type { CheckedWriter } from "./checkedWriter.ts"
 import type { ReadLimits } from "./clientMessages.ts"
 import type { DescribeBody, DescribeField, Err, Framing, IDescribeParam, ServerMessage } from "./messages.ts"
 import { Opcode } from "./opcodes.ts"
+import { readSmartLobServerMessage, smartLobServerOpcode, writeSmartLobServerMessage } from "./smartLobMessages.ts"
 
 export const serverOpcode = (m: ServerMessage): number => {
   switch (m._tag) {
@@ -54,6 +55,10 @@ export const serverOpcode = (m: ServerMessage): number => {
       return Opcode.EXIT
     case "Eot":
       return Opcode.EOT
+    case "RoutineHandle":
+    case "FpReturn":
+    case "LoDataReply":
+      return smartLobServerOpcode(m)
   }
 }
 
@@ -240,6 +245,11 @@ export const writeServerMessage = (w: CheckedWriter, m: ServerMessage, framing: 
       w.u16(m.style, "style")
       w.char(m.text, "challenge")
       return
+    case "RoutineHandle":
+    case "FpReturn":
+    case "LoDataReply":
+      writeSmartLobServerMessage(w, m, framing)
+      return
     default:
       return // bare: PamAccept, CursorClosed, Reassoc, Exit, Eot
   }
@@ -381,6 +391,6 @@ export const readServerMessage = (
     case Opcode.EOT:
       return { _tag: "Eot" }
     default:
-      return undefined
+      return readSmartLobServerMessage(r, opcode, framing, max)
   }
 }

@@ -80,6 +80,8 @@ import {
   SQL_NO_DATABASE,
   SQL_TRANSACTION_OPEN
 } from "./sessionReplies.ts"
+import { smartLobStep } from "./smartLobCalls.ts"
+import { smartLobStoreFor } from "./smartLobStore.ts"
 
 /** Everything the decoder hands the session. */
 export type Inbound = LoginRequest | ClientMessage
@@ -141,7 +143,9 @@ export class Session {
     this.id = id
     // Until a database is open only ASCII protocol strings travel; 8859-1 keeps any other byte intact.
     this.charset = replyCharset(latin1Charset)
-    this.blobs = makeBlobStore()
+    this.blobs = makeBlobStore(() =>
+      this.database === undefined ? undefined : smartLobStoreFor(ctx, this.database.name)
+    )
   }
 
   /**
@@ -350,6 +354,8 @@ export class Session {
         return Effect.void
       }
       case "RetType":
+        if (this.current !== undefined) this.blobs.retTypes.set(this.current.id, message.columns.map((c) => c.type))
+        return Effect.void
       case "BatchStart":
       case "BatchEnd":
       case "Ack":
@@ -363,6 +369,10 @@ export class Session {
         return this.nfetch(message.bufferSize, state)
       case "SFetch":
         return this.sfetch(message.scrollType, message.target, state)
+      case "GetRoutine":
+      case "ExFpRoutine":
+      case "LoData":
+        return smartLobStep(this, message, state)
       case "FetchBlob": {
         const content = this.blobs.lookup(message.descriptor)
         if (content === undefined) return fail(err(-608))

@@ -4,11 +4,12 @@
  *
  * @internal
  */
-import { BlobDescriptor } from "../../InformixValue.ts"
+import { BlobDescriptor, SmartLobLocator } from "../../InformixValue.ts"
 import type { BindValue } from "../protocol/messages.ts"
 import type { Charset, ColumnInfo, Value } from "../values/index.ts"
 import { decodeBind, encodeRow, isCodecFailure, makeBlobDescriptorBytes } from "../values/index.ts"
 import type { EngineError } from "./engine/api.ts"
+import type { SmartLobStore } from "./smartLobStore.ts"
 
 /** A conversion failure reported the way Informix reports bad values: −1213 "character to numeric conversion". */
 const conversionError = (message: string): EngineError => ({
@@ -66,16 +67,27 @@ const TB_END = 12
 const TB_ADDR = 20
 
 export interface BlobStore {
+  /** The open database's smart-LOB store (BLOB/CLOB columns hold locators into it). */
+  readonly smartLobs: () => SmartLobStore | undefined
+  /**
+   * The types a client's SQ_RET_TYPE asked for, per statement id: BLOB/CLOB columns asked as 44 (SQLSENDRECV, what
+   * JDBC always asks) get the raw 72-byte locator, others the 144 hex characters ifxdrv received from Informix 15
+   * (JDBC-LOB.md §4.1, inferred switch).
+   */
+  readonly retTypes: Map<number, ReadonlyArray<number>>
   register(statementId: number, content: Uint8Array, type: number): BlobDescriptor
   lookup(descriptor: Uint8Array): Uint8Array | undefined
   release(statementId: number): void
   readonly size: number
 }
 
-export const makeBlobStore = (): BlobStore => {
+export const makeBlobStore = (smartLobs: () => SmartLobStore | undefined = () => undefined): BlobStore => {
   const contents = new Map<number, { readonly statementId: number; readonly content: Uint8Array }>()
+  const retTypes = new Map<number, ReadonlyArray<number>>()
   let next = 1
   return {
+    smartLobs,
+    retTypes,
     register(statementId, content, type) {
       const handle = next++
       contents.set(handle, { statementId, content })
@@ -92,6 +104,7 @@ export const makeBlobStore = (): BlobStore => {
       return contents.get(handle)?.content
     },
     release(statementId) {
+      retTypes.delete(statementId)
       for (const [handle, entry] of contents) if (entry.statementId === statementId) contents.delete(handle)
     },
     get size() {
@@ -111,6 +124,13 @@ export const encodeRowPayload = (
   let values = row
   for (let i = 0; i < columns.length; i++) {
     const code = columns[i]!.columnType & 0xff
+    const binary = ((blobs.retTypes.get(statementId)?.[i] ?? 0) & 0xff) === 44
+    const locator = smartLobValue(columns[i]!, row[i], charset, blobs, binary)
+    if (locator !== undefined) {
+      if (values === row) values = [...row]
+      ;(values as Array<Value>)[i] = locator
+      continue
+    }
     if (code !== 11 && code !== 12) continue
     const value = row[i]
     if (value === null || value === undefined || value instanceof BlobDescriptor) continue
@@ -121,6 +141,33 @@ export const encodeRowPayload = (
   }
   const payload = encodeRow(columns, values, { charset })
   return isCodecFailure(payload) ? conversionError(payload.message) : payload
+}
+
+/**
+ * A BLOB/CLOB column's value as the locator a row carries. The row stores the locator a client bound (from
+ * `ifx_lo_create`); content that went in inline (a literal, a Uint8Array or string bound straight into the column)
+ * becomes an object of its own at each fetch, so every BLOB/CLOB value reaches the client as a locator it can read.
+ */
+const smartLobValue = (
+  column: ColumnInfo,
+  value: Value | undefined,
+  charset: Charset,
+  blobs: BlobStore,
+  binary: boolean
+): SmartLobLocator | Uint8Array | undefined => {
+  if ((column.columnType & 0xff) !== 41 || (column.extendedId !== 10 && column.extendedId !== 11)) return undefined
+  if (value === null || value === undefined || value instanceof SmartLobLocator) return undefined
+  const store = blobs.smartLobs()
+  const bytes = typeof value === "string" ? charset.encode(value) : value instanceof Uint8Array ? value : undefined
+  if (store === undefined || bytes === undefined) return undefined
+  let locator = store.find(bytes) === undefined ? undefined : bytes
+  if (locator === undefined) {
+    const created = store.create()
+    created.content.write(0, bytes)
+    locator = created.locator
+  }
+  if (binary) return locator
+  return new SmartLobLocator(column.extendedId === 11 ? "CLOB" : "BLOB", Buffer.from(locator).toString("hex"))
 }
 
 /** Decodes bound parameters (BYTE/TEXT content already attached as `blob`). */

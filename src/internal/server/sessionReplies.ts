@@ -79,14 +79,4 @@ export const implicitBegin = (db: OpenDatabase, wasOpen: boolean, out: Array<Ser
   if (db.ansi && !wasOpen && db.engine.inTransaction) out.push(xactStat("begin"))
 }
 
-export const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
-  let length = 0
-  for (const p of parts) length += p.length
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.length
-  }
-  return out
-}
+export { concat } from "../wire/concat.ts"

@@ -14,6 +14,7 @@ import {
   IntervalYearMonth,
   LocalDate,
   Qualifier,
+  SmartLobLocator,
   TypedParameter,
   type Value
 } from "../../InformixValue.ts"
@@ -277,11 +278,35 @@ export const encodeBind = (value: unknown, ctx: ValueContext): BindValue | Codec
   }
   if (value instanceof TypedParameter) return bindTyped(value, ctx)
   if (value instanceof Uint8Array) return bindBlob(TypeCode.BYTE, value)
+  if (value instanceof SmartLobLocator) return bindSmartLob(value)
   if (BigDecimal.isBigDecimal(value)) return bindDecimal(value, TypeCode.DECIMAL)
   if (value instanceof LocalDate) return bindDate(value)
   if (value instanceof DateTime || value instanceof Date) return bindDateTime(value)
   if (value instanceof IntervalYearMonth || value instanceof IntervalDayTime) return bindInterval(value)
   return new CodecFailure(`cannot bind a value of JS type ${describeJs(value)}`)
+}
+
+/**
+ * A BLOB/CLOB locator as IBM JDBC binds it (`IfxSqli.sendBind` for an IfxSmBlob, JDBC-LOB.md §4.5): type 44
+ * (SQLSENDRECV), owner "informix", name "blob"/"clob", prec 72, the 72 raw locator bytes.
+ */
+const bindSmartLob = (locator: SmartLobLocator): BindValue | CodecFailure => {
+  const data = locatorBytes(locator)
+  if (data === undefined) {
+    return new CodecFailure(
+      `a ${locator.kind} locator is 72 bytes (144 hex digits), got ${locator.hex.length} characters`
+    )
+  }
+  return { type: 44, ownerName: "informix", extendedName: locator.kind.toLowerCase(), indicator: 0, prec: 72, data }
+}
+
+/** The 72 raw bytes of a locator (`SB_LOCSIZE`), or undefined when its hex is not 144 hex digits. */
+export const locatorBytes = (locator: SmartLobLocator): Uint8Array | undefined => {
+  const hex = locator.hex
+  if (hex.length !== 144 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined
+  const data = new Uint8Array(72)
+  for (let i = 0; i < 72; i++) data[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  return data
 }
 
 const readInt = (data: Uint8Array, size: number, label: string): DataView | CodecFailure =>
@@ -359,7 +384,14 @@ export const decodeBind = (bind: BindValue, ctx: ValueContext): Value | CodecFai
       return type === TypeCode.BYTE ? bind.blob : ctx.charset.decode(bind.blob)
     }
     case TypeCode.BOOLEAN:
-    case TypeCode.UDTFIXED: {
+    case TypeCode.UDTFIXED:
+    case TypeCode.SENDRECV: {
+      // A smart-LOB locator (type 44 from JDBC and this driver, 41 from others): the row stores the locator bytes.
+      const name = (bind.extendedName ?? "").toLowerCase()
+      if (name === "blob" || name === "clob") return data.slice()
+      if (type !== TypeCode.UDTFIXED && type !== TypeCode.BOOLEAN) {
+        return new CodecFailure(`cannot bind opaque type ${bind.extendedName ?? "?"}`)
+      }
       if (type === TypeCode.UDTFIXED && (bind.extendedName ?? "").toLowerCase() !== "boolean") {
         return new CodecFailure(`cannot bind opaque type ${bind.extendedName ?? "?"}`)
       }

@@ -666,6 +666,11 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
           body = Uint8Array.of(value ? 0x01 : 0x00)
           break
         case "smartLob":
+          // The raw 72-byte locator: the binary form a client asks for with SQ_RET_TYPE 44 (JDBC-LOB.md §4.1).
+          if (value instanceof Uint8Array) {
+            body = value
+            break
+          }
           if (!(value instanceof SmartLobLocator)) {
             return new CodecFailure(`${label} expects a SmartLobLocator, got ${describeJs(value)}`)
           }
