@@ -156,8 +156,8 @@ describe("InformixClient (TestServer)", () => {
   it.live("streams from a server cursor and frees it when the consumer stops early", () =>
     Effect.gen(function*() {
       const batches: Array<ReadonlyArray<string>> = []
-      // Rows of about 1 KB: a 4 KB fetch carries a few, so the result takes many fetches and an early stop leaves
-      // the cursor open on the server, for the stream's finalizer to close.
+      // Rows of about 1 KB: a fetch carries a few (the budget grows from 4 KB to 64 KB), so 200 rows take many fetches
+      // and an early stop leaves the cursor open on the server, for the stream's finalizer to close.
       const { server, sql } = yield* setup({}, {
         protocolTrace: (event) => {
           if (event._tag === "Batch") batches.push(event.messages.map((m) => m._tag))
@@ -165,14 +165,14 @@ describe("InformixClient (TestServer)", () => {
       })
       yield* sql`CREATE TABLE many (n INTEGER, pad CHAR(1000))`
       yield* sql.withTransaction(
-        Effect.forEach(Array.from({ length: 60 }, (_, n) => n), (n) => sql`INSERT INTO many VALUES (${n}, 'x')`, {
+        Effect.forEach(Array.from({ length: 200 }, (_, n) => n), (n) => sql`INSERT INTO many VALUES (${n}, 'x')`, {
           discard: true
         })
       )
       const count = (from: number, tag: string) => batches.slice(from).filter((tags) => tags.includes(tag)).length
       let mark = batches.length
       const all = yield* Stream.runCollect(sql<{ n: number }>`SELECT n, pad FROM many ORDER BY n`.stream)
-      assert.strictEqual(all.length, 60)
+      assert.strictEqual(all.length, 200)
       const fetchesForAll = count(mark, "NFetch")
       assert.isAbove(fetchesForAll, 5, "the whole result took many fetches")
       mark = batches.length
