@@ -84,6 +84,8 @@ const fakeSession = (): Connection.Connection => ({
   state: "idle",
   awaitSettled: Effect.void,
   inTransaction: false,
+  changedSettings: new Set(),
+  resetSession: Effect.succeed(true),
   serverInterruptSupported: false,
   serverVersion: undefined,
   deadWith: undefined,

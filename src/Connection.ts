@@ -22,7 +22,6 @@ import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
@@ -38,8 +37,9 @@ import {
   resolveConfig
 } from "./internal/config/resolve.ts"
 import { open } from "./internal/connection/openSession.ts"
+import type * as Settings from "./internal/connection/sessionSettings.ts"
 import type { UrgentSender } from "./internal/connection/wireSession.ts"
-import { sendUrgentByte, urgentSupport } from "./internal/urgent.ts"
+import { sendUrgentByteNow, urgentSupport } from "./internal/urgent.ts"
 
 /**
  * @since 0.1.0
@@ -165,8 +165,11 @@ export interface StreamOptions extends StatementOptions {
 }
 
 /**
- * Transaction isolation, sent as `SET ISOLATION TO …` before BEGIN WORK (`lastCommitted` = COMMITTED READ LAST
- * COMMITTED). The same names as the `isolation` connection setting.
+ * Transaction isolation (the same names as the `isolation` connection setting). It lasts for the transaction only:
+ * `dirtyRead`, `committedRead` and `repeatableRead` are sent as `SET TRANSACTION ISOLATION LEVEL …` right after
+ * BEGIN WORK; `cursorStability` and `lastCommitted` (COMMITTED READ LAST COMMITTED), which only `SET ISOLATION`
+ * can set, are sent after BEGIN WORK and the connection's configured `isolation` is restored after COMMIT or
+ * ROLLBACK (without one the session keeps the level, and `changedSettings` says so).
  *
  * @since 0.1.0
  * @category models
@@ -200,6 +203,17 @@ export interface DatabaseInfo {
   /** The warnings of the login accept as sent. */
   readonly loginWarnings: number
 }
+
+/**
+ * Session state a statement can change for the rest of the session (see `Connection.changedSettings`):
+ * `isolation` (SET ISOLATION), `lockMode` (SET LOCK MODE), `explain` (SET EXPLAIN), `role` (SET ROLE),
+ * `environment` (SET ENVIRONMENT), `database` (DATABASE, CLOSE DATABASE, CREATE DATABASE), `tempTable` (CREATE
+ * TEMP/SCRATCH TABLE, SELECT … INTO TEMP/SCRATCH), `other` (any other session-wide SET).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SessionSetting = Settings.SessionSetting
 
 /**
  * Options of `transaction`.
@@ -346,6 +360,21 @@ export interface Connection {
   /** The database's logging mode and the server's warnings from the connect (see `DatabaseInfo`). */
   readonly databaseInfo: DatabaseInfo
   /**
+   * Session state that statements changed since the session opened or was last reset: SET ISOLATION, SET LOCK
+   * MODE, SET EXPLAIN, SET ROLE, SET ENVIRONMENT, other session-wide SETs, DATABASE switches, temp tables (see
+   * `SessionSetting`). Noted from each statement's text when it is run (SET statements inside a stored procedure
+   * are not seen). A pool resets or retires a session that comes back with any.
+   */
+  readonly changedSettings: ReadonlySet<SessionSetting>
+  /**
+   * Sends the configured defaults for the changed settings that can be restored (`isolation` when the connection
+   * has an `isolation` setting, `lockMode` to `lockWait` or NOT WAIT, `explain` to OFF) and forgets them.
+   * Succeeds with `true` when nothing changed is left; the rest (a role, the environment, another database, temp
+   * tables, an isolation level without a configured one) cannot be undone on the session, which is then best
+   * retired.
+   */
+  readonly resetSession: Effect.Effect<boolean, InformixError>
+  /**
    * Whether this session can ask the server to stop a running statement (urgent byte 0x42 over `node:ffi` or
    * `koffi`). When false, an interrupted statement is drained to its end (bounded by `drainTimeout`) or the
    * session is retired.
@@ -436,10 +465,13 @@ export interface Connection {
   /** Prepares a statement for repeated use; released when the scope closes. */
   readonly prepare: (sql: string) => Effect.Effect<PreparedStatement, InformixError, Scope.Scope>
   /**
-   * Runs `effect` in a transaction: BEGIN WORK (after `SET ISOLATION` when asked), COMMIT WORK on success,
-   * ROLLBACK WORK on failure or interruption. Nested calls use savepoints. While it runs, statements from fibers
-   * outside the transaction wait. In an ANSI database no BEGIN WORK is sent: the transaction the server opens by
-   * itself is used and ended the same way (it includes anything this session ran since its last COMMIT/ROLLBACK).
+   * Runs `effect` in a transaction: BEGIN WORK (then the `isolation` asked for, see `Isolation`), COMMIT WORK on
+   * success, ROLLBACK WORK on failure or interruption. Nested calls use savepoints, each with its own name; nested
+   * calls of sibling fibers run one after another. While it runs, statements from fibers outside the transaction
+   * wait. A fiber the transaction forked that outlives it is outside it from then on: its statements wait for the
+   * session like anybody else's, and its `transaction()` opens a transaction of its own. In an ANSI database no
+   * BEGIN WORK is sent: the transaction the server opens by itself is used and ended the same way (it includes
+   * anything this session ran since its last COMMIT/ROLLBACK).
    */
   readonly transaction: <A, E, R>(
     effect: Effect.Effect<A, E, R>,
@@ -553,18 +585,10 @@ export type { PamStyle }
  */
 export type { PamHandler }
 
-const urgentSender = (enabled: boolean): UrgentSender => {
-  const supported = enabled && urgentSupport() !== "none"
-  return {
-    supported,
-    send: (socket) => {
-      // Runs synchronously once the socket's write queue is empty (the session checks that before calling), so the
-      // "is this exchange still in flight?" check and the send cannot be separated by other work.
-      const exit = Effect.runSyncExit(sendUrgentByte(socket))
-      return Exit.isSuccess(exit) && exit.value
-    }
-  }
-}
+const urgentSender = (enabled: boolean): UrgentSender => ({
+  supported: enabled && urgentSupport() !== "none",
+  send: sendUrgentByteNow
+})
 
 /**
  * Opens a session: TCP (or TLS, certificate verification on by default) → login → SQ_PROTOCOLS → SQ_INFO →

@@ -41,7 +41,7 @@ import type { InformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
 import { BEGIN_TRANSACTION, type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
 import { toSqlError } from "./internal/client/sqlErrorMapping.ts"
-import { fromEnv, resolveConfig } from "./internal/config/resolve.ts"
+import { fromEnv, redactConfig, resolveConfig } from "./internal/config/resolve.ts"
 import * as Pool from "./Pool.ts"
 
 /**
@@ -94,7 +94,7 @@ export interface InformixPoolConfig extends InformixClientConfig, Pool.PoolOptio
  */
 export interface InformixClient extends SqlClient.SqlClient {
   readonly [TypeId]: TypeId
-  /** The configuration the client was made from (the password stays `Redacted`). */
+  /** The configuration the client was made from (the password and the `url`, which carries it, stay `Redacted`). */
   readonly config: InformixClientConfig
   /** The pool behind the client (`undefined` for `makeClient`, which uses one session). */
   readonly pool: Pool.Pool | undefined
@@ -153,7 +153,8 @@ export const makeWith = Effect.fnUntraced(function*(options: {
   readonly port: number
   readonly database: string | undefined
 }): Effect.fn.Return<InformixClient, never, Reactivity.Reactivity> {
-  const config = options.config
+  // Kept and shown with its URL (which carries the password) Redacted.
+  const config = redactConfig(options.config)
   const compiler = Compiler.makeCompiler({
     transformQueryNames: config.transformQueryNames,
     delimident: config.delimident

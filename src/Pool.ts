@@ -5,8 +5,12 @@
  *
  * - **hygiene on every return**: a lease that ends while the session is still reading an interrupted reply waits
  *   for the drain (bounded by `drainTimeout`, else the session is retired); an open transaction is rolled back
- *   (the pool must never hand out a session in the middle of someone else's transaction); a session that is dead,
- *   or whose rollback failed, or that outlived `maxLifetime`, is invalidated instead of returned;
+ *   (the pool must never hand out a session in the middle of someone else's transaction); session state the
+ *   borrower changed (`Connection.changedSettings`: SET ISOLATION / LOCK MODE / EXPLAIN / ROLE / ENVIRONMENT,
+ *   another database, temp tables) is reset to the configured defaults (`Connection.resetSession`), and where that
+ *   is impossible (a role, the environment, another database, temp tables, an isolation level with no configured
+ *   one) the session is retired; a session that is dead, or whose rollback or reset failed, or that outlived
+ *   `maxLifetime`, is invalidated instead of returned;
  * - **checks on every checkout**: a session that died while idle (server restart, network) or outlived its lifetime
  *   is replaced before anyone sees it;
  * - **retirement**: a session retired by the connection layer (socket or protocol failure, drain timeout) is
@@ -64,7 +68,10 @@ export interface PoolOptions {
   readonly acquireTimeout?: Duration.Input | undefined
   /** How long a returned session may take to finish draining an interrupted reply before it is retired (5 s). */
   readonly drainTimeout?: Duration.Input | undefined
-  /** How long the rollback of a transaction left open by a borrower may take before the session is retired (5 s). */
+  /**
+   * How long the rollback of a transaction left open by a borrower, or the reset of settings it changed, may take
+   * before the session is retired (5 s).
+   */
   readonly rollbackTimeout?: Duration.Input | undefined
   /** Attributes added to every pool metric (e.g. `{ pool: "orders" }`) to tell pools apart. */
   readonly metricAttributes?: Readonly<Record<string, string>> | undefined
@@ -314,9 +321,10 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   const isExpired = (connection: Connection.Connection, now: number): boolean =>
     maxLifetimeMillis !== undefined && now - (createdAt.get(connection) ?? now) >= maxLifetimeMillis
 
-  // A checked-out session must be idle, alive and outside any transaction; anything else is never handed out.
+  // A checked-out session must be idle, alive, outside any transaction and as configured; else it is never handed out.
   const isUsable = (connection: Connection.Connection, now: number): boolean =>
-    connection.state === "idle" && !connection.inTransaction && !isExpired(connection, now)
+    connection.state === "idle" && !connection.inTransaction && connection.changedSettings.size === 0 &&
+    !isExpired(connection, now)
 
   /**
    * Waits (bounded) until a returned session has finished whatever is still on its wire. Woken by the connection's
@@ -333,7 +341,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     publishUse()
   })
 
-  /** The full return path: wait for a drain, roll back, retire what cannot be reused. */
+  /** The full return path: wait for a drain, roll back, reset changed settings, retire what cannot be reused. */
   const cleanUp = (connection: Connection.Connection): Effect.Effect<void> =>
     Effect.gen(function*() {
       if (!(yield* awaitSettled(connection)) || connection.state === "dead") {
@@ -349,6 +357,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           return yield* retire(connection)
         }
       }
+      if (connection.changedSettings.size > 0) {
+        const reset = yield* connection.resetSession.pipe(
+          Effect.timeoutOrElse({ duration: resolved.rollbackTimeout, orElse: () => Effect.succeed(false) }),
+          Effect.catch(() => Effect.succeed(false))
+        )
+        if (!reset || connection.state !== "idle") return yield* retire(connection)
+      }
       if (isExpired(connection, clock.currentTimeMillisUnsafe())) {
         return yield* retire(connection)
       }
@@ -357,11 +372,12 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   /**
    * Return hygiene, run when a lease ends (uninterruptible: it is a scope finalizer). Decides whether the session
    * goes back to the idle list or is invalidated (closed once the lease is released). A session that comes back
-   * idle, outside a transaction and within its lifetime — nearly every return — takes the cheap path.
+   * idle, outside a transaction, with its settings untouched and within its lifetime — nearly every return — takes
+   * the cheap path.
    */
   const onReturn = (connection: Connection.Connection): Effect.Effect<void> =>
     Effect.suspend(() =>
-      connection.state === "idle" && !connection.inTransaction &&
+      connection.state === "idle" && !connection.inTransaction && connection.changedSettings.size === 0 &&
         !isExpired(connection, clock.currentTimeMillisUnsafe())
         ? released
         : Effect.ensuring(cleanUp(connection), released)

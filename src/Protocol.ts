@@ -2,7 +2,7 @@
  * The pure, synchronous SQLI codec as a client needs it: the message model of both directions, the client's encoders
  * (post-login batches, the login PDU), the incremental decoder of what a server sends, capability masks and the field
  * widths they switch, and the value codecs (binds, rows, type codes, locales). No sockets and no Effect runtime:
- * encoders return `Result`, decoders return the messages a chunk completed plus an optional `ProtocolError`, and
+ * encoders return `Result`, decoders return the messages a chunk completed plus an optional `ProtocolCodecError`, and
  * nothing throws.
  *
  * The server's half of the codec (server message encoders, the client-message decoder, CONACC builders, row
@@ -34,7 +34,7 @@ import * as helpers from "./internal/protocol/helpers.ts"
 import * as connect from "./internal/protocol/loginPdu.ts"
 import type * as messages from "./internal/protocol/messages.ts"
 import * as opcodes from "./internal/protocol/opcodes.ts"
-import * as errors from "./internal/protocol/protocolError.ts"
+import * as errors from "./internal/protocol/protocolCodecError.ts"
 import * as values from "./internal/values/index.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -746,20 +746,20 @@ export const JDBC_INFO_ENV: Info = helpers.JDBC_INFO_ENV
  * @since 0.1.0
  * @category errors
  */
-export const ProtocolError: typeof errors.ProtocolError = errors.ProtocolError
+export const ProtocolCodecError: typeof errors.ProtocolCodecError = errors.ProtocolCodecError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type ProtocolError = errors.ProtocolError
+export type ProtocolCodecError = errors.ProtocolCodecError
 
 // ---------------------------------------------------------------------------------------------------------------
 // encoding
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * Encode client messages back to back; include the trailing `Eot` yourself (`Exit` is sent bare). Fails with `ProtocolError` on a value that does not fit its field.
+ * Encode client messages back to back; include the trailing `Eot` yourself (`Exit` is sent bare). Fails with `ProtocolCodecError` on a value that does not fit its field.
  *
  * @since 0.1.0
  * @category encoding
@@ -767,7 +767,7 @@ export type ProtocolError = errors.ProtocolError
 export const encodeClientBatch: (
   messages: ReadonlyArray<ClientMessage>,
   framing: Framing
-) => Result.Result<Uint8Array, ProtocolError> = codec.encodeClientBatch
+) => Result.Result<Uint8Array, ProtocolCodecError> = codec.encodeClientBatch
 
 /**
  * Encode the SL-framed CONREQ login PDU.
@@ -775,7 +775,7 @@ export const encodeClientBatch: (
  * @since 0.1.0
  * @category encoding
  */
-export const encodeLoginRequest: (login: LoginRequest) => Result.Result<Uint8Array, ProtocolError> =
+export const encodeLoginRequest: (login: LoginRequest) => Result.Result<Uint8Array, ProtocolCodecError> =
   codec.encodeLoginRequest
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -183,13 +183,36 @@ describe("message flows", () => {
       ])
     }).pipe(Effect.scoped))
 
-  it.live("an isolation level is set with SQL text before BEGIN", () =>
+  it.live("a transaction's isolation lasts for the transaction: SET TRANSACTION after BEGIN, or SET ISOLATION restored", () =>
     Effect.gen(function*() {
       const server = yield* makeFakeServer(handler)
+      const sent = () => server.batches.map((b) => sqlOf(b[0]!) ?? b.map((m) => m._tag).join(" "))
       const conn = yield* Connection.make(server.url)
       yield* conn.transaction(Effect.void, { isolation: "repeatableRead" })
-      assert.strictEqual(sqlOf(server.batches[0]![0]!), "SET ISOLATION TO REPEATABLE READ")
-      assert.deepStrictEqual(shapes(server.batches).slice(1), ["Begin Eot", "CommitWork Eot"])
+      assert.deepStrictEqual(sent(), [
+        "Begin Eot",
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "CommitWork Eot"
+      ])
+      assert.strictEqual(conn.changedSettings.size, 0)
+
+      // Cursor stability has no SET TRANSACTION form: SET ISOLATION inside, the configured level restored after.
+      const configured = yield* Connection.make({ url: server.url, isolation: "committedRead" })
+      server.batches.length = 0
+      yield* configured.transaction(Effect.void, { isolation: "cursorStability" })
+      assert.deepStrictEqual(sent(), [
+        "Begin Eot",
+        "SET ISOLATION TO CURSOR STABILITY",
+        "CommitWork Eot",
+        "SET ISOLATION TO COMMITTED READ"
+      ])
+      assert.strictEqual(configured.changedSettings.size, 0)
+
+      // Without a configured level there is nothing to restore: the change is noted for the pool.
+      server.batches.length = 0
+      yield* conn.transaction(Effect.void, { isolation: "lastCommitted" })
+      assert.deepStrictEqual(sent(), ["Begin Eot", "SET ISOLATION TO COMMITTED READ LAST COMMITTED", "CommitWork Eot"])
+      assert.deepStrictEqual([...conn.changedSettings], ["isolation"])
     }).pipe(Effect.scoped))
 
   it.live("connect-time session settings: isolation and lock wait as SQL text", () =>

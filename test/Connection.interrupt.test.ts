@@ -233,13 +233,32 @@ describe("Connection interruption", () => {
       const server = yield* makeFakeServer(echoHandler)
       const conn = yield* Connection.make(server.url)
       const session = internals(conn).session
-      assert.strictEqual(yield* echo(conn, 1), 1)
-      // The last exchange is complete: no exchange is in flight, any interrupt request must be refused.
-      assert.isUndefined(session.current)
-      const generation = session.generation
+      const fiber = yield* Effect.forkChild(echo(conn, 1, 150))
+      yield* Effect.sleep(Duration.millis(50))
+      const exchange = session.current
+      assert.isDefined(exchange)
+      assert.isTrue(exchange!.flushed)
+      // The race point: the reply's EOT has been decoded (the exchange is complete) and the session is about to
+      // hand the reply to the waiting caller, who has not seen it yet. An interrupt requested there — by the caller
+      // giving up, or directly — must send nothing.
+      const handOver = exchange!.waiter!
+      const raced = yield* Deferred.make<{ readonly complete: boolean; readonly requested: boolean }>()
+      exchange!.waiter = (reply) => {
+        const complete = exchange!.complete
+        fiber.interruptUnsafe()
+        const requested = session.requestServerInterrupt(exchange!)
+        handOver(reply)
+        Deferred.doneUnsafe(raced, Effect.succeed({ complete, requested }))
+      }
+      assert.deepStrictEqual(yield* Deferred.await(raced), { complete: true, requested: false })
+      // The caller did give up at that point (it never took the reply).
+      assert.isTrue(Exit.hasInterrupts(yield* Fiber.await(fiber)))
+      // A byte sent at the race point would be pending on the server when the next batch arrives.
       assert.strictEqual(yield* echo(conn, 2), 2)
-      assert.strictEqual(session.generation, generation + 1)
+      assert.strictEqual(server.ignoredUrgent(), 0)
+      assert.strictEqual(server.urgentSeen(), 0)
       assert.strictEqual(session.interruptsSent, 0)
+      assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
 
   it.live(

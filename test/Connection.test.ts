@@ -410,7 +410,14 @@ describe("streams", () => {
 
   it.live("early termination closes the server cursor and releases the statement", () =>
     Effect.gen(function*() {
-      const { server, conn } = yield* setup
+      // Every batch the server receives, as the tags of its messages.
+      const batches: Array<ReadonlyArray<string>> = []
+      const server = yield* TestServer.make({
+        protocolTrace: (event) => {
+          if (event._tag === "Batch") batches.push(event.messages.map((m) => m._tag))
+        }
+      })
+      const conn = yield* Connection.make(server.url)
       yield* conn.execute("CREATE TABLE st2 (id INTEGER)")
       yield* conn.transaction(Effect.forEach(
         Array.from({ length: 200 }, (_, i) => i),
@@ -418,21 +425,32 @@ describe("streams", () => {
         { discard: true }
       ))
       const before = (yield* server.stats).statements
+      // 64-byte fetches hold 16 rows: the cursor is still open on the server when the consumer stops, so only the
+      // stream's finalizer can close it.
+      const sinceHere = (from: number) => batches.slice(from)
+      const fetches = (from: number) => sinceHere(from).filter((tags) => tags.includes("NFetch")).length
+      const closes = (from: number) => sinceHere(from).filter((tags) => tags.includes("Close")).length
+      let mark = batches.length
       const firstThree = yield* Stream.runCollect(
         conn.streamValues("SELECT id FROM st2 ORDER BY id", [], { fetchSize: 64 }).pipe(Stream.take(3))
       )
       assert.deepStrictEqual(firstThree, [[0], [1], [2]])
+      assert.strictEqual(fetches(mark), 1, "stopped after the first of many fetches")
+      assert.strictEqual(closes(mark), 1, "the finalizer sent CLOSE")
       let stats = yield* server.stats
       assert.strictEqual(stats.cursors, 0)
       assert.strictEqual(stats.statements, before)
 
       // A failing consumer also frees it.
+      mark = batches.length
       const failed = yield* Effect.exit(Stream.runDrain(
-        conn.stream("SELECT id FROM st2").pipe(
-          Stream.mapEffect((row) => row.id === 5 ? Effect.fail("boom") : Effect.void)
+        conn.stream("SELECT id FROM st2 ORDER BY id", [], { fetchSize: 64 }).pipe(
+          Stream.mapEffect((row) => row.id === 20 ? Effect.fail("boom") : Effect.void)
         )
       ))
       assert.isTrue(Exit.isFailure(failed))
+      assert.strictEqual(fetches(mark), 2, "failed in the second of many fetches")
+      assert.strictEqual(closes(mark), 1, "the finalizer sent CLOSE")
       stats = yield* server.stats
       assert.strictEqual(stats.cursors, 0)
       assert.strictEqual(stats.statements, before)

@@ -73,7 +73,7 @@ const rig = (
     supported: options.supported ?? true,
     send: (target) => {
       sends.push(target)
-      return options.kernelAccepts ?? true
+      return (options.kernelAccepts ?? true) ? "sent" : "failed"
     }
   }
   const asNet = socket as unknown as Net.Socket
@@ -82,7 +82,7 @@ const rig = (
     port: 1,
     decoder: {
       push: (chunk) =>
-        chunk[0] === UNDECODABLE ? { _tag: "ProtocolError", message: "scripted garbage" } : decodeScripted(chunk),
+        chunk[0] === UNDECODABLE ? { _tag: "ProtocolCodecError", message: "scripted garbage" } : decodeScripted(chunk),
       setFraming: () => {}
     },
     urgent,

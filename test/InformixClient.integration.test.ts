@@ -25,9 +25,12 @@ import * as InformixMigrator from "../src/InformixMigrator.ts"
 import * as Informix from "../src/InformixValue.ts"
 import * as TestServer from "../src/TestServer.ts"
 
-const setup = (options?: Partial<InformixClient.InformixPoolConfig>) =>
+const setup = (
+  options?: Partial<InformixClient.InformixPoolConfig>,
+  serverOptions?: TestServer.TestServerOptions
+) =>
   Effect.gen(function*() {
-    const server = yield* TestServer.make()
+    const server = yield* TestServer.make(serverOptions)
     const sql = yield* InformixClient.make({ url: server.url, maxConnections: 4, ...options }).pipe(
       Effect.provide(Reactivity.layer)
     )
@@ -152,19 +155,33 @@ describe("InformixClient (TestServer)", () => {
 
   it.live("streams from a server cursor and frees it when the consumer stops early", () =>
     Effect.gen(function*() {
-      const { server, sql } = yield* setup()
-      yield* sql`CREATE TABLE many (n INTEGER)`
+      const batches: Array<ReadonlyArray<string>> = []
+      // Rows of about 1 KB: a fetch carries a few (the budget grows from 4 KB to 64 KB), so 200 rows take many fetches
+      // and an early stop leaves the cursor open on the server, for the stream's finalizer to close.
+      const { server, sql } = yield* setup({}, {
+        protocolTrace: (event) => {
+          if (event._tag === "Batch") batches.push(event.messages.map((m) => m._tag))
+        }
+      })
+      yield* sql`CREATE TABLE many (n INTEGER, pad CHAR(1000))`
       yield* sql.withTransaction(
-        Effect.forEach(Array.from({ length: 300 }, (_, n) => n), (n) => sql`INSERT INTO many VALUES (${n})`, {
+        Effect.forEach(Array.from({ length: 200 }, (_, n) => n), (n) => sql`INSERT INTO many VALUES (${n}, 'x')`, {
           discard: true
         })
       )
-      const all = yield* Stream.runCollect(sql<{ n: number }>`SELECT n FROM many ORDER BY n`.stream)
-      assert.strictEqual(all.length, 300)
+      const count = (from: number, tag: string) => batches.slice(from).filter((tags) => tags.includes(tag)).length
+      let mark = batches.length
+      const all = yield* Stream.runCollect(sql<{ n: number }>`SELECT n, pad FROM many ORDER BY n`.stream)
+      assert.strictEqual(all.length, 200)
+      const fetchesForAll = count(mark, "NFetch")
+      assert.isAbove(fetchesForAll, 5, "the whole result took many fetches")
+      mark = batches.length
       const firstFive = yield* Stream.runCollect(
-        Stream.take(sql<{ n: number }>`SELECT n FROM many ORDER BY n`.stream, 5)
+        Stream.take(sql<{ n: number }>`SELECT n, pad FROM many ORDER BY n`.stream, 5)
       )
       assert.deepStrictEqual(firstFive.map((row) => row.n), [0, 1, 2, 3, 4])
+      assert.isBelow(count(mark, "NFetch"), fetchesForAll - 2, "stopped early, the cursor still open")
+      assert.strictEqual(count(mark, "Close"), 1, "the stream's finalizer sent CLOSE")
       const stats = yield* server.stats
       assert.strictEqual(stats.cursors, 0)
       assert.strictEqual((yield* sql.pool!.stats).inUse, 0)

@@ -14,6 +14,7 @@ import {
   reasonTagOf,
   type SqlCodeCategory
 } from "../src/internal/sqlcodes.ts"
+import * as Protocol from "../src/Protocol.ts"
 
 const serverError = (sqlcode: number, isamCode = 0, parameter = "", sql?: string) =>
   InformixError.fromServerError({ sqlcode, isamCode, offset: 7, parameter }, sql)
@@ -325,4 +326,14 @@ describe("passwords never appear", () => {
       )
       for (const text of rendered(fieldError)) assert.notInclude(text, password)
     }))
+})
+
+describe("error tags", () => {
+  it("the codec's error and the public ProtocolError do not share a _tag (catchTag tells them apart)", () => {
+    const codec = new Protocol.ProtocolCodecError({ message: "x" })
+    const publicError = new InformixError.ProtocolError({ message: "x" })
+    assert.strictEqual(codec._tag, "ProtocolCodecError")
+    assert.strictEqual(publicError._tag, "ProtocolError")
+    assert.isFalse(InformixError.isInformixError(codec))
+  })
 })

@@ -105,4 +105,36 @@ describe("ANSI databases", () => {
       assert.deepStrictEqual(yield* sql`SELECT n FROM t ORDER BY n`, [{ n: 1 }])
       assert.isFalse(sentBegin(events))
     }).pipe(Effect.scoped))
+
+  it.live("transaction({ isolation }): SET TRANSACTION as the first statement, else SET ISOLATION and restored", () =>
+    Effect.gen(function*() {
+      const events: Array<TestServer.ProtocolTraceEvent> = []
+      const server = yield* ansiServer(events)
+      const conn = yield* Connection.make({ url: server.url, isolation: "committedRead" })
+      const statements = () =>
+        events.flatMap((e) =>
+          e._tag === "Batch"
+            ? e.messages.flatMap((m) =>
+              m._tag === "Command" || m._tag === "Prepare" ? [Buffer.from(m.sql).toString("latin1")] : []
+            )
+            : []
+        )
+      // Nothing ran since the last COMMIT: SET TRANSACTION opens the implicit transaction.
+      yield* conn.execute("COMMIT WORK")
+      events.length = 0
+      yield* conn.transaction(conn.values("SELECT COUNT(*) FROM systables"), { isolation: "dirtyRead" })
+      assert.deepStrictEqual(statements().slice(0, 2), [
+        "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED",
+        "SELECT COUNT(*) FROM systables"
+      ])
+      assert.isFalse(sentBegin(events))
+      // A statement already ran in the implicit transaction: SET TRANSACTION would be refused (-876).
+      yield* conn.values("SELECT COUNT(*) FROM systables")
+      events.length = 0
+      yield* conn.transaction(conn.values("SELECT COUNT(*) FROM systables"), { isolation: "repeatableRead" })
+      const sent = statements()
+      assert.strictEqual(sent[0], "SET ISOLATION TO REPEATABLE READ")
+      assert.strictEqual(sent[sent.length - 1], "SET ISOLATION TO COMMITTED READ")
+      assert.strictEqual(conn.changedSettings.size, 0)
+    }).pipe(Effect.scoped))
 })

@@ -279,6 +279,25 @@ describe("environment Config", () => {
       assert.strictEqual(config.server, "ol_url")
     }))
 
+  it.effect("holds INFORMIX_URL as Redacted (it carries the password); a Redacted url resolves like a string", () =>
+    Effect.gen(function*() {
+      const url = `informix://urluser:${encodeURIComponent(SECRET)}@urlhost:9200/urldb?server=ol_url`
+      const raw = yield* Effect.provideService(
+        fromEnv,
+        ConfigProvider.ConfigProvider,
+        ConfigProvider.fromEnv({ env: { INFORMIX_URL: url } })
+      )
+      assert.isTrue(Redacted.isRedacted(raw.url))
+      for (const text of [String(raw.url), JSON.stringify(raw)]) {
+        assert.notInclude(text, encodeURIComponent(SECRET))
+      }
+      const config = yield* resolveConfig({ url: Redacted.make(url) })
+      assert.strictEqual(config.host, "urlhost")
+      assert.strictEqual(Redacted.value(config.password!), SECRET)
+      const error = yield* failureOf({ url: 42 as unknown as string })
+      assert.strictEqual(error.field, "url")
+    }))
+
   it.effect("reads from fromUnknown too, and reports a bad port through Config", () =>
     Effect.gen(function*() {
       const config = yield* Effect.provideService(

@@ -2,8 +2,16 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Net from "node:net"
 import * as Tls from "node:tls"
-import { enableOobInline, readUrgentByte, sendUrgentByte, socketFd, urgentSupport } from "../src/internal/urgent.ts"
+import {
+  enableOobInline,
+  readUrgentByte,
+  sendUrgentByte,
+  sendUrgentByteNow,
+  socketFd,
+  urgentSupport
+} from "../src/internal/urgent.ts"
 import { laneUrgent } from "./lanes/urgentSwitch.ts"
+import { needsUrgent } from "./urgentSupport.ts"
 
 // node:ffi ships with the Node 26 this project runs on; on Linux/macOS urgent data must therefore be available —
 // through the mechanism a Node lane asks for (test/lanes/run.ts), which may be none at all.
@@ -107,79 +115,115 @@ describe("urgent data", () => {
     if (platform) assert.strictEqual(first, laneUrgent() ?? "ffi")
   })
 
-  it.live("plain TCP: the urgent byte arrives inline, between the ordinary bytes, on an SO_OOBINLINE socket", () =>
-    Effect.gen(function*() {
-      if (!supported) return
-      const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
-        Net.createServer(),
-        (port) => Net.connect(port, "127.0.0.1"),
-        { client: "connect", server: "connection" }
-      )
-      assert.isTrue(yield* enableOobInline(serverSide))
-      const received = collector(serverSide)
+  it.live.runIf(supported)(
+    needsUrgent("plain TCP: the urgent byte arrives inline, between the ordinary bytes, on an SO_OOBINLINE socket"),
+    () =>
+      Effect.gen(function*() {
+        const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
+          Net.createServer(),
+          (port) => Net.connect(port, "127.0.0.1"),
+          { client: "connect", server: "connection" }
+        )
+        assert.isTrue(yield* enableOobInline(serverSide))
+        const received = collector(serverSide)
 
-      yield* write(client, [0x00, 0x01])
-      yield* received.waitFor(2)
-      assert.isTrue(yield* sendUrgentByte(client))
-      yield* settle
-      yield* write(client, [0x00, 0x0c])
-      yield* received.waitFor(5)
-      assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x42, 0x00, 0x0c])
-    }))
+        yield* write(client, [0x00, 0x01])
+        yield* received.waitFor(2)
+        assert.isTrue(yield* sendUrgentByte(client))
+        yield* settle
+        yield* write(client, [0x00, 0x0c])
+        yield* received.waitFor(5)
+        assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x42, 0x00, 0x0c])
+      })
+  )
 
-  it.live("plain TCP without SO_OOBINLINE: the byte stays out of the stream and readUrgentByte takes it once", () =>
-    Effect.gen(function*() {
-      if (!supported) return
-      const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
-        Net.createServer(),
-        (port) => Net.connect(port, "127.0.0.1"),
-        { client: "connect", server: "connection" }
-      )
-      const received = collector(serverSide)
+  it.live.runIf(supported)(
+    needsUrgent("plain TCP without SO_OOBINLINE: the byte stays out of the stream and readUrgentByte takes it once"),
+    () =>
+      Effect.gen(function*() {
+        const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
+          Net.createServer(),
+          (port) => Net.connect(port, "127.0.0.1"),
+          { client: "connect", server: "connection" }
+        )
+        const received = collector(serverSide)
 
-      assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
-      yield* write(client, [0x00, 0x01])
-      yield* received.waitFor(2)
-      assert.isTrue(yield* sendUrgentByte(client, 0x37))
-      yield* settle
-      assert.strictEqual(yield* readUrgentByte(serverSide), 0x37)
-      assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
-      yield* write(client, [0x00, 0x0c])
-      yield* received.waitFor(4)
-      yield* settle
-      assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x00, 0x0c])
-    }))
+        assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
+        yield* write(client, [0x00, 0x01])
+        yield* received.waitFor(2)
+        assert.isTrue(yield* sendUrgentByte(client, 0x37))
+        yield* settle
+        assert.strictEqual(yield* readUrgentByte(serverSide), 0x37)
+        assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
+        yield* write(client, [0x00, 0x0c])
+        yield* received.waitFor(4)
+        yield* settle
+        assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x00, 0x0c])
+      })
+  )
 
-  it.live("TLS: the byte travels on the TCP socket beneath; the TLS stream stays intact when OOB inline is off", () =>
-    Effect.gen(function*() {
-      if (!supported) return
-      const server = Tls.createServer({ key: testKey, cert: testCert })
-      // The raw TCP socket under the server's TLS socket: urgent data is read there.
-      const rawSockets: Array<Net.Socket> = []
-      server.on("connection", (raw: Net.Socket) => rawSockets.push(raw))
-      const { client, serverSide } = yield* socketPair<Tls.TLSSocket, Tls.TLSSocket>(
-        server,
-        (port) => Tls.connect({ port, host: "127.0.0.1", rejectUnauthorized: false }),
-        { client: "secureConnect", server: "secureConnection" }
-      )
-      assert.isDefined(socketFd(client))
-      const received = collector(serverSide)
+  it.live.runIf(supported)(
+    needsUrgent("TLS: the byte travels on the TCP socket beneath; the TLS stream stays intact when OOB inline is off"),
+    () =>
+      Effect.gen(function*() {
+        const server = Tls.createServer({ key: testKey, cert: testCert })
+        // The raw TCP socket under the server's TLS socket: urgent data is read there.
+        const rawSockets: Array<Net.Socket> = []
+        server.on("connection", (raw: Net.Socket) => rawSockets.push(raw))
+        const { client, serverSide } = yield* socketPair<Tls.TLSSocket, Tls.TLSSocket>(
+          server,
+          (port) => Tls.connect({ port, host: "127.0.0.1", rejectUnauthorized: false }),
+          { client: "secureConnect", server: "secureConnection" }
+        )
+        assert.isDefined(socketFd(client))
+        const received = collector(serverSide)
 
-      yield* write(client, [0x00, 0x01])
-      yield* received.waitFor(2)
-      assert.isTrue(yield* sendUrgentByte(client))
-      yield* settle
-      assert.strictEqual(yield* readUrgentByte(rawSockets[0]!), 0x42)
-      yield* write(client, [0x00, 0x0c])
-      yield* received.waitFor(4)
-      assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x00, 0x0c])
-    }))
+        yield* write(client, [0x00, 0x01])
+        yield* received.waitFor(2)
+        assert.isTrue(yield* sendUrgentByte(client))
+        yield* settle
+        assert.strictEqual(yield* readUrgentByte(rawSockets[0]!), 0x42)
+        yield* write(client, [0x00, 0x0c])
+        yield* received.waitFor(4)
+        assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x00, 0x0c])
+      })
+  )
+
+  it.live.runIf(supported)(
+    needsUrgent("sendUrgentByteNow sends nothing while Node still buffers an earlier write, and sends once drained"),
+    () =>
+      Effect.gen(function*() {
+        const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
+          Net.createServer(),
+          (port) => Net.connect(port, "127.0.0.1"),
+          { client: "connect", server: "connection" }
+        )
+        assert.isTrue(yield* enableOobInline(serverSide))
+        const received = collector(serverSide)
+        // Corked: the write stays in Node's buffer, as a large batch does while the kernel's buffer is full.
+        client.cork()
+        client.write(Uint8Array.of(0x00, 0x01))
+        assert.isAbove(client.writableLength, 0)
+        assert.strictEqual(sendUrgentByteNow(client), "queued")
+        client.uncork()
+        yield* received.waitFor(2)
+        yield* Effect.callback<void>((resume) => {
+          if (client.writableLength === 0) resume(Effect.void)
+          else client.once("drain", () => resume(Effect.void))
+        })
+        assert.strictEqual(sendUrgentByteNow(client), "sent")
+        yield* received.waitFor(3)
+        // The urgent byte came after the buffered bytes, never in the middle of them.
+        assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x42])
+      })
+  )
 
   it.live("returns false for a socket that is closed", () =>
     Effect.gen(function*() {
       const socket = new Net.Socket()
       assert.strictEqual(socketFd(socket), undefined)
       assert.isFalse(yield* sendUrgentByte(socket))
+      assert.strictEqual(sendUrgentByteNow(socket), supported ? "closed" : "unsupported")
       assert.isFalse(yield* enableOobInline(socket))
       assert.strictEqual(yield* readUrgentByte(socket), undefined)
     }))

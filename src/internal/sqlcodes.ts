@@ -85,6 +85,7 @@ const sqlMessages: ReadonlyMap<number, string> = new Map([
   [-703, "A primary-key column of table (%s) holds NULL"],
   [-759, "Database statements cannot be used in an explicit database connection"],
   [-761, "INFORMIXSERVER does not match the server's DBSERVERNAME or DBSERVERALIASES"],
+  [-876, "SET TRANSACTION cannot be issued once the transaction has started"],
   [-908, "Could not connect to the database server (%s)"],
   [-930, "Cannot connect to the database server (%s)"],
   [-951, "Incorrect password, or user %s is unknown to the database server"],

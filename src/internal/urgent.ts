@@ -168,50 +168,58 @@ const fdOf = (socket: unknown): number | undefined => {
  */
 export const socketFd = (socket: Net.Socket): number | undefined => fdOf(socket) ?? fdOf(Reflect.get(socket, "_parent"))
 
-// Node may still hold part of an earlier write in its own buffer; urgent data sent now would overtake it and land
-// in the middle of a message. Wait until Node has handed everything to the kernel (or the socket dies).
-const awaitFlushed = (socket: Net.Socket): Effect.Effect<boolean> =>
-  socket.writableLength === 0
-    ? Effect.succeed(!socket.destroyed)
-    : Effect.callback<boolean>((resume) => {
-      const onDrain = () => {
+/**
+ * What `sendUrgentByteNow` did: `sent` (the kernel took the byte), `unsupported` (no FFI here), `queued` (Node
+ * still buffers part of an earlier write, so urgent data sent now would overtake it and land in the middle of a
+ * message: nothing was sent, try again once the buffer is empty), `closed` (the socket is gone), `failed` (`send`
+ * refused it).
+ */
+export type UrgentSendResult = "sent" | "unsupported" | "queued" | "closed" | "failed"
+
+/**
+ * Sends one byte (default 0x42, what IBM JDBC sends) as TCP urgent data on the socket, synchronously, or says why
+ * not. It checks everything it relies on itself (FFI present, socket open, Node's write buffer empty) and never
+ * waits or throws, so a caller can decide "is this exchange still in flight?" and send in one synchronous step.
+ */
+export const sendUrgentByteNow = (socket: Net.Socket, byte = 0x42): UrgentSendResult => {
+  const calls = getSocketCalls()
+  if (calls === undefined) return "unsupported"
+  if (socket.destroyed) return "closed"
+  if (socket.writableLength > 0) return "queued"
+  const fd = socketFd(socket)
+  if (fd === undefined) return "closed"
+  const sent = Result.try(() => calls.send(fd, Uint8Array.of(byte & 0xff), calls.constants.MSG_OOB))
+  return Result.isSuccess(sent) && sent.success === 1 ? "sent" : "failed"
+}
+
+// Waits until Node has handed everything written so far to the kernel (or the socket dies).
+const awaitFlushed = (socket: Net.Socket): Effect.Effect<void> =>
+  socket.writableLength === 0 || socket.destroyed
+    ? Effect.void
+    : Effect.callback<void>((resume) => {
+      const done = () => {
         cleanup()
-        resume(Effect.succeed(!socket.destroyed))
-      }
-      const onClose = () => {
-        cleanup()
-        resume(Effect.succeed(false))
+        resume(Effect.void)
       }
       const cleanup = () => {
-        socket.off("drain", onDrain)
-        socket.off("close", onClose)
+        socket.off("drain", done)
+        socket.off("close", done)
       }
-      socket.on("drain", onDrain)
-      socket.on("close", onClose)
+      socket.on("drain", done)
+      socket.on("close", done)
       return Effect.sync(cleanup)
     })
 
 /**
- * Sends one byte (default 0x42, what IBM JDBC sends) as TCP urgent data on the socket. Succeeds with `true` when
- * the kernel accepted it, `false` when urgent data is unsupported here, the socket has no fd (closed), or `send`
- * failed. Never fails: an interrupt is best effort, and the caller still drains the reply.
- *
- * If Node still buffers part of an earlier write, this first waits for `drain` (or `close`), so bound it with the
- * caller's drain deadline.
+ * `sendUrgentByteNow` for callers that may wait: when Node still buffers an earlier write, this first waits for
+ * `drain` (or `close`), so bound it with a deadline. `true` when the kernel took the byte. Never fails.
  */
 export const sendUrgentByte = (socket: Net.Socket, byte = 0x42): Effect.Effect<boolean> =>
-  Effect.suspend(() => {
-    const calls = getSocketCalls()
-    if (calls === undefined) return Effect.succeed(false)
-    return Effect.flatMap(awaitFlushed(socket), (open) => {
-      const fd = open ? socketFd(socket) : undefined
-      if (fd === undefined) return Effect.succeed(false)
-      return Effect.try({
-        try: () => calls.send(fd, Uint8Array.of(byte & 0xff), calls.constants.MSG_OOB) === 1,
-        catch: () => false
-      }).pipe(Effect.orElseSucceed(() => false))
-    })
-  })
+  Effect.suspend(() =>
+    getSocketCalls() === undefined
+      ? Effect.succeed(false)
+      : Effect.map(awaitFlushed(socket), () => sendUrgentByteNow(socket, byte) === "sent")
+  )
 
 /**
  * Server side, plain TCP only: sets SO_OOBINLINE so a client's urgent byte arrives in the ordinary `data` stream,

@@ -33,7 +33,7 @@ const feed = (
       assert.strictEqual(result.messages.length, 0)
     }
     if (result.error !== undefined) {
-      assert.strictEqual(result.error._tag, "ProtocolError")
+      assert.strictEqual(result.error._tag, "ProtocolCodecError")
       assert.isString(result.error.message)
       failed = true
     }
@@ -41,7 +41,7 @@ const feed = (
 }
 
 describe("decoder fuzzing", () => {
-  it("random bytes in random chunks: only messages or a ProtocolError, never a throw", () => {
+  it("random bytes in random chunks: only messages or a ProtocolCodecError, never a throw", () => {
     fc.assert(
       fc.property(
         fc.constantFrom("client" as const, "server" as const),

@@ -86,6 +86,8 @@ export const makeFakes = (answer: Answer = () => []) => {
           return Effect.sync(() => void settleWaiters.delete(waiter))
         }),
         inTransaction: false,
+        changedSettings: new Set(),
+        resetSession: Effect.succeed(true),
         databaseInfo: {
           database: undefined,
           logged: false,

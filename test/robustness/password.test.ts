@@ -9,11 +9,13 @@
  *
  * Scenarios: a wrong password (the distinctive one is the attempt), the right one followed by failing statements
  * (syntax error, injected SQ_ERR, statement timeout, corrupt frame, dropped connection), a URL with the password
- * and an invalid parameter, a refused connection, a failed TLS handshake, a pool checkout timeout, and the
- * effect/sql client.
+ * and an invalid parameter, a refused connection, a failed TLS handshake, a pool checkout timeout, the effect/sql
+ * client, and the configuration a client keeps (`client.config`, its `url` given as a string or read from
+ * INFORMIX_URL), logged as an application would.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -210,6 +212,32 @@ describe("the password never appears in errors, logs or spans", () => {
             const timeout = yield* pool.use(() => failed("pool timeout", pool.use(() => Effect.void)))
             assert.strictEqual(tagOf(timeout), "PoolTimeoutError")
           }))
+
+          // The client keeps its configuration, URL included, with the password hidden: given as a string, or read
+          // from INFORMIX_URL.
+          const configOf = (layer: Layer.Layer<InformixClient.InformixClient, unknown>) =>
+            Effect.map(InformixClient.InformixClient, (client) => client.config).pipe(
+              Effect.provide(Layer.fresh(layer)),
+              Effect.orDie
+            )
+          const env = ConfigProvider.fromEnv({ env: { INFORMIX_URL: url } })
+          for (
+            const [label, kept] of [
+              ["client.config", yield* configOf(InformixClient.layer({ url, maxConnections: 1 }))],
+              [
+                "client.config from INFORMIX_URL",
+                yield* configOf(InformixClient.layerConfig()).pipe(
+                  Effect.provideService(ConfigProvider.ConfigProvider, env)
+                )
+              ]
+            ] as const
+          ) {
+            assert.isTrue(Redacted.isRedacted(kept.url), `${label}: url is Redacted`)
+            assertClean(`${label}: util.inspect`, Util.inspect(kept, { depth: 8 }))
+            assertClean(`${label}: JSON`, JSON.stringify(kept))
+            assertClean(`${label}: String`, String(kept.url))
+            yield* Effect.logInfo("client config", kept)
+          }
 
           // effect/sql: the SqlError wraps the Informix error as its cause.
           const sqlError = yield* failed(

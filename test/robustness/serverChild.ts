@@ -3,7 +3,8 @@
  * the test process holds only the driver. Started by `serverProcess.ts`.
  *
  * Protocol on stdio: the first stdout line is `{ url, host, port }`; each `stats` line on stdin is answered with one
- * JSON line `{ stats, urgent }` (TestServer.stats plus the number of urgent bytes that interrupted a request); each
+ * JSON line `{ stats, urgent, urgentIdle }` (TestServer.stats, the number of urgent bytes that interrupted a request,
+ * and the number that arrived while no request was unanswered, which the server ignored); each
  * `drop` line destroys every client connection (TestServer.dropConnections) and is answered with `{}`. The process
  * ends when stdin closes.
  */
@@ -13,10 +14,13 @@ import * as TestServer from "../../src/TestServer.ts"
 
 const program = Effect.gen(function*() {
   let urgent = 0
+  let urgentIdle = 0
   const server = yield* TestServer.make({
     protocolTrace: (event) => {
       // oxlint-disable-next-line no-underscore-dangle -- `_tag` is the trace event's discriminant
-      if (event._tag === "Urgent" && !event.ignored) urgent++
+      if (event._tag === "Urgent" && event.ignored) urgentIdle++
+      // oxlint-disable-next-line no-underscore-dangle -- as above
+      else if (event._tag === "Urgent") urgent++
     }
   })
   process.stdout.write(JSON.stringify({ url: server.url, host: server.host, port: server.port }) + "\n")
@@ -30,7 +34,9 @@ const program = Effect.gen(function*() {
       if (line.trim() !== "stats") return
       Effect.runPromise(server.stats).then((stats) => {
         const cpu = process.cpuUsage()
-        process.stdout.write(JSON.stringify({ stats, urgent, cpuMillis: (cpu.user + cpu.system) / 1000 }) + "\n")
+        process.stdout.write(
+          JSON.stringify({ stats, urgent, urgentIdle, cpuMillis: (cpu.user + cpu.system) / 1000 }) + "\n"
+        )
       })
     })
     lines.on("close", () => resume(Effect.void))

@@ -13,7 +13,9 @@ import type { TestServerStats } from "../../src/TestServer.ts"
 export interface ServerProcess {
   readonly url: string
   /** TestServer counters plus the urgent bytes that interrupted a request. */
-  readonly stats: Effect.Effect<{ readonly stats: TestServerStats; readonly urgent: number }>
+  readonly stats: Effect.Effect<
+    { readonly stats: TestServerStats; readonly urgent: number; readonly urgentIdle: number }
+  >
   /** Destroys every client connection, as if the server restarted. */
   readonly dropConnections: Effect.Effect<void>
 }
@@ -65,7 +67,9 @@ export const startServerProcess: Effect.Effect<ServerProcess, Error, Scope.Scope
     dropConnections: lock.withPermits(1)(Effect.orDie(Effect.asVoid(ask("drop")))),
     stats: lock.withPermits(1)(
       ask("stats").pipe(
-        Effect.map((line) => JSON.parse(line) as { readonly stats: TestServerStats; readonly urgent: number }),
+        Effect.map((line) =>
+          JSON.parse(line) as { readonly stats: TestServerStats; readonly urgent: number; readonly urgentIdle: number }
+        ),
         Effect.orDie
       )
     )

@@ -27,12 +27,13 @@ import * as Scope from "effect/Scope"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import * as Connection from "../../src/Connection.ts"
+import type { ConnectionImpl } from "../../src/internal/connection/connectionImpl.ts"
 import * as Pool from "../../src/Pool.ts"
 import { startServerProcess } from "./serverProcess.ts"
 import {
   assertTally,
+  assertUrgentAccounted,
   ECHO_SQL,
-  ensureOwnTable,
   makeFiberCounter,
   prepareSessions,
   SESSIONS,
@@ -94,9 +95,10 @@ describe("interruption storm", () => {
         const states = sessions.map((c) => c.state)
         // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.
         yield* waitFor(server.stats, (s) => s.stats.cursors === 0)
-        const { stats: during, urgent } = yield* server.stats
+        const { stats: during, urgent, urgentIdle } = yield* server.stats
+        const urgentSent = sessions.reduce((n, conn) => n + (conn as ConnectionImpl).interruptsSent, 0)
         yield* Scope.close(scope, Exit.void)
-        return { tally, states, during, urgent, heapAfterFirst, heapAfterSecond }
+        return { tally, states, during, urgent, urgentIdle, urgentSent, heapAfterFirst, heapAfterSecond }
       }).pipe(Effect.provideService(Metric.FiberRuntimeMetrics, fibers.service))
 
       assertTally("phase A", phaseA.tally, PHASE_A)
@@ -106,6 +108,7 @@ describe("interruption storm", () => {
       assert.strictEqual(phaseA.during.cursors, 0, "phase A: no cursor left open")
       assert.strictEqual(phaseA.during.transactions, 0, "phase A: no transaction left open")
       assert.isAbove(phaseA.urgent, 0, "interrupts reached statements on the wire")
+      assertUrgentAccounted("phase A", phaseA)
 
       // Phase B: a pool of the same size.
       const phaseB = yield* Effect.gen(function*() {
@@ -116,18 +119,8 @@ describe("interruption storm", () => {
           acquireTimeout: "60 seconds"
         })
           .pipe(Scope.provide(scope))
-        const ready = new WeakSet<Connection.Connection>()
-        const tally = yield* storm(PHASE_B, 11, (_i, f) =>
-          pool.use((conn) =>
-            Effect.gen(function*() {
-              if (!ready.has(conn)) {
-                yield* ensureOwnTable(conn)
-                ready.add(conn)
-              }
-              // Pooled sessions prepare per lease; the statement is released when the operation ends.
-              return yield* f(conn, conn.prepare(ECHO_SQL))
-            })
-          ))
+        // Pooled sessions prepare per lease; the statement is released when the operation ends.
+        const tally = yield* storm(PHASE_B, 11, (_i, f) => pool.use((conn) => f(conn, conn.prepare(ECHO_SQL))))
         yield* waitFor(pool.stats, (stats) => stats.inUse === 0)
         const poolStats = yield* pool.stats
         // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.

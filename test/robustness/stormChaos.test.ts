@@ -11,21 +11,10 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
-import type * as Connection from "../../src/Connection.ts"
 import { isInformixError } from "../../src/InformixError.ts"
 import * as Pool from "../../src/Pool.ts"
 import { startServerProcess } from "./serverProcess.ts"
-import {
-  assertTally,
-  ECHO_SQL,
-  ensureOwnTable,
-  makeFiberCounter,
-  SESSIONS,
-  settings,
-  setUp,
-  storm,
-  waitFor
-} from "./stormKit.ts"
+import { assertTally, ECHO_SQL, makeFiberCounter, SESSIONS, settings, setUp, storm, waitFor } from "./stormKit.ts"
 
 const TOTAL = Number(process.env["STORM_CHAOS_OPERATIONS"] ?? 20_000)
 
@@ -47,22 +36,14 @@ describe("interruption storm while the server drops connections", () => {
           })
             .pipe(Scope.provide(scope))
           yield* pool.use(setUp)
-          const ready = new WeakSet<Connection.Connection>()
           let drops = 0
           const chaos = yield* Effect.forkChild(Effect.forever(Effect.andThen(
             Effect.sleep("150 millis"),
             Effect.tap(server.dropConnections, () => Effect.sync(() => drops++))
           )))
-          const tally = yield* storm(TOTAL, 41, (_i, f) =>
-            pool.use((conn) =>
-              Effect.gen(function*() {
-                if (!ready.has(conn)) {
-                  yield* ensureOwnTable(conn)
-                  ready.add(conn)
-                }
-                return yield* f(conn, conn.prepare(ECHO_SQL))
-              })
-            ), { tolerate: isConnectionError })
+          const tally = yield* storm(TOTAL, 41, (_i, f) => pool.use((conn) => f(conn, conn.prepare(ECHO_SQL))), {
+            tolerate: isConnectionError
+          })
           yield* Fiber.interrupt(chaos)
           // After the chaos: the pool serves correctly again.
           const check = yield* pool.use((conn) => conn.values(ECHO_SQL, [-1, "after"]))

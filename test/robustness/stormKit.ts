@@ -125,29 +125,36 @@ export const operation = (
   }
   if (pick < 0.91) {
     // The session's own temp-table row (no lock shared with other sessions): write i, read it back inside the
-    // same transaction.
+    // same transaction. The table is made sure of first: a pooled session that created it is retired on return
+    // (temp tables never reach the next borrower), so the next lease may be a new session.
     return {
       kind: "transaction",
-      run: conn.transaction(Effect.gen(function*() {
-        yield* conn.execute("UPDATE mine SET v = ?", [i])
-        const rows = yield* conn.values("SELECT v FROM mine")
-        return rows.length === 1 && rows[0]![0] === i ? undefined : `transaction ${i}: ${show(rows)}`
-      }))
+      run: withOwnTable(
+        conn,
+        Effect.gen(function*() {
+          yield* conn.execute("UPDATE mine SET v = ?", [i])
+          const rows = yield* conn.values("SELECT v FROM mine")
+          return rows.length === 1 && rows[0]![0] === i ? undefined : `transaction ${i}: ${show(rows)}`
+        })
+      )
     }
   }
   if (pick < 0.94) {
     // A nested transaction (savepoint) that fails is rolled back to its savepoint; the outer write stays.
     return {
       kind: "savepoint",
-      run: conn.transaction(Effect.gen(function*() {
-        yield* conn.execute("UPDATE mine SET v = ?", [i])
-        const inner = yield* Effect.exit(conn.transaction(
-          Effect.andThen(conn.execute("UPDATE mine SET v = ?", [-i - 1]), Effect.fail("undo" as const))
-        ))
-        const rows = yield* conn.values("SELECT v FROM mine")
-        const innerOk = Exit.isFailure(inner)
-        return innerOk && rows.length === 1 && rows[0]![0] === i ? undefined : `savepoint ${i}: ${show(rows)}`
-      }))
+      run: withOwnTable(
+        conn,
+        Effect.gen(function*() {
+          yield* conn.execute("UPDATE mine SET v = ?", [i])
+          const inner = yield* Effect.exit(conn.transaction(
+            Effect.andThen(conn.execute("UPDATE mine SET v = ?", [-i - 1]), Effect.fail("undo" as const))
+          ))
+          const rows = yield* conn.values("SELECT v FROM mine")
+          const innerOk = Exit.isFailure(inner)
+          return innerOk && rows.length === 1 && rows[0]![0] === i ? undefined : `savepoint ${i}: ${show(rows)}`
+        })
+      )
     }
   }
   // A statement the server works on for 3 ms (interrupted ones are stopped with the urgent byte).
@@ -245,6 +252,10 @@ export const prepareSessions = (sessions: ReadonlyArray<Connection.Connection>, 
     ) => f(sessions[i % sessions.length]!, Effect.succeed(prepared[i % sessions.length]!))
   })
 
+/** Runs `effect` in a transaction after making sure of the session's own table. */
+const withOwnTable = <A, E>(conn: Connection.Connection, effect: Effect.Effect<A, E>) =>
+  Effect.andThen(ensureOwnTable(conn), conn.transaction(effect))
+
 /** The session's private one-row table for transactions (temp tables take no lock other sessions need). */
 export const ensureOwnTable = (conn: Connection.Connection) =>
   Effect.uninterruptible(Effect.gen(function*() {
@@ -269,3 +280,21 @@ export const waitFor = <A>(effect: Effect.Effect<A>, until: (a: A) => boolean) =
     Effect.timeout("10 seconds"),
     Effect.ignore
   )
+
+/**
+ * Every urgent byte the sessions sent reached the server at a message boundary: either while its statement was
+ * still unanswered (it interrupted it) or while the server had nothing unanswered (ignored). None was lost or landed
+ * inside a message. Bytes that arrive while the server is idle are expected: the client sends the byte while its
+ * reply has not been read yet, but the server may have written that reply already. A byte sent after the reply was
+ * read would interrupt the next statement instead, which the tally reports as a failure that was not an interrupt.
+ */
+export const assertUrgentAccounted = (
+  name: string,
+  counts: { readonly urgent: number; readonly urgentIdle: number; readonly urgentSent: number }
+) => {
+  assert.strictEqual(
+    counts.urgent + counts.urgentIdle,
+    counts.urgentSent,
+    `${name}: urgent bytes that interrupted (${counts.urgent}) + arrived while idle (${counts.urgentIdle}) = sent`
+  )
+}

@@ -10,8 +10,18 @@ import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Scope from "effect/Scope"
 import * as Connection from "../../src/Connection.ts"
+import type { ConnectionImpl } from "../../src/internal/connection/connectionImpl.ts"
 import * as TestServer from "../../src/TestServer.ts"
-import { assertTally, makeFiberCounter, prepareSessions, SESSIONS, settings, storm, waitFor } from "./stormKit.ts"
+import {
+  assertTally,
+  assertUrgentAccounted,
+  makeFiberCounter,
+  prepareSessions,
+  SESSIONS,
+  settings,
+  storm,
+  waitFor
+} from "./stormKit.ts"
 import { makeMaterial } from "./tlsMaterial.ts"
 
 const TOTAL = Number(process.env["STORM_TLS_OPERATIONS"] ?? 10_000)
@@ -23,10 +33,12 @@ describe("interruption storm over TLS", () => {
       Effect.gen(function*() {
         const material = makeMaterial()
         let urgentBytes = 0
+        let urgentIdle = 0
         const server = yield* TestServer.make({
           tls: { key: material.key, cert: material.cert },
           protocolTrace: (event) => {
-            if (event._tag === "Urgent" && !event.ignored) urgentBytes++
+            if (event._tag === "Urgent" && event.ignored) urgentIdle++
+            else if (event._tag === "Urgent") urgentBytes++
           }
         })
         const fibers = makeFiberCounter()
@@ -44,8 +56,9 @@ describe("interruption storm over TLS", () => {
           // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.
           yield* waitFor(server.stats, (s) => s.cursors === 0)
           const during = yield* server.stats
+          const urgentSent = sessions.reduce((n, conn) => n + (conn as ConnectionImpl).interruptsSent, 0)
           yield* Scope.close(scope, Exit.void)
-          return { tally, states, during }
+          return { tally, states, during, urgentSent }
         }).pipe(Effect.provideService(Metric.FiberRuntimeMetrics, fibers.service))
 
         assertTally("TLS", result.tally, TOTAL)
@@ -53,6 +66,7 @@ describe("interruption storm over TLS", () => {
         assert.strictEqual(result.during.cursors, 0, "no cursor left open")
         assert.strictEqual(result.during.transactions, 0, "no transaction left open")
         assert.isAbove(urgentBytes, 0, "interrupts reached statements on the wire through TLS sessions")
+        assertUrgentAccounted("TLS", { urgent: urgentBytes, urgentIdle, urgentSent: result.urgentSent })
         yield* waitFor(server.stats, (stats) => stats.sessions === 0)
         const after = yield* server.stats
         assert.strictEqual(after.sessions, 0)

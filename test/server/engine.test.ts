@@ -712,6 +712,38 @@ describe("engine: errors as a real server reports them", () => {
     assert.isTrue(engine.isLogged("testdb"))
     engine.close()
   })
+
+  it("SET TRANSACTION: -255 outside a transaction, -876 once it started; its level ends with the transaction", () => {
+    const engine = makeEngine()
+    const s = open(engine)
+    exec(s, "CREATE TABLE t (a INTEGER)")
+    exec(s, "SET ISOLATION TO COMMITTED READ")
+    assert.strictEqual(failure(s, "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED").sqlcode, -255)
+    assert.strictEqual(s.begin(), undefined)
+    exec(s, "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED")
+    assert.strictEqual(s.isolation, "read uncommitted")
+    assert.strictEqual(failure(s, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").sqlcode, -876)
+    assert.strictEqual(s.commit(), undefined)
+    assert.strictEqual(s.isolation, "committed read", "the session's level is back after COMMIT")
+    assert.strictEqual(s.begin(), undefined)
+    query(s, "SELECT a FROM t")
+    assert.strictEqual(failure(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").sqlcode, -876)
+    assert.strictEqual(s.rollback(), undefined)
+    // SET ISOLATION inside a transaction lasts for the session.
+    assert.strictEqual(s.begin(), undefined)
+    exec(s, "SET ISOLATION TO DIRTY READ")
+    assert.strictEqual(s.rollback(), undefined)
+    assert.strictEqual(s.isolation, "dirty read")
+    // An ANSI database is always in a transaction: SET TRANSACTION is its first statement after COMMIT.
+    const ansiEngine = makeEngine({ ansi: true })
+    const a = open(ansiEngine)
+    exec(a, "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED")
+    assert.strictEqual(a.isolation, "read uncommitted")
+    assert.strictEqual(a.commit(), undefined)
+    assert.notStrictEqual(a.isolation, "read uncommitted")
+    engine.close()
+    ansiEngine.close()
+  })
 })
 
 describe("engine: transactions, savepoints and locks between sessions", () => {

@@ -2,12 +2,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { sendUrgentByte, urgentSupport } from "../../src/internal/urgent.ts"
+import { sendUrgentByte } from "../../src/internal/urgent.ts"
+import { needsUrgent, urgentAvailable } from "../urgentSupport.ts"
 import { startFake } from "./harness.ts"
 import { command, errOf, golden, hex, prepare, session, sql, tags } from "./wire.ts"
 import type { WireClient } from "./wire.ts"
 
-const supported = urgentSupport() !== "none"
+const supported = urgentAvailable
 
 /** Sends a batch, waits until the server is working on it, sends the urgent byte; returns the reply and its latency. */
 const interrupt = (client: WireClient, send: Effect.Effect<void>) =>
@@ -21,7 +22,7 @@ const interrupt = (client: WireClient, send: Effect.Effect<void>) =>
     return { group, elapsed }
   })
 
-describe.runIf(supported)("TestServer interrupt (urgent byte 0x42)", () => {
+describe.runIf(supported)(needsUrgent("TestServer interrupt (urgent byte 0x42)"), () => {
   it.live("a stalled request is answered with SQ_ERR -213 within 1 s; the transaction stays open", () =>
     Effect.gen(function*() {
       const { faults, listening, port } = yield* startFake()

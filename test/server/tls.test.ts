@@ -2,9 +2,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { sendUrgentByte, urgentSupport } from "../../src/internal/urgent.ts"
+import { sendUrgentByte } from "../../src/internal/urgent.ts"
 import * as TestServer from "../../src/TestServer.ts"
 import { makeMaterial } from "../robustness/tlsMaterial.ts"
+import { needsUrgent, urgentAvailable } from "../urgentSupport.ts"
 import { connect, errOf, golden, prepare, session, tags } from "./wire.ts"
 
 const material = makeMaterial()
@@ -32,8 +33,8 @@ describe("TestServer TLS listener", () => {
       assert.isFalse(client.received().some((b, i) => i === 2 && b === 2))
     }))
 
-  it.live.runIf(urgentSupport() !== "none")(
-    "the urgent byte interrupts a statement over TLS",
+  it.live.runIf(urgentAvailable)(
+    needsUrgent("the urgent byte interrupts a statement over TLS"),
     () =>
       Effect.gen(function*() {
         const server = yield* TestServer.make({ tls: { key: material.key, cert: material.cert } })

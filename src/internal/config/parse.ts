@@ -151,3 +151,21 @@ export const lockWaitStatement = (mode: LockWait): string =>
     : mode === "wait"
     ? "SET LOCK MODE TO WAIT"
     : `SET LOCK MODE TO WAIT ${mode.seconds}`
+
+/**
+ * `SET TRANSACTION ISOLATION LEVEL …` for a level that statement has (Informix keeps it for the current transaction
+ * only); `undefined` for cursor stability and last committed, which only `SET ISOLATION` (session-wide) can set.
+ */
+export const transactionIsolationStatement = (level: IsolationLevel): string | undefined => {
+  switch (level) {
+    case "dirtyRead":
+      return "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED"
+    case "committedRead":
+      return "SET TRANSACTION ISOLATION LEVEL READ COMMITTED"
+    case "repeatableRead":
+      return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+    case "cursorStability":
+    case "lastCommitted":
+      return undefined
+  }
+}

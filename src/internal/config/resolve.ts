@@ -44,8 +44,11 @@ export type PamHandler = (challenge: PamChallenge) => Effect.Effect<string, unkn
  * defaults and rejects what is missing or invalid. Explicit fields win over the same setting in `url`.
  */
 export interface ConnectionConfig {
-  /** `informix://user:password@host:port/database?server=…` — see `parseUrl`; other fields override it. */
-  readonly url?: string | undefined
+  /**
+   * `informix://user:password@host:port/database?server=…` — see `parseUrl`; other fields override it. It carries
+   * the password, so prefer a `Redacted` (as `INFORMIX_URL` is read); clients keep it `Redacted` either way.
+   */
+  readonly url?: Redacted.Redacted<string> | string | undefined
   /** Default `"localhost"`. */
   readonly host?: string | undefined
   /** Default 9088 (the usual onsoctcp port). */
@@ -212,7 +215,11 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
     const given: ConnectionConfig = typeof input === "string" ? { url: input } : input
     let config = given
     if (given.url !== undefined) {
-      const fromUrl = parseUrl(given.url)
+      const text: unknown = Redacted.isRedacted(given.url) ? Redacted.value(given.url) : given.url
+      if (typeof text !== "string") {
+        return yield* invalid("url", "must be a string or a Redacted string")
+      }
+      const fromUrl = parseUrl(text)
       if (Result.isFailure(fromUrl)) return yield* fromUrl.failure
       const { url: _url, ...explicit } = given
       config = merge(fromUrl.success, explicit)
@@ -285,13 +292,19 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
 const optionalString = (name: string) => Config.option(Config.String(name))
 
 /**
- * Reads a `ConnectionConfig` from the environment: `INFORMIX_URL` (optional; the other variables override its
- * parts), `INFORMIX_HOST`, `INFORMIX_PORT`, `INFORMIXSERVER`, `INFORMIX_DATABASE`, `INFORMIX_USER`,
+ * The configuration with its `url` (which carries the password) wrapped in `Redacted`, for keeping and showing.
+ */
+export const redactConfig = <C extends ConnectionConfig>(config: C): C =>
+  typeof config.url === "string" ? { ...config, url: Redacted.make(config.url) } : config
+
+/**
+ * Reads a `ConnectionConfig` from the environment: `INFORMIX_URL` (optional, read as Redacted; the other variables
+ * override its parts), `INFORMIX_HOST`, `INFORMIX_PORT`, `INFORMIXSERVER`, `INFORMIX_DATABASE`, `INFORMIX_USER`,
  * `INFORMIX_PASSWORD` (read as Redacted), and Informix's own `CLIENT_LOCALE` / `DB_LOCALE`. Missing variables are
  * simply absent; `resolveConfig` applies defaults and checks.
  */
 export const fromEnv: Config.Config<ConnectionConfig> = Config.all({
-  url: optionalString("INFORMIX_URL"),
+  url: Config.option(Config.Redacted("INFORMIX_URL")),
   host: optionalString("INFORMIX_HOST"),
   port: Config.option(Config.Port("INFORMIX_PORT")),
   server: optionalString("INFORMIXSERVER"),

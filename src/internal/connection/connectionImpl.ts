@@ -48,10 +48,11 @@ import {
   streamValues
 } from "./cursorStreams.ts"
 import { fetchBlobs } from "./largeObjects.ts"
-import { OwnedSessions } from "./ownership.ts"
+import { type Holding, internalHolding, OwnedSessions } from "./ownership.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
 import { scroll, scrollCursor } from "./scrollCursors.ts"
+import { resetStatement, type SessionSetting } from "./sessionSettings.ts"
 import { createSmartLob, readClobText, readSmartLob } from "./smartLobs.ts"
 import { noTimeout, remaining, type StatementContext } from "./statementContext.ts"
 import {
@@ -105,9 +106,12 @@ export class ConnectionImpl implements Connection.Connection {
   readonly framing: M.Framing
   readonly cache: StatementCache<Prepared>
   cursorCounter = 0
-  /** `OwnedSessions` value for a fiber that owns only this session. */
-  readonly ownedAlone: ReadonlySet<object>
+  /** `OwnedSessions` value for library code of a fiber that owns only this session. */
+  readonly ownedAlone: ReadonlyMap<object, Holding>
   transactionOpen = false
+  savepointCounter = 0
+  /** Session state changed by statements since the session opened or was last reset (see sessionSettings.ts). */
+  readonly changed = new Set<SessionSetting>()
   /**
    * Whether the CLOSE of an exhausted cursor may wait for the next request (see `closeExhausted`): only under an
    * isolation level that keeps no lock on the cursor's current row. Cleared for good once the session runs any
@@ -125,7 +129,7 @@ export class ConnectionImpl implements Connection.Connection {
     this.port = settings.config.port
     this.serverVersion = settings.serverVersion
     this.cache = new StatementCache(settings.statementCacheSize)
-    this.ownedAlone = new Set<object>([session])
+    this.ownedAlone = new Map<object, Holding>([[session, internalHolding]])
     this.closeMayWait = deferrableIsolation(settings.config.isolation)
     this.spanAttributes = {
       "db.system.name": "informix",
@@ -149,6 +153,28 @@ export class ConnectionImpl implements Connection.Connection {
 
   get databaseInfo(): Connection.DatabaseInfo {
     return this.settings.databaseInfo
+  }
+
+  get changedSettings(): ReadonlySet<SessionSetting> {
+    return this.changed
+  }
+
+  /** Notes the session state `setting` a statement is about to change. */
+  note(setting: SessionSetting | undefined): void {
+    if (setting !== undefined) this.changed.add(setting)
+  }
+
+  get resetSession(): Effect.Effect<boolean, InformixError> {
+    return this.owned(Effect.gen({ self: this }, function*() {
+      const defaults = { isolation: this.settings.config.isolation, lockWait: this.settings.config.lockWait }
+      for (const setting of Array.from(this.changed)) {
+        const sql = resetStatement(setting, defaults)
+        if (sql === undefined) continue
+        yield* this.executeImmediate(noTimeout(sql))
+        this.changed.delete(setting)
+      }
+      return this.changed.size === 0
+    }))
   }
 
   get serverInterruptSupported(): boolean {
@@ -220,15 +246,22 @@ export class ConnectionImpl implements Connection.Connection {
     if (!(bytes instanceof CodecFailure)) this.session.addCleanup(bytes)
   }
 
-  /** Runs `effect` holding the session's owner permit unless this fiber already owns the session. */
+  /**
+   * Runs library code (which forks no user code) holding the session's owner permit, unless this fiber already
+   * holds it through an operation still running (see ownership.ts).
+   */
   owned<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
-    return Effect.flatMap(OwnedSessions, (owned: ReadonlySet<object>) => {
-      if (owned.has(this.session)) return effect
-      // The common case (this fiber owns no other session) reuses one set instead of allocating per statement.
+    return this.ownedWith(effect, internalHolding)
+  }
+
+  ownedWith<A, E, R>(effect: Effect.Effect<A, E, R>, holding: Holding): Effect.Effect<A, E, R> {
+    return Effect.flatMap(OwnedSessions, (owned: ReadonlyMap<object, Holding>) => {
+      if (owned.get(this.session)?.active === true) return effect
+      // The common case (library code of a fiber that owns no other session) reuses one map per session.
       let next = this.ownedAlone
-      if (owned.size > 0) {
-        const union = new Set<object>(owned)
-        union.add(this.session)
+      if (owned.size > 0 || holding !== internalHolding) {
+        const union = new Map<object, Holding>(owned)
+        union.set(this.session, holding)
         next = union
       }
       return this.session.owner.withPermit(Effect.provideService(effect, OwnedSessions, next))
@@ -242,7 +275,8 @@ export class ConnectionImpl implements Connection.Connection {
   ownedStatement<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
     return Effect.flatMap(
       OwnedSessions,
-      (owned: ReadonlySet<object>) => owned.has(this.session) ? effect : this.session.owner.withPermit(effect)
+      (owned: ReadonlyMap<object, Holding>) =>
+        owned.get(this.session)?.active === true ? effect : this.session.owner.withPermit(effect)
     )
   }
 

@@ -210,6 +210,7 @@ export function streamRows<A>(
       // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
       { interruptible: true }
     )
+    this.note(prepared.sessionSetting)
     return yield* this.cursorStream(prepared, binds, stmt, options?.fetchSize, shape)
   })).pipe(this.streamSpan(method, sql))
 }

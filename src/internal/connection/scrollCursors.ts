@@ -55,6 +55,7 @@ export function scroll(
       // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
       { interruptible: true }
     )
+    this.note(prepared.sessionSetting)
     if (!prepared.returnsRows) {
       return yield* new UsageError({
         message: "A scroll cursor needs a statement with a result set (SELECT, or EXECUTE FUNCTION returning rows)",

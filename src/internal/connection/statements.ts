@@ -28,6 +28,7 @@ import type { ConnectionImpl } from "./connectionImpl.ts"
 import { TYPE_BYTE, TYPE_TEXT } from "./largeObjects.ts"
 import { bindMessages, EXECUTE, id, NDESCRIBE, RELEASE, WANTDONE } from "./prebuiltMessages.ts"
 import { columnKeys, executeResult, replyHasError, toObjects } from "./results.ts"
+import { type SessionSetting, sessionSettingOf } from "./sessionSettings.ts"
 import { noTimeout, type StatementContext } from "./statementContext.ts"
 import type { Incoming } from "./wireSession.ts"
 
@@ -44,6 +45,8 @@ export interface Prepared {
   readonly blobColumns: ReadonlyArray<number>
   /** NFETCH byte budget for this result: the configured size, widened for wide rows (see `fetchBufferFor`). */
   readonly fetchBuffer: number
+  /** Session state running it may change (see sessionSettings.ts). */
+  readonly sessionSetting: SessionSetting | undefined
   inUse: boolean
   released: boolean
   /** `ID CLOSE EOT` for this statement, encoded once (`closeExhausted` sends it after nearly every query). */
@@ -199,6 +202,7 @@ export function toPrepared(
     returnsRows,
     blobColumns,
     fetchBuffer: fetchBufferFor(describe.tupleSize, this.settings.config.fetchBufferSize),
+    sessionSetting: sessionSettingOf(sql),
     inUse: false,
     released: false
   })
@@ -271,6 +275,7 @@ export function using<A>(
   keep: boolean,
   use: (prepared: Prepared) => Effect.Effect<A, InformixError>
 ): Effect.Effect<A, InformixError> {
+  this.note(prepared.sessionSetting)
   prepared.inUse = true
   return Effect.onExit(use(prepared), (exit) =>
     Effect.suspend(() => {
@@ -414,7 +419,10 @@ export function execute(
     Effect.gen({ self: this }, function*() {
       const binds = yield* this.encodeParams(params, sql)
       const stmt = yield* this.statementContext(sql, options)
-      if (binds.length === 0) return yield* this.ownedStatement(this.executeImmediate(stmt))
+      if (binds.length === 0) {
+        this.note(sessionSettingOf(sql))
+        return yield* this.ownedStatement(this.executeImmediate(stmt))
+      }
       return yield* this.ownedStatement(
         this.withStatement(stmt, binds.length, (prepared) => this.executePrepared(prepared, binds, stmt))
       )
@@ -433,6 +441,7 @@ export function prepare(
       // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
       { interruptible: true }
     )
+    this.note(prepared.sessionSetting)
     // One user of the statement at a time: its cursor (or execution) must finish before the next one starts.
     const lock = Semaphore.makeUnsafe(1)
     const checked = (

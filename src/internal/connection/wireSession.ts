@@ -26,6 +26,7 @@ import type * as Net from "node:net"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
 import { pamExpectsAnswer } from "../protocol/pam.ts"
+import type { UrgentSendResult } from "../urgent.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
 export type Incoming = ServerMessage | ConnectResponse
@@ -35,15 +36,15 @@ export interface SessionDecoder {
   /** Decodes every complete message in `chunk` (plus bytes held from earlier chunks), or reports a fatal error. */
   readonly push: (
     chunk: Uint8Array
-  ) => ReadonlyArray<Incoming> | { readonly _tag: "ProtocolError"; readonly message: string }
+  ) => ReadonlyArray<Incoming> | { readonly _tag: "ProtocolCodecError"; readonly message: string }
   readonly setFraming: (framing: Framing) => void
 }
 
-/** Asks the server to interrupt the statement in flight. Must act synchronously (see `requestServerInterrupt`). */
+/** Asks the server to interrupt the statement in flight. Synchronous by type (see `requestServerInterrupt`). */
 export interface UrgentSender {
   readonly supported: boolean
-  /** Sends one urgent byte 0x42 on the socket; true when it was handed to the kernel. */
-  readonly send: (socket: Net.Socket) => boolean
+  /** Sends one urgent byte 0x42 on the socket now, or says why not (`sendUrgentByteNow`). */
+  readonly send: (socket: Net.Socket) => UrgentSendResult
 }
 
 /** Which message ends the reply of an exchange (`PamTurn`: see `isEnd`). */
@@ -166,6 +167,8 @@ export class Session {
   private readonly retireHooks = new Set<(cause: InformixError) => void>()
   /** Counts urgent bytes sent (observability for tests). */
   interruptsSent = 0
+  /** An exchange whose urgent byte found Node's write buffer not empty: sent once the session's writes flushed. */
+  private interruptWhenFlushed: Exchange | undefined = undefined
   /** SQ_EXIT was sent: whatever trails the server's SQ_EXIT (its EOT) is expected and ignored. */
   private closing = false
   /**
@@ -386,6 +389,11 @@ export class Session {
     this.socket.write(request, () => {
       exchange.flushed = true
       if (exchange.interruptPending) this.sendPendingInterrupt(exchange)
+      const waiting = this.interruptWhenFlushed
+      if (waiting !== undefined && this.rawSocket.writableLength === 0) {
+        this.interruptWhenFlushed = undefined
+        this.sendInterruptNow(waiting)
+      }
     })
     return exchange
   }
@@ -438,11 +446,19 @@ export class Session {
     return this.current === exchange
   }
 
+  /**
+   * Sends the urgent byte for `exchange` if it is still in flight: the check and the send are one synchronous step.
+   * When Node still buffers bytes on the socket (only the session writes on it, so only a batch written after this
+   * exchange's request could be there), the byte would overtake them: it is sent from the write callback that leaves
+   * the buffer empty, re-checking that the exchange is still in flight. (Node's `drain` event is no substitute: it
+   * fires only after a write exceeded the high-water mark.)
+   */
   private sendInterruptNow(exchange: Exchange): boolean {
     if (!this.isInFlight(exchange)) return false
-    const sent = this.urgent.send(this.rawSocket)
-    if (sent) this.interruptsSent++
-    return sent
+    const result = this.urgent.send(this.rawSocket)
+    if (result === "sent") this.interruptsSent++
+    else if (result === "queued") this.interruptWhenFlushed = exchange
+    return result === "sent" || result === "queued"
   }
 
   /**

@@ -3,7 +3,7 @@
  *
  * DataView silently wraps out-of-range integers (70000 as a u16 becomes 4464), which would desynchronise the peer. The
  * library never throws, so instead of exceptions the first violation is recorded ("sticky", like `Reader`) and the
- * encoder turns it into a `ProtocolError` once the message is written.
+ * encoder turns it into a `ProtocolCodecError` once the message is written.
  *
  * @internal
  */

@@ -3,7 +3,7 @@
  * Whole-message encoders and the incremental stream decoders.
  *
  * Decoders are push-based state machines: `push(chunk)` accepts bytes split anywhere and returns every message that is
- * now complete, plus a `ProtocolError` when the stream is malformed (after which the decoder stays failed: without
+ * now complete, plus a `ProtocolCodecError` when the stream is malformed (after which the decoder stays failed: without
  * framing the stream cannot be resynchronised, SQLI.md §2.3). Nothing here throws, allocates beyond the caps, or
  * re-parses quadratically: after a short read the decoder records how many bytes the message needs (`Reader.need`)
  * and does not try again until that many are buffered.
@@ -18,18 +18,18 @@ import { WIDE_FRAMING } from "./framing.ts"
 import { readConnectResponse, readLoginRequest, writeConnectResponse, writeLoginRequest } from "./loginPdu.ts"
 import type { ClientMessage, ConnectResponse, Framing, LoginRequest, ServerMessage } from "./messages.ts"
 import { SlType } from "./opcodes.ts"
-import { ProtocolError } from "./protocolError.ts"
+import { ProtocolCodecError } from "./protocolCodecError.ts"
 import { readServerMessage, writeServerMessage } from "./serverMessages.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Encoders
 // ---------------------------------------------------------------------------------------------------------------
 
-const finish = (w: CheckedWriter): Result.Result<Uint8Array, ProtocolError> =>
+const finish = (w: CheckedWriter): Result.Result<Uint8Array, ProtocolCodecError> =>
   w.error === undefined
     ? Result.succeed(w.out.toBytes())
     : Result.fail(
-      new ProtocolError({
+      new ProtocolCodecError({
         message: `cannot encode: ${w.error}`,
         offset: w.length,
         ...(w.opcode === undefined ? {} : { opcode: w.opcode })
@@ -43,7 +43,7 @@ const finish = (w: CheckedWriter): Result.Result<Uint8Array, ProtocolError> =>
 export const encodeClientBatch = (
   messages: ReadonlyArray<ClientMessage>,
   framing: Framing
-): Result.Result<Uint8Array, ProtocolError> => {
+): Result.Result<Uint8Array, ProtocolCodecError> => {
   const w = new CheckedWriter()
   for (const m of messages) {
     writeClientMessage(w, m, framing)
@@ -56,7 +56,7 @@ export const encodeClientBatch = (
 export const encodeServerMessages = (
   messages: ReadonlyArray<ServerMessage>,
   framing: Framing
-): Result.Result<Uint8Array, ProtocolError> => {
+): Result.Result<Uint8Array, ProtocolCodecError> => {
   const w = new CheckedWriter()
   for (const m of messages) {
     writeServerMessage(w, m, framing)
@@ -66,14 +66,14 @@ export const encodeServerMessages = (
 }
 
 /** Encode the SL-framed CONREQ login PDU. */
-export const encodeLoginRequest = (login: LoginRequest): Result.Result<Uint8Array, ProtocolError> => {
+export const encodeLoginRequest = (login: LoginRequest): Result.Result<Uint8Array, ProtocolCodecError> => {
   const w = new CheckedWriter()
   writeLoginRequest(w, login)
   return finish(w)
 }
 
 /** Encode the SL-framed CONACC/CONREJ PDU. */
-export const encodeConnectResponse = (response: ConnectResponse): Result.Result<Uint8Array, ProtocolError> => {
+export const encodeConnectResponse = (response: ConnectResponse): Result.Result<Uint8Array, ProtocolCodecError> => {
   const w = new CheckedWriter()
   writeConnectResponse(w, response)
   return finish(w)
@@ -86,7 +86,7 @@ export const encodeConnectResponse = (response: ConnectResponse): Result.Result<
 /** What one `push` produced: the messages completed by this chunk, and the error that stopped the stream, if any. */
 export interface DecodeResult<M> {
   readonly messages: Array<M>
-  readonly error: ProtocolError | undefined
+  readonly error: ProtocolCodecError | undefined
 }
 
 export interface DecoderOptions {
@@ -122,7 +122,7 @@ abstract class StreamDecoder<C, M> {
   /** Absolute stream offset of `buffer[0]`. */
   private base = 0
   private connected: boolean
-  private failure: ProtocolError | undefined = undefined
+  private failure: ProtocolCodecError | undefined = undefined
 
   constructor(options: DecoderOptions = {}) {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE
@@ -145,7 +145,7 @@ abstract class StreamDecoder<C, M> {
   }
 
   /** The error that stopped this decoder, if any. */
-  get error(): ProtocolError | undefined {
+  get error(): ProtocolCodecError | undefined {
     return this.failure
   }
 
@@ -186,8 +186,8 @@ abstract class StreamDecoder<C, M> {
   }
 
   /** Record the error and drop everything buffered: a failed stream is never parsed again. */
-  private fail(message: string, opcode?: number): ProtocolError {
-    this.failure = new ProtocolError({
+  private fail(message: string, opcode?: number): ProtocolCodecError {
+    this.failure = new ProtocolCodecError({
       message,
       offset: this.base + this.start,
       ...(opcode === undefined ? {} : { opcode })

@@ -41,14 +41,17 @@ import {
   beginImplicit,
   beginWriting,
   commit,
+  endTransaction,
   forgetRolledBackTemps,
   inStatementSavepoint,
+  noteStatementInTransaction,
   readBlocked,
   releaseDatabase,
   releaseSavepoint,
   rollback,
   rollbackToSavepoint,
   savepoint,
+  setTransactionIsolation,
   transactionStatement,
   txContext,
   txExec,
@@ -107,7 +110,12 @@ export class Session implements EngineSession {
   openTransaction = false
   closed = false
   lockWaitSeconds = 0
-  isolation = "committed read"
+  /** From SET ISOLATION: lasts for the session. */
+  sessionIsolation = "committed read"
+  /** From SET TRANSACTION ISOLATION LEVEL: lasts until COMMIT/ROLLBACK. */
+  transactionIsolation: string | undefined = undefined
+  /** A statement other than SET TRANSACTION ran in the open transaction (then SET TRANSACTION is refused). */
+  transactionStarted = false
   lastSerial = 0
   lastSerial8 = 0n
   lastBigserial = 0n
@@ -232,6 +240,11 @@ export class Session implements EngineSession {
     }
   }
 
+  /** The isolation in effect: the transaction's own level (SET TRANSACTION), else the session's (SET ISOLATION). */
+  get isolation(): string {
+    return this.transactionIsolation ?? this.sessionIsolation
+  }
+
   get inTransaction(): boolean {
     return this.openTransaction
   }
@@ -322,12 +335,12 @@ export class Session implements EngineSession {
       case "setLockMode":
         this.lockWaitSeconds = p.seconds
         return { rowsAffected: 0, serial: 0 }
-      case "setIsolation": {
+      case "setIsolation":
         // The level drives readBlocked (DIRTY READ does not wait) and beginImplicit (REPEATABLE READ pins a
         // snapshot); SQLite's read_uncommitted would only matter for a shared cache, which the engine does not use.
-        this.isolation = p.level
+        if (p.scope === "transaction") return this.setTransactionIsolation(p.level)
+        this.sessionIsolation = p.level
         return { rowsAffected: 0, serial: 0 }
-      }
       case "noop":
         return { rowsAffected: 0, serial: 0 }
       default:
@@ -338,6 +351,7 @@ export class Session implements EngineSession {
     if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const values = p.kind === "select" || p.kind === "dml" || p.kind === "extension" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values
+    this.noteStatementInTransaction()
     const blocked = this.readBlocked(p)
     if (blocked !== undefined) return blocked
     const denied = planPrivileges(this, p, prepared.tokens)
@@ -448,6 +462,7 @@ export class Session implements EngineSession {
     }
     const values = this.bind(prepared, params)
     if (!Array.isArray(values)) return values
+    this.noteStatementInTransaction()
     if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const ctx = this.errorContext(p, prepared.tokens)
     const blocked = this.readBlocked(p)
@@ -521,6 +536,9 @@ export class Session implements EngineSession {
   declare readonly inStatementSavepoint: typeof inStatementSavepoint
   declare readonly ddl: typeof ddl
   declare readonly createSerialTriggers: typeof createSerialTriggers
+  declare readonly setTransactionIsolation: typeof setTransactionIsolation
+  declare readonly noteStatementInTransaction: typeof noteStatementInTransaction
+  declare readonly endTransaction: typeof endTransaction
   declare readonly begin: typeof begin
   declare readonly commit: typeof commit
   declare readonly rollback: typeof rollback
@@ -550,6 +568,9 @@ const methods = {
   inStatementSavepoint,
   ddl,
   createSerialTriggers,
+  setTransactionIsolation,
+  noteStatementInTransaction,
+  endTransaction,
   begin,
   commit,
   rollback,

@@ -99,7 +99,13 @@ export type Plan =
     readonly name: string
   }
   | { readonly kind: "setLockMode"; readonly statementType: number; readonly seconds: number }
-  | { readonly kind: "setIsolation"; readonly statementType: number; readonly level: string }
+  | {
+    readonly kind: "setIsolation"
+    readonly statementType: number
+    readonly level: string
+    /** SET ISOLATION lasts for the session; SET TRANSACTION ISOLATION LEVEL for the current transaction only. */
+    readonly scope: "session" | "transaction"
+  }
   | { readonly kind: "noop"; readonly statementType: number }
   | ExtensionPlan
 
@@ -208,9 +214,10 @@ const planSet = (tokens: ReadonlyArray<Token>, end: number): Plan | TranslateErr
     return translateError(-201, w(4)?.offset ?? 0)
   }
   let i = 1
+  const scope = isWord(w(1), "TRANSACTION") ? "transaction" : "session"
   if (isWord(w(1), "TRANSACTION")) {
     i = 2
-    if (isWord(w(2), "ISOLATION") && isWord(w(3), "LEVEL")) i = 4
+    if (isWord(w(2), "ISOLATION") && isWord(w(3), "LEVEL")) i = isWord(w(4), "TO") ? 5 : 4
     else return { kind: "noop", statementType: 48 }
   } else if (isWord(w(1), "ISOLATION")) {
     i = 2
@@ -239,7 +246,7 @@ const planSet = (tokens: ReadonlyArray<Token>, end: number): Plan | TranslateErr
     "committed read last committed"
   ]
   if (!known.includes(level)) return translateError(-201, tokens[i]?.offset ?? 0)
-  return { kind: "setIsolation", statementType: 48, level }
+  return { kind: "setIsolation", statementType: 48, level, scope }
 }
 
 export const planSelect = (

@@ -145,12 +145,38 @@ export function inStatementSavepoint<A>(this: Session, body: () => A): A {
 // transactions (SQLI.md §8.10)
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * SET TRANSACTION ISOLATION LEVEL, with Informix's rules (HCL Informix SQL syntax, "SET TRANSACTION"): outside a
+ * transaction it fails with -255 (not in transaction; an ANSI database is always in one), once any other statement
+ * ran in the transaction, or a second time, with -876; the level ends with the transaction.
+ */
+export function setTransactionIsolation(this: Session, level: string): ExecResult | EngineError {
+  if (!this.config.logged) return engineError(-201)
+  if (this.config.ansi) this.openTransaction = true
+  if (!this.openTransaction) return engineError(-255)
+  if (this.transactionStarted || this.transactionIsolation !== undefined) return engineError(-876)
+  this.transactionIsolation = level
+  return { rowsAffected: 0, serial: 0 }
+}
+
+export function noteStatementInTransaction(this: Session): void {
+  if (this.openTransaction || this.config.ansi) this.transactionStarted = true
+}
+
+/** COMMIT or ROLLBACK ended the transaction: so does its SET TRANSACTION level. */
+export function endTransaction(this: Session): void {
+  this.openTransaction = false
+  this.transactionStarted = false
+  this.transactionIsolation = undefined
+}
+
 export function begin(this: Session): EngineError | undefined {
   // Unlogged database: BEGIN fails. The code follows informix-driver, verified on live unlogged databases,
   // which recognises "no transactions" by sqlcode -201 (SQLI.md §8.10, §13 Q10; docs/protocol-evidence.md).
   if (!this.config.logged) return engineError(-201)
   if (this.openTransaction) return engineError(-535)
   // The SQLite transaction starts with the first write (beginImplicit).
+  this.endTransaction()
   this.openTransaction = true
   return undefined
 }
@@ -165,7 +191,7 @@ export function commit(this: Session): EngineError | undefined {
   } catch (error) {
     return mapSqliteError(error, this.txContext())
   }
-  this.openTransaction = false
+  this.endTransaction()
   this.config.locks.releaseAll(this)
   return undefined
 }
@@ -180,7 +206,7 @@ export function rollback(this: Session): EngineError | undefined {
   } catch (error) {
     return mapSqliteError(error, this.txContext())
   }
-  this.openTransaction = false
+  this.endTransaction()
   this.config.locks.releaseAll(this)
   this.forgetRolledBackTemps()
   return undefined

@@ -7,7 +7,7 @@
  */
 import * as Data from "effect/Data"
 
-export class ProtocolError extends Data.TaggedError("ProtocolError")<{
+export class ProtocolCodecError extends Data.TaggedError("ProtocolCodecError")<{
   readonly message: string
   /** Absolute stream offset (decoders) or byte offset in the output (encoders) where the problem was found. */
   readonly offset?: number
