@@ -101,6 +101,7 @@ const fakeSession = (): Connection.Connection => ({
   prepare: () => Effect.die("unused"),
   createSmartLob: () => Effect.die("unused"),
   readSmartLob: () => Stream.die("unused"),
+  streamBlob: () => Stream.die("unused"),
   readClobText: () => Effect.die("unused"),
   transaction: (effect) => effect,
   close: Effect.void

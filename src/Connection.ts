@@ -438,6 +438,21 @@ export interface Connection {
     options?: StreamOptions
   ) => Stream.Stream<ReadonlyArray<Value>, InformixError>
   /**
+   * Streams one BYTE or TEXT value — the first BYTE/TEXT column of the query's first row — as the chunks the server
+   * sends it in (SQ_FETCHBLOB, at most 1024 bytes each from TestServer), each handed on as it is read rather than
+   * collected, so the value is never held whole by the driver. TEXT comes as its bytes in the connection's code set
+   * (`Stream.decodeText` for UTF-8). No row or NULL: an empty stream. A query without a BYTE/TEXT column fails with
+   * `ParameterError`. The cursor is closed and the statement released when the stream ends, fails or is interrupted.
+   *
+   * @since 0.1.0
+   * @category streaming
+   */
+  readonly streamBlob: (
+    sql: string,
+    params?: ReadonlyArray<Parameter>,
+    options?: StatementOptions
+  ) => Stream.Stream<Uint8Array, InformixError>
+  /**
    * Runs a statement once per row of parameters, as JDBC's `executeBatch`: one PREPARE, then `ID (BIND EXECUTE)×n`
    * in batches of up to ~32 KiB, each answered by one SQ_DONE per row; the statement is released afterwards. The
    * result has one `ExecuteResult` per row (rows affected, generated SERIAL / SERIAL8 / BIGSERIAL).

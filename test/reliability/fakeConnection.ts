@@ -133,6 +133,7 @@ export const makeFakes = (answer: Answer = () => []) => {
         prepare: () => Effect.die("not scripted"),
         createSmartLob: () => Effect.die("not scripted"),
         readSmartLob: () => Stream.die("not scripted"),
+        streamBlob: () => Stream.die("not scripted"),
         readClobText: () => Effect.die("not scripted"),
         transaction: (effect) => effect,
         close: Effect.sync(() => {

@@ -47,7 +47,7 @@ import {
   streamSpan,
   streamValues
 } from "./cursorStreams.ts"
-import { fetchBlobs } from "./largeObjects.ts"
+import { fetchBlobs, streamBlob } from "./largeObjects.ts"
 import { type Holding, internalHolding, OwnedSessions } from "./ownership.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
@@ -202,9 +202,10 @@ export class ConnectionImpl implements Connection.Connection {
   roundTrip(
     messages: ReadonlyArray<M.ClientMessage>,
     stmt: StatementContext,
-    onReply?: (messages: ReadonlyArray<Incoming>) => void
+    onReply?: (messages: ReadonlyArray<Incoming>) => void,
+    onMessage?: (message: Incoming) => boolean
   ): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
-    return Effect.flatMap(this.rawRoundTrip(messages, stmt, onReply), (reply) => {
+    return Effect.flatMap(this.rawRoundTrip(messages, stmt, onReply, onMessage), (reply) => {
       const error = replyError(reply, stmt)
       return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
     })
@@ -214,7 +215,8 @@ export class ConnectionImpl implements Connection.Connection {
   rawRoundTrip(
     messages: ReadonlyArray<M.ClientMessage>,
     stmt: StatementContext,
-    onReply?: (messages: ReadonlyArray<Incoming>) => void
+    onReply?: (messages: ReadonlyArray<Incoming>) => void,
+    onMessage?: (message: Incoming) => boolean
   ): Effect.Effect<Reply, InformixError> {
     return Effect.suspend(() => {
       const bytes = encodeBatch([...messages, EOT], this.framing)
@@ -232,8 +234,11 @@ export class ConnectionImpl implements Connection.Connection {
         this.trackXactStat(reply)
       }
       // No deadline (the common case): straight to the exchange, without a clock read.
-      if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked })
-      return Effect.flatMap(remaining(stmt), (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked }))
+      if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked, onMessage })
+      return Effect.flatMap(
+        remaining(stmt),
+        (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked, onMessage })
+      )
     })
   }
 
@@ -391,6 +396,7 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly nextCursorName: typeof nextCursorName
   declare readonly decodeTuples: typeof decodeTuples
   declare readonly fetchBlobs: typeof fetchBlobs
+  declare readonly streamBlob: typeof streamBlob
   declare readonly collect: typeof collect
   declare readonly deferAfter: typeof deferAfter
   declare readonly closeCursorAfter: typeof closeCursorAfter
@@ -436,6 +442,7 @@ const methods = {
   nextCursorName,
   decodeTuples,
   fetchBlobs,
+  streamBlob,
   collect,
   deferAfter,
   closeCursorAfter,

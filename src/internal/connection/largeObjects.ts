@@ -1,15 +1,21 @@
 /* oxlint-disable no-this-in-exported-function -- these functions are ConnectionImpl methods, installed on its prototype (connectionImpl.ts) */
 /**
  * BYTE / TEXT columns on a connection: their contents are fetched with SQ_FETCHBLOB while the cursor is open and
- * replace the descriptors in the rows (TEXT decoded with the connection's charset).
+ * replace the descriptors in the rows (TEXT decoded with the connection's charset); or one value's content as a
+ * Stream of its SQ_BLOB chunks, handed over as they are read and never collected (`streamBlob`).
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
-import type { InformixError } from "../../InformixError.ts"
+import * as Queue from "effect/Queue"
+import * as Stream from "effect/Stream"
+import type * as Connection from "../../Connection.ts"
+import { type InformixError, ParameterError } from "../../InformixError.ts"
 import { BlobDescriptor, type Value } from "../../InformixValue.ts"
+import { CodecFailure } from "../values/CodecFailure.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
-import { id } from "./prebuiltMessages.ts"
+import { bindMessages, id, OPEN } from "./prebuiltMessages.ts"
+import { fetchRequest } from "./retType.ts"
 import type { StatementContext } from "./statementContext.ts"
 import type { Prepared } from "./statements.ts"
 import type { Incoming } from "./wireSession.ts"
@@ -54,4 +60,64 @@ export function fetchBlobs(
       }
     }
   })
+}
+
+/**
+ * The BYTE/TEXT content of the first row's first BYTE/TEXT column as a Stream of the SQ_BLOB chunks the server
+ * sends (SQLI.md §7.16): `ID CURNAME [BIND] OPEN ID NFETCH`, then `ID FETCHBLOB descriptor` while the cursor is
+ * open, each chunk offered to the stream as its message is read (`Exchange.onMessage`) instead of kept in the reply.
+ * No row or NULL: an empty stream. The cursor is closed and the statement released when the stream ends, fails or
+ * is interrupted; an interruption during the FETCHBLOB reply drains it under the wire permit (`Session.abandon`).
+ */
+export function streamBlob(
+  this: ConnectionImpl,
+  sql: string,
+  params?: ReadonlyArray<Connection.Parameter>,
+  options?: Connection.StatementOptions
+): Stream.Stream<Uint8Array, InformixError> {
+  return Stream.unwrap(Effect.gen({ self: this }, function*() {
+    const binds = yield* this.encodeParams(params, sql)
+    const stmt = yield* this.statementContext(sql, options)
+    const prepared = yield* Effect.acquireRelease(
+      this.owned(this.prepareStatement(stmt, binds.length)),
+      (p, exit) => this.owned(this.releaseAfter(p, exit)),
+      { interruptible: true }
+    )
+    const column = prepared.blobColumns[0]
+    if (column === undefined || prepared.rows === undefined) {
+      return yield* new ParameterError({ message: "streamBlob needs a query with a BYTE or TEXT column", sql })
+    }
+    yield* Effect.addFinalizer((exit) => this.owned(this.closeCursorAfter(prepared, exit)))
+    const reply = yield* this.owned(this.roundTrip(
+      [
+        id(prepared.id),
+        { _tag: "CurName", name: this.nextCursorName() },
+        ...bindMessages(binds),
+        OPEN,
+        id(prepared.id),
+        ...fetchRequest(prepared.columns, prepared.fetchBuffer)
+      ],
+      stmt
+    ))
+    const tuple = reply.find((m) => m._tag === "Tuple")
+    if (tuple?._tag !== "Tuple") return Stream.empty
+    const values = prepared.rows.decode(tuple.payload)
+    if (values instanceof CodecFailure) return yield* this.desync(`A row could not be decoded: ${values.message}`)
+    const value = values[column]
+    if (!(value instanceof BlobDescriptor) || value.isNull) return Stream.empty
+    return Stream.callback<Uint8Array, InformixError>((queue) =>
+      Effect.andThen(
+        this.owned(this.roundTrip(
+          [id(prepared.id), { _tag: "FetchBlob", descriptor: value.bytes }],
+          stmt,
+          undefined,
+          (m) => {
+            if (m._tag !== "Blob") return false
+            if (m.data.length > 0) Queue.offerUnsafe(queue, m.data)
+            return true
+          }
+        )),
+        Queue.end(queue)
+      ), { bufferSize: Number.POSITIVE_INFINITY })
+  })).pipe(this.streamSpan("streamBlob", sql))
 }

@@ -78,6 +78,11 @@ export class Exchange {
   deferredReplies = 0
   /** Called with the complete reply, whoever waits for it (used for transaction-state tracking). */
   onReply: ((messages: ReadonlyArray<Incoming>) => void) | undefined = undefined
+  /**
+   * Sees each message of the reply as it is read; a message it returns `true` for is handed over instead of kept in
+   * `messages` (a BYTE/TEXT stream's SQ_BLOB chunks: the reply then never holds the whole value).
+   */
+  onMessage: ((message: Incoming) => boolean) | undefined = undefined
   /** The fiber waiting for the reply, if any. */
   waiter: ((effect: Effect.Effect<ReadonlyArray<Incoming>, InformixError>) => void) | undefined = undefined
 
@@ -247,6 +252,7 @@ export class Session {
       }
       return
     }
+    if (exchange.onMessage !== undefined && exchange.failure === undefined && exchange.onMessage(message)) return
     exchange.messages.push(message)
     if (isEnd(message, exchange)) this.completeExchange(exchange)
   }
@@ -475,6 +481,7 @@ export class Session {
       readonly end?: ReplyEnd
       readonly timeout?: Duration.Duration | undefined
       readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
+      readonly onMessage?: ((message: Incoming) => boolean) | undefined
     } = {}
   ): Effect.Effect<Reply, InformixError> {
     return Effect.uninterruptibleMask((restore) =>
@@ -484,6 +491,7 @@ export class Session {
         }
         const exchange = this.start(bytes, options.end ?? "Eot")
         exchange.onReply = options.onReply
+        exchange.onMessage = options.onMessage
         const wait = options.timeout === undefined
           ? Effect.map(this.awaitReply(exchange), (messages): Reply => ({ messages, timedOut: false }))
           : this.awaitWithTimeout(exchange, options.timeout)

@@ -1,0 +1,82 @@
+/**
+ * BYTE / TEXT values read as a Stream of the SQ_BLOB chunks the server sends (`Connection.streamBlob`), end to end
+ * against the TestServer (which sends 1024-byte chunks): content over several chunks, TEXT as text, NULL / no row,
+ * a typed error for a query without a BYTE/TEXT column, and the cursor closed after an early stop.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Stream from "effect/Stream"
+import * as Connection from "../src/Connection.ts"
+import * as TestServer from "../src/TestServer.ts"
+
+const CHUNK = 1024
+const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + (i >> 10)) & 0xff)
+
+const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
+}
+
+const withTable = <A, E>(f: (conn: Connection.Connection, server: TestServer.TestServer) => Effect.Effect<A, E>) =>
+  Effect.gen(function*() {
+    const server = yield* TestServer.make()
+    const conn = yield* Connection.make(server.url)
+    yield* conn.execute("CREATE TABLE docs (id INTEGER, b BYTE, t TEXT)")
+    return yield* f(conn, server)
+  }).pipe(Effect.scoped)
+
+describe("BYTE / TEXT streams", () => {
+  it.live("a BYTE value of several chunks round-trips, read as the server's 1024-byte chunks", () =>
+    withTable((conn, server) =>
+      Effect.gen(function*() {
+        const data = pattern(5 * CHUNK + 321)
+        yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [1, data, "x"])
+        const chunks = yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs WHERE id = ?", [1]))
+        assert.strictEqual(chunks.length, 6)
+        assert.isTrue(chunks.every((c) => c.length <= CHUNK))
+        assert.deepStrictEqual(concat(chunks), data)
+        assert.strictEqual((yield* server.stats).cursors, 0)
+      })
+    ))
+
+  it.live("a TEXT value streams as its bytes, decodable as text; the first BYTE/TEXT column is the one read", () =>
+    withTable((conn) =>
+      Effect.gen(function*() {
+        const text = "line of text\n".repeat(400)
+        yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [1, null, text])
+        const decoded = yield* conn.streamBlob("SELECT id, t FROM docs").pipe(Stream.decodeText, Stream.mkString)
+        assert.strictEqual(decoded, text)
+      })
+    ))
+
+  it.live("NULL and no row are empty streams; a query without BYTE/TEXT fails with ParameterError", () =>
+    withTable((conn) =>
+      Effect.gen(function*() {
+        yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [1, null, null])
+        assert.strictEqual((yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs"))).length, 0)
+        assert.strictEqual((yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs WHERE id = 2"))).length, 0)
+        const exit = yield* Effect.exit(Stream.runCollect(conn.streamBlob("SELECT id FROM docs")))
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isFailure(exit)) assert.include(String(exit.cause), "ParameterError")
+      })
+    ))
+
+  it.live("a stream stopped after its first chunk closes its cursor and leaves the connection usable", () =>
+    withTable((conn, server) =>
+      Effect.gen(function*() {
+        const data = pattern(40 * CHUNK)
+        yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [1, data, null])
+        const first = yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs").pipe(Stream.take(1)))
+        assert.deepStrictEqual(first[0], data.subarray(0, CHUNK))
+        assert.strictEqual((yield* server.stats).cursors, 0)
+        assert.deepStrictEqual(yield* conn.values("SELECT id FROM docs"), [[1]])
+        assert.deepStrictEqual(concat(yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs"))), data)
+      })
+    ))
+})
