@@ -1,7 +1,7 @@
 /**
  * BYTE / TEXT values read as a Stream of the SQ_BLOB chunks the server sends (`Connection.streamBlob`), end to end
  * against the TestServer (which sends 1024-byte chunks): content over several chunks, TEXT as text, NULL / no row,
- * a typed error for a query without a BYTE/TEXT column, and the cursor closed after an early stop.
+ * a typed error for a query without a BYTE/TEXT column, and cursor and statement gone after an early stop.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -37,11 +37,13 @@ describe("BYTE / TEXT streams", () => {
       Effect.gen(function*() {
         const data = pattern(5 * CHUNK + 321)
         yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [1, data, "x"])
+        const before = (yield* server.stats).statements // the INSERT stays in the statement cache
         const chunks = yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs WHERE id = ?", [1]))
         assert.strictEqual(chunks.length, 6)
         assert.isTrue(chunks.every((c) => c.length <= CHUNK))
         assert.deepStrictEqual(concat(chunks), data)
-        assert.strictEqual((yield* server.stats).cursors, 0)
+        const stats = yield* server.stats
+        assert.deepStrictEqual([stats.cursors, stats.statements], [0, before])
       })
     ))
 
@@ -67,14 +69,16 @@ describe("BYTE / TEXT streams", () => {
       })
     ))
 
-  it.live("a stream stopped after its first chunk closes its cursor and leaves the connection usable", () =>
+  it.live("a stream stopped after its first chunk frees its cursor and statement and leaves the connection usable", () =>
     withTable((conn, server) =>
       Effect.gen(function*() {
         const data = pattern(40 * CHUNK)
         yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [1, data, null])
+        const before = (yield* server.stats).statements // the INSERT stays in the statement cache
         const first = yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs").pipe(Stream.take(1)))
         assert.deepStrictEqual(first[0], data.subarray(0, CHUNK))
-        assert.strictEqual((yield* server.stats).cursors, 0)
+        const stats = yield* server.stats
+        assert.deepStrictEqual([stats.cursors, stats.statements], [0, before])
         assert.deepStrictEqual(yield* conn.values("SELECT id FROM docs"), [[1]])
         assert.deepStrictEqual(concat(yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs"))), data)
       })
