@@ -8,20 +8,11 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
+import { concat } from "../src/internal/wire/concat.ts"
 import * as TestServer from "../src/TestServer.ts"
 
 const CHUNK = 1024
 const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + (i >> 10)) & 0xff)
-
-const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
-}
 
 const withTable = <A, E>(f: (conn: Connection.Connection, server: TestServer.TestServer) => Effect.Effect<A, E>) =>
   Effect.gen(function*() {

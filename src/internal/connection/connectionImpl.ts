@@ -42,6 +42,7 @@ import {
   deferAfter,
   desync,
   nextCursorName,
+  prepareForStream,
   stream,
   streamRows,
   streamSpan,
@@ -411,6 +412,7 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly stream: typeof stream
   declare readonly streamValues: typeof streamValues
   declare readonly streamRows: typeof streamRows
+  declare readonly prepareForStream: typeof prepareForStream
   declare readonly streamSpan: typeof streamSpan
   declare readonly cursorStream: typeof cursorStream
   declare readonly prepare: typeof prepare
@@ -457,6 +459,7 @@ const methods = {
   stream,
   streamValues,
   streamRows,
+  prepareForStream,
   streamSpan,
   cursorStream,
   prepare,

@@ -202,6 +202,26 @@ export function streamRows<A>(
   shape: (rows: Array<Array<Value>>, keys: ReadonlyArray<string>) => ReadonlyArray<A>
 ): Stream.Stream<A, InformixError> {
   return Stream.unwrap(Effect.gen({ self: this }, function*() {
+    const { binds, prepared, stmt } = yield* this.prepareForStream(sql, params, options)
+    return yield* this.cursorStream(prepared, binds, stmt, options?.fetchSize, shape)
+  })).pipe(this.streamSpan(method, sql))
+}
+
+/**
+ * A stream's own statement (never the cache: its cursor stays open across pulls) with its binds and context,
+ * released when the stream's scope closes.
+ */
+export function prepareForStream(
+  this: ConnectionImpl,
+  sql: string,
+  params: ReadonlyArray<Connection.Parameter> | undefined,
+  options: Connection.StatementOptions | undefined
+): Effect.Effect<
+  { readonly binds: ReadonlyArray<M.BindValue>; readonly prepared: Prepared; readonly stmt: StatementContext },
+  InformixError,
+  Scope.Scope
+> {
+  return Effect.gen({ self: this }, function*() {
     const binds = yield* this.encodeParams(params, sql)
     const stmt = yield* this.statementContext(sql, options)
     const prepared = yield* Effect.acquireRelease(
@@ -211,8 +231,8 @@ export function streamRows<A>(
       { interruptible: true }
     )
     this.note(prepared.sessionSetting)
-    return yield* this.cursorStream(prepared, binds, stmt, options?.fetchSize, shape)
-  })).pipe(this.streamSpan(method, sql))
+    return { binds, prepared, stmt }
+  })
 }
 
 export function streamSpan(this: ConnectionImpl, method: string, sql: string) {

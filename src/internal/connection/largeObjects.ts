@@ -76,13 +76,7 @@ export function streamBlob(
   options?: Connection.StatementOptions
 ): Stream.Stream<Uint8Array, InformixError> {
   return Stream.unwrap(Effect.gen({ self: this }, function*() {
-    const binds = yield* this.encodeParams(params, sql)
-    const stmt = yield* this.statementContext(sql, options)
-    const prepared = yield* Effect.acquireRelease(
-      this.owned(this.prepareStatement(stmt, binds.length)),
-      (p, exit) => this.owned(this.releaseAfter(p, exit)),
-      { interruptible: true }
-    )
+    const { binds, prepared, stmt } = yield* this.prepareForStream(sql, params, options)
     const column = prepared.blobColumns[0]
     if (column === undefined || prepared.rows === undefined) {
       return yield* new ParameterError({ message: "streamBlob needs a query with a BYTE or TEXT column", sql })
