@@ -52,9 +52,11 @@ describe("MERGE fires triggers", () => {
       // One BEFORE and one AFTER per event: update (+100, +1000), insert (+1, +10).
       assert.deepStrictEqual(yield* conn.values("SELECT n FROM stats"), [[1111]])
       // UPDATE OF note fires only the note trigger.
-      yield* conn.execute("MERGE INTO stock s USING delivery d ON s.sku = d.sku WHEN MATCHED THEN UPDATE SET note = 'x'")
+      yield* conn.execute(
+        "MERGE INTO stock s USING delivery d ON s.sku = d.sku WHEN MATCHED THEN UPDATE SET note = 'x'"
+      )
       assert.deepStrictEqual(
-        (yield* conn.values("SELECT op, sku FROM audit WHERE op = 'UN' ORDER BY sku")),
+        yield* conn.values("SELECT op, sku FROM audit WHERE op = 'UN' ORDER BY sku"),
         [["UN", 1], ["UN", 2], ["UN", 3]]
       )
       assert.deepStrictEqual(yield* conn.values("SELECT n FROM stats"), [[1111]])

@@ -9,7 +9,8 @@
  * condition` (or `DELETE ... WHERE EXISTS (...)`), then `INSERT INTO target SELECT ... FROM source AS s WHERE NOT
  * EXISTS (SELECT 1 FROM target AS t WHERE condition)`. The matched rows are therefore decided before the insert,
  * as in Informix. The statement needs the privileges of the actions it has (UPDATE / DELETE / INSERT on the
- * target, SELECT on the source); the reported row count is the sum of both steps.
+ * target, SELECT on the source); the reported row count is the sum of both steps. Each step fires the target's
+ * Informix triggers for its event (INSERT / UPDATE [OF] / DELETE) around it.
  */
 import type { SQLInputValue } from "node:sqlite"
 import { type EngineError, isEngineError } from "./api.ts"

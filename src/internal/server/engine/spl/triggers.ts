@@ -11,6 +11,8 @@
  * ROW actions run after the statement has changed all rows, not between rows (Informix forbids actions that
  * touch the triggering table, so they cannot see the difference except through the order of their side effects).
  *
+ * MERGE fires them too, around each of its steps (merge.ts, `ExtensionHost.withTriggers`).
+ *
  * SELECT triggers and INSTEAD OF triggers are refused (-201).
  */
 import type { EngineError, ExecResult, Value } from "../api.ts"
