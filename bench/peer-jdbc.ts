@@ -10,7 +10,7 @@
  * - pool: the one-row SELECT through a pool of 10 sessions — ours `Pool.use` from `POOL_FIBERS` fibers (statement
  *   cache), JDBC `POOL_THREADS` threads over a blocking queue of 10 sessions each with its prepared statement;
  * - batch: `BATCH_ROWS` rows of INSERT (id, name, amount) — JDBC `addBatch`/`executeBatch` every `BATCH_SIZE` rows,
- *   ours one prepared `execute` per row (no batch API yet).
+ *   ours `executeMany` on a prepared statement with the same `BATCH_SIZE` rows per call.
  *
  * Client CPU is process CPU of the client alone (the server is another process): `process.cpuUsage()` for ours,
  * `OperatingSystemMXBean.getProcessCpuTime()` for the JVM — both include JIT and GC threads. Allocation: ours from
@@ -127,8 +127,12 @@ const ourSide = (info: ServerInfo) =>
       const sample = yield* Effect.scoped(Effect.gen(function*() {
         const insert = yield* conn.prepare(`INSERT INTO ${table} VALUES (?, ?, ?)`)
         return yield* meter(Effect.gen(function*() {
-          for (let id = 1; id <= BATCH_ROWS; id++) {
-            yield* insert.execute([id, `name ${id}`, ((id * 125) / 100).toFixed(2)])
+          for (let first = 1; first <= BATCH_ROWS; first += BATCH_SIZE) {
+            const rows = Array.from(
+              { length: Math.min(BATCH_SIZE, BATCH_ROWS - first + 1) },
+              (_, i) => [first + i, `name ${first + i}`, (((first + i) * 125) / 100).toFixed(2)]
+            )
+            yield* insert.executeMany(rows)
           }
           return { units: BATCH_ROWS }
         }))
