@@ -15,6 +15,7 @@ import type { InformixError } from "../src/InformixError.ts"
 import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import * as TestServer from "../src/TestServer.ts"
 import { describeNoColumns, done, EOT, err, makeFakeServer } from "./connection/fakeServer.ts"
+import { itUrgent } from "./urgentSupport.ts"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")
@@ -199,7 +200,7 @@ describe("Connection.executeMany", () => {
       assert.deepStrictEqual(results.map((r) => r.rowsAffected), [1, 2, 0])
     }).pipe(Effect.scoped))
 
-  it.live("an interrupted batch leaves the session usable and releases its statement", () =>
+  itUrgent("an interrupted batch leaves the session usable and releases its statement", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
       // No statement cache, so every statement the server still holds afterwards would be a leak.
@@ -215,7 +216,7 @@ describe("Connection.executeMany", () => {
       assert.strictEqual((yield* server.stats).statements, 0)
     }).pipe(Effect.scoped))
 
-  it.live("a timed-out batch stops even with onError continue", () =>
+  itUrgent("a timed-out batch stops even with onError continue", () =>
     Effect.gen(function*() {
       const { conn } = yield* setup
       const error = failure(

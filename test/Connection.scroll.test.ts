@@ -17,6 +17,7 @@ import type { InformixError } from "../src/InformixError.ts"
 import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import * as TestServer from "../src/TestServer.ts"
 import { describeWith, done, EOT, type FakeSession, intRow, makeFakeServer } from "./connection/fakeServer.ts"
+import { itUrgent } from "./urgentSupport.ts"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")
@@ -137,42 +138,45 @@ describe("Connection.scroll", () => {
       assert.strictEqual(stats.statements, 0)
     }).pipe(Effect.scoped))
 
-  it.live("the scope closes the cursor and releases the statement, also when interrupted", () =>
-    Effect.gen(function*() {
-      const { conn, server } = yield* setup
-      const opened = yield* Effect.scoped(Effect.gen(function*() {
-        const cursor = yield* conn.scroll("SELECT k FROM s ORDER BY k")
-        yield* cursor.next
-        return yield* server.stats
-      }))
-      assert.strictEqual(opened.cursors, 1)
-      assert.strictEqual(opened.statements, 1)
-      assert.deepStrictEqual(yield* server.stats, { ...opened, cursors: 0, statements: 0 })
-      // Interrupted while the scope is open (between moves): finalizers close and release.
-      const fiber = yield* Effect.forkChild(Effect.scoped(Effect.gen(function*() {
-        const cursor = yield* conn.scroll("SELECT k FROM s ORDER BY k")
-        yield* cursor.last
-        return yield* Effect.never
-      })))
-      yield* Effect.sleep("150 millis")
-      yield* Fiber.interrupt(fiber)
-      yield* conn.awaitSettled
-      const after = yield* server.stats
-      assert.strictEqual(after.cursors, 0)
-      assert.strictEqual(after.statements, 0)
-      // Interrupted during an OPEN that stalls on the server: drained, then closed; the session works.
-      const stalled = yield* Effect.forkChild(Effect.scoped(Effect.gen(function*() {
-        const cursor = yield* conn.scroll("EXECUTE FUNCTION sysproc_sleep(?)", [30])
-        return yield* cursor.next
-      })))
-      yield* Effect.sleep("150 millis")
-      yield* Fiber.interrupt(stalled)
-      yield* conn.awaitSettled
-      assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM s"), [[20]])
-      const end = yield* server.stats
-      assert.strictEqual(end.cursors, 0)
-      assert.strictEqual(end.statements, 0)
-    }).pipe(Effect.scoped))
+  itUrgent(
+    "the scope closes the cursor and releases the statement, also when interrupted",
+    () =>
+      Effect.gen(function*() {
+        const { conn, server } = yield* setup
+        const opened = yield* Effect.scoped(Effect.gen(function*() {
+          const cursor = yield* conn.scroll("SELECT k FROM s ORDER BY k")
+          yield* cursor.next
+          return yield* server.stats
+        }))
+        assert.strictEqual(opened.cursors, 1)
+        assert.strictEqual(opened.statements, 1)
+        assert.deepStrictEqual(yield* server.stats, { ...opened, cursors: 0, statements: 0 })
+        // Interrupted while the scope is open (between moves): finalizers close and release.
+        const fiber = yield* Effect.forkChild(Effect.scoped(Effect.gen(function*() {
+          const cursor = yield* conn.scroll("SELECT k FROM s ORDER BY k")
+          yield* cursor.last
+          return yield* Effect.never
+        })))
+        yield* Effect.sleep("150 millis")
+        yield* Fiber.interrupt(fiber)
+        yield* conn.awaitSettled
+        const after = yield* server.stats
+        assert.strictEqual(after.cursors, 0)
+        assert.strictEqual(after.statements, 0)
+        // Interrupted during an OPEN that stalls on the server: drained, then closed; the session works.
+        const stalled = yield* Effect.forkChild(Effect.scoped(Effect.gen(function*() {
+          const cursor = yield* conn.scroll("EXECUTE FUNCTION sysproc_sleep(?)", [30])
+          return yield* cursor.next
+        })))
+        yield* Effect.sleep("150 millis")
+        yield* Fiber.interrupt(stalled)
+        yield* conn.awaitSettled
+        assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM s"), [[20]])
+        const end = yield* server.stats
+        assert.strictEqual(end.cursors, 0)
+        assert.strictEqual(end.statements, 0)
+      }).pipe(Effect.scoped)
+  )
 })
 
 describe("scroll cursors on the wire", () => {

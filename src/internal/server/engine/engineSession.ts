@@ -32,6 +32,7 @@ import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./pr
 import { planPrivileges } from "./privileges.ts"
 import { SessionSequences } from "./sequences.ts"
 import { RoutinePrepared, Routines } from "./spl/routines.ts"
+import { updatedColumns } from "./spl/triggers.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { synonymTarget } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"
@@ -201,7 +202,8 @@ export class Session implements EngineSession {
       run: (sql, values) => ({ changes: Number(this.db.prepare(sql).run(...values).changes) }),
       setRowCount: (rows) => {
         this.lastRows = rows
-      }
+      },
+      withTriggers: (verb, table, set, run) => this.routines.triggers.around(verb, table, set, run)
     }
     this.routines = new Routines({
       db: this.db,
@@ -378,7 +380,12 @@ export class Session implements EngineSession {
       case "extension":
         return p.run(this.host, values)
       case "dml":
-        return this.routines.triggers.around(p.verb, p.table, prepared.tokens, () => this.runDml(p, values))
+        return this.routines.triggers.around(
+          p.verb,
+          p.table,
+          p.verb === "update" ? updatedColumns(prepared.tokens) : new Set(),
+          () => this.runDml(p, values)
+        )
       case "select": {
         if (p.intoTemp !== undefined) return this.selectIntoTemp(prepared, p.intoTemp, values)
         const count = this.statement(p.sql, (s) => {

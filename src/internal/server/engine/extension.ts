@@ -33,6 +33,16 @@ export interface ExtensionHost {
   run(sql: string, values: ReadonlyArray<SQLInputValue>): { readonly changes: number }
   /** Records the rows the statement touched (DBINFO('sqlca.sqlerrd2')). */
   setRowCount(rows: number): void
+  /**
+   * Runs one write of the statement with the table's Informix triggers for that event around it (spl/triggers.ts;
+   * `set`: the upper-case columns an UPDATE assigns, for UPDATE OF triggers).
+   */
+  withTriggers(
+    verb: "insert" | "update" | "delete",
+    table: TableInfo,
+    set: ReadonlySet<string>,
+    run: () => ExecResult
+  ): ExecResult | EngineError
 }
 
 export interface ExtensionPlan {

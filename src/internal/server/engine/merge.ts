@@ -9,9 +9,11 @@
  * condition` (or `DELETE ... WHERE EXISTS (...)`), then `INSERT INTO target SELECT ... FROM source AS s WHERE NOT
  * EXISTS (SELECT 1 FROM target AS t WHERE condition)`. The matched rows are therefore decided before the insert,
  * as in Informix. The statement needs the privileges of the actions it has (UPDATE / DELETE / INSERT on the
- * target, SELECT on the source); the reported row count is the sum of both steps.
+ * target, SELECT on the source); the reported row count is the sum of both steps. Each step fires the target's
+ * Informix triggers for its event (INSERT / UPDATE [OF] / DELETE) around it.
  */
 import type { SQLInputValue } from "node:sqlite"
+import { type EngineError, isEngineError } from "./api.ts"
 import type { TableInfo } from "./catalog.ts"
 import { identList } from "./ddlPlanner.ts"
 import { type ExtensionPlan } from "./extension.ts"
@@ -82,8 +84,8 @@ export const planMerge = (
   if (isTranslateError(on)) return on
   const targetSql = `${quoteIdent(target.name)} AS ${quoteIdent(targetAlias)}`
   const sourceSql = `${source} AS ${quoteIdent(sourceAlias)}`
-  let matched: string | undefined
-  let notMatched: string | undefined
+  let matched: Step | undefined
+  let notMatched: Step | undefined
   const access: Array<Access> = []
   i = onEnd
   while (i < end) {
@@ -96,6 +98,7 @@ export const planMerge = (
     while (stop < end && !isWord(tokens[stop], "WHEN")) stop++
     if (!not && isWord(tokens[k], "UPDATE") && isWord(tokens[k + 1], "SET") && matched === undefined) {
       const assignments: Array<string> = []
+      const set = new Set<string>()
       k += 2
       while (k < stop) {
         const column = tokens[k]!
@@ -113,13 +116,22 @@ export const planMerge = (
         const value = emitter.emit(k + 2, e)
         if (isTranslateError(value)) return value
         assignments.push(`${quoteIdent(column.text)} = ${value}`)
+        set.add(column.upper)
         k = e + 1
       }
       // SQLite's UPDATE ... FROM cannot name the target's alias in SET targets, only in expressions.
-      matched = `UPDATE ${targetSql} SET ${assignments.join(", ")} FROM ${sourceSql} WHERE ${on}`
+      matched = {
+        verb: "update",
+        set,
+        text: `UPDATE ${targetSql} SET ${assignments.join(", ")} FROM ${sourceSql} WHERE ${on}`
+      }
       access.push("u")
     } else if (!not && isWord(tokens[k], "DELETE") && k + 1 === stop && matched === undefined) {
-      matched = `DELETE FROM ${targetSql} WHERE EXISTS (SELECT 1 FROM ${sourceSql} WHERE ${on})`
+      matched = {
+        verb: "delete",
+        set: new Set(),
+        text: `DELETE FROM ${targetSql} WHERE EXISTS (SELECT 1 FROM ${sourceSql} WHERE ${on})`
+      }
       access.push("d")
     } else if (not && isWord(tokens[k], "INSERT") && notMatched === undefined) {
       k++
@@ -138,14 +150,18 @@ export const planMerge = (
       const count = values === "" ? 0 : splitCount(tokens, k + 2, close)
       // IBM: -236 "Number of columns in INSERT does not match number of VALUES."
       if (count !== columns.length) return translateError(-236, tokens[k]!.offset)
-      notMatched = `INSERT INTO ${quoteIdent(target.name)} (${columns.map(quoteIdent).join(", ")}) SELECT ${values} ` +
-        `FROM ${sourceSql} WHERE NOT EXISTS (SELECT 1 FROM ${targetSql} WHERE ${on})`
+      notMatched = {
+        verb: "insert",
+        set: new Set(),
+        text: `INSERT INTO ${quoteIdent(target.name)} (${columns.map(quoteIdent).join(", ")}) SELECT ${values} ` +
+          `FROM ${sourceSql} WHERE NOT EXISTS (SELECT 1 FROM ${targetSql} WHERE ${on})`
+      }
       access.push("i")
     } else return translateError(-201, tokens[k]?.offset ?? tokens[i]!.offset)
     i = stop
   }
   if (matched === undefined && notMatched === undefined) return translateError(-201, tokens[onEnd]?.offset ?? 0)
-  const steps = [matched, notMatched].filter((x): x is string => x !== undefined)
+  const steps = [matched, notMatched].filter((x): x is Step => x !== undefined)
   return {
     kind: "extension",
     statementType: 128,
@@ -159,13 +175,42 @@ export const planMerge = (
         ...(sourceTable === undefined ? [] : [{ table: sourceTable, access: "s" as const }])
       ])
       if (denied !== undefined) return denied
-      const rows = host.inStatementSavepoint(() =>
-        steps.reduce((n, text) => n + host.run(text, values.slice(0, paramsUsed(text))).changes, 0)
-      )
+      // Each step runs with the target's triggers for its event around it (BEFORE, the step, FOR EACH ROW, AFTER);
+      // a failing trigger action undoes the whole MERGE.
+      let failed: EngineError | undefined
+      let rows = 0
+      try {
+        rows = host.inStatementSavepoint(() => {
+          let n = 0
+          for (const step of steps) {
+            const done = host.withTriggers(step.verb, target, step.set, () => ({
+              rowsAffected: host.run(step.text, values.slice(0, paramsUsed(step.text))).changes,
+              serial: 0
+            }))
+            if (isEngineError(done)) {
+              failed = done
+              // Unwinds the savepoint; caught below.
+              throw new Error("MERGE trigger action failed")
+            }
+            n += done.rowsAffected
+          }
+          return n
+        })
+      } catch (error) {
+        if (failed !== undefined) return failed
+        throw error
+      }
       host.setRowCount(rows)
       return { rowsAffected: rows, serial: 0 }
     }
   }
+}
+
+interface Step {
+  readonly verb: "update" | "delete" | "insert"
+  /** Upper-case columns an UPDATE assigns (UPDATE OF triggers). */
+  readonly set: ReadonlySet<string>
+  readonly text: string
 }
 
 const splitCount = (tokens: ReadonlyArray<Token>, from: number, to: number) => {

@@ -283,11 +283,18 @@ export const toStorage = (v: Value, t: IfxType): Stored | ConversionError => {
     case "string":
     case "null": {
       if (typeof v === "string") return v
-      if (v instanceof Uint8Array) return utf8Decoder.decode(v)
+      if (v instanceof Uint8Array) return isClob(t) ? v : utf8Decoder.decode(v)
       return valueText(v)
     }
   }
 }
+
+/**
+ * A CLOB column stores what was bound: text (inline content) as text, and a bound 72-byte locator as the bytes
+ * themselves. Through text, a locator would be lost: its id bytes are not UTF-8, and Node 22's node:sqlite cuts a
+ * string at its first NUL.
+ */
+const isClob = (t: IfxType): boolean => t.code === TypeCode.UDTFIXED && t.xid === ExtendedId.CLOB
 
 /**
  * The declared capacity, in characters, of a character column, or undefined for other types: CHAR/NCHAR(n) → n,
@@ -356,6 +363,7 @@ export const fromStorage = (v: Stored | boolean, t: IfxType): Value => {
     }
     case "string":
     case "null": {
+      if (v instanceof Uint8Array && isClob(t)) return v
       const s = v instanceof Uint8Array ? utf8Decoder.decode(v) : String(v)
       if (t.code === TypeCode.VARCHAR || t.code === TypeCode.NVARCHAR) return s.slice(0, t.length & 0xff)
       return s

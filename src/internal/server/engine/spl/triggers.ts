@@ -11,6 +11,8 @@
  * ROW actions run after the statement has changed all rows, not between rows (Informix forbids actions that
  * touch the triggering table, so they cannot see the difference except through the order of their side effects).
  *
+ * MERGE fires them too, around each of its steps (merge.ts, `ExtensionHost.withTriggers`).
+ *
  * SELECT triggers and INSTEAD OF triggers are refused (-201).
  */
 import type { EngineError, ExecResult, Value } from "../api.ts"
@@ -222,8 +224,8 @@ interface LoadedTrigger {
   readonly def: TriggerDefinition
 }
 
-/** SET columns of an UPDATE statement (for UPDATE OF triggers). */
-const updatedColumns = (tokens: ReadonlyArray<Token>): Set<string> => {
+/** SET columns of an UPDATE statement, upper-case (for UPDATE OF triggers). */
+export const updatedColumns = (tokens: ReadonlyArray<Token>): Set<string> => {
   const out = new Set<string>()
   const set = tokens.findIndex((t) => isWord(t, "SET"))
   if (set < 0) return out
@@ -331,20 +333,20 @@ export class Triggers {
   }
 
   /**
-   * Runs a DML statement with the table's triggers for its event around it. `run` performs the statement and may
+   * Runs a DML statement (or one step of a MERGE) with the table's triggers for its event around it; `set` is the
+   * upper-case names of the columns an UPDATE assigns (UPDATE OF triggers). `run` performs the statement and may
    * throw SQLite errors (the session maps them); the savepoint is rolled back on any failure.
    */
   around(
     verb: "insert" | "update" | "delete",
     table: TableInfo | undefined,
-    tokens: ReadonlyArray<Token>,
+    set: ReadonlySet<string>,
     run: () => ExecResult
   ): ExecResult | EngineError {
     if (table === undefined || table.temp) return run()
     const event: Event = verb === "insert" ? "I" : verb === "update" ? "U" : "D"
     let triggers = this.load(table.tabid).filter((t) => t.def.event === event)
     if (event === "U") {
-      const set = updatedColumns(tokens)
       triggers = triggers.filter((t) =>
         t.def.columns === undefined || t.def.columns.some((c) => set.has(c.toUpperCase()))
       )
