@@ -4,7 +4,8 @@
  */
 import type { TableInfo } from "./catalog.ts"
 import type { Token } from "./tokenizer.ts"
-import { clauseEnd, isPunct, isWord, type TranslateContext } from "./translate.ts"
+import { clauseEnd } from "./tokenScan.ts"
+import { isPunct, isWord, type TranslateContext } from "./translate.ts"
 import type { IfxType } from "./types.ts"
 
 /** Scope for resolving column names: every table named after FROM / JOIN / UPDATE / INTO, with aliases. */

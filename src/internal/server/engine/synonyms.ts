@@ -11,7 +11,7 @@ import type { DatabaseSync } from "node:sqlite"
 import { engineError } from "./engineErrors.ts"
 import { type ExtensionPlan, ifExistsClause, ok, qualifiedName, registerObject } from "./extension.ts"
 import { quoteIdent, type Token } from "./tokenizer.ts"
-import { isPunct, isWord } from "./tokenScan.ts"
+import { clauseEnd, isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 
 /** The base table name of synonym `name`, if it is one. */
@@ -26,18 +26,7 @@ export const synonymTarget = (db: DatabaseSync, name: string): string | undefine
 const tableWords = new Set(["FROM", "JOIN", "INTO", "UPDATE", "OUTER", "TABLE"])
 /** Words after a table name that are not its alias. */
 const notAlias = new Set([
-  // translate.ts's clauseEnd, spelled out: this module is evaluated before translate.ts (an import cycle).
-  "FROM",
-  "WHERE",
-  "GROUP",
-  "HAVING",
-  "ORDER",
-  "UNION",
-  "INTERSECT",
-  "EXCEPT",
-  "INTO",
-  "LIMIT",
-  "FOR",
+  ...clauseEnd,
   "ON",
   "JOIN",
   "INNER",

@@ -36,3 +36,18 @@ export const findClose = (tokens: ReadonlyArray<Token>, open: number) => {
   }
   return tokens.length - 1
 }
+
+/** Keywords that end a FROM list or select item (so a word there is not an alias). */
+export const clauseEnd = new Set([
+  "FROM",
+  "WHERE",
+  "GROUP",
+  "HAVING",
+  "ORDER",
+  "UNION",
+  "INTERSECT",
+  "EXCEPT",
+  "INTO",
+  "LIMIT",
+  "FOR"
+])

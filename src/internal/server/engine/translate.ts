@@ -27,6 +27,7 @@ import type { Scope } from "./scope.ts"
 import { rewriteSequence } from "./sequences.ts"
 import { rewriteSynonym } from "./synonyms.ts"
 import { matchParen, quoteIdent, quoteString, type Token } from "./tokenizer.ts"
+import { clauseEnd } from "./tokenScan.ts"
 import { arithmetic, contextType, inferCall, inferRange } from "./typeInference.ts"
 import { currentQualifier, family, type IfxType, parseQualifierTokens, parseType, Types } from "./types.ts"
 import { isConversionError, toStorage, type Value } from "./values.ts"
@@ -119,19 +120,6 @@ export const keywordsNotFunctions = new Set([
 const temporal = new Set(["date", "datetime", "interval", "boolean", "decimal"])
 
 export const comparisonOps = new Set(["=", "==", "<>", "!=", "<", ">", "<=", ">="])
-export const clauseEnd = new Set([
-  "FROM",
-  "WHERE",
-  "GROUP",
-  "HAVING",
-  "ORDER",
-  "UNION",
-  "INTERSECT",
-  "EXCEPT",
-  "INTO",
-  "LIMIT",
-  "FOR"
-])
 
 interface Part {
   text: string
