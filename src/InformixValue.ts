@@ -289,8 +289,8 @@ export class LocalDate {
 
   /** The date with the given Informix day number (days since 1899-12-31). */
   static fromDayNumber(dayNumber: number): LocalDate {
-    const { day, month, year } = Calendar.civilFromDays(dayNumber + Calendar.INFORMIX_EPOCH_DAYS)
-    return new LocalDate(year, month, day)
+    const civil = Calendar.civilFromDays(dayNumber + Calendar.INFORMIX_EPOCH_DAYS)
+    return new LocalDate(civil.year, civil.month, civil.day)
   }
 
   /** The UTC calendar day of a JS `Date`. */

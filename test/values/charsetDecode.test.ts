@@ -55,4 +55,18 @@ describe("charset decode fast paths", () => {
       )
     }
   })
+
+  it("decodeRange(b, start, end) is decode(b.subarray(start, end)) in every code set", () => {
+    for (const codeSet of ["8859-1", "utf8", "CP1252", "8859-15", "sjis", "CP864"]) {
+      const charset = charsetForCodeSet(codeSet)!
+      fc.assert(
+        fc.property(bytesArb, fc.nat(80), fc.nat(80), (bytes, a, b) => {
+          const start = Math.min(a, b, bytes.length)
+          const end = Math.min(Math.max(a, b), bytes.length)
+          assert.strictEqual(charset.decodeRange(bytes, start, end), charset.decode(bytes.subarray(start, end)))
+        }),
+        { numRuns: 300 }
+      )
+    }
+  })
 })

@@ -41,6 +41,7 @@ export const replyCharset = (charset: Charset): Charset => ({
   name: charset.name,
   ...(charset.codeSet === undefined ? {} : { codeSet: charset.codeSet }),
   decode: (bytes) => charset.decode(bytes),
+  decodeRange: (bytes, start, end) => charset.decodeRange(bytes, start, end),
   encode: (text) => {
     const bytes = charset.encode(text)
     let expected = 0

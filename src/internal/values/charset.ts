@@ -15,6 +15,10 @@ export interface Charset {
   readonly codeSet?: number
   encode(s: string): Uint8Array
   decode(b: Uint8Array): string
+  /**
+   * `decode(b.subarray(start, end))` without making the view: the row decoder calls it for every CHAR/VARCHAR value.
+   */
+  decodeRange(b: Uint8Array, start: number, end: number): string
 }
 
 interface CodeSetEntry {
@@ -80,8 +84,10 @@ const utf8Decoder = new TextDecoder("utf-8")
 const charsets = new Map<CodeSetEntry, Charset>()
 
 /** True when every byte is 7-bit ASCII (all listed code sets are ASCII supersets, so such bytes decode as is). */
-const isAscii = (b: Uint8Array): boolean => {
-  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false
+const isAscii = (b: Uint8Array): boolean => isAsciiRange(b, 0, b.length)
+
+const isAsciiRange = (b: Uint8Array, start: number, end: number): boolean => {
+  for (let i = start; i < end; i++) if (b[i]! > 0x7f) return false
   return true
 }
 
@@ -93,8 +99,9 @@ const isAscii = (b: Uint8Array): boolean => {
 const nativeLatin1Slice = (Buffer.prototype as unknown as {
   readonly latin1Slice?: (this: Uint8Array, start: number, end: number) => string
 }).latin1Slice
-const bytesToLatin1 = (b: Uint8Array): string =>
-  nativeLatin1Slice !== undefined ? nativeLatin1Slice.call(b, 0, b.length) : fromCodes(b)
+const bytesToLatin1 = (b: Uint8Array): string => rangeToLatin1(b, 0, b.length)
+const rangeToLatin1 = (b: Uint8Array, start: number, end: number): string =>
+  nativeLatin1Slice !== undefined ? nativeLatin1Slice.call(b, start, end) : fromCodes(b.subarray(start, end))
 
 /** Short runs decode fastest through String.fromCharCode; long ones in chunks to stay under argument limits. */
 const fromCodes = (codes: ArrayLike<number>): string => {
@@ -139,7 +146,11 @@ const charsetOf = (entry: CodeSetEntry): Charset => {
       name: entry.name,
       codeSet: entry.number,
       encode: (s) => asciiEncode(s) ?? textEncoder.encode(s),
-      decode: (b) => (b.length < 64 && isAscii(b) ? bytesToLatin1(b) : utf8Decoder.decode(b))
+      decode: (b) => (b.length < 64 && isAscii(b) ? bytesToLatin1(b) : utf8Decoder.decode(b)),
+      decodeRange: (b, start, end) =>
+        end - start < 64 && isAsciiRange(b, start, end)
+          ? rangeToLatin1(b, start, end)
+          : utf8Decoder.decode(b.subarray(start, end))
     }
   } else if (isSingleByte(entry.iconv)) {
     const all = new Uint8Array(256)
@@ -153,23 +164,29 @@ const charsetOf = (entry: CodeSetEntry): Charset => {
     // ISO-8859-1 maps every byte to the same code point: no ASCII check, no table.
     let identity = asciiIdentity
     for (let i = 128; i < 256; i++) if (codes[i] !== i) identity = false
+    const decodeRange = (b: Uint8Array, start: number, end: number): string => {
+      if (identity || (asciiIdentity && isAsciiRange(b, start, end))) return rangeToLatin1(b, start, end)
+      const mapped = new Uint16Array(end - start)
+      for (let i = start; i < end; i++) mapped[i - start] = codes[b[i]!]!
+      return fromCodes(mapped)
+    }
     charset = {
       name: entry.name,
       codeSet: entry.number,
       encode: (s) => (asciiIdentity ? asciiEncode(s) : undefined) ?? iconvEncode(s, entry.iconv),
-      decode: (b) => {
-        if (identity || (asciiIdentity && isAscii(b))) return bytesToLatin1(b)
-        const mapped = new Uint16Array(b.length)
-        for (let i = 0; i < b.length; i++) mapped[i] = codes[b[i]!]!
-        return fromCodes(mapped)
-      }
+      decode: (b) => decodeRange(b, 0, b.length),
+      decodeRange
     }
   } else {
     charset = {
       name: entry.name,
       codeSet: entry.number,
       encode: (s) => asciiEncode(s) ?? iconvEncode(s, entry.iconv),
-      decode: (b) => (isAscii(b) ? bytesToLatin1(b) : iconv.decode(b, entry.iconv))
+      decode: (b) => (isAscii(b) ? bytesToLatin1(b) : iconv.decode(b, entry.iconv)),
+      decodeRange: (b, start, end) =>
+        isAsciiRange(b, start, end)
+          ? rangeToLatin1(b, start, end)
+          : iconv.decode(b.subarray(start, end), entry.iconv)
     }
   }
   charsets.set(entry, charset)

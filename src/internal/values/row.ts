@@ -355,7 +355,7 @@ const decodeOne = (
   switch (p.code) {
     case K_CHAR: {
       if (width > 0 && payload[pos] === 0) return null
-      const text = ctx.charset.decode(payload.subarray(pos, pos + width))
+      const text = ctx.charset.decodeRange(payload, pos, pos + width)
       return ctx.trimChar === true ? text.replace(/ +$/, "") : text
     }
     case K_SMALLINT: {
@@ -402,7 +402,7 @@ const decodeOne = (
       cursor.pos = pos + 1 + length
       // `01 00` (one NUL byte) is VARCHAR's NULL: character data never contains NUL (§8.12).
       if (length === 1 && payload[pos + 1] === 0) return null
-      return ctx.charset.decode(payload.subarray(pos + 1, pos + 1 + length))
+      return ctx.charset.decodeRange(payload, pos + 1, pos + 1 + length)
     }
     case K_COMPLEX: {
       const width = complexValueWidth(payload, pos)
@@ -418,7 +418,7 @@ const decodeOne = (
       if (length < 0) return new CodecFailure(`negative length ${length}`)
       if (length > available - 4) return endsInside(p.kind)
       cursor.pos = pos + 4 + length
-      return ctx.charset.decode(payload.subarray(pos + 4, pos + 4 + length))
+      return ctx.charset.decodeRange(payload, pos + 4, pos + 4 + length)
     }
     default: {
       // UDT envelope: ind:u8 (0 value, 1 NULL), len:i32, body when ind = 0; no pad (§6.2).
@@ -433,7 +433,7 @@ const decodeOne = (
       cursor.pos = body + length
       switch (p.kind) {
         case "lvarchar":
-          return ctx.charset.decode(payload.subarray(body, body + length))
+          return ctx.charset.decodeRange(payload, body, body + length)
         case "boolean": {
           if (length !== 1) return new CodecFailure(`BOOLEAN body of ${length} bytes (expected 1)`)
           const b = payload[body]!

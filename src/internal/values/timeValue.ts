@@ -285,7 +285,16 @@ export const decodeDateTimeAt = (
   for (let code = layout.startCode; code <= layout.lastUnitCode; code += 2) {
     const digits = code === layout.startCode ? layout.leadingPrecision : 2
     let value = 0
-    for (let j = 0; j < digits; j++) value = value * 10 + positionalDigit(bytes, first, pairCount, pos++)
+    let j = 0
+    // Aligned on a pair (every qualifier whose leading field has an even precision): a byte is two digits.
+    if ((pos & 1) === 0) {
+      for (; j + 1 < digits; j += 2) {
+        const p = pos >> 1
+        value = value * 100 + (p < pairCount ? bytes[first + p]! : 0)
+        pos += 2
+      }
+    }
+    for (; j < digits; j++) value = value * 10 + positionalDigit(bytes, first, pairCount, pos++)
     switch (code) {
       case 0:
         year = value
@@ -317,8 +326,19 @@ export const decodeDateTimeAt = (
   if (!dateTimeFieldsValid(layout, year, month, day, hour, minute, second)) {
     return decodeDateTime(bytes.subarray(start, end), layout.qualifier)
   }
-  return new DateTime(layout.qualifier, { year, month, day, hour, minute, second, fraction })
+  const fields = decodedFields
+  fields.year = year
+  fields.month = month
+  fields.day = day
+  fields.hour = hour
+  fields.minute = minute
+  fields.second = second
+  fields.fraction = fraction
+  return new DateTime(layout.qualifier, fields)
 }
+
+/** Reused by {@link decodeDateTimeAt} for every value: the constructor copies the fields, so one object serves all. */
+const decodedFields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, fraction: 0 }
 
 // Day-time unit sizes in 10^-5 s.
 const unitSize: Record<number, bigint> = { 4: 8_640_000_000n, 6: 360_000_000n, 8: 6_000_000n, 10: 100_000n }
