@@ -282,7 +282,10 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         counts.retired++
         retiredCounter.updateUnsafe(1, context)
       }
-      return effectPool === undefined ? Effect.void : EffectPool.invalidate(effectPool, connection)
+      // A retired session frees its place: a fiber queued for a full pool may connect a new one.
+      return effectPool === undefined
+        ? Effect.void
+        : Effect.andThen(EffectPool.invalidate(effectPool, connection), wakeNext)
     })
 
   const acquire = Effect.gen(function*() {
@@ -318,13 +321,17 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   effectPool = pool
 
   const maxLifetimeMillis = resolved.maxLifetime === undefined ? undefined : Duration.toMillis(resolved.maxLifetime)
-  const isExpired = (connection: Connection.Connection, now: number): boolean =>
-    maxLifetimeMillis !== undefined && now - (createdAt.get(connection) ?? now) >= maxLifetimeMillis
+  /** The session outlived `maxLifetime` (the clock is read only when there is a lifetime to check). */
+  const isExpiredNow = (connection: Connection.Connection): boolean => {
+    if (maxLifetimeMillis === undefined) return false
+    const now = clock.currentTimeMillisUnsafe()
+    return now - (createdAt.get(connection) ?? now) >= maxLifetimeMillis
+  }
 
   // A checked-out session must be idle, alive, outside any transaction and as configured; else it is never handed out.
-  const isUsable = (connection: Connection.Connection, now: number): boolean =>
+  const isUsable = (connection: Connection.Connection): boolean =>
     connection.state === "idle" && !connection.inTransaction && connection.changedSettings.size === 0 &&
-    !isExpired(connection, now)
+    !isExpiredNow(connection)
 
   /**
    * Waits (bounded) until a returned session has finished whatever is still on its wire. Woken by the connection's
@@ -364,7 +371,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         )
         if (!reset || connection.state !== "idle") return yield* retire(connection)
       }
-      if (isExpired(connection, clock.currentTimeMillisUnsafe())) {
+      if (isExpiredNow(connection)) {
         return yield* retire(connection)
       }
     })
@@ -377,8 +384,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
    */
   const onReturn = (connection: Connection.Connection): Effect.Effect<void> =>
     Effect.suspend(() =>
-      connection.state === "idle" && !connection.inTransaction && connection.changedSettings.size === 0 &&
-        !isExpired(connection, clock.currentTimeMillisUnsafe())
+      isUsable(connection)
         ? released
         : Effect.ensuring(cleanUp(connection), released)
     )
@@ -402,11 +408,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         let outcome: Exit.Exit<Connection.Connection | undefined, InformixError> | undefined
         while (outcome === undefined) {
           const lease = yield* Scope.fork(scope)
+          // Runs last, after effect's pool took the session back: a fiber queued for a full pool may take it now.
+          yield* Scope.addFinalizer(lease, wakeNext)
           const got = yield* Effect.exit(restore(Scope.provide(EffectPool.get(pool), lease)))
           if (Exit.isFailure(got)) {
             yield* Scope.close(lease, got)
             outcome = got
-          } else if (isUsable(got.value, clock.currentTimeMillisUnsafe())) {
+          } else if (isUsable(got.value)) {
             const connection = got.value
             counts.inUse++
             yield* Scope.addFinalizer(lease, onReturn(connection))
@@ -427,14 +435,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     )
 
   const acquireTimeoutMillis = Duration.toMillis(resolved.acquireTimeout)
-  const timedOut = () =>
-    Effect.fail(
-      new PoolTimeoutError({
-        message: `No Informix session became available within ${acquireTimeoutMillis} ms ` +
-          `(maxConnections ${resolved.maxConnections})`,
-        timeoutMillis: acquireTimeoutMillis
-      })
-    )
+  const timeoutError = () =>
+    new PoolTimeoutError({
+      message: `No Informix session became available within ${acquireTimeoutMillis} ms ` +
+        `(maxConnections ${resolved.maxConnections})`,
+      timeoutMillis: acquireTimeoutMillis
+    })
+  const timedOut = () => Effect.fail(timeoutError())
 
   // A timeout costs a timer and a fiber per checkout. When effect's pool has a healthy idle session and nobody
   // queued before us, `EffectPool.get` leases it without waiting, so only a checkout that may wait pays for one.
@@ -460,11 +467,132 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         : timedCheckout(scope)
   )
 
+  // `use` without a scope, a checkout fiber or a timer when a session is free: effect's `Pool.use` leases it (its
+  // release is a frame on the fiber's stack) and the return hygiene is an `onExit` of the borrower's effect. When
+  // every session is leased and the pool is at `maxConnections`, the fiber queues here (arrival order), woken by the
+  // next lease that ends or session that is retired, with a plain timer for `acquireTimeout` instead of a timeout
+  // fiber (under a TestClock the timer still runs on real time: nothing else in a full pool could end the wait).
+  // Anything else (a session to connect first, effect's own waiters ahead) takes the timed scoped checkout.
+  interface Waiter {
+    resume: ((effect: Effect.Effect<void, PoolTimeoutError>) => void) | undefined
+    timer: ReturnType<typeof setTimeout> | undefined
+  }
+  const queue = new Set<Waiter>()
+  /** Waiters woken and not yet running: their turn comes before newcomers that find a free session. */
+  let woken = 0
+
+  /**
+   * Nothing to connect, and nothing to lease (or only what effect's own waiters, ahead of us, will take) until a
+   * lease ends or a session is retired.
+   */
+  const isFull = () => {
+    const state = pool.state
+    return !state.isShuttingDown && (state.availableHead === undefined || state.waiters.size > 0) &&
+      state.items.size - state.invalidated.size >= resolved.maxConnections
+  }
+
+  /** Wakes the oldest queued fiber (on the scheduler, never inside the caller's step) to look again. */
+  const wakeNext: Effect.Effect<void> = Effect.withFiber((fiber) => {
+    if (queue.size > 0) fiber.currentDispatcher.scheduleTask(wakeOne, 0)
+    return Effect.void
+  })
+  const wakeOne = () => {
+    for (const waiter of queue) {
+      queue.delete(waiter)
+      clearTimeout(waiter.timer)
+      const resume = waiter.resume!
+      waiter.resume = undefined
+      woken++
+      resume(Effect.void)
+      return
+    }
+  }
+
+  /** Waits for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
+  const awaitTurn = (deadline: number): Effect.Effect<void, PoolTimeoutError> =>
+    Effect.callback<void, PoolTimeoutError>((resume) => {
+      const waiter: Waiter = { resume, timer: undefined }
+      waiter.timer = setTimeout(() => {
+        if (!queue.delete(waiter)) return
+        waiter.resume = undefined
+        resume(Effect.fail(timeoutError()))
+      }, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
+      queue.add(waiter)
+      return Effect.sync(() => {
+        if (queue.delete(waiter)) {
+          clearTimeout(waiter.timer)
+        } else if (waiter.resume === undefined) {
+          // Interrupted after its wake: the session it was woken for goes to the next in line.
+          woken--
+          wakeOne()
+        }
+      })
+    })
+
+  const UNUSABLE: unique symbol = Symbol("UNUSABLE")
+
+  /** Hands a leased session to `f` (hygiene on exit), or retires it when it is not fit to be handed out. */
+  const lease = <A, E, R>(
+    connection: Connection.Connection,
+    f: (connection: Connection.Connection) => Effect.Effect<A, E, R>,
+    waitedMillis: number
+  ): Effect.Effect<A | typeof UNUSABLE, E, R> =>
+    Effect.uninterruptibleMask((restore): Effect.Effect<A | typeof UNUSABLE, E, R> => {
+      if (!isUsable(connection)) return Effect.as(retire(connection), UNUSABLE)
+      counts.inUse++
+      publishUse()
+      acquireWait.updateUnsafe(waitedMillis, context)
+      const leased = Effect.onExit(restore(f(connection)), () => onReturn(connection))
+      // More than one session came back while fibers were queued: the next in line need not wait for another.
+      return queue.size > 0 && canLeaseAtOnce() ? Effect.andThen(wakeNext, leased) : leased
+    })
+
+  /**
+   * `use`: `since` is when the fiber first queued (ms on the pool's clock), `turn` that it was just woken (its place
+   * comes before newcomers').
+   */
+  const useFrom = <A, E, R>(
+    f: (connection: Connection.Connection) => Effect.Effect<A, E, R>,
+    since: number | undefined,
+    turn: boolean
+  ): Effect.Effect<A, E | InformixError, R> =>
+    Effect.suspend(() => {
+      if (turn) woken--
+      if ((turn || (queue.size === 0 && woken === 0)) && canLeaseAtOnce()) {
+        const waited = since === undefined ? 0 : clock.currentTimeMillisUnsafe() - since
+        return Effect.flatMap(
+          Effect.ensuring(
+            EffectPool.use(pool, (connection) => lease(connection, f, waited)),
+            wakeNext
+          ),
+          (result) => result === UNUSABLE ? useFrom(f, since, false) : Effect.succeed(result)
+        )
+      }
+      if (isFull() || (!turn && (queue.size > 0 || woken > 0))) {
+        const start = since ?? clock.currentTimeMillisUnsafe()
+        counts.waiting++
+        publishWaiting()
+        return Effect.flatMap(
+          Effect.ensuring(
+            awaitTurn(start + acquireTimeoutMillis),
+            Effect.sync(() => {
+              counts.waiting--
+              publishWaiting()
+            })
+          ),
+          () => useFrom(f, start, true)
+        )
+      }
+      // A session to connect (or effect's own waiters ahead, or shutdown): the timed checkout, and the next in line
+      // looks again too (capacity may have been freed for more than one).
+      return Effect.andThen(wakeNext, Effect.scoped(Effect.flatMap(get, f)))
+    })
+
   return {
     [TypeId]: TypeId,
     get,
     reserve: get,
-    use: (f) => Effect.scoped(Effect.flatMap(get, f)),
+    use: (f) => useFrom(f, undefined, false),
     invalidate: (connection) => retire(connection),
     stats: Effect.sync(() => ({
       open: counts.open,

@@ -1,0 +1,107 @@
+/**
+ * `Pool.use` on a full pool (every session leased, `maxConnections` reached): borrowers queue in arrival order, each
+ * returned or retired session wakes the next one, an interrupted borrower leaves the queue without costing anyone a
+ * turn, and the wait is bounded by `acquireTimeout` from the first time the borrower queued. Fake sessions, no
+ * sockets.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Metric from "effect/Metric"
+import * as Schedule from "effect/Schedule"
+import { PoolTimeoutError } from "../src/InformixError.ts"
+import * as Pool from "../src/Pool.ts"
+import { asFake, makeFakes } from "./reliability/fakeConnection.ts"
+
+/** Polls a condition every millisecond (bounded), instead of guessing how long something takes under load. */
+const waitUntil = (condition: Effect.Effect<boolean>) =>
+  Effect.repeat(condition, { until: (done) => done, schedule: Schedule.spaced("1 millis") }).pipe(
+    Effect.timeout("10 seconds"),
+    Effect.orDie
+  )
+
+const waiting = (pool: Pool.Pool, n: number) => waitUntil(Effect.map(pool.stats, (stats) => stats.waiting === n))
+
+describe("Pool.use on a full pool", () => {
+  it.live("serves queued borrowers in arrival order, one per returned session", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const attributes = { pool: `queue-${Math.random()}` }
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, metricAttributes: attributes })
+      const release = yield* Deferred.make<void>()
+      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
+      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const served: Array<number> = []
+      const borrowers: Array<Fiber.Fiber<void, unknown>> = []
+      for (let i = 1; i <= 3; i++) {
+        borrowers.push(yield* Effect.forkChild(pool.use(() => Effect.sync(() => void served.push(i)))))
+        yield* waiting(pool, i)
+      }
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(holder)
+      for (const borrower of borrowers) yield* Fiber.join(borrower)
+      assert.deepStrictEqual(served, [1, 2, 3])
+      assert.strictEqual(fakes.all.length, 1)
+      const stats = yield* pool.stats
+      assert.strictEqual(stats.waiting, 0)
+      assert.strictEqual(stats.inUse, 0)
+      // Every checkout is observed once, queued or not.
+      const wait = yield* Metric.value(Metric.withAttributes(Pool.metrics.acquireWait, attributes))
+      assert.strictEqual(wait.count, 4)
+    }))
+
+  it.live("a queued borrower gets a new session when the leased one is retired", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const release = yield* Deferred.make<void>()
+      const holder = yield* Effect.forkChild(
+        pool.use((c) => Effect.andThen(Deferred.await(release), Effect.sync(() => void (asFake(c).state = "dead"))))
+      )
+      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const borrower = yield* Effect.forkChild(pool.use((c) => Effect.succeed(asFake(c))))
+      yield* waiting(pool, 1)
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(holder)
+      const got = yield* Fiber.join(borrower)
+      assert.strictEqual(fakes.all.length, 2)
+      assert.strictEqual(got, fakes.all[1])
+      assert.isTrue(fakes.all[0]!.closed)
+    }))
+
+  it.live("an interrupted borrower leaves the queue; the next one is served", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const release = yield* Deferred.make<void>()
+      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
+      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const first = yield* Effect.forkChild(pool.use(() => Effect.succeed("first")))
+      yield* waiting(pool, 1)
+      const second = yield* Effect.forkChild(pool.use(() => Effect.succeed("second")))
+      yield* waiting(pool, 2)
+      yield* Fiber.interrupt(first)
+      yield* waiting(pool, 1)
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(holder)
+      assert.strictEqual(yield* Fiber.join(second), "second")
+      assert.strictEqual((yield* pool.stats).waiting, 0)
+    }))
+
+  it.live("the wait is bounded by acquireTimeout, and a timed-out borrower costs the others nothing", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, acquireTimeout: "50 millis" })
+      const release = yield* Deferred.make<void>()
+      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
+      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const error = yield* Effect.flip(pool.use(() => Effect.void))
+      assert.instanceOf(error, PoolTimeoutError)
+      assert.strictEqual(error.timeoutMillis, 50)
+      assert.strictEqual((yield* pool.stats).waiting, 0)
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(holder)
+      assert.strictEqual(yield* pool.use(() => Effect.succeed("served")), "served")
+    }))
+})
