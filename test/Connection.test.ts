@@ -18,6 +18,7 @@ import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { eventually } from "./eventually.ts"
 
 const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")
@@ -285,6 +286,21 @@ describe("statements", () => {
       assert.strictEqual((yield* server.stats).statements, 2)
     }).pipe(Effect.scoped))
 
+  it.live("a stream on a cached statement the server invalidated (-710) opens on a fresh PREPARE, transparently", () =>
+    Effect.gen(function*() {
+      const { server, conn } = yield* setup
+      yield* conn.execute("CREATE TABLE inv2 (id INTEGER)")
+      yield* conn.execute("INSERT INTO inv2 VALUES (?)", [1])
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv2"), [[1]])
+      assert.strictEqual((yield* server.stats).statements, 2)
+      yield* server.faults.failNextStatement({ sqlcode: -710, parameter: "inv2", on: "execute" })
+      assert.deepStrictEqual(yield* Stream.runCollect(conn.streamValues("SELECT id FROM inv2")), [[1]])
+      // The stale statement left the cache and was released; the stream's fresh one was its own.
+      const stats = yield* eventually(server.stats, (s) => s.cursors === 0)
+      assert.strictEqual(stats.statements, 1)
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv2"), [[1]])
+    }).pipe(Effect.scoped))
+
   it.live("prepare: reusable statement with execute/query/stream, released when its scope closes", () =>
     Effect.gen(function*() {
       const { server, conn } = yield* setup
@@ -404,11 +420,12 @@ describe("streams", () => {
       const all = yield* Stream.runCollect(conn.stream("SELECT id FROM st ORDER BY id", [], { fetchSize: 512 }))
       assert.strictEqual(all.length, 300)
       assert.deepStrictEqual(all[0], { id: 0 })
-      const stats = yield* server.stats
+      // Read to the end: the CLOSE goes out once the session stays idle (or in front of its next request).
+      const stats = yield* eventually(server.stats, (s) => s.cursors === 0)
       assert.strictEqual(stats.cursors, 0)
     }).pipe(Effect.scoped))
 
-  it.live("early termination closes the server cursor and releases the statement", () =>
+  it.live("early termination closes the server cursor; streams reuse the cached statement", () =>
     Effect.gen(function*() {
       // Every batch the server receives, as the tags of its messages.
       const batches: Array<ReadonlyArray<string>> = []
@@ -430,6 +447,7 @@ describe("streams", () => {
       const sinceHere = (from: number) => batches.slice(from)
       const fetches = (from: number) => sinceHere(from).filter((tags) => tags.includes("NFetch")).length
       const closes = (from: number) => sinceHere(from).filter((tags) => tags.includes("Close")).length
+      const prepares = (from: number) => sinceHere(from).filter((tags) => tags.includes("Prepare")).length
       let mark = batches.length
       const firstThree = yield* Stream.runCollect(
         conn.streamValues("SELECT id FROM st2 ORDER BY id", [], { fetchSize: 64 }).pipe(Stream.take(3))
@@ -439,7 +457,8 @@ describe("streams", () => {
       assert.strictEqual(closes(mark), 1, "the finalizer sent CLOSE")
       let stats = yield* server.stats
       assert.strictEqual(stats.cursors, 0)
-      assert.strictEqual(stats.statements, before)
+      // The stream's statement went to the statement cache (no RELEASE), ...
+      assert.strictEqual(stats.statements, before + 1)
 
       // A failing consumer also frees it.
       mark = batches.length
@@ -451,9 +470,11 @@ describe("streams", () => {
       assert.isTrue(Exit.isFailure(failed))
       assert.strictEqual(fetches(mark), 2, "failed in the second of many fetches")
       assert.strictEqual(closes(mark), 1, "the finalizer sent CLOSE")
+      // ... and the next stream of the same text opened its cursor on it, without a PREPARE.
+      assert.strictEqual(prepares(mark), 0)
       stats = yield* server.stats
       assert.strictEqual(stats.cursors, 0)
-      assert.strictEqual(stats.statements, before)
+      assert.strictEqual(stats.statements, before + 1)
       assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM st2"), [[200]])
     }).pipe(Effect.scoped))
 

@@ -41,7 +41,9 @@ import {
   decodeTuples,
   deferAfter,
   desync,
+  leaseStatement,
   nextCursorName,
+  ownStatement,
   prepareForStream,
   stream,
   streamRows,
@@ -413,6 +415,8 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly streamValues: typeof streamValues
   declare readonly streamRows: typeof streamRows
   declare readonly prepareForStream: typeof prepareForStream
+  declare readonly leaseStatement: typeof leaseStatement
+  declare readonly ownStatement: typeof ownStatement
   declare readonly streamSpan: typeof streamSpan
   declare readonly cursorStream: typeof cursorStream
   declare readonly prepare: typeof prepare
@@ -460,6 +464,8 @@ const methods = {
   streamValues,
   streamRows,
   prepareForStream,
+  leaseStatement,
+  ownStatement,
   streamSpan,
   cursorStream,
   prepare,

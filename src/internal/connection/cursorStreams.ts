@@ -11,7 +11,7 @@ import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
-import { type InformixError, ProtocolError } from "../../InformixError.ts"
+import { type InformixError, ProtocolError, type SqlError } from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
@@ -21,7 +21,7 @@ import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
 import { isDone, operationName, toObjects } from "./results.ts"
 import { fetchRequest } from "./retType.ts"
 import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
-import type { Prepared } from "./statements.ts"
+import { type Prepared, STALE_STATEMENT_CODES } from "./statements.ts"
 import type { Incoming } from "./wireSession.ts"
 
 export function nextCursorName(this: ConnectionImpl): string {
@@ -202,36 +202,108 @@ export function streamRows<A>(
   shape: (rows: Array<Array<Value>>, keys: ReadonlyArray<string>) => ReadonlyArray<A>
 ): Stream.Stream<A, InformixError> {
   return Stream.unwrap(Effect.gen({ self: this }, function*() {
-    const { binds, prepared, stmt } = yield* this.prepareForStream(sql, params, options)
-    return yield* this.cursorStream(prepared, binds, stmt, options?.fetchSize, shape)
+    const { binds, lease, stmt } = yield* this.prepareForStream(sql, params, options, true)
+    // A cached statement the server no longer knows fails the OPEN (-710 table altered, -258 unknown id): it leaves
+    // the cache and the stream opens its cursor on a fresh PREPARE instead, as a query does (`withStatement`).
+    const refresh = Effect.suspend(() => {
+      if (!lease.cached) return Effect.succeed(undefined)
+      const stale = lease.prepared
+      this.cache.remove(stmt.sql, stale)
+      stale.inUse = false
+      // Runs inside the stream's pull, which holds the owner permit already.
+      return Effect.andThen(
+        this.release(stale),
+        Effect.uninterruptibleMask((restore) =>
+          Effect.map(restore(this.prepareStatement(stmt, binds.length)), (fresh) => {
+            lease.prepared = fresh
+            lease.cached = false
+            return fresh
+          })
+        )
+      )
+    })
+    return yield* this.cursorStream(lease.prepared, binds, stmt, options?.fetchSize, shape, refresh)
   })).pipe(this.streamSpan(method, sql))
 }
 
+/** The statement a stream's cursor runs on; `cached` when it belongs to the statement cache (else the stream's own). */
+export interface StreamLease {
+  prepared: Prepared
+  cached: boolean
+}
+
 /**
- * A stream's own statement (never the cache: its cursor stays open across pulls) with its binds and context,
- * released when the stream's scope closes.
+ * A stream's statement with its binds and context, held until the stream's scope closes. With `reuse`, a free
+ * statement of the cache (or a new one the cache takes) is marked in use for that long, so a stream costs no PREPARE
+ * and RELEASE of its own; otherwise (or when the cache is full of statements in use) the statement is the stream's
+ * own and released at the end.
  */
 export function prepareForStream(
   this: ConnectionImpl,
   sql: string,
   params: ReadonlyArray<Connection.Parameter> | undefined,
-  options: Connection.StatementOptions | undefined
+  options: Connection.StatementOptions | undefined,
+  reuse: boolean
 ): Effect.Effect<
-  { readonly binds: ReadonlyArray<M.BindValue>; readonly prepared: Prepared; readonly stmt: StatementContext },
+  { readonly binds: ReadonlyArray<M.BindValue>; readonly lease: StreamLease; readonly stmt: StatementContext },
   InformixError,
   Scope.Scope
 > {
   return Effect.gen({ self: this }, function*() {
     const binds = yield* this.encodeParams(params, sql)
     const stmt = yield* this.statementContext(sql, options)
-    const prepared = yield* Effect.acquireRelease(
-      this.owned(this.prepareStatement(stmt, binds.length)),
-      (p, exit) => this.owned(this.releaseAfter(p, exit)),
+    const lease = yield* Effect.acquireRelease(
+      this.owned(reuse ? this.leaseStatement(stmt, binds.length) : this.ownStatement(stmt, binds.length)),
+      (lease, exit) => {
+        // Read at release: a refreshed stream holds a statement of its own.
+        if (!lease.cached) return this.owned(this.releaseAfter(lease.prepared, exit))
+        return Effect.sync(() => {
+          lease.prepared.inUse = false
+        })
+      },
       // A stalled PREPARE must stay interruptible; an id it still allocates is released as an orphan.
       { interruptible: true }
     )
-    this.note(prepared.sessionSetting)
-    return { binds, prepared, stmt }
+    this.note(lease.prepared.sessionSetting)
+    return { binds, lease, stmt }
+  })
+}
+
+/** A statement of the stream's own (a fresh PREPARE). */
+export function ownStatement(
+  this: ConnectionImpl,
+  stmt: StatementContext,
+  numQmarks: number
+): Effect.Effect<StreamLease, InformixError> {
+  return Effect.map(this.prepareStatement(stmt, numQmarks), (prepared) => ({ prepared, cached: false }))
+}
+
+/**
+ * A free cached statement for `stmt.sql`, or a fresh PREPARE offered to the cache, marked in use. The hand-over from
+ * PREPARE to the cache is uninterruptible (as in `withStatement`), so an interruption never strands a statement.
+ */
+export function leaseStatement(
+  this: ConnectionImpl,
+  stmt: StatementContext,
+  numQmarks: number
+): Effect.Effect<StreamLease, InformixError> {
+  return Effect.suspend(() => {
+    const cached = this.cache.take(stmt.sql)
+    if (cached !== undefined) {
+      cached.inUse = true
+      return Effect.succeed({ prepared: cached, cached: true })
+    }
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.map(restore(this.prepareStatement(stmt, numQmarks)), (prepared) => {
+        const { cached, evicted } = this.cache.put(stmt.sql, prepared)
+        for (const old of evicted) {
+          old.released = true
+          this.orphan(old.id)
+        }
+        if (cached) prepared.inUse = true
+        return { prepared, cached }
+      })
+    )
   })
 }
 
@@ -257,23 +329,34 @@ export function streamSpan(this: ConnectionImpl, method: string, sql: string) {
  */
 export function cursorStream<A>(
   this: ConnectionImpl,
-  prepared: Prepared,
+  statement: Prepared,
   binds: ReadonlyArray<M.BindValue>,
   stmt: StatementContext,
   fetchSizeOption: number | undefined,
-  shape: (rows: Array<Array<Value>>, keys: ReadonlyArray<string>) => ReadonlyArray<A>
+  shape: (rows: Array<Array<Value>>, keys: ReadonlyArray<string>) => ReadonlyArray<A>,
+  refresh?: Effect.Effect<Prepared | undefined, InformixError>
 ): Effect.Effect<Stream.Stream<A, InformixError>, InformixError, Scope.Scope> {
   return Effect.gen({ self: this }, function*() {
+    // Replaced when `refresh` swaps a stale cached statement for a fresh one before the cursor opens.
+    let prepared = statement
     if (!prepared.returnsRows) {
       yield* this.owned(this.executePrepared(prepared, binds, stmt))
       return Stream.empty
     }
     // An explicit `fetchSize` is kept as given; the default budget grows with the result (`growFetch`).
     let fetchSize = fetchSizeOption ?? prepared.fetchBuffer
-    const cursor = this.nextCursorName()
+    let cursor = this.nextCursorName()
     let opened = false
     let closed = false
     let finished = false
+    const openRequest = (): ReadonlyArray<M.ClientMessage> => [
+      id(prepared.id),
+      { _tag: "CurName", name: cursor },
+      ...bindMessages(binds),
+      OPEN,
+      id(prepared.id),
+      ...fetchRequest(prepared.columns, fetchSize)
+    ]
     yield* Effect.addFinalizer((exit) =>
       Effect.suspend(() => {
         if (!opened || closed) return Effect.void
@@ -283,21 +366,28 @@ export function cursorStream<A>(
     )
     const fetch = Effect.gen({ self: this }, function*() {
       if (opened && fetchSizeOption === undefined) fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
-      const request: ReadonlyArray<M.ClientMessage> = opened
-        ? [id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)]
-        : [
-          id(prepared.id),
-          { _tag: "CurName", name: cursor },
-          ...bindMessages(binds),
-          OPEN,
-          id(prepared.id),
-          ...fetchRequest(prepared.columns, fetchSize)
-        ]
+      const opening = !opened
+      const request: ReadonlyArray<M.ClientMessage> = opening
+        ? openRequest()
+        : [id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)]
       // From here on the cursor may be open (even if this batch fails half-way): the finalizer closes it.
       opened = true
       // A stream may be consumed slowly: its timeout bounds each round trip, not the stream's whole life.
       const pullStmt = yield* renew(stmt)
-      const reply = yield* this.roundTrip(request, pullStmt)
+      const reply = yield* opening && refresh !== undefined
+        ? Effect.catchIf(
+          this.roundTrip(request, pullStmt),
+          (error): error is SqlError => error._tag === "SqlError" && STALE_STATEMENT_CODES.has(error.sqlcode),
+          (error) =>
+            // The OPEN failed on a statement of the cache the server no longer knows: once more on a fresh one.
+            Effect.flatMap(refresh, (fresh) => {
+              if (fresh === undefined) return Effect.fail(error)
+              prepared = fresh
+              cursor = this.nextCursorName()
+              return this.roundTrip(openRequest(), pullStmt)
+            })
+        )
+        : this.roundTrip(request, pullStmt)
       const rows: Array<Array<Value>> = []
       yield* this.decodeTuples(prepared, reply, rows, pullStmt)
       if (reply.some(isDone) || rows.length === 0) {

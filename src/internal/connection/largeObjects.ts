@@ -76,7 +76,8 @@ export function streamBlob(
   options?: Connection.StatementOptions
 ): Stream.Stream<Uint8Array, InformixError> {
   return Stream.unwrap(Effect.gen({ self: this }, function*() {
-    const { binds, prepared, stmt } = yield* this.prepareForStream(sql, params, options)
+    // Its own statement: the cursor opens here, with no stale-statement retry (see `streamRows`).
+    const { binds, lease: { prepared }, stmt } = yield* this.prepareForStream(sql, params, options, false)
     const column = prepared.blobColumns[0]
     if (column === undefined || prepared.rows === undefined) {
       return yield* new ParameterError({ message: "streamBlob needs a query with a BYTE or TEXT column", sql })

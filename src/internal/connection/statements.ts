@@ -62,7 +62,7 @@ export const fetchBufferFor = (tupleSize: number, configured: number): number =>
   Math.max(configured, tupleSize <= 2048 ? 4096 : tupleSize <= 4096 ? 8192 : tupleSize)
 
 /** Codes that mean a cached statement is no longer valid on the server (table altered, id unknown or released). */
-const STALE_STATEMENT_CODES = new Set([-710, -258, -267])
+export const STALE_STATEMENT_CODES: ReadonlySet<number> = new Set([-710, -258, -267])
 
 const NO_BINDS: Effect.Effect<ReadonlyArray<M.BindValue>> = Effect.succeed([])
 
