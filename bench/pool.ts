@@ -7,7 +7,9 @@
  * = pooled throughput at concurrency 1 ÷ direct throughput: the cost of checkout, hygiene and metrics per query.
  *
  * Latency is per query from the call to `pool.use` to its end, so at high concurrency it is mostly time spent
- * waiting for a session (10 sessions serve 10,000 fibers). Every figure is the median of `RUNS` runs.
+ * waiting for a session (10 sessions serve 10,000 fibers). Every figure is the median of `RUNS` runs. At 10,000
+ * fibers the heap is also reported: in use after a full GC before the runs and after each run (flat when nothing
+ * stays behind per fiber), and the peak sampled every 20 ms while the fibers are in flight.
  *
  * Pool overhead alone, also measured here: checkouts per second through `Pool.use` over fake sessions (no I/O), and
  * the same through effect's bare `Pool.makeWithTTL` + `Pool.use`; `overhead_ratio` = bare ÷ ours (how many times
@@ -107,6 +109,12 @@ const fakeSession = (): Connection.Connection => ({
   close: Effect.void
 })
 
+/** Heap in use (MiB) after a full GC (bench/run.ts starts the scripts with --expose-gc). */
+const settledHeapMiB = (): number => {
+  ;(globalThis as { gc?: () => void }).gc?.()
+  return process.memoryUsage().heapUsed / 2 ** 20
+}
+
 const CHECKOUTS = 200_000
 
 /** Checkouts per second of our pool and of effect's bare pool, over fake sessions. */
@@ -158,7 +166,23 @@ const main = Effect.gen(function*() {
   yield* measure(2_000, MAX_CONNECTIONS, query) // warm-up: open every session, fill their statement caches
   for (const concurrency of CONCURRENCY) {
     const runs: Array<RunResult> = []
-    for (let run = 0; run < RUNS; run++) runs.push(yield* measure(opsFor(concurrency), concurrency, query))
+    const heapAfter: Array<number> = []
+    let peak = 0
+    const baseline = settledHeapMiB()
+    for (let run = 0; run < RUNS; run++) {
+      // Heap in use sampled while the fibers are in flight (peak), and after each run once garbage is collected: a
+      // run that leaves something behind per fiber shows as growth from run to run.
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed / 2 ** 20)), 20)
+      runs.push(yield* measure(opsFor(concurrency), concurrency, query))
+      clearInterval(sampler)
+      heapAfter.push(settledHeapMiB())
+    }
+    if (concurrency === 10_000) {
+      metrics["c10000_heap_before_mib"] = round(baseline)
+      metrics["c10000_heap_peak_mib"] = round(peak)
+      metrics["c10000_heap_after_runs_mib"] = heapAfter.map(round).join(" / ")
+      metrics["c10000_heap_growth_mib"] = round(heapAfter[heapAfter.length - 1]! - baseline)
+    }
     const result = medianOf(runs)
     metrics[`c${concurrency}_ops_per_s`] = round(result.opsPerSecond)
     metrics[`c${concurrency}_p50_ms`] = round(result.p50Millis)

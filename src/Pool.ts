@@ -474,8 +474,10 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   // fiber (under a TestClock the timer still runs on real time: nothing else in a full pool could end the wait).
   // Anything else (a session to connect first, effect's own waiters ahead) takes the timed scoped checkout.
   interface Waiter {
-    resume: ((effect: Effect.Effect<void, PoolTimeoutError>) => void) | undefined
+    readonly resume: (effect: Effect.Effect<void, PoolTimeoutError>) => void
     timer: ReturnType<typeof setTimeout> | undefined
+    /** Left the queue with a wake (not by its timer). */
+    woken: boolean
   }
   const queue = new Set<Waiter>()
   /** Waiters woken and not yet running: their turn comes before newcomers that find a free session. */
@@ -500,10 +502,9 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     for (const waiter of queue) {
       queue.delete(waiter)
       clearTimeout(waiter.timer)
-      const resume = waiter.resume!
-      waiter.resume = undefined
+      waiter.woken = true
       woken++
-      resume(Effect.void)
+      waiter.resume(Effect.void)
       return
     }
   }
@@ -511,17 +512,15 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   /** Waits for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
   const awaitTurn = (deadline: number): Effect.Effect<void, PoolTimeoutError> =>
     Effect.callback<void, PoolTimeoutError>((resume) => {
-      const waiter: Waiter = { resume, timer: undefined }
+      const waiter: Waiter = { resume, timer: undefined, woken: false }
       waiter.timer = setTimeout(() => {
-        if (!queue.delete(waiter)) return
-        waiter.resume = undefined
-        resume(Effect.fail(timeoutError()))
+        if (queue.delete(waiter)) resume(Effect.fail(timeoutError()))
       }, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
       queue.add(waiter)
       return Effect.sync(() => {
         if (queue.delete(waiter)) {
           clearTimeout(waiter.timer)
-        } else if (waiter.resume === undefined) {
+        } else if (waiter.woken) {
           // Interrupted after its wake: the session it was woken for goes to the next in line.
           woken--
           wakeOne()
