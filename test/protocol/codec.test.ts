@@ -208,6 +208,21 @@ describe("encoders refuse impossible values", () => {
     fails(encodeClientBatch([{ _tag: "NFetch", bufferSize: 70000, fetchArraySize: 0 }], NARROW_FRAMING))
   })
 
+  it("the writer reused across batches starts clean: after a failure, after a large batch, between batches", () => {
+    const small: ReadonlyArray<ClientMessage> = [{ _tag: "Id", statementId: 7 }, { _tag: "Eot" }]
+    const expected = ok(encodeClientBatch(small, WIDE_FRAMING))
+    fails(encodeClientBatch([{ _tag: "Id", statementId: 7 }, { _tag: "Id", statementId: 70000 }], WIDE_FRAMING))
+    assert.strictEqual(ok(encodeClientBatch(small, WIDE_FRAMING)), expected)
+    const sql = new Uint8Array(100_000).fill(0x41)
+    const large = encodeClientBatch([{ _tag: "Prepare", numQmarks: 0, sql }, { _tag: "Eot" }], WIDE_FRAMING)
+    assert.isTrue(Result.isSuccess(large))
+    const first = encodeClientBatch(small, WIDE_FRAMING)
+    const second = encodeClientBatch([{ _tag: "Id", statementId: 9 }, { _tag: "Eot" }], WIDE_FRAMING)
+    // Each result is its own copy: encoding the next batch does not change the previous one.
+    assert.strictEqual(ok(first), expected)
+    assert.notStrictEqual(ok(second), expected)
+  })
+
   it("SQL longer than a u16 needs bit 62", () => {
     const sql = new Uint8Array(70000)
     fails(encodeClientBatch([{ _tag: "Prepare", numQmarks: 0, sql }], NARROW_FRAMING))

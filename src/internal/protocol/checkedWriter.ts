@@ -15,6 +15,13 @@ export class CheckedWriter {
   /** Opcode of the message being written (for the error). */
   opcode: number | undefined = undefined
 
+  /** Starts over, keeping the buffer. */
+  reset(): void {
+    this.out.reset()
+    this.error = undefined
+    this.opcode = undefined
+  }
+
   fail(message: string): void {
     if (this.error === undefined) this.error = message
   }

@@ -44,13 +44,26 @@ export const encodeClientBatch = (
   messages: ReadonlyArray<ClientMessage>,
   framing: Framing
 ): Result.Result<Uint8Array, ProtocolCodecError> => {
-  const w = new CheckedWriter()
+  // Taken while in use, so a nested call (there is none today) would get a writer of its own.
+  const w = spareBatchWriter ?? new CheckedWriter()
+  spareBatchWriter = undefined
+  w.reset()
   for (const m of messages) {
     writeClientMessage(w, m, framing)
     if (w.error !== undefined) break
   }
-  return finish(w)
+  const result = finish(w)
+  if (w.out.capacity <= MAX_SPARE_CAPACITY) spareBatchWriter = w
+  return result
 }
+
+/**
+ * One writer kept for the next client batch: encoding is synchronous, so every request (one per query) reuses its
+ * buffer and costs a single copy of its bytes, instead of a fresh growable buffer, its view and the copy. A writer
+ * grown past `MAX_SPARE_CAPACITY` (a large bind) is not kept.
+ */
+let spareBatchWriter: CheckedWriter | undefined
+const MAX_SPARE_CAPACITY = 64 * 1024
 
 /** Encode server messages back to back (a response group ends with an explicit `Eot`). */
 export const encodeServerMessages = (

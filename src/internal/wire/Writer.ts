@@ -22,6 +22,16 @@ export class Writer {
     this.view = new DataView(this.buffer.buffer)
   }
 
+  /** Bytes the buffer holds before it must grow. */
+  get capacity(): number {
+    return this.buffer.length
+  }
+
+  /** Starts over, keeping the buffer (for a writer reused across messages). */
+  reset(): void {
+    this.length = 0
+  }
+
   private ensure(extra: number): void {
     const needed = this.length + extra
     if (needed <= this.buffer.length) return
