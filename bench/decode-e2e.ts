@@ -8,7 +8,8 @@
  *
  * Baseline measured in the same run: the pure row codec (`decodeRowValues`) over the same pre-encoded SQ_TUPLE
  * payloads, in-process without sockets. `ratio_to_codec` = end-to-end rows/s ÷ codec rows/s (1.0 would mean the
- * socket, framing, cursor round trips and Stream cost nothing).
+ * socket, framing, cursor round trips and Stream cost nothing). `codec_rows_per_cpu_s` and `<mode>_cpu_us_per_row`
+ * divide by this process's CPU time instead of wall time: on a machine shared with other work they move far less.
  *
  * Bytes allocated per row: V8 has no allocation counter, so the method is `v8.GCProfiler` — the heap used just
  * before each GC minus the heap used just after the previous one is what was allocated in between; the sum over a
@@ -229,15 +230,22 @@ interface GcStatistics {
  */
 export const measureAllocation = <A, E, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<{ readonly value: A; readonly millis: number; readonly allocatedBytes: number }, E, R> =>
+): Effect.Effect<
+  { readonly value: A; readonly millis: number; readonly cpuMillis: number; readonly allocatedBytes: number },
+  E,
+  R
+> =>
   Effect.gen(function*() {
     forceGc()
     const profiler = new V8.GCProfiler()
     const startUsed = process.memoryUsage().heapUsed
     profiler.start()
     const started = nowMs()
+    const cpu = process.cpuUsage()
     const value = yield* effect
     const millis = nowMs() - started
+    const cpuUsed = process.cpuUsage(cpu)
+    const cpuMillis = (cpuUsed.user + cpuUsed.system) / 1000
     const endUsed = process.memoryUsage().heapUsed
     const stats = profiler.stop() as unknown as GcStatistics | undefined
     let allocated = 0
@@ -247,7 +255,7 @@ export const measureAllocation = <A, E, R>(
       previousAfter = gc.afterGC.heapStatistics.usedHeapSize
     }
     allocated += Math.max(0, endUsed - previousAfter)
-    return { value, millis, allocatedBytes: allocated }
+    return { value, millis, cpuMillis, allocatedBytes: allocated }
   })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -261,11 +269,21 @@ const CODEC_ROWS = 100_000
 
 interface ModeResult {
   readonly rowsPerSecond: number
+  /** Rows per second of this process's CPU time: steadier than wall time on a loaded machine. */
+  readonly rowsPerCpuSecond: number
   readonly bytesPerRow: number
 }
 
-const summarise = (runs: ReadonlyArray<{ millis: number; allocatedBytes: number; rows: number }>): ModeResult => ({
+interface Run {
+  readonly millis: number
+  readonly cpuMillis: number
+  readonly allocatedBytes: number
+  readonly rows: number
+}
+
+const summarise = (runs: ReadonlyArray<Run>): ModeResult => ({
   rowsPerSecond: median(runs.map((r) => (r.rows / r.millis) * 1000)),
+  rowsPerCpuSecond: median(runs.map((r) => (r.rows / r.cpuMillis) * 1000)),
   bytesPerRow: median(runs.map((r) => r.allocatedBytes / r.rows))
 })
 
@@ -286,7 +304,7 @@ const codecBaseline = (): ModeResult => {
   }
   const prepared = prepareColumns(columns)
   if (isCodecFailure(prepared)) throw new Error(prepared.message)
-  const runs: Array<{ millis: number; allocatedBytes: number; rows: number }> = []
+  const runs: Array<Run> = []
   for (let run = 0; run < RUNS + 1; run++) {
     const measured = Effect.runSync(measureAllocation(Effect.sync(() => {
       // Exactly ROWS rows, cycling through the distinct payloads.
@@ -318,7 +336,7 @@ export const measureDriver = (info: ServerInfo, options: { readonly runs: number
     }
     const results: Record<string, ModeResult> = {}
     for (const [name, run] of Object.entries(modes)) {
-      const runs: Array<{ millis: number; allocatedBytes: number; rows: number }> = []
+      const runs: Array<Run> = []
       for (let i = 0; i < options.runs + 1; i++) {
         const measured = yield* measureAllocation(run)
         if (measured.value !== info.wideRows) {
@@ -347,10 +365,12 @@ const main = Effect.gen(function*() {
     columns: wideColumns.length,
     runs: RUNS,
     codec_rows_per_s: round(codec.rowsPerSecond),
+    codec_rows_per_cpu_s: round(codec.rowsPerCpuSecond),
     codec_bytes_per_row: round(codec.bytesPerRow)
   }
   for (const [name, result] of Object.entries(modes)) {
     metrics[`${name}_rows_per_s`] = round(result.rowsPerSecond)
+    metrics[`${name}_cpu_us_per_row`] = round(1e6 / result.rowsPerCpuSecond)
     metrics[`${name}_bytes_per_row`] = round(result.bytesPerRow)
     metrics[`${name}_ratio_to_codec`] = round(result.rowsPerSecond / codec.rowsPerSecond)
   }

@@ -180,7 +180,7 @@ const main = Effect.gen(function*() {
     if (concurrency === 10_000) {
       metrics["c10000_heap_before_mib"] = round(baseline)
       metrics["c10000_heap_peak_mib"] = round(peak)
-      metrics["c10000_heap_after_runs_mib"] = heapAfter.map(round).join(" / ")
+      metrics["c10000_heap_after_runs_mib"] = heapAfter.map((mib) => round(mib)).join(" / ")
       metrics["c10000_heap_growth_mib"] = round(heapAfter[heapAfter.length - 1]! - baseline)
     }
     const result = medianOf(runs)
