@@ -7,14 +7,19 @@ import { CodecFailure } from "./CodecFailure.ts"
 export const INT8_MAX = (1n << 63n) - 1n
 
 export const decodeInt8 = (bytes: Uint8Array, offset: number): bigint | null | CodecFailure => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, 10)
-  const sign = view.getInt16(0)
+  // Read in place (the row decoder calls this for every INT8 value): no view, and one BigInt when the magnitude
+  // fits in 53 bits (exact as a double), which is nearly every value.
+  const sign = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16)) >> 16
   if (sign === 0) return null
-  const magnitude = (BigInt(view.getUint32(6)) << 32n) | BigInt(view.getUint32(2))
-  if (sign === 1) return magnitude
-  if (sign === -1) return -magnitude
-  return new CodecFailure(`INT8 sign word ${sign} is not 1, -1 or 0 (NULL)`)
+  if (sign !== 1 && sign !== -1) return new CodecFailure(`INT8 sign word ${sign} is not 1, -1 or 0 (NULL)`)
+  const low = uint32At(bytes, offset + 2)
+  const high = uint32At(bytes, offset + 6)
+  const magnitude = high < 0x200000 ? BigInt(high * 0x100000000 + low) : (BigInt(high) << 32n) | BigInt(low)
+  return sign === 1 ? magnitude : -magnitude
 }
+
+const uint32At = (b: Uint8Array, at: number): number =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0
 
 export const encodeInt8 = (value: bigint | null): Uint8Array | CodecFailure => {
   const out = new Uint8Array(10)

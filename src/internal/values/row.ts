@@ -381,9 +381,12 @@ const decodeOne = (
       return scratchView.getFloat64(0)
     }
     case K_BIGINT: {
+      // NULL is the most negative value, 0x80 followed by seven zero bytes: checked on the bytes, before a BigInt.
+      if (payload[pos] === 0x80 && readI32(payload, pos + 1) === 0 && (payload[pos + 5]! | payload[pos + 6]!) === 0) {
+        if (payload[pos + 7] === 0) return null
+      }
       copyToScratch(payload, pos, 8)
-      const v = scratchView.getBigInt64(0)
-      return v === -(1n << 63n) ? null : v
+      return scratchView.getBigInt64(0)
     }
     case K_INT8:
       return decodeInt8(payload, pos)

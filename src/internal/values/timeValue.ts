@@ -217,6 +217,10 @@ export const dateTimeLayout = (q: Qualifier): DateTimeLayout => {
   }
 }
 
+/** Base-100 pair `p` (0 past the last of `pairCount`) of the digit string starting at `bytes[first]`. */
+const pairAt = (bytes: Uint8Array, first: number, pairCount: number, p: number): number =>
+  p < pairCount ? bytes[first + p]! : 0
+
 /** Decimal digit `i` of the positional digit string whose `pairCount` pairs start at `bytes[first]`. */
 const positionalDigit = (bytes: Uint8Array, first: number, pairCount: number, i: number): number => {
   const p = i >> 1
@@ -289,8 +293,7 @@ export const decodeDateTimeAt = (
     // Aligned on a pair (every qualifier whose leading field has an even precision): a byte is two digits.
     if ((pos & 1) === 0) {
       for (; j + 1 < digits; j += 2) {
-        const p = pos >> 1
-        value = value * 100 + (p < pairCount ? bytes[first + p]! : 0)
+        value = value * 100 + pairAt(bytes, first, pairCount, pos >> 1)
         pos += 2
       }
     }
@@ -318,10 +321,11 @@ export const decodeDateTimeAt = (
   let fraction = 0
   const k = layout.fractionDigits
   if (k > 0) {
-    pos = layout.intLength + (layout.intLength % 2)
-    for (let j = 0; j < 5; j++) {
-      fraction = fraction * 10 + (j < k ? positionalDigit(bytes, first, pairCount, pos + j) : 0)
-    }
+    // The fraction starts on a pair: its five digits are two bytes and the high digit of a third (the DateTime
+    // constructor drops the digits past the qualifier's `k`).
+    const p = (layout.intLength + (layout.intLength % 2)) >> 1
+    fraction = pairAt(bytes, first, pairCount, p) * 1000 + pairAt(bytes, first, pairCount, p + 1) * 10 +
+      ((pairAt(bytes, first, pairCount, p + 2) / 10) | 0)
   }
   if (!dateTimeFieldsValid(layout, year, month, day, hour, minute, second)) {
     return decodeDateTime(bytes.subarray(start, end), layout.qualifier)
