@@ -317,10 +317,15 @@ const copyToScratch = (bytes: Uint8Array, at: number, n: number): void => {
   for (let i = 0; i < n; i++) scratchBytes[i] = bytes[at + i]!
 }
 
-/** True when the `n` bytes at `at` are all 0xFF (FLOAT/SMALLFLOAT NULL). */
-const allOnes = (bytes: Uint8Array, at: number, n: number): boolean => {
-  for (let i = 0; i < n; i++) if (bytes[at + i] !== 0xff) return false
-  return true
+/** Copies the `n` bytes at `at` to the scratch; true when they are all 0xFF (FLOAT/SMALLFLOAT NULL). One pass. */
+const copiedAllOnes = (bytes: Uint8Array, at: number, n: number): boolean => {
+  let all = 0xff
+  for (let i = 0; i < n; i++) {
+    const b = bytes[at + i]!
+    scratchBytes[i] = b
+    all &= b
+  }
+  return all === 0xff
 }
 
 const readI32 = (b: Uint8Array, at: number): number =>
@@ -370,16 +375,10 @@ const decodeOne = (
       const v = readI32(payload, pos)
       return v === -2147483648 ? null : LocalDate.fromDayNumber(v)
     }
-    case K_SMALLFLOAT: {
-      if (allOnes(payload, pos, 4)) return null
-      copyToScratch(payload, pos, 4)
-      return scratchView.getFloat32(0)
-    }
-    case K_FLOAT: {
-      if (allOnes(payload, pos, 8)) return null
-      copyToScratch(payload, pos, 8)
-      return scratchView.getFloat64(0)
-    }
+    case K_SMALLFLOAT:
+      return copiedAllOnes(payload, pos, 4) ? null : scratchView.getFloat32(0)
+    case K_FLOAT:
+      return copiedAllOnes(payload, pos, 8) ? null : scratchView.getFloat64(0)
     case K_BIGINT: {
       // NULL is the most negative value, 0x80 followed by seven zero bytes: checked on the bytes, before a BigInt.
       if (payload[pos] === 0x80 && readI32(payload, pos + 1) === 0 && (payload[pos + 5]! | payload[pos + 6]!) === 0) {
