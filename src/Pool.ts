@@ -328,10 +328,19 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     return now - (createdAt.get(connection) ?? now) >= maxLifetimeMillis
   }
 
-  // A checked-out session must be idle, alive, outside any transaction and as configured; else it is never handed out.
-  const isUsable = (connection: Connection.Connection): boolean =>
-    connection.state === "idle" && !connection.inTransaction && connection.changedSettings.size === 0 &&
-    !isExpiredNow(connection)
+  /** Idle, outside any transaction, as configured and within its lifetime: what a return must leave behind. */
+  const isUsable = (connection: Connection.Connection): boolean => connection.state === "idle" && isClean(connection)
+  const isClean = (connection: Connection.Connection): boolean =>
+    !connection.inTransaction && connection.changedSettings.size === 0 && !isExpiredNow(connection)
+
+  /**
+   * A checked-out session must be alive, outside any transaction and as configured; else it is never handed out.
+   * Idle in the pool it may also be "busy": every return waited for its wire to settle, so the only exchange it can
+   * have started since is its own — the CLOSE batches it sends after staying unused (wireSession.ts `deferred`); the
+   * borrower's first statement waits for that round trip.
+   */
+  const isUsableAtCheckout = (connection: Connection.Connection): boolean =>
+    (connection.state === "idle" || connection.state === "busy") && isClean(connection)
 
   /**
    * Waits (bounded) until a returned session has finished whatever is still on its wire. Woken by the connection's
@@ -414,7 +423,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           if (Exit.isFailure(got)) {
             yield* Scope.close(lease, got)
             outcome = got
-          } else if (isUsable(got.value)) {
+          } else if (isUsableAtCheckout(got.value)) {
             const connection = got.value
             counts.inUse++
             yield* Scope.addFinalizer(lease, onReturn(connection))
@@ -537,7 +546,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     waitedMillis: number
   ): Effect.Effect<A | typeof UNUSABLE, E, R> =>
     Effect.uninterruptibleMask((restore): Effect.Effect<A | typeof UNUSABLE, E, R> => {
-      if (!isUsable(connection)) return Effect.as(retire(connection), UNUSABLE)
+      if (!isUsableAtCheckout(connection)) return Effect.as(retire(connection), UNUSABLE)
       counts.inUse++
       publishUse()
       acquireWait.updateUnsafe(waitedMillis, context)

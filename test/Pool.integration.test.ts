@@ -31,6 +31,25 @@ describe("Pool (TestServer)", () => {
       assert.strictEqual((yield* pool.stats).retired, 0)
     }))
 
+  it.live("a session sending its deferred CLOSE on its own (idle in the pool) is handed out, not retired", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const pool = yield* Pool.make({ url: server.url, maxConnections: 1 })
+      yield* pool.use((c) => c.execute("CREATE TABLE d (n INTEGER)"))
+      yield* pool.use((c) => c.values("SELECT n FROM d WHERE n > ?", [0]))
+      // The SELECT's cursor was read to the end: its CLOSE waits for the session's next request, or goes out alone
+      // after the session stayed idle for a moment. A slow reply keeps that lone CLOSE on the wire.
+      yield* server.faults.slowReplies({ delay: "300 millis" })
+      yield* Effect.sleep("50 millis")
+      const state = yield* pool.use((c) => Effect.succeed(c.state))
+      yield* server.faults.slowReplies(undefined)
+      const stats = yield* pool.stats
+      assert.strictEqual(stats.retired, 0)
+      assert.strictEqual(stats.opened, 1)
+      assert.strictEqual(state, "busy", "the borrower got the session while its CLOSE was in flight")
+      assert.deepStrictEqual(yield* pool.use((c) => c.values("SELECT n FROM d WHERE n > ?", [0])), [])
+    }))
+
   it.live("sessions the server dropped are retired through their hooks and replaced", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
