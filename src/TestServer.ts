@@ -510,3 +510,131 @@ export class TestServerService extends Context.Service<TestServerService, TestSe
  */
 export const layer = (options: TestServerOptions = {}): Layer.Layer<TestServerService, TestServerError> =>
   Layer.effect(TestServerService, make(options))
+
+/**
+ * A server's role in a {@link TestCluster}: the primary accepts writes; a secondary (an Informix shared-disk
+ * secondary) serves the primary's committed data read-only.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ClusterRole = "primary" | "secondary"
+
+/**
+ * Where a Connection Manager service level sends its clients: the current primary, a running secondary (round
+ * robin among them), or any running server (round robin, the primary included).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ServiceLevelRoute = "primary" | "secondary" | "any"
+
+/**
+ * One service level (SLA) of the cluster's Connection Manager: its own listener, whose name clients send as
+ * INFORMIXSERVER (like an SLA's sqlhosts entry).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServiceLevelOptions {
+  /** The SLA name, which clients name as INFORMIXSERVER when they connect to its port. */
+  readonly name: string
+  readonly route: ServiceLevelRoute
+  /** TCP port; default 0 (any free port). */
+  readonly port?: number | undefined
+}
+
+/**
+ * What {@link cluster} accepts: the options of a single server (shared by every member: users, databases,
+ * locale, version, …) plus the members' names and the Connection Manager's service levels.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TestClusterOptions extends
+  Omit<
+    TestServerOptions,
+    "port" | "serverName" | "tls" | "replay" | "faults" | "protocolTrace"
+  >
+{
+  /** The first primary's DBSERVERNAME; default "ol_primary". */
+  readonly primary?: string | undefined
+  /** The secondaries' DBSERVERNAMEs; default `["ol_sds1"]`. */
+  readonly secondaries?: ReadonlyArray<string> | undefined
+  /**
+   * The Connection Manager's service levels, one listener each. Default: `oltp` → primary, `report` → secondary,
+   * `any` → any server.
+   */
+  readonly serviceLevels?: ReadonlyArray<ServiceLevelOptions> | undefined
+}
+
+/**
+ * A member of a running cluster as it is right now.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ClusterServerStatus {
+  /** DBSERVERNAME (the INFORMIXSERVER clients must send). */
+  readonly name: string
+  readonly role: ClusterRole
+  /** False between `stop(name)` and `start(name)`: its port refuses connections. */
+  readonly running: boolean
+  readonly host: string
+  /** The member's port; it stays the same across stop and start. */
+  readonly port: number
+  /** `informix://user:password@host:port/db?server=name` for the first user and database. */
+  readonly url: string
+}
+
+/**
+ * A running Connection Manager service level.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ClusterServiceLevel {
+  readonly name: string
+  readonly route: ServiceLevelRoute
+  readonly host: string
+  readonly port: number
+  /** `informix://user:password@host:port/db?server=<sla name>`: connecting to it gets the login redirect. */
+  readonly url: string
+}
+
+/**
+ * A running cluster: one primary and secondaries sharing one data directory, and a Connection Manager.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TestCluster {
+  readonly host: string
+  readonly user: string
+  readonly password: string
+  readonly database: string
+  /** Every member in the order they were declared (primary first); `roles` tells their current role. */
+  readonly servers: ReadonlyArray<ClusterServerStatus>
+  /** The Connection Manager's service levels. */
+  readonly serviceLevels: ReadonlyArray<ClusterServiceLevel>
+  /** Every member's current role and whether it runs. */
+  readonly roles: Effect.Effect<ReadonlyArray<ClusterServerStatus>>
+  /** The current primary's name (it may be stopped). */
+  readonly primary: Effect.Effect<string>
+  /** One member as a {@link TestServer} (its url, faults, stats, dropConnections); undefined for an unknown name. */
+  readonly server: (name: string) => TestServer | undefined
+  /**
+   * Makes a secondary the primary (failover or switchover). The old primary, if running, becomes a secondary; the
+   * sessions of both servers are dropped (sockets destroyed, open transactions rolled back) because their login
+   * told them the other role. Fails for an unknown name or a stopped server.
+   */
+  readonly promote: (name: string) => Effect.Effect<void, TestServerError>
+  /**
+   * Kills a member abruptly: its listener closes and every socket is destroyed, replies in flight cut where they
+   * are; open transactions roll back, committed data stays. Its role is kept (a stopped primary stays primary until
+   * another server is promoted). Stopping a stopped server does nothing.
+   */
+  readonly stop: (name: string) => Effect.Effect<void, TestServerError>
+  /** Starts a stopped member again on its port, in the role it has. Starting a running server does nothing. */
+  readonly start: (name: string) => Effect.Effect<void, TestServerError>
+}
