@@ -23,11 +23,15 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { Inbound } from "./internal/server/clientSession.ts"
+import type { Member } from "./internal/server/cluster.ts"
+import { makeCluster } from "./internal/server/cluster.ts"
+import { startConnectionManager } from "./internal/server/connectionManager.ts"
 import type { PamMode as ServerPamMode, ServerConfig, ServerContext } from "./internal/server/context.ts"
 import type { ColumnDescription, Value } from "./internal/server/engine/index.ts"
 import { Engine } from "./internal/server/engine/index.ts"
-import type { Corruption, InjectedError } from "./internal/server/faults.ts"
+import type { Corruption, FaultState, InjectedError } from "./internal/server/faults.ts"
 import { emptyFaults } from "./internal/server/faults.ts"
+import type { Listening } from "./internal/server/listeners.ts"
 import { listen } from "./internal/server/listeners.ts"
 import { normaliseSql } from "./internal/server/prepareExecute.ts"
 import { buildReplayTable } from "./internal/server/replay.ts"
@@ -309,16 +313,17 @@ const DEFAULT_USERS: Readonly<Record<string, string>> = { informix: "in4mix" }
 
 const millis = (input: Duration.Input): number => Duration.toMillis(Duration.fromInputUnsafe(input))
 
-/**
- * Starts a server; it stops (closing every session, rolling back open transactions) when the scope closes.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer, TestServerError, Scope.Scope> =>
+/** What a single server and every cluster member share: the options with their defaults applied. */
+interface Resolved {
+  readonly host: string
+  readonly users: Readonly<Record<string, string>>
+  readonly defaultLocale: string
+  readonly serverVersion: string
+  readonly databases: ReadonlyArray<{ name: string; logged: boolean; ansi: boolean; locale: string }>
+}
+
+const resolve = (options: Omit<TestServerOptions, "serverName">): Effect.Effect<Resolved, TestServerError> =>
   Effect.gen(function*() {
-    const host = options.host ?? "127.0.0.1"
-    const users = options.users ?? DEFAULT_USERS
     const defaultLocale = options.locale ?? DEFAULT_LOCALE
     const databases = (options.databases ?? ["testdb"]).map((d) =>
       typeof d === "string"
@@ -339,25 +344,166 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
         message: `database ${unknownLocale.name}: unknown code set in locale ${unknownLocale.locale}`
       })
     }
-    const serverName = options.serverName ?? "ol_test"
-    const serverVersion = options.serverVersion ?? "15.0.1.0.3"
-    const config: ServerConfig = {
-      users: new Map(Object.entries(users)),
-      pam: new Map(Object.entries(options.pam ?? {})),
+    return {
+      host: options.host ?? "127.0.0.1",
+      users: options.users ?? DEFAULT_USERS,
       defaultLocale,
-      serverName,
-      serverVersion,
-      grantExtendedFraming: options.grantExtendedFraming ?? false,
-      dbOpenReply: options.dbOpenReply ?? "done",
-      sqlSleep: options.sqlSleep ?? true
+      serverVersion: options.serverVersion ?? "15.0.1.0.3",
+      databases
     }
-    const engine = yield* Effect.acquireRelease(
-      Effect.try({
-        try: () => Engine.make({ directory: options.directory, databases, serverVersion, serverName }),
-        catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
-      }),
-      (e) => Effect.sync(() => e.close())
-    )
+  })
+
+const serverConfig = (
+  options: Omit<TestServerOptions, "serverName">,
+  resolved: Resolved,
+  serverName: string
+): ServerConfig => ({
+  users: new Map(Object.entries(resolved.users)),
+  pam: new Map(Object.entries(options.pam ?? {})),
+  defaultLocale: resolved.defaultLocale,
+  serverName,
+  serverVersion: resolved.serverVersion,
+  grantExtendedFraming: options.grantExtendedFraming ?? false,
+  dbOpenReply: options.dbOpenReply ?? "done",
+  sqlSleep: options.sqlSleep ?? true
+})
+
+/** The engine (the databases on disk), closed with the scope; `serverName` is what `db@server` may name. */
+const openEngine = (
+  directory: string | undefined,
+  resolved: Resolved,
+  serverName: string
+): Effect.Effect<Engine, TestServerError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () =>
+        Engine.make({
+          directory,
+          databases: resolved.databases,
+          serverVersion: resolved.serverVersion,
+          serverName
+        }),
+      catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
+    }),
+    (e) => Effect.sync(() => e.close())
+  )
+
+/** sysmaster:syssessions lists the live sessions of these listeners, logged in with or without a database. */
+const listSessions = (engine: Engine, listenings: () => Iterable<Listening>) =>
+  engine.setSessionSource(() =>
+    Array.from(listenings()).flatMap((listening) => Array.from(listening.sessions)).filter((session) =>
+      session.phase !== "closed" && session.user !== undefined
+    ).map((session) => ({
+      sid: session.id,
+      username: session.user ?? "",
+      pid: session.client.pid,
+      hostname: session.client.hostname,
+      connected: session.client.connected,
+      feprogram: session.client.program
+    }))
+  )
+
+/** `informix://user:password@host:port/db?server=name` for the first user and database. */
+const urlFor = (resolved: Resolved, port: number, serverName: string, extra = ""): string => {
+  const [user, password] = Object.entries(resolved.users)[0] ?? ["informix", ""]
+  const database = resolved.databases[0]?.name ?? ""
+  return `informix://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${resolved.host}:${port}/${
+    encodeURIComponent(database)
+  }?server=${encodeURIComponent(serverName)}${extra}`
+}
+
+const initialFaults = (initial: FaultOptions | undefined): FaultState => {
+  const faults = emptyFaults()
+  if (initial !== undefined) {
+    faults.closeAfterBytes = initial.closeAfterBytes
+    faults.stallEveryMillis = initial.stallEveryReply === undefined ? undefined : millis(initial.stallEveryReply)
+    faults.slow = initial.slowReplies === undefined
+      ? undefined
+      : { delayMillis: millis(initial.slowReplies.delay), chunkSize: initial.slowReplies.chunkSize }
+    faults.splitWrites = initial.splitWrites ?? false
+  }
+  return faults
+}
+
+const faultControls = (faults: FaultState): TestServerFaults => ({
+  closeAfterBytes: (bytes) => Effect.sync(() => (faults.closeAfterBytes = bytes)),
+  stallNextReply: (duration) => Effect.sync(() => (faults.stallNextMillis = millis(duration))),
+  stallEveryReply: (duration) =>
+    Effect.sync(() => (faults.stallEveryMillis = duration === undefined ? undefined : millis(duration))),
+  corruptNextReply: (corruption) =>
+    Effect.sync(() => (faults.corruptNext = (corruption ?? { _tag: "FlipByte" }) as Corruption)),
+  slowReplies: (slow) =>
+    Effect.sync(() => (faults.slow = slow === undefined
+      ? undefined
+      : { delayMillis: millis(slow.delay), chunkSize: slow.chunkSize })
+    ),
+  splitWrites: (enabled) => Effect.sync(() => (faults.splitWrites = enabled)),
+  failNextStatement: (error) => Effect.sync(() => (faults.failNext = error as InjectedError)),
+  reset: Effect.sync(() => Object.assign(faults, emptyFaults()))
+})
+
+const NO_SESSIONS: Pick<Listening, "sessions" | "counters"> = {
+  sessions: new Set(),
+  counters: { totalSessions: 0, peakSessions: 0 }
+}
+
+/** Counters of a listener (a stopped cluster member has none). */
+const statsOf = (listening: Pick<Listening, "sessions" | "counters">): TestServerStats => {
+  let statements = 0
+  let cursors = 0
+  let transactions = 0
+  for (const session of listening.sessions) {
+    statements += session.statements.size
+    cursors += session.openCursors
+    if (session.database?.engine.inTransaction === true) transactions++
+  }
+  return {
+    sessions: listening.sessions.size,
+    peakSessions: listening.counters.peakSessions,
+    totalSessions: listening.counters.totalSessions,
+    statements,
+    cursors,
+    transactions
+  }
+}
+
+/** The public view of one server; `listening` is read at each call (a cluster member's changes with stop/start). */
+const serverView = (
+  resolved: Resolved,
+  serverName: string,
+  ports: { readonly port: number; readonly tlsPort: number | undefined },
+  faults: FaultState,
+  listening: () => Pick<Listening, "sessions" | "counters" | "dropAll"> | undefined
+): TestServer => {
+  const [user, password] = Object.entries(resolved.users)[0] ?? ["informix", ""]
+  return {
+    host: resolved.host,
+    port: ports.port,
+    tlsPort: ports.tlsPort,
+    serverName,
+    url: urlFor(resolved, ports.port, serverName),
+    tlsUrl: ports.tlsPort === undefined ? undefined : urlFor(resolved, ports.tlsPort, serverName, "&tls=true"),
+    user,
+    password,
+    database: resolved.databases[0]?.name ?? "",
+    stallSql: sleepSql(30),
+    faults: faultControls(faults),
+    stats: Effect.sync(() => statsOf(listening() ?? NO_SESSIONS)),
+    dropConnections: Effect.sync(() => listening()?.dropAll())
+  }
+}
+
+/**
+ * Starts a server; it stops (closing every session, rolling back open transactions) when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer, TestServerError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const resolved = yield* resolve(options)
+    const serverName = options.serverName ?? "ol_test"
+    const engine = yield* openEngine(options.directory, resolved, serverName)
     const replay = buildReplayTable(
       (options.replay ?? []).map((entry) => ({
         sql: entry.sql,
@@ -368,94 +514,19 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
       normaliseSql
     )
     if (typeof replay === "string") return yield* new TestServerError({ message: replay })
-    const faults = emptyFaults()
-    const initial = options.faults
-    if (initial !== undefined) {
-      faults.closeAfterBytes = initial.closeAfterBytes
-      faults.stallEveryMillis = initial.stallEveryReply === undefined ? undefined : millis(initial.stallEveryReply)
-      faults.slow = initial.slowReplies === undefined
-        ? undefined
-        : { delayMillis: millis(initial.slowReplies.delay), chunkSize: initial.slowReplies.chunkSize }
-      faults.splitWrites = initial.splitWrites ?? false
-    }
-    const ctx: ServerContext = { config, engine, faults, replay }
+    const faults = initialFaults(options.faults)
+    const ctx: ServerContext = { config: serverConfig(options, resolved, serverName), engine, faults, replay }
 
     const listening = yield* listen(ctx, {
-      host,
+      host: resolved.host,
       port: options.port ?? 0,
       tls: options.tls === undefined
         ? undefined
         : { key: options.tls.key, cert: options.tls.cert, port: options.tls.port ?? 0 },
       trace: traceFunction(options.protocolTrace)
     }).pipe(Effect.mapError((e) => new TestServerError({ message: e.message })))
-    // sysmaster:syssessions lists the live sessions, logged in with or without a database.
-    engine.setSessionSource(() =>
-      Array.from(listening.sessions).filter((session) => session.phase !== "closed" && session.user !== undefined)
-        .map((session) => ({
-          sid: session.id,
-          username: session.user ?? "",
-          pid: session.client.pid,
-          hostname: session.client.hostname,
-          connected: session.client.connected,
-          feprogram: session.client.program
-        }))
-    )
-
-    const [user, password] = Object.entries(users)[0] ?? ["informix", ""]
-    const database = databases[0]?.name ?? ""
-    const urlFor = (port: number, extra: string) =>
-      `informix://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${
-        encodeURIComponent(database)
-      }?server=${encodeURIComponent(serverName)}${extra}`
-
-    const server: TestServer = {
-      host,
-      port: listening.port,
-      tlsPort: listening.tlsPort,
-      serverName,
-      url: urlFor(listening.port, ""),
-      tlsUrl: listening.tlsPort === undefined ? undefined : urlFor(listening.tlsPort, "&tls=true"),
-      user,
-      password,
-      database,
-      stallSql: sleepSql(30),
-      faults: {
-        closeAfterBytes: (bytes) => Effect.sync(() => (faults.closeAfterBytes = bytes)),
-        stallNextReply: (duration) => Effect.sync(() => (faults.stallNextMillis = millis(duration))),
-        stallEveryReply: (duration) =>
-          Effect.sync(() => (faults.stallEveryMillis = duration === undefined ? undefined : millis(duration))),
-        corruptNextReply: (corruption) =>
-          Effect.sync(() => (faults.corruptNext = (corruption ?? { _tag: "FlipByte" }) as Corruption)),
-        slowReplies: (slow) =>
-          Effect.sync(() => (faults.slow = slow === undefined
-            ? undefined
-            : { delayMillis: millis(slow.delay), chunkSize: slow.chunkSize })
-          ),
-        splitWrites: (enabled) => Effect.sync(() => (faults.splitWrites = enabled)),
-        failNextStatement: (error) => Effect.sync(() => (faults.failNext = error as InjectedError)),
-        reset: Effect.sync(() => Object.assign(faults, emptyFaults()))
-      },
-      stats: Effect.sync(() => {
-        let statements = 0
-        let cursors = 0
-        let transactions = 0
-        for (const session of listening.sessions) {
-          statements += session.statements.size
-          cursors += session.openCursors
-          if (session.database?.engine.inTransaction === true) transactions++
-        }
-        return {
-          sessions: listening.sessions.size,
-          peakSessions: listening.counters.peakSessions,
-          totalSessions: listening.counters.totalSessions,
-          statements,
-          cursors,
-          transactions
-        }
-      }),
-      dropConnections: Effect.sync(() => listening.dropAll())
-    }
-    return server
+    listSessions(engine, () => [listening])
+    return serverView(resolved, serverName, listening, faults, () => listening)
   })
 
 const toColumn = (column: ReplayColumn): ColumnDescription => ({
@@ -638,3 +709,111 @@ export interface TestCluster {
   /** Starts a stopped member again on its port, in the role it has. Starting a running server does nothing. */
   readonly start: (name: string) => Effect.Effect<void, TestServerError>
 }
+
+const refused = (e: { readonly message: string }) => new TestServerError({ message: e.message })
+
+const DEFAULT_SERVICE_LEVELS: ReadonlyArray<ServiceLevelOptions> = [
+  { name: "oltp", route: "primary" },
+  { name: "report", route: "secondary" },
+  { name: "any", route: "any" }
+]
+
+/**
+ * Starts a cluster like Informix's shared-disk secondaries (SDS): a primary and secondaries over ONE set of
+ * databases (the `directory`, or a throwaway one), each member with its own port and DBSERVERNAME, and a Connection
+ * Manager with one listener per service level. A secondary serves the primary's committed rows (a write committed
+ * on the primary is seen by a secondary's next statement; the primary's locks never block it) and refuses writes:
+ * INSERT / UPDATE / DELETE fail with -271 / -346 / -240 and ISAM -140 ("operation illegal on a DR Secondary"), DDL
+ * and CREATE / DROP DATABASE with -26097; temporary tables stay writable. Its logins carry warning 0x20 (JDBC's
+ * `isReadOnly()`), its DBOPEN replies 0x20 ("running in secondary mode").
+ *
+ * The Connection Manager answers every login on an SLA's port, without checking credentials, with a redirect
+ * (SL type 13, marker 103, detail `server:host:port`) to a running server of the SLA's route, round robin among
+ * several; with none running it refuses the login with -908. Everything stops when the scope closes.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const cluster = (options: TestClusterOptions = {}): Effect.Effect<TestCluster, TestServerError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const resolved = yield* resolve(options)
+    const names = [options.primary ?? "ol_primary", ...(options.secondaries ?? ["ol_sds1"])]
+    const duplicate = names.find((name, i) => names.findIndex((n) => n.toLowerCase() === name.toLowerCase()) !== i)
+    if (duplicate !== undefined) {
+      return yield* new TestServerError({ message: `two cluster members named ${duplicate}` })
+    }
+    const engine = yield* openEngine(options.directory, resolved, names[0]!)
+    const faults = new Map(names.map((name) => [name, emptyFaults()]))
+    const running = yield* makeCluster({
+      host: resolved.host,
+      members: names.map((name) => ({
+        name,
+        ctx: (secondary) => ({
+          config: serverConfig(options, resolved, name),
+          engine,
+          faults: faults.get(name)!,
+          replay: new Map(),
+          secondary
+        })
+      }))
+    }).pipe(Effect.mapError(refused))
+    listSessions(engine, () => running.members.flatMap((m) => m.running === undefined ? [] : [m.running.listening]))
+    const levels = yield* startConnectionManager({
+      host: resolved.host,
+      cluster: running,
+      levels: (options.serviceLevels ?? DEFAULT_SERVICE_LEVELS).map((level) => ({
+        name: level.name,
+        route: level.route,
+        port: level.port ?? 0
+      })),
+      ctx: (serverName, redirect) => ({
+        config: serverConfig(options, resolved, serverName),
+        engine,
+        faults: emptyFaults(),
+        replay: new Map(),
+        redirect
+      })
+    }).pipe(Effect.mapError(refused))
+
+    const status = (member: Member): ClusterServerStatus => ({
+      name: member.name,
+      role: member.role,
+      running: member.running !== undefined,
+      host: resolved.host,
+      port: member.port,
+      url: urlFor(resolved, member.port, member.name)
+    })
+    const views = new Map(
+      running.members.map((member) => [
+        member.name.toLowerCase(),
+        serverView(
+          resolved,
+          member.name,
+          { port: member.port, tlsPort: undefined },
+          member.ctx.faults,
+          () => member.running?.listening
+        )
+      ])
+    )
+    const [user, password] = Object.entries(resolved.users)[0] ?? ["informix", ""]
+    return {
+      host: resolved.host,
+      user,
+      password,
+      database: resolved.databases[0]?.name ?? "",
+      servers: running.members.map(status),
+      serviceLevels: levels.map((level) => ({
+        name: level.name,
+        route: level.route,
+        host: resolved.host,
+        port: level.port,
+        url: urlFor(resolved, level.port, level.name)
+      })),
+      roles: Effect.sync(() => running.members.map(status)),
+      primary: Effect.sync(running.primary),
+      server: (name) => views.get(name.toLowerCase()),
+      promote: (name) => Effect.mapError(running.promote(name), refused),
+      stop: (name) => Effect.mapError(running.stop(name), refused),
+      start: (name) => Effect.mapError(running.start(name), refused)
+    }
+  })

@@ -293,7 +293,12 @@ export class Engine {
   openSession(
     database: string,
     user: string,
-    options?: { readonly exclusive?: boolean; readonly delimident?: boolean }
+    options?: {
+      readonly exclusive?: boolean
+      readonly delimident?: boolean
+      /** Asked per statement: the session's server is a read-only secondary right now (a TestServer cluster). */
+      readonly secondary?: (() => boolean) | undefined
+    }
   ): EngineSession | EngineError {
     const key = database.toLowerCase()
     const config = this.databases.get(key)
@@ -332,6 +337,7 @@ export class Engine {
       })
     }
     session.delimident = options?.delimident === true
+    if (options?.secondary !== undefined) session.secondary = options.secondary
     this.sessions.add(session)
     if (options?.exclusive === true) this.exclusive.set(key, session)
     return session
