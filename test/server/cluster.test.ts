@@ -183,13 +183,13 @@ describe("TestServer.cluster", () => {
         port: port("ol_primary")
       })
       const reports = [yield* redirectOf(cluster, "report"), yield* redirectOf(cluster, "report")]
-      assert.deepStrictEqual(reports.map((r) => [r?.server, r?.port]).sort(), [
+      assert.deepStrictEqual(reports.map((r) => [r?.server, r?.port]).toSorted(), [
         ["ol_sds1", port("ol_sds1")],
         ["ol_sds2", port("ol_sds2")]
       ])
       const any = new Set<string | undefined>()
       for (let i = 0; i < 3; i++) any.add((yield* redirectOf(cluster, "any"))?.server)
-      assert.deepStrictEqual([...any].sort(), ["ol_primary", "ol_sds1", "ol_sds2"])
+      assert.deepStrictEqual([...any].toSorted(), ["ol_primary", "ol_sds1", "ol_sds2"])
       // After a failover the primary's service level follows the new primary; stopped servers are skipped.
       yield* cluster.stop("ol_primary")
       yield* cluster.promote("ol_sds2")
