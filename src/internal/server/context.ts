@@ -54,6 +54,7 @@ export interface SessionEngine {
       readonly exclusive?: boolean
       readonly delimident?: boolean
       readonly secondary?: (() => boolean) | undefined
+      readonly serverName?: string | undefined
     }
   ): EngineSession | EngineError
   /** A database of the instance (case-insensitive name). */
@@ -70,7 +71,7 @@ export interface SessionEngine {
     }
   ): DatabaseProperties | EngineError
   /** The instance statement (CREATE/DROP DATABASE, DATABASE, CLOSE DATABASE) `sql` is, if any. */
-  instanceStatement(sql: string): InstanceStatement | EngineError | undefined
+  instanceStatement(sql: string, serverName?: string): InstanceStatement | EngineError | undefined
   /** `caller`: the session asking (its own open database gives -359 rather than -425). */
   dropDatabase(name: string, caller?: EngineSession): EngineError | undefined
 }

@@ -125,7 +125,8 @@ export function dbOpen(
   const opened = this.ctx.engine.openSession(known.name, this.user ?? "informix", {
     exclusive,
     delimident,
-    secondary: this.ctx.secondary
+    secondary: this.ctx.secondary,
+    serverName: this.ctx.config.serverName
   })
   if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
   this.database = { name: known.name, logged: known.logged, ansi: known.ansi, engine: opened }
