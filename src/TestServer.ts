@@ -14,6 +14,9 @@
  * plain SQL (for peers that can only send SQL, e.g. JDBC's setQueryTimeout). Replay mode serves precomputed results
  * at wire speed for benchmarks.
  *
+ * `cluster` runs a high-availability cluster: a primary and read-only shared-disk secondaries over one set of
+ * databases, promote / stop / start, and a Connection Manager answering logins with redirects (docs/cluster.md).
+ *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
