@@ -596,12 +596,19 @@ export type ClusterRole = "primary" | "secondary"
 
 /**
  * Where a Connection Manager service level sends its clients: the current primary, a running secondary (round
- * robin among them), or any running server (round robin, the primary included).
+ * robin among them), or any running server (round robin, the primary included). Two test aids for a client's
+ * redirect handling: `{ serviceLevel }` redirects to another service level of the same Connection Manager (a chain
+ * of hops, or a loop), `{ detail }` sends this redirect detail as it is (a bad target).
  *
  * @since 0.2.0
  * @category models
  */
-export type ServiceLevelRoute = "primary" | "secondary" | "any"
+export type ServiceLevelRoute =
+  | "primary"
+  | "secondary"
+  | "any"
+  | { readonly serviceLevel: string }
+  | { readonly detail: string }
 
 /**
  * One service level (SLA) of the cluster's Connection Manager: its own listener, whose name clients send as

@@ -240,6 +240,44 @@ describe("TestServer.cluster", () => {
       assert.deepStrictEqual([wrong.slType, wrong.svcError], [3, -761])
     }).pipe(Effect.scoped))
 
+  it.live("test aids: a service level redirects to another (chains, loops) or sends a fixed detail", () =>
+    Effect.gen(function*() {
+      const cluster = yield* TestServer.cluster({
+        serviceLevels: [
+          { name: "front", route: { serviceLevel: "oltp" } },
+          { name: "oltp", route: "primary" },
+          { name: "ping", route: { serviceLevel: "pong" } },
+          { name: "pong", route: { serviceLevel: "ping" } },
+          { name: "broken", route: { detail: "nowhere:127.0.0.1:notaport" } }
+        ]
+      })
+      const port = (sla: string) => String(cluster.serviceLevels.find((l) => l.name === sla)!.port)
+      assert.deepStrictEqual(yield* redirectOf(cluster, "front"), {
+        server: "oltp",
+        host: "127.0.0.1",
+        port: port("oltp")
+      })
+      assert.deepStrictEqual(yield* redirectOf(cluster, "ping"), {
+        server: "pong",
+        host: "127.0.0.1",
+        port: port("pong")
+      })
+      assert.deepStrictEqual(yield* redirectOf(cluster, "pong"), {
+        server: "ping",
+        host: "127.0.0.1",
+        port: port("ping")
+      })
+      assert.deepStrictEqual(yield* redirectOf(cluster, "broken"), {
+        server: "nowhere",
+        host: "127.0.0.1",
+        port: "notaport"
+      })
+      const unknown = yield* Effect.exit(
+        TestServer.cluster({ serviceLevels: [{ name: "a", route: { serviceLevel: "b" } }] })
+      )
+      assert.isTrue(Exit.isFailure(unknown))
+    }).pipe(Effect.scoped))
+
   it.live("rejects unknown members and duplicate names", () =>
     Effect.gen(function*() {
       const cluster = yield* TestServer.cluster()
