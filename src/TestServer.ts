@@ -626,6 +626,18 @@ export interface ServiceLevelOptions {
 }
 
 /**
+ * A cluster member's name (its DBSERVERNAME) and port.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ClusterMemberOptions {
+  readonly name: string
+  /** TCP port; default 0 (any free port). A member keeps its port across stop and start. */
+  readonly port?: number | undefined
+}
+
+/**
  * What {@link cluster} accepts: the options of a single server (shared by every member: users, databases,
  * locale, version, …) plus the members' names and the Connection Manager's service levels.
  *
@@ -638,10 +650,10 @@ export interface TestClusterOptions extends
     "port" | "serverName" | "tls" | "replay" | "faults" | "protocolTrace"
   >
 {
-  /** The first primary's DBSERVERNAME; default "ol_primary". */
-  readonly primary?: string | undefined
-  /** The secondaries' DBSERVERNAMEs; default `["ol_sds1"]`. */
-  readonly secondaries?: ReadonlyArray<string> | undefined
+  /** The first primary: its DBSERVERNAME (default "ol_primary"), or its name and port. */
+  readonly primary?: string | ClusterMemberOptions | undefined
+  /** The secondaries: DBSERVERNAMEs, or names and ports; default `["ol_sds1"]`. */
+  readonly secondaries?: ReadonlyArray<string | ClusterMemberOptions> | undefined
   /**
    * The Connection Manager's service levels, one listener each. Default: `oltp` → primary, `report` → secondary,
    * `any` → any server.
@@ -747,21 +759,24 @@ const DEFAULT_SERVICE_LEVELS: ReadonlyArray<ServiceLevelOptions> = [
 export const cluster = (options: TestClusterOptions = {}): Effect.Effect<TestCluster, TestServerError, Scope.Scope> =>
   Effect.gen(function*() {
     const resolved = yield* resolve(options)
-    const names = [options.primary ?? "ol_primary", ...(options.secondaries ?? ["ol_sds1"])]
-    const duplicate = names.find((name, i) => names.findIndex((n) => n.toLowerCase() === name.toLowerCase()) !== i)
+    const specs = [options.primary ?? "ol_primary", ...(options.secondaries ?? ["ol_sds1"])].map((m) =>
+      typeof m === "string" ? { name: m, port: 0 } : { name: m.name, port: m.port ?? 0 }
+    )
+    const names = specs.map((m) => m.name.toLowerCase())
+    const duplicate = specs.find((m, i) => names.indexOf(m.name.toLowerCase()) !== i)
     if (duplicate !== undefined) {
-      return yield* new TestServerError({ message: `two cluster members named ${duplicate}` })
+      return yield* new TestServerError({ message: `two cluster members named ${duplicate.name}` })
     }
-    const engine = yield* openEngine(options.directory, resolved, names[0]!)
-    const faults = new Map(names.map((name) => [name, emptyFaults()]))
+    const engine = yield* openEngine(options.directory, resolved, specs[0]!.name)
     const running = yield* makeCluster({
       host: resolved.host,
-      members: names.map((name) => ({
+      members: specs.map(({ name, port }) => ({
         name,
+        port,
         ctx: (secondary) => ({
           config: serverConfig(options, resolved, name),
           engine,
-          faults: faults.get(name)!,
+          faults: emptyFaults(),
           replay: new Map(),
           secondary
         })

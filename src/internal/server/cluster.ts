@@ -23,13 +23,14 @@ export type Role = "primary" | "secondary"
 /** One member: its context is made once (the role is read through `secondary()`), its listener per start. */
 export class Member {
   role: Role
-  /** The port of its first start, reused by every later start (a client's group entry stays valid). */
-  port = 0
+  /** The port asked for (0: any), then that of its first start, reused by every later start. */
+  port: number
   running: { readonly scope: Scope.Closeable; readonly listening: Listening } | undefined = undefined
   readonly name: string
   readonly ctx: ServerContext
-  constructor(name: string, role: Role, ctx: (secondary: () => boolean) => ServerContext) {
+  constructor(name: string, port: number, role: Role, ctx: (secondary: () => boolean) => ServerContext) {
     this.name = name
+    this.port = port
     this.role = role
     this.ctx = ctx(() => this.role === "secondary")
   }
@@ -46,7 +47,11 @@ export class ClusterError {
 export interface ClusterOptions {
   readonly host: string
   /** The members in order; the first is the primary. `ctx` receives the member's live "am I a secondary" test. */
-  readonly members: ReadonlyArray<{ readonly name: string; readonly ctx: (secondary: () => boolean) => ServerContext }>
+  readonly members: ReadonlyArray<{
+    readonly name: string
+    readonly port: number
+    readonly ctx: (secondary: () => boolean) => ServerContext
+  }>
   readonly trace?: ListenOptions["trace"]
 }
 
@@ -74,7 +79,7 @@ const stopMember = (member: Member): Effect.Effect<void> =>
 export const makeCluster = (options: ClusterOptions): Effect.Effect<Cluster, ClusterError, Scope.Scope> =>
   Effect.gen(function*() {
     const members = options.members.map((spec, index) =>
-      new Member(spec.name, index === 0 ? "primary" : "secondary", spec.ctx)
+      new Member(spec.name, spec.port, index === 0 ? "primary" : "secondary", spec.ctx)
     )
     const byName = new Map(members.map((m) => [m.name.toLowerCase(), m]))
     // Role changes, stops and starts one at a time: each looks at the state the previous one left.
