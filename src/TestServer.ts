@@ -589,7 +589,7 @@ export const layer = (options: TestServerOptions = {}): Layer.Layer<TestServerSe
  * A server's role in a {@link TestCluster}: the primary accepts writes; a secondary (an Informix shared-disk
  * secondary) serves the primary's committed data read-only.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ClusterRole = "primary" | "secondary"
@@ -600,7 +600,7 @@ export type ClusterRole = "primary" | "secondary"
  * redirect handling: `{ serviceLevel }` redirects to another service level of the same Connection Manager (a chain
  * of hops, or a loop), `{ detail }` sends this redirect detail as it is (a bad target).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ServiceLevelRoute =
@@ -614,7 +614,7 @@ export type ServiceLevelRoute =
  * One service level (SLA) of the cluster's Connection Manager: its own listener, whose name clients send as
  * INFORMIXSERVER (like an SLA's sqlhosts entry).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ServiceLevelOptions {
@@ -628,7 +628,7 @@ export interface ServiceLevelOptions {
 /**
  * A cluster member's name (its DBSERVERNAME) and port.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ClusterMemberOptions {
@@ -641,7 +641,7 @@ export interface ClusterMemberOptions {
  * What {@link cluster} accepts: the options of a single server (shared by every member: users, databases,
  * locale, version, …) plus the members' names and the Connection Manager's service levels.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface TestClusterOptions extends
@@ -664,7 +664,7 @@ export interface TestClusterOptions extends
 /**
  * A member of a running cluster as it is right now.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ClusterServerStatus {
@@ -683,7 +683,7 @@ export interface ClusterServerStatus {
 /**
  * A running Connection Manager service level.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ClusterServiceLevel {
@@ -698,7 +698,7 @@ export interface ClusterServiceLevel {
 /**
  * A running cluster: one primary and secondaries sharing one data directory, and a Connection Manager.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface TestCluster {
@@ -753,7 +753,7 @@ const DEFAULT_SERVICE_LEVELS: ReadonlyArray<ServiceLevelOptions> = [
  * (SL type 13, marker 103, detail `server:host:port`) to a running server of the SLA's route, round robin among
  * several; with none running it refuses the login with -908. Everything stops when the scope closes.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const cluster = (options: TestClusterOptions = {}): Effect.Effect<TestCluster, TestServerError, Scope.Scope> =>

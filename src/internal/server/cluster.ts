@@ -15,7 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import type { ServerContext } from "./context.ts"
-import type { Listening, ListenOptions } from "./listeners.ts"
+import type { Listening } from "./listeners.ts"
 import { listen } from "./listeners.ts"
 
 export type Role = "primary" | "secondary"
@@ -52,12 +52,10 @@ export interface ClusterOptions {
     readonly port: number
     readonly ctx: (secondary: () => boolean) => ServerContext
   }>
-  readonly trace?: ListenOptions["trace"]
 }
 
 export interface Cluster {
   readonly members: ReadonlyArray<Member>
-  readonly member: (name: string) => Member | undefined
   /** The primary's name (it may be stopped: then no server takes writes until a promotion). */
   readonly primary: () => string
   readonly promote: (name: string) => Effect.Effect<void, ClusterError>
@@ -89,7 +87,7 @@ export const makeCluster = (options: ClusterOptions): Effect.Effect<Cluster, Clu
       Effect.gen(function*() {
         if (member.running !== undefined) return
         const scope = yield* Scope.make()
-        const listening = yield* listen(member.ctx, { host: options.host, port: member.port, trace: options.trace })
+        const listening = yield* listen(member.ctx, { host: options.host, port: member.port })
           .pipe(
             Scope.provide(scope),
             Effect.onError(() => Scope.close(scope, Exit.void)),
@@ -113,7 +111,6 @@ export const makeCluster = (options: ClusterOptions): Effect.Effect<Cluster, Clu
 
     return {
       members,
-      member: (name) => byName.get(name.toLowerCase()),
       primary,
       promote: (name) =>
         lock.withPermit(Effect.gen(function*() {
