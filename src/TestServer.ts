@@ -316,6 +316,9 @@ const DEFAULT_USERS: Readonly<Record<string, string>> = { informix: "in4mix" }
 
 const millis = (input: Duration.Input): number => Duration.toMillis(Duration.fromInputUnsafe(input))
 
+/** The options a single server and every cluster member have in common. */
+type SharedOptions = Omit<TestServerOptions, "port" | "serverName" | "tls" | "replay" | "faults" | "protocolTrace">
+
 /** What a single server and every cluster member share: the options with their defaults applied. */
 interface Resolved {
   readonly host: string
@@ -325,7 +328,7 @@ interface Resolved {
   readonly databases: ReadonlyArray<{ name: string; logged: boolean; ansi: boolean; locale: string }>
 }
 
-const resolve = (options: Omit<TestServerOptions, "serverName">): Effect.Effect<Resolved, TestServerError> =>
+const resolve = (options: SharedOptions): Effect.Effect<Resolved, TestServerError> =>
   Effect.gen(function*() {
     const defaultLocale = options.locale ?? DEFAULT_LOCALE
     const databases = (options.databases ?? ["testdb"]).map((d) =>
@@ -357,7 +360,7 @@ const resolve = (options: Omit<TestServerOptions, "serverName">): Effect.Effect<
   })
 
 const serverConfig = (
-  options: Omit<TestServerOptions, "serverName">,
+  options: SharedOptions,
   resolved: Resolved,
   serverName: string
 ): ServerConfig => ({
@@ -540,6 +543,16 @@ const toColumn = (column: ReplayColumn): ColumnDescription => ({
   extendedName: column.extendedName ?? ""
 })
 
+/** A member's trace: `role` reads the member's role at each event. */
+const clusterTrace = (option: TestClusterOptions["protocolTrace"], server: string) =>
+  option === undefined || option === false
+    ? undefined
+    : option === true
+    ? (role: () => ClusterRole) => (session: number, event: TraceEvent<Inbound>) =>
+      Effect.logInfo(`TestServer ${server} (${role()}) session ${session}: ${describeEvent(event)}`)
+    : (role: () => ClusterRole) => (session: number, event: TraceEvent<Inbound>) =>
+      Effect.sync(() => option({ ...event, session, server, role: role() }))
+
 const traceFunction = (
   option: TestServerOptions["protocolTrace"]
 ):
@@ -626,6 +639,14 @@ export interface ServiceLevelOptions {
 }
 
 /**
+ * One traced protocol event of a cluster member: `server` is the member, `role` its role when the event happened.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ClusterTraceEvent = ProtocolTraceEvent & { readonly server: string; readonly role: ClusterRole }
+
+/**
  * A cluster member's name (its DBSERVERNAME) and port.
  *
  * @since 0.1.0
@@ -650,6 +671,11 @@ export interface TestClusterOptions extends
     "port" | "serverName" | "tls" | "replay" | "faults" | "protocolTrace"
   >
 {
+  /**
+   * Log every member's batches and replies (`true`: Effect logging at Info level), or hand them to a function with
+   * the member's name and its role when the event happened (e.g. to check that only a primary answered writes).
+   */
+  readonly protocolTrace?: boolean | ((event: ClusterTraceEvent) => void) | undefined
   /** The first primary: its DBSERVERNAME (default "ol_primary"), or its name and port. */
   readonly primary?: string | ClusterMemberOptions | undefined
   /** The secondaries: DBSERVERNAMEs, or names and ports; default `["ol_sds1"]`. */
@@ -773,6 +799,7 @@ export const cluster = (options: TestClusterOptions = {}): Effect.Effect<TestClu
       members: specs.map(({ name, port }) => ({
         name,
         port,
+        trace: clusterTrace(options.protocolTrace, name),
         ctx: (secondary) => ({
           config: serverConfig(options, resolved, name),
           engine,

@@ -145,6 +145,28 @@ describe("TestServer.cluster", () => {
       assert.strictEqual(sqlErrorOf(yield* Effect.exit(demoted.execute("INSERT INTO t VALUES (6)"))).sqlcode, -271)
     }).pipe(Effect.scoped))
 
+  it.live("protocolTrace names the member and its role when each event happened", () =>
+    Effect.gen(function*() {
+      const events: Array<TestServer.ClusterTraceEvent> = []
+      const cluster = yield* TestServer.cluster({ protocolTrace: (event) => events.push(event) })
+      const before = yield* Connection.make({ url: member(cluster, "ol_sds1").url })
+      yield* before.values("SELECT COUNT(*) FROM systables")
+      yield* cluster.promote("ol_sds1")
+      const after = yield* Connection.make({ url: member(cluster, "ol_sds1").url })
+      yield* after.execute("CREATE TABLE traced (n INTEGER)")
+      const sqlOf = (event: TestServer.ClusterTraceEvent) =>
+        event._tag === "Batch"
+          ? event.messages.flatMap((m) =>
+            m._tag === "Prepare" || m._tag === "Command" ? [Buffer.from(m.sql).toString("latin1")] : []
+          )
+          : []
+      const roleOf = (sql: string) =>
+        events.filter((e) => e.server === "ol_sds1" && sqlOf(e).some((text) => text.includes(sql))).map((e) => e.role)
+      assert.deepStrictEqual(roleOf("SELECT COUNT(*) FROM systables"), ["secondary"])
+      assert.deepStrictEqual(roleOf("CREATE TABLE traced"), ["primary"])
+      assert.isTrue(events.every((e) => e.server === "ol_sds1"))
+    }).pipe(Effect.scoped))
+
   it.live("stop kills the primary mid-reply: its sessions fail typed, its port refuses, committed rows survive", () =>
     Effect.gen(function*() {
       const cluster = yield* TestServer.cluster()

@@ -15,7 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import type { ServerContext } from "./context.ts"
-import type { Listening } from "./listeners.ts"
+import type { Listening, ListenOptions } from "./listeners.ts"
 import { listen } from "./listeners.ts"
 
 export type Role = "primary" | "secondary"
@@ -28,11 +28,19 @@ export class Member {
   running: { readonly scope: Scope.Closeable; readonly listening: Listening } | undefined = undefined
   readonly name: string
   readonly ctx: ServerContext
-  constructor(name: string, port: number, role: Role, ctx: (secondary: () => boolean) => ServerContext) {
+  readonly trace: ListenOptions["trace"]
+  constructor(
+    name: string,
+    port: number,
+    role: Role,
+    ctx: (secondary: () => boolean) => ServerContext,
+    trace: ((role: () => Role) => ListenOptions["trace"]) | undefined
+  ) {
     this.name = name
     this.port = port
     this.role = role
     this.ctx = ctx(() => this.role === "secondary")
+    this.trace = trace?.(() => this.role)
   }
 }
 
@@ -51,6 +59,8 @@ export interface ClusterOptions {
     readonly name: string
     readonly port: number
     readonly ctx: (secondary: () => boolean) => ServerContext
+    /** The member's protocol trace, given its live role. */
+    readonly trace?: ((role: () => Role) => ListenOptions["trace"]) | undefined
   }>
 }
 
@@ -77,7 +87,7 @@ const stopMember = (member: Member): Effect.Effect<void> =>
 export const makeCluster = (options: ClusterOptions): Effect.Effect<Cluster, ClusterError, Scope.Scope> =>
   Effect.gen(function*() {
     const members = options.members.map((spec, index) =>
-      new Member(spec.name, spec.port, index === 0 ? "primary" : "secondary", spec.ctx)
+      new Member(spec.name, spec.port, index === 0 ? "primary" : "secondary", spec.ctx, spec.trace)
     )
     const byName = new Map(members.map((m) => [m.name.toLowerCase(), m]))
     // Role changes, stops and starts one at a time: each looks at the state the previous one left.
@@ -87,7 +97,7 @@ export const makeCluster = (options: ClusterOptions): Effect.Effect<Cluster, Clu
       Effect.gen(function*() {
         if (member.running !== undefined) return
         const scope = yield* Scope.make()
-        const listening = yield* listen(member.ctx, { host: options.host, port: member.port })
+        const listening = yield* listen(member.ctx, { host: options.host, port: member.port, trace: member.trace })
           .pipe(
             Scope.provide(scope),
             Effect.onError(() => Scope.close(scope, Exit.void)),
