@@ -22,10 +22,15 @@ const member = (cluster: TestServer.TestCluster, name: string): TestServer.TestS
   return server
 }
 
+/** The typed error an effect failed with (the assertion fails when it succeeded). */
+const failureOf = <A>(exit: Exit.Exit<A, unknown>): unknown => {
+  assert.isTrue(Exit.isFailure(exit), "expected a failure")
+  const reason = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail") : undefined
+  return reason?._tag === "Fail" ? reason.error : undefined
+}
+
 const sqlErrorOf = <A>(exit: Exit.Exit<A, unknown>): SqlError => {
-  assert.isTrue(Exit.isFailure(exit), "expected the statement to fail")
-  const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail") : undefined
-  const failure = error?._tag === "Fail" ? error.error : undefined
+  const failure = failureOf(exit)
   assert.instanceOf(failure, SqlError)
   return failure as SqlError
 }
@@ -179,10 +184,7 @@ describe("TestServer.cluster", () => {
       const running = yield* Effect.forkChild(conn.values("SELECT n, tabname FROM t, systables"))
       yield* Effect.sleep("60 millis")
       yield* cluster.stop("ol_primary")
-      const exit = yield* Fiber.await(running)
-      assert.isTrue(Exit.isFailure(exit))
-      const failure = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail") : undefined
-      assert.instanceOf(failure?._tag === "Fail" ? failure.error : undefined, ConnectionError)
+      assert.instanceOf(failureOf(yield* Fiber.await(running)), ConnectionError)
       assert.isFalse(yield* accepts(primary.port))
       assert.deepStrictEqual(
         (yield* cluster.roles).map((s) => [s.name, s.role, s.running]),
