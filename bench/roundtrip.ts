@@ -6,6 +6,9 @@
  * it takes and their byte sizes — then a bare `node:net` client plays exactly that sequence of message sizes against
  * a ping-pong listener in the same server child process (see `floorListener` in decode-e2e.ts). `ratio_to_floor` =
  * driver latency ÷ floor latency, both medians of repeated runs measured in this run.
+ *
+ * Tail attribution (`tail_*`): which of the slowest 1% of prepared executions overlapped a GC pause (see
+ * `tailAttribution`).
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
@@ -139,6 +142,47 @@ export const withGcStats = <A, E, R>(
     ({ observer }) => Effect.sync(() => observer.disconnect())
   )
 
+/**
+ * Where the tail comes from: `samples` runs of `operation`, each with its start and end, and every GC pause of the
+ * process in that time (PerformanceObserver "gc" entries, delivered after the loop). Reports the share of the
+ * slowest 1% of operations that overlapped a GC pause, and p99 over the operations that did not: when GC were the
+ * tail, the share would be high and p99 without them far lower; scheduling (a loaded machine, timers, the server
+ * process) shows as a low share.
+ */
+export const tailAttribution = <E, R>(operation: Effect.Effect<unknown, E, R>, samples: number) =>
+  Effect.gen(function*() {
+    const pauses: Array<{ readonly start: number; readonly end: number }> = []
+    const observer = new PerfHooks.PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration })
+      }
+    })
+    observer.observe({ entryTypes: ["gc"] })
+    const starts = new Float64Array(samples)
+    const ends = new Float64Array(samples)
+    for (let i = 0; i < samples; i++) {
+      starts[i] = PerfHooks.performance.now()
+      yield* operation
+      ends[i] = PerfHooks.performance.now()
+    }
+    // The observer's entries arrive asynchronously.
+    yield* Effect.sleep("20 millis")
+    observer.disconnect()
+    const operations = Array.from(starts, (start, i) => ({
+      micros: (ends[i]! - start) * 1000,
+      duringGc: pauses.some((pause) => pause.start < ends[i]! && pause.end > start)
+    }))
+    const slowest = operations.toSorted((a, b) => b.micros - a.micros).slice(0, Math.max(1, samples / 100))
+    const clean = operations.filter((o) => !o.duringGc).map((o) => o.micros)
+    return {
+      gcPauses: pauses.length,
+      maxPauseMicros: Math.max(0, ...pauses.map((pause) => (pause.end - pause.start) * 1000)),
+      slowestOnePercentDuringGc: slowest.filter((o) => o.duringGc).length / slowest.length,
+      p99Micros: percentile(operations.map((o) => o.micros), 99),
+      p99WithoutGcMicros: percentile(clean, 99)
+    }
+  })
+
 /** One raw ping-pong client playing `exchanges` once per operation. */
 const floorClient = (port: number, exchanges: ReadonlyArray<ExchangeSize>) =>
   Effect.acquireRelease(
@@ -201,6 +245,14 @@ export const measureRoundtrip = (info: ServerInfo, options: { readonly runs: num
         round(driver.p99Micros)
       } µs; ${measured.gcCount} GCs (${round(measured.gcMillis)} ms) over ${operations} operations\n`
     )
+    const tail = yield* tailAttribution(statement.values(), settings.samples * 2)
+    process.stdout.write(
+      `tail: ${
+        round(tail.slowestOnePercentDuringGc * 100)
+      } % of the slowest 1% overlapped one of ${tail.gcPauses} GC ` +
+        `pauses (max ${round(tail.maxPauseMicros)} µs); p99 ${round(tail.p99Micros)} µs, ` +
+        `${round(tail.p99WithoutGcMicros)} µs without them\n`
+    )
     const unprepared = yield* measureLatency(conn.values(ONE_ROW_SQL), settings)
     process.stdout.write(
       `driver conn.values(sql) (statement cache): p50 ${round(unprepared.p50Micros)} µs, p99 ${
@@ -210,7 +262,7 @@ export const measureRoundtrip = (info: ServerInfo, options: { readonly runs: num
     const floorOperation = yield* floorClient(info.floorPort, exchanges)
     const floor = yield* measureLatency(floorOperation, settings)
     process.stdout.write(`raw TCP floor: p50 ${round(floor.p50Micros)} µs, p99 ${round(floor.p99Micros)} µs\n`)
-    return { exchanges, driver, unprepared, floor, gc }
+    return { exchanges, driver, unprepared, floor, gc, tail }
   }).pipe(Effect.scoped)
 
 const main = Effect.gen(function*() {
@@ -231,7 +283,11 @@ const main = Effect.gen(function*() {
     ratio_to_floor_p50: round(result.driver.p50Micros / result.floor.p50Micros),
     ratio_to_floor_p99: round(result.driver.p99Micros / result.floor.p99Micros),
     prepared_gcs_per_1k_ops: round(result.gc.perThousandOps),
-    prepared_gc_ms_total: round(result.gc.millis)
+    prepared_gc_ms_total: round(result.gc.millis),
+    tail_slowest_1pct_during_gc: round(result.tail.slowestOnePercentDuringGc),
+    tail_p99_us: round(result.tail.p99Micros),
+    tail_p99_without_gc_us: round(result.tail.p99WithoutGcMicros),
+    tail_max_gc_pause_us: round(result.tail.maxPauseMicros)
   }
 }).pipe(Effect.scoped)
 
