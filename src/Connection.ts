@@ -423,8 +423,9 @@ export interface Connection {
     options?: StatementOptions
   ) => Effect.Effect<ExecuteResult, InformixError>
   /**
-   * Streams rows from a server cursor: one SQ_NFETCH per pull (backpressure), CLOSE + RELEASE when the stream
-   * ends, fails or is interrupted.
+   * Streams rows from a server cursor: one SQ_NFETCH per pull (backpressure), CLOSE when the stream ends, fails or
+   * is interrupted. The cursor runs on the statement cache's statement for `sql` (held for the stream's life; a
+   * second stream of the same text meanwhile gets one of its own, released at its end).
    */
   readonly stream: (
     sql: string,
