@@ -190,6 +190,12 @@ export class Session {
    */
   private readonly deferred: Array<Uint8Array> = []
   private deferredTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  /**
+   * Set while a streamed reply's consumer has fallen behind (`pauseReading`): the socket is paused, so the kernel's
+   * receive window fills and TCP flow control holds the server back. SQLI has no flow control of its own inside a
+   * reply (a FETCHBLOB reply is the whole value, JDBC-LOB.md §3.3): the socket is the only brake there is.
+   */
+  private readPause: object | undefined = undefined
   /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
   private deferredTimerGeneration = 0
 
@@ -264,6 +270,31 @@ export class Session {
     const waiter = exchange.waiter
     exchange.waiter = undefined
     if (waiter !== undefined) waiter(replyOf(exchange))
+  }
+
+  /**
+   * Stops reading the socket until `resumeReading` is called with the token returned (or the reply is abandoned,
+   * times out or ends: `resumeAllReading`). Only while an exchange is in flight; `undefined` otherwise.
+   */
+  pauseReading(): object | undefined {
+    if (this.current === undefined || this.deadWith !== undefined) return undefined
+    if (this.readPause === undefined) {
+      this.readPause = {}
+      this.socket.pause()
+    }
+    return this.readPause
+  }
+
+  /** Reads the socket again if `token` is the pause in force (a stale token, from a pause lifted since, is ignored). */
+  resumeReading(token: object | undefined): void {
+    if (token !== undefined && token === this.readPause) this.resumeAllReading()
+  }
+
+  /** Lifts any pause: a reply being drained, or a new exchange, must be read whatever a consumer asked. */
+  private resumeAllReading(): void {
+    if (this.readPause === undefined) return
+    this.readPause = undefined
+    this.socket.resume()
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -511,6 +542,7 @@ export class Session {
       if (Option.isSome(first)) return Effect.succeed<Reply>({ messages: first.value, timedOut: false })
       return Effect.suspend(() => {
         this.state = "draining"
+        this.resumeAllReading()
         this.requestServerInterrupt(exchange)
         return Effect.flatMap(Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout), (rest) => {
           if (Option.isSome(rest)) return Effect.succeed<Reply>({ messages: rest.value, timedOut: true })
@@ -526,6 +558,7 @@ export class Session {
   private abandon(exchange: Exchange): Effect.Effect<void> {
     return Effect.suspend(() => {
       this.state = "draining"
+      this.resumeAllReading()
       this.requestServerInterrupt(exchange)
       // After the drain, still under the permit: the cleanup the interrupted caller queued (CLOSE, RELEASE).
       const drain = Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
@@ -559,6 +592,7 @@ export class Session {
         return Effect.andThen(this.flushCleanup, this.finish())
       }
       if (this.deadWith === undefined) this.state = "idle"
+      this.resumeAllReading()
       return Effect.asVoid(this.wire.release(1))
     })
   }
