@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
 import type * as Net from "node:net"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
@@ -411,8 +412,11 @@ export class Session {
   // Exchanges
   // -------------------------------------------------------------------------------------------------------------
 
-  /** Writes `bytes` as the request of a new exchange. Caller holds the wire permit. */
-  private start(bytes: Uint8Array, end: ReplyEnd): Exchange {
+  /**
+   * Writes `bytes` as the request of a new exchange (`complete`: all of it; otherwise `writeBody` writes the rest).
+   * Caller holds the wire permit.
+   */
+  private start(bytes: Uint8Array, end: ReplyEnd, complete = true): Exchange {
     const exchange = new Exchange(++this.generation, end)
     this.current = exchange
     this.state = "busy"
@@ -423,16 +427,52 @@ export class Session {
       this.deferred.push(bytes)
       request = Buffer.concat(this.deferred.splice(0))
     }
-    this.socket.write(request, () => {
-      exchange.flushed = true
-      if (exchange.interruptPending) this.sendPendingInterrupt(exchange)
-      const waiting = this.interruptWhenFlushed
-      if (waiting !== undefined && this.rawSocket.writableLength === 0) {
-        this.interruptWhenFlushed = undefined
-        this.sendInterruptNow(waiting)
-      }
-    })
+    if (complete) this.socket.write(request, () => this.requestFlushed(exchange))
+    else this.socket.write(request)
     return exchange
+  }
+
+  /** The last bytes of `exchange`'s request reached the kernel: an urgent byte can no longer overtake them. */
+  private requestFlushed(exchange: Exchange): void {
+    exchange.flushed = true
+    if (exchange.interruptPending) this.sendPendingInterrupt(exchange)
+    const waiting = this.interruptWhenFlushed
+    if (waiting !== undefined && this.rawSocket.writableLength === 0) {
+      this.interruptWhenFlushed = undefined
+      this.sendInterruptNow(waiting)
+    }
+  }
+
+  /**
+   * Writes the rest of a request started with `start(…, false)`: `body` as it is pulled (waiting for the socket to
+   * drain when Node's buffer is full, so a body of any size is never buffered whole), then `tail`. If the body fails
+   * or the caller is interrupted, `abort` is written instead of the tail (it must end the batch, e.g. `FERR EOT`),
+   * so the server always receives a complete batch and answers it.
+   */
+  private writeBody<E>(exchange: Exchange, body: RequestBody<E>): Effect.Effect<void, E | InformixError> {
+    return Stream.runForEach(body.stream, (bytes) => this.writeMore(bytes)).pipe(
+      Effect.onExit((exit) =>
+        Effect.sync(() => {
+          if (this.deadWith !== undefined) return
+          this.socket.write(Exit.isSuccess(exit) ? body.tail : body.abort, () => this.requestFlushed(exchange))
+        })
+      )
+    )
+  }
+
+  /** One part of a request body; completes once Node accepts more (its `drain`), fails if the session died. */
+  private writeMore(bytes: Uint8Array): Effect.Effect<void, InformixError> {
+    return Effect.callback<void, InformixError>((resume) => {
+      if (this.deadWith !== undefined) return resume(Effect.fail(this.closedError()))
+      if (this.socket.write(bytes)) return resume(Effect.void)
+      const go = () => resume(this.deadWith === undefined ? Effect.void : Effect.fail(this.closedError()))
+      this.socket.once("drain", go)
+      this.socket.once("close", go)
+      return Effect.sync(() => {
+        this.socket.off("drain", go)
+        this.socket.off("close", go)
+      })
+    })
   }
 
   private awaitReply(exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
@@ -506,26 +546,37 @@ export class Session {
    * with `timedOut` set, and the statement layer reports it. If the caller is interrupted, the reply is drained by
    * a detached fiber that keeps the wire permit (see the module comment).
    */
-  exchange(
+  exchange<E = never>(
     bytes: Uint8Array,
     options: {
       readonly end?: ReplyEnd
       readonly timeout?: Duration.Duration | undefined
       readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
       readonly onMessage?: ((message: Incoming) => boolean) | undefined
+      /** The rest of the request after `bytes`, written as pulled (see `writeBody`); its failure is the exchange's. */
+      readonly body?: RequestBody<E> | undefined
     } = {}
-  ): Effect.Effect<Reply, InformixError> {
+  ): Effect.Effect<Reply, InformixError | E> {
     return Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Effect.andThen(restore(this.wire.take(1)), this.flushCleanup), () => {
         if (this.deadWith !== undefined) {
           return Effect.andThen(this.wire.release(1), Effect.fail(this.closedError()))
         }
-        const exchange = this.start(bytes, options.end ?? "Eot")
+        const body = options.body
+        const exchange = this.start(bytes, options.end ?? "Eot", body === undefined)
         exchange.onReply = options.onReply
         exchange.onMessage = options.onMessage
-        const wait = options.timeout === undefined
+        const reply = options.timeout === undefined
           ? Effect.map(this.awaitReply(exchange), (messages): Reply => ({ messages, timedOut: false }))
           : this.awaitWithTimeout(exchange, options.timeout)
+        // A body that failed was replaced by `abort`: its reply (the server's error) is read, the body's error kept.
+        const wait: Effect.Effect<Reply, InformixError | E> = body === undefined ? reply : Effect.andThen(
+          Effect.catch(
+            this.writeBody(exchange, body),
+            (error) => Effect.andThen(this.awaitReply(exchange), Effect.fail(error))
+          ),
+          reply
+        )
         return restore(wait).pipe(
           Effect.onExit((exit) =>
             Exit.hasInterrupts(exit) && !exchange.complete && this.deadWith === undefined
@@ -628,6 +679,15 @@ export class Session {
       message: `The connection to ${this.host}:${this.port} was closed by the client`
     })
   }
+}
+
+/** The parts of a request written after its first bytes (`Session.exchange`'s `body`). */
+export interface RequestBody<E> {
+  readonly stream: Stream.Stream<Uint8Array, E>
+  /** Ends the request when the stream ended. */
+  readonly tail: Uint8Array
+  /** Ends the request instead when the stream failed or the caller was interrupted. */
+  readonly abort: Uint8Array
 }
 
 /** A complete reply; `timedOut` when the statement timeout fired and the server was asked to interrupt it. */
