@@ -412,10 +412,7 @@ export class Session {
   // Exchanges
   // -------------------------------------------------------------------------------------------------------------
 
-  /**
-   * Writes `bytes` as the request of a new exchange (`complete`: all of it; otherwise `writeBody` writes the rest).
-   * Caller holds the wire permit.
-   */
+  /** Writes `bytes` as the request of a new exchange (`complete`: all of it, else `writeBody` writes the rest). */
   private start(bytes: Uint8Array, end: ReplyEnd, complete = true): Exchange {
     const exchange = new Exchange(++this.generation, end)
     this.current = exchange
