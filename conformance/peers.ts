@@ -52,6 +52,7 @@ export const scenarios = [
   "committed_read_no_block",
   "prepared_reuse_100",
   "generated_keys",
+  "generated_serial8",
   "scroll_cursor",
   "savepoint",
   "batch_with_error",

@@ -1,5 +1,6 @@
 package effectinformix.conformance;
 
+import com.informix.jdbc.IfxStatement;
 import com.informix.lang.IntervalDF;
 import com.informix.lang.IntervalYM;
 import java.io.FileInputStream;
@@ -100,6 +101,7 @@ public final class Conformance {
     list.add(new Scenario("committed_read_no_block", this::committedReadNoBlock));
     list.add(new Scenario("prepared_reuse_100", this::preparedReuse100));
     list.add(new Scenario("generated_keys", this::generatedKeys));
+    list.add(new Scenario("generated_serial8", this::generatedSerial8));
     list.add(new Scenario("scroll_cursor", this::scrollCursor));
     list.add(new Scenario("savepoint", this::savepoint));
     list.add(new Scenario("batch_with_error", this::batchWithError));
@@ -813,6 +815,38 @@ public final class Conformance {
     long sqlerrd1 = count(connection, "SELECT DBINFO('sqlca.sqlerrd1') FROM systables WHERE tabid = 1");
     if (sqlerrd1 != 2) throw new Mismatch("DBINFO('sqlca.sqlerrd1') = " + sqlerrd1 + ", want 2");
     return "getGeneratedKeys() gave 1 then 2; DBINFO('sqlca.sqlerrd1') = 2";
+  }
+
+  private String generatedSerial8() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "s8 (id SERIAL8, v VARCHAR(10))");
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "bs (id BIGSERIAL, v VARCHAR(10))");
+    }
+    // IBM JDBC reads SQ_INSERTDONE (`IfxSqli.receiveInsertDone`: the SERIAL8 in the 10-byte INT8 form, then the
+    // BIGSERIAL as 8 bytes) into IfxStatement.getSerial8() / getBigSerial(), reset before each statement.
+    List<String> problems = new ArrayList<>();
+    for (String table : List.of("s8", "bs")) {
+      boolean serial8 = table.equals("s8");
+      List<Long> got = new ArrayList<>();
+      try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO " + PREFIX + table + " (id, v) VALUES (?, ?)")) {
+        long[] explicit = {0, 0, 100, 0};
+        for (int i = 0; i < explicit.length; i++) {
+          insert.setLong(1, explicit[i]);
+          insert.setString(2, "r" + i);
+          if (insert.executeUpdate() != 1) throw new Mismatch(table + ": insert " + i + " did not report 1 row");
+          IfxStatement ifx = (IfxStatement) insert;
+          got.add(serial8 ? ifx.getSerial8() : ifx.getBigSerial());
+        }
+      }
+      // 0 asks for the next value; an explicit 100 moves the counter, so the next one is 101.
+      expect(problems, table + " generated", got.toString(), List.of(1L, 2L, 100L, 101L).toString());
+      long sum = count(connection, "SELECT SUM(id) FROM " + PREFIX + table);
+      expect(problems, table + " SUM(id)", sum, 204L);
+    }
+    if (!problems.isEmpty()) throw new Mismatch(String.join("; ", problems));
+    return "getSerial8() and getBigSerial() gave 1, 2, 100, 101 (0 = next value, explicit 100 moves the counter)";
   }
 
   private String scrollCursor() throws Exception {
