@@ -58,6 +58,7 @@ export const scenarios = [
   "batch_with_error",
   "stored_procedure",
   "collections_row",
+  "collections_temporal",
   "wrong_password_951",
   "unknown_database_329",
   "is_valid",

@@ -711,6 +711,9 @@ class Peer:
             " documented (VALUES.md §8.17); TestServer only serves the type-44 form IBM JDBC asks for"
         )
 
+    def collections_temporal(self) -> str:
+        return self.collections_row()
+
     def stored_procedure(self) -> str:
         # informix-driver has no callproc: the SQL statements EXECUTE PROCEDURE / EXECUTE FUNCTION.
         self.run_ddl(f"CREATE TABLE {PREFIX}proc (k INTEGER, v VARCHAR(20))")
@@ -1061,6 +1064,7 @@ SCENARIOS = [
     "batch_with_error",
     "stored_procedure",
     "collections_row",
+    "collections_temporal",
     "wrong_password_951",
     "unknown_database_329",
     "is_valid",

@@ -107,6 +107,7 @@ public final class Conformance {
     list.add(new Scenario("batch_with_error", this::batchWithError));
     list.add(new Scenario("stored_procedure", this::storedProcedure));
     list.add(new Scenario("collections_row", this::collectionsRow));
+    list.add(new Scenario("collections_temporal", this::collectionsTemporal));
     list.add(new Scenario("wrong_password_951", this::wrongPassword));
     list.add(new Scenario("unknown_database_329", this::unknownDatabase));
     list.add(new Scenario("is_valid", this::isValid));
@@ -963,6 +964,36 @@ public final class Conformance {
     }
     return verdict(problems, "SET -> java.util.Set, LIST -> java.util.List, ROW -> java.sql.Struct, nested LIST of ROW;"
       + " a bound List and Struct read back");
+  }
+
+  private String collectionsTemporal() throws Exception {
+    Connection connection = session();
+    String table = PREFIX + "ctemp";
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + table + " (d LIST(DATE NOT NULL), ts SET(DATETIME YEAR TO SECOND NOT NULL),"
+        + " i LIST(INTERVAL DAY(3) TO SECOND NOT NULL), m LIST(DECIMAL(10,2) NOT NULL),"
+        + " r ROW(d DATE, t DATETIME YEAR TO FRACTION(3), y INTERVAL YEAR(4) TO MONTH, m DECIMAL(8,3)))");
+      statement.executeUpdate("INSERT INTO " + table + " VALUES (LIST{'2024-01-05', '1999-12-31'},"
+        + " SET{'2024-01-05 10:11:12', '2024-01-05 10:11:12'}, LIST{'1 02:03:04', '-0 00:00:01'}, LIST{1.5, -2.25},"
+        + " ROW('2024-02-29', '2024-02-29 23:59:58.125', '2-03', 1.125))");
+    }
+    List<String> problems = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT d, ts, i, m, r FROM " + table)) {
+      if (!rows.next()) throw new Mismatch("no row");
+      expect(problems, "LIST(DATE)", String.valueOf(rows.getObject(1)), "[2024-01-05, 1999-12-31]");
+      expect(problems, "SET(DATETIME YEAR TO SECOND)", String.valueOf(rows.getObject(2)), "[2024-01-05 10:11:12.0]");
+      expect(problems, "LIST(INTERVAL DAY(3) TO SECOND)", String.valueOf(rows.getObject(3)),
+        "[1 02:03:04, -0 00:00:01]");
+      expect(problems, "LIST(DECIMAL(10,2))", String.valueOf(rows.getObject(4)), "[1.50, -2.25]");
+      Object row = rows.getObject(5);
+      expect(problems, "ROW class", row instanceof java.sql.Struct, true);
+      if (row instanceof java.sql.Struct struct) {
+        expect(problems, "ROW(DATE, DATETIME, INTERVAL, DECIMAL)", Arrays.asList(struct.getAttributes()).toString(),
+          "[2024-02-29, 2024-02-29 23:59:58.125, 2-03, 1.125]");
+      }
+    }
+    return verdict(problems, "DATE, DATETIME, INTERVAL and DECIMAL elements and ROW fields read by getObject");
   }
 
   private String storedProcedure() throws Exception {
