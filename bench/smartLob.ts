@@ -2,7 +2,7 @@
  * Smart large objects with bounded memory: a 1 GiB BLOB (`SMARTLOB_BENCH_BYTES` to change) written from a lazily
  * generated stream with `createSmartLob` and read back with `readSmartLob`, checking every byte on the fly.
  *
- * The TestServer runs in a child process (`--serve`), so this process holds only the client and its memory is the
+ * The TestServer runs in a child process (childServer.ts), so this process holds only the client and its memory is the
  * driver's. Every 16 MiB written or read, a full GC runs (`--expose-gc`, as bench/run.ts starts scripts) and the live
  * memory (heapUsed + arrayBuffers) is sampled: `peak_growth_mib` is the largest sample above the level before the
  * run, which must stay under 64 MiB for a 1 GiB object (`within_64mib`). The driver holds one SQ_LODATA message
@@ -11,10 +11,8 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as ChildProcess from "node:child_process"
-import * as Readline from "node:readline"
 import * as Connection from "../src/Connection.ts"
-import * as TestServer from "../src/TestServer.ts"
+import { startServer } from "./childServer.ts"
 import { nowMs, round } from "./stats.ts"
 
 const SIZE = Number(process.env["SMARTLOB_BENCH_BYTES"] ?? 2 ** 30)
@@ -23,28 +21,6 @@ const MIB = 2 ** 20
 
 /** Byte `i` of the object: cheap to generate and to check, and not periodic in any transfer size. */
 const byteAt = (i: number): number => (i * 31 + Math.floor(i / 65521)) & 0xff
-
-const serve = Effect.gen(function*() {
-  const server = yield* TestServer.make()
-  process.stdout.write(JSON.stringify({ url: server.url }) + "\n")
-  // Runs until the parent closes stdin.
-  yield* Effect.callback<void>((resume) => {
-    process.stdin.on("end", () => resume(Effect.void))
-    process.stdin.resume()
-  })
-}).pipe(Effect.scoped)
-
-const startServer = Effect.acquireRelease(
-  Effect.callback<{ readonly child: ChildProcess.ChildProcess; readonly url: string }>((resume) => {
-    const child = ChildProcess.spawn(process.execPath, [import.meta.filename, "--serve"], {
-      stdio: ["pipe", "pipe", "inherit"]
-    })
-    Readline.createInterface({ input: child.stdout! }).once("line", (line) => {
-      resume(Effect.succeed({ child, url: (JSON.parse(line) as { url: string }).url }))
-    })
-  }),
-  ({ child }) => Effect.sync(() => child.stdin!.end())
-)
 
 const main = Effect.gen(function*() {
   const { url } = yield* startServer
@@ -102,8 +78,7 @@ const main = Effect.gen(function*() {
   process.stdout.write(JSON.stringify({ results: [{ name: "smartLob", metrics }] }) + "\n")
 }).pipe(Effect.scoped)
 
-const program: Effect.Effect<unknown, unknown> = process.argv.includes("--serve") ? serve : main
-Effect.runPromise(program).catch((e: unknown) => {
+Effect.runPromise(main).catch((e: unknown) => {
   process.stderr.write(`${String(e)}\n`)
   process.exit(1)
 })
