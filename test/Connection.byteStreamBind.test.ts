@@ -10,8 +10,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
+import * as InformixClient from "../src/InformixClient.ts"
 import * as InformixValue from "../src/InformixValue.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
 import { concat } from "../src/internal/wire/concat.ts"
@@ -143,6 +145,37 @@ describe("BYTE / TEXT bound from a Stream", () => {
         assert.strictEqual(conn.state, "idle")
       })
     ))
+
+  it.live("a cached statement gone stale (-710) is not retried with a stream the failed attempt consumed", () =>
+    withTable((conn, server) =>
+      Effect.gen(function*() {
+        const sql = "INSERT INTO docs VALUES (?, ?, ?)"
+        yield* conn.execute(sql, [1, InformixValue.byteStream(Stream.make(pattern(10))), null])
+        yield* server.faults.failNextStatement({ sqlcode: -710, parameter: "docs", on: "execute" })
+        let runs = 0
+        const once = Stream.suspend(() => (++runs === 1 ? Stream.make(pattern(20)) : Stream.empty))
+        const exit = yield* Effect.exit(conn.execute(sql, [2, InformixValue.byteStream(once), null]))
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isFailure(exit)) assert.include(String(exit.cause), "-710")
+        assert.strictEqual(runs, 1)
+        // The stale statement is gone from the cache: the next call prepares afresh.
+        yield* conn.execute(sql, [3, InformixValue.byteStream(Stream.make(pattern(30))), null])
+        assert.deepStrictEqual(yield* conn.values("SELECT id FROM docs ORDER BY id"), [[1], [3]])
+      })
+    ))
+
+  it.live("through InformixClient: a streamed value in a sql`` INSERT", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const sql = yield* InformixClient.make({ url: server.url }).pipe(Effect.provide(Reactivity.layer))
+      yield* sql`CREATE TABLE docs (id INTEGER, b BYTE, t TEXT)`
+      const content = Stream.make(pattern(3000), pattern(5))
+      yield* sql`INSERT INTO docs VALUES (${1}, ${InformixValue.byteStream(content)}, ${
+        InformixValue.textStream(Stream.make("a", "b"))
+      })`
+      const rows = yield* sql<{ b: Uint8Array; t: string }>`SELECT b, t FROM docs`
+      assert.deepStrictEqual(rows, [{ b: concat([pattern(3000), pattern(5)]), t: "ab" }])
+    }).pipe(Effect.scoped))
 
   it.live("executeMany refuses a streamed value before sending anything", () =>
     withTable((conn) =>
