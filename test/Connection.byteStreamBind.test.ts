@@ -65,6 +65,7 @@ describe("BYTE / TEXT bound from a Stream", () => {
         const PIECE = 64 * 1024
         const COUNT = 64
         const start = socket.bytesWritten
+        const listeners = [socket.listenerCount("drain"), socket.listenerCount("close")]
         let writtenAtLastPull = -1
         const content = Stream.paginate(0, (k: number) =>
           Effect.sync(() => {
@@ -73,6 +74,8 @@ describe("BYTE / TEXT bound from a Stream", () => {
           }))
         yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [1, InformixValue.byteStream(content), null])
         assert.isAbove(writtenAtLastPull, (COUNT / 2) * PIECE)
+        // Waiting for Node's `drain` leaves no listener behind.
+        assert.deepStrictEqual([socket.listenerCount("drain"), socket.listenerCount("close")], listeners)
         const back = yield* readBack(conn, "b", 1)
         assert.strictEqual(back.length, PIECE * COUNT)
         assert.deepStrictEqual(back.subarray((COUNT - 1) * PIECE), pattern(PIECE, COUNT - 1))

@@ -462,13 +462,18 @@ export class Session {
     return Effect.callback<void, InformixError>((resume) => {
       if (this.deadWith !== undefined) return resume(Effect.fail(this.closedError()))
       if (this.socket.write(bytes)) return resume(Effect.void)
-      const go = () => resume(this.deadWith === undefined ? Effect.void : Effect.fail(this.closedError()))
-      this.socket.once("drain", go)
-      this.socket.once("close", go)
-      return Effect.sync(() => {
+      const stop = () => {
         this.socket.off("drain", go)
         this.socket.off("close", go)
-      })
+      }
+      // Both listeners go on whichever fires first (the canceler below runs only on interruption).
+      const go = () => {
+        stop()
+        resume(this.deadWith === undefined ? Effect.void : Effect.fail(this.closedError()))
+      }
+      this.socket.on("drain", go)
+      this.socket.on("close", go)
+      return Effect.sync(stop)
     })
   }
 
