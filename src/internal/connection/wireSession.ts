@@ -191,14 +191,14 @@ export class Session {
    */
   private readonly deferred: Array<Uint8Array> = []
   private deferredTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
+  private deferredTimerGeneration = 0
   /**
    * Set while a streamed reply's consumer has fallen behind (`pauseReading`): the socket is paused, so the kernel's
    * receive window fills and TCP flow control holds the server back. SQLI has no flow control of its own inside a
    * reply (a FETCHBLOB reply is the whole value, JDBC-LOB.md §3.3): the socket is the only brake there is.
    */
   private readPause: object | undefined = undefined
-  /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
-  private deferredTimerGeneration = 0
 
   constructor(socket: Net.Socket, rawSocket: Net.Socket, options: SessionOptions) {
     this.socket = socket
@@ -367,12 +367,7 @@ export class Session {
         if (this.deferred.length === 0 || this.deadWith !== undefined) return Effect.void
         // The last batch is the request; `start` writes the others in front of it.
         const exchange = this.start(this.deferred.pop()!, "Eot")
-        return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
-          Effect.flatMap((reply) =>
-            Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
-          ),
-          Effect.ignore
-        )
+        return this.drain(exchange)
       }).pipe(Effect.ensuring(Effect.suspend(() => this.finish())))
     )
   )
@@ -388,12 +383,7 @@ export class Session {
       Effect.suspend(() => {
         if (this.deadWith !== undefined) return Effect.void
         const exchange = this.start(bytes, "Eot")
-        return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
-          Effect.flatMap((reply) =>
-            Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
-          ),
-          Effect.ignore
-        )
+        return this.drain(exchange)
       }), { discard: true })
   })
 
@@ -451,6 +441,8 @@ export class Session {
       Effect.onExit((exit) =>
         Effect.sync(() => {
           if (this.deadWith !== undefined) return
+          // The abort ends the statement by itself: the server answers it at once, no urgent byte is needed.
+          if (!Exit.isSuccess(exit)) exchange.interruptRequested = true
           this.socket.write(Exit.isSuccess(exit) ? body.tail : body.abort, () => this.requestFlushed(exchange))
         })
       )
@@ -575,7 +567,7 @@ export class Session {
         const wait: Effect.Effect<Reply, InformixError | E> = body === undefined ? reply : Effect.andThen(
           Effect.catch(
             this.writeBody(exchange, body),
-            (error) => Effect.andThen(this.awaitReply(exchange), Effect.fail(error))
+            (error) => Effect.andThen(this.drain(exchange), Effect.fail(error))
           ),
           reply
         )
@@ -607,6 +599,16 @@ export class Session {
     })
   }
 
+  /** Reads `exchange`'s reply to its end within `drainTimeout`, else retires the session. Never fails. */
+  private drain(exchange: Exchange): Effect.Effect<void> {
+    return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
+      Effect.flatMap((reply) =>
+        Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
+      ),
+      Effect.ignore
+    )
+  }
+
   /** The caller gave up on `exchange`: keep the permit in a detached fiber until the reply is drained. */
   private abandon(exchange: Exchange): Effect.Effect<void> {
     return Effect.suspend(() => {
@@ -614,11 +616,7 @@ export class Session {
       this.resumeAllReading()
       this.requestServerInterrupt(exchange)
       // After the drain, still under the permit: the cleanup the interrupted caller queued (CLOSE, RELEASE).
-      const drain = Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
-        Effect.flatMap((drained) =>
-          Option.isSome(drained) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
-        ),
-        Effect.ignore,
+      const drain = this.drain(exchange).pipe(
         // Let the interrupted caller's finalizers queue their CLOSE/RELEASE; `finish` runs them under the permit.
         Effect.andThen(Effect.yieldNow),
         Effect.ensuring(this.finish())
