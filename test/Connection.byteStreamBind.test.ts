@@ -139,6 +139,8 @@ describe("BYTE / TEXT bound from a Stream", () => {
         yield* waitUntil(() => pulled === 2)
         yield* Fiber.interrupt(fiber)
         assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM docs"), [[0]])
+        // SQ_FERR ends the statement by itself: no urgent byte was sent for it.
+        assert.strictEqual((conn as unknown as ConnectionImpl).session.interruptsSent, 0)
         yield* conn.execute("INSERT INTO docs VALUES (?, ?, ?)", [
           2,
           InformixValue.byteStream(Stream.make(pattern(3))),
@@ -179,6 +181,19 @@ describe("BYTE / TEXT bound from a Stream", () => {
       const rows = yield* sql<{ b: Uint8Array; t: string }>`SELECT b, t FROM docs`
       assert.deepStrictEqual(rows, [{ b: concat([pattern(3000), pattern(5)]), t: "ab" }])
     }).pipe(Effect.scoped))
+
+  it.live("a PreparedStatement binds a streamed value on each execute", () =>
+    withTable((conn) =>
+      Effect.gen(function*() {
+        yield* Effect.scoped(Effect.gen(function*() {
+          const insert = yield* conn.prepare("INSERT INTO docs VALUES (?, ?, ?)")
+          for (const id of [1, 2]) {
+            yield* insert.execute([id, InformixValue.byteStream(Stream.make(pattern(1500, id))), null])
+          }
+        }))
+        assert.deepStrictEqual(yield* readBack(conn, "b", 2), pattern(1500, 2))
+      })
+    ))
 
   it.live("executeMany refuses a streamed value before sending anything", () =>
     withTable((conn) =>
