@@ -84,6 +84,8 @@ export class Exchange {
    * `messages` (a BYTE/TEXT stream's SQ_BLOB chunks: the reply then never holds the whole value).
    */
   onMessage: ((message: Incoming) => boolean) | undefined = undefined
+  /** A request written in parts (`Session.exchange`'s `body`) whose end (tail or abort) is not written yet. */
+  unfinished: RequestBody<unknown> | undefined = undefined
   /** The fiber waiting for the reply, if any. */
   waiter: ((effect: Effect.Effect<ReadonlyArray<Incoming>, InformixError>) => void) | undefined = undefined
 
@@ -433,20 +435,24 @@ export class Session {
   /**
    * Writes the rest of a request started with `start(…, false)`: `body` as it is pulled (waiting for the socket to
    * drain when Node's buffer is full, so a body of any size is never buffered whole), then `tail`. If the body fails
-   * or the caller is interrupted, `abort` is written instead of the tail (it must end the batch, e.g. `FERR EOT`),
-   * so the server always receives a complete batch and answers it.
+   * (see `exchange`) or the caller is interrupted (when the exchange ends), `abort` is written instead of the tail (it
+   * must end the batch, e.g. `FERR EOT`), so the server always receives a whole batch and answers it.
    */
   private writeBody<E>(exchange: Exchange, body: RequestBody<E>): Effect.Effect<void, E | InformixError> {
-    return Stream.runForEach(body.stream, (bytes) => this.writeMore(bytes)).pipe(
-      Effect.onExit((exit) =>
-        Effect.sync(() => {
-          if (this.deadWith !== undefined) return
-          // The abort ends the statement by itself: the server answers it at once, no urgent byte is needed.
-          if (!Exit.isSuccess(exit)) exchange.interruptRequested = true
-          this.socket.write(Exit.isSuccess(exit) ? body.tail : body.abort, () => this.requestFlushed(exchange))
-        })
-      )
+    return Effect.andThen(
+      Stream.runForEach(body.stream, (bytes) => this.writeMore(bytes)),
+      Effect.sync(() => this.endRequest(exchange, true))
     )
+  }
+
+  /** Writes the end of a request written in parts, once: its tail, or (`complete` false) its abort. */
+  private endRequest(exchange: Exchange, complete: boolean): void {
+    const body = exchange.unfinished
+    if (body === undefined || this.deadWith !== undefined) return
+    exchange.unfinished = undefined
+    // The abort ends the statement by itself: the server answers it at once, no urgent byte is needed.
+    if (!complete) exchange.interruptRequested = true
+    this.socket.write(complete ? body.tail : body.abort, () => this.requestFlushed(exchange))
   }
 
   /** One part of a request body; completes once Node accepts more (its `drain`), fails if the session died. */
@@ -560,22 +566,28 @@ export class Session {
         const exchange = this.start(bytes, options.end ?? "Eot", body === undefined)
         exchange.onReply = options.onReply
         exchange.onMessage = options.onMessage
+        exchange.unfinished = body
         const reply = options.timeout === undefined
           ? Effect.map(this.awaitReply(exchange), (messages): Reply => ({ messages, timedOut: false }))
           : this.awaitWithTimeout(exchange, options.timeout)
         // A body that failed was replaced by `abort`: its reply (the server's error) is read, the body's error kept.
         const wait: Effect.Effect<Reply, InformixError | E> = body === undefined ? reply : Effect.andThen(
-          Effect.catch(
-            this.writeBody(exchange, body),
-            (error) => Effect.andThen(this.drain(exchange), Effect.fail(error))
-          ),
+          Effect.catch(this.writeBody(exchange, body), (error) => {
+            this.endRequest(exchange, false)
+            return Effect.andThen(this.drain(exchange), Effect.fail(error))
+          }),
           reply
         )
         return restore(wait).pipe(
           Effect.onExit((exit) =>
-            Exit.hasInterrupts(exit) && !exchange.complete && this.deadWith === undefined
-              ? this.abandon(exchange)
-              : this.finish()
+            Effect.suspend(() => {
+              // A request still unfinished (its caller was interrupted while or before its body was written) ends as
+              // aborted.
+              this.endRequest(exchange, false)
+              return Exit.hasInterrupts(exit) && !exchange.complete && this.deadWith === undefined
+                ? this.abandon(exchange)
+                : this.finish()
+            })
           )
         )
       })
