@@ -25,6 +25,7 @@ export const HIGH_WATER = 256 * 1024
 /** SQLCODE −213: statement interrupted (what a server answers when it stopped the statement itself). */
 const SQL_INTERRUPTED = -213
 
+/** One FETCHBLOB reply between the socket and its consumer (`Stream.fromPull(reader.pull)`). */
 export class BlobReader {
   private readonly session: Session
   private readonly stmt: StatementContext
@@ -37,8 +38,6 @@ export class BlobReader {
   private closed = false
   /** Chunks were dropped because the statement's timeout fired: the value must not end as if it were complete. */
   private cut = false
-  /** Most bytes held at once (observability for tests). */
-  peakHeld = 0
 
   constructor(session: Session, stmt: StatementContext) {
     this.session = session
@@ -56,7 +55,6 @@ export class BlobReader {
     }
     this.chunks.push(message.data)
     this.held += message.data.length
-    if (this.held > this.peakHeld) this.peakHeld = this.held
     if (this.held >= HIGH_WATER && this.pause === undefined) this.pause = this.session.pauseReading()
     this.notify()
     return true
