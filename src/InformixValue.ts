@@ -1031,7 +1031,8 @@ export class BlobStreamParameter {
  * streams `setBinaryStream`), so a value of any size needs only the chunk in hand. Bindable with `execute`, `query`
  * and the other single-statement calls (one use: a stream is consumed once), not with `executeMany`. A stream that
  * fails part-way fails the statement with `ParameterError` (its error as `cause`); the server is told (SQ_FERR),
- * runs nothing, and the session stays usable. A statement `timeout` counts from the end of the stream.
+ * runs nothing, and the session stays usable. A statement `timeout` counts from the end of the stream. The stream
+ * is pulled once: a cached statement the server reports stale (−710) is not retried with it (the error is returned).
  *
  * @since 0.1.0
  * @category constructors
