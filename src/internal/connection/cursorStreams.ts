@@ -15,13 +15,14 @@ import { type InformixError, ProtocolError, type SqlError } from "../../Informix
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
+import type { RequestPart } from "./blobBinds.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
 import { isDone, operationName, toObjects } from "./results.ts"
 import { fetchRequest } from "./retType.ts"
 import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
-import { type Prepared, STALE_STATEMENT_CODES } from "./statements.ts"
+import { type Prepared, replayable, STALE_STATEMENT_CODES } from "./statements.ts"
 import type { Incoming } from "./wireSession.ts"
 
 export function nextCursorName(this: ConnectionImpl): string {
@@ -190,8 +191,8 @@ export function streamValues(
 }
 
 /**
- * A server cursor as a Stream: the statement is prepared when the stream starts (its own statement, never the
- * cache: the cursor stays open across pulls) and released in the stream's finalizer.
+ * A server cursor as a Stream: when the stream starts it takes the statement cache's statement for `sql` (or
+ * PREPAREs one), held in use until the stream's finalizer, since the cursor stays open across pulls.
  */
 export function streamRows<A>(
   this: ConnectionImpl,
@@ -205,18 +206,22 @@ export function streamRows<A>(
     const { binds, lease, stmt } = yield* this.prepareForStream(sql, params, options, true)
     // A cached statement the server no longer knows fails the OPEN (-710 table altered, -258 unknown id): it leaves
     // the cache and the stream opens its cursor on a fresh PREPARE instead, as a query does (`withStatement`).
+    // A streamed BYTE/TEXT bind was consumed by the failed OPEN and cannot replay: the stale statement still leaves
+    // the cache, and the stream fails with the error.
     const refresh = Effect.suspend(() => {
       if (!lease.cached) return Effect.succeed(undefined)
       const stale = lease.prepared
       this.cache.remove(stmt.sql, stale)
       stale.inUse = false
+      lease.cached = false
       // Runs inside the stream's pull, which holds the owner permit already.
+      const dropped = this.release(stale)
+      if (!replayable(binds)) return Effect.as(dropped, undefined)
       return Effect.andThen(
-        this.release(stale),
+        dropped,
         Effect.uninterruptibleMask((restore) =>
           Effect.map(restore(this.prepareStatement(stmt, binds.length)), (fresh) => {
             lease.prepared = fresh
-            lease.cached = false
             return fresh
           })
         )
@@ -349,7 +354,7 @@ export function cursorStream<A>(
     let opened = false
     let closed = false
     let finished = false
-    const openRequest = (): ReadonlyArray<M.ClientMessage> => [
+    const openRequest = (): ReadonlyArray<RequestPart> => [
       id(prepared.id),
       { _tag: "CurName", name: cursor },
       ...bindMessages(binds),
@@ -367,7 +372,7 @@ export function cursorStream<A>(
     const fetch = Effect.gen({ self: this }, function*() {
       if (opened && fetchSizeOption === undefined) fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
       const opening = !opened
-      const request: ReadonlyArray<M.ClientMessage> = opening
+      const request: ReadonlyArray<RequestPart> = opening
         ? openRequest()
         : [id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)]
       // From here on the cursor may be open (even if this batch fails half-way): the finalizer closes it.
