@@ -52,6 +52,21 @@ export function decodeTuples(
   return this.fetchBlobs(prepared, out, start, stmt)
 }
 
+/** One batch that names, opens and first fetches a cursor: `ID CURNAME [BIND …] OPEN ID NFETCH` (EOT added later). */
+export const openBatch = (
+  prepared: Prepared,
+  cursor: string,
+  binds: ReadonlyArray<M.BindValue>,
+  fetchSize: number
+): ReadonlyArray<RequestPart> => [
+  id(prepared.id),
+  { _tag: "CurName", name: cursor },
+  ...bindMessages(binds),
+  OPEN,
+  id(prepared.id),
+  ...fetchRequest(prepared.columns, fetchSize)
+]
+
 /** Opens a cursor on `prepared`, fetches every row, closes the cursor (also on failure or interruption). */
 export function collect(
   this: ConnectionImpl,
@@ -77,20 +92,7 @@ export function collect(
       exhausted = reply.some(isDone)
       return Effect.succeed(result)
     })
-  const body = Effect.flatMap(
-    this.roundTrip(
-      [
-        id(prepared.id),
-        { _tag: "CurName", name: cursor },
-        ...bindMessages(binds),
-        OPEN,
-        id(prepared.id),
-        ...fetchRequest(prepared.columns, fetchSize)
-      ],
-      stmt
-    ),
-    next
-  )
+  const body = Effect.flatMap(this.roundTrip(openBatch(prepared, cursor, binds, fetchSize), stmt), next)
   // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
   // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
   return Effect.onExit(
@@ -354,14 +356,7 @@ export function cursorStream<A>(
     let opened = false
     let closed = false
     let finished = false
-    const openRequest = (): ReadonlyArray<RequestPart> => [
-      id(prepared.id),
-      { _tag: "CurName", name: cursor },
-      ...bindMessages(binds),
-      OPEN,
-      id(prepared.id),
-      ...fetchRequest(prepared.columns, fetchSize)
-    ]
+    const openRequest = () => openBatch(prepared, cursor, binds, fetchSize)
     yield* Effect.addFinalizer((exit) =>
       Effect.suspend(() => {
         if (!opened || closed) return Effect.void

@@ -15,8 +15,8 @@ import { BlobDescriptor, type Value } from "../../InformixValue.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { BlobReader } from "./blobReader.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
-import { bindMessages, id, OPEN } from "./prebuiltMessages.ts"
-import { fetchRequest } from "./retType.ts"
+import { openBatch } from "./cursorStreams.ts"
+import { id } from "./prebuiltMessages.ts"
 import { renew, type StatementContext } from "./statementContext.ts"
 import type { Prepared } from "./statements.ts"
 import type { Incoming } from "./wireSession.ts"
@@ -85,17 +85,9 @@ export function streamBlob(
       return yield* new ParameterError({ message: "streamBlob needs a query with a BYTE or TEXT column", sql })
     }
     yield* Effect.addFinalizer((exit) => this.owned(this.closeCursorAfter(prepared, exit)))
-    const reply = yield* this.owned(this.roundTrip(
-      [
-        id(prepared.id),
-        { _tag: "CurName", name: this.nextCursorName() },
-        ...bindMessages(binds),
-        OPEN,
-        id(prepared.id),
-        ...fetchRequest(prepared.columns, prepared.fetchBuffer)
-      ],
-      stmt
-    ))
+    const reply = yield* this.owned(
+      this.roundTrip(openBatch(prepared, this.nextCursorName(), binds, prepared.fetchBuffer), stmt)
+    )
     const tuple = reply.find((m) => m._tag === "Tuple")
     if (tuple?._tag !== "Tuple") return Stream.empty
     const values = prepared.rows.decode(tuple.payload)
