@@ -321,3 +321,81 @@ describe("session statements", () => {
     assert.strictEqual(lockWaitStatement({ seconds: 7 }), "SET LOCK MODE TO WAIT 7")
   })
 })
+
+describe("server groups (issue #20)", () => {
+  it.effect("servers: members take the configuration's host, port and server for what they leave out", () =>
+    Effect.gen(function*() {
+      const config = yield* resolveConfig({
+        user: "u",
+        host: "db1",
+        server: "ol_a",
+        servers: [{}, { host: "db2", port: 9090 }, { host: "db3", server: "ol_c" }],
+        randomStart: true,
+        maxRedirects: 0,
+        targetServerType: "primary"
+      })
+      assert.deepStrictEqual(config.servers, [
+        { host: "db1", port: 9088, server: "ol_a" },
+        { host: "db2", port: 9090, server: "ol_a" },
+        { host: "db3", port: 9088, server: "ol_c" }
+      ])
+      assert.deepStrictEqual([config.host, config.port, config.server], ["db1", 9088, "ol_a"])
+      assert.deepStrictEqual([config.randomStart, config.maxRedirects, config.targetServerType], [true, 0, "primary"])
+      const single = yield* resolveConfig({ user: "u", host: "db9", port: 9100 })
+      assert.deepStrictEqual(single.servers, [{ host: "db9", port: 9100, server: "informix" }])
+      assert.deepStrictEqual([single.randomStart, single.maxRedirects, single.targetServerType], [false, 2, "any"])
+    }))
+
+  it.effect("the URL takes several hosts and one server name for all or one per host", () =>
+    Effect.gen(function*() {
+      const url = `informix://u:${encodeURIComponent(SECRET)}@db1:9088,[::1]:9089,db3/stores?server=ol_a,ol_b,ol_c` +
+        "&randomStart=true&maxRedirects=3&targetServerType=secondary"
+      const config = yield* resolveConfig(url)
+      assert.deepStrictEqual(config.servers, [
+        { host: "db1", port: 9088, server: "ol_a" },
+        { host: "::1", port: 9089, server: "ol_b" },
+        { host: "db3", port: 9088, server: "ol_c" }
+      ])
+      assert.strictEqual(config.database, "stores")
+      assert.strictEqual(Redacted.value(config.password!), SECRET)
+      assert.deepStrictEqual([config.randomStart, config.maxRedirects, config.targetServerType], [true, 3, "secondary"])
+      const shared = yield* resolveConfig("informix://u@db1:1,db2:2?server=cm_oltp")
+      assert.deepStrictEqual(shared.servers.map((s) => s.server), ["cm_oltp", "cm_oltp"])
+      // Explicit options win over the URL's group.
+      const explicit = yield* resolveConfig({ url: "informix://u@db1:1,db2:2", servers: [{ host: "x", port: 3 }] })
+      assert.deepStrictEqual(explicit.servers, [{ host: "x", port: 3, server: "informix" }])
+    }))
+
+  it.effect("malformed groups are ConfigErrors naming the field, never echoing the password", () =>
+    Effect.gen(function*() {
+      const pw = encodeURIComponent(SECRET)
+      const cases: ReadonlyArray<readonly [ConnectionConfig | string, string]> = [
+        [{ servers: [] }, "servers"],
+        [{ servers: "db1,db2" as unknown as ReadonlyArray<object> }, "servers"],
+        [{ servers: [{ host: "db1" }, null as unknown as object] }, "servers[1]"],
+        [{ servers: [{ host: "db1" }, { host: " " }] }, "servers[1].host"],
+        [{ servers: [{ port: 70000 }] }, "servers[0].port"],
+        [{ servers: [{ server: "" }] }, "servers[0].server"],
+        [{ maxRedirects: 17 }, "maxRedirects"],
+        [{ maxRedirects: -1 }, "maxRedirects"],
+        [{ targetServerType: "master" as "any" }, "targetServerType"],
+        [{ randomStart: "yes" as unknown as boolean }, "randomStart"],
+        [`informix://u:${pw}@db1:1,,db3:3/x`, "servers"],
+        [`informix://u:${pw}@db1:1,db2:99999/x`, "port"],
+        [`informix://u:${pw}@db1:1,db2:0/x`, "port"],
+        [`informix://u:${pw}@db1:1,db2/x/y?server=a`, "database"],
+        [`informix://u:${pw}@db1,db2,db3?server=a,b`, "server"],
+        [`informix://u:${pw}@db1,db2?server=a,`, "server"],
+        [`informix://u:${pw}@db1?server=a,b`, "server"],
+        [`informix://u:${pw}@db1?maxRedirects=many`, "maxRedirects"],
+        [`informix://u:${pw}@db1?targetServerType=primary2`, "targetServerType"]
+      ]
+      for (const [input, field] of cases) {
+        const error = yield* failureOf(
+          typeof input === "string" ? input : { user: "u", ...input, password: Redacted.make(SECRET) }
+        )
+        assert.strictEqual(error.field, field, JSON.stringify(input))
+        assertNoSecret(error)
+      }
+    }))
+})

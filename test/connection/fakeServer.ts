@@ -33,6 +33,10 @@ export interface FakeServer {
   readonly url: string
   /** Every post-login batch received, in order. */
   readonly batches: Array<ReadonlyArray<ClientMessage>>
+  /** Every login request received, in order (e.g. the INFORMIXSERVER a redirected client sends: `serverName`). */
+  readonly logins: Array<LoginRequest>
+  /** Stops listening and destroys every open socket (a server that dies). */
+  readonly stop: Effect.Effect<void>
   /** Urgent bytes noticed (only while a handler waits for one). */
   readonly urgentSeen: () => number
   /** Urgent bytes found pending when a new batch arrived (sent too late for the request they were meant for). */
@@ -115,8 +119,11 @@ export const sqlOf = (message: ClientMessage): string | undefined =>
 export interface FakeServerOptions {
   /** The capability mask answered to SQ_PROTOCOLS (default: `DEFAULT_SERVER_REPLY`), e.g. to deny 4-byte SQL lengths. */
   readonly protocolsMask?: Uint8Array
-  /** Raw bytes answered to the login PDU instead of the default CONACC (the socket stays open). */
-  readonly connectResponse?: Uint8Array
+  /**
+   * Raw bytes answered to the login PDU instead of the default CONACC (the socket stays open); a function may choose
+   * per login (`undefined`: the default CONACC).
+   */
+  readonly connectResponse?: Uint8Array | ((login: LoginRequest) => Uint8Array | undefined)
   /** The DONE warnings of the SQ_DBOPEN reply (default 0x0005, a logged database). */
   readonly dbOpenWarnings?: number
 }
@@ -127,6 +134,7 @@ export const makeFakeServer = (
 ): Effect.Effect<FakeServer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const batches: Array<ReadonlyArray<ClientMessage>> = []
+    const logins: Array<LoginRequest> = []
     let urgentSeen = 0
     let ignoredUrgent = 0
     const sockets = new Set<Net.Socket>()
@@ -168,11 +176,15 @@ export const makeFakeServer = (
         }
         for (const message of messages) {
           if (message._tag === "LoginRequest") {
-            if (options.connectResponse !== undefined) {
-              socket.write(options.connectResponse)
+            const login = message as LoginRequest
+            logins.push(login)
+            const scripted = typeof options.connectResponse === "function"
+              ? options.connectResponse(login)
+              : options.connectResponse
+            if (scripted !== undefined) {
+              socket.write(scripted)
               continue
             }
-            const login = message as LoginRequest
             const ok = login.password === "secret"
             const response = makeConnectResponse(
               { serverVersion: "15.0.1.0.3", serverName: "ol_fake", cap1: login.cap1 },
@@ -213,21 +225,24 @@ export const makeFakeServer = (
         }
       })
     })
+    const stop = Effect.callback<void>((resume) => {
+      for (const socket of sockets) socket.destroy()
+      if (!server.listening) return resume(Effect.void)
+      server.close(() => resume(Effect.void))
+    })
     yield* Effect.acquireRelease(
       Effect.callback<void>((resume) => {
         server.listen(0, "127.0.0.1", () => resume(Effect.void))
       }),
-      () =>
-        Effect.callback<void>((resume) => {
-          for (const socket of sockets) socket.destroy()
-          server.close(() => resume(Effect.void))
-        })
+      () => stop
     )
     const port = (server.address() as Net.AddressInfo).port
     return {
       port,
       url: `informix://tester:secret@127.0.0.1:${port}/fakedb?server=ol_fake`,
       batches,
+      logins,
+      stop,
       urgentSeen: () => urgentSeen,
       ignoredUrgent: () => ignoredUrgent
     }
