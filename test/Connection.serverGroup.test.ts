@@ -52,12 +52,20 @@ const silent: Effect.Effect<number, never, Scope.Scope> = Effect.acquireRelease(
     const server = Net.createServer((socket) => socket.on("error", () => {}).resume())
     server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
   }),
-  (server) => Effect.callback<void>((resume) => server.close(() => resume(Effect.void)))
+  (server) =>
+    Effect.callback<void>((resume) => {
+      server.close(() => resume(Effect.void))
+    })
 ).pipe(Effect.map((server) => (server.address() as Net.AddressInfo).port))
 
 const member = (port: number, server = "ol_fake") => ({ host: "127.0.0.1", port, server })
 
-const base = { user: "tester", password: Redacted.make("secret"), database: "fakedb", connectTimeout: "2 seconds" }
+const base: Connection.Options = {
+  user: "tester",
+  password: Redacted.make("secret"),
+  database: "fakedb",
+  connectTimeout: "2 seconds"
+}
 
 /** A login answered with a redirect (SL type 13, marker 103) carrying `detail`. */
 const redirectTo = (detail: string): Uint8Array => fromHex(conaccWithTail("0067 0000" + hexChar(detail), 13))
@@ -275,7 +283,11 @@ describe("read-only secondaries", () => {
       const servers = [member(secondary.port), member(primary.port)]
       const onPrimary = yield* Connection.make({ ...base, servers, targetServerType: "primary" })
       assert.deepStrictEqual([onPrimary.port, onPrimary.readOnly], [primary.port, false])
-      const onSecondary = yield* Connection.make({ ...base, servers: [...servers].reverse(), targetServerType: "secondary" })
+      const onSecondary = yield* Connection.make({
+        ...base,
+        servers: [...servers].reverse(),
+        targetServerType: "secondary"
+      })
       assert.deepStrictEqual([onSecondary.port, onSecondary.readOnly], [secondary.port, true])
       const error = connectionError(
         failure(

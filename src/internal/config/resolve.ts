@@ -57,7 +57,6 @@ export interface ServerTarget {
   readonly server: string
 }
 
-
 /**
  * How to reach and log in to an Informix server. Every field is optional here; `resolveConfig` applies the
  * defaults and rejects what is missing or invalid. Explicit fields win over the same setting in `url`.

@@ -231,7 +231,9 @@ const withGroup = (
   for (const [index, entry] of hosts.entries()) {
     const parsed = URL.parse(`informix://${entry}`)
     const badPort = parsed === null ? outOfRangePort(`informix://${entry}`) : undefined
-    if (badPort !== undefined) return fail("port", `${badPort} is out of range (expected an integer between 1 and 65535)`)
+    if (badPort !== undefined) {
+      return fail("port", `${badPort} is out of range (expected an integer between 1 and 65535)`)
+    }
     if (entry.length === 0 || parsed === null || parsed.hostname.length === 0 || parsed.pathname.length > 0) {
       return fail("servers", `host ${index + 1} of the URL ("${entry}") is not host or host:port`)
     }
