@@ -285,7 +285,7 @@ describe("read-only secondaries", () => {
       assert.deepStrictEqual([onPrimary.port, onPrimary.readOnly], [primary.port, false])
       const onSecondary = yield* Connection.make({
         ...base,
-        servers: [...servers].reverse(),
+        servers: servers.toReversed(),
         targetServerType: "secondary"
       })
       assert.deepStrictEqual([onSecondary.port, onSecondary.readOnly], [secondary.port, true])
