@@ -19,31 +19,16 @@ import * as Tracer from "effect/Tracer"
 import * as Net from "node:net"
 import * as Connection from "../src/Connection.ts"
 import type * as InformixError from "../src/InformixError.ts"
-import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import {
-  describeNoColumns,
-  done,
-  EOT,
+  acceptCommands,
+  deadPort,
   type FakeServer,
   type FakeServerOptions,
-  type FakeSession,
   makeFakeServer
 } from "./connection/fakeServer.ts"
 import { conaccWithTail, fromHex, hexChar, hexI16 } from "./protocol/golden.ts"
 
-const handler = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void =>
-  session.reply(batch[0]!._tag === "Command" ? [describeNoColumns(6), done(1), EOT] : [EOT])
-
-const fake = (options: FakeServerOptions = {}) => makeFakeServer(handler, options)
-
-/** A port nothing listens on (bound once, then closed). */
-const deadPort: Effect.Effect<number> = Effect.callback<number>((resume) => {
-  const server = Net.createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const port = (server.address() as Net.AddressInfo).port
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
+const fake = (options: FakeServerOptions = {}) => makeFakeServer(acceptCommands, options)
 
 /** A listener that accepts the TCP connection and never answers the login. */
 const silent: Effect.Effect<number, never, Scope.Scope> = Effect.acquireRelease(

@@ -7,18 +7,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as SqlClient from "effect/sql/SqlClient"
-import * as Net from "node:net"
 import * as InformixClient from "../src/InformixClient.ts"
 import * as TestServer from "../src/TestServer.ts"
-
-/** A port nothing listens on (bound once, then closed). */
-const deadPort: Effect.Effect<number> = Effect.callback<number>((resume) => {
-  const server = Net.createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const port = (server.address() as Net.AddressInfo).port
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
+import { deadPort } from "./connection/fakeServer.ts"
 
 describe("read/write routing", () => {
   it.live("SqlClient goes to the writer's servers, ReadOnly to the reader's", () =>

@@ -12,20 +12,9 @@ import * as SqlErrors from "effect/sql/SqlError"
 import type * as Connection from "../src/Connection.ts"
 import * as InformixClient from "../src/InformixClient.ts"
 import * as InformixError from "../src/InformixError.ts"
-import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import * as Pool from "../src/Pool.ts"
-import {
-  describeNoColumns,
-  done,
-  EOT,
-  type FakeServer,
-  type FakeSession,
-  makeFakeServer
-} from "./connection/fakeServer.ts"
+import { acceptCommands, type FakeServer, makeFakeServer } from "./connection/fakeServer.ts"
 import { eventually } from "./eventually.ts"
-
-const answer = (batch: ReadonlyArray<ClientMessage>, session: FakeSession): void =>
-  session.reply(batch[0]!._tag === "Command" ? [describeNoColumns(6), done(1), EOT] : [EOT])
 
 const member = (server: FakeServer) => ({ host: "127.0.0.1", port: server.port, server: "ol_fake" })
 
@@ -46,7 +35,7 @@ const dying = Effect.gen(function*() {
 describe("pool failover", () => {
   it.live("a dead server's idle sessions are dropped and new ones open on the next member of the group", () =>
     Effect.gen(function*() {
-      const [a, b] = [yield* makeFakeServer(answer), yield* makeFakeServer(answer)]
+      const [a, b] = [yield* makeFakeServer(acceptCommands), yield* makeFakeServer(acceptCommands)]
       const pool = yield* Pool.make({ ...config([a, b]), maxConnections: 3 })
       const ports = yield* Effect.scoped(
         Effect.forEach([1, 2, 3], () => Effect.map(pool.get, (c) => c.port), { concurrency: 3 })
@@ -67,7 +56,7 @@ describe("pool failover", () => {
   it.live("a statement on a session whose server dies fails typed and is not retried anywhere", () =>
     Effect.gen(function*() {
       const a = yield* dying
-      const b = yield* makeFakeServer(answer)
+      const b = yield* makeFakeServer(acceptCommands)
       const pool = yield* Pool.make(config([a, b]))
       const error = yield* Effect.flip(pool.use((c) => c.execute("UPDATE t SET x = 1")))
       assert.instanceOf(error, InformixError.ConnectionError)
@@ -79,7 +68,7 @@ describe("pool failover", () => {
   it.live("retryReads retries a connection loss on a new session, through the group", () =>
     Effect.gen(function*() {
       const a = yield* dying
-      const b = yield* makeFakeServer(answer)
+      const b = yield* makeFakeServer(acceptCommands)
       const pool = yield* Pool.make(config([a, b]))
       const read = pool.use((c: Connection.Connection) => Effect.map(c.execute("SELECT 1 FROM t"), () => c.port))
       const port = yield* read.pipe(InformixClient.retryReads(Schedule.recurs(3)))

@@ -116,6 +116,19 @@ export const encode = (messages: ReadonlyArray<ServerMessage>): Uint8Array => {
 export const sqlOf = (message: ClientMessage): string | undefined =>
   message._tag === "Command" || message._tag === "Prepare" ? new TextDecoder("latin1").decode(message.sql) : undefined
 
+/** A handler answering every SQ_COMMAND as a one-row INSERT (DESCRIBE, DONE 1) and anything else with EOT alone. */
+export const acceptCommands: BatchHandler = (batch, session) =>
+  session.reply(batch[0]!._tag === "Command" ? [describeNoColumns(6), done(1), EOT] : [EOT])
+
+/** A port nothing listens on (bound once, then closed): connecting to it is refused. */
+export const deadPort: Effect.Effect<number> = Effect.callback<number>((resume) => {
+  const server = Net.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const port = (server.address() as Net.AddressInfo).port
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
 export interface FakeServerOptions {
   /** The capability mask answered to SQ_PROTOCOLS (default: `DEFAULT_SERVER_REPLY`), e.g. to deny 4-byte SQL lengths. */
   readonly protocolsMask?: Uint8Array
