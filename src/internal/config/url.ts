@@ -119,6 +119,9 @@ const outOfRangePort = (text: string): string | undefined => {
   return URL.parse(`${head}1${tail}`) === null ? undefined : digits
 }
 
+const portOutOfRange = (digits: string) =>
+  fail("port", `${digits} is out of range (expected an integer between 1 and 65535)`)
+
 /** The query parameter names the URL form understands (canonical spelling). */
 export const urlParameterNames: ReadonlyArray<string> = Array.from(new Set(Array.from(parameters.values(), ([n]) => n)))
 
@@ -131,7 +134,7 @@ export const parseUrl = (text: string): Result.Result<ConnectionConfig, ConfigEr
   const url = URL.parse(group?.first ?? text.trim())
   if (url === null) {
     const port = outOfRangePort(group?.first ?? text.trim())
-    if (port !== undefined) return fail("port", `${port} is out of range (expected an integer between 1 and 65535)`)
+    if (port !== undefined) return portOutOfRange(port)
     // Not echoed at all: when the text does not parse, no rule can say reliably where a password in it ends.
     return fail("url", "the text is not a URL (expected informix://user:password@host:port/database?server=…)")
   }
@@ -232,7 +235,7 @@ const withGroup = (
     const parsed = URL.parse(`informix://${entry}`)
     const badPort = parsed === null ? outOfRangePort(`informix://${entry}`) : undefined
     if (badPort !== undefined) {
-      return fail("port", `${badPort} is out of range (expected an integer between 1 and 65535)`)
+      return portOutOfRange(badPort)
     }
     if (entry.length === 0 || parsed === null || parsed.hostname.length === 0 || parsed.pathname.length > 0) {
       return fail("servers", `host ${index + 1} of the URL ("${entry}") is not host or host:port`)
