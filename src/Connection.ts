@@ -545,8 +545,8 @@ export const Connection: Context.Service<Connection, Connection> = Context.Servi
 )
 
 /**
- * Connection settings: the `ConnectionConfig` fields (host, port, server, database, user, password, locales, tls,
- * timeouts, …; or `url`) plus session options.
+ * Connection settings: the `ConnectionConfig` fields (host, port, server or a `servers` group, database, user,
+ * password, locales, tls, timeouts, redirects, …; or `url`) plus session options.
  *
  * @since 0.1.0
  * @category models

@@ -20,6 +20,8 @@
  *   ANSI database, whose server opens the transaction itself), and nested transactions use `SAVEPOINT`,
  *   `ROLLBACK WORK TO SAVEPOINT` and `RELEASE SAVEPOINT`;
  * - `statement.stream` reads from a server cursor, one fetch per pull; ending the stream early closes the cursor;
+ * - high availability: a server group or a Connection Manager in the configuration (see `Connection.make`), a second
+ *   client for reads on secondaries (`ReadOnly`, `layerReadOnly`), and an opt-in retry for reads (`retryReads`);
  * - errors are `effect/sql` `SqlError`s with the matching reason (`UniqueViolation` with the constraint or index
  *   name, `LockTimeoutError`, `DeadlockError`, `SqlSyntaxError`, …) and the Informix error as `cause`.
  *

@@ -107,7 +107,7 @@ export interface ConnectionConfig {
   readonly dbLocale?: string | undefined
   /** `true` = TLS with certificate verification; an options object for custom CAs etc. Default off. */
   readonly tls?: boolean | Tls.ConnectionOptions | undefined
-  /** TCP connect + TLS + login. Default 10 seconds. */
+  /** TCP connect + TLS + login, for each server tried (each group member, each redirect hop). Default 10 seconds. */
   readonly connectTimeout?: Duration.Input | undefined
   /** `SET LOCK MODE` after login; server default (NOT WAIT) when omitted. */
   readonly lockWait?: Parse.LockWait | undefined
