@@ -238,6 +238,18 @@ describe("login redirects (Connection Manager)", () => {
       assert.strictEqual(target.logins.length, 0)
     }).pipe(Effect.scoped))
 
+  it.live("a target that refuses the login is reported with the redirects that led there", () =>
+    Effect.gen(function*() {
+      const dead = yield* deadPort
+      const manager = yield* cm(() => ({ port: dead, name: "ol_gone" }))
+      const error = connectionError(
+        failure(yield* Effect.exit(Connection.make({ ...base, host: "127.0.0.1", port: manager.port, server: "oltp" })))
+      )
+      assert.deepStrictEqual([error.reason, error.port], ["Refused", dead])
+      assert.deepStrictEqual(error.redirects, [{ server: "ol_gone", host: "127.0.0.1", port: String(dead) }])
+      assert.include(error.message, `oltp@127.0.0.1:${manager.port} → ol_gone@127.0.0.1:${dead}`)
+    }).pipe(Effect.scoped))
+
   it.live("a group member that redirects is followed before the next member is tried", () =>
     Effect.gen(function*() {
       const [target, spare] = [yield* fake(), yield* fake()]
