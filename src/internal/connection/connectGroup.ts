@@ -75,6 +75,21 @@ const redirectFailure = (
     ...(redirect === undefined ? {} : { redirect })
   })
 
+const afterRedirects = (
+  error: ConnectionError,
+  member: ServerTarget,
+  chain: ReadonlyArray<RedirectTarget>
+): ConnectionError =>
+  new ConnectionError({
+    reason: error.reason,
+    host: error.host,
+    port: error.port,
+    message: `${error.message} (reached through login redirects: ${[member, ...chain].map(describe).join(" → ")})`,
+    redirects: chain,
+    ...(error.redirect === undefined ? {} : { redirect: error.redirect }),
+    ...(error.cause === undefined ? {} : { cause: error.cause })
+  })
+
 const wrongType = (config: ResolvedConfig, connection: ConnectionImpl, at: ServerTarget): ConnectionError =>
   new ConnectionError({
     reason: "ServerType",
@@ -112,7 +127,13 @@ const connectMember = (
           error.value.reason === "Redirected"
         ? error.value
         : undefined
-      if (redirected === undefined || config.maxRedirects === 0) return yield* Effect.failCause(exit.cause)
+      if (redirected === undefined || config.maxRedirects === 0) {
+        // A connection failure at a redirect's target says how the client got there (the configured address is
+        // not the one that failed).
+        return yield* chain.length > 0 && error._tag === "Some" && error.value._tag === "ConnectionError"
+          ? Effect.fail(afterRedirects(error.value, member, chain))
+          : Effect.failCause(exit.cause)
+      }
       const next = redirected.redirect
       if (next === undefined) {
         return yield* redirectFailure("Redirected", target, chain, redirected.message)
