@@ -399,3 +399,53 @@ describe("server groups (issue #20)", () => {
       }
     }))
 })
+
+describe("sqlhosts (read as IBM JDBC's FileSqlhosts reads it)", () => {
+  const sqlhosts = [
+    "# dbservername nettype hostname servicename options",
+    "",
+    "g_prod    group     -          -      c=1,e=ol_b",
+    "ol_a      onsoctcp  *db1       9088   g=g_prod",
+    "ol_b      onsoctcp  db2        9089   g=g_prod,k=1 # the last member (e=)",
+    "ol_c      onsoctcp  db3        9090   g=g_prod",
+    "g_two     GROUP     -          -",
+    "cm1       onsoctcp  cm1.local  9000   G=G_TWO",
+    "cm2       onsoctcp  cm2.local  9000   g=g_two",
+    "ol_solo   onsoctcp  db9        9100",
+    "g_empty   group     -          -",
+    "ol_svc    onsoctcp  db9        sqlexec"
+  ].join("\n")
+
+  it.effect("a group entry gives its members in file order; c=1 starts at a random one", () =>
+    Effect.gen(function*() {
+      const prod = yield* resolveConfig({ user: "u", sqlhosts, server: "g_prod" })
+      assert.deepStrictEqual(prod.servers, [
+        { host: "db1", port: 9088, server: "ol_a" },
+        { host: "db2", port: 9089, server: "ol_b" }
+      ])
+      assert.isTrue(prod.randomStart)
+      // Membership ignores case; without e= the group ends at the first entry not in it; an explicit option wins.
+      const two = yield* resolveConfig({ user: "u", sqlhosts, server: "g_two", randomStart: false })
+      assert.deepStrictEqual(two.servers.map((s) => s.server), ["cm1", "cm2"])
+      assert.isFalse(two.randomStart)
+      const solo = yield* resolveConfig({ user: "u", sqlhosts, server: "ol_solo" })
+      assert.deepStrictEqual(solo.servers, [{ host: "db9", port: 9100, server: "ol_solo" }])
+      assert.isFalse(solo.randomStart)
+    }))
+
+  it.effect("unknown names, empty groups, service names and sqlhosts with servers are ConfigErrors", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [ConnectionConfig, RegExp]> = [
+        [{ sqlhosts, server: "g_nope" }, /no entry named g_nope/],
+        [{ sqlhosts, server: "g_empty" }, /has no members/],
+        [{ sqlhosts, server: "ol_svc" }, /"sqlexec"\) is not a port number/],
+        [{ sqlhosts, server: "g_prod", servers: [{ host: "x" }] }, /either servers or sqlhosts/],
+        [{ sqlhosts: 42 as unknown as string }, /text of an sqlhosts file/]
+      ]
+      for (const [input, message] of cases) {
+        const error = yield* failureOf({ user: "u", ...input })
+        assert.strictEqual(error.field, "sqlhosts")
+        assert.match(error.message, message)
+      }
+    }))
+})

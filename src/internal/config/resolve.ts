@@ -16,6 +16,7 @@ import type * as Tls from "node:tls"
 import { ConfigError } from "../../InformixError.ts"
 import { charsetForLocale } from "../values/index.ts"
 import * as Parse from "./parse.ts"
+import { lookupSqlhosts } from "./sqlhosts.ts"
 import { parseUrl } from "./url.ts"
 
 export type { IsolationLevel, LockWait, TargetServerType } from "./parse.ts"
@@ -80,6 +81,13 @@ export interface ConnectionConfig {
    * out. In the URL: several hosts, `informix://user@db1:9088,db2:9088/stores?server=ol_a,ol_b`.
    */
   readonly servers?: ReadonlyArray<ServerAddress> | undefined
+  /**
+   * The text of an sqlhosts file (e.g. `fs.readFileSync("/opt/informix/etc/sqlhosts", "utf8")`): `server` is then
+   * looked up in it as IBM's clients do with INFORMIXSERVER and INFORMIXSQLHOSTS — a group entry gives its members
+   * as `servers` (in file order; option `c=1` sets `randomStart`), a server entry its host and port. Not together
+   * with `servers`.
+   */
+  readonly sqlhosts?: string | undefined
   /** Start at a random member of `servers` (then go round in order), as sqlhosts' group option `c=1`. Default false. */
   readonly randomStart?: boolean | undefined
   /** Login redirects (Connection Manager, SL type 13) followed per member before giving up. Default 2, at most 16. */
@@ -258,11 +266,22 @@ const resolveTarget = (
     return { host, port, server }
   })
 
-/** The server group: `servers` when given (at least one member), else the single `host` / `port` / `server`. */
-const resolveServers = (config: ConnectionConfig): Effect.Effect<ReadonlyArray<ServerTarget>, ConfigError> =>
+/**
+ * The server group: the sqlhosts entry `server` names, or `servers` when given (at least one member), else the single
+ * `host` / `port` / `server`. `randomStart` is the sqlhosts group's `c=1` when the text gives one.
+ */
+const resolveServers = (
+  config: ConnectionConfig
+): Effect.Effect<{ readonly servers: ReadonlyArray<ServerTarget>; readonly randomStart?: boolean }, ConfigError> =>
   Effect.gen(function*() {
     const group: unknown = config.servers
-    if (group === undefined) return [yield* resolveTarget("", {}, config)]
+    if (config.sqlhosts !== undefined) {
+      if (typeof config.sqlhosts !== "string") return yield* invalid("sqlhosts", "must be the text of an sqlhosts file")
+      if (group !== undefined) return yield* invalid("sqlhosts", "give either servers or sqlhosts, not both")
+      const found = lookupSqlhosts(config.sqlhosts, config.server ?? defaults.server)
+      return Result.isSuccess(found) ? found.success : yield* found.failure
+    }
+    if (group === undefined) return { servers: [yield* resolveTarget("", {}, config)] }
     if (!Array.isArray(group) || group.length === 0) {
       return yield* invalid("servers", "must be a non-empty array of { host, port, server }")
     }
@@ -273,7 +292,7 @@ const resolveServers = (config: ConnectionConfig): Effect.Effect<ReadonlyArray<S
       }
       targets.push(yield* resolveTarget(`servers[${index}].`, entry as ServerAddress, config))
     }
-    return targets
+    return { servers: targets }
   })
 
 /**
@@ -299,7 +318,7 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
       config = merge(fromUrl.success, explicit)
     }
 
-    const servers = yield* resolveServers(config)
+    const { servers, randomStart } = yield* resolveServers(config)
     const { host, port, server } = servers[0]!
     const maxRedirects = yield* check(
       "maxRedirects",
@@ -355,7 +374,7 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
       port,
       server,
       servers,
-      randomStart: config.randomStart ?? false,
+      randomStart: config.randomStart ?? randomStart ?? false,
       maxRedirects,
       targetServerType,
       database: config.database,
