@@ -134,6 +134,19 @@ describe("server groups", () => {
       assert.isAbove(two.logins.length, 0)
     }).pipe(Effect.scoped))
 
+  it.live("a group from sqlhosts text: its members are tried in file order, each with its own name", () =>
+    Effect.gen(function*() {
+      const live = yield* fake()
+      const sqlhosts = [
+        "g_prod  group     -          -",
+        `ol_a    onsoctcp  127.0.0.1  ${yield* deadPort}  g=g_prod`,
+        `ol_b    onsoctcp  127.0.0.1  ${live.port}  g=g_prod`
+      ].join("\n")
+      const conn = yield* Connection.make({ ...base, sqlhosts, server: "g_prod" })
+      assert.strictEqual(conn.port, live.port)
+      assert.strictEqual(live.logins[0]!.serverName, "ol_b")
+    }).pipe(Effect.scoped))
+
   it.live("the URL form: several hosts, a server name per host", () =>
     Effect.gen(function*() {
       const live = yield* fake()
