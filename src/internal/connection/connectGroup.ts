@@ -23,6 +23,10 @@ import { open, type OpenOptions } from "./openSession.ts"
 
 const describe = (target: ServerTarget | RedirectTarget): string => `${target.server}@${target.host}:${target.port}`
 
+/** `member → hop → hop`, for messages. */
+const route = (member: ServerTarget, chain: ReadonlyArray<RedirectTarget>): string =>
+  [member, ...chain].map(describe).join(" → ")
+
 // A loop is the same server name at the same address; host names compare without case, as DNS does.
 const targetKey = (target: ServerTarget): string => `${target.server}@${target.host.toLowerCase()}:${target.port}`
 
@@ -84,7 +88,7 @@ const afterRedirects = (
     reason: error.reason,
     host: error.host,
     port: error.port,
-    message: `${error.message} (reached through login redirects: ${[member, ...chain].map(describe).join(" → ")})`,
+    message: `${error.message} (reached through login redirects: ${route(member, chain)})`,
     redirects: chain,
     ...(error.redirect === undefined ? {} : { redirect: error.redirect }),
     ...(error.cause === undefined ? {} : { cause: error.cause })
@@ -156,7 +160,7 @@ const connectMember = (
           "RedirectLoop",
           target,
           chain,
-          `Login redirects went round in a circle: ${[member, ...chain].map(describe).join(" → ")}`,
+          `Login redirects went round in a circle: ${route(member, chain)}`,
           next
         )
       }
@@ -165,9 +169,7 @@ const connectMember = (
           "RedirectLoop",
           target,
           chain,
-          `More than ${config.maxRedirects} login redirects (maxRedirects): ${
-            [member, ...chain].map(describe).join(" → ")
-          }`,
+          `More than ${config.maxRedirects} login redirects (maxRedirects): ${route(member, chain)}`,
           next
         )
       }
