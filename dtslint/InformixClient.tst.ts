@@ -78,6 +78,7 @@ describe("InformixClient layers", () => {
       maxRedirects: 3,
       targetServerType: "primary"
     })
+    expect(InformixClient.layer).type.toBeCallableWith({ user: "u", sqlhosts: "g group - -", server: "g" })
     expect(InformixClient.layer).type.not.toBeCallableWith({ user: "u", targetServerType: "master" })
   })
 
