@@ -95,7 +95,7 @@ export const failoverScenario = (options: FailoverOptions) =>
 
     let ended = 0
     const reachedStop = yield* Deferred.make<void>()
-    const times = { stoppedAt: Infinity, promotedAt: Infinity }
+    const times = { stoppedAt: Infinity, promoting: Infinity, promotedAt: Infinity }
     const acknowledged: Array<number> = []
 
     const request = (fiber: number, n: number): Effect.Effect<Ended> =>
@@ -129,6 +129,7 @@ export const failoverScenario = (options: FailoverOptions) =>
       times.stoppedAt = nowMs()
       yield* cluster.stop("ol_primary")
       yield* Effect.sleep(options.promoteAfterMillis)
+      times.promoting = nowMs()
       yield* cluster.promote("ol_sds1")
       times.promotedAt = nowMs()
     }))
@@ -153,11 +154,12 @@ export const failoverScenario = (options: FailoverOptions) =>
     const failedByKind: Record<string, number> = {}
     for (const r of all) if (!r.ok) failedByKind[r.kind!] = (failedByKind[r.kind!] ?? 0) + 1
 
-    // A success on the old primary must have run before it was stopped; one on the secondary after its promotion.
+    // A success on the old primary must have started before it was stopped; one on the secondary must have ended
+    // after its promotion began.
     const answeredByNonPrimary = all.filter((r) =>
       r.ok && (r.readOnly === true ||
         (r.port === primaryPort && r.startedAt > times.stoppedAt) ||
-        (r.port === secondaryPort && r.endedAt < times.stoppedAt) ||
+        (r.port === secondaryPort && r.endedAt < times.promoting) ||
         (r.port !== primaryPort && r.port !== secondaryPort))
     ).length
 
