@@ -19,7 +19,8 @@ const scripts = [
   "failover.ts",
   "peer-python.ts",
   "peer-jdbc.ts",
-  "smartLob.ts"
+  "smartLob.ts",
+  "byteText.ts"
 ].filter((
   name
 ) => existsSync(join(here, name)))
