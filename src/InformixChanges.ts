@@ -136,12 +136,24 @@ export type Other =
   | { readonly _tag: "Truncate"; readonly position: bigint; readonly transactionId: number; readonly table: string }
 
 /**
+ * Nothing committed for the session's `timeout` (only with {@link CdcOptions.idle}): capture is running and
+ * `position` is the last one delivered. The first one also tells that capture has started.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Idle {
+  readonly _tag: "Idle"
+  readonly position: bigint
+}
+
+/**
  * One change event.
  *
  * @since 0.1.0
  * @category models
  */
-export type ChangeEvent<A = Connection.Row> = Begin | Commit | Insert<A> | Update<A> | Delete<A> | Other
+export type ChangeEvent<A = Connection.Row> = Begin | Commit | Insert<A> | Update<A> | Delete<A> | Other | Idle
 
 /**
  * A table to capture.
@@ -175,6 +187,8 @@ export interface CdcOptions<A = Connection.Row> {
    * default 5 seconds, whole seconds). Interrupting the stream does not wait for it where the urgent byte works.
    */
   readonly timeout?: Duration.Input | undefined
+  /** Emit an {@link Idle} event for each idle `timeout` (default false: idle reads are not events). */
+  readonly idle?: boolean | undefined
   /** Bytes per read; every record must fit (default 65536). */
   readonly bufferSize?: number | undefined
   /**

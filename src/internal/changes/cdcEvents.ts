@@ -1,8 +1,8 @@
 /**
  * CDC records → change events. The column list of each captured table arrives in a TABSCHEMA record before any row
  * of it (JDBC-PAM-TRIGGERS-CDC.md §3.5) and is kept per label; row images are decoded with it; a BEFORE_UPDATE image
- * waits for its AFTER_UPDATE and both become one `Update` event; TIMEOUT records (the server's idle heartbeat) are
- * not events; an ERROR record fails the stream with the server's code.
+ * waits for its AFTER_UPDATE and both become one `Update` event; TIMEOUT records (the server's idle heartbeat)
+ * become `Idle` events only when asked for; an ERROR record fails the stream with the server's code.
  *
  * @internal
  */
@@ -30,10 +30,13 @@ export class EventAssembler {
   private readonly columns = new Map<number, ReadonlyArray<CdcColumn>>()
   private before: { readonly seq: bigint; readonly row: Row } | undefined = undefined
 
-  /** `tables`: the table name of each label given to cdc_startcapture. */
-  constructor(tables: ReadonlyMap<number, string>, ctx: ValueContext) {
+  private readonly idle: boolean
+
+  /** `tables`: the table name of each label given to cdc_startcapture; `idle`: TIMEOUT records become events. */
+  constructor(tables: ReadonlyMap<number, string>, ctx: ValueContext, idle: boolean) {
     this.tables = tables
     this.ctx = ctx
+    this.idle = idle
   }
 
   /** The event a record completes, undefined when it completes none, or why it cannot be read. */
@@ -46,7 +49,7 @@ export class EventAssembler {
         return undefined
       }
       case "Timeout":
-        return undefined
+        return this.idle ? { _tag: "Idle", position: record.seq } : undefined
       case "Error":
         return failure(record.code, `the CDC session reported error ${record.code}`)
       case "Begin":

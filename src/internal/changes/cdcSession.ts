@@ -117,7 +117,7 @@ export const cdcStream = <A, E>(
     }
     yield* call(conn, "cdc_activatesess", [id, options.from ?? 0n], fail)
 
-    const assembler = new EventAssembler(labels, { charset: conn.settings.values.charset })
+    const assembler = new EventAssembler(labels, { charset: conn.settings.values.charset }, options.idle === true)
     const decode = (table: string, row: Connection.Row) => decoders.get(table)!(row)
     const nextEvent: Effect.Effect<ChangeEvent<A>, InformixError | E> = Effect.gen(function*() {
       while (true) {
