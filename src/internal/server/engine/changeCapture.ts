@@ -44,7 +44,7 @@ import {
 } from "./changeLog.ts"
 import { ScrollCursor } from "./sqliteCursors.ts"
 import type { Token } from "./tokenizer.ts"
-import { typeName, Types } from "./types.ts"
+import { type IfxType, typeName, Types } from "./types.ts"
 import { fromStorage } from "./values.ts"
 
 export { registerChangeLogFunctions }
@@ -259,7 +259,7 @@ export class ChangeCapture {
       return engineError(-201, { offset: tokens[i]?.offset ?? sql.length })
     }
     // IBM -674 "Routine (%s) can not be resolved." (a wrong argument count).
-    if (args.length !== routine.length) return engineError(-674, { parameter: name })
+    if (args.length !== routine.params.length) return engineError(-674, { parameter: name })
     return new CdcPrepared(this, owner, sql, routine, args, params)
   }
 
@@ -399,18 +399,22 @@ interface Routine {
     | "cdc_deactivatesess"
     | "cdc_endcapture"
     | "cdc_closesess"
-  /** Argument count. */
-  readonly length: number
+  /** The parameter types (IBM's signatures), described for the `?`s (JDBC asks with SQ_IDESCRIBE). */
+  readonly params: ReadonlyArray<IfxType>
 }
 
+const I = Types.integer
+const I8 = Types.int8
+const TEXT = Types.lvarchar()
+
 const ROUTINES: Record<string, Routine> = {
-  cdc_opensess: { name: "cdc_opensess", length: 6 },
-  cdc_set_fullrowlogging: { name: "cdc_set_fullrowlogging", length: 2 },
-  cdc_startcapture: { name: "cdc_startcapture", length: 5 },
-  cdc_activatesess: { name: "cdc_activatesess", length: 2 },
-  cdc_deactivatesess: { name: "cdc_deactivatesess", length: 1 },
-  cdc_endcapture: { name: "cdc_endcapture", length: 3 },
-  cdc_closesess: { name: "cdc_closesess", length: 1 }
+  cdc_opensess: { name: "cdc_opensess", params: [TEXT, I, I, I, I, I] },
+  cdc_set_fullrowlogging: { name: "cdc_set_fullrowlogging", params: [TEXT, I] },
+  cdc_startcapture: { name: "cdc_startcapture", params: [I, I8, TEXT, TEXT, I] },
+  cdc_activatesess: { name: "cdc_activatesess", params: [I, I8] },
+  cdc_deactivatesess: { name: "cdc_deactivatesess", params: [I] },
+  cdc_endcapture: { name: "cdc_endcapture", params: [I, I8, TEXT] },
+  cdc_closesess: { name: "cdc_closesess", params: [I] }
 }
 
 const RESULT: ReadonlyArray<ColumnDescription> = [describe("(expression)", Types.integer, false)]
@@ -419,7 +423,7 @@ const RESULT: ReadonlyArray<ColumnDescription> = [describe("(expression)", Types
 export class CdcPrepared implements Prepared {
   readonly statementType = 56
   readonly columns = RESULT
-  readonly paramTypes: ReadonlyArray<ColumnDescription> = []
+  readonly paramTypes: ReadonlyArray<ColumnDescription>
   readonly insertsSerial = undefined
   readonly sql: string
   readonly paramCount: number
@@ -442,6 +446,7 @@ export class CdcPrepared implements Prepared {
     this.routine = routine
     this.args = args
     this.paramCount = paramCount
+    this.paramTypes = args.flatMap((a, i) => ("param" in a ? [describe("", routine.params[i]!, false)] : []))
   }
 
   /** Runs the call: its one-row result. */
