@@ -120,7 +120,7 @@ describe("InformixChanges.cdc", () => {
         "Commit"
       ])
       const positions = events.map(positionOf)
-      assert.deepStrictEqual([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), positions)
+      assert.deepStrictEqual(positions.toSorted((a, b) => (a < b ? -1 : a > b ? 1 : 0)), positions)
       assert.strictEqual(new Set(positions).size, positions.length)
       const tx = events.map((e) => ("transactionId" in e ? e.transactionId : -1))
       assert.deepStrictEqual([tx[4], tx[5], tx[6]], [tx[3], tx[3], tx[3]])

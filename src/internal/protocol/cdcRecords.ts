@@ -144,9 +144,10 @@ export const encodeCdcRecord = (record: CdcRecord): Uint8Array => {
   return out
 }
 
+const fail = (message: string) => new ProtocolCodecError({ message: `CDC record: ${message}` })
+
 /** Decodes the record at the start of one read's bytes (what follows it is ignored, as JDBC does). */
 export const decodeCdcRecord = (bytes: Uint8Array): CdcRecord | ProtocolCodecError => {
-  const fail = (message: string) => new ProtocolCodecError({ message: `CDC record: ${message}` })
   if (bytes.length < 16) return fail(`${bytes.length} bytes, less than the 16-byte header`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const headerSize = view.getInt32(0)

@@ -66,7 +66,11 @@ const scalarType = (
       return column(name, TypeCode.NCHAR, n ?? 1)
     case "varchar":
     case "nvarchar":
-      return column(name, word === "varchar" ? TypeCode.VARCHAR : TypeCode.NVARCHAR, (n ?? 1) | ((numbers[1] ?? 0) << 8))
+      return column(
+        name,
+        word === "varchar" ? TypeCode.VARCHAR : TypeCode.NVARCHAR,
+        (n ?? 1) | ((numbers[1] ?? 0) << 8)
+      )
     case "lvarchar":
       return column(name, TypeCode.UDTVAR, n ?? 2048, ExtendedId.LVARCHAR, "lvarchar")
     case "decimal":

@@ -30,9 +30,6 @@ import type {
   Value
 } from "./api.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
-import type { DatabaseConfig } from "./engineSession.ts"
-import { engineError, mapSqliteError } from "./engineErrors.ts"
-import { describe } from "./prepared.ts"
 import {
   isLogged,
   lastLogId,
@@ -42,6 +39,9 @@ import {
   setFullRowLogging,
   transactionStart
 } from "./changeLog.ts"
+import { engineError, mapSqliteError } from "./engineErrors.ts"
+import type { DatabaseConfig } from "./engineSession.ts"
+import { describe } from "./prepared.ts"
 import { ScrollCursor } from "./sqliteCursors.ts"
 import type { Token } from "./tokenizer.ts"
 import { type IfxType, typeName, Types } from "./types.ts"
@@ -322,10 +322,9 @@ export class ChangeCapture {
           table: target.info.name,
           indexes,
           types: picked.map((c) => c.type),
-          columns: picked.map((c) => ({
-            ...describe(c.name, c.type, c.notNull),
-            typeText: typeName(c.type).toLowerCase()
-          }))
+          columns: picked.map((c) =>
+            Object.assign(describe(c.name, c.type, c.notNull), { typeText: typeName(c.type).toLowerCase() })
+          )
         }
         session.database = target.database
         session.tables.set(key, captured)

@@ -60,8 +60,11 @@ const decodeImage = (text: string): Array<Stored> =>
  */
 export const registerChangeLogFunctions = (db: DatabaseSync, transactionId: () => number) => {
   db.function("_ifx_cdc_tx", { deterministic: false }, transactionId)
-  db.function("_ifx_cdc_row", { deterministic: false, varargs: true, useBigIntArguments: true }, (...values) =>
-    encodeImage(values))
+  db.function(
+    "_ifx_cdc_row",
+    { deterministic: false, varargs: true, useBigIntArguments: true },
+    (...values) => encodeImage(values)
+  )
 }
 
 const triggerName = (table: string, op: string) => quoteIdent(`_ifx_cdc_${table.toLowerCase()}_${op}`)
@@ -91,15 +94,21 @@ export const setFullRowLogging = (db: DatabaseSync, table: TableInfo, on: boolea
         `CREATE TABLE IF NOT EXISTS ${LOG} (id INTEGER PRIMARY KEY, txid INTEGER NOT NULL, tabname TEXT NOT NULL, ` +
           "op INTEGER NOT NULL, image TEXT NOT NULL, at INTEGER NOT NULL)"
       )
-      db.exec(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "i")} AFTER INSERT ON ${name} BEGIN ${
-        log(RowOp.insert, "NEW")
-      } END`)
-      db.exec(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "d")} AFTER DELETE ON ${name} BEGIN ${
-        log(RowOp.delete, "OLD")
-      } END`)
-      db.exec(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "u")} AFTER UPDATE ON ${name} BEGIN ${
-        log(RowOp.before, "OLD")
-      } ${log(RowOp.after, "NEW")} END`)
+      db.exec(
+        `CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "i")} AFTER INSERT ON ${name} BEGIN ${
+          log(RowOp.insert, "NEW")
+        } END`
+      )
+      db.exec(
+        `CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "d")} AFTER DELETE ON ${name} BEGIN ${
+          log(RowOp.delete, "OLD")
+        } END`
+      )
+      db.exec(
+        `CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "u")} AFTER UPDATE ON ${name} BEGIN ${
+          log(RowOp.before, "OLD")
+        } ${log(RowOp.after, "NEW")} END`
+      )
     } else {
       for (const op of ["i", "d", "u"]) db.exec(`DROP TRIGGER IF EXISTS ${triggerName(table.name, op)}`)
     }

@@ -3,9 +3,9 @@
  * PREPARE in an engine session: tokenizing, planning and translating a statement, describing a SELECT's columns
  * (running it when the translator cannot type an expression), binding parameters, and the error context of a plan.
  */
-import { CDC_DATABASE } from "./changeCapture.ts"
 import type { SQLInputValue, StatementSync } from "node:sqlite"
 import { type ColumnDescription, type EngineError, isEngineError, type Prepared, type Value } from "./api.ts"
+import { CDC_DATABASE } from "./changeCapture.ts"
 import { rewriteComplexLiterals } from "./complexTypes.ts"
 import { attachDatabases, rewriteDatabaseNames } from "./crossDatabase.ts"
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./engineErrors.ts"
