@@ -18,7 +18,8 @@ const scripts = [
   "interrupt.ts",
   "peer-python.ts",
   "peer-jdbc.ts",
-  "smartLob.ts"
+  "smartLob.ts",
+  "changes.ts"
 ].filter((
   name
 ) => existsSync(join(here, name)))

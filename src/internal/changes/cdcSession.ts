@@ -1,8 +1,9 @@
 /**
  * A CDC session as IBM JDBC 15's `CDCEngine` runs one (JDBC-PAM-TRIGGERS-CDC.md §3.2–§3.3): on a connection of its
- * own to `syscdcv1`, the server name from `sysmaster:sysenv`, `cdc_opensess(server, 0, timeout, 1, 1, 1)` → the
+ * own to `syscdcv1`, the server name from `sysmaster:sysenv`, `cdc_opensess(server, 0, timeout, n, 1, 1)` → the
  * session id (also the smart-LO fd the records are read from), per table `cdc_set_fullrowlogging(t, 1)` and
- * `cdc_startcapture(id, 0, t, columns, label)`, then `cdc_activatesess(id, from)`; one SQ_LODATA read per record.
+ * `cdc_startcapture(id, 0, t, columns, label)`, then `cdc_activatesess(id, from)`; SQ_LODATA reads of the fd,
+ * each returning whole records (JDBC opens with max_records 1, one record per read; this asks for more).
  * When the stream ends (done, failed or interrupted): `cdc_endcapture` per table, full-row logging off if asked,
  * `cdc_closesess`, then the connection closes (which ends the CDC session on the server anyway).
  *
@@ -18,12 +19,18 @@ import type { CdcOptions, ChangeEvent } from "../../InformixChanges.ts"
 import { ConfigError, type InformixError, ResultDecodeError } from "../../InformixError.ts"
 import { ConnectionImpl } from "../connection/connectionImpl.ts"
 import { readLoDataOnce } from "../connection/smartLobs.ts"
-import { decodeCdcRecord } from "../protocol/cdcRecords.ts"
+import { decodeCdcRecords } from "../protocol/cdcRecords.ts"
+import { ProtocolCodecError } from "../protocol/protocolCodecError.ts"
 import { EventAssembler } from "./cdcEvents.ts"
 
 const CDC_DATABASE = "syscdcv1"
 const DEFAULT_TIMEOUT_SECONDS = 5
 const DEFAULT_BUFFER = 65536
+/**
+ * Records one read may return (cdc_opensess's max_records; IBM JDBC asks for 1, one round trip per record): as many
+ * as are ready and fit `bufferSize`, so a backlog is read in few round trips.
+ */
+const MAX_RECORDS = 256
 
 /** How the public module builds its ChangeStreamError (kept there, so this file does not import it at runtime). */
 export type CdcFailure<E> = (code: number, message: string) => E
@@ -89,7 +96,7 @@ export const cdcStream = <A, E>(
     const id = yield* call(
       conn,
       "cdc_opensess",
-      [serverName, 0, Math.ceil(Duration.toSeconds(timeout.value)), 1, 1, 1],
+      [serverName, 0, Math.ceil(Duration.toSeconds(timeout.value)), MAX_RECORDS, 1, 1],
       fail,
       false
     )
@@ -119,28 +126,34 @@ export const cdcStream = <A, E>(
 
     const assembler = new EventAssembler(labels, { charset: conn.settings.values.charset }, options.idle === true)
     const decode = (table: string, row: Connection.Row) => decoders.get(table)!(row)
-    const nextEvent: Effect.Effect<ChangeEvent<A>, InformixError | E> = Effect.gen(function*() {
+    const decoded = (event: ChangeEvent): Effect.Effect<ChangeEvent<A>, InformixError> => {
+      switch (event._tag) {
+        case "Insert":
+        case "Delete":
+          return Effect.map(decode(event.table, event.row), (row) => ({ ...event, row }))
+        case "Update":
+          return Effect.map(
+            Effect.all([decode(event.table, event.before), decode(event.table, event.after)]),
+            ([before, after]) => ({ ...event, before, after })
+          )
+        default:
+          return Effect.succeed(event)
+      }
+    }
+    // One read: up to MAX_RECORDS records (whole ones, as they fit); reads until one yields an event.
+    const nextEvents: Effect.Effect<ReadonlyArray<ChangeEvent<A>>, InformixError | E> = Effect.gen(function*() {
       while (true) {
-        const bytes = yield* readLoDataOnce(conn, id, bufferSize)
-        const record = decodeCdcRecord(bytes)
-        if (record._tag === "ProtocolCodecError") return yield* Effect.fail(fail(0, record.message))
-        const event = assembler.apply(record)
-        if (event === undefined) continue
-        if (event._tag === "AssemblyFailure") return yield* Effect.fail(fail(event.code, event.message))
-        switch (event._tag) {
-          case "Insert":
-          case "Delete":
-            return { ...event, row: yield* decode(event.table, event.row) }
-          case "Update":
-            return {
-              ...event,
-              before: yield* decode(event.table, event.before),
-              after: yield* decode(event.table, event.after)
-            }
-          default:
-            return event
+        const records = decodeCdcRecords(yield* readLoDataOnce(conn, id, bufferSize))
+        if (records instanceof ProtocolCodecError) return yield* Effect.fail(fail(0, records.message))
+        const events: Array<ChangeEvent<A>> = []
+        for (const record of records) {
+          const event = assembler.apply(record)
+          if (event === undefined) continue
+          if (event._tag === "AssemblyFailure") return yield* Effect.fail(fail(event.code, event.message))
+          events.push(yield* decoded(event))
         }
+        if (events.length > 0) return events
       }
     })
-    return Stream.fromEffectRepeat(nextEvent)
+    return Stream.fromIterableEffectRepeat(nextEvents)
   }))

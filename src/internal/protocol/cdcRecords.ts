@@ -220,3 +220,18 @@ export const decodeCdcRecord = (bytes: Uint8Array): CdcRecord | ProtocolCodecErr
   }
   return fail(`record type ${type} with a ${headerSize}-byte header is too short`)
 }
+
+/** Decodes every record of one read (a session opened with max_records > 1 gets several per read). */
+export const decodeCdcRecords = (bytes: Uint8Array): Array<CdcRecord> | ProtocolCodecError => {
+  const out: Array<CdcRecord> = []
+  let at = 0
+  while (at < bytes.length) {
+    const rest = bytes.subarray(at)
+    const record = decodeCdcRecord(rest)
+    if (record instanceof ProtocolCodecError) return record
+    out.push(record)
+    const view = new DataView(rest.buffer, rest.byteOffset, rest.byteLength)
+    at += view.getInt32(0) + view.getInt32(4)
+  }
+  return out
+}

@@ -1,7 +1,7 @@
 /**
- * Reads of a CDC session's fd (SQ_LODATA LO_READ on the id cdc_opensess returned): one whole record per read, as
- * IBM JDBC's CDC engine needs (JDBC-PAM-TRIGGERS-CDC.md §3.3: it parses from byte 0 and re-parses a stale buffer on
- * an empty read). A read with nothing committed waits — without blocking the event loop, interruptible by the
+ * Reads of a CDC session's fd (SQ_LODATA LO_READ on the id cdc_opensess returned): whole records only, at most the
+ * session's max_records of them (IBM CDC API; IBM JDBC's CDC engine asks for 1 and parses one record from byte 0,
+ * re-parsing a stale buffer on an empty read, JDBC-PAM-TRIGGERS-CDC.md §3.3). A read with nothing committed waits — without blocking the event loop, interruptible by the
  * urgent byte like any request — until a transaction with captured changes commits, or answers a TIMEOUT record
  * after the session's timeout. A record larger than the read's byte count fails the read with SQ_ERR −9810 and
  * stays first in line (nothing is lost; a larger read gets it).
@@ -19,7 +19,7 @@ import { packedWidth } from "../values/decimal.ts"
 import type { BatchState, Session } from "./clientSession.ts"
 import type { CaptureReader, CaptureRecord } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
-import { BatchFailure, err, fromEngine } from "./sessionReplies.ts"
+import { BatchFailure, concat, err, fromEngine } from "./sessionReplies.ts"
 
 /** −9810 "Smart-large-object error": the read cannot take the record. */
 const SQL_SMART_LOB = -9810
@@ -67,7 +67,13 @@ const toRecord = (session: Session, record: CaptureRecord): CdcRecord | string =
   }
 }
 
-const reply = (state: BatchState, bytes: Uint8Array) => {
+const encoded = (session: Session, next: CaptureRecord): Uint8Array | BatchFailure => {
+  const record = toRecord(session, next)
+  return typeof record === "string" ? new BatchFailure(err(SQL_SMART_LOB, 0, record)) : encodeCdcRecord(record)
+}
+
+const reply = (state: BatchState, records: ReadonlyArray<Uint8Array>) => {
+  const bytes = concat(records)
   const chunks: Array<Uint8Array> = []
   for (let i = 0; i < bytes.length; i += LODATA_CHUNK) chunks.push(bytes.subarray(i, i + LODATA_CHUNK))
   state.out.push({ _tag: "LoDataReply", op: 0, size: bytes.length, chunks })
@@ -100,20 +106,32 @@ export const captureRead = (
       if (next === undefined) {
         // Idle for the whole timeout: a TIMEOUT record (JDBC never gets an empty read).
         if (waited || reader.timeoutSeconds <= 0) {
-          return reply(state, encodeCdcRecord({ _tag: "Timeout", seq: reader.lastSequence }))
+          return reply(state, [encodeCdcRecord({ _tag: "Timeout", seq: reader.lastSequence })])
         }
         waited = !(yield* changeOrTimeout(reader, reader.timeoutSeconds))
         continue
       }
-      const record = toRecord(session, next)
-      if (typeof record === "string") return yield* Effect.fail(new BatchFailure(err(SQL_SMART_LOB, 0, record)))
-      const bytes = encodeCdcRecord(record)
-      if (bytes.length > length) {
+      const first = encoded(session, next)
+      if (first instanceof BatchFailure) return yield* Effect.fail(first)
+      if (first.length > length) {
         return yield* Effect.fail(
-          new BatchFailure(err(SQL_SMART_LOB, 0, `CDC record of ${bytes.length} bytes > read of ${length}`))
+          new BatchFailure(err(SQL_SMART_LOB, 0, `CDC record of ${first.length} bytes > read of ${length}`))
         )
       }
       reader.delivered()
-      return reply(state, bytes)
+      // cdc_opensess's max_records: more records that are ready and fit the read go with the first (IBM CDC API;
+      // JDBC asks for 1).
+      const records = [first]
+      let size = first.length
+      while (records.length < reader.maxRecords) {
+        const more = reader.next()
+        if (more === undefined || isEngineError(more)) break
+        const bytes = encoded(session, more)
+        if (bytes instanceof BatchFailure || size + bytes.length > length) break
+        reader.delivered()
+        records.push(bytes)
+        size += bytes.length
+      }
+      return reply(state, records)
     }
   })

@@ -164,6 +164,8 @@ export interface CaptureReader {
   delivered(): void
   /** cdc_opensess's timeout: an idle read answers a TIMEOUT record after this many seconds. */
   readonly timeoutSeconds: number
+  /** cdc_opensess's max_records: how many records one read may return. */
+  readonly maxRecords: number
   /** The sequence number of the last record handed out (a TIMEOUT record carries it). */
   readonly lastSequence: bigint
   /** Calls `listener` whenever a transaction with captured changes commits; returns its remover. */

@@ -87,6 +87,7 @@ class CdcSession implements CaptureReader {
   readonly id: number
   readonly owner: object
   readonly timeoutSeconds: number
+  readonly maxRecords: number
   readonly tables = new Map<string, Captured>()
   database: string | undefined = undefined
   active = false
@@ -95,11 +96,12 @@ class CdcSession implements CaptureReader {
   readonly pending: Array<CaptureRecord> = []
   private readonly capture: ChangeCapture
 
-  constructor(capture: ChangeCapture, id: number, owner: object, timeoutSeconds: number) {
+  constructor(capture: ChangeCapture, id: number, owner: object, timeoutSeconds: number, maxRecords: number) {
     this.capture = capture
     this.id = id
     this.owner = owner
     this.timeoutSeconds = timeoutSeconds
+    this.maxRecords = maxRecords
   }
 
   onChange(listener: () => void): () => void {
@@ -283,11 +285,13 @@ export class ChangeCapture {
         if (intArg(1) !== 0) return CdcError.NOREOPEN
         if (intArg(4) !== 1 || intArg(5) !== 1) return CdcError.APIVERS
         const timeout = intArg(2)
+        const maxRecords = intArg(3)
         if (timeout === undefined || timeout < 0) return CdcError.ARG
+        if (maxRecords === undefined || maxRecords < 1) return CdcError.ARG
         let id = FIRST_SESSION_ID
         while (this.sessions.has(id)) id++
         if (id > LAST_SESSION_ID) return CdcError.ARG
-        this.sessions.set(id, new CdcSession(this, id, owner, timeout))
+        this.sessions.set(id, new CdcSession(this, id, owner, timeout, maxRecords))
         return id
       }
       case "cdc_set_fullrowlogging": {

@@ -9,7 +9,7 @@
  * Whatever writes the table (DML, MERGE, SPL, Informix triggers, TRUNCATE's row deletes) is captured alike. An ALTER
  * TABLE that rebuilds the table drops its SQLite triggers with it: full-row logging must then be set again.
  */
-import type { DatabaseSync, SQLOutputValue } from "node:sqlite"
+import type { DatabaseSync, SQLOutputValue, StatementSync } from "node:sqlite"
 import type { TableInfo } from "./catalog.ts"
 import { quoteIdent, quoteString } from "./tokenizer.ts"
 import type { Stored } from "./values.ts"
@@ -69,8 +69,18 @@ export const registerChangeLogFunctions = (db: DatabaseSync, transactionId: () =
 
 const triggerName = (table: string, op: string) => quoteIdent(`_ifx_cdc_${table.toLowerCase()}_${op}`)
 
+/** Statements of each connection, prepared once (the reader of a CDC session runs them for every record). */
+const prepared = new WeakMap<DatabaseSync, Map<string, StatementSync>>()
+const statement = (db: DatabaseSync, sql: string): StatementSync => {
+  let cache = prepared.get(db)
+  if (cache === undefined) prepared.set(db, cache = new Map())
+  let stmt = cache.get(sql)
+  if (stmt === undefined) cache.set(sql, stmt = db.prepare(sql))
+  return stmt
+}
+
 const hasLog = (db: DatabaseSync): boolean =>
-  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(LOG) !== undefined
+  statement(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(LOG) !== undefined
 
 /** Full-row logging of `table` is on (its capture triggers exist). */
 export const isLogged = (db: DatabaseSync, table: string): boolean =>
@@ -146,7 +156,7 @@ export const transactionStart = (db: DatabaseSync, id: number): number | undefin
 export const nextTransaction = (db: DatabaseSync, after: number): Array<LoggedChange> => {
   if (!hasLog(db)) return []
   const out: Array<LoggedChange> = []
-  const rows = db.prepare(`SELECT id, txid, tabname, op, image, at FROM ${LOG} WHERE id > ? ORDER BY id`).iterate(
+  const rows = statement(db, `SELECT id, txid, tabname, op, image, at FROM ${LOG} WHERE id > ? ORDER BY id`).iterate(
     after
   ) as Iterator<Record<string, SQLOutputValue>>
   for (let r = rows.next(); r.done !== true; r = rows.next()) {
