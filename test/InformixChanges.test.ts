@@ -169,6 +169,67 @@ describe("InformixChanges.cdc", () => {
       assert.isTrue(Exit.isFailure(failed) && String(failed.cause).includes("ResultDecodeError"))
     }).pipe(Effect.scoped))
 
+  it.live("changes made by MERGE, an Informix trigger and an SPL procedure are captured like any other", () =>
+    Effect.gen(function*() {
+      const { url } = yield* shopServer()
+      const conn = yield* setup(url)
+      yield* conn.execute("CREATE TABLE incoming (id INTEGER, item VARCHAR(20), qty SMALLINT)")
+      yield* conn.execute("INSERT INTO incoming VALUES (1, 'apple', 2)")
+      yield* conn.execute("CREATE TABLE audit (id INTEGER, note VARCHAR(20))")
+      yield* conn.execute(
+        "CREATE TRIGGER orders_ins INSERT ON orders REFERENCING NEW AS n " +
+          "FOR EACH ROW (INSERT INTO audit VALUES (n.id, 'added'))"
+      )
+      yield* conn.execute(
+        "CREATE PROCEDURE restock(n INT) UPDATE orders SET qty = qty + n; END PROCEDURE"
+      )
+      const { take } = yield* capture({
+        connection: url,
+        tables: [{ table: TABLE }, { table: "shop:informix.audit" }]
+      })
+      yield* conn.execute("INSERT INTO orders VALUES (1, 'apple', 1)")
+      yield* conn.execute(
+        "MERGE INTO orders o USING incoming i ON o.id = i.id WHEN MATCHED THEN UPDATE SET qty = i.qty " +
+          "WHEN NOT MATCHED THEN INSERT (id, item, qty) VALUES (i.id, i.item, i.qty)"
+      )
+      yield* conn.execute("EXECUTE PROCEDURE restock(3)")
+      const events = yield* take(10)
+      assert.deepStrictEqual(events.map((e) => `${shape(e)}${"table" in e ? ` ${e.table}` : ""}`), [
+        "Begin",
+        `Insert {"id":1,"item":"apple","qty":1} ${TABLE}`,
+        `Insert {"id":1,"note":"added"} shop:informix.audit`,
+        "Commit",
+        "Begin",
+        `Update {"id":1,"item":"apple","qty":1} -> {"id":1,"item":"apple","qty":2} ${TABLE}`,
+        "Commit",
+        "Begin",
+        `Update {"id":1,"item":"apple","qty":2} -> {"id":1,"item":"apple","qty":5} ${TABLE}`,
+        "Commit"
+      ])
+    }).pipe(Effect.scoped))
+
+  it.live("a record larger than the read fails the stream and is kept: a larger read gets it", () =>
+    Effect.gen(function*() {
+      const { url } = yield* shopServer()
+      const conn = yield* Connection.make({ url, database: "shop" })
+      yield* conn.execute("CREATE TABLE notes (id INTEGER, note LVARCHAR(2000))")
+      const notes = [{ table: "shop:notes" }]
+      const first = yield* capture({ connection: url, tables: notes })
+      yield* conn.execute("INSERT INTO notes VALUES (1, 'short')")
+      const saved = positionOf((yield* first.take(3))[2]!)
+      yield* first.stop
+      const long = "x".repeat(1000)
+      yield* conn.execute("INSERT INTO notes VALUES (2, ?)", [long])
+      // 512 bytes hold the TABSCHEMA and BEGIN records, not the row.
+      const small = yield* Effect.flip(
+        Stream.runDrain(InformixChanges.cdc({ connection: url, tables: notes, from: saved, bufferSize: 512 }))
+      )
+      assert.strictEqual(small._tag, "SqlError")
+      assert.strictEqual((small as { sqlcode: number }).sqlcode, -9810)
+      const large = yield* capture({ connection: url, tables: notes, from: saved })
+      assert.deepStrictEqual((yield* large.take(3)).map(shape), ["Begin", `Insert {"id":2,"note":"${long}"}`, "Commit"])
+    }).pipe(Effect.scoped))
+
   it.live("restart from a saved position loses nothing and repeats only what follows it", () =>
     Effect.gen(function*() {
       const { url } = yield* shopServer()
