@@ -67,7 +67,7 @@ describe("CDC records", () => {
   it("TABSCHEMA text: JDBC's type names, qualifiers, NOT NULL; unsupported types are refused", () => {
     const columns = parseCdcColumns("a datetime year to second not null, b decimal(8,2), c char(4), d money(10,2)")
     assert.deepStrictEqual(
-      (columns as Array<{ name: string; columnType: number; encodedLength: number }>).map((c) => [
+      (columns as ReadonlyArray<{ name: string; columnType: number; encodedLength: number }>).map((c) => [
         c.name,
         c.columnType,
         c.encodedLength
