@@ -12,38 +12,15 @@
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
-import * as ChildProcess from "node:child_process"
-import * as Readline from "node:readline"
 import * as Connection from "../src/Connection.ts"
 import * as InformixChanges from "../src/InformixChanges.ts"
-import * as TestServer from "../src/TestServer.ts"
+import { serve, startServer } from "./childServer.ts"
 import { nowMs, percentile, round } from "./stats.ts"
 
 const ROWS = Number(process.env["CHANGES_BENCH_ROWS"] ?? 5000)
 const PER_TX = 50
 const SAMPLES = 200
 const TABLE = "shop:informix.orders"
-
-const serve = Effect.gen(function*() {
-  const server = yield* TestServer.make({ databases: [{ name: "shop", logged: true }] })
-  process.stdout.write(JSON.stringify({ url: server.url }) + "\n")
-  yield* Effect.callback<void>((resume) => {
-    process.stdin.on("end", () => resume(Effect.void))
-    process.stdin.resume()
-  })
-}).pipe(Effect.scoped)
-
-const startServer = Effect.acquireRelease(
-  Effect.callback<{ readonly child: ChildProcess.ChildProcess; readonly url: string }>((resume) => {
-    const child = ChildProcess.spawn(process.execPath, [import.meta.filename, "--serve"], {
-      stdio: ["pipe", "pipe", "inherit"]
-    })
-    Readline.createInterface({ input: child.stdout! }).once("line", (line) => {
-      resume(Effect.succeed({ child, url: (JSON.parse(line) as { url: string }).url }))
-    })
-  }),
-  ({ child }) => Effect.sync(() => child.stdin!.end())
-)
 
 /** A running capture feeding a queue, returned once it is active (its first Idle event; at once when resuming). */
 const capture = (url: string, from?: bigint) =>
@@ -69,7 +46,7 @@ const capture = (url: string, from?: bigint) =>
   })
 
 const main = Effect.gen(function*() {
-  const { url } = yield* startServer
+  const { url } = yield* startServer(import.meta.filename)
   const conn = yield* Connection.make({ url, database: "shop" })
   yield* conn.execute("CREATE TABLE orders (id INTEGER, item VARCHAR(20), qty INTEGER)")
 
@@ -131,7 +108,9 @@ const main = Effect.gen(function*() {
   process.stdout.write(JSON.stringify({ results: [{ name: "changes", metrics }] }) + "\n")
 }).pipe(Effect.scoped)
 
-const program: Effect.Effect<unknown, unknown> = process.argv.includes("--serve") ? serve : main
+const program: Effect.Effect<unknown, unknown> = process.argv.includes("--serve")
+  ? serve({ databases: [{ name: "shop", logged: true }] })
+  : main
 Effect.runPromise(program).catch((e: unknown) => {
   process.stderr.write(`${String(e)}\n`)
   process.exit(1)

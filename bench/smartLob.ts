@@ -11,10 +11,8 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as ChildProcess from "node:child_process"
-import * as Readline from "node:readline"
 import * as Connection from "../src/Connection.ts"
-import * as TestServer from "../src/TestServer.ts"
+import { serve, startServer } from "./childServer.ts"
 import { nowMs, round } from "./stats.ts"
 
 const SIZE = Number(process.env["SMARTLOB_BENCH_BYTES"] ?? 2 ** 30)
@@ -24,30 +22,8 @@ const MIB = 2 ** 20
 /** Byte `i` of the object: cheap to generate and to check, and not periodic in any transfer size. */
 const byteAt = (i: number): number => (i * 31 + Math.floor(i / 65521)) & 0xff
 
-const serve = Effect.gen(function*() {
-  const server = yield* TestServer.make()
-  process.stdout.write(JSON.stringify({ url: server.url }) + "\n")
-  // Runs until the parent closes stdin.
-  yield* Effect.callback<void>((resume) => {
-    process.stdin.on("end", () => resume(Effect.void))
-    process.stdin.resume()
-  })
-}).pipe(Effect.scoped)
-
-const startServer = Effect.acquireRelease(
-  Effect.callback<{ readonly child: ChildProcess.ChildProcess; readonly url: string }>((resume) => {
-    const child = ChildProcess.spawn(process.execPath, [import.meta.filename, "--serve"], {
-      stdio: ["pipe", "pipe", "inherit"]
-    })
-    Readline.createInterface({ input: child.stdout! }).once("line", (line) => {
-      resume(Effect.succeed({ child, url: (JSON.parse(line) as { url: string }).url }))
-    })
-  }),
-  ({ child }) => Effect.sync(() => child.stdin!.end())
-)
-
 const main = Effect.gen(function*() {
-  const { url } = yield* startServer
+  const { url } = yield* startServer(import.meta.filename)
   const conn = yield* Connection.make(url)
   ;(globalThis as { gc?: () => void }).gc?.()
   const base = process.memoryUsage()
@@ -102,7 +78,7 @@ const main = Effect.gen(function*() {
   process.stdout.write(JSON.stringify({ results: [{ name: "smartLob", metrics }] }) + "\n")
 }).pipe(Effect.scoped)
 
-const program: Effect.Effect<unknown, unknown> = process.argv.includes("--serve") ? serve : main
+const program: Effect.Effect<unknown, unknown> = process.argv.includes("--serve") ? serve() : main
 Effect.runPromise(program).catch((e: unknown) => {
   process.stderr.write(`${String(e)}\n`)
   process.exit(1)
