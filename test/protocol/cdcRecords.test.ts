@@ -15,6 +15,8 @@ import { latin1Charset } from "../../src/internal/values/charset.ts"
 import { CodecFailure } from "../../src/internal/values/CodecFailure.ts"
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
+/** Hex fields written one per argument, so each field of the layout stands apart. */
+const hexOf = (...fields: ReadonlyArray<string>) => fields.join("")
 const ctx = { charset: latin1Charset }
 
 describe("CDC records", () => {
@@ -22,8 +24,16 @@ describe("CDC records", () => {
     const bytes = encodeCdcRecord({ _tag: "Begin", seq: 8n, txid: 2, time: 1_700_000_000n, userId: 0 })
     assert.strictEqual(
       hex(bytes),
-      "00000028" + "00000000" + "00000042" + "00000001" +
-        "0000000000000008" + "00000002" + "000000006553f100" + "00000000"
+      hexOf(
+        "00000028",
+        "00000000",
+        "00000042",
+        "00000001",
+        "0000000000000008",
+        "00000002",
+        "000000006553f100",
+        "00000000"
+      )
     )
     assert.deepStrictEqual(decodeCdcRecord(bytes), {
       _tag: "Begin",
@@ -41,13 +51,23 @@ describe("CDC records", () => {
     assert.notInstanceOf(image, CodecFailure)
     const { payload, varSizes } = image as { payload: Uint8Array; varSizes: Array<number> }
     // INTEGER 7; VARCHAR u8 length + bytes; BOOLEAN indicator + value; LVARCHAR u16 (1 + length), flag, bytes.
-    assert.strictEqual(hex(payload), "00000007" + "026162" + "0001" + "0003" + "00" + "6869")
+    assert.strictEqual(hex(payload), hexOf("00000007", "026162", "0001", "0003", "00", "6869"))
     assert.deepStrictEqual(varSizes, [3, 5])
     const bytes = encodeCdcRecord({ _tag: "Row", type: 40, seq: 9n, txid: 2, label: 1, varSizes, payload })
     assert.strictEqual(
       hex(bytes.subarray(0, 44)),
-      "0000002c" + "0000000e" + "00000042" + "00000028" +
-        "0000000000000009" + "00000002" + "00000001" + "00000000" + "00000003" + "00000005"
+      hexOf(
+        "0000002c",
+        "0000000e",
+        "00000042",
+        "00000028",
+        "0000000000000009",
+        "00000002",
+        "00000001",
+        "00000000",
+        "00000003",
+        "00000005"
+      )
     )
     const decoded = decodeCdcRecord(bytes)
     assert.deepStrictEqual(decoded, { _tag: "Row", type: 40, seq: 9n, txid: 2, label: 1, varSizes, payload })
@@ -57,7 +77,7 @@ describe("CDC records", () => {
   it("NULLs in the row image: VARCHAR 01 00, BOOLEAN 01 ff, LVARCHAR 0001 01, fixed types their sentinels", () => {
     const columns = parseCdcColumns("i integer, v varchar(5), b boolean, l lvarchar") as never
     const image = encodeCdcRow(columns, [null, null, null, null], ctx) as { payload: Uint8Array }
-    assert.strictEqual(hex(image.payload), "80000000" + "0100" + "01ff" + "000101")
+    assert.strictEqual(hex(image.payload), hexOf("80000000", "0100", "01ff", "000101"))
     assert.deepStrictEqual(decodeCdcRow(image.payload, columns, ctx), [null, null, null, null])
     // An empty LVARCHAR is not NULL: length 1, flag 0.
     const empty = encodeCdcRow(parseCdcColumns("l lvarchar") as never, [""], ctx) as { payload: Uint8Array }
