@@ -1,5 +1,5 @@
 /**
- * Change streams (InformixChanges.cdc) end to end: the TestServer in a child process (`--serve`), a writer
+ * Change streams (InformixChanges.cdc) end to end: the TestServer in a child process (childServer.ts), a writer
  * connection, and a CDC stream.
  *
  * - `live_events_per_s`: the writer commits `CHANGES_BENCH_ROWS` inserts in transactions of 50 while the stream reads;
@@ -14,13 +14,13 @@ import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import * as InformixChanges from "../src/InformixChanges.ts"
-import { serve, startServer } from "./childServer.ts"
+import { startServer } from "./childServer.ts"
 import { nowMs, percentile, round } from "./stats.ts"
 
 const ROWS = Number(process.env["CHANGES_BENCH_ROWS"] ?? 5000)
 const PER_TX = 50
 const SAMPLES = 200
-const TABLE = "shop:informix.orders"
+const TABLE = "testdb:informix.orders"
 
 /** A running capture feeding a queue, returned once it is active (its first Idle event; at once when resuming). */
 const capture = (url: string, from?: bigint) =>
@@ -46,8 +46,8 @@ const capture = (url: string, from?: bigint) =>
   })
 
 const main = Effect.gen(function*() {
-  const { url } = yield* startServer(import.meta.filename)
-  const conn = yield* Connection.make({ url, database: "shop" })
+  const { url } = yield* startServer
+  const conn = yield* Connection.make({ url, database: "testdb" })
   yield* conn.execute("CREATE TABLE orders (id INTEGER, item VARCHAR(20), qty INTEGER)")
 
   // Live: writer and reader at once.
@@ -108,10 +108,7 @@ const main = Effect.gen(function*() {
   process.stdout.write(JSON.stringify({ results: [{ name: "changes", metrics }] }) + "\n")
 }).pipe(Effect.scoped)
 
-const program: Effect.Effect<unknown, unknown> = process.argv.includes("--serve")
-  ? serve({ databases: [{ name: "shop", logged: true }] })
-  : main
-Effect.runPromise(program).catch((e: unknown) => {
+Effect.runPromise(main).catch((e: unknown) => {
   process.stderr.write(`${String(e)}\n`)
   process.exit(1)
 })

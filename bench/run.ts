@@ -19,6 +19,7 @@ const scripts = [
   "peer-python.ts",
   "peer-jdbc.ts",
   "smartLob.ts",
+  "byteText.ts",
   "changes.ts"
 ].filter((
   name
