@@ -197,7 +197,8 @@ export const makeFakeEngine = (databases: ReadonlyArray<string> = ["testdb"]): F
         },
         close() {
           openSessions--
-        }
+        },
+        captureReader: () => undefined
       }
       return session
     }
