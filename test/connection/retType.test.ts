@@ -14,7 +14,9 @@ const column = (type: number, extendedName: string, encodedLength: number): Conn
   type,
   notNull: false,
   encodedLength,
-  extendedName
+  extendedName,
+  extendedId: 0,
+  distinct: false
 })
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")

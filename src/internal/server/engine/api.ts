@@ -6,6 +6,7 @@
  * `EngineError` value instead of throwing, so a reply group can end in `SQ_ERR` without try/catch in the caller.
  */
 import * as Predicate from "effect/Predicate"
+import type { CompositeType } from "../../values/collections.ts"
 import type { Value } from "./values.ts"
 
 export type { Value }
@@ -42,6 +43,10 @@ export interface ColumnDescription {
   readonly extendedName: string
   /** collen encoding of VALUES.md §5. */
   readonly encodedLength: number
+  /** DISTINCT types: the base type's extended id (0 for a built-in base), sent as the describe's sourceType. */
+  readonly sourceType?: number
+  /** Named ROW columns: the fields (their extended name is the type's name, not its text). */
+  readonly complexType?: CompositeType
 }
 
 /** An SQL error as the server reports it in SQ_ERR (SQLI.md §7.13, §9.1). */

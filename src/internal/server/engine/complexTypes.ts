@@ -21,7 +21,7 @@ import { type ComplexType, type CompositeType, describeType } from "../../values
 import { parseComplexType } from "../../values/complexTypeText.ts"
 import { ExtendedId, TypeCode } from "../../values/typeCodes.ts"
 import type { Token } from "./tokenizer.ts"
-import type { IfxType, TypeParseError, TypeParseResult } from "./types.ts"
+import { FIRST_USER_XID, type IfxType, type TypeParseError, type TypeParseResult } from "./types.ts"
 
 /** A column type that is a collection or ROW. */
 export type ComplexIfxType = IfxType & { readonly complex: CompositeType }
@@ -321,19 +321,30 @@ export const complexFromStorage = (stored: unknown, t: ComplexIfxType): Value =>
 // Catalog
 // ---------------------------------------------------------------------------------------------------------------
 
-const FIRST_USER_XID = 2048
-
 const ensureTable = (db: DatabaseSync) =>
   db.exec(
     "CREATE TABLE IF NOT EXISTS _ifx_xtdtypes (extended_id INTEGER PRIMARY KEY, type INTEGER NOT NULL, name TEXT NOT NULL)"
   )
 
-/** The extended id syscolumns records for a column of type `t` (a new one per collection/ROW column). */
-export const extendedIdFor = (db: DatabaseSync, t: IfxType): number => {
-  if (!isComplexType(t)) return t.xid
+/** The next free extended id: above every collection/ROW column type and every user type (userTypes.ts). */
+export const nextExtendedId = (db: DatabaseSync): number => {
+  const max = (sql: string) => Number((db.prepare(sql).get() as { m: number | bigint | null } | undefined)?.m ?? 0)
   ensureTable(db)
-  const row = db.prepare("SELECT max(extended_id) AS m FROM _ifx_xtdtypes").get() as { m: number | null }
-  const xid = Math.max(FIRST_USER_XID, Number(row.m ?? 0) + 1)
+  const catalog = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sysxtdtypes'").get()
+  return Math.max(
+    FIRST_USER_XID,
+    max("SELECT max(extended_id) AS m FROM _ifx_xtdtypes") + 1,
+    catalog === undefined ? 0 : max("SELECT max(extended_id) AS m FROM sysxtdtypes") + 1
+  )
+}
+
+/**
+ * The extended id syscolumns records for a column of type `t`: a new one per collection/ROW column, a named ROW's
+ * own (userTypes.ts).
+ */
+export const extendedIdFor = (db: DatabaseSync, t: IfxType): number => {
+  if (!isComplexType(t) || t.flags !== undefined) return t.xid
+  const xid = nextExtendedId(db)
   db.prepare("INSERT INTO _ifx_xtdtypes (extended_id, type, name) VALUES (?, ?, ?)").run(xid, t.code, t.xname)
   return xid
 }

@@ -120,7 +120,7 @@ export const parseColumn = (
 ): ColumnParse | TranslateError => {
   const nameToken = tokens[i]!
   if (nameToken.kind !== "ident") return translateError(-201, nameToken.offset)
-  const parsed = parseType(tokens, i + 1)
+  const parsed = parseType(tokens, i + 1, ctx.userType)
   if ("offset" in parsed) return translateError(-201, parsed.offset)
   const type = parsed.type
   let j = parsed.next

@@ -19,6 +19,7 @@ import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { parseInstanceStatement } from "./instance.ts"
 import { TableLocks } from "./locks.ts"
 import { bootstrapMetadataCatalog } from "./metadataCatalog.ts"
+import { bootstrapUserTypes } from "./userTypes.ts"
 import { forgetSequences, hasSequenceCounters, persistSequences } from "./sequences.ts"
 import {
   bootstrapSysmaster,
@@ -183,6 +184,7 @@ export class Engine {
     if (this.scratchDirectory !== undefined) keeper.exec("PRAGMA synchronous = OFF")
     bootstrapCatalog(keeper, name, locale === undefined ? this.defaultSite : catalogSite(locale), this.today())
     bootstrapMetadataCatalog(keeper, name, this.today())
+    bootstrapUserTypes(keeper, name, this.today())
     return keeper
   }
 

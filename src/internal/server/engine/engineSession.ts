@@ -35,6 +35,7 @@ import { RoutinePrepared, Routines } from "./spl/routines.ts"
 import { updatedColumns } from "./spl/triggers.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { synonymTarget } from "./synonyms.ts"
+import { userTypeResolver } from "./userTypes.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import {
   attachForTransaction,
@@ -182,7 +183,8 @@ export class Session implements EngineSession {
       // Only a synonym of this database's catalog (a name table() resolves to another table may be another
       // database's, crossDatabase.ts).
       synonym: (name) => (this.temps.has(name.toLowerCase()) ? undefined : synonymTarget(this.db, name)),
-      routineType: (name) => this.routines.routine(name)?.returning[0]?.type
+      routineType: (name) => this.routines.routine(name)?.returning[0]?.type,
+      userType: userTypeResolver(this.db)
     }
     this.host = {
       db: this.db,
