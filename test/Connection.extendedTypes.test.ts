@@ -43,3 +43,77 @@ describe("DISTINCT types", () => {
       assert.deepStrictEqual(sum, { s: BigDecimal.fromStringUnsafe("15.75") })
     }).pipe(Effect.scoped))
 })
+
+describe("user type DDL", () => {
+  it.live("types persist in the catalog, are refused twice, and DROP TYPE refuses types in use", () =>
+    Effect.gen(function*() {
+      const { conn, server } = yield* setup()
+      yield* conn.execute("CREATE DISTINCT TYPE dollars AS MONEY(8,2)")
+      yield* conn.execute("CREATE DISTINCT TYPE euros AS dollars")
+      yield* conn.execute("CREATE TABLE t (e euros)")
+      const code = (sql: string) =>
+        conn.execute(sql).pipe(Effect.flip, Effect.map((e) => (e as { sqlcode?: number }).sqlcode))
+      assert.strictEqual(yield* code("CREATE DISTINCT TYPE dollars AS INT"), -9996)
+      assert.strictEqual(yield* code("DROP TYPE nosuch RESTRICT"), -9628)
+      assert.strictEqual(yield* code("DROP TYPE dollars RESTRICT"), -9640)
+      assert.strictEqual(yield* code("DROP TYPE euros RESTRICT"), -9630)
+      assert.strictEqual(yield* code("CREATE DISTINCT TYPE bad AS SET(INT NOT NULL)"), -9656)
+      // A second session reads the column's type back from syscolumns (coltype with 0x0800, extended_id).
+      const other = yield* Connection.make(server.url)
+      yield* other.execute("INSERT INTO t VALUES (?)", ["7.5"])
+      const { columns, rows } = yield* other.queryWithColumns("SELECT e FROM t")
+      assert.deepStrictEqual(rows, [[BigDecimal.fromStringUnsafe("7.50")]])
+      assert.deepStrictEqual([columns[0]!.type, columns[0]!.distinct, columns[0]!.extendedName], [8, true, "euros"])
+      const [col] = yield* other.query("SELECT coltype FROM syscolumns WHERE colname = 'e'")
+      assert.strictEqual(col!.coltype, 8 | 0x800)
+      yield* other.execute("DROP TABLE t")
+      yield* other.execute("DROP TYPE euros RESTRICT")
+      yield* other.execute("DROP TYPE dollars RESTRICT")
+      const left = yield* other.query("SELECT count(*) AS n FROM sysxtdtypes WHERE extended_id >= 2048")
+      assert.deepStrictEqual(left, [{ n: 0 }])
+    }).pipe(Effect.scoped))
+})
+
+describe("JSON and BSON", () => {
+  it.live("JSON columns decode to JS values; json() binds; invalid JSON is -9660", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup()
+      yield* conn.execute("CREATE TABLE docs (id INT, j JSON, b BSON)")
+      yield* conn.execute(`INSERT INTO docs (id, j) VALUES (1, '{"a": [1, 2], "b": "x"}')`)
+      yield* conn.execute("INSERT INTO docs (id, j) VALUES (?, ?)", [2, Informix.json({ n: null, t: true, s: "é" })])
+      yield* conn.execute("INSERT INTO docs (id, j) VALUES (?, ?)", [3, Informix.json(null)])
+      const rows = yield* conn.query("SELECT j FROM docs ORDER BY id")
+      assert.deepStrictEqual(rows.map((r) => r.j), [{ a: [1, 2], b: "x" }, { n: null, t: true, s: "é" }, null])
+      const { columns } = yield* conn.queryWithColumns("SELECT j, b FROM docs")
+      assert.deepStrictEqual(columns.map((c) => [c.type, c.extendedId, c.extendedName]), [[40, 25, "json"], [40, 26, "bson"]])
+      const bad = yield* conn.execute("INSERT INTO docs (id, j) VALUES (4, '{oops')").pipe(Effect.flip)
+      assert.strictEqual((bad as { sqlcode?: number }).sqlcode, -9660)
+      const unserialisable = yield* conn.execute("INSERT INTO docs (id, j) VALUES (?, ?)", [5, Informix.json(1n)]).pipe(
+        Effect.exit
+      )
+      assert.isTrue(Exit.isFailure(unserialisable))
+      assert.deepStrictEqual(yield* conn.query("SELECT count(*) AS n FROM docs"), [{ n: 3 }])
+    }).pipe(Effect.scoped))
+
+  it.live("BSON columns decode through the bson package; bson() binds; casts between JSON and BSON", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup()
+      yield* conn.execute("CREATE TABLE docs (id INT, b BSON)")
+      yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [1, Informix.bson({ a: 1, big: 2n ** 40n, nested: { s: "x" } })])
+      yield* conn.execute(`INSERT INTO docs VALUES (2, '{"k": [true, 1.5]}'::json::bson)`)
+      yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [3, Informix.bson(null)])
+      const rows = yield* conn.query("SELECT b FROM docs ORDER BY id")
+      assert.deepStrictEqual(rows.map((r) => r.b), [{ a: 1, big: 2n ** 40n, nested: { s: "x" } }, { k: [true, 1.5] }, null])
+      const [asJson] = yield* conn.query("SELECT b::json AS j FROM docs WHERE id = 2")
+      assert.deepStrictEqual(asJson, { j: { k: [true, 1.5] } })
+      const notADocument = yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [4, Informix.bson([1, 2])]).pipe(
+        Effect.flip
+      )
+      assert.match(String((notADocument as { message?: string }).message), /BSON expects a document/)
+      const cyclic: Record<string, unknown> = {}
+      cyclic.self = cyclic
+      const cycle = yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [5, Informix.bson(cyclic)]).pipe(Effect.flip)
+      assert.match(String((cycle as { message?: string }).message), /BSON cannot serialise/)
+      assert.deepStrictEqual(yield* conn.query("SELECT count(*) AS n FROM docs"), [{ n: 3 }])
+    }).pipe(Effect.scoped))
+})

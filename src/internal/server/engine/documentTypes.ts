@@ -23,6 +23,9 @@ export const isJsonType = (t: IfxType): boolean => isOpaque(t) && storageXid(t) 
 /** BSON column (or a DISTINCT type over BSON). */
 export const isBsonType = (t: IfxType): boolean => isOpaque(t) && storageXid(t) === ExtendedId.BSON
 
+/** JSON or BSON. */
+export const isDocumentType = (t: IfxType): boolean => isJsonType(t) || isBsonType(t)
+
 const utf8 = new TextDecoder()
 
 /** A BSON document's bytes as relaxed Extended JSON text (what a cast BSON → JSON gives). */

@@ -22,6 +22,7 @@ import { Qualifier } from "../../../InformixValue.ts"
 import { rewriteBuiltin, type Rewritten } from "./builtins.ts"
 import type { TableInfo } from "./catalog.ts"
 import { isComplexType } from "./complexTypes.ts"
+import { isDocumentType } from "./documentTypes.ts"
 import { argRanges, storageLiteral } from "./literalTypes.ts"
 import type { Scope } from "./scope.ts"
 import { rewriteSequence } from "./sequences.ts"
@@ -184,7 +185,10 @@ export class Emitter {
     if (type === undefined) return fallback
     const f = family(type)
     // A collection/ROW literal (complexTypes.ts) is checked and canonicalised against the column it is assigned to.
-    if ((f === "char" || f === "string" || f === "bytes") && !isComplexType(type)) return fallback
+    // So is a JSON / BSON document (documentTypes.ts).
+    if ((f === "char" || f === "string" || f === "bytes") && !isComplexType(type) && !isDocumentType(type)) {
+      return fallback
+    }
     // In a comparison only text needs converting (to the column's storage form); a number compared with a
     // SMALLINT must stay what it is (`si = 1.5`, `si < 40000` are valid conditions, not assignments).
     if (!this.contextTypes.has(k) && (this.tokens[k]!.kind !== "string" || !temporal.has(f))) return fallback

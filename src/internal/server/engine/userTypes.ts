@@ -226,7 +226,8 @@ const create = (mode: TypeRow["mode"], name: Token, type: IfxType, row: Composit
         owner: host.user,
         name: typeName,
         type: type.code,
-        source: mode === "D" ? storageXid(type) : 0,
+        // sysxtdtypes.source: the base's own extended id (a DISTINCT over a DISTINCT names that type).
+        source: mode === "D" ? type.xid : 0,
         length: type.length
       })
     })
