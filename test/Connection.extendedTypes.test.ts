@@ -7,6 +7,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
+import * as SchemaGetter from "effect/SchemaGetter"
+import * as SchemaIssue from "effect/SchemaIssue"
 import * as Connection from "../src/Connection.ts"
 import * as Informix from "../src/InformixValue.ts"
 import * as TestServer from "../src/TestServer.ts"
@@ -115,5 +118,70 @@ describe("JSON and BSON", () => {
       const cycle = yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [5, Informix.bson(cyclic)]).pipe(Effect.flip)
       assert.match(String((cycle as { message?: string }).message), /BSON cannot serialise/)
       assert.deepStrictEqual(yield* conn.query("SELECT count(*) AS n FROM docs"), [{ n: 3 }])
+    }).pipe(Effect.scoped))
+})
+
+/** `point`: two big-endian doubles, the bytes of a fixed-length opaque type. */
+const Point = Schema.Uint8Array.pipe(
+  Schema.decodeTo(Schema.Struct({ x: Schema.Number, y: Schema.Number }), {
+    decode: SchemaGetter.transformEffect((bytes: Uint8Array) =>
+      bytes.length === 16
+        ? Effect.succeed({
+          x: new DataView(bytes.buffer, bytes.byteOffset).getFloat64(0),
+          y: new DataView(bytes.buffer, bytes.byteOffset).getFloat64(8)
+        })
+        : Effect.fail(new SchemaIssue.InvalidValue({ message: "a point is 16 bytes" }))
+    ),
+    encode: SchemaGetter.transform(({ x, y }: { readonly x: number; readonly y: number }) => {
+      const bytes = new Uint8Array(16)
+      new DataView(bytes.buffer).setFloat64(0, x)
+      new DataView(bytes.buffer).setFloat64(8, y)
+      return bytes
+    })
+  })
+)
+
+describe("opaque types and the codec registry", () => {
+  it.live("without a codec an opaque column is { typeName, bytes }; with one it decodes and namedType() encodes", () =>
+    Effect.gen(function*() {
+      const { conn, server } = yield* setup()
+      yield* conn.execute("CREATE OPAQUE TYPE point (INTERNALLENGTH = 16)")
+      yield* conn.execute("CREATE TABLE shapes (id INT, p point)")
+      const raw = Uint8Array.from({ length: 16 }, (_, i) => (i === 0 ? 0x3f : i === 1 ? 0xf0 : 0))
+      yield* conn.execute("INSERT INTO shapes VALUES (?, ?)", [1, Informix.namedType("point", raw)])
+      const [opaque] = yield* conn.query("SELECT p FROM shapes")
+      assert.instanceOf(opaque!.p, Informix.OpaqueValue)
+      const value = opaque!.p as Informix.OpaqueValue
+      assert.deepStrictEqual([value.typeCode, value.typeName, Array.from(value.bytes)], [41, "point", Array.from(raw)])
+      assert.isTrue(Schema.is(Informix.OpaqueValueFromSelf)(value))
+      // The OpaqueValue binds back as it came.
+      yield* conn.execute("INSERT INTO shapes VALUES (?, ?)", [2, value])
+
+      const typed = yield* Connection.make({ url: server.url, types: { POINT: Point } })
+      yield* typed.execute("INSERT INTO shapes VALUES (?, ?)", [3, Informix.namedType("point", { x: -2.5, y: 4 })])
+      const rows = yield* typed.query("SELECT id, p FROM shapes ORDER BY id")
+      assert.deepStrictEqual(rows, [{ id: 1, p: { x: 1, y: 0 } }, { id: 2, p: { x: 1, y: 0 } }, { id: 3, p: { x: -2.5, y: 4 } }])
+    }).pipe(Effect.scoped))
+
+  it.live("bad binds and bad bytes are typed errors that name the type", () =>
+    Effect.gen(function*() {
+      const { conn, server } = yield* setup()
+      yield* conn.execute("CREATE OPAQUE TYPE point (INTERNALLENGTH = 16)")
+      yield* conn.execute("CREATE TABLE shapes (id INT, p point)")
+      const noCodec = yield* conn.execute("INSERT INTO shapes VALUES (?, ?)", [1, Informix.namedType("point", { x: 1 })])
+        .pipe(Effect.flip)
+      assert.match(String((noCodec as { message?: string }).message), /no codec is registered for type point/)
+      yield* conn.execute("INSERT INTO shapes VALUES (?, ?)", [2, Informix.namedType("point", Uint8Array.of(1, 2, 3))])
+      const typed = yield* Connection.make({ url: server.url, types: { point: Point } })
+      const wrongShape = yield* typed.execute("INSERT INTO shapes VALUES (?, ?)", [3, Informix.namedType("point", "x")])
+        .pipe(Effect.flip)
+      assert.match(String((wrongShape as { message?: string }).message), /codec registered for type point cannot encode/)
+      const badBytes = yield* typed.query("SELECT p FROM shapes").pipe(Effect.flip)
+      assert.strictEqual(badBytes._tag, "ResultDecodeError")
+      assert.match(String((badBytes as { message?: string }).message), /codec registered for type point rejected a 3-byte value/)
+      // The connection stays usable.
+      assert.deepStrictEqual(yield* typed.query("SELECT count(*) AS n FROM shapes"), [{ n: 1 }])
+      const invalid = yield* Connection.make({ url: server.url, types: { point: (() => 1) as never } }).pipe(Effect.flip)
+      assert.strictEqual(invalid._tag, "ConfigError")
     }).pipe(Effect.scoped))
 })

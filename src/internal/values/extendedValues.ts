@@ -19,7 +19,7 @@ import * as Schema from "effect/Schema"
 import { OpaqueValue, type TypeCodecs, type Value } from "../../InformixValue.ts"
 import type { BindValue } from "./bindValues.ts"
 import { encodeText } from "./charset.ts"
-import { CodecFailure } from "./CodecFailure.ts"
+import { CodecFailure, ValueRejected } from "./CodecFailure.ts"
 import { describeJs } from "./coerce.ts"
 import type { ValueContext } from "./row.ts"
 import { TypeCode } from "./typeCodes.ts"
@@ -96,7 +96,7 @@ export const decodeNamedBody = (
   const decoded = Schema.decodeUnknownExit(codec)(body.slice())
   return Exit.isSuccess(decoded)
     ? decoded.value as Value
-    : new CodecFailure(`the codec registered for type ${typeName} rejected a ${body.length}-byte value`)
+    : new ValueRejected(`the codec registered for type ${typeName} rejected a ${body.length}-byte value`)
 }
 
 /** The bytes of a named type's value (OpaqueValue, Uint8Array, or anything the type's registered codec encodes). */

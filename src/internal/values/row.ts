@@ -17,7 +17,7 @@ import {
 import { LocalDate } from "../../InformixValue.ts"
 import { Writer } from "../wire/Writer.ts"
 import { type Charset, encodeText } from "./charset.ts"
-import { CodecFailure } from "./CodecFailure.ts"
+import { CodecFailure, ValueRejected } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
 import { decodeDecimalAt, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
 import { decodeBson, decodeJsonBody, decodeNamedBody, encodeBson, encodeNamedBody, jsonText } from "./extendedValues.ts"
@@ -519,7 +519,8 @@ export const decodeRowValues = (
   for (let i = 0; i < prepared.length; i++) {
     const value = decodeOne(payload, cursor, prepared[i]!, ctx)
     if (value instanceof CodecFailure) {
-      return new CodecFailure(`column ${i + 1} (${describeColumn(prepared[i]!.column)}): ${value.message}`)
+      const message = `column ${i + 1} (${describeColumn(prepared[i]!.column)}): ${value.message}`
+      return value instanceof ValueRejected ? new ValueRejected(message) : new CodecFailure(message)
     }
     out[i] = value
   }

@@ -281,7 +281,7 @@ const parseOpaque = (tokens: ReadonlyArray<Token>, i: number, end: number): IfxT
   let maxlen = 2048
   for (let j = i + 1; j < close; j++) {
     const word = tokens[j]!
-    if (!isPunct(tokens[j + 1], "=")) continue
+    if (tokens[j + 1]?.text !== "=") continue
     const value = tokens[j + 2]
     if (isWord(word, "INTERNALLENGTH")) {
       if (isWord(value, "VARIABLE")) variable = true
