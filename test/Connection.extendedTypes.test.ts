@@ -185,3 +185,55 @@ describe("opaque types and the codec registry", () => {
       assert.strictEqual(invalid._tag, "ConfigError")
     }).pipe(Effect.scoped))
 })
+
+describe("named ROW types", () => {
+  it.live("CREATE ROW TYPE, columns of it, ROW(...)::name literals and row() binds decode to objects", () =>
+    Effect.gen(function*() {
+      const { conn, server } = yield* setup()
+      yield* conn.execute("CREATE ROW TYPE person_t (name VARCHAR(30), age INT)")
+      yield* conn.execute("CREATE TABLE people (id INT, p person_t)")
+      yield* conn.execute("INSERT INTO people VALUES (1, ROW('Ann', 41)::person_t)")
+      // Bound as the ROW's structure: the server casts it to the named type, as Informix casts unnamed to named rows.
+      const personRow = "row(name varchar(30), age int)"
+      yield* conn.execute("INSERT INTO people VALUES (?, ?)", [2, Informix.row(personRow, { name: "Bo", age: 7 })])
+      yield* conn.execute("INSERT INTO people VALUES (3, NULL)")
+      const { columns, rows } = yield* conn.queryWithColumns("SELECT p FROM people ORDER BY id")
+      assert.deepStrictEqual(rows.map((r) => r[0]), [{ name: "Ann", age: 41 }, { name: "Bo", age: 7 }, null])
+      assert.deepStrictEqual([columns[0]!.type, columns[0]!.extendedName], [22, "person_t"])
+      const [col] = yield* conn.query("SELECT coltype, extended_id FROM syscolumns WHERE colname = 'p'")
+      assert.strictEqual(col!.coltype, 22 | 0x1000)
+      const attrs = yield* conn.query(
+        "SELECT seqno, levelno, parent_no, fieldname, type FROM sysattrtypes WHERE extended_id = ? ORDER BY seqno",
+        [col!.extended_id]
+      )
+      assert.deepStrictEqual(attrs.map((a) => [a.seqno, a.levelno, a.parent_no, a.fieldname, a.type]), [
+        [1, 0, 0, "", 22],
+        [2, 1, 1, "name", 13],
+        [3, 1, 1, "age", 2]
+      ])
+      // A second session reads the column's type back from the catalog.
+      const other = yield* Connection.make(server.url)
+      assert.deepStrictEqual(yield* other.query("SELECT p FROM people WHERE id = 1"), [{ p: { name: "Ann", age: 41 } }])
+      const code = (sql: string) =>
+        other.execute(sql).pipe(Effect.flip, Effect.map((e) => (e as { sqlcode?: number }).sqlcode))
+      assert.strictEqual(yield* code("CREATE ROW TYPE person_t (x INT)"), -9991)
+      assert.strictEqual(yield* code("DROP TYPE person_t RESTRICT"), -9641)
+      assert.strictEqual(yield* code("DROP ROW TYPE person_t RESTRICT"), -9630)
+      const unknownName = yield* other.execute("INSERT INTO people VALUES (?, ?)", [4, Informix.row("person_t", {})])
+        .pipe(Effect.flip)
+      assert.strictEqual(unknownName._tag, "ParameterError")
+      const wrongShape = yield* other.execute("INSERT INTO people VALUES (?, ?)", [
+        4,
+        Informix.row("row(name varchar(30), age int)", { zz: 1 })
+      ]).pipe(Effect.flip)
+      assert.strictEqual(wrongShape._tag, "ParameterError")
+      assert.match(String((wrongShape as { message?: string }).message), /zz/)
+      const otherStructure = yield* other.execute("INSERT INTO people VALUES (?, ?)", [
+        4,
+        Informix.row("row(a int)", { a: 1 })
+      ]).pipe(Effect.flip)
+      assert.strictEqual((otherStructure as { sqlcode?: number }).sqlcode, -9634)
+      yield* other.execute("DROP TABLE people")
+      yield* other.execute("DROP ROW TYPE person_t RESTRICT")
+    }).pipe(Effect.scoped))
+})

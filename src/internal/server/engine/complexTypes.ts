@@ -268,6 +268,8 @@ const toTree = (v: Value | Tree, t: ComplexType): Tree | Failure => {
     ? t.fields.map((f) => (v as { readonly [field: string]: Value })[f.name] ?? null)
     : undefined
   if (items === undefined || items.length !== t.fields.length) return noCast
+  // A ROW of another structure (a field this type lacks) has no cast to it (-9634).
+  if (isObject(v) && Object.keys(v).some((key) => !t.fields.some((f) => f.name === key))) return noCast
   const out: Array<Tree> = []
   for (let i = 0; i < items.length; i++) {
     const tree = toTree(items[i]!, t.fields[i]!.type)
