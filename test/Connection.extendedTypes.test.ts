@@ -29,15 +29,26 @@ describe("DISTINCT types", () => {
       yield* conn.execute("CREATE DISTINCT TYPE flag AS BOOLEAN")
       yield* conn.execute("CREATE TABLE acct (id INT, bal dollars, ok flag)")
       yield* conn.execute("INSERT INTO acct VALUES (1, 12.5::dollars, 't')")
-      yield* conn.execute("INSERT INTO acct VALUES (?, ?, ?)", [2, BigDecimal.fromStringUnsafe("3.25"), Informix.boolean(false)])
+      yield* conn.execute("INSERT INTO acct VALUES (?, ?, ?)", [
+        2,
+        BigDecimal.fromStringUnsafe("3.25"),
+        Informix.boolean(false)
+      ])
       const rows = yield* conn.query("SELECT bal, ok FROM acct ORDER BY id")
       assert.deepStrictEqual(rows, [
         { bal: BigDecimal.fromStringUnsafe("12.50"), ok: true },
         { bal: BigDecimal.fromStringUnsafe("3.25"), ok: false }
       ])
       const { columns } = yield* conn.queryWithColumns("SELECT bal, ok FROM acct")
-      const xtd = yield* conn.query("SELECT extended_id, mode, name, type, source FROM sysxtdtypes WHERE name IN ('dollars', 'flag') ORDER BY name")
-      assert.deepStrictEqual(xtd.map((r) => [r.mode, r.name, r.type, r.source]), [["D", "dollars", 5, 0], ["D", "flag", 41, 5]])
+      const xtd = yield* conn.query(
+        "SELECT extended_id, mode, name, type, source FROM sysxtdtypes WHERE name IN ('dollars', 'flag') ORDER BY name"
+      )
+      assert.deepStrictEqual(xtd.map((r) => [r.mode, r.name, r.type, r.source]), [["D", "dollars", 5, 0], [
+        "D",
+        "flag",
+        41,
+        5
+      ]])
       assert.deepStrictEqual(columns.map((c) => [c.type, c.distinct, c.extendedId, c.extendedName]), [
         [5, true, xtd[0]!.extended_id, "dollars"],
         [41, true, xtd[1]!.extended_id, "flag"]
@@ -88,7 +99,11 @@ describe("JSON and BSON", () => {
       const rows = yield* conn.query("SELECT j FROM docs ORDER BY id")
       assert.deepStrictEqual(rows.map((r) => r.j), [{ a: [1, 2], b: "x" }, { n: null, t: true, s: "é" }, null])
       const { columns } = yield* conn.queryWithColumns("SELECT j, b FROM docs")
-      assert.deepStrictEqual(columns.map((c) => [c.type, c.extendedId, c.extendedName]), [[40, 25, "json"], [40, 26, "bson"]])
+      assert.deepStrictEqual(columns.map((c) => [c.type, c.extendedId, c.extendedName]), [[40, 25, "json"], [
+        40,
+        26,
+        "bson"
+      ]])
       const bad = yield* conn.execute("INSERT INTO docs (id, j) VALUES (4, '{oops')").pipe(Effect.flip)
       assert.strictEqual((bad as { sqlcode?: number }).sqlcode, -9660)
       const unserialisable = yield* conn.execute("INSERT INTO docs (id, j) VALUES (?, ?)", [5, Informix.json(1n)]).pipe(
@@ -102,11 +117,18 @@ describe("JSON and BSON", () => {
     Effect.gen(function*() {
       const { conn } = yield* setup()
       yield* conn.execute("CREATE TABLE docs (id INT, b BSON)")
-      yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [1, Informix.bson({ a: 1, big: 2n ** 40n, nested: { s: "x" } })])
+      yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [
+        1,
+        Informix.bson({ a: 1, big: 2n ** 40n, nested: { s: "x" } })
+      ])
       yield* conn.execute(`INSERT INTO docs VALUES (2, '{"k": [true, 1.5]}'::json::bson)`)
       yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [3, Informix.bson(null)])
       const rows = yield* conn.query("SELECT b FROM docs ORDER BY id")
-      assert.deepStrictEqual(rows.map((r) => r.b), [{ a: 1, big: 2n ** 40n, nested: { s: "x" } }, { k: [true, 1.5] }, null])
+      assert.deepStrictEqual(rows.map((r) => r.b), [
+        { a: 1, big: 2n ** 40n, nested: { s: "x" } },
+        { k: [true, 1.5] },
+        null
+      ])
       const [asJson] = yield* conn.query("SELECT b::json AS j FROM docs WHERE id = 2")
       assert.deepStrictEqual(asJson, { j: { k: [true, 1.5] } })
       const notADocument = yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [4, Informix.bson([1, 2])]).pipe(
@@ -160,7 +182,10 @@ describe("opaque types and the codec registry", () => {
       const typed = yield* Connection.make({ url: server.url, types: { POINT: Point } })
       yield* typed.execute("INSERT INTO shapes VALUES (?, ?)", [3, Informix.namedType("point", { x: -2.5, y: 4 })])
       const rows = yield* typed.query("SELECT id, p FROM shapes ORDER BY id")
-      assert.deepStrictEqual(rows, [{ id: 1, p: { x: 1, y: 0 } }, { id: 2, p: { x: 1, y: 0 } }, { id: 3, p: { x: -2.5, y: 4 } }])
+      assert.deepStrictEqual(rows, [{ id: 1, p: { x: 1, y: 0 } }, { id: 2, p: { x: 1, y: 0 } }, {
+        id: 3,
+        p: { x: -2.5, y: 4 }
+      }])
     }).pipe(Effect.scoped))
 
   it.live("bad binds and bad bytes are typed errors that name the type", () =>
@@ -168,20 +193,31 @@ describe("opaque types and the codec registry", () => {
       const { conn, server } = yield* setup()
       yield* conn.execute("CREATE OPAQUE TYPE point (INTERNALLENGTH = 16)")
       yield* conn.execute("CREATE TABLE shapes (id INT, p point)")
-      const noCodec = yield* conn.execute("INSERT INTO shapes VALUES (?, ?)", [1, Informix.namedType("point", { x: 1 })])
+      const noCodec = yield* conn.execute("INSERT INTO shapes VALUES (?, ?)", [
+        1,
+        Informix.namedType("point", { x: 1 })
+      ])
         .pipe(Effect.flip)
       assert.match(String((noCodec as { message?: string }).message), /no codec is registered for type point/)
       yield* conn.execute("INSERT INTO shapes VALUES (?, ?)", [2, Informix.namedType("point", Uint8Array.of(1, 2, 3))])
       const typed = yield* Connection.make({ url: server.url, types: { point: Point } })
       const wrongShape = yield* typed.execute("INSERT INTO shapes VALUES (?, ?)", [3, Informix.namedType("point", "x")])
         .pipe(Effect.flip)
-      assert.match(String((wrongShape as { message?: string }).message), /codec registered for type point cannot encode/)
+      assert.match(
+        String((wrongShape as { message?: string }).message),
+        /codec registered for type point cannot encode/
+      )
       const badBytes = yield* typed.query("SELECT p FROM shapes").pipe(Effect.flip)
       assert.strictEqual(badBytes._tag, "ResultDecodeError")
-      assert.match(String((badBytes as { message?: string }).message), /codec registered for type point rejected a 3-byte value/)
+      assert.match(
+        String((badBytes as { message?: string }).message),
+        /codec registered for type point rejected a 3-byte value/
+      )
       // The connection stays usable.
       assert.deepStrictEqual(yield* typed.query("SELECT count(*) AS n FROM shapes"), [{ n: 1 }])
-      const invalid = yield* Connection.make({ url: server.url, types: { point: (() => 1) as never } }).pipe(Effect.flip)
+      const invalid = yield* Connection.make({ url: server.url, types: { point: (() => 1) as never } }).pipe(
+        Effect.flip
+      )
       assert.strictEqual(invalid._tag, "ConfigError")
     }).pipe(Effect.scoped))
 })

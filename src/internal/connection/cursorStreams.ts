@@ -46,7 +46,9 @@ export function decodeTuples(
     const values = decoder.decode(m.payload)
     if (values instanceof ValueRejected) {
       // A registered codec refused a well-framed value: the statement fails, the session stays in step.
-      return Effect.fail(new ResultDecodeError({ message: `A row could not be decoded: ${values.message}`, sql: stmt.sql }))
+      return Effect.fail(
+        new ResultDecodeError({ message: `A row could not be decoded: ${values.message}`, sql: stmt.sql })
+      )
     }
     if (values instanceof CodecFailure) return this.desync(`A row could not be decoded: ${values.message}`)
     out.push(values)

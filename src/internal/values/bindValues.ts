@@ -431,7 +431,6 @@ export const decodeBind = (bind: BindValue, ctx: ValueContext): Value | CodecFai
       // carries its type records), else a named opaque value (bson, a UDT): its bytes, which the column's type
       // interprets when the engine stores them.
       if (type === TypeCode.SENDRECV) {
-        if (name === "bson" || name === "json") return data.slice()
         if (isComplexBody(data) || !(parseComplexType(name) instanceof CodecFailure)) {
           return decodeComplexBind(bind, ctx)
         }

@@ -19,7 +19,6 @@ import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { parseInstanceStatement } from "./instance.ts"
 import { TableLocks } from "./locks.ts"
 import { bootstrapMetadataCatalog } from "./metadataCatalog.ts"
-import { bootstrapUserTypes } from "./userTypes.ts"
 import { forgetSequences, hasSequenceCounters, persistSequences } from "./sequences.ts"
 import {
   bootstrapSysmaster,
@@ -31,6 +30,7 @@ import {
   writeDatabaseRecord,
   writeSessions
 } from "./sysmaster.ts"
+import { bootstrapUserTypes } from "./userTypes.ts"
 
 let engineIds = 0
 

@@ -35,7 +35,6 @@ import { RoutinePrepared, Routines } from "./spl/routines.ts"
 import { updatedColumns } from "./spl/triggers.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { synonymTarget } from "./synonyms.ts"
-import { userTypeResolver } from "./userTypes.ts"
 import { quoteIdent } from "./tokenizer.ts"
 import {
   attachForTransaction,
@@ -63,6 +62,7 @@ import {
 } from "./transactionsLocks.ts"
 import type { TranslateContext } from "./translate.ts"
 import { isSerial } from "./types.ts"
+import { userTypeResolver } from "./userTypes.ts"
 import { fromStorage, type Stored } from "./values.ts"
 
 export interface DatabaseConfig {

@@ -10,8 +10,8 @@ import { planSynonym } from "./synonyms.ts"
 import { planAlterIndex, planAlterTable, planRename, planTruncate } from "./tableDdl.ts"
 import type { Token } from "./tokenizer.ts"
 import { isWord } from "./tokenScan.ts"
-import { planUserType } from "./userTypes.ts"
 import type { TranslateContext, TranslateError } from "./translate.ts"
+import { planUserType } from "./userTypes.ts"
 
 const noUserTypes = () => undefined
 

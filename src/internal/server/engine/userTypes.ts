@@ -16,8 +16,8 @@
  * of that type.
  */
 import type { DatabaseSync } from "node:sqlite"
-import { type ComplexType, type CompositeType, describeType } from "../../values/collections.ts"
 import { CodecFailure } from "../../values/CodecFailure.ts"
+import { type ComplexType, type CompositeType, describeType } from "../../values/collections.ts"
 import { parseComplexType } from "../../values/complexTypeText.ts"
 import { DISTINCT_FLAG, ExtendedId, NAMED_ROW_FLAG, TypeCode } from "../../values/typeCodes.ts"
 import { catalogTable, createCatalogTables } from "./catalog.ts"
@@ -27,7 +27,15 @@ import { type ExtensionHost, type ExtensionPlan, ok, qualifiedName } from "./ext
 import type { Token } from "./tokenizer.ts"
 import { isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
-import { builtinXname, FIRST_USER_XID, type IfxType, parseType, storageXid, Types, type UserTypeResolver } from "./types.ts"
+import {
+  builtinXname,
+  FIRST_USER_XID,
+  type IfxType,
+  parseType,
+  storageXid,
+  Types,
+  type UserTypeResolver
+} from "./types.ts"
 
 // Catalog tabids as in IBM's catalog (sysxtdtypes 23 … are guessed from the system catalog's order; clients look
 // tables up by name).
@@ -81,7 +89,15 @@ export const bootstrapUserTypes = (db: DatabaseSync, dbname: string, today: numb
   const present = db.prepare("SELECT 1 FROM sysxtdtypes WHERE extended_id = ?")
   for (const t of builtins()) {
     if (present.get(t.xid) !== undefined) continue
-    insertType(db, { xid: t.xid, mode: "B", owner: "informix", name: t.xname, type: t.code, source: 0, length: t.length })
+    insertType(db, {
+      xid: t.xid,
+      mode: "B",
+      owner: "informix",
+      name: t.xname,
+      type: t.code,
+      source: 0,
+      length: t.length
+    })
   }
 }
 
@@ -100,7 +116,17 @@ const insertType = (db: DatabaseSync, row: TypeRow): void => {
   db.prepare(
     "INSERT INTO sysxtdtypes (extended_id, domain, mode, owner, name, type, source, maxlen, length, byvalue, " +
       "cannothash, align, locator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'f', 'f', 4, 0)"
-  ).run(row.xid, row.mode === "B" ? "U" : row.mode, row.mode, row.owner, row.name, row.type, row.source, row.length, row.length)
+  ).run(
+    row.xid,
+    row.mode === "B" ? "U" : row.mode,
+    row.mode,
+    row.owner,
+    row.name,
+    row.type,
+    row.source,
+    row.length,
+    row.length
+  )
   db.prepare("INSERT INTO sysxtdtypeauth (grantor, grantee, type, auth) VALUES (?, 'public', ?, '-u')").run(
     row.owner,
     row.xid
@@ -120,7 +146,9 @@ const hasCatalog = (db: DatabaseSync): boolean =>
   db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sysxtdtypes'").get() !== undefined
 
 const rowTypeText = (db: DatabaseSync, xid: number): CompositeType | undefined => {
-  const row = db.prepare("SELECT name FROM _ifx_xtdtypes WHERE extended_id = ?").get(xid) as { name: string } | undefined
+  const row = db.prepare("SELECT name FROM _ifx_xtdtypes WHERE extended_id = ?").get(xid) as
+    | { name: string }
+    | undefined
   const parsed = row === undefined ? undefined : parseComplexType(row.name)
   return parsed === undefined || parsed instanceof CodecFailure ? undefined : parsed
 }
@@ -185,7 +213,10 @@ export const userTypeResolver = (db: DatabaseSync): UserTypeResolver => (name) =
 const STMT_CREATE_TYPE = 80
 const STMT_DROP_TYPE = 81
 
-const plan = (statementType: number, run: (host: ExtensionHost) => ReturnType<ExtensionPlan["run"]>): ExtensionPlan => ({
+const plan = (
+  statementType: number,
+  run: (host: ExtensionHost) => ReturnType<ExtensionPlan["run"]>
+): ExtensionPlan => ({
   kind: "extension",
   statementType,
   writes: "permanent",
@@ -238,7 +269,8 @@ const create = (mode: TypeRow["mode"], name: Token, type: IfxType, row: Composit
 const builtinNames = new Set(["LVARCHAR", "BOOLEAN", "BLOB", "CLOB", "JSON", "BSON"])
 
 /** The text `row(f type, …)` of a ROW's fields, which complexTypes.ts parses back. */
-const describeFields = (row: CompositeType): string => describeType(row._tag === "Row" ? { ...row, name: undefined } : row)
+const describeFields = (row: CompositeType): string =>
+  describeType(row._tag === "Row" ? { ...row, name: undefined } : row)
 
 /** sysattrtypes rows of a named ROW, pre-order: the ROW at level 0, its fields at 1, nested types deeper. */
 const insertAttributes = (db: DatabaseSync, xid: number, row: CompositeType): void => {
@@ -264,7 +296,17 @@ const insertAttributes = (db: DatabaseSync, xid: number, row: CompositeType): vo
       : t.kind === "MULTISET"
       ? TypeCode.MULTISET
       : TypeCode.LIST
-    insert.run(xid, own, level, parent, fieldName, fieldNo, code, t._tag === "Scalar" ? t.length : 0, t._tag === "Scalar" ? t.extendedId : 0)
+    insert.run(
+      xid,
+      own,
+      level,
+      parent,
+      fieldName,
+      fieldNo,
+      code,
+      t._tag === "Scalar" ? t.length : 0,
+      t._tag === "Scalar" ? t.extendedId : 0
+    )
     if (t._tag === "Row") t.fields.forEach((f, i) => walk(f.type, level + 1, own, f.name, i + 1))
     else if (t._tag === "Collection") walk(t.element, level + 1, own, "", 0)
   }
@@ -351,9 +393,11 @@ export const planUserType = (
       if (parsed.next !== end) return translateError(-201, tokens[parsed.next]!.offset)
       const base = parsed.type
       // Collections, ROWs and the large-object types have no DISTINCT form here (IBM allows some; not modelled).
-      if (base.complex !== undefined || base.code === TypeCode.BYTE || base.code === TypeCode.TEXT ||
+      if (
+        base.complex !== undefined || base.code === TypeCode.BYTE || base.code === TypeCode.TEXT ||
         base.code === TypeCode.SERIAL || base.code === TypeCode.SERIAL8 || base.code === TypeCode.BIGSERIAL ||
-        storageXid(base) === ExtendedId.BLOB || storageXid(base) === ExtendedId.CLOB) {
+        storageXid(base) === ExtendedId.BLOB || storageXid(base) === ExtendedId.CLOB
+      ) {
         return translateError(-9656, tokens[q.next + 1]!.offset, tokens[q.next + 1]!.text)
       }
       return create("D", name, base, undefined)
@@ -362,7 +406,9 @@ export const planUserType = (
       if (!isPunct(tokens[q.next], "(")) return translateError(-201, tokens[q.next]?.offset ?? name.end)
       const close = closing(tokens, q.next)
       if (close < 0) return translateError(-201, tokens[q.next]!.offset)
-      if (close + 1 !== end && !isWord(tokens[close + 1], "UNDER")) return translateError(-201, tokens[close + 1]!.offset)
+      if (close + 1 !== end && !isWord(tokens[close + 1], "UNDER")) {
+        return translateError(-201, tokens[close + 1]!.offset)
+      }
       if (close + 1 !== end) return translateError(-201, tokens[close + 1]!.offset, "UNDER")
       const text = `row(${tokens.slice(q.next + 1, close).map((t) => t.text).join(" ")})`
       const parsed = parseComplexType(text)
