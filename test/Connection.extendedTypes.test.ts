@@ -223,7 +223,7 @@ describe("opaque types and the codec registry", () => {
 })
 
 describe("named ROW types", () => {
-  it.live("CREATE ROW TYPE, columns of it, ROW(...)::name literals and row() binds decode to objects", () =>
+  it.live("CREATE ROW TYPE, columns of it, ROW(...)::name literals, row() binds and typed tables", () =>
     Effect.gen(function*() {
       const { conn, server } = yield* setup()
       yield* conn.execute("CREATE ROW TYPE person_t (name VARCHAR(30), age INT)")
@@ -269,6 +269,14 @@ describe("named ROW types", () => {
         Informix.row("row(a int)", { a: 1 })
       ]).pipe(Effect.flip)
       assert.strictEqual((otherStructure as { sqlcode?: number }).sqlcode, -9634)
+      // A typed table: the type's fields are its columns.
+      yield* other.execute("CREATE TABLE staff OF TYPE person_t (PRIMARY KEY (name))")
+      yield* other.execute("INSERT INTO staff VALUES ('Cy', 30)")
+      const dup = yield* other.execute("INSERT INTO staff VALUES ('Cy', 31)").pipe(Effect.flip)
+      assert.strictEqual((dup as { sqlcode?: number }).sqlcode, -268)
+      assert.deepStrictEqual(yield* other.query("SELECT * FROM staff"), [{ name: "Cy", age: 30 }])
+      assert.strictEqual(yield* code("CREATE TABLE bad OF TYPE nosuch_t"), -9992)
+      yield* other.execute("DROP TABLE staff")
       yield* other.execute("DROP TABLE people")
       yield* other.execute("DROP ROW TYPE person_t RESTRICT")
     }).pipe(Effect.scoped))

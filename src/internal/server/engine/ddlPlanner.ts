@@ -19,6 +19,7 @@ import {
   qualifierOf,
   sqliteDeclaration
 } from "./types.ts"
+import { typedTableTokens } from "./userTypes.ts"
 import { isConversionError, toStorage } from "./values.ts"
 
 interface ColumnParse {
@@ -305,6 +306,12 @@ export const planCreate = (
     if (isTranslateError(select)) return select
     if (select.kind !== "select" || select.intoTemp !== undefined) return translateError(-201, tokens[i + 1]!.offset)
     return { ...select, statementType: temp ? 45 : 14, intoTemp: nameToken.text, intoPermanent: !temp }
+  }
+  if (isWord(tokens[i], "OF") && isWord(tokens[i + 1], "TYPE")) {
+    // A typed table: the named ROW type's fields become the columns (userTypes.ts).
+    const typed = typedTableTokens(tokens, i, end, ctx.userType)
+    if (isTranslateError(typed)) return typed
+    return planCreate(typed, sql, ctx, typed.length - (tokens.length - end))
   }
   if (!isPunct(tokens[i], "(")) return translateError(-201, tokens[i]!.offset)
   const close = findClose(tokens, i)

@@ -24,7 +24,7 @@ import { catalogTable, createCatalogTables } from "./catalog.ts"
 import { complexIfxType, nextExtendedId } from "./complexTypes.ts"
 import { engineError } from "./engineErrors.ts"
 import { type ExtensionHost, type ExtensionPlan, ok, qualifiedName } from "./extension.ts"
-import type { Token } from "./tokenizer.ts"
+import { type Token, tokenize } from "./tokenizer.ts"
 import { isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 import {
@@ -421,4 +421,46 @@ export const planUserType = (
       return create("B", name, opaque, undefined)
     }
   }
+}
+
+/**
+ * `CREATE TABLE t OF TYPE row_type [(constraints)]` at tokens[i] (`OF`): the same statement with the named ROW's
+ * fields as its columns (a typed table), or the error: −9992 for a name that is not a named ROW type.
+ */
+export const typedTableTokens = (
+  tokens: ReadonlyArray<Token>,
+  i: number,
+  end: number,
+  userType: UserTypeResolver | undefined
+): ReadonlyArray<Token> | TranslateError => {
+  const q = qualifiedName(tokens, i + 2)
+  if (q === undefined) return translateError(-201, tokens[i + 2]?.offset ?? tokens[i]!.offset)
+  const type = userType?.(q.name.text)
+  if (type?.complex?._tag !== "Row" || ((type.flags ?? 0) & NAMED_ROW_FLAG) === 0) {
+    return translateError(-9992, q.name.offset, q.name.text)
+  }
+  let constraints: ReadonlyArray<Token> = []
+  if (q.next < end) {
+    const close = isPunct(tokens[q.next], "(") ? closing(tokens, q.next) : -1
+    if (close + 1 !== end) return translateError(-201, tokens[q.next]!.offset)
+    constraints = tokens.slice(q.next + 1, close)
+  }
+  const fields = tokenize(type.complex.fields.map((f) => `${f.name} ${describeType(f.type)}`).join(", "))
+  if (!Array.isArray(fields)) return translateError(-201, q.name.offset)
+  const at = (t: Token): Token => ({ ...t, offset: tokens[i]!.offset, end: tokens[i]!.end })
+  const punct = (text: string): Token => ({
+    kind: "punct",
+    text,
+    upper: text,
+    offset: tokens[i]!.offset,
+    end: tokens[i]!.end
+  })
+  return [
+    ...tokens.slice(0, i),
+    punct("("),
+    ...fields.filter((t) => t.kind !== "end").map(at),
+    ...(constraints.length > 0 ? [punct(","), ...constraints] : []),
+    punct(")"),
+    ...tokens.slice(end)
+  ]
 }
