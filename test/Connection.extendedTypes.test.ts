@@ -281,3 +281,32 @@ describe("named ROW types", () => {
       yield* other.execute("DROP ROW TYPE person_t RESTRICT")
     }).pipe(Effect.scoped))
 })
+
+describe("BSON functions", () => {
+  it.live("bson_value_* read a field at a dotted path; bson_get gives a document with it", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup()
+      yield* conn.execute("CREATE TABLE docs (id INT, b BSON)")
+      yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [
+        1,
+        Informix.bson({ n: 7, big: 2n ** 40n, x: 1.5, s: "hi", ok: true, a: { b: [10, 20] } })
+      ])
+      const [row] = yield* conn.query(
+        "SELECT bson_value_int(b, 'n') AS n, bson_value_bigint(b, 'big') AS big, bson_value_double(b, 'x') AS x," +
+          " bson_value_lvarchar(b, 's') AS s, bson_value_varchar(b, 'a.b.1') AS v, bson_value_boolean(b, 'ok') AS ok," +
+          " bson_value_int(b, 'missing') AS missing, bson_get(b, 'a') AS got FROM docs"
+      )
+      assert.deepStrictEqual(row, {
+        n: 7,
+        big: 2n ** 40n,
+        x: 1.5,
+        s: "hi",
+        v: "20",
+        ok: true,
+        missing: null,
+        got: { a: { b: [10, 20] } }
+      })
+      const found = yield* conn.query("SELECT id FROM docs WHERE bson_value_int(b, 'a.b.0') = 10")
+      assert.deepStrictEqual(found, [{ id: 1 }])
+    }).pipe(Effect.scoped))
+})
