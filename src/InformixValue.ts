@@ -1123,13 +1123,15 @@ export const namedType = (typeName: string, value: unknown): NamedTypeParameter 
 /**
  * The `types` connection option: a codec per extended type name (opaque UDTs, DISTINCT types over them) between
  * the type's bytes on the wire and the value you want. A column of a registered type decodes through
- * `Schema.decodeUnknown…(codec)(bytes)`; {@link namedType} parameters of the type encode through it. A decode
- * failure fails the query with a ProtocolError naming the type (the bytes are never quoted), an encode failure fails
- * the statement. Names are matched case-insensitively.
+ * `Schema.decodeUnknown…(codec)(bytes)`; {@link namedType} parameters of the type encode through it. A value the
+ * codec rejects fails the query with a ResultDecodeError naming the type (the bytes are never quoted; the session
+ * stays usable), one it cannot encode fails the statement with a ParameterError. Names are matched
+ * case-insensitively.
  *
  * @example
  * ```ts
- * import { Schema, SchemaGetter } from "effect"
+ * import * as Schema from "effect/Schema"
+ * import * as SchemaGetter from "effect/SchemaGetter"
  * const Point = Schema.Uint8Array.pipe(Schema.decodeTo(Schema.Struct({ x: Schema.Number, y: Schema.Number }), {
  *   decode: SchemaGetter.transform((b) => { const v = new DataView(b.buffer, b.byteOffset); return { x: v.getFloat64(0), y: v.getFloat64(8) } }),
  *   encode: SchemaGetter.transform(({ x, y }) => { const b = new Uint8Array(16); const v = new DataView(b.buffer); v.setFloat64(0, x); v.setFloat64(8, y); return b })
