@@ -10,7 +10,9 @@ import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
+import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Connection from "../src/Connection.ts"
+import * as InformixClient from "../src/InformixClient.ts"
 import * as Informix from "../src/InformixValue.ts"
 import * as TestServer from "../src/TestServer.ts"
 
@@ -308,5 +310,21 @@ describe("BSON functions", () => {
       })
       const found = yield* conn.query("SELECT id FROM docs WHERE bson_value_int(b, 'a.b.0') = 10")
       assert.deepStrictEqual(found, [{ id: 1 }])
+    }).pipe(Effect.scoped))
+})
+
+describe("through InformixClient", () => {
+  it.live("json(), bson() and namedType() are statement parameters; the types option reaches every pooled session", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const sql = yield* InformixClient.make({ url: server.url, maxConnections: 2, types: { point: Point } }).pipe(
+        Effect.provide(Reactivity.layer)
+      )
+      yield* sql`CREATE OPAQUE TYPE point (INTERNALLENGTH = 16)`
+      yield* sql`CREATE TABLE t (j JSON, b BSON, p point)`
+      yield* sql`INSERT INTO t VALUES (${Informix.json([1])}, ${Informix.bson({ k: "v" })}, ${
+        Informix.namedType("point", { x: 1, y: 2 })
+      })`
+      assert.deepStrictEqual(yield* sql`SELECT j, b, p FROM t`, [{ j: [1], b: { k: "v" }, p: { x: 1, y: 2 } }])
     }).pipe(Effect.scoped))
 })
