@@ -143,6 +143,11 @@ export interface Column {
    * base; `extendedName` names the DISTINCT type.
    */
   readonly distinct: boolean
+  /**
+   * The DESCRIBE's sourceType: for a DISTINCT type over an opaque base, the base's extended id (1 lvarchar,
+   * 5 boolean, 25 json, 26 bson), else 0.
+   */
+  readonly sourceType: number
 }
 
 /**

@@ -188,7 +188,8 @@ export function toPrepared(
     encodedLength: f.encodedLength,
     extendedName: f.extendedName,
     extendedId: f.extendedId,
-    distinct: (f.columnType & 0x0800) !== 0
+    distinct: (f.columnType & 0x0800) !== 0,
+    sourceType: f.sourceType
   }))
   const blobColumns: Array<number> = []
   columns.forEach((c, i) => {
