@@ -28,7 +28,8 @@ export type ComplexIfxType = IfxType & { readonly complex: CompositeType }
 
 export const isComplexType = (t: IfxType): t is ComplexIfxType => t.complex !== undefined
 
-const codeOf = (c: CompositeType): number =>
+/** The type code of a collection/ROW type. */
+export const compositeCode = (c: CompositeType): number =>
   c._tag === "Row"
     ? TypeCode.ROW
     : c.kind === "SET"
@@ -39,7 +40,7 @@ const codeOf = (c: CompositeType): number =>
 
 /** The engine type of a parsed collection/ROW type. */
 export const complexIfxType = (complex: CompositeType, xid = 0): ComplexIfxType => ({
-  code: codeOf(complex),
+  code: compositeCode(complex),
   length: 0,
   xid,
   xname: describeType(complex),

@@ -21,10 +21,10 @@ import { type ComplexType, type CompositeType, describeType } from "../../values
 import { parseComplexType } from "../../values/complexTypeText.ts"
 import { DISTINCT_FLAG, ExtendedId, NAMED_ROW_FLAG, TypeCode } from "../../values/typeCodes.ts"
 import { catalogTable, createCatalogTables } from "./catalog.ts"
-import { complexIfxType, nextExtendedId } from "./complexTypes.ts"
+import { complexIfxType, compositeCode, nextExtendedId } from "./complexTypes.ts"
 import { engineError } from "./engineErrors.ts"
 import { type ExtensionHost, type ExtensionPlan, ok, qualifiedName } from "./extension.ts"
-import { type Token, tokenize } from "./tokenizer.ts"
+import { matchParen, type Token, tokenize } from "./tokenizer.ts"
 import { isPunct, isWord } from "./tokenScan.ts"
 import { type TranslateError, translateError } from "./translate.ts"
 import {
@@ -224,16 +224,6 @@ const plan = (
   run: (host) => run(host)
 })
 
-/** Index of the `)` closing the `(` at `open`, or -1. */
-const closing = (tokens: ReadonlyArray<Token>, open: number): number => {
-  let depth = 0
-  for (let j = open; j < tokens.length; j++) {
-    if (isPunct(tokens[j], "(")) depth++
-    else if (isPunct(tokens[j], ")") && --depth === 0) return j
-  }
-  return -1
-}
-
 const existsError = (mode: TypeRow["mode"], name: Token) =>
   engineError(mode === "D" ? -9996 : mode === "R" ? -9991 : -9631, { parameter: name.text, offset: name.offset })
 
@@ -287,15 +277,7 @@ const insertAttributes = (db: DatabaseSync, xid: number, row: CompositeType): vo
     fieldNo: number
   ): void => {
     const own = ++seqno
-    const code = t._tag === "Scalar"
-      ? t.code
-      : t._tag === "Row"
-      ? TypeCode.ROW
-      : t.kind === "SET"
-      ? TypeCode.SET
-      : t.kind === "MULTISET"
-      ? TypeCode.MULTISET
-      : TypeCode.LIST
+    const code = t._tag === "Scalar" ? t.code : compositeCode(t)
     insert.run(
       xid,
       own,
@@ -316,7 +298,7 @@ const insertAttributes = (db: DatabaseSync, xid: number, row: CompositeType): vo
 const parseOpaque = (tokens: ReadonlyArray<Token>, i: number, end: number): IfxType | number => {
   // (INTERNALLENGTH = VARIABLE | n [, MAXLEN = m] [, other modifiers])
   if (!isPunct(tokens[i], "(")) return tokens[i]?.offset ?? 0
-  const close = closing(tokens, i)
+  const close = matchParen(tokens, i)
   if (close < 0 || close + 1 !== end) return tokens[i]!.offset
   let variable: boolean | undefined
   let length = 0
@@ -404,7 +386,7 @@ export const planUserType = (
     }
     case "ROW": {
       if (!isPunct(tokens[q.next], "(")) return translateError(-201, tokens[q.next]?.offset ?? name.end)
-      const close = closing(tokens, q.next)
+      const close = matchParen(tokens, q.next)
       if (close < 0) return translateError(-201, tokens[q.next]!.offset)
       if (close + 1 !== end && !isWord(tokens[close + 1], "UNDER")) {
         return translateError(-201, tokens[close + 1]!.offset)
@@ -441,7 +423,7 @@ export const typedTableTokens = (
   }
   let constraints: ReadonlyArray<Token> = []
   if (q.next < end) {
-    const close = isPunct(tokens[q.next], "(") ? closing(tokens, q.next) : -1
+    const close = isPunct(tokens[q.next], "(") ? matchParen(tokens, q.next) : -1
     if (close + 1 !== end) return translateError(-201, tokens[q.next]!.offset)
     constraints = tokens.slice(q.next + 1, close)
   }
