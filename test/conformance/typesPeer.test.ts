@@ -2,7 +2,8 @@
  * IBM's JDBC driver on the TestServer's extended types (JDBC-COMPLEX-TYPES.md §2, §8–§10): effect-informix creates and
  * fills DISTINCT, JSON, BSON, named ROW and opaque columns, conformance/jdbc/probes/TypesProbe.java reads them and
  * writes its own rows (IfxDistinct binds, setString on JSON, setObject(IfxBSONObject) after its sysxtdtypes
- * look-up), and effect-informix reads JDBC's rows back. A probe compiled with javac against the installed JDBC jars
+ * look-up, a java.sql.Struct named `person_t` resolved through sysxtdtypes / sysattrtypes), and effect-informix reads
+ * JDBC's rows back. A probe compiled with javac against the installed JDBC jars
  * (probes.ts); needs Java and the peers installed by conformance/setup.sh.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -56,8 +57,11 @@ describe("IBM JDBC on TestServer extended types", () => {
           "docs.1.b": `IfxBSONObject {"a":1,"s":"é"}`,
           "docs.2.j": `{"from":"jdbc"}`,
           "docs.2.b": `IfxBSONObject {"n":5,"s":"jdbc"}`,
+          "row.insert": "1",
           "row.meta": "2002/person_t",
-          "row.values": "person_t[Ann, 41];null;",
+          // JDBC's Struct writer pads VARCHAR fields to the declared length (JDBC-COMPLEX-TYPES.md §7.3); the
+          // server keeps what was bound.
+          "row.values": `person_t[Ann, 41];null;person_t[${"Zed".padEnd(30)}, 5];`,
           "opaque.meta": "2000/point",
           "opaque.bytes": "[1, 2, 3, 4]",
           done: "true"
@@ -66,6 +70,8 @@ describe("IBM JDBC on TestServer extended types", () => {
         // effect-informix reads what JDBC wrote.
         const docs = yield* conn.query("SELECT j, b FROM t_docs WHERE id = 2")
         assert.deepStrictEqual(docs, [{ j: { from: "jdbc" }, b: { n: 5, s: "jdbc" } }])
+        const people = yield* conn.query("SELECT p FROM t_people WHERE id = 3")
+        assert.deepStrictEqual(people, [{ p: { name: "Zed".padEnd(30), age: 5 } }])
         const acct = yield* conn.query("SELECT bal, ok FROM t_acct WHERE id = 2")
         assert.deepStrictEqual(acct, [{ bal: BigDecimal.fromStringUnsafe("3.25"), ok: false }])
       }).pipe(Effect.scoped),

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * IBM's JDBC driver on the TestServer's extended types (test/conformance/typesPeer.test.ts compiles and runs it):
  * DISTINCT columns (metadata and values as the base type, binds through SQ_IDESCRIBE), JSON and BSON columns written
  * by effect-informix and by JDBC itself (setString, setObject(IfxBSONObject) with its sysxtdtypes look-up), named ROW
- * columns (IfxStruct with the type's name) and an opaque column read with getBytes. The tables t_* are created and
+ * columns (a Struct bound by its type's name through the catalog, IfxStruct read back with the type's name) and an opaque column read with getBytes. The tables t_* are created and
  * filled by the test through effect-informix first. Prints one "key=value" line per observation.
  */
 public final class TypesProbe {
@@ -61,7 +61,17 @@ public final class TypesProbe {
         }
       }
 
-      // Named ROW: IfxStruct named after the type.
+      // Named ROW: a Struct bound by its type's name (JDBC resolves it in sysxtdtypes / sysattrtypes), then read
+      // back as an IfxStruct named after the type.
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO t_people VALUES (?, ?)")) {
+        p.setInt(1, 3);
+        p.setObject(2, new Struct() {
+          @Override public String getSQLTypeName() { return "person_t"; }
+          @Override public Object[] getAttributes() { return new Object[] {"Zed", 5}; }
+          @Override public Object[] getAttributes(java.util.Map<String, Class<?>> map) { return getAttributes(); }
+        });
+        System.out.println("row.insert=" + p.executeUpdate());
+      }
       try (Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("SELECT p FROM t_people ORDER BY id")) {
         System.out.println("row.meta=" + meta(rs.getMetaData(), 1));
