@@ -19,6 +19,8 @@ const column = (columnType: number, extendedId: number, extendedName: string, so
   sourceType
 })
 const json = column(40, 25, "json")
+const text = (s: string) => toHex(Buffer.from(s, "latin1"))
+const hex = (...parts: ReadonlyArray<string>) => parts.join("").replace(/ /g, "")
 const bson = column(40, 26, "bson")
 
 const bindHex = (value: unknown, ctx = latin1Ctx): string => {
@@ -40,8 +42,12 @@ describe("BSON", () => {
   it("binds as IBM JDBC binds an IfxBSONObject: type 44, owner informix, name bson, the document bytes", () => {
     assert.strictEqual(
       bindHex(IV.bson({ a: 1 })),
-      "0005" + "0001" + "002c" + "0008" + toHex(Buffer.from("informix")) + "0004" + toHex(Buffer.from("bson")) +
-        "0000" + "0000" + "0000000c" + "0c0000001061000100000000"
+      hex(
+        "0005 0001", // SQ_BIND, one parameter
+        `002c 0008 ${text("informix")} 0004 ${text("bson")}`, // type 44, owner, name
+        "0000 0000 0000000c", // indicator, prec 0, length
+        "0c000000 10 6100 01000000 00" // the document
+      )
     )
   })
 
@@ -63,7 +69,7 @@ describe("JSON", () => {
   it("binds as JDBC's setString on a JSON parameter: LVARCHAR 43 with empty names", () => {
     assert.strictEqual(
       bindHex(IV.json({ a: 1 })),
-      "0005" + "0001" + "002b" + "0000" + "0000" + "0000" + "0000" + "00000007" + toHex(Buffer.from(`{"a":1}`)) + "00"
+      hex("0005 0001", "002b 0000 0000", "0000 0000 00000007", `${text(`{"a":1}`)} 00`)
     )
   })
 
@@ -100,8 +106,7 @@ describe("DISTINCT over opaque bases and named opaque types", () => {
     assert.deepStrictEqual(decodeRow(fromHex("00 00000002 0102"), [point], ctx), [3])
     assert.strictEqual(
       bindHex(IV.namedType("point", 9), ctx),
-      "0005" + "0001" + "002c" + "0000" + "0005" + toHex(Buffer.from("point")) + "00" + "0000" + "0000" + "00000001" +
-        "0900"
+      hex("0005 0001", `002c 0000 0005 ${text("point")} 00`, "0000 0000 00000001", "09 00")
     )
     assert.instanceOf(encodeBind(IV.namedType("point", 9), latin1Ctx), CodecFailure)
   })
