@@ -74,6 +74,7 @@ describe("user type DDL", () => {
       assert.strictEqual(yield* code("DROP TYPE dollars RESTRICT"), -9640)
       assert.strictEqual(yield* code("DROP TYPE euros RESTRICT"), -9630)
       assert.strictEqual(yield* code("CREATE DISTINCT TYPE bad AS SET(INT NOT NULL)"), -9656)
+      assert.strictEqual(yield* code("CREATE TABLE u (c nosuch)"), -9628)
       // A second session reads the column's type back from syscolumns (coltype with 0x0800, extended_id).
       const other = yield* Connection.make(server.url)
       yield* other.execute("INSERT INTO t VALUES (?)", ["7.5"])

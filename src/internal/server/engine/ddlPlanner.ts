@@ -122,7 +122,12 @@ export const parseColumn = (
   const nameToken = tokens[i]!
   if (nameToken.kind !== "ident") return translateError(-201, nameToken.offset)
   const parsed = parseType(tokens, i + 1, ctx.userType)
-  if ("offset" in parsed) return translateError(-201, parsed.offset)
+  if ("offset" in parsed) {
+    // A name where the type goes that is neither built in nor a user type: IBM −9628 "Type (name) not found."
+    const at = tokens[i + 1]
+    const unknownType = at?.kind === "ident" && parsed.offset === at.offset && !isPunct(tokens[i + 2], "(")
+    return unknownType ? translateError(-9628, at.offset, at.text) : translateError(-201, parsed.offset)
+  }
   const type = parsed.type
   let j = parsed.next
   let notNull = isSerial(type)
