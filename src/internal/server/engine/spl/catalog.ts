@@ -232,6 +232,10 @@ export const findTrigger = (db: DatabaseSync, name: string): { trigid: number; t
 export const deleteTriggers = (db: DatabaseSync, where: "trigid" | "tabid", id: number) => {
   const ids = db.prepare(`SELECT trigid FROM systriggers WHERE ${where} = ?`).all(id) as Array<{ trigid: number }>
   for (const r of ids) {
+    db.prepare(
+      "DELETE FROM sysobjstate WHERE objtype = 'T' AND lower(name) = (SELECT lower(trigname) FROM systriggers " +
+        "WHERE trigid = ?)"
+    ).run(r.trigid)
     db.prepare("DELETE FROM systrigbody WHERE trigid = ?").run(r.trigid)
     db.prepare("DELETE FROM systriggers WHERE trigid = ?").run(r.trigid)
   }

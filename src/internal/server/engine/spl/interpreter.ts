@@ -122,6 +122,21 @@ export class Interpreter {
     }
   }
 
+  /** Runs a trigger's `EXECUTE PROCEDURE ...` (its INTO clause cut off) and returns the first row it returns. */
+  callInto(
+    text: string,
+    tokens: ReadonlyArray<Token>,
+    parts: ReadonlyArray<Range>,
+    correlation: Correlation
+  ): Array<Value> | EngineError {
+    try {
+      return new Frame(this, text, tokens, correlation).firstRow(parts)
+    } catch (error) {
+      if (error instanceof SplThrow) return error.error
+      throw error
+    }
+  }
+
   /** Evaluates a WHEN condition of a trigger. */
   condition(text: string, tokens: ReadonlyArray<Token>, cond: Range, correlation: Correlation): boolean | EngineError {
     try {
@@ -536,6 +551,12 @@ class Frame {
     const slot = this.slot(name)
     if (slot === undefined) return raise(engineError(-201, { parameter: name, offset: this.tokens[at.from]!.offset }))
     return slot
+  }
+
+  /** The first row a statement (a routine call) returns. */
+  firstRow(parts: ReadonlyArray<Range>): Array<Value> {
+    const { params, sql } = this.render(parts, true)
+    return this.query(sql, params, false)[0] ?? []
   }
 
   /** `(SELECT a, b ...)` or `f(...)` for LET with several targets: the one row's values. */

@@ -18,6 +18,7 @@ import { fromStorage, isConversionError, type Stored, toStorage } from "../value
 import { deleteRoutine, insertRoutine, readRoutine, routinesReturningValues } from "./catalog.ts"
 import { Interpreter } from "./interpreter.ts"
 import { isSplSyntaxError, parseRoutine, type RoutineDefinition } from "./parse.ts"
+import { planSetTriggers } from "./triggerModes.ts"
 import { planCreateTrigger, planDropTrigger, type TriggerPlan, Triggers } from "./triggers.ts"
 
 /** What the routines need from their engine session (engineSession.ts). */
@@ -215,6 +216,12 @@ export class Routines {
         return new RoutinePrepared(this, plan, 70, sql, [], 0, [])
       }
       return undefined
+    }
+    if (isWord(w0, "SET") && isWord(tokens[1], "TRIGGERS")) {
+      const plan = planSetTriggers(tokens)
+      if (isError(plan)) return plan
+      // SET Database Object Mode shares the statement type of SET CONSTRAINTS (SQLI.md statement types).
+      return new RoutinePrepared(this, plan, 55, sql, [], 0, [])
     }
     if (isWord(w0, "DROP")) {
       const what = tokens[1]

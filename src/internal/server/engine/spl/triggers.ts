@@ -15,17 +15,20 @@
  *
  * SELECT triggers and INSTEAD OF triggers are refused (-201).
  */
+import type { DatabaseSync, SQLInputValue } from "node:sqlite"
 import type { EngineError, ExecResult, Value } from "../api.ts"
 import type { TableInfo } from "../catalog.ts"
 import { engineError } from "../engineErrors.ts"
 import { matchParen, quoteIdent, type Token, tokenize } from "../tokenizer.ts"
-import { fromStorage, type Stored } from "../values.ts"
+import { fromStorage, isConversionError, type Stored, toStorage } from "../values.ts"
 import { deleteTriggers, findTrigger, insertTrigger, readTriggers } from "./catalog.ts"
 import type { Interpreter } from "./interpreter.ts"
 import type { Block, Range } from "./parse.ts"
 import type { RoutineSession } from "./routines.ts"
+import { retrievedRowsQuery, selectTriggerTargets } from "./selectTriggers.ts"
+import { disabledTriggers, setTriggerState, type TriggerModePlan } from "./triggerModes.ts"
 
-type Event = "I" | "U" | "D"
+type Event = "I" | "U" | "D" | "S"
 
 interface ActionGroup {
   readonly when: Range | undefined
@@ -36,6 +39,10 @@ export interface TriggerDefinition {
   readonly name: string
   readonly tableName: string
   readonly event: Event
+  /** An INSTEAD OF trigger on a view: its FOR EACH ROW actions replace the triggering statement. */
+  readonly insteadOf: boolean
+  /** Created DISABLED (SET TRIGGERS changes the mode afterwards, kept in sysobjstate). */
+  readonly disabled: boolean
   readonly columns: ReadonlyArray<string> | undefined
   readonly old: string | undefined
   readonly new: string | undefined
@@ -49,9 +56,15 @@ export interface TriggerDefinition {
 export type TriggerPlan =
   | { readonly kind: "createTrigger"; readonly trigger: TriggerDefinition; readonly table: TableInfo }
   | { readonly kind: "dropTrigger"; readonly name: string; readonly offset: number }
+  | TriggerModePlan
 
 const isWord = (t: Token | undefined, w: string) => t !== undefined && t.kind === "ident" && t.upper === w
 const isPunct = (t: Token | undefined, p: string) => t !== undefined && t.kind === "punct" && t.text === p
+
+const events: Record<string, Event> = { INSERT: "I", UPDATE: "U", DELETE: "D", SELECT: "S" }
+
+/** systriggers.event: upper case for table triggers, lower case for INSTEAD OF triggers on views (IBM). */
+export const eventCode = (def: TriggerDefinition): string => (def.insteadOf ? def.event.toLowerCase() : def.event)
 
 /** Parses the trigger text; `start` is the index after TRIGGER. Errors are -201 at the offending token. */
 export const parseTrigger = (
@@ -59,20 +72,20 @@ export const parseTrigger = (
   tokens: ReadonlyArray<Token>,
   start: number
 ): TriggerDefinition | EngineError => {
-  const bad = (i: number) => engineError(-201, { offset: tokens[i]?.offset ?? sql.length })
+  const bad = (i: number, sqlcode = -201) => engineError(sqlcode, { offset: tokens[i]?.offset ?? sql.length })
   let i = start
   const name = tokens[i]
   if (name?.kind !== "ident") return bad(i)
   i++
-  const eventWord = tokens[i]?.upper
-  const event: Event | undefined = eventWord === "INSERT" ? "I" : eventWord === "UPDATE" ? "U" : eventWord === "DELETE"
-    ? "D"
-    : undefined
-  // SELECT and INSTEAD OF triggers are not supported.
+  const insteadOf = isWord(tokens[i], "INSTEAD") && isWord(tokens[i + 1], "OF")
+  if (insteadOf) i += 2
+  const event: Event | undefined = tokens[i]?.kind === "ident" ? events[tokens[i]!.upper] : undefined
   if (event === undefined) return bad(i)
+  // IBM -19826 "Cannot create INSTEAD OF trigger for a select event."
+  if (insteadOf && event === "S") return bad(i, -19826)
   i++
   let columns: Array<string> | undefined
-  if (event === "U" && isWord(tokens[i], "OF")) {
+  if ((event === "U" || event === "S") && !insteadOf && isWord(tokens[i], "OF")) {
     columns = []
     i++
     for (;;) {
@@ -101,8 +114,10 @@ export const parseTrigger = (
       else newName = tokens[i]!.text
       i++
     }
-    // IBM: INSERT has no OLD row and DELETE no NEW row.
-    if ((event === "I" && oldName !== undefined) || (event === "D" && newName !== undefined)) return bad(i - 1)
+    // IBM: INSERT has no OLD row, DELETE and SELECT no NEW row.
+    if ((event === "I" && oldName !== undefined) || (event !== "I" && event !== "U" && newName !== undefined)) {
+      return bad(i - 1)
+    }
   }
   const before: Array<ActionGroup> = []
   const row: Array<ActionGroup> = []
@@ -110,6 +125,7 @@ export const parseTrigger = (
   let target: Array<ActionGroup> | undefined
   const order = [before, row, after]
   let stage = -1
+  let disabled = false
   while (tokens[i] !== undefined && tokens[i]!.kind !== "end" && !isPunct(tokens[i], ";")) {
     const t = tokens[i]!
     let next: Array<ActionGroup> | undefined
@@ -123,11 +139,13 @@ export const parseTrigger = (
       next = after
       i++
     } else if (isWord(t, "ENABLED") || isWord(t, "DISABLED")) {
-      if (isWord(t, "DISABLED")) return bad(i)
+      disabled = isWord(t, "DISABLED")
       i++
       continue
     }
     if (next !== undefined) {
+      // IBM -19824 "Cannot use BEFORE or AFTER action with the INSTEAD OF trigger."
+      if (insteadOf && next !== row) return bad(i - 1, -19824)
       const nextStage = order.indexOf(next)
       if (nextStage <= stage) return bad(i - 1)
       stage = nextStage
@@ -136,6 +154,8 @@ export const parseTrigger = (
     if (target === undefined) return bad(i)
     let when: Range | undefined
     if (isWord(tokens[i], "WHEN")) {
+      // IBM -19825 "Cannot use WHEN clause if INSTEAD OF trigger is defined."
+      if (insteadOf) return bad(i, -19825)
       if (!isPunct(tokens[i + 1], "(")) return bad(i + 1)
       const close = matchParen(tokens, i + 1)
       if (close < 0) return bad(i + 1)
@@ -145,32 +165,22 @@ export const parseTrigger = (
     if (!isPunct(tokens[i], "(")) return bad(i)
     const close = matchParen(tokens, i)
     if (close < 0) return bad(i)
-    const body: Array<Block[number]> = []
-    let from = i + 1
-    let depth = 0
-    for (let j = i + 1; j <= close; j++) {
-      const x = tokens[j]!
-      if (j < close && isPunct(x, "(")) depth++
-      else if (j < close && isPunct(x, ")")) depth--
-      else if (j === close || (depth === 0 && isPunct(x, ","))) {
-        if (j === from) return bad(j)
-        const first = tokens[from]!
-        const verb = first.upper
-        if (!["INSERT", "UPDATE", "DELETE", "EXECUTE"].includes(verb)) return bad(from)
-        // EXECUTE PROCEDURE ... INTO columns (setting the new row's values) is not supported.
-        for (let k = from; k < j; k++) if (verb === "EXECUTE" && isWord(tokens[k], "INTO")) return bad(k)
-        body.push({ k: "sql", parts: [{ from, to: j }], into: [] })
-        from = j + 1
-      }
+    const body = parseActions(tokens, i, close, target === row && !insteadOf && event !== "D" && event !== "S")
+    if (typeof body === "number") {
+      // IBM -19823 "Cannot use EXECUTE PROCEDURE INTO with the INSTEAD OF trigger."
+      return bad(body, insteadOf && isWord(tokens[body], "INTO") ? -19823 : -201)
     }
     target.push({ when, body })
     i = close + 1
   }
-  if (before.length + row.length + after.length === 0) return bad(i)
+  // IBM -729 "Trigger has no triggered action."
+  if (before.length + row.length + after.length === 0) return bad(i, insteadOf ? -201 : -729)
   return {
     name: name.text,
     tableName: table.text,
     event,
+    insteadOf,
+    disabled,
     columns,
     old: oldName,
     new: newName,
@@ -182,6 +192,52 @@ export const parseTrigger = (
   }
 }
 
+/**
+ * The comma-separated actions inside tokens(open, close): INSERT, UPDATE, DELETE, EXECUTE PROCEDURE/FUNCTION.
+ * `EXECUTE PROCEDURE p(...) INTO col, ...` (only where `into` is allowed: FOR EACH ROW of an INSERT or UPDATE
+ * trigger on a table) sets columns of the new row; its `into` holds the column names. A bad token: its index.
+ */
+const parseActions = (tokens: ReadonlyArray<Token>, open: number, close: number, into: boolean): Block | number => {
+  const body: Array<Block[number]> = []
+  let from = open + 1
+  let depth = 0
+  for (let j = open + 1; j <= close; j++) {
+    const x = tokens[j]!
+    if (j < close && isPunct(x, "(")) depth++
+    else if (j < close && isPunct(x, ")")) depth--
+    else if (j === close || (depth === 0 && isPunct(x, ",") && !intoList(tokens, from, j))) {
+      if (j === from) return j
+      const verb = tokens[from]!.upper
+      if (!["INSERT", "UPDATE", "DELETE", "EXECUTE"].includes(verb)) return from
+      let intoAt = -1
+      for (let k = from; k < j; k++) if (verb === "EXECUTE" && isWord(tokens[k], "INTO")) intoAt = k
+      if (intoAt >= 0) {
+        if (!into) return intoAt
+        const columns: Array<string> = []
+        for (let k = intoAt + 1; k < j; k += 2) {
+          if (tokens[k]?.kind !== "ident" || (k + 1 < j && !isPunct(tokens[k + 1], ","))) return k
+          columns.push(tokens[k]!.text)
+        }
+        if (columns.length === 0) return intoAt
+        body.push({ k: "sql", parts: [{ from, to: intoAt }], into: columns })
+      } else {
+        body.push({ k: "sql", parts: [{ from, to: j }], into: [] })
+      }
+      from = j + 1
+    }
+  }
+  return body
+}
+
+/** A comma at top level inside `EXECUTE ... INTO a, b`: part of the INTO list, not between actions. */
+const intoList = (tokens: ReadonlyArray<Token>, from: number, at: number): boolean => {
+  if (!isWord(tokens[from], "EXECUTE") || ["INSERT", "UPDATE", "DELETE", "EXECUTE"].includes(tokens[at + 1]?.upper ?? "")) {
+    return false
+  }
+  for (let k = from; k < at; k++) if (isWord(tokens[k], "INTO")) return true
+  return false
+}
+
 export const planCreateTrigger = (
   sql: string,
   tokens: ReadonlyArray<Token>,
@@ -190,11 +246,17 @@ export const planCreateTrigger = (
 ): TriggerPlan | EngineError => {
   const parsed = parseTrigger(sql, tokens, start)
   if ("_tag" in parsed) return parsed
-  const tableIndex = tokens.findIndex((t) => t.kind === "ident" && t.text === parsed.tableName)
+  const tableToken = tokens.find((t) => t.kind === "ident" && t.text === parsed.tableName)
+  const offset = tableToken?.offset ?? 0
   const table = session.table(parsed.tableName)
   if (table === undefined || table.temp) {
-    return engineError(-206, { isamCode: -111, parameter: parsed.tableName, offset: tokens[tableIndex]?.offset ?? 0 })
+    return engineError(-206, { isamCode: -111, parameter: parsed.tableName, offset })
   }
+  const view = isView(session.db, table.tabid)
+  // IBM -19827 "Cannot create an INSTEAD OF trigger on a table (%s)."
+  if (parsed.insteadOf && !view) return engineError(-19827, { parameter: table.name, offset })
+  // A view takes INSTEAD OF triggers only (IBM: triggers on views); the code for a table trigger on one is not pinned.
+  if (!parsed.insteadOf && view) return engineError(-201, { offset })
   for (const c of parsed.columns ?? []) {
     if (!table.columns.some((x) => x.name.toLowerCase() === c.toLowerCase())) {
       return engineError(-217, { parameter: c, offset: tokens.find((t) => t.text === c)?.offset ?? 0 })
@@ -202,6 +264,10 @@ export const planCreateTrigger = (
   }
   return { kind: "createTrigger", trigger: parsed, table }
 }
+
+const isView = (db: DatabaseSync, tabid: number) =>
+  (db.prepare("SELECT tabtype FROM systables WHERE tabid = ?").get(tabid) as { tabtype: string } | undefined)
+    ?.tabtype === "V"
 
 export const planDropTrigger = (tokens: ReadonlyArray<Token>): TriggerPlan | EngineError => {
   const name = tokens[2]
@@ -213,16 +279,23 @@ export const planDropTrigger = (tokens: ReadonlyArray<Token>): TriggerPlan | Eng
   return { kind: "dropTrigger", name: name.text, offset: name.offset }
 }
 
+/**
+ * A row handed over by a capture trigger: for table triggers the rowid and the OLD values (UPDATE / DELETE); for
+ * INSTEAD OF triggers (no row exists) the OLD values (UPDATE / DELETE) followed by the NEW ones (INSERT / UPDATE).
+ */
 interface Captured {
   readonly trigid: number
   readonly rowid: number | bigint | null
-  readonly old: ReadonlyArray<Stored>
+  readonly values: ReadonlyArray<Stored>
 }
 
-interface LoadedTrigger {
+export interface LoadedTrigger {
   readonly trigid: number
   readonly def: TriggerDefinition
+  readonly enabled: boolean
 }
+
+type Correlation = (qualifier: string, column: string) => { readonly value: Value } | undefined
 
 /** SET columns of an UPDATE statement, upper-case (for UPDATE OF triggers). */
 export const updatedColumns = (tokens: ReadonlyArray<Token>): Set<string> => {
@@ -248,6 +321,8 @@ export const updatedColumns = (tokens: ReadonlyArray<Token>): Set<string> => {
 export class Triggers {
   private readonly byTable = new Map<number, Array<LoadedTrigger>>()
   private readonly captures: Array<Array<Captured>> = []
+  /** SELECT triggers are being fired: their own queries and actions fire none (IBM: no cascading Select triggers). */
+  private firingSelect = false
 
   readonly session: RoutineSession
   readonly interpreter: Interpreter
@@ -258,10 +333,10 @@ export class Triggers {
     session.db.function("_ifx_capture", { varargs: true, deterministic: false, useBigIntArguments: true }, (
       trigid,
       rowid,
-      ...old
+      ...values
     ) => {
       const top = this.captures[this.captures.length - 1]
-      top?.push({ trigid: Number(trigid), rowid: rowid as number | bigint | null, old: old as Array<Stored> })
+      top?.push({ trigid: Number(trigid), rowid: rowid as number | bigint | null, values: values as Array<Stored> })
       return null
     })
   }
@@ -270,16 +345,15 @@ export class Triggers {
     this.byTable.clear()
   }
 
-  private load(tabid: number): Array<LoadedTrigger> {
+  /** The triggers of a table or view, enabled or not. */
+  load(tabid: number): Array<LoadedTrigger> {
     let loaded = this.byTable.get(tabid)
     if (loaded !== undefined) return loaded
     loaded = []
+    const disabled = disabledTriggers(this.session.db, tabid)
     for (const row of readTriggers(this.session.db, tabid)) {
-      const tokens = tokenize(row.text)
-      if (!Array.isArray(tokens)) continue
-      const start = tokens.findIndex((t) => isWord(t, "TRIGGER")) + 1
-      const def = parseTrigger(row.text, tokens, start)
-      if (!("_tag" in def)) loaded.push({ trigid: row.trigid, def })
+      const def = parseStored(row.text)
+      if (def !== undefined) loaded.push({ trigid: row.trigid, def, enabled: !disabled.has(def.name.toLowerCase()) })
     }
     this.byTable.set(tabid, loaded)
     return loaded
@@ -294,11 +368,12 @@ export class Triggers {
       if (found === undefined) return engineError(-206, { isamCode: -111, parameter: plan.name, offset: plan.offset })
       const failed = this.session.write(() => {
         deleteTriggers(db, "trigid", found.trigid)
-        db.exec(`DROP TRIGGER IF EXISTS ${quoteIdent(`_ifx_trigger_${found.trigid}`)}`)
+        db.exec(`DROP TRIGGER IF EXISTS ${captureName(found.trigid)}`)
       })
       this.invalidate()
       return failed ?? ok
     }
+    if (plan.kind === "setTriggers") return this.setModes(plan)
     const t = plan.trigger
     if (findTrigger(db, t.name) !== undefined) {
       // A trigger of that name exists: reported like other duplicate objects (-310); Informix's code not pinned.
@@ -310,32 +385,55 @@ export class Triggers {
         name: t.name,
         owner: this.session.user,
         tabid: table.tabid,
-        event: t.event,
+        event: eventCode(t),
         old: t.old,
         new: t.new,
         text: t.text
       })
-      const olds = t.event === "I" ? "" : table.columns.map((c) => `, OLD.${quoteIdent(c.name)}`).join("")
-      const event = t.event === "I"
-        ? "INSERT"
-        : t.event === "D"
-        ? "DELETE"
-        : `UPDATE${t.columns === undefined ? "" : ` OF ${t.columns.map(quoteIdent).join(", ")}`}`
-      db.exec(
-        `CREATE TRIGGER ${quoteIdent(`_ifx_trigger_${trigid}`)} AFTER ${event} ON ${quoteIdent(table.name)} ` +
-          `FOR EACH ROW ${t.row.length === 0 ? "WHEN 0 " : ""}BEGIN SELECT _ifx_capture(${trigid}, ${
-            t.event === "D" ? "NULL" : "NEW.rowid"
-          }${olds}); END`
-      )
+      setTriggerState(db, { name: t.name, owner: this.session.user, tabid: table.tabid }, !t.disabled)
+      if (!t.disabled) installCapture(db, trigid, t, table)
     })
     this.invalidate()
     return failed ?? ok
   }
 
+  /** SET TRIGGERS ... ENABLED | DISABLED: the mode in sysobjstate, and the capture trigger made or dropped. */
+  private setModes(plan: TriggerModePlan): ExecResult | EngineError {
+    const db = this.session.db
+    const targets: Array<{ trigid: number; tabid: number }> = []
+    if (plan.forTable !== undefined) {
+      const table = this.session.table(plan.forTable.name)
+      if (table === undefined || table.temp) {
+        return engineError(-206, { isamCode: -111, parameter: plan.forTable.name, offset: plan.forTable.offset })
+      }
+      for (const t of this.load(table.tabid)) targets.push({ trigid: t.trigid, tabid: table.tabid })
+    } else {
+      for (const n of plan.names) {
+        const found = findTrigger(db, n.name)
+        if (found === undefined) return engineError(-206, { isamCode: -111, parameter: n.name, offset: n.offset })
+        targets.push(found)
+      }
+    }
+    const failed = this.session.write(() => {
+      for (const target of targets) {
+        const trigger = this.load(target.tabid).find((t) => t.trigid === target.trigid)
+        const table = readTableById(db, target.tabid, (name) => this.session.table(name))
+        if (trigger === undefined || table === undefined) continue
+        setTriggerState(db, { name: trigger.def.name, owner: this.session.user, tabid: target.tabid }, plan.enabled)
+        db.exec(`DROP TRIGGER IF EXISTS ${captureName(target.trigid)}`)
+        if (plan.enabled) installCapture(db, target.trigid, trigger.def, table)
+      }
+    })
+    this.invalidate()
+    return failed ?? { rowsAffected: 0, serial: 0 }
+  }
+
   /**
    * Runs a DML statement (or one step of a MERGE) with the table's triggers for its event around it; `set` is the
    * upper-case names of the columns an UPDATE assigns (UPDATE OF triggers). `run` performs the statement and may
-   * throw SQLite errors (the session maps them); the savepoint is rolled back on any failure.
+   * throw SQLite errors (the session maps them); the savepoint is rolled back on any failure. On a view with an
+   * INSTEAD OF trigger for the event, SQLite's own INSTEAD OF trigger hands each row over instead of changing
+   * anything, and the trigger's actions run for those rows (their count is the statement's row count).
    */
   around(
     verb: "insert" | "update" | "delete",
@@ -345,13 +443,110 @@ export class Triggers {
   ): ExecResult | EngineError {
     if (table === undefined || table.temp) return run()
     const event: Event = verb === "insert" ? "I" : verb === "update" ? "U" : "D"
-    let triggers = this.load(table.tabid).filter((t) => t.def.event === event)
+    let triggers = this.load(table.tabid).filter((t) => t.enabled && t.def.event === event)
     if (event === "U") {
       triggers = triggers.filter((t) =>
         t.def.columns === undefined || t.def.columns.some((c) => set.has(c.toUpperCase()))
       )
     }
     if (triggers.length === 0) return run()
+    return this.inSavepoint(() => {
+      const failedBefore = this.fireAll(triggers, "before")
+      if (failedBefore !== undefined) return failedBefore
+      this.captures.push([])
+      let result: ExecResult
+      let captured: Array<Captured> = []
+      try {
+        result = run()
+      } finally {
+        captured = this.captures.pop() ?? []
+      }
+      const insteadOf = triggers.find((t) => t.def.insteadOf)
+      if (insteadOf !== undefined) {
+        result = { ...result, rowsAffected: captured.filter((c) => c.trigid === insteadOf.trigid).length }
+      }
+      for (const c of captured) {
+        const t = triggers.find((x) => x.trigid === c.trigid)
+        if (t === undefined || t.def.row.length === 0) continue
+        const failed = this.fireRow(t.def, table, c)
+        if (failed !== undefined) return failed
+      }
+      return this.fireAll(triggers, "after") ?? result
+    })
+  }
+
+  /**
+   * Fires the SELECT triggers of a query about to be opened (selectTriggers.ts decides which tables' triggers a
+   * query activates and finds the rows it retrieves): BEFORE, FOR EACH ROW for each row (REFERENCING OLD), AFTER,
+   * all before the client fetches, in one savepoint (a failing action fails the query and undoes the others).
+   */
+  beforeQuery(
+    sql: string,
+    tokens: ReadonlyArray<Token>,
+    params: ReadonlyArray<Value>,
+    scroll: boolean
+  ): EngineError | undefined {
+    // IBM: a scroll cursor's SELECT and a Select trigger's own actions activate no Select trigger.
+    if (this.firingSelect || scroll) return undefined
+    const activated = selectTriggerTargets(tokens, (name) => {
+      const table = this.session.table(name)
+      if (table === undefined || table.temp) return undefined
+      const triggers = this.load(table.tabid).filter((t) => t.enabled && t.def.event === "S")
+      return triggers.length === 0 ? undefined : { table, triggers }
+    })
+    if (activated.length === 0) return undefined
+    this.firingSelect = true
+    try {
+      const outcome = this.inSavepoint(() => {
+        for (const a of activated) {
+          const failedBefore = this.fireAll(a.triggers, "before")
+          if (failedBefore !== undefined) return failedBefore
+          const rowids = this.retrievedRows(retrievedRowsQuery(sql, tokens, a), params)
+          if ("_tag" in rowids) return rowids
+          for (const rowid of rowids) {
+            for (const t of a.triggers) {
+              if (t.def.row.length === 0) continue
+              const failed = this.fireRow(t.def, a.table, { trigid: t.trigid, rowid, values: [] })
+              if (failed !== undefined) return failed
+            }
+          }
+          const failedAfter = this.fireAll(a.triggers, "after")
+          if (failedAfter !== undefined) return failedAfter
+        }
+        return { rowsAffected: 0, serial: 0 }
+      })
+      return "_tag" in outcome ? outcome : undefined
+    } finally {
+      this.firingSelect = false
+    }
+  }
+
+  private retrievedRows(sql: string, params: ReadonlyArray<Value>): Array<number | bigint> | EngineError {
+    const prepared = this.session.prepare(sql)
+    if ("_tag" in prepared) return prepared
+    const cursor = this.session.openCursor(prepared, params)
+    if ("_tag" in cursor) return cursor
+    const out: Array<number | bigint> = []
+    for (;;) {
+      const rows = cursor.next(256)
+      if ("_tag" in rows) {
+        cursor.close()
+        return rows
+      }
+      for (const r of rows) {
+        // The rowid column is described as an expression of unknown type (text): read back as a number.
+        const rowid = r[r.length - 1]
+        if (typeof rowid === "number" || typeof rowid === "bigint") out.push(rowid)
+        else if (typeof rowid === "string" && /^-?\d+$/.test(rowid)) out.push(BigInt(rowid))
+      }
+      if (rows.length < 256) break
+    }
+    cursor.close()
+    return out
+  }
+
+  /** Runs `body` in a savepoint: released when it succeeds, rolled back when it returns an error or throws. */
+  private inSavepoint(body: () => ExecResult | EngineError): ExecResult | EngineError {
     const db = this.session.db
     db.exec("SAVEPOINT _ifx_trigger")
     let settled = false
@@ -363,75 +558,123 @@ export class Triggers {
       this.session.settle()
     }
     try {
-      for (const t of triggers) {
-        const failed = this.fire(t.def, t.def.before, () => undefined)
-        if (failed !== undefined) {
-          undo()
-          return failed
-        }
-      }
-      this.captures.push([])
-      let result: ExecResult
-      let captured: Array<Captured> = []
-      try {
-        result = run()
-      } finally {
-        captured = this.captures.pop() ?? []
-      }
-      for (const c of captured) {
-        const t = triggers.find((x) => x.trigid === c.trigid)
-        if (t === undefined || t.def.row.length === 0) continue
-        const oldRow = t.def.event === "I"
-          ? undefined
-          : table.columns.map((col, n) => fromStorage(c.old[n] ?? null, col.type))
-        const newRow = c.rowid === null ? undefined : this.readRow(table, c.rowid)
-        const failed = this.fire(t.def, t.def.row, (qualifier, column) => {
-          const lower = qualifier.toLowerCase()
-          const values = t.def.old !== undefined && lower === t.def.old.toLowerCase()
-            ? oldRow
-            : t.def.new !== undefined && lower === t.def.new.toLowerCase()
-            ? newRow
-            : undefined
-          if (values === undefined) return undefined
-          const n = table.columns.findIndex((col) => col.name.toLowerCase() === column.toLowerCase())
-          return n < 0 ? undefined : { value: values[n] ?? null }
-        })
-        if (failed !== undefined) {
-          undo()
-          return failed
-        }
-      }
-      for (const t of triggers) {
-        const failed = this.fire(t.def, t.def.after, () => undefined)
-        if (failed !== undefined) {
-          undo()
-          return failed
-        }
+      const outcome = body()
+      if ("_tag" in outcome) {
+        undo()
+        return outcome
       }
       settled = true
       db.exec("RELEASE _ifx_trigger")
       this.session.settle()
-      return result
+      return outcome
     } catch (error) {
       undo()
       throw error
     }
   }
 
-  private readRow(table: TableInfo, rowid: number | bigint): Array<Value> | undefined {
+  private fireAll(triggers: ReadonlyArray<LoadedTrigger>, stage: "before" | "after"): EngineError | undefined {
+    for (const t of triggers) {
+      const failed = this.fire(t.def, t.def[stage], () => undefined)
+      if (failed !== undefined) return failed
+    }
+    return undefined
+  }
+
+  /** The FOR EACH ROW actions of one trigger for one captured row. */
+  private fireRow(def: TriggerDefinition, table: TableInfo, c: Captured): EngineError | undefined {
+    const n = table.columns.length
+    const values = (from: number) => table.columns.map((col, k) => fromStorage(c.values[from + k] ?? null, col.type))
+    const hasOld = def.event === "U" || def.event === "D" || def.event === "S"
+    let oldRow: Array<Value> | undefined
+    let newRow: Array<Value> | undefined
+    if (def.insteadOf) {
+      oldRow = hasOld ? values(0) : undefined
+      newRow = def.event === "I" ? values(0) : def.event === "U" ? values(n) : undefined
+    } else {
+      const current = c.rowid === null
+        ? undefined
+        : this.readRow(table, c.rowid)?.map((v, k) => fromStorage(v, table.columns[k]!.type))
+      oldRow = def.event === "S" ? current : hasOld ? values(0) : undefined
+      newRow = def.event === "I" || def.event === "U" ? current : undefined
+    }
+    const correlation: Correlation = (qualifier, column) => {
+      const lower = qualifier.toLowerCase()
+      const row = def.old !== undefined && lower === def.old.toLowerCase()
+        ? oldRow
+        : def.new !== undefined && lower === def.new.toLowerCase()
+        ? newRow
+        : undefined
+      if (row === undefined) return undefined
+      const k = table.columns.findIndex((col) => col.name.toLowerCase() === column.toLowerCase())
+      return k < 0 ? undefined : { value: row[k] ?? null }
+    }
+    for (const g of def.row) {
+      if (g.when !== undefined) {
+        const holds = this.interpreter.condition(def.text, def.tokens, g.when, correlation)
+        if (typeof holds !== "boolean") return holds
+        if (!holds) continue
+      }
+      for (const action of g.body) {
+        const failed = action.k === "sql" && action.into.length > 0 && c.rowid !== null
+          ? this.executeInto(def, table, c.rowid, action, correlation)
+          : this.interpreter.runActions(def.text, def.tokens, [action], correlation)
+        if (failed !== undefined) return failed
+      }
+    }
+    return undefined
+  }
+
+  /**
+   * `EXECUTE PROCEDURE p(...) INTO col, ...` in FOR EACH ROW: the routine's values become the new row's columns
+   * (IBM: triggered action INTO clause). The row is updated in place, with no capture frame of its own, so the
+   * write fires no triggers.
+   */
+  private executeInto(
+    def: TriggerDefinition,
+    table: TableInfo,
+    rowid: number | bigint,
+    action: Extract<Block[number], { k: "sql" }>,
+    correlation: Correlation
+  ): EngineError | undefined {
+    const columns = action.into.map((name) => table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()))
+    const missing = columns.findIndex((c) => c === undefined)
+    if (missing >= 0) return engineError(-217, { parameter: action.into[missing]! })
+    const values = this.interpreter.callInto(def.text, def.tokens, action.parts, correlation)
+    if ("_tag" in values) return values
+    // IBM -685 "Function (%s) returns too few values." when INTO names more columns than the routine returns.
+    if (values.length < columns.length) return engineError(-685, { parameter: def.name })
+    const stored: Array<Stored> = []
+    for (let k = 0; k < columns.length; k++) {
+      const s = values[k] === null ? null : toStorage(values[k]!, columns[k]!.type)
+      if (isConversionError(s)) return engineError(s.sqlcode)
+      stored.push(s)
+    }
+    this.captures.push([])
+    try {
+      this.session.db.prepare(
+        `UPDATE ${quoteIdent(table.name)} SET ${columns.map((c) => `${quoteIdent(c!.name)} = ?`).join(", ")} ` +
+          "WHERE rowid = ?"
+      ).run(...(stored as Array<SQLInputValue>), rowid)
+    } finally {
+      this.captures.pop()
+    }
+    return undefined
+  }
+
+  private readRow(table: TableInfo, rowid: number | bigint): Array<Stored> | undefined {
     const stmt = this.session.db.prepare(
       `SELECT ${table.columns.map((c) => quoteIdent(c.name)).join(", ")} FROM ${quoteIdent(table.name)} WHERE rowid = ?`
     )
     stmt.setReadBigInts(true)
     stmt.setReturnArrays(true)
-    const row = stmt.get(rowid) as Array<Stored> | undefined
-    return row?.map((v, n) => fromStorage(v, table.columns[n]!.type))
+    return stmt.get(rowid) as Array<Stored> | undefined
   }
 
   private fire(
     def: TriggerDefinition,
     groups: ReadonlyArray<ActionGroup>,
-    correlation: (qualifier: string, column: string) => { readonly value: Value } | undefined
+    correlation: Correlation
   ): EngineError | undefined {
     for (const g of groups) {
       if (g.when !== undefined) {
@@ -444,4 +687,55 @@ export class Triggers {
     }
     return undefined
   }
+}
+
+const captureName = (trigid: number) => quoteIdent(`_ifx_trigger_${trigid}`)
+
+/**
+ * The SQLite trigger that hands the rows of an Informix trigger's event to the session (`_ifx_capture`): AFTER the
+ * event on a table (the rowid and the OLD values), INSTEAD OF the event on a view (OLD then NEW values). SELECT
+ * triggers need none (the engine finds the rows a query retrieves itself).
+ */
+const installCapture = (db: DatabaseSync, trigid: number, def: TriggerDefinition, table: TableInfo) => {
+  if (def.event === "S") return
+  const all = (prefix: string) => table.columns.map((c) => `, ${prefix}.${quoteIdent(c.name)}`).join("")
+  const olds = def.event === "I" ? "" : all("OLD")
+  const event = def.event === "I"
+    ? "INSERT"
+    : def.event === "D"
+    ? "DELETE"
+    : `UPDATE${def.columns === undefined ? "" : ` OF ${def.columns.map(quoteIdent).join(", ")}`}`
+  if (def.insteadOf) {
+    const news = def.event === "D" ? "" : all("NEW")
+    db.exec(
+      `CREATE TRIGGER ${captureName(trigid)} INSTEAD OF ${event} ON ${quoteIdent(table.name)} ` +
+        `FOR EACH ROW BEGIN SELECT _ifx_capture(${trigid}, NULL${olds}${news}); END`
+    )
+    return
+  }
+  db.exec(
+    `CREATE TRIGGER ${captureName(trigid)} AFTER ${event} ON ${quoteIdent(table.name)} ` +
+      `FOR EACH ROW ${def.row.length === 0 ? "WHEN 0 " : ""}BEGIN SELECT _ifx_capture(${trigid}, ${
+        def.event === "D" ? "NULL" : "NEW.rowid"
+      }${olds}); END`
+  )
+}
+
+const parseStored = (text: string): TriggerDefinition | undefined => {
+  const tokens = tokenize(text)
+  if (!Array.isArray(tokens)) return undefined
+  const start = tokens.findIndex((t) => isWord(t, "TRIGGER")) + 1
+  const def = parseTrigger(text, tokens, start)
+  return "_tag" in def ? undefined : def
+}
+
+const readTableById = (
+  db: DatabaseSync,
+  tabid: number,
+  table: (name: string) => TableInfo | undefined
+): TableInfo | undefined => {
+  const row = db.prepare("SELECT tabname FROM systables WHERE tabid = ?").get(tabid) as
+    | { tabname: string }
+    | undefined
+  return row === undefined ? undefined : table(row.tabname)
 }
