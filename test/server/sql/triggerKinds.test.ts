@@ -108,8 +108,14 @@ describe("INSTEAD OF triggers", () => {
       const { conn } = yield* serverWith()
       for (const s of schema.slice(0, 4)) yield* conn.execute(s)
       const create = (text: string) => failure(conn.execute(text))
-      assert.strictEqual(yield* create("CREATE TRIGGER x INSTEAD OF SELECT ON staff FOR EACH ROW (DELETE FROM emp)"), -19826)
-      assert.strictEqual(yield* create("CREATE TRIGGER x INSTEAD OF DELETE ON emp FOR EACH ROW (DELETE FROM dept)"), -19827)
+      assert.strictEqual(
+        yield* create("CREATE TRIGGER x INSTEAD OF SELECT ON staff FOR EACH ROW (DELETE FROM emp)"),
+        -19826
+      )
+      assert.strictEqual(
+        yield* create("CREATE TRIGGER x INSTEAD OF DELETE ON emp FOR EACH ROW (DELETE FROM dept)"),
+        -19827
+      )
       assert.strictEqual(yield* create("CREATE TRIGGER x INSTEAD OF DELETE ON staff BEFORE (DELETE FROM emp)"), -19824)
       assert.strictEqual(
         yield* create("CREATE TRIGGER x INSTEAD OF DELETE ON staff FOR EACH ROW WHEN (1 = 1) (DELETE FROM emp)"),

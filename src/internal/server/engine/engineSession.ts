@@ -477,7 +477,12 @@ export class Session implements EngineSession {
     const denied = planPrivileges(this, p, prepared.tokens)
     if (denied !== undefined) return denied
     // SELECT triggers of the tables this query reads (spl/selectTriggers.ts) fire before its rows are read.
-    const triggered = this.routines.triggers.beforeQuery(prepared.sql, prepared.tokens, params, options?.scroll === true)
+    const triggered = this.routines.triggers.beforeQuery(
+      prepared.sql,
+      prepared.tokens,
+      params,
+      options?.scroll === true
+    )
     if (triggered !== undefined) return triggered
     const types = prepared.columnTypes
     const convert = (row: Array<unknown>): Array<Value> => row.map((v, i) => fromStorage(v as Stored, types[i]!))

@@ -13,10 +13,17 @@ import type { TableInfo } from "../catalog.ts"
 import { engineError, udfFailure } from "../engineErrors.ts"
 import { ScrollCursor } from "../sqliteCursors.ts"
 import { matchParen, quoteIdent, type Token, tokenize } from "../tokenizer.ts"
-import { type IfxType, typeName } from "../types.ts"
+import { type IfxType, parseType, typeName } from "../types.ts"
 import { fromStorage, isConversionError, type Stored, toStorage } from "../values.ts"
-import { deleteRoutine, insertRoutine, readRoutine, routinesReturningValues } from "./catalog.ts"
-import { Interpreter } from "./interpreter.ts"
+import {
+  deleteRoutine,
+  insertRoutine,
+  readRoutines,
+  routineBySpecificName,
+  routinesReturningValues
+} from "./catalog.ts"
+import { argumentRanges, Interpreter } from "./interpreter.ts"
+import { type Overload, resolveOverload, signatureOf, typeOfValue } from "./overloads.ts"
 import { isSplSyntaxError, parseRoutine, type RoutineDefinition } from "./parse.ts"
 import { planSetTriggers } from "./triggerModes.ts"
 import { planCreateTrigger, planDropTrigger, type TriggerPlan, Triggers } from "./triggers.ts"
@@ -45,10 +52,15 @@ type RoutinePlan =
     readonly what: string
     readonly offset: number
     readonly ifExists: boolean
+    /** `DROP ... name (types)`: the signature's types (`integer,char(10)`), selecting one overload. */
+    readonly signature: string | undefined
+    /** `DROP SPECIFIC ... name`: `name` is a SPECIFIC name. */
+    readonly specific: boolean
   }
   | {
     readonly kind: "call"
     readonly routine: RoutineDefinition
+    readonly procid: number
     readonly args: ReadonlyArray<string>
   }
   | TriggerPlan
@@ -95,29 +107,10 @@ const isPunct = (t: Token | undefined, p: string) => t !== undefined && t.kind =
 const isError = (u: unknown): u is EngineError =>
   typeof u === "object" && u !== null && (u as { _tag?: unknown })._tag === "EngineError"
 
-/** Top-level comma-separated ranges of tokens(open, close). */
-const argumentRanges = (tokens: ReadonlyArray<Token>, open: number, close: number): Array<[number, number]> => {
-  const out: Array<[number, number]> = []
-  if (close === open + 1) return out
-  let depth = 0
-  let start = open + 1
-  for (let i = open + 1; i < close; i++) {
-    const t = tokens[i]!
-    if (isPunct(t, "(")) depth++
-    else if (isPunct(t, ")")) depth--
-    else if (depth === 0 && isPunct(t, ",")) {
-      out.push([start, i])
-      start = i + 1
-    }
-  }
-  out.push([start, close])
-  return out
-}
-
 export class Routines {
   readonly interpreter: Interpreter
   readonly triggers: Triggers
-  private readonly cache = new Map<string, RoutineDefinition | null>()
+  private readonly cache = new Map<string, ReadonlyArray<Overload>>()
   private readonly registered = new Set<string>()
 
   readonly session: RoutineSession
@@ -130,7 +123,8 @@ export class Routines {
       openCursor: (p, params) => session.openCursor(p, params),
       columnType: (table, column) =>
         session.table(table)?.columns.find((c) => c.name.toLowerCase() === column.toLowerCase())?.type,
-      globals
+      globals,
+      hasOutParams: (name) => this.overloads(name).some((o) => o.def.params.some((p) => p.mode !== "in"))
     })
     this.triggers = new Triggers(session, this.interpreter)
   }
@@ -142,20 +136,27 @@ export class Routines {
     this.registerFunctions()
   }
 
-  routine(name: string): RoutineDefinition | undefined {
+  /** The overloads of a routine name (oldest first); parsed once per catalog version. */
+  overloads(name: string): ReadonlyArray<Overload> {
     const lower = name.toLowerCase()
     const cached = this.cache.get(lower)
-    if (cached !== undefined) return cached ?? undefined
-    const row = readRoutine(this.session.db, name)
-    let def: RoutineDefinition | null = null
-    if (row !== undefined) {
+    if (cached !== undefined) return cached
+    const out: Array<Overload> = []
+    for (const row of readRoutines(this.session.db, name)) {
       const tokens = tokenizeOrUndefined(row.text)
       const start = tokens === undefined ? -1 : tokens.findIndex((t) => isWord(t, "PROCEDURE") || isWord(t, "FUNCTION"))
       const parsed = tokens === undefined || start < 0 ? undefined : parseRoutine(row.text, tokens, start, false)
-      if (parsed !== undefined && !isSplSyntaxError(parsed)) def = parsed
+      if (parsed !== undefined && !isSplSyntaxError(parsed)) {
+        out.push({ procid: row.procid, owner: row.owner, def: parsed })
+      }
     }
-    this.cache.set(lower, def)
-    return def ?? undefined
+    this.cache.set(lower, out)
+    return out
+  }
+
+  /** The first routine of that name (types of functions in expressions; the overloads share their name). */
+  routine(name: string): RoutineDefinition | undefined {
+    return this.overloads(name)[0]?.def
   }
 
   /** Routines returning values become SQLite functions of this session's connection. */
@@ -175,9 +176,10 @@ export class Routines {
 
   private registerFunction(lower: string) {
     this.session.db.function(lower, { varargs: true, deterministic: false, useBigIntArguments: true }, (...args) => {
-      const routine = this.routine(lower)
-      // IBM -674 "Routine (%s) can not be resolved." (dropped since it was registered).
-      if (routine === undefined) throw udfFailure(-674, lower)
+      // IBM -674 "Routine (%s) can not be resolved." (dropped since it was registered); -9700 ambiguous.
+      const chosen = resolveOverload(lower, this.overloads(lower), args.length, args.map(typeOfValue))
+      if (isError(chosen)) throw udfFailure(chosen.sqlcode, lower)
+      const routine = chosen.def
       const values = args.map((a, i) => {
         const p = routine.params[i]
         const type = p === undefined ? undefined : this.interpreter.resolveTypeOrUndefined(p)
@@ -230,20 +232,31 @@ export class Routines {
         if (isError(plan)) return plan
         return new RoutinePrepared(this, plan, 71, sql, [], 0, [])
       }
-      if (!(isWord(what, "PROCEDURE") || isWord(what, "FUNCTION") || isWord(what, "ROUTINE"))) return undefined
-      let i = 2
-      if (isWord(tokens[i], "IF") && isWord(tokens[i + 1], "EXISTS")) i += 2
+      const specific = isWord(what, "SPECIFIC")
+      const kind = specific ? tokens[2] : what
+      if (!(isWord(kind, "PROCEDURE") || isWord(kind, "FUNCTION") || isWord(kind, "ROUTINE"))) return undefined
+      let i = specific ? 3 : 2
+      const ifExists = isWord(tokens[i], "IF") && isWord(tokens[i + 1], "EXISTS")
+      if (ifExists) i += 2
       const name = tokens[i]
       if (name?.kind !== "ident") return engineError(-201, { offset: name?.offset ?? 0 })
-      // An optional parameter-type list selects among overloads; there are none here.
+      // An optional parameter-type list selects one overload.
       let next = i + 1
-      if (isPunct(tokens[next], "(")) next = matchParen(tokens, next) + 1
-      if (next > 0 && tokens[next] !== undefined && tokens[next]!.kind !== "end" && !isPunct(tokens[next], ";")) {
+      let signature: string | undefined
+      if (!specific && isPunct(tokens[next], "(")) {
+        const close = matchParen(tokens, next)
+        if (close < 0) return engineError(-201, { offset: tokens[next]!.offset })
+        const types = signatureTypes(tokens, next, close)
+        if (typeof types === "number") return engineError(-201, { offset: tokens[types]?.offset ?? 0 })
+        signature = types
+        next = close + 1
+      }
+      if (tokens[next] !== undefined && tokens[next]!.kind !== "end" && !isPunct(tokens[next], ";")) {
         return engineError(-201, { offset: tokens[next]!.offset })
       }
       return new RoutinePrepared(
         this,
-        { kind: "drop", name: name.text, what: what!.upper, offset: name.offset, ifExists: i === 4 },
+        { kind: "drop", name: name.text, what: kind!.upper, offset: name.offset, ifExists, signature, specific },
         54,
         sql,
         [],
@@ -261,23 +274,26 @@ export class Routines {
     if (isWord(tokens[i], "INFORMIX") && isPunct(tokens[i + 1], ".")) i += 2
     const nameToken = tokens[i]
     if (nameToken?.kind !== "ident") return engineError(-201, { offset: nameToken?.offset ?? 0 })
-    const routine = this.routine(nameToken.text)
-    // IBM -674 "Routine (%s) can not be resolved."
-    if (routine === undefined) return engineError(-674, { parameter: nameToken.text, offset: nameToken.offset })
     let ranges: Array<[number, number]> = []
     let after = i + 1
     if (isPunct(tokens[i + 1], "(")) {
       const close = matchParen(tokens, i + 1)
       if (close < 0) return engineError(-201, { offset: tokens[i + 1]!.offset })
-      ranges = argumentRanges(tokens, i + 1, close)
+      ranges = argumentRanges(tokens, i + 1, close).map((r): [number, number] => [r.from, r.to])
       after = close + 1
     }
     while (isPunct(tokens[after], ";")) after++
     if (tokens[after] !== undefined && tokens[after]!.kind !== "end") {
       return engineError(-201, { offset: tokens[after]!.offset })
     }
-    if (ranges.length > routine.params.length) {
-      return engineError(-674, { parameter: routine.name, offset: nameToken.offset })
+    const chosen = this.resolve(nameToken.text, sql, tokens, ranges)
+    // IBM -674 "Routine (%s) can not be resolved.", -9700 ambiguous.
+    if (isError(chosen)) return { ...chosen, offset: nameToken.offset }
+    const routine = chosen.def
+    // IBM -9752: an OUT / INOUT argument must be an SPL variable (or a statement-local variable); a client's
+    // EXECUTE FUNCTION cannot receive it. SPL callers pass their variables (interpreter.ts, `outCall`).
+    if (!this.interpreter.outCall && routine.params.some((p) => p.mode !== "in")) {
+      return engineError(-9752, { parameter: routine.name, offset: nameToken.offset })
     }
     const args = ranges.map(([a, b]) => sql.slice(tokens[a]!.offset, tokens[b - 1]!.end))
     const paramCount = tokens.filter((t) => t.kind === "param").length
@@ -292,7 +308,7 @@ export class Routines {
     const columns = routine.returning.map((r) => describe(r.name ?? "(expression)", r.type))
     return new RoutinePrepared(
       this,
-      { kind: "call", routine, args },
+      { kind: "call", routine, procid: chosen.procid, args },
       56,
       sql,
       columns,
@@ -311,19 +327,24 @@ export class Routines {
     switch (plan.kind) {
       case "create": {
         const r = plan.routine
-        if (this.routine(r.name) !== undefined) {
-          // IBM -673 "Cannot create routine; it already exists" (no overloading here).
+        // IBM -673 "Another routine (%s) with same signature already exists in database."
+        if (this.overloads(r.name).some((o) => signatureOf(o.def) === signatureOf(r))) {
           return engineError(-673, { parameter: r.name })
+        }
+        // IBM -9716 "This routine (%s) has the same specific name as another routine."
+        if (r.specific !== undefined && routineBySpecificName(this.session.db, r.specific) !== undefined) {
+          return engineError(-9716, { parameter: r.specific })
         }
         const failed = this.session.write(() => {
           const procid = insertRoutine(this.session.db, {
             name: r.name,
+            specific: r.specific,
             owner: this.session.user,
             dba: r.dba,
             isProcedure: !r.isFunction,
             numargs: r.params.length,
             returns: r.returning.length,
-            paramTypes: r.params.map((p) => (p.type === undefined ? "" : typeName(p.type).toLowerCase())).join(","),
+            paramTypes: signatureOf(r),
             text: prepared.sql,
             today: this.session.today(),
             dbname: this.session.database
@@ -335,20 +356,22 @@ export class Routines {
         return failed ?? ok
       }
       case "drop": {
-        const row = readRoutine(this.session.db, plan.name)
-        if (row === undefined) {
-          if (plan.ifExists) return ok
-          return engineError(-674, { parameter: plan.name, offset: plan.offset })
+        const found = this.dropTarget(plan)
+        if (found === undefined) {
+          return plan.ifExists
+            ? ok
+            : engineError(-674, { parameter: plan.name, offset: plan.offset })
         }
+        if (isError(found)) return { ...found, offset: plan.offset }
         const failed = this.session.write(() => {
-          deleteRoutine(this.session.db, row.procid)
-          this.session.db.exec(`DROP VIEW IF EXISTS ${quoteIdent(`_ifx_routine_${row.procid}`)}`)
+          deleteRoutine(this.session.db, found)
+          this.session.db.exec(`DROP VIEW IF EXISTS ${quoteIdent(`_ifx_routine_${found}`)}`)
         })
         this.invalidate()
         return failed ?? ok
       }
       case "call": {
-        const rows = this.call(plan.routine.name, plan.args, params)
+        const rows = this.call(plan.procid, plan.routine.name, plan.args, params)
         return isError(rows) ? rows : ok
       }
       default:
@@ -362,18 +385,58 @@ export class Routines {
     if (plan.kind !== "call" || prepared.columns.length === 0) {
       return engineError(-201, { parameter: "not a SELECT or EXECUTE FUNCTION statement" })
     }
-    const rows = this.call(plan.routine.name, plan.args, params)
+    const rows = this.call(plan.procid, plan.routine.name, plan.args, params)
     if (isError(rows)) return rows
     return new ScrollCursor(prepared.columns, rows)
   }
 
+  /**
+   * The procid DROP PROCEDURE / FUNCTION / ROUTINE removes: the SPECIFIC name's routine, the overload with the
+   * signature given, or the only routine of the name (several without a signature: -9700); undefined when none.
+   */
+  private dropTarget(plan: Extract<RoutinePlan, { kind: "drop" }>): number | EngineError | undefined {
+    if (plan.specific) return routineBySpecificName(this.session.db, plan.name)?.procid
+    const overloads = this.overloads(plan.name)
+    if (plan.signature !== undefined) return overloads.find((o) => signatureOf(o.def) === plan.signature)?.procid
+    if (overloads.length > 1) return engineError(-9700, { parameter: plan.name })
+    return overloads[0]?.procid
+  }
+
+  /**
+   * The overload a call resolves to: by argument count, then (several fit) by the types the engine describes for
+   * the argument expressions.
+   */
+  private resolve(
+    name: string,
+    sql: string,
+    tokens: ReadonlyArray<Token>,
+    ranges: ReadonlyArray<[number, number]>
+  ): Overload | EngineError {
+    const overloads = this.overloads(name)
+    let types: Array<IfxType | undefined> | undefined
+    if (overloads.filter((o) => o.def.params.length >= ranges.length).length > 1 && ranges.length > 0) {
+      const prepared = this.session.prepare(
+        `SELECT ${ranges.map(([a, b]) => sql.slice(tokens[a]!.offset, tokens[b - 1]!.end)).join(", ")}`
+      )
+      types = isError(prepared)
+        ? undefined
+        : ranges.map(([a, b], k) => {
+          const c = prepared.columns[k]
+          if (c === undefined || (b - a === 1 && tokens[a]!.kind === "param")) return undefined
+          return { code: c.columnType & 0xff, length: c.encodedLength, xid: c.extendedId, xname: c.extendedName }
+        })
+    }
+    return resolveOverload(name, overloads, ranges.length, types)
+  }
+
   /** Runs the routine as it is now (it may have been dropped or re-created since the call was prepared). */
   private call(
+    procid: number,
     name: string,
     args: ReadonlyArray<string>,
     params: ReadonlyArray<Value>
   ): Array<Array<Value>> | EngineError {
-    const routine = this.routine(name)
+    const routine = this.overloads(name).find((o) => o.procid === procid)?.def
     if (routine === undefined || args.length > routine.params.length) return engineError(-674, { parameter: name })
     let values: Array<Value> = []
     if (args.length > 0) {
@@ -392,6 +455,22 @@ export class Routines {
       values = rows[0] ?? []
     }
     return this.interpreter.call(routine, values)
+  }
+}
+
+/** `(type, type, ...)` of DROP ... name (types) as a signature (`integer,char(10)`); a bad token: its index. */
+const signatureTypes = (tokens: ReadonlyArray<Token>, open: number, close: number): string | number => {
+  const names: Array<string> = []
+  let i = open + 1
+  if (i === close) return ""
+  for (;;) {
+    const parsed = parseType(tokens, i)
+    if (!("type" in parsed)) return i
+    names.push(typeName(parsed.type).toLowerCase())
+    i = parsed.next
+    if (i === close) return names.join(",")
+    if (!isPunct(tokens[i], ",")) return i
+    i++
   }
 }
 

@@ -73,7 +73,9 @@ export const selectTriggerTargets = (
       if (setOperators.has(t.upper) || (t.upper === "GROUP" && isWord(tokens[j + 1], "BY"))) return []
       if (t.upper === "FROM" && from < 0) from = j
     }
-    if (from < 0 && t.kind === "ident" && isPunct(tokens[j + 1], "(") && (aggregates.has(t.upper) || t.upper === "OVER")) {
+    if (
+      from < 0 && t.kind === "ident" && isPunct(tokens[j + 1], "(") && (aggregates.has(t.upper) || t.upper === "OVER")
+    ) {
       return []
     }
   }

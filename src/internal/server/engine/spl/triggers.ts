@@ -231,7 +231,9 @@ const parseActions = (tokens: ReadonlyArray<Token>, open: number, close: number,
 
 /** A comma at top level inside `EXECUTE ... INTO a, b`: part of the INTO list, not between actions. */
 const intoList = (tokens: ReadonlyArray<Token>, from: number, at: number): boolean => {
-  if (!isWord(tokens[from], "EXECUTE") || ["INSERT", "UPDATE", "DELETE", "EXECUTE"].includes(tokens[at + 1]?.upper ?? "")) {
+  if (
+    !isWord(tokens[from], "EXECUTE") || ["INSERT", "UPDATE", "DELETE", "EXECUTE"].includes(tokens[at + 1]?.upper ?? "")
+  ) {
     return false
   }
   for (let k = from; k < at; k++) if (isWord(tokens[k], "INTO")) return true
