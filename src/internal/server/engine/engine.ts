@@ -14,6 +14,7 @@ import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { Charset } from "../../values/charset.ts"
 import type { EngineError, EngineOptions, EngineSession, InstanceStatement } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
+import { connectDenied, recordDatabaseCreator } from "./databasePrivileges.ts"
 import { engineError } from "./engineErrors.ts"
 import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { parseInstanceStatement } from "./instance.ts"
@@ -250,6 +251,7 @@ export class Engine {
     }
     try {
       this.register(this.newRecord(name.toLowerCase(), request))
+      recordDatabaseCreator(this.location(name), request.owner)
     } catch (error) {
       return engineError(SQL_CANNOT_CREATE, { parameter: error instanceof Error ? error.message : name })
     }
@@ -330,6 +332,12 @@ export class Engine {
         isamCode: -111,
         parameter: error instanceof Error ? error.message : database
       })
+    }
+    // IBM -387 "No connect permission." (databasePrivileges.ts).
+    const denied = connectDenied(session.db, user, database)
+    if (denied !== undefined) {
+      session.close()
+      return denied
     }
     session.delimident = options?.delimident === true
     this.sessions.add(session)

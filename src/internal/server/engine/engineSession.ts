@@ -19,6 +19,7 @@ import {
 import { registerBuiltins } from "./builtins.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
 import { splitQualified } from "./crossDatabase.ts"
+import { executeDenied, statementDenied } from "./databasePrivileges.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
 import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
 import type { ExtensionHost } from "./extension.ts"
@@ -226,6 +227,9 @@ export class Session implements EngineSession {
       settle: () => {
         if (!this.db.isTransaction) this.config.locks.releaseAll(this)
       },
+      ansi: config.ansi,
+      executeDenied: (routine) =>
+        this.routineDepth > 0 ? undefined : executeDenied(this.db, this.user, this.host.role, routine),
       today: () => this.today()
     })
   }
@@ -324,6 +328,15 @@ export class Session implements EngineSession {
   // ---------------------------------------------------------------------------------------------------------
 
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError {
+    // Database-level privileges and ownership for DDL and GRANT (databasePrivileges.ts).
+    const ddlDenied = statementDenied({
+      db: this.db,
+      user: this.user,
+      role: this.host.role,
+      inRoutine: this.routineDepth > 0,
+      delimident: this.delimident
+    }, prepared)
+    if (ddlDenied !== undefined) return ddlDenied
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
       if (prepared.paramCount !== params.length) return engineError(-254)
       return this.routines.execute(prepared, params)

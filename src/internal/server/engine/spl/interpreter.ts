@@ -91,6 +91,11 @@ const MAX_DEPTH = 64
 
 export class Interpreter {
   private depth = 0
+  /** Routine calls, trigger actions and conditions being run (their statements have their owner's privileges). */
+  private running = 0
+  get active(): boolean {
+    return this.running > 0
+  }
   /** An SPL statement is calling a routine and will read OUT / INOUT values back (routines.ts allows the call). */
   outCall = false
   /** The final values of the OUT / INOUT parameters of the last routine call (undefined for IN parameters). */
@@ -107,6 +112,7 @@ export class Interpreter {
     if (args.length > routine.params.length) return engineError(-674, { parameter: routine.name })
     if (this.depth >= MAX_DEPTH) return engineError(-746, { parameter: `${routine.name}: routine nesting too deep` })
     this.depth++
+    this.running++
     try {
       const frame = new Frame(this, routine.text, routine.tokens, undefined)
       routine.params.forEach((p, i) => {
@@ -129,6 +135,7 @@ export class Interpreter {
       throw error
     } finally {
       this.depth--
+      this.running--
     }
   }
 
@@ -139,13 +146,8 @@ export class Interpreter {
     body: Block,
     correlation: Correlation
   ): EngineError | undefined {
-    try {
-      new Frame(this, text, tokens, correlation).run(body)
-      return undefined
-    } catch (error) {
-      if (error instanceof SplThrow) return error.error
-      throw error
-    }
+    const outcome = this.trap(() => new Frame(this, text, tokens, correlation).run(body))
+    return isError(outcome) ? outcome : undefined
   }
 
   /** Runs a trigger's `EXECUTE PROCEDURE ...` (its INTO clause cut off) and returns the first row it returns. */
@@ -155,21 +157,24 @@ export class Interpreter {
     parts: ReadonlyArray<Range>,
     correlation: Correlation
   ): Array<Value> | EngineError {
-    try {
-      return new Frame(this, text, tokens, correlation).firstRow(parts)
-    } catch (error) {
-      if (error instanceof SplThrow) return error.error
-      throw error
-    }
+    return this.trap(() => new Frame(this, text, tokens, correlation).firstRow(parts))
   }
 
   /** Evaluates a WHEN condition of a trigger. */
   condition(text: string, tokens: ReadonlyArray<Token>, cond: Range, correlation: Correlation): boolean | EngineError {
+    return this.trap(() => new Frame(this, text, tokens, correlation).condition(cond))
+  }
+
+  /** Runs part of a trigger: an SPL error becomes the result; the interpreter is `active` meanwhile. */
+  private trap<A>(body: () => A): A | EngineError {
+    this.running++
     try {
-      return new Frame(this, text, tokens, correlation).condition(cond)
+      return body()
     } catch (error) {
       if (error instanceof SplThrow) return error.error
       throw error
+    } finally {
+      this.running--
     }
   }
 

@@ -10,6 +10,7 @@
 import type { DatabaseSync } from "node:sqlite"
 import type { ColumnDescription, EngineCursor, EngineError, ExecResult, Prepared, Value } from "../api.ts"
 import type { TableInfo } from "../catalog.ts"
+import { grantExecuteDefault } from "../databasePrivileges.ts"
 import { engineError, udfFailure } from "../engineErrors.ts"
 import { ScrollCursor } from "../sqliteCursors.ts"
 import { matchParen, quoteIdent, type Token, tokenize } from "../tokenizer.ts"
@@ -42,6 +43,11 @@ export interface RoutineSession {
   /** After a statement-level savepoint is released: outside a transaction, drop the table locks it recorded. */
   settle(): void
   today(): number
+  readonly ansi: boolean
+  /** EXECUTE privilege on a routine for the session's user (databasePrivileges.ts); undefined when held. */
+  executeDenied(
+    routine: { readonly procid: number; readonly owner: string; readonly name: string }
+  ): EngineError | undefined
 }
 
 type RoutinePlan =
@@ -180,6 +186,8 @@ export class Routines {
       const chosen = resolveOverload(lower, this.overloads(lower), args.length, args.map(typeOfValue))
       if (isError(chosen)) throw udfFailure(chosen.sqlcode, lower)
       const routine = chosen.def
+      const denied = this.interpreter.active ? undefined : this.session.executeDenied({ ...chosen, name: routine.name })
+      if (denied !== undefined) throw udfFailure(denied.sqlcode, lower)
       const values = args.map((a, i) => {
         const p = routine.params[i]
         const type = p === undefined ? undefined : this.interpreter.resolveTypeOrUndefined(p)
@@ -349,6 +357,7 @@ export class Routines {
             today: this.session.today(),
             dbname: this.session.database
           })
+          grantExecuteDefault(this.session.db, procid, this.session.user, r.dba, this.session.ansi)
           // A schema object per routine: other sessions see SQLite's schema version change and reload.
           this.session.db.exec(`CREATE VIEW ${quoteIdent(`_ifx_routine_${procid}`)} AS SELECT ${procid} AS procid`)
         })
@@ -436,8 +445,15 @@ export class Routines {
     args: ReadonlyArray<string>,
     params: ReadonlyArray<Value>
   ): Array<Array<Value>> | EngineError {
-    const routine = this.overloads(name).find((o) => o.procid === procid)?.def
+    const overload = this.overloads(name).find((o) => o.procid === procid)
+    const routine = overload?.def
     if (routine === undefined || args.length > routine.params.length) return engineError(-674, { parameter: name })
+    // EXECUTE privilege, checked at each run (a prepared call outlives a REVOKE). Routines called by routines and
+    // triggered actions run with their owner's privileges: not checked.
+    const denied = this.interpreter.active
+      ? undefined
+      : this.session.executeDenied({ ...overload!, name: routine.name })
+    if (denied !== undefined) return denied
     let values: Array<Value> = []
     if (args.length > 0) {
       const items = args.map((a, n) => {
