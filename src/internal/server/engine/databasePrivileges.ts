@@ -107,6 +107,8 @@ const indexOwner = (db: DatabaseSync, name: string): string | undefined =>
     | { owner: string }
     | undefined)?.owner.trim().toLowerCase()
 
+const at = (code: number, t: Token | undefined) => engineError(code, { offset: t?.offset ?? 0 })
+
 /** Statement types (SQLI.md §8.4) whose privileges this module checks. */
 const checked = new Set([14, 15, 16, 17, 18, 19, 20, 21, 29, 41, 44, 47, 53, 83, 84, 116, 124, 125, 126, 127])
 
@@ -133,8 +135,6 @@ export const statementDenied = (s: PrivilegeSubject, prepared: Prepared): Engine
     const t = nameAfter(tokens, words)
     return t === undefined ? undefined : { token: t, object: objectOf(s.db, t.text) }
   }
-  const at = (code: number, t: Token | undefined, parameter?: string) =>
-    engineError(code, { offset: t?.offset ?? 0, ...(parameter === undefined ? {} : { parameter }) })
   switch (type) {
     case 14:
     case 124:
