@@ -40,6 +40,11 @@ describe("routine overloading", () => {
       // A parameter of unknown type matches both one-argument overloads: ambiguous.
       assert.strictEqual(yield* failure(conn.values("EXECUTE FUNCTION area(?)", [1])), -9700)
       assert.strictEqual(yield* failure(conn.values("EXECUTE FUNCTION area(1, 2, 3)")), -674)
+      // The same type beats the same family: an INTEGER argument picks the INT overload over SMALLINT and INT8.
+      for (const t of ["SMALLINT", "INT", "INT8"]) {
+        yield* conn.execute(`CREATE FUNCTION kind(x ${t}) RETURNING VARCHAR(8); RETURN '${t}'; END FUNCTION`)
+      }
+      assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION kind(3)"), [["INT"]])
     }).pipe(Effect.scoped))
 
   it.live("CREATE refuses a repeated signature or SPECIFIC name; DROP needs a signature or a SPECIFIC name", () =>

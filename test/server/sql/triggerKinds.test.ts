@@ -136,17 +136,18 @@ describe("trigger modes", () => {
       yield* conn.execute("CREATE TABLE t (k INT)")
       yield* conn.execute("CREATE TABLE log (k INT)")
       yield* conn.execute(
-        "CREATE TRIGGER t_ins INSERT ON t REFERENCING NEW AS n FOR EACH ROW (INSERT INTO log VALUES (n.k)) DISABLED"
+        "CREATE TRIGGER t_ins INSERT ON t REFERENCING NEW AS n BEFORE (INSERT INTO log VALUES (0)) " +
+          "FOR EACH ROW (INSERT INTO log VALUES (n.k)) DISABLED"
       )
       yield* conn.execute("INSERT INTO t VALUES (1)")
       assert.deepStrictEqual(yield* conn.values("SELECT k FROM log"), [])
       assert.deepStrictEqual(yield* conn.values("SELECT objtype, name, state FROM sysobjstate"), [["T", "t_ins", "D"]])
       yield* conn.execute("SET TRIGGERS t_ins ENABLED")
       yield* conn.execute("INSERT INTO t VALUES (2)")
-      assert.deepStrictEqual(yield* conn.values("SELECT k FROM log"), [[2]])
+      assert.deepStrictEqual(yield* conn.values("SELECT k FROM log ORDER BY k"), [[0], [2]])
       yield* conn.execute("SET TRIGGERS FOR t DISABLED")
       yield* conn.execute("INSERT INTO t VALUES (3)")
-      assert.deepStrictEqual(yield* conn.values("SELECT k FROM log"), [[2]])
+      assert.deepStrictEqual(yield* conn.values("SELECT k FROM log ORDER BY k"), [[0], [2]])
       assert.deepStrictEqual(yield* conn.values("SELECT state FROM sysobjstate"), [["D"]])
       assert.strictEqual(yield* failure(conn.execute("SET TRIGGERS nosuch ENABLED")), -206)
       yield* conn.execute("DROP TRIGGER t_ins")
