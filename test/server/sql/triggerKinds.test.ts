@@ -48,6 +48,12 @@ describe("SELECT triggers", () => {
       yield* conn.execute("INSERT INTO copy SELECT amount FROM salary")
       assert.deepStrictEqual(yield* conn.values(hits), [])
       assert.deepStrictEqual(yield* conn.values("SELECT n FROM counts"), [[202]])
+      // The actions belong to the transaction of the query that fired them.
+      yield* conn.execute("BEGIN WORK")
+      yield* conn.values("SELECT amount FROM salary WHERE emp = 1")
+      assert.deepStrictEqual(yield* conn.values(hits), [[1, 100]])
+      yield* conn.execute("ROLLBACK WORK")
+      assert.deepStrictEqual(yield* conn.values(hits), [])
     }).pipe(Effect.scoped))
 
   it.live("a failing action fails the query and undoes the others", () =>
