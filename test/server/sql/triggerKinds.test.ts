@@ -103,6 +103,13 @@ describe("INSTEAD OF triggers", () => {
       const deleted = yield* conn.execute("DELETE FROM staff WHERE dname = 'sales' AND eno > 10")
       assert.strictEqual(deleted.rowsAffected, 1)
       assert.deepStrictEqual(yield* conn.values("SELECT eno, ename, dname FROM staff"), [[10, "ANN", "sales"]])
+      // IBM -26096: not as the target of MERGE.
+      assert.strictEqual(
+        yield* failure(conn.execute(
+          "MERGE INTO staff s USING dept d ON s.dname = d.dname WHEN MATCHED THEN UPDATE SET ename = 'x'"
+        )),
+        -26096
+      )
       assert.deepStrictEqual(
         yield* conn.values("SELECT trigname, event FROM systriggers ORDER BY trigname"),
         [["staff_del", "d"], ["staff_ins", "i"], ["staff_upd", "u"]]

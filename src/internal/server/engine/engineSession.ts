@@ -204,7 +204,7 @@ export class Session implements EngineSession {
       setRowCount: (rows) => {
         this.lastRows = rows
       },
-      withTriggers: (verb, table, set, run) => this.routines.triggers.around(verb, table, set, run)
+      withTriggers: (verb, table, set, run) => this.routines.triggers.around(verb, table, set, run, true)
     }
     this.routines = new Routines({
       db: this.db,

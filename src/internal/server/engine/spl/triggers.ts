@@ -435,13 +435,15 @@ export class Triggers {
    * upper-case names of the columns an UPDATE assigns (UPDATE OF triggers). `run` performs the statement and may
    * throw SQLite errors (the session maps them); the savepoint is rolled back on any failure. On a view with an
    * INSTEAD OF trigger for the event, SQLite's own INSTEAD OF trigger hands each row over instead of changing
-   * anything, and the trigger's actions run for those rows (their count is the statement's row count).
+   * anything, and the trigger's actions run for those rows (their count is the statement's row count); `merge`: the
+   * statement is a MERGE step, which Informix refuses on such a view.
    */
   around(
     verb: "insert" | "update" | "delete",
     table: TableInfo | undefined,
     set: ReadonlySet<string>,
-    run: () => ExecResult
+    run: () => ExecResult,
+    merge = false
   ): ExecResult | EngineError {
     if (table === undefined || table.temp) return run()
     const event: Event = verb === "insert" ? "I" : verb === "update" ? "U" : "D"
@@ -452,6 +454,8 @@ export class Triggers {
       )
     }
     if (triggers.length === 0) return run()
+    // IBM -26096: a view with INSTEAD OF triggers cannot be the target of MERGE.
+    if (merge && triggers.some((t) => t.def.insteadOf)) return engineError(-26096, { parameter: table.name })
     return this.inSavepoint(() => {
       const failedBefore = this.fireAll(triggers, "before")
       if (failedBefore !== undefined) return failedBefore
@@ -497,6 +501,9 @@ export class Triggers {
       return triggers.length === 0 ? undefined : { table, triggers }
     })
     if (activated.length === 0) return undefined
+    // The actions write: inside an open Informix transaction they belong to it (as a DML statement's triggers do).
+    const begun = this.session.write(() => undefined)
+    if (begun !== undefined) return begun
     this.firingSelect = true
     try {
       const outcome = this.inSavepoint(() => {
