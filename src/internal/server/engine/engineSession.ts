@@ -33,7 +33,7 @@ import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./pr
 import { planPrivileges } from "./privileges.ts"
 import { SessionSequences } from "./sequences.ts"
 import { RoutinePrepared, Routines } from "./spl/routines.ts"
-import { updatedColumns } from "./spl/triggers.ts"
+import { updatedColumns } from "./spl/triggerParse.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { synonymTarget } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"

@@ -27,7 +27,8 @@ import { argumentRanges, Interpreter } from "./interpreter.ts"
 import { type Overload, resolveOverload, signatureOf, typeOfValue } from "./overloads.ts"
 import { isSplSyntaxError, parseRoutine, type RoutineDefinition } from "./parse.ts"
 import { planSetTriggers } from "./triggerModes.ts"
-import { planCreateTrigger, planDropTrigger, type TriggerPlan, Triggers } from "./triggers.ts"
+import { planCreateTrigger, planDropTrigger, type TriggerPlan } from "./triggerParse.ts"
+import { Triggers } from "./triggers.ts"
 
 /** What the routines need from their engine session (engineSession.ts). */
 export interface RoutineSession {
