@@ -37,8 +37,16 @@ describe("routine overloading", () => {
         ),
         [["area", 1, "integer", null], ["area", 2, "integer,integer", "area_rect"], ["area", 1, "varchar(10,0)", null]]
       )
-      // A parameter of unknown type matches both one-argument overloads: ambiguous.
-      assert.strictEqual(yield* failure(conn.values("EXECUTE FUNCTION area(?)", [1])), -9700)
+      // A bound parameter: resolved by the bound value's type when the call runs.
+      assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION area(?)", [5]), [["square 5"]])
+      assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION area(?)", ["yard"]), [["named yard"]])
+      // Ambiguous by the values too (a NULL fits both): -9700.
+      assert.strictEqual(yield* failure(conn.values("EXECUTE FUNCTION area(?)", [null])), -9700)
+      // Described by the first overload at PREPARE; another result type at EXECUTE is IBM's -9750.
+      yield* conn.execute("CREATE FUNCTION twice(x INT) RETURNING INT; RETURN x * 2; END FUNCTION")
+      yield* conn.execute("CREATE FUNCTION twice(x VARCHAR(5)) RETURNING VARCHAR(10); RETURN x || x; END FUNCTION")
+      assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION twice(?)", [4]), [[8]])
+      assert.strictEqual(yield* failure(conn.values("EXECUTE FUNCTION twice(?)", ["ab"])), -9750)
       assert.strictEqual(yield* failure(conn.values("EXECUTE FUNCTION area(1, 2, 3)")), -674)
       // The same type beats the same family: an INTEGER argument picks the INT overload over SMALLINT and INT8.
       for (const t of ["SMALLINT", "INT", "INT8"]) {

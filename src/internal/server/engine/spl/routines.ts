@@ -69,6 +69,10 @@ type RoutinePlan =
     readonly routine: RoutineDefinition
     readonly procid: number
     readonly args: ReadonlyArray<string>
+    /** Resolved among overloads by the bound values' types when it runs. */
+    readonly deferred: boolean
+    /** For each argument that is just `?`: which statement parameter it is. */
+    readonly argParams: ReadonlyArray<number | undefined>
   }
   | TriggerPlan
 
@@ -295,7 +299,12 @@ export class Routines {
     if (tokens[after] !== undefined && tokens[after]!.kind !== "end") {
       return engineError(-201, { offset: tokens[after]!.offset })
     }
-    const chosen = this.resolve(nameToken.text, sql, tokens, ranges)
+    let chosen = this.resolve(nameToken.text, sql, tokens, ranges)
+    // Overloads that only the types of bound values tell apart: resolved again with them at each run (IBM
+    // resolves routines again at EXECUTE, -9750 when the result types differ); described by the first one.
+    const deferred = isError(chosen) && chosen.sqlcode === -9700 &&
+      ranges.some(([a, b]) => b - a === 1 && tokens[a]!.kind === "param")
+    if (deferred) chosen = this.overloads(nameToken.text).find((o) => o.def.params.length >= ranges.length)!
     // IBM -674 "Routine (%s) can not be resolved.", -9700 ambiguous.
     if (isError(chosen)) return { ...chosen, offset: nameToken.offset }
     const routine = chosen.def
@@ -317,7 +326,7 @@ export class Routines {
     const columns = routine.returning.map((r) => describe(r.name ?? "(expression)", r.type))
     return new RoutinePrepared(
       this,
-      { kind: "call", routine, procid: chosen.procid, args },
+      { kind: "call", routine, procid: chosen.procid, args, deferred, argParams: paramOrdinals(tokens, ranges) },
       56,
       sql,
       columns,
@@ -381,7 +390,7 @@ export class Routines {
         return failed ?? ok
       }
       case "call": {
-        const rows = this.call(plan.procid, plan.routine.name, plan.args, params)
+        const rows = this.call(plan, params)
         return isError(rows) ? rows : ok
       }
       default:
@@ -395,7 +404,7 @@ export class Routines {
     if (plan.kind !== "call" || prepared.columns.length === 0) {
       return engineError(-201, { parameter: "not a SELECT or EXECUTE FUNCTION statement" })
     }
-    const rows = this.call(plan.procid, plan.routine.name, plan.args, params)
+    const rows = this.call(plan, params)
     if (isError(rows)) return rows
     return new ScrollCursor(prepared.columns, rows)
   }
@@ -441,12 +450,23 @@ export class Routines {
 
   /** Runs the routine as it is now (it may have been dropped or re-created since the call was prepared). */
   private call(
-    procid: number,
-    name: string,
-    args: ReadonlyArray<string>,
+    plan: Extract<RoutinePlan, { kind: "call" }>,
     params: ReadonlyArray<Value>
   ): Array<Array<Value>> | EngineError {
-    const overload = this.overloads(name).find((o) => o.procid === procid)
+    const name = plan.routine.name
+    const args = plan.args
+    let overload = this.overloads(name).find((o) => o.procid === plan.procid)
+    if (plan.deferred) {
+      // Bound values keep their own type (a `SELECT ?` would describe them as text); expressions their value's.
+      const raw = this.argumentValues(args.map((a) => `(${a})`), params)
+      if (isError(raw)) return raw
+      const types = raw.map((v, k) => typeOfValue(plan.argParams[k] === undefined ? v : params[plan.argParams[k]!]))
+      const chosen = resolveOverload(name, this.overloads(name), args.length, types)
+      if (isError(chosen)) return chosen
+      // IBM -9750 "Routine (%s) determined during PREPARE and BIND/EXECUTE return different types."
+      if (returnTypes(chosen.def) !== returnTypes(plan.routine)) return engineError(-9750, { parameter: name })
+      overload = chosen
+    }
     const routine = overload?.def
     if (routine === undefined || args.length > routine.params.length) return engineError(-674, { parameter: name })
     // EXECUTE privilege, checked at each run (a prepared call outlives a REVOKE). Routines called by routines and
@@ -455,25 +475,40 @@ export class Routines {
       ? undefined
       : this.session.executeDenied({ ...overload!, name: routine.name })
     if (denied !== undefined) return denied
-    let values: Array<Value> = []
-    if (args.length > 0) {
-      const items = args.map((a, n) => {
-        const p = routine.params[n]!
-        const type = this.interpreter.resolveTypeOrUndefined(p)
+    const values = this.argumentValues(
+      args.map((a, n) => {
+        const type = this.interpreter.resolveTypeOrUndefined(routine.params[n]!)
         return type === undefined ? `(${a})` : `CAST((${a}) AS ${typeName(type)})`
-      })
-      const prepared = this.session.prepare(`SELECT ${items.join(", ")}`)
-      if (isError(prepared)) return prepared
-      const cursor = this.session.openCursor(prepared, params)
-      if (isError(cursor)) return cursor
-      const rows = cursor.next(1)
-      cursor.close()
-      if (isError(rows)) return rows
-      values = rows[0] ?? []
-    }
-    return this.interpreter.call(routine, values)
+      }),
+      params
+    )
+    return isError(values) ? values : this.interpreter.call(routine, values)
+  }
+
+  /** The values of argument expressions (one engine SELECT, so `?` parameters bind like anywhere else). */
+  private argumentValues(items: ReadonlyArray<string>, params: ReadonlyArray<Value>): Array<Value> | EngineError {
+    if (items.length === 0) return []
+    const prepared = this.session.prepare(`SELECT ${items.join(", ")}`)
+    if (isError(prepared)) return prepared
+    const cursor = this.session.openCursor(prepared, params)
+    if (isError(cursor)) return cursor
+    const rows = cursor.next(1)
+    cursor.close()
+    if (isError(rows)) return rows
+    return rows[0] ?? []
   }
 }
+
+/** The statement parameter each argument is when it is just `?` (parameters are numbered in text order). */
+const paramOrdinals = (
+  tokens: ReadonlyArray<Token>,
+  ranges: ReadonlyArray<[number, number]>
+): Array<number | undefined> =>
+  ranges.map(([a, b]) =>
+    b - a === 1 && tokens[a]!.kind === "param" ? tokens.slice(0, a).filter((t) => t.kind === "param").length : undefined
+  )
+
+const returnTypes = (def: RoutineDefinition) => def.returning.map((r) => typeName(r.type)).join(",")
 
 /** `(type, type, ...)` of DROP ... name (types) as a signature (`integer,char(10)`); a bad token: its index. */
 const signatureTypes = (tokens: ReadonlyArray<Token>, open: number, close: number): string | number => {
