@@ -50,6 +50,14 @@ describe("database-level privileges", () => {
       yield* ann.execute("CREATE ROLE helpers")
       assert.deepStrictEqual(yield* ann.values("SELECT usertype FROM sysusers WHERE username = 'ann'"), [["D"]])
     }).pipe(Effect.scoped))
+
+  it.live("a TestServer's first user created its declared databases: an application user alone loads its schema", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* serverWith({ users: { app: "secret", other: "x" } })
+      yield* conn.execute("CREATE TABLE app_table (k INT)")
+      yield* conn.execute("CREATE ROLE app_role")
+      assert.deepStrictEqual(yield* conn.values("SELECT TRIM(owner) FROM systables WHERE tabname = 'app_table'"), [["app"]])
+    }).pipe(Effect.scoped))
 })
 
 describe("ownership for DDL", () => {

@@ -29,6 +29,11 @@ export interface EngineOptions {
   readonly hostName?: string | undefined
   /** DBSERVERNAME: the only server a `db@server:table` name may name (default "ol_test"). */
   readonly serverName?: string | undefined
+  /**
+   * The user who creates the declared databases, and so is their DBA (default `informix`; the TestServer passes its
+   * first user, so a server configured with one application user lets it load its schema).
+   */
+  readonly owner?: string | undefined
 }
 
 /** One result column or input parameter as SQ_DESCRIBE / SQ_IDESCRIBE carry it (SQLI.md §7.11, VALUES.md §2–§5). */

@@ -5,7 +5,8 @@
  * - CONNECT opens the database (-387 "No connect permission." at login or DATABASE); PUBLIC holds it unless a DBA
  *   revokes it. RESOURCE creates permanent tables, sequences and SPL routines (-388 "No resource permission.");
  *   DBA creates DBA routines and roles and grants database-level privileges (-389 "No DBA permission."). The
- *   creator of a database (CREATE DATABASE) is its DBA, `informix` is the DBA of every database.
+ *   creator of a database is its DBA (CREATE DATABASE's user; for the TestServer's declared databases its first
+ *   configured user), `informix` is the DBA of every database.
  * - Only an object's owner or a DBA drops or renames it: tables and views -313 "Not owner of table.", indexes -320
  *   "Not owner of index.", sequences -8321 "Not owner of sequence object.", synonyms -579 "Not owner of synonym.".
  *   ALTER TABLE / ALTER SEQUENCE also for holders of the ALTER privilege (-541 "User does not have ALTER
@@ -45,12 +46,15 @@ export const connectDenied = (db: DatabaseSync, user: string, database: string):
     ? undefined
     : engineError(-387, { parameter: database })
 
-/** CREATE DATABASE: the creator is the new database's DBA (the location of its file). */
+/** The creator of a database (CREATE DATABASE, or the engine's declared databases) is its DBA; idempotent. */
 export const recordDatabaseCreator = (location: string, owner: string) => {
   if (owner.toLowerCase() === "informix") return
   const db = new DatabaseSync(location, { timeout: 5000 })
-  db.prepare("INSERT INTO sysusers (username, usertype, priority, password, defrole) VALUES (?, 'D', 9, NULL, NULL)")
-    .run(owner.toLowerCase())
+  if (!isDba(db, owner)) {
+    db.prepare("DELETE FROM sysusers WHERE lower(trim(username)) = lower(?) AND usertype IN ('R', 'C')").run(owner)
+    db.prepare("INSERT INTO sysusers (username, usertype, priority, password, defrole) VALUES (?, 'D', 9, NULL, NULL)")
+      .run(owner.toLowerCase())
+  }
   db.close()
 }
 

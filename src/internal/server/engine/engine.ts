@@ -139,13 +139,17 @@ export class Engine {
         buffered: false,
         ansi: d.ansi ?? false,
         locale: d.locale ?? "",
-        owner: known.get(d.name.toLowerCase())?.owner ?? "informix"
+        owner: known.get(d.name.toLowerCase())?.owner ?? options.owner ?? "informix"
       }, known.get(d.name.toLowerCase())?.created)
       const at = wanted.findIndex((w) => w.name.toLowerCase() === d.name.toLowerCase())
       if (at >= 0) wanted[at] = record
       else wanted.push(record)
     }
     for (const r of wanted) this.register(r)
+    // The creator of a database is its DBA (databasePrivileges.ts).
+    for (const d of options.databases) {
+      recordDatabaseCreator(this.location(d.name), this.records.get(d.name.toLowerCase())!.owner)
+    }
   }
 
   static make(options: EngineOptions & { readonly now?: () => Date }): Engine {
