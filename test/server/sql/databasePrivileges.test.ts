@@ -56,7 +56,9 @@ describe("database-level privileges", () => {
       const { conn } = yield* serverWith({ users: { app: "secret", other: "x" } })
       yield* conn.execute("CREATE TABLE app_table (k INT)")
       yield* conn.execute("CREATE ROLE app_role")
-      assert.deepStrictEqual(yield* conn.values("SELECT TRIM(owner) FROM systables WHERE tabname = 'app_table'"), [["app"]])
+      assert.deepStrictEqual(yield* conn.values("SELECT TRIM(owner) FROM systables WHERE tabname = 'app_table'"), [[
+        "app"
+      ]])
     }).pipe(Effect.scoped))
 })
 
