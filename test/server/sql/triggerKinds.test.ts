@@ -4,6 +4,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as TestServer from "../../../src/TestServer.ts"
+import { command, session, tags } from "../wire.ts"
 import { failure, serverWith } from "./harness.ts"
 
 describe("SELECT triggers", () => {
@@ -140,6 +142,22 @@ describe("INSTEAD OF triggers", () => {
       )
       assert.strictEqual(yield* create("CREATE TRIGGER x INSERT ON staff FOR EACH ROW (DELETE FROM emp)"), -201)
     }).pipe(Effect.scoped))
+
+  it.live("in an ANSI database a view UPDATE the trigger ran for is no NOT FOUND (SQLCODE 100)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make({ databases: [{ name: "ansidb", ansi: true }] })
+      const client = yield* session(server.port, { database: "ansidb" })
+      for (const s of schema) yield* command(client, s)
+      yield* command(client, "INSERT INTO staff VALUES (1, 'ann', 'sales')")
+      assert.strictEqual(
+        tags(yield* command(client, "UPDATE staff SET ename = 'x' WHERE eno = 1")),
+        "Describe Done Cost Eot"
+      )
+      assert.strictEqual(
+        tags(yield* command(client, "UPDATE staff SET ename = 'x' WHERE eno = 2")),
+        "Describe Done Cost Err Eot"
+      )
+    }))
 })
 
 describe("trigger modes", () => {

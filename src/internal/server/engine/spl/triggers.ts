@@ -208,7 +208,10 @@ export class Triggers {
       }
       const insteadOf = triggers.find((t) => t.def.insteadOf)
       if (insteadOf !== undefined) {
-        result = { ...result, rowsAffected: captured.filter((c) => c.trigid === insteadOf.trigid).length }
+        // SQLite counts no change on the view itself: the rows are the ones the trigger ran for (and an ANSI
+        // database's "no row found" holds only when there were none).
+        const rows = captured.filter((c) => c.trigid === insteadOf.trigid).length
+        result = { ...result, rowsAffected: rows, ...(rows > 0 ? { notFound: false } : {}) }
       }
       for (const c of captured) {
         const t = triggers.find((x) => x.trigid === c.trigid)
