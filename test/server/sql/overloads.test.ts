@@ -53,6 +53,13 @@ describe("routine overloading", () => {
         yield* conn.execute(`CREATE FUNCTION kind(x ${t}) RETURNING VARCHAR(8); RETURN '${t}'; END FUNCTION`)
       }
       assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION kind(3)"), [["INT"]])
+      // A prepared call outlives a DROP and CREATE of its routine: resolved again when it runs.
+      const call = yield* conn.prepare("EXECUTE FUNCTION kind(?)")
+      yield* conn.execute("DROP FUNCTION kind(SMALLINT)")
+      yield* conn.execute("DROP FUNCTION kind(INT8)")
+      yield* conn.execute("DROP FUNCTION kind(INT)")
+      yield* conn.execute("CREATE FUNCTION kind(x INT) RETURNING VARCHAR(8); RETURN 'again'; END FUNCTION")
+      assert.deepStrictEqual(yield* call.values([1]), [["again"]])
     }).pipe(Effect.scoped))
 
   it.live("CREATE refuses a repeated signature or SPECIFIC name; DROP needs a signature or a SPECIFIC name", () =>

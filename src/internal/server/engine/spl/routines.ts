@@ -456,7 +456,8 @@ export class Routines {
     const name = plan.routine.name
     const args = plan.args
     let overload = this.overloads(name).find((o) => o.procid === plan.procid)
-    if (plan.deferred) {
+    // Resolved again: left open by bound parameters, or the routine was dropped and created again since PREPARE.
+    if (plan.deferred || overload === undefined) {
       // Bound values keep their own type (a `SELECT ?` would describe them as text); expressions their value's.
       const raw = this.argumentValues(args.map((a) => `(${a})`), params)
       if (isError(raw)) return raw
