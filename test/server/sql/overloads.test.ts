@@ -53,12 +53,12 @@ describe("routine overloading", () => {
         yield* conn.execute(`CREATE FUNCTION kind(x ${t}) RETURNING VARCHAR(8); RETURN '${t}'; END FUNCTION`)
       }
       assert.deepStrictEqual(yield* conn.values("EXECUTE FUNCTION kind(3)"), [["INT"]])
-      // A prepared call outlives a DROP and CREATE of its routine: resolved again when it runs.
-      const call = yield* conn.prepare("EXECUTE FUNCTION kind(?)")
-      yield* conn.execute("DROP FUNCTION kind(SMALLINT)")
-      yield* conn.execute("DROP FUNCTION kind(INT8)")
-      yield* conn.execute("DROP FUNCTION kind(INT)")
-      yield* conn.execute("CREATE FUNCTION kind(x INT) RETURNING VARCHAR(8); RETURN 'again'; END FUNCTION")
+      // A prepared call outlives a DROP and CREATE of its routine (under another procid): resolved again when it runs.
+      yield* conn.execute("CREATE FUNCTION solo(x INT) RETURNING VARCHAR(8); RETURN 'first'; END FUNCTION")
+      const call = yield* conn.prepare("EXECUTE FUNCTION solo(?)")
+      yield* conn.execute("CREATE PROCEDURE later() END PROCEDURE")
+      yield* conn.execute("DROP FUNCTION solo")
+      yield* conn.execute("CREATE FUNCTION solo(x INT) RETURNING VARCHAR(8); RETURN 'again'; END FUNCTION")
       assert.deepStrictEqual(yield* call.values([1]), [["again"]])
     }).pipe(Effect.scoped))
 
