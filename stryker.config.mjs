@@ -38,7 +38,7 @@ export default {
     span(session, /^  \/\*\* Writes `bytes` as the request/, /^  private drainTimeoutError\(\)/),
     span(session, /^  private finish\(\)/, /^  \/\*\* Used by the login sequence/),
     // Sending the byte: what the session calls (flushed? socket open? sent?).
-    span(urgent, /^(const awaitFlushed|export type UrgentSendResult)/, /^ \* Server side, plain TCP only/),
+    span(urgent, /^export type UrgentSendResult/, /^ \* Server side, plain TCP only/),
     span(connection, /^const urgentSender/, /^\/\*\*$/),
     // The pool: retirement, the checkout check and the whole return path.
     span(pool, /^const settled/, /^\/\*\*$/),

@@ -17,12 +17,15 @@ import { EventEmitter } from "node:events"
 import type * as Net from "node:net"
 import { type Exchange, type Incoming, Session, type UrgentSender } from "../src/internal/connection/wireSession.ts"
 import { done, EOT } from "./connection/fakeServer.ts"
+import { eventually } from "./eventually.ts"
 
 /** A socket whose writes are "flushed" (their callbacks run) only when the test says so. */
 class ScriptedSocket extends EventEmitter {
   readonly writes: Array<Uint8Array> = []
   private readonly unflushed: Array<() => void> = []
   destroyed = false
+  /** Bytes Node still buffers (set by the test): urgent data sent now would overtake them. */
+  writableLength = 0
 
   write(bytes: Uint8Array, callback: () => void): boolean {
     this.writes.push(bytes)
@@ -65,6 +68,8 @@ const rig = (
     readonly drainTimeout?: Duration.Duration
     /** TLS layered over an existing socket: urgent data goes on this one, underneath. */
     readonly raw?: ScriptedSocket
+    /** How long the session waits, unused, before sending deferred batches on their own (default 1 ms). */
+    readonly deferredIdleMillis?: number
   } = {}
 ): Rig => {
   const socket = new ScriptedSocket()
@@ -72,6 +77,8 @@ const rig = (
   const urgent: UrgentSender = {
     supported: options.supported ?? true,
     send: (target) => {
+      // As `sendUrgentByteNow`: nothing is sent while Node still buffers bytes on that socket.
+      if ((target as unknown as ScriptedSocket).writableLength > 0) return "queued"
       sends.push(target)
       return (options.kernelAccepts ?? true) ? "sent" : "failed"
     }
@@ -86,7 +93,8 @@ const rig = (
       setFraming: () => {}
     },
     urgent,
-    drainTimeout: options.drainTimeout ?? Duration.seconds(5)
+    drainTimeout: options.drainTimeout ?? Duration.seconds(5),
+    deferredIdleMillis: options.deferredIdleMillis
   })
   const begin = Effect.gen(function*() {
     const written = socket.writes.length
@@ -258,6 +266,7 @@ describe("session core guards: reading, retirement, settling, timeouts", () => {
       socket.emit("data", Uint8Array.of(END))
       assert.strictEqual(session.state, "dead")
       assert.strictEqual(session.deadWith?._tag, "ProtocolError")
+      assert.include(session.deadWith!.message, "Unexpected Eot message from the server while no request was in flight")
       assert.isTrue(socket.destroyed)
     }))
 
@@ -268,6 +277,7 @@ describe("session core guards: reading, retirement, settling, timeouts", () => {
       socket.emit("data", Uint8Array.of(UNDECODABLE))
       assert.strictEqual(session.state, "dead")
       assert.strictEqual(session.deadWith?._tag, "ProtocolError")
+      assert.strictEqual(session.deadWith!.message, "Undecodable reply from the server: scripted garbage")
       const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isFailure(exit))
     }))
@@ -387,5 +397,133 @@ describe("session core guards: reading, retirement, settling, timeouts", () => {
       yield* session.awaitSettled
       assert.strictEqual(session.state, "idle")
       assert.lengthOf(socket.writes, 2)
+    }))
+})
+
+/** One turn of Node's event loop (the session retries a queued urgent byte with `setImmediate`). */
+const nextTurn = Effect.callback<void>((resume) => void setImmediate(() => resume(Effect.void)))
+
+describe("urgent byte while Node still buffers, and deferred batches", () => {
+  it.effect("a byte that finds Node still buffering goes out once the buffer is empty, while in flight", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      socket.flush()
+      socket.writableLength = 3
+      // Accepted: sending now would land inside the buffered bytes, so it is tried again on later turns.
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      yield* nextTurn
+      assert.lengthOf(sends, 0)
+      socket.writableLength = 0
+      yield* nextTurn
+      assert.lengthOf(sends, 1)
+      assert.strictEqual(session.interruptsSent, 1)
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+      yield* nextTurn
+      assert.lengthOf(sends, 1)
+    }))
+
+  it.effect("a byte waiting for Node's buffer is dropped when the reply ends first", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      const { exchange, fiber } = yield* begin
+      socket.flush()
+      socket.writableLength = 3
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+      socket.writableLength = 0
+      yield* nextTurn
+      yield* nextTurn
+      assert.lengthOf(sends, 0)
+      assert.strictEqual(session.interruptsSent, 0)
+    }))
+
+  it.effect("deferred batches ride in the next request's write; their replies are read and dropped", () =>
+    Effect.gen(function*() {
+      // The idle timer far away: the batches can only go with the request.
+      const { socket, session, begin } = rig({ deferredIdleMillis: 60_000 })
+      session.addDeferred(Uint8Array.of(0x10))
+      session.addDeferred(Uint8Array.of(0x11))
+      const { fiber } = yield* begin
+      assert.lengthOf(socket.writes, 1)
+      assert.deepStrictEqual(Array.from(socket.writes[0]!), [0x10, 0x11, 0x42])
+      socket.flush()
+      // Each deferred batch's reply (an error among them changes nothing), then the request's own.
+      socket.emit("data", Uint8Array.of(MIDDLE, END, END, MIDDLE, MIDDLE, END))
+      const reply = (yield* Fiber.join(fiber)) as { readonly messages: ReadonlyArray<Incoming> }
+      assert.lengthOf(reply.messages, 3)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.effect("an interrupt requested while the server still answers deferred batches waits for their end", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig({ deferredIdleMillis: 60_000 })
+      session.addDeferred(Uint8Array.of(0x10))
+      const { exchange, fiber } = yield* begin
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      socket.flush()
+      // Flushed, but the server is still on the deferred batch: a byte now would interrupt that one instead.
+      assert.lengthOf(sends, 0)
+      socket.emit("data", Uint8Array.of(MIDDLE))
+      assert.lengthOf(sends, 0)
+      socket.emit("data", Uint8Array.of(END))
+      assert.lengthOf(sends, 1)
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+      assert.lengthOf(sends, 1)
+    }))
+
+  it.live("a deferred batch with no next request goes alone once the session stayed idle", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      session.addDeferred(Uint8Array.of(0x10))
+      assert.lengthOf(socket.writes, 0)
+      yield* eventually(Effect.sync(() => socket.writes.length), (n) => n > 0)
+      assert.deepStrictEqual(socket.writes.map((bytes) => Array.from(bytes)), [[0x10]])
+      assert.strictEqual(session.state, "busy")
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      yield* session.awaitSettled
+      assert.strictEqual(session.state, "idle")
+      // Sent once: nothing more goes out later.
+      yield* Effect.sleep("20 millis")
+      assert.lengthOf(socket.writes, 1)
+    }))
+
+  it.live("a deferred batch that rode on a request is not sent again by the idle timer", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      // A request has the wire (as one does between taking the permit and writing); the timer finds the session
+      // idle and queues its own send behind it.
+      yield* session.wire.take(1)
+      // Started at once, so it queues for the wire before the timer can.
+      const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(0x42)), { startImmediately: true })
+      session.addDeferred(Uint8Array.of(0x10))
+      yield* Effect.sleep("20 millis")
+      yield* session.wire.release(1)
+      yield* eventually(Effect.sync(() => socket.writes.length), (n) => n > 0)
+      assert.deepStrictEqual(Array.from(socket.writes[0]!), [0x10, 0x42])
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END, END))
+      yield* Fiber.join(fiber)
+      yield* Effect.sleep("20 millis")
+      assert.lengthOf(socket.writes, 1)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.live("a session that dies with deferred batches drops them: nothing is written later", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      session.addDeferred(Uint8Array.of(0x10))
+      socket.emit("close")
+      assert.strictEqual(session.state, "dead")
+      yield* Effect.sleep("20 millis")
+      assert.lengthOf(socket.writes, 0)
+      // Nor does a batch added afterwards.
+      session.addDeferred(Uint8Array.of(0x11))
+      yield* Effect.sleep("20 millis")
+      assert.lengthOf(socket.writes, 0)
     }))
 })

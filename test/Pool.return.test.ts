@@ -7,8 +7,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/testing/TestClock"
-import type { Connection } from "../src/Connection.ts"
-import { ConnectionError } from "../src/InformixError.ts"
+import type * as Connection from "../src/Connection.ts"
+import { ConnectionError, type InformixError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
 import { asFake, type Fake, makeFakes, serverError } from "./reliability/fakeConnection.ts"
 
@@ -127,7 +127,7 @@ describe("Pool return path (fake sessions)", () => {
           {
             execute: (sql: string, params?: ReadonlyArray<unknown>) =>
               sql === "ROLLBACK WORK" ? Effect.never : execute(sql, params as never)
-          } satisfies Partial<Connection>
+          } satisfies Partial<Connection.Connection>
         )
       })
       assert.isTrue(fake.inTransaction)
@@ -156,6 +156,91 @@ describe("Pool return path (fake sessions)", () => {
       const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
       const { fake, stats } = yield* returnOnce(pool, (fake) => (fake.inTransaction = true))
       assert.isFalse(fake.inTransaction)
+      assert.strictEqual(stats.retired, 1)
+    }))
+
+  /** A session on which `SET EXPLAIN ON` ran: its reset runs `reset` (recorded as "reset"). */
+  const changedThenReset = (reset: (fake: Fake) => Effect.Effect<boolean, InformixError>) => (fake: Fake) => {
+    ;(fake.changedSettings as Set<Connection.SessionSetting>).add("explain")
+    Object.assign(
+      fake,
+      {
+        resetSession: Effect.suspend(() => {
+          fake.executed.push("reset")
+          return reset(fake)
+        })
+      } satisfies Partial<Connection.Connection>
+    )
+  }
+
+  it.live("a session with changed settings is reset on return and kept", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const first = yield* returnOnce(
+        pool,
+        changedThenReset((fake) =>
+          Effect.sync(() => {
+            ;(fake.changedSettings as Set<Connection.SessionSetting>).clear()
+            return true
+          })
+        )
+      )
+      assert.deepStrictEqual(first.fake.executed, ["reset"])
+      assert.strictEqual(first.stats.retired, 0)
+      assert.strictEqual(first.stats.inUse, 0)
+      const second = yield* returnOnce(pool, () => {})
+      assert.strictEqual(second.fake, first.fake)
+      assert.deepStrictEqual(second.fake.executed, ["reset"])
+    }))
+
+  it.live("a session whose settings cannot all be reset is retired on return", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const { fake, stats } = yield* returnOnce(pool, changedThenReset(() => Effect.succeed(false)))
+      assert.deepStrictEqual(fake.executed, ["reset"])
+      assert.strictEqual(stats.retired, 1)
+      assert.isTrue(fake.closed)
+      assert.strictEqual(stats.inUse, 0)
+    }))
+
+  it.live("a reset answered with an error retires the session", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const { stats } = yield* returnOnce(
+        pool,
+        changedThenReset(() =>
+          Effect.fail(new ConnectionError({ reason: "Closed", host: "fake", port: 0, message: "x" }))
+        )
+      )
+      assert.strictEqual(stats.retired, 1)
+    }))
+
+  it.live("a reset that does not answer within rollbackTimeout retires the session", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, rollbackTimeout: "50 millis" })
+      const { stats } = yield* returnOnce(pool, changedThenReset(() => Effect.never))
+      assert.strictEqual(stats.retired, 1)
+      assert.strictEqual(stats.inUse, 0)
+    }))
+
+  it.live("a reset that succeeds but leaves the session busy retires it", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const { stats } = yield* returnOnce(
+        pool,
+        changedThenReset((fake) =>
+          Effect.sync(() => {
+            ;(fake.changedSettings as Set<Connection.SessionSetting>).clear()
+            fake.state = "busy"
+            return true
+          })
+        )
+      )
       assert.strictEqual(stats.retired, 1)
     }))
 

@@ -2,16 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Net from "node:net"
 import * as Tls from "node:tls"
-import {
-  enableOobInline,
-  readUrgentByte,
-  sendUrgentByte,
-  sendUrgentByteNow,
-  socketFd,
-  urgentSupport
-} from "../src/internal/urgent.ts"
+import { enableOobInline, readUrgentByte, sendUrgentByteNow, socketFd, urgentSupport } from "../src/internal/urgent.ts"
 import { laneUrgent } from "./lanes/urgentSwitch.ts"
-import { needsUrgent } from "./urgentSupport.ts"
+import { needsUrgent, sendUrgentByte } from "./urgentSupport.ts"
 
 // node:ffi ships with the Node 26 this project runs on; on Linux/macOS urgent data must therefore be available —
 // through the mechanism a Node lane asks for (test/lanes/run.ts), which may be none at all.
@@ -215,6 +208,24 @@ describe("urgent data", () => {
         yield* received.waitFor(3)
         // The urgent byte came after the buffered bytes, never in the middle of them.
         assert.deepStrictEqual(received.bytes, [0x00, 0x01, 0x42])
+      })
+  )
+
+  it.live.runIf(supported)(
+    needsUrgent("a byte the kernel refuses is reported as failed, not sent (send() on a listening socket: ENOTCONN)"),
+    () =>
+      Effect.gen(function*() {
+        const server = yield* Effect.acquireRelease(
+          Effect.callback<Net.Server>((resume) => {
+            const listening = Net.createServer()
+            listening.listen(0, "127.0.0.1", () => resume(Effect.succeed(listening)))
+          }),
+          (listening) => Effect.sync(() => listening.close())
+        )
+        // An open descriptor whose send() the kernel refuses: the socket checks pass, only the result can say no.
+        const refusing = { destroyed: false, writableLength: 0, _handle: Reflect.get(server, "_handle") }
+        assert.isDefined(socketFd(refusing as unknown as Net.Socket))
+        assert.strictEqual(sendUrgentByteNow(refusing as unknown as Net.Socket), "failed")
       })
   )
 

@@ -192,35 +192,6 @@ export const sendUrgentByteNow = (socket: Net.Socket, byte = 0x42): UrgentSendRe
   return Result.isSuccess(sent) && sent.success === 1 ? "sent" : "failed"
 }
 
-// Waits until Node has handed everything written so far to the kernel (or the socket dies).
-const awaitFlushed = (socket: Net.Socket): Effect.Effect<void> =>
-  socket.writableLength === 0 || socket.destroyed
-    ? Effect.void
-    : Effect.callback<void>((resume) => {
-      const done = () => {
-        cleanup()
-        resume(Effect.void)
-      }
-      const cleanup = () => {
-        socket.off("drain", done)
-        socket.off("close", done)
-      }
-      socket.on("drain", done)
-      socket.on("close", done)
-      return Effect.sync(cleanup)
-    })
-
-/**
- * `sendUrgentByteNow` for callers that may wait: when Node still buffers an earlier write, this first waits for
- * `drain` (or `close`), so bound it with a deadline. `true` when the kernel took the byte. Never fails.
- */
-export const sendUrgentByte = (socket: Net.Socket, byte = 0x42): Effect.Effect<boolean> =>
-  Effect.suspend(() =>
-    getSocketCalls() === undefined
-      ? Effect.succeed(false)
-      : Effect.map(awaitFlushed(socket), () => sendUrgentByteNow(socket, byte) === "sent")
-  )
-
 /**
  * Server side, plain TCP only: sets SO_OOBINLINE so a client's urgent byte arrives in the ordinary `data` stream,
  * in order between the messages around it. `true` when set. Do not use under TLS (see the module comment).

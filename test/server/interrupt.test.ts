@@ -2,7 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { sendUrgentByte } from "../../src/internal/urgent.ts"
+import { sendUrgentByte } from "../urgentSupport.ts"
 import { needsUrgent, urgentAvailable } from "../urgentSupport.ts"
 import { startFake } from "./harness.ts"
 import { command, errOf, golden, hex, prepare, session, sql, tags } from "./wire.ts"

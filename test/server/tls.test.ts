@@ -2,9 +2,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { sendUrgentByte } from "../../src/internal/urgent.ts"
 import * as TestServer from "../../src/TestServer.ts"
 import { makeMaterial } from "../robustness/tlsMaterial.ts"
+import { sendUrgentByte } from "../urgentSupport.ts"
 import { needsUrgent, urgentAvailable } from "../urgentSupport.ts"
 import { connect, errOf, golden, prepare, session, tags } from "./wire.ts"
 

@@ -99,6 +99,8 @@ export interface SessionOptions {
   readonly urgent: UrgentSender
   /** Deadline for reading the rest of an interrupted statement's reply before the session is retired. */
   readonly drainTimeout: Duration.Duration
+  /** How long a session must stay unused before its deferred batches go on their own (default 1 ms). */
+  readonly deferredIdleMillis?: number | undefined
 }
 
 /**
@@ -172,8 +174,6 @@ export class Session {
   private readonly retireHooks = new Set<(cause: InformixError) => void>()
   /** Counts urgent bytes sent (observability for tests). */
   interruptsSent = 0
-  /** An exchange whose urgent byte found Node's write buffer not empty: sent once the session's writes flushed. */
-  private interruptWhenFlushed: Exchange | undefined = undefined
   /** SQ_EXIT was sent: whatever trails the server's SQ_EXIT (its EOT) is expected and ignored. */
   private closing = false
   /**
@@ -185,11 +185,12 @@ export class Session {
    * Complete batches that need no round trip of their own (`ID CLOSE EOT` of a cursor whose rows were all read, see
    * `Connection.closeExhausted`): written in front of the next request, in the same socket write; their replies are
    * read and ignored before that request's reply. A session left without a next request sends them on their own
-   * once it has been unused for `DEFERRED_IDLE_MILLIS` (an open cursor keeps its table in use on the server, e.g.
+   * once it has been unused for `deferredIdleMillis` (an open cursor keeps its table in use on the server, e.g.
    * against another session's ALTER or DROP). Dropped if the session dies first (the server drops its cursors).
    */
   private readonly deferred: Array<Uint8Array> = []
   private deferredTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  private readonly deferredIdleMillis: number
   /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
   private deferredTimerGeneration = 0
 
@@ -201,6 +202,7 @@ export class Session {
     this.decoder = options.decoder
     this.urgent = options.urgent
     this.drainTimeout = options.drainTimeout
+    this.deferredIdleMillis = options.deferredIdleMillis ?? DEFERRED_IDLE_MILLIS
     socket.on("data", (chunk: Uint8Array) => this.onData(chunk))
     socket.on("error", (error: Error) => this.fatal(socketError(error, this.host, this.port)))
     socket.on("close", () =>
@@ -313,7 +315,7 @@ export class Session {
 
   private armDeferredTimer(): void {
     this.deferredTimerGeneration = this.generation
-    this.deferredTimer = setTimeout(() => this.onDeferredTimer(), DEFERRED_IDLE_MILLIS)
+    this.deferredTimer = setTimeout(() => this.onDeferredTimer(), this.deferredIdleMillis)
     this.deferredTimer.unref()
   }
 
@@ -395,11 +397,6 @@ export class Session {
     this.socket.write(request, () => {
       exchange.flushed = true
       if (exchange.interruptPending) this.sendPendingInterrupt(exchange)
-      const waiting = this.interruptWhenFlushed
-      if (waiting !== undefined && this.rawSocket.writableLength === 0) {
-        this.interruptWhenFlushed = undefined
-        this.sendInterruptNow(waiting)
-      }
     })
     return exchange
   }
@@ -454,16 +451,17 @@ export class Session {
 
   /**
    * Sends the urgent byte for `exchange` if it is still in flight: the check and the send are one synchronous step.
-   * When Node still buffers bytes on the socket (only the session writes on it, so only a batch written after this
-   * exchange's request could be there), the byte would overtake them: it is sent from the write callback that leaves
-   * the buffer empty, re-checking that the exchange is still in flight. (Node's `drain` event is no substitute: it
-   * fires only after a write exceeded the high-water mark.)
+   * When Node still buffers bytes on the socket beneath (under TLS the request's write callback can run while the
+   * encrypted records still wait in the TCP socket's buffer), the byte would overtake them and land inside a message:
+   * it is tried again on the next turns of the event loop until the buffer is empty, re-checking each time that the
+   * exchange is still in flight. (No write of ours is left to call back, and Node's `drain` event is no substitute:
+   * it fires only after a write exceeded the high-water mark.)
    */
   private sendInterruptNow(exchange: Exchange): boolean {
     if (!this.isInFlight(exchange)) return false
     const result = this.urgent.send(this.rawSocket)
     if (result === "sent") this.interruptsSent++
-    else if (result === "queued") this.interruptWhenFlushed = exchange
+    else if (result === "queued") setImmediate(() => this.sendInterruptNow(exchange))
     return result === "sent" || result === "queued"
   }
 
