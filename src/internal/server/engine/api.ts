@@ -110,9 +110,29 @@ export interface EngineCursor {
 }
 
 /** One client session: one SQLite connection, its temp tables, its transaction and its lock-wait mode. */
+/**
+ * The fast-path handle of an SPL routine (IBM JDBC's CallableStatement calls routines with OUT parameters through
+ * SQ_GETROUTINE / SQ_EXFPROUTINE by handle): this base plus its procid, above the smart-LOB routines' handles.
+ */
+export const ROUTINE_HANDLE_BASE = 100000
+
+/** An SPL routine as the fast path describes it: parameters with their modes (0 IN, 1 OUT, 2 INOUT), result types. */
+export interface FastPathRoutine {
+  readonly procid: number
+  readonly params: ReadonlyArray<{ readonly column: ColumnDescription; readonly mode: number }>
+  readonly returning: ReadonlyArray<ColumnDescription>
+}
+
 export interface EngineSession {
   readonly database: string
   readonly user: string
+  /** An SPL routine by procid, or by name and argument count, for the fast path (spl/routines.ts). */
+  fastPathRoutine(routine: number | { readonly name: string; readonly numargs: number }): FastPathRoutine | undefined
+  /** Runs an SPL routine called by the fast path: its OUT / INOUT values (in order) and its first returned row. */
+  callFastPath(
+    procid: number,
+    args: ReadonlyArray<Value>
+  ): { readonly outs: ReadonlyArray<Value>; readonly returns: ReadonlyArray<Value> } | EngineError
   prepare(sql: string): Prepared | EngineError
   /** Runs a non-SELECT statement (a SELECT runs and discards its rows; SELECT ... INTO TEMP creates the table). */
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError

@@ -234,6 +234,16 @@ export class Session implements EngineSession {
     })
   }
 
+  fastPathRoutine(routine: number | { readonly name: string; readonly numargs: number }) {
+    this.refreshCatalog()
+    return this.routines.fastPathRoutine(routine)
+  }
+
+  callFastPath(procid: number, args: ReadonlyArray<Value>) {
+    this.refreshCatalog()
+    return this.routines.callFastPath(procid, args)
+  }
+
   /** Depth of SPL routine / trigger statements being run (their privileges are not the caller's). */
   routineDepth = 0
 

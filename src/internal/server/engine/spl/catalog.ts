@@ -132,6 +132,11 @@ export const readRoutines = (db: DatabaseSync, name: string): Array<RoutineRow> 
   }))
 }
 
+/** The name of routine `procid`, if it exists. */
+export const procedureName = (db: DatabaseSync, procid: number): string | undefined =>
+  (db.prepare("SELECT procname FROM sysprocedures WHERE procid = ?").get(procid) as { procname: string } | undefined)
+    ?.procname
+
 /** The routine whose SPECIFIC name is `specific`, if any. */
 export const routineBySpecificName = (
   db: DatabaseSync,

@@ -8,17 +8,27 @@
  * clients as a cursor of all its rows (sqlstype 56 with columns, SQLI.md §8.4).
  */
 import type { DatabaseSync } from "node:sqlite"
-import type { ColumnDescription, EngineCursor, EngineError, ExecResult, Prepared, Value } from "../api.ts"
+import {
+  type ColumnDescription,
+  type EngineCursor,
+  type EngineError,
+  type ExecResult,
+  type FastPathRoutine,
+  type Prepared,
+  ROUTINE_HANDLE_BASE,
+  type Value
+} from "../api.ts"
 import type { TableInfo } from "../catalog.ts"
 import { grantExecuteDefault } from "../databasePrivileges.ts"
 import { engineError, udfFailure } from "../engineErrors.ts"
 import { ScrollCursor } from "../sqliteCursors.ts"
 import { matchParen, quoteIdent, type Token, tokenize } from "../tokenizer.ts"
-import { type IfxType, parseType, typeName } from "../types.ts"
+import { type IfxType, parseType, typeName, Types } from "../types.ts"
 import { fromStorage, isConversionError, type Stored, toStorage } from "../values.ts"
 import {
   deleteRoutine,
   insertRoutine,
+  procedureName,
   readRoutines,
   routineBySpecificName,
   routinesReturningValues
@@ -311,7 +321,12 @@ export class Routines {
     // IBM -9752: an OUT / INOUT argument must be an SPL variable (or a statement-local variable); a client's
     // EXECUTE FUNCTION cannot receive it. SPL callers pass their variables (interpreter.ts, `outCall`).
     if (!this.interpreter.outCall && routine.params.some((p) => p.mode !== "in")) {
-      return engineError(-9752, { parameter: routine.name, offset: nameToken.offset })
+      // The parameter is what IBM JDBC reads from it (`IfxCallableStatement`: "database:handle:unique" after the
+      // message) to call the routine through the fast path instead (routineFastPath.ts in the server).
+      return engineError(-9752, {
+        parameter: `${this.session.database}:${ROUTINE_HANDLE_BASE + chosen.procid}:1`,
+        offset: nameToken.offset
+      })
     }
     const args = ranges.map(([a, b]) => sql.slice(tokens[a]!.offset, tokens[b - 1]!.end))
     const paramCount = tokens.filter((t) => t.kind === "param").length
@@ -407,6 +422,46 @@ export class Routines {
     const rows = this.call(plan, params)
     if (isError(rows)) return rows
     return new ScrollCursor(prepared.columns, rows)
+  }
+
+  /** A routine by procid (or by name and argument count) as the fast path describes it. */
+  fastPathRoutine(routine: number | { readonly name: string; readonly numargs: number }): FastPathRoutine | undefined {
+    const found = typeof routine === "number"
+      ? this.byProcid(routine)
+      : this.overloads(routine.name).find((o) => o.def.params.length === routine.numargs)
+    if (found === undefined) return undefined
+    const modes = { in: 0, out: 1, inout: 2 } as const
+    return {
+      procid: found.procid,
+      params: found.def.params.map((p) => {
+        const type = this.interpreter.resolveTypeOrUndefined(p) ?? Types.varchar(255)
+        return { column: describe(p.name, type), mode: modes[p.mode] }
+      }),
+      returning: found.def.returning.map((r) => describe(r.name ?? "(expression)", r.type))
+    }
+  }
+
+  /** Runs a routine the fast path calls: every parameter has an argument (OUT ones NULL). */
+  callFastPath(
+    procid: number,
+    args: ReadonlyArray<Value>
+  ): { readonly outs: ReadonlyArray<Value>; readonly returns: ReadonlyArray<Value> } | EngineError {
+    const found = this.byProcid(procid)
+    if (found === undefined) return engineError(-674, { parameter: String(procid) })
+    const denied = this.session.executeDenied({ ...found, name: found.def.name })
+    if (denied !== undefined) return denied
+    const rows = this.interpreter.call(found.def, args)
+    if (isError(rows)) return rows
+    const out = this.interpreter.lastOut
+    return {
+      outs: found.def.params.flatMap((p, k) => (p.mode === "in" ? [] : [out[k] ?? null])),
+      returns: rows[0] ?? found.def.returning.map(() => null)
+    }
+  }
+
+  private byProcid(procid: number): Overload | undefined {
+    const name = procedureName(this.session.db, procid)
+    return name === undefined ? undefined : this.overloads(name).find((o) => o.procid === procid)
   }
 
   /**
