@@ -2,7 +2,8 @@
 /**
  * The messages smart large objects (BLOB, CLOB) travel in: fast-path routine calls (SQ_GETROUTINE 101,
  * SQ_EXFPROUTINE 102, SQ_FPROUTINE 103) that run the server's `ifx_lo_*` routines, and SQ_LODATA (97) that carries
- * the bytes. Layouts as IBM JDBC 15 writes and reads them (../shared/protocol/JDBC-LOB.md §4.2/§4.3;
+ * the bytes. The same fast path runs SPL routines with OUT parameters for JDBC's CallableStatement: SQ_GETROUTINE by
+ * database and handle, SQ_FPARAM (104) both ways, SQ_FPDESCRIBE (131) and its reply (132). Layouts as IBM JDBC 15 writes and reads them (../shared/protocol/JDBC-LOB.md §4.2/§4.3;
  * `IfxSqli.getHandle`, `sendFastPath`, `receiveHandle`, `receiveFastPath`, `sendLoData`, `receiveLODATA`;
  * docs/protocol-evidence.md "Smart large objects").
  *
