@@ -6,10 +6,15 @@
  *     [--unlogged-database name ...] [--ansi-database name ...] [--locale en_US.utf8] [--server-name ol_test]
  *     [--host 127.0.0.1] [--dir ./data]
  *     [--tls-key key.pem --tls-cert cert.pem [--tls-port 9089]] [--extended-framing] [--trace] [--json]
+ *     [--secondary ol_sds1 ... [--service-level oltp=primary ...]]
  *
  * The server is an instance: clients may connect without a database and CREATE DATABASE (sysmaster lists them);
  * `--locale` is the instance's default locale (of the declared databases, and of CREATE DATABASE from a client that
  * sends no DB_LOCALE); with `--dir` created databases persist across restarts.
+ *
+ * Cluster mode (`--secondary name`, repeatable): a primary named by --server-name on --port, the secondaries on the
+ * next ports, then a Connection Manager with one port per `--service-level name=primary|secondary|any` (default oltp,
+ * report, any); lines on stdin change it: `promote NAME`, `stop NAME`, `start NAME`, `roles` (docs/cluster.md).
  *
  * Prints where it listens (host, port, url, server name) and runs until SIGINT/SIGTERM. A tiny JS file on purpose:
  * Node 26 strips the types of the TypeScript module it imports.
@@ -23,7 +28,9 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Logger from "effect/Logger"
 import * as References from "effect/References"
+import * as Queue from "effect/Queue"
 import { readFileSync } from "node:fs"
+import { createInterface } from "node:readline"
 import { parseArgs } from "node:util"
 
 const NodeRuntime = await import("@effect/platform-node/NodeRuntime").catch(() => {
@@ -57,6 +64,8 @@ const { values } = parseArgs({
     "extended-framing": { type: "boolean", default: false },
     trace: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
+    secondary: { type: "string", multiple: true },
+    "service-level": { type: "string", multiple: true },
     help: { type: "boolean", short: "h", default: false }
   }
 })
@@ -66,7 +75,8 @@ if (values.help) {
     "usage: effect-informix-server [--port 9088] [--user informix] [--password in4mix] [--database testdb ...]\n" +
       "  [--unlogged-database name ...] [--ansi-database name ...] [--locale en_US.utf8] [--server-name ol_test]\n" +
       "  [--host 127.0.0.1] [--dir ./data]\n" +
-      "  [--tls-key key.pem --tls-cert cert.pem [--tls-port 9089]] [--extended-framing] [--trace] [--json]\n"
+      "  [--tls-key key.pem --tls-cert cert.pem [--tls-port 9089]] [--extended-framing] [--trace] [--json]\n" +
+      "  [--secondary ol_sds1 ... [--service-level oltp=primary ...]]   (cluster; stdin: promote|stop|start NAME, roles)\n"
   )
   process.exit(0)
 }
@@ -101,7 +111,62 @@ const options = {
   }
 }
 
-const program = Effect.gen(function*() {
+const secondaries = values.secondary ?? []
+const serviceLevels = (values["service-level"] ?? []).map((spec) => {
+  const [name, route] = spec.split("=")
+  if (name === undefined || name === "" || !["primary", "secondary", "any"].includes(route ?? "")) {
+    process.stderr.write(`effect-informix-server: --service-level ${spec}: expected name=primary|secondary|any\n`)
+    process.exit(2)
+  }
+  return { name, route }
+})
+
+/** Cluster mode: members and service levels on consecutive ports, then commands from stdin until stopped. */
+const clusterProgram = Effect.gen(function*() {
+  const port = Number(values.port)
+  const levels = serviceLevels.length > 0
+    ? serviceLevels
+    : [{ name: "oltp", route: "primary" }, { name: "report", route: "secondary" }, { name: "any", route: "any" }]
+  const cluster = yield* TestServer.cluster({
+    ...options,
+    primary: { name: values["server-name"], port },
+    secondaries: secondaries.map((name, i) => ({ name, port: port === 0 ? 0 : port + 1 + i })),
+    serviceLevels: levels.map((level, i) => ({
+      name: level.name,
+      route: level.route,
+      port: port === 0 ? 0 : port + 1 + secondaries.length + i
+    }))
+  })
+  const servers = (roles) =>
+    roles.map((s) => `  ${s.name.padEnd(12)} ${s.role.padEnd(9)} ${s.running ? "running" : "stopped"}  ${s.url}\n`)
+      .join("")
+  const levelLines = cluster.serviceLevels
+    .map((l) => `  ${l.name.padEnd(12)} SLA → ${l.route.padEnd(9)}  ${l.url}\n`).join("")
+  const show = (roles) => values.json ? `${JSON.stringify({ servers: roles })}\n` : servers(roles)
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify({ servers: cluster.servers, serviceLevels: cluster.serviceLevels })}\n`
+      : `effect-informix TestServer cluster listening\n${servers(cluster.servers)}${levelLines}`
+  )
+  const lines = yield* Queue.unbounded()
+  const input = createInterface({ input: process.stdin })
+  input.on("line", (line) => Queue.offerUnsafe(lines, line))
+  yield* Effect.addFinalizer(() => Effect.sync(() => input.close()))
+  while (true) {
+    const [command, name] = (yield* Queue.take(lines)).trim().split(/\s+/)
+    const run = command === "promote" || command === "stop" || command === "start"
+      ? cluster[command](name ?? "")
+      : command === "roles"
+      ? Effect.void
+      : Effect.fail({ message: `unknown command ${command} (promote|stop|start NAME, roles)` })
+    const exit = yield* Effect.exit(run)
+    if (Exit.isFailure(exit)) process.stderr.write(`effect-informix-server: ${Cause.squash(exit.cause).message}\n`)
+    else process.stdout.write(show(yield* cluster.roles))
+  }
+})
+
+/** One server: where it listens, then nothing until stopped. */
+const serverProgram = Effect.gen(function*() {
   const server = yield* TestServer.make(options)
   const info = {
     host: server.host,
@@ -121,7 +186,9 @@ const program = Effect.gen(function*() {
     )
   }
   return yield* Effect.never
-}).pipe(
+})
+
+const program = (secondaries.length > 0 ? clusterProgram : serverProgram).pipe(
   Effect.scoped,
   Effect.provide(Logger.layer([Logger.consolePretty()])),
   Effect.provideService(References.MinimumLogLevel, "Info")

@@ -13,6 +13,7 @@ describe("package root", () => {
   it("does not export the embedded server (its own entry point: effect-informix/TestServer)", () => {
     expect<typeof Root>().type.not.toHaveProperty("TestServer")
     expect<typeof TestServer>().type.toHaveProperty("make")
+    expect<typeof TestServer>().type.toHaveProperty("cluster")
   })
 
   it("Protocol exports the client's half of the codec, not the server's", () => {
@@ -21,5 +22,6 @@ describe("package root", () => {
     expect<typeof Protocol>().type.not.toHaveProperty("encodeServerMessages")
     expect<typeof Protocol>().type.not.toHaveProperty("ClientMessageDecoder")
     expect<typeof Protocol>().type.not.toHaveProperty("makeConnectResponse")
+    expect<typeof Protocol>().type.not.toHaveProperty("makeRedirectResponse")
   })
 })

@@ -14,6 +14,9 @@
  * plain SQL (for peers that can only send SQL, e.g. JDBC's setQueryTimeout). Replay mode serves precomputed results
  * at wire speed for benchmarks.
  *
+ * `cluster` runs a high-availability cluster: a primary and read-only shared-disk secondaries over one set of
+ * databases, promote / stop / start, and a Connection Manager answering logins with redirects (docs/cluster.md).
+ *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
@@ -23,11 +26,15 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { Inbound } from "./internal/server/clientSession.ts"
+import type { Member } from "./internal/server/cluster.ts"
+import { makeCluster } from "./internal/server/cluster.ts"
+import { startConnectionManager } from "./internal/server/connectionManager.ts"
 import type { PamMode as ServerPamMode, ServerConfig, ServerContext } from "./internal/server/context.ts"
 import type { ColumnDescription, Value } from "./internal/server/engine/index.ts"
 import { Engine } from "./internal/server/engine/index.ts"
-import type { Corruption, InjectedError } from "./internal/server/faults.ts"
+import type { Corruption, FaultState, InjectedError } from "./internal/server/faults.ts"
 import { emptyFaults } from "./internal/server/faults.ts"
+import type { Listening } from "./internal/server/listeners.ts"
 import { listen } from "./internal/server/listeners.ts"
 import { normaliseSql } from "./internal/server/prepareExecute.ts"
 import { buildReplayTable } from "./internal/server/replay.ts"
@@ -312,16 +319,20 @@ const DEFAULT_USERS: Readonly<Record<string, string>> = { informix: "in4mix" }
 
 const millis = (input: Duration.Input): number => Duration.toMillis(Duration.fromInputUnsafe(input))
 
-/**
- * Starts a server; it stops (closing every session, rolling back open transactions) when the scope closes.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer, TestServerError, Scope.Scope> =>
+/** The options a single server and every cluster member have in common. */
+type SharedOptions = Omit<TestServerOptions, "port" | "serverName" | "tls" | "replay" | "faults" | "protocolTrace">
+
+/** What a single server and every cluster member share: the options with their defaults applied. */
+interface Resolved {
+  readonly host: string
+  readonly users: Readonly<Record<string, string>>
+  readonly defaultLocale: string
+  readonly serverVersion: string
+  readonly databases: ReadonlyArray<{ name: string; logged: boolean; ansi: boolean; locale: string }>
+}
+
+const resolve = (options: SharedOptions): Effect.Effect<Resolved, TestServerError> =>
   Effect.gen(function*() {
-    const host = options.host ?? "127.0.0.1"
-    const users = options.users ?? DEFAULT_USERS
     const defaultLocale = options.locale ?? DEFAULT_LOCALE
     const databases = (options.databases ?? ["testdb"]).map((d) =>
       typeof d === "string"
@@ -342,33 +353,168 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
         message: `database ${unknownLocale.name}: unknown code set in locale ${unknownLocale.locale}`
       })
     }
-    const serverName = options.serverName ?? "ol_test"
-    const serverVersion = options.serverVersion ?? "15.0.1.0.3"
-    const config: ServerConfig = {
-      users: new Map(Object.entries(users)),
-      pam: new Map(Object.entries(options.pam ?? {})),
+    return {
+      host: options.host ?? "127.0.0.1",
+      users: options.users ?? DEFAULT_USERS,
       defaultLocale,
-      serverName,
-      serverVersion,
-      grantExtendedFraming: options.grantExtendedFraming ?? false,
-      dbOpenReply: options.dbOpenReply ?? "done",
-      sqlSleep: options.sqlSleep ?? true
+      serverVersion: options.serverVersion ?? "15.0.1.0.3",
+      databases
     }
-    const engine = yield* Effect.acquireRelease(
-      Effect.try({
-        try: () =>
-          Engine.make({
-            directory: options.directory,
-            databases,
-            serverVersion,
-            serverName,
-            // The first user created the declared databases: their DBA (a real server's database creator).
-            owner: Object.keys(users)[0]
-          }),
-        catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
-      }),
-      (e) => Effect.sync(() => e.close())
-    )
+  })
+
+const serverConfig = (
+  options: SharedOptions,
+  resolved: Resolved,
+  serverName: string
+): ServerConfig => ({
+  users: new Map(Object.entries(resolved.users)),
+  pam: new Map(Object.entries(options.pam ?? {})),
+  defaultLocale: resolved.defaultLocale,
+  serverName,
+  serverVersion: resolved.serverVersion,
+  grantExtendedFraming: options.grantExtendedFraming ?? false,
+  dbOpenReply: options.dbOpenReply ?? "done",
+  sqlSleep: options.sqlSleep ?? true
+})
+
+/** The engine (the databases on disk), closed with the scope; `serverName` is what `db@server` may name. */
+const openEngine = (
+  directory: string | undefined,
+  resolved: Resolved,
+  serverName: string
+): Effect.Effect<Engine, TestServerError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () =>
+        Engine.make({
+          directory,
+          databases: resolved.databases,
+          serverVersion: resolved.serverVersion,
+          serverName,
+          // The first user created the declared databases: their DBA (a real server's database creator).
+          owner: Object.keys(resolved.users)[0]
+        }),
+      catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
+    }),
+    (e) => Effect.sync(() => e.close())
+  )
+
+/** sysmaster:syssessions lists the live sessions of these listeners, logged in with or without a database. */
+const listSessions = (engine: Engine, listenings: () => Iterable<Listening>) =>
+  engine.setSessionSource(() =>
+    Array.from(listenings()).flatMap((listening) => Array.from(listening.sessions)).filter((session) =>
+      session.phase !== "closed" && session.user !== undefined
+    ).map((session) => ({
+      sid: session.id,
+      username: session.user ?? "",
+      pid: session.client.pid,
+      hostname: session.client.hostname,
+      connected: session.client.connected,
+      feprogram: session.client.program
+    }))
+  )
+
+/** `informix://user:password@host:port/db?server=name` for the first user and database. */
+const urlFor = (resolved: Resolved, port: number, serverName: string, extra = ""): string => {
+  const [user, password] = Object.entries(resolved.users)[0] ?? ["informix", ""]
+  const database = resolved.databases[0]?.name ?? ""
+  return `informix://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${resolved.host}:${port}/${
+    encodeURIComponent(database)
+  }?server=${encodeURIComponent(serverName)}${extra}`
+}
+
+const initialFaults = (initial: FaultOptions | undefined): FaultState => {
+  const faults = emptyFaults()
+  if (initial !== undefined) {
+    faults.closeAfterBytes = initial.closeAfterBytes
+    faults.stallEveryMillis = initial.stallEveryReply === undefined ? undefined : millis(initial.stallEveryReply)
+    faults.slow = initial.slowReplies === undefined
+      ? undefined
+      : { delayMillis: millis(initial.slowReplies.delay), chunkSize: initial.slowReplies.chunkSize }
+    faults.splitWrites = initial.splitWrites ?? false
+  }
+  return faults
+}
+
+const faultControls = (faults: FaultState): TestServerFaults => ({
+  closeAfterBytes: (bytes) => Effect.sync(() => (faults.closeAfterBytes = bytes)),
+  stallNextReply: (duration) => Effect.sync(() => (faults.stallNextMillis = millis(duration))),
+  stallEveryReply: (duration) =>
+    Effect.sync(() => (faults.stallEveryMillis = duration === undefined ? undefined : millis(duration))),
+  corruptNextReply: (corruption) =>
+    Effect.sync(() => (faults.corruptNext = (corruption ?? { _tag: "FlipByte" }) as Corruption)),
+  slowReplies: (slow) =>
+    Effect.sync(() => (faults.slow = slow === undefined
+      ? undefined
+      : { delayMillis: millis(slow.delay), chunkSize: slow.chunkSize })
+    ),
+  splitWrites: (enabled) => Effect.sync(() => (faults.splitWrites = enabled)),
+  failNextStatement: (error) => Effect.sync(() => (faults.failNext = error as InjectedError)),
+  reset: Effect.sync(() => Object.assign(faults, emptyFaults()))
+})
+
+const NO_SESSIONS: Pick<Listening, "sessions" | "counters"> = {
+  sessions: new Set(),
+  counters: { totalSessions: 0, peakSessions: 0 }
+}
+
+/** Counters of a listener (a stopped cluster member has none). */
+const statsOf = (listening: Pick<Listening, "sessions" | "counters">): TestServerStats => {
+  let statements = 0
+  let cursors = 0
+  let transactions = 0
+  for (const session of listening.sessions) {
+    statements += session.statements.size
+    cursors += session.openCursors
+    if (session.database?.engine.inTransaction === true) transactions++
+  }
+  return {
+    sessions: listening.sessions.size,
+    peakSessions: listening.counters.peakSessions,
+    totalSessions: listening.counters.totalSessions,
+    statements,
+    cursors,
+    transactions
+  }
+}
+
+/** The public view of one server; `listening` is read at each call (a cluster member's changes with stop/start). */
+const serverView = (
+  resolved: Resolved,
+  serverName: string,
+  ports: { readonly port: number; readonly tlsPort: number | undefined },
+  faults: FaultState,
+  listening: () => Pick<Listening, "sessions" | "counters" | "dropAll"> | undefined
+): TestServer => {
+  const [user, password] = Object.entries(resolved.users)[0] ?? ["informix", ""]
+  return {
+    host: resolved.host,
+    port: ports.port,
+    tlsPort: ports.tlsPort,
+    serverName,
+    url: urlFor(resolved, ports.port, serverName),
+    tlsUrl: ports.tlsPort === undefined ? undefined : urlFor(resolved, ports.tlsPort, serverName, "&tls=true"),
+    user,
+    password,
+    database: resolved.databases[0]?.name ?? "",
+    stallSql: sleepSql(30),
+    faults: faultControls(faults),
+    stats: Effect.sync(() => statsOf(listening() ?? NO_SESSIONS)),
+    dropConnections: Effect.sync(() => listening()?.dropAll())
+  }
+}
+
+/**
+ * Starts a server; it stops (closing every session, rolling back open transactions) when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer, TestServerError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const resolved = yield* resolve(options)
+    const serverName = options.serverName ?? "ol_test"
+    const engine = yield* openEngine(options.directory, resolved, serverName)
     const replay = buildReplayTable(
       (options.replay ?? []).map((entry) => ({
         sql: entry.sql,
@@ -379,94 +525,19 @@ export const make = (options: TestServerOptions = {}): Effect.Effect<TestServer,
       normaliseSql
     )
     if (typeof replay === "string") return yield* new TestServerError({ message: replay })
-    const faults = emptyFaults()
-    const initial = options.faults
-    if (initial !== undefined) {
-      faults.closeAfterBytes = initial.closeAfterBytes
-      faults.stallEveryMillis = initial.stallEveryReply === undefined ? undefined : millis(initial.stallEveryReply)
-      faults.slow = initial.slowReplies === undefined
-        ? undefined
-        : { delayMillis: millis(initial.slowReplies.delay), chunkSize: initial.slowReplies.chunkSize }
-      faults.splitWrites = initial.splitWrites ?? false
-    }
-    const ctx: ServerContext = { config, engine, faults, replay }
+    const faults = initialFaults(options.faults)
+    const ctx: ServerContext = { config: serverConfig(options, resolved, serverName), engine, faults, replay }
 
     const listening = yield* listen(ctx, {
-      host,
+      host: resolved.host,
       port: options.port ?? 0,
       tls: options.tls === undefined
         ? undefined
         : { key: options.tls.key, cert: options.tls.cert, port: options.tls.port ?? 0 },
       trace: traceFunction(options.protocolTrace)
     }).pipe(Effect.mapError((e) => new TestServerError({ message: e.message })))
-    // sysmaster:syssessions lists the live sessions, logged in with or without a database.
-    engine.setSessionSource(() =>
-      Array.from(listening.sessions).filter((session) => session.phase !== "closed" && session.user !== undefined)
-        .map((session) => ({
-          sid: session.id,
-          username: session.user ?? "",
-          pid: session.client.pid,
-          hostname: session.client.hostname,
-          connected: session.client.connected,
-          feprogram: session.client.program
-        }))
-    )
-
-    const [user, password] = Object.entries(users)[0] ?? ["informix", ""]
-    const database = databases[0]?.name ?? ""
-    const urlFor = (port: number, extra: string) =>
-      `informix://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${
-        encodeURIComponent(database)
-      }?server=${encodeURIComponent(serverName)}${extra}`
-
-    const server: TestServer = {
-      host,
-      port: listening.port,
-      tlsPort: listening.tlsPort,
-      serverName,
-      url: urlFor(listening.port, ""),
-      tlsUrl: listening.tlsPort === undefined ? undefined : urlFor(listening.tlsPort, "&tls=true"),
-      user,
-      password,
-      database,
-      stallSql: sleepSql(30),
-      faults: {
-        closeAfterBytes: (bytes) => Effect.sync(() => (faults.closeAfterBytes = bytes)),
-        stallNextReply: (duration) => Effect.sync(() => (faults.stallNextMillis = millis(duration))),
-        stallEveryReply: (duration) =>
-          Effect.sync(() => (faults.stallEveryMillis = duration === undefined ? undefined : millis(duration))),
-        corruptNextReply: (corruption) =>
-          Effect.sync(() => (faults.corruptNext = (corruption ?? { _tag: "FlipByte" }) as Corruption)),
-        slowReplies: (slow) =>
-          Effect.sync(() => (faults.slow = slow === undefined
-            ? undefined
-            : { delayMillis: millis(slow.delay), chunkSize: slow.chunkSize })
-          ),
-        splitWrites: (enabled) => Effect.sync(() => (faults.splitWrites = enabled)),
-        failNextStatement: (error) => Effect.sync(() => (faults.failNext = error as InjectedError)),
-        reset: Effect.sync(() => Object.assign(faults, emptyFaults()))
-      },
-      stats: Effect.sync(() => {
-        let statements = 0
-        let cursors = 0
-        let transactions = 0
-        for (const session of listening.sessions) {
-          statements += session.statements.size
-          cursors += session.openCursors
-          if (session.database?.engine.inTransaction === true) transactions++
-        }
-        return {
-          sessions: listening.sessions.size,
-          peakSessions: listening.counters.peakSessions,
-          totalSessions: listening.counters.totalSessions,
-          statements,
-          cursors,
-          transactions
-        }
-      }),
-      dropConnections: Effect.sync(() => listening.dropAll())
-    }
-    return server
+    listSessions(engine, () => [listening])
+    return serverView(resolved, serverName, listening, faults, () => listening)
   })
 
 const toColumn = (column: ReplayColumn): ColumnDescription => ({
@@ -476,6 +547,16 @@ const toColumn = (column: ReplayColumn): ColumnDescription => ({
   extendedId: column.extendedId ?? 0,
   extendedName: column.extendedName ?? ""
 })
+
+/** A member's trace: `role` reads the member's role at each event. */
+const clusterTrace = (option: TestClusterOptions["protocolTrace"], server: string) =>
+  option === undefined || option === false
+    ? undefined
+    : option === true
+    ? (role: () => ClusterRole) => (session: number, event: TraceEvent<Inbound>) =>
+      Effect.logInfo(`TestServer ${server} (${role()}) session ${session}: ${describeEvent(event)}`)
+    : (role: () => ClusterRole) => (session: number, event: TraceEvent<Inbound>) =>
+      Effect.sync(() => option({ ...event, session, server, role: role() }))
 
 const traceFunction = (
   option: TestServerOptions["protocolTrace"]
@@ -521,3 +602,275 @@ export class TestServerService extends Context.Service<TestServerService, TestSe
  */
 export const layer = (options: TestServerOptions = {}): Layer.Layer<TestServerService, TestServerError> =>
   Layer.effect(TestServerService, make(options))
+
+/**
+ * A server's role in a {@link TestCluster}: the primary accepts writes; a secondary (an Informix shared-disk
+ * secondary) serves the primary's committed data read-only.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ClusterRole = "primary" | "secondary"
+
+/**
+ * Where a Connection Manager service level sends its clients: the current primary, a running secondary (round
+ * robin among them), or any running server (round robin, the primary included). Two test aids for a client's
+ * redirect handling: `{ serviceLevel }` redirects to another service level of the same Connection Manager (a chain
+ * of hops, or a loop), `{ detail }` sends this redirect detail as it is (a bad target).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ServiceLevelRoute =
+  | "primary"
+  | "secondary"
+  | "any"
+  | { readonly serviceLevel: string }
+  | { readonly detail: string }
+
+/**
+ * One service level (SLA) of the cluster's Connection Manager: its own listener, whose name clients send as
+ * INFORMIXSERVER (like an SLA's sqlhosts entry).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServiceLevelOptions {
+  /** The SLA name, which clients name as INFORMIXSERVER when they connect to its port. */
+  readonly name: string
+  readonly route: ServiceLevelRoute
+  /** TCP port; default 0 (any free port). */
+  readonly port?: number | undefined
+}
+
+/**
+ * One traced protocol event of a cluster member: `server` is the member, `role` its role when the event happened.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ClusterTraceEvent = ProtocolTraceEvent & { readonly server: string; readonly role: ClusterRole }
+
+/**
+ * A cluster member's name (its DBSERVERNAME) and port.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClusterMemberOptions {
+  readonly name: string
+  /** TCP port; default 0 (any free port). A member keeps its port across stop and start. */
+  readonly port?: number | undefined
+}
+
+/**
+ * What {@link cluster} accepts: the options of a single server (shared by every member: users, databases,
+ * locale, version, …) plus the members' names and the Connection Manager's service levels.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TestClusterOptions extends
+  Omit<
+    TestServerOptions,
+    "port" | "serverName" | "tls" | "replay" | "faults" | "protocolTrace"
+  >
+{
+  /**
+   * Log every member's batches and replies (`true`: Effect logging at Info level), or hand them to a function with
+   * the member's name and its role when the event happened (e.g. to check that only a primary answered writes).
+   */
+  readonly protocolTrace?: boolean | ((event: ClusterTraceEvent) => void) | undefined
+  /** The first primary: its DBSERVERNAME (default "ol_primary"), or its name and port. */
+  readonly primary?: string | ClusterMemberOptions | undefined
+  /** The secondaries: DBSERVERNAMEs, or names and ports; default `["ol_sds1"]`. */
+  readonly secondaries?: ReadonlyArray<string | ClusterMemberOptions> | undefined
+  /**
+   * The Connection Manager's service levels, one listener each. Default: `oltp` → primary, `report` → secondary,
+   * `any` → any server.
+   */
+  readonly serviceLevels?: ReadonlyArray<ServiceLevelOptions> | undefined
+}
+
+/**
+ * A member of a running cluster as it is right now.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClusterServerStatus {
+  /** DBSERVERNAME (the INFORMIXSERVER clients must send). */
+  readonly name: string
+  readonly role: ClusterRole
+  /** False between `stop(name)` and `start(name)`: its port refuses connections. */
+  readonly running: boolean
+  readonly host: string
+  /** The member's port; it stays the same across stop and start. */
+  readonly port: number
+  /** `informix://user:password@host:port/db?server=name` for the first user and database. */
+  readonly url: string
+}
+
+/**
+ * A running Connection Manager service level.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClusterServiceLevel {
+  readonly name: string
+  readonly route: ServiceLevelRoute
+  readonly host: string
+  readonly port: number
+  /** `informix://user:password@host:port/db?server=<sla name>`: connecting to it gets the login redirect. */
+  readonly url: string
+}
+
+/**
+ * A running cluster: one primary and secondaries sharing one data directory, and a Connection Manager.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TestCluster {
+  readonly host: string
+  readonly user: string
+  readonly password: string
+  readonly database: string
+  /** Every member in the order they were declared (primary first); `roles` tells their current role. */
+  readonly servers: ReadonlyArray<ClusterServerStatus>
+  /** The Connection Manager's service levels. */
+  readonly serviceLevels: ReadonlyArray<ClusterServiceLevel>
+  /** Every member's current role and whether it runs. */
+  readonly roles: Effect.Effect<ReadonlyArray<ClusterServerStatus>>
+  /** The current primary's name (it may be stopped). */
+  readonly primary: Effect.Effect<string>
+  /** One member as a {@link TestServer} (its url, faults, stats, dropConnections); undefined for an unknown name. */
+  readonly server: (name: string) => TestServer | undefined
+  /**
+   * Makes a secondary the primary (failover or switchover). The old primary, if running, becomes a secondary; the
+   * sessions of both servers are dropped (sockets destroyed, open transactions rolled back) because their login
+   * told them the other role. Fails for an unknown name or a stopped server.
+   */
+  readonly promote: (name: string) => Effect.Effect<void, TestServerError>
+  /**
+   * Kills a member abruptly: its listener closes and every socket is destroyed, replies in flight cut where they
+   * are; open transactions roll back, committed data stays. Its role is kept (a stopped primary stays primary until
+   * another server is promoted). Stopping a stopped server does nothing.
+   */
+  readonly stop: (name: string) => Effect.Effect<void, TestServerError>
+  /** Starts a stopped member again on its port, in the role it has. Starting a running server does nothing. */
+  readonly start: (name: string) => Effect.Effect<void, TestServerError>
+}
+
+const refused = (e: { readonly message: string }) => new TestServerError({ message: e.message })
+
+const DEFAULT_SERVICE_LEVELS: ReadonlyArray<ServiceLevelOptions> = [
+  { name: "oltp", route: "primary" },
+  { name: "report", route: "secondary" },
+  { name: "any", route: "any" }
+]
+
+/**
+ * Starts a cluster like Informix's shared-disk secondaries (SDS): a primary and secondaries over ONE set of
+ * databases (the `directory`, or a throwaway one), each member with its own port and DBSERVERNAME, and a Connection
+ * Manager with one listener per service level. A secondary serves the primary's committed rows (a write committed
+ * on the primary is seen by a secondary's next statement; the primary's locks never block it) and refuses writes:
+ * INSERT / UPDATE / DELETE fail with -271 / -346 / -240 and ISAM -140 ("operation illegal on a DR Secondary"), DDL
+ * and CREATE / DROP DATABASE with -26097; temporary tables stay writable. Its logins carry warning 0x20 (JDBC's
+ * `isReadOnly()`), its DBOPEN replies 0x20 ("running in secondary mode").
+ *
+ * The Connection Manager answers every login on an SLA's port, without checking credentials, with a redirect
+ * (SL type 13, marker 103, detail `server:host:port`) to a running server of the SLA's route, round robin among
+ * several; with none running it refuses the login with -908. Everything stops when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cluster = (options: TestClusterOptions = {}): Effect.Effect<TestCluster, TestServerError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const resolved = yield* resolve(options)
+    const specs = [options.primary ?? "ol_primary", ...(options.secondaries ?? ["ol_sds1"])].map((m) =>
+      typeof m === "string" ? { name: m, port: 0 } : { name: m.name, port: m.port ?? 0 }
+    )
+    const names = specs.map((m) => m.name.toLowerCase())
+    const duplicate = specs.find((m, i) => names.indexOf(m.name.toLowerCase()) !== i)
+    if (duplicate !== undefined) {
+      return yield* new TestServerError({ message: `two cluster members named ${duplicate.name}` })
+    }
+    const engine = yield* openEngine(options.directory, resolved, specs[0]!.name)
+    const running = yield* makeCluster({
+      host: resolved.host,
+      members: specs.map(({ name, port }) => ({
+        name,
+        port,
+        trace: clusterTrace(options.protocolTrace, name),
+        ctx: (secondary) => ({
+          config: serverConfig(options, resolved, name),
+          engine,
+          faults: emptyFaults(),
+          replay: new Map(),
+          secondary
+        })
+      }))
+    }).pipe(Effect.mapError(refused))
+    listSessions(engine, () => running.members.flatMap((m) => m.running === undefined ? [] : [m.running.listening]))
+    const levels = yield* startConnectionManager({
+      host: resolved.host,
+      cluster: running,
+      levels: (options.serviceLevels ?? DEFAULT_SERVICE_LEVELS).map((level) => ({
+        name: level.name,
+        route: level.route,
+        port: level.port ?? 0
+      })),
+      ctx: (serverName, redirect) => ({
+        config: serverConfig(options, resolved, serverName),
+        engine,
+        faults: emptyFaults(),
+        replay: new Map(),
+        redirect
+      })
+    }).pipe(Effect.mapError(refused))
+
+    const status = (member: Member): ClusterServerStatus => ({
+      name: member.name,
+      role: member.role,
+      running: member.running !== undefined,
+      host: resolved.host,
+      port: member.port,
+      url: urlFor(resolved, member.port, member.name)
+    })
+    const views = new Map(
+      running.members.map((member) => [
+        member.name.toLowerCase(),
+        serverView(
+          resolved,
+          member.name,
+          { port: member.port, tlsPort: undefined },
+          member.ctx.faults,
+          () => member.running?.listening
+        )
+      ])
+    )
+    const [user, password] = Object.entries(resolved.users)[0] ?? ["informix", ""]
+    return {
+      host: resolved.host,
+      user,
+      password,
+      database: resolved.databases[0]?.name ?? "",
+      servers: running.members.map(status),
+      serviceLevels: levels.map((level) => ({
+        name: level.name,
+        route: level.route,
+        host: resolved.host,
+        port: level.port,
+        url: urlFor(resolved, level.port, level.name)
+      })),
+      roles: Effect.sync(() => running.members.map(status)),
+      primary: Effect.sync(running.primary),
+      server: (name) => views.get(name.toLowerCase()),
+      promote: (name) => Effect.mapError(running.promote(name), refused),
+      stop: (name) => Effect.mapError(running.stop(name), refused),
+      start: (name) => Effect.mapError(running.start(name), refused)
+    }
+  })

@@ -169,9 +169,8 @@ describe("Connection faults", () => {
       yield* server.faults.stallNextReply("300 millis")
       const fiber = yield* Effect.forkChild(conn.values("SELECT id FROM f"))
       yield* Effect.sleep("50 millis")
-      const before = performance.now()
       yield* Fiber.interrupt(fiber)
-      assert.isBelow(performance.now() - before, 200)
+      // Back before the stalled reply was read: the session is still draining it.
       assert.strictEqual(conn.state, "draining")
       while (conn.state !== "idle") yield* Effect.sleep("20 millis")
       const stats = yield* server.stats

@@ -89,12 +89,11 @@ describe("Connection interruption", () => {
         const server = yield* makeFakeServer(echoHandler)
         const conn = yield* Connection.make(server.url)
         assert.isTrue(conn.serverInterruptSupported)
-        const started = performance.now()
         const fiber = yield* Effect.forkChild(echo(conn, 1, 10_000))
         yield* Effect.sleep(Duration.millis(50))
         yield* Fiber.interrupt(fiber)
+        // The stale statement ran for 10 s on the server: answering 7 within the test's time limit needs the byte.
         assert.strictEqual(yield* echo(conn, 7), 7)
-        assert.isBelow(performance.now() - started, 2000)
         assert.strictEqual(server.urgentSeen(), 1)
         assert.strictEqual(conn.state, "idle")
       }).pipe(Effect.scoped)
@@ -106,9 +105,8 @@ describe("Connection interruption", () => {
       const conn = yield* Connection.make({ url: server.url, serverInterrupt: false })
       const fiber = yield* Effect.forkChild(echo(conn, 1, 400))
       yield* Effect.sleep(Duration.millis(50))
-      const before = performance.now()
       yield* Fiber.interrupt(fiber)
-      assert.isBelow(performance.now() - before, 200)
+      // Back before the reply was read: the session is still draining it.
       assert.strictEqual(conn.state, "draining")
       // Issued while the stale reply is still on its way: must get its own answer, not the stale one.
       assert.strictEqual(yield* echo(conn, 9), 9)
@@ -127,12 +125,9 @@ describe("Connection interruption", () => {
       yield* Effect.sleep(Duration.millis(50))
       yield* Fiber.interrupt(first)
       assert.strictEqual(conn.state, "draining")
-      const started = performance.now()
       yield* conn.awaitSettled
-      const waited = performance.now() - started
+      // Not before the drain ended (it would still be draining), and by the drain, not by its deadline (which retires).
       assert.strictEqual(conn.state, "idle")
-      assert.isAbove(waited, 100, "waited for the drain")
-      assert.isBelow(waited, 450, "woken by the drain, not by the drain deadline")
       // A drain that never ends: woken by the retirement at drainTimeout.
       const second = yield* Effect.forkChild(echo(conn, 2, 10_000))
       yield* Effect.sleep(Duration.millis(50))
@@ -176,9 +171,8 @@ describe("Connection interruption", () => {
     Effect.gen(function*() {
       const server = yield* makeFakeServer(echoHandler)
       const conn = yield* Connection.make(server.url)
-      const started = performance.now()
+      // The statement would run 10 s: it ends within the test's time limit only because the server was interrupted.
       const exit = yield* Effect.exit(conn.execute("ECHO 1 10000", [], { timeout: "100 millis" }))
-      assert.isBelow(performance.now() - started, 2000)
       assert.isTrue(Exit.isFailure(exit))
       const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) as InformixError : undefined
       assert.strictEqual(error?._tag, "SqlError")

@@ -248,3 +248,16 @@ export const makeConnectResponse = (
   redirect: undefined,
   trailer: Uint8Array.of(0, LoginMarker.ASCEOT)
 })
+
+/**
+ * A Connection Manager's answer to a login: the CONACC body as SL type 13 (REDIRECT) with marker 103, a u16 (0; JDBC
+ * skips it) and the detail `server:host:port` JDBC splits on `:`, `=` or `|` (JDBC-READING.md §5). It ends with
+ * `00 7f` like the CONACC; what a real Connection Manager sends after the detail is not known (no client reads it).
+ */
+export const makeRedirectResponse = (options: ConnectResponseOptions, detail: string): ConnectResponse => ({
+  ...makeConnectResponse(options),
+  slType: SlType.REDIRECT,
+  initMarker: LoginMarker.ASCREDIRECT,
+  initResponse: new Uint8Array(0),
+  redirect: { unknown: 0, detail }
+})

@@ -50,7 +50,12 @@ export interface SessionEngine {
   openSession(
     database: string,
     user: string,
-    options?: { readonly exclusive?: boolean; readonly delimident?: boolean }
+    options?: {
+      readonly exclusive?: boolean
+      readonly delimident?: boolean
+      readonly secondary?: (() => boolean) | undefined
+      readonly serverName?: string | undefined
+    }
   ): EngineSession | EngineError
   /** A database of the instance (case-insensitive name). */
   database(name: string): DatabaseProperties | undefined
@@ -66,7 +71,7 @@ export interface SessionEngine {
     }
   ): DatabaseProperties | EngineError
   /** The instance statement (CREATE/DROP DATABASE, DATABASE, CLOSE DATABASE) `sql` is, if any. */
-  instanceStatement(sql: string): InstanceStatement | EngineError | undefined
+  instanceStatement(sql: string, serverName?: string): InstanceStatement | EngineError | undefined
   /** `caller`: the session asking (its own open database gives -359 rather than -425). */
   dropDatabase(name: string, caller?: EngineSession): EngineError | undefined
 }
@@ -76,4 +81,14 @@ export interface ServerContext {
   readonly engine: SessionEngine
   readonly faults: FaultState
   readonly replay: ReadonlyMap<string, ReplayResult>
+  /**
+   * A member of a TestServer cluster (cluster.ts): whether it is a read-only secondary right now. Its logins carry
+   * warning 0x20, its DBOPEN replies 0x20, and its engine sessions refuse writes.
+   */
+  readonly secondary?: (() => boolean) | undefined
+  /**
+   * A Connection Manager service level (connectionManager.ts): every login is answered with a redirect to this
+   * detail (`server:host:port`), or refused when it returns undefined (no server fits the service level).
+   */
+  readonly redirect?: (() => string | undefined) | undefined
 }

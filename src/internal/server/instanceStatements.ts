@@ -9,7 +9,15 @@ import type { ServerMessage } from "../protocol/messages.ts"
 import type { Session } from "./clientSession.ts"
 import type { EngineError, InstanceStatement } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
-import { BatchFailure, done, err, fromEngine, SQL_NO_DATABASE, SQL_TRANSACTION_OPEN } from "./sessionReplies.ts"
+import {
+  BatchFailure,
+  done,
+  err,
+  fromEngine,
+  SQL_NO_DATABASE,
+  SQL_SECONDARY_OPERATION,
+  SQL_TRANSACTION_OPEN
+} from "./sessionReplies.ts"
 
 const fail = (e: EngineError) => Effect.fail(new BatchFailure(fromEngine(e)))
 
@@ -20,6 +28,10 @@ const fail = (e: EngineError) => Effect.fail(new BatchFailure(fromEngine(e)))
  * setDatabaseOpen with the warnings), as after SQ_DBOPEN.
  */
 export function runInstance(this: Session, statement: InstanceStatement): Effect.Effect<ServerMessage, BatchFailure> {
+  // A cluster's secondary shares the primary's disk read-only: it cannot create or drop a database.
+  if ((statement.kind === "createDatabase" || statement.kind === "dropDatabase") && this.ctx.secondary?.() === true) {
+    return Effect.fail(new BatchFailure(err(SQL_SECONDARY_OPERATION)))
+  }
   switch (statement.kind) {
     case "createDatabase": {
       if (statement.ifNotExists && this.ctx.engine.database(statement.name) !== undefined) {

@@ -6,7 +6,7 @@
  */
 import * as Effect from "effect/Effect"
 import { DEFAULT_SERVER_REPLY, framingFromMasks, INFORMIX15_SERVER_REPLY } from "../protocol/framing.ts"
-import { makeConnectResponse } from "../protocol/helpers.ts"
+import { makeConnectResponse, makeRedirectResponse } from "../protocol/helpers.ts"
 import type { ConnectResponse, Framing, LoginRequest, ServerMessage } from "../protocol/messages.ts"
 import { charsetForLocale, DEFAULT_LOCALE, latin1Charset } from "../values/charset.ts"
 import type { BatchState, Session } from "./clientSession.ts"
@@ -24,6 +24,7 @@ import {
   SQL_DATABASE_NOT_FOUND,
   SQL_LOCALE_MISMATCH,
   SQL_NO_DATABASE,
+  SQL_NO_SERVER,
   SQL_TRANSACTION_OPEN,
   SQL_WRONG_SERVER
 } from "./sessionReplies.ts"
@@ -45,10 +46,19 @@ export function login(
 ): { messages: undefined; connect: ConnectResponse; close: boolean } {
   const config = this.ctx.config
   for (const [name, value] of request.env) this.env.set(name, value)
+  const identity = { serverName: config.serverName, serverVersion: config.serverVersion, cap1: request.cap1 }
   let svcError = 0
   // The listener checks the server name first (nmap retries with the CONACC's applid after −761), then credentials.
   if (request.serverName !== undefined && request.serverName !== config.serverName) {
     svcError = SQL_WRONG_SERVER
+  } else if (this.ctx.redirect !== undefined) {
+    // A Connection Manager knows no users: it sends every login on (connectionManager.ts).
+    const detail = this.ctx.redirect()
+    this.phase = "closed"
+    const connect = detail === undefined
+      ? makeConnectResponse(identity, SQL_NO_SERVER)
+      : makeRedirectResponse(identity, detail)
+    return { messages: undefined, connect, close: true }
   } else {
     const expected = request.user === undefined ? undefined : config.users.get(request.user)
     // A PAM user's password is asked for in the PAM loop (pamConversation.ts); the PDU's is not checked.
@@ -56,9 +66,12 @@ export function login(
     if (expected === undefined || (!pam && expected !== (request.password ?? ""))) svcError = SQL_BAD_PASSWORD
   }
   // The tail JDBC reads field by field (JDBC-READING.md §1), written in one PDU (the server writes it at once).
+  // A cluster's secondary says so in the login warnings: JDBC's isReadOnly() (JDBC-READING.md §1).
   const response = makeConnectResponse(
-    { serverName: config.serverName, serverVersion: config.serverVersion, cap1: request.cap1 },
-    svcError
+    identity,
+    svcError,
+    0,
+    svcError === 0 && this.ctx.secondary?.() === true ? LOGIN_READ_ONLY : 0
   )
   if (svcError !== 0) {
     this.phase = "closed"
@@ -109,7 +122,12 @@ export function dbOpen(
   this.closeDatabase(this.current?.kind._tag === "Instance" ? this.current : undefined)
   // DELIMIDENT=y (the client's environment, as JDBC's URL property sends it) makes `"Name"` an identifier.
   const delimident = /^[yY]/.test(this.env.get("DELIMIDENT") ?? "")
-  const opened = this.ctx.engine.openSession(known.name, this.user ?? "informix", { exclusive, delimident })
+  const opened = this.ctx.engine.openSession(known.name, this.user ?? "informix", {
+    exclusive,
+    delimident,
+    secondary: this.ctx.secondary,
+    serverName: this.ctx.config.serverName
+  })
   if (isEngineError(opened)) return Effect.fail(new BatchFailure(fromEngine(opened)))
   this.database = { name: known.name, logged: known.logged, ansi: known.ansi, engine: opened }
   // Text is decoded and encoded in the database's code set whatever the client declared (VALUES.md §11.1).
@@ -129,7 +147,8 @@ export function dbOpenMessage(this: Session, name: string, state: BatchState): E
  * reads the same way): its warnings are the database-open bits (dbOpenWarnings).
  */
 export function openedDone(this: Session, known: DatabaseProperties): ServerMessage {
-  const warnings = dbOpenWarnings(known, known.ansi, this.env.get("DB_LOCALE"))
+  const warnings = dbOpenWarnings(known, known.ansi, this.env.get("DB_LOCALE")) |
+    (this.ctx.secondary?.() === true ? DBOPEN_SECONDARY : 0)
   return { _tag: "Done", warnings, rows: 0, rowid: 0, serial: 0 }
 }
 
@@ -149,6 +168,11 @@ export function closeDatabase(this: Session, keep?: Statement): void {
 export function requireDb(this: Session): OpenDatabase | BatchFailure {
   return this.database ?? new BatchFailure(err(SQL_NO_DATABASE))
 }
+
+/** CONACC warning 0x20: the server is read-only (an HDR/RSS/SDS secondary; JDBC's `isReadOnly()`). */
+const LOGIN_READ_ONLY = 0x20
+/** DBOPEN DONE warning 0x20: "Database server running in secondary mode" (JDBC-READING.md §2). */
+const DBOPEN_SECONDARY = 0x20
 
 /**
  * The DONE warnings of a DBOPEN reply, as IBM's JDBC reads them bit by bit (`IfxSqli.receiveDone`, JDBC-READING.md

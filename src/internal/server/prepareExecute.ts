@@ -177,7 +177,7 @@ export function prepare(
   const bytes = sqlBytes.length > 0 && sqlBytes[sqlBytes.length - 1] === 0 ? sqlBytes.subarray(0, -1) : sqlBytes
   const sql = this.charset.decode(bytes)
   // Statements on the instance need no open database (instanceStatements.ts).
-  const instance = this.ctx.engine.instanceStatement(sql)
+  const instance = this.ctx.engine.instanceStatement(sql, this.ctx.config.serverName)
   if (instance !== undefined) {
     if (isEngineError(instance)) return Effect.fail(new BatchFailure(fromEngine(instance)))
     this.addStatement({ _tag: "Instance", statement: instance }, sql, instance.statementType, [], 0, isCommand, state)

@@ -24,6 +24,13 @@ export const SQL_NO_DATABASE = -349
 export const SQL_TRANSACTION_OPEN = -377
 export const SQL_BAD_PASSWORD = -951
 export const SQL_WRONG_SERVER = -761
+/**
+ * -908 "Socket connection to server (%s) failed.": a Connection Manager with no server for the service level refuses
+ * the login with it (guessed; JDBC's secondarySwitch treats -908 as "try elsewhere", docs/protocol-evidence.md).
+ */
+export const SQL_NO_SERVER = -908
+/** -26097 "Operation is not valid on a secondary server." (CREATE/DROP DATABASE on a secondary; engine/instance.ts). */
+export const SQL_SECONDARY_OPERATION = -26097
 export const ISAM_NOT_FOUND = -111
 
 export const err = (sqlcode: number, isamCode = 0, parameter = "", offset = 0): Err => ({

@@ -286,9 +286,12 @@ export class Engine {
     return undefined
   }
 
-  /** The instance statement `sql` is (undefined: an ordinary statement), or its syntax error (instance.ts). */
-  instanceStatement(sql: string): InstanceStatement | EngineError | undefined {
-    return parseInstanceStatement(sql, this.serverName)
+  /**
+   * The instance statement `sql` is (undefined: an ordinary statement), or its syntax error (instance.ts);
+   * `serverName`: the DBSERVERNAME of the session's server (a cluster member), default the engine's.
+   */
+  instanceStatement(sql: string, serverName?: string): InstanceStatement | EngineError | undefined {
+    return parseInstanceStatement(sql, serverName ?? this.serverName)
   }
 
   /** Rewrites sysmaster:syssessions from the live sessions. */
@@ -299,7 +302,14 @@ export class Engine {
   openSession(
     database: string,
     user: string,
-    options?: { readonly exclusive?: boolean; readonly delimident?: boolean }
+    options?: {
+      readonly exclusive?: boolean
+      readonly delimident?: boolean
+      /** Asked per statement: the session's server is a read-only secondary right now (a TestServer cluster). */
+      readonly secondary?: (() => boolean) | undefined
+      /** The DBSERVERNAME of the session's server (a cluster member: DBSERVERNAME, `db@server`), default the engine's. */
+      readonly serverName?: string | undefined
+    }
   ): EngineSession | EngineError {
     const key = database.toLowerCase()
     const config = this.databases.get(key)
@@ -320,7 +330,7 @@ export class Engine {
       session = new Session(config, user, {
         serverVersion: this.serverVersion,
         hostName: this.hostName,
-        serverName: this.serverName,
+        serverName: options?.serverName ?? this.serverName,
         now: this.now,
         // The other databases a statement names (`db:table`, crossDatabase.ts).
         database: (name) => this.databases.get(name.toLowerCase()),
@@ -344,6 +354,7 @@ export class Engine {
       return denied
     }
     session.delimident = options?.delimident === true
+    if (options?.secondary !== undefined) session.secondary = options.secondary
     this.sessions.add(session)
     if (options?.exclusive === true) this.exclusive.set(key, session)
     return session

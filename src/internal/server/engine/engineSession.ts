@@ -24,7 +24,7 @@ import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
 import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
 import type { ExtensionHost } from "./extension.ts"
 import { registerFunctions } from "./functions.ts"
-import { accessError } from "./instance.ts"
+import { accessError, secondaryWriteError } from "./instance.ts"
 import type { TableLocks } from "./locks.ts"
 import { registerMetadataFunctions } from "./metadataCatalog.ts"
 import type { Plan } from "./planner.ts"
@@ -137,6 +137,12 @@ export class Session implements EngineSession {
   readonly attached = new Set<string>()
   /** The client runs with DELIMIDENT: `"Name"` is an identifier that keeps its case (tokenizer.ts). */
   delimident = false
+  /**
+   * The session runs on a read-only secondary of a TestServer cluster (it is asked per statement: a promotion makes
+   * the server primary): permanent writes are refused (instance.ts `secondaryWriteError`) and reads never wait for
+   * the primary's locks (a secondary reads the committed rows on the shared disk).
+   */
+  secondary: () => boolean = () => false
 
   constructor(config: DatabaseConfig, user: string, env: SessionEnvironment, onClose: (s: Session) => void) {
     this.config = config
@@ -373,6 +379,10 @@ export class Session implements EngineSession {
     }
     const readOnly = accessError(p, this.config.readOnly)
     if (readOnly !== undefined) return readOnly
+    if (this.secondary()) {
+      const refused = secondaryWriteError(p, this.writeTarget(p))
+      if (refused !== undefined) return refused
+    }
     if (this.sessionReaders.has(prepared)) this.env.refreshSessions()
     const values = p.kind === "select" || p.kind === "dml" || p.kind === "extension" ? this.bind(prepared, params) : []
     if (!Array.isArray(values)) return values

@@ -16,6 +16,9 @@
  *   -388 No resource permission.  (DDL in sysmaster: "standard users cannot run statements other than SELECT")
  *   -556 Cannot create, drop, or modify an object that is external to current database.
  *   -908 Socket connection to server (%s) failed.  (a `db@server` naming another server)
+ *   -271 Could not insert new row into the table.  -346 Could not update a row in the table.
+ *   -240 Could not delete a row.  with ISAM -140 "operation illegal on a DR Secondary" (a write on a secondary)
+ *   -26097 Operation is not valid on a secondary server.  (DDL and other writes on a secondary)
  */
 import type { EngineError, InstanceStatement } from "./api.ts"
 import { engineError } from "./engineErrors.ts"
@@ -150,4 +153,27 @@ export const accessError = (p: Plan, readOnly: boolean): EngineError | undefined
     default:
       return undefined
   }
+}
+
+/** ISAM -140: "ISAM error: operation illegal on a DR Secondary" (IBM's catalogue, isam_en_US.properties). */
+export const ISAM_SECONDARY = -140
+/** -26097: "Operation is not valid on a secondary server." (IBM's catalogue, sql_en_US.properties). */
+export const SQL_SECONDARY_OPERATION = -26097
+
+/**
+ * What a read-only secondary (an Informix shared-disk secondary without UPDATABLE_SECONDARY) refuses: a statement
+ * that writes a permanent object. DML fails the way a real secondary's ISAM layer makes it fail, the verb's
+ * "could not" code with ISAM -140; DDL and other writes with -26097. Temporary tables stay writable (a secondary
+ * keeps them in its own temp dbspace). Guessed from IBM's catalogue texts, not captured (docs/protocol-evidence.md).
+ */
+export const secondaryWriteError = (
+  p: Plan,
+  target: "permanent" | "temp" | "none"
+): EngineError | undefined => {
+  if (target !== "permanent") return undefined
+  if (p.kind === "dml") {
+    const code = p.verb === "insert" ? -271 : p.verb === "update" ? -346 : -240
+    return engineError(code, { isamCode: ISAM_SECONDARY })
+  }
+  return engineError(SQL_SECONDARY_OPERATION)
 }

@@ -91,6 +91,8 @@ export function writeTarget(this: Session, p: Plan): "permanent" | "temp" | "non
  */
 export function readBlocked(this: Session, p: Plan): EngineError | undefined {
   if (p.kind !== "select" || this.isolation === "dirty read" || this.isolation === "read uncommitted") return
+  // A secondary reads the committed rows on the shared disk; the primary's locks are not its own.
+  if (this.secondary()) return
   for (const table of p.tables) {
     if (!table.temp && this.config.locks.heldByOther(this, table.name)) {
       return lockError("select", this.lockWaitSeconds, table.name)
