@@ -31,8 +31,9 @@ export default {
   plugins: ["@stryker-mutator/vitest-runner"],
   coverageAnalysis: "perTest",
   mutate: [
-    // State transitions and their waiters, reading and dispatch, retirement, cleanup batches, exchanges (wire lock,
-    // flush, urgent-byte guards, timeout, abandon + drain, finish). Not the error-message builders.
+    // State transitions and their waiters, reading, its pause and dispatch, retirement, cleanup batches, exchanges
+    // (wire lock, flush, streamed request bodies, urgent-byte guards, timeout, abandon + drain, finish). Not the
+    // error-message builders.
     span(session, /^  set state\(/, /^  deadWith: /),
     span(session, /^  private onData\(/, /^  closedError\(\)/),
     span(session, /^  \/\*\* Writes `bytes` as the request/, /^  private drainTimeoutError\(\)/),
@@ -50,6 +51,8 @@ export default {
     "test/Connection.urgentGuards.test.ts",
     "test/Connection.interrupt.test.ts",
     "test/Connection.test.ts",
+    "test/Connection.byteStream.test.ts",
+    "test/Connection.byteStreamBind.test.ts",
     "test/urgent.test.ts",
     "test/Pool.test.ts",
     "test/Pool.return.test.ts",

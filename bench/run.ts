@@ -18,7 +18,8 @@ const scripts = [
   "interrupt.ts",
   "peer-python.ts",
   "peer-jdbc.ts",
-  "smartLob.ts"
+  "smartLob.ts",
+  "byteText.ts"
 ].filter((
   name
 ) => existsSync(join(here, name)))

@@ -7,7 +7,7 @@ import type * as Stream from "effect/Stream"
 import { describe, expect, it } from "tstyche"
 import * as Connection from "../src/Connection.ts"
 import type { BatchError, InformixError } from "../src/InformixError.ts"
-import type * as InformixValue from "../src/InformixValue.ts"
+import * as InformixValue from "../src/InformixValue.ts"
 
 declare const connection: Connection.Connection
 declare const statement: Connection.PreparedStatement
@@ -129,5 +129,21 @@ describe("Connection smart large objects", () => {
     expect(connection.readSmartLob(locator)).type.toBe<Stream.Stream<Uint8Array, InformixError>>()
     expect(connection.readClobText(locator)).type.toBe<Effect.Effect<string, InformixError>>()
     expect(connection.readSmartLob).type.not.toBeCallableWith("hex")
+  })
+})
+
+declare const texts: Stream.Stream<string, "source failed">
+declare const numbers: Stream.Stream<number>
+
+describe("BYTE / TEXT streams", () => {
+  it("streamBlob gives bytes; byteStream / textStream bind a Stream of bytes / strings, whatever its error", () => {
+    expect(connection.streamBlob("SELECT b FROM t")).type.toBe<Stream.Stream<Uint8Array, InformixError>>()
+    expect(InformixValue.byteStream(source)).type.toBe<InformixValue.BlobStreamParameter>()
+    expect(InformixValue.textStream(texts)).type.toBe<InformixValue.BlobStreamParameter>()
+    expect(InformixValue.byteStream).type.not.toBeCallableWith(texts)
+    expect(InformixValue.textStream).type.not.toBeCallableWith(numbers)
+    expect(connection.execute("INSERT INTO t VALUES (?)", [InformixValue.byteStream(source)])).type.toBe<
+      Effect.Effect<Connection.ExecuteResult, InformixError>
+    >()
   })
 })

@@ -440,9 +440,12 @@ export interface Connection {
   /**
    * Streams one BYTE or TEXT value — the first BYTE/TEXT column of the query's first row — as the chunks the server
    * sends it in (SQ_FETCHBLOB, at most 1024 bytes each from TestServer), each handed on as it is read rather than
-   * collected, so the value is never held whole by the driver. TEXT comes as its bytes in the connection's code set
-   * (`Stream.decodeText` for UTF-8). No row or NULL: an empty stream. A query without a BYTE/TEXT column fails with
-   * `ParameterError`. The cursor is closed and the statement released when the stream ends, fails or is interrupted.
+   * collected, so the value is never held whole by the driver; when 256 KiB wait for a slow consumer the socket is
+   * paused until it pulls (TCP holds the server back), so memory stays bounded. TEXT comes as its bytes in the
+   * connection's code set (`Stream.decodeText` for UTF-8). No row or NULL: an empty stream. A query without a
+   * BYTE/TEXT column fails with `ParameterError`. The cursor is closed and the statement released when the stream
+   * ends, fails or is interrupted (the rest of the value is drained). A `timeout` bounds the opening round trip and,
+   * separately, the transfer of the value; one that fires mid-value fails the stream (never a short value).
    *
    * @since 0.1.0
    * @category streaming

@@ -280,6 +280,9 @@ export class ProtocolError extends Schema.TaggedError<ProtocolError>("effect-inf
  *   encode, or a value longer than a bind carries.
  * - Without `index`: the request as a whole cannot be encoded, e.g. SQL text longer than the framing negotiated with
  *   the server allows.
+ * - A streamed BYTE/TEXT parameter (`InformixValue.byteStream` / `textStream`) whose Stream failed while it was being
+ *   sent (its error in `cause`), or that cannot be bound by the call used. The server was told to drop the statement
+ *   (SQ_FERR): nothing ran.
  *
  * Messages name the JS type or the size, never the parameter's value. `sql` is the statement text with placeholders.
  *
@@ -293,7 +296,9 @@ export class ParameterError extends Schema.TaggedError<ParameterError>("effect-i
     index: Schema.optional(Schema.Number),
     /** The row of an `executeMany` batch the parameter belongs to (0-based). */
     row: Schema.optional(Schema.Number),
-    sql: Schema.String
+    sql: Schema.String,
+    /** The failure of a streamed parameter's Stream (`InformixValue.byteStream` / `textStream`). */
+    cause: Schema.optional(Schema.Defect())
   }
 ) {
   /**

@@ -14,6 +14,7 @@ import * as Hash from "effect/Hash"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
+import type * as Stream from "effect/Stream"
 import * as Calendar from "./internal/values/calendar.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1005,6 +1006,49 @@ export const byte = (value: Uint8Array): TypedParameter => new TypedParameter("B
  * @category constructors
  */
 export const text = (value: string): TypedParameter => new TypedParameter("TEXT", value)
+
+/**
+ * A BYTE or TEXT parameter whose content comes from a Stream (`byteStream`, `textStream`): sent in SQ_BLOB chunks
+ * as the stream produces it, never held whole. See `byteStream` for where it can be bound.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class BlobStreamParameter {
+  readonly _tag = "BlobStreamParameter"
+  readonly type: "BYTE" | "TEXT"
+  /** Bytes for BYTE; strings (encoded in the connection's code set) for TEXT. */
+  readonly content: Stream.Stream<Uint8Array | string, unknown>
+
+  constructor(type: "BYTE" | "TEXT", content: Stream.Stream<Uint8Array | string, unknown>) {
+    this.type = type
+    this.content = content
+  }
+}
+
+/**
+ * Bind a BYTE from a Stream of bytes, sent as it is pulled (1024-byte SQ_BLOB chunks after SQ_BBIND, as IBM JDBC
+ * streams `setBinaryStream`), so a value of any size needs only the chunk in hand. Bindable with `execute`, `query`
+ * and the other single-statement calls (one use: a stream is consumed once), not with `executeMany`. A stream that
+ * fails part-way fails the statement with `ParameterError` (its error as `cause`); the server is told (SQ_FERR),
+ * runs nothing, and the session stays usable. A statement `timeout` counts from the end of the stream. The stream
+ * is pulled once: a cached statement the server reports stale (−710) is not retried with it (the error is returned).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const byteStream = <E>(content: Stream.Stream<Uint8Array, E>): BlobStreamParameter =>
+  new BlobStreamParameter("BYTE", content)
+
+/**
+ * Bind a TEXT from a Stream of strings, each encoded in the connection's code set as it is pulled (a surrogate pair
+ * split between two strings is kept whole). Otherwise as `byteStream`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const textStream = <E>(content: Stream.Stream<string, E>): BlobStreamParameter =>
+  new BlobStreamParameter("TEXT", content)
 
 /**
  * A NULL that declares its type (the bind carries the type code, as IBM JDBC's `setNull` does).

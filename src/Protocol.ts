@@ -178,6 +178,14 @@ export type BBind = messages.BBind
 export type Blob = messages.Blob
 
 /**
+ * SQ_FERR (40): ends a BYTE/TEXT stream the client could not finish (instead of the rest of the batch).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Ferr = messages.Ferr
+
+/**
  * SQ_EXECUTE (7).
  *
  * @since 0.1.0

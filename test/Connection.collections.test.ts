@@ -65,6 +65,58 @@ describe("collections and ROW through the wire", () => {
       assert.deepStrictEqual(row, { s: [5, 6], l: ["é", ""], r: { a: 1, b: "z" }, n: [{ x: 9, ys: ["k"] }] })
     }).pipe(Effect.scoped))
 
+  it.live("DATE, DATETIME, INTERVAL and DECIMAL elements and ROW fields: literals and binds, equal in a SET once", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const conn = yield* Connection.make(server.url)
+      yield* conn.execute(
+        "CREATE TABLE t (id INT, d SET(DATE NOT NULL), ts LIST(DATETIME YEAR TO SECOND NOT NULL)," +
+          " i MULTISET(INTERVAL DAY(3) TO SECOND NOT NULL), m LIST(DECIMAL(10,2) NOT NULL)," +
+          " r ROW(d DATE, t DATETIME HOUR TO MINUTE, i INTERVAL YEAR TO MONTH, m DECIMAL(8,3)))"
+      )
+      yield* conn.execute(
+        "INSERT INTO t VALUES (1, SET{'2024-01-05', '1999-12-31', '2024-01-05'}, LIST{'2024-01-05 10:11:12'}," +
+          " MULTISET{'1 02:03:04', '1 02:03:04'}, LIST{1.5, 2.25}, ROW('2024-02-29', '10:30', '2-03', 1.125))"
+      )
+      const q = Informix.qualifier
+      const date = new Informix.LocalDate(2024, 1, 5)
+      const stamp = Informix.DateTime.fromDate(new Date(Date.UTC(2024, 0, 5, 10, 11, 12)), q("YEAR", "SECOND"))
+      const span = Option.getOrThrow(
+        Informix.IntervalDayTime.parse("1 02:03:04", q("DAY", "SECOND", { leadingPrecision: 3 }))
+      )
+      const months = Option.getOrThrow(Informix.IntervalYearMonth.parse("2-03", q("YEAR", "MONTH")))
+      const hhmm = Informix.DateTime.fromDate(new Date(Date.UTC(2000, 0, 1, 10, 30)), q("HOUR", "MINUTE"))
+      yield* conn.execute("INSERT INTO t VALUES (2, ?, ?, ?, ?, ?)", [
+        Informix.collection("set(date not null)", [date, new Informix.LocalDate(1999, 12, 31), date]),
+        Informix.collection("list(datetime year to second not null)", [stamp]),
+        Informix.collection("multiset(interval day(3) to second not null)", [span, span]),
+        Informix.collection("list(decimal(10,2) not null)", [
+          BigDecimal.fromStringUnsafe("1.5"),
+          BigDecimal.fromStringUnsafe("2.25")
+        ]),
+        Informix.row("row(d date, t datetime hour to minute, i interval year to month, m decimal(8,3))", {
+          d: new Informix.LocalDate(2024, 2, 29),
+          t: hhmm,
+          i: months,
+          m: BigDecimal.fromStringUnsafe("1.125")
+        })
+      ])
+      const rows = yield* conn.query("SELECT d, ts, i, m, r FROM t ORDER BY id")
+      const expected = {
+        d: [date, new Informix.LocalDate(1999, 12, 31)],
+        ts: [stamp],
+        i: [span, span],
+        m: [BigDecimal.fromStringUnsafe("1.50"), BigDecimal.fromStringUnsafe("2.25")],
+        r: { d: new Informix.LocalDate(2024, 2, 29), t: hhmm, i: months, m: BigDecimal.fromStringUnsafe("1.125") }
+      }
+      assert.deepStrictEqual(rows, [expected, expected])
+      const { columns } = yield* conn.queryWithColumns("SELECT ts, i FROM t")
+      assert.deepStrictEqual(columns.map((c) => c.extendedName), [
+        "list(datetime year to second not null)",
+        "multiset(interval day(3) to second not null)"
+      ])
+    }).pipe(Effect.scoped))
+
   it.live("executeMany binds them per row; a scroll cursor reads them (SQ_RET_TYPE before SFETCH)", () =>
     Effect.gen(function*() {
       const { conn } = yield* setup

@@ -644,6 +644,25 @@ class Peer:
             raise Mismatch(f"rows with id 1 and 2: {rows!r}, want 2")
         return "DBINFO('sqlca.sqlerrd1') gave 1 then 2"
 
+    def generated_serial8(self) -> str:
+        # informix-driver reads SQ_INSERTDONE (10-byte SERIAL8 + 8-byte BIGSERIAL) but exposes neither value: this
+        # checks that it stays in step over the message and that the server generated what JDBC's getSerial8 reports.
+        problems: list[str] = []
+        conn = self.conn()
+        for table in ("s8", "bs"):
+            kind = "SERIAL8" if table == "s8" else "BIGSERIAL"
+            self.run_ddl(f"CREATE TABLE {PREFIX}{table} (id {kind}, v VARCHAR(10))")
+            for i, explicit in enumerate((0, 0, 100, 0)):
+                cur = conn.cursor()
+                cur.execute(f"INSERT INTO {PREFIX}{table} (id, v) VALUES (:1, :2)", (explicit, f"r{i}"))
+                cur.close()
+            cur = conn.cursor()
+            cur.execute(f"SELECT id FROM {PREFIX}{table} ORDER BY id")
+            expect(problems, f"{table} ids", [row[0] for row in cur.fetchall()], [1, 2, 100, 101])
+            cur.close()
+        conn.commit()
+        return verdict(problems, "SERIAL8 and BIGSERIAL inserts (INSERTDONE read in step) generated 1, 2, 100, 101")
+
     def scroll_cursor(self) -> str:
         self.run_ddl(f"CREATE TABLE {PREFIX}scroll (k INTEGER, v VARCHAR(10))")
         conn = self.conn()
@@ -691,6 +710,9 @@ class Peer:
             "informix-driver sends no SQ_RET_TYPE, so a server answers its collection/ROW columns in a form nobody has"
             " documented (VALUES.md §8.17); TestServer only serves the type-44 form IBM JDBC asks for"
         )
+
+    def collections_temporal(self) -> str:
+        return self.collections_row()
 
     def stored_procedure(self) -> str:
         # informix-driver has no callproc: the SQL statements EXECUTE PROCEDURE / EXECUTE FUNCTION.
@@ -1036,11 +1058,13 @@ SCENARIOS = [
     "committed_read_no_block",
     "prepared_reuse_100",
     "generated_keys",
+    "generated_serial8",
     "scroll_cursor",
     "savepoint",
     "batch_with_error",
     "stored_procedure",
     "collections_row",
+    "collections_temporal",
     "wrong_password_951",
     "unknown_database_329",
     "is_valid",

@@ -97,6 +97,7 @@ const clientMessage = (framing: Framing): fc.Arbitrary<ClientMessage> => {
       "Hold",
       "Open",
       "Execute",
+      "Ferr",
       "CiDescribe",
       "Close",
       "Release",

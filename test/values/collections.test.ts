@@ -11,6 +11,7 @@ import {
   type ComplexValue,
   type CompositeType,
   decodeComplexBody,
+  describeType,
   encodeComplexValue
 } from "../../src/internal/values/collections.ts"
 import { parseComplexType } from "../../src/internal/values/complexTypeText.ts"
@@ -193,6 +194,31 @@ describe("complex values: bad input is a typed failure", () => {
     assert.instanceOf(parseComplexType("set(blob not null)"), CodecFailure)
     assert.instanceOf(parseComplexType("integer"), CodecFailure)
     assert.instanceOf(parseComplexType("row(a int"), CodecFailure)
+    assert.instanceOf(parseComplexType("set(datetime year to banana not null)"), CodecFailure)
+    assert.instanceOf(parseComplexType("list(interval second to day not null)"), CodecFailure)
+  })
+  it("DATETIME and INTERVAL element qualifiers parse to their collen and describe back to the same text", () => {
+    for (
+      const text of [
+        "list(datetime year to fraction(3) not null)",
+        "set(datetime hour to minute not null)",
+        "multiset(interval day(3) to second not null)",
+        "row(a interval year(4) to month, b datetime year to day)"
+      ]
+    ) {
+      assert.strictEqual(describeType(typeOf(text)), text)
+    }
+    const element = typeOf("list(datetime year to fraction(3) not null)")
+    assert.deepStrictEqual(
+      element._tag === "Collection" ? element.element : undefined,
+      {
+        _tag: "Scalar",
+        code: 10,
+        length: IV.qualifier("YEAR", "FRACTION", { fractionDigits: 3 }).encoded,
+        extendedId: 0,
+        name: ""
+      }
+    )
   })
   it("truncated or inconsistent bodies", () => {
     assert.instanceOf(decodeComplexBody(new Uint8Array(10), ctx), CodecFailure)

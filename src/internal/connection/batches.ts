@@ -73,6 +73,19 @@ export function encodeRows(
             })
           )
         }
+        if (value.blobStream !== undefined) {
+          // A batch is written ahead in as few writes as possible; a stream is pulled while its request is written.
+          return Effect.fail(
+            new ParameterError({
+              message: `Row ${r}, parameter ${
+                i + 1
+              }: a streamed BYTE/TEXT cannot be bound in executeMany (use execute)`,
+              index: i,
+              row: r,
+              sql
+            })
+          )
+        }
         bound.push(value)
       }
       out.push(bound)
@@ -124,7 +137,8 @@ export function runBatch(
   return Effect.gen({ self: this }, function*() {
     const encoded: Array<Uint8Array> = []
     for (let r = 0; r < rows.length; r++) {
-      const bytes = encodeBatch([...bindMessages(rows[r]!), EXECUTE], this.framing)
+      // `encodeRows` refused streamed BYTE/TEXT values: the bind is client messages only.
+      const bytes = encodeBatch([...bindMessages(rows[r]!) as Array<M.ClientMessage>, EXECUTE], this.framing)
       if (bytes instanceof CodecFailure) {
         return yield* new ParameterError({
           message: `Row ${r} cannot be encoded: ${bytes.message}`,

@@ -30,6 +30,7 @@ import type * as M from "../protocol/messages.ts"
 import { StatementType } from "../protocol/opcodes.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { encodeRows, executeMany, runBatch, runBatchRowByRow } from "./batches.ts"
+import { isStreamedBlob, type RequestPart, streamedRequest } from "./blobBinds.ts"
 import { StatementCache } from "./cache.ts"
 import { encodeBatch, type ValueContext } from "./codecView.ts"
 import {
@@ -75,7 +76,7 @@ import {
   withStatement
 } from "./statements.ts"
 import { control, outerTransaction, savepoint, transaction } from "./transactions.ts"
-import type { Incoming, Reply, Session } from "./wireSession.ts"
+import type { Incoming, Reply, RequestBody, Session } from "./wireSession.ts"
 
 const TypeId: Connection.TypeId = "~effect-informix/Connection"
 
@@ -201,7 +202,7 @@ export class ConnectionImpl implements Connection.Connection {
 
   /** Encodes `messages` (+ EOT), runs one exchange, fails with the reply's SQ_ERR as a typed `SqlError`. */
   roundTrip(
-    messages: ReadonlyArray<M.ClientMessage>,
+    messages: ReadonlyArray<RequestPart>,
     stmt: StatementContext,
     onReply?: (messages: ReadonlyArray<Incoming>) => void,
     onMessage?: (message: Incoming) => boolean
@@ -214,13 +215,24 @@ export class ConnectionImpl implements Connection.Connection {
 
   /** Like `roundTrip` but returns the reply even when it contains SQ_ERR. */
   rawRoundTrip(
-    messages: ReadonlyArray<M.ClientMessage>,
+    messages: ReadonlyArray<RequestPart>,
     stmt: StatementContext,
     onReply?: (messages: ReadonlyArray<Incoming>) => void,
     onMessage?: (message: Incoming) => boolean
   ): Effect.Effect<Reply, InformixError> {
     return Effect.suspend(() => {
-      const bytes = encodeBatch([...messages, EOT], this.framing)
+      let bytes: Uint8Array | CodecFailure
+      let body: RequestBody<ParameterError> | undefined = undefined
+      if (messages.some(isStreamedBlob)) {
+        // BYTE/TEXT bound from a Stream: the request is written in parts as the stream is pulled (blobBinds.ts).
+        const request = streamedRequest(messages, this.framing, this.settings.values, stmt.sql)
+        bytes = request instanceof CodecFailure ? request : request.head
+        if (!(request instanceof CodecFailure)) {
+          body = { stream: request.body, tail: request.tail, abort: request.abort }
+        }
+      } else {
+        bytes = encodeBatch([...(messages as ReadonlyArray<M.ClientMessage>), EOT], this.framing)
+      }
       if (bytes instanceof CodecFailure) {
         return Effect.fail(
           new ParameterError({ message: `The request could not be encoded: ${bytes.message}`, sql: stmt.sql })
@@ -235,10 +247,10 @@ export class ConnectionImpl implements Connection.Connection {
         this.trackXactStat(reply)
       }
       // No deadline (the common case): straight to the exchange, without a clock read.
-      if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked, onMessage })
+      if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked, onMessage, body })
       return Effect.flatMap(
         remaining(stmt),
-        (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked, onMessage })
+        (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked, onMessage, body })
       )
     })
   }

@@ -15,6 +15,7 @@ import { type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
+import type { RequestPart } from "./blobBinds.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
@@ -283,7 +284,7 @@ export function cursorStream<A>(
     )
     const fetch = Effect.gen({ self: this }, function*() {
       if (opened && fetchSizeOption === undefined) fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
-      const request: ReadonlyArray<M.ClientMessage> = opened
+      const request: ReadonlyArray<RequestPart> = opened
         ? [id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)]
         : [
           id(prepared.id),

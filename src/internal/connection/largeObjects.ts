@@ -2,21 +2,22 @@
 /**
  * BYTE / TEXT columns on a connection: their contents are fetched with SQ_FETCHBLOB while the cursor is open and
  * replace the descriptors in the rows (TEXT decoded with the connection's charset); or one value's content as a
- * Stream of its SQ_BLOB chunks, handed over as they are read and never collected (`streamBlob`).
+ * Stream of its SQ_BLOB chunks, handed over as they are read and never collected, with the socket paused while the
+ * consumer is behind (`streamBlob`, blobReader.ts).
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
-import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
 import { type InformixError, ParameterError } from "../../InformixError.ts"
 import { BlobDescriptor, type Value } from "../../InformixValue.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
+import { BlobReader } from "./blobReader.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { bindMessages, id, OPEN } from "./prebuiltMessages.ts"
 import { fetchRequest } from "./retType.ts"
-import type { StatementContext } from "./statementContext.ts"
+import { renew, type StatementContext } from "./statementContext.ts"
 import type { Prepared } from "./statements.ts"
 import type { Incoming } from "./wireSession.ts"
 
@@ -65,9 +66,10 @@ export function fetchBlobs(
 /**
  * The BYTE/TEXT content of the first row's first BYTE/TEXT column as a Stream of the SQ_BLOB chunks the server
  * sends (SQLI.md §7.16): `ID CURNAME [BIND] OPEN ID NFETCH`, then `ID FETCHBLOB descriptor` while the cursor is
- * open, each chunk offered to the stream as its message is read (`Exchange.onMessage`) instead of kept in the reply.
+ * open, each chunk handed to the stream as its message is read (`Exchange.onMessage`) instead of kept in the reply;
+ * a consumer that falls behind pauses the socket (`BlobReader`), so memory stays bounded whatever the value's size.
  * No row or NULL: an empty stream. The cursor is closed and the statement released when the stream ends, fails or
- * is interrupted; an interruption during the FETCHBLOB reply drains it under the wire permit (`Session.abandon`).
+ * is interrupted; a stream stopped during the FETCHBLOB reply drains it under the wire permit (`Session.abandon`).
  */
 export function streamBlob(
   this: ConnectionImpl,
@@ -99,19 +101,19 @@ export function streamBlob(
     if (values instanceof CodecFailure) return yield* this.desync(`A row could not be decoded: ${values.message}`)
     const value = values[column]
     if (!(value instanceof BlobDescriptor) || value.isNull) return Stream.empty
-    return Stream.callback<Uint8Array, InformixError>((queue) =>
-      Effect.andThen(
-        this.owned(this.roundTrip(
-          [id(prepared.id), { _tag: "FetchBlob", descriptor: value.bytes }],
-          stmt,
-          undefined,
-          (m) => {
-            if (m._tag !== "Blob") return false
-            if (m.data.length > 0) Queue.offerUnsafe(queue, m.data)
-            return true
-          }
-        )),
-        Queue.end(queue)
-      ), { bufferSize: Number.POSITIVE_INFINITY })
+    // The timeout bounds the FETCHBLOB round trip on its own, as it bounds each round trip of a row stream.
+    const fetchStmt = yield* renew(stmt)
+    const reader = new BlobReader(this.session, fetchStmt)
+    // Finalizers run last-added first: the reader drops what it holds before the round trip is interrupted.
+    yield* Effect.forkScoped(
+      this.owned(this.roundTrip(
+        [id(prepared.id), { _tag: "FetchBlob", descriptor: value.bytes }],
+        fetchStmt,
+        undefined,
+        reader.onMessage
+      )).pipe(Effect.onExit((exit) => Effect.sync(() => reader.finish(exit))))
+    )
+    yield* Effect.addFinalizer(() => Effect.sync(() => reader.close()))
+    return Stream.fromPull(Effect.succeed(reader.pull))
   })).pipe(this.streamSpan("streamBlob", sql))
 }

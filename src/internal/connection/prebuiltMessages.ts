@@ -4,6 +4,7 @@
  * @internal
  */
 import type * as M from "../protocol/messages.ts"
+import type { RequestPart } from "./blobBinds.ts"
 
 export const EOT: M.Eot = { _tag: "Eot" }
 export const NDESCRIBE: M.NDescribe = { _tag: "NDescribe" }
@@ -40,24 +41,31 @@ export const INFO_ENV: M.Info = (() => {
 })()
 
 /** BYTE/TEXT content travels in chunks of this size after SQ_BBIND (JDBC and informix-driver use 1024). */
-const BLOB_CHUNK = 1024
+export const BLOB_CHUNK = 1024
+
+const BLOB_END: M.Blob = { _tag: "Blob", data: new Uint8Array(0) }
 
 /**
  * SQ_BIND for `params`, followed — when some are BYTE/TEXT — by the SQ_BBIND stream of their contents
- * (SQLI.md §7.16): per blob, SQ_BLOB chunks and an empty SQ_BLOB terminator.
+ * (SQLI.md §7.16): per blob, SQ_BLOB chunks (or the place of a streamed value, blobBinds.ts) and an empty SQ_BLOB
+ * terminator.
  */
-export const bindMessages = (params: ReadonlyArray<M.BindValue>): Array<M.ClientMessage> => {
+export const bindMessages = (params: ReadonlyArray<M.BindValue>): Array<RequestPart> => {
   if (params.length === 0) return []
-  const out: Array<M.ClientMessage> = [{ _tag: "Bind", params }]
-  const blobs = params.filter((p) => p.blob !== undefined && p.indicator === 0)
+  const out: Array<RequestPart> = [{ _tag: "Bind", params }]
+  const blobs = params.filter((p) => (p.blob !== undefined || p.blobStream !== undefined) && p.indicator === 0)
   if (blobs.length === 0) return out
   out.push({ _tag: "BBind", blobCount: blobs.length })
   for (const p of blobs) {
+    if (p.blobStream !== undefined) {
+      out.push({ _tag: "StreamedBlob", index: params.indexOf(p), content: p.blobStream }, BLOB_END)
+      continue
+    }
     const content = p.blob!
     for (let offset = 0; offset < content.length; offset += BLOB_CHUNK) {
       out.push({ _tag: "Blob", data: content.subarray(offset, Math.min(offset + BLOB_CHUNK, content.length)) })
     }
-    out.push({ _tag: "Blob", data: new Uint8Array(0) })
+    out.push(BLOB_END)
   }
   return out
 }

@@ -231,16 +231,24 @@ export function release(this: ConnectionImpl, prepared: Prepared): Effect.Effect
   })
 }
 
+/** Binds that can be sent a second time: no BYTE/TEXT bound from a Stream (a stream may be consumable once). */
+const replayable = (binds: ReadonlyArray<M.BindValue>): boolean => {
+  for (const bind of binds) if (bind.blobStream !== undefined) return false
+  return true
+}
+
 /**
  * Runs `use` with a prepared statement for `stmt.sql`: a free cached one, or a fresh PREPARE (cached when the
  * cache has room; otherwise released afterwards). A cached statement the server no longer knows (-710 table
- * altered, -258 unknown id) is dropped and the operation retried once with a fresh PREPARE.
+ * altered, -258 unknown id) is dropped and the operation retried once with a fresh PREPARE — unless `use` is not
+ * `replayable` (its error is returned; the next call prepares afresh).
  */
 export function withStatement<A>(
   this: ConnectionImpl,
   stmt: StatementContext,
   numQmarks: number,
-  use: (prepared: Prepared) => Effect.Effect<A, InformixError>
+  use: (prepared: Prepared) => Effect.Effect<A, InformixError>,
+  replayable = true
 ): Effect.Effect<A, InformixError> {
   // The hand-over from PREPARE to its owner (the cache or `using`) is uninterruptible, so an interruption can
   // never strand a prepared statement between the two. Evicted statements are released before the next batch.
@@ -260,9 +268,10 @@ export function withStatement<A>(
     return this.using(cached, true, use).pipe(
       Effect.catchIf(
         (error): error is SqlError => error._tag === "SqlError" && STALE_STATEMENT_CODES.has(error.sqlcode),
-        () => {
+        (error) => {
           this.cache.remove(stmt.sql, cached)
-          return Effect.andThen(this.release(cached), fresh)
+          // A streamed BYTE/TEXT was consumed by the failed attempt and may not replay: its caller gets the error.
+          return Effect.andThen(this.release(cached), replayable ? fresh : Effect.fail(error))
         }
       )
     )
@@ -380,7 +389,7 @@ export function runQuery(
               keys: prepared.keys,
               rows: [] as Array<Array<Value>>
             })
-          }))
+          }, replayable(binds)))
       )
   )
 }
@@ -424,7 +433,12 @@ export function execute(
         return yield* this.ownedStatement(this.executeImmediate(stmt))
       }
       return yield* this.ownedStatement(
-        this.withStatement(stmt, binds.length, (prepared) => this.executePrepared(prepared, binds, stmt))
+        this.withStatement(
+          stmt,
+          binds.length,
+          (prepared) => this.executePrepared(prepared, binds, stmt),
+          replayable(binds)
+        )
       )
     })
   )

@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
 import type * as Net from "node:net"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
@@ -83,6 +84,8 @@ export class Exchange {
    * `messages` (a BYTE/TEXT stream's SQ_BLOB chunks: the reply then never holds the whole value).
    */
   onMessage: ((message: Incoming) => boolean) | undefined = undefined
+  /** A request written in parts (`Session.exchange`'s `body`) whose end (tail or abort) is not written yet. */
+  unfinished: RequestBody<unknown> | undefined = undefined
   /** The fiber waiting for the reply, if any. */
   waiter: ((effect: Effect.Effect<ReadonlyArray<Incoming>, InformixError>) => void) | undefined = undefined
 
@@ -193,6 +196,12 @@ export class Session {
   private readonly deferredIdleMillis: number
   /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
   private deferredTimerGeneration = 0
+  /**
+   * Set while a streamed reply's consumer has fallen behind (`pauseReading`): the socket is paused, so the kernel's
+   * receive window fills and TCP flow control holds the server back. SQLI has no flow control of its own inside a
+   * reply (a FETCHBLOB reply is the whole value, JDBC-LOB.md §3.3): the socket is the only brake there is.
+   */
+  private readPause: object | undefined = undefined
 
   constructor(socket: Net.Socket, rawSocket: Net.Socket, options: SessionOptions) {
     this.socket = socket
@@ -268,6 +277,31 @@ export class Session {
     if (waiter !== undefined) waiter(replyOf(exchange))
   }
 
+  /**
+   * Stops reading the socket until `resumeReading` is called with the token returned (or the reply is abandoned,
+   * times out or ends: `resumeAllReading`). Only while an exchange is in flight; `undefined` otherwise.
+   */
+  pauseReading(): object | undefined {
+    if (this.current === undefined || this.deadWith !== undefined) return undefined
+    if (this.readPause === undefined) {
+      this.readPause = {}
+      this.socket.pause()
+    }
+    return this.readPause
+  }
+
+  /** Reads the socket again if `token` is the pause in force (a stale token, from a pause lifted since, is ignored). */
+  resumeReading(token: object | undefined): void {
+    if (token !== undefined && token === this.readPause) this.resumeAllReading()
+  }
+
+  /** Lifts any pause: a reply being drained, or a new exchange, must be read whatever a consumer asked. */
+  private resumeAllReading(): void {
+    if (this.readPause === undefined) return
+    this.readPause = undefined
+    this.socket.resume()
+  }
+
   // -------------------------------------------------------------------------------------------------------------
   // Retirement
   // -------------------------------------------------------------------------------------------------------------
@@ -337,12 +371,7 @@ export class Session {
         if (this.deferred.length === 0 || this.deadWith !== undefined) return Effect.void
         // The last batch is the request; `start` writes the others in front of it.
         const exchange = this.start(this.deferred.pop()!, "Eot")
-        return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
-          Effect.flatMap((reply) =>
-            Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
-          ),
-          Effect.ignore
-        )
+        return this.drain(exchange)
       }).pipe(Effect.ensuring(Effect.suspend(() => this.finish())))
     )
   )
@@ -358,12 +387,7 @@ export class Session {
       Effect.suspend(() => {
         if (this.deadWith !== undefined) return Effect.void
         const exchange = this.start(bytes, "Eot")
-        return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
-          Effect.flatMap((reply) =>
-            Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
-          ),
-          Effect.ignore
-        )
+        return this.drain(exchange)
       }), { discard: true })
   })
 
@@ -382,8 +406,8 @@ export class Session {
   // Exchanges
   // -------------------------------------------------------------------------------------------------------------
 
-  /** Writes `bytes` as the request of a new exchange. Caller holds the wire permit. */
-  private start(bytes: Uint8Array, end: ReplyEnd): Exchange {
+  /** Writes `bytes` as the request of a new exchange (`complete`: all of it, else `writeBody` writes the rest). */
+  private start(bytes: Uint8Array, end: ReplyEnd, complete = true): Exchange {
     const exchange = new Exchange(++this.generation, end)
     this.current = exchange
     this.state = "busy"
@@ -394,11 +418,58 @@ export class Session {
       this.deferred.push(bytes)
       request = Buffer.concat(this.deferred.splice(0))
     }
-    this.socket.write(request, () => {
-      exchange.flushed = true
-      if (exchange.interruptPending) this.sendPendingInterrupt(exchange)
-    })
+    if (complete) this.socket.write(request, () => this.requestFlushed(exchange))
+    else this.socket.write(request)
     return exchange
+  }
+
+  /** The last bytes of `exchange`'s request reached the kernel: an urgent byte can no longer overtake them. */
+  private requestFlushed(exchange: Exchange): void {
+    exchange.flushed = true
+    if (exchange.interruptPending) this.sendPendingInterrupt(exchange)
+  }
+
+  /**
+   * Writes the rest of a request started with `start(…, false)`: `body` as it is pulled (waiting for the socket to
+   * drain when Node's buffer is full, so a body of any size is never buffered whole), then `tail`. If the body fails
+   * (see `exchange`) or the caller is interrupted (when the exchange ends), `abort` is written instead of the tail (it
+   * must end the batch, e.g. `FERR EOT`), so the server always receives a whole batch and answers it.
+   */
+  private writeBody<E>(exchange: Exchange, body: RequestBody<E>): Effect.Effect<void, E | InformixError> {
+    return Effect.andThen(
+      Stream.runForEach(body.stream, (bytes) => this.writeMore(bytes)),
+      Effect.sync(() => this.endRequest(exchange, true))
+    )
+  }
+
+  /** Writes the end of a request written in parts, once: its tail, or (`complete` false) its abort. */
+  private endRequest(exchange: Exchange, complete: boolean): void {
+    const body = exchange.unfinished
+    if (body === undefined || this.deadWith !== undefined) return
+    exchange.unfinished = undefined
+    // The abort ends the statement by itself: the server answers it at once, no urgent byte is needed.
+    if (!complete) exchange.interruptRequested = true
+    this.socket.write(complete ? body.tail : body.abort, () => this.requestFlushed(exchange))
+  }
+
+  /** One part of a request body; completes once Node accepts more (its `drain`), fails if the session died. */
+  private writeMore(bytes: Uint8Array): Effect.Effect<void, InformixError> {
+    return Effect.callback<void, InformixError>((resume) => {
+      if (this.deadWith !== undefined) return resume(Effect.fail(this.closedError()))
+      if (this.socket.write(bytes)) return resume(Effect.void)
+      const stop = () => {
+        this.socket.off("drain", go)
+        this.socket.off("close", go)
+      }
+      // Both listeners go on whichever fires first (the canceler below runs only on interruption).
+      const go = () => {
+        stop()
+        resume(this.deadWith === undefined ? Effect.void : Effect.fail(this.closedError()))
+      }
+      this.socket.on("drain", go)
+      this.socket.on("close", go)
+      return Effect.sync(stop)
+    })
   }
 
   private awaitReply(exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
@@ -473,31 +544,48 @@ export class Session {
    * with `timedOut` set, and the statement layer reports it. If the caller is interrupted, the reply is drained by
    * a detached fiber that keeps the wire permit (see the module comment).
    */
-  exchange(
+  exchange<E = never>(
     bytes: Uint8Array,
     options: {
       readonly end?: ReplyEnd
       readonly timeout?: Duration.Duration | undefined
       readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
       readonly onMessage?: ((message: Incoming) => boolean) | undefined
+      /** The rest of the request after `bytes`, written as pulled (see `writeBody`); its failure is the exchange's. */
+      readonly body?: RequestBody<E> | undefined
     } = {}
-  ): Effect.Effect<Reply, InformixError> {
+  ): Effect.Effect<Reply, InformixError | E> {
     return Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Effect.andThen(restore(this.wire.take(1)), this.flushCleanup), () => {
         if (this.deadWith !== undefined) {
           return Effect.andThen(this.wire.release(1), Effect.fail(this.closedError()))
         }
-        const exchange = this.start(bytes, options.end ?? "Eot")
+        const body = options.body
+        const exchange = this.start(bytes, options.end ?? "Eot", body === undefined)
         exchange.onReply = options.onReply
         exchange.onMessage = options.onMessage
-        const wait = options.timeout === undefined
+        exchange.unfinished = body
+        const reply = options.timeout === undefined
           ? Effect.map(this.awaitReply(exchange), (messages): Reply => ({ messages, timedOut: false }))
           : this.awaitWithTimeout(exchange, options.timeout)
+        // A body that failed was replaced by `abort`: its reply (the server's error) is read, the body's error kept.
+        const wait: Effect.Effect<Reply, InformixError | E> = body === undefined ? reply : Effect.andThen(
+          Effect.catch(this.writeBody(exchange, body), (error) => {
+            this.endRequest(exchange, false)
+            return Effect.andThen(this.drain(exchange), Effect.fail(error))
+          }),
+          reply
+        )
         return restore(wait).pipe(
           Effect.onExit((exit) =>
-            Exit.hasInterrupts(exit) && !exchange.complete && this.deadWith === undefined
-              ? this.abandon(exchange)
-              : this.finish()
+            Effect.suspend(() => {
+              // A request still unfinished (its caller was interrupted while or before its body was written) ends as
+              // aborted.
+              this.endRequest(exchange, false)
+              return Exit.hasInterrupts(exit) && !exchange.complete && this.deadWith === undefined
+                ? this.abandon(exchange)
+                : this.finish()
+            })
           )
         )
       })
@@ -509,6 +597,7 @@ export class Session {
       if (Option.isSome(first)) return Effect.succeed<Reply>({ messages: first.value, timedOut: false })
       return Effect.suspend(() => {
         this.state = "draining"
+        this.resumeAllReading()
         this.requestServerInterrupt(exchange)
         return Effect.flatMap(Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout), (rest) => {
           if (Option.isSome(rest)) return Effect.succeed<Reply>({ messages: rest.value, timedOut: true })
@@ -520,17 +609,24 @@ export class Session {
     })
   }
 
+  /** Reads `exchange`'s reply to its end within `drainTimeout`, else retires the session. Never fails. */
+  private drain(exchange: Exchange): Effect.Effect<void> {
+    return Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
+      Effect.flatMap((reply) =>
+        Option.isSome(reply) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
+      ),
+      Effect.ignore
+    )
+  }
+
   /** The caller gave up on `exchange`: keep the permit in a detached fiber until the reply is drained. */
   private abandon(exchange: Exchange): Effect.Effect<void> {
     return Effect.suspend(() => {
       this.state = "draining"
+      this.resumeAllReading()
       this.requestServerInterrupt(exchange)
       // After the drain, still under the permit: the cleanup the interrupted caller queued (CLOSE, RELEASE).
-      const drain = Effect.timeoutOption(this.awaitReply(exchange), this.drainTimeout).pipe(
-        Effect.flatMap((drained) =>
-          Option.isSome(drained) ? Effect.void : Effect.sync(() => this.fatal(this.drainTimeoutError()))
-        ),
-        Effect.ignore,
+      const drain = this.drain(exchange).pipe(
         // Let the interrupted caller's finalizers queue their CLOSE/RELEASE; `finish` runs them under the permit.
         Effect.andThen(Effect.yieldNow),
         Effect.ensuring(this.finish())
@@ -557,6 +653,7 @@ export class Session {
         return Effect.andThen(this.flushCleanup, this.finish())
       }
       if (this.deadWith === undefined) this.state = "idle"
+      this.resumeAllReading()
       return Effect.asVoid(this.wire.release(1))
     })
   }
@@ -592,6 +689,15 @@ export class Session {
       message: `The connection to ${this.host}:${this.port} was closed by the client`
     })
   }
+}
+
+/** The parts of a request written after its first bytes (`Session.exchange`'s `body`). */
+export interface RequestBody<E> {
+  readonly stream: Stream.Stream<Uint8Array, E>
+  /** Ends the request when the stream ended. */
+  readonly tail: Uint8Array
+  /** Ends the request instead when the stream failed or the caller was interrupted. */
+  readonly abort: Uint8Array
 }
 
 /** A complete reply; `timedOut` when the statement timeout fired and the server was asked to interrupt it. */

@@ -28,6 +28,7 @@ const bareClient: Partial<Record<ClientMessage["_tag"], number>> = {
   Hold: Opcode.HOLD,
   Open: Opcode.OPEN,
   Execute: Opcode.EXECUTE,
+  Ferr: Opcode.FERR,
   CiDescribe: Opcode.CIDESCRIBE,
   Close: Opcode.CLOSE,
   Release: Opcode.RELEASE,
@@ -270,6 +271,8 @@ export const readClientMessage = (
       return { _tag: "Blob", data: r.charBytes(max) }
     case Opcode.EXECUTE:
       return { _tag: "Execute" }
+    case Opcode.FERR:
+      return { _tag: "Ferr" }
     case Opcode.NFETCH: {
       const bufferSize = readU16OrI32(r, framing.fetchBuffer32)
       return { _tag: "NFetch", bufferSize, fetchArraySize: r.u16() }

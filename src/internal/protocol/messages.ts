@@ -119,6 +119,15 @@ export interface Blob {
   readonly data: Uint8Array
 }
 
+/**
+ * SQ_FERR (40): the client could not produce the rest of a BYTE/TEXT value it was streaming after SQ_BBIND; it takes
+ * the place of the rest of the batch (`FERR EOT`). IBM JDBC writes it when its blob stream fails (`sendStreamBlob`)
+ * and reads the server's error reply. Bare.
+ */
+export interface Ferr {
+  readonly _tag: "Ferr"
+}
+
 /** SQ_EXECUTE (7). Bare. */
 export interface Execute {
   readonly _tag: "Execute"
@@ -306,6 +315,7 @@ export type ClientMessage =
   | Bind
   | BBind
   | Blob
+  | Ferr
   | Execute
   | NFetch
   | SFetch

@@ -34,6 +34,7 @@ export const Opcode = {
   DBCLOSE: 37,
   FETCHBLOB: 38,
   BLOB: 39,
+  FERR: 40,
   BBIND: 41,
   HOLD: 43,
   WANTDONE: 49,

@@ -77,6 +77,7 @@ import {
   SQL_BAD_STATEMENT_ID,
   SQL_CURSOR_NAME_IN_USE,
   SQL_CURSOR_NOT_OPEN,
+  SQL_FRONT_END_BLOB_ERROR,
   SQL_INTERRUPTED,
   SQL_NO_DATABASE,
   SQL_TRANSACTION_OPEN
@@ -362,6 +363,13 @@ export class Session {
         }
         return Effect.void
       }
+      case "Ferr":
+        // The client could not finish a BYTE/TEXT value (JDBC `sendStreamBlob`): nothing of the batch runs, the
+        // bind is dropped, and the answer is −619 "A blob error has occurred in the front-end application" — JDBC
+        // reads −619 as a resync point ("Error Code 619, resyncing data", `IfxSqli.receiveError`). Guessed: no
+        // capture of a real server's answer to SQ_FERR exists (docs/protocol-evidence.md).
+        state.rawBind = undefined
+        return fail(err(SQL_FRONT_END_BLOB_ERROR))
       case "RetType":
         if (this.current !== undefined) this.blobs.retTypes.set(this.current.id, message.columns.map((c) => c.type))
         return Effect.void

@@ -8,6 +8,8 @@ import type { OpenDatabase } from "./login.ts"
 
 // SQLCODEs the layer itself produces (SQLI.md §9.1).
 export const SQL_INTERRUPTED = -213
+/** A blob error has occurred in the front-end application (the client's SQ_FERR). */
+export const SQL_FRONT_END_BLOB_ERROR = -619
 /** OPEN of a statement that returns no rows (IBM −400 "Fetch attempted on unopen cursor" is close; unverified). */
 export const SQL_NOT_A_CURSOR = -400
 export const SQL_BAD_STATEMENT_ID = -258

@@ -9,6 +9,7 @@
  */
 import * as BigDecimal from "effect/BigDecimal"
 import {
+  BlobStreamParameter,
   ComplexParameter,
   DateTime,
   IntervalDayTime,
@@ -45,6 +46,8 @@ export interface BindValue {
   readonly data: Uint8Array
   /** BYTE/TEXT content, streamed after the bind with SQ_BBIND / SQ_BLOB. */
   readonly blob?: Uint8Array
+  /** BYTE/TEXT content still to be pulled from a Stream (`InformixValue.byteStream` / `textStream`) instead of `blob`. */
+  readonly blobStream?: BlobStreamParameter
 }
 
 const EMPTY = new Uint8Array(0)
@@ -283,12 +286,26 @@ export const encodeBind = (value: unknown, ctx: ValueContext): BindValue | Codec
   if (value instanceof ComplexParameter) return bindComplex(value, ctx)
   if (value instanceof Uint8Array) return bindBlob(TypeCode.BYTE, value)
   if (value instanceof SmartLobLocator) return bindSmartLob(value)
+  if (value instanceof BlobStreamParameter) return bindBlobStream(value)
   if (BigDecimal.isBigDecimal(value)) return bindDecimal(value, TypeCode.DECIMAL)
   if (value instanceof LocalDate) return bindDate(value)
   if (value instanceof DateTime || value instanceof Date) return bindDateTime(value)
   if (value instanceof IntervalYearMonth || value instanceof IntervalDayTime) return bindInterval(value)
   return new CodecFailure(`cannot bind a value of JS type ${describeJs(value)}`)
 }
+
+/**
+ * A BYTE/TEXT whose length is not known up front: size −1 in the descriptor, as IBM JDBC's `setBinaryStream` without
+ * a length (`IfxBlob.fromInputStream(in, -1)` → `setBlobLength(-1)`; the server takes the length from the SQ_BLOB
+ * stream, JDBC-LOB.md §3.2). The content follows from the stream (connection/blobBinds.ts).
+ */
+const bindBlobStream = (param: BlobStreamParameter): BindValue => ({
+  type: param.type === "BYTE" ? TypeCode.BYTE : TypeCode.TEXT,
+  indicator: 0,
+  prec: 0,
+  data: makeBlobDescriptorBytes(-1),
+  blobStream: param
+})
 
 /**
  * A collection or ROW as JDBC binds a typed one (JDBC-COMPLEX-TYPES.md §7.1): type 44, owner "", the type text,

@@ -12,7 +12,7 @@
  * small header aligned on 8 bytes of the enclosing data area. Collections whose elements have in-band lengths end
  * with an offset table; fixed-width element collections must not have one (JDBC would read it as elements).
  */
-import type { Value } from "../../InformixValue.ts"
+import { Qualifier, type Value } from "../../InformixValue.ts"
 import { Writer } from "../wire/Writer.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import { describeJs } from "./coerce.ts"
@@ -362,6 +362,10 @@ const scalarName = (t: Extract<ComplexType, { _tag: "Scalar" }>): string => {
     case TypeCode.UDTVAR:
     case TypeCode.UDTFIXED:
       return t.name
+    case TypeCode.DATETIME:
+      return `datetime ${Qualifier.fromEncoded(t.length)?.toString().toLowerCase() ?? ""}`
+    case TypeCode.INTERVAL:
+      return `interval ${Qualifier.fromEncoded(t.length)?.toIntervalString().toLowerCase() ?? ""}`
     default:
       return typeName(t.code).toLowerCase()
   }

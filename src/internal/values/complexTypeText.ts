@@ -4,6 +4,8 @@
  * text a bind names its type with (JDBC's typed binds send such text, JDBC-COMPLEX-TYPES.md §7.2) and the text a
  * server describes an unnamed ROW or a collection column with.
  */
+import * as Option from "effect/Option"
+import { Qualifier } from "../../InformixValue.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import type { ComplexType, CompositeType } from "./collections.ts"
 import { ExtendedId, TypeCode } from "./typeCodes.ts"
@@ -40,6 +42,15 @@ export const parseComplexType = (text: string): CompositeType | CodecFailure => 
     }
     i++
     return out
+  }
+  /** A qualifier unit with its optional precision: `year`, `day(3)`, `fraction(3)`. */
+  const unit = (): string | undefined => {
+    const word = tokens[i]
+    if (word === undefined || !/^[a-z]+$/.test(word)) return undefined
+    i++
+    if (peek() !== "(" || !/^\d+$/.test(tokens[i + 1] ?? "") || tokens[i + 2] !== ")") return word
+    i += 3
+    return `${word}(${tokens[i - 2]})`
   }
   const type = (): ComplexType | CodecFailure => {
     const word = tokens[i++]
@@ -100,6 +111,15 @@ export const parseComplexType = (text: string): CompositeType | CodecFailure => 
         return scalar(TypeCode.SMALLFLOAT, 4)
       case "date":
         return scalar(TypeCode.DATE, 4)
+      case "datetime":
+      case "interval": {
+        // `year to fraction(3)`, `day(3) to second`, `hour to minute`: the qualifier, packed as its collen.
+        const first = unit()
+        const text = first !== undefined && peek() === "to" ? (i++, `${first} to ${unit() ?? ""}`) : first ?? ""
+        const qualifier = Option.getOrUndefined(Qualifier.parse(text))
+        if (qualifier === undefined) return fail(`${word} qualifier "${text}" is not understood`)
+        return scalar(word === "datetime" ? TypeCode.DATETIME : TypeCode.INTERVAL, qualifier.encoded)
+      }
       case "boolean":
         return scalar(TypeCode.UDTFIXED, 1, ExtendedId.BOOLEAN, "boolean")
       case "lvarchar": {

@@ -22,6 +22,7 @@ import { parseComplexType } from "../../values/complexTypeText.ts"
 import { ExtendedId, TypeCode } from "../../values/typeCodes.ts"
 import type { Token } from "./tokenizer.ts"
 import type { IfxType, TypeParseError, TypeParseResult } from "./types.ts"
+import { fromStorage, isConversionError, toStorage } from "./values.ts"
 
 /** A column type that is a collection or ROW. */
 export type ComplexIfxType = IfxType & { readonly complex: CompositeType }
@@ -202,10 +203,25 @@ const leafText = (v: Value, t: Extract<ComplexType, { _tag: "Scalar" }>): string
     case TypeCode.NVARCHAR:
     case TypeCode.UDTVAR:
       return typeof v === "string" ? v : typeof v === "number" || typeof v === "bigint" ? String(v) : conversion
+    case TypeCode.DATE:
+    case TypeCode.DATETIME:
+    case TypeCode.INTERVAL: {
+      // Converted as for a column of the element's type (values.ts): the day number, the DATETIME's canonical text
+      // in its qualifier, the INTERVAL's total in months or 1e-5 seconds — as text, so equal values compare equal.
+      const stored = toStorage(v, scalarIfxType(t))
+      return isConversionError(stored) ? stored : String(stored)
+    }
     default:
       return noCast
   }
 }
+
+const scalarIfxType = (t: Extract<ComplexType, { _tag: "Scalar" }>): IfxType => ({
+  code: t.code,
+  length: t.length,
+  xid: t.extendedId,
+  xname: t.name
+})
 
 const leafValue = (text: string, t: Extract<ComplexType, { _tag: "Scalar" }>): Value => {
   if (isBoolean(t)) return text === "t"
@@ -227,13 +243,22 @@ const leafValue = (text: string, t: Extract<ComplexType, { _tag: "Scalar" }>): V
     case TypeCode.VARCHAR:
     case TypeCode.NVARCHAR:
       return text.slice(0, t.length & 0xff)
+    case TypeCode.DATE:
+      return fromStorage(Number(text), scalarIfxType(t))
+    case TypeCode.DATETIME:
+    case TypeCode.INTERVAL:
+      return fromStorage(text, scalarIfxType(t))
     default:
       return text
   }
 }
 
-const isObject = (v: unknown): v is { readonly [field: string]: Value } =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array)
+/** A ROW's fields by name: a plain object (not a value object such as a LocalDate, a DateTime or a BigDecimal). */
+const isObject = (v: unknown): v is { readonly [field: string]: Value } => {
+  if (typeof v !== "object" || v === null) return false
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
 
 /** A value (from a bind) or a literal tree (from rewritten SQL) → the canonical stored tree, checked against the type. */
 const toTree = (v: Value | Tree, t: ComplexType): Tree | Failure => {

@@ -1,5 +1,6 @@
 package effectinformix.conformance;
 
+import com.informix.jdbc.IfxStatement;
 import com.informix.lang.IntervalDF;
 import com.informix.lang.IntervalYM;
 import java.io.FileInputStream;
@@ -100,11 +101,13 @@ public final class Conformance {
     list.add(new Scenario("committed_read_no_block", this::committedReadNoBlock));
     list.add(new Scenario("prepared_reuse_100", this::preparedReuse100));
     list.add(new Scenario("generated_keys", this::generatedKeys));
+    list.add(new Scenario("generated_serial8", this::generatedSerial8));
     list.add(new Scenario("scroll_cursor", this::scrollCursor));
     list.add(new Scenario("savepoint", this::savepoint));
     list.add(new Scenario("batch_with_error", this::batchWithError));
     list.add(new Scenario("stored_procedure", this::storedProcedure));
     list.add(new Scenario("collections_row", this::collectionsRow));
+    list.add(new Scenario("collections_temporal", this::collectionsTemporal));
     list.add(new Scenario("wrong_password_951", this::wrongPassword));
     list.add(new Scenario("unknown_database_329", this::unknownDatabase));
     list.add(new Scenario("is_valid", this::isValid));
@@ -815,6 +818,38 @@ public final class Conformance {
     return "getGeneratedKeys() gave 1 then 2; DBINFO('sqlca.sqlerrd1') = 2";
   }
 
+  private String generatedSerial8() throws Exception {
+    Connection connection = session();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "s8 (id SERIAL8, v VARCHAR(10))");
+      statement.executeUpdate("CREATE TABLE " + PREFIX + "bs (id BIGSERIAL, v VARCHAR(10))");
+    }
+    // IBM JDBC reads SQ_INSERTDONE (`IfxSqli.receiveInsertDone`: the SERIAL8 in the 10-byte INT8 form, then the
+    // BIGSERIAL as 8 bytes) into IfxStatement.getSerial8() / getBigSerial(), reset before each statement.
+    List<String> problems = new ArrayList<>();
+    for (String table : List.of("s8", "bs")) {
+      boolean serial8 = table.equals("s8");
+      List<Long> got = new ArrayList<>();
+      try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO " + PREFIX + table + " (id, v) VALUES (?, ?)")) {
+        long[] explicit = {0, 0, 100, 0};
+        for (int i = 0; i < explicit.length; i++) {
+          insert.setLong(1, explicit[i]);
+          insert.setString(2, "r" + i);
+          if (insert.executeUpdate() != 1) throw new Mismatch(table + ": insert " + i + " did not report 1 row");
+          IfxStatement ifx = (IfxStatement) insert;
+          got.add(serial8 ? ifx.getSerial8() : ifx.getBigSerial());
+        }
+      }
+      // 0 asks for the next value; an explicit 100 moves the counter, so the next one is 101.
+      expect(problems, table + " generated", got.toString(), List.of(1L, 2L, 100L, 101L).toString());
+      long sum = count(connection, "SELECT SUM(id) FROM " + PREFIX + table);
+      expect(problems, table + " SUM(id)", sum, 204L);
+    }
+    if (!problems.isEmpty()) throw new Mismatch(String.join("; ", problems));
+    return "getSerial8() and getBigSerial() gave 1, 2, 100, 101 (0 = next value, explicit 100 moves the counter)";
+  }
+
   private String scrollCursor() throws Exception {
     Connection connection = session();
     try (Statement statement = connection.createStatement()) {
@@ -929,6 +964,36 @@ public final class Conformance {
     }
     return verdict(problems, "SET -> java.util.Set, LIST -> java.util.List, ROW -> java.sql.Struct, nested LIST of ROW;"
       + " a bound List and Struct read back");
+  }
+
+  private String collectionsTemporal() throws Exception {
+    Connection connection = session();
+    String table = PREFIX + "ctemp";
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("CREATE TABLE " + table + " (d LIST(DATE NOT NULL), ts SET(DATETIME YEAR TO SECOND NOT NULL),"
+        + " i LIST(INTERVAL DAY(3) TO SECOND NOT NULL), m LIST(DECIMAL(10,2) NOT NULL),"
+        + " r ROW(d DATE, t DATETIME YEAR TO FRACTION(3), y INTERVAL YEAR(4) TO MONTH, m DECIMAL(8,3)))");
+      statement.executeUpdate("INSERT INTO " + table + " VALUES (LIST{'2024-01-05', '1999-12-31'},"
+        + " SET{'2024-01-05 10:11:12', '2024-01-05 10:11:12'}, LIST{'1 02:03:04', '-0 00:00:01'}, LIST{1.5, -2.25},"
+        + " ROW('2024-02-29', '2024-02-29 23:59:58.125', '2-03', 1.125))");
+    }
+    List<String> problems = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+      ResultSet rows = statement.executeQuery("SELECT d, ts, i, m, r FROM " + table)) {
+      if (!rows.next()) throw new Mismatch("no row");
+      expect(problems, "LIST(DATE)", String.valueOf(rows.getObject(1)), "[2024-01-05, 1999-12-31]");
+      expect(problems, "SET(DATETIME YEAR TO SECOND)", String.valueOf(rows.getObject(2)), "[2024-01-05 10:11:12.0]");
+      expect(problems, "LIST(INTERVAL DAY(3) TO SECOND)", String.valueOf(rows.getObject(3)),
+        "[1 02:03:04, -0 00:00:01]");
+      expect(problems, "LIST(DECIMAL(10,2))", String.valueOf(rows.getObject(4)), "[1.50, -2.25]");
+      Object row = rows.getObject(5);
+      expect(problems, "ROW class", row instanceof java.sql.Struct, true);
+      if (row instanceof java.sql.Struct struct) {
+        expect(problems, "ROW(DATE, DATETIME, INTERVAL, DECIMAL)", Arrays.asList(struct.getAttributes()).toString(),
+          "[2024-02-29, 2024-02-29 23:59:58.125, 2-03, 1.125]");
+      }
+    }
+    return verdict(problems, "DATE, DATETIME, INTERVAL and DECIMAL elements and ROW fields read by getObject");
   }
 
   private String storedProcedure() throws Exception {
