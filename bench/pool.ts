@@ -69,6 +69,7 @@ const medianOf = (runs: ReadonlyArray<RunResult>): RunResult => ({
 /** A session that never touches the network: enough for the pool to lease, check and return it. */
 const fakeSession = (): Connection.Connection => ({
   [Connection.TypeId]: Connection.TypeId,
+  readOnly: false,
   database: undefined,
   databaseInfo: {
     database: undefined,

@@ -16,6 +16,7 @@ const scripts = [
   "roundtrip.ts",
   "pool.ts",
   "interrupt.ts",
+  "failover.ts",
   "peer-python.ts",
   "peer-jdbc.ts",
   "smartLob.ts",

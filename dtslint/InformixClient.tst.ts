@@ -2,6 +2,7 @@ import type * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Reactivity from "effect/reactivity/Reactivity"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as SqlClient from "effect/sql/SqlClient"
@@ -52,6 +53,33 @@ describe("InformixClient layers", () => {
     expect(InformixClient.fromPool(null as unknown as Pool.Pool, { user: "u" })).type.toBe<
       Effect.Effect<InformixClient.InformixClient, SqlError, Reactivity.Reactivity>
     >()
+  })
+
+  it("layerReadOnly provides ReadOnly only, never SqlClient", () => {
+    expect(InformixClient.layerReadOnly({ url: "informix://u@cm1:9000,cm2:9000/db?server=report" })).type.toBe<
+      Layer.Layer<InformixClient.ReadOnly, SqlError>
+    >()
+    expect(Effect.gen(function*() {
+      return yield* InformixClient.ReadOnly
+    })).type.toBe<Effect.Effect<InformixClient.InformixClient, never, InformixClient.ReadOnly>>()
+  })
+
+  it("retryReads keeps the effect's types and adds the schedule's", () => {
+    const read = null as unknown as Effect.Effect<number, SqlError, "Svc">
+    expect(read.pipe(InformixClient.retryReads(Schedule.recurs(3)))).type.toBe<Effect.Effect<number, SqlError, "Svc">>()
+    expect(InformixClient.isConnectionLoss).type.toBe<(error: unknown) => boolean>()
+  })
+
+  it("server group options", () => {
+    expect(InformixClient.layer).type.toBeCallableWith({
+      user: "u",
+      servers: [{ host: "db1", port: 9088, server: "ol_a" }, { host: "db2" }],
+      randomStart: true,
+      maxRedirects: 3,
+      targetServerType: "primary"
+    })
+    expect(InformixClient.layer).type.toBeCallableWith({ user: "u", sqlhosts: "g group - -", server: "g" })
+    expect(InformixClient.layer).type.not.toBeCallableWith({ user: "u", targetServerType: "master" })
   })
 
   it("pool options are only accepted where there is a pool", () => {

@@ -20,13 +20,13 @@
  */
 import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import { ConnectionError, type InformixError } from "./InformixError.ts"
+import type { InformixError } from "./InformixError.ts"
 import type { SmartLobLocator, Value } from "./InformixValue.ts"
 import {
   type ConnectionConfig,
@@ -36,7 +36,7 @@ import {
   type PamStyle,
   resolveConfig
 } from "./internal/config/resolve.ts"
-import { open } from "./internal/connection/openSession.ts"
+import { connect } from "./internal/connection/connectGroup.ts"
 import type * as Settings from "./internal/connection/sessionSettings.ts"
 import type { UrgentSender } from "./internal/connection/wireSession.ts"
 import { sendUrgentByteNow, urgentSupport } from "./internal/urgent.ts"
@@ -194,7 +194,10 @@ export interface DatabaseInfo {
   readonly logged: boolean
   /** A MODE ANSI database (DBOPEN warning 0x02): implicit transactions, no BEGIN WORK. */
   readonly ansi: boolean
-  /** The server is a read-only secondary (HDR/RSS; login-accept warning 0x20, JDBC's `isReadOnly`). */
+  /**
+   * The server is a read-only secondary (HDR/RSS/SDS): the login accept's warning 0x20 (what IBM JDBC's
+   * `isReadOnly()` reads), or the DBOPEN reply's 0x20 ("Database server running in secondary mode").
+   */
   readonly readOnly: boolean
   /** The database's locale differs from the client's DB_LOCALE (DBOPEN warning 0x40). */
   readonly localeMismatch: boolean
@@ -359,6 +362,11 @@ export interface Connection {
   readonly inTransaction: boolean
   /** The database's logging mode and the server's warnings from the connect (see `DatabaseInfo`). */
   readonly databaseInfo: DatabaseInfo
+  /**
+   * The session is on a read-only secondary (`databaseInfo.readOnly`): writes fail with the server's error. Route
+   * writes to a primary with `targetServerType: "primary"` or a Connection Manager service level for primaries.
+   */
+  readonly readOnly: boolean
   /**
    * Session state that statements changed since the session opened or was last reset: SET ISOLATION, SET LOCK
    * MODE, SET EXPLAIN, SET ROLE, SET ENVIRONMENT, other session-wide SETs, DATABASE switches, temp tables (see
@@ -540,8 +548,8 @@ export const Connection: Context.Service<Connection, Connection> = Context.Servi
 )
 
 /**
- * Connection settings: the `ConnectionConfig` fields (host, port, server, database, user, password, locales, tls,
- * timeouts, …; or `url`) plus session options.
+ * Connection settings: the `ConnectionConfig` fields (host, port, server or a `servers` group, database, user,
+ * password, locales, tls, timeouts, redirects, …; or `url`) plus session options.
  *
  * @since 0.1.0
  * @category models
@@ -613,8 +621,14 @@ const urgentSender = (enabled: boolean): UrgentSender => ({
  * SQ_DBOPEN → session settings, all within `connectTimeout`. Closing the scope sends SQ_EXIT (waiting at most one
  * second for the reply) and destroys the socket.
  *
+ * With a server group (`servers`, or several hosts in the URL) the members are tried in order, each within
+ * `connectTimeout`; a login redirect (a Connection Manager) is followed up to `maxRedirects` hops; a server that is
+ * not the `targetServerType` asked for is left for the next member.
+ *
  * Failures: unreachable host / refused / timeout / TLS → `ConnectionError`; wrong user or password →
- * `AuthenticationError`; unknown database → `SqlError` (-329); invalid settings → `ConfigError`.
+ * `AuthenticationError`; unknown database → `SqlError` (-329); invalid settings → `ConfigError`; every member of a
+ * group failed → `ConnectionError` reason `Unavailable` with the `attempts`; a redirect loop or too many redirects
+ * → reason `RedirectLoop`; an unusable redirect target → reason `Redirected`.
  *
  * @since 0.1.0
  * @category constructors
@@ -627,20 +641,9 @@ export const make = (options: Options | string): Effect.Effect<Connection, Infor
       urgent: urgentSender(extra.serverInterrupt ?? true),
       statementCacheSize: extra.statementCacheSize ?? 32
     }
-    const timedOut = () =>
-      Effect.fail(
-        new ConnectionError({
-          reason: "Timeout",
-          host: config.host,
-          port: config.port,
-          message: `Connecting to ${config.host}:${config.port} took longer than ${
-            Duration.format(config.connectTimeout)
-          }`
-        })
-      )
-    return yield* Effect.acquireRelease(open(config, openOptions), (connection) => connection.close, {
+    return yield* Effect.acquireRelease(connect(config, openOptions), (connection) => connection.close, {
       interruptible: true
-    }).pipe(Effect.timeoutOrElse({ duration: config.connectTimeout, orElse: timedOut }))
+    })
   })
 
 /**

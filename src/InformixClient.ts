@@ -20,6 +20,8 @@
  *   ANSI database, whose server opens the transaction itself), and nested transactions use `SAVEPOINT`,
  *   `ROLLBACK WORK TO SAVEPOINT` and `RELEASE SAVEPOINT`;
  * - `statement.stream` reads from a server cursor, one fetch per pull; ending the stream early closes the cursor;
+ * - high availability: a server group or a Connection Manager in the configuration (see `Connection.make`), a second
+ *   client for reads on secondaries (`ReadOnly`, `layerReadOnly`), and an opt-in retry for reads (`retryReads`);
  * - errors are `effect/sql` `SqlError`s with the matching reason (`UniqueViolation` with the constraint or index
  *   name, `LockTimeoutError`, `DeadlockError`, `SqlSyntaxError`, …) and the Informix error as `cause`.
  *
@@ -30,14 +32,16 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Reactivity from "effect/reactivity/Reactivity"
+import type * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import * as SqlClient from "effect/sql/SqlClient"
 import type * as SqlConnection from "effect/sql/SqlConnection"
 import type { SqlError } from "effect/sql/SqlError"
+import * as SqlErrors from "effect/sql/SqlError"
 import * as Statement from "effect/sql/Statement"
 import * as Connection from "./Connection.ts"
-import type { InformixError } from "./InformixError.ts"
+import { type InformixError, isInformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
 import { BEGIN_TRANSACTION, type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
 import { toSqlError } from "./internal/client/sqlErrorMapping.ts"
@@ -115,6 +119,69 @@ export interface InformixClient extends SqlClient.SqlClient {
 export const InformixClient: Context.Service<InformixClient, InformixClient> = Context.Service<InformixClient>(
   "effect-informix/InformixClient"
 )
+
+/**
+ * Service tag of a second client for read-only work (reports, dashboards) sent to the cluster's secondaries, next
+ * to the `SqlClient` that goes to the primary. Provide it with `layerReadOnly`; pick it where a read may run on a
+ * secondary (whose data can lag the primary's by the replication delay):
+ *
+ * ```ts
+ * const report = Effect.gen(function*() {
+ *   const reads = yield* InformixClient.ReadOnly
+ *   return yield* reads`SELECT COUNT(*) AS n FROM orders`
+ * })
+ * ```
+ *
+ * It is an ordinary client: a write through it fails with the secondary's error, unless its configuration lets it
+ * land on a primary (e.g. a group that lists the primary last as a fallback for reads).
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class ReadOnly extends Context.Service<ReadOnly, InformixClient>()("effect-informix/InformixClient/ReadOnly") {}
+
+/**
+ * Whether a failure means the session or its server went away — what a failover looks like to a statement: the
+ * driver's `ConnectionError` (but not TLS or DNS failures, which repeat), `ProtocolError` and `PoolTimeoutError`, or
+ * an effect/sql `SqlError` whose reason carries one of them.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const isConnectionLoss = (error: unknown): boolean => {
+  if (SqlErrors.isSqlError(error)) return isConnectionLoss(error.reason.cause)
+  if (!isInformixError(error)) return false
+  switch (error._tag) {
+    case "ConnectionError":
+      return error.isRetryable
+    case "ProtocolError":
+    case "PoolTimeoutError":
+      return true
+    default:
+      return false
+  }
+}
+
+/**
+ * Retries `self` while it fails with a connection loss (`isConnectionLoss`), following `schedule`; any other failure
+ * ends it at once. Opt-in and only for work that is safe to run twice: a read, or a transaction whose every effect
+ * is undone by its rollback. The driver itself never retries a statement: a write whose session died may or may not
+ * have been committed, and only the application can tell. With a pool, each retry runs on another session, opened
+ * through the server group or the Connection Manager (so on the new primary after a failover).
+ *
+ * ```ts
+ * const orders = sql`SELECT * FROM orders WHERE customer = ${id}`.pipe(
+ *   InformixClient.retryReads(Schedule.exponential("100 millis").pipe(Schedule.both(Schedule.recurs(5))))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const retryReads =
+  <O, SE, SR>(schedule: Schedule.Schedule<O, unknown, SE, SR>) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SE, R | SR> =>
+    Effect.retry(self, { schedule, while: isConnectionLoss })
 
 /**
  * The Statement compiler for Informix (`?` placeholders, DELIMIDENT-aware identifiers, single-row inserts, no
@@ -333,3 +400,14 @@ export const layerConfig = (
   config: Config.Wrap<InformixPoolConfig> = fromEnv
 ): Layer.Layer<InformixClient | SqlClient.SqlClient, Config.ConfigError | SqlError> =>
   layerFrom(Effect.flatMap(Config.unwrap(config), make))
+
+/**
+ * A pooled client layer providing `ReadOnly` (and not `SqlClient`, so it never shadows the primary's client): point
+ * its configuration at the secondaries — a Connection Manager service level for them (`server: "report"`), or a
+ * group of secondaries with `targetServerType: "secondary"`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerReadOnly = (config: InformixPoolConfig): Layer.Layer<ReadOnly, SqlError> =>
+  Layer.effect(ReadOnly, make(config)).pipe(Layer.provide(Reactivity.layer))

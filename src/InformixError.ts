@@ -38,8 +38,13 @@ export type TypeId = "~effect-informix/InformixError"
  * - `Closed`: the server closed the connection, or the session was already closed/retired.
  * - `Dns`: the host name could not be resolved.
  * - `Rejected`: the server refused the session at the SQLI level (CONREJ) for a reason other than credentials.
- * - `Redirected`: the server (a Connection Manager, a server group) sent the login elsewhere; `redirect` says where.
- *   Redirects are not followed.
+ * - `Redirected`: the server (a Connection Manager) sent the login elsewhere and the target cannot be used: no server,
+ *   host and port in it, or a port that is not a number, or `maxRedirects` is 0; `redirect` says where, when known.
+ * - `RedirectLoop`: redirects went round in a circle (a target already visited) or went on past `maxRedirects`;
+ *   `redirects` lists the chain.
+ * - `ServerType`: the server logged in but is not the kind `targetServerType` asks for (a read-only secondary when a
+ *   primary is wanted, or the other way round).
+ * - `Unavailable`: no member of a server group logged in; `attempts` lists each member tried and why it failed.
  * - `Unknown`: any other socket failure (see `cause`).
  *
  * @since 0.1.0
@@ -54,7 +59,49 @@ export type ConnectionErrorReason =
   | "Dns"
   | "Rejected"
   | "Redirected"
+  | "RedirectLoop"
+  | "ServerType"
+  | "Unavailable"
   | "Unknown"
+
+/**
+ * Where a login redirect (SL type 13) sends the client: server name (the INFORMIXSERVER of the next login), host,
+ * and port (digits or a service name), as the redirect's detail spells them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RedirectTarget: Schema.Struct<{
+  readonly server: Schema.String
+  readonly host: Schema.String
+  readonly port: Schema.String
+}> = Schema.Struct({ server: Schema.String, host: Schema.String, port: Schema.String })
+
+/**
+ * One member of a server group tried by a connect that failed (`ConnectionError.attempts`): the member, the tag of
+ * the error it failed with (`ConnectionError`, `AuthenticationError`, `SqlError`, `ProtocolError`), its `reason`
+ * or `sqlcode` when it has one, and its message.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ConnectAttempt: Schema.Struct<{
+  readonly server: Schema.String
+  readonly host: Schema.String
+  readonly port: Schema.Number
+  readonly error: Schema.String
+  readonly reason: Schema.optional<Schema.String>
+  readonly sqlcode: Schema.optional<Schema.Number>
+  readonly message: Schema.String
+}> = Schema.Struct({
+  server: Schema.String,
+  host: Schema.String,
+  port: Schema.Number,
+  error: Schema.String,
+  reason: Schema.optional(Schema.String),
+  sqlcode: Schema.optional(Schema.Number),
+  message: Schema.String
+})
 
 /**
  * The session could not be established, or its socket failed. The session is gone; the pool replaces it.
@@ -74,13 +121,20 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>("effect
       "Dns",
       "Rejected",
       "Redirected",
+      "RedirectLoop",
+      "ServerType",
+      "Unavailable",
       "Unknown"
     ]),
     host: Schema.String,
     port: Schema.Number,
     message: Schema.String,
     /** Reason `Redirected`: where the server sent the login (server name, host, port or service name). */
-    redirect: Schema.optional(Schema.Struct({ server: Schema.String, host: Schema.String, port: Schema.String })),
+    redirect: Schema.optional(RedirectTarget),
+    /** The redirects followed before this failure, in order (reason `RedirectLoop`, and in `attempts`' errors). */
+    redirects: Schema.optional(Schema.Array(RedirectTarget)),
+    /** Reason `Unavailable`: every member of the server group tried, in order, with its failure. */
+    attempts: Schema.optional(Schema.Array(ConnectAttempt)),
     cause: Schema.optional(Schema.Defect())
   }
 ) {

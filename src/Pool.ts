@@ -14,7 +14,8 @@
  * - **checks on every checkout**: a session that died while idle (server restart, network) or outlived its lifetime
  *   is replaced before anyone sees it;
  * - **retirement**: a session retired by the connection layer (socket or protocol failure, drain timeout) is
- *   invalidated at once through its `onRetire` hook, so the pool replaces it;
+ *   invalidated at once through its `onRetire` hook, so the pool replaces it — after a failover, through the server
+ *   group or the Connection Manager of the configuration (`Connection.make`); a statement is never retried;
  * - **acquire timeout**: waiting for a session (including connecting a new one) fails with `PoolTimeoutError`;
  * - **metrics**: open / idle / in-use sessions, waiting fibers, acquire wait time, retired sessions;
  * - **graceful shutdown**: closing the pool's scope waits for leased sessions to come back and closes every

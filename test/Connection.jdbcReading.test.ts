@@ -95,12 +95,12 @@ describe("login accepts JDBC accepts", () => {
       assert.strictEqual(conn.databaseInfo.loginWarnings, 0x20)
     }).pipe(Effect.scoped))
 
-  it.live("a REDIRECT fails the connect with reason Redirected and the target", () =>
+  it.live("a REDIRECT not followed (maxRedirects 0) fails the connect with reason Redirected and the target", () =>
     Effect.gen(function*() {
       const server = yield* makeFakeServer(handler, {
         connectResponse: conacc("0067 0000" + char("ol_two:db2.example.com:9089"), 13)
       })
-      const error = failure(yield* Effect.exit(Connection.make({ url: server.url })))
+      const error = failure(yield* Effect.exit(Connection.make({ url: server.url, maxRedirects: 0 })))
       assert.strictEqual(error._tag, "ConnectionError")
       if (error._tag === "ConnectionError") {
         assert.strictEqual(error.reason, "Redirected")

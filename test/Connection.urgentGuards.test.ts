@@ -15,7 +15,13 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { EventEmitter } from "node:events"
 import type * as Net from "node:net"
-import { type Exchange, type Incoming, Session, type UrgentSender } from "../src/internal/connection/wireSession.ts"
+import {
+  type Exchange,
+  type Incoming,
+  type Reply,
+  Session,
+  type UrgentSender
+} from "../src/internal/connection/wireSession.ts"
 import { done, EOT } from "./connection/fakeServer.ts"
 import { eventually } from "./eventually.ts"
 
@@ -49,8 +55,10 @@ const MIDDLE = 0
 const END = 1
 /** A chunk the scripted decoder cannot decode. */
 const UNDECODABLE = 0xff
+/** The server's SQ_EXIT, the answer to a polite close. */
+const EXIT = 2
 const decodeScripted = (chunk: Uint8Array): ReadonlyArray<Incoming> =>
-  Array.from(chunk, (byte) => (byte === END ? EOT : done(0)))
+  Array.from(chunk, (byte): Incoming => (byte === END ? EOT : byte === EXIT ? { _tag: "Exit" } : done(0)))
 
 interface Rig {
   readonly socket: ScriptedSocket
@@ -105,6 +113,9 @@ const rig = (
   })
   return { socket, session, sends, begin }
 }
+
+/** One turn of Node's event loop (the session retries a queued urgent byte with `setImmediate`). */
+const nextTurn = Effect.callback<void>((resume) => void setImmediate(() => resume(Effect.void)))
 
 describe("urgent-byte guards (session core)", () => {
   it.effect("a byte requested before the request is flushed waits for the flush, then goes out once", () =>
@@ -230,6 +241,9 @@ describe("urgent-byte guards (session core)", () => {
       assert.isFalse(session.requestServerInterrupt(exchange))
       assert.lengthOf(sends, 1)
       assert.strictEqual(session.interruptsSent, 0)
+      // Refused is final: not tried again on later turns (only a byte Node's buffer held back is).
+      yield* nextTurn
+      assert.lengthOf(sends, 1)
       socket.emit("data", Uint8Array.of(END))
       yield* Fiber.join(fiber)
     }))
@@ -400,9 +414,6 @@ describe("session core guards: reading, retirement, settling, timeouts", () => {
     }))
 })
 
-/** One turn of Node's event loop (the session retries a queued urgent byte with `setImmediate`). */
-const nextTurn = Effect.callback<void>((resume) => void setImmediate(() => resume(Effect.void)))
-
 describe("urgent byte while Node still buffers, and deferred batches", () => {
   it.effect("a byte that finds Node still buffering goes out once the buffer is empty, while in flight", () =>
     Effect.gen(function*() {
@@ -452,8 +463,9 @@ describe("urgent byte while Node still buffers, and deferred batches", () => {
       socket.flush()
       // Each deferred batch's reply (an error among them changes nothing), then the request's own.
       socket.emit("data", Uint8Array.of(MIDDLE, END, END, MIDDLE, MIDDLE, END))
-      const reply = (yield* Fiber.join(fiber)) as { readonly messages: ReadonlyArray<Incoming> }
+      const reply = (yield* Fiber.join(fiber)) as Reply
       assert.lengthOf(reply.messages, 3)
+      assert.isFalse(reply.timedOut)
       assert.strictEqual(session.state, "idle")
     }))
 
@@ -525,5 +537,70 @@ describe("urgent byte while Node still buffers, and deferred batches", () => {
       session.addDeferred(Uint8Array.of(0x11))
       yield* Effect.sleep("20 millis")
       assert.lengthOf(socket.writes, 0)
+    }))
+
+  it.live("a deferred batch sent alone whose reply does not end within drainTimeout retires the session", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig({ drainTimeout: Duration.millis(50) })
+      session.addDeferred(Uint8Array.of(0x10))
+      yield* eventually(Effect.sync(() => socket.writes.length), (n) => n > 0)
+      socket.flush()
+      yield* session.awaitSettled
+      assert.strictEqual(session.state, "dead")
+      assert.strictEqual(session.deadWith?._tag, "ConnectionError")
+      assert.include(session.deadWith!.message, "did not end within")
+    }))
+})
+
+describe("replies, failures and the polite close", () => {
+  it.effect("a reply's onReply runs for a complete reply, never for an exchange the session's death ended", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      const seen: Array<number> = []
+      const ok = yield* Effect.forkChild(
+        session.exchange(Uint8Array.of(0x42), { onReply: (messages) => seen.push(messages.length) })
+      )
+      while (socket.writes.length === 0) yield* Effect.yieldNow
+      socket.flush()
+      socket.emit("data", Uint8Array.of(MIDDLE, END))
+      yield* Fiber.join(ok)
+      assert.deepStrictEqual(seen, [2])
+      const dying = yield* Effect.forkChild(
+        session.exchange(Uint8Array.of(0x43), { onReply: (messages) => seen.push(messages.length) })
+      )
+      while (socket.writes.length === 1) yield* Effect.yieldNow
+      socket.emit("data", Uint8Array.of(MIDDLE))
+      socket.emit("close")
+      assert.isTrue(Exit.isFailure(yield* Fiber.await(dying)))
+      assert.deepStrictEqual(seen, [2])
+    }))
+
+  it.effect("a polite close ends the session as closed by the client, whatever trails the server's SQ_EXIT", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      const closing = yield* Effect.forkChild(session.close(Uint8Array.of(0x38), Duration.seconds(5)))
+      while (socket.writes.length === 0) yield* Effect.yieldNow
+      socket.flush()
+      socket.emit("data", Uint8Array.of(EXIT))
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(closing)
+      assert.strictEqual(session.state, "dead")
+      assert.include(session.deadWith!.message, "was closed by the client")
+    }))
+
+  it.live("cleanup whose reply does not end within drainTimeout retires the session before the next request", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig({ drainTimeout: Duration.millis(50) })
+      session.addCleanup(Uint8Array.of(0x99))
+      const next = yield* Effect.forkChild(session.exchange(Uint8Array.of(0x42)))
+      yield* eventually(Effect.sync(() => socket.writes.length), (n) => n > 0)
+      assert.deepStrictEqual(Array.from(socket.writes[0]!), [0x99])
+      socket.flush()
+      const exit = yield* Fiber.await(next)
+      assert.isTrue(Exit.isFailure(exit))
+      assert.strictEqual(session.state, "dead")
+      assert.include(session.deadWith!.message, "did not end within")
+      // The request itself never went out.
+      assert.lengthOf(socket.writes, 1)
     }))
 })

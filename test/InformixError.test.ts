@@ -187,6 +187,19 @@ describe("classification", () => {
   })
 })
 
+const groupFailure = () =>
+  new InformixError.ConnectionError({
+    reason: "Unavailable",
+    host: "db1",
+    port: 9088,
+    message: "No server of the group logged in",
+    attempts: [
+      { server: "ol_a", host: "db1", port: 9088, error: "ConnectionError", reason: "Refused", message: "refused" },
+      { server: "ol_b", host: "db2", port: 9088, error: "AuthenticationError", sqlcode: -951, message: "denied" }
+    ],
+    redirects: [{ server: "ol_c", host: "db3", port: "9089" }]
+  })
+
 const all = (): ReadonlyArray<InformixError.InformixError> => [
   new InformixError.ConnectionError({ reason: "Refused", host: "db", port: 9088, message: "connection refused" }),
   InformixError.authenticationFailed({ sqlcode: -951, isamCode: 0, parameter: "" }, { user: "bob", server: "ol" }),
@@ -201,7 +214,8 @@ const all = (): ReadonlyArray<InformixError.InformixError> => [
   }),
   new InformixError.ParameterError({ message: "The request could not be encoded: too long", sql: "SELECT 1" }),
   new InformixError.ResultDecodeError({ message: "The result columns cannot be decoded", sql: "SELECT x FROM t" }),
-  new InformixError.StatementReleasedError({ message: "already released", sql: "SELECT 1" })
+  new InformixError.StatementReleasedError({ message: "already released", sql: "SELECT 1" }),
+  groupFailure()
 ]
 
 describe("the error family", () => {
@@ -231,6 +245,12 @@ describe("the error family", () => {
       assert.strictEqual(decoded.message, error.message)
       assert.isTrue(InformixError.isInformixError(decoded))
     }
+    const group = groupFailure()
+    assert.deepStrictEqual(
+      Schema.decodeUnknownSync(codec)(JSON.parse(JSON.stringify(Schema.encodeSync(codec)(group)))),
+      group,
+      "a group failure keeps its attempts and redirects"
+    )
     const decoded = Schema.decodeUnknownSync(codec)(
       Schema.encodeSync(codec)(serverError(-244, -154, "t", "UPDATE t SET a = ?"))
     )

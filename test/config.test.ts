@@ -321,3 +321,131 @@ describe("session statements", () => {
     assert.strictEqual(lockWaitStatement({ seconds: 7 }), "SET LOCK MODE TO WAIT 7")
   })
 })
+
+describe("server groups (issue #20)", () => {
+  it.effect("servers: members take the configuration's host, port and server for what they leave out", () =>
+    Effect.gen(function*() {
+      const config = yield* resolveConfig({
+        user: "u",
+        host: "db1",
+        server: "ol_a",
+        servers: [{}, { host: "db2", port: 9090 }, { host: "db3", server: "ol_c" }],
+        randomStart: true,
+        maxRedirects: 0,
+        targetServerType: "primary"
+      })
+      assert.deepStrictEqual(config.servers, [
+        { host: "db1", port: 9088, server: "ol_a" },
+        { host: "db2", port: 9090, server: "ol_a" },
+        { host: "db3", port: 9088, server: "ol_c" }
+      ])
+      assert.deepStrictEqual([config.host, config.port, config.server], ["db1", 9088, "ol_a"])
+      assert.deepStrictEqual([config.randomStart, config.maxRedirects, config.targetServerType], [true, 0, "primary"])
+      const single = yield* resolveConfig({ user: "u", host: "db9", port: 9100 })
+      assert.deepStrictEqual(single.servers, [{ host: "db9", port: 9100, server: "informix" }])
+      assert.deepStrictEqual([single.randomStart, single.maxRedirects, single.targetServerType], [false, 2, "any"])
+    }))
+
+  it.effect("the URL takes several hosts and one server name for all or one per host", () =>
+    Effect.gen(function*() {
+      const url = `informix://u:${encodeURIComponent(SECRET)}@db1:9088,[::1]:9089,db3/stores?server=ol_a,ol_b,ol_c` +
+        "&randomStart=true&maxRedirects=3&targetServerType=secondary"
+      const config = yield* resolveConfig(url)
+      assert.deepStrictEqual(config.servers, [
+        { host: "db1", port: 9088, server: "ol_a" },
+        { host: "::1", port: 9089, server: "ol_b" },
+        { host: "db3", port: 9088, server: "ol_c" }
+      ])
+      assert.strictEqual(config.database, "stores")
+      assert.strictEqual(Redacted.value(config.password!), SECRET)
+      assert.deepStrictEqual([config.randomStart, config.maxRedirects, config.targetServerType], [true, 3, "secondary"])
+      const shared = yield* resolveConfig("informix://u@db1:1,db2:2?server=cm_oltp")
+      assert.deepStrictEqual(shared.servers.map((s) => s.server), ["cm_oltp", "cm_oltp"])
+      // Explicit options win over the URL's group.
+      const explicit = yield* resolveConfig({ url: "informix://u@db1:1,db2:2", servers: [{ host: "x", port: 3 }] })
+      assert.deepStrictEqual(explicit.servers, [{ host: "x", port: 3, server: "informix" }])
+    }))
+
+  it.effect("malformed groups are ConfigErrors naming the field, never echoing the password", () =>
+    Effect.gen(function*() {
+      const pw = encodeURIComponent(SECRET)
+      const cases: ReadonlyArray<readonly [ConnectionConfig | string, string]> = [
+        [{ servers: [] }, "servers"],
+        [{ servers: "db1,db2" as unknown as ReadonlyArray<object> }, "servers"],
+        [{ servers: [{ host: "db1" }, null as unknown as object] }, "servers[1]"],
+        [{ servers: [{ host: "db1" }, { host: " " }] }, "servers[1].host"],
+        [{ servers: [{ port: 70000 }] }, "servers[0].port"],
+        [{ servers: [{ server: "" }] }, "servers[0].server"],
+        [{ maxRedirects: 17 }, "maxRedirects"],
+        [{ maxRedirects: -1 }, "maxRedirects"],
+        [{ targetServerType: "master" as "any" }, "targetServerType"],
+        [{ randomStart: "yes" as unknown as boolean }, "randomStart"],
+        [`informix://u:${pw}@db1:1,,db3:3/x`, "servers"],
+        [`informix://u:${pw}@db1:1,db2:99999/x`, "port"],
+        [`informix://u:${pw}@db1:1,db2:0/x`, "port"],
+        [`informix://u:${pw}@db1:1,db2/x/y?server=a`, "database"],
+        [`informix://u:${pw}@db1,db2,db3?server=a,b`, "server"],
+        [`informix://u:${pw}@db1,db2?server=a,`, "server"],
+        [`informix://u:${pw}@db1?server=a,b`, "server"],
+        [`informix://u:${pw}@db1?maxRedirects=many`, "maxRedirects"],
+        [`informix://u:${pw}@db1?targetServerType=primary2`, "targetServerType"]
+      ]
+      for (const [input, field] of cases) {
+        const error = yield* failureOf(
+          typeof input === "string" ? input : { user: "u", ...input, password: Redacted.make(SECRET) }
+        )
+        assert.strictEqual(error.field, field, JSON.stringify(input))
+        assertNoSecret(error)
+      }
+    }))
+})
+
+describe("sqlhosts (read as IBM JDBC's FileSqlhosts reads it)", () => {
+  const sqlhosts = [
+    "# dbservername nettype hostname servicename options",
+    "",
+    "g_prod    group     -          -      c=1,e=ol_b",
+    "ol_a      onsoctcp  *db1       9088   g=g_prod",
+    "ol_b      onsoctcp  db2        9089   g=g_prod,k=1 # the last member (e=)",
+    "ol_c      onsoctcp  db3        9090   g=g_prod",
+    "g_two     GROUP     -          -",
+    "cm1       onsoctcp  cm1.local  9000   G=G_TWO",
+    "cm2       onsoctcp  cm2.local  9000   g=g_two",
+    "ol_solo   onsoctcp  db9        9100",
+    "g_empty   group     -          -",
+    "ol_svc    onsoctcp  db9        sqlexec"
+  ].join("\n")
+
+  it.effect("a group entry gives its members in file order; c=1 starts at a random one", () =>
+    Effect.gen(function*() {
+      const prod = yield* resolveConfig({ user: "u", sqlhosts, server: "g_prod" })
+      assert.deepStrictEqual(prod.servers, [
+        { host: "db1", port: 9088, server: "ol_a" },
+        { host: "db2", port: 9089, server: "ol_b" }
+      ])
+      assert.isTrue(prod.randomStart)
+      // Membership ignores case; without e= the group ends at the first entry not in it; an explicit option wins.
+      const two = yield* resolveConfig({ user: "u", sqlhosts, server: "g_two", randomStart: false })
+      assert.deepStrictEqual(two.servers.map((s) => s.server), ["cm1", "cm2"])
+      assert.isFalse(two.randomStart)
+      const solo = yield* resolveConfig({ user: "u", sqlhosts, server: "ol_solo" })
+      assert.deepStrictEqual(solo.servers, [{ host: "db9", port: 9100, server: "ol_solo" }])
+      assert.isFalse(solo.randomStart)
+    }))
+
+  it.effect("unknown names, empty groups, service names and sqlhosts with servers are ConfigErrors", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [ConnectionConfig, RegExp]> = [
+        [{ sqlhosts, server: "g_nope" }, /no entry named g_nope/],
+        [{ sqlhosts, server: "g_empty" }, /has no members/],
+        [{ sqlhosts, server: "ol_svc" }, /"sqlexec"\) is not a port number/],
+        [{ sqlhosts, server: "g_prod", servers: [{ host: "x" }] }, /either servers or sqlhosts/],
+        [{ sqlhosts: 42 as unknown as string }, /text of an sqlhosts file/]
+      ]
+      for (const [input, message] of cases) {
+        const error = yield* failureOf({ user: "u", ...input })
+        assert.strictEqual(error.field, "sqlhosts")
+        assert.match(error.message, message)
+      }
+    }))
+})

@@ -33,6 +33,10 @@ export interface FakeServer {
   readonly url: string
   /** Every post-login batch received, in order. */
   readonly batches: Array<ReadonlyArray<ClientMessage>>
+  /** Every login request received, in order (e.g. the INFORMIXSERVER a redirected client sends: `serverName`). */
+  readonly logins: Array<LoginRequest>
+  /** Stops listening and destroys every open socket (a server that dies). */
+  readonly stop: Effect.Effect<void>
   /** Urgent bytes noticed (only while a handler waits for one). */
   readonly urgentSeen: () => number
   /** Urgent bytes found pending when a new batch arrived (sent too late for the request they were meant for). */
@@ -112,11 +116,27 @@ export const encode = (messages: ReadonlyArray<ServerMessage>): Uint8Array => {
 export const sqlOf = (message: ClientMessage): string | undefined =>
   message._tag === "Command" || message._tag === "Prepare" ? new TextDecoder("latin1").decode(message.sql) : undefined
 
+/** A handler answering every SQ_COMMAND as a one-row INSERT (DESCRIBE, DONE 1) and anything else with EOT alone. */
+export const acceptCommands: BatchHandler = (batch, session) =>
+  session.reply(batch[0]!._tag === "Command" ? [describeNoColumns(6), done(1), EOT] : [EOT])
+
+/** A port nothing listens on (bound once, then closed): connecting to it is refused. */
+export const deadPort: Effect.Effect<number> = Effect.callback<number>((resume) => {
+  const server = Net.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const port = (server.address() as Net.AddressInfo).port
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
 export interface FakeServerOptions {
   /** The capability mask answered to SQ_PROTOCOLS (default: `DEFAULT_SERVER_REPLY`), e.g. to deny 4-byte SQL lengths. */
   readonly protocolsMask?: Uint8Array
-  /** Raw bytes answered to the login PDU instead of the default CONACC (the socket stays open). */
-  readonly connectResponse?: Uint8Array
+  /**
+   * Raw bytes answered to the login PDU instead of the default CONACC (the socket stays open); a function may choose
+   * per login (`undefined`: the default CONACC).
+   */
+  readonly connectResponse?: Uint8Array | ((login: LoginRequest) => Uint8Array | undefined)
   /** The DONE warnings of the SQ_DBOPEN reply (default 0x0005, a logged database). */
   readonly dbOpenWarnings?: number
 }
@@ -127,6 +147,7 @@ export const makeFakeServer = (
 ): Effect.Effect<FakeServer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const batches: Array<ReadonlyArray<ClientMessage>> = []
+    const logins: Array<LoginRequest> = []
     let urgentSeen = 0
     let ignoredUrgent = 0
     const sockets = new Set<Net.Socket>()
@@ -168,11 +189,15 @@ export const makeFakeServer = (
         }
         for (const message of messages) {
           if (message._tag === "LoginRequest") {
-            if (options.connectResponse !== undefined) {
-              socket.write(options.connectResponse)
+            const login = message as LoginRequest
+            logins.push(login)
+            const scripted = typeof options.connectResponse === "function"
+              ? options.connectResponse(login)
+              : options.connectResponse
+            if (scripted !== undefined) {
+              socket.write(scripted)
               continue
             }
-            const login = message as LoginRequest
             const ok = login.password === "secret"
             const response = makeConnectResponse(
               { serverVersion: "15.0.1.0.3", serverName: "ol_fake", cap1: login.cap1 },
@@ -213,21 +238,24 @@ export const makeFakeServer = (
         }
       })
     })
+    const stop = Effect.callback<void>((resume) => {
+      for (const socket of sockets) socket.destroy()
+      if (!server.listening) return resume(Effect.void)
+      server.close(() => resume(Effect.void))
+    })
     yield* Effect.acquireRelease(
       Effect.callback<void>((resume) => {
         server.listen(0, "127.0.0.1", () => resume(Effect.void))
       }),
-      () =>
-        Effect.callback<void>((resume) => {
-          for (const socket of sockets) socket.destroy()
-          server.close(() => resume(Effect.void))
-        })
+      () => stop
     )
     const port = (server.address() as Net.AddressInfo).port
     return {
       port,
       url: `informix://tester:secret@127.0.0.1:${port}/fakedb?server=ol_fake`,
       batches,
+      logins,
+      stop,
       urgentSeen: () => urgentSeen,
       ignoredUrgent: () => ignoredUrgent
     }

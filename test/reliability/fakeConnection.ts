@@ -66,6 +66,7 @@ export const makeFakes = (answer: Answer = () => []) => {
       const fake: Fake = {
         [ConnectionTypeId]: ConnectionTypeId,
         id: all.length,
+        readOnly: false,
         database: "test",
         host: "fake",
         port: 0,

@@ -22,6 +22,22 @@ export const isolationLevels: ReadonlyArray<IsolationLevel> = [
 ]
 
 /**
+ * Which servers a session may stay on: `"any"` (IBM's clients: the first that logs in), `"primary"` (not a read-only
+ * secondary: the login accept's warning 0x20 clear), `"secondary"` (a read-only one). A server of the wrong kind is
+ * logged out and the next member of the group is tried.
+ */
+export type TargetServerType = "any" | "primary" | "secondary"
+
+export const targetServerTypes: ReadonlyArray<TargetServerType> = ["any", "primary", "secondary"]
+
+export const parseTargetServerType = (text: string): Result.Result<TargetServerType, string> => {
+  const type = targetServerTypes.find((t) => t === text.trim().toLowerCase())
+  return type === undefined
+    ? Result.fail(`"${text}" is not one of ${targetServerTypes.join(", ")}`)
+    : Result.succeed(type)
+}
+
+/**
  * `SET LOCK MODE`: fail at once on a held lock (`"notWait"`, the server default), wait forever (`"wait"`), or wait
  * up to a number of whole seconds.
  */

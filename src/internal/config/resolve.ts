@@ -16,9 +16,10 @@ import type * as Tls from "node:tls"
 import { ConfigError } from "../../InformixError.ts"
 import { charsetForLocale } from "../values/index.ts"
 import * as Parse from "./parse.ts"
+import { lookupSqlhosts } from "./sqlhosts.ts"
 import { parseUrl } from "./url.ts"
 
-export type { IsolationLevel, LockWait } from "./parse.ts"
+export type { IsolationLevel, LockWait, TargetServerType } from "./parse.ts"
 export { isolationStatement, lockWaitStatement } from "./parse.ts"
 export { redactUrl } from "./url.ts"
 
@@ -40,6 +41,24 @@ export interface PamChallenge {
 export type PamHandler = (challenge: PamChallenge) => Effect.Effect<string, unknown>
 
 /**
+ * One member of a server group (an sqlhosts group line, a Connection Manager listener, an HDR pair's side). Fields
+ * left out take the configuration's own `host`, `port` and `server`.
+ */
+export interface ServerAddress {
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+  /** INFORMIXSERVER sent to this member: its DBSERVERNAME (or, for a Connection Manager, the service level). */
+  readonly server?: string | undefined
+}
+
+/** A group member with every field known. */
+export interface ServerTarget {
+  readonly host: string
+  readonly port: number
+  readonly server: string
+}
+
+/**
  * How to reach and log in to an Informix server. Every field is optional here; `resolveConfig` applies the
  * defaults and rejects what is missing or invalid. Explicit fields win over the same setting in `url`.
  */
@@ -55,6 +74,26 @@ export interface ConnectionConfig {
   readonly port?: number | undefined
   /** INFORMIXSERVER: the DBSERVERNAME or alias of the listener. Default `"informix"`. */
   readonly server?: string | undefined
+  /**
+   * A server group: the members are tried in order (each within `connectTimeout`, each following the login
+   * redirects of a Connection Manager) until one logs in; when all fail, a `ConnectionError` with reason
+   * `Unavailable` lists every attempt. `host`, `port` and `server` are then the defaults of members that leave them
+   * out. In the URL: several hosts, `informix://user@db1:9088,db2:9088/stores?server=ol_a,ol_b`.
+   */
+  readonly servers?: ReadonlyArray<ServerAddress> | undefined
+  /**
+   * The text of an sqlhosts file (e.g. `fs.readFileSync("/opt/informix/etc/sqlhosts", "utf8")`): `server` is then
+   * looked up in it as IBM's clients do with INFORMIXSERVER and INFORMIXSQLHOSTS — a group entry gives its members
+   * as `servers` (in file order; option `c=1` sets `randomStart`), a server entry its host and port. Not together
+   * with `servers`.
+   */
+  readonly sqlhosts?: string | undefined
+  /** Start at a random member of `servers` (then go round in order), as sqlhosts' group option `c=1`. Default false. */
+  readonly randomStart?: boolean | undefined
+  /** Login redirects (Connection Manager, SL type 13) followed per member before giving up. Default 2, at most 16. */
+  readonly maxRedirects?: number | undefined
+  /** Which servers a session may stay on (`TargetServerType`). Default `"any"`. */
+  readonly targetServerType?: Parse.TargetServerType | undefined
   /** Database opened after login; none when omitted. */
   readonly database?: string | undefined
   /** Required. */
@@ -76,7 +115,7 @@ export interface ConnectionConfig {
   readonly dbLocale?: string | undefined
   /** `true` = TLS with certificate verification; an options object for custom CAs etc. Default off. */
   readonly tls?: boolean | Tls.ConnectionOptions | undefined
-  /** TCP connect + TLS + login. Default 10 seconds. */
+  /** TCP connect + TLS + login, for each server tried (each group member, each redirect hop). Default 10 seconds. */
   readonly connectTimeout?: Duration.Input | undefined
   /** `SET LOCK MODE` after login; server default (NOT WAIT) when omitted. */
   readonly lockWait?: Parse.LockWait | undefined
@@ -103,9 +142,15 @@ export interface ConnectionConfig {
  * A validated configuration with every default applied.
  */
 export interface ResolvedConfig {
+  /** The member being connected to (the first of `servers` until the session's connect picks another). */
   readonly host: string
   readonly port: number
   readonly server: string
+  /** The server group, in the order given (at least one member; just `host`, `port`, `server` without a group). */
+  readonly servers: ReadonlyArray<ServerTarget>
+  readonly randomStart: boolean
+  readonly maxRedirects: number
+  readonly targetServerType: Parse.TargetServerType
   readonly database: string | undefined
   readonly user: string
   readonly password: Redacted.Redacted<string> | undefined
@@ -135,8 +180,12 @@ export const defaults = {
   fetchBufferSize: 4096,
   maxMessageSize: 256 * 1024 * 1024,
   appName: "effect-informix",
-  drainTimeout: Duration.seconds(5)
+  drainTimeout: Duration.seconds(5),
+  // JDBC follows one redirect on a plain connect; a second allows a Connection Manager that hands over to another.
+  maxRedirects: 2
 } as const
+
+const MAX_REDIRECTS = 16
 
 const invalid = (field: string, reason: string): ConfigError =>
   new ConfigError({ field, message: `Invalid ${field}: ${reason}` })
@@ -202,6 +251,50 @@ const merge = (base: ConnectionConfig, override: ConnectionConfig): ConnectionCo
   return merged as ConnectionConfig
 }
 
+/** One member: its own fields, else the configuration's, else the defaults. */
+const resolveTarget = (
+  field: string,
+  entry: ServerAddress,
+  config: ConnectionConfig
+): Effect.Effect<ServerTarget, ConfigError> =>
+  Effect.gen(function*() {
+    const host = entry.host ?? config.host ?? defaults.host
+    if (typeof host !== "string" || host.trim().length === 0) return yield* invalid(`${field}host`, "must not be empty")
+    const port = yield* check(`${field}port`, Parse.checkInteger(entry.port ?? config.port ?? defaults.port, 1, 65535))
+    const server = entry.server ?? config.server ?? defaults.server
+    if (typeof server !== "string" || server.length === 0) return yield* invalid(`${field}server`, "must not be empty")
+    return { host, port, server }
+  })
+
+/**
+ * The server group: the sqlhosts entry `server` names, or `servers` when given (at least one member), else the single
+ * `host` / `port` / `server`. `randomStart` is the sqlhosts group's `c=1` when the text gives one.
+ */
+const resolveServers = (
+  config: ConnectionConfig
+): Effect.Effect<{ readonly servers: ReadonlyArray<ServerTarget>; readonly randomStart?: boolean }, ConfigError> =>
+  Effect.gen(function*() {
+    const group: unknown = config.servers
+    if (config.sqlhosts !== undefined) {
+      if (typeof config.sqlhosts !== "string") return yield* invalid("sqlhosts", "must be the text of an sqlhosts file")
+      if (group !== undefined) return yield* invalid("sqlhosts", "give either servers or sqlhosts, not both")
+      const found = lookupSqlhosts(config.sqlhosts, config.server ?? defaults.server)
+      return Result.isSuccess(found) ? found.success : yield* found.failure
+    }
+    if (group === undefined) return { servers: [yield* resolveTarget("", {}, config)] }
+    if (!Array.isArray(group) || group.length === 0) {
+      return yield* invalid("servers", "must be a non-empty array of { host, port, server }")
+    }
+    const targets: Array<ServerTarget> = []
+    for (const [index, entry] of (group as ReadonlyArray<unknown>).entries()) {
+      if (typeof entry !== "object" || entry === null) {
+        return yield* invalid(`servers[${index}]`, "must be an object { host, port, server }")
+      }
+      targets.push(yield* resolveTarget(`servers[${index}].`, entry as ServerAddress, config))
+    }
+    return { servers: targets }
+  })
+
 /**
  * Applies defaults and validates. A string is taken as the URL form. Every failure is a `ConfigError` naming the
  * field; none of them contains the password.
@@ -225,11 +318,22 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
       config = merge(fromUrl.success, explicit)
     }
 
-    const host = config.host ?? defaults.host
-    if (host.trim().length === 0) return yield* invalid("host", "must not be empty")
-    const port = yield* check("port", Parse.checkInteger(config.port ?? defaults.port, 1, 65535))
-    const server = config.server ?? defaults.server
-    if (server.length === 0) return yield* invalid("server", "must not be empty")
+    const { servers, randomStart } = yield* resolveServers(config)
+    const { host, port, server } = servers[0]!
+    const maxRedirects = yield* check(
+      "maxRedirects",
+      Parse.checkInteger(config.maxRedirects ?? defaults.maxRedirects, 0, MAX_REDIRECTS)
+    )
+    const targetServerType = config.targetServerType ?? "any"
+    if (!Parse.targetServerTypes.includes(targetServerType)) {
+      return yield* invalid(
+        "targetServerType",
+        `"${String(targetServerType)}" is not one of ${Parse.targetServerTypes.join(", ")}`
+      )
+    }
+    if (config.randomStart !== undefined && typeof config.randomStart !== "boolean") {
+      return yield* invalid("randomStart", "must be true or false")
+    }
     if (config.database !== undefined && config.database.length === 0) {
       return yield* invalid("database", "must not be empty (omit it to connect without a database)")
     }
@@ -269,6 +373,10 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
       host,
       port,
       server,
+      servers,
+      randomStart: config.randomStart ?? randomStart ?? false,
+      maxRedirects,
+      targetServerType,
       database: config.database,
       user: config.user,
       password,

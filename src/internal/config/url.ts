@@ -1,6 +1,8 @@
 /**
  * The URL form of a connection configuration:
- * `informix://user:password@host:9088/database?server=ol_informix&clientLocale=en_US.utf8&tls=true&connectTimeout=5s`
+ * `informix://user:password@host:9088/database?server=ol_informix&clientLocale=en_US.utf8&tls=true&connectTimeout=5s`,
+ * or for a server group several hosts, `informix://user:password@db1:9088,db2:9088/database?server=ol_a,ol_b`
+ * (one server name for all, or one per host).
  *
  * User name, password, host and database are percent-decoded. Query parameter names are matched without regard
  * to case, and Informix's own environment names are accepted as aliases (`INFORMIXSERVER`, `CLIENT_LOCALE`,
@@ -15,7 +17,7 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import { ConfigError } from "../../InformixError.ts"
 import * as Parse from "./parse.ts"
-import type { ConnectionConfig } from "./resolve.ts"
+import type { ConnectionConfig, ServerAddress } from "./resolve.ts"
 
 /**
  * Replaces the password (everything between the user name's `:` and the last `@`) and any `password=` query value
@@ -71,6 +73,9 @@ const parseTls = (value: string): Result.Result<boolean | { readonly rejectUnaut
 const parameters: ReadonlyMap<string, readonly [string, Setter]> = (() => {
   const entries: Array<readonly [ReadonlyArray<string>, string, Setter]> = [
     [["server", "informixserver"], "server", set(nonEmpty, (c, v) => (c.server = v))],
+    [["randomstart"], "randomStart", set(Parse.parseBoolean, (c, v) => (c.randomStart = v))],
+    [["maxredirects"], "maxRedirects", set((v) => Parse.parseInteger(v, 0, 16), (c, v) => (c.maxRedirects = v))],
+    [["targetservertype"], "targetServerType", set(Parse.parseTargetServerType, (c, v) => (c.targetServerType = v))],
     [["clientlocale", "client_locale"], "clientLocale", set(Parse.checkLocaleShape, (c, v) => (c.clientLocale = v))],
     [["dblocale", "db_locale"], "dbLocale", set(Parse.checkLocaleShape, (c, v) => (c.dbLocale = v))],
     [["tls", "ssl"], "tls", set(parseTls, (c, v) => (c.tls = v))],
@@ -114,6 +119,9 @@ const outOfRangePort = (text: string): string | undefined => {
   return URL.parse(`${head}1${tail}`) === null ? undefined : digits
 }
 
+const portOutOfRange = (digits: string) =>
+  fail("port", `${digits} is out of range (expected an integer between 1 and 65535)`)
+
 /** The query parameter names the URL form understands (canonical spelling). */
 export const urlParameterNames: ReadonlyArray<string> = Array.from(new Set(Array.from(parameters.values(), ([n]) => n)))
 
@@ -122,10 +130,11 @@ export const urlParameterNames: ReadonlyArray<string> = Array.from(new Set(Array
  * `resolveConfig`.
  */
 export const parseUrl = (text: string): Result.Result<ConnectionConfig, ConfigError> => {
-  const url = URL.parse(text.trim())
+  const group = splitHosts(text.trim())
+  const url = URL.parse(group?.first ?? text.trim())
   if (url === null) {
-    const port = outOfRangePort(text.trim())
-    if (port !== undefined) return fail("port", `${port} is out of range (expected an integer between 1 and 65535)`)
+    const port = outOfRangePort(group?.first ?? text.trim())
+    if (port !== undefined) return portOutOfRange(port)
     // Not echoed at all: when the text does not parse, no rule can say reliably where a password in it ends.
     return fail("url", "the text is not a URL (expected informix://user:password@host:port/database?server=…)")
   }
@@ -133,21 +142,10 @@ export const parseUrl = (text: string): Result.Result<ConnectionConfig, ConfigEr
     return fail("url", `scheme "${url.protocol}" is not supported (use informix://)`)
   }
   const config: Mutable<ConnectionConfig> = {}
-
-  // Non-special schemes keep the host percent-encoded and IPv6 literals in brackets.
-  if (url.hostname.length > 0) {
-    const host = url.hostname.startsWith("[") && url.hostname.endsWith("]")
-      ? Result.succeed(url.hostname.slice(1, -1))
-      : decode("host", url.hostname, true)
-    if (Result.isFailure(host)) return Result.fail(host.failure)
-    config.host = host.success
-  }
-  if (url.port.length > 0) {
-    // WHATWG URL already rejects ports above 65535 (URL.parse returns null); 0 is still possible.
-    const port = Parse.parseInteger(url.port, 1, 65535)
-    if (Result.isFailure(port)) return fail("port", port.failure)
-    config.port = port.success
-  }
+  const address = hostAndPort(url)
+  if (Result.isFailure(address)) return Result.fail(address.failure)
+  if (address.success.host !== undefined) config.host = address.success.host
+  if (address.success.port !== undefined) config.port = address.success.port
   if (url.username.length > 0) {
     const user = decode("user", url.username, true)
     if (Result.isFailure(user)) return Result.fail(user.failure)
@@ -179,5 +177,73 @@ export const parseUrl = (text: string): Result.Result<ConnectionConfig, ConfigEr
     const applied = setter(config, value)
     if (Result.isFailure(applied)) return fail(canonical, applied.failure)
   }
+  if (group !== undefined) return withGroup(config, group.hosts)
+  if (config.server?.includes(",")) return fail("server", "lists several servers but the URL names one host")
   return Result.succeed(config)
+}
+
+/** Host and port of a parsed URL: non-special schemes keep the host percent-encoded and IPv6 literals in brackets. */
+const hostAndPort = (
+  url: URL
+): Result.Result<{ readonly host?: string | undefined; readonly port?: number | undefined }, ConfigError> => {
+  let host: string | undefined
+  if (url.hostname.length > 0) {
+    const decoded = url.hostname.startsWith("[") && url.hostname.endsWith("]")
+      ? Result.succeed(url.hostname.slice(1, -1))
+      : decode("host", url.hostname, true)
+    if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+    host = decoded.success
+  }
+  if (url.port.length === 0) return Result.succeed({ host })
+  // WHATWG URL already rejects ports above 65535 (URL.parse returns null); 0 is still possible.
+  const port = Parse.parseInteger(url.port, 1, 65535)
+  return Result.isFailure(port) ? fail("port", port.failure) : Result.succeed({ host, port: port.success })
+}
+
+/**
+ * A server group in the authority, `user:password@db1:9088,db2:9089` (as libpq and MongoDB spell several hosts):
+ * the URL is parsed with the first host only, the others one by one. Only the part after the last `@` is split, so
+ * a password is never cut or echoed.
+ */
+const splitHosts = (
+  text: string
+): { readonly first: string; readonly hosts: ReadonlyArray<string> } | undefined => {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(text)
+  if (match === null) return undefined
+  const [, scheme, authority, rest] = match as unknown as [string, string, string, string]
+  const at = authority.lastIndexOf("@")
+  const hosts = authority.slice(at + 1).split(",")
+  if (hosts.length < 2) return undefined
+  return { first: scheme + authority.slice(0, at + 1) + hosts[0] + rest, hosts }
+}
+
+/**
+ * Turns the hosts of a multi-host URL into `servers`; `server=` then names either one server for all of them or one
+ * per host, in the same order.
+ */
+const withGroup = (
+  config: Mutable<ConnectionConfig>,
+  hosts: ReadonlyArray<string>
+): Result.Result<ConnectionConfig, ConfigError> => {
+  const names = config.server?.split(",") ?? []
+  if (names.length > 1 && names.length !== hosts.length) {
+    return fail("server", `names ${names.length} servers for ${hosts.length} hosts (give one, or one per host)`)
+  }
+  if (names.some((name) => name.trim().length === 0)) return fail("server", "a server name in the list is empty")
+  const servers: Array<ServerAddress> = []
+  for (const [index, entry] of hosts.entries()) {
+    const parsed = URL.parse(`informix://${entry}`)
+    const badPort = parsed === null ? outOfRangePort(`informix://${entry}`) : undefined
+    if (badPort !== undefined) {
+      return portOutOfRange(badPort)
+    }
+    if (entry.length === 0 || parsed === null || parsed.hostname.length === 0 || parsed.pathname.length > 0) {
+      return fail("servers", `host ${index + 1} of the URL ("${entry}") is not host or host:port`)
+    }
+    const address = hostAndPort(parsed)
+    if (Result.isFailure(address)) return Result.fail(address.failure)
+    servers.push({ ...address.success, ...(names.length > 1 ? { server: names[index]!.trim() } : {}) })
+  }
+  const { host: _host, port: _port, server, ...rest } = config
+  return Result.succeed({ ...rest, ...(names.length === 1 ? { server } : {}), servers })
 }

@@ -157,6 +157,10 @@ export class ConnectionImpl implements Connection.Connection {
     return this.settings.databaseInfo
   }
 
+  get readOnly(): boolean {
+    return this.settings.databaseInfo.readOnly
+  }
+
   get changedSettings(): ReadonlySet<SessionSetting> {
     return this.changed
   }

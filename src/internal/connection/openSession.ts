@@ -130,7 +130,7 @@ const rejection = (response: ConnectResponse, config: ResolvedConfig): InformixE
   const code = response.svcError
   if (response.slType === SlType.REDIRECT) {
     // JDBC turns a REDIRECT into −79998 carrying the detail and logs in again at the target (JDBC-READING.md §5);
-    // following it is not implemented: say where the server wanted the client to go.
+    // so does connectGroup.ts, from the target given here.
     const target = response.redirect === undefined ? undefined : parseRedirect(response.redirect.detail)
     return new ConnectionError({
       reason: "Redirected",
@@ -138,8 +138,7 @@ const rejection = (response: ConnectResponse, config: ResolvedConfig): InformixE
       port: config.port,
       message: target === undefined
         ? "The server redirected the connection without a usable target (server, host and port)"
-        : `The server redirected the connection to server ${target.server} at ${target.host}:${target.port}; ` +
-          "redirects are not followed",
+        : `The server redirected the connection to server ${target.server} at ${target.host}:${target.port}`,
       ...(target === undefined ? {} : { redirect: target })
     })
   }
@@ -261,13 +260,15 @@ const initialize = (
 /**
  * The DBOPEN reply's DONE warnings read bit by bit as IBM's JDBC does (`IfxSqli.receiveDone`, JDBC-READING.md §2):
  * 0x01 logged, 0x02 ANSI, 0x40 the database's locale differs from the client's; the login accept's 0x20 is a
- * read-only secondary (`IfxSqliConnect`: `readOnly`). A server that sends no DONE leaves every bit clear.
+ * read-only secondary (`IfxSqliConnect`: `readOnly`). JDBC only turns DBOPEN's 0x20 ("Database server running in
+ * secondary mode") into a warning; it is taken as read-only too, so that a secondary which reports itself only
+ * there is not handed writes (issue #20). A server that sends no DONE leaves every bit clear.
  */
 const databaseInfo = (database: string | undefined, openWarnings: number, loginWarnings: number): DatabaseInfo => ({
   database,
   logged: (openWarnings & 0x01) !== 0,
   ansi: (openWarnings & 0x02) !== 0,
-  readOnly: (loginWarnings & 0x20) !== 0,
+  readOnly: ((loginWarnings | openWarnings) & 0x20) !== 0,
   localeMismatch: (openWarnings & 0x40) !== 0,
   openWarnings,
   loginWarnings
