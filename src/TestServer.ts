@@ -156,8 +156,9 @@ export interface TestServerOptions {
   /**
    * Databases declared at start; a plain name is a logged database. Default: one logged database "testdb". The
    * server is an instance like Informix's: clients may log in without a database, `CREATE DATABASE` / `DROP
-   * DATABASE` others, and read the read-only `sysmaster` (sysdatabases, sysdbslocale, syssessions); `sysutils`,
-   * `sysuser` and `sysadmin` exist too. Tables of other databases are named `db:table` (docs/sql-subset.md).
+   * DATABASE` others, and read the read-only `sysmaster` (sysdatabases, sysdbslocale, syssessions, sysenv);
+   * `sysutils`, `sysuser`, `sysadmin` and `syscdcv1` (the Change Data Capture API's routines) exist too. Tables of
+   * other databases are named `db:table` (docs/sql-subset.md).
    */
   readonly databases?: ReadonlyArray<string | DatabaseOptions> | undefined
   /**

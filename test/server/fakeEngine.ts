@@ -199,7 +199,8 @@ export const makeFakeEngine = (databases: ReadonlyArray<string> = ["testdb"]): F
         },
         close() {
           openSessions--
-        }
+        },
+        captureReader: () => undefined
       }
       return session
     }

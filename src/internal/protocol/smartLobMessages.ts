@@ -397,7 +397,9 @@ export const readSmartLobClientMessage = (
       const length = r.i32()
       const bufferSize = r.u16()
       if (op === LoDataOp.READ_WITH_SEEK) {
-        const offset = int8FromBytes(r.bytesView(10))
+        // A short buffer leaves the reader failed (it says why); never read an INT8 out of fewer than 10 bytes.
+        const seek = r.bytesView(10)
+        const offset = r.ok ? int8FromBytes(seek) : 0n
         return { _tag: "LoData", op, fd, length, bufferSize, offset, whence: r.u16(), chunks: [] }
       }
       const chunks: Array<Uint8Array> = []

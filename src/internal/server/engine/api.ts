@@ -154,6 +154,47 @@ export interface EngineSession {
   readonly isolation: string
   /** Rolls back an open transaction and closes the SQLite connection. */
   close(): void
+  /** The CDC session `fd` this session opened with cdc_opensess (changeCapture.ts), else undefined. */
+  captureReader(fd: number): CaptureReader | undefined
+}
+
+/** A captured column: its description and its type as a CDC TABSCHEMA record spells it (`varchar(20,0)`). */
+export interface CaptureColumn extends ColumnDescription {
+  readonly typeText: string
+}
+
+/** One record of a CDC session, for the session layer to encode (IBM CDC API record types). */
+export type CaptureRecord =
+  | { readonly kind: "tabschema"; readonly label: number; readonly columns: ReadonlyArray<CaptureColumn> }
+  | { readonly kind: "begin" | "commit"; readonly seq: bigint; readonly txid: number; readonly time: number }
+  | {
+    readonly kind: "row"
+    /** 40 insert, 41 delete, 42 before update, 43 after update. */
+    readonly op: number
+    readonly seq: bigint
+    readonly txid: number
+    readonly label: number
+    readonly columns: ReadonlyArray<CaptureColumn>
+    readonly values: ReadonlyArray<Value>
+  }
+
+/** A CDC session as the smart-LO reads of its fd see it. */
+export interface CaptureReader {
+  /**
+   * The next record, left in place until `delivered()` (a read too small for it loses nothing); undefined when none
+   * has committed yet (wait with `onChange`, up to `timeoutSeconds`).
+   */
+  next(): CaptureRecord | EngineError | undefined
+  /** The record `next()` returned has been sent. */
+  delivered(): void
+  /** cdc_opensess's timeout: an idle read answers a TIMEOUT record after this many seconds. */
+  readonly timeoutSeconds: number
+  /** cdc_opensess's max_records: how many records one read may return. */
+  readonly maxRecords: number
+  /** The sequence number of the last record handed out (a TIMEOUT record carries it). */
+  readonly lastSequence: bigint
+  /** Calls `listener` whenever a transaction with captured changes commits; returns its remover. */
+  onChange(listener: () => void): () => void
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 } from "./api.ts"
 import { registerBuiltins } from "./builtins.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
+import { CdcPrepared, type ChangeCapture, registerChangeLogFunctions } from "./changeCapture.ts"
 import { splitQualified } from "./crossDatabase.ts"
 import { executeDenied, statementDenied } from "./databasePrivileges.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
@@ -94,6 +95,8 @@ export interface SessionEnvironment {
   readonly refreshSessions: () => void
   /** The instance's user databases (lower case), attached before a transaction starts. */
   readonly instanceDatabases: () => ReadonlyArray<string>
+  /** The instance's change capture (changeCapture.ts). */
+  readonly capture: ChangeCapture
 }
 
 let sessionIds = 0
@@ -137,6 +140,8 @@ export class Session implements EngineSession {
   readonly attached = new Set<string>()
   /** The client runs with DELIMIDENT: `"Name"` is an identifier that keeps its case (tokenizer.ts). */
   delimident = false
+  /** The transaction id the capture triggers logged this transaction's changes with (changeLog.ts), if any. */
+  captureTx: number | undefined = undefined
   /**
    * The session runs on a read-only secondary of a TestServer cluster (it is asked per statement: a promotion makes
    * the server primary): permanent writes are refused (instance.ts `secondaryWriteError`) and reads never wait for
@@ -177,6 +182,7 @@ export class Session implements EngineSession {
       }
     })
     registerBuiltins(this.db, user)
+    registerChangeLogFunctions(this.db, () => (this.captureTx ??= env.capture.nextTransactionId()))
     this.sequences = new SessionSequences(this.db, config.location)
     this.translateContext = {
       table: (name) => this.table(name),
@@ -353,6 +359,7 @@ export class Session implements EngineSession {
       delimident: this.delimident
     }, prepared)
     if (ddlDenied !== undefined) return ddlDenied
+    if (prepared instanceof CdcPrepared) return prepared.owner === this ? prepared.execute(params) : engineError(-258)
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
       if (prepared.paramCount !== params.length) return engineError(-254)
       return this.routines.execute(prepared, params)
@@ -400,7 +407,21 @@ export class Session implements EngineSession {
       return result
     } catch (error) {
       return mapSqliteError(error, ctx)
+    } finally {
+      // An autocommit statement is its own transaction: it has committed (or rolled back) by now.
+      if (!this.db.isTransaction) this.settleCapture()
     }
+  }
+
+  /** The transaction ended: its captured changes (if any) are readable now (rolled back ones are simply gone). */
+  settleCapture(): void {
+    if (this.captureTx === undefined) return
+    this.captureTx = undefined
+    this.env.capture.committed()
+  }
+
+  captureReader(fd: number) {
+    return this.env.capture.session(this, fd)
   }
 
   run(
@@ -489,6 +510,9 @@ export class Session implements EngineSession {
     params: ReadonlyArray<Value>,
     options?: { readonly scroll?: boolean }
   ): EngineCursor | EngineError {
+    if (prepared instanceof CdcPrepared) {
+      return prepared.owner === this ? prepared.openCursor(params) : engineError(-258)
+    }
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
       if (prepared.paramCount !== params.length) return engineError(-254)
       return this.routines.openCursor(prepared, params)
