@@ -20,7 +20,8 @@ const scripts = [
   "peer-python.ts",
   "peer-jdbc.ts",
   "smartLob.ts",
-  "byteText.ts"
+  "byteText.ts",
+  "changes.ts"
 ].filter((
   name
 ) => existsSync(join(here, name)))

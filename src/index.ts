@@ -19,6 +19,14 @@
 export * as Connection from "./Connection.ts"
 
 /**
+ * Change streams: the committed changes of tables as a `Stream` of insert / update / delete events with transaction
+ * boundaries, over the Change Data Capture API, resumable from a saved position.
+ *
+ * @since 0.1.0
+ */
+export * as InformixChanges from "./InformixChanges.ts"
+
+/**
  * The `effect/sql` driver: one Layer providing `InformixClient` and `SqlClient.SqlClient`, backed by a Pool.
  *
  * @since 0.1.0

@@ -55,6 +55,13 @@ describe("decoder fuzzing", () => {
     )
   })
 
+  it("an SQ_LODATA read-with-seek cut inside its 10-byte offset is incomplete or an error, never a throw", () => {
+    // Found by the golden-vector fuzzing below (Node 24 lane): the INT8 offset was read from a short buffer.
+    // opcode 97 (SQ_LODATA), op 1 (read with seek), fd 3, length 4096, buffer size 4096, then 4 of the 10 bytes.
+    const bytes = Uint8Array.of(0, 97, 0, 1, 0, 3, 0, 0, 16, 0, 16, 0, 0, 1, 0, 0)
+    for (const f of [WIDE_FRAMING, NARROW_FRAMING, EXTENDED_FRAMING]) feed("client", false, f, bytes, [])
+  })
+
   it("random bytes behind a plausible opcode", () => {
     fc.assert(
       fc.property(

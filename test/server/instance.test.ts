@@ -103,7 +103,7 @@ describe("TestServer instance", () => {
       // The system databases are there from the start.
       assert.deepStrictEqual(
         trimmed(yield* conn.values("SELECT name FROM sysdatabases WHERE name MATCHES 'sys*' ORDER BY name")),
-        [["sysadmin"], ["sysmaster"], ["sysuser"], ["sysutils"]]
+        [["sysadmin"], ["syscdcv1"], ["sysmaster"], ["sysuser"], ["sysutils"]]
       )
       // Its own catalog describes its tables.
       assert.deepStrictEqual(

@@ -256,6 +256,27 @@ export function readSmartLob(
   ).pipe(Stream.withSpan("informix.readSmartLob", { kind: "client", attributes: this.spanAttributes }))
 }
 
+/**
+ * One SQ_LODATA read of at most `length` bytes on an fd the caller got from the server (a CDC session's id: each
+ * read is one change record, InformixChanges). A read blocks on the server until it has something to return.
+ */
+export const readLoDataOnce = (
+  conn: ConnectionImpl,
+  fd: number,
+  length: number
+): Effect.Effect<Uint8Array, InformixError> => {
+  const stmt = noTimeout("ifx_lo_read")
+  return Effect.flatMap(
+    conn.roundTrip([{ _tag: "LoData", op: LoDataOp.READ, fd, length, bufferSize: LODATA_CHUNK, chunks: [] }], stmt),
+    (reply) => {
+      const data = reply.find((m) => m._tag === "LoDataReply")
+      return data?._tag === "LoDataReply"
+        ? Effect.succeed(data.size > 0 ? concat(data.chunks) : new Uint8Array(0))
+        : Effect.fail(protocolFailure(stmt, "no SQ_LODATA in the reply to a read"))
+    }
+  )
+}
+
 export function readClobText(this: ConnectionImpl, locator: SmartLobLocator): Effect.Effect<string, InformixError> {
   if (locator.kind !== "CLOB") {
     return Effect.fail(

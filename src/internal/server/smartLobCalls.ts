@@ -21,6 +21,7 @@ import {
   LODATA_CHUNK,
   LoDataOp
 } from "../protocol/smartLobMessages.ts"
+import { captureRead } from "./changeFeed.ts"
 import type { BatchState, Session } from "./clientSession.ts"
 import { BatchFailure, err } from "./sessionReplies.ts"
 import { LOCATOR_SIZE, type SmartLobContent, smartLobStoreFor } from "./smartLobStore.ts"
@@ -94,6 +95,9 @@ export const smartLobStep = (
       return Effect.void
     }
     case "LoData": {
+      // A CDC session's fd (changeFeed.ts): reads only.
+      const capture = message.op === LoDataOp.READ ? db.engine.captureReader(message.fd) : undefined
+      if (capture !== undefined) return captureRead(session, capture, message.length, state)
       const lob = fdsOf(session).get(message.fd)
       if (lob === undefined) return fail(err(SQL_SMART_LOB, 0, `fd ${message.fd}`))
       if (message.op === LoDataOp.WRITE) {

@@ -30,6 +30,11 @@ export interface EngineOptions {
   readonly hostName?: string | undefined
   /** DBSERVERNAME: the only server a `db@server:table` name may name (default "ol_test"). */
   readonly serverName?: string | undefined
+  /**
+   * The user who creates the declared databases, and so is their DBA (default `informix`; the TestServer passes its
+   * first user, so a server configured with one application user lets it load its schema).
+   */
+  readonly owner?: string | undefined
 }
 
 /** One result column or input parameter as SQ_DESCRIBE / SQ_IDESCRIBE carry it (SQLI.md §7.11, VALUES.md §2–§5). */
@@ -110,9 +115,29 @@ export interface EngineCursor {
 }
 
 /** One client session: one SQLite connection, its temp tables, its transaction and its lock-wait mode. */
+/**
+ * The fast-path handle of an SPL routine (IBM JDBC's CallableStatement calls routines with OUT parameters through
+ * SQ_GETROUTINE / SQ_EXFPROUTINE by handle): this base plus its procid, above the smart-LOB routines' handles.
+ */
+export const ROUTINE_HANDLE_BASE = 100000
+
+/** An SPL routine as the fast path describes it: parameters with their modes (0 IN, 1 OUT, 2 INOUT), result types. */
+export interface FastPathRoutine {
+  readonly procid: number
+  readonly params: ReadonlyArray<{ readonly column: ColumnDescription; readonly mode: number }>
+  readonly returning: ReadonlyArray<ColumnDescription>
+}
+
 export interface EngineSession {
   readonly database: string
   readonly user: string
+  /** An SPL routine by procid, or by name and argument count, for the fast path (spl/routines.ts). */
+  fastPathRoutine(routine: number | { readonly name: string; readonly numargs: number }): FastPathRoutine | undefined
+  /** Runs an SPL routine called by the fast path: its OUT / INOUT values (in order) and its first returned row. */
+  callFastPath(
+    procid: number,
+    args: ReadonlyArray<Value>
+  ): { readonly outs: ReadonlyArray<Value>; readonly returns: ReadonlyArray<Value> } | EngineError
   prepare(sql: string): Prepared | EngineError
   /** Runs a non-SELECT statement (a SELECT runs and discards its rows; SELECT ... INTO TEMP creates the table). */
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError
@@ -134,6 +159,47 @@ export interface EngineSession {
   readonly isolation: string
   /** Rolls back an open transaction and closes the SQLite connection. */
   close(): void
+  /** The CDC session `fd` this session opened with cdc_opensess (changeCapture.ts), else undefined. */
+  captureReader(fd: number): CaptureReader | undefined
+}
+
+/** A captured column: its description and its type as a CDC TABSCHEMA record spells it (`varchar(20,0)`). */
+export interface CaptureColumn extends ColumnDescription {
+  readonly typeText: string
+}
+
+/** One record of a CDC session, for the session layer to encode (IBM CDC API record types). */
+export type CaptureRecord =
+  | { readonly kind: "tabschema"; readonly label: number; readonly columns: ReadonlyArray<CaptureColumn> }
+  | { readonly kind: "begin" | "commit"; readonly seq: bigint; readonly txid: number; readonly time: number }
+  | {
+    readonly kind: "row"
+    /** 40 insert, 41 delete, 42 before update, 43 after update. */
+    readonly op: number
+    readonly seq: bigint
+    readonly txid: number
+    readonly label: number
+    readonly columns: ReadonlyArray<CaptureColumn>
+    readonly values: ReadonlyArray<Value>
+  }
+
+/** A CDC session as the smart-LO reads of its fd see it. */
+export interface CaptureReader {
+  /**
+   * The next record, left in place until `delivered()` (a read too small for it loses nothing); undefined when none
+   * has committed yet (wait with `onChange`, up to `timeoutSeconds`).
+   */
+  next(): CaptureRecord | EngineError | undefined
+  /** The record `next()` returned has been sent. */
+  delivered(): void
+  /** cdc_opensess's timeout: an idle read answers a TIMEOUT record after this many seconds. */
+  readonly timeoutSeconds: number
+  /** cdc_opensess's max_records: how many records one read may return. */
+  readonly maxRecords: number
+  /** The sequence number of the last record handed out (a TIMEOUT record carries it). */
+  readonly lastSequence: bigint
+  /** Calls `listener` whenever a transaction with captured changes commits; returns its remover. */
+  onChange(listener: () => void): () => void
 }
 
 /**

@@ -14,6 +14,8 @@ import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { Charset } from "../../values/charset.ts"
 import type { EngineError, EngineOptions, EngineSession, InstanceStatement } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
+import { ChangeCapture } from "./changeCapture.ts"
+import { connectDenied, recordDatabaseCreator } from "./databasePrivileges.ts"
 import { engineError } from "./engineErrors.ts"
 import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { parseInstanceStatement } from "./instance.ts"
@@ -28,6 +30,7 @@ import {
   readDatabaseRecords,
   systemDatabases,
   writeDatabaseRecord,
+  writeEnvironment,
   writeSessions
 } from "./sysmaster.ts"
 import { bootstrapUserTypes } from "./userTypes.ts"
@@ -110,6 +113,8 @@ export class Engine {
   /** The engine's own connection to sysmaster (registry writes, syssessions refresh). */
   private readonly master: DatabaseSync
   private sessionSource: () => ReadonlyArray<LiveSession> = () => []
+  /** CDC sessions and the change logs' readers (changeCapture.ts). */
+  private readonly capture: ChangeCapture
 
   private constructor(options: EngineOptions & { readonly now?: () => Date }) {
     this.serverVersion = options.serverVersion ?? "15.0.1.0.3"
@@ -124,8 +129,13 @@ export class Engine {
       : undefined
     if (this.scratchDirectory !== undefined) trackScratch(this.scratchDirectory)
     this.directory = options.directory ?? this.scratchDirectory!
+    this.capture = new ChangeCapture({
+      database: (name) => this.databases.get(name.toLowerCase()),
+      serverName: this.serverName
+    })
     this.master = this.openFile("sysmaster", undefined)
     bootstrapSysmaster(this.master, this.today())
+    writeEnvironment(this.master, this.serverName)
     const known = new Map(readDatabaseRecords(this.master).map((r) => [r.name.toLowerCase(), r]))
     const wanted: Array<DatabaseRecord> = systemDatabases.map((name) =>
       known.get(name) ??
@@ -139,13 +149,17 @@ export class Engine {
         buffered: false,
         ansi: d.ansi ?? false,
         locale: d.locale ?? "",
-        owner: known.get(d.name.toLowerCase())?.owner ?? "informix"
+        owner: known.get(d.name.toLowerCase())?.owner ?? options.owner ?? "informix"
       }, known.get(d.name.toLowerCase())?.created)
       const at = wanted.findIndex((w) => w.name.toLowerCase() === d.name.toLowerCase())
       if (at >= 0) wanted[at] = record
       else wanted.push(record)
     }
     for (const r of wanted) this.register(r)
+    // The creator of a database is its DBA (databasePrivileges.ts).
+    for (const d of options.databases) {
+      recordDatabaseCreator(this.location(d.name), this.records.get(d.name.toLowerCase())!.owner)
+    }
   }
 
   static make(options: EngineOptions & { readonly now?: () => Date }): Engine {
@@ -191,7 +205,9 @@ export class Engine {
   /** Makes a database known: its file and catalog, its registry rows, its configuration. */
   private register(r: DatabaseRecord): void {
     if (r.name.toLowerCase() !== "sysmaster") {
-      this.openFile(r.name, r.locale === "en_US.8859-1" ? undefined : r.locale).close()
+      const file = this.openFile(r.name, r.locale === "en_US.8859-1" ? undefined : r.locale)
+      this.capture.seed(file)
+      file.close()
     }
     writeDatabaseRecord(this.master, r)
     this.records.set(r.name.toLowerCase(), r)
@@ -252,6 +268,7 @@ export class Engine {
     }
     try {
       this.register(this.newRecord(name.toLowerCase(), request))
+      recordDatabaseCreator(this.location(name), request.owner)
     } catch (error) {
       return engineError(SQL_CANNOT_CREATE, { parameter: error instanceof Error ? error.message : name })
     }
@@ -275,6 +292,7 @@ export class Engine {
     // The system databases are always in use by the server itself.
     if (systemDatabases.includes(key)) return engineError(SQL_DATABASE_IN_USE, { isamCode: -107, parameter: name })
     deleteDatabaseRecord(this.master, this.records.get(key)?.name ?? name)
+    this.capture.forget(key)
     this.databases.delete(key)
     this.records.delete(key)
     forgetSequences(config.location)
@@ -331,9 +349,11 @@ export class Engine {
         // The other databases a statement names (`db:table`, crossDatabase.ts).
         database: (name) => this.databases.get(name.toLowerCase()),
         refreshSessions: () => this.refreshSessions(),
-        instanceDatabases: () => Array.from(this.databases.keys()).filter((name) => !systemDatabases.includes(name))
+        instanceDatabases: () => Array.from(this.databases.keys()).filter((name) => !systemDatabases.includes(name)),
+        capture: this.capture
       }, (s) => {
         this.sessions.delete(s)
+        this.capture.closeOwnedBy(s)
         if (this.exclusive.get(key) === s) this.exclusive.delete(key)
       })
     } catch (error) {
@@ -342,6 +362,12 @@ export class Engine {
         isamCode: -111,
         parameter: error instanceof Error ? error.message : database
       })
+    }
+    // IBM -387 "No connect permission." (databasePrivileges.ts).
+    const denied = connectDenied(session.db, user, database)
+    if (denied !== undefined) {
+      session.close()
+      return denied
     }
     session.delimident = options?.delimident === true
     if (options?.secondary !== undefined) session.secondary = options.secondary
@@ -352,6 +378,7 @@ export class Engine {
 
   close(): void {
     for (const s of Array.from(this.sessions)) s.close()
+    this.capture.close()
     // Sequence counters live in memory while the engine runs (sequences.ts): write them back.
     for (const config of this.databases.values()) {
       if (config.scratch || !hasSequenceCounters(config.location)) {

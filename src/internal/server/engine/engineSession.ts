@@ -18,7 +18,9 @@ import {
 } from "./api.ts"
 import { registerBuiltins } from "./builtins.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
+import { CdcPrepared, type ChangeCapture, registerChangeLogFunctions } from "./changeCapture.ts"
 import { splitQualified } from "./crossDatabase.ts"
+import { executeDenied, statementDenied } from "./databasePrivileges.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
 import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
 import type { ExtensionHost } from "./extension.ts"
@@ -32,7 +34,7 @@ import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./pr
 import { planPrivileges } from "./privileges.ts"
 import { SessionSequences } from "./sequences.ts"
 import { RoutinePrepared, Routines } from "./spl/routines.ts"
-import { updatedColumns } from "./spl/triggers.ts"
+import { updatedColumns } from "./spl/triggerParse.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { synonymTarget } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"
@@ -94,6 +96,8 @@ export interface SessionEnvironment {
   readonly refreshSessions: () => void
   /** The instance's user databases (lower case), attached before a transaction starts. */
   readonly instanceDatabases: () => ReadonlyArray<string>
+  /** The instance's change capture (changeCapture.ts). */
+  readonly capture: ChangeCapture
 }
 
 let sessionIds = 0
@@ -137,6 +141,8 @@ export class Session implements EngineSession {
   readonly attached = new Set<string>()
   /** The client runs with DELIMIDENT: `"Name"` is an identifier that keeps its case (tokenizer.ts). */
   delimident = false
+  /** The transaction id the capture triggers logged this transaction's changes with (changeLog.ts), if any. */
+  captureTx: number | undefined = undefined
   /**
    * The session runs on a read-only secondary of a TestServer cluster (it is asked per statement: a promotion makes
    * the server primary): permanent writes are refused (instance.ts `secondaryWriteError`) and reads never wait for
@@ -177,6 +183,7 @@ export class Session implements EngineSession {
       }
     })
     registerBuiltins(this.db, user)
+    registerChangeLogFunctions(this.db, () => (this.captureTx ??= env.capture.nextTransactionId()))
     this.sequences = new SessionSequences(this.db, config.location)
     this.translateContext = {
       table: (name) => this.table(name),
@@ -211,7 +218,7 @@ export class Session implements EngineSession {
       setRowCount: (rows) => {
         this.lastRows = rows
       },
-      withTriggers: (verb, table, set, run) => this.routines.triggers.around(verb, table, set, run)
+      withTriggers: (verb, table, set, run) => this.routines.triggers.around(verb, table, set, run, true)
     }
     this.routines = new Routines({
       db: this.db,
@@ -234,8 +241,21 @@ export class Session implements EngineSession {
       settle: () => {
         if (!this.db.isTransaction) this.config.locks.releaseAll(this)
       },
+      ansi: config.ansi,
+      executeDenied: (routine) =>
+        this.routineDepth > 0 ? undefined : executeDenied(this.db, this.user, this.host.role, routine),
       today: () => this.today()
     })
+  }
+
+  fastPathRoutine(routine: number | { readonly name: string; readonly numargs: number }) {
+    this.refreshCatalog()
+    return this.routines.fastPathRoutine(routine)
+  }
+
+  callFastPath(procid: number, args: ReadonlyArray<Value>) {
+    this.refreshCatalog()
+    return this.routines.callFastPath(procid, args)
   }
 
   /** Depth of SPL routine / trigger statements being run (their privileges are not the caller's). */
@@ -332,6 +352,16 @@ export class Session implements EngineSession {
   // ---------------------------------------------------------------------------------------------------------
 
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError {
+    // Database-level privileges and ownership for DDL and GRANT (databasePrivileges.ts).
+    const ddlDenied = statementDenied({
+      db: this.db,
+      user: this.user,
+      role: this.host.role,
+      inRoutine: this.routineDepth > 0,
+      delimident: this.delimident
+    }, prepared)
+    if (ddlDenied !== undefined) return ddlDenied
+    if (prepared instanceof CdcPrepared) return prepared.owner === this ? prepared.execute(params) : engineError(-258)
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
       if (prepared.paramCount !== params.length) return engineError(-254)
       return this.routines.execute(prepared, params)
@@ -379,7 +409,21 @@ export class Session implements EngineSession {
       return result
     } catch (error) {
       return mapSqliteError(error, ctx)
+    } finally {
+      // An autocommit statement is its own transaction: it has committed (or rolled back) by now.
+      if (!this.db.isTransaction) this.settleCapture()
     }
+  }
+
+  /** The transaction ended: its captured changes (if any) are readable now (rolled back ones are simply gone). */
+  settleCapture(): void {
+    if (this.captureTx === undefined) return
+    this.captureTx = undefined
+    this.env.capture.committed()
+  }
+
+  captureReader(fd: number) {
+    return this.env.capture.session(this, fd)
   }
 
   run(
@@ -468,6 +512,9 @@ export class Session implements EngineSession {
     params: ReadonlyArray<Value>,
     options?: { readonly scroll?: boolean }
   ): EngineCursor | EngineError {
+    if (prepared instanceof CdcPrepared) {
+      return prepared.owner === this ? prepared.openCursor(params) : engineError(-258)
+    }
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
       if (prepared.paramCount !== params.length) return engineError(-254)
       return this.routines.openCursor(prepared, params)
@@ -488,6 +535,14 @@ export class Session implements EngineSession {
     if (blocked !== undefined) return blocked
     const denied = planPrivileges(this, p, prepared.tokens)
     if (denied !== undefined) return denied
+    // SELECT triggers of the tables this query reads (spl/selectTriggers.ts) fire before its rows are read.
+    const triggered = this.routines.triggers.beforeQuery(
+      prepared.sql,
+      prepared.tokens,
+      params,
+      options?.scroll === true
+    )
+    if (triggered !== undefined) return triggered
     const types = prepared.columnTypes
     const convert = (row: Array<unknown>): Array<Value> => row.map((v, i) => fromStorage(v as Stored, types[i]!))
     let stmt: StatementSync

@@ -5,6 +5,7 @@
  */
 import type { SQLInputValue, StatementSync } from "node:sqlite"
 import { type ColumnDescription, type EngineError, isEngineError, type Prepared, type Value } from "./api.ts"
+import { CDC_DATABASE } from "./changeCapture.ts"
 import { rewriteComplexLiterals } from "./complexTypes.ts"
 import { attachDatabases, rewriteDatabaseNames } from "./crossDatabase.ts"
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./engineErrors.ts"
@@ -93,6 +94,10 @@ export function prepare(this: Session, sql: string): Prepared | EngineError {
 
 export function prepareTokens(this: Session, sql: string, tokens: ReadonlyArray<Token>): Prepared | EngineError {
   this.refreshCatalog()
+  if (this.database.toLowerCase() === CDC_DATABASE) {
+    const cdc = this.env.capture.prepare(this, sql, tokens)
+    if (cdc !== undefined) return cdc
+  }
   const routine = this.routines.prepare(sql, tokens)
   if (routine !== undefined) return routine
   const p = plan(tokens, sql, this.translateContext)

@@ -9,6 +9,8 @@
  *   sysdbslocale (dbs_dbsname, dbs_collate)
  *   syssessions (sid, username, uid, pid, hostname, tty, connected, feprogram, pooladdr, is_wlatch, is_wlock,
  *     is_wbuff, is_wckpt, is_wlogbuf, is_wtrans, is_monitor, is_incrit, state)
+ *   sysenv (env_name, env_value): the server's environment; here INFORMIXSERVER only (IBM JDBC's CDC engine reads
+ *     it for cdc_opensess, JDBC-PAM-TRIGGERS-CDC.md §3.2)
  * They are ordinary tables of the sysmaster SQLite file, described in its own systables/syscolumns; syssessions is
  * rewritten from the live sessions before a statement reads it.
  */
@@ -16,8 +18,12 @@ import type { DatabaseSync } from "node:sqlite"
 import { catalogTable as table, createCatalogTables, type TableInfo } from "./catalog.ts"
 import { Types } from "./types.ts"
 
-/** Databases every instance has (IBM: sysmaster, sysutils, sysuser and sysadmin are created at initialisation). */
-export const systemDatabases: ReadonlyArray<string> = ["sysmaster", "sysutils", "sysuser", "sysadmin"]
+/**
+ * Databases every instance has (IBM: sysmaster, sysutils, sysuser and sysadmin are created at initialisation;
+ * syscdcv1, the Change Data Capture API's database, is created by the administrator's syscdcv1.sql script: here it
+ * is always there, changeCapture.ts).
+ */
+export const systemDatabases: ReadonlyArray<string> = ["sysmaster", "sysutils", "sysuser", "sysadmin", "syscdcv1"]
 
 /** What the instance knows of one database (one sysdatabases + sysdbslocale row). */
 export interface DatabaseRecord {
@@ -77,7 +83,8 @@ const sysmasterTables: ReadonlyArray<TableInfo> = [
     ["is_monitor", Types.integer],
     ["is_incrit", Types.integer],
     ["state", Types.integer]
-  ])
+  ]),
+  table("sysenv", 103, [["env_name", Types.char(128)], ["env_value", Types.char(512)]])
 ]
 
 /** Creates sysmaster's own tables (after bootstrapCatalog made its systables/syscolumns); idempotent. */
@@ -150,6 +157,12 @@ export const writeDatabaseRecord = (db: DatabaseSync, r: DatabaseRecord) => {
     db.exec("ROLLBACK")
     throw error
   }
+}
+
+/** The server's environment as sysenv shows it. */
+export const writeEnvironment = (db: DatabaseSync, serverName: string) => {
+  db.exec("DELETE FROM sysenv")
+  db.prepare("INSERT INTO sysenv (env_name, env_value) VALUES ('INFORMIXSERVER', ?)").run(serverName)
 }
 
 export const deleteDatabaseRecord = (db: DatabaseSync, name: string) => {

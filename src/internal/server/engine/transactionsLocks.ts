@@ -167,6 +167,7 @@ export function noteStatementInTransaction(this: Session): void {
 
 /** COMMIT or ROLLBACK ended the transaction: so does its SET TRANSACTION level. */
 export function endTransaction(this: Session): void {
+  this.settleCapture()
   this.openTransaction = false
   this.transactionStarted = false
   this.transactionIsolation = undefined
