@@ -131,8 +131,23 @@ export interface Column {
   readonly notNull: boolean
   /** DESCRIBE encoded length (CHAR n, DECIMAL (p<<8)|s, DATETIME qualifier, …). */
   readonly encodedLength: number
-  /** Extended type name (e.g. "boolean", "lvarchar"), empty for built-in types. */
+  /**
+   * Extended type name (e.g. "boolean", "lvarchar", "json", a DISTINCT, named ROW or opaque type's name), empty for
+   * built-in types.
+   */
   readonly extendedName: string
+  /** Extended type id (VALUES.md §4: 1 lvarchar, 5 boolean, 25 json, 26 bson; user types from 2048), else 0. */
+  readonly extendedId: number
+  /**
+   * A DISTINCT type's column (type word flag 0x0800): `type` is its base type's code and the value decodes as the
+   * base; `extendedName` names the DISTINCT type.
+   */
+  readonly distinct: boolean
+  /**
+   * The DESCRIBE's sourceType: for a DISTINCT type over an opaque base, the base's extended id (1 lvarchar,
+   * 5 boolean, 25 json, 26 bson), else 0.
+   */
+  readonly sourceType: number
 }
 
 /**

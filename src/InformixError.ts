@@ -363,7 +363,8 @@ export class ParameterError extends Schema.TaggedError<ParameterError>("effect-i
 
 /**
  * The server described result columns the client cannot decode (a column type this driver does not support, or a
- * description it cannot interpret). It is reported when the statement is prepared, before any row is read, so unlike
+ * description it cannot interpret), or a codec of the `types` option rejected a value of its type. It is reported
+ * when the statement is prepared, before any row is read (or, for a codec, when the row arrives), so unlike
  * `ProtocolError` the byte stream is intact: the statement is released and the session stays usable. Retrying the
  * same statement fails the same way; select the column cast to a supported type instead.
  *

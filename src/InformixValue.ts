@@ -747,7 +747,10 @@ export class SmartLobLocator {
 }
 
 /**
- * A value of a type this driver does not interpret (opaque UDTs, ROWREF, COLLECTION): the body bytes as sent.
+ * A value of a type this driver does not interpret (opaque UDTs, ROWREF, COLLECTION): the body bytes as sent, with
+ * the type's name from the describe (`typeName`, e.g. `"point"`). Register a codec for the name with the `types`
+ * connection option ({@link TypeCodecs}) to receive decoded values instead. Bind one back as it came (same type
+ * name, same bytes).
  *
  * @since 0.1.0
  * @category models
@@ -1106,9 +1109,98 @@ export const collection = (typeText: string, elements: ReadonlyArray<Value> | nu
 export const row = (typeText: string, fields: { readonly [field: string]: Value } | null): ComplexParameter =>
   new ComplexParameter(typeText, fields)
 
+/**
+ * A value of a named extended type: JSON, BSON, an opaque UDT or any type registered in {@link TypeCodecs}. Build it
+ * with {@link json}, {@link bson} or {@link namedType}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class NamedTypeParameter {
+  readonly _tag = "NamedTypeParameter"
+  /** The type's name as the catalog has it (`json`, `bson`, `point`), compared case-insensitively. */
+  readonly typeName: string
+  /** The value; `null` binds a NULL of the type. */
+  readonly value: unknown
+
+  constructor(typeName: string, value: unknown) {
+    this.typeName = typeName
+    this.value = value
+  }
+}
+
+/**
+ * Bind a JSON value (Informix 12.10+ `JSON` column): the value is serialised with `JSON.stringify` and bound as
+ * LVARCHAR text, as IBM JDBC binds a string to a JSON parameter. A plain JS string binds as the JSON text itself
+ * would with {@link lvarchar}; `json("x")` binds the JSON string `"x"`. A value `JSON.stringify` cannot write (a
+ * bigint, a cycle, `undefined`) fails the statement with a typed error.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const json = (value: unknown): NamedTypeParameter => new NamedTypeParameter("json", value)
+
+/**
+ * Bind a BSON document (Informix `BSON` column): the object is serialised with the `bson` package (MongoDB's BSON
+ * library) and bound as IBM JDBC binds an `IfxBSONObject` (type 44 named `bson`); a `Uint8Array` is taken as an
+ * already serialised document. A value BSON cannot hold (not an object, a function, a cycle) fails the statement with
+ * a typed error.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bson = (document: object | Uint8Array | null): NamedTypeParameter =>
+  new NamedTypeParameter("bson", document)
+
+/**
+ * Bind a value of a named extended type (an opaque UDT such as `point`): encoded with the codec registered for the
+ * name in the `types` option ({@link TypeCodecs}), or, without a codec, taken as the type's raw bytes (a
+ * `Uint8Array` or an {@link OpaqueValue}). A value that is neither fails the statement with a typed error naming the
+ * type.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const namedType = (typeName: string, value: unknown): NamedTypeParameter =>
+  new NamedTypeParameter(typeName, value)
+
+/**
+ * The `types` connection option: a codec per extended type name (opaque UDTs, DISTINCT types over them) between
+ * the type's bytes on the wire and the value you want. A column of a registered type decodes through
+ * `Schema.decodeUnknown…(codec)(bytes)`; {@link namedType} parameters of the type encode through it. A value the
+ * codec rejects fails the query with a ResultDecodeError naming the type (the bytes are never quoted; the session
+ * stays usable), one it cannot encode fails the statement with a ParameterError. Names are matched
+ * case-insensitively.
+ *
+ * @example
+ * ```ts
+ * import * as Schema from "effect/Schema"
+ * import * as SchemaGetter from "effect/SchemaGetter"
+ * const Point = Schema.Uint8Array.pipe(Schema.decodeTo(Schema.Struct({ x: Schema.Number, y: Schema.Number }), {
+ *   decode: SchemaGetter.transform((b) => { const v = new DataView(b.buffer, b.byteOffset); return { x: v.getFloat64(0), y: v.getFloat64(8) } }),
+ *   encode: SchemaGetter.transform(({ x, y }) => { const b = new Uint8Array(16); const v = new DataView(b.buffer); v.setFloat64(0, x); v.setFloat64(8, y); return b })
+ * }))
+ * Connection.make({ url, types: { point: Point } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TypeCodecs {
+  readonly [typeName: string]: Schema.Codec<unknown, Uint8Array>
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas
 // ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Schema for a decoded value of an opaque type without a registered codec.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OpaqueValueFromSelf = Schema.instanceOf(OpaqueValue, { title: "OpaqueValue" })
 
 /**
  * Schema for a decoded DATE value.

@@ -140,7 +140,10 @@ export interface TestServerOptions {
   readonly host?: string | undefined
   /** TCP port; default 0 (any free port). */
   readonly port?: number | undefined
-  /** user → password; default `{ informix: "in4mix" }`. */
+  /**
+   * user → password; default `{ informix: "in4mix" }`. The first user created the declared databases and is their
+   * DBA (as a real server's database creator); the others hold what PUBLIC holds (CONNECT) until granted more.
+   */
   readonly users?: Readonly<Record<string, string>> | undefined
   /**
    * user → PAM conversation, for users of `users` that log in through PAM (like a server configured for PAM):
@@ -388,7 +391,9 @@ const openEngine = (
           directory,
           databases: resolved.databases,
           serverVersion: resolved.serverVersion,
-          serverName
+          serverName,
+          // The first user created the declared databases: their DBA (a real server's database creator).
+          owner: Object.keys(resolved.users)[0]
         }),
       catch: (cause) => new TestServerError({ message: `cannot open the databases: ${String(cause)}` })
     }),

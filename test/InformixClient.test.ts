@@ -199,7 +199,7 @@ describe("InformixClient (fake sessions)", () => {
 
   it.live("propagates a pool timeout as a ConnectionError reason", () =>
     Effect.gen(function*() {
-      const { pool, sql } = yield* makeClient(undefined, { maxConnections: 1, acquireTimeout: "30 millis" })
+      const { pool, sql } = yield* makeClient(undefined, { maxConnections: 1, acquireTimeout: "500 millis" })
       yield* pool.get
       const error = yield* Effect.flip(sql`SELECT 1 FROM t`)
       assert.instanceOf(error.reason, Sql.ConnectionError)

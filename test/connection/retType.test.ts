@@ -14,7 +14,10 @@ const column = (type: number, extendedName: string, encodedLength: number): Conn
   type,
   notNull: false,
   encodedLength,
-  extendedName
+  extendedName,
+  extendedId: 0,
+  distinct: false,
+  sourceType: 0
 })
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
@@ -38,6 +41,32 @@ describe("SQ_RET_TYPE", () => {
         `002c 0000 0015 ${text("set(integer not null)")} 00 00000000`, // SET -> 44, owner "", name (+pad), encLen 0
         `002d 0000 0007 ${text("boolean")} 00 00000001`, // BOOLEAN -> 45
         "002b 0000 0000 00000800" // LVARCHAR -> 43, two empty names
+      ].join("").replace(/ /g, "")
+    )
+  })
+
+  it("asks for DISTINCT columns as JDBC's sendType does: base code, or by the sourceType of an opaque base", () => {
+    const distinct = (type: number, name: string, encodedLength: number, sourceType: number): Connection.Column => ({
+      ...column(type, name, encodedLength),
+      distinct: true,
+      extendedId: 2050,
+      sourceType
+    })
+    const retType = retTypeFor([
+      column(19, "set(integer not null)", 0),
+      distinct(2, "dint", 4, 0),
+      distinct(40, "dlvc", 2048, 1),
+      distinct(41, "dbool", 1, 5)
+    ])!
+    const bytes = Result.getOrThrow(Protocol.encodeClientBatch([retType], Protocol.WIDE_FRAMING))
+    assert.strictEqual(
+      hex(bytes),
+      [
+        "0064 0001 0004",
+        `002c 0000 0015 ${text("set(integer not null)")} 00 00000000`,
+        "0002 00000004", // DISTINCT of INT -> plain 2
+        "002b 0000 0000 00000800", // DISTINCT of LVARCHAR (source 1) -> 43, empty names
+        `002d 0000 0005 ${text("dbool")} 00 00000001` // DISTINCT of BOOLEAN (source 5) -> 45, its own name
       ].join("").replace(/ /g, "")
     )
   })

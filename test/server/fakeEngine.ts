@@ -82,6 +82,8 @@ export const makeFakeEngine = (databases: ReadonlyArray<string> = ["testdb"]): F
       const session: Api.EngineSession = {
         database,
         user,
+        fastPathRoutine: () => undefined,
+        callFastPath: () => error(-674, "fast path"),
         get inTransaction() {
           return inTransaction
         },

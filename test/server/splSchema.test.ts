@@ -1,7 +1,8 @@
 /**
- * End to end: an application's schema script with constraints, a trigger that writes an audit table and SPL
- * routines (a procedure that raises an error, a function returning rows WITH RESUME, a function used in SELECT) is
- * loaded into the TestServer and used through InformixClient the way the application would use a real Informix.
+ * End to end: an application's schema script with constraints, a trigger that writes an audit table, SPL
+ * routines (a procedure that raises an error, a function returning rows WITH RESUME, a function used in SELECT, an
+ * overloaded procedure) and a view whose INSTEAD OF trigger places orders is loaded into the TestServer and used
+ * through InformixClient the way the application would use a real Informix.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
@@ -88,6 +89,17 @@ CREATE PROCEDURE restock(pcode CHAR(8), quantity INT)
   IF quantity <= 0 THEN RAISE EXCEPTION -746, 0, 'restock needs a positive quantity'; END IF;
   UPDATE product SET stock = stock + quantity WHERE code = pcode;
 END PROCEDURE;
+
+CREATE PROCEDURE restock(pcode CHAR(8))
+  CALL restock(pcode, 10);
+END PROCEDURE;
+
+CREATE VIEW open_orders (customer_name, code, qty) AS
+  SELECT c.name, l.code, l.qty FROM customer c, orders r, order_line l
+   WHERE r.customer = c.id AND l.order_id = r.id AND r.status = 'N';
+
+CREATE TRIGGER open_orders_ins INSTEAD OF INSERT ON open_orders REFERENCING NEW AS n
+  FOR EACH ROW (EXECUTE FUNCTION place_order((SELECT id FROM customer WHERE name = n.customer_name), n.code, n.qty));
 `
 
 /**
@@ -119,7 +131,7 @@ describe("an application's schema with triggers and SPL", () => {
         Effect.provide(Reactivity.layer)
       )
       const parts = statements(script)
-      assert.strictEqual(parts.length, 11)
+      assert.strictEqual(parts.length, 14)
       for (const statement of parts) yield* sql.unsafe(statement)
 
       yield* sql`INSERT INTO customer (name, credit) VALUES ('Acme', 100)`
@@ -173,8 +185,21 @@ describe("an application's schema with triggers and SPL", () => {
           { procname: "customer_orders" },
           { procname: "order_total" },
           { procname: "place_order" },
+          { procname: "restock" },
           { procname: "restock" }
         ]
       )
+      // An order placed through the view: its INSTEAD OF trigger calls place_order (whose stock update fires the
+      // audit trigger in turn); the one-argument restock overload restocks by 10.
+      const placed = yield* sql`INSERT INTO open_orders VALUES (${"Globex"}, ${"PEN"}, ${5})`.raw
+      assert.strictEqual((placed as { rowsAffected: number }).rowsAffected, 1)
+      assert.deepStrictEqual(yield* sql`SELECT code, qty FROM open_orders WHERE customer_name = ${"Globex"}`, [
+        { code: "PEN     ", qty: 5 }
+      ])
+      yield* sql`EXECUTE PROCEDURE restock(${"LAMP"})`
+      assert.deepStrictEqual(yield* sql`SELECT code, stock FROM product ORDER BY code`, [
+        { code: "LAMP    ", stock: 10 },
+        { code: "PEN     ", stock: 88 }
+      ])
     }).pipe(Effect.scoped))
 })

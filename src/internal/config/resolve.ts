@@ -12,8 +12,10 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import type * as Tls from "node:tls"
 import { ConfigError } from "../../InformixError.ts"
+import type { TypeCodecs } from "../../InformixValue.ts"
 import { charsetForLocale } from "../values/index.ts"
 import * as Parse from "./parse.ts"
 import { lookupSqlhosts } from "./sqlhosts.ts"
@@ -136,6 +138,11 @@ export interface ConnectionConfig {
   readonly drainTimeout?: Duration.Input | undefined
   /** Trim trailing blanks from CHAR/NCHAR values. Default false (values are returned as stored). */
   readonly trimChar?: boolean | undefined
+  /**
+   * Codecs for named extended types (opaque UDTs), by type name: columns of these types decode through them and
+   * `InformixValue.namedType` parameters encode through them. Without one, such values are `OpaqueValue` bytes.
+   */
+  readonly types?: TypeCodecs | undefined
 }
 
 /**
@@ -168,6 +175,7 @@ export interface ResolvedConfig {
   readonly queryTimeout: Duration.Duration | undefined
   readonly drainTimeout: Duration.Duration
   readonly trimChar: boolean
+  readonly types: TypeCodecs | undefined
 }
 
 export const defaults = {
@@ -365,6 +373,13 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
     const appName = config.appName ?? defaults.appName
     const password = yield* resolvePassword(config.password)
     const tls = yield* resolveTls(config.tls)
+    if (
+      config.types !== undefined &&
+      (typeof config.types !== "object" || config.types === null ||
+        Object.values(config.types).some((codec) => !Schema.isSchema(codec)))
+    ) {
+      return yield* invalid("types", "must map type names to Schemas between the type's bytes and its value")
+    }
     if (config.pam !== undefined && typeof config.pam !== "function") {
       return yield* invalid("pam", "must be a function answering a PAM challenge with an Effect")
     }
@@ -392,7 +407,8 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
       appName,
       queryTimeout,
       drainTimeout: drainTimeout ?? defaults.drainTimeout,
-      trimChar: config.trimChar ?? false
+      trimChar: config.trimChar ?? false,
+      types: config.types
     }
     return resolved
   })

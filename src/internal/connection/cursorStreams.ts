@@ -11,10 +11,10 @@ import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
-import { type InformixError, ProtocolError, type SqlError } from "../../InformixError.ts"
+import { type InformixError, ProtocolError, ResultDecodeError, type SqlError } from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
-import { CodecFailure } from "../values/CodecFailure.ts"
+import { CodecFailure, ValueRejected } from "../values/CodecFailure.ts"
 import type { RequestPart } from "./blobBinds.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
@@ -45,6 +45,12 @@ export function decodeTuples(
     const m = reply[i]!
     if (m._tag !== "Tuple") continue
     const values = decoder.decode(m.payload)
+    if (values instanceof ValueRejected) {
+      // A registered codec refused a well-framed value: the statement fails, the session stays in step.
+      return Effect.fail(
+        new ResultDecodeError({ message: `A row could not be decoded: ${values.message}`, sql: stmt.sql })
+      )
+    }
     if (values instanceof CodecFailure) return this.desync(`A row could not be decoded: ${values.message}`)
     out.push(values)
   }

@@ -244,7 +244,11 @@ const initialize = (
     const connection = new ConnectionImpl(session, {
       config,
       framing,
-      values: { charset: charsetForLocale(config.dbLocale) ?? latin1Charset, trimChar: config.trimChar },
+      values: {
+        charset: charsetForLocale(config.dbLocale) ?? latin1Charset,
+        trimChar: config.trimChar,
+        types: config.types
+      },
       serverVersion: response.serverVersion,
       databaseInfo: databaseInfo(config.database, openWarnings, response.warnings),
       statementCacheSize: options.statementCacheSize

@@ -11,7 +11,7 @@
  */
 import type * as Connection from "../../Connection.ts"
 import type * as M from "../protocol/messages.ts"
-import { TypeCode } from "../values/typeCodes.ts"
+import { ExtendedId, TypeCode } from "../values/typeCodes.ts"
 import { nfetch } from "./prebuiltMessages.ts"
 
 const isComplex = (code: number): boolean => code >= TypeCode.SET && code <= TypeCode.ROW
@@ -20,12 +20,14 @@ const retTypeColumn = (column: Connection.Column): M.RetTypeColumn => {
   const code = column.type
   const extended = code > TypeCode.SERIAL8 && code !== TypeCode.BIGINT && code !== TypeCode.BIGSERIAL
   if (!extended) return { type: code, encodedLength: column.encodedLength }
+  // JDBC chooses by extended id, a DISTINCT column's by its sourceType (the base's id): 1 → 43, 5 → 45, else 44.
   const name = column.extendedName.toLowerCase()
-  if (name === "lvarchar") {
+  const xid = column.distinct && column.sourceType > 0 ? column.sourceType : column.extendedId
+  if (xid === ExtendedId.LVARCHAR || (!column.distinct && name === "lvarchar")) {
     return { type: TypeCode.LVARCHAR, ownerName: "", typeName: "", encodedLength: column.encodedLength }
   }
   return {
-    type: name === "boolean" ? TypeCode.BOOLEAN : TypeCode.SENDRECV,
+    type: xid === ExtendedId.BOOLEAN || (!column.distinct && name === "boolean") ? TypeCode.BOOLEAN : TypeCode.SENDRECV,
     ownerName: "",
     typeName: column.extendedName,
     encodedLength: column.encodedLength

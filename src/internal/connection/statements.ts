@@ -186,7 +186,10 @@ export function toPrepared(
     type: f.columnType & 0xff,
     notNull: (f.columnType & 0x0100) !== 0,
     encodedLength: f.encodedLength,
-    extendedName: f.extendedName
+    extendedName: f.extendedName,
+    extendedId: f.extendedId,
+    distinct: (f.columnType & 0x0800) !== 0,
+    sourceType: f.sourceType
   }))
   const blobColumns: Array<number> = []
   columns.forEach((c, i) => {

@@ -91,6 +91,7 @@ export const clientOpcode = (m: ClientMessage): number => {
     case "GetRoutine":
     case "ExFpRoutine":
     case "LoData":
+    case "FpDescribe":
       return smartLobClientOpcode(m)
     default:
       return -1
@@ -199,6 +200,7 @@ export const writeClientMessage = (w: CheckedWriter, m: ClientMessage, framing: 
     case "GetRoutine":
     case "ExFpRoutine":
     case "LoData":
+    case "FpDescribe":
       writeSmartLobClientMessage(w, m, framing)
       return
     default:

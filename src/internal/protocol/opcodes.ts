@@ -50,6 +50,8 @@ export const Opcode = {
   GETROUTINE: 101,
   EXFPROUTINE: 102,
   FPROUTINE: 103,
+  /** SQ_FPARAM: a fast-path routine's function state and parameter modes (CallableStatement OUT parameters). */
+  FPARAM: 104,
   CIDESCRIBE: 124,
   IDESCRIBE: 125,
   PROTOCOLS: 126,
@@ -57,6 +59,9 @@ export const Opcode = {
   ACK: 128,
   CHALLENGE: 129,
   RESPONSE: 130,
+  /** SQ_FPDESCRIBE (client) / its reply (132): a fast-path routine's parameters with their modes. */
+  FPDESCRIBE: 131,
+  IFPDESCRIBE: 132,
   SGKPREPARE: 134,
   SGKDESCRIBE: 135,
   SGKTUPLE: 136,

@@ -58,6 +58,8 @@ export const serverOpcode = (m: ServerMessage): number => {
     case "RoutineHandle":
     case "FpReturn":
     case "LoDataReply":
+    case "FParamReply":
+    case "FpDescribeReply":
       return smartLobServerOpcode(m)
   }
 }
@@ -248,6 +250,8 @@ export const writeServerMessage = (w: CheckedWriter, m: ServerMessage, framing: 
     case "RoutineHandle":
     case "FpReturn":
     case "LoDataReply":
+    case "FParamReply":
+    case "FpDescribeReply":
       writeSmartLobServerMessage(w, m, framing)
       return
     default:

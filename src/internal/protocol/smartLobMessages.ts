@@ -2,7 +2,8 @@
 /**
  * The messages smart large objects (BLOB, CLOB) travel in: fast-path routine calls (SQ_GETROUTINE 101,
  * SQ_EXFPROUTINE 102, SQ_FPROUTINE 103) that run the server's `ifx_lo_*` routines, and SQ_LODATA (97) that carries
- * the bytes. Layouts as IBM JDBC 15 writes and reads them (../shared/protocol/JDBC-LOB.md §4.2/§4.3;
+ * the bytes. The same fast path runs SPL routines with OUT parameters for JDBC's CallableStatement: SQ_GETROUTINE by
+ * database and handle, SQ_FPARAM (104) both ways, SQ_FPDESCRIBE (131) and its reply (132). Layouts as IBM JDBC 15 writes and reads them (../shared/protocol/JDBC-LOB.md §4.2/§4.3;
  * `IfxSqli.getHandle`, `sendFastPath`, `receiveHandle`, `receiveFastPath`, `sendLoData`, `receiveLODATA`;
  * docs/protocol-evidence.md "Smart large objects").
  *
@@ -26,6 +27,26 @@ export interface GetRoutine {
   readonly _tag: "GetRoutine"
   readonly signature: string
   readonly fparam: number
+  /** Kind 1 (bit 52): the routine by the database and handle a -9752 named (CallableStatement), not by signature. */
+  readonly byId?: RoutineId | undefined
+}
+
+/** A routine named by its database and handle (JDBC's `db^handle` signature). */
+export interface RoutineId {
+  readonly database: string
+  readonly handle: number
+}
+
+/**
+ * SQ_FPDESCRIBE (131), client: describe a routine's parameters with their modes (IBM JDBC `IfxSqli.sendCFPDescribe`:
+ * by id under bit 52, else by name, kind and argument count).
+ */
+export interface FpDescribe {
+  readonly _tag: "FpDescribe"
+  readonly byId: RoutineId | undefined
+  readonly isFunction: boolean
+  readonly name: string
+  readonly numargs: number
 }
 
 /** SQ_EXFPROUTINE (102), client: run a routine by handle; `params` is the embedded SQ_BIND (absent when none). */
@@ -36,6 +57,35 @@ export interface ExFpRoutine {
   readonly handle: number
   readonly fparam: number
   readonly params: ReadonlyArray<BindValue>
+}
+
+/** One type of SQ_FPARAM's return or parameter list (`IfxSqli.readFPTypeInfo`); `mode` 0 IN, 1 OUT, 2 INOUT. */
+export interface FpTypeInfo {
+  readonly type: number
+  readonly xid: number
+  readonly length: number
+  readonly precision: number
+  readonly scale: number
+  readonly mode: number
+}
+
+/**
+ * SQ_FPARAM (104), server: after SQ_GETROUTINE asked for it, the routine's return types and parameter modes
+ * (`IfxSqli.receiveFParam`; function state, request, id, row and column are 0).
+ */
+export interface FParamReply {
+  readonly _tag: "FParamReply"
+  readonly returns: ReadonlyArray<FpTypeInfo>
+  readonly params: ReadonlyArray<FpTypeInfo>
+}
+
+/**
+ * SQ_FPDESCRIBE's reply (132), server: `IfxSqli.recvIDescribe(true)`, an SQ_IDESCRIBE with a mode per parameter
+ * (`length` is the encoded length).
+ */
+export interface FpDescribeReply {
+  readonly _tag: "FpDescribeReply"
+  readonly params: ReadonlyArray<FpTypeInfo>
 }
 
 /** SQ_LODATA sub-commands (`IfxSqli.sendLoData`). */
@@ -112,7 +162,11 @@ const fpDataForm = (type: number): number | "char" | "long" | undefined => {
       return 10
     case 52:
     case 53:
+    case 3:
       return 8
+    case 4:
+    case 7:
+      return 4
     case 11:
     case 12:
       return 56
@@ -197,15 +251,39 @@ export const int8FromBytes = (bytes: Uint8Array): bigint => {
 // Client → server
 // ---------------------------------------------------------------------------------------------------------------
 
-export type SmartLobClientMessage = GetRoutine | ExFpRoutine | LoData
+export type SmartLobClientMessage = GetRoutine | ExFpRoutine | LoData | FpDescribe
 
 export const smartLobClientOpcode = (m: SmartLobClientMessage): number =>
-  m._tag === "GetRoutine" ? Opcode.GETROUTINE : m._tag === "ExFpRoutine" ? Opcode.EXFPROUTINE : Opcode.LODATA
+  m._tag === "GetRoutine"
+    ? Opcode.GETROUTINE
+    : m._tag === "ExFpRoutine"
+    ? Opcode.EXFPROUTINE
+    : m._tag === "FpDescribe"
+    ? Opcode.FPDESCRIBE
+    : Opcode.LODATA
+
+/** SQ_FPARAM as the client sends it after SQ_EXFPROUTINE's bind (`IfxSqli.sendFParam`): state, request, not-done. */
+const writeClientFParam = (w: CheckedWriter) => {
+  w.u16(Opcode.FPARAM, "fparam.opcode")
+  w.bytes(int8Bytes(0n))
+  w.i32(0, "fparam.request")
+  w.u8(1, "fparam.notDone")
+}
 
 /** Body after the opcode. Bit 52 adds GETROUTINE's kind byte and EXFPROUTINE's database; bit 62 widens sigLen. */
 export const writeSmartLobClientMessage = (w: CheckedWriter, m: SmartLobClientMessage, framing: Framing): void => {
   switch (m._tag) {
     case "GetRoutine": {
+      if (framing.namedParameters && m.byId !== undefined) {
+        w.u8(1, "kind")
+        const db = w.latin1(m.byId.database, "database")
+        if (framing.sqlLength32) w.i32(db.length, "database.length")
+        else w.u16(db.length, "database.length")
+        w.padded(db)
+        w.i32(m.byId.handle, "handle")
+        w.u16(m.fparam, "fparam")
+        return
+      }
       if (framing.namedParameters) w.u8(0, "kind")
       const sig = w.latin1(m.signature, "signature")
       if (framing.sqlLength32) w.i32(sig.length, "signature.length")
@@ -219,10 +297,23 @@ export const writeSmartLobClientMessage = (w: CheckedWriter, m: SmartLobClientMe
       w.i32(m.handle, "handle")
       w.u16(m.params.length, "params.count")
       w.u16(m.fparam, "fparam")
-      if (m.params.length === 0) return
-      w.u16(Opcode.BIND, "bind.opcode")
-      w.u16(m.params.length, "bind.count")
-      m.params.forEach((p, i) => writeBindValue(w, p, i, framing))
+      if (m.params.length > 0) {
+        w.u16(Opcode.BIND, "bind.opcode")
+        w.u16(m.params.length, "bind.count")
+        m.params.forEach((p, i) => writeBindValue(w, p, i, framing))
+      }
+      if (m.fparam !== 0) writeClientFParam(w)
+      return
+    case "FpDescribe":
+      if (framing.namedParameters) w.u8(m.byId === undefined ? 0 : 1, "kind")
+      if (framing.namedParameters && m.byId !== undefined) {
+        w.char(m.byId.database, "database")
+        w.i32(m.byId.handle, "handle")
+        return
+      }
+      w.i16(m.isFunction ? 1 : 0, "isFunction")
+      w.char(m.name, "name")
+      w.i32(m.numargs, "numargs")
       return
     case "LoData": {
       w.u16(m.op, "op").u16(m.fd, "fd").i32(m.length, "length").u16(m.bufferSize, "bufferSize")
@@ -253,8 +344,16 @@ export const readSmartLobClientMessage = (
     case Opcode.GETROUTINE: {
       if (framing.namedParameters) {
         const kind = r.u8()
-        // Kind 1 ("db^handle") is JDBC's CallableStatement form; no LOB call uses it.
-        if (kind !== 0) r.fail(`SQ_GETROUTINE kind ${kind} is not supported (only a signature, kind 0)`)
+        // Kind 1 ("db^handle") is JDBC's CallableStatement form (the routine a -9752 named).
+        if (kind === 1) {
+          // The database travels like kind 0's signature (i32 length under bit 62), as JDBC 15 writes it.
+          const n = framing.sqlLength32 ? r.i32() : r.u16()
+          if (n < 0 || n > max) r.fail(`SQ_GETROUTINE database length ${n} out of range`)
+          const database = r.ok ? latin1String(r.padded(n)) : ""
+          const handle = r.i32()
+          return { _tag: "GetRoutine", signature: "", byId: { database, handle }, fparam: r.u16() }
+        }
+        if (kind !== 0) r.fail(`SQ_GETROUTINE kind ${kind} is not supported`)
       }
       const n = framing.sqlLength32 ? r.i32() : r.u16()
       if (n < 0 || n > max) r.fail(`SQ_GETROUTINE signature length ${n} out of range`)
@@ -273,7 +372,24 @@ export const readSmartLobClientMessage = (
         const n = r.u16()
         for (let i = 0; i < n && r.ok; i++) params.push(readBindValue(r, max, framing))
       }
+      if (fparam !== 0) {
+        // JDBC's SQ_FPARAM follows the bind (`IfxSqli.sendFParam`): its state is the server's own; read past it.
+        const opcode = r.u16()
+        if (opcode !== Opcode.FPARAM) r.fail(`SQ_EXFPROUTINE with fparam must be followed by SQ_FPARAM, got ${opcode}`)
+        r.bytesView(10)
+        r.i32()
+        r.u8()
+      }
       return { _tag: "ExFpRoutine", database, handle, fparam, params }
+    }
+    case Opcode.FPDESCRIBE: {
+      if (framing.namedParameters && r.u8() === 1) {
+        const database = r.char(max)
+        return { _tag: "FpDescribe", byId: { database, handle: r.i32() }, isFunction: false, name: "", numargs: 0 }
+      }
+      const isFunction = r.i16() !== 0
+      const name = r.char(max)
+      return { _tag: "FpDescribe", byId: undefined, isFunction, name, numargs: r.i32() }
     }
     case Opcode.LODATA: {
       const op = r.u16()
@@ -309,10 +425,38 @@ export const readSmartLobClientMessage = (
 // Server → client
 // ---------------------------------------------------------------------------------------------------------------
 
-export type SmartLobServerMessage = RoutineHandle | FpReturn | LoDataReply
+export type SmartLobServerMessage = RoutineHandle | FpReturn | LoDataReply | FParamReply | FpDescribeReply
 
 export const smartLobServerOpcode = (m: SmartLobServerMessage): number =>
-  m._tag === "RoutineHandle" ? Opcode.GETROUTINE : m._tag === "FpReturn" ? Opcode.FPROUTINE : Opcode.LODATA
+  m._tag === "RoutineHandle"
+    ? Opcode.GETROUTINE
+    : m._tag === "FpReturn"
+    ? Opcode.FPROUTINE
+    : m._tag === "FParamReply"
+    ? Opcode.FPARAM
+    : m._tag === "FpDescribeReply"
+    ? Opcode.IFPDESCRIBE
+    : Opcode.LODATA
+
+const writeTypeInfo = (w: CheckedWriter, t: FpTypeInfo, field: string, withMode: boolean) => {
+  w.u8(0, `${field}.null`)
+  w.i16(t.type, `${field}.type`)
+  w.i32(t.xid, `${field}.xid`)
+  w.i32(t.length, `${field}.length`)
+  w.i16(t.precision, `${field}.precision`)
+  w.i16(t.scale, `${field}.scale`)
+  if (withMode) w.i16(t.mode, `${field}.mode`)
+}
+
+const readTypeInfo = (r: Reader, withMode: boolean): FpTypeInfo => {
+  r.u8()
+  const type = r.i16()
+  const xid = r.i32()
+  const length = r.i32()
+  const precision = r.i16()
+  const scale = r.i16()
+  return { type, xid, length, precision, scale, mode: withMode ? r.i16() : 0 }
+}
 
 export const writeSmartLobServerMessage = (w: CheckedWriter, m: SmartLobServerMessage, framing: Framing): void => {
   switch (m._tag) {
@@ -323,6 +467,26 @@ export const writeSmartLobServerMessage = (w: CheckedWriter, m: SmartLobServerMe
     case "FpReturn":
       w.u16(m.values.length, "values.count")
       m.values.forEach((v, i) => writeFpValue(w, v, i))
+      return
+    case "FParamReply":
+      // Function state (INT8), request, isDone, id, row (INT8), column: no state is kept between calls.
+      w.bytes(int8Bytes(0n)).i32(0, "request").u8(0, "isDone").i32(0, "id").bytes(int8Bytes(0n)).i32(0, "colid")
+      w.i16(m.returns.length, "nrets")
+      m.returns.forEach((t, i) => writeTypeInfo(w, t, `returns[${i}]`, false))
+      w.i16(m.params.length, "nargs")
+      if (framing.namedParameters) w.i16(0, "namedFlags")
+      m.params.forEach((t, i) => writeTypeInfo(w, t, `params[${i}]`, true))
+      return
+    case "FpDescribeReply":
+      w.i16(m.params.length, "params.count")
+      if (framing.namedParameters && m.params.length > 0) w.i16(0, "namedFlags")
+      m.params.forEach((p, i) => {
+        const field = `params[${i}]`
+        w.i16(p.type, `${field}.type`).i32(p.xid, `${field}.xid`)
+        w.char("", `${field}.owner`).char("", `${field}.name`)
+        w.i16(0, `${field}.reference`).i16(0, `${field}.alignment`).i32(0, `${field}.sourceType`)
+        w.i32(p.length, `${field}.encodedLength`).i16(p.mode, `${field}.mode`)
+      })
       return
     case "LoDataReply": {
       w.u16(m.op, "op").i32(m.size, "size")
@@ -359,6 +523,39 @@ export const readSmartLobServerMessage = (
       const values: Array<FpValue> = []
       for (let i = 0; i < n && r.ok; i++) values.push(readFpValue(r, max))
       return { _tag: "FpReturn", values }
+    }
+    case Opcode.FPARAM: {
+      r.bytesView(10)
+      r.i32()
+      r.u8()
+      r.i32()
+      r.bytesView(10)
+      r.i32()
+      const nrets = r.i16()
+      const returns: Array<FpTypeInfo> = []
+      for (let i = 0; i < nrets && r.ok; i++) returns.push(readTypeInfo(r, false))
+      const nargs = r.i16()
+      if (framing.namedParameters) r.i16()
+      const params: Array<FpTypeInfo> = []
+      for (let i = 0; i < nargs && r.ok; i++) params.push(readTypeInfo(r, true))
+      return { _tag: "FParamReply", returns, params }
+    }
+    case Opcode.IFPDESCRIBE: {
+      const n = r.i16()
+      if (framing.namedParameters && n > 0) r.i16()
+      const params: Array<FpTypeInfo> = []
+      for (let i = 0; i < n && r.ok; i++) {
+        const type = r.i16()
+        const xid = r.i32()
+        r.char(max)
+        r.char(max)
+        r.i16()
+        r.i16()
+        r.i32()
+        const encodedLength = r.i32()
+        params.push({ type, xid, length: encodedLength, precision: 0, scale: 0, mode: r.i16() })
+      }
+      return { _tag: "FpDescribeReply", params }
     }
     case Opcode.LODATA: {
       const op = r.u16()

@@ -67,6 +67,7 @@ import {
   transaction,
   withLockWait
 } from "./prepareExecute.ts"
+import { isRoutineCall, routineFastPathStep } from "./routineFastPath.ts"
 import { makeBlobStore, replyCharset } from "./rowCodec.ts"
 import type { BlobStore } from "./rowCodec.ts"
 import {
@@ -136,6 +137,11 @@ export class Session {
   current: Statement | undefined = undefined
   /** The batch being handled (its replies so far are kept when it is interrupted). */
   running: BatchState | undefined = undefined
+  /**
+   * IBM JDBC follows SQ_FPDESCRIBE with a second SQ_EOT and reads one reply (`IfxSqli.executeFPDescribe`, seen in its
+   * protocol trace): that bare SQ_EOT is not answered (routineFastPath.ts sets this).
+   */
+  strayEot = false
   readonly ctx: ServerContext
   readonly blobs: BlobStore
 
@@ -190,6 +196,9 @@ export class Session {
       })
     }
     if (this.phase === "awaitPam") return Effect.succeed(this.pamTurn(batch))
+    const stray = this.strayEot
+    this.strayEot = false
+    if (stray && batch.length === 1 && batch[0]!._tag === "Eot") return Effect.succeed({ messages: [], close: false })
     const state = newBatchState()
     this.running = state
     return Effect.gen({ self: this }, function*() {
@@ -377,8 +386,12 @@ export class Session {
         return this.nfetch(message.bufferSize, state)
       case "SFetch":
         return this.sfetch(message.scrollType, message.target, state)
+      case "FpDescribe":
+        return routineFastPathStep(this, message, state)
       case "GetRoutine":
       case "ExFpRoutine":
+        // SPL routines (CallableStatement OUT parameters) or the smart-LOB `ifx_lo_*` routines.
+        return isRoutineCall(message) ? routineFastPathStep(this, message, state) : smartLobStep(this, message, state)
       case "LoData":
         return smartLobStep(this, message, state)
       case "FetchBlob": {

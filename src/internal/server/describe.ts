@@ -52,7 +52,7 @@ export const describeFields = (columns: ReadonlyArray<ColumnDescription>): {
       extendedName: column.extendedName,
       reference: 0,
       alignment: 0,
-      sourceType: 0,
+      sourceType: column.sourceType ?? 0,
       encodedLength: column.encodedLength
     })
     // Column names are protocol strings (Latin-1, one char per byte): the NUL adds one byte.
@@ -82,7 +82,7 @@ export const idescribe = (params: ReadonlyArray<ColumnDescription>): IDescribe =
     extendedName: p.extendedName,
     reference: 0,
     alignment: 0,
-    sourceType: 0,
+    sourceType: p.sourceType ?? 0,
     encodedLength: p.encodedLength
   }))
 })

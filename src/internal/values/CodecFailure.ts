@@ -13,4 +13,10 @@ export class CodecFailure {
   }
 }
 
+/**
+ * A well-framed value that a user codec (the `types` option) rejected: the byte stream is intact, so the statement
+ * fails but the session need not retire.
+ */
+export class ValueRejected extends CodecFailure {}
+
 export const isCodecFailure = (u: unknown): u is CodecFailure => u instanceof CodecFailure

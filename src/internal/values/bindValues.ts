@@ -15,6 +15,8 @@ import {
   IntervalDayTime,
   IntervalYearMonth,
   LocalDate,
+  NamedTypeParameter,
+  OpaqueValue,
   Qualifier,
   SmartLobLocator,
   TypedParameter,
@@ -26,6 +28,7 @@ import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
 import { decodeComplexBody, describeType, encodeComplexValue } from "./collections.ts"
 import { parseComplexType } from "./complexTypeText.ts"
 import { decodeDecimal, encodeDecimalBind, isPackedNull } from "./decimal.ts"
+import { bindNamed } from "./extendedValues.ts"
 import { decodeInt8, encodeInt8 } from "./int8.ts"
 import type { ValueContext } from "./row.ts"
 import { makeBlobDescriptorBytes } from "./row.ts"
@@ -284,6 +287,8 @@ export const encodeBind = (value: unknown, ctx: ValueContext): BindValue | Codec
   }
   if (value instanceof TypedParameter) return bindTyped(value, ctx)
   if (value instanceof ComplexParameter) return bindComplex(value, ctx)
+  if (value instanceof NamedTypeParameter) return bindNamed(value.typeName, value.value, ctx)
+  if (value instanceof OpaqueValue) return bindNamed(value.typeName, value, ctx)
   if (value instanceof Uint8Array) return bindBlob(TypeCode.BYTE, value)
   if (value instanceof SmartLobLocator) return bindSmartLob(value)
   if (value instanceof BlobStreamParameter) return bindBlobStream(value)
@@ -345,6 +350,13 @@ export const locatorBytes = (locator: SmartLobLocator): Uint8Array | undefined =
 }
 
 /** Collections and ROWs bind as 44 with the type-44 body (its i32 N was the length prefix). */
+/** True when bytes open like a type-44 complex body: a 136-byte header whose record count fits the length. */
+const isComplexBody = (data: Uint8Array): boolean => {
+  if (data.length < 136 + 414 + 12) return false
+  const count = (data[134]! << 8) | data[135]!
+  return count >= 1 && 136 + count * 414 + 12 <= data.length
+}
+
 const decodeComplexBind = (bind: BindValue, ctx: ValueContext): Value | CodecFailure => {
   const decoded = decodeComplexBody(bind.data, ctx)
   return decoded instanceof CodecFailure
@@ -432,8 +444,15 @@ export const decodeBind = (bind: BindValue, ctx: ValueContext): Value | CodecFai
       // A smart-LOB locator (type 44 from JDBC and this driver, 41 from others): the row stores the locator bytes.
       const name = (bind.extendedName ?? "").toLowerCase()
       if (name === "blob" || name === "clob") return data.slice()
-      // Any other 44: a collection or ROW (the only other SENDRECV values this server has a type for).
-      if (type === TypeCode.SENDRECV) return decodeComplexBind(bind, ctx)
+      // Any other 44: a collection or ROW in the type-44 form (its name is type text, or a named ROW whose body
+      // carries its type records), else a named opaque value (bson, a UDT): its bytes, which the column's type
+      // interprets when the engine stores them.
+      if (type === TypeCode.SENDRECV) {
+        if (isComplexBody(data) || !(parseComplexType(name) instanceof CodecFailure)) {
+          return decodeComplexBind(bind, ctx)
+        }
+        return data.slice()
+      }
       if (type === TypeCode.UDTFIXED && (bind.extendedName ?? "").toLowerCase() !== "boolean") {
         return new CodecFailure(`cannot bind opaque type ${bind.extendedName ?? "?"}`)
       }

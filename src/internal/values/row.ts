@@ -9,17 +9,18 @@ import {
   DateTime,
   IntervalDayTime,
   IntervalYearMonth,
-  OpaqueValue,
   Qualifier,
   SmartLobLocator,
+  type TypeCodecs,
   type Value
 } from "../../InformixValue.ts"
 import { LocalDate } from "../../InformixValue.ts"
 import { Writer } from "../wire/Writer.ts"
 import { type Charset, encodeText } from "./charset.ts"
-import { CodecFailure } from "./CodecFailure.ts"
+import { CodecFailure, ValueRejected } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
 import { decodeDecimalAt, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
+import { decodeBson, decodeJsonBody, decodeNamedBody, encodeBson, encodeNamedBody, jsonText } from "./extendedValues.ts"
 import { decodeInt8, encodeInt8 } from "./int8.ts"
 import {
   type DateTimeLayout,
@@ -29,7 +30,7 @@ import {
   encodeDateTime,
   encodeInterval
 } from "./timeValue.ts"
-import { baseType, ExtendedId, TypeCode, typeName } from "./typeCodes.ts"
+import { baseType, DISTINCT_FLAG, ExtendedId, TypeCode, typeName } from "./typeCodes.ts"
 // collections.ts frames its scalars with this module's codecs; the cycle is only between function bodies.
 import {
   complexTypeOfColumn,
@@ -46,6 +47,11 @@ export interface ColumnInfo {
   readonly extendedId: number
   readonly extendedName: string
   readonly encodedLength: number
+  /**
+   * The DESCRIBE's sourceType: for a DISTINCT column over an opaque base, the base's extended id (1 lvarchar,
+   * 5 boolean, 10 blob, 11 clob, 25 json, 26 bson; JDBC-COMPLEX-TYPES.md §2); 0 otherwise.
+   */
+  readonly sourceType?: number
   /** SET/MULTISET/LIST/ROW columns: the element/field types, when the encoder knows more than the name says. */
   readonly complexType?: CompositeType
 }
@@ -55,6 +61,8 @@ export interface ValueContext {
   readonly charset: Charset
   /** Strip trailing blanks from CHAR/NCHAR values (default: keep them, as Informix stores them). */
   readonly trimChar?: boolean
+  /** Codecs for named extended types (the `types` option): opaque columns of these names decode through them. */
+  readonly types?: TypeCodecs | undefined
 }
 
 /** How a column's value is framed and interpreted. */
@@ -78,6 +86,8 @@ export type ColumnKind =
   | "envelope"
   | "bareLvarchar"
   | "complex"
+  | "json"
+  | "bson"
 
 export const BLOB_DESCRIPTOR_SIZE = 56
 
@@ -125,20 +135,22 @@ export const columnKind = (column: ColumnInfo): ColumnKind | CodecFailure => {
       return "boolean"
     case TypeCode.UDTVAR:
     case TypeCode.UDTFIXED: {
-      const name = column.extendedName.toLowerCase()
-      // DISTINCT types over LVARCHAR / BOOLEAN carry their own xid and name but flag their base (IBM sqltypes.h
-      // SQLDLVARCHAR 0x2000, SQLDBOOLEAN 0x4000), so they decode like the base.
-      if (column.extendedId === ExtendedId.LVARCHAR || name === "lvarchar" || (column.columnType & 0x2000) !== 0) {
+      // DISTINCT types carry their own xid and name; their base is the describe's sourceType (IBM JDBC reads it
+      // so: IfxResultSetMetaData / IfxDistinct, JDBC-COMPLEX-TYPES.md §2) or, over LVARCHAR / BOOLEAN, a flag
+      // (IBM sqltypes.h SQLDLVARCHAR 0x2000, SQLDBOOLEAN 0x4000). Either way they decode like the base.
+      const distinct = (column.columnType & DISTINCT_FLAG) !== 0 && (column.sourceType ?? 0) > 0
+      const xid = distinct ? column.sourceType! : column.extendedId
+      const name = distinct ? "" : column.extendedName.toLowerCase()
+      if (xid === ExtendedId.LVARCHAR || name === "lvarchar" || (column.columnType & 0x2000) !== 0) {
         return "lvarchar"
       }
       if (
-        column.extendedId === ExtendedId.BOOLEAN || name === "boolean" ||
+        xid === ExtendedId.BOOLEAN || name === "boolean" ||
         (type === TypeCode.UDTFIXED && (column.columnType & 0x4000) !== 0)
       ) return "boolean"
-      if (
-        column.extendedId === ExtendedId.BLOB || column.extendedId === ExtendedId.CLOB || name === "blob" ||
-        name === "clob"
-      ) return "smartLob"
+      if (xid === ExtendedId.BLOB || xid === ExtendedId.CLOB || name === "blob" || name === "clob") return "smartLob"
+      if (xid === ExtendedId.JSON || name === "json") return "json"
+      if (xid === ExtendedId.BSON || name === "bson") return "bson"
       return "envelope"
     }
     case TypeCode.SET:
@@ -158,7 +170,8 @@ export const columnKind = (column: ColumnInfo): ColumnKind | CodecFailure => {
 }
 
 const isClob = (column: ColumnInfo): boolean =>
-  column.extendedId === ExtendedId.CLOB || column.extendedName.toLowerCase() === "clob"
+  column.extendedId === ExtendedId.CLOB || column.sourceType === ExtendedId.CLOB ||
+  column.extendedName.toLowerCase() === "clob"
 
 /**
  * Byte width of the value of `column` starting at `offset`, reading in-band lengths; a CodecFailure when the
@@ -449,11 +462,16 @@ const decodeOne = (
             isClob(p.column) ? "CLOB" : "BLOB",
             latin1Decoder.decode(payload.subarray(body, body + length))
           )
+        case "json":
+          return decodeJsonBody(payload.subarray(body, body + length), ctx)
+        case "bson":
+          return decodeBson(payload.subarray(body, body + length))
         default:
-          return new OpaqueValue(
+          return decodeNamedBody(
             baseType(p.column.columnType),
             p.column.extendedName,
-            payload.slice(body, body + length)
+            payload.subarray(body, body + length),
+            ctx
           )
       }
     }
@@ -503,7 +521,8 @@ export const decodeRowValues = (
   for (let i = 0; i < prepared.length; i++) {
     const value = decodeOne(payload, cursor, prepared[i]!, ctx)
     if (value instanceof CodecFailure) {
-      return new CodecFailure(`column ${i + 1} (${describeColumn(prepared[i]!.column)}): ${value.message}`)
+      const message = `column ${i + 1} (${describeColumn(prepared[i]!.column)}): ${value.message}`
+      return value instanceof ValueRejected ? new ValueRejected(message) : new CodecFailure(message)
     }
     out[i] = value
   }
@@ -721,14 +740,31 @@ const encodeOne = (w: Writer, p: PreparedColumn, value: Value | Date, ctx: Value
           }
           body = new TextEncoder().encode(value.hex)
           break
+        case "json": {
+          // The engine keeps JSON as its text; other values are serialised.
+          const text = typeof value === "string" ? value : jsonText(value)
+          if (text instanceof CodecFailure) return text
+          const encoded = encodeText(ctx.charset, text)
+          if (encoded instanceof CodecFailure) return encoded
+          body = encoded
+          break
+        }
+        case "bson": {
+          const encoded = encodeBson(value)
+          if (encoded instanceof CodecFailure) return encoded
+          body = encoded
+          break
+        }
         default:
-          if (value instanceof OpaqueValue) body = value.bytes
-          else if (value instanceof Uint8Array) body = value
-          else if (typeof value === "string") {
+          if (typeof value === "string") {
             const encoded = encodeText(ctx.charset, value)
             if (encoded instanceof CodecFailure) return encoded
             body = encoded
-          } else return new CodecFailure(`${label} expects an OpaqueValue, got ${describeJs(value)}`)
+          } else {
+            const encoded = encodeNamedBody(column.extendedName, value, ctx)
+            if (encoded instanceof CodecFailure) return encoded
+            body = encoded
+          }
       }
       return void w.u8(0).i32(body.length).bytes(body)
     }

@@ -52,7 +52,11 @@ export const ExtendedId = {
   LVARCHAR: 1,
   BOOLEAN: 5,
   BLOB: 10,
-  CLOB: 11
+  CLOB: 11,
+  /** Informix 12.10+ JSON (JDBC's IfxTypes, JDBC-COMPLEX-TYPES.md §1). */
+  JSON: 25,
+  /** Informix 12.10+ BSON. */
+  BSON: 26
 } as const
 
 /** Type code of a type word (`word & 0xff`). */

@@ -6,6 +6,7 @@
  * `EngineError` value instead of throwing, so a reply group can end in `SQ_ERR` without try/catch in the caller.
  */
 import * as Predicate from "effect/Predicate"
+import type { CompositeType } from "../../values/collections.ts"
 import type { Value } from "./values.ts"
 
 export type { Value }
@@ -29,6 +30,11 @@ export interface EngineOptions {
   readonly hostName?: string | undefined
   /** DBSERVERNAME: the only server a `db@server:table` name may name (default "ol_test"). */
   readonly serverName?: string | undefined
+  /**
+   * The user who creates the declared databases, and so is their DBA (default `informix`; the TestServer passes its
+   * first user, so a server configured with one application user lets it load its schema).
+   */
+  readonly owner?: string | undefined
 }
 
 /** One result column or input parameter as SQ_DESCRIBE / SQ_IDESCRIBE carry it (SQLI.md §7.11, VALUES.md §2–§5). */
@@ -42,6 +48,10 @@ export interface ColumnDescription {
   readonly extendedName: string
   /** collen encoding of VALUES.md §5. */
   readonly encodedLength: number
+  /** DISTINCT types: the base type's extended id (0 for a built-in base), sent as the describe's sourceType. */
+  readonly sourceType?: number
+  /** Named ROW columns: the fields (their extended name is the type's name, not its text). */
+  readonly complexType?: CompositeType
 }
 
 /** An SQL error as the server reports it in SQ_ERR (SQLI.md §7.13, §9.1). */
@@ -105,9 +115,29 @@ export interface EngineCursor {
 }
 
 /** One client session: one SQLite connection, its temp tables, its transaction and its lock-wait mode. */
+/**
+ * The fast-path handle of an SPL routine (IBM JDBC's CallableStatement calls routines with OUT parameters through
+ * SQ_GETROUTINE / SQ_EXFPROUTINE by handle): this base plus its procid, above the smart-LOB routines' handles.
+ */
+export const ROUTINE_HANDLE_BASE = 100000
+
+/** An SPL routine as the fast path describes it: parameters with their modes (0 IN, 1 OUT, 2 INOUT), result types. */
+export interface FastPathRoutine {
+  readonly procid: number
+  readonly params: ReadonlyArray<{ readonly column: ColumnDescription; readonly mode: number }>
+  readonly returning: ReadonlyArray<ColumnDescription>
+}
+
 export interface EngineSession {
   readonly database: string
   readonly user: string
+  /** An SPL routine by procid, or by name and argument count, for the fast path (spl/routines.ts). */
+  fastPathRoutine(routine: number | { readonly name: string; readonly numargs: number }): FastPathRoutine | undefined
+  /** Runs an SPL routine called by the fast path: its OUT / INOUT values (in order) and its first returned row. */
+  callFastPath(
+    procid: number,
+    args: ReadonlyArray<Value>
+  ): { readonly outs: ReadonlyArray<Value>; readonly returns: ReadonlyArray<Value> } | EngineError
   prepare(sql: string): Prepared | EngineError
   /** Runs a non-SELECT statement (a SELECT runs and discards its rows; SELECT ... INTO TEMP creates the table). */
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError

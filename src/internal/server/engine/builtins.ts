@@ -13,6 +13,7 @@ import type { DatabaseSync, SQLOutputValue } from "node:sqlite"
 import { LocalDate, Qualifier } from "../../../InformixValue.ts"
 import { daysInMonth } from "../../values/calendar.ts"
 import { TypeCode } from "../../values/typeCodes.ts"
+import { documentFunctions, documentFunctionType } from "./documentTypes.ts"
 import { udfFailure } from "./engineErrors.ts"
 import { argRanges, charLength } from "./literalTypes.ts"
 import { matchParen, quoteString, type Token } from "./tokenizer.ts"
@@ -285,6 +286,9 @@ export const registerBuiltins = (db: DatabaseSync, user: string) => {
   // DEFAULT USER columns call it (ddlPlanner.ts): the user of the session that inserts.
   db.function("ifx_user", { deterministic: false }, () => user)
   db.function("nvl2", { deterministic: true, useBigIntArguments: true }, (a, b, c) => (a === null ? c : b))
+  for (const [name, fn] of documentFunctions) {
+    db.function(name, { deterministic: true, useBigIntArguments: true }, (doc, path) => fn(doc, path) as SQLOutputValue)
+  }
   db.function("lpad", { deterministic: true, varargs: true }, padding(true))
   db.function("rpad", { deterministic: true, varargs: true }, padding(false))
   // Informix REPLACE(s, from) removes `from`; SQLite's own three-argument replace stays.
@@ -469,8 +473,10 @@ export const builtinType = (
     case "PERCENT_RANK":
     case "CUME_DIST":
       return { type: Types.float }
-    default:
+    default: {
       void argCount
-      return undefined
+      const document = documentFunctionType(fn)
+      return document === undefined ? undefined : { type: document }
+    }
   }
 }

@@ -14,7 +14,8 @@ import { TypeCode } from "../../values/typeCodes.ts"
 import { bootstrapCatalogExtensions } from "./catalogExtensions.ts"
 import { complexTypeFromCatalog, extendedIdFor } from "./complexTypes.ts"
 import { deleteTriggers, routineCatalogTables } from "./spl/catalog.ts"
-import { type IfxType, sqliteDeclaration, Types } from "./types.ts"
+import { builtinXname, type IfxType, sqliteDeclaration, Types } from "./types.ts"
+import { userTypeById } from "./userTypes.ts"
 
 export interface ColumnInfo {
   readonly name: string
@@ -40,7 +41,8 @@ export interface TableInfo {
   readonly schema?: string
 }
 
-export const coltypeOf = (c: ColumnInfo) => c.type.code | (c.notNull ? 0x100 : 0)
+/** syscolumns.coltype: the code, a user type's flags (0x0800 DISTINCT, 0x1000 named ROW) and 0x0100 NOT NULL. */
+export const coltypeOf = (c: ColumnInfo) => c.type.code | (c.type.flags ?? 0) | (c.notNull ? 0x100 : 0)
 
 /** syscolumns.collength is a SMALLINT: values above 32767 are shown negative (VALUES.md §5). */
 const signedShort = (n: number) => (n > 32767 ? n - 65536 : n)
@@ -219,11 +221,11 @@ export const readTable = (db: DatabaseSync, name: string, schema?: string): Tabl
         name: c.colname,
         colno: Number(c.colno),
         notNull: (Number(c.coltype) & 0x100) !== 0,
-        type: complexTypeFromCatalog(db, code, xid) ?? {
+        type: userTypeById(db, xid) ?? complexTypeFromCatalog(db, code, xid) ?? {
           code,
           length,
           xid,
-          xname: xid === 1 ? "lvarchar" : xid === 5 ? "boolean" : xid === 10 ? "blob" : xid === 11 ? "clob" : ""
+          xname: builtinXname(xid)
         }
       }
     })

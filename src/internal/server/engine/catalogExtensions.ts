@@ -5,7 +5,7 @@
  * made by an earlier version get them too).
  *
  * Tabids follow Informix where known (systabauth 4, syscolauth 5, sysusers 7, syssynonyms 9, sysprocauth 19,
- * , sysroleauth 29); syssequences' tabid is not pinned (71 here).
+ * sysobjstate 26, sysroleauth 29); syssequences' tabid is not pinned (71 here).
  */
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
@@ -19,6 +19,18 @@ const serial: IfxType = { ...Types.integer, code: TypeCode.SERIAL }
 const tables: ReadonlyArray<
   { readonly name: string; readonly tabid: number; readonly columns: ReadonlyArray<ColumnSpec> }
 > = [
+  {
+    // Enabled / disabled triggers (objtype 'T', state 'E' / 'D'; spl/triggerModes.ts).
+    name: "sysobjstate",
+    tabid: 26,
+    columns: [
+      ["objtype", Types.char(1)],
+      ["owner", Types.char(32)],
+      ["name", Types.varchar(128)],
+      ["tabid", Types.integer],
+      ["state", Types.char(1)]
+    ]
+  },
   {
     name: "systabauth",
     tabid: 4,

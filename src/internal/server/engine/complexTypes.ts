@@ -21,7 +21,7 @@ import { type ComplexType, type CompositeType, describeType } from "../../values
 import { parseComplexType } from "../../values/complexTypeText.ts"
 import { ExtendedId, TypeCode } from "../../values/typeCodes.ts"
 import type { Token } from "./tokenizer.ts"
-import type { IfxType, TypeParseError, TypeParseResult } from "./types.ts"
+import { FIRST_USER_XID, type IfxType, type TypeParseError, type TypeParseResult } from "./types.ts"
 import { fromStorage, isConversionError, toStorage } from "./values.ts"
 
 /** A column type that is a collection or ROW. */
@@ -29,7 +29,8 @@ export type ComplexIfxType = IfxType & { readonly complex: CompositeType }
 
 export const isComplexType = (t: IfxType): t is ComplexIfxType => t.complex !== undefined
 
-const codeOf = (c: CompositeType): number =>
+/** The type code of a collection/ROW type. */
+export const compositeCode = (c: CompositeType): number =>
   c._tag === "Row"
     ? TypeCode.ROW
     : c.kind === "SET"
@@ -40,7 +41,7 @@ const codeOf = (c: CompositeType): number =>
 
 /** The engine type of a parsed collection/ROW type. */
 export const complexIfxType = (complex: CompositeType, xid = 0): ComplexIfxType => ({
-  code: codeOf(complex),
+  code: compositeCode(complex),
   length: 0,
   xid,
   xname: describeType(complex),
@@ -293,6 +294,8 @@ const toTree = (v: Value | Tree, t: ComplexType): Tree | Failure => {
     ? t.fields.map((f) => (v as { readonly [field: string]: Value })[f.name] ?? null)
     : undefined
   if (items === undefined || items.length !== t.fields.length) return noCast
+  // A ROW of another structure (a field this type lacks) has no cast to it (-9634).
+  if (isObject(v) && Object.keys(v).some((key) => !t.fields.some((f) => f.name === key))) return noCast
   const out: Array<Tree> = []
   for (let i = 0; i < items.length; i++) {
     const tree = toTree(items[i]!, t.fields[i]!.type)
@@ -346,19 +349,30 @@ export const complexFromStorage = (stored: unknown, t: ComplexIfxType): Value =>
 // Catalog
 // ---------------------------------------------------------------------------------------------------------------
 
-const FIRST_USER_XID = 2048
-
 const ensureTable = (db: DatabaseSync) =>
   db.exec(
     "CREATE TABLE IF NOT EXISTS _ifx_xtdtypes (extended_id INTEGER PRIMARY KEY, type INTEGER NOT NULL, name TEXT NOT NULL)"
   )
 
-/** The extended id syscolumns records for a column of type `t` (a new one per collection/ROW column). */
-export const extendedIdFor = (db: DatabaseSync, t: IfxType): number => {
-  if (!isComplexType(t)) return t.xid
+/** The next free extended id: above every collection/ROW column type and every user type (userTypes.ts). */
+export const nextExtendedId = (db: DatabaseSync): number => {
+  const max = (sql: string) => Number((db.prepare(sql).get() as { m: number | bigint | null } | undefined)?.m ?? 0)
   ensureTable(db)
-  const row = db.prepare("SELECT max(extended_id) AS m FROM _ifx_xtdtypes").get() as { m: number | null }
-  const xid = Math.max(FIRST_USER_XID, Number(row.m ?? 0) + 1)
+  const catalog = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sysxtdtypes'").get()
+  return Math.max(
+    FIRST_USER_XID,
+    max("SELECT max(extended_id) AS m FROM _ifx_xtdtypes") + 1,
+    catalog === undefined ? 0 : max("SELECT max(extended_id) AS m FROM sysxtdtypes") + 1
+  )
+}
+
+/**
+ * The extended id syscolumns records for a column of type `t`: a new one per collection/ROW column, a named ROW's
+ * own (userTypes.ts).
+ */
+export const extendedIdFor = (db: DatabaseSync, t: IfxType): number => {
+  if (!isComplexType(t) || t.flags !== undefined) return t.xid
+  const xid = nextExtendedId(db)
   db.prepare("INSERT INTO _ifx_xtdtypes (extended_id, type, name) VALUES (?, ?, ?)").run(xid, t.code, t.xname)
   return xid
 }

@@ -19,6 +19,7 @@ import {
   qualifierOf,
   sqliteDeclaration
 } from "./types.ts"
+import { typedTableTokens } from "./userTypes.ts"
 import { isConversionError, toStorage } from "./values.ts"
 
 interface ColumnParse {
@@ -120,8 +121,13 @@ export const parseColumn = (
 ): ColumnParse | TranslateError => {
   const nameToken = tokens[i]!
   if (nameToken.kind !== "ident") return translateError(-201, nameToken.offset)
-  const parsed = parseType(tokens, i + 1)
-  if ("offset" in parsed) return translateError(-201, parsed.offset)
+  const parsed = parseType(tokens, i + 1, ctx.userType)
+  if ("offset" in parsed) {
+    // A name where the type goes that is neither built in nor a user type: IBM −9628 "Type (name) not found."
+    const at = tokens[i + 1]
+    const unknownType = at?.kind === "ident" && parsed.offset === at.offset && !isPunct(tokens[i + 2], "(")
+    return unknownType ? translateError(-9628, at.offset, at.text) : translateError(-201, parsed.offset)
+  }
   const type = parsed.type
   let j = parsed.next
   let notNull = isSerial(type)
@@ -305,6 +311,12 @@ export const planCreate = (
     if (isTranslateError(select)) return select
     if (select.kind !== "select" || select.intoTemp !== undefined) return translateError(-201, tokens[i + 1]!.offset)
     return { ...select, statementType: temp ? 45 : 14, intoTemp: nameToken.text, intoPermanent: !temp }
+  }
+  if (isWord(tokens[i], "OF") && isWord(tokens[i + 1], "TYPE")) {
+    // A typed table: the named ROW type's fields become the columns (userTypes.ts).
+    const typed = typedTableTokens(tokens, i, end, ctx.userType)
+    if (isTranslateError(typed)) return typed
+    return planCreate(typed, sql, ctx, typed.length - (tokens.length - end))
   }
   if (!isPunct(tokens[i], "(")) return translateError(-201, tokens[i]!.offset)
   const close = findClose(tokens, i)

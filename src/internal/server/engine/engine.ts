@@ -15,6 +15,7 @@ import type { Charset } from "../../values/charset.ts"
 import type { EngineError, EngineOptions, EngineSession, InstanceStatement } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
 import { ChangeCapture } from "./changeCapture.ts"
+import { connectDenied, recordDatabaseCreator } from "./databasePrivileges.ts"
 import { engineError } from "./engineErrors.ts"
 import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { parseInstanceStatement } from "./instance.ts"
@@ -32,6 +33,7 @@ import {
   writeEnvironment,
   writeSessions
 } from "./sysmaster.ts"
+import { bootstrapUserTypes } from "./userTypes.ts"
 
 let engineIds = 0
 
@@ -147,13 +149,17 @@ export class Engine {
         buffered: false,
         ansi: d.ansi ?? false,
         locale: d.locale ?? "",
-        owner: known.get(d.name.toLowerCase())?.owner ?? "informix"
+        owner: known.get(d.name.toLowerCase())?.owner ?? options.owner ?? "informix"
       }, known.get(d.name.toLowerCase())?.created)
       const at = wanted.findIndex((w) => w.name.toLowerCase() === d.name.toLowerCase())
       if (at >= 0) wanted[at] = record
       else wanted.push(record)
     }
     for (const r of wanted) this.register(r)
+    // The creator of a database is its DBA (databasePrivileges.ts).
+    for (const d of options.databases) {
+      recordDatabaseCreator(this.location(d.name), this.records.get(d.name.toLowerCase())!.owner)
+    }
   }
 
   static make(options: EngineOptions & { readonly now?: () => Date }): Engine {
@@ -192,6 +198,7 @@ export class Engine {
     if (this.scratchDirectory !== undefined) keeper.exec("PRAGMA synchronous = OFF")
     bootstrapCatalog(keeper, name, locale === undefined ? this.defaultSite : catalogSite(locale), this.today())
     bootstrapMetadataCatalog(keeper, name, this.today())
+    bootstrapUserTypes(keeper, name, this.today())
     return keeper
   }
 
@@ -261,6 +268,7 @@ export class Engine {
     }
     try {
       this.register(this.newRecord(name.toLowerCase(), request))
+      recordDatabaseCreator(this.location(name), request.owner)
     } catch (error) {
       return engineError(SQL_CANNOT_CREATE, { parameter: error instanceof Error ? error.message : name })
     }
@@ -354,6 +362,12 @@ export class Engine {
         isamCode: -111,
         parameter: error instanceof Error ? error.message : database
       })
+    }
+    // IBM -387 "No connect permission." (databasePrivileges.ts).
+    const denied = connectDenied(session.db, user, database)
+    if (denied !== undefined) {
+      session.close()
+      return denied
     }
     session.delimident = options?.delimident === true
     if (options?.secondary !== undefined) session.secondary = options.secondary

@@ -20,6 +20,7 @@ import { registerBuiltins } from "./builtins.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
 import { CdcPrepared, type ChangeCapture, registerChangeLogFunctions } from "./changeCapture.ts"
 import { splitQualified } from "./crossDatabase.ts"
+import { executeDenied, statementDenied } from "./databasePrivileges.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
 import { engineError, type ErrorContext, mapSqliteError } from "./engineErrors.ts"
 import type { ExtensionHost } from "./extension.ts"
@@ -33,7 +34,7 @@ import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./pr
 import { planPrivileges } from "./privileges.ts"
 import { SessionSequences } from "./sequences.ts"
 import { RoutinePrepared, Routines } from "./spl/routines.ts"
-import { updatedColumns } from "./spl/triggers.ts"
+import { updatedColumns } from "./spl/triggerParse.ts"
 import { ScrollCursor, StreamCursor } from "./sqliteCursors.ts"
 import { synonymTarget } from "./synonyms.ts"
 import { quoteIdent } from "./tokenizer.ts"
@@ -63,6 +64,7 @@ import {
 } from "./transactionsLocks.ts"
 import type { TranslateContext } from "./translate.ts"
 import { isSerial } from "./types.ts"
+import { userTypeResolver } from "./userTypes.ts"
 import { fromStorage, type Stored } from "./values.ts"
 
 export interface DatabaseConfig {
@@ -194,7 +196,8 @@ export class Session implements EngineSession {
       // Only a synonym of this database's catalog (a name table() resolves to another table may be another
       // database's, crossDatabase.ts).
       synonym: (name) => (this.temps.has(name.toLowerCase()) ? undefined : synonymTarget(this.db, name)),
-      routineType: (name) => this.routines.routine(name)?.returning[0]?.type
+      routineType: (name) => this.routines.routine(name)?.returning[0]?.type,
+      userType: userTypeResolver(this.db)
     }
     this.host = {
       db: this.db,
@@ -215,7 +218,7 @@ export class Session implements EngineSession {
       setRowCount: (rows) => {
         this.lastRows = rows
       },
-      withTriggers: (verb, table, set, run) => this.routines.triggers.around(verb, table, set, run)
+      withTriggers: (verb, table, set, run) => this.routines.triggers.around(verb, table, set, run, true)
     }
     this.routines = new Routines({
       db: this.db,
@@ -238,8 +241,21 @@ export class Session implements EngineSession {
       settle: () => {
         if (!this.db.isTransaction) this.config.locks.releaseAll(this)
       },
+      ansi: config.ansi,
+      executeDenied: (routine) =>
+        this.routineDepth > 0 ? undefined : executeDenied(this.db, this.user, this.host.role, routine),
       today: () => this.today()
     })
+  }
+
+  fastPathRoutine(routine: number | { readonly name: string; readonly numargs: number }) {
+    this.refreshCatalog()
+    return this.routines.fastPathRoutine(routine)
+  }
+
+  callFastPath(procid: number, args: ReadonlyArray<Value>) {
+    this.refreshCatalog()
+    return this.routines.callFastPath(procid, args)
   }
 
   /** Depth of SPL routine / trigger statements being run (their privileges are not the caller's). */
@@ -336,6 +352,15 @@ export class Session implements EngineSession {
   // ---------------------------------------------------------------------------------------------------------
 
   execute(prepared: Prepared, params: ReadonlyArray<Value>): ExecResult | EngineError {
+    // Database-level privileges and ownership for DDL and GRANT (databasePrivileges.ts).
+    const ddlDenied = statementDenied({
+      db: this.db,
+      user: this.user,
+      role: this.host.role,
+      inRoutine: this.routineDepth > 0,
+      delimident: this.delimident
+    }, prepared)
+    if (ddlDenied !== undefined) return ddlDenied
     if (prepared instanceof CdcPrepared) return prepared.owner === this ? prepared.execute(params) : engineError(-258)
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
       if (prepared.paramCount !== params.length) return engineError(-254)
@@ -510,6 +535,14 @@ export class Session implements EngineSession {
     if (blocked !== undefined) return blocked
     const denied = planPrivileges(this, p, prepared.tokens)
     if (denied !== undefined) return denied
+    // SELECT triggers of the tables this query reads (spl/selectTriggers.ts) fire before its rows are read.
+    const triggered = this.routines.triggers.beforeQuery(
+      prepared.sql,
+      prepared.tokens,
+      params,
+      options?.scroll === true
+    )
+    if (triggered !== undefined) return triggered
     const types = prepared.columnTypes
     const convert = (row: Array<unknown>): Array<Value> => row.map((v, i) => fromStorage(v as Stored, types[i]!))
     let stmt: StatementSync

@@ -11,6 +11,9 @@ import { planAlterIndex, planAlterTable, planRename, planTruncate } from "./tabl
 import type { Token } from "./tokenizer.ts"
 import { isWord } from "./tokenScan.ts"
 import type { TranslateContext, TranslateError } from "./translate.ts"
+import { planUserType } from "./userTypes.ts"
+
+const noUserTypes = () => undefined
 
 /** The extension plan of the statement, or undefined when statement.ts plans it (or refuses it). */
 export const planExtension = (
@@ -22,7 +25,8 @@ export const planExtension = (
   switch (tokens[0]!.upper) {
     case "CREATE":
     case "DROP":
-      return planSequence(tokens, end) ?? planSynonym(tokens, end) ?? planPrivilege(tokens, end)
+      return planUserType(tokens, end, ctx.userType ?? noUserTypes) ?? planSequence(tokens, end) ??
+        planSynonym(tokens, end) ?? planPrivilege(tokens, end)
     case "ALTER":
       if (isWord(tokens[1], "SEQUENCE")) return planSequence(tokens, end)
       if (isWord(tokens[1], "INDEX")) return planAlterIndex(tokens, end)

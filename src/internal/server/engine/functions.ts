@@ -9,7 +9,7 @@ import type { DatabaseSync, SQLOutputValue } from "node:sqlite"
 import { DateTime, IntervalDayTime, IntervalYearMonth, LocalDate, Qualifier } from "../../../InformixValue.ts"
 import { civilFromDays, daysFromCivil, daysInMonth } from "../../values/calendar.ts"
 import { udfFailure } from "./engineErrors.ts"
-import { family, type IfxType } from "./types.ts"
+import { builtinXname, family, type IfxType } from "./types.ts"
 import { fromStorage, isConversionError, parseDateTimeText, type Stored, toStorage, type Value } from "./values.ts"
 
 export interface FunctionState {
@@ -29,9 +29,7 @@ const localFields = (d: Date) => ({
   fraction: d.getMilliseconds() * 100
 })
 
-const xname = (
-  xid: number
-) => (xid === 1 ? "lvarchar" : xid === 5 ? "boolean" : xid === 10 ? "blob" : xid === 11 ? "clob" : "")
+const xname = builtinXname
 
 /** Calendar fields of a stored DATE (day number) or DATETIME (text). */
 const fieldsOf = (v: SQLOutputValue): { year: number; month: number; day: number } | undefined => {
@@ -136,8 +134,9 @@ export const registerFunctions = (db: DatabaseSync, state: FunctionState) => {
   })
   db.function(
     "ifx_cast",
-    { deterministic: true, useBigIntArguments: true },
-    (v, srcCode, srcLength, dstCode, dstLength, dstXid) => {
+    // varargs: the source's extended id (JSON/BSON sources) is an optional seventh argument.
+    { deterministic: true, useBigIntArguments: true, varargs: true },
+    (v, srcCode, srcLength, dstCode, dstLength, dstXid, srcXid) => {
       if (v === null) return null
       const dst: IfxType = {
         code: Number(dstCode),
@@ -147,7 +146,7 @@ export const registerFunctions = (db: DatabaseSync, state: FunctionState) => {
       }
       const src: IfxType | undefined = Number(srcCode) < 0
         ? undefined
-        : { code: Number(srcCode), length: Number(srcLength), xid: 0, xname: "" }
+        : { code: Number(srcCode), length: Number(srcLength), xid: Number(srcXid ?? 0), xname: "" }
       const srcFamily = src === undefined ? undefined : family(src)
       const dstFamily = family(dst)
       // DATE <-> integer casts use the day number, as Informix does.

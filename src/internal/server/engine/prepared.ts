@@ -55,10 +55,13 @@ export class PreparedStatement implements Prepared {
 
 export const describe = (name: string, type: IfxType, notNull: boolean): ColumnDescription => ({
   name,
-  columnType: type.code | (notNull ? 0x100 : 0),
+  columnType: type.code | (type.flags ?? 0) | (notNull ? 0x100 : 0),
   extendedId: type.xid,
   extendedName: type.xname,
-  encodedLength: type.length
+  encodedLength: type.length,
+  ...(type.source === undefined ? {} : { sourceType: type.source }),
+  // A named ROW's name is not type text: the row encoder needs its fields from here.
+  ...(type.complex === undefined || type.flags === undefined ? {} : { complexType: type.complex })
 })
 
 /** Type of a value SQLite produced for an expression the translator could not type (docs: "Result types"). */

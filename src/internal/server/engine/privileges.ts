@@ -57,12 +57,12 @@ export const dropGrants = (db: DatabaseSync, tabid: number) => {
   db.prepare("DELETE FROM syscolauth WHERE tabid = ?").run(tabid)
 }
 
-const isDba = (db: DatabaseSync, user: string): boolean =>
+export const isDba = (db: DatabaseSync, user: string): boolean =>
   user.toLowerCase() === "informix" ||
   db.prepare("SELECT 1 FROM sysusers WHERE lower(username) = lower(?) AND usertype = 'D'").get(user) !== undefined
 
 /** The role in effect: SET ROLE's, else the user's default role. */
-const effectiveRole = (db: DatabaseSync, user: string, role: string | undefined): string | undefined => {
+export const effectiveRole = (db: DatabaseSync, user: string, role: string | undefined): string | undefined => {
   if (role !== undefined) return role === "" ? undefined : role
   const row = db.prepare("SELECT defrole FROM sysusers WHERE lower(username) = lower(?)").get(user) as
     | { defrole: string | null }
@@ -82,23 +82,38 @@ export const checkAccess = (
 ): EngineError | undefined => {
   const relevant = needs.filter((n) => !n.table.temp && !(n.table.tabid < 100 && n.access === "s"))
   if (relevant.length === 0 || isDba(db, user)) return undefined
-  const current = effectiveRole(db, user, role)
-  const grantees = ["public", user.toLowerCase(), ...(current === undefined ? [] : [current.toLowerCase()])]
   for (const { table, access } of relevant) {
-    const owner = db.prepare("SELECT owner FROM systables WHERE tabid = ?").get(table.tabid) as
-      | { owner: string }
-      | undefined
-    if (owner !== undefined && owner.owner.trim().toLowerCase() === user.toLowerCase()) continue
-    const rows = db.prepare(
-      `SELECT tabauth FROM systabauth WHERE tabid = ? AND lower(trim(grantee)) IN (${
-        grantees.map(() => "?").join(", ")
-      })`
-    ).all(table.tabid, ...grantees) as Array<{ tabauth: string }>
-    const held = rows.some((r) => r.tabauth.toLowerCase().includes(access)) ||
-      ((access === "s" || access === "u") && rows.some((r) => r.tabauth[2] === "*"))
-    if (!held) return engineError(denial[access], { parameter: table.name })
+    if (ownerOf(db, table.tabid) === user.toLowerCase()) continue
+    if (!holdsTablePrivilege(db, user, role, table.tabid, access)) {
+      return engineError(denial[access], { parameter: table.name })
+    }
   }
   return undefined
+}
+
+/** The owner (lower case) of a systables object (table, view, sequence, synonym). */
+export const ownerOf = (db: DatabaseSync, tabid: number): string | undefined =>
+  (db.prepare("SELECT owner FROM systables WHERE tabid = ?").get(tabid) as { owner: string } | undefined)?.owner
+    .trim().toLowerCase()
+
+/**
+ * The user holds the privilege `letter` (a letter of `su*idxarn`) on the object through its own grants, PUBLIC's
+ * or its current role's. Column-level SELECT / UPDATE grants count as table grants.
+ */
+export const holdsTablePrivilege = (
+  db: DatabaseSync,
+  user: string,
+  role: string | undefined,
+  tabid: number,
+  letter: string
+): boolean => {
+  const current = effectiveRole(db, user, role)
+  const grantees = ["public", user.toLowerCase(), ...(current === undefined ? [] : [current.toLowerCase()])]
+  const rows = db.prepare(
+    `SELECT tabauth FROM systabauth WHERE tabid = ? AND lower(trim(grantee)) IN (${grantees.map(() => "?").join(", ")})`
+  ).all(tabid, ...grantees) as Array<{ tabauth: string }>
+  return rows.some((r) => r.tabauth.toLowerCase().includes(letter)) ||
+    ((letter === "s" || letter === "u") && rows.some((r) => r.tabauth[2] === "*"))
 }
 
 /**

@@ -22,6 +22,7 @@ import { Qualifier } from "../../../InformixValue.ts"
 import { rewriteBuiltin, type Rewritten } from "./builtins.ts"
 import type { TableInfo } from "./catalog.ts"
 import { isComplexType } from "./complexTypes.ts"
+import { isDocumentType } from "./documentTypes.ts"
 import { argRanges, storageLiteral } from "./literalTypes.ts"
 import type { Scope } from "./scope.ts"
 import { rewriteSequence } from "./sequences.ts"
@@ -29,7 +30,16 @@ import { rewriteSynonym } from "./synonyms.ts"
 import { matchParen, quoteIdent, quoteString, type Token } from "./tokenizer.ts"
 import { clauseEnd } from "./tokenScan.ts"
 import { arithmetic, contextType, inferCall, inferRange } from "./typeInference.ts"
-import { currentQualifier, family, type IfxType, parseQualifierTokens, parseType, Types } from "./types.ts"
+import {
+  currentQualifier,
+  family,
+  type IfxType,
+  parseQualifierTokens,
+  parseType,
+  storageXid,
+  Types,
+  type UserTypeResolver
+} from "./types.ts"
 import { isConversionError, toStorage, type Value } from "./values.ts"
 
 export interface TranslateContext {
@@ -46,6 +56,8 @@ export interface TranslateContext {
   readonly synonym?: ((name: string) => string | undefined) | undefined
   /** The first RETURNING type of an SPL function called in an expression (spl/routines.ts), if one has that name. */
   readonly routineType?: (name: string) => IfxType | undefined
+  /** DISTINCT, named ROW and opaque types of the database (userTypes.ts), for casts and declarations. */
+  readonly userType?: UserTypeResolver | undefined
 }
 
 /** A translation failure: an Informix error to report. */
@@ -173,7 +185,10 @@ export class Emitter {
     if (type === undefined) return fallback
     const f = family(type)
     // A collection/ROW literal (complexTypes.ts) is checked and canonicalised against the column it is assigned to.
-    if ((f === "char" || f === "string" || f === "bytes") && !isComplexType(type)) return fallback
+    // So is a JSON / BSON document (documentTypes.ts).
+    if ((f === "char" || f === "string" || f === "bytes") && !isComplexType(type) && !isDocumentType(type)) {
+      return fallback
+    }
     // In a comparison only text needs converting (to the column's storage form); a number compared with a
     // SMALLINT must stay what it is (`si = 1.5`, `si < 40000` are valid conditions, not assignments).
     if (!this.contextTypes.has(k) && (this.tokens[k]!.kind !== "string" || !temporal.has(f))) return fallback
@@ -204,7 +219,7 @@ export class Emitter {
       if (isOp(t, "::")) {
         const left = parts.pop()
         if (left === undefined) return translateError(-201, t.offset)
-        const parsed = parseType(tk, i + 1)
+        const parsed = parseType(tk, i + 1, this.ctx.userType)
         if ("offset" in parsed) return translateError(-201, parsed.offset)
         parts.push(this.cast(left, parsed.type, parsed.next))
         i = parsed.next
@@ -322,7 +337,7 @@ export class Emitter {
       next += 2
     }
     while (isOp(tk[next], "::")) {
-      const parsed = parseType(tk, next + 1)
+      const parsed = parseType(tk, next + 1, this.ctx.userType)
       if ("offset" in parsed) return translateError(-201, parsed.offset)
       part = this.cast({ ...part, to: next }, parsed.type, parsed.next)
       next = parsed.next
@@ -371,9 +386,9 @@ export class Emitter {
     const source = this.inferRange(part.from, part.to)
     const src = source.type
     return {
-      text: `ifx_cast(${part.text}, ${src?.code ?? -1}, ${
-        src?.length ?? 0
-      }, ${target.code}, ${target.length}, ${target.xid})`,
+      text: `ifx_cast(${part.text}, ${src?.code ?? -1}, ${src?.length ?? 0}, ${target.code}, ${target.length}, ${
+        storageXid(target)
+      }, ${src === undefined ? 0 : storageXid(src)})`,
       from: part.from,
       to,
       callable: false
@@ -486,7 +501,7 @@ export class Emitter {
         if (asIndex < 0) return translateError(-201, t.offset)
         const inner = this.emit(i + 2, asIndex)
         if (isTranslateError(inner)) return inner
-        const parsed = parseType(tk, asIndex + 1)
+        const parsed = parseType(tk, asIndex + 1, this.ctx.userType)
         if ("offset" in parsed) return translateError(-201, parsed.offset)
         if (parsed.next !== close) return translateError(-201, tk[parsed.next]!.offset)
         const cast = this.cast({ text: inner, from: i + 2, to: asIndex, callable: false }, parsed.type, close + 1)

@@ -157,7 +157,7 @@ export function inferRange(this: Emitter, from: number, to: number): { type: Ifx
     }
   }
   if (lastCast >= 0 && operators.every((o) => o < lastCast)) {
-    const parsed = parseType(tk, lastCast + 1)
+    const parsed = parseType(tk, lastCast + 1, this.ctx.userType)
     if (!("offset" in parsed) && parsed.next === to && operators.length === 0) {
       const inner = this.inferRange(from, lastCast)
       return { type: parsed.type, name: inner.name === "(constant)" ? "(constant)" : "(expression)" }
@@ -364,7 +364,7 @@ export function inferCall(this: Emitter, from: number, close: number): { type: I
     case "CAST": {
       let asIndex = -1
       for (let j = from + 2; j < close; j++) if (isWord(tk[j], "AS")) asIndex = j
-      const parsed = asIndex < 0 ? undefined : parseType(tk, asIndex + 1)
+      const parsed = asIndex < 0 ? undefined : parseType(tk, asIndex + 1, this.ctx.userType)
       return { type: parsed !== undefined && !("offset" in parsed) ? parsed.type : undefined, name: expression }
     }
     default: {

@@ -6,7 +6,7 @@
 import * as Option from "effect/Option"
 import { Qualifier } from "../../../InformixValue.ts"
 import type { CompositeType } from "../../values/collections.ts"
-import { ExtendedId, TypeCode, typeName as typeCodeName } from "../../values/typeCodes.ts"
+import { DISTINCT_FLAG, ExtendedId, TypeCode, typeName as typeCodeName } from "../../values/typeCodes.ts"
 import { parseComplexDeclaration } from "./complexTypes.ts"
 import type { Token } from "./tokenizer.ts"
 
@@ -21,7 +21,43 @@ export interface IfxType {
   readonly serialStart?: number
   /** SET/MULTISET/LIST/ROW: the element/field types (complexTypes.ts). */
   readonly complex?: CompositeType
+  /**
+   * Type-word flags of a user type (userTypes.ts): 0x0800 DISTINCT (code and length are the base's, xid and xname
+   * the distinct type's own), 0x1000 named ROW.
+   */
+  readonly flags?: number
+  /** DISTINCT: the base type's extended id (0 for a built-in base), the describe's sourceType. */
+  readonly source?: number
 }
+
+/** The extended id that says how a value of `t` is stored: a DISTINCT type's base's, else its own. */
+export const storageXid = (t: IfxType): number => ((t.flags ?? 0) & DISTINCT_FLAG) !== 0 ? t.source ?? 0 : t.xid
+
+/** First extended id of user-defined types (IBM's USER_XTDTYPEID_START, VALUES.md §4). */
+export const FIRST_USER_XID = 2048
+
+/** Names of the built-in extended types (VALUES.md §4, JDBC-COMPLEX-TYPES.md §1), "" for other ids. */
+export const builtinXname = (xid: number): string => {
+  switch (xid) {
+    case ExtendedId.LVARCHAR:
+      return "lvarchar"
+    case ExtendedId.BOOLEAN:
+      return "boolean"
+    case ExtendedId.BLOB:
+      return "blob"
+    case ExtendedId.CLOB:
+      return "clob"
+    case ExtendedId.JSON:
+      return "json"
+    case ExtendedId.BSON:
+      return "bson"
+    default:
+      return ""
+  }
+}
+
+/** Resolves a type name that is not built in (DISTINCT, named ROW, opaque types: userTypes.ts). */
+export type UserTypeResolver = (name: string) => IfxType | undefined
 
 const simple = (code: number, length: number, xid = 0, xname = ""): IfxType => ({ code, length, xid, xname })
 
@@ -37,6 +73,10 @@ export const Types = {
   byte: simple(TypeCode.BYTE, 56),
   text: simple(TypeCode.TEXT, 56),
   blob: simple(TypeCode.UDTFIXED, 72, ExtendedId.BLOB, "blob"),
+  // JSON and BSON are variable-length opaque types; 4096 is the encoded length IBM JDBC's RET_TYPE dump carries for
+  // both (JDBC-COMPLEX-TYPES.md §3).
+  json: simple(TypeCode.UDTVAR, 4096, ExtendedId.JSON, "json"),
+  bson: simple(TypeCode.UDTVAR, 4096, ExtendedId.BSON, "bson"),
   clob: simple(TypeCode.UDTFIXED, 72, ExtendedId.CLOB, "clob"),
   char: (n: number) => simple(TypeCode.CHAR, n),
   varchar: (max: number, reserve = 0) => simple(TypeCode.VARCHAR, (reserve << 8) | max),
@@ -96,7 +136,13 @@ export const family = (t: IfxType): Family => {
     case TypeCode.NULL:
       return "null"
     case TypeCode.UDTFIXED:
-      return t.xid === ExtendedId.BOOLEAN ? "boolean" : t.xid === ExtendedId.BLOB ? "bytes" : "string"
+    case TypeCode.UDTVAR: {
+      const xid = storageXid(t)
+      if (xid === ExtendedId.BOOLEAN) return "boolean"
+      // BSON documents and user opaque types are bytes; LVARCHAR, CLOB (text or a locator) and JSON are text.
+      if (xid === ExtendedId.BLOB || xid === ExtendedId.BSON || xid >= FIRST_USER_XID) return "bytes"
+      return "string"
+    }
     default:
       return "string"
   }
@@ -216,8 +262,15 @@ const numberArgs = (tokens: ReadonlyArray<Token>, i: number): { args: Array<numb
   return { args, next: j + 1 }
 }
 
-/** Parses an Informix type name at tokens[i]. */
-export const parseType = (tokens: ReadonlyArray<Token>, i: number): TypeParseResult | TypeParseError => {
+/**
+ * Parses an Informix type name at tokens[i]; a name that is not built in is looked up with `userType` (a DISTINCT,
+ * named ROW or opaque type of the database).
+ */
+export const parseType = (
+  tokens: ReadonlyArray<Token>,
+  i: number,
+  userType?: UserTypeResolver
+): TypeParseResult | TypeParseError => {
   const t = tokens[i]!
   if (t.kind !== "ident") return { offset: t.offset }
   if (t.upper === "SET" || t.upper === "MULTISET" || t.upper === "LIST" || t.upper === "ROW") {
@@ -306,8 +359,16 @@ export const parseType = (tokens: ReadonlyArray<Token>, i: number): TypeParseRes
       return noArgs(Types.blob)
     case "CLOB":
       return noArgs(Types.clob)
-    default:
-      return { offset: t.offset }
+    case "JSON":
+      return noArgs(Types.json)
+    case "BSON":
+      return noArgs(Types.bson)
+    default: {
+      // `owner.name` or `name` of a user type.
+      const qualified = tokens[i + 1]?.text === "." && tokens[i + 2]?.kind === "ident"
+      const found = userType?.(qualified ? tokens[i + 2]!.text : t.text)
+      return found === undefined ? { offset: t.offset } : ok(found, qualified ? i + 3 : i + 1)
+    }
   }
 }
 

@@ -19,6 +19,7 @@ import {
 } from "../../../InformixValue.ts"
 import { ExtendedId, TypeCode } from "../../values/typeCodes.ts"
 import { complexFromStorage, complexToStorage, isComplexType } from "./complexTypes.ts"
+import { bsonToStorage, isBsonType, isJsonType, jsonToStorage } from "./documentTypes.ts"
 import { decimalPrecision, decimalScale, family, type IfxType, qualifierOf } from "./types.ts"
 
 export type { Value }
@@ -197,6 +198,8 @@ export const valueText = (v: Value): string => {
 export const toStorage = (v: Value, t: IfxType): Stored | ConversionError => {
   if (v === null) return null
   if (isComplexType(t)) return complexToStorage(v, t)
+  if (isJsonType(t)) return jsonToStorage(v)
+  if (isBsonType(t)) return bsonToStorage(v)
   switch (family(t)) {
     case "int": {
       const n = typeof v === "string" ? Number(v.trim()) : typeof v === "bigint" ?

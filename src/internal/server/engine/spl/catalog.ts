@@ -106,25 +106,46 @@ const maxId = (db: DatabaseSync, sql: string) => Number((db.prepare(sql).get() a
 export interface RoutineRow {
   readonly procid: number
   readonly procname: string
+  readonly specificname: string | undefined
+  readonly owner: string
   readonly isproc: boolean
   readonly text: string
 }
 
-/** The routine named `name` (case-insensitive) with its text, or undefined. */
-export const readRoutine = (db: DatabaseSync, name: string): RoutineRow | undefined => {
-  const row = db.prepare("SELECT procid, procname, isproc FROM sysprocedures WHERE lower(procname) = lower(?)").get(
-    name
-  ) as { procid: number | bigint; procname: string; isproc: string } | undefined
-  if (row === undefined) return undefined
-  const body = db.prepare("SELECT data FROM sysprocbody WHERE procid = ? AND datakey = 'T' ORDER BY seqno").all(
-    row.procid
-  ) as Array<{ data: string }>
-  return {
+/** Every routine (overload) named `name` (case-insensitive), oldest first, with its text. */
+export const readRoutines = (db: DatabaseSync, name: string): Array<RoutineRow> => {
+  const rows = db.prepare(
+    "SELECT procid, procname, specificname, owner, isproc FROM sysprocedures WHERE lower(procname) = lower(?) " +
+      "ORDER BY procid"
+  ).all(name) as Array<
+    { procid: number | bigint; procname: string; specificname: string | null; owner: string; isproc: string }
+  >
+  return rows.map((row) => ({
     procid: Number(row.procid),
     procname: row.procname,
+    specificname: row.specificname ?? undefined,
+    owner: row.owner.trim(),
     isproc: row.isproc === "t",
-    text: body.map((b) => b.data).join("")
-  }
+    text: (db.prepare("SELECT data FROM sysprocbody WHERE procid = ? AND datakey = 'T' ORDER BY seqno").all(
+      row.procid
+    ) as Array<{ data: string }>).map((b) => b.data).join("")
+  }))
+}
+
+/** The name of routine `procid`, if it exists. */
+export const procedureName = (db: DatabaseSync, procid: number): string | undefined =>
+  (db.prepare("SELECT procname FROM sysprocedures WHERE procid = ?").get(procid) as { procname: string } | undefined)
+    ?.procname
+
+/** The routine whose SPECIFIC name is `specific`, if any. */
+export const routineBySpecificName = (
+  db: DatabaseSync,
+  specific: string
+): { procid: number; procname: string } | undefined => {
+  const row = db.prepare("SELECT procid, procname FROM sysprocedures WHERE lower(specificname) = lower(?)").get(
+    specific
+  ) as { procid: number | bigint; procname: string } | undefined
+  return row === undefined ? undefined : { procid: Number(row.procid), procname: row.procname }
 }
 
 /** Names of the routines that return values (usable in expressions). */
@@ -137,6 +158,7 @@ export const insertRoutine = (
   db: DatabaseSync,
   routine: {
     readonly name: string
+    readonly specific: string | undefined
     readonly owner: string
     readonly dba: boolean
     readonly isProcedure: boolean
@@ -152,7 +174,7 @@ export const insertRoutine = (
   db.prepare(
     "INSERT INTO sysprocedures (procname, owner, procid, mode, retsize, symsize, datasize, codesize, numargs, " +
       "isproc, specificname, externalname, paramstyle, langid, paramtypes, variant, handlesnulls, iterations, " +
-      "internal, procflags) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?, NULL, NULL, 'I', 3, ?, 't', 't', 'f', 'f', 0)"
+      "internal, procflags) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, NULL, 'I', 3, ?, 't', 't', 'f', 'f', 0)"
   ).run(
     routine.name,
     routine.owner,
@@ -162,6 +184,7 @@ export const insertRoutine = (
     routine.text.length,
     routine.numargs,
     routine.isProcedure ? "t" : "f",
+    routine.specific ?? null,
     routine.paramTypes
   )
   const body = db.prepare("INSERT INTO sysprocbody (procid, datakey, seqno, data) VALUES (?, 'T', ?, ?)")
@@ -232,6 +255,10 @@ export const findTrigger = (db: DatabaseSync, name: string): { trigid: number; t
 export const deleteTriggers = (db: DatabaseSync, where: "trigid" | "tabid", id: number) => {
   const ids = db.prepare(`SELECT trigid FROM systriggers WHERE ${where} = ?`).all(id) as Array<{ trigid: number }>
   for (const r of ids) {
+    db.prepare(
+      "DELETE FROM sysobjstate WHERE objtype = 'T' AND lower(name) = (SELECT lower(trigname) FROM systriggers " +
+        "WHERE trigid = ?)"
+    ).run(r.trigid)
     db.prepare("DELETE FROM systrigbody WHERE trigid = ?").run(r.trigid)
     db.prepare("DELETE FROM systriggers WHERE trigid = ?").run(r.trigid)
   }

@@ -21,6 +21,8 @@ export interface SplHost {
   columnType(table: string, column: string): IfxType | undefined
   /** The session's GLOBAL variables (IBM: global to the session, kept across routine calls). */
   readonly globals: Map<string, Value>
+  /** A routine of that name has OUT / INOUT parameters (its calls from SPL hand their values back). */
+  hasOutParams(name: string): boolean
 }
 
 /** An Informix error unwinding the interpreter (caught by ON EXCEPTION handlers and at the routine boundary). */
@@ -65,11 +67,39 @@ const bindable = (value: Value, type: IfxType | undefined): Value =>
 
 const isPunct = (t: Token | undefined, p: string) => t !== undefined && t.kind === "punct" && t.text === p
 
+/** Top-level comma-separated ranges of tokens(open, close). */
+export const argumentRanges = (tokens: ReadonlyArray<Token>, open: number, close: number): Array<Range> => {
+  const out: Array<Range> = []
+  if (close === open + 1) return out
+  let depth = 0
+  let start = open + 1
+  for (let i = open + 1; i < close; i++) {
+    const t = tokens[i]!
+    if (isPunct(t, "(")) depth++
+    else if (isPunct(t, ")")) depth--
+    else if (depth === 0 && isPunct(t, ",")) {
+      out.push({ from: start, to: i })
+      start = i + 1
+    }
+  }
+  out.push({ from: start, to: close })
+  return out
+}
+
 /** Routine calls nested deeper than this fail (a runaway recursion must not exhaust the JS stack). */
 const MAX_DEPTH = 64
 
 export class Interpreter {
   private depth = 0
+  /** Routine calls, trigger actions and conditions being run (their statements have their owner's privileges). */
+  private running = 0
+  get active(): boolean {
+    return this.running > 0
+  }
+  /** An SPL statement is calling a routine and will read OUT / INOUT values back (routines.ts allows the call). */
+  outCall = false
+  /** The final values of the OUT / INOUT parameters of the last routine call (undefined for IN parameters). */
+  lastOut: ReadonlyArray<Value | undefined> = []
   private readonly expressionCache = new Map<string, Prepared>()
 
   readonly host: SplHost
@@ -82,6 +112,7 @@ export class Interpreter {
     if (args.length > routine.params.length) return engineError(-674, { parameter: routine.name })
     if (this.depth >= MAX_DEPTH) return engineError(-746, { parameter: `${routine.name}: routine nesting too deep` })
     this.depth++
+    this.running++
     try {
       const frame = new Frame(this, routine.text, routine.tokens, undefined)
       routine.params.forEach((p, i) => {
@@ -96,6 +127,7 @@ export class Interpreter {
       frame.returning = routine.returning.map((r) => r.type)
       frame.rows = rows
       frame.run(routine.body)
+      this.lastOut = routine.params.map((p) => (p.mode === "in" ? undefined : frame.valueOf(p.name)))
       return rows
     } catch (error) {
       // Offsets inside the routine's own statements mean nothing to the caller's statement text.
@@ -103,6 +135,7 @@ export class Interpreter {
       throw error
     } finally {
       this.depth--
+      this.running--
     }
   }
 
@@ -113,22 +146,35 @@ export class Interpreter {
     body: Block,
     correlation: Correlation
   ): EngineError | undefined {
-    try {
-      new Frame(this, text, tokens, correlation).run(body)
-      return undefined
-    } catch (error) {
-      if (error instanceof SplThrow) return error.error
-      throw error
-    }
+    const outcome = this.trap(() => new Frame(this, text, tokens, correlation).run(body))
+    return isError(outcome) ? outcome : undefined
+  }
+
+  /** Runs a trigger's `EXECUTE PROCEDURE ...` (its INTO clause cut off) and returns the first row it returns. */
+  callInto(
+    text: string,
+    tokens: ReadonlyArray<Token>,
+    parts: ReadonlyArray<Range>,
+    correlation: Correlation
+  ): Array<Value> | EngineError {
+    return this.trap(() => new Frame(this, text, tokens, correlation).firstRow(parts))
   }
 
   /** Evaluates a WHEN condition of a trigger. */
   condition(text: string, tokens: ReadonlyArray<Token>, cond: Range, correlation: Correlation): boolean | EngineError {
+    return this.trap(() => new Frame(this, text, tokens, correlation).condition(cond))
+  }
+
+  /** Runs part of a trigger: an SPL error becomes the result; the interpreter is `active` meanwhile. */
+  private trap<A>(body: () => A): A | EngineError {
+    this.running++
     try {
-      return new Frame(this, text, tokens, correlation).condition(cond)
+      return body()
     } catch (error) {
       if (error instanceof SplThrow) return error.error
       throw error
+    } finally {
+      this.running--
     }
   }
 
@@ -185,6 +231,10 @@ class Frame {
 
   private get host() {
     return this.interpreter.host
+  }
+
+  valueOf(name: string): Value {
+    return this.slot(name)?.value ?? null
   }
 
   declare(name: string, type: IfxType | undefined, value: Value) {
@@ -419,6 +469,16 @@ class Frame {
         if (s.values.length !== s.targets.length) {
           return raise(engineError(-201, { offset: this.tokens[first.from]!.offset }))
         }
+        const callee = this.tokens[first.from]!
+        if (
+          s.targets.length === 1 && callee.kind === "ident" && isPunct(this.tokens[first.from + 1], "(") &&
+          isPunct(this.tokens[first.to - 1], ")") && this.host.hasOutParams(callee.text)
+        ) {
+          // LET r = f(a, v) with OUT / INOUT parameters: run as EXECUTE FUNCTION so v receives its value.
+          const row = this.multiValue(first)
+          this.assign(s.targets[0]!, row?.[0] ?? null, callee.offset)
+          return undefined
+        }
         const types = s.targets.map((name) => this.slotOrFail(name, first).type)
         const values = this.evaluate(s.values, types)
         s.targets.forEach((name, n) => this.assign(name, values[n]!, 0))
@@ -503,10 +563,7 @@ class Frame {
         return s.resume ? undefined : { k: "return" }
       }
       case "call": {
-        const args = s.args.map((a) => this.render([a], false))
-        const keyword = s.into.length > 0 ? "FUNCTION" : "PROCEDURE"
-        const text = `EXECUTE ${keyword} ${s.name}(${args.map((a) => a.sql).join(", ")})`
-        const rows = this.runCall(text, args.flatMap((a) => a.params), s.into.length > 0)
+        const rows = this.callRoutine(s.into.length > 0 ? "FUNCTION" : "PROCEDURE", s.name, s.args, s.into.length > 0)
         s.into.forEach((name, n) => this.assign(name, rows[0]?.[n] ?? null, s.offset))
         return undefined
       }
@@ -538,6 +595,12 @@ class Frame {
     return slot
   }
 
+  /** The first row a statement (a routine call) returns. */
+  firstRow(parts: ReadonlyArray<Range>): Array<Value> {
+    const { params, sql } = this.render(parts, true)
+    return this.query(sql, params, false)[0] ?? []
+  }
+
   /** `(SELECT a, b ...)` or `f(...)` for LET with several targets: the one row's values. */
   private multiValue(range: Range): Array<Value> | undefined {
     const tk = this.tokens
@@ -550,11 +613,43 @@ class Frame {
       return rows[0]
     }
     if (first.kind === "ident" && tk[range.from + 1]?.text === "(" && tk[range.to - 1]?.text === ")") {
-      const { params, sql } = this.render([{ from: range.from + 2, to: range.to - 1 }], false)
-      const rows = this.runCall(`EXECUTE FUNCTION ${first.text}(${sql})`, params, true)
-      return rows[0]
+      const args = argumentRanges(tk, range.from + 1, range.to - 1)
+      return this.callRoutine("FUNCTION", first.text, args, true)[0]
     }
     return raise(engineError(-201, { offset: first.offset }))
+  }
+
+  /**
+   * Calls a routine with the argument ranges given; an argument that is just an SPL variable receives the final
+   * value of an OUT / INOUT parameter in its position (IBM -9752: such arguments must be variables).
+   */
+  private callRoutine(
+    keyword: "FUNCTION" | "PROCEDURE",
+    name: string,
+    argRanges: ReadonlyArray<Range>,
+    wantRows: boolean
+  ): Array<Array<Value>> {
+    const args = argRanges.map((a) => this.render([a], false))
+    const text = `EXECUTE ${keyword} ${name}(${args.map((a) => a.sql).join(", ")})`
+    const interpreter = this.interpreter
+    const outer = interpreter.outCall
+    interpreter.outCall = true
+    interpreter.lastOut = []
+    let rows: Array<Array<Value>>
+    try {
+      rows = this.runCall(text, args.flatMap((a) => a.params), wantRows)
+    } finally {
+      interpreter.outCall = outer
+    }
+    const out = interpreter.lastOut
+    argRanges.forEach((r, k) => {
+      const value = out[k]
+      const t = this.tokens[r.from]!
+      if (value !== undefined && r.to - r.from === 1 && t.kind === "ident" && this.slot(t.text) !== undefined) {
+        this.assign(t.text, value, t.offset)
+      }
+    })
+    return rows
   }
 
   private runCall(sql: string, params: ReadonlyArray<Value>, wantRows: boolean): Array<Array<Value>> {

@@ -23,6 +23,8 @@ export interface Variable {
 
 export interface Parameter extends Variable {
   readonly defaultValue: Range | undefined
+  /** OUT / INOUT parameters hand their final value back to the caller's SPL variable. */
+  readonly mode: "in" | "out" | "inout"
 }
 
 export type Block = ReadonlyArray<Stmt>
@@ -83,6 +85,8 @@ export type Stmt =
 
 export interface RoutineDefinition {
   readonly name: string
+  /** `SPECIFIC name` of the header (names one overload; DROP SPECIFIC ...). */
+  readonly specific: string | undefined
   readonly isFunction: boolean
   readonly dba: boolean
   readonly params: ReadonlyArray<Parameter>
@@ -636,8 +640,13 @@ export class SplParser {
     const params: Array<Parameter> = []
     if (!this.punct(")")) {
       for (;;) {
-        if (this.word("OUT") || this.word("INOUT")) throw new Failure(fail(this.t().offset))
-        if (this.word("IN")) this.i++
+        let mode: Parameter["mode"] = "in"
+        if (this.word("OUT") || this.word("INOUT")) {
+          // IBM -9715 "A procedure cannot have any OUT parameters."
+          if (!isFunction) throw new Failure(fail(this.t().offset, -9715))
+          mode = this.word("OUT") ? "out" : "inout"
+          this.i++
+        } else if (this.word("IN")) this.i++
         const pname = this.ident().text
         const type = this.variableType()
         let defaultValue: Range | undefined
@@ -647,7 +656,7 @@ export class SplParser {
           defaultValue = { from: this.i, to: end }
           this.i = end
         }
-        params.push({ name: pname, ...type, defaultValue })
+        params.push({ name: pname, ...type, defaultValue, mode })
         if (!this.punct(",")) break
         this.i++
       }
@@ -670,9 +679,11 @@ export class SplParser {
       }
     }
     this.skipSemicolons()
-    // SPECIFIC name, WITH (modifiers): accepted and ignored.
+    // SPECIFIC name (kept: it names this overload); WITH (modifiers): accepted and ignored.
+    let specific: string | undefined
     if (this.word("SPECIFIC")) {
-      this.i += 2
+      this.i++
+      specific = this.ident().text
       this.skipSemicolons()
     }
     if (this.word("WITH") && this.punct("(", 1)) {
@@ -680,7 +691,7 @@ export class SplParser {
       this.i = this.scan(() => false) + 1
       this.skipSemicolons()
     }
-    return { name: name.text, isFunction, dba, params, returning }
+    return { name: name.text, specific, isFunction, dba, params, returning }
   }
 }
 
