@@ -44,7 +44,9 @@ export default {
     // The pool: retirement, the checkout check and the whole return path.
     span(pool, /^const settled/, /^\/\*\*$/),
     span(pool, /^  const retire = /, /^  const acquire = /),
-    span(pool, /^  const maxLifetimeMillis/, /^  const checkout = /)
+    span(pool, /^  const maxLifetimeMillis/, /^  const checkout = /),
+    // `use`: the first-come queue of a full pool, the lease and the return checks when the borrower finishes.
+    span(pool, /^  const queue = new Set/, /^export interface PoolConfig/)
   ],
   // The tests that guard this code, and nothing slow that does not (conformance peers, storms in child processes).
   testFiles: [
@@ -56,6 +58,7 @@ export default {
     "test/urgent.test.ts",
     "test/Pool.test.ts",
     "test/Pool.return.test.ts",
+    "test/Pool.queue.test.ts",
     "test/Pool.integration.test.ts"
   ],
   vitest: { configFile: "vitest.config.ts", related: false },
