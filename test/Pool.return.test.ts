@@ -298,6 +298,23 @@ describe("Pool return path (fake sessions)", () => {
       assert.deepStrictEqual(first.fake.executed, [])
       assert.strictEqual(second.stats.retired, 0)
       assert.strictEqual(second.stats.inUse, 0)
+      assert.strictEqual(second.stats.idle, 1)
       assert.strictEqual(second.stats.opened, 1)
+      // While leased, the one open session is in use and none is idle.
+      const during = yield* pool.use(() => pool.stats)
+      assert.strictEqual(during.inUse, 1)
+      assert.strictEqual(during.idle, 0)
+    }))
+
+  it.live("a session the borrower invalidates is retired when its lease ends, and the next borrower gets a new one", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const first = yield* pool.use((c) => Effect.as(pool.invalidate(c), asFake(c)))
+      const stats = yield* pool.stats
+      assert.strictEqual(stats.retired, 1)
+      const second = yield* pool.use((c) => Effect.succeed(asFake(c)))
+      assert.notStrictEqual(second, first)
+      assert.isTrue(first.closed)
     }))
 })
