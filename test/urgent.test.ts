@@ -92,6 +92,15 @@ VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAnyymMfdB0DiraYQ31lAg
 SINnyg==
 -----END CERTIFICATE-----`
 
+/** A connected plain TCP client and its server-side socket (a new server each time). */
+const tcpPair = Effect.suspend(() =>
+  socketPair<Net.Socket, Net.Socket>(
+    Net.createServer(),
+    (port) => Net.connect(port, "127.0.0.1"),
+    { client: "connect", server: "connection" }
+  )
+)
+
 const write = (socket: Net.Socket, bytes: ReadonlyArray<number>) =>
   Effect.callback<void>((resume) => {
     socket.write(Uint8Array.from(bytes), () => resume(Effect.void))
@@ -112,11 +121,7 @@ describe("urgent data", () => {
     needsUrgent("plain TCP: the urgent byte arrives inline, between the ordinary bytes, on an SO_OOBINLINE socket"),
     () =>
       Effect.gen(function*() {
-        const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
-          Net.createServer(),
-          (port) => Net.connect(port, "127.0.0.1"),
-          { client: "connect", server: "connection" }
-        )
+        const { client, serverSide } = yield* tcpPair
         assert.isTrue(yield* enableOobInline(serverSide))
         const received = collector(serverSide)
 
@@ -134,11 +139,7 @@ describe("urgent data", () => {
     needsUrgent("plain TCP without SO_OOBINLINE: the byte stays out of the stream and readUrgentByte takes it once"),
     () =>
       Effect.gen(function*() {
-        const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
-          Net.createServer(),
-          (port) => Net.connect(port, "127.0.0.1"),
-          { client: "connect", server: "connection" }
-        )
+        const { client, serverSide } = yield* tcpPair
         const received = collector(serverSide)
 
         assert.strictEqual(yield* readUrgentByte(serverSide), undefined)
@@ -186,11 +187,7 @@ describe("urgent data", () => {
     needsUrgent("sendUrgentByteNow sends nothing while Node still buffers an earlier write, and sends once drained"),
     () =>
       Effect.gen(function*() {
-        const { client, serverSide } = yield* socketPair<Net.Socket, Net.Socket>(
-          Net.createServer(),
-          (port) => Net.connect(port, "127.0.0.1"),
-          { client: "connect", server: "connection" }
-        )
+        const { client, serverSide } = yield* tcpPair
         assert.isTrue(yield* enableOobInline(serverSide))
         const received = collector(serverSide)
         // Corked: the write stays in Node's buffer, as a large batch does while the kernel's buffer is full.
