@@ -200,7 +200,8 @@ export const makeFakeEngine = (databases: ReadonlyArray<string> = ["testdb"]): F
         close() {
           openSessions--
         },
-        captureReader: () => undefined
+        captureReader: () => undefined,
+        pushReader: () => undefined
       }
       return session
     }

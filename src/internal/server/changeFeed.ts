@@ -72,15 +72,16 @@ const encoded = (session: Session, next: CaptureRecord): Uint8Array | BatchFailu
   return typeof record === "string" ? new BatchFailure(err(SQL_SMART_LOB, 0, record)) : encodeCdcRecord(record)
 }
 
-const reply = (state: BatchState, records: ReadonlyArray<Uint8Array>) => {
+/** An SQ_LODATA read's reply: the bytes in ≤ 32000-byte chunks (also the push-data reads', pushFeed.ts). */
+export const reply = (state: BatchState, records: ReadonlyArray<Uint8Array>) => {
   const bytes = concat(records)
   const chunks: Array<Uint8Array> = []
   for (let i = 0; i < bytes.length; i += LODATA_CHUNK) chunks.push(bytes.subarray(i, i + LODATA_CHUNK))
   state.out.push({ _tag: "LoDataReply", op: 0, size: bytes.length, chunks })
 }
 
-/** Waits until a captured transaction commits (true) or `seconds` pass (false). */
-const changeOrTimeout = (reader: CaptureReader, seconds: number): Effect.Effect<boolean> =>
+/** Waits until the reader signals a change (true) or `seconds` pass (false). */
+export const changeOrTimeout = (reader: Pick<CaptureReader, "onChange">, seconds: number): Effect.Effect<boolean> =>
   Effect.callback<void>((resume) => {
     const off = reader.onChange(() => {
       off()

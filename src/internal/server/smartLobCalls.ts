@@ -22,6 +22,7 @@ import {
   LoDataOp
 } from "../protocol/smartLobMessages.ts"
 import { captureRead } from "./changeFeed.ts"
+import { pushRead } from "./pushFeed.ts"
 import type { BatchState, Session } from "./clientSession.ts"
 import { BatchFailure, err } from "./sessionReplies.ts"
 import { LOCATOR_SIZE, type SmartLobContent, smartLobStoreFor } from "./smartLobStore.ts"
@@ -98,6 +99,9 @@ export const smartLobStep = (
       // A CDC session's fd (changeFeed.ts): reads only.
       const capture = message.op === LoDataOp.READ ? db.engine.captureReader(message.fd) : undefined
       if (capture !== undefined) return captureRead(session, capture, message.length, state)
+      // A push-data session's fd (pushFeed.ts): reads only.
+      const push = message.op === LoDataOp.READ ? db.engine.pushReader(message.fd) : undefined
+      if (push !== undefined) return pushRead(push, message.length, state)
       const lob = fdsOf(session).get(message.fd)
       if (lob === undefined) return fail(err(SQL_SMART_LOB, 0, `fd ${message.fd}`))
       if (message.op === LoDataOp.WRITE) {

@@ -161,6 +161,8 @@ export interface EngineSession {
   close(): void
   /** The CDC session `fd` this session opened with cdc_opensess (changeCapture.ts), else undefined. */
   captureReader(fd: number): CaptureReader | undefined
+  /** The push-data session `fd` this session opened or joined with task('pushdata open' / 'join'), else undefined. */
+  pushReader(fd: number): PushReader | undefined
 }
 
 /** A captured column: its description and its type as a CDC TABSCHEMA record spells it (`varchar(20,0)`). */
@@ -199,6 +201,17 @@ export interface CaptureReader {
   /** The sequence number of the last record handed out (a TIMEOUT record carries it). */
   readonly lastSequence: bigint
   /** Calls `listener` whenever a transaction with captured changes commits; returns its remover. */
+  onChange(listener: () => void): () => void
+}
+
+/** A push session's fd as the SQ_LODATA reads see it (pushFeed.ts; engine/pushData.ts). */
+export interface PushReader {
+  /** The next document (left in place until `delivered()`), undefined when none is queued. */
+  next(): string | undefined
+  delivered(): void
+  /** The register's `timeout`: an idle read answers `{"ifx_isTimeout":"true"}` after this many seconds. */
+  readonly timeoutSeconds: number
+  /** Calls `listener` whenever a document is queued; returns its remover. */
   onChange(listener: () => void): () => void
 }
 

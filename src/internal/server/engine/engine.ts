@@ -12,9 +12,10 @@ import { DatabaseSync } from "node:sqlite"
 import { LocalDate } from "../../../InformixValue.ts"
 import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { Charset } from "../../values/charset.ts"
-import type { EngineError, EngineOptions, EngineSession, InstanceStatement } from "./api.ts"
+import { type EngineError, type EngineOptions, type EngineSession, type InstanceStatement, isEngineError } from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
 import { ChangeCapture } from "./changeCapture.ts"
+import { PushData } from "./pushData.ts"
 import { connectDenied, recordDatabaseCreator } from "./databasePrivileges.ts"
 import { engineError } from "./engineErrors.ts"
 import { type DatabaseConfig, Session } from "./engineSession.ts"
@@ -115,6 +116,8 @@ export class Engine {
   private sessionSource: () => ReadonlyArray<LiveSession> = () => []
   /** CDC sessions and the change logs' readers (changeCapture.ts). */
   private readonly capture: ChangeCapture
+  /** Push-data sessions (smart triggers, pushData.ts), fed by the same change logs at commit. */
+  private readonly push: PushData
 
   private constructor(options: EngineOptions & { readonly now?: () => Date }) {
     this.serverVersion = options.serverVersion ?? "15.0.1.0.3"
@@ -133,6 +136,13 @@ export class Engine {
       database: (name) => this.databases.get(name.toLowerCase()),
       serverName: this.serverName
     })
+    this.push = new PushData({
+      database: (name) => this.databases.get(name.toLowerCase()),
+      openSession: (database, user) => {
+        const s = this.openSession(database, user)
+        return s instanceof Session ? s : isEngineError(s) ? s : engineError(-329, { parameter: database })
+      }
+    }, this.capture)
     this.master = this.openFile("sysmaster", undefined)
     bootstrapSysmaster(this.master, this.today())
     writeEnvironment(this.master, this.serverName)
@@ -350,10 +360,12 @@ export class Engine {
         database: (name) => this.databases.get(name.toLowerCase()),
         refreshSessions: () => this.refreshSessions(),
         instanceDatabases: () => Array.from(this.databases.keys()).filter((name) => !systemDatabases.includes(name)),
-        capture: this.capture
+        capture: this.capture,
+        push: this.push
       }, (s) => {
         this.sessions.delete(s)
         this.capture.closeOwnedBy(s)
+        this.push.closeOwnedBy(s)
         if (this.exclusive.get(key) === s) this.exclusive.delete(key)
       })
     } catch (error) {
@@ -378,6 +390,7 @@ export class Engine {
 
   close(): void {
     for (const s of Array.from(this.sessions)) s.close()
+    this.push.close()
     this.capture.close()
     // Sequence counters live in memory while the engine runs (sequences.ts): write them back.
     for (const config of this.databases.values()) {

@@ -19,6 +19,7 @@ import {
 import { registerBuiltins } from "./builtins.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
 import { CdcPrepared, type ChangeCapture, registerChangeLogFunctions } from "./changeCapture.ts"
+import { type PushData, TaskPrepared } from "./pushData.ts"
 import { splitQualified } from "./crossDatabase.ts"
 import { executeDenied, statementDenied } from "./databasePrivileges.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
@@ -98,6 +99,8 @@ export interface SessionEnvironment {
   readonly instanceDatabases: () => ReadonlyArray<string>
   /** The instance's change capture (changeCapture.ts). */
   readonly capture: ChangeCapture
+  /** The instance's push-data sessions (pushData.ts). */
+  readonly push: PushData
 }
 
 let sessionIds = 0
@@ -361,7 +364,9 @@ export class Session implements EngineSession {
       delimident: this.delimident
     }, prepared)
     if (ddlDenied !== undefined) return ddlDenied
-    if (prepared instanceof CdcPrepared) return prepared.owner === this ? prepared.execute(params) : engineError(-258)
+    if (prepared instanceof CdcPrepared || prepared instanceof TaskPrepared) {
+      return prepared.owner === this ? prepared.execute(params) : engineError(-258)
+    }
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
       if (prepared.paramCount !== params.length) return engineError(-254)
       return this.routines.execute(prepared, params)
@@ -424,6 +429,10 @@ export class Session implements EngineSession {
 
   captureReader(fd: number) {
     return this.env.capture.session(this, fd)
+  }
+
+  pushReader(fd: number) {
+    return this.env.push.reader(this, fd)
   }
 
   run(
@@ -512,7 +521,7 @@ export class Session implements EngineSession {
     params: ReadonlyArray<Value>,
     options?: { readonly scroll?: boolean }
   ): EngineCursor | EngineError {
-    if (prepared instanceof CdcPrepared) {
+    if (prepared instanceof CdcPrepared || prepared instanceof TaskPrepared) {
       return prepared.owner === this ? prepared.openCursor(params) : engineError(-258)
     }
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {

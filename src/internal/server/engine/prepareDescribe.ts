@@ -6,6 +6,7 @@
 import type { SQLInputValue, StatementSync } from "node:sqlite"
 import { type ColumnDescription, type EngineError, isEngineError, type Prepared, type Value } from "./api.ts"
 import { CDC_DATABASE } from "./changeCapture.ts"
+import { PUSH_DATABASE } from "./pushData.ts"
 import { rewriteComplexLiterals } from "./complexTypes.ts"
 import { attachDatabases, rewriteDatabaseNames } from "./crossDatabase.ts"
 import { engineError, type ErrorContext, fromTranslateError, lockError, mapSqliteError } from "./engineErrors.ts"
@@ -97,6 +98,10 @@ export function prepareTokens(this: Session, sql: string, tokens: ReadonlyArray<
   if (this.database.toLowerCase() === CDC_DATABASE) {
     const cdc = this.env.capture.prepare(this, sql, tokens)
     if (cdc !== undefined) return cdc
+  }
+  if (this.database.toLowerCase() === PUSH_DATABASE) {
+    const task = this.env.push.prepare(this, this.user, sql, tokens)
+    if (task !== undefined) return task
   }
   const routine = this.routines.prepare(sql, tokens)
   if (routine !== undefined) return routine
