@@ -35,6 +35,7 @@ import type * as Stream from "effect/Stream"
 import type * as Connection from "./Connection.ts"
 import type { InformixError } from "./InformixError.ts"
 import { cdcStream } from "./internal/changes/cdcSession.ts"
+import { pushStream } from "./internal/changes/pushSession.ts"
 
 /**
  * The CDC session failed: a `cdc_*` routine returned an error code (IBM CDC_E_*, e.g. −83705 no such table,
@@ -210,3 +211,207 @@ export const cdc = <A = Connection.Row>(
   options: CdcOptions<A>
 ): Stream.Stream<ChangeEvent<A>, InformixError | ChangeStreamError> =>
   cdcStream(options, (code, message) => new ChangeStreamError({ code, message }))
+
+/**
+ * A watched row was inserted (or an update made it match the watch's query).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TriggerInsert<A = Connection.Row> {
+  readonly _tag: "Insert"
+  /** The watch's label (events of labels the stream did not register, e.g. on a joined session, pass too). */
+  readonly label: string
+  readonly table: string
+  readonly owner: string
+  readonly database: string
+  /** The server's transaction id, when the event carries one. */
+  readonly transactionId: number | undefined
+  /** Commit time (seconds precision), when the event carries it. */
+  readonly commitTime: Date | undefined
+  /** The watch's projection of the new row. */
+  readonly row: A
+}
+
+/**
+ * A watched row was updated and still (or now) matches the watch's query: its projection after, and before when
+ * the server sends it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TriggerUpdate<A = Connection.Row> {
+  readonly _tag: "Update"
+  readonly label: string
+  readonly table: string
+  readonly owner: string
+  readonly database: string
+  readonly transactionId: number | undefined
+  readonly commitTime: Date | undefined
+  readonly before: A | undefined
+  readonly after: A
+}
+
+/**
+ * A row that matched the watch's query was deleted (its projection as it was).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TriggerDelete<A = Connection.Row> {
+  readonly _tag: "Delete"
+  readonly label: string
+  readonly table: string
+  readonly owner: string
+  readonly database: string
+  readonly transactionId: number | undefined
+  readonly commitTime: Date | undefined
+  readonly row: A
+}
+
+/**
+ * The server discarded events: more than `maxPendingOps` were waiting for this stream (the server's
+ * `ifx_warn_total_skipcount`). `lost` events are gone for good (between the events before and after this one);
+ * `total` counts every loss of the session.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TriggerSkipped {
+  readonly _tag: "Skipped"
+  readonly total: number
+  readonly lost: number
+}
+
+/**
+ * Nothing matched for the session's `timeout` (the server's `ifx_isTimeout`; only with
+ * {@link SmartTriggerOptions.idle}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TriggerIdle {
+  readonly _tag: "Idle"
+}
+
+/**
+ * The first event: the watches are registered, so every change committed from now on is seen. `sessionId` is the
+ * detachable session's id (persist it to {@link SmartTriggerOptions.join} later), undefined for a plain session.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TriggerAttached {
+  readonly _tag: "Attached"
+  readonly sessionId: string | undefined
+}
+
+/**
+ * One smart-trigger event.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TriggerEvent<A = Connection.Row> =
+  | TriggerInsert<A>
+  | TriggerUpdate<A>
+  | TriggerDelete<A>
+  | TriggerSkipped
+  | TriggerIdle
+  | TriggerAttached
+
+/**
+ * One watched query: the server pushes the rows of `table` it selects, each time a committed change makes a row
+ * match (on the new row for inserts and updates, on the old row for deletes).
+ *
+ * The server's restrictions (HCL "Push data feature"): a logged database, a table with a primary key or unique
+ * index, a SELECT of that table only (no joins, no subqueries) and no LOB or collection column in the projection.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Watch<A = Connection.Row> {
+  readonly table: string
+  /** Default: the server's (the connecting user). */
+  readonly owner?: string | undefined
+  readonly database: string
+  /** `SELECT <columns> FROM <table> [WHERE <condition on that table>]`. */
+  readonly query: string
+  /** Names the watch in its events (at most 32 characters; default `push_<n>`, n its place in `watches`). */
+  readonly label?: string | undefined
+  /**
+   * Decodes each row (the projection as an object: numbers, strings — CHAR blank-padded, DATE/DATETIME as the
+   * server's text — and nulls) into `A`; a failure fails the stream.
+   */
+  readonly schema?: Schema.Decoder<A> | undefined
+}
+
+/**
+ * What {@link smartTrigger} watches and how.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SmartTriggerOptions<A = Connection.Row> {
+  /** Where the server is; the database is always `sysadmin` (the push-data API's). */
+  readonly connection: Connection.Options | string
+  /** What to watch; on a `join` the session's own registrations stay and these only say how to decode. */
+  readonly watches: ReadonlyArray<Watch<A>>
+  /**
+   * How long one read waits on the server for an event before it returns an idle heartbeat (the session's
+   * `timeout`; default 5 seconds, whole seconds). Interrupting the stream does not wait for it where the urgent byte
+   * works.
+   */
+  readonly timeout?: Duration.Input | undefined
+  /** Emit an {@link TriggerIdle} event for each idle `timeout` (default false). */
+  readonly idle?: boolean | undefined
+  /**
+   * How many events the server keeps waiting for this stream (`max_pending_ops`; default 0, unlimited). Beyond it
+   * the SERVER discards events and reports how many: a {@link TriggerSkipped} event. The stream itself reads only
+   * when pulled, so a slow consumer costs nothing but server memory up to this bound.
+   */
+  readonly maxPendingOps?: number | undefined
+  /** Bytes per read; every event document must fit (default 66560, IBM JDBC's). */
+  readonly bufferSize?: number | undefined
+  /** A session that outlives the connection (`pushdata setdetach`): its id is in the {@link TriggerAttached} event. */
+  readonly detachable?: boolean | undefined
+  /** Re-attach to a detachable session by its id (events that arrived meanwhile are delivered first). */
+  readonly join?: string | undefined
+  /**
+   * When the stream ends, keep the detachable session on the server for a later `join` (default false: it is
+   * deleted).
+   */
+  readonly keep?: boolean | undefined
+}
+
+/**
+ * Smart triggers (Informix push data, IBM JDBC's IfxSmartTrigger): the rows that committed changes make match the
+ * watched queries, as a `Stream` of {@link TriggerEvent}s in commit order; rolled-back work never appears. The
+ * first event is {@link TriggerAttached}.
+ *
+ * Interrupting the stream deregisters the watches (or deletes a detachable session, unless `keep`) and closes the
+ * connection. Failures: connection and SQL errors as `InformixError`; a refused registration (the server's
+ * reason), a read too small for an event (`ifx_error`) or an unreadable document as {@link ChangeStreamError}
+ * (code 0); invalid options as `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { InformixChanges } from "effect-informix"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"
+ *
+ * const program = InformixChanges.smartTrigger({
+ *   connection: "informix://informix@localhost:9088/sysadmin?server=ol_informix",
+ *   watches: [{ table: "orders", database: "stores", query: "SELECT id, qty FROM orders WHERE qty > 10" }]
+ * }).pipe(
+ *   Stream.runForEach((event) => Effect.log(event._tag))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const smartTrigger = <A = Connection.Row>(
+  options: SmartTriggerOptions<A>
+): Stream.Stream<TriggerEvent<A>, InformixError | ChangeStreamError> =>
+  pushStream(options, (code, message) => new ChangeStreamError({ code, message }))

@@ -58,7 +58,7 @@ const columnsOf = (conn: Connection.Connection, table: string) =>
     Effect.map(conn.prepare(`SELECT FIRST 1 * FROM ${table}`), (p) => p.columns.map((c) => c.name.trim()))
   )
 
-const decodeWith = <A>(schema: Schema.Decoder<A> | undefined, table: string) => {
+export const decodeWith = <A>(schema: Schema.Decoder<A> | undefined, table: string) => {
   if (schema === undefined) return (row: Connection.Row) => Effect.succeed(row as A)
   const decode = Schema.decodeUnknownEffect(schema)
   return (row: Connection.Row) =>
