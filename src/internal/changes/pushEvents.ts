@@ -58,7 +58,10 @@ export const parsePushDocument = (bytes: Uint8Array): PushDocument | undefined =
   }
   switch (text(doc["operation"])?.toLowerCase()) {
     case "update":
-      return { _tag: "Event", event: { _tag: "Update", ...base, before: record(doc["before_rowdata"]), after: rowdata } }
+      return {
+        _tag: "Event",
+        event: { _tag: "Update", ...base, before: record(doc["before_rowdata"]), after: rowdata }
+      }
     case "delete":
       return { _tag: "Event", event: { _tag: "Delete", ...base, row: rowdata } }
     default:

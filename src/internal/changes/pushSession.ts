@@ -33,9 +33,7 @@ const MAX_LABEL = 32
 
 /** The relaxed JSON JDBC sends: `{key:"value", ...}`, undefined fields left out. */
 const relaxedJson = (fields: Record<string, string | number | undefined>): string =>
-  `{${
-    Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}:"${String(v)}"`).join(", ")
-  }}`
+  `{${Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}:"${String(v)}"`).join(", ")}}`
 
 const task = <E>(
   conn: Connection.Connection,
@@ -84,7 +82,15 @@ const checkOptions = <A>(options: SmartTriggerOptions<A>) => {
     if (label.length > MAX_LABEL) return bad("watches", `label '${label}' is longer than ${MAX_LABEL} characters`)
     if (labels.has(label)) return bad("watches", `label '${label}' is used twice`)
     labels.add(label)
-    for (const [name, value] of Object.entries({ table: w.table, owner: w.owner, database: w.database, query: w.query, label })) {
+    for (
+      const [name, value] of Object.entries({
+        table: w.table,
+        owner: w.owner,
+        database: w.database,
+        query: w.query,
+        label
+      })
+    ) {
       if (value?.includes("\"")) return bad("watches", `${name} may not contain '"' (the server's JSON is not escaped)`)
     }
   }

@@ -12,9 +12,9 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type { PushReader } from "./engine/api.ts"
 import { changeOrTimeout, reply } from "./changeFeed.ts"
 import type { BatchState } from "./clientSession.ts"
+import type { PushReader } from "./engine/api.ts"
 
 const TIMEOUT_DOCUMENT = "{\"ifx_isTimeout\":\"true\"}"
 const utf8 = new TextEncoder()

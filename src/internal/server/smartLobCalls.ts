@@ -22,8 +22,8 @@ import {
   LoDataOp
 } from "../protocol/smartLobMessages.ts"
 import { captureRead } from "./changeFeed.ts"
-import { pushRead } from "./pushFeed.ts"
 import type { BatchState, Session } from "./clientSession.ts"
+import { pushRead } from "./pushFeed.ts"
 import { BatchFailure, err } from "./sessionReplies.ts"
 import { LOCATOR_SIZE, type SmartLobContent, smartLobStoreFor } from "./smartLobStore.ts"
 

@@ -12,16 +12,22 @@ import { DatabaseSync } from "node:sqlite"
 import { LocalDate } from "../../../InformixValue.ts"
 import { charsetForLocale, latin1Charset } from "../../values/charset.ts"
 import type { Charset } from "../../values/charset.ts"
-import { type EngineError, type EngineOptions, type EngineSession, type InstanceStatement, isEngineError } from "./api.ts"
+import {
+  type EngineError,
+  type EngineOptions,
+  type EngineSession,
+  type InstanceStatement,
+  isEngineError
+} from "./api.ts"
 import { bootstrapCatalog } from "./catalog.ts"
 import { ChangeCapture } from "./changeCapture.ts"
-import { PushData } from "./pushData.ts"
 import { connectDenied, recordDatabaseCreator } from "./databasePrivileges.ts"
 import { engineError } from "./engineErrors.ts"
 import { type DatabaseConfig, Session } from "./engineSession.ts"
 import { parseInstanceStatement } from "./instance.ts"
 import { TableLocks } from "./locks.ts"
 import { bootstrapMetadataCatalog } from "./metadataCatalog.ts"
+import { PushData } from "./pushData.ts"
 import { forgetSequences, hasSequenceCounters, persistSequences } from "./sequences.ts"
 import {
   bootstrapSysmaster,

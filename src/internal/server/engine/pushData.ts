@@ -38,7 +38,7 @@ import { engineError } from "./engineErrors.ts"
 import type { DatabaseConfig } from "./engineSession.ts"
 import { describe, PreparedStatement } from "./prepared.ts"
 import { ScrollCursor } from "./sqliteCursors.ts"
-import { quoteIdent, type Token } from "./tokenizer.ts"
+import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { type IfxType, Types } from "./types.ts"
 import { fromStorage, valueText } from "./values.ts"
 
@@ -76,6 +76,8 @@ interface Registration {
   /** The table's columns in the log image's order (changeLog.ts: the table's order when logging was set). */
   readonly columns: ReadonlyArray<string>
   readonly evaluate: StatementSync
+  /** The query without its WHERE (an update's before image). */
+  readonly project: StatementSync
   readonly names: ReadonlyArray<string>
   readonly types: ReadonlyArray<IfxType>
 }
@@ -230,6 +232,27 @@ const isLob = (t: IfxType): boolean =>
   t.xid === ExtendedId.CLOB
 
 const errorText = (message: string): string => `ERROR: ${message}`
+
+/** `query` compiled to run on one row image: the table's name bound to a one-row CTE of the image's values. */
+const compile = (session: EvaluationSession, info: TableInfo, query: string) => {
+  const prepared = session.prepare(query)
+  if (isEngineError(prepared)) return `the query fails with SQL error ${prepared.sqlcode} ${prepared.parameter}`.trim()
+  if (!(prepared instanceof PreparedStatement) || prepared.plan.kind !== "select") return "the query is not a SELECT"
+  const tables = prepared.plan.tables
+  if (tables.length !== 1 || tables[0]!.name.toLowerCase() !== info.name.toLowerCase()) {
+    return `the query must read '${info.name}' and no other table`
+  }
+  if (prepared.columnTypes.some(isLob)) return "the query projects a LOB or collection column"
+  const image = `${quoteIdent(info.name)}(${info.columns.map((c) => quoteIdent(c.name)).join(", ")})`
+  const values = info.columns.map(() => "?").join(", ")
+  try {
+    const evaluate = session.db.prepare(`WITH ${image} AS (VALUES (${values})) ${prepared.plan.sql}`)
+    evaluate.setReadBigInts(true)
+    return { evaluate, names: prepared.columns.map((c) => c.name), types: prepared.columnTypes }
+  } catch (error) {
+    return `the query cannot be watched: ${error instanceof Error ? error.message : String(error)}`
+  }
+}
 
 /** The instance's push sessions. */
 export class PushData {
@@ -407,9 +430,12 @@ export class PushData {
 
   /** The registration's query checked and compiled against a one-row image of the table, or why it cannot be. */
   private evaluation(session: PushSession, database: string, info: TableInfo, query: string) {
+    const tokens = tokenize(query)
+    if (!Array.isArray(tokens)) return `the query cannot be read: ${tokens.message}`
     // IBM: the WHERE clause may refer to the registered table only, no subqueries.
-    const selects = query.match(/\bselect\b/gi)?.length ?? 0
-    if (selects !== 1) return "the query must be one SELECT without subqueries"
+    if (tokens.filter((t) => t.upper === "SELECT").length !== 1) {
+      return "the query must be one SELECT without subqueries"
+    }
     let watched = session.databases.get(database)
     if (watched === undefined) {
       const opened = this.host.openSession(database, session.user)
@@ -417,28 +443,13 @@ export class PushData {
       watched = { position: -1, session: opened }
       session.databases.set(database, watched)
     }
-    const prepared = watched.session.prepare(query)
-    if (isEngineError(prepared)) return `the query fails with SQL error ${prepared.sqlcode} ${prepared.parameter}`.trim()
-    if (!(prepared instanceof PreparedStatement) || prepared.plan.kind !== "select") return "the query is not a SELECT"
-    const tables = prepared.plan.tables
-    if (tables.length !== 1 || tables[0]!.name.toLowerCase() !== info.name.toLowerCase()) {
-      return `the query must read '${info.name}' and no other table`
-    }
-    if (prepared.columnTypes.some(isLob)) return "the query projects a LOB or collection column"
-    const image = `${quoteIdent(info.name)}(${info.columns.map((c) => quoteIdent(c.name)).join(", ")})`
-    const values = info.columns.map(() => "?").join(", ")
-    try {
-      const evaluate = watched.session.db.prepare(`WITH ${image} AS (VALUES (${values})) ${prepared.plan.sql}`)
-      evaluate.setReadBigInts(true)
-      return {
-        database,
-        evaluate,
-        names: prepared.columns.map((c) => c.name),
-        types: prepared.columnTypes
-      }
-    } catch (error) {
-      return `the query cannot be watched: ${error instanceof Error ? error.message : String(error)}`
-    }
+    const evaluate = compile(watched.session, info, query)
+    if (typeof evaluate === "string") return evaluate
+    // An update's before image goes through the projection alone (the WHERE holds for the after image).
+    const where = tokens.find((t) => t.upper === "WHERE")
+    const project = where === undefined ? evaluate : compile(watched.session, info, query.slice(0, where.offset))
+    if (typeof project === "string") return project
+    return { database, ...evaluate, project: project.evaluate }
   }
 
   /** Reads what committed since each session's position and queues the documents of the matching rows. */
@@ -448,7 +459,11 @@ export class PushData {
       for (const [database, watched] of session.databases) {
         const reader = this.capture.reader(database)
         if (reader === undefined || watched.position < 0) continue
-        for (let tx = nextTransaction(reader, watched.position); tx.length > 0; tx = nextTransaction(reader, watched.position)) {
+        for (
+          let tx = nextTransaction(reader, watched.position);
+          tx.length > 0;
+          tx = nextTransaction(reader, watched.position)
+        ) {
           watched.position = tx[tx.length - 1]!.id
           queued = this.transaction(session, database, tx) || queued
         }
@@ -469,10 +484,11 @@ export class PushData {
         if (r.database !== database || r.key !== change.table.toLowerCase()) continue
         const row = this.evaluate(r, change.image)
         if (row === undefined) continue
-        const beforeRow = before === undefined ? undefined : this.project(r, before.image)
-        const doc = `{"operation":"${OPERATION[change.op]}","table":${JSON.stringify(r.table)},"owner":${
-          JSON.stringify(r.owner)
-        },"database":${JSON.stringify(database)},"label":${JSON.stringify(r.label)},"txnid":${change.txid},` +
+        const beforeRow = before === undefined ? undefined : this.evaluate(r, before.image, r.project)
+        const doc =
+          `{"operation":"${OPERATION[change.op]}","table":${JSON.stringify(r.table)},"owner":${
+            JSON.stringify(r.owner)
+          },"database":${JSON.stringify(database)},"label":${JSON.stringify(r.label)},"txnid":${change.txid},` +
           `"commit_time":${commitTime},"op_num":${++opNum},"rowdata":${rowJson(r.names, row)}${
             beforeRow === undefined ? "" : `,"before_rowdata":${rowJson(r.names, beforeRow)}`
           }}`
@@ -484,16 +500,15 @@ export class PushData {
   }
 
   /** The query's projection of a row image when its WHERE holds (undefined otherwise). */
-  private evaluate(r: Registration, image: ReadonlyArray<unknown>): ReadonlyArray<Value> | undefined {
+  private evaluate(
+    r: Registration,
+    image: ReadonlyArray<unknown>,
+    statement = r.evaluate
+  ): ReadonlyArray<Value> | undefined {
     const bound = r.columns.map((_, i) => (image[i] ?? null) as null | number | bigint | string | Uint8Array)
-    const row = r.evaluate.all(...bound)[0] as Record<string, unknown> | undefined
+    const row = statement.all(...bound)[0] as Record<string, unknown> | undefined
     if (row === undefined) return undefined
     return Object.values(row).map((v, i) => fromStorage(v as never, r.types[i]!))
-  }
-
-  /** An update's before image through the projection, whatever the WHERE says of it. */
-  private project(r: Registration, image: ReadonlyArray<unknown>): ReadonlyArray<Value> {
-    return this.evaluate(r, image) ?? r.names.map(() => null)
   }
 }
 
