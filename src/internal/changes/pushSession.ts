@@ -63,8 +63,9 @@ const taskOk = <E>(conn: Connection.Connection, fail: CdcFailure<E>, command: st
 
 const labelOf = (watch: Watch<unknown>, i: number) => watch.label ?? `push_${i + 1}`
 
+const bad = (field: string, message: string) => Effect.fail(new ConfigError({ field, message }))
+
 const checkOptions = <A>(options: SmartTriggerOptions<A>) => {
-  const bad = (field: string, message: string) => Effect.fail(new ConfigError({ field, message }))
   const timeout = Duration.fromInput(options.timeout ?? Duration.seconds(DEFAULT_TIMEOUT_SECONDS))
   if (Option.isNone(timeout) || Duration.isNegative(timeout.value)) return bad("timeout", "not a valid duration")
   const bufferSize = options.bufferSize ?? DEFAULT_BUFFER
