@@ -240,6 +240,12 @@ describe("InformixChanges.smartTrigger", () => {
       assert.strictEqual((yield* server.stats).sessions, before + 1)
       yield* plain.stop
       assert.strictEqual((yield* server.stats).sessions, before)
+      // The server dropped that session with its connection: its fd (the first one) is free again.
+      const fd = yield* Effect.map(
+        admin.values("EXECUTE FUNCTION informix.task('pushdata open')"),
+        (rows) => rows[0]?.[0]
+      )
+      assert.strictEqual(fd, "8193")
 
       const deleted = yield* watch({ connection: url, watches: [ALL], detachable: true })
       assert.isString(deleted.sessionId)
