@@ -39,6 +39,15 @@ const fields = (e: InformixChanges.TriggerEvent) => {
   }
 }
 
+/** A document's fields both sides must agree on (absent ones left out). */
+const comparable = (d: Record<string, unknown>) => {
+  const out: Record<string, unknown> = {}
+  for (const key of ["operation", "label", "table", "txnid", "rowdata", "before_rowdata"]) {
+    if (d[key] !== undefined) out[key] = d[key]
+  }
+  return out
+}
+
 describe("IBM JDBC's smart trigger on TestServer", () => {
   it.live(
     "receives the same documents as InformixChanges.smartTrigger, its timeout document first",
@@ -79,15 +88,8 @@ describe("IBM JDBC's smart trigger on TestServer", () => {
         const ours: Array<InformixChanges.TriggerEvent> = []
         while (ours.length < 3) ours.push(yield* Queue.take(queue))
         assert.deepStrictEqual(
-          ours.map(fields),
-          theirs.map((d) => ({
-            operation: d["operation"],
-            label: d["label"],
-            table: d["table"],
-            txnid: d["txnid"],
-            rowdata: d["rowdata"],
-            ...(d["before_rowdata"] === undefined ? {} : { before_rowdata: d["before_rowdata"] })
-          })),
+          ours.map((e) => comparable(fields(e))),
+          theirs.map(comparable),
           output
         )
         assert.deepStrictEqual(ours.map((e) => e._tag), ["Insert", "Update", "Delete"])
