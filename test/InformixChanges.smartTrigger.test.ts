@@ -236,7 +236,8 @@ describe("InformixChanges.smartTrigger", () => {
       const task = (command: string, json: string) =>
         Effect.map(admin.values("EXECUTE FUNCTION informix.task(?, ?)", [command, json]), (rows) => rows[0]?.[0])
       const before = (yield* server.stats).sessions
-      const plain = yield* watch({ connection: url, watches: [ALL] })
+      // A read waits on the server for up to a minute: the urgent byte stops it, the stream ends at once.
+      const plain = yield* watch({ connection: url, watches: [ALL], timeout: 60 })
       assert.strictEqual((yield* server.stats).sessions, before + 1)
       yield* plain.stop
       assert.strictEqual((yield* server.stats).sessions, before)
