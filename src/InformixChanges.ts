@@ -1,6 +1,8 @@
 /**
  * Change streams: the rows a database commits, as an Effect `Stream`, over Informix's Change Data Capture API
- * (the `syscdcv1` database's `cdc_*` routines, the API IBM JDBC's `com.informix.jdbc.stream.cdc` engine wraps).
+ * (the `syscdcv1` database's `cdc_*` routines, the API IBM JDBC's `com.informix.jdbc.stream.cdc` engine wraps) with
+ * {@link cdc}, or over its push-data feature (smart triggers: the sysadmin `task('pushdata ...')` commands IBM
+ * JDBC's `IfxSmartTrigger` sends) with {@link smartTrigger}.
  *
  * {@link cdc} opens a connection of its own to `syscdcv1`, turns full-row logging on for the tables, starts capture
  * and reads the session's change records one by one: `Begin`, then the transaction's `Insert` / `Update` (before and
@@ -12,6 +14,9 @@
  * Backpressure: the stream reads the next record only when the consumer pulls, and the server keeps the changes
  * meanwhile, so a slow consumer loses nothing. Interrupting the stream ends capture (`cdc_endcapture`) and closes
  * the CDC session (`cdc_closesess`), then the connection.
+ *
+ * {@link smartTrigger} watches queries rather than tables: an event per committed row change that the query selects
+ * (no transaction boundaries, no resume position; the server discards events beyond `maxPendingOps` and says so).
  *
  * @example
  * ```ts
@@ -38,9 +43,11 @@ import { cdcStream } from "./internal/changes/cdcSession.ts"
 import { pushStream } from "./internal/changes/pushSession.ts"
 
 /**
- * The CDC session failed: a `cdc_*` routine returned an error code (IBM CDC_E_*, e.g. −83705 no such table,
+ * A change stream failed. CDC: a `cdc_*` routine returned an error code (IBM CDC_E_*, e.g. −83705 no such table,
  * −83713 the requested position is no longer available), the server sent an ERROR record (`sessionDead`: the
- * session cannot go on), or a record could not be decoded (`code` 0).
+ * session cannot go on), or a record could not be decoded (`code` 0). Smart triggers (`code` 0): a `task('pushdata
+ * ...')` command was refused (the message carries the server's answer), the server reported `ifx_error` (a read too
+ * small for the next event) or sent a document that is not an event.
  *
  * @since 0.1.0
  * @category errors

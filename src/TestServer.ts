@@ -157,8 +157,11 @@ export interface TestServerOptions {
    * Databases declared at start; a plain name is a logged database. Default: one logged database "testdb". The
    * server is an instance like Informix's: clients may log in without a database, `CREATE DATABASE` / `DROP
    * DATABASE` others, and read the read-only `sysmaster` (sysdatabases, sysdbslocale, syssessions, sysenv);
-   * `sysutils`, `sysuser`, `sysadmin` and `syscdcv1` (the Change Data Capture API's routines) exist too. Tables of
-   * other databases are named `db:table` (docs/sql-subset.md).
+   * `sysutils`, `sysuser`, `sysadmin` (its `task('pushdata ...')` commands: smart triggers) and `syscdcv1` (the
+   * Change Data Capture API's routines) exist too. Tables of other databases are named `db:table`
+   * (docs/sql-subset.md). CDC and push data are served from a change log the statements that change a table write
+   * in their own transaction, once full-row logging is on for it (`cdc_set_fullrowlogging`, or a push-data
+   * registration, which leaves it on).
    */
   readonly databases?: ReadonlyArray<string | DatabaseOptions> | undefined
   /**
