@@ -355,4 +355,60 @@ describe("InformixChanges.smartTrigger", () => {
       const failed = yield* Effect.exit(Fiber.join(fiber))
       assert.isTrue(Exit.isFailure(failed) && String(failed.cause).includes("buffer size 64 is too small"))
     }).pipe(Effect.scoped))
+
+  it.live("TestServer's task(): JDBC's relaxed JSON; bad commands and documents answer ERROR with the reason", () =>
+    Effect.gen(function*() {
+      const { url } = yield* shopServer()
+      yield* setup(url)
+      const admin = yield* Connection.make({ url, database: "sysadmin" })
+      const task = (...args: ReadonlyArray<string>) =>
+        Effect.map(
+          admin.values(`EXECUTE FUNCTION informix.task(${args.map(() => "?").join(", ")})`, args),
+          (rows) => String(rows[0]?.[0])
+        )
+      assert.match(yield* task("pushdata register", "{timeout:\"60\"}"), /^ERROR: no pushdata session/)
+      assert.match(yield* task("pushdata open"), /^\d+$/)
+      // Exactly what IBM JDBC sends (IfxSmartTrigger.registerPushData / WatchTableInfo.toJson).
+      assert.strictEqual(
+        yield* task("pushdata register", "{timeout:\"60\", max_pending_ops:\"0\", maxrecs:\"0\"}"),
+        "OK"
+      )
+      assert.strictEqual(
+        yield* task(
+          "pushdata register",
+          "{table:\"orders\", owner:\"informix\", database:\"shop\", query:\"select * from orders\", label:\"L1\"}"
+        ),
+        "OK"
+      )
+      // Quoted keys and a literal argument work too.
+      const literal = yield* Effect.map(
+        admin.values("EXECUTE FUNCTION informix.task('pushdata deregister', '{\"label\":\"L1\"}')"),
+        (rows) => rows[0]?.[0]
+      )
+      assert.strictEqual(literal, "OK")
+      const answers = yield* Effect.forEach([
+        ["pushdata frobnicate"],
+        ["vacuum now"],
+        ["pushdata register", "{table:\"orders\""],
+        ["pushdata register", "{timeout:\"soon\"}"],
+        ["pushdata register", "{table:\"orders\", database:\"shop\"}"],
+        ["pushdata deregister", "{label:\"L1\"}"],
+        ["pushdata delete", "{session_id:\"nosuch\"}"],
+        ["pushdata join", "{session_id:\"nosuch\"}"]
+      ], (args) => task(...args))
+      assert.deepStrictEqual(answers.map((a) => a.replace(/:.*/, "")), [
+        "ERROR",
+        "ERROR",
+        "ERROR",
+        "ERROR",
+        "ERROR",
+        "ERROR",
+        "ERROR",
+        "ERROR"
+      ])
+      assert.match(answers[2]!, /not a JSON document/)
+      assert.match(answers[3]!, /timeout must be a non-negative integer/)
+      assert.match(answers[4]!, /needs table, database and query/)
+      assert.strictEqual(answers[7], "ERROR")
+    }).pipe(Effect.scoped))
 })

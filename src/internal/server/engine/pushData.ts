@@ -32,7 +32,7 @@ import type { ColumnDescription, EngineError, ExecResult, Prepared, PushReader, 
 import { isEngineError } from "./api.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
 import type { ChangeCapture } from "./changeCapture.ts"
-import { lastLogId, type LoggedChange, nextTransaction, setFullRowLogging } from "./changeLog.ts"
+import { isLogged, lastLogId, type LoggedChange, nextTransaction, setFullRowLogging } from "./changeLog.ts"
 import { isComplexType } from "./complexTypes.ts"
 import { engineError } from "./engineErrors.ts"
 import type { DatabaseConfig } from "./engineSession.ts"
@@ -411,7 +411,7 @@ export class PushData {
     const checked = this.evaluation(session, database.toLowerCase(), info, query)
     if (typeof checked === "string") return errorText(checked)
     try {
-      setFullRowLogging(reader, info, true)
+      if (!isLogged(reader, info.name)) setFullRowLogging(reader, info, true)
     } catch (error) {
       return errorText(`cannot log '${info.name}': ${error instanceof Error ? error.message : String(error)}`)
     }
@@ -459,13 +459,21 @@ export class PushData {
       for (const [database, watched] of session.databases) {
         const reader = this.capture.reader(database)
         if (reader === undefined || watched.position < 0) continue
-        for (
-          let tx = nextTransaction(reader, watched.position);
-          tx.length > 0;
-          tx = nextTransaction(reader, watched.position)
-        ) {
-          watched.position = tx[tx.length - 1]!.id
-          queued = this.transaction(session, database, tx) || queued
+        try {
+          for (
+            let tx = nextTransaction(reader, watched.position);
+            tx.length > 0;
+            tx = nextTransaction(reader, watched.position)
+          ) {
+            watched.position = tx[tx.length - 1]!.id
+            queued = this.transaction(session, database, tx) || queued
+          }
+        } catch (error) {
+          // A query that fails on a row (a conversion, a function's error): the reader learns it, the writer's
+          // commit stands.
+          const message = error instanceof Error ? error.message : String(error)
+          session.push(`{"ifx_error":${JSON.stringify(`the query of a registration failed: ${message}`)}}`)
+          queued = true
         }
       }
       if (queued) session.notify()
