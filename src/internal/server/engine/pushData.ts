@@ -152,60 +152,16 @@ class PushSession implements PushReader {
  * nothing escaped — a query's own `"` ends its value, as on a real server). Undefined: not such a document.
  */
 export const parseRelaxedJson = (text: string): Record<string, string> | undefined => {
+  const body = text.trim()
+  if (!body.startsWith("{") || !body.endsWith("}")) return undefined
+  if (/^\{\s*\}$/.test(body)) return {}
   const out: Record<string, string> = {}
-  let i = 0
-  const skip = () => {
-    while (i < text.length && /\s/.test(text[i]!)) i++
-  }
-  skip()
-  if (text[i] !== "{") return undefined
-  i++
-  skip()
-  if (text[i] === "}") {
-    i++
-    skip()
-    return i === text.length ? out : undefined
-  }
-  while (i < text.length) {
-    skip()
-    let key: string
-    if (text[i] === "\"") {
-      const end = text.indexOf("\"", i + 1)
-      if (end < 0) return undefined
-      key = text.slice(i + 1, end)
-      i = end + 1
-    } else {
-      const m = /^[A-Za-z_][\w$]*/.exec(text.slice(i))
-      if (m === null) return undefined
-      key = m[0]
-      i += key.length
-    }
-    skip()
-    if (text[i] !== ":") return undefined
-    i++
-    skip()
-    let value: string
-    if (text[i] === "\"") {
-      const end = text.indexOf("\"", i + 1)
-      if (end < 0) return undefined
-      value = text.slice(i + 1, end)
-      i = end + 1
-    } else {
-      const m = /^[^,}\s]+/.exec(text.slice(i))
-      if (m === null) return undefined
-      value = m[0]
-      i += value.length
-    }
-    out[key.toLowerCase()] = value
-    skip()
-    if (text[i] === ",") {
-      i++
-      continue
-    }
-    if (text[i] !== "}") return undefined
-    i++
-    skip()
-    return i === text.length ? out : undefined
+  // One `key: value` and what follows it (`,` or the closing `}`); keys and values quoted or bare.
+  const field = /\s*(?:"([^"]*)"|([A-Za-z_][\w$]*))\s*:\s*(?:"([^"]*)"|([^,}\s]+))\s*([,}])/y
+  field.lastIndex = 1
+  for (let m = field.exec(body); m !== null; m = field.exec(body)) {
+    out[(m[1] ?? m[2]!).toLowerCase()] = m[3] ?? m[4]!
+    if (m[5] === "}") return field.lastIndex === body.length ? out : undefined
   }
   return undefined
 }
