@@ -27,4 +27,27 @@ describe("InformixChanges", () => {
     const event = null as unknown as InformixChanges.ChangeEvent
     expect(event.position).type.toBe<bigint>()
   })
+
+  it("smartTrigger streams trigger events, typed by the watches' Schema", () => {
+    const Order = Schema.Struct({ id: Schema.Number })
+    expect(
+      InformixChanges.smartTrigger({
+        connection: "informix://h/sysadmin",
+        watches: [{ table: "t", database: "d", query: "SELECT id FROM t", schema: Order }]
+      })
+    ).type.toBe<
+      Stream.Stream<
+        InformixChanges.TriggerEvent<{ readonly id: number }>,
+        InformixError | InformixChanges.ChangeStreamError
+      >
+    >()
+    expect(InformixChanges.smartTrigger({ connection: "informix://h/d", watches: [] })).type.toBe<
+      Stream.Stream<InformixChanges.TriggerEvent<Connection.Row>, InformixError | InformixChanges.ChangeStreamError>
+    >()
+  })
+
+  it("an Update's before image may be missing", () => {
+    const event = null as unknown as InformixChanges.TriggerUpdate<{ readonly id: number }>
+    expect(event.before).type.toBe<{ readonly id: number } | undefined>()
+  })
 })
