@@ -232,7 +232,7 @@ describe("InformixChanges.smartTrigger", () => {
     Effect.gen(function*() {
       const server = yield* shopServer()
       const { url } = server
-      const conn = yield* setup(url)
+      yield* setup(url)
       const admin = yield* Connection.make({ url, database: "sysadmin" })
       const task = (command: string, json: string) =>
         Effect.map(admin.values("EXECUTE FUNCTION informix.task(?, ?)", [command, json]), (rows) => rows[0]?.[0])

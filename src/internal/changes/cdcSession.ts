@@ -58,13 +58,14 @@ const columnsOf = (conn: Connection.Connection, table: string) =>
     Effect.map(conn.prepare(`SELECT FIRST 1 * FROM ${table}`), (p) => p.columns.map((c) => c.name.trim()))
   )
 
-export const decodeWith = <A>(schema: Schema.Decoder<A> | undefined, table: string) => {
+/** Decodes a row image with the table's Schema; `source` names the stream in the error's `sql` (CDC, push data). */
+export const decodeWith = <A>(schema: Schema.Decoder<A> | undefined, table: string, source = "CDC") => {
   if (schema === undefined) return (row: Connection.Row) => Effect.succeed(row as A)
   const decode = Schema.decodeUnknownEffect(schema)
   return (row: Connection.Row) =>
     Effect.mapError(
       decode(row),
-      (e) => new ResultDecodeError({ message: `${table}: ${e.message}`, sql: `CDC ${table}` })
+      (e) => new ResultDecodeError({ message: `${table}: ${e.message}`, sql: `${source} ${table}` })
     )
 }
 

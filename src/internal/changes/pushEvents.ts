@@ -12,11 +12,13 @@
  *
  * @internal
  */
-import type { TriggerEvent } from "../../InformixChanges.ts"
+import type { TriggerDelete, TriggerInsert, TriggerUpdate } from "../../InformixChanges.ts"
+
+type Row = Record<string, unknown>
 
 /** What a document becomes: an event, a skip total to turn into a Skipped event, nothing, or a failure. */
 export type PushDocument =
-  | { readonly _tag: "Event"; readonly event: TriggerEvent<Record<string, unknown>> }
+  | { readonly _tag: "Event"; readonly event: TriggerInsert<Row> | TriggerUpdate<Row> | TriggerDelete<Row> }
   | { readonly _tag: "Timeout" }
   | { readonly _tag: "SkipCount"; readonly total: number }
   | { readonly _tag: "Failure"; readonly message: string }
@@ -24,8 +26,8 @@ export type PushDocument =
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined)
 const num = (v: unknown): number | undefined =>
   typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : undefined
-const record = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+const record = (v: unknown): Row | undefined =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Row) : undefined
 
 /** One read's bytes (JDBC trims the buffer, trailing NULs included) as a document. */
 export const parsePushDocument = (bytes: Uint8Array): PushDocument | undefined => {

@@ -138,7 +138,7 @@ export const pushStream = <A, E>(
     const decoders = new Map<string, ReturnType<typeof decodeWith<A>>>()
     for (const [i, w] of options.watches.entries()) {
       const label = labelOf(w, i)
-      decoders.set(label, decodeWith(w.schema, `${w.database}:${w.table}`))
+      decoders.set(label, decodeWith(w.schema, `${w.database}:${w.table}`, "push data"))
       // A joined session keeps its registrations: the watches only say how to decode their labels.
       if (options.join !== undefined) continue
       yield* taskOk(
@@ -152,7 +152,7 @@ export const pushStream = <A, E>(
 
     let skippedTotal = 0
     const decode = (label: string, row: Record<string, unknown>) =>
-      (decoders.get(label) ?? decodeWith<A>(undefined, label))(row as Connection.Row)
+      (decoders.get(label) ?? decodeWith<A>(undefined, label, "push data"))(row as Connection.Row)
     // One read: one document; reads until one yields an event.
     const nextEvent: Effect.Effect<TriggerEvent<A>, InformixError | E> = Effect.gen(function*() {
       while (true) {
@@ -181,8 +181,6 @@ export const pushStream = <A, E>(
                   before: event.before === undefined ? undefined : yield* decode(event.label, event.before),
                   after: yield* decode(event.label, event.after)
                 }
-              default:
-                return yield* Effect.die("not a row event")
             }
           }
         }
