@@ -382,7 +382,11 @@ export interface SmartTriggerOptions<A = Connection.Row> {
   readonly bufferSize?: number | undefined
   /** A session that outlives the connection (`pushdata setdetach`): its id is in the {@link TriggerAttached} event. */
   readonly detachable?: boolean | undefined
-  /** Re-attach to a detachable session by its id (events that arrived meanwhile are delivered first). */
+  /**
+   * Re-attach to a detachable session by its id (events that arrived meanwhile are delivered first). Refused
+   * (`ChangeStreamError`) while another connection holds the session — including the one just closed, until the
+   * server has seen it close.
+   */
   readonly join?: string | undefined
   /**
    * When the stream ends, keep the detachable session on the server for a later `join` (default false: it is

@@ -416,4 +416,18 @@ describe("InformixChanges.smartTrigger", () => {
       assert.match(answers[4]!, /needs table, database and query/)
       assert.strictEqual(answers[7], "ERROR")
     }).pipe(Effect.scoped))
+
+  it.live("a watched query that fails on a committed row fails the stream; the writer's commit stands", () =>
+    Effect.gen(function*() {
+      const { url } = yield* shopServer()
+      const conn = yield* setup(url)
+      const { fiber } = yield* watch({
+        connection: url,
+        watches: [{ ...ALL, query: "SELECT id FROM orders WHERE CAST(item AS INTEGER) > 0" }]
+      })
+      yield* conn.execute("INSERT INTO orders VALUES (1, 'apple', 1)")
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM orders"), [[1]])
+      const failed = yield* Effect.exit(Fiber.join(fiber))
+      assert.isTrue(Exit.isFailure(failed) && String(failed.cause).includes("the query of a registration failed"))
+    }).pipe(Effect.scoped))
 })
