@@ -338,15 +338,16 @@ export class PushData {
 
   private register(session: PushSession, json: Record<string, string>): string {
     // Session options: IBM JDBC sends them first, as strings ({timeout:"60", max_pending_ops:"0", maxrecs:"0"}).
-    for (const [key, name] of [["timeout", "timeout"], ["max_pending_ops", "maxPending"]] as const) {
-      const text = json[key]
+    const numbers: Record<string, number> = {}
+    for (const key of ["timeout", "max_pending_ops", "maxrecs"]) {
+      const text = json[key]?.trim()
       if (text === undefined) continue
-      if (!/^\d+$/.test(text.trim())) return errorText(`${key} must be a non-negative integer`)
-      session[name === "timeout" ? "timeoutSeconds" : "maxPending"] = Number(text)
+      if (!/^\d+$/.test(text)) return errorText(`${key} must be a non-negative integer`)
+      numbers[key] = Number(text)
     }
-    if (json["maxrecs"] !== undefined && !/^\d+$/.test(json["maxrecs"].trim())) {
-      return errorText("maxrecs must be a non-negative integer")
-    }
+    // maxrecs is accepted and ignored: a read returns one document.
+    session.timeoutSeconds = numbers["timeout"] ?? session.timeoutSeconds
+    session.maxPending = numbers["max_pending_ops"] ?? session.maxPending
     if (json["table"] === undefined && json["query"] === undefined) return "OK"
     const { table, database, query } = json
     if (table === undefined || database === undefined || query === undefined) {
