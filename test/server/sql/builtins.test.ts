@@ -168,5 +168,12 @@ describe("built-in functions", () => {
         ["a "],
         ["c "]
       ])
+      // A UNION's character column is as wide as its widest branch (JDBC's getTableTypes reads 'SYSTEM TABLE').
+      const kinds = yield* conn.queryWithColumns(
+        "SELECT trim('TABLE') AS kind FROM emp WHERE id = 1 UNION SELECT trim('SYSTEM TABLE') AS kind FROM emp " +
+          "WHERE id = 1 UNION SELECT 'VIEW' FROM emp WHERE id = 1 ORDER BY 1"
+      )
+      assert.deepStrictEqual(kinds.columns.map((c) => [c.type, c.encodedLength]), [[13, 12]])
+      assert.deepStrictEqual(kinds.rows, [["SYSTEM TABLE"], ["TABLE"], ["VIEW"]])
     }).pipe(Effect.scoped))
 })

@@ -2,6 +2,7 @@
  * Statement classification and planning: decides the sqlstype (SQLI.md §8.4), parses DDL into catalog terms and
  * hands query/DML text to the Emitter (translate.ts) for rewriting.
  */
+import { TypeCode } from "../../values/typeCodes.ts"
 import type { ColumnInfo, TableInfo, UniqueDef } from "./catalog.ts"
 import { planAlter, planCreate } from "./ddlPlanner.ts"
 import { planExtension } from "./extendedStatements.ts"
@@ -9,7 +10,7 @@ import type { ExtensionPlan } from "./extension.ts"
 import { informixOuterJoin } from "./outerJoin.ts"
 import { buildScope } from "./scope.ts"
 import type { Token } from "./tokenizer.ts"
-import { findTopLevel, isPunct, isWord, lastIndex } from "./tokenScan.ts"
+import { clauseEnd, findTopLevel, isPunct, isWord, lastIndex } from "./tokenScan.ts"
 import {
   Emitter,
   isTranslateError,
@@ -302,8 +303,9 @@ export const planSelect = (
   }
   const modifiers = emitter.selectModifiers(1)
   if (isTranslateError(modifiers)) return modifiers
-  const list = emitter.selectList(modifiers.next, bodyEnd)
-  if (isTranslateError(list)) return list
+  const first = emitter.selectList(modifiers.next, bodyEnd)
+  if (isTranslateError(first)) return first
+  const list = { ...first, items: widenToUnionBranches(tokens, emitter, first.items, first.next, bodyEnd) }
   const outer = informixOuterJoin(tokens, emitter, ctx, list.next, bodyEnd)
   const rest = outer ?? emitter.emit(list.next, bodyEnd)
   if (isTranslateError(rest)) return rest
@@ -321,6 +323,65 @@ export const planSelect = (
     tables: scope.tables.map((t) => t.table)
   }
 }
+
+/** The length of a character type as its branches compare (VARCHAR keeps its maximum in the low byte). */
+const characterWidth = (t: IfxType): number | undefined =>
+  t.code === TypeCode.CHAR || t.code === TypeCode.NCHAR
+    ? t.length
+    : t.code === TypeCode.VARCHAR || t.code === TypeCode.NVARCHAR
+    ? t.length & 0xff
+    : undefined
+
+/**
+ * A UNION's character columns are as wide as the widest branch's (IBM "Set operators": the result takes the type
+ * that holds every branch's values), not the first branch's: IBM JDBC's getTableTypes unions `trim('TABLE')` with
+ * `trim('SYSTEM TABLE')` and reads the longer names. Only the types of later branches are inferred (their text is
+ * emitted with the rest of the statement).
+ */
+const widenToUnionBranches = (
+  tokens: ReadonlyArray<Token>,
+  emitter: Emitter,
+  items: Array<ItemHint>,
+  from: number,
+  end: number
+): Array<ItemHint> => {
+  let widened = items
+  for (let u = findTopLevel(tokens, from, end, (t) => isWord(t, "UNION")); u >= 0;) {
+    let start = u + 1
+    if (isWord(tokens[start], "ALL")) start++
+    if (!isWord(tokens[start], "SELECT")) break
+    const modifiers = emitter.selectModifiers(start + 1)
+    if (isTranslateError(modifiers)) break
+    const stop = findTopLevel(tokens, modifiers.next, end, (t) => t.kind === "ident" && clauseEnd.has(t.upper))
+    const listEnd = stop < 0 ? end : stop
+    let itemStart = modifiers.next
+    let n = 0
+    let depth = 0
+    const next = widened.slice()
+    for (let i = modifiers.next; i <= listEnd; i++) {
+      if (isPunct(tokens[i], "(")) depth++
+      else if (isPunct(tokens[i], ")")) depth--
+      if (i < listEnd && !(depth === 0 && isPunct(tokens[i], ","))) continue
+      const item = next[n]
+      const aliased = i - itemStart > 2 && isWord(tokens[i - 2], "AS") ? i - 2 : i
+      const branch = item?.type === undefined ? undefined : emitter.inferRange(itemStart, aliased).type
+      const width = branch === undefined ? undefined : characterWidth(branch)
+      const own = item?.type === undefined ? undefined : characterWidth(item.type)
+      if (item?.type !== undefined && width !== undefined && own !== undefined && width > own) {
+        next[n] = { ...item, type: { ...item.type, length: characterWidthOf(item.type, width) } }
+      }
+      n++
+      itemStart = i + 1
+    }
+    widened = next
+    u = findTopLevel(tokens, listEnd, end, (t) => isWord(t, "UNION"))
+  }
+  return widened
+}
+
+/** `t`'s length field for a character width of `width` (VARCHAR: its minimum kept, at most 255). */
+const characterWidthOf = (t: IfxType, width: number): number =>
+  t.code === TypeCode.VARCHAR || t.code === TypeCode.NVARCHAR ? (t.length & 0xff00) | Math.min(width, 255) : width
 
 /** -206 for the first table name (after FROM/JOIN/INTO/UPDATE) that is unknown: Informix reports it at PREPARE. */
 const checkTables = (tokens: ReadonlyArray<Token>, ctx: TranslateContext, end: number): TranslateError | undefined => {
