@@ -1,6 +1,7 @@
 /**
- * Catalog rows of SPL routines and triggers: `sysprocedures`, `sysprocbody`, `sysprocplan`, `systriggers`,
- * `systrigbody`, with Informix's tabids (16, 17, 18, 22, 23) and the columns applications read. The routine or
+ * Catalog rows of SPL routines and triggers: `sysprocedures`, `sysproccolumns`, `sysprocbody`, `sysprocplan`,
+ * `systriggers`, `systrigbody`, with Informix's tabids (16, 49 not pinned, 17, 18, 22, 23) and the columns
+ * applications read. The routine or
  * trigger text is kept in 256-character pieces (`sysprocbody` datakey 'T', `systrigbody` datakey 'D'), as Informix
  * keeps it, and is parsed again when a session first uses it.
  */
