@@ -33,6 +33,8 @@ describe("IBM JDBC DatabaseMetaData", () => {
         // The server's database list (SQ_DBLIST) and the owners in systables.
         catalogs: "sysadmin;syscdcv1;sysmaster;sysuser;sysutils;testdb",
         schemas: "informix",
+        "schemas.catalog": "informix@testdb",
+        catalog: "testdb,informix",
         // A UNION of trimmed literals: its column is as wide as 'SYSTEM TABLE'; SYNONYM as a public synonym exists.
         tableTypes: "SYNONYM;SYSTEM TABLE;TABLE;VIEW",
         "tables.user": "testdb.informix.animal:SYNONYM;testdb.informix.owner:TABLE;testdb.informix.pet:TABLE;" +
@@ -43,10 +45,16 @@ describe("IBM JDBC DatabaseMetaData", () => {
         // JDBC lower-cases the pattern; a sequence (tabtype 'Q') falls into its CASE's 'UNKNOWN'.
         "tables.pattern": "testdb.informix.pet:TABLE;testdb.informix.pet_seq:UNKNOWN;testdb.informix.pet_tags:VIEW",
         "tables.system": "true,true,true,false",
+        // Another database of the instance: JDBC reads `sysmaster:informix.systables`.
+        "tables.otherCatalog": "sysmaster.informix.sysdatabases:TABLE",
         "tables.sequence": "testdb.informix.pet_seq:UNKNOWN",
         "columns.owner": "ownerid:4:serial:10:0:NO:1:YES:null;name:12:varchar:30:0:NO:2:NO:null;" +
           "balance:3:decimal:10:2:YES:3:NO:0",
         "columns.view": "id:4:integer:10:0:YES:1:NO:null;tag:1:char:8:0:YES:2:NO:null",
+        // A synonym's columns are its table's (the UNION branch of JDBC's getColumns through syssyntable).
+        "columns.synonym": "id:4:integer:10:0:NO:1:NO:null;owner_id:4:integer:10:0:YES:2:NO:null;" +
+          "tag:1:char:8:0:YES:3:NO:null",
+        "columns.otherCatalog": "name:1:char:128:0:YES:1:NO:null",
         "columns.one": "owner_id:4:integer:10:0:YES:2:NO:null",
         primaryKeys: "owner.ownerid:1:u100_1",
         importedKeys: "owner.ownerid<-pet.owner_id:1:1:true:true",
@@ -63,7 +71,8 @@ describe("IBM JDBC DatabaseMetaData", () => {
         functions: "rename_pet:1;pet_count:0",
         typeInfo: "27:true:true",
         bestRow: "id",
-        versionColumns: "",
+        // JDBC's getVersionColumns lists SERIAL columns (`mod(c.coltype, 256) = 6`).
+        versionColumns: "ownerid",
         tablePrivileges: "public:DELETE;public:INDEX;public:INSERT;public:SELECT;public:UPDATE",
         done: "true"
       }, output)

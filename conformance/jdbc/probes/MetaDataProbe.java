@@ -78,6 +78,9 @@ public final class MetaDataProbe {
         + m.supportsTransactionIsolationLevel(Connection.TRANSACTION_SERIALIZABLE));
       print("catalogs", () -> rows(m.getCatalogs(), r -> trim(r.getString("TABLE_CAT"))));
       print("schemas", () -> rows(m.getSchemas(), r -> trim(r.getString("TABLE_SCHEM"))));
+      print("schemas.catalog", () -> rows(m.getSchemas("testdb", "%"),
+        r -> trim(r.getString("TABLE_SCHEM")) + "@" + r.getString("TABLE_CATALOG")));
+      print("catalog", () -> c.getCatalog() + "," + c.getSchema());
       print("tableTypes", () -> rows(m.getTableTypes(), r -> trim(r.getString("TABLE_TYPE"))));
       Row table = r -> r.getString("TABLE_CAT") + "." + r.getString("TABLE_SCHEM") + "." + r.getString("TABLE_NAME")
         + ":" + r.getString("TABLE_TYPE");
@@ -92,12 +95,15 @@ public final class MetaDataProbe {
           + all.contains("testdb.informix.syscolumns:SYSTEM TABLE") + ","
           + all.contains("testdb.informix.sysindexes:SYSTEM TABLE") + "," + all.contains(":TABLE");
       });
+      print("tables.otherCatalog", () -> rows(m.getTables("sysmaster", null, "sysdatabases", null), table));
       print("tables.sequence", () -> rows(m.getTables(null, null, "pet_seq", null), table));
       Row column = r -> r.getString("COLUMN_NAME") + ":" + r.getInt("DATA_TYPE") + ":" + r.getString("TYPE_NAME")
         + ":" + r.getInt("COLUMN_SIZE") + ":" + r.getInt("DECIMAL_DIGITS") + ":" + r.getString("IS_NULLABLE") + ":"
         + r.getInt("ORDINAL_POSITION") + ":" + r.getString("IS_AUTOINCREMENT") + ":" + r.getString("COLUMN_DEF");
       print("columns.owner", () -> rows(m.getColumns(null, null, "owner", "%"), column));
       print("columns.view", () -> rows(m.getColumns(null, null, "pet_tags", "%"), column));
+      print("columns.synonym", () -> rows(m.getColumns(null, null, "animal", "%"), column));
+      print("columns.otherCatalog", () -> rows(m.getColumns("sysmaster", null, "sysdatabases", "name"), column));
       print("columns.one", () -> rows(m.getColumns(null, null, "pet", "own%"), column));
       print("primaryKeys", () -> rows(m.getPrimaryKeys(null, null, "owner"),
         r -> r.getString("TABLE_NAME") + "." + r.getString("COLUMN_NAME") + ":" + r.getInt("KEY_SEQ") + ":"
@@ -141,7 +147,7 @@ public final class MetaDataProbe {
       });
       print("bestRow", () -> rows(m.getBestRowIdentifier(null, null, "pet", DatabaseMetaData.bestRowSession, true),
         r -> r.getString("COLUMN_NAME")));
-      print("versionColumns", () -> rows(m.getVersionColumns(null, null, "pet"), r -> r.getString("COLUMN_NAME")));
+      print("versionColumns", () -> rows(m.getVersionColumns(null, null, "owner"), r -> r.getString("COLUMN_NAME")));
       print("tablePrivileges", () -> rows(m.getTablePrivileges(null, null, "pet"),
         r -> r.getString("GRANTEE") + ":" + r.getString(6)));
     }
