@@ -67,6 +67,10 @@ describe("IBM JDBC DatabaseMetaData", () => {
         // sysproccolumns: name, paramattr (1 IN, 5 return value), java.sql.Types, type, precision, length, paramid.
         procedureColumns: "pet_id:1:4:integer:10:4:1;new_tag:1:1:char(8):8:8:2",
         functionColumns: "total:5:4:integer:10:4:0;owner:1:4:integer:10:4:1",
+        // Spring's SimpleJdbcCall: a null column pattern, the name in upper case (JDBC lower-cases it).
+        "procedureColumns.spring": "pet_id:1:4:integer:10:4:1;new_tag:1:1:char(8):8:8:2",
+        // JDBC's own query orders `by procid`, a select-list column of two tables that both have one.
+        "functionColumns.jdbc4": "total:5:4;owner:1:4",
         // getFunctions matches '%pet%%' in JDBC's own query.
         functions: "rename_pet:1;pet_count:0",
         typeInfo: "27:true:true",

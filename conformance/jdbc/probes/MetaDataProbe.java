@@ -136,6 +136,11 @@ public final class MetaDataProbe {
         + r.getInt("LENGTH") + ":" + r.getInt("ORDINAL_POSITION");
       print("procedureColumns", () -> rows(m.getProcedureColumns(null, null, "rename_pet", "%"), procedureColumn));
       print("functionColumns", () -> rows(m.getProcedureColumns(null, null, "pet_count", "%"), procedureColumn));
+      // Spring's SimpleJdbcCall asks with a null column pattern and its own case for the name.
+      print("procedureColumns.spring", () -> rows(m.getProcedureColumns(null, null, "RENAME_PET", null),
+        procedureColumn));
+      print("functionColumns.jdbc4", () -> rows(m.getFunctionColumns(null, null, "pet_count", "%"),
+        r -> r.getString("COLUMN_NAME") + ":" + r.getShort("COLUMN_TYPE") + ":" + r.getInt("DATA_TYPE")));
       print("functions", () -> rows(m.getFunctions(null, null, "pet%"),
         r -> r.getString("FUNCTION_NAME") + ":" + r.getShort("FUNCTION_TYPE")));
       print("typeInfo", () -> {

@@ -306,6 +306,7 @@ export const planSelect = (
   const first = emitter.selectList(modifiers.next, bodyEnd)
   if (isTranslateError(first)) return first
   const list = { ...first, items: widenToUnionBranches(tokens, emitter, first.items, first.next, bodyEnd) }
+  orderBySelectedNames(tokens, emitter, list.items, list.next, bodyEnd)
   const outer = informixOuterJoin(tokens, emitter, ctx, list.next, bodyEnd)
   const rest = outer ?? emitter.emit(list.next, bodyEnd)
   if (isTranslateError(rest)) return rest
@@ -321,6 +322,40 @@ export const planSelect = (
     items: list.items,
     intoTemp,
     tables: scope.tables.map((t) => t.table)
+  }
+}
+
+/**
+ * An ORDER BY term that is a bare name of one select-list column sorts by that column (IBM "ORDER BY clause": a
+ * column name in the select list), even when the tables of the query have several columns of that name: JDBC's
+ * getFunctionColumns selects `p.procid` from sysprocedures and sysproccolumns and orders `by procid`. SQLite would
+ * call that ambiguous, so the term is emitted as the column's alias.
+ */
+const orderWords = new Set(["ASC", "DESC", "NULLS"])
+
+const orderBySelectedNames = (
+  tokens: ReadonlyArray<Token>,
+  emitter: Emitter,
+  items: ReadonlyArray<ItemHint>,
+  from: number,
+  end: number
+) => {
+  const order = findTopLevel(tokens, from, end, (t) => isWord(t, "ORDER"))
+  if (order < 0 || !isWord(tokens[order + 1], "BY")) return
+  let depth = 0
+  for (let i = order + 2; i < end; i++) {
+    const t = tokens[i]!
+    if (isPunct(t, "(")) depth++
+    else if (isPunct(t, ")")) depth--
+    if (depth !== 0 || t.kind !== "ident" || t.delimited === true) continue
+    const before = tokens[i - 1]
+    const after = tokens[i + 1]
+    const termStart = i === order + 2 || isPunct(before, ",")
+    const termEnd = i + 1 >= end || after === undefined || after.kind === "end" || isPunct(after, ",") ||
+      isPunct(after, ";") || (after.kind === "ident" && (clauseEnd.has(after.upper) || orderWords.has(after.upper)))
+    if (!termStart || !termEnd) continue
+    const named = items.filter((item) => !item.star && item.name.toLowerCase() === t.text.toLowerCase())
+    if (named.length === 1) emitter.renamed.set(i, `"${named[0]!.alias.replace(/"/g, "\"\"")}"`)
   }
 }
 
