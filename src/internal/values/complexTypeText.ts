@@ -27,9 +27,9 @@ const tokenize = (text: string): Array<string> => text.toLowerCase().match(/[a-z
 export interface TypeTextOptions {
   /**
    * A table column's type (CDC's TABSCHEMA text): SERIAL, SERIAL8 and BIGSERIAL keep their own type codes, as IBM
-   * JDBC's `ComplexTypeParser` maps them (`IfxTypes.FromIfxNameToIfxType`), and a VARCHAR length is taken as the server wrote it. Without
-   * it (a collection element or ROW field, as a bind spells it) a serial type is stored as the integer type it
-   * counts with, and a VARCHAR needs a length from 1 to 255.
+   * JDBC's `ComplexTypeParser` maps them (`IfxTypes.FromIfxNameToIfxType`), and a VARCHAR length is taken as the
+   * server wrote it. Without it (a collection element or ROW field, as a bind spells it) a serial type is stored as
+   * the integer type it counts with, and a VARCHAR needs a length from 1 to 255.
    */
   readonly column?: boolean
 }
