@@ -193,13 +193,30 @@ describe("request bodies written in parts (session core)", () => {
     Effect.gen(function*() {
       const { socket, session } = rig()
       const { parts, fiber } = yield* uploadExchange(session, socket)
-      yield* Queue.offerAll(parts, [Uint8Array.of(1), Uint8Array.of(2)])
+      // No next part is ready: the exchange must not wait for one on a dead socket.
+      yield* Queue.offer(parts, Uint8Array.of(1))
       yield* writtenBeyond(socket, 1)
       socket.emit("close")
       const exit = yield* Fiber.await(fiber).pipe(Effect.timeout("5 seconds"))
       assert.isTrue(Exit.isFailure(exit))
       assert.strictEqual(session.state, "dead")
       assert.deepStrictEqual(writesOf(socket), [[HEAD], [1]])
+    }))
+
+  it.effect("after its tail, an upload's statement can be interrupted like any other", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends } = rig()
+      socket.acceptsMore = true
+      const { parts, fiber } = yield* uploadExchange(session, socket)
+      yield* Queue.end(parts)
+      yield* writtenBeyond(socket, 1)
+      assert.deepStrictEqual(writesOf(socket), [[HEAD], [TAIL]])
+      socket.flush()
+      yield* Fiber.interrupt(fiber)
+      assert.lengthOf(sends, 1)
+      socket.receive(END)
+      yield* session.awaitSettled
+      assert.strictEqual(session.state, "idle")
     }))
 
   it.effect("a part pulled after the session died is not written, nor is the abort; the exchange fails as closed", () =>
