@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as TestClock from "effect/testing/TestClock"
 import type { Listening } from "../../src/internal/server/listeners.ts"
 import { eventually } from "../eventually.ts"
+import { withoutTime } from "../testClockSteps.ts"
 import { sendUrgentByte } from "../urgentSupport.ts"
 import { needsUrgent, urgentAvailable } from "../urgentSupport.ts"
 import { startFake } from "./harness.ts"
@@ -14,18 +15,14 @@ const supported = urgentAvailable
 
 /**
  * Sends a batch, waits until the server is working on it, sends the urgent byte; returns the reply. The test clock
- * stands still, so a stalled or sleeping statement can only end by the interrupt (the live deadline only reports a
- * broken interrupt sooner than the test's own timeout would).
+ * stands still, so a stalled or sleeping statement can only end by the interrupt.
  */
 const interrupt = (listening: Listening, client: WireClient, send: Effect.Effect<void>) =>
   Effect.gen(function*() {
     yield* send
     yield* TestClock.withLive(eventually(Effect.sync(() => serverSession(listening)?.running), (b) => b !== undefined))
     assert.isTrue(yield* sendUrgentByte(client.socket))
-    return yield* TestClock.withLive(Effect.timeoutOrElse(client.group, {
-      duration: "10 seconds",
-      orElse: () => Effect.die(new Error("the interrupt did not end the statement"))
-    }))
+    return yield* withoutTime(client.group)
   })
 
 const serverSession = (listening: Listening) => listening.sessions.values().next().value
