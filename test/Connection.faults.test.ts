@@ -14,13 +14,9 @@ import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { failure } from "./connectionSupport.ts"
 import { eventually } from "./eventually.ts"
 import { itUrgent } from "./urgentSupport.ts"
-
-const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  return Cause.squash((exit as Exit.Failure<A, InformixError>).cause) as InformixError
-}
 
 const withTable = (conn: Connection.Connection, rows: number) =>
   Effect.gen(function*() {

@@ -6,7 +6,6 @@
  * Connection.values.test.ts.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -20,18 +19,10 @@ import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { failure, serverAndConnection } from "./connectionSupport.ts"
 import { eventually } from "./eventually.ts"
 
-const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  return Cause.squash((exit as Exit.Failure<A, InformixError>).cause) as InformixError
-}
-
-const setup = Effect.gen(function*() {
-  const server = yield* TestServer.make()
-  const conn = yield* Connection.make(server.url)
-  return { server, conn }
-})
+const setup = serverAndConnection
 
 describe("Connection.make", () => {
   it.live("logs in, opens the database, reports its state and closes with SQ_EXIT", () =>
