@@ -61,9 +61,10 @@ describe("Connection over TLS", () => {
           protocolTrace: watch.protocolTrace
         })
         const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: material.ca } })
+        const executing = watch.next("Execute")
         const fiber = yield* Effect.forkChild(conn.execute(server.stallSql))
         // The server sleeps in the statement; with the test clock standing still, only the interrupt can end it.
-        yield* watch.took("Execute")
+        yield* executing
         yield* Fiber.interrupt(fiber)
         assert.deepStrictEqual(yield* withoutTime(conn.values("SELECT 2 FROM systables WHERE tabid = 1")), [[2]])
         assert.strictEqual(conn.state, "idle")
