@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import type { BindValue, ServerMessage } from "../../src/internal/protocol/messages.ts"
 import { measure } from "../testClockSteps.ts"
 import { startFake } from "./harness.ts"
-import { command, encode, errOf, golden, prepare, session, sql, tags } from "./wire.ts"
+import { command, encode, errOf, golden, openAndFetch, prepare, session, sql, tags } from "./wire.ts"
 import type { WireClient } from "./wire.ts"
 
 const int = (value: number): BindValue => {
@@ -107,15 +107,7 @@ describe("TestServer session", () => {
       const { port } = yield* startFake()
       const client = yield* session(port)
       yield* prepare(client, "select from rows(2)")
-      yield* client.send([
-        { _tag: "Id", statementId: 0 },
-        { _tag: "CurName", name: "_ifxc0000000000001" },
-        { _tag: "Open" },
-        { _tag: "Id", statementId: 0 },
-        { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
-        { _tag: "Eot" }
-      ])
-      const group = yield* client.group
+      const group = yield* openAndFetch(client, 0, "_ifxc0000000000001")
       assert.strictEqual(tags(group), "Tuple Tuple Done Cost Eot")
       const first = group[0]
       if (first?._tag !== "Tuple") throw new Error("no tuple")
@@ -443,17 +435,7 @@ describe("TestServer session", () => {
       const fn = yield* prepare(client, "execute function sysproc_sleep(0.2);")
       const f = fn[0]
       assert.deepStrictEqual(f?._tag === "Describe" ? [f.statementType, f.fields.length] : [], [56, 1])
-      const opened = yield* measure(Effect.andThen(
-        client.send([
-          { _tag: "Id", statementId: 1 },
-          { _tag: "CurName", name: "s" },
-          { _tag: "Open" },
-          { _tag: "Id", statementId: 1 },
-          { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
-          { _tag: "Eot" }
-        ]),
-        client.group
-      ))
+      const opened = yield* measure(openAndFetch(client, 1, "s"))
       assert.strictEqual(tags(opened.value), "Tuple Done Cost Eot")
       assert.isAtLeast(opened.millis, 200)
     }))
