@@ -18,7 +18,7 @@ import { batchWatch } from "./batchWatch.ts"
 import { failure } from "./connectionSupport.ts"
 import { eventually } from "./eventually.ts"
 import { measure, withoutTime } from "./testClockSteps.ts"
-import { itUrgent, needsUrgent, urgentAvailable } from "./urgentSupport.ts"
+import { itUrgent, itUrgentEffect } from "./urgentSupport.ts"
 
 const withTable = (conn: Connection.Connection, rows: number) =>
   Effect.gen(function*() {
@@ -78,8 +78,8 @@ describe("Connection faults", () => {
       else assert.include(["ProtocolError", "ConnectionError", "SqlError"], failure(exit)._tag)
     }).pipe(Effect.scoped))
 
-  it.effect.runIf(urgentAvailable)(
-    needsUrgent("interrupting a stalled statement via the urgent byte frees the session, transaction intact"),
+  itUrgentEffect(
+    "interrupting a stalled statement via the urgent byte frees the session, transaction intact",
     () =>
       Effect.gen(function*() {
         const watch = batchWatch()
@@ -104,8 +104,8 @@ describe("Connection faults", () => {
       }).pipe(Effect.scoped)
   )
 
-  it.effect.runIf(urgentAvailable)(
-    needsUrgent("statement timeout on a stalled statement → SqlError -213 at the timeout, session usable"),
+  itUrgentEffect(
+    "statement timeout on a stalled statement → SqlError -213 at the timeout, session usable",
     () =>
       Effect.gen(function*() {
         const server = yield* TestServer.make()

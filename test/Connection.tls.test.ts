@@ -14,7 +14,7 @@ import * as TestServer from "../src/TestServer.ts"
 import { batchWatch } from "./batchWatch.ts"
 import { makeMaterial } from "./robustness/tlsMaterial.ts"
 import { withoutTime } from "./testClockSteps.ts"
-import { needsUrgent, urgentAvailable } from "./urgentSupport.ts"
+import { itUrgentEffect } from "./urgentSupport.ts"
 
 const material = makeMaterial()
 
@@ -51,23 +51,20 @@ describe("Connection over TLS", () => {
       assert.isTrue(Exit.isFailure(exit))
     }).pipe(Effect.scoped))
 
-  it.effect.runIf(urgentAvailable)(
-    needsUrgent("the urgent-byte interrupt works under TLS"),
-    () =>
-      Effect.gen(function*() {
-        const watch = batchWatch()
-        const server = yield* TestServer.make({
-          tls: { key: material.key, cert: material.cert },
-          protocolTrace: watch.protocolTrace
-        })
-        const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: material.ca } })
-        const executing = watch.next("Execute")
-        const fiber = yield* Effect.forkChild(conn.execute(server.stallSql))
-        // The server sleeps in the statement; with the test clock standing still, only the interrupt can end it.
-        yield* executing
-        yield* Fiber.interrupt(fiber)
-        assert.deepStrictEqual(yield* withoutTime(conn.values("SELECT 2 FROM systables WHERE tabid = 1")), [[2]])
-        assert.strictEqual(conn.state, "idle")
-      }).pipe(Effect.scoped)
-  )
+  itUrgentEffect("the urgent-byte interrupt works under TLS", () =>
+    Effect.gen(function*() {
+      const watch = batchWatch()
+      const server = yield* TestServer.make({
+        tls: { key: material.key, cert: material.cert },
+        protocolTrace: watch.protocolTrace
+      })
+      const conn = yield* Connection.make({ url: server.url, port: server.tlsPort!, tls: { ca: material.ca } })
+      const executing = watch.next("Execute")
+      const fiber = yield* Effect.forkChild(conn.execute(server.stallSql))
+      // The server sleeps in the statement; with the test clock standing still, only the interrupt can end it.
+      yield* executing
+      yield* Fiber.interrupt(fiber)
+      assert.deepStrictEqual(yield* withoutTime(conn.values("SELECT 2 FROM systables WHERE tabid = 1")), [[2]])
+      assert.strictEqual(conn.state, "idle")
+    }).pipe(Effect.scoped))
 })
