@@ -59,6 +59,7 @@ export default {
     "test/Pool.test.ts",
     "test/Pool.return.test.ts",
     "test/Pool.queue.test.ts",
+    "test/Pool.fullQueue.test.ts",
     "test/Pool.integration.test.ts"
   ],
   vitest: { configFile: "vitest.config.ts", related: false },
