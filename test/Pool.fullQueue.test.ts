@@ -215,7 +215,7 @@ describe("Pool's full queue: who is served next", () => {
       const late = yield* Fiber.join(holders)
       yield* rig.servedCount(2)
       yield* quiesce
-      assert.deepStrictEqual(rig.served.map((s) => s.split(":")[0]).sort(), ["first", "late"])
+      assert.deepStrictEqual(rig.served.map((s) => s.split(":")[0]).toSorted(), ["first", "late"])
       yield* rig.expectCounts({ open: 2, idle: 0, inUse: 2, waiting: 0 })
       yield* first.finish
       yield* late.finish
