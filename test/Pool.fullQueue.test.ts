@@ -58,7 +58,7 @@ interface Counts {
   readonly waiting: number
 }
 
-const makeRig = (options: { readonly maxConnections: number; readonly acquireTimeout?: string }) =>
+const makeRig = (options: Pick<Pool.PoolOptions, "maxConnections" | "acquireTimeout">) =>
   Effect.gen(function*() {
     // Borrowers live in the test's scope (closed before the pool's: their leases end before the pool shuts down),
     // whichever fiber forked them.
