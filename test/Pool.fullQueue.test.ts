@@ -379,18 +379,23 @@ describe("Pool's full queue: timeouts and interruptions", () => {
 describe("Pool's full queue: overtaking", () => {
   it.effect("a newcomer queues behind queued borrowers, even when it arrives as a session comes back", () =>
     Effect.gen(function*() {
-      // The holder's fiber calls `use` again right after its lease ended: the wake for `first` is scheduled, not yet
-      // run, and the session is free — the newcomer must still queue behind `first`.
+      // The holder's fiber calls `use` again in the step its lease ended: the session is free, the wake for `first`
+      // is scheduled but has not run — the newcomer must still queue behind `first`.
       const rig = yield* makeRig({ maxConnections: 1 })
       const release = yield* Deferred.make<void>()
+      const newcomerDone = yield* Deferred.make<void>()
       const holder = yield* Effect.forkChild(Effect.gen(function*() {
         yield* rig.pool.use(() => Deferred.await(release))
-        yield* rig.borrower("newcomer")
+        yield* rig.pool.use((c) =>
+          Effect.andThen(
+            Effect.sync(() => void rig.served.push(`newcomer:${asFake(c).id}`)),
+            Deferred.await(newcomerDone)
+          )
+        )
       }))
       yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 1))
       const first = yield* rig.queued("first")
       yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
       yield* rig.servedCount(1)
       yield* quiesce
       assert.deepStrictEqual(rig.served, ["first:0"])
@@ -398,6 +403,35 @@ describe("Pool's full queue: overtaking", () => {
       yield* first.finish
       yield* rig.servedCount(2)
       assert.strictEqual(rig.served[1], "newcomer:0")
+      yield* Deferred.succeed(newcomerDone, undefined)
+      yield* Fiber.join(holder)
+    }))
+
+  it.effect("a return wakes only the oldest waiter: the next keeps its place ahead of later newcomers", () =>
+    Effect.gen(function*() {
+      // `second` yields after every couple of operations: were it woken with `first` (and found nothing), it would
+      // queue again only after the newcomer — and be served after it.
+      const rig = yield* makeRig({ maxConnections: 1 })
+      const release = yield* Deferred.make<void>()
+      const holder = yield* Effect.forkChild(Effect.gen(function*() {
+        yield* rig.pool.use(() => Deferred.await(release))
+        yield* Effect.yieldNow
+        return yield* rig.borrower("newcomer")
+      }))
+      yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 1))
+      const first = yield* rig.queued("first")
+      const second = yield* rig.queued("second", "use", 3)
+      yield* Deferred.succeed(release, undefined)
+      const newcomer = yield* Fiber.join(holder)
+      yield* rig.servedCount(1)
+      yield* quiesce
+      yield* rig.expectCounts({ open: 1, idle: 0, inUse: 1, waiting: 2 })
+      yield* first.finish
+      yield* rig.servedCount(2)
+      yield* second.finish
+      yield* rig.servedCount(3)
+      assert.deepStrictEqual(rig.served, ["first:0", "second:0", "newcomer:0"])
+      yield* newcomer.finish
     }))
 
   it.effect("a newcomer queues behind a woken borrower that has not run yet", () =>
