@@ -160,14 +160,15 @@ describe("Pool's full queue: who is served next", () => {
       yield* third.finish
       yield* Fiber.join(third.fiber)
       yield* rig.expectCounts({ open: 1, idle: 1, inUse: 0, waiting: 0 })
-      // Waits from the first time each borrower queued: 4, 8 and 12 s; the holder found a free session (0).
+      // Nobody left behind: a newcomer is served at once, from the idle session.
+      assert.strictEqual(yield* rig.pool.use((c) => Effect.succeed(asFake(c).id)), 0)
+      // Waits from the first time each borrower queued: 4, 8 and 12 s; the holder (which connected) and the
+      // newcomer (which found a free session) waited 0.
       const waits = yield* rig.acquireWait
-      assert.strictEqual(waits.count, 4)
+      assert.strictEqual(waits.count, 5)
       assert.strictEqual(waits.min, 0)
       assert.strictEqual(waits.max, 12_000)
       assert.strictEqual(waits.sum, 24_000)
-      // Nobody left behind: a newcomer is served at once.
-      assert.strictEqual(yield* rig.pool.use((c) => Effect.succeed(asFake(c).id)), 0)
       assert.strictEqual(rig.fakes.all.length, 1)
     }))
 
@@ -247,6 +248,35 @@ describe("Pool's full queue: who is served next", () => {
       yield* second.finish
       yield* settle(Effect.map(rig.pool.stats, (s) => s.inUse === 0))
       yield* rig.expectCounts({ open: 1, idle: 1, inUse: 0, waiting: 0 })
+    }))
+
+  it.effect("a waiter woken by a retirement while the replacement still connects is served once it connects", () =>
+    Effect.gen(function*() {
+      // The retired session no longer counts: the pool is not full, so the woken waiter waits for the connection
+      // (effect's pool opens it at once), not for the next return (the holder keeps the dead session here).
+      const fakes = makeFakes()
+      const gate = yield* Deferred.make<void>()
+      let connects = 0
+      const acquire = Effect.suspend(() =>
+        connects++ === 0 ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
+      )
+      const pool = yield* Pool.makeWith({ acquire, maxConnections: 1 })
+      const release = yield* Deferred.make<void>()
+      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
+      yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const waiter = yield* Effect.forkChild(pool.use((c) => Effect.succeed(asFake(c).id)))
+      yield* settle(Effect.map(pool.stats, (stats) => stats.waiting === 1))
+      yield* quiesce
+      fakes.all[0]!.retireNow(new PoolTimeoutError({ message: "gone", timeoutMillis: 0 }))
+      yield* quiesce
+      assert.strictEqual(connects, 2)
+      assert.isUndefined(waiter.pollUnsafe())
+      yield* Deferred.succeed(gate, undefined)
+      yield* settle(Effect.sync(() => waiter.pollUnsafe() !== undefined))
+      assert.strictEqual(yield* Fiber.join(waiter), 1)
+      assert.isUndefined(holder.pollUnsafe())
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(holder)
     }))
 
   it.effect("a session returned dead is replaced for the oldest waiter", () =>
