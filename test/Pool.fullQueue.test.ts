@@ -23,7 +23,7 @@ import * as Metric from "effect/Metric"
 import * as Scheduler from "effect/Scheduler"
 import * as TestClock from "effect/testing/TestClock"
 import type * as Connection from "../src/Connection.ts"
-import { PoolTimeoutError } from "../src/InformixError.ts"
+import { ConnectionError, PoolTimeoutError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
 import { asFake, makeFakes } from "./reliability/fakeConnection.ts"
 
@@ -41,6 +41,9 @@ const settle = (condition: Effect.Effect<boolean>) =>
 const quiesce = Effect.gen(function*() {
   for (let turn = 0; turn < 50; turn++) yield* Effect.yieldNow
 })
+
+/** What the connection layer reports when a session's socket fails (it then fires the session's retire hooks). */
+const reset = new ConnectionError({ reason: "Reset", host: "fake", port: 0, message: "reset" })
 
 type Kind = "use" | "get" | "reserve"
 
@@ -229,7 +232,7 @@ describe("Pool's full queue: who is served next", () => {
       yield* rig.servedCount(1)
       const first = yield* rig.queued("first")
       const second = yield* rig.queued("second")
-      rig.fakes.all[0]!.retireNow(new PoolTimeoutError({ message: "gone", timeoutMillis: 0 }))
+      rig.fakes.all[0]!.retireNow(reset)
       yield* rig.servedCount(2)
       yield* quiesce
       assert.deepStrictEqual(rig.served, ["holder:0", "first:1"])
@@ -267,7 +270,7 @@ describe("Pool's full queue: who is served next", () => {
       const waiter = yield* Effect.forkChild(pool.use((c) => Effect.succeed(asFake(c).id)))
       yield* settle(Effect.map(pool.stats, (stats) => stats.waiting === 1))
       yield* quiesce
-      fakes.all[0]!.retireNow(new PoolTimeoutError({ message: "gone", timeoutMillis: 0 }))
+      fakes.all[0]!.retireNow(reset)
       yield* quiesce
       assert.strictEqual(connects, 2)
       assert.isUndefined(waiter.pollUnsafe())
