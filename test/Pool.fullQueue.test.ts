@@ -124,9 +124,25 @@ const makeRig = (options: Pick<Pool.PoolOptions, "maxConnections" | "acquireTime
         )
       })
 
+    /**
+     * Forks a holder that leases a session until `release`, then, in the same fiber after `turns` scheduler turns,
+     * runs `then` (a newcomer, an interruption); returns once the holder holds its session.
+     */
+    const holderThen = <A>(turns: number, then: Effect.Effect<A, unknown>) =>
+      Effect.gen(function*() {
+        const release = yield* Deferred.make<void>()
+        const fiber = yield* Effect.forkChild(Effect.gen(function*() {
+          yield* pool.use(() => Deferred.await(release))
+          for (let turn = 0; turn < turns; turn++) yield* Effect.yieldNow
+          return yield* then
+        }))
+        yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+        return { release: Deferred.succeed(release, undefined), fiber }
+      })
+
     const servedCount = (n: number) => settle(Effect.sync(() => served.length === n))
     const acquireWait = Metric.value(Metric.withAttributes(Pool.metrics.acquireWait, attributes))
-    return { fakes, pool, served, borrower, queued, expectCounts, servedCount, acquireWait }
+    return { fakes, pool, served, borrower, queued, holderThen, expectCounts, servedCount, acquireWait }
   })
 
 describe("Pool's full queue: who is served next", () => {
@@ -384,19 +400,13 @@ describe("Pool's full queue: timeouts and interruptions", () => {
         for (let gap = 0; gap <= 12; gap++) {
           const ok = yield* Effect.scoped(Effect.gen(function*() {
             const rig = yield* makeRig({ maxConnections: 1 })
-            const release = yield* Deferred.make<void>()
             const target: { fiber?: Fiber.Fiber<void, unknown> } = {}
-            const holder = yield* Effect.forkChild(Effect.gen(function*() {
-              yield* rig.pool.use(() => Deferred.await(release))
-              for (let turn = 0; turn < gap; turn++) yield* Effect.yieldNow
-              yield* Fiber.interrupt(target.fiber!)
-            }))
-            yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 1))
+            const holder = yield* rig.holderThen(gap, Effect.suspend(() => Fiber.interrupt(target.fiber!)))
             const woken = yield* rig.queued("woken", "use", 3)
             target.fiber = woken.fiber
             const next = yield* rig.queued("next")
-            yield* Deferred.succeed(release, undefined)
-            yield* Fiber.join(holder)
+            yield* holder.release
+            yield* Fiber.join(holder.fiber)
             const served = yield* Effect.exit(settle(Effect.sync(() => rig.served.some((s) => s.startsWith("next")))))
             yield* next.finish
             yield* woken.finish
@@ -415,20 +425,18 @@ describe("Pool's full queue: overtaking", () => {
       // The holder's fiber calls `use` again in the step its lease ended: the session is free, the wake for `first`
       // is scheduled but has not run — the newcomer must still queue behind `first`.
       const rig = yield* makeRig({ maxConnections: 1 })
-      const release = yield* Deferred.make<void>()
       const newcomerDone = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(Effect.gen(function*() {
-        yield* rig.pool.use(() => Deferred.await(release))
-        yield* rig.pool.use((c) =>
+      const holder = yield* rig.holderThen(
+        0,
+        rig.pool.use((c) =>
           Effect.andThen(
             Effect.sync(() => void rig.served.push(`newcomer:${asFake(c).id}`)),
             Deferred.await(newcomerDone)
           )
         )
-      }))
-      yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 1))
+      )
       const first = yield* rig.queued("first")
-      yield* Deferred.succeed(release, undefined)
+      yield* holder.release
       yield* rig.servedCount(1)
       yield* quiesce
       assert.deepStrictEqual(rig.served, ["first:0"])
@@ -437,7 +445,7 @@ describe("Pool's full queue: overtaking", () => {
       yield* rig.servedCount(2)
       assert.strictEqual(rig.served[1], "newcomer:0")
       yield* Deferred.succeed(newcomerDone, undefined)
-      yield* Fiber.join(holder)
+      yield* Fiber.join(holder.fiber)
     }))
 
   it.effect("a return wakes only the oldest waiter: the next keeps its place ahead of later newcomers", () =>
@@ -445,17 +453,11 @@ describe("Pool's full queue: overtaking", () => {
       // `second` yields after every couple of operations: were it woken with `first` (and found nothing), it would
       // queue again only after the newcomer — and be served after it.
       const rig = yield* makeRig({ maxConnections: 1 })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(Effect.gen(function*() {
-        yield* rig.pool.use(() => Deferred.await(release))
-        yield* Effect.yieldNow
-        return yield* rig.borrower("newcomer")
-      }))
-      yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 1))
+      const holder = yield* rig.holderThen(1, rig.borrower("newcomer"))
       const first = yield* rig.queued("first")
       const second = yield* rig.queued("second", "use", 3)
-      yield* Deferred.succeed(release, undefined)
-      const newcomer = yield* Fiber.join(holder)
+      yield* holder.release
+      const newcomer = yield* Fiber.join(holder.fiber)
       yield* rig.servedCount(1)
       yield* quiesce
       yield* rig.expectCounts({ open: 1, idle: 0, inUse: 1, waiting: 2 })
@@ -472,16 +474,10 @@ describe("Pool's full queue: overtaking", () => {
       // `first` yields after every couple of operations: its wake has run (it left the queue) but it has not taken
       // the session when the newcomer arrives; the newcomer finds a free session, an empty queue — and still waits.
       const rig = yield* makeRig({ maxConnections: 1 })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(Effect.gen(function*() {
-        yield* rig.pool.use(() => Deferred.await(release))
-        yield* Effect.yieldNow
-        yield* rig.borrower("newcomer")
-      }))
-      yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 1))
+      const holder = yield* rig.holderThen(1, rig.borrower("newcomer"))
       const first = yield* rig.queued("first", "use", 3)
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
+      yield* holder.release
+      yield* Fiber.join(holder.fiber)
       yield* rig.servedCount(1)
       yield* quiesce
       assert.deepStrictEqual(rig.served, ["first:0"])
@@ -503,16 +499,10 @@ describe("Pool's full queue: overtaking", () => {
           for (let gap = 0; gap <= 12; gap++) {
             yield* Effect.scoped(Effect.gen(function*() {
               const rig = yield* makeRig({ maxConnections: 1 })
-              const release = yield* Deferred.make<void>()
-              const holder = yield* Effect.forkChild(Effect.gen(function*() {
-                yield* rig.pool.use(() => Deferred.await(release))
-                for (let turn = 0; turn < gap; turn++) yield* Effect.yieldNow
-                return yield* rig.borrower("newcomer", kind)
-              }))
-              yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 1))
+              const holder = yield* rig.holderThen(gap, rig.borrower("newcomer", kind))
               const first = yield* rig.queued("first", "use", 3)
-              yield* Deferred.succeed(release, undefined)
-              const newcomer = yield* Fiber.join(holder)
+              yield* holder.release
+              const newcomer = yield* Fiber.join(holder.fiber)
               yield* rig.servedCount(1)
               if (!rig.served[0]!.startsWith("first")) overtaken.push(`${kind} after ${gap} turns`)
               yield* first.finish
