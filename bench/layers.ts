@@ -1,0 +1,161 @@
+/**
+ * Where the CPU and allocation of a pooled one-row query go, layer by layer: the same 100 fibers over 10 sessions
+ * issue `OPS` one-row queries through
+ *
+ * - `direct`: the sessions themselves, fiber i on session i mod 10 (the Connection alone);
+ * - `pool`: `Pool.use((session) => session.values(sql))` (Connection + the pool's checkout and return);
+ * - `client`: `sql\`...\`.values` through `InformixClient.fromPool` (+ effect/sql's Statement: compile, span,
+ *   transaction lookup, the borrower);
+ * - `clientRows`: the same statement run as an Effect (`yield* sql\`...\``), rows as objects.
+ *
+ * Each mode runs twice over fake sessions that answer without I/O (the cost of the layers above the Connection,
+ * nearly noise-free) and, with `real`, against a TestServer child (bench/decode-e2e.ts). Reported per query: client
+ * CPU (process.cpuUsage) and heap allocation (v8.GCProfiler, see decode-e2e.ts). Modes alternate within a run so
+ * machine load hits each alike; every figure is the median of `RUNS` runs.
+ *
+ * `node --expose-gc bench/layers.ts [fake|real] [mode…]`; prints one JSON line like the other scripts.
+ */
+import * as Effect from "effect/Effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
+import type * as Scope from "effect/Scope"
+import type * as SqlClient from "effect/sql/SqlClient"
+import * as Stream from "effect/Stream"
+import * as Connection from "../src/Connection.ts"
+import * as InformixClient from "../src/InformixClient.ts"
+import * as Pool from "../src/Pool.ts"
+import { measureAllocation, ONE_ROW_SQL, startServerProcess } from "./decode-e2e.ts"
+import { median, round } from "./stats.ts"
+
+const RUNS = Number(process.env["BENCH_LAYERS_RUNS"] ?? 5)
+const OPS = Number(process.env["BENCH_LAYERS_OPS"] ?? 20_000)
+const FIBERS = 100
+const SESSIONS = 10
+
+const ROW: ReadonlyArray<unknown> = [42, "the answer", "1234.56"]
+
+const reply = <A>(value: A): Effect.Effect<A> =>
+  Effect.callback<A>((resume) => {
+    setImmediate(() => resume(Effect.succeed(value)))
+  })
+
+/** A session that answers every query with one row, without I/O. */
+const fakeSession = (): Connection.Connection => ({
+  [Connection.TypeId]: Connection.TypeId,
+  readOnly: false,
+  database: undefined,
+  databaseInfo: {
+    database: undefined,
+    logged: false,
+    ansi: false,
+    readOnly: false,
+    localeMismatch: false,
+    openWarnings: 0,
+    loginWarnings: 0
+  },
+  host: "fake",
+  port: 0,
+  state: "idle",
+  awaitSettled: Effect.void,
+  inTransaction: false,
+  changedSettings: new Set(),
+  resetSession: Effect.succeed(true),
+  serverInterruptSupported: false,
+  serverVersion: undefined,
+  deadWith: undefined,
+  onRetire: () => () => true,
+  query: () => reply([{ id: 42, name: "the answer", amount: "1234.56" }]) as never,
+  // Answered on a later event-loop turn, as a socket reply is: the session stays leased meanwhile, so 100 fibers
+  // over 10 sessions queue for them as they do against a server.
+  values: () => reply([ROW]),
+  queryWithColumns: () => Effect.succeed({ columns: [], rows: [] }),
+  execute: () => Effect.succeed({ rowsAffected: 1 }),
+  stream: () => Stream.empty,
+  streamValues: () => Stream.empty,
+  executeMany: () => Effect.die("unused"),
+  scroll: () => Effect.die("unused"),
+  prepare: () => Effect.die("unused"),
+  createSmartLob: () => Effect.die("unused"),
+  readSmartLob: () => Stream.die("unused"),
+  streamBlob: () => Stream.die("unused"),
+  readClobText: () => Effect.die("unused"),
+  transaction: (effect) => effect,
+  close: Effect.void
+})
+
+type Mode = "direct" | "pool" | "client" | "clientRows"
+const allModes: ReadonlyArray<Mode> = ["direct", "pool", "client", "clientRows"]
+
+/** OPS queries from FIBERS fibers; `query(i)` is the fiber's query. */
+const loop = (query: (fiber: number) => Effect.Effect<unknown, unknown>) =>
+  Effect.gen(function*() {
+    let next = 0
+    const worker = (fiber: number) => {
+      const q = query(fiber)
+      return Effect.gen(function*() {
+        while (next++ < OPS) yield* q
+      })
+    }
+    yield* Effect.all(Array.from({ length: FIBERS }, (_, i) => worker(i)), { concurrency: "unbounded", discard: true })
+  })
+
+const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
+  Effect.gen(function*() {
+    const url = kind === "fake" ? undefined : (yield* startServerProcess(10)).url
+    // The pool's sessions come from `acquire` (scoped to the pool); the direct mode's are opened here.
+    const acquire: Effect.Effect<Connection.Connection, unknown, Scope.Scope> = url === undefined
+      ? Effect.sync(fakeSession)
+      : Connection.make(url)
+    const sessions: Array<Connection.Connection> = []
+    for (let i = 0; i < SESSIONS; i++) sessions.push(yield* acquire)
+    const pool = yield* Pool.makeWith({ acquire, maxConnections: SESSIONS, acquireTimeout: "10 minutes" })
+    const client: SqlClient.SqlClient = yield* InformixClient.fromPool(pool, {}, {
+      host: "fake",
+      port: 0,
+      database: undefined
+    }).pipe(Effect.provide(Reactivity.layer))
+    const queries: Record<Mode, (fiber: number) => Effect.Effect<unknown, unknown>> = {
+      direct: (fiber) => sessions[fiber % SESSIONS]!.values(ONE_ROW_SQL),
+      pool: () => pool.use((session) => session.values(ONE_ROW_SQL)),
+      client: () => Effect.suspend(() => client`SELECT id, name, amount FROM bench_one`.values),
+      clientRows: () => Effect.suspend(() => client`SELECT id, name, amount FROM bench_one`)
+    }
+    // Warm-up: JIT, every pool session open, statement caches.
+    for (const mode of modes) yield* loop(queries[mode])
+    const samples = new Map<Mode, Array<{ cpu: number; bytes: number }>>()
+    for (let r = 0; r < RUNS; r++) {
+      for (const mode of modes) {
+        const measured = yield* measureAllocation(loop(queries[mode]))
+        const list = samples.get(mode) ?? []
+        list.push({ cpu: (measured.cpuMillis * 1000) / OPS, bytes: measured.allocatedBytes / OPS })
+        samples.set(mode, list)
+      }
+    }
+    const metrics: Record<string, number> = {}
+    for (const mode of modes) {
+      const list = samples.get(mode)!
+      metrics[`${kind}_${mode}_cpu_us_per_query`] = round(median(list.map((s) => s.cpu)))
+      metrics[`${kind}_${mode}_alloc_bytes_per_query`] = round(median(list.map((s) => s.bytes)))
+      process.stdout.write(
+        `${kind} ${mode}: ${list.map((s) => `${round(s.cpu)} µs ${round(s.bytes)} B`).join(", ")}\n`
+      )
+    }
+    return metrics
+  }).pipe(Effect.scoped)
+
+const args = process.argv.slice(2)
+const kinds = (["fake", "real"] as const).filter((kind) => args.length === 0 || args.includes(kind))
+const selectedModes = allModes.filter((mode) => !args.some((a) => allModes.includes(a as Mode)) || args.includes(mode))
+
+if (import.meta.main) {
+  Effect.runPromise(Effect.gen(function*() {
+    const metrics: Record<string, number> = { runs: RUNS, ops: OPS, fibers: FIBERS, sessions: SESSIONS }
+    for (const kind of kinds) Object.assign(metrics, yield* run(kind, selectedModes))
+    return metrics
+  })).then(
+    (metrics) => process.stdout.write(JSON.stringify({ results: [{ name: "layers", metrics }] }) + "\n"),
+    (error: unknown) => {
+      process.stderr.write(`layers failed: ${String(error)}\n`)
+      process.exit(1)
+    }
+  )
+}
