@@ -16,6 +16,7 @@
  * `node --expose-gc bench/layers.ts [fake|real] [mode…]`; prints one JSON line like the other scripts.
  */
 import * as Effect from "effect/Effect"
+import * as References from "effect/References"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import type * as Scope from "effect/Scope"
 import type * as SqlClient from "effect/sql/SqlClient"
@@ -28,6 +29,8 @@ import { median, round } from "./stats.ts"
 
 const RUNS = Number(process.env["BENCH_LAYERS_RUNS"] ?? 5)
 const OPS = Number(process.env["BENCH_LAYERS_OPS"] ?? 20_000)
+/** `BENCH_LAYERS_TRACER=off`: run with `References.TracerEnabled` false (what the spans cost). */
+const TRACER_OFF = process.env["BENCH_LAYERS_TRACER"] === "off"
 const FIBERS = 100
 const SESSIONS = 10
 
@@ -98,7 +101,7 @@ const loop = (query: (fiber: number) => Effect.Effect<unknown, unknown>) =>
     yield* Effect.all(Array.from({ length: FIBERS }, (_, i) => worker(i)), { concurrency: "unbounded", discard: true })
   })
 
-const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
+export const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
   Effect.gen(function*() {
     const url = kind === "fake" ? undefined : (yield* startServerProcess(10)).url
     // The pool's sessions come from `acquire` (scoped to the pool); the direct mode's are opened here.
@@ -151,7 +154,7 @@ if (import.meta.main) {
     const metrics: Record<string, number> = { runs: RUNS, ops: OPS, fibers: FIBERS, sessions: SESSIONS }
     for (const kind of kinds) Object.assign(metrics, yield* run(kind, selectedModes))
     return metrics
-  })).then(
+  }).pipe(Effect.provideService(References.TracerEnabled, !TRACER_OFF))).then(
     (metrics) => process.stdout.write(JSON.stringify({ results: [{ name: "layers", metrics }] }) + "\n"),
     (error: unknown) => {
       process.stderr.write(`layers failed: ${String(error)}\n`)

@@ -243,29 +243,26 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   const context = yield* Effect.context<never>()
   // Read once: the hot paths below take the time synchronously (the TestClock, when one is installed, still applies).
   const clock = yield* Clock.Clock
-  const attributes = resolved.metricAttributes
-  const gauges = {
-    open: Metric.withAttributes(metrics.open, attributes),
-    idle: Metric.withAttributes(metrics.idle, attributes),
-    inUse: Metric.withAttributes(metrics.inUse, attributes),
-    waiting: Metric.withAttributes(metrics.waiting, attributes)
-  }
-  const acquireWait = Metric.withAttributes(metrics.acquireWait, attributes)
-  const retiredCounter = Metric.withAttributes(metrics.retired, attributes)
+  // The pool's attributes are added to the context once, here: `Metric.withAttributes` would add them to a copy of
+  // the context on every update (several per checkout). The series are the same ones `withAttributes` addresses.
+  const metricContext = Context.add(context, Metric.CurrentMetricAttributes, {
+    ...Context.get(context, Metric.CurrentMetricAttributes),
+    ...resolved.metricAttributes
+  })
 
   // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks), and
-  // mirrored into the gauges with the context captured at construction.
+  // mirrored into the gauges with the context captured at construction (and the attributes added once).
   const counts = { open: 0, inUse: 0, waiting: 0, opened: 0, closed: 0, retired: 0 }
   // Each update looks the series up in the registry, so only the gauges a change affects are touched.
   const publishOpen = () => {
-    gauges.open.updateUnsafe(counts.open, context)
-    gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
+    metrics.open.updateUnsafe(counts.open, metricContext)
+    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
   }
   const publishUse = () => {
-    gauges.inUse.updateUnsafe(counts.inUse, context)
-    gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
+    metrics.inUse.updateUnsafe(counts.inUse, metricContext)
+    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
   }
-  const publishWaiting = () => gauges.waiting.updateUnsafe(counts.waiting, context)
+  const publishWaiting = () => metrics.waiting.updateUnsafe(counts.waiting, metricContext)
   publishOpen()
   publishUse()
   publishWaiting()
@@ -281,7 +278,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       if (!retiredSessions.has(connection)) {
         retiredSessions.add(connection)
         counts.retired++
-        retiredCounter.updateUnsafe(1, context)
+        metrics.retired.updateUnsafe(1, metricContext)
       }
       // A retired session frees its place: a fiber queued for a full pool may connect a new one.
       return effectPool === undefined
@@ -439,7 +436,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         publishWaiting()
         publishUse()
         const waited = Number(clock.currentTimeNanosUnsafe() - start) / 1e6
-        acquireWait.updateUnsafe(waited, context)
+        metrics.acquireWait.updateUnsafe(waited, metricContext)
         return yield* outcome
       })
     )
@@ -550,7 +547,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       if (!isUsableAtCheckout(connection)) return Effect.as(retire(connection), UNUSABLE)
       counts.inUse++
       publishUse()
-      acquireWait.updateUnsafe(waitedMillis, context)
+      metrics.acquireWait.updateUnsafe(waitedMillis, metricContext)
       const leased = Effect.onExit(restore(f(connection)), () => onReturn(connection))
       // More than one session came back while fibers were queued: the next in line need not wait for another.
       return queue.size > 0 && canLeaseAtOnce() ? Effect.andThen(wakeNext, leased) : leased
