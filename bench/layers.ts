@@ -16,8 +16,8 @@
  * `node --expose-gc bench/layers.ts [fake|real] [mode…]`; prints one JSON line like the other scripts.
  */
 import * as Effect from "effect/Effect"
-import * as References from "effect/References"
 import * as Reactivity from "effect/reactivity/Reactivity"
+import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
 import type * as SqlClient from "effect/sql/SqlClient"
 import * as Stream from "effect/Stream"
@@ -150,11 +150,13 @@ const kinds = (["fake", "real"] as const).filter((kind) => args.length === 0 || 
 const selectedModes = allModes.filter((mode) => !args.some((a) => allModes.includes(a as Mode)) || args.includes(mode))
 
 if (import.meta.main) {
-  Effect.runPromise(Effect.gen(function*() {
-    const metrics: Record<string, number> = { runs: RUNS, ops: OPS, fibers: FIBERS, sessions: SESSIONS }
-    for (const kind of kinds) Object.assign(metrics, yield* run(kind, selectedModes))
-    return metrics
-  }).pipe(Effect.provideService(References.TracerEnabled, !TRACER_OFF))).then(
+  Effect.runPromise(
+    Effect.gen(function*() {
+      const metrics: Record<string, number> = { runs: RUNS, ops: OPS, fibers: FIBERS, sessions: SESSIONS }
+      for (const kind of kinds) Object.assign(metrics, yield* run(kind, selectedModes))
+      return metrics
+    }).pipe(Effect.provideService(References.TracerEnabled, !TRACER_OFF))
+  ).then(
     (metrics) => process.stdout.write(JSON.stringify({ results: [{ name: "layers", metrics }] }) + "\n"),
     (error: unknown) => {
       process.stderr.write(`layers failed: ${String(error)}\n`)

@@ -477,18 +477,59 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   // `use` without a scope, a checkout fiber or a timer when a session is free: effect's `Pool.use` leases it (its
   // release is a frame on the fiber's stack) and the return hygiene is an `onExit` of the borrower's effect. When
   // every session is leased and the pool is at `maxConnections`, the fiber queues here (arrival order), woken by the
-  // next lease that ends or session that is retired, with a plain timer for `acquireTimeout` instead of a timeout
-  // fiber (under a TestClock the timer still runs on real time: nothing else in a full pool could end the wait).
-  // Anything else (a session to connect first, effect's own waiters ahead) takes the timed scoped checkout.
+  // next lease that ends or session that is retired; `acquireTimeout` is kept by one timer for the whole queue
+  // instead of a timeout fiber (or a timer) per waiter. Anything else (a session to connect first, effect's own
+  // waiters ahead) takes the timed scoped checkout.
   interface Waiter {
     readonly resume: (effect: Effect.Effect<void, PoolTimeoutError>) => void
-    timer: ReturnType<typeof setTimeout> | undefined
-    /** Left the queue with a wake (not by its timer). */
+    /** When the wait fails with PoolTimeoutError (ms on the pool's clock). */
+    readonly deadline: number
+    /** Left the queue with a wake (not by the timer). */
     woken: boolean
   }
   const queue = new Set<Waiter>()
   /** Waiters woken and not yet running: their turn comes before newcomers that find a free session. */
   let woken = 0
+
+  // The queue's timer, armed for the earliest deadline of a waiter while there is one. Under a TestClock it still
+  // runs on real time (nothing else could end the wait in a full pool): when it fires, the deadline it was armed for
+  // counts as reached even if the pool's clock has not moved, as a timer per waiter would have it.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let timerDeadline = Number.POSITIVE_INFINITY
+  const armTimer = (deadline: number) => {
+    if (timer !== undefined) {
+      if (timerDeadline <= deadline) return
+      clearTimeout(timer)
+    }
+    timerDeadline = deadline
+    timer = setTimeout(expire, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
+  }
+  const expire = () => {
+    const now = Math.max(clock.currentTimeMillisUnsafe(), timerDeadline)
+    timer = undefined
+    timerDeadline = Number.POSITIVE_INFINITY
+    const expired: Array<Waiter> = []
+    let earliest = Number.POSITIVE_INFINITY
+    for (const waiter of queue) {
+      if (waiter.deadline <= now) expired.push(waiter)
+      else earliest = Math.min(earliest, waiter.deadline)
+    }
+    for (const waiter of expired) leave(waiter)
+    if (earliest !== Number.POSITIVE_INFINITY) armTimer(earliest)
+    for (const waiter of expired) waiter.resume(Effect.fail(timeoutError()))
+  }
+
+  /** Takes a waiter out of the queue (woken, timed out or interrupted); the timer stops with the last one. */
+  const leave = (waiter: Waiter) => {
+    queue.delete(waiter)
+    counts.waiting--
+    publishWaiting()
+    if (queue.size === 0 && timer !== undefined) {
+      clearTimeout(timer)
+      timer = undefined
+      timerDeadline = Number.POSITIVE_INFINITY
+    }
+  }
 
   /**
    * Nothing to connect, and nothing to lease (or only what effect's own waiters, ahead of us, will take) until a
@@ -507,8 +548,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   })
   const wakeOne = () => {
     for (const waiter of queue) {
-      queue.delete(waiter)
-      clearTimeout(waiter.timer)
+      leave(waiter)
       waiter.woken = true
       woken++
       waiter.resume(Effect.void)
@@ -516,17 +556,17 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     }
   }
 
-  /** Waits for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
+  /** Waits in the queue for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
   const awaitTurn = (deadline: number): Effect.Effect<void, PoolTimeoutError> =>
     Effect.callback<void, PoolTimeoutError>((resume) => {
-      const waiter: Waiter = { resume, timer: undefined, woken: false }
-      waiter.timer = setTimeout(() => {
-        if (queue.delete(waiter)) resume(Effect.fail(timeoutError()))
-      }, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
+      const waiter: Waiter = { resume, deadline, woken: false }
       queue.add(waiter)
+      counts.waiting++
+      publishWaiting()
+      armTimer(deadline)
       return Effect.sync(() => {
-        if (queue.delete(waiter)) {
-          clearTimeout(waiter.timer)
+        if (queue.has(waiter)) {
+          leave(waiter)
         } else if (waiter.woken) {
           // Interrupted after its wake: the session it was woken for goes to the next in line.
           woken--
@@ -576,18 +616,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       }
       if (isFull() || (!turn && (queue.size > 0 || woken > 0))) {
         const start = since ?? clock.currentTimeMillisUnsafe()
-        counts.waiting++
-        publishWaiting()
-        return Effect.flatMap(
-          Effect.ensuring(
-            awaitTurn(start + acquireTimeoutMillis),
-            Effect.sync(() => {
-              counts.waiting--
-              publishWaiting()
-            })
-          ),
-          () => useFrom(f, start, true)
-        )
+        return Effect.flatMap(awaitTurn(start + acquireTimeoutMillis), () => useFrom(f, start, true))
       }
       // A session to connect (or effect's own waiters ahead, or shutdown): the timed checkout, and the next in line
       // looks again too (capacity may have been freed for more than one).
