@@ -3,6 +3,8 @@
  * issue `OPS` one-row queries through
  *
  * - `direct`: the sessions themselves, fiber i on session i mod 10 (the Connection alone);
+ * - `bare`: effect's own `Pool.use` over the same kind of sessions (no hygiene, metrics or acquire timeout): the floor
+ *   of any pool built on it;
  * - `pool`: `Pool.use((session) => session.values(sql))` (Connection + the pool's checkout and return);
  * - `client`: `sql\`...\`.values` through `InformixClient.fromPool` (+ effect/sql's Statement: compile, span,
  *   transaction lookup, the borrower);
@@ -16,6 +18,7 @@
  * `node --expose-gc bench/layers.ts [fake|real] [mode…]`; prints one JSON line like the other scripts.
  */
 import * as Effect from "effect/Effect"
+import * as EffectPool from "effect/Pool"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
@@ -85,8 +88,8 @@ const fakeSession = (): Connection.Connection => ({
   close: Effect.void
 })
 
-type Mode = "direct" | "pool" | "client" | "clientRows"
-const allModes: ReadonlyArray<Mode> = ["direct", "pool", "client", "clientRows"]
+type Mode = "direct" | "bare" | "pool" | "client" | "clientRows"
+const allModes: ReadonlyArray<Mode> = ["direct", "bare", "pool", "client", "clientRows"]
 
 /** OPS queries from FIBERS fibers; `query(i)` is the fiber's query. */
 const loop = (query: (fiber: number) => Effect.Effect<unknown, unknown>) =>
@@ -111,6 +114,7 @@ export const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
     const sessions: Array<Connection.Connection> = []
     for (let i = 0; i < SESSIONS; i++) sessions.push(yield* acquire)
     const pool = yield* Pool.makeWith({ acquire, maxConnections: SESSIONS, acquireTimeout: "10 minutes" })
+    const bare = yield* EffectPool.makeWithTTL({ acquire, min: 0, max: SESSIONS, timeToLive: "60 seconds" })
     const client: SqlClient.SqlClient = yield* InformixClient.fromPool(pool, {}, {
       host: "fake",
       port: 0,
@@ -118,6 +122,7 @@ export const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
     }).pipe(Effect.provide(Reactivity.layer))
     const queries: Record<Mode, (fiber: number) => Effect.Effect<unknown, unknown>> = {
       direct: (fiber) => sessions[fiber % SESSIONS]!.values(ONE_ROW_SQL),
+      bare: () => EffectPool.use(bare, (session) => session.values(ONE_ROW_SQL)),
       pool: () => pool.use((session) => session.values(ONE_ROW_SQL)),
       client: () => Effect.suspend(() => client`SELECT id, name, amount FROM bench_one`.values),
       clientRows: () => Effect.suspend(() => client`SELECT id, name, amount FROM bench_one`)
