@@ -26,6 +26,8 @@ import type * as SqlClient from "effect/sql/SqlClient"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import * as InformixClient from "../src/InformixClient.ts"
+import type { InformixError } from "../src/InformixError.ts"
+import type { Value } from "../src/InformixValue.ts"
 import * as Pool from "../src/Pool.ts"
 import { measureAllocation, ONE_ROW_SQL, startServerProcess } from "./decode-e2e.ts"
 import { median, round } from "./stats.ts"
@@ -37,7 +39,7 @@ const TRACER_OFF = process.env["BENCH_LAYERS_TRACER"] === "off"
 const FIBERS = 100
 const SESSIONS = 10
 
-const ROW: ReadonlyArray<unknown> = [42, "the answer", "1234.56"]
+const ROW: ReadonlyArray<Value> = [42, "the answer", "1234.56"]
 
 const reply = <A>(value: A): Effect.Effect<A> =>
   Effect.callback<A>((resume) => {
@@ -108,7 +110,7 @@ export const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
   Effect.gen(function*() {
     const url = kind === "fake" ? undefined : (yield* startServerProcess(10)).url
     // The pool's sessions come from `acquire` (scoped to the pool); the direct mode's are opened here.
-    const acquire: Effect.Effect<Connection.Connection, unknown, Scope.Scope> = url === undefined
+    const acquire: Effect.Effect<Connection.Connection, InformixError, Scope.Scope> = url === undefined
       ? Effect.sync(fakeSession)
       : Connection.make(url)
     const sessions: Array<Connection.Connection> = []
