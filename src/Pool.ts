@@ -486,8 +486,17 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     readonly deadline: number
     /** Left the queue with a wake (not by the timer). */
     woken: boolean
+    queued: boolean
+    previous: Waiter | undefined
+    next: Waiter | undefined
   }
-  const queue = new Set<Waiter>()
+  // Arrival order as a linked list: a waiter leaves from anywhere (timeout, interrupt) in constant time, and the
+  // oldest is found without stepping over the ones that left before it (as a Set's iterator would).
+  const queue: { head: Waiter | undefined; tail: Waiter | undefined; size: number } = {
+    head: undefined,
+    tail: undefined,
+    size: 0
+  }
   /** Waiters woken and not yet running: their turn comes before newcomers that find a free session. */
   let woken = 0
 
@@ -510,7 +519,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     timerDeadline = Number.POSITIVE_INFINITY
     const expired: Array<Waiter> = []
     let earliest = Number.POSITIVE_INFINITY
-    for (const waiter of queue) {
+    for (let waiter = queue.head; waiter !== undefined; waiter = waiter.next) {
       if (waiter.deadline <= now) expired.push(waiter)
       else earliest = Math.min(earliest, waiter.deadline)
     }
@@ -521,7 +530,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 
   /** Takes a waiter out of the queue (woken, timed out or interrupted); the timer stops with the last one. */
   const leave = (waiter: Waiter) => {
-    queue.delete(waiter)
+    waiter.queued = false
+    if (waiter.previous === undefined) queue.head = waiter.next
+    else waiter.previous.next = waiter.next
+    if (waiter.next === undefined) queue.tail = waiter.previous
+    else waiter.next.previous = waiter.previous
+    waiter.previous = waiter.next = undefined
+    queue.size--
     counts.waiting--
     publishWaiting()
     if (queue.size === 0 && timer !== undefined) {
@@ -547,25 +562,27 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     return Effect.void
   })
   const wakeOne = () => {
-    for (const waiter of queue) {
-      leave(waiter)
-      waiter.woken = true
-      woken++
-      waiter.resume(Effect.void)
-      return
-    }
+    const waiter = queue.head
+    if (waiter === undefined) return
+    leave(waiter)
+    waiter.woken = true
+    woken++
+    waiter.resume(Effect.void)
   }
 
   /** Waits in the queue for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
   const awaitTurn = (deadline: number): Effect.Effect<void, PoolTimeoutError> =>
     Effect.callback<void, PoolTimeoutError>((resume) => {
-      const waiter: Waiter = { resume, deadline, woken: false }
-      queue.add(waiter)
+      const waiter: Waiter = { resume, deadline, woken: false, queued: true, previous: queue.tail, next: undefined }
+      if (queue.tail === undefined) queue.head = waiter
+      else queue.tail.next = waiter
+      queue.tail = waiter
+      queue.size++
       counts.waiting++
       publishWaiting()
       armTimer(deadline)
       return Effect.sync(() => {
-        if (queue.has(waiter)) {
+        if (waiter.queued) {
           leave(waiter)
         } else if (waiter.woken) {
           // Interrupted after its wake: the session it was woken for goes to the next in line.

@@ -1,7 +1,8 @@
 /**
- * The full pool's queue keeps `acquireTimeout` with one timer for all its waiters, armed for the earliest deadline:
- * each waiter still fails at its own deadline (not at the first waiter's, and not never). Fake sessions, no sockets;
- * the deadlines are spread with the TestClock (the timer itself runs on real time, see src/Pool.ts).
+ * The inner workings of the full pool's wait queue (src/Pool.ts): a linked list in arrival order, which waiters may
+ * leave from anywhere (interrupted) without losing the ones behind them, and one timer for all of them, armed for the
+ * earliest deadline, with which each waiter still fails at its own deadline (not at the first waiter's, and not
+ * never). Fake sessions, no sockets; deadlines are spread with the TestClock (the timer runs on real time).
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
@@ -27,7 +28,34 @@ const waitUntil = (condition: Effect.Effect<boolean>) =>
 
 const waiting = (pool: Pool.Pool, n: number) => waitUntil(Effect.map(pool.stats, (stats) => stats.waiting === n))
 
-describe("Pool.use queue timer", () => {
+describe("Pool.use wait queue", () => {
+  it.live("waiters that leave from the middle and the end of the queue lose no one behind them", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const release = yield* Deferred.make<void>()
+      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
+      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const served: Array<number> = []
+      const borrower = (i: number) => Effect.forkChild(pool.use(() => Effect.sync(() => void served.push(i))))
+      const queued: Array<Fiber.Fiber<void, unknown>> = []
+      for (let i = 1; i <= 4; i++) {
+        queued.push(yield* borrower(i))
+        yield* waiting(pool, i)
+      }
+      // One leaves from the middle, one from the end, and a newcomer queues behind the rest.
+      yield* Fiber.interrupt(queued[1]!)
+      yield* Fiber.interrupt(queued[3]!)
+      assert.strictEqual((yield* pool.stats).waiting, 2)
+      const fifth = yield* borrower(5)
+      yield* waiting(pool, 3)
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(holder)
+      for (const fiber of [queued[0]!, queued[2]!, fifth]) yield* Fiber.join(fiber)
+      assert.deepStrictEqual(served, [1, 3, 5])
+      assert.strictEqual((yield* pool.stats).waiting, 0)
+    }))
+
   it.effect("every queued borrower times out at its own deadline", () =>
     Effect.gen(function*() {
       const fakes = makeFakes()
