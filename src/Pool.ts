@@ -556,10 +556,12 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       state.items.size - state.invalidated.size >= resolved.maxConnections
   }
 
-  /** Wakes the oldest queued fiber (on the scheduler, never inside the caller's step) to look again. */
-  const wakeNext: Effect.Effect<void> = Effect.withFiber((fiber) => {
-    if (queue.size > 0) fiber.currentDispatcher.scheduleTask(wakeOne, 0)
-    return Effect.void
+  /**
+   * Wakes the oldest queued fiber to look again, from a microtask: never inside the caller's step (its fiber would
+   * run nested in ours), and without a task on the caller's own dispatcher, which costs a `setImmediate` per fiber.
+   */
+  const wakeNext: Effect.Effect<void> = Effect.sync(() => {
+    if (queue.size > 0) queueMicrotask(wakeOne)
   })
   const wakeOne = () => {
     const waiter = queue.head
