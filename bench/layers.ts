@@ -12,8 +12,9 @@
  *
  * Each mode runs twice over fake sessions that answer without I/O (the cost of the layers above the Connection,
  * nearly noise-free) and, with `real`, against a TestServer child (bench/decode-e2e.ts). Reported per query: client
- * CPU (process.cpuUsage) and heap allocation (v8.GCProfiler, see decode-e2e.ts). Modes alternate within a run so
- * machine load hits each alike; every figure is the median of `RUNS` runs.
+ * CPU (process.cpuUsage) and heap allocation (v8.GCProfiler, see decode-e2e.ts), and queries per second (wall time:
+ * mostly the machine's load, compare modes of one run only). Modes alternate within a run so machine load hits each
+ * alike; every figure is the median of `RUNS` runs.
  *
  * `node --expose-gc bench/layers.ts [fake|real] [mode…]`; prints one JSON line like the other scripts.
  */
@@ -131,12 +132,16 @@ export const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
     }
     // Warm-up: JIT, every pool session open, statement caches.
     for (const mode of modes) yield* loop(queries[mode])
-    const samples = new Map<Mode, Array<{ cpu: number; bytes: number }>>()
+    const samples = new Map<Mode, Array<{ cpu: number; bytes: number; qps: number }>>()
     for (let r = 0; r < RUNS; r++) {
       for (const mode of modes) {
         const measured = yield* measureAllocation(loop(queries[mode]))
         const list = samples.get(mode) ?? []
-        list.push({ cpu: (measured.cpuMillis * 1000) / OPS, bytes: measured.allocatedBytes / OPS })
+        list.push({
+          cpu: (measured.cpuMillis * 1000) / OPS,
+          bytes: measured.allocatedBytes / OPS,
+          qps: OPS / (measured.millis / 1000)
+        })
         samples.set(mode, list)
       }
     }
@@ -145,8 +150,9 @@ export const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
       const list = samples.get(mode)!
       metrics[`${kind}_${mode}_cpu_us_per_query`] = round(median(list.map((s) => s.cpu)))
       metrics[`${kind}_${mode}_alloc_bytes_per_query`] = round(median(list.map((s) => s.bytes)))
+      metrics[`${kind}_${mode}_queries_per_s`] = round(median(list.map((s) => s.qps)))
       process.stdout.write(
-        `${kind} ${mode}: ${list.map((s) => `${round(s.cpu)} µs ${round(s.bytes)} B`).join(", ")}\n`
+        `${kind} ${mode}: ${list.map((s) => `${round(s.cpu)} µs ${round(s.bytes)} B ${round(s.qps)}/s`).join(", ")}\n`
       )
     }
     return metrics
