@@ -24,13 +24,12 @@ import * as Reactivity from "effect/reactivity/Reactivity"
 import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
 import type * as SqlClient from "effect/sql/SqlClient"
-import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import * as InformixClient from "../src/InformixClient.ts"
 import type { InformixError } from "../src/InformixError.ts"
-import type { Value } from "../src/InformixValue.ts"
 import * as Pool from "../src/Pool.ts"
 import { measureAllocation, ONE_ROW_SQL, startServerProcess } from "./decode-e2e.ts"
+import { fakeSession } from "./pool.ts"
 import { median, round } from "./stats.ts"
 
 const RUNS = Number(process.env["BENCH_LAYERS_RUNS"] ?? 5)
@@ -40,56 +39,12 @@ const TRACER_OFF = process.env["BENCH_LAYERS_TRACER"] === "off"
 const FIBERS = 100
 const SESSIONS = 10
 
-const ROW: ReadonlyArray<Value> = [42, "the answer", "1234.56"]
-
+// Answered on a later event-loop turn, as a socket reply is: the session stays leased meanwhile, so 100 fibers over
+// 10 sessions queue for them as they do against a server.
 const reply = <A>(value: A): Effect.Effect<A> =>
   Effect.callback<A>((resume) => {
     setImmediate(() => resume(Effect.succeed(value)))
   })
-
-/** A session that answers every query with one row, without I/O. */
-const fakeSession = (): Connection.Connection => ({
-  [Connection.TypeId]: Connection.TypeId,
-  readOnly: false,
-  database: undefined,
-  databaseInfo: {
-    database: undefined,
-    logged: false,
-    ansi: false,
-    readOnly: false,
-    localeMismatch: false,
-    openWarnings: 0,
-    loginWarnings: 0
-  },
-  host: "fake",
-  port: 0,
-  state: "idle",
-  awaitSettled: Effect.void,
-  inTransaction: false,
-  changedSettings: new Set(),
-  resetSession: Effect.succeed(true),
-  serverInterruptSupported: false,
-  serverVersion: undefined,
-  deadWith: undefined,
-  onRetire: () => () => true,
-  query: () => reply([{ id: 42, name: "the answer", amount: "1234.56" }]) as never,
-  // Answered on a later event-loop turn, as a socket reply is: the session stays leased meanwhile, so 100 fibers
-  // over 10 sessions queue for them as they do against a server.
-  values: () => reply([ROW]),
-  queryWithColumns: () => Effect.succeed({ columns: [], rows: [] }),
-  execute: () => Effect.succeed({ rowsAffected: 1 }),
-  stream: () => Stream.empty,
-  streamValues: () => Stream.empty,
-  executeMany: () => Effect.die("unused"),
-  scroll: () => Effect.die("unused"),
-  prepare: () => Effect.die("unused"),
-  createSmartLob: () => Effect.die("unused"),
-  readSmartLob: () => Stream.die("unused"),
-  streamBlob: () => Stream.die("unused"),
-  readClobText: () => Effect.die("unused"),
-  transaction: (effect) => effect,
-  close: Effect.void
-})
 
 type Mode = "direct" | "bare" | "pool" | "client" | "clientRows"
 const allModes: ReadonlyArray<Mode> = ["direct", "bare", "pool", "client", "clientRows"]
@@ -112,7 +67,7 @@ export const run = (kind: "fake" | "real", modes: ReadonlyArray<Mode>) =>
     const url = kind === "fake" ? undefined : (yield* startServerProcess(10)).url
     // The pool's sessions come from `acquire` (scoped to the pool); the direct mode's are opened here.
     const acquire: Effect.Effect<Connection.Connection, InformixError, Scope.Scope> = url === undefined
-      ? Effect.sync(fakeSession)
+      ? Effect.sync(() => fakeSession(reply))
       : Connection.make(url)
     const sessions: Array<Connection.Connection> = []
     for (let i = 0; i < SESSIONS; i++) sessions.push(yield* acquire)
