@@ -486,7 +486,9 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     readonly deadline: number
     /** Left the queue with a wake (not by the timer). */
     woken: boolean
+    /** Still in the queue (not woken, timed out or interrupted yet). */
     queued: boolean
+    /** Its neighbours in arrival order while queued. */
     previous: Waiter | undefined
     next: Waiter | undefined
   }
