@@ -10,13 +10,14 @@
  *   transaction lookup, the borrower);
  * - `clientRows`: the same statement run as an Effect (`yield* sql\`...\``), rows as objects.
  *
- * Each mode runs twice over fake sessions that answer without I/O (the cost of the layers above the Connection,
- * nearly noise-free) and, with `real`, against a TestServer child (bench/decode-e2e.ts). Reported per query: client
+ * Each mode runs over fake sessions that answer on the next event-loop turn without I/O (`fake`: the cost of the layers
+ * above the Connection, nearly noise-free) and against a TestServer child (`real`, bench/decode-e2e.ts). Reported per query: client
  * CPU (process.cpuUsage) and heap allocation (v8.GCProfiler, see decode-e2e.ts), and queries per second (wall time:
  * mostly the machine's load, compare modes of one run only). Modes alternate within a run so machine load hits each
  * alike; every figure is the median of `RUNS` runs.
  *
- * `node --expose-gc bench/layers.ts [fake|real] [mode…]`; prints one JSON line like the other scripts.
+ * `node --expose-gc bench/layers.ts [fake|real] [mode…]` (default: both, every mode); `BENCH_LAYERS_TRACER=off` runs
+ * without spans. Prints one JSON line like the other scripts. docs/benchmarks.md "Round 4" has the figures.
  */
 import * as Effect from "effect/Effect"
 import * as EffectPool from "effect/Pool"
