@@ -243,29 +243,26 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   const context = yield* Effect.context<never>()
   // Read once: the hot paths below take the time synchronously (the TestClock, when one is installed, still applies).
   const clock = yield* Clock.Clock
-  const attributes = resolved.metricAttributes
-  const gauges = {
-    open: Metric.withAttributes(metrics.open, attributes),
-    idle: Metric.withAttributes(metrics.idle, attributes),
-    inUse: Metric.withAttributes(metrics.inUse, attributes),
-    waiting: Metric.withAttributes(metrics.waiting, attributes)
-  }
-  const acquireWait = Metric.withAttributes(metrics.acquireWait, attributes)
-  const retiredCounter = Metric.withAttributes(metrics.retired, attributes)
+  // The pool's attributes are added to the context once, here: `Metric.withAttributes` would add them to a copy of
+  // the context on every update (several per checkout). The series are the same ones `withAttributes` addresses.
+  const metricContext = Context.add(context, Metric.CurrentMetricAttributes, {
+    ...Context.get(context, Metric.CurrentMetricAttributes),
+    ...resolved.metricAttributes
+  })
 
   // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks), and
-  // mirrored into the gauges with the context captured at construction.
+  // mirrored into the gauges with the context captured at construction (and the attributes added once).
   const counts = { open: 0, inUse: 0, waiting: 0, opened: 0, closed: 0, retired: 0 }
   // Each update looks the series up in the registry, so only the gauges a change affects are touched.
   const publishOpen = () => {
-    gauges.open.updateUnsafe(counts.open, context)
-    gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
+    metrics.open.updateUnsafe(counts.open, metricContext)
+    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
   }
   const publishUse = () => {
-    gauges.inUse.updateUnsafe(counts.inUse, context)
-    gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
+    metrics.inUse.updateUnsafe(counts.inUse, metricContext)
+    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
   }
-  const publishWaiting = () => gauges.waiting.updateUnsafe(counts.waiting, context)
+  const publishWaiting = () => metrics.waiting.updateUnsafe(counts.waiting, metricContext)
   publishOpen()
   publishUse()
   publishWaiting()
@@ -281,7 +278,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       if (!retiredSessions.has(connection)) {
         retiredSessions.add(connection)
         counts.retired++
-        retiredCounter.updateUnsafe(1, context)
+        metrics.retired.updateUnsafe(1, metricContext)
       }
       // A retired session frees its place: a fiber queued for a full pool may connect a new one.
       return effectPool === undefined
@@ -439,7 +436,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         publishWaiting()
         publishUse()
         const waited = Number(clock.currentTimeNanosUnsafe() - start) / 1e6
-        acquireWait.updateUnsafe(waited, context)
+        metrics.acquireWait.updateUnsafe(waited, metricContext)
         return yield* outcome
       })
     )
@@ -480,18 +477,76 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   // `use` without a scope, a checkout fiber or a timer when a session is free: effect's `Pool.use` leases it (its
   // release is a frame on the fiber's stack) and the return hygiene is an `onExit` of the borrower's effect. When
   // every session is leased and the pool is at `maxConnections`, the fiber queues here (arrival order), woken by the
-  // next lease that ends or session that is retired, with a plain timer for `acquireTimeout` instead of a timeout
-  // fiber (under a TestClock the timer still runs on real time: nothing else in a full pool could end the wait).
-  // Anything else (a session to connect first, effect's own waiters ahead) takes the timed scoped checkout.
+  // next lease that ends or session that is retired; `acquireTimeout` is kept by one timer for the whole queue
+  // instead of a timeout fiber (or a timer) per waiter. Anything else (a session to connect first, effect's own
+  // waiters ahead) takes the timed scoped checkout.
   interface Waiter {
     readonly resume: (effect: Effect.Effect<void, PoolTimeoutError>) => void
-    timer: ReturnType<typeof setTimeout> | undefined
-    /** Left the queue with a wake (not by its timer). */
+    /** When the wait fails with PoolTimeoutError (ms on the pool's clock). */
+    readonly deadline: number
+    /** Left the queue with a wake (not by the timer). */
     woken: boolean
+    /** Still in the queue (not woken, timed out or interrupted yet). */
+    queued: boolean
+    /** Its neighbours in arrival order while queued. */
+    previous: Waiter | undefined
+    next: Waiter | undefined
   }
-  const queue = new Set<Waiter>()
+  // Arrival order as a linked list: a waiter leaves from anywhere (timeout, interrupt) in constant time, and the
+  // oldest is found without stepping over the ones that left before it (as a Set's iterator would).
+  const queue: { head: Waiter | undefined; tail: Waiter | undefined; size: number } = {
+    head: undefined,
+    tail: undefined,
+    size: 0
+  }
   /** Waiters woken and not yet running: their turn comes before newcomers that find a free session. */
   let woken = 0
+
+  // The queue's timer, armed for the earliest deadline of a waiter while there is one. Under a TestClock it still
+  // runs on real time (nothing else could end the wait in a full pool): when it fires, the deadline it was armed for
+  // counts as reached even if the pool's clock has not moved, as a timer per waiter would have it.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let timerDeadline = Number.POSITIVE_INFINITY
+  const armTimer = (deadline: number) => {
+    if (timer !== undefined) {
+      if (timerDeadline <= deadline) return
+      clearTimeout(timer)
+    }
+    timerDeadline = deadline
+    timer = setTimeout(expire, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
+  }
+  const expire = () => {
+    const now = Math.max(clock.currentTimeMillisUnsafe(), timerDeadline)
+    timer = undefined
+    timerDeadline = Number.POSITIVE_INFINITY
+    const expired: Array<Waiter> = []
+    let earliest = Number.POSITIVE_INFINITY
+    for (let waiter = queue.head; waiter !== undefined; waiter = waiter.next) {
+      if (waiter.deadline <= now) expired.push(waiter)
+      else earliest = Math.min(earliest, waiter.deadline)
+    }
+    for (const waiter of expired) leave(waiter)
+    if (earliest !== Number.POSITIVE_INFINITY) armTimer(earliest)
+    for (const waiter of expired) waiter.resume(Effect.fail(timeoutError()))
+  }
+
+  /** Takes a waiter out of the queue (woken, timed out or interrupted); the timer stops with the last one. */
+  const leave = (waiter: Waiter) => {
+    waiter.queued = false
+    if (waiter.previous === undefined) queue.head = waiter.next
+    else waiter.previous.next = waiter.next
+    if (waiter.next === undefined) queue.tail = waiter.previous
+    else waiter.next.previous = waiter.previous
+    waiter.previous = waiter.next = undefined
+    queue.size--
+    counts.waiting--
+    publishWaiting()
+    if (queue.size === 0 && timer !== undefined) {
+      clearTimeout(timer)
+      timer = undefined
+      timerDeadline = Number.POSITIVE_INFINITY
+    }
+  }
 
   /**
    * Nothing to connect, and nothing to lease (or only what effect's own waiters, ahead of us, will take) until a
@@ -503,33 +558,36 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       state.items.size - state.invalidated.size >= resolved.maxConnections
   }
 
-  /** Wakes the oldest queued fiber (on the scheduler, never inside the caller's step) to look again. */
-  const wakeNext: Effect.Effect<void> = Effect.withFiber((fiber) => {
-    if (queue.size > 0) fiber.currentDispatcher.scheduleTask(wakeOne, 0)
-    return Effect.void
+  /**
+   * Wakes the oldest queued fiber to look again, from a microtask: never inside the caller's step (its fiber would
+   * run nested in ours), and without a task on the caller's own dispatcher, which costs a `setImmediate` per fiber.
+   */
+  const wakeNext: Effect.Effect<void> = Effect.sync(() => {
+    if (queue.size > 0) queueMicrotask(wakeOne)
   })
   const wakeOne = () => {
-    for (const waiter of queue) {
-      queue.delete(waiter)
-      clearTimeout(waiter.timer)
-      waiter.woken = true
-      woken++
-      waiter.resume(Effect.void)
-      return
-    }
+    const waiter = queue.head
+    if (waiter === undefined) return
+    leave(waiter)
+    waiter.woken = true
+    woken++
+    waiter.resume(Effect.void)
   }
 
-  /** Waits for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
+  /** Waits in the queue for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
   const awaitTurn = (deadline: number): Effect.Effect<void, PoolTimeoutError> =>
     Effect.callback<void, PoolTimeoutError>((resume) => {
-      const waiter: Waiter = { resume, timer: undefined, woken: false }
-      waiter.timer = setTimeout(() => {
-        if (queue.delete(waiter)) resume(Effect.fail(timeoutError()))
-      }, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
-      queue.add(waiter)
+      const waiter: Waiter = { resume, deadline, woken: false, queued: true, previous: queue.tail, next: undefined }
+      if (queue.tail === undefined) queue.head = waiter
+      else queue.tail.next = waiter
+      queue.tail = waiter
+      queue.size++
+      counts.waiting++
+      publishWaiting()
+      armTimer(deadline)
       return Effect.sync(() => {
-        if (queue.delete(waiter)) {
-          clearTimeout(waiter.timer)
+        if (waiter.queued) {
+          leave(waiter)
         } else if (waiter.woken) {
           // Interrupted after its wake: the session it was woken for goes to the next in line.
           woken--
@@ -550,7 +608,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       if (!isUsableAtCheckout(connection)) return Effect.as(retire(connection), UNUSABLE)
       counts.inUse++
       publishUse()
-      acquireWait.updateUnsafe(waitedMillis, context)
+      metrics.acquireWait.updateUnsafe(waitedMillis, metricContext)
       const leased = Effect.onExit(restore(f(connection)), () => onReturn(connection))
       // More than one session came back while fibers were queued: the next in line need not wait for another.
       return queue.size > 0 && canLeaseAtOnce() ? Effect.andThen(wakeNext, leased) : leased
@@ -579,18 +637,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       }
       if (isFull() || (!turn && (queue.size > 0 || woken > 0))) {
         const start = since ?? clock.currentTimeMillisUnsafe()
-        counts.waiting++
-        publishWaiting()
-        return Effect.flatMap(
-          Effect.ensuring(
-            awaitTurn(start + acquireTimeoutMillis),
-            Effect.sync(() => {
-              counts.waiting--
-              publishWaiting()
-            })
-          ),
-          () => useFrom(f, start, true)
-        )
+        return Effect.flatMap(awaitTurn(start + acquireTimeoutMillis), () => useFrom(f, start, true))
       }
       // A session to connect (or effect's own waiters ahead, or shutdown): the timed checkout, and the next in line
       // looks again too (capacity may have been freed for more than one).
