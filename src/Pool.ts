@@ -484,8 +484,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     readonly resume: (effect: Effect.Effect<void, PoolTimeoutError>) => void
     /** When the wait fails with PoolTimeoutError (ms on the pool's clock). */
     readonly deadline: number
-    /** Left the queue with a wake (not by the timer). */
-    woken: boolean
+    /** Its turn, held from the wake until its lease (or until it gives the turn up). */
+    readonly ticket: Ticket
     /** Still in the queue (not woken, timed out or interrupted yet). */
     queued: boolean
     /** Its neighbours in arrival order while queued. */
@@ -499,8 +499,22 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     tail: undefined,
     size: 0
   }
-  /** Waiters woken and not yet running: their turn comes before newcomers that find a free session. */
+  /**
+   * A woken waiter's turn. It counts in `woken` from the wake until the waiter holds its lease, takes another way or
+   * ends (interrupted anywhere on the way): until then no newcomer takes the session it was woken for.
+   */
+  interface Ticket {
+    held: boolean
+  }
+  /** Turns held by woken waiters that have not leased yet: they come before newcomers that find a free session. */
   let woken = 0
+  /** Gives a turn up without a lease; `passOn` wakes the next in line for the session it was woken for. */
+  const giveUp = (ticket: Ticket, passOn: boolean) => {
+    if (!ticket.held) return
+    ticket.held = false
+    woken--
+    if (passOn) wakeOne()
+  }
 
   // The queue's timer, armed for the earliest deadline of a waiter while there is one. Under a TestClock it still
   // runs on real time (nothing else could end the wait in a full pool): when it fires, the deadline it was armed for
@@ -569,15 +583,18 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     const waiter = queue.head
     if (waiter === undefined) return
     leave(waiter)
-    waiter.woken = true
+    waiter.ticket.held = true
     woken++
     waiter.resume(Effect.void)
   }
 
-  /** Waits in the queue for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
-  const awaitTurn = (deadline: number): Effect.Effect<void, PoolTimeoutError> =>
+  /**
+   * Waits in the queue for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it.
+   * The wake sets `ticket.held`: the caller owns the turn from then on.
+   */
+  const awaitTurn = (deadline: number, ticket: Ticket): Effect.Effect<void, PoolTimeoutError> =>
     Effect.callback<void, PoolTimeoutError>((resume) => {
-      const waiter: Waiter = { resume, deadline, woken: false, queued: true, previous: queue.tail, next: undefined }
+      const waiter: Waiter = { resume, deadline, ticket, queued: true, previous: queue.tail, next: undefined }
       if (queue.tail === undefined) queue.head = waiter
       else queue.tail.next = waiter
       queue.tail = waiter
@@ -585,14 +602,9 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       counts.waiting++
       publishWaiting()
       armTimer(deadline)
+      // Interrupted after its wake, the turn is given up by `useFrom`'s `onExit`.
       return Effect.sync(() => {
-        if (waiter.queued) {
-          leave(waiter)
-        } else if (waiter.woken) {
-          // Interrupted after its wake: the session it was woken for goes to the next in line.
-          woken--
-          wakeOne()
-        }
+        if (waiter.queued) leave(waiter)
       })
     })
 
@@ -615,29 +627,39 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     })
 
   /**
-   * `use`: `since` is when the fiber first queued (ms on the pool's clock), `turn` that it was just woken (its place
-   * comes before newcomers').
+   * `use`: `since` is when the fiber first queued (ms on the pool's clock), `ticket` its turn once woken (its place
+   * comes before newcomers' until it holds its lease).
    */
   const useFrom = <A, E, R>(
     f: (connection: Connection.Connection) => Effect.Effect<A, E, R>,
     since: number | undefined,
-    turn: boolean
+    ticket: Ticket | undefined
   ): Effect.Effect<A, E | InformixError, R> =>
     Effect.suspend(() => {
-      if (turn) woken--
+      const turn = ticket !== undefined && ticket.held
       if ((turn || (queue.size === 0 && woken === 0)) && canLeaseAtOnce()) {
         const waited = since === undefined ? 0 : clock.currentTimeMillisUnsafe() - since
         return Effect.flatMap(
           Effect.ensuring(
-            EffectPool.use(pool, (connection) => lease(connection, f, waited)),
+            EffectPool.use(pool, (connection) => {
+              if (turn) giveUp(ticket, false)
+              return lease(connection, f, waited)
+            }),
             wakeNext
           ),
-          (result) => result === UNUSABLE ? useFrom(f, since, false) : Effect.succeed(result)
+          (result) => result === UNUSABLE ? useFrom(f, since, undefined) : Effect.succeed(result)
         )
       }
+      // Woken but nothing to lease at once (a retired session to replace, say): the turn ends here.
+      if (turn) giveUp(ticket, false)
       if (isFull() || (!turn && (queue.size > 0 || woken > 0))) {
         const start = since ?? clock.currentTimeMillisUnsafe()
-        return Effect.flatMap(awaitTurn(start + acquireTimeoutMillis), () => useFrom(f, start, true))
+        const next: Ticket = { held: false }
+        // Wherever an interruption lands between the wake and the lease, the turn passes to the next in line.
+        return Effect.onExit(
+          Effect.flatMap(awaitTurn(start + acquireTimeoutMillis, next), () => useFrom(f, start, next)),
+          () => Effect.sync(() => giveUp(next, true))
+        )
       }
       // A session to connect (or effect's own waiters ahead, or shutdown): the timed checkout, and the next in line
       // looks again too (capacity may have been freed for more than one).
@@ -648,7 +670,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     [TypeId]: TypeId,
     get,
     reserve: get,
-    use: (f) => useFrom(f, undefined, false),
+    use: (f) => useFrom(f, undefined, undefined),
     invalidate: (connection) => retire(connection),
     stats: Effect.sync(() => ({
       open: counts.open,

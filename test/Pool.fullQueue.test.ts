@@ -386,15 +386,14 @@ describe("Pool's full queue: timeouts and interruptions", () => {
       assert.strictEqual(rig.fakes.all.length, 1)
     }))
 
-  it.live.fails(
-    "[not yet] a waiter interrupted between its wake and its lease passes the session on (today: lost wake)",
+  it.live(
+    "a waiter interrupted between its wake and its lease passes the session on",
     () =>
       // Wherever the interruption lands after the wake, the next in line must be served and a newcomer on the idle
-      // pool must not queue. Today the callback's clean-up (`awaitTurn`) only covers an interruption before the
-      // wake: one after it, before `useFrom` counts the turn, leaves `woken` at 1 for good (every later `use` on an
-      // idle pool queues until acquireTimeout); one after that, before the lease, loses the wake (the next in line
-      // waits out its acquireTimeout beside a free session). Reached here with a tiny operation budget; in
-      // production only if the woken fiber yields in those few steps.
+      // pool must not queue: the woken waiter's turn (its ticket) is given up and passed on by `useFrom`'s `onExit`.
+      // The callback's clean-up (`awaitTurn`) alone only covered an interruption before the wake (a lost wake, found
+      // by this test). Reached here with a tiny operation budget; in production only if the woken fiber yields in
+      // those few steps.
       Effect.gen(function*() {
         const failures: Array<number> = []
         for (let gap = 0; gap <= 12; gap++) {
@@ -487,15 +486,40 @@ describe("Pool's full queue: overtaking", () => {
       assert.strictEqual(rig.served[1], "newcomer:0")
     }))
 
-  it.effect.fails(
-    "[not yet] nobody overtakes a woken borrower, whenever the newcomer arrives (today: use and get newcomers do)",
+  it.effect(
+    "no use newcomer overtakes a woken borrower, whenever it arrives",
     () =>
-      // A `use` newcomer that arrives after the woken borrower counted its turn (`woken--`) but before it leased
-      // takes the session; a `get` / `reserve` newcomer is never held back by a woken `use` borrower. The woken
-      // borrower then queues again, last.
+      // The woken borrower's turn holds from its wake until its lease: a `use` newcomer arriving anywhere in between
+      // queues (it used to take the session when it came after the turn was counted but before the lease).
       Effect.gen(function*() {
         const overtaken: Array<string> = []
-        for (const kind of ["use", "get"] as const) {
+        for (const kind of ["use"] as const) {
+          for (let gap = 0; gap <= 12; gap++) {
+            yield* Effect.scoped(Effect.gen(function*() {
+              const rig = yield* makeRig({ maxConnections: 1 })
+              const holder = yield* rig.holderThen(gap, rig.borrower("newcomer", kind))
+              const first = yield* rig.queued("first", "use", 3)
+              yield* holder.release
+              const newcomer = yield* Fiber.join(holder.fiber)
+              yield* rig.servedCount(1)
+              if (!rig.served[0]!.startsWith("first")) overtaken.push(`${kind} after ${gap} turns`)
+              yield* first.finish
+              yield* newcomer.finish
+            }))
+          }
+        }
+        assert.deepStrictEqual(overtaken, [])
+      })
+  )
+
+  it.effect.fails(
+    "[not yet] no get newcomer overtakes a woken use borrower (today: it does)",
+    () =>
+      // A `get` / `reserve` newcomer is never held back by a woken `use` borrower (they wait in effect's own queue,
+      // see the first-come test below). The woken borrower then queues again, last.
+      Effect.gen(function*() {
+        const overtaken: Array<string> = []
+        for (const kind of ["get"] as const) {
           for (let gap = 0; gap <= 12; gap++) {
             yield* Effect.scoped(Effect.gen(function*() {
               const rig = yield* makeRig({ maxConnections: 1 })
