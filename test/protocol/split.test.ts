@@ -83,13 +83,13 @@ describe("keepChunks: row payloads as views of the received chunks", () => {
 
   const decodeAll = (chunks: ReadonlyArray<Uint8Array>, keepChunks: boolean) => {
     const decoder = new ServerMessageDecoder({ expectConnect: false, keepChunks })
-    const messages: Array<ServerMessage> = []
+    const messages: Array<unknown> = []
     for (const chunk of chunks) {
       const result = decoder.push(chunk)
       assert.isUndefined(result.error)
       messages.push(...result.messages)
     }
-    return messages
+    return messages as Array<ServerMessage>
   }
 
   it("messages kept until the end equal the copying decoder's, for any chunking (fresh chunks, as a socket gives)", () => {
