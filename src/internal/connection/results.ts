@@ -90,13 +90,13 @@ export const toObjects = (
   keys: ReadonlyArray<string>
 ): Array<Connection.Row> => {
   const template = rowTemplate(keys)
-  const out: Array<Connection.Row> = new Array(rows.length)
+  const out: Array<Connection.Row> = []
   const width = keys.length
   for (let r = 0; r < rows.length; r++) {
     const values = rows[r]!
     const row: Record<string, Value> = { ...template }
     for (let i = 0; i < width; i++) row[keys[i]!] = values[i]!
-    out[r] = row
+    out.push(row)
   }
   return out
 }

@@ -533,6 +533,7 @@ export const decodeRowValues = (
   payload: Uint8Array,
   prepared: ReadonlyArray<PreparedColumn>,
   ctx: ValueContext,
+  // oxlint-disable-next-line unicorn/no-new-array -- a length, on purpose: 16 ns for 12 values vs 33 ns for `[]`
   out: Array<Value> = new Array<Value>(prepared.length)
 ): Array<Value> | CodecFailure => {
   const length = payload.length
