@@ -51,6 +51,7 @@ export default {
   // The tests that guard this code, and nothing slow that does not (conformance peers, storms in child processes).
   testFiles: [
     "test/Connection.urgentGuards.test.ts",
+    "test/Connection.streamGuards.test.ts",
     "test/Connection.interrupt.test.ts",
     "test/Connection.test.ts",
     "test/Connection.byteStream.test.ts",
