@@ -509,12 +509,12 @@ describe("urgent byte while Node still buffers, and deferred batches", () => {
       const { socket, session } = rig()
       // A request has the wire (as one does between taking the permit and writing); the timer finds the session
       // idle and queues its own send behind it.
-      yield* session.wire.take(1)
+      yield* session.wire.take
       // Started at once, so it queues for the wire before the timer can.
       const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(0x42)), { startImmediately: true })
       session.addDeferred(Uint8Array.of(0x10))
       yield* Effect.sleep("20 millis")
-      yield* session.wire.release(1)
+      yield* session.wire.release
       yield* eventually(Effect.sync(() => socket.writes.length), (n) => n > 0)
       assert.deepStrictEqual(Array.from(socket.writes[0]!), [0x10, 0x42])
       socket.flush()

@@ -7,7 +7,7 @@
  * - One synchronous `data` handler feeds the incremental decoder and hands every decoded message to the exchange in
  *   flight. SQLI has one response group per client batch, ended by SQ_EOT (SQLI.md §1.3), so an "exchange" is
  *   exactly: write one batch, collect messages up to the group's end marker.
- * - Every exchange runs under `wire` (a `Semaphore(1)`). The permit is held until the reply is complete, even when
+ * - Every exchange runs under `wire` (a `Permit`, permit.ts). The permit is held until the reply is complete, even when
  *   the waiting caller is interrupted: then a detached fiber keeps the permit, asks the server to stop the
  *   statement (urgent byte 0x42, SQLI.md §8.12) and drains the reply to its end with a deadline. Nobody can send a
  *   new batch before the old reply is consumed, so no caller ever reads a stale reply.
@@ -21,12 +21,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import type * as Net from "node:net"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
 import { pamExpectsAnswer } from "../protocol/pam.ts"
+import { Permit } from "./permit.ts"
 import type { UrgentSendResult } from "../urgent.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
@@ -86,8 +86,8 @@ export class Exchange {
   onMessage: ((message: Incoming) => boolean) | undefined = undefined
   /** A request written in parts (`Session.exchange`'s `body`) whose end (tail or abort) is not written yet. */
   unfinished: RequestBody<unknown> | undefined = undefined
-  /** The fiber waiting for the reply, if any. */
-  waiter: ((effect: Effect.Effect<ReadonlyArray<Incoming>, InformixError>) => void) | undefined = undefined
+  /** Called once the reply is complete (or the session died), for the fiber waiting for it, if any. */
+  waiter: (() => void) | undefined = undefined
 
   constructor(generation: number, end: ReplyEnd) {
     this.generation = generation
@@ -133,9 +133,9 @@ export class Session {
   readonly urgent: UrgentSender
   readonly drainTimeout: Duration.Duration
   /** The wire lock: one exchange on the wire at a time, held until its reply is fully read. */
-  readonly wire: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
+  readonly wire = new Permit()
   /** Ownership for multi-exchange operations and transactions (see statements.ts). */
-  readonly owner: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
+  readonly owner = new Permit()
 
   private currentState: SessionState = "idle"
   /**
@@ -274,7 +274,7 @@ export class Session {
     if (exchange.failure === undefined && exchange.onReply !== undefined) exchange.onReply(exchange.messages)
     const waiter = exchange.waiter
     exchange.waiter = undefined
-    if (waiter !== undefined) waiter(replyOf(exchange))
+    if (waiter !== undefined) waiter()
   }
 
   /**
@@ -366,7 +366,7 @@ export class Session {
   /** Sends the deferred batches as an exchange of their own (the session stayed idle), under the wire permit. */
   private readonly sendDeferred: Effect.Effect<void> = Effect.uninterruptible(
     Effect.andThen(
-      this.wire.take(1),
+      this.wire.take,
       Effect.suspend(() => {
         if (this.deferred.length === 0 || this.deadWith !== undefined) return Effect.void
         // The last batch is the request; `start` writes the others in front of it.
@@ -478,9 +478,10 @@ export class Session {
         resume(replyOf(exchange))
         return
       }
-      exchange.waiter = resume
+      const waiter = () => resume(replyOf(exchange))
+      exchange.waiter = waiter
       return Effect.sync(() => {
-        if (exchange.waiter === resume) exchange.waiter = undefined
+        if (exchange.waiter === waiter) exchange.waiter = undefined
       })
     })
   }
@@ -555,10 +556,71 @@ export class Session {
       readonly body?: RequestBody<E> | undefined
     } = {}
   ): Effect.Effect<Reply, InformixError | E> {
+    if (options.timeout === undefined && options.body === undefined) {
+      return this.exchangeNow(bytes, options.end ?? "Eot", options.onReply, options.onMessage)
+    }
+    return this.exchangeQueued(bytes, options)
+  }
+
+  /**
+   * An exchange without a deadline or a request body — nearly every one — as one `Effect.callback`: when the wire is
+   * free and no cleanup batch waits for it, the permit is taken, the request written and the waiter registered in one
+   * synchronous step, and the reply's end marker gives the permit up and resumes the caller in another. Otherwise
+   * the exchange queues for the wire (`exchangeQueued`). An interrupted caller's reply is drained by a detached fiber
+   * that keeps the permit, as there (`abandon`).
+   */
+  private exchangeNow(
+    bytes: Uint8Array,
+    end: ReplyEnd,
+    onReply: ((messages: ReadonlyArray<Incoming>) => void) | undefined,
+    onMessage: ((message: Incoming) => boolean) | undefined
+  ): Effect.Effect<Reply, InformixError> {
+    return Effect.callback<Reply, InformixError>((resume) => {
+      if (this.cleanup.length > 0 || !this.wire.tryTake()) {
+        return resume(this.exchangeQueued(bytes, { end, onReply, onMessage }))
+      }
+      if (this.deadWith !== undefined) {
+        this.wire.releaseNow()
+        return resume(Effect.fail(this.closedError()))
+      }
+      const exchange = this.start(bytes, end)
+      exchange.onReply = onReply
+      exchange.onMessage = onMessage
+      // Set when the caller was interrupted first: the drain fiber has the permit and the reply then.
+      let abandoned = false
+      exchange.waiter = () => {
+        if (abandoned) return
+        if (this.cleanup.length > 0 && this.deadWith === undefined) {
+          // Cleanup queued while the permit was held runs under it before it is given up (`finish`).
+          return resume(Effect.andThen(Effect.uninterruptible(this.finish()), replyOfExchange(exchange)))
+        }
+        this.settle()
+        resume(replyOfExchange(exchange))
+      }
+      // Interrupted before the reply's end (a complete reply has resumed the caller already): drain it.
+      return Effect.suspend(() => {
+        abandoned = true
+        exchange.waiter = undefined
+        return this.abandon(exchange)
+      })
+    })
+  }
+
+  /** An exchange that waits for the wire in line, with a deadline or a request body if it has them. */
+  private exchangeQueued<E>(
+    bytes: Uint8Array,
+    options: {
+      readonly end?: ReplyEnd
+      readonly timeout?: Duration.Duration | undefined
+      readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
+      readonly onMessage?: ((message: Incoming) => boolean) | undefined
+      readonly body?: RequestBody<E> | undefined
+    }
+  ): Effect.Effect<Reply, InformixError | E> {
     return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.andThen(restore(this.wire.take(1)), this.flushCleanup), () => {
+      Effect.flatMap(Effect.andThen(restore(this.wire.take), this.flushCleanup), () => {
         if (this.deadWith !== undefined) {
-          return Effect.andThen(this.wire.release(1), Effect.fail(this.closedError()))
+          return Effect.andThen(this.wire.release, Effect.fail(this.closedError()))
         }
         const body = options.body
         const exchange = this.start(bytes, options.end ?? "Eot", body === undefined)
@@ -652,10 +714,16 @@ export class Session {
       if (this.cleanup.length > 0 && this.deadWith === undefined) {
         return Effect.andThen(this.flushCleanup, this.finish())
       }
-      if (this.deadWith === undefined) this.state = "idle"
-      this.resumeAllReading()
-      return Effect.asVoid(this.wire.release(1))
+      this.settle()
+      return Effect.void
     })
+  }
+
+  /** The exchange is over (the caller holds the wire permit and no cleanup waits): the session is idle again. */
+  private settle(): void {
+    if (this.deadWith === undefined) this.state = "idle"
+    this.resumeAllReading()
+    this.wire.releaseNow()
   }
 
   /** Used by the login sequence: expect the next exchange's reply to end with `end`. */
@@ -708,6 +776,11 @@ export interface Reply {
 
 const replyOf = (exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, InformixError> =>
   exchange.failure === undefined ? Effect.succeed(exchange.messages) : Effect.fail(exchange.failure)
+
+const replyOfExchange = (exchange: Exchange): Effect.Effect<Reply, InformixError> =>
+  exchange.failure === undefined
+    ? Effect.succeed({ messages: exchange.messages, timedOut: false })
+    : Effect.fail(exchange.failure)
 
 /** Maps a Node socket error to a `ConnectionError` (never includes credentials: socket errors carry none). */
 export const socketError = (error: Error, host: string, port: number): ConnectionError => {
