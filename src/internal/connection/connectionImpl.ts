@@ -219,6 +219,46 @@ export class ConnectionImpl implements Connection.Connection {
     })
   }
 
+  /** `roundTrip` of a request already encoded (EOT included): the reply's SQ_ERR fails it as a typed `SqlError`. */
+  roundTripBytes(bytes: Uint8Array, stmt: StatementContext): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
+    return Effect.flatMap(this.exchangeBytes(bytes, stmt, undefined, undefined, undefined), (reply) => {
+      const error = replyError(reply, stmt)
+      return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
+    })
+  }
+
+  /**
+   * Notes what the server confirmed in a reply: the transaction state (SQ_XACTSTAT), and that an ANSI database opened
+   * a transaction for the statement if none was open (an over-estimate for a statement that failed early costs one
+   * ROLLBACK when the session returns to a pool). Also for a reply drained after its caller was interrupted: the
+   * statement ran on the server all the same.
+   */
+  private readonly trackReply = (reply: ReadonlyArray<Incoming>): void => {
+    if (this.settings.databaseInfo.ansi) this.transactionOpen = true
+    this.trackXactStat(reply)
+  }
+
+  /** One exchange of `bytes` (a whole request, or its head when `body` writes the rest), its reply tracked. */
+  private exchangeBytes(
+    bytes: Uint8Array,
+    stmt: StatementContext,
+    onReply: ((messages: ReadonlyArray<Incoming>) => void) | undefined,
+    onMessage: ((message: Incoming) => boolean) | undefined,
+    body: RequestBody<ParameterError> | undefined
+  ): Effect.Effect<Reply, InformixError> {
+    const tracked = onReply === undefined ? this.trackReply : (reply: ReadonlyArray<Incoming>) => {
+      if (this.settings.databaseInfo.ansi) this.transactionOpen = true
+      onReply(reply)
+      this.trackXactStat(reply)
+    }
+    // No deadline (the common case): straight to the exchange, without a clock read.
+    if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked, onMessage, body })
+    return Effect.flatMap(
+      remaining(stmt),
+      (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked, onMessage, body })
+    )
+  }
+
   /** Like `roundTrip` but returns the reply even when it contains SQ_ERR. */
   rawRoundTrip(
     messages: ReadonlyArray<RequestPart>,
@@ -244,20 +284,7 @@ export class ConnectionImpl implements Connection.Connection {
           new ParameterError({ message: `The request could not be encoded: ${bytes.message}`, sql: stmt.sql })
         )
       }
-      // Also for a reply drained after its caller was interrupted: the statement ran on the server all the same.
-      const tracked = (reply: ReadonlyArray<Incoming>) => {
-        // ANSI: the server opened a transaction for this statement if none was open (an over-estimate for a
-        // statement that failed early costs one ROLLBACK when the session returns to a pool).
-        if (this.settings.databaseInfo.ansi) this.transactionOpen = true
-        onReply?.(reply)
-        this.trackXactStat(reply)
-      }
-      // No deadline (the common case): straight to the exchange, without a clock read.
-      if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked, onMessage, body })
-      return Effect.flatMap(
-        remaining(stmt),
-        (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked, onMessage, body })
-      )
+      return this.exchangeBytes(bytes, stmt, onReply, onMessage, body)
     })
   }
 

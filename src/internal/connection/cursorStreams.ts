@@ -11,7 +11,13 @@ import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
-import { type InformixError, ProtocolError, ResultDecodeError, type SqlError } from "../../InformixError.ts"
+import {
+  type InformixError,
+  ParameterError,
+  ProtocolError,
+  ResultDecodeError,
+  type SqlError
+} from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
 import { CodecFailure, ValueRejected } from "../values/CodecFailure.ts"
@@ -73,38 +79,86 @@ export const openBatch = (
   ...fetchRequest(prepared.columns, fetchSize)
 ]
 
+/**
+ * The whole request that opens `prepared`'s cursor and fetches its first rows, `ID CURNAME [BIND …] OPEN ID NFETCH
+ * EOT`. Without parameters it is the same bytes every time (the cursor keeps its name, see `cursorNameOf`), so it is
+ * encoded once per statement.
+ */
+const openRequest = (
+  self: ConnectionImpl,
+  prepared: Prepared,
+  binds: ReadonlyArray<M.BindValue>
+): Uint8Array | CodecFailure => {
+  if (binds.length === 0 && prepared.openBatch !== undefined) return prepared.openBatch
+  const bytes = encodeBatch(
+    [...openBatch(prepared, cursorNameOf(self, prepared), binds, prepared.fetchBuffer) as Array<M.ClientMessage>, EOT],
+    self.framing
+  )
+  if (binds.length === 0 && !(bytes instanceof CodecFailure)) prepared.openBatch = bytes
+  return bytes
+}
+
+/**
+ * The name `collect` opens `prepared`'s cursor under: one per statement, kept for its life, as IBM JDBC names a
+ * statement's cursor once and sends the same SQ_CURNAME at every execution (IfxStatement.getCursorName,
+ * IfxSqli.sendQuery; docs/protocol-evidence.md). One cursor per statement is open at a time (a statement is used by
+ * one caller at a time), and its CLOSE always reaches the server before the next OPEN.
+ */
+const cursorNameOf = (self: ConnectionImpl, prepared: Prepared): string =>
+  prepared.cursorName ??= self.nextCursorName()
+
 /** Opens a cursor on `prepared`, fetches every row, closes the cursor (also on failure or interruption). */
 export function collect(
   this: ConnectionImpl,
   prepared: Prepared,
   binds: ReadonlyArray<M.BindValue>,
   stmt: StatementContext
-): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> {
-  const cursor = this.nextCursorName()
+): Effect.Effect<Array<Array<Value>>, InformixError> {
+  const request = openRequest(this, prepared, binds)
+  if (request instanceof CodecFailure) {
+    return Effect.fail(
+      new ParameterError({ message: `The request could not be encoded: ${request.message}`, sql: stmt.sql })
+    )
+  }
   let fetchSize = prepared.fetchBuffer
   const rows: Array<Array<Value>> = []
   let exhausted = false
-  const result = { rows }
   // A chain of flatMaps rather than a generator: nearly every query runs this once, with one reply.
-  const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> =>
+  const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<Array<Array<Value>>, InformixError> =>
     Effect.flatMap(this.decodeTuples(prepared, reply, rows, stmt), () => {
-      if (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
+      const state = fetchState(reply)
+      if (state === FETCH_MORE) {
         fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
         return Effect.flatMap(
           this.roundTrip([id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)], stmt),
           next
         )
       }
-      exhausted = reply.some(isDone)
-      return Effect.succeed(result)
+      exhausted = state === FETCH_DONE
+      return Effect.succeed(rows)
     })
-  const body = Effect.flatMap(this.roundTrip(openBatch(prepared, cursor, binds, fetchSize), stmt), next)
+  const body = Effect.flatMap(this.roundTripBytes(request, stmt), next)
   // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
   // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
   return Effect.onExit(
     body,
     (exit) => exhausted && Exit.isSuccess(exit) ? this.closeExhausted(prepared) : this.closeCursorAfter(prepared, exit)
   )
+}
+
+const FETCH_DONE = 0
+const FETCH_MORE = 1
+const FETCH_EMPTY = 2
+
+/** After a fetch: SQ_DONE ended the result, or rows came without it (fetch more), or neither (nothing more comes). */
+const fetchState = (reply: ReadonlyArray<Incoming>): number => {
+  let tuple = false
+  for (let i = 0; i < reply.length; i++) {
+    const tag = reply[i]!._tag
+    if (tag === "Done") return FETCH_DONE
+    if (tag === "Tuple") tuple = true
+  }
+  return tuple ? FETCH_MORE : FETCH_EMPTY
 }
 
 /**

@@ -8,7 +8,6 @@
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
-import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
 import {
@@ -26,6 +25,7 @@ import { CodecFailure } from "../values/CodecFailure.ts"
 import { makeRowDecoder, type RowDecoder } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { TYPE_BYTE, TYPE_TEXT } from "./largeObjects.ts"
+import { Permit } from "./permit.ts"
 import { bindMessages, EXECUTE, id, NDESCRIBE, RELEASE, WANTDONE } from "./prebuiltMessages.ts"
 import { columnKeys, executeResult, replyHasError, toObjects } from "./results.ts"
 import { type SessionSetting, sessionSettingOf } from "./sessionSettings.ts"
@@ -51,6 +51,10 @@ export interface Prepared {
   released: boolean
   /** `ID CLOSE EOT` for this statement, encoded once (`closeExhausted` sends it after nearly every query). */
   closeBatch?: Uint8Array
+  /** The name of the cursor `collect` opens on this statement (cursorStreams.ts `cursorNameOf`). */
+  cursorName?: string
+  /** `collect`'s request without parameters, encoded once (cursorStreams.ts `openRequest`). */
+  openBatch?: Uint8Array
 }
 
 /**
@@ -312,9 +316,7 @@ export function executePrepared(
   stmt: StatementContext
 ): Effect.Effect<Connection.ExecuteResult, InformixError> {
   if (prepared.returnsRows) {
-    return Effect.map(this.collect(prepared, binds, stmt), (result) => ({
-      rowsAffected: result.rows.length
-    }))
+    return Effect.map(this.collect(prepared, binds, stmt), (rows) => ({ rowsAffected: rows.length }))
   }
   return Effect.map(
     this.roundTrip(
@@ -381,7 +383,7 @@ export function runQuery(
         (stmt) =>
           this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
             if (prepared.returnsRows) {
-              return Effect.map(this.collect(prepared, binds, stmt), ({ rows }) => ({
+              return Effect.map(this.collect(prepared, binds, stmt), (rows) => ({
                 columns: prepared.columns,
                 keys: prepared.keys,
                 rows
@@ -460,7 +462,7 @@ export function prepare(
     )
     this.note(prepared.sessionSetting)
     // One user of the statement at a time: its cursor (or execution) must finish before the next one starts.
-    const lock = Semaphore.makeUnsafe(1)
+    const lock = new Permit()
     const checked = (
       params: ReadonlyArray<Connection.Parameter> | undefined,
       options: Connection.StatementOptions | undefined
@@ -493,7 +495,7 @@ export function prepare(
     const rowsOf = (params?: ReadonlyArray<Connection.Parameter>, options?: Connection.StatementOptions) =>
       run("query", params, options, (binds, stmt) =>
         prepared.returnsRows
-          ? Effect.map(this.collect(prepared, binds, stmt), ({ rows }) => rows)
+          ? this.collect(prepared, binds, stmt)
           : Effect.as(this.executePrepared(prepared, binds, stmt), [] as Array<Array<Value>>))
     const statement: Connection.PreparedStatement = {
       sql,
@@ -519,7 +521,7 @@ export function prepare(
       stream: (params, options) =>
         Stream.unwrap(Effect.gen({ self: this }, function*() {
           const { binds, stmt } = yield* checked(params, options)
-          yield* Effect.acquireRelease(lock.take(1), () => lock.release(1), { interruptible: true })
+          yield* Effect.acquireRelease(lock.take, () => lock.release, { interruptible: true })
           return yield* this.cursorStream(
             prepared,
             binds,
