@@ -38,6 +38,7 @@ import {
   closeCursorAfter,
   closeExhausted,
   collect,
+  collectOwned,
   cursorStream,
   decodeTuples,
   deferAfter,
@@ -46,6 +47,7 @@ import {
   nextCursorName,
   ownStatement,
   prepareForStream,
+  settledRows,
   stream,
   streamRows,
   streamSpan,
@@ -53,6 +55,7 @@ import {
 } from "./cursorStreams.ts"
 import { fetchBlobs, streamBlob } from "./largeObjects.ts"
 import { type Holding, internalHolding, OwnedSessions } from "./ownership.ts"
+import type { Permit } from "./permit.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
 import { operationName, replyError, replyHasError } from "./results.ts"
 import { scroll, scrollCursor } from "./scrollCursors.ts"
@@ -68,6 +71,7 @@ import {
   type Prepared,
   prepareStatement,
   query,
+  queryCached,
   queryWithColumns,
   release,
   releaseAfter,
@@ -112,6 +116,8 @@ export class ConnectionImpl implements Connection.Connection {
   cursorCounter = 0
   /** `OwnedSessions` value for library code of a fiber that owns only this session. */
   readonly ownedAlone: ReadonlyMap<object, Holding>
+  /** The permits a statement of its own takes (`collectOwned`): the session's owner. */
+  readonly ownerAlone: ReadonlyArray<Permit>
   transactionOpen = false
   savepointCounter = 0
   /** Session state changed by statements since the session opened or was last reset (see sessionSettings.ts). */
@@ -134,6 +140,7 @@ export class ConnectionImpl implements Connection.Connection {
     this.serverVersion = settings.serverVersion
     this.cache = new StatementCache(settings.statementCacheSize)
     this.ownedAlone = new Map<object, Holding>([[session, internalHolding]])
+    this.ownerAlone = [session.owner]
     this.closeMayWait = deferrableIsolation(settings.config.isolation)
     this.spanAttributes = {
       "db.system.name": "informix",
@@ -233,7 +240,7 @@ export class ConnectionImpl implements Connection.Connection {
    * ROLLBACK when the session returns to a pool). Also for a reply drained after its caller was interrupted: the
    * statement ran on the server all the same.
    */
-  private readonly trackReply = (reply: ReadonlyArray<Incoming>): void => {
+  readonly trackReply = (reply: ReadonlyArray<Incoming>): void => {
     if (this.settings.databaseInfo.ansi) this.transactionOpen = true
     this.trackXactStat(reply)
   }
@@ -444,6 +451,8 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly fetchBlobs: typeof fetchBlobs
   declare readonly streamBlob: typeof streamBlob
   declare readonly collect: typeof collect
+  declare readonly collectOwned: typeof collectOwned
+  declare readonly settledRows: typeof settledRows
   declare readonly deferAfter: typeof deferAfter
   declare readonly closeCursorAfter: typeof closeCursorAfter
   declare readonly closeCursor: typeof closeCursor
@@ -451,6 +460,7 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly desync: typeof desync
   declare readonly queryWithColumns: typeof queryWithColumns
   declare readonly runQuery: typeof runQuery
+  declare readonly queryCached: typeof queryCached
   declare readonly query: typeof query
   declare readonly values: typeof values
   declare readonly execute: typeof execute
@@ -493,6 +503,8 @@ const methods = {
   fetchBlobs,
   streamBlob,
   collect,
+  collectOwned,
+  settledRows,
   deferAfter,
   closeCursorAfter,
   closeCursor,
@@ -500,6 +512,7 @@ const methods = {
   desync,
   queryWithColumns,
   runQuery,
+  queryCached,
   query,
   values,
   execute,

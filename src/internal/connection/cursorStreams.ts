@@ -25,11 +25,12 @@ import type { RequestPart } from "./blobBinds.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
-import { isDone, operationName, toObjects } from "./results.ts"
+import type { Permit } from "./permit.ts"
+import { isDone, operationName, replyError, toObjects } from "./results.ts"
 import { fetchRequest } from "./retType.ts"
 import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
 import { type Prepared, replayable, STALE_STATEMENT_CODES } from "./statements.ts"
-import type { Incoming } from "./wireSession.ts"
+import type { Incoming, Reply } from "./wireSession.ts"
 
 export function nextCursorName(this: ConnectionImpl): string {
   // JDBC style: "_ifxc" + 13 digits, numbered per connection (SQLI.md §8.6). Unique among this session's cursors.
@@ -120,30 +121,118 @@ export function collect(
       new ParameterError({ message: `The request could not be encoded: ${request.message}`, sql: stmt.sql })
     )
   }
+  return collectFrom(this, prepared, stmt, this.roundTripBytes(request, stmt))
+}
+
+/**
+ * `collect` once its OPEN batch is written: `first` is the reply of that batch (or fails with its error). Every
+ * further fetch and the CLOSE (also after a failure or interruption) follow from here.
+ */
+const collectFrom = (
+  self: ConnectionImpl,
+  prepared: Prepared,
+  stmt: StatementContext,
+  first: Effect.Effect<ReadonlyArray<Incoming>, InformixError>
+): Effect.Effect<Array<Array<Value>>, InformixError> => {
+  const conn = self
   let fetchSize = prepared.fetchBuffer
   const rows: Array<Array<Value>> = []
   let exhausted = false
   // A chain of flatMaps rather than a generator: nearly every query runs this once, with one reply.
   const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<Array<Array<Value>>, InformixError> =>
-    Effect.flatMap(this.decodeTuples(prepared, reply, rows, stmt), () => {
+    Effect.flatMap(conn.decodeTuples(prepared, reply, rows, stmt), () => {
       const state = fetchState(reply)
       if (state === FETCH_MORE) {
-        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
+        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, conn.framing)
         return Effect.flatMap(
-          this.roundTrip([id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)], stmt),
+          conn.roundTrip([id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)], stmt),
           next
         )
       }
       exhausted = state === FETCH_DONE
       return Effect.succeed(rows)
     })
-  const body = Effect.flatMap(this.roundTripBytes(request, stmt), next)
   // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
   // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
   return Effect.onExit(
-    body,
-    (exit) => exhausted && Exit.isSuccess(exit) ? this.closeExhausted(prepared) : this.closeCursorAfter(prepared, exit)
+    Effect.flatMap(first, next),
+    (exit) => exhausted && Exit.isSuccess(exit) ? conn.closeExhausted(prepared) : conn.closeCursorAfter(prepared, exit)
   )
+}
+
+/**
+ * `collect` under the session's owner permit (and `lock`, a prepared statement's own, when given), as
+ * `ownedStatement(collect(…))` — in one step when it can: if the session, its wire and the permits are all free, they
+ * are taken with the OPEN batch's write (`Session.exchangeHolding`), and a reply that ends the result without an error
+ * (nearly every small query) is decoded, its CLOSE queued to ride on the next request (`closeExhausted`) and every
+ * permit given up in the same synchronous step: no permit effect, no exit frames, no further fiber steps. Any other
+ * reply continues as `collect` does, the permits held until it ends. A statement with a deadline or BYTE/TEXT
+ * columns, or a session busy with anything, goes the general way.
+ */
+export function collectOwned(
+  this: ConnectionImpl,
+  prepared: Prepared,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext,
+  lock: Permit | undefined
+): Effect.Effect<Array<Array<Value>>, InformixError> {
+  // Built only when taken: building it costs closures and effects.
+  const general = () => {
+    const owned = this.ownedStatement(this.collect(prepared, binds, stmt))
+    return lock === undefined ? owned : lock.withPermit(owned)
+  }
+  if (stmt.deadline !== undefined || prepared.blobColumns.length > 0) return general()
+  const request = openRequest(this, prepared, binds)
+  const closeBatch = closeBatchOf(this, prepared)
+  if (request instanceof CodecFailure || closeBatch === undefined) return general()
+  const held = lock === undefined ? this.ownerAlone : [lock, this.session.owner]
+  return Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(restore(this.session.exchangeHolding(request, this.trackReply, held, closeBatch)), (reply) => {
+      if (reply === undefined) return restore(general())
+      const rows = this.settledRows(prepared, reply, stmt, closeBatch)
+      if (rows !== undefined) {
+        for (let i = held.length - 1; i >= 0; i--) held[i]!.releaseNow()
+        return Effect.succeed(rows)
+      }
+      const first = Effect.suspend(() => {
+        const error = replyError(reply, stmt)
+        return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
+      })
+      return Effect.onExit(restore(collectFrom(this, prepared, stmt, first)), () =>
+        Effect.sync(() => {
+          for (let i = held.length - 1; i >= 0; i--) held[i]!.releaseNow()
+        }))
+    })
+  )
+}
+
+/**
+ * The rows of a reply that ended the result without an error, its CLOSE queued to ride on the next request: all in
+ * one synchronous step, so nothing can come between (the caller holds the session's owner permit). `undefined` for
+ * anything else (an error, more rows to fetch, a row a codec refused, a CLOSE that must go at once), which the
+ * general path handles from the same reply.
+ */
+export function settledRows(
+  this: ConnectionImpl,
+  prepared: Prepared,
+  reply: Reply,
+  stmt: StatementContext,
+  closeBatch: Uint8Array
+): Array<Array<Value>> | undefined {
+  const messages = reply.messages
+  if (this.transactionOpen || !this.closeMayWait || fetchState(messages) !== FETCH_DONE) return undefined
+  if (replyError(reply, stmt) !== undefined) return undefined
+  const decoder = prepared.rows!
+  const rows: Array<Array<Value>> = []
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!
+    if (m._tag !== "Tuple") continue
+    const values = decoder.decode(m.payload)
+    if (values instanceof CodecFailure) return undefined
+    rows.push(values)
+  }
+  this.session.addDeferred(closeBatch)
+  return rows
 }
 
 const FETCH_DONE = 0
@@ -184,13 +273,19 @@ const MAX_GROWN_FETCH = 64 * 1024
 export function closeExhausted(this: ConnectionImpl, prepared: Prepared): Effect.Effect<void> {
   if (this.transactionOpen || !this.closeMayWait) return this.closeCursor(prepared)
   return Effect.sync(() => {
-    if (prepared.closeBatch === undefined) {
-      const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
-      if (bytes instanceof CodecFailure) return
-      prepared.closeBatch = bytes
-    }
-    this.session.addDeferred(prepared.closeBatch)
+    const bytes = closeBatchOf(this, prepared)
+    if (bytes !== undefined) this.session.addDeferred(bytes)
   })
+}
+
+/** `ID CLOSE EOT` for `prepared`, encoded once. */
+const closeBatchOf = (self: ConnectionImpl, prepared: Prepared): Uint8Array | undefined => {
+  if (prepared.closeBatch === undefined) {
+    const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], self.framing)
+    if (bytes instanceof CodecFailure) return undefined
+    prepared.closeBatch = bytes
+  }
+  return prepared.closeBatch
 }
 
 /**

@@ -380,8 +380,16 @@ export function runQuery(
     (binds) =>
       Effect.flatMap(
         this.statementContext(sql, options),
-        (stmt) =>
-          this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
+        (stmt) => {
+          const cached = this.cache.take(stmt.sql)
+          if (cached !== undefined && cached.returnsRows) {
+            return Effect.map(this.queryCached(cached, binds, stmt), (rows) => ({
+              columns: cached.columns,
+              keys: cached.keys,
+              rows
+            }))
+          }
+          return this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
             if (prepared.returnsRows) {
               return Effect.map(this.collect(prepared, binds, stmt), (rows) => ({
                 columns: prepared.columns,
@@ -395,7 +403,35 @@ export function runQuery(
               rows: [] as Array<Array<Value>>
             })
           }, replayable(binds)))
+        }
       )
+  )
+}
+
+/**
+ * The rows of `cached`, a free statement of the cache that returns rows: `collectOwned`, so a session that is free
+ * runs the query in one step. As in `withStatement`, a statement the server no longer knows leaves the cache and the
+ * query runs once more on a fresh PREPARE (unless a streamed BYTE/TEXT bind cannot replay).
+ */
+export function queryCached(
+  this: ConnectionImpl,
+  cached: Prepared,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext
+): Effect.Effect<Array<Array<Value>>, InformixError> {
+  return this.using(cached, true, (prepared) => this.collectOwned(prepared, binds, stmt, undefined)).pipe(
+    Effect.catchIf(
+      (error): error is SqlError => error._tag === "SqlError" && STALE_STATEMENT_CODES.has(error.sqlcode),
+      (error) => {
+        this.cache.remove(stmt.sql, cached)
+        return this.ownedStatement(Effect.andThen(
+          this.release(cached),
+          replayable(binds)
+            ? this.withStatement(stmt, binds.length, (fresh) => this.collect(fresh, binds, stmt))
+            : Effect.fail(error)
+        ))
+      }
+    )
   )
 }
 
@@ -492,11 +528,16 @@ export function prepare(
         Effect.flatMap(checked(params, options), ({ binds, stmt }) =>
           lock.withPermit(this.ownedStatement(f(binds, stmt))))
       )
+    // A query takes the statement's lock and the session's owner with its exchange when all are free (collectOwned).
     const rowsOf = (params?: ReadonlyArray<Connection.Parameter>, options?: Connection.StatementOptions) =>
-      run("query", params, options, (binds, stmt) =>
-        prepared.returnsRows
-          ? this.collect(prepared, binds, stmt)
-          : Effect.as(this.executePrepared(prepared, binds, stmt), [] as Array<Array<Value>>))
+      prepared.returnsRows
+        ? this.span(
+          "query",
+          sql,
+          Effect.flatMap(checked(params, options), ({ binds, stmt }) => this.collectOwned(prepared, binds, stmt, lock))
+        )
+        : run("query", params, options, (binds, stmt) =>
+          Effect.as(this.executePrepared(prepared, binds, stmt), [] as Array<Array<Value>>))
     const statement: Connection.PreparedStatement = {
       sql,
       statementId: prepared.id,

@@ -606,6 +606,52 @@ export class Session {
     })
   }
 
+  /**
+   * `exchangeNow` for a caller that needs `held` (the session owner, a statement's lock) for the exchange and maybe
+   * after it: only when the wire and every one of them are free and no cleanup batch waits are they all taken with
+   * the wire, in the same synchronous step; otherwise nothing is taken and the result is `undefined` (the caller goes
+   * the general way, waiting in line). With the reply the wire is given up and `held` kept, for the caller to give up
+   * (`Permit.releaseNow`); if the session dies or the caller is interrupted first, `held` is given up here (the reply
+   * of an interrupted caller is drained under the wire, as `abandon` does, and `abandoned` — the CLOSE of the cursor
+   * the request opened — runs right after it, under the same permit).
+   */
+  exchangeHolding(
+    bytes: Uint8Array,
+    onReply: (messages: ReadonlyArray<Incoming>) => void,
+    held: ReadonlyArray<Permit>,
+    abandoned: Uint8Array | undefined
+  ): Effect.Effect<Reply | undefined, InformixError> {
+    return Effect.callback<Reply | undefined, InformixError>((resume) => {
+      if (this.deadWith !== undefined || this.cleanup.length > 0 || this.wire.taken) return resume(noReply)
+      for (let i = 0; i < held.length; i++) if (held[i]!.taken) return resume(noReply)
+      for (let i = 0; i < held.length; i++) held[i]!.tryTake()
+      this.wire.tryTake()
+      const exchange = this.start(bytes, "Eot")
+      exchange.onReply = onReply
+      let gaveUp = false
+      exchange.waiter = () => {
+        if (gaveUp) return
+        if (exchange.failure !== undefined) {
+          this.settle()
+          releaseAll(held)
+          return resume(Effect.fail(exchange.failure))
+        }
+        if (this.cleanup.length > 0 && this.deadWith === undefined) {
+          return resume(Effect.andThen(Effect.uninterruptible(this.finish()), replyOfExchange(exchange)))
+        }
+        this.settle()
+        resume(replyOfExchange(exchange))
+      }
+      return Effect.suspend(() => {
+        gaveUp = true
+        exchange.waiter = undefined
+        releaseAll(held)
+        if (abandoned !== undefined) this.addCleanup(abandoned)
+        return this.abandon(exchange)
+      })
+    })
+  }
+
   /** An exchange that waits for the wire in line, with a deadline or a request body if it has them. */
   private exchangeQueued<E>(
     bytes: Uint8Array,
@@ -776,6 +822,12 @@ export interface Reply {
 
 const replyOf = (exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, InformixError> =>
   exchange.failure === undefined ? Effect.succeed(exchange.messages) : Effect.fail(exchange.failure)
+
+const noReply: Effect.Effect<undefined> = Effect.succeed(undefined)
+
+const releaseAll = (permits: ReadonlyArray<Permit>): void => {
+  for (let i = permits.length - 1; i >= 0; i--) permits[i]!.releaseNow()
+}
 
 const replyOfExchange = (exchange: Exchange): Effect.Effect<Reply, InformixError> =>
   exchange.failure === undefined
