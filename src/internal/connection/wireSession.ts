@@ -192,7 +192,9 @@ export class Session {
    * against another session's ALTER or DROP). Dropped if the session dies first (the server drops its cursors).
    */
   private readonly deferred: Array<Uint8Array> = []
+  /** Made once and re-armed with `refresh()`: a busy session arms it about once per `deferredIdleMillis`. */
   private deferredTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  private deferredTimerArmed = false
   private readonly deferredIdleMillis: number
   /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
   private deferredTimerGeneration = 0
@@ -312,6 +314,7 @@ export class Session {
     this.deadWith = error
     this.state = "dead"
     if (this.deferredTimer !== undefined) clearTimeout(this.deferredTimer)
+    this.deferredTimerArmed = false
     this.deferred.length = 0
     this.socket.destroy()
     if (this.rawSocket !== this.socket) this.rawSocket.destroy()
@@ -344,17 +347,22 @@ export class Session {
   addDeferred(bytes: Uint8Array): void {
     if (this.deadWith !== undefined) return
     this.deferred.push(bytes)
-    if (this.deferredTimer === undefined) this.armDeferredTimer()
+    if (!this.deferredTimerArmed) this.armDeferredTimer()
   }
 
   private armDeferredTimer(): void {
     this.deferredTimerGeneration = this.generation
+    this.deferredTimerArmed = true
+    if (this.deferredTimer !== undefined) {
+      this.deferredTimer.refresh()
+      return
+    }
     this.deferredTimer = setTimeout(() => this.onDeferredTimer(), this.deferredIdleMillis)
     this.deferredTimer.unref()
   }
 
   private onDeferredTimer(): void {
-    this.deferredTimer = undefined
+    this.deferredTimerArmed = false
     if (this.deferred.length === 0 || this.deadWith !== undefined || this.closing) return
     // Still in use: the deferred batches will most likely ride on its next request; look again later.
     if (this.generation !== this.deferredTimerGeneration || this.currentState !== "idle") {
