@@ -286,6 +286,21 @@ describe("statements", () => {
       assert.strictEqual((yield* server.stats).statements, 2)
     }).pipe(Effect.scoped))
 
+  it.live("a cached query the server invalidated (-710) at its OPEN is re-prepared once, transparently", () =>
+    Effect.gen(function*() {
+      const { server, conn } = yield* setup
+      yield* conn.execute("CREATE TABLE inv3 (id INTEGER)")
+      yield* conn.execute("INSERT INTO inv3 VALUES (?)", [1])
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv3"), [[1]])
+      yield* server.faults.failNextStatement({ sqlcode: -710, parameter: "inv3", on: "execute" })
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv3"), [[1]])
+      // The stale statement was released and its fresh one took its place in the cache (with the INSERT).
+      const stats = yield* eventually(server.stats, (s) => s.cursors === 0)
+      assert.strictEqual(stats.statements, 2)
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv3"), [[1]])
+      assert.strictEqual((yield* server.stats).statements, 2)
+    }).pipe(Effect.scoped))
+
   it.live("a stream on a cached statement the server invalidated (-710) opens on a fresh PREPARE, transparently", () =>
     Effect.gen(function*() {
       const { server, conn } = yield* setup
