@@ -24,8 +24,8 @@ import { CodecFailure, ValueRejected } from "../values/CodecFailure.ts"
 import type { RequestPart } from "./blobBinds.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
-import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
 import type { Permit } from "./permit.ts"
+import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
 import { isDone, operationName, replyError, toObjects } from "./results.ts"
 import { fetchRequest } from "./retType.ts"
 import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
@@ -105,8 +105,7 @@ const openRequest = (
  * IfxSqli.sendQuery; docs/protocol-evidence.md). One cursor per statement is open at a time (a statement is used by
  * one caller at a time), and its CLOSE always reaches the server before the next OPEN.
  */
-const cursorNameOf = (self: ConnectionImpl, prepared: Prepared): string =>
-  prepared.cursorName ??= self.nextCursorName()
+const cursorNameOf = (self: ConnectionImpl, prepared: Prepared): string => prepared.cursorName ??= self.nextCursorName()
 
 /** Opens a cursor on `prepared`, fetches every row, closes the cursor (also on failure or interruption). */
 export function collect(

@@ -499,6 +499,8 @@ export function prepare(
     this.note(prepared.sessionSetting)
     // One user of the statement at a time: its cursor (or execution) must finish before the next one starts.
     const lock = new Permit()
+    // Without parameters or a timeout (the common case) every run has the same binds and context.
+    const plain = Effect.succeed({ binds: [] as ReadonlyArray<M.BindValue>, stmt: noTimeout(sql) })
     const checked = (
       params: ReadonlyArray<Connection.Parameter> | undefined,
       options: Connection.StatementOptions | undefined
@@ -511,6 +513,9 @@ export function prepare(
               sql
             })
           )
+          : (params === undefined || params.length === 0) && options?.timeout === undefined &&
+              this.settings.config.queryTimeout === undefined
+          ? plain
           : Effect.flatMap(
             this.encodeParams(params, sql),
             (binds) => Effect.map(this.statementContext(sql, options), (stmt) => ({ binds, stmt }))
@@ -536,8 +541,12 @@ export function prepare(
           sql,
           Effect.flatMap(checked(params, options), ({ binds, stmt }) => this.collectOwned(prepared, binds, stmt, lock))
         )
-        : run("query", params, options, (binds, stmt) =>
-          Effect.as(this.executePrepared(prepared, binds, stmt), [] as Array<Array<Value>>))
+        : run(
+          "query",
+          params,
+          options,
+          (binds, stmt) => Effect.as(this.executePrepared(prepared, binds, stmt), [] as Array<Array<Value>>)
+        )
     const statement: Connection.PreparedStatement = {
       sql,
       statementId: prepared.id,

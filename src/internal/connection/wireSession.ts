@@ -26,8 +26,8 @@ import type * as Net from "node:net"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
 import { pamExpectsAnswer } from "../protocol/pam.ts"
-import { Permit } from "./permit.ts"
 import type { UrgentSendResult } from "../urgent.ts"
+import { Permit } from "./permit.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
 export type Incoming = ServerMessage | ConnectResponse
