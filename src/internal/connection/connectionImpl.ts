@@ -47,7 +47,6 @@ import {
   nextCursorName,
   ownStatement,
   prepareForStream,
-  settledRows,
   stream,
   streamRows,
   streamSpan,
@@ -57,7 +56,7 @@ import { fetchBlobs, streamBlob } from "./largeObjects.ts"
 import { type Holding, internalHolding, OwnedSessions } from "./ownership.ts"
 import type { Permit } from "./permit.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
-import { operationName, replyError, replyHasError } from "./results.ts"
+import { operationName, replyHasError, replyMessages } from "./results.ts"
 import { scroll, scrollCursor } from "./scrollCursors.ts"
 import { resetStatement, type SessionSetting } from "./sessionSettings.ts"
 import { createSmartLob, readClobText, readSmartLob } from "./smartLobs.ts"
@@ -220,18 +219,15 @@ export class ConnectionImpl implements Connection.Connection {
     onReply?: (messages: ReadonlyArray<Incoming>) => void,
     onMessage?: (message: Incoming) => boolean
   ): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
-    return Effect.flatMap(this.rawRoundTrip(messages, stmt, onReply, onMessage), (reply) => {
-      const error = replyError(reply, stmt)
-      return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
-    })
+    return Effect.flatMap(this.rawRoundTrip(messages, stmt, onReply, onMessage), (reply) => replyMessages(reply, stmt))
   }
 
   /** `roundTrip` of a request already encoded (EOT included): the reply's SQ_ERR fails it as a typed `SqlError`. */
   roundTripBytes(bytes: Uint8Array, stmt: StatementContext): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
-    return Effect.flatMap(this.exchangeBytes(bytes, stmt, undefined, undefined, undefined), (reply) => {
-      const error = replyError(reply, stmt)
-      return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
-    })
+    return Effect.flatMap(
+      this.exchangeBytes(bytes, stmt, undefined, undefined, undefined),
+      (reply) => replyMessages(reply, stmt)
+    )
   }
 
   /**
@@ -452,7 +448,6 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly streamBlob: typeof streamBlob
   declare readonly collect: typeof collect
   declare readonly collectOwned: typeof collectOwned
-  declare readonly settledRows: typeof settledRows
   declare readonly deferAfter: typeof deferAfter
   declare readonly closeCursorAfter: typeof closeCursorAfter
   declare readonly closeCursor: typeof closeCursor
@@ -504,7 +499,6 @@ const methods = {
   streamBlob,
   collect,
   collectOwned,
-  settledRows,
   deferAfter,
   closeCursorAfter,
   closeCursor,

@@ -24,9 +24,9 @@ import { CodecFailure, ValueRejected } from "../values/CodecFailure.ts"
 import type { RequestPart } from "./blobBinds.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
-import type { Permit } from "./permit.ts"
+import { type Permit, releaseAll } from "./permit.ts"
 import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
-import { isDone, operationName, replyError, toObjects } from "./results.ts"
+import { isDone, operationName, replyError, replyMessages, toObjects } from "./results.ts"
 import { fetchRequest } from "./retType.ts"
 import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
 import { type Prepared, replayable, STALE_STATEMENT_CODES } from "./statements.ts"
@@ -133,18 +133,17 @@ const collectFrom = (
   stmt: StatementContext,
   first: Effect.Effect<ReadonlyArray<Incoming>, InformixError>
 ): Effect.Effect<Array<Array<Value>>, InformixError> => {
-  const conn = self
   let fetchSize = prepared.fetchBuffer
   const rows: Array<Array<Value>> = []
   let exhausted = false
   // A chain of flatMaps rather than a generator: nearly every query runs this once, with one reply.
   const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<Array<Array<Value>>, InformixError> =>
-    Effect.flatMap(conn.decodeTuples(prepared, reply, rows, stmt), () => {
+    Effect.flatMap(self.decodeTuples(prepared, reply, rows, stmt), () => {
       const state = fetchState(reply)
       if (state === FETCH_MORE) {
-        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, conn.framing)
+        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, self.framing)
         return Effect.flatMap(
-          conn.roundTrip([id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)], stmt),
+          self.roundTrip([id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)], stmt),
           next
         )
       }
@@ -155,7 +154,7 @@ const collectFrom = (
   // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
   return Effect.onExit(
     Effect.flatMap(first, next),
-    (exit) => exhausted && Exit.isSuccess(exit) ? conn.closeExhausted(prepared) : conn.closeCursorAfter(prepared, exit)
+    (exit) => exhausted && Exit.isSuccess(exit) ? self.closeExhausted(prepared) : self.closeCursorAfter(prepared, exit)
   )
 }
 
@@ -188,19 +187,16 @@ export function collectOwned(
   return Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(restore(this.session.exchangeHolding(request, this.trackReply, held, closeBatch)), (reply) => {
       if (reply === undefined) return restore(general())
-      const rows = this.settledRows(prepared, reply, stmt, closeBatch)
+      const rows = settledRows(this, prepared, reply, stmt, closeBatch)
       if (rows !== undefined) {
-        for (let i = held.length - 1; i >= 0; i--) held[i]!.releaseNow()
+        releaseAll(held)
         return Effect.succeed(rows)
       }
-      const first = Effect.suspend(() => {
-        const error = replyError(reply, stmt)
-        return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
-      })
-      return Effect.onExit(restore(collectFrom(this, prepared, stmt, first)), () =>
-        Effect.sync(() => {
-          for (let i = held.length - 1; i >= 0; i--) held[i]!.releaseNow()
-        }))
+      const first = Effect.suspend(() => replyMessages(reply, stmt))
+      return Effect.onExit(
+        restore(collectFrom(this, prepared, stmt, first)),
+        () => Effect.sync(() => releaseAll(held))
+      )
     })
   )
 }
@@ -211,15 +207,15 @@ export function collectOwned(
  * anything else (an error, more rows to fetch, a row a codec refused, a CLOSE that must go at once), which the
  * general path handles from the same reply.
  */
-export function settledRows(
-  this: ConnectionImpl,
+const settledRows = (
+  self: ConnectionImpl,
   prepared: Prepared,
   reply: Reply,
   stmt: StatementContext,
   closeBatch: Uint8Array
-): Array<Array<Value>> | undefined {
+): Array<Array<Value>> | undefined => {
   const messages = reply.messages
-  if (this.transactionOpen || !this.closeMayWait || fetchState(messages) !== FETCH_DONE) return undefined
+  if (self.transactionOpen || !self.closeMayWait || fetchState(messages) !== FETCH_DONE) return undefined
   if (replyError(reply, stmt) !== undefined) return undefined
   const decoder = prepared.rows!
   const rows: Array<Array<Value>> = []
@@ -230,7 +226,7 @@ export function settledRows(
     if (values instanceof CodecFailure) return undefined
     rows.push(values)
   }
-  this.session.addDeferred(closeBatch)
+  self.session.addDeferred(closeBatch)
   return rows
 }
 

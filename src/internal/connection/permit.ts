@@ -69,3 +69,8 @@ export class Permit {
     )
   }
 }
+
+/** Gives up every one of `permits` (taken in their order), last first. */
+export const releaseAll = (permits: ReadonlyArray<Permit>): void => {
+  for (let i = permits.length - 1; i >= 0; i--) permits[i]!.releaseNow()
+}

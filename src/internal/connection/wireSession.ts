@@ -27,7 +27,7 @@ import { ConnectionError, type InformixError, ProtocolError } from "../../Inform
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
 import { pamExpectsAnswer } from "../protocol/pam.ts"
 import type { UrgentSendResult } from "../urgent.ts"
-import { Permit } from "./permit.ts"
+import { Permit, releaseAll } from "./permit.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
 export type Incoming = ServerMessage | ConnectResponse
@@ -832,10 +832,6 @@ const replyOf = (exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, Inf
   exchange.failure === undefined ? Effect.succeed(exchange.messages) : Effect.fail(exchange.failure)
 
 const noReply: Effect.Effect<undefined> = Effect.succeed(undefined)
-
-const releaseAll = (permits: ReadonlyArray<Permit>): void => {
-  for (let i = permits.length - 1; i >= 0; i--) permits[i]!.releaseNow()
-}
 
 const replyOfExchange = (exchange: Exchange): Effect.Effect<Reply, InformixError> =>
   exchange.failure === undefined
