@@ -159,45 +159,48 @@ const collectFrom = (
 }
 
 /**
- * `collect` under the session's owner permit (and `lock`, a prepared statement's own, when given), as
- * `ownedStatement(collect(…))` — in one step when it can: if the session, its wire and the permits are all free, they
- * are taken with the OPEN batch's write (`Session.exchangeHolding`), and a reply that ends the result without an error
- * (nearly every small query) is decoded, its CLOSE queued to ride on the next request (`closeExhausted`) and every
- * permit given up in the same synchronous step: no permit effect, no exit frames, no further fiber steps. Any other
- * reply continues as `collect` does, the permits held until it ends. A statement with a deadline or BYTE/TEXT
- * columns, or a session busy with anything, goes the general way.
+ * `collect` under the session's owner permit (and `lock`, a prepared statement's own, when given), its rows handed to
+ * `done` — in one step when it can: if the session, its wire and the permits are all free, they are taken with the
+ * OPEN batch's write (`Session.exchangeHolding`), and a reply that ends the result without an error (nearly every
+ * small query) is decoded, its CLOSE queued to ride on the next request (`closeExhausted`) and every permit given up
+ * in the same synchronous step: no permit effect, no exit frames, no further fiber steps. Any other reply continues
+ * as `collect` does (through `recover`, if given), the permits held until it ends. A statement with a deadline or
+ * BYTE/TEXT columns, or a session busy with anything, takes `general` instead (built only then: building it costs
+ * closures and effects), which waits for the permits in line.
  */
-export function collectOwned(
+export function collectOwned<A>(
   this: ConnectionImpl,
   prepared: Prepared,
   binds: ReadonlyArray<M.BindValue>,
   stmt: StatementContext,
-  lock: Permit | undefined
-): Effect.Effect<Array<Array<Value>>, InformixError> {
-  // Built only when taken: building it costs closures and effects.
-  const general = () => {
-    const owned = this.ownedStatement(this.collect(prepared, binds, stmt))
-    return lock === undefined ? owned : lock.withPermit(owned)
-  }
+  lock: Permit | undefined,
+  done: (prepared: Prepared, rows: Array<Array<Value>>) => A,
+  general: () => Effect.Effect<A, InformixError>,
+  recover?: (continued: Effect.Effect<A, InformixError>) => Effect.Effect<A, InformixError>
+): Effect.Effect<A, InformixError> {
   if (stmt.deadline !== undefined || prepared.blobColumns.length > 0) return general()
   const request = openRequest(this, prepared, binds)
   const closeBatch = closeBatchOf(this, prepared)
   if (request instanceof CodecFailure || closeBatch === undefined) return general()
   const held = lock === undefined ? this.ownerAlone : [lock, this.session.owner]
   return Effect.uninterruptibleMask((restore) =>
-    Effect.flatMap(restore(this.session.exchangeHolding(request, this.trackReply, held, closeBatch)), (reply) => {
-      if (reply === undefined) return restore(general())
-      const rows = settledRows(this, prepared, reply, stmt, closeBatch)
-      if (rows !== undefined) {
-        releaseAll(held)
-        return Effect.succeed(rows)
+    Effect.flatMap(
+      restore(this.session.exchangeHolding(request, this.trackReply, held, closeBatch, prepared)),
+      (reply) => {
+        if (reply === undefined) return restore(general())
+        const rows = settledRows(this, prepared, reply, stmt, closeBatch)
+        if (rows !== undefined) {
+          releaseAll(held)
+          return Effect.succeed(done(prepared, rows))
+        }
+        const first = Effect.suspend(() => replyMessages(reply, stmt))
+        const continued = Effect.map(collectFrom(this, prepared, stmt, first), (rows) => done(prepared, rows))
+        return Effect.onExit(
+          restore(recover === undefined ? continued : recover(continued)),
+          () => Effect.sync(() => releaseAll(held))
+        )
       }
-      const first = Effect.suspend(() => replyMessages(reply, stmt))
-      return Effect.onExit(
-        restore(collectFrom(this, prepared, stmt, first)),
-        () => Effect.sync(() => releaseAll(held))
-      )
-    })
+    )
   )
 }
 

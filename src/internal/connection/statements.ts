@@ -68,6 +68,9 @@ export const fetchBufferFor = (tupleSize: number, configured: number): number =>
 /** Codes that mean a cached statement is no longer valid on the server (table altered, id unknown or released). */
 export const STALE_STATEMENT_CODES: ReadonlySet<number> = new Set([-710, -258, -267])
 
+const isStale = (error: InformixError): error is SqlError =>
+  error._tag === "SqlError" && STALE_STATEMENT_CODES.has(error.sqlcode)
+
 const NO_BINDS: Effect.Effect<ReadonlyArray<M.BindValue>> = Effect.succeed([])
 
 /** Counts `?` placeholders outside string literals, quoted identifiers and comments (SQ_PREPARE numQmarks). */
@@ -274,7 +277,7 @@ export function withStatement<A>(
     if (cached === undefined) return fresh
     return this.using(cached, true, use).pipe(
       Effect.catchIf(
-        (error): error is SqlError => error._tag === "SqlError" && STALE_STATEMENT_CODES.has(error.sqlcode),
+        isStale,
         (error) => {
           this.cache.remove(stmt.sql, cached)
           // A streamed BYTE/TEXT was consumed by the failed attempt and may not replay: its caller gets the error.
@@ -381,59 +384,75 @@ export function runQuery(
       Effect.flatMap(
         this.statementContext(sql, options),
         (stmt) => {
+          const general = () =>
+            this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
+              if (prepared.returnsRows) {
+                return Effect.map(this.collect(prepared, binds, stmt), (rows) => resultOf(prepared, rows))
+              }
+              return Effect.as(this.executePrepared(prepared, binds, stmt), resultOf(prepared, []))
+            }, replayable(binds)))
+          // A free cached statement that returns rows: a free session runs the query in one step (collectOwned).
           const cached = this.cache.take(stmt.sql)
-          if (cached !== undefined && cached.returnsRows) {
-            return Effect.map(this.queryCached(cached, binds, stmt), (rows) => ({
-              columns: cached.columns,
-              keys: cached.keys,
-              rows
-            }))
-          }
-          return this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
-            if (prepared.returnsRows) {
-              return Effect.map(this.collect(prepared, binds, stmt), (rows) => ({
-                columns: prepared.columns,
-                keys: prepared.keys,
-                rows
-              }))
-            }
-            return Effect.as(this.executePrepared(prepared, binds, stmt), {
-              columns: prepared.columns,
-              keys: prepared.keys,
-              rows: [] as Array<Array<Value>>
-            })
-          }, replayable(binds)))
+          return cached !== undefined && cached.returnsRows
+            ? this.queryCached(cached, binds, stmt, general)
+            : general()
         }
       )
   )
 }
 
+interface QueryResult {
+  readonly columns: ReadonlyArray<Connection.Column>
+  readonly keys: ReadonlyArray<string>
+  readonly rows: Array<Array<Value>>
+}
+
+const resultOf = (prepared: Prepared, rows: Array<Array<Value>>): QueryResult => ({
+  columns: prepared.columns,
+  keys: prepared.keys,
+  rows
+})
+
 /**
- * The rows of `cached`, a free statement of the cache that returns rows: `collectOwned`, so a session that is free
- * runs the query in one step. As in `withStatement`, a statement the server no longer knows leaves the cache and the
- * query runs once more on a fresh PREPARE (unless a streamed BYTE/TEXT bind cannot replay).
+ * The result of `cached`, a statement of the cache that returns rows, through `collectOwned`: a free session runs the
+ * query in one step. The statement is not marked in use there: the session's owner permit is held from its OPEN to
+ * its last reply, so nobody else can take it meanwhile (a session that is not free takes `general`, which leases it
+ * as usual). As in `withStatement`, a statement the server no longer knows leaves the cache and the query runs once
+ * more on a fresh PREPARE, still under the permit (unless a streamed BYTE/TEXT bind cannot replay).
  */
 export function queryCached(
   this: ConnectionImpl,
   cached: Prepared,
   binds: ReadonlyArray<M.BindValue>,
-  stmt: StatementContext
-): Effect.Effect<Array<Array<Value>>, InformixError> {
-  return this.using(cached, true, (prepared) => this.collectOwned(prepared, binds, stmt, undefined)).pipe(
-    Effect.catchIf(
-      (error): error is SqlError => error._tag === "SqlError" && STALE_STATEMENT_CODES.has(error.sqlcode),
-      (error) => {
+  stmt: StatementContext,
+  general: () => Effect.Effect<QueryResult, InformixError>
+): Effect.Effect<QueryResult, InformixError> {
+  this.note(cached.sessionSetting)
+  return this.collectOwned(
+    cached,
+    binds,
+    stmt,
+    undefined,
+    resultOf,
+    general,
+    (continued) =>
+      Effect.catchIf(continued, isStale, (error) => {
         this.cache.remove(stmt.sql, cached)
-        return this.ownedStatement(Effect.andThen(
+        return Effect.andThen(
           this.release(cached),
           replayable(binds)
-            ? this.withStatement(stmt, binds.length, (fresh) => this.collect(fresh, binds, stmt))
+            ? this.withStatement(
+              stmt,
+              binds.length,
+              (fresh) => Effect.map(this.collect(fresh, binds, stmt), (rows) => resultOf(fresh, rows))
+            )
             : Effect.fail(error)
-        ))
-      }
-    )
+        )
+      })
   )
 }
+
+const rowsOnly = (_: Prepared, rows: Array<Array<Value>>): Array<Array<Value>> => rows
 
 export function query(
   this: ConnectionImpl,
@@ -539,7 +558,15 @@ export function prepare(
         ? this.span(
           "query",
           sql,
-          Effect.flatMap(checked(params, options), ({ binds, stmt }) => this.collectOwned(prepared, binds, stmt, lock))
+          Effect.flatMap(checked(params, options), ({ binds, stmt }) =>
+            this.collectOwned(
+              prepared,
+              binds,
+              stmt,
+              lock,
+              rowsOnly,
+              () => lock.withPermit(this.ownedStatement(this.collect(prepared, binds, stmt)))
+            ))
         )
         : run(
           "query",

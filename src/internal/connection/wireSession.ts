@@ -621,16 +621,20 @@ export class Session {
    * the general way, waiting in line). With the reply the wire is given up and `held` kept, for the caller to give up
    * (`Permit.releaseNow`); if the session dies or the caller is interrupted first, `held` is given up here (the reply
    * of an interrupted caller is drained under the wire, as `abandon` does, and `abandoned` — the CLOSE of the cursor
-   * the request opened — runs right after it, under the same permit).
+   * the request opened — runs right after it, under the same permit). A `statement` released meanwhile (evicted from
+   * the cache, its scope closed) is not used either: the server may have given its id to another statement since.
    */
   exchangeHolding(
     bytes: Uint8Array,
     onReply: (messages: ReadonlyArray<Incoming>) => void,
     held: ReadonlyArray<Permit>,
-    abandoned: Uint8Array | undefined
+    abandoned: Uint8Array | undefined,
+    statement: { readonly released: boolean }
   ): Effect.Effect<Reply | undefined, InformixError> {
     return Effect.callback<Reply | undefined, InformixError>((resume) => {
-      if (this.deadWith !== undefined || this.cleanup.length > 0 || this.wire.taken) return resume(noReply)
+      if (this.deadWith !== undefined || this.cleanup.length > 0 || this.wire.taken || statement.released) {
+        return resume(noReply)
+      }
       for (let i = 0; i < held.length; i++) if (held[i]!.taken) return resume(noReply)
       for (let i = 0; i < held.length; i++) held[i]!.tryTake()
       this.wire.tryTake()
