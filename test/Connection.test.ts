@@ -345,6 +345,29 @@ const sqlcodeOf = (exit: Exit.Exit<unknown, InformixError>) => {
 }
 
 describe("concurrency", () => {
+  it.live("a defect while a one-step query holds the session's permits gives them up: the session goes on", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup
+      const impl = conn as unknown as ConnectionImpl
+      yield* conn.execute("CREATE TABLE dfx (id INTEGER)")
+      yield* conn.execute("INSERT INTO dfx VALUES (?)", [1])
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM dfx"), [[1]])
+      // The cached statement's row decoder throws (a bug, not a refused value): the query dies with the defect.
+      const cached = impl.cache.take("SELECT id FROM dfx")!
+      const decoder = cached.rows
+      ;(cached as { rows: unknown }).rows = {
+        decode: () => {
+          throw new Error("decoder bug")
+        }
+      }
+      const exit = yield* Effect.exit(conn.values("SELECT id FROM dfx"))
+      assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+      ;(cached as { rows: unknown }).rows = decoder
+      assert.isFalse(impl.session.owner.taken)
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM dfx"), [[1]])
+      assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM dfx"), [[1]])
+    }).pipe(Effect.scoped))
+
   it.live("many fibers share one session: round trips are serialised, every answer is its own", () =>
     Effect.gen(function*() {
       const { conn } = yield* setup

@@ -117,6 +117,8 @@ export class ConnectionImpl implements Connection.Connection {
   readonly ownedAlone: ReadonlyMap<object, Holding>
   /** The permits a statement of its own takes (`collectOwned`): the session's owner. */
   readonly ownerAlone: ReadonlyArray<Permit>
+  /** Gives the session's owner permit up (an `onExit` finalizer, made once). */
+  readonly releaseOwner: () => Effect.Effect<void>
   transactionOpen = false
   savepointCounter = 0
   /** Session state changed by statements since the session opened or was last reset (see sessionSettings.ts). */
@@ -140,6 +142,8 @@ export class ConnectionImpl implements Connection.Connection {
     this.cache = new StatementCache(settings.statementCacheSize)
     this.ownedAlone = new Map<object, Holding>([[session, internalHolding]])
     this.ownerAlone = [session.owner]
+    const releaseOwner = session.owner.release
+    this.releaseOwner = () => releaseOwner
     this.closeMayWait = deferrableIsolation(settings.config.isolation)
     this.spanAttributes = {
       "db.system.name": "informix",

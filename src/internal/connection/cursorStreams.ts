@@ -188,16 +188,16 @@ export function collectOwned<A>(
       restore(this.session.exchangeHolding(request, this.trackReply, held, closeBatch, prepared)),
       (reply) => {
         if (reply === undefined) return restore(general())
-        const rows = settledRows(this, prepared, reply, stmt, closeBatch)
-        if (rows !== undefined) {
-          releaseAll(held)
-          return Effect.succeed(done(prepared, rows))
-        }
-        const first = Effect.suspend(() => replyMessages(reply, stmt))
-        const continued = Effect.map(collectFrom(this, prepared, stmt, first), (rows) => done(prepared, rows))
+        // The permits are given up however this ends (a defect included: a permit kept would stall the session).
         return Effect.onExit(
-          restore(recover === undefined ? continued : recover(continued)),
-          () => Effect.sync(() => releaseAll(held))
+          Effect.suspend(() => {
+            const rows = settledRows(this, prepared, reply, stmt, closeBatch)
+            if (rows !== undefined) return Effect.succeed(done(prepared, rows))
+            const first = Effect.suspend(() => replyMessages(reply, stmt))
+            const continued = Effect.map(collectFrom(this, prepared, stmt, first), (rows) => done(prepared, rows))
+            return restore(recover === undefined ? continued : recover(continued))
+          }),
+          lock === undefined ? this.releaseOwner : () => Effect.sync(() => releaseAll(held))
         )
       }
     )
