@@ -594,23 +594,7 @@ export class Session {
       const exchange = this.start(bytes, end)
       exchange.onReply = onReply
       exchange.onMessage = onMessage
-      // Set when the caller was interrupted first: the drain fiber has the permit and the reply then.
-      let abandoned = false
-      exchange.waiter = () => {
-        if (abandoned) return
-        if (this.cleanup.length > 0 && this.deadWith === undefined) {
-          // Cleanup queued while the permit was held runs under it before it is given up (`finish`).
-          return resume(Effect.andThen(Effect.uninterruptible(this.finish()), replyOfExchange(exchange)))
-        }
-        this.settle()
-        resume(replyOfExchange(exchange))
-      }
-      // Interrupted before the reply's end (a complete reply has resumed the caller already): drain it.
-      return Effect.suspend(() => {
-        abandoned = true
-        exchange.waiter = undefined
-        return this.abandon(exchange)
-      })
+      return this.replyTo(exchange, resume, noPermits, undefined)
     })
   }
 
@@ -640,27 +624,44 @@ export class Session {
       this.wire.tryTake()
       const exchange = this.start(bytes, "Eot")
       exchange.onReply = onReply
-      let gaveUp = false
-      exchange.waiter = () => {
-        if (gaveUp) return
-        if (exchange.failure !== undefined) {
-          this.settle()
-          releaseAll(held)
-          return resume(Effect.fail(exchange.failure))
-        }
-        if (this.cleanup.length > 0 && this.deadWith === undefined) {
-          return resume(Effect.andThen(Effect.uninterruptible(this.finish()), replyOfExchange(exchange)))
-        }
+      return this.replyTo(exchange, resume, held, abandoned)
+    })
+  }
+
+  /**
+   * The rest of an exchange started inside an `Effect.callback` (`exchangeNow`, `exchangeHolding`): the reply's end
+   * marker gives the wire up and resumes the caller (the session dying gives `held` up too); cleanup queued while the
+   * wire was held runs under it first (`finish`). Returns the callback's canceller: the caller was interrupted before
+   * the reply's end (a complete reply has resumed it already), so `held` is given up, `abandoned` queued as cleanup
+   * and the reply drained by a detached fiber that keeps the wire (`abandon`).
+   */
+  private replyTo(
+    exchange: Exchange,
+    resume: (effect: Effect.Effect<Reply, InformixError>) => void,
+    held: ReadonlyArray<Permit>,
+    abandoned: Uint8Array | undefined
+  ): Effect.Effect<void> {
+    // Set when the caller was interrupted first: the drain fiber has the wire and the reply then.
+    let gaveUp = false
+    exchange.waiter = () => {
+      if (gaveUp) return
+      if (exchange.failure !== undefined) {
         this.settle()
-        resume(replyOfExchange(exchange))
-      }
-      return Effect.suspend(() => {
-        gaveUp = true
-        exchange.waiter = undefined
         releaseAll(held)
-        if (abandoned !== undefined) this.addCleanup(abandoned)
-        return this.abandon(exchange)
-      })
+        return resume(Effect.fail(exchange.failure))
+      }
+      if (this.cleanup.length > 0 && this.deadWith === undefined) {
+        return resume(Effect.andThen(Effect.uninterruptible(this.finish()), replyOfExchange(exchange)))
+      }
+      this.settle()
+      resume(replyOfExchange(exchange))
+    }
+    return Effect.suspend(() => {
+      gaveUp = true
+      exchange.waiter = undefined
+      releaseAll(held)
+      if (abandoned !== undefined) this.addCleanup(abandoned)
+      return this.abandon(exchange)
     })
   }
 
@@ -836,6 +837,8 @@ const replyOf = (exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, Inf
   exchange.failure === undefined ? Effect.succeed(exchange.messages) : Effect.fail(exchange.failure)
 
 const noReply: Effect.Effect<undefined> = Effect.succeed(undefined)
+
+const noPermits: ReadonlyArray<Permit> = []
 
 const replyOfExchange = (exchange: Exchange): Effect.Effect<Reply, InformixError> =>
   exchange.failure === undefined
