@@ -643,25 +643,32 @@ export class Session {
   ): Effect.Effect<void> {
     // Set when the caller was interrupted first: the drain fiber has the wire and the reply then.
     let gaveUp = false
+    // Dropped once the reply is handed over: effect keeps the canceller (below) reachable for a while after the
+    // callback resumed, and a completed exchange holds its whole reply. Measured: a 200k-row stream promoted ~40 MB
+    // of replies to the old generation between full GCs (GC time ×3) while the canceller referred to the exchange.
+    let pending: Exchange | undefined = exchange
     exchange.waiter = () => {
       if (gaveUp) return
-      if (exchange.failure !== undefined) {
+      const done = pending!
+      pending = undefined
+      if (done.failure !== undefined) {
         this.settle()
         releaseAll(held)
-        return resume(Effect.fail(exchange.failure))
+        return resume(Effect.fail(done.failure))
       }
       if (this.cleanup.length > 0 && this.deadWith === undefined) {
-        return resume(Effect.andThen(Effect.uninterruptible(this.finish()), replyOfExchange(exchange)))
+        return resume(Effect.andThen(Effect.uninterruptible(this.finish()), replyOfExchange(done)))
       }
       this.settle()
-      resume(replyOfExchange(exchange))
+      resume(replyOfExchange(done))
     }
     return Effect.suspend(() => {
       gaveUp = true
-      exchange.waiter = undefined
+      const open = pending!
+      open.waiter = undefined
       releaseAll(held)
       if (abandoned !== undefined) this.addCleanup(abandoned)
-      return this.abandon(exchange)
+      return this.abandon(open)
     })
   }
 
