@@ -33,6 +33,14 @@ import { readFileSync } from "node:fs"
 import { createInterface } from "node:readline"
 import { parseArgs } from "node:util"
 
+// The embedded server runs on node:sqlite, which Node 20 lacks and 22.19 mis-binds (README "Requirements"): say so
+// instead of failing with ERR_UNKNOWN_BUILTIN_MODULE.
+const [major, minor] = process.versions.node.split(".").map(Number)
+if (major < 22 || (major === 22 && minor < 20)) {
+  process.stderr.write(`effect-informix-server: needs Node 22.20 or later (this is Node ${process.versions.node})\n`)
+  process.exit(1)
+}
+
 const NodeRuntime = await import("@effect/platform-node/NodeRuntime").catch(() => {
   process.stderr.write(
     "effect-informix-server: needs @effect/platform-node (npm install --save-dev @effect/platform-node@^4.1.0)\n"

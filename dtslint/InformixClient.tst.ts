@@ -67,6 +67,9 @@ describe("InformixClient layers", () => {
   it("retryReads keeps the effect's types and adds the schedule's", () => {
     const read = null as unknown as Effect.Effect<number, SqlError, "Svc">
     expect(read.pipe(InformixClient.retryReads(Schedule.recurs(3)))).type.toBe<Effect.Effect<number, SqlError, "Svc">>()
+    // The README's form: backoff for at most 5 retries.
+    const backoff = Schedule.max([Schedule.exponential("100 millis"), Schedule.recurs(5)])
+    expect(read.pipe(InformixClient.retryReads(backoff))).type.toBe<Effect.Effect<number, SqlError, "Svc">>()
     expect(InformixClient.isConnectionLoss).type.toBe<(error: unknown) => boolean>()
   })
 

@@ -171,7 +171,7 @@ export const isConnectionLoss = (error: unknown): boolean => {
  *
  * ```ts
  * const orders = sql`SELECT * FROM orders WHERE customer = ${id}`.pipe(
- *   InformixClient.retryReads(Schedule.exponential("100 millis").pipe(Schedule.both(Schedule.recurs(5))))
+ *   InformixClient.retryReads(Schedule.max([Schedule.exponential("100 millis"), Schedule.recurs(5)]))
  * )
  * ```
  *

@@ -78,4 +78,60 @@ describe("metadata catalog", () => {
         [[10, "syssyntable"], [11, "sysconstraints"], [12, "sysreferences"], [14, "sysdefaults"], [16, "sysprocedures"]]
       )
     }).pipe(Effect.scoped))
+
+  it.live("sysproccolumns lists a routine's return values and parameters for getProcedureColumns", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const conn = yield* Connection.make({ url: server.url })
+      yield* conn.execute(
+        "CREATE FUNCTION split(total INT, OUT half INT, label VARCHAR(20)) RETURNING INT AS rest, DECIMAL(8,2); " +
+          "LET half = total / 2; RETURN total - half, 0; END FUNCTION"
+      )
+      yield* conn.execute("CREATE PROCEDURE touch(at DATETIME YEAR TO SECOND) END PROCEDURE")
+      // Return values first (paramid from 0, paramattr 3 = one of several), then the parameters (1 IN, 4 OUT).
+      assert.deepStrictEqual(
+        trimmed(
+          yield* conn.values(
+            "SELECT p.procname, p.langid, c.paramid, c.paramname, c.paramtype, c.paramlen, c.paramattr " +
+              "FROM sysprocedures p, sysproccolumns c WHERE p.procid = c.procid ORDER BY p.procid, c.paramid"
+          )
+        ),
+        [
+          ["split", 2, 0, "rest", 2, 4, 3],
+          ["split", 2, 1, null, 5, 2050, 3],
+          ["split", 2, 2, "total", 2, 4, 1],
+          ["split", 2, 3, "half", 2, 4, 4],
+          ["split", 2, 4, "label", 13, 20, 1],
+          ["touch", 2, 1, "at", 10, 3594, 1]
+        ]
+      )
+      // The functions JDBC's query calls, database-qualified as it sends them.
+      assert.deepStrictEqual(
+        trimmed(
+          yield* conn.values(
+            "SELECT testdb:ifx_param_types(procid), testdb:ifx_ret_types(procid), " +
+              "schema_bufflen(5, 2050), schema_bufflen(13, 20), schema_bufflen(2, 4) " +
+              "FROM sysprocedures ORDER BY procid"
+          )
+        ),
+        [
+          ["integer,integer,varchar(20,0)", "integer,decimal(8,2)", 10, 20, 4],
+          ["datetime year to second", "", 10, 20, 4]
+        ]
+      )
+      // A single return value is paramattr 5; DROP takes the rows along.
+      yield* conn.execute("CREATE FUNCTION one() RETURNING INT; RETURN 1; END FUNCTION")
+      assert.deepStrictEqual(
+        yield* conn.values(
+          "SELECT paramid, paramattr FROM sysproccolumns c, sysprocedures p " +
+            "WHERE p.procid = c.procid AND p.procname = 'one'"
+        ),
+        [[0, 5]]
+      )
+      yield* conn.execute("DROP FUNCTION split")
+      assert.deepStrictEqual(
+        yield* conn.values("SELECT count(*) FROM sysproccolumns WHERE procid = 1"),
+        [[0]]
+      )
+    }).pipe(Effect.scoped))
 })

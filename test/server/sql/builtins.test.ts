@@ -168,5 +168,28 @@ describe("built-in functions", () => {
         ["a "],
         ["c "]
       ])
+      // A UNION's character column is as wide as its widest branch (JDBC's getTableTypes reads 'SYSTEM TABLE').
+      const kinds = yield* conn.queryWithColumns(
+        "SELECT trim('TABLE') AS kind FROM emp WHERE id = 1 UNION SELECT trim('SYSTEM TABLE') AS kind FROM emp " +
+          "WHERE id = 1 UNION SELECT 'VIEW' FROM emp WHERE id = 1 ORDER BY 1"
+      )
+      assert.deepStrictEqual(kinds.columns.map((c) => [c.type, c.encodedLength]), [[13, 12]])
+      assert.deepStrictEqual(kinds.rows, [["SYSTEM TABLE"], ["TABLE"], ["VIEW"]])
+      // ORDER BY a select-list column's name sorts by it, though both tables have an `id` (JDBC getFunctionColumns).
+      yield* conn.execute("CREATE TABLE o1 (id INT, n INT)")
+      yield* conn.execute("CREATE TABLE o2 (id INT, m INT)")
+      yield* conn.execute("INSERT INTO o1 VALUES (1, 10)")
+      yield* conn.execute("INSERT INTO o1 VALUES (2, 20)")
+      yield* conn.execute("INSERT INTO o2 SELECT id, n * 2 FROM o1")
+      assert.deepStrictEqual(
+        yield* conn.values("SELECT o1.id, m FROM o1, o2 WHERE o1.id = o2.id ORDER BY id DESC"),
+        [[2, 40], [1, 20]]
+      )
+      assert.deepStrictEqual(
+        yield* conn.values("SELECT m, o2.id FROM o1, o2 WHERE o1.id = o2.id ORDER BY m, id LIMIT 1"),
+        [[20, 1]]
+      )
+      // Not in the select list: still ambiguous (-324), as on Informix.
+      assert.strictEqual(yield* failure(conn.values("SELECT m FROM o1, o2 WHERE o1.id = o2.id ORDER BY id")), -324)
     }).pipe(Effect.scoped))
 })

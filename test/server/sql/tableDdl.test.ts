@@ -141,6 +141,10 @@ describe("table DDL", () => {
         ),
         [["c2", "P", "customer_master"], ["cust", "S", "customer_master"]]
       )
+      // Without a keyword a synonym is public outside MODE ANSI (IBM "CREATE SYNONYM").
+      yield* conn.execute("CREATE SYNONYM c3 FOR customer_master")
+      assert.deepStrictEqual(yield* conn.values("SELECT tabtype FROM systables WHERE tabname = 'c3'"), [["S"]])
+      yield* conn.execute("DROP SYNONYM c3")
       assert.strictEqual(yield* failure(conn.execute("CREATE SYNONYM cust FOR customer_master")), -310)
       assert.strictEqual(yield* failure(conn.execute("CREATE SYNONYM s3 FOR nosuch")), -206)
       // Another server's table: Informix's -908 (no connection to that server).
@@ -156,5 +160,15 @@ describe("table DDL", () => {
       yield* conn.execute("DROP TABLE customer_master")
       assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM syssyntable"), [[0]])
       assert.deepStrictEqual(yield* conn.values("SELECT count(*) FROM systables WHERE tabname = 'c2'"), [[0]])
+    }).pipe(Effect.scoped))
+
+  it.live("in a MODE ANSI database every synonym is private and PUBLIC / PRIVATE are a syntax error", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* serverWith({ databases: [{ name: "testdb", ansi: true }] })
+      yield* conn.execute("CREATE TABLE t (id INT)")
+      yield* conn.execute("CREATE SYNONYM s FOR t")
+      assert.deepStrictEqual(yield* conn.values("SELECT tabtype FROM systables WHERE tabname = 's'"), [["P"]])
+      assert.strictEqual(yield* failure(conn.execute("CREATE PUBLIC SYNONYM s2 FOR t")), -201)
+      assert.strictEqual(yield* failure(conn.execute("CREATE PRIVATE SYNONYM s3 FOR t")), -201)
     }).pipe(Effect.scoped))
 })

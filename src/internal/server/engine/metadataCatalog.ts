@@ -16,7 +16,7 @@
 import type { DatabaseSync } from "node:sqlite"
 import { TypeCode } from "../../values/typeCodes.ts"
 import { catalogTable as table, createCatalogTables, type TableInfo } from "./catalog.ts"
-import { Types } from "./types.ts"
+import { builtinXname, typeName, Types } from "./types.ts"
 
 const metadataTables: ReadonlyArray<TableInfo> = [
   table("syssyntable", 10, [
@@ -256,6 +256,20 @@ const fixedPrecision: Readonly<Record<number, number>> = {
   53: 19
 }
 
+/** Bytes of a value of the fixed-size types (their C representation, as ESQL/C buffers them). */
+const fixedBytes: Readonly<Record<number, number>> = {
+  1: 2,
+  2: 4,
+  3: 8,
+  4: 4,
+  6: 4,
+  7: 4,
+  17: 8,
+  18: 8,
+  52: 8,
+  53: 8
+}
+
 const n = (v: unknown) => Number(v ?? 0)
 const base = (coltype: unknown) => n(coltype) & 0xff
 const isCharacter = (code: number) => code === 0 || code === 13 || code === 15 || code === 16
@@ -289,6 +303,31 @@ export const registerMetadataFunctions = (db: DatabaseSync) => {
   fn("schema_isautoincr", (coltype) => ([6, 18, 53].includes(base(coltype)) ? "YES" : "NO"))
   fn("get_default_value", (_coltype, _xid, _collength, value) => (value === null ? null : String(value).trim()))
   fn("schema_datetype", (coltype, collength) => (base(coltype) === 10 || base(coltype) === 14 ? n(collength) : null))
+  // getProcedureColumns: LENGTH (bytes of a value) and the routine's parameter / return type lists, which JDBC
+  // splits at commas to name each row's TYPE_NAME (IfxDatabaseMetaData.processProcName).
+  fn("schema_bufflen", (coltype, collength) => {
+    const code = base(coltype)
+    const length = n(collength) < 0 ? n(collength) + 65536 : n(collength)
+    if (isDecimal(code)) return (length >> 8) + 2
+    if (code === 13 || code === 16) return length & 0xff
+    return fixedBytes[code] ?? length
+  })
+  fn(
+    "ifx_param_types",
+    (procid) =>
+      (db.prepare("SELECT paramtypes FROM sysprocedures WHERE procid = ?").get(n(procid)) as
+        | { paramtypes: string | null }
+        | undefined)?.paramtypes ?? ""
+  )
+  fn("ifx_ret_types", (procid) =>
+    (db.prepare(
+      "SELECT paramtype, paramlen, paramxid FROM sysproccolumns WHERE procid = ? AND paramattr IN (3, 5) " +
+        "ORDER BY paramid"
+    ).all(n(procid)) as Array<{ paramtype: number; paramlen: number; paramxid: number }>).map((c) => {
+      const xid = n(c.paramxid)
+      const length = n(c.paramlen) < 0 ? n(c.paramlen) + 65536 : n(c.paramlen)
+      return typeName({ code: n(c.paramtype), length, xid, xname: xid === 0 ? "" : builtinXname(xid) }).toLowerCase()
+    }).join(","))
   fn("schema_charlen", (coltype, _xid, collength) => {
     const code = base(coltype)
     if (!isCharacter(code)) return null

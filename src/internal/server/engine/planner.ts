@@ -8,6 +8,7 @@ import { planExtension } from "./extendedStatements.ts"
 import type { ExtensionPlan } from "./extension.ts"
 import { informixOuterJoin } from "./outerJoin.ts"
 import { buildScope } from "./scope.ts"
+import { orderBySelectedNames, widenToUnionBranches } from "./selectResult.ts"
 import type { Token } from "./tokenizer.ts"
 import { findTopLevel, isPunct, isWord, lastIndex } from "./tokenScan.ts"
 import {
@@ -302,8 +303,10 @@ export const planSelect = (
   }
   const modifiers = emitter.selectModifiers(1)
   if (isTranslateError(modifiers)) return modifiers
-  const list = emitter.selectList(modifiers.next, bodyEnd)
-  if (isTranslateError(list)) return list
+  const first = emitter.selectList(modifiers.next, bodyEnd)
+  if (isTranslateError(first)) return first
+  const list = { ...first, items: widenToUnionBranches(tokens, emitter, first.items, first.next, bodyEnd) }
+  orderBySelectedNames(tokens, emitter, list.items, list.next, bodyEnd)
   const outer = informixOuterJoin(tokens, emitter, ctx, list.next, bodyEnd)
   const rest = outer ?? emitter.emit(list.next, bodyEnd)
   if (isTranslateError(rest)) return rest

@@ -85,9 +85,11 @@ const isFromList = (tokens: ReadonlyArray<Token>, i: number): boolean => {
 /** CREATE [PUBLIC | PRIVATE] SYNONYM [IF NOT EXISTS] s FOR t / DROP SYNONYM [IF EXISTS] s. */
 export const planSynonym = (tokens: ReadonlyArray<Token>, end: number): ExtensionPlan | TranslateError | undefined => {
   let i = 1
-  let kind = "P"
+  // IBM "CREATE SYNONYM": public unless PRIVATE is said in a database that is not MODE ANSI; in an ANSI database
+  // every synonym is private and both keywords are a syntax error (checked when it runs, knowing the database).
+  let keyword: "S" | "P" | undefined
   if (tokens[0]!.upper === "CREATE" && (isWord(tokens[1], "PUBLIC") || isWord(tokens[1], "PRIVATE"))) {
-    kind = tokens[1]!.upper === "PUBLIC" ? "S" : "P"
+    keyword = tokens[1]!.upper === "PUBLIC" ? "S" : "P"
     i++
   }
   if (!isWord(tokens[i], "SYNONYM")) return undefined
@@ -133,6 +135,8 @@ export const planSynonym = (tokens: ReadonlyArray<Token>, end: number): Extensio
     writes: "permanent",
     tables: [],
     run: (host) => {
+      if (host.ansi && keyword !== undefined) return engineError(-201, { offset: tokens[1]!.offset })
+      const kind = host.ansi ? "P" : keyword ?? "S"
       if (host.table(name.text) !== undefined || nameTaken(host.db, name.text)) {
         return ifClause.present ? ok : engineError(-310, { parameter: name.text, offset: name.offset })
       }

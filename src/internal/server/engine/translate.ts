@@ -163,6 +163,8 @@ export class Emitter {
   /** Types imposed on a literal/param token by the statement shape (INSERT values, UPDATE SET). */
   readonly contextTypes = new Map<number, IfxType>()
   paramOrdinal = new Map<number, number>()
+  /** Identifier tokens emitted as another name (ORDER BY naming a select-list column: its alias). */
+  readonly renamed = new Map<number, string>()
 
   constructor(tokens: ReadonlyArray<Token>, sql: string, ctx: TranslateContext, scope: Scope) {
     this.tokens = tokens
@@ -403,6 +405,8 @@ export class Emitter {
       part: { text, from: i, to: next, callable },
       next
     })
+    const renamed = this.renamed.get(i)
+    if (renamed !== undefined) return simple(renamed)
     switch (t.kind) {
       case "string": {
         const lit = this.literalFor(i, t.text, quoteString(t.text))

@@ -1,6 +1,7 @@
 /**
- * Catalog rows of SPL routines and triggers: `sysprocedures`, `sysprocbody`, `sysprocplan`, `systriggers`,
- * `systrigbody`, with Informix's tabids (16, 17, 18, 22, 23) and the columns applications read. The routine or
+ * Catalog rows of SPL routines and triggers: `sysprocedures`, `sysproccolumns`, `sysprocbody`, `sysprocplan`,
+ * `systriggers`, `systrigbody`, with Informix's tabids (16, 49 not pinned, 17, 18, 22, 23) and the columns
+ * applications read. The routine or
  * trigger text is kept in 256-character pieces (`sysprocbody` datakey 'T', `systrigbody` datakey 'D'), as Informix
  * keeps it, and is parsed again when a session first uses it.
  */
@@ -40,6 +41,21 @@ export const routineCatalogTables: ReadonlyArray<{
       ["iterations", Types.boolean, false],
       ["internal", Types.boolean, false],
       ["procflags", Types.integer, false]
+    ]
+  },
+  {
+    // IBM "SYSPROCCOLUMNS": one row per parameter and return value; JDBC's getProcedureColumns joins it. Its tabid
+    // is not pinned (49 here).
+    name: "sysproccolumns",
+    tabid: 49,
+    columns: [
+      ["procid", Types.integer, false],
+      ["paramid", Types.integer, false],
+      ["paramname", Types.varchar(128), false],
+      ["paramtype", Types.smallint, false],
+      ["paramlen", Types.smallint, false],
+      ["paramxid", Types.integer, false],
+      ["paramattr", Types.integer, false]
     ]
   },
   {
@@ -154,6 +170,47 @@ export const routinesReturningValues = (db: DatabaseSync): Array<string> =>
     r.procname
   )
 
+/** A parameter or return value of a routine as sysproccolumns lists it (type undefined: `LIKE t.c`, resolved later). */
+export interface RoutineColumn {
+  readonly name: string | undefined
+  readonly type: IfxType | undefined
+  readonly mode: "in" | "out" | "inout" | "return"
+}
+
+/**
+ * sysproccolumns.paramattr (IBM "SYSPROCCOLUMNS"): 1 INPUT, 2 INOUT, 4 OUT, 5 a (single) return value, 3 one of
+ * several return values — the values JDBC's getProcedureColumns hands on as COLUMN_TYPE (procedureColumnIn ...
+ * procedureColumnReturn / procedureColumnResult).
+ */
+const paramattr = (mode: RoutineColumn["mode"], returns: number): number =>
+  mode === "in" ? 1 : mode === "inout" ? 2 : mode === "out" ? 4 : returns === 1 ? 5 : 3
+
+/**
+ * The sysproccolumns rows of a routine. paramid order is not documented; JDBC's getProcedureColumns orders by it and
+ * reads the return types first (IfxDatabaseMetaData.processProcName), so the return values come first, numbered
+ * from 0 (JDBC's ORDINAL_POSITION 0 is the return value), and the parameters follow, numbered from 1 at least.
+ */
+const insertRoutineColumns = (db: DatabaseSync, procid: number, columns: ReadonlyArray<RoutineColumn>) => {
+  const insert = db.prepare(
+    "INSERT INTO sysproccolumns (procid, paramid, paramname, paramtype, paramlen, paramxid, paramattr) " +
+      "VALUES (?, ?, ?, ?, ?, ?, ?)"
+  )
+  const returns = columns.filter((c) => c.mode === "return")
+  const params = columns.filter((c) => c.mode !== "return")
+  const row = (c: RoutineColumn, paramid: number) =>
+    insert.run(
+      procid,
+      paramid,
+      c.name ?? null,
+      c.type?.code ?? 0,
+      c.type === undefined ? 0 : c.type.length > 32767 ? c.type.length - 65536 : c.type.length,
+      c.type?.xid ?? 0,
+      paramattr(c.mode, returns.length)
+    )
+  returns.forEach((c, i) => row(c, i))
+  params.forEach((c, i) => row(c, Math.max(returns.length, 1) + i))
+}
+
 export const insertRoutine = (
   db: DatabaseSync,
   routine: {
@@ -165,16 +222,19 @@ export const insertRoutine = (
     readonly numargs: number
     readonly returns: number
     readonly paramTypes: string
+    readonly columns: ReadonlyArray<RoutineColumn>
     readonly text: string
     readonly today: number
     readonly dbname: string
   }
 ): number => {
   const procid = Math.max(1, maxId(db, "SELECT max(procid) AS m FROM sysprocedures") + 1)
+  // langid 2 is SPL in sysroutinelangs (0 built-in, 1 C, 2 SPL, 3 Java); JDBC's getProcedureColumns reads only
+  // `p.langid = 2` routines.
   db.prepare(
     "INSERT INTO sysprocedures (procname, owner, procid, mode, retsize, symsize, datasize, codesize, numargs, " +
       "isproc, specificname, externalname, paramstyle, langid, paramtypes, variant, handlesnulls, iterations, " +
-      "internal, procflags) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, NULL, 'I', 3, ?, 't', 't', 'f', 'f', 0)"
+      "internal, procflags) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, NULL, 'I', 2, ?, 't', 't', 'f', 'f', 0)"
   ).run(
     routine.name,
     routine.owner,
@@ -187,6 +247,7 @@ export const insertRoutine = (
     routine.specific ?? null,
     routine.paramTypes
   )
+  insertRoutineColumns(db, procid, routine.columns)
   const body = db.prepare("INSERT INTO sysprocbody (procid, datakey, seqno, data) VALUES (?, 'T', ?, ?)")
   pieces(routine.text).forEach((p, i) => body.run(procid, i + 1, p))
   db.prepare(
@@ -197,7 +258,7 @@ export const insertRoutine = (
 }
 
 export const deleteRoutine = (db: DatabaseSync, procid: number) => {
-  for (const table of ["sysprocedures", "sysprocbody", "sysprocplan"]) {
+  for (const table of ["sysprocedures", "sysproccolumns", "sysprocbody", "sysprocplan"]) {
     db.prepare(`DELETE FROM ${table} WHERE procid = ?`).run(procid)
   }
 }

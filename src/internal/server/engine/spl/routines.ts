@@ -378,6 +378,10 @@ export class Routines {
             numargs: r.params.length,
             returns: r.returning.length,
             paramTypes: signatureOf(r),
+            columns: [
+              ...r.returning.map((x) => ({ name: x.name, type: x.type, mode: "return" as const })),
+              ...r.params.map((p) => ({ name: p.name, type: p.type, mode: p.mode }))
+            ],
             text: prepared.sql,
             today: this.session.today(),
             dbname: this.session.database
