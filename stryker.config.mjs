@@ -55,6 +55,7 @@ export default {
   testFiles: [
     "test/Connection.urgentGuards.test.ts",
     "test/connection/permit.test.ts",
+    "test/Connection.streamGuards.test.ts",
     "test/Connection.interrupt.test.ts",
     "test/Connection.test.ts",
     "test/Connection.byteStream.test.ts",

@@ -6,27 +6,16 @@
  * and an interrupted or timed-out batch leaving the session usable.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Connection from "../src/Connection.ts"
-import type { InformixError } from "../src/InformixError.ts"
 import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import * as TestServer from "../src/TestServer.ts"
 import { describeNoColumns, done, EOT, err, makeFakeServer } from "./connection/fakeServer.ts"
+import { failure, serverAndConnection } from "./connectionSupport.ts"
 import { itUrgent } from "./urgentSupport.ts"
 
-const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  return Cause.squash((exit as Exit.Failure<A, InformixError>).cause) as InformixError
-}
-
-const setup = Effect.gen(function*() {
-  const server = yield* TestServer.make()
-  const conn = yield* Connection.make(server.url)
-  return { server, conn }
-})
+const setup = serverAndConnection
 
 const keys = (conn: Connection.Connection, table: string) =>
   Effect.map(conn.values(`SELECT k FROM ${table} ORDER BY k`), (rows) => rows.map((row) => row[0]))

@@ -4,23 +4,14 @@
  * with sqlcode 0, which in Informix means success — and leave the session usable.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
 import * as Connection from "../src/Connection.ts"
 import * as InformixError from "../src/InformixError.ts"
 import * as Informix from "../src/InformixValue.ts"
 import { DEFAULT_SERVER_REPLY } from "../src/internal/protocol/framing.ts"
 import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
 import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
-
-const failure = <A>(exit: Exit.Exit<A, InformixError.InformixError>): InformixError.InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
-  assert.isTrue(Option.isSome(error), "expected a typed failure")
-  return Option.getOrThrow(error)
-}
+import { failure } from "./connectionSupport.ts"
 
 /** A DESCRIBE of a SELECT whose only column has a type word the client does not know. */
 const describeUnsupported = (statementId: number): ServerMessage => ({

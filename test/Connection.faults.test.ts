@@ -14,13 +14,11 @@ import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { batchWatch } from "./batchWatch.ts"
+import { failure } from "./connectionSupport.ts"
 import { eventually } from "./eventually.ts"
-import { itUrgent } from "./urgentSupport.ts"
-
-const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  return Cause.squash((exit as Exit.Failure<A, InformixError>).cause) as InformixError
-}
+import { measure, withoutTime } from "./testClockSteps.ts"
+import { itUrgent, itUrgentEffect } from "./urgentSupport.ts"
 
 const withTable = (conn: Connection.Connection, rows: number) =>
   Effect.gen(function*() {
@@ -80,23 +78,24 @@ describe("Connection faults", () => {
       else assert.include(["ProtocolError", "ConnectionError", "SqlError"], failure(exit)._tag)
     }).pipe(Effect.scoped))
 
-  itUrgent(
-    "interrupting a stalled statement via the urgent byte frees the session in < 2 s, transaction intact",
+  itUrgentEffect(
+    "interrupting a stalled statement via the urgent byte frees the session, transaction intact",
     () =>
       Effect.gen(function*() {
-        const server = yield* TestServer.make()
+        const watch = batchWatch()
+        const server = yield* TestServer.make({ protocolTrace: watch.protocolTrace })
         const conn = yield* Connection.make(server.url)
         assert.isTrue(conn.serverInterruptSupported)
         yield* conn.execute("CREATE TABLE u (id INTEGER)")
         yield* conn.transaction(Effect.gen(function*() {
           yield* conn.execute("INSERT INTO u VALUES (1)")
-          const started = performance.now()
+          const executing = watch.next("Execute")
           const stalled = yield* Effect.forkChild(conn.execute(server.stallSql))
-          yield* Effect.sleep("100 millis")
+          // The server sleeps in the statement; the test clock stands still, so only the interrupt can end it.
+          yield* executing
           yield* Fiber.interrupt(stalled)
           // The next statement waits for the drain, then runs in the same, still open transaction.
-          assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM u"), [[1]])
-          assert.isBelow(performance.now() - started, 2000)
+          assert.deepStrictEqual(yield* withoutTime(conn.values("SELECT COUNT(*) FROM u")), [[1]])
           assert.isTrue(conn.inTransaction)
           assert.strictEqual(conn.state, "idle")
           assert.strictEqual((yield* server.stats).transactions, 1)
@@ -105,20 +104,25 @@ describe("Connection faults", () => {
       }).pipe(Effect.scoped)
   )
 
-  itUrgent("statement timeout on a stalled statement → SqlError -213, session usable", () =>
-    Effect.gen(function*() {
-      const server = yield* TestServer.make()
-      const conn = yield* Connection.make(server.url)
-      const started = performance.now()
-      const error = failure(yield* Effect.exit(conn.execute(server.stallSql, [], { timeout: "200 millis" })))
-      assert.isBelow(performance.now() - started, 2000)
-      assert.strictEqual(error._tag, "SqlError")
-      if (error._tag === "SqlError") {
-        assert.strictEqual(error.sqlcode, -213)
-        assert.isTrue(error.isInterrupted)
-      }
-      assert.deepStrictEqual(yield* conn.values("SELECT 1 FROM systables WHERE tabid = 1"), [[1]])
-    }).pipe(Effect.scoped))
+  itUrgentEffect(
+    "statement timeout on a stalled statement → SqlError -213 at the timeout, session usable",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make()
+        const conn = yield* Connection.make(server.url)
+        // The test clock measures the timeout; the statement itself would sleep 30 s of it.
+        const timed = yield* measure(Effect.exit(conn.execute(server.stallSql, [], { timeout: "200 millis" })))
+        assert.isAtLeast(timed.millis, 200)
+        assert.isBelow(timed.millis, 30_000)
+        const error = failure(timed.value)
+        assert.strictEqual(error._tag, "SqlError")
+        if (error._tag === "SqlError") {
+          assert.strictEqual(error.sqlcode, -213)
+          assert.isTrue(error.isInterrupted)
+        }
+        assert.deepStrictEqual(yield* conn.values("SELECT 1 FROM systables WHERE tabid = 1"), [[1]])
+      }).pipe(Effect.scoped)
+  )
 
   itUrgent("a stalled reply (fault hook) is interrupted by the urgent byte as well", () =>
     Effect.gen(function*() {
@@ -199,15 +203,16 @@ describe("Connection faults", () => {
       assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
 
-  it.live("closing waits at most about a second for the server's SQ_EXIT, then destroys the socket", () =>
+  it.effect("closing waits a second for the server's SQ_EXIT, not for a stalled one, then destroys the socket", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make()
       const scope = yield* Scope.make()
       const conn = yield* Connection.make(server.url).pipe(Scope.provide(scope))
       yield* server.faults.stallEveryReply("30 seconds")
-      const started = performance.now()
-      yield* Scope.close(scope, Exit.void)
-      assert.isBelow(performance.now() - started, 3000)
+      // The test clock measures the wait.
+      const closing = yield* measure(Scope.close(scope, Exit.void))
+      assert.isAtLeast(closing.millis, 1000)
+      assert.isBelow(closing.millis, 30_000)
       assert.strictEqual(conn.state, "dead")
     }))
 

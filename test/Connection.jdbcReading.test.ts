@@ -5,14 +5,11 @@
  * `inTransaction`, and an ANSI database's implicit transactions are tracked and never started with BEGIN WORK.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
 import * as Connection from "../src/Connection.ts"
-import type * as InformixError from "../src/InformixError.ts"
 import type { ClientMessage, ServerMessage } from "../src/internal/protocol/messages.ts"
 import { describeNoColumns, done, EOT, type FakeSession, makeFakeServer, sqlOf } from "./connection/fakeServer.ts"
+import { failure } from "./connectionSupport.ts"
 import { conaccWithTail, fromHex, goldenVector, hexChar, hexI16 } from "./protocol/golden.ts"
 
 const i16 = hexI16
@@ -21,13 +18,6 @@ const conacc = (tail: string, slType = 2): Uint8Array => fromHex(conaccWithTail(
 
 const jdbcTail = (svcError: number, warnings: number) =>
   "0066 000b00000000" + i16(svcError) + "0000" + i16(warnings) + "0000 007f"
-
-const failure = <A>(exit: Exit.Exit<A, InformixError.InformixError>): InformixError.InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
-  assert.isTrue(Option.isSome(error), "expected a typed failure")
-  return Option.getOrThrow(error)
-}
 
 const xactStat = (newLevel: number): ServerMessage => ({
   _tag: "XactStat",

@@ -6,23 +6,16 @@
  * when the scope closes, also after interruption.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
-import type { InformixError } from "../src/InformixError.ts"
 import type { ClientMessage } from "../src/internal/protocol/messages.ts"
 import * as TestServer from "../src/TestServer.ts"
 import { describeWith, done, EOT, type FakeSession, intRow, makeFakeServer } from "./connection/fakeServer.ts"
+import { failure } from "./connectionSupport.ts"
 import { itUrgent } from "./urgentSupport.ts"
-
-const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  return Cause.squash((exit as Exit.Failure<A, InformixError>).cause) as InformixError
-}
 
 /** A session without a statement cache, over a 20-row table `s` (k = 1…20, v = "v<k>"). */
 const setup = Effect.gen(function*() {

@@ -7,11 +7,8 @@
  * of the other kind.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Logger from "effect/Logger"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
@@ -26,6 +23,7 @@ import {
   type FakeServerOptions,
   makeFakeServer
 } from "./connection/fakeServer.ts"
+import { failure } from "./connectionSupport.ts"
 import { conaccWithTail, fromHex, hexChar, hexI16 } from "./protocol/golden.ts"
 
 const fake = (options: FakeServerOptions = {}) => makeFakeServer(acceptCommands, options)
@@ -66,13 +64,6 @@ const cm = (target: () => FakeServer | { readonly port: number; readonly name: s
       return redirectTo(`${"name" in to ? to.name : "ol_fake"}:127.0.0.1:${to.port}`)
     }
   })
-
-const failure = <A>(exit: Exit.Exit<A, InformixError.InformixError>): InformixError.InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
-  assert.isTrue(Option.isSome(error), "expected a typed failure")
-  return Option.getOrThrow(error)
-}
 
 const connectionError = (error: InformixError.InformixError): InformixError.ConnectionError => {
   assert.strictEqual(error._tag, "ConnectionError", error.message)

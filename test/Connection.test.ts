@@ -10,26 +10,20 @@ import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/testing/TestClock"
 import * as Net from "node:net"
 import * as Connection from "../src/Connection.ts"
 import type { InformixError } from "../src/InformixError.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { failure, serverAndConnection } from "./connectionSupport.ts"
 import { eventually } from "./eventually.ts"
 
-const failure = <A>(exit: Exit.Exit<A, InformixError>): InformixError => {
-  assert.isTrue(Exit.isFailure(exit), "expected a failure")
-  return Cause.squash((exit as Exit.Failure<A, InformixError>).cause) as InformixError
-}
-
-const setup = Effect.gen(function*() {
-  const server = yield* TestServer.make()
-  const conn = yield* Connection.make(server.url)
-  return { server, conn }
-})
+const setup = serverAndConnection
 
 describe("Connection.make", () => {
   it.live("logs in, opens the database, reports its state and closes with SQ_EXIT", () =>
@@ -116,14 +110,15 @@ describe("Connection.make", () => {
       if (error._tag === "ConnectionError") assert.strictEqual(error.reason, "Refused")
     }))
 
-  it.live("connect timeout fires against a listener that never answers", () =>
+  it.effect("connect timeout fires at connectTimeout, not before, against a listener that never answers", () =>
     Effect.gen(function*() {
       const sockets: Array<Net.Socket> = []
       let closed = 0
+      let received = 0
       const silent = Net.createServer((socket) => {
         sockets.push(socket)
         // Read (and ignore) the login request; notice when the client goes away.
-        socket.resume()
+        socket.on("data", () => received++)
         socket.on("close", () => closed++)
       })
       yield* Effect.acquireRelease(
@@ -137,21 +132,25 @@ describe("Connection.make", () => {
           })
       )
       const port = (silent.address() as Net.AddressInfo).port
-      const started = performance.now()
-      const exit = yield* Effect.exit(Effect.scoped(Connection.make({
+      // The test clock measures the wait: real time only moves the sockets.
+      const connecting = yield* Effect.forkChild(Effect.exit(Effect.scoped(Connection.make({
         host: "127.0.0.1",
         port,
         user: "informix",
         password: Redacted.make("x"),
         connectTimeout: "300 millis"
-      })))
-      const elapsed = performance.now() - started
-      const error = failure(exit)
+      }))))
+      yield* TestClock.withLive(eventually(Effect.sync(() => received), (n) => n > 0))
+      yield* TestClock.adjust("299 millis")
+      assert.isUndefined(connecting.pollUnsafe(), "still waiting for the login reply")
+      yield* TestClock.adjust("1 millis")
+      const ended = yield* TestClock.withLive(eventually(Effect.sync(() => connecting.pollUnsafe()), Exit.isExit))
+      assert.isDefined(ended, "given up at connectTimeout")
+      const error = failure(yield* Fiber.join(connecting))
       assert.strictEqual(error._tag, "ConnectionError")
       if (error._tag === "ConnectionError") assert.strictEqual(error.reason, "Timeout")
-      assert.isBelow(elapsed, 3000)
       // The half-open socket was destroyed, not leaked.
-      yield* Effect.sleep("50 millis")
+      yield* TestClock.withLive(eventually(Effect.sync(() => closed), (n) => n > 0))
       assert.strictEqual(sockets.length, 1)
       assert.strictEqual(closed, 1)
     }).pipe(Effect.scoped))

@@ -13,110 +13,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import { EventEmitter } from "node:events"
 import type * as Net from "node:net"
 import { Permit } from "../src/internal/connection/permit.ts"
-import {
-  type Exchange,
-  type Incoming,
-  type Reply,
-  Session,
-  type UrgentSender
-} from "../src/internal/connection/wireSession.ts"
-import { done, EOT } from "./connection/fakeServer.ts"
+import type { Reply } from "../src/internal/connection/wireSession.ts"
+import { EOT } from "./connection/fakeServer.ts"
 import { eventually } from "./eventually.ts"
-
-/** A socket whose writes are "flushed" (their callbacks run) only when the test says so. */
-class ScriptedSocket extends EventEmitter {
-  readonly writes: Array<Uint8Array> = []
-  private readonly unflushed: Array<() => void> = []
-  destroyed = false
-  /** Bytes Node still buffers (set by the test): urgent data sent now would overtake them. */
-  writableLength = 0
-
-  write(bytes: Uint8Array, callback: () => void): boolean {
-    this.writes.push(bytes)
-    this.unflushed.push(callback)
-    return false
-  }
-
-  /** Node hands everything written so far to the kernel: the write callbacks run. */
-  flush(): void {
-    for (const callback of this.unflushed.splice(0)) callback()
-  }
-
-  destroy(): this {
-    this.destroyed = true
-    return this
-  }
-}
-
-// Reply bytes as the scripted decoder reads them: 0 = a message inside the reply, 1 = the reply's end (EOT).
-const MIDDLE = 0
-const END = 1
-/** A chunk the scripted decoder cannot decode. */
-const UNDECODABLE = 0xff
-/** The server's SQ_EXIT, the answer to a polite close. */
-const EXIT = 2
-const decodeScripted = (chunk: Uint8Array): ReadonlyArray<Incoming> =>
-  Array.from(chunk, (byte): Incoming => (byte === END ? EOT : byte === EXIT ? { _tag: "Exit" } : done(0)))
-
-interface Rig {
-  readonly socket: ScriptedSocket
-  readonly session: Session
-  /** Sockets the urgent sender was asked to send on, in order. */
-  readonly sends: Array<Net.Socket>
-  /** Starts an exchange in a child fiber; returns once its request was written (not flushed). */
-  readonly begin: Effect.Effect<{ readonly exchange: Exchange; readonly fiber: Fiber.Fiber<unknown, unknown> }>
-}
-
-const rig = (
-  options: {
-    readonly supported?: boolean
-    readonly kernelAccepts?: boolean
-    readonly drainTimeout?: Duration.Duration
-    /** TLS layered over an existing socket: urgent data goes on this one, underneath. */
-    readonly raw?: ScriptedSocket
-    /** How long the session waits, unused, before sending deferred batches on their own (default 1 ms). */
-    readonly deferredIdleMillis?: number
-  } = {}
-): Rig => {
-  const socket = new ScriptedSocket()
-  const sends: Array<Net.Socket> = []
-  const urgent: UrgentSender = {
-    supported: options.supported ?? true,
-    send: (target) => {
-      // As `sendUrgentByteNow`: nothing is sent while Node still buffers bytes on that socket.
-      if ((target as unknown as ScriptedSocket).writableLength > 0) return "queued"
-      sends.push(target)
-      return (options.kernelAccepts ?? true) ? "sent" : "failed"
-    }
-  }
-  const asNet = socket as unknown as Net.Socket
-  const session = new Session(asNet, (options.raw ?? socket) as unknown as Net.Socket, {
-    host: "127.0.0.1",
-    port: 1,
-    decoder: {
-      push: (chunk) =>
-        chunk[0] === UNDECODABLE ? { _tag: "ProtocolCodecError", message: "scripted garbage" } : decodeScripted(chunk),
-      setFraming: () => {}
-    },
-    urgent,
-    drainTimeout: options.drainTimeout ?? Duration.seconds(5),
-    deferredIdleMillis: options.deferredIdleMillis
-  })
-  const begin = Effect.gen(function*() {
-    const written = socket.writes.length
-    const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(0x42)))
-    while (socket.writes.length === written) yield* Effect.yieldNow
-    assert.strictEqual(session.state, "busy")
-    return { exchange: session.current!, fiber }
-  })
-  return { socket, session, sends, begin }
-}
-
-/** One turn of Node's event loop (the session retries a queued urgent byte with `setImmediate`). */
-const nextTurn = Effect.callback<void>((resume) => void setImmediate(() => resume(Effect.void)))
+import { END, EXIT, MIDDLE, nextTurn, rig, ScriptedSocket, UNDECODABLE } from "./scriptedSession.ts"
 
 describe("urgent-byte guards (session core)", () => {
   it.effect("a byte requested before the request is flushed waits for the flush, then goes out once", () =>

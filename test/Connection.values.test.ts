@@ -164,17 +164,6 @@ describe("value round trips (bind → store → fetch)", () => {
         "long"
       ]])
     }).pipe(Effect.scoped))
-
-  it.live("UTF-8 database locale", () =>
-    Effect.gen(function*() {
-      const server = yield* TestServer.make({ databases: [{ name: "testdb", locale: "en_US.utf8" }] })
-      const conn = yield* Connection.make({ url: server.url, clientLocale: "en_US.utf8", dbLocale: "en_US.utf8" })
-      yield* conn.execute("CREATE TABLE u8 (s VARCHAR(60))")
-      const text = "héllo ✓ 日本語 🙂"
-      yield* conn.execute("INSERT INTO u8 VALUES (?)", [text])
-      assert.deepStrictEqual(yield* conn.values("SELECT s FROM u8"), [[text]])
-      assert.deepStrictEqual(yield* conn.values("SELECT s FROM u8 WHERE s = ?", [text]), [[text]])
-    }).pipe(Effect.scoped))
 })
 
 describe("undefined parameters", () => {

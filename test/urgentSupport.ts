@@ -18,6 +18,12 @@ const liveIfUrgent = it.live.runIf(urgentAvailable)
 /** `it.live` for a test that needs urgent data: elsewhere it is skipped, with the reason in its title. */
 export const itUrgent: typeof liveIfUrgent = (title, self, timeout) => liveIfUrgent(needsUrgent(title), self, timeout)
 
+const effectIfUrgent = it.effect.runIf(urgentAvailable)
+
+/** `it.effect` (on the test clock) for a test that needs urgent data: elsewhere skipped, the reason in its title. */
+export const itUrgentEffect: typeof effectIfUrgent = (title, self, timeout) =>
+  effectIfUrgent(needsUrgent(title), self, timeout)
+
 // Waits until Node has handed everything written so far to the kernel (or the socket dies).
 const awaitFlushed = (socket: Net.Socket): Effect.Effect<void> =>
   socket.writableLength === 0 || socket.destroyed

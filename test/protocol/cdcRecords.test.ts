@@ -96,6 +96,21 @@ describe("CDC records", () => {
     )
     assert.instanceOf(parseCdcColumns("x interval day to second"), CodecFailure)
     assert.instanceOf(parseCdcColumns("x blob"), CodecFailure)
+    assert.instanceOf(parseCdcColumns("x set(integer not null)"), CodecFailure)
+    assert.instanceOf(parseCdcColumns("x integer default 0"), CodecFailure)
+  })
+
+  it("TABSCHEMA text: a serial type keeps its own code; VARCHAR and NVARCHAR lengths are taken as written", () => {
+    const columns = parseCdcColumns(
+      "a serial, b serial8, c bigserial, d int8, e bigint, f varchar(255,10), g nvarchar, h double precision, i float"
+    )
+    assert.deepStrictEqual(
+      (columns as ReadonlyArray<{ columnType: number; encodedLength: number }>).map((c) => [
+        c.columnType,
+        c.encodedLength
+      ]),
+      [[6, 4], [18, 10], [53, 8], [17, 10], [52, 8], [13, 0x0aff], [16, 1], [3, 8], [3, 8]]
+    )
   })
 
   it("several whole records in one read (max_records > 1); an unknown type or a short read is an error", () => {

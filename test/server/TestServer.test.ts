@@ -8,7 +8,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import type { BindValue } from "../../src/internal/protocol/messages.ts"
 import * as TestServer from "../../src/TestServer.ts"
-import { command, errOf, golden, hex, prepare, session, sessionAs, sql, tags } from "./wire.ts"
+import { command, errOf, golden, hex, openAndFetch, prepare, session, sessionAs, sql, tags } from "./wire.ts"
 
 const int = (value: number): BindValue => {
   const data = new Uint8Array(4)
@@ -156,15 +156,7 @@ describe("TestServer (real engine)", () => {
       yield* client.send([{ _tag: "RollbackWork", savepointLevel: 0 }, { _tag: "Eot" }])
       assert.strictEqual(tags(yield* client.group), "XactStat Eot")
       yield* prepare(client, "SELECT COUNT(*) FROM t")
-      yield* client.send([
-        { _tag: "Id", statementId: 0 },
-        { _tag: "CurName", name: "c" },
-        { _tag: "Open" },
-        { _tag: "Id", statementId: 0 },
-        { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
-        { _tag: "Eot" }
-      ])
-      const group = yield* client.group
+      const group = yield* openAndFetch(client, 0, "c")
       assert.strictEqual(tags(group), "Tuple Done Cost Eot")
     }))
 

@@ -33,6 +33,7 @@ describe("TestServer code sets", () => {
       const text = "héllo ✓ 日本語 🙂"
       yield* conn.execute("INSERT INTO u8 VALUES (?)", [text])
       assert.deepStrictEqual(yield* conn.values("SELECT s, LENGTH(s) FROM u8"), [[text, 25]])
+      assert.deepStrictEqual(yield* conn.values("SELECT s FROM u8 WHERE s = ?", [text]), [[text]])
       assert.deepStrictEqual(
         yield* conn.values("SELECT site FROM systables WHERE tabname = ' GL_CTYPE'"),
         [["en_US.57372"]]

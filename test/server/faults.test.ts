@@ -1,9 +1,9 @@
 /* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 import { assert, describe, it } from "@effect/vitest"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as net from "node:net"
 import { UNKNOWN_OPCODE } from "../../src/internal/server/faults.ts"
+import { measure, withoutTime } from "../testClockSteps.ts"
 import { startFake } from "./harness.ts"
 import { command, errOf, prepare, session, tags } from "./wire.ts"
 
@@ -21,26 +21,18 @@ describe("TestServer fault injection", () => {
       assert.strictEqual(client.received().length - before, 5)
     }))
 
-  it.live("stallNextReply delays one reply; stallEveryReply every reply", () =>
+  it.effect("stallNextReply delays one reply; stallEveryReply every reply", () =>
     Effect.gen(function*() {
       const { faults, port } = yield* startFake()
       const client = yield* session(port)
+      const reply = Effect.andThen(client.send(version), client.group)
+      // The test clock measures the stalls.
       faults.stallNextMillis = 300
-      const t0 = yield* Clock.currentTimeMillis
-      yield* client.send(version)
-      yield* client.group
-      const t1 = yield* Clock.currentTimeMillis
-      assert.isAtLeast(t1 - t0, 280)
-      yield* client.send(version)
-      yield* client.group
-      assert.isBelow((yield* Clock.currentTimeMillis) - t1, 200)
+      assert.isAtLeast((yield* measure(reply)).millis, 300)
+      // Only the next one: this reply comes while the test clock stands still.
+      yield* withoutTime(reply)
       faults.stallEveryMillis = 150
-      const t2 = yield* Clock.currentTimeMillis
-      yield* client.send(version)
-      yield* client.group
-      yield* client.send(version)
-      yield* client.group
-      assert.isAtLeast((yield* Clock.currentTimeMillis) - t2, 290)
+      assert.isAtLeast((yield* measure(Effect.andThen(reply, reply))).millis, 300)
     }))
 
   it.live("corruptNext: an unknown opcode in front of the reply, or a flipped byte", () =>
@@ -62,25 +54,23 @@ describe("TestServer fault injection", () => {
       assert.strictEqual(other.received()[start + 1], 0x35 ^ 0xff)
     }))
 
-  it.live("slowReplies delays each chunk; splitWrites sends one byte per segment", () =>
+  it.effect("slowReplies delays each chunk; splitWrites sends one byte per segment", () =>
     Effect.gen(function*() {
       const { faults, port } = yield* startFake()
       const client = yield* session(port)
       faults.slow = { delayMillis: 40, chunkSize: 4 }
-      const t0 = yield* Clock.currentTimeMillis
-      yield* client.send(version)
-      const group = yield* client.group
-      assert.strictEqual(tags(group), "Version Eot")
-      // The 16-byte reply in 4-byte chunks: 4 writes, 40 ms before each.
-      assert.isAtLeast((yield* Clock.currentTimeMillis) - t0, 150)
+      const slow = yield* measure(Effect.andThen(client.send(version), client.group))
+      assert.strictEqual(tags(slow.value), "Version Eot")
+      // The 16-byte reply in 4-byte chunks: 4 writes, 40 ms (of the test clock) before each.
+      assert.isAtLeast(slow.millis, 160)
       faults.slow = undefined
       faults.splitWrites = true
       // A raw socket to count the data events: each byte must arrive on its own.
       const chunks: Array<number> = []
       client.socket.on("data", (chunk: Uint8Array) => chunks.push(chunk.length))
-      yield* client.send(version)
-      assert.strictEqual(tags(yield* client.group), "Version Eot")
-      yield* Effect.sleep(10)
+      // One byte per millisecond of the test clock, and real time between them.
+      const split = yield* measure(Effect.andThen(client.send(version), client.group), { step: "1 millis" })
+      assert.strictEqual(tags(split.value), "Version Eot")
       // Loopback may still coalesce a few segments when the reader is busy; nearly all must arrive alone.
       assert.strictEqual(chunks.reduce((a, b) => a + b, 0), 16)
       assert.isAtLeast(chunks.length, 12)

@@ -10,7 +10,7 @@ import { NARROW_FRAMING } from "../../src/internal/protocol/framing.ts"
 import type { ServerMessage } from "../../src/internal/protocol/messages.ts"
 import { decodeRow, isCodecFailure, latin1Charset } from "../../src/internal/values/index.ts"
 import * as TestServer from "../../src/TestServer.ts"
-import { command, connect, golden, hex, prepare, session, tags } from "./wire.ts"
+import { command, connect, golden, hex, openAndFetch, prepare, session, tags } from "./wire.ts"
 import type { WireClient } from "./wire.ts"
 
 /** The content of the SQ_BLOB chunks of a FETCHBLOB reply. */
@@ -116,15 +116,7 @@ describe("TestServer against JDBC 15's golden vectors", () => {
       const inserted = yield* replay(client, "jdbc-prep-25-sq-id-bind-byte-text-bbind-execute")
       assert.strictEqual(tags(inserted.group), "Done Cost Eot")
       yield* prepare(client, "SELECT b, t FROM tblob")
-      yield* client.send([
-        { _tag: "Id", statementId: 1 },
-        { _tag: "CurName", name: "blobs" },
-        { _tag: "Open" },
-        { _tag: "Id", statementId: 1 },
-        { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
-        { _tag: "Eot" }
-      ])
-      const rows = yield* client.group
+      const rows = yield* openAndFetch(client, 1, "blobs")
       const tuple = rows[0]
       if (tuple?._tag !== "Tuple") throw new Error(`expected a tuple, got ${tags(rows)}`)
       assert.strictEqual(tuple.payload.length, 112)
@@ -199,15 +191,7 @@ describe("TestServer against JDBC 15's golden vectors", () => {
           const group = yield* prepare(client, text)
           const describe = group[0]
           if (describe?._tag !== "Describe") throw new Error(tags(group))
-          yield* client.send([
-            { _tag: "Id", statementId: describe.statementId },
-            { _tag: "CurName", name: "r" },
-            { _tag: "Open" },
-            { _tag: "Id", statementId: describe.statementId },
-            { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
-            { _tag: "Eot" }
-          ])
-          const rows = yield* client.group
+          const rows = yield* openAndFetch(client, describe.statementId, "r")
           const tuple = rows[0]
           if (tuple?._tag !== "Tuple") throw new Error(tags(rows))
           yield* client.send([{ _tag: "Id", statementId: describe.statementId }, { _tag: "Release" }, { _tag: "Eot" }])

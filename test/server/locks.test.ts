@@ -8,12 +8,13 @@ import * as Fiber from "effect/Fiber"
 import * as Connection from "../../src/Connection.ts"
 import type { InformixError } from "../../src/InformixError.ts"
 import * as TestServer from "../../src/TestServer.ts"
+import { measure } from "../testClockSteps.ts"
 
 const codes = (error: InformixError) =>
   error._tag === "SqlError" ? [error.sqlcode, error.isamCode] : [error._tag, error.message]
 
 describe("TestServer locks between sessions", () => {
-  it.live(
+  it.effect(
     "an uncommitted CREATE TABLE: other tables stay usable; the new one is locked, after the lock wait",
     () =>
       Effect.gen(function*() {
@@ -28,16 +29,18 @@ describe("TestServer locks between sessions", () => {
         yield* b.execute("SET LOCK MODE TO WAIT 1")
         // Another table: prepared and read without waiting.
         assert.deepStrictEqual(yield* b.values("SELECT k FROM old_t"), [[1]])
-        // The new table: an Informix lock error after about one second (ISAM -154 under WAIT n), not -206 or -999.
-        const started = Date.now()
-        const read = yield* Effect.flip(b.values("SELECT k FROM new_t"))
-        assert.deepStrictEqual(codes(read), [-244, -154])
-        assert.isAtLeast(Date.now() - started, 900)
-        const insert = yield* Effect.flip(b.execute("INSERT INTO new_t VALUES (2)"))
-        assert.deepStrictEqual(codes(insert), [-271, -154])
+        // The new table: an Informix lock error after the one second of WAIT 1 (ISAM -154 under WAIT n), not -206 or
+        // -999. The test clock measures the wait.
+        const read = yield* measure(Effect.flip(b.values("SELECT k FROM new_t")))
+        assert.deepStrictEqual(codes(read.value), [-244, -154])
+        assert.isAtLeast(read.millis, 1000)
+        const insert = yield* measure(Effect.flip(b.execute("INSERT INTO new_t VALUES (2)")))
+        assert.deepStrictEqual(codes(insert.value), [-271, -154])
+        assert.isAtLeast(insert.millis, 1000)
         // A writer of any table waits for the open transaction's write lock.
-        const write = yield* Effect.flip(b.execute("INSERT INTO old_t VALUES (2)"))
-        assert.deepStrictEqual(codes(write), [-271, -154])
+        const write = yield* measure(Effect.flip(b.execute("INSERT INTO old_t VALUES (2)")))
+        assert.deepStrictEqual(codes(write.value), [-271, -154])
+        assert.isAtLeast(write.millis, 1000)
         yield* a.execute("COMMIT WORK")
         assert.deepStrictEqual(yield* b.values("SELECT k FROM new_t"), [[1]])
         yield* b.execute("INSERT INTO old_t VALUES (2)")

@@ -1,10 +1,10 @@
 /* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 import { assert, describe, it } from "@effect/vitest"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { BindValue, ServerMessage } from "../../src/internal/protocol/messages.ts"
+import { measure } from "../testClockSteps.ts"
 import { startFake } from "./harness.ts"
-import { command, encode, errOf, golden, prepare, session, sql, tags } from "./wire.ts"
+import { command, encode, errOf, golden, openAndFetch, prepare, session, sql, tags } from "./wire.ts"
 import type { WireClient } from "./wire.ts"
 
 const int = (value: number): BindValue => {
@@ -107,15 +107,7 @@ describe("TestServer session", () => {
       const { port } = yield* startFake()
       const client = yield* session(port)
       yield* prepare(client, "select from rows(2)")
-      yield* client.send([
-        { _tag: "Id", statementId: 0 },
-        { _tag: "CurName", name: "_ifxc0000000000001" },
-        { _tag: "Open" },
-        { _tag: "Id", statementId: 0 },
-        { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
-        { _tag: "Eot" }
-      ])
-      const group = yield* client.group
+      const group = yield* openAndFetch(client, 0, "_ifxc0000000000001")
       assert.strictEqual(tags(group), "Tuple Tuple Done Cost Eot")
       const first = group[0]
       if (first?._tag !== "Tuple") throw new Error("no tuple")
@@ -419,38 +411,33 @@ describe("TestServer session", () => {
       assert.strictEqual(tags(yield* client.group), "Version Eot")
     }))
 
-  it.live("sysproc_sleep: EXECUTE PROCEDURE sleeps at EXECUTE, EXECUTE FUNCTION at OPEN and returns one row", () =>
+  it.effect("sysproc_sleep: EXECUTE PROCEDURE sleeps at EXECUTE, EXECUTE FUNCTION at OPEN and returns one row", () =>
     Effect.gen(function*() {
       const { port } = yield* startFake()
       const client = yield* session(port)
       const procedure = yield* prepare(client, "EXECUTE PROCEDURE sysproc_sleep(?)", 1)
       const p = procedure[0]
       assert.deepStrictEqual(p?._tag === "Describe" ? [p.statementType, p.fields.length] : [], [56, 0])
-      const t0 = yield* Clock.currentTimeMillis
       const seconds = new Uint8Array(8)
       new DataView(seconds.buffer).setFloat64(0, 0.2)
-      yield* client.send([
-        { _tag: "Id", statementId: 0 },
-        { _tag: "Bind", params: [{ type: 3, indicator: 0, prec: 0, data: seconds }] },
-        { _tag: "Execute" },
-        { _tag: "Eot" }
-      ])
-      assert.strictEqual(tags(yield* client.group), "Done Cost Eot")
-      const t1 = yield* Clock.currentTimeMillis
-      assert.isAtLeast(t1 - t0, 190)
+      // The test clock measures the sleep.
+      const executed = yield* measure(Effect.andThen(
+        client.send([
+          { _tag: "Id", statementId: 0 },
+          { _tag: "Bind", params: [{ type: 3, indicator: 0, prec: 0, data: seconds }] },
+          { _tag: "Execute" },
+          { _tag: "Eot" }
+        ]),
+        client.group
+      ))
+      assert.strictEqual(tags(executed.value), "Done Cost Eot")
+      assert.isAtLeast(executed.millis, 200)
       const fn = yield* prepare(client, "execute function sysproc_sleep(0.2);")
       const f = fn[0]
       assert.deepStrictEqual(f?._tag === "Describe" ? [f.statementType, f.fields.length] : [], [56, 1])
-      yield* client.send([
-        { _tag: "Id", statementId: 1 },
-        { _tag: "CurName", name: "s" },
-        { _tag: "Open" },
-        { _tag: "Id", statementId: 1 },
-        { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
-        { _tag: "Eot" }
-      ])
-      assert.strictEqual(tags(yield* client.group), "Tuple Done Cost Eot")
-      assert.isAtLeast((yield* Clock.currentTimeMillis) - t1, 190)
+      const opened = yield* measure(openAndFetch(client, 1, "s"))
+      assert.strictEqual(tags(opened.value), "Tuple Done Cost Eot")
+      assert.isAtLeast(opened.millis, 200)
     }))
 
   it.live("SQ_DBLIST lists the databases; SQ_INFO is accepted at any time", () =>

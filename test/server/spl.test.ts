@@ -13,13 +13,9 @@ import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
 import * as Connection from "../../src/Connection.ts"
 import type { InformixError } from "../../src/InformixError.ts"
-import * as TestServer from "../../src/TestServer.ts"
+import { serverAndConnection } from "../connectionSupport.ts"
 
-const setup = Effect.gen(function*() {
-  const server = yield* TestServer.make()
-  const conn = yield* Connection.make(server.url)
-  return { server, conn }
-})
+const setup = serverAndConnection
 
 const sqlError = <A>(exit: Exit.Exit<A, InformixError>) => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")

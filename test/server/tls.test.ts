@@ -3,9 +3,11 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as TestServer from "../../src/TestServer.ts"
+import { batchWatch } from "../batchWatch.ts"
 import { makeMaterial } from "../robustness/tlsMaterial.ts"
+import { withoutTime } from "../testClockSteps.ts"
 import { sendUrgentByte } from "../urgentSupport.ts"
-import { needsUrgent, urgentAvailable } from "../urgentSupport.ts"
+import { itUrgentEffect } from "../urgentSupport.ts"
 import { connect, errOf, golden, prepare, session, tags } from "./wire.ts"
 
 const material = makeMaterial()
@@ -33,23 +35,24 @@ describe("TestServer TLS listener", () => {
       assert.isFalse(client.received().some((b, i) => i === 2 && b === 2))
     }))
 
-  it.live.runIf(urgentAvailable)(
-    needsUrgent("the urgent byte interrupts a statement over TLS"),
-    () =>
-      Effect.gen(function*() {
-        const server = yield* TestServer.make({ tls: { key: material.key, cert: material.cert } })
-        const client = yield* session(server.tlsPort!, { tls: { ca: material.ca } })
-        yield* prepare(client, TestServer.sleepSql(30))
-        yield* client.send([{ _tag: "Id", statementId: 0 }, { _tag: "Execute" }, { _tag: "Eot" }])
-        yield* Effect.sleep(150)
-        const sent = yield* Clock.currentTimeMillis
-        assert.isTrue(yield* sendUrgentByte(client.socket))
-        const group = yield* client.group
-        assert.strictEqual(errOf(group)?.sqlcode, -213)
-        assert.isBelow((yield* Clock.currentTimeMillis) - sent, 1000)
-        // The TLS stream is intact: the session keeps working.
-        yield* client.send([{ _tag: "VersionRequest" }, { _tag: "Eot" }])
-        assert.strictEqual(tags(yield* client.group), "Version Eot")
+  itUrgentEffect("the urgent byte interrupts a statement over TLS", () =>
+    Effect.gen(function*() {
+      const watch = batchWatch()
+      const server = yield* TestServer.make({
+        tls: { key: material.key, cert: material.cert },
+        protocolTrace: watch.protocolTrace
       })
-  )
+      const client = yield* session(server.tlsPort!, { tls: { ca: material.ca } })
+      yield* prepare(client, TestServer.sleepSql(30))
+      const executing = watch.next("Execute")
+      yield* client.send([{ _tag: "Id", statementId: 0 }, { _tag: "Execute" }, { _tag: "Eot" }])
+      // The server works on it; its sleep can only end by the interrupt: the test clock stands still.
+      yield* executing
+      assert.isTrue(yield* sendUrgentByte(client.socket))
+      const group = yield* withoutTime(client.group)
+      assert.strictEqual(errOf(group)?.sqlcode, -213)
+      // The TLS stream is intact: the session keeps working.
+      yield* client.send([{ _tag: "VersionRequest" }, { _tag: "Eot" }])
+      assert.strictEqual(tags(yield* withoutTime(client.group)), "Version Eot")
+    }))
 })

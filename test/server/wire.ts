@@ -222,6 +222,20 @@ export const command = (client: WireClient, text: string) =>
     () => client.group
   )
 
+/** ID CURNAME OPEN ID NFETCH in one batch (the first fetch as JDBC and ifxdrv send it); returns the reply group. */
+export const openAndFetch = (client: WireClient, statementId: number, cursorName: string) =>
+  Effect.andThen(
+    client.send([
+      { _tag: "Id", statementId },
+      { _tag: "CurName", name: cursorName },
+      { _tag: "Open" },
+      { _tag: "Id", statementId },
+      { _tag: "NFetch", bufferSize: 4096, fetchArraySize: 0 },
+      { _tag: "Eot" }
+    ]),
+    client.group
+  )
+
 export const tags = (group: ReadonlyArray<ServerMessage>): string => group.map((m) => m._tag).join(" ")
 
 export const errOf = (group: ReadonlyArray<ServerMessage>) => {

@@ -6,10 +6,10 @@
  * `u16 L`, a NULL flag byte, then L − 1 bytes. JDBC refuses INTERVAL, BYTE/TEXT, smart LOBs, collections and ROW
  * (so do these codecs).
  */
-import * as Option from "effect/Option"
-import { Qualifier, type Value } from "../../InformixValue.ts"
+import type { Value } from "../../InformixValue.ts"
 import { encodeText } from "./charset.ts"
 import { CodecFailure, isCodecFailure } from "./CodecFailure.ts"
+import { parseTypeText } from "./complexTypeText.ts"
 import { type ColumnInfo, decodeRow, encodeRow, rowValueWidth, type ValueContext } from "./row.ts"
 import { ExtendedId, TypeCode } from "./typeCodes.ts"
 
@@ -18,78 +18,23 @@ export interface CdcColumn extends ColumnInfo {
   readonly name: string
 }
 
-const column = (name: string, columnType: number, encodedLength: number, extendedId = 0, extendedName = "") => ({
-  name,
-  columnType,
-  encodedLength,
-  extendedId,
-  extendedName
-})
-
-const scalarType = (
-  name: string,
-  word: string,
-  numbers: ReadonlyArray<number>,
-  rest: string
-): CdcColumn | CodecFailure => {
-  const n = numbers[0]
-  switch (word) {
-    case "smallint":
-      return column(name, TypeCode.SMALLINT, 2)
-    case "int":
-    case "integer":
-      return column(name, TypeCode.INTEGER, 4)
-    case "serial":
-      return column(name, TypeCode.SERIAL, 4)
-    case "bigint":
-      return column(name, TypeCode.BIGINT, 8)
-    case "bigserial":
-      return column(name, TypeCode.BIGSERIAL, 8)
-    case "int8":
-      return column(name, TypeCode.INT8, 10)
-    case "serial8":
-      return column(name, TypeCode.SERIAL8, 10)
-    case "float":
-    case "double":
-      return column(name, TypeCode.FLOAT, 8)
-    case "smallfloat":
-    case "real":
-      return column(name, TypeCode.SMALLFLOAT, 4)
-    case "date":
-      return column(name, TypeCode.DATE, 4)
-    case "boolean":
-      return column(name, TypeCode.UDTFIXED, 1, ExtendedId.BOOLEAN, "boolean")
-    case "char":
-    case "character":
-      return column(name, TypeCode.CHAR, n ?? 1)
-    case "nchar":
-      return column(name, TypeCode.NCHAR, n ?? 1)
-    case "varchar":
-    case "nvarchar":
-      return column(
-        name,
-        word === "varchar" ? TypeCode.VARCHAR : TypeCode.NVARCHAR,
-        (n ?? 1) | ((numbers[1] ?? 0) << 8)
-      )
-    case "lvarchar":
-      return column(name, TypeCode.UDTVAR, n ?? 2048, ExtendedId.LVARCHAR, "lvarchar")
-    case "decimal":
-    case "dec":
-    case "numeric":
-    case "money":
-      return column(
-        name,
-        word === "money" ? TypeCode.MONEY : TypeCode.DECIMAL,
-        ((n ?? 16) << 8) | (numbers[1] ?? (word === "money" ? 2 : 255))
-      )
-    case "datetime": {
-      const qualifier = Qualifier.parse(rest)
-      return Option.isSome(qualifier)
-        ? column(name, TypeCode.DATETIME, qualifier.value.encoded)
-        : new CodecFailure(`column ${name}: DATETIME qualifier ${JSON.stringify(rest)}`)
-    }
-    default:
-      return new CodecFailure(`column ${name}: unsupported CDC column type ${JSON.stringify(word)}`)
+/**
+ * A column's type text as a type code and length: the one type-text parser of `complexTypeText.ts`, read as a
+ * table column (SERIAL types keep their codes), which is how JDBC reads it too — it parses the whole TABSCHEMA text
+ * as `row(<columns>)` with its `ComplexTypeParser`. JDBC's CDC reader refuses INTERVAL, collections and ROW.
+ */
+const columnType = (name: string, typeText: string): CdcColumn | CodecFailure => {
+  const type = parseTypeText(typeText, { column: true })
+  if (isCodecFailure(type)) return new CodecFailure(`column ${name}: ${type.message}`)
+  if (type._tag !== "Scalar" || type.code === TypeCode.INTERVAL) {
+    return new CodecFailure(`column ${name}: unsupported CDC column type ${JSON.stringify(typeText)}`)
+  }
+  return {
+    name,
+    columnType: type.code,
+    encodedLength: type.length,
+    extendedId: type.extendedId,
+    extendedName: type.name
   }
 }
 
@@ -116,13 +61,9 @@ export const parseCdcColumns = (text: string): ReadonlyArray<CdcColumn> | CodecF
   const trimmed = text.replace(/[\s\0]+$/, "")
   const columns: Array<CdcColumn> = []
   for (const part of splitTop(trimmed)) {
-    const match = /^\s*("[^"]+"|[A-Za-z_][\w$]*)\s+([A-Za-z_][\w]*)\s*(?:\(([\d\s,]*)\))?\s*(.*?)\s*$/.exec(part)
+    const match = /^\s*("[^"]+"|[A-Za-z_][\w$]*)\s+(.*?)(?:\s+not\s+null)?\s*$/i.exec(part)
     if (match === null) return new CodecFailure(`TABSCHEMA column ${JSON.stringify(part)}`)
-    const name = match[1]!.replace(/^"|"$/g, "")
-    const word = match[2]!.toLowerCase()
-    const numbers = (match[3] ?? "").split(",").filter((s) => s.trim() !== "").map(Number)
-    const rest = match[4]!.replace(/\bnot\s+null\b/i, "").replace(/\bprecision\b/i, "").trim()
-    const c = scalarType(name, word, numbers, rest)
+    const c = columnType(match[1]!.replace(/^"|"$/g, ""), match[2]!)
     if (isCodecFailure(c)) return c
     columns.push(c)
   }

@@ -1,8 +1,9 @@
 /**
- * Parse the SQL text of a collection or ROW type (`set(integer not null)`, `list(varchar(20) not null)`,
- * `row(a int, b varchar(10))`, nested) into the {@link ComplexType} the in-band type records describe. This is the
- * text a bind names its type with (JDBC's typed binds send such text, JDBC-COMPLEX-TYPES.md §7.2) and the text a
- * server describes an unnamed ROW or a collection column with.
+ * Parse the SQL text of a type into the {@link ComplexType} the in-band type records describe: collections and ROW
+ * types (`set(integer not null)`, `list(varchar(20) not null)`, `row(a int, b varchar(10))`, nested) — the text a
+ * bind names its type with (JDBC's typed binds send such text, JDBC-COMPLEX-TYPES.md §7.2) and the text a server
+ * describes an unnamed ROW or a collection column with — and the scalar column types of a CDC TABSCHEMA record
+ * (`cdcRow.ts`), one parser for both.
  */
 import * as Option from "effect/Option"
 import { Qualifier } from "../../InformixValue.ts"
@@ -22,11 +23,33 @@ const scalar = (code: number, length: number, extendedId = 0, name = ""): Scalar
 
 const tokenize = (text: string): Array<string> => text.toLowerCase().match(/[a-z_][a-z0-9_]*|\d+|[(),]/g) ?? []
 
+/** How {@link parseTypeText} reads the scalar names that differ between a collection element and a table column. */
+export interface TypeTextOptions {
+  /**
+   * A table column's type (CDC's TABSCHEMA text): SERIAL, SERIAL8 and BIGSERIAL keep their own type codes, as IBM
+   * JDBC's `ComplexTypeParser` maps them (`IfxTypes.FromIfxNameToIfxType`), and a VARCHAR length is taken as the
+   * server wrote it. Without it (a collection element or ROW field, as a bind spells it) a serial type is stored as
+   * the integer type it counts with, and a VARCHAR needs a length from 1 to 255.
+   */
+  readonly column?: boolean
+}
+
 /** Parse a collection or ROW type's text; a CodecFailure names what is not understood. */
 export const parseComplexType = (text: string): CompositeType | CodecFailure => {
+  const root = parseTypeText(text)
+  if (root instanceof CodecFailure) return root
+  if (root._tag === "Scalar") return typeFailure(text, "not a collection or ROW type")
+  return root
+}
+
+const typeFailure = (text: string, what: string) => new CodecFailure(`type ${JSON.stringify(text)}: ${what}`)
+
+/** Parse a type's text, a scalar type included; a CodecFailure names what is not understood. */
+export const parseTypeText = (text: string, options: TypeTextOptions = {}): ComplexType | CodecFailure => {
+  const column = options.column === true
   const tokens = tokenize(text)
   let i = 0
-  const fail = (what: string) => new CodecFailure(`type ${JSON.stringify(text)}: ${what}`)
+  const fail = (what: string) => typeFailure(text, what)
   const peek = () => tokens[i]
   const expect = (token: string): CodecFailure | undefined =>
     tokens[i] === token ? void i++ : fail(`expected "${token}" at ${tokens[i] ?? "the end"}`)
@@ -93,14 +116,17 @@ export const parseComplexType = (text: string): CompositeType | CodecFailure => 
         return scalar(TypeCode.SMALLINT, 2)
       case "int":
       case "integer":
-      case "serial":
         return scalar(TypeCode.INTEGER, 4)
+      case "serial":
+        return scalar(column ? TypeCode.SERIAL : TypeCode.INTEGER, 4)
       case "bigint":
-      case "bigserial":
         return scalar(TypeCode.BIGINT, 8)
+      case "bigserial":
+        return scalar(column ? TypeCode.BIGSERIAL : TypeCode.BIGINT, 8)
       case "int8":
-      case "serial8":
         return scalar(TypeCode.INT8, 10)
+      case "serial8":
+        return scalar(column ? TypeCode.SERIAL8 : TypeCode.INT8, 10)
       case "float":
         return scalar(TypeCode.FLOAT, 8)
       case "double":
@@ -138,8 +164,11 @@ export const parseComplexType = (text: string): CompositeType | CodecFailure => 
       case "nvarchar": {
         const n = numbers()
         if (n instanceof CodecFailure) return n
-        if (n[0] === undefined || n[0] < 1 || n[0] > 255) return fail(`${word} needs a length from 1 to 255`)
-        return scalar(word === "varchar" ? TypeCode.VARCHAR : TypeCode.NVARCHAR, n[0] | ((n[1] ?? 0) << 8))
+        const length = column ? n[0] ?? 1 : n[0]
+        if (length === undefined || (!column && (length < 1 || length > 255))) {
+          return fail(`${word} needs a length from 1 to 255`)
+        }
+        return scalar(word === "varchar" ? TypeCode.VARCHAR : TypeCode.NVARCHAR, length | ((n[1] ?? 0) << 8))
       }
       case "decimal":
       case "dec":
@@ -154,12 +183,11 @@ export const parseComplexType = (text: string): CompositeType | CodecFailure => 
         return scalar(word === "money" ? TypeCode.MONEY : TypeCode.DECIMAL, (precision << 8) | scale)
       }
       default:
-        return fail(`unsupported element type ${word ?? "(missing)"}`)
+        return fail(`unsupported type ${word ?? "(missing)"}`)
     }
   }
   const root = type()
   if (root instanceof CodecFailure) return root
   if (i !== tokens.length) return fail(`unexpected ${tokens[i]}`)
-  if (root._tag === "Scalar") return fail("not a collection or ROW type")
   return root
 }
