@@ -49,7 +49,7 @@ export default {
     span(pool, /^  const retire = /, /^  const acquire = /),
     span(pool, /^  const maxLifetimeMillis/, /^  const checkout = /),
     // `use`: the first-come queue of a full pool, the lease and the return checks when the borrower finishes.
-    span(pool, /^  const queue = new Set/, /^export interface PoolConfig/)
+    span(pool, /^  const queue: /, /^export interface PoolConfig/)
   ],
   // The tests that guard this code, and nothing slow that does not (conformance peers, storms in child processes).
   testFiles: [
@@ -64,6 +64,8 @@ export default {
     "test/Pool.test.ts",
     "test/Pool.return.test.ts",
     "test/Pool.queue.test.ts",
+    "test/Pool.fullQueue.test.ts",
+    "test/Pool.waitQueue.test.ts",
     "test/Pool.integration.test.ts"
   ],
   vitest: { configFile: "vitest.config.ts", related: false },

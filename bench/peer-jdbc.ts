@@ -9,6 +9,8 @@
  *   + reading the row + closing the result set; p50 and p99 per round;
  * - pool: the one-row SELECT through a pool of 10 sessions — ours `Pool.use` from `POOL_FIBERS` fibers (statement
  *   cache), JDBC `POOL_THREADS` threads over a blocking queue of 10 sessions each with its prepared statement;
+ * - client (ours only, against JDBC's pool figures): the same through `InformixClient` over the same pool, as an
+ *   application writes it — `` sql`SELECT ...`.values `` (effect/sql's Statement: compile, span, the pool's lease);
  * - batch: `BATCH_ROWS` rows of INSERT (id, name, amount) — JDBC `addBatch`/`executeBatch` every `BATCH_SIZE` rows,
  *   ours `executeMany` on a prepared statement with the same `BATCH_SIZE` rows per call.
  *
@@ -22,12 +24,14 @@
  * jar is missing, its metrics are strings saying why — never a number that was not measured.
  */
 import * as Effect from "effect/Effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Stream from "effect/Stream"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Readline from "node:readline"
 import * as Connection from "../src/Connection.ts"
+import * as InformixClient from "../src/InformixClient.ts"
 import * as Pool from "../src/Pool.ts"
 import {
   connectionConfig,
@@ -63,7 +67,7 @@ interface Sample {
   readonly p99Micros?: number
 }
 
-type Workload = "fetch" | "latency" | "pool" | "batch"
+type Workload = "fetch" | "latency" | "pool" | "client" | "batch"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Our side
@@ -93,6 +97,8 @@ const ourSide = (info: ServerInfo) =>
     const statement = yield* conn.prepare(ONE_ROW_SQL)
     const pool = yield* Pool.make({ url: info.url, maxConnections: POOL_SIZE, acquireTimeout: "10 minutes" })
     const poolQuery = pool.use((session) => session.values(ONE_ROW_SQL))
+    const sql = yield* InformixClient.fromPool(pool, { url: info.url }).pipe(Effect.provide(Reactivity.layer))
+    const clientQuery = Effect.suspend(() => sql`SELECT id, name, amount FROM bench_one`.values)
     let batchTable = 0
 
     const fetch = meter(Effect.gen(function*() {
@@ -112,14 +118,20 @@ const ourSide = (info: ServerInfo) =>
       return { units: SAMPLES, p50Micros: percentile(samples, 50), p99Micros: percentile(samples, 99) }
     }))
 
-    const pooled = meter(Effect.gen(function*() {
-      let next = 0
-      const worker = Effect.gen(function*() {
-        while (next++ < POOL_OPS) yield* poolQuery
-      })
-      yield* Effect.all(Array.from({ length: POOL_FIBERS }, () => worker), { concurrency: "unbounded", discard: true })
-      return { units: POOL_OPS }
-    }))
+    const pooledWith = (query: Effect.Effect<unknown, unknown>) =>
+      meter(Effect.gen(function*() {
+        let next = 0
+        const worker = Effect.gen(function*() {
+          while (next++ < POOL_OPS) yield* query
+        })
+        yield* Effect.all(Array.from({ length: POOL_FIBERS }, () => worker), {
+          concurrency: "unbounded",
+          discard: true
+        })
+        return { units: POOL_OPS }
+      }))
+    const pooled = pooledWith(poolQuery)
+    const client = pooledWith(clientQuery)
 
     const batch = Effect.gen(function*() {
       const table = `ours_batch_${batchTable++}`
@@ -145,7 +157,8 @@ const ourSide = (info: ServerInfo) =>
     yield* fetch
     yield* meter(Effect.as(Effect.repeat(statement.values(), { times: 1000 }), { units: 0 }))
     yield* pooled
-    return { fetch, latency, pool: pooled, batch } satisfies Record<Workload, Effect.Effect<Sample, unknown>>
+    yield* client
+    return { fetch, latency, pool: pooled, client, batch } satisfies Record<Workload, Effect.Effect<Sample, unknown>>
   })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -218,7 +231,7 @@ const jdbcSample = (json: Record<string, unknown>, units: number): Sample => ({
   ...(json["p50_us"] === undefined ? {} : { p50Micros: Number(json["p50_us"]), p99Micros: Number(json["p99_us"]) })
 })
 
-const jdbcSide = (peer: JdbcPeer): Record<Workload, Effect.Effect<Sample, Error>> => {
+const jdbcSide = (peer: JdbcPeer): Record<Exclude<Workload, "client">, Effect.Effect<Sample, Error>> => {
   let batchTable = 0
   return {
     fetch: Effect.map(peer.command(`fetch ${FETCH_ROWS} ${WIDE_SQL}`), (json) => jdbcSample(json, FETCH_ROWS)),
@@ -256,7 +269,7 @@ const summarise = (prefix: string, workload: Workload, samples: ReadonlyArray<Sa
   return metrics
 }
 
-const workloads: ReadonlyArray<Workload> = ["fetch", "latency", "pool", "batch"]
+const workloads: ReadonlyArray<Workload> = ["fetch", "latency", "pool", "client", "batch"]
 
 const main = Effect.gen(function*() {
   process.stdout.write(`starting the server child (${FETCH_ROWS} replay rows)\n`)
@@ -276,7 +289,7 @@ const main = Effect.gen(function*() {
       const mine = yield* ours[workload]
       samples.ours.set(workload, [...(samples.ours.get(workload) ?? []), mine])
       let line = `round ${round_} ${workload}: ours ${round(mine.units / mine.seconds)}/s`
-      if (jdbcRuns !== undefined) {
+      if (jdbcRuns !== undefined && workload !== "client") {
         const theirs = yield* jdbcRuns[workload]
         samples.jdbc.set(workload, [...(samples.jdbc.get(workload) ?? []), theirs])
         line += `, jdbc ${round(theirs.units / theirs.seconds)}/s`
@@ -296,13 +309,17 @@ const main = Effect.gen(function*() {
   }
   for (const workload of workloads) Object.assign(metrics, summarise("ours", workload, samples.ours.get(workload)!))
   if (jdbcRuns !== undefined) {
-    for (const workload of workloads) Object.assign(metrics, summarise("jdbc", workload, samples.jdbc.get(workload)!))
+    for (const workload of workloads) {
+      if (workload !== "client") Object.assign(metrics, summarise("jdbc", workload, samples.jdbc.get(workload)!))
+    }
     const ratio = (a: string, b: string) => round(Number(metrics[a]) / Number(metrics[b]))
     metrics["fetch_ours_over_jdbc"] = ratio("ours_fetch_rows_per_s", "jdbc_fetch_rows_per_s")
     metrics["latency_p50_ours_over_jdbc"] = ratio("ours_latency_p50_us", "jdbc_latency_p50_us")
     metrics["latency_p99_ours_over_jdbc"] = ratio("ours_latency_p99_us", "jdbc_latency_p99_us")
     metrics["pool_qps_ours_over_jdbc"] = ratio("ours_pool_queries_per_s", "jdbc_pool_queries_per_s")
     metrics["pool_cpu_ours_over_jdbc"] = ratio("ours_pool_cpu_us_per_query", "jdbc_pool_cpu_us_per_query")
+    metrics["client_qps_ours_over_jdbc_pool"] = ratio("ours_client_queries_per_s", "jdbc_pool_queries_per_s")
+    metrics["client_cpu_ours_over_jdbc_pool"] = ratio("ours_client_cpu_us_per_query", "jdbc_pool_cpu_us_per_query")
     metrics["batch_ours_over_jdbc"] = ratio("ours_batch_rows_per_s", "jdbc_batch_rows_per_s")
   }
   return metrics

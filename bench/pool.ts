@@ -68,8 +68,13 @@ const medianOf = (runs: ReadonlyArray<RunResult>): RunResult => ({
   p99Millis: median(runs.map((run) => run.p99Millis))
 })
 
-/** A session that never touches the network: enough for the pool to lease, check and return it. */
-const fakeSession = (): Connection.Connection => ({
+/**
+ * A session that never touches the network: enough for the pool to lease, check and return it. Its queries answer
+ * no rows through `reply` (at once by default; bench/layers.ts answers on a later event-loop turn).
+ */
+export const fakeSession = (
+  reply: <A>(value: A) => Effect.Effect<A> = Effect.succeed
+): Connection.Connection => ({
   [Connection.TypeId]: Connection.TypeId,
   readOnly: false,
   database: undefined,
@@ -93,8 +98,8 @@ const fakeSession = (): Connection.Connection => ({
   serverVersion: undefined,
   deadWith: undefined,
   onRetire: () => () => true,
-  query: () => Effect.succeed([]),
-  values: () => Effect.succeed([]),
+  query: () => reply([]),
+  values: () => reply([]),
   queryWithColumns: () => Effect.succeed({ columns: [], rows: [] }),
   execute: () => Effect.succeed({ rowsAffected: 0 }),
   stream: () => Stream.empty,
@@ -121,9 +126,9 @@ const CHECKOUTS = 200_000
 /** Checkouts per second of our pool and of effect's bare pool, over fake sessions. */
 const overhead = (concurrency: number) =>
   Effect.scoped(Effect.gen(function*() {
-    const ours = yield* Pool.makeWith({ acquire: Effect.sync(fakeSession), maxConnections: MAX_CONNECTIONS })
+    const ours = yield* Pool.makeWith({ acquire: Effect.sync(() => fakeSession()), maxConnections: MAX_CONNECTIONS })
     const bare = yield* EffectPool.makeWithTTL({
-      acquire: Effect.sync(fakeSession),
+      acquire: Effect.sync(() => fakeSession()),
       min: 0,
       max: MAX_CONNECTIONS,
       timeToLive: "60 seconds"

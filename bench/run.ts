@@ -15,6 +15,7 @@ const scripts = [
   "decode-e2e.ts",
   "roundtrip.ts",
   "pool.ts",
+  "layers.ts",
   "interrupt.ts",
   "failover.ts",
   "peer-python.ts",

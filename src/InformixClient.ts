@@ -294,6 +294,7 @@ export const make = Effect.fnUntraced(function*(
 })
 
 const leaseError = (error: InformixError) => toSqlError(error, "acquireConnection")
+const mapLeaseError = <E>(error: E | InformixError): E | SqlError => isInformixError(error) ? leaseError(error) : error
 
 /**
  * A client over an existing pool.
@@ -312,13 +313,9 @@ export const fromPool = (
       return makeWith({
         acquirer: Effect.mapError(pool.get, leaseError),
         transactionAcquirer: Effect.mapError(pool.reserve, leaseError),
-        // The statement's own failures are already SqlErrors; only the pool's (timeout, connect) are converted.
-        // Carrying the statement's outcome as a Result keeps the two apart without inspecting error values.
-        borrower: (f) =>
-          pool.use((connection) => Effect.result(f(connection))).pipe(
-            Effect.mapError(leaseError),
-            Effect.flatMap(Effect.fromResult)
-          ),
+        // The statement's own failures are already SqlErrors; only the pool's (timeout, connect), which are
+        // InformixErrors, are converted — in one step, not by carrying the statement's outcome through a Result.
+        borrower: (f) => Effect.mapError(pool.use(f), mapLeaseError),
         config,
         pool,
         host: target.host,

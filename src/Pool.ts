@@ -243,29 +243,26 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   const context = yield* Effect.context<never>()
   // Read once: the hot paths below take the time synchronously (the TestClock, when one is installed, still applies).
   const clock = yield* Clock.Clock
-  const attributes = resolved.metricAttributes
-  const gauges = {
-    open: Metric.withAttributes(metrics.open, attributes),
-    idle: Metric.withAttributes(metrics.idle, attributes),
-    inUse: Metric.withAttributes(metrics.inUse, attributes),
-    waiting: Metric.withAttributes(metrics.waiting, attributes)
-  }
-  const acquireWait = Metric.withAttributes(metrics.acquireWait, attributes)
-  const retiredCounter = Metric.withAttributes(metrics.retired, attributes)
+  // The pool's attributes are added to the context once, here: `Metric.withAttributes` would add them to a copy of
+  // the context on every update (several per checkout). The series are the same ones `withAttributes` addresses.
+  const metricContext = Context.add(context, Metric.CurrentMetricAttributes, {
+    ...Context.get(context, Metric.CurrentMetricAttributes),
+    ...resolved.metricAttributes
+  })
 
   // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks), and
-  // mirrored into the gauges with the context captured at construction.
+  // mirrored into the gauges with the context captured at construction (and the attributes added once).
   const counts = { open: 0, inUse: 0, waiting: 0, opened: 0, closed: 0, retired: 0 }
   // Each update looks the series up in the registry, so only the gauges a change affects are touched.
   const publishOpen = () => {
-    gauges.open.updateUnsafe(counts.open, context)
-    gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
+    metrics.open.updateUnsafe(counts.open, metricContext)
+    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
   }
   const publishUse = () => {
-    gauges.inUse.updateUnsafe(counts.inUse, context)
-    gauges.idle.updateUnsafe(counts.open - counts.inUse, context)
+    metrics.inUse.updateUnsafe(counts.inUse, metricContext)
+    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
   }
-  const publishWaiting = () => gauges.waiting.updateUnsafe(counts.waiting, context)
+  const publishWaiting = () => metrics.waiting.updateUnsafe(counts.waiting, metricContext)
   publishOpen()
   publishUse()
   publishWaiting()
@@ -281,7 +278,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       if (!retiredSessions.has(connection)) {
         retiredSessions.add(connection)
         counts.retired++
-        retiredCounter.updateUnsafe(1, context)
+        metrics.retired.updateUnsafe(1, metricContext)
       }
       // A retired session frees its place: a fiber queued for a full pool may connect a new one.
       return effectPool === undefined
@@ -439,7 +436,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         publishWaiting()
         publishUse()
         const waited = Number(clock.currentTimeNanosUnsafe() - start) / 1e6
-        acquireWait.updateUnsafe(waited, context)
+        metrics.acquireWait.updateUnsafe(waited, metricContext)
         return yield* outcome
       })
     )
@@ -480,18 +477,90 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   // `use` without a scope, a checkout fiber or a timer when a session is free: effect's `Pool.use` leases it (its
   // release is a frame on the fiber's stack) and the return hygiene is an `onExit` of the borrower's effect. When
   // every session is leased and the pool is at `maxConnections`, the fiber queues here (arrival order), woken by the
-  // next lease that ends or session that is retired, with a plain timer for `acquireTimeout` instead of a timeout
-  // fiber (under a TestClock the timer still runs on real time: nothing else in a full pool could end the wait).
-  // Anything else (a session to connect first, effect's own waiters ahead) takes the timed scoped checkout.
+  // next lease that ends or session that is retired; `acquireTimeout` is kept by one timer for the whole queue
+  // instead of a timeout fiber (or a timer) per waiter. Anything else (a session to connect first, effect's own
+  // waiters ahead) takes the timed scoped checkout.
   interface Waiter {
     readonly resume: (effect: Effect.Effect<void, PoolTimeoutError>) => void
-    timer: ReturnType<typeof setTimeout> | undefined
-    /** Left the queue with a wake (not by its timer). */
-    woken: boolean
+    /** When the wait fails with PoolTimeoutError (ms on the pool's clock). */
+    readonly deadline: number
+    /** Its turn, held from the wake until its lease (or until it gives the turn up). */
+    readonly ticket: Ticket
+    /** Still in the queue (not woken, timed out or interrupted yet). */
+    queued: boolean
+    /** Its neighbours in arrival order while queued. */
+    previous: Waiter | undefined
+    next: Waiter | undefined
   }
-  const queue = new Set<Waiter>()
-  /** Waiters woken and not yet running: their turn comes before newcomers that find a free session. */
+  // Arrival order as a linked list: a waiter leaves from anywhere (timeout, interrupt) in constant time, and the
+  // oldest is found without stepping over the ones that left before it (as a Set's iterator would).
+  const queue: { head: Waiter | undefined; tail: Waiter | undefined; size: number } = {
+    head: undefined,
+    tail: undefined,
+    size: 0
+  }
+  /**
+   * A woken waiter's turn. It counts in `woken` from the wake until the waiter holds its lease, takes another way or
+   * ends (interrupted anywhere on the way): until then no newcomer takes the session it was woken for.
+   */
+  interface Ticket {
+    held: boolean
+  }
+  /** Turns held by woken waiters that have not leased yet: they come before newcomers that find a free session. */
   let woken = 0
+  /** Gives a turn up without a lease; `passOn` wakes the next in line for the session it was woken for. */
+  const giveUp = (ticket: Ticket, passOn: boolean) => {
+    if (!ticket.held) return
+    ticket.held = false
+    woken--
+    if (passOn) wakeOne()
+  }
+
+  // The queue's timer, armed for the earliest deadline of a waiter while there is one. Under a TestClock it still
+  // runs on real time (nothing else could end the wait in a full pool): when it fires, the deadline it was armed for
+  // counts as reached even if the pool's clock has not moved, as a timer per waiter would have it.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let timerDeadline = Number.POSITIVE_INFINITY
+  const armTimer = (deadline: number) => {
+    if (timer !== undefined) {
+      if (timerDeadline <= deadline) return
+      clearTimeout(timer)
+    }
+    timerDeadline = deadline
+    timer = setTimeout(expire, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
+  }
+  const expire = () => {
+    const now = Math.max(clock.currentTimeMillisUnsafe(), timerDeadline)
+    timer = undefined
+    timerDeadline = Number.POSITIVE_INFINITY
+    const expired: Array<Waiter> = []
+    let earliest = Number.POSITIVE_INFINITY
+    for (let waiter = queue.head; waiter !== undefined; waiter = waiter.next) {
+      if (waiter.deadline <= now) expired.push(waiter)
+      else earliest = Math.min(earliest, waiter.deadline)
+    }
+    for (const waiter of expired) leave(waiter)
+    if (earliest !== Number.POSITIVE_INFINITY) armTimer(earliest)
+    for (const waiter of expired) waiter.resume(Effect.fail(timeoutError()))
+  }
+
+  /** Takes a waiter out of the queue (woken, timed out or interrupted); the timer stops with the last one. */
+  const leave = (waiter: Waiter) => {
+    waiter.queued = false
+    if (waiter.previous === undefined) queue.head = waiter.next
+    else waiter.previous.next = waiter.next
+    if (waiter.next === undefined) queue.tail = waiter.previous
+    else waiter.next.previous = waiter.previous
+    waiter.previous = waiter.next = undefined
+    queue.size--
+    counts.waiting--
+    publishWaiting()
+    if (queue.size === 0 && timer !== undefined) {
+      clearTimeout(timer)
+      timer = undefined
+      timerDeadline = Number.POSITIVE_INFINITY
+    }
+  }
 
   /**
    * Nothing to connect, and nothing to lease (or only what effect's own waiters, ahead of us, will take) until a
@@ -503,38 +572,39 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       state.items.size - state.invalidated.size >= resolved.maxConnections
   }
 
-  /** Wakes the oldest queued fiber (on the scheduler, never inside the caller's step) to look again. */
-  const wakeNext: Effect.Effect<void> = Effect.withFiber((fiber) => {
-    if (queue.size > 0) fiber.currentDispatcher.scheduleTask(wakeOne, 0)
-    return Effect.void
+  /**
+   * Wakes the oldest queued fiber to look again, from a microtask: never inside the caller's step (its fiber would
+   * run nested in ours), and without a task on the caller's own dispatcher, which costs a `setImmediate` per fiber.
+   */
+  const wakeNext: Effect.Effect<void> = Effect.sync(() => {
+    if (queue.size > 0) queueMicrotask(wakeOne)
   })
   const wakeOne = () => {
-    for (const waiter of queue) {
-      queue.delete(waiter)
-      clearTimeout(waiter.timer)
-      waiter.woken = true
-      woken++
-      waiter.resume(Effect.void)
-      return
-    }
+    const waiter = queue.head
+    if (waiter === undefined) return
+    leave(waiter)
+    waiter.ticket.held = true
+    woken++
+    waiter.resume(Effect.void)
   }
 
-  /** Waits for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it. */
-  const awaitTurn = (deadline: number): Effect.Effect<void, PoolTimeoutError> =>
+  /**
+   * Waits in the queue for a wake until `deadline` (ms on the pool's clock); fails with PoolTimeoutError past it.
+   * The wake sets `ticket.held`: the caller owns the turn from then on.
+   */
+  const awaitTurn = (deadline: number, ticket: Ticket): Effect.Effect<void, PoolTimeoutError> =>
     Effect.callback<void, PoolTimeoutError>((resume) => {
-      const waiter: Waiter = { resume, timer: undefined, woken: false }
-      waiter.timer = setTimeout(() => {
-        if (queue.delete(waiter)) resume(Effect.fail(timeoutError()))
-      }, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
-      queue.add(waiter)
+      const waiter: Waiter = { resume, deadline, ticket, queued: true, previous: queue.tail, next: undefined }
+      if (queue.tail === undefined) queue.head = waiter
+      else queue.tail.next = waiter
+      queue.tail = waiter
+      queue.size++
+      counts.waiting++
+      publishWaiting()
+      armTimer(deadline)
+      // Interrupted after its wake, the turn is given up by `useFrom`'s `onExit`.
       return Effect.sync(() => {
-        if (queue.delete(waiter)) {
-          clearTimeout(waiter.timer)
-        } else if (waiter.woken) {
-          // Interrupted after its wake: the session it was woken for goes to the next in line.
-          woken--
-          wakeOne()
-        }
+        if (waiter.queued) leave(waiter)
       })
     })
 
@@ -550,46 +620,45 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       if (!isUsableAtCheckout(connection)) return Effect.as(retire(connection), UNUSABLE)
       counts.inUse++
       publishUse()
-      acquireWait.updateUnsafe(waitedMillis, context)
+      metrics.acquireWait.updateUnsafe(waitedMillis, metricContext)
       const leased = Effect.onExit(restore(f(connection)), () => onReturn(connection))
       // More than one session came back while fibers were queued: the next in line need not wait for another.
       return queue.size > 0 && canLeaseAtOnce() ? Effect.andThen(wakeNext, leased) : leased
     })
 
   /**
-   * `use`: `since` is when the fiber first queued (ms on the pool's clock), `turn` that it was just woken (its place
-   * comes before newcomers').
+   * `use`: `since` is when the fiber first queued (ms on the pool's clock), `ticket` its turn once woken (its place
+   * comes before newcomers' until it holds its lease).
    */
   const useFrom = <A, E, R>(
     f: (connection: Connection.Connection) => Effect.Effect<A, E, R>,
     since: number | undefined,
-    turn: boolean
+    ticket: Ticket | undefined
   ): Effect.Effect<A, E | InformixError, R> =>
     Effect.suspend(() => {
-      if (turn) woken--
+      const turn = ticket !== undefined && ticket.held
       if ((turn || (queue.size === 0 && woken === 0)) && canLeaseAtOnce()) {
         const waited = since === undefined ? 0 : clock.currentTimeMillisUnsafe() - since
         return Effect.flatMap(
           Effect.ensuring(
-            EffectPool.use(pool, (connection) => lease(connection, f, waited)),
+            EffectPool.use(pool, (connection) => {
+              if (turn) giveUp(ticket, false)
+              return lease(connection, f, waited)
+            }),
             wakeNext
           ),
-          (result) => result === UNUSABLE ? useFrom(f, since, false) : Effect.succeed(result)
+          (result) => result === UNUSABLE ? useFrom(f, since, undefined) : Effect.succeed(result)
         )
       }
+      // Woken but nothing to lease at once (a retired session to replace, say): the turn ends here.
+      if (turn) giveUp(ticket, false)
       if (isFull() || (!turn && (queue.size > 0 || woken > 0))) {
         const start = since ?? clock.currentTimeMillisUnsafe()
-        counts.waiting++
-        publishWaiting()
-        return Effect.flatMap(
-          Effect.ensuring(
-            awaitTurn(start + acquireTimeoutMillis),
-            Effect.sync(() => {
-              counts.waiting--
-              publishWaiting()
-            })
-          ),
-          () => useFrom(f, start, true)
+        const next: Ticket = { held: false }
+        // Wherever an interruption lands between the wake and the lease, the turn passes to the next in line.
+        return Effect.onExit(
+          Effect.flatMap(awaitTurn(start + acquireTimeoutMillis, next), () => useFrom(f, start, next)),
+          () => Effect.sync(() => giveUp(next, true))
         )
       }
       // A session to connect (or effect's own waiters ahead, or shutdown): the timed checkout, and the next in line
@@ -601,7 +670,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     [TypeId]: TypeId,
     get,
     reserve: get,
-    use: (f) => useFrom(f, undefined, false),
+    use: (f) => useFrom(f, undefined, undefined),
     invalidate: (connection) => retire(connection),
     stats: Effect.sync(() => ({
       open: counts.open,

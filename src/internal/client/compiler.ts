@@ -180,9 +180,9 @@ const wrap = (inner: Statement.Compiler): Statement.Compiler => {
   const self: Statement.Compiler = {
     dialect: inner.dialect,
     compile: (statement, withoutTransformFlag) => {
-      const [sql, params] = inner.compile(statement, withoutTransformFlag)
-      const rewritten = rewriteEmptyInSubquery(sql)
-      return rewritten === sql ? [sql, params] : [rewritten, params]
+      const compiled = inner.compile(statement, withoutTransformFlag)
+      const rewritten = rewriteEmptyInSubquery(compiled[0])
+      return rewritten === compiled[0] ? compiled : [rewritten, compiled[1]]
     },
     get withoutTransform() {
       withoutTransform ??= wrap(inner.withoutTransform)
