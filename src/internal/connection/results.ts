@@ -5,6 +5,7 @@
  * @internal
  */
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import type * as Connection from "../../Connection.ts"
 import { fromServerError, SqlError } from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
@@ -40,6 +41,15 @@ export const replyError = (reply: Reply, stmt: StatementContext): SqlError | und
     } and was interrupted on the server (${error.message})`,
     sql: stmt.sql
   })
+}
+
+/** The messages of `reply`, or its first SQ_ERR as a typed `SqlError`. */
+export const replyMessages = (
+  reply: Reply,
+  stmt: StatementContext
+): Effect.Effect<ReadonlyArray<Incoming>, SqlError> => {
+  const error = replyError(reply, stmt)
+  return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
 }
 
 export const executeResult = (reply: ReadonlyArray<Incoming>): Connection.ExecuteResult => {
