@@ -21,6 +21,7 @@ const span = (file, from, to) => {
 }
 
 const session = "src/internal/connection/wireSession.ts"
+const permit = "src/internal/connection/permit.ts"
 const urgent = "src/internal/urgent.ts"
 const connection = "src/Connection.ts"
 const pool = "src/Pool.ts"
@@ -38,6 +39,8 @@ export default {
     span(session, /^  private onData\(/, /^  closedError\(\)/),
     span(session, /^  \/\*\* Writes `bytes` as the request/, /^  private drainTimeoutError\(\)/),
     span(session, /^  private finish\(\)/, /^  \/\*\* Used by the login sequence/),
+    // The wire and owner locks themselves: synchronous take, first-come hand-over, an interrupted waiter's permit.
+    span(permit, /^export class Permit/, /^\/\*\* Gives up every one of `permits`/),
     // Sending the byte: what the session calls (flushed? socket open? sent?).
     span(urgent, /^export type UrgentSendResult/, /^ \* Server side, plain TCP only/),
     span(connection, /^const urgentSender/, /^\/\*\*$/),
@@ -51,6 +54,7 @@ export default {
   // The tests that guard this code, and nothing slow that does not (conformance peers, storms in child processes).
   testFiles: [
     "test/Connection.urgentGuards.test.ts",
+    "test/connection/permit.test.ts",
     "test/Connection.streamGuards.test.ts",
     "test/Connection.interrupt.test.ts",
     "test/Connection.test.ts",

@@ -9,18 +9,24 @@
  *
  * Tail attribution (`tail_*`): which of the slowest 1% of prepared executions overlapped a GC pause (see
  * `tailAttribution`).
+ *
+ * Client cost per query (`*_cpu_user_us`, `*_cpu_system_us`, `*_bytes_per_query`): `COST_QUERIES` back-to-back
+ * queries (prepared, and through the statement cache), process CPU split into user and system time (the socket
+ * syscalls are system time), and the JS heap allocated (`measureAllocation`, decode-e2e.ts); medians of `RUNS` runs.
+ * On a loaded machine these are the figures to compare between builds (wall-clock latency mostly measures the load).
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Net from "node:net"
 import * as PerfHooks from "node:perf_hooks"
 import * as Connection from "../src/Connection.ts"
-import { connectionConfig, ONE_ROW_SQL, type ServerInfo, startServerProcess } from "./decode-e2e.ts"
+import { connectionConfig, measureAllocation, ONE_ROW_SQL, type ServerInfo, startServerProcess } from "./decode-e2e.ts"
 import { median, nowMs, percentile, round } from "./stats.ts"
 
 const RUNS = Number(process.env["BENCH_ROUNDTRIP_RUNS"] ?? 5)
 const SAMPLES = Number(process.env["BENCH_ROUNDTRIP_SAMPLES"] ?? 4000)
 const WARMUP = 2000
+const COST_QUERIES = Number(process.env["BENCH_ROUNDTRIP_COST_QUERIES"] ?? 20_000)
 
 /** One request/reply pair as observed on the wire. */
 export interface ExchangeSize {
@@ -183,6 +189,34 @@ export const tailAttribution = <E, R>(operation: Effect.Effect<unknown, E, R>, s
     }
   })
 
+export interface QueryCost {
+  readonly userMicros: number
+  readonly systemMicros: number
+  readonly bytes: number
+}
+
+/** Client CPU (user, system) and heap bytes per run of `operation`: medians of `runs` runs of `count` in a row. */
+export const queryCost = <E, R>(
+  operation: Effect.Effect<unknown, E, R>,
+  options: { readonly runs: number; readonly count: number }
+): Effect.Effect<QueryCost, E, R> =>
+  Effect.gen(function*() {
+    const user: Array<number> = []
+    const system: Array<number> = []
+    const bytes: Array<number> = []
+    for (let run = 0; run < options.runs; run++) {
+      const cpu = process.cpuUsage()
+      const measured = yield* measureAllocation(Effect.gen(function*() {
+        for (let i = 0; i < options.count; i++) yield* operation
+      }))
+      const used = process.cpuUsage(cpu)
+      user.push(used.user / options.count)
+      system.push(used.system / options.count)
+      bytes.push(measured.allocatedBytes / options.count)
+    }
+    return { userMicros: median(user), systemMicros: median(system), bytes: median(bytes) }
+  })
+
 /** One raw ping-pong client playing `exchanges` once per operation. */
 const floorClient = (port: number, exchanges: ReadonlyArray<ExchangeSize>) =>
   Effect.acquireRelease(
@@ -262,7 +296,20 @@ export const measureRoundtrip = (info: ServerInfo, options: { readonly runs: num
     const floorOperation = yield* floorClient(info.floorPort, exchanges)
     const floor = yield* measureLatency(floorOperation, settings)
     process.stdout.write(`raw TCP floor: p50 ${round(floor.p50Micros)} µs, p99 ${round(floor.p99Micros)} µs\n`)
-    return { exchanges, driver, unprepared, floor, gc, tail }
+    const costOptions = { runs: options.runs, count: COST_QUERIES }
+    const cost = {
+      prepared: yield* queryCost(statement.values(), costOptions),
+      cached: yield* queryCost(conn.values(ONE_ROW_SQL), costOptions),
+      floor: yield* queryCost(floorOperation, costOptions)
+    }
+    for (const [name, c] of Object.entries(cost)) {
+      process.stdout.write(
+        `cost per query, ${name}: CPU ${round(c.userMicros)} µs user + ${round(c.systemMicros)} µs system, ${
+          round(c.bytes)
+        } B allocated\n`
+      )
+    }
+    return { exchanges, driver, unprepared, floor, gc, tail, cost }
   }).pipe(Effect.scoped)
 
 const main = Effect.gen(function*() {
@@ -287,7 +334,15 @@ const main = Effect.gen(function*() {
     tail_slowest_1pct_during_gc: round(result.tail.slowestOnePercentDuringGc),
     tail_p99_us: round(result.tail.p99Micros),
     tail_p99_without_gc_us: round(result.tail.p99WithoutGcMicros),
-    tail_max_gc_pause_us: round(result.tail.maxPauseMicros)
+    tail_max_gc_pause_us: round(result.tail.maxPauseMicros),
+    prepared_cpu_user_us: round(result.cost.prepared.userMicros),
+    prepared_cpu_system_us: round(result.cost.prepared.systemMicros),
+    prepared_bytes_per_query: round(result.cost.prepared.bytes),
+    cached_sql_cpu_user_us: round(result.cost.cached.userMicros),
+    cached_sql_cpu_system_us: round(result.cost.cached.systemMicros),
+    cached_sql_bytes_per_query: round(result.cost.cached.bytes),
+    floor_cpu_user_us: round(result.cost.floor.userMicros),
+    floor_cpu_system_us: round(result.cost.floor.systemMicros)
   }
 }).pipe(Effect.scoped)
 

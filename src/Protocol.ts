@@ -799,8 +799,10 @@ export const encodeLoginRequest: (login: LoginRequest) => Result.Result<Uint8Arr
 export type DecodeResult<M> = codec.DecodeResult<M>
 
 /**
- * Decoder options: `maxMessageSize` (default 64 MiB), initial `framing` (default `WIDE_FRAMING`), and
- * `expectConnect` (default true: the SL-framed connect PDU comes first).
+ * Decoder options: `maxMessageSize` (default 64 MiB), initial `framing` (default `WIDE_FRAMING`),
+ * `expectConnect` (default true: the SL-framed connect PDU comes first) and `keepChunks` (default false: SQ_TUPLE
+ * payloads are copies; true when the caller never writes into a pushed chunk again, as with a socket's `data`
+ * Buffers, makes them views of the received bytes — no copy per row).
  *
  * @since 0.1.0
  * @category decoding

@@ -198,6 +198,8 @@ describe("Connection faults", () => {
       // The COUNT's own cursor was read to the end: its CLOSE goes out once the session stays idle.
       const stats = yield* eventually(server.stats, (s) => s.cursors === 0)
       assert.strictEqual(stats.cursors, 0)
+      // The server counts the cursor closed before its reply reaches us: the session settles once it is read.
+      yield* conn.awaitSettled
       assert.strictEqual(conn.state, "idle")
     }).pipe(Effect.scoped))
 

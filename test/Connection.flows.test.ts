@@ -98,7 +98,12 @@ describe("message flows", () => {
         "CommitWork Eot"
       ])
       const names = server.batches.flatMap((b) => b.flatMap((m) => m._tag === "CurName" ? [m.name] : []))
-      assert.deepStrictEqual(names, ["_ifxc0000000000000", "_ifxc0000000000001", "_ifxc0000000000002"])
+      // A statement's cursor keeps its name from one execution to the next, as IBM JDBC's (IfxStatement.getCursorName).
+      assert.deepStrictEqual(names, ["_ifxc0000000000000", "_ifxc0000000000000", "_ifxc0000000000000"])
+      // Another statement's cursor has a name of its own.
+      yield* Effect.scoped(Effect.flatMap(conn.prepare("SELECT a FROM t WHERE x = ?"), (s) => s.values([4])))
+      const all = server.batches.flatMap((b) => b.flatMap((m) => m._tag === "CurName" ? [m.name] : []))
+      assert.deepStrictEqual(all.slice(3), ["_ifxc0000000000001"])
       const prepare = server.batches[0]![0]!
       assert.strictEqual(prepare._tag === "Prepare" ? prepare.numQmarks : -1, 1)
     }).pipe(Effect.scoped))

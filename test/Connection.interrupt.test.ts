@@ -237,11 +237,11 @@ describe("Connection interruption", () => {
       // giving up, or directly — must send nothing.
       const handOver = exchange!.waiter!
       const raced = yield* Deferred.make<{ readonly complete: boolean; readonly requested: boolean }>()
-      exchange!.waiter = (reply) => {
+      exchange!.waiter = () => {
         const complete = exchange!.complete
         fiber.interruptUnsafe()
         const requested = session.requestServerInterrupt(exchange!)
-        handOver(reply)
+        handOver()
         Deferred.doneUnsafe(raced, Effect.succeed({ complete, requested }))
       }
       assert.deepStrictEqual(yield* Deferred.await(raced), { complete: true, requested: false })

@@ -6,6 +6,7 @@
  * Connection.values.test.ts.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -284,6 +285,21 @@ describe("statements", () => {
       assert.strictEqual((yield* server.stats).statements, 2)
     }).pipe(Effect.scoped))
 
+  it.live("a cached query the server invalidated (-710) at its OPEN is re-prepared once, transparently", () =>
+    Effect.gen(function*() {
+      const { server, conn } = yield* setup
+      yield* conn.execute("CREATE TABLE inv3 (id INTEGER)")
+      yield* conn.execute("INSERT INTO inv3 VALUES (?)", [1])
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv3"), [[1]])
+      yield* server.faults.failNextStatement({ sqlcode: -710, parameter: "inv3", on: "execute" })
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv3"), [[1]])
+      // The stale statement was released and its fresh one took its place in the cache (with the INSERT).
+      const stats = yield* eventually(server.stats, (s) => s.cursors === 0)
+      assert.strictEqual(stats.statements, 2)
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM inv3"), [[1]])
+      assert.strictEqual((yield* server.stats).statements, 2)
+    }).pipe(Effect.scoped))
+
   it.live("a stream on a cached statement the server invalidated (-710) opens on a fresh PREPARE, transparently", () =>
     Effect.gen(function*() {
       const { server, conn } = yield* setup
@@ -328,6 +344,29 @@ const sqlcodeOf = (exit: Exit.Exit<unknown, InformixError>) => {
 }
 
 describe("concurrency", () => {
+  it.live("a defect while a one-step query holds the session's permits gives them up: the session goes on", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup
+      const impl = conn as unknown as ConnectionImpl
+      yield* conn.execute("CREATE TABLE dfx (id INTEGER)")
+      yield* conn.execute("INSERT INTO dfx VALUES (?)", [1])
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM dfx"), [[1]])
+      // The cached statement's row decoder throws (a bug, not a refused value): the query dies with the defect.
+      const cached = impl.cache.take("SELECT id FROM dfx")!
+      const decoder = cached.rows
+      ;(cached as { rows: unknown }).rows = {
+        decode: () => {
+          throw new Error("decoder bug")
+        }
+      }
+      const exit = yield* Effect.exit(conn.values("SELECT id FROM dfx"))
+      assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+      ;(cached as { rows: unknown }).rows = decoder
+      assert.isFalse(impl.session.owner.taken)
+      assert.deepStrictEqual(yield* conn.values("SELECT id FROM dfx"), [[1]])
+      assert.deepStrictEqual(yield* conn.values("SELECT COUNT(*) FROM dfx"), [[1]])
+    }).pipe(Effect.scoped))
+
   it.live("many fibers share one session: round trips are serialised, every answer is its own", () =>
     Effect.gen(function*() {
       const { conn } = yield* setup

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import type * as Net from "node:net"
+import { Permit } from "../src/internal/connection/permit.ts"
 import type { Reply } from "../src/internal/connection/wireSession.ts"
 import { EOT } from "./connection/fakeServer.ts"
 import { eventually } from "./eventually.ts"
@@ -411,12 +412,12 @@ describe("urgent byte while Node still buffers, and deferred batches", () => {
       const { socket, session } = rig()
       // A request has the wire (as one does between taking the permit and writing); the timer finds the session
       // idle and queues its own send behind it.
-      yield* session.wire.take(1)
+      yield* session.wire.take
       // Started at once, so it queues for the wire before the timer can.
       const fiber = yield* Effect.forkChild(session.exchange(Uint8Array.of(0x42)), { startImmediately: true })
       session.addDeferred(Uint8Array.of(0x10))
       yield* Effect.sleep("20 millis")
-      yield* session.wire.release(1)
+      yield* session.wire.release
       yield* eventually(Effect.sync(() => socket.writes.length), (n) => n > 0)
       assert.deepStrictEqual(Array.from(socket.writes[0]!), [0x10, 0x42])
       socket.flush()
@@ -504,5 +505,70 @@ describe("replies, failures and the polite close", () => {
       assert.include(session.deadWith!.message, "did not end within")
       // The request itself never went out.
       assert.lengthOf(socket.writes, 1)
+    }))
+})
+
+describe("an exchange holding the statement's permits (exchangeHolding, the one-step query)", () => {
+  const statement = { released: false }
+
+  it.effect("takes nothing and writes nothing when the wire, a permit or the statement is not free", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      const owner = new Permit()
+      owner.tryTake()
+      assert.isUndefined(yield* session.exchangeHolding(Uint8Array.of(0x42), () => {}, [owner], undefined, statement))
+      owner.releaseNow()
+      assert.isUndefined(
+        yield* session.exchangeHolding(Uint8Array.of(0x42), () => {}, [owner], undefined, { released: true })
+      )
+      session.wire.tryTake()
+      assert.isUndefined(yield* session.exchangeHolding(Uint8Array.of(0x42), () => {}, [owner], undefined, statement))
+      session.wire.releaseNow()
+      assert.lengthOf(socket.writes, 0)
+      assert.isFalse(owner.taken)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.effect("gives the wire up with the reply and keeps the held permits for the caller", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      const owner = new Permit()
+      const fiber = yield* Effect.forkChild(
+        session.exchangeHolding(Uint8Array.of(0x42), () => {}, [owner], undefined, statement),
+        { startImmediately: true }
+      )
+      assert.lengthOf(socket.writes, 1)
+      assert.isTrue(owner.taken && session.wire.taken)
+      socket.flush()
+      socket.emit("data", Uint8Array.of(0x00, END))
+      const reply = yield* Fiber.join(fiber)
+      assert.strictEqual(reply?.messages.length, 2)
+      assert.isFalse(session.wire.taken)
+      assert.isTrue(owner.taken)
+      assert.strictEqual(session.state, "idle")
+    }))
+
+  it.live("an interrupted caller gives the permits up; the reply is drained, then its CLOSE goes under the wire", () =>
+    Effect.gen(function*() {
+      const { socket, session } = rig()
+      const owner = new Permit()
+      const fiber = yield* Effect.forkChild(
+        session.exchangeHolding(Uint8Array.of(0x42), () => {}, [owner], Uint8Array.of(0x10), statement),
+        { startImmediately: true }
+      )
+      socket.flush()
+      yield* Fiber.interrupt(fiber)
+      assert.isFalse(owner.taken)
+      assert.strictEqual(session.state, "draining")
+      assert.isTrue(session.wire.taken)
+      socket.emit("data", Uint8Array.of(END))
+      // After the drain, still under the wire: the CLOSE, then the session is idle.
+      yield* eventually(Effect.sync(() => socket.writes.length), (n) => n === 2)
+      assert.deepStrictEqual(Array.from(socket.writes[1]!), [0x10])
+      socket.flush()
+      socket.emit("data", Uint8Array.of(END))
+      yield* session.awaitSettled
+      assert.strictEqual(session.state, "idle")
+      assert.isFalse(session.wire.taken)
     }))
 })

@@ -1,6 +1,10 @@
 /* oxlint-disable no-underscore-dangle -- `_tag` is the discriminant of the tagged message unions */
 import { assert, describe, it } from "@effect/vitest"
-import { ClientMessageDecoder, ServerMessageDecoder } from "../../src/internal/protocol/codec.ts"
+import * as Result from "effect/Result"
+import * as fc from "fast-check"
+import { ClientMessageDecoder, encodeServerMessages, ServerMessageDecoder } from "../../src/internal/protocol/codec.ts"
+import { WIDE_FRAMING } from "../../src/internal/protocol/framing.ts"
+import type { ServerMessage } from "../../src/internal/protocol/messages.ts"
 import { framingOf, type GoldenVector, isConnectPdu, isOutOfBand, loadGolden, rejectedByDecoder } from "./golden.ts"
 
 const vectors = loadGolden().filter((v) => !isOutOfBand(v) && !rejectedByDecoder.has(v.name))
@@ -59,5 +63,59 @@ describe("split decoding", () => {
     const chunks: Array<Uint8Array> = []
     for (let i = 0; i < stream.length; i += 7) chunks.push(stream.subarray(i, i + 7))
     assert.deepStrictEqual(decodeChunks(postLogin[0]!, chunks), expected)
+  })
+})
+
+describe("keepChunks: row payloads as views of the received chunks", () => {
+  // Rows of 0..40 bytes (odd sizes carry a pad byte), each byte distinct enough that a moved or overwritten byte shows.
+  const stream = (() => {
+    const messages: Array<ServerMessage> = []
+    for (let i = 0; i < 300; i++) {
+      const payload = Uint8Array.from({ length: i % 41 }, (_, j) => (i * 31 + j * 7) & 0xff)
+      messages.push({ _tag: "Tuple", warnings: 0, payload })
+      if (i % 50 === 49) messages.push({ _tag: "Eot" })
+    }
+    messages.push({ _tag: "Eot" })
+    const encoded = encodeServerMessages(messages, WIDE_FRAMING)
+    if (Result.isFailure(encoded)) throw new Error(encoded.failure.message)
+    return encoded.success
+  })()
+
+  const decodeAll = (chunks: ReadonlyArray<Uint8Array>, keepChunks: boolean) => {
+    const decoder = new ServerMessageDecoder({ expectConnect: false, keepChunks })
+    const messages: Array<unknown> = []
+    for (const chunk of chunks) {
+      const result = decoder.push(chunk)
+      assert.isUndefined(result.error)
+      messages.push(...result.messages)
+    }
+    return messages as Array<ServerMessage>
+  }
+
+  it("messages kept until the end equal the copying decoder's, for any chunking (fresh chunks, as a socket gives)", () => {
+    const expected = decodeAll([stream], false)
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 60 }), (sizes) => {
+        const chunks: Array<Uint8Array> = []
+        for (let at = 0, i = 0; at < stream.length; i++) {
+          const size = sizes[i % sizes.length]!
+          chunks.push(stream.slice(at, at + size))
+          at += size
+        }
+        // Compared only after every chunk was pushed: a buffer reused under an earlier message's view would show.
+        assert.deepStrictEqual(decodeAll(chunks, true), expected)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("a payload inside one chunk is a view of that chunk, not a copy", () => {
+    const messages = decodeAll([stream], true)
+    const tuples = messages.filter((m) => m._tag === "Tuple")
+    assert.strictEqual(tuples.length, 300)
+    for (const m of tuples) assert.strictEqual(m.payload.buffer, stream.buffer)
+    for (const m of decodeAll([stream], false)) {
+      if (m._tag === "Tuple") assert.notStrictEqual(m.payload.buffer, stream.buffer)
+    }
   })
 })

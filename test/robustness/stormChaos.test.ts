@@ -37,16 +37,28 @@ describe("interruption storm while the server drops connections", () => {
             .pipe(Scope.provide(scope))
           yield* pool.use(setUp)
           let drops = 0
-          const chaos = yield* Effect.forkChild(Effect.forever(Effect.andThen(
-            Effect.sleep("150 millis"),
-            Effect.tap(server.dropConnections, () => Effect.sync(() => drops++))
-          )))
+          let calm = false
+          // Stopped by a flag, not interrupted: an interrupted request to the server process would still drop
+          // connections after the storm, under the check below.
+          const chaos = yield* Effect.forkChild(Effect.whileLoop({
+            while: () => !calm,
+            body: () =>
+              Effect.andThen(
+                Effect.sleep("150 millis"),
+                Effect.tap(server.dropConnections, () => Effect.sync(() => drops++))
+              ),
+            step: () => {}
+          }))
           const tally = yield* storm(TOTAL, 41, (_i, f) => pool.use((conn) => f(conn, conn.prepare(ECHO_SQL))), {
             tolerate: isConnectionError
           })
-          yield* Fiber.interrupt(chaos)
-          // After the chaos: the pool serves correctly again.
-          const check = yield* pool.use((conn) => conn.values(ECHO_SQL, [-1, "after"]))
+          calm = true
+          yield* Fiber.join(chaos)
+          // After the chaos the pool serves correctly again: an idle session the last drop closed may fail one
+          // request (its close not read yet) and is retired by it; at most one per session.
+          const check = yield* pool.use((conn) => conn.values(ECHO_SQL, [-1, "after"])).pipe(
+            Effect.retry({ times: SESSIONS, while: isConnectionError })
+          )
           yield* waitFor(pool.stats, (stats) => stats.inUse === 0)
           const poolStats = yield* pool.stats
           // An exhausted cursor's CLOSE goes out once its session stays idle (deferred CLOSE); a leaked one never does.

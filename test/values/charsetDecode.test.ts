@@ -70,3 +70,33 @@ describe("charset decode fast paths", () => {
     }
   })
 })
+
+describe("short text (the fixed-arity path, up to 16 bytes, and the native slice after it)", () => {
+  // Every length from 0 to past the cutover, each position holding a different byte, at an odd offset of a
+  // larger buffer: a wrong argument, a dropped byte or an off-by-one at the cutover changes the string.
+  const sample = (length: number, high: boolean): Uint8Array =>
+    Uint8Array.from({ length }, (_, i) => (high && i === length - 1 ? 0xe9 : 0x41 + ((i * 7) % 26)))
+
+  it("every length, ASCII and not, decodes as the reference decoder of its code set", () => {
+    const utf8 = new TextDecoder("utf-8")
+    const references: ReadonlyArray<readonly [string, (b: Uint8Array) => string]> = [
+      ["8859-1", (b) => Array.from(b, (x) => String.fromCharCode(x)).join("")],
+      ["utf8", (b) => utf8.decode(b)],
+      ["CP1252", (b) => iconv.decode(Buffer.from(b), "windows-1252")],
+      ["sjis", (b) => iconv.decode(Buffer.from(b), "shift_jis")]
+    ]
+    for (const [codeSet, reference] of references) {
+      const charset = charsetForCodeSet(codeSet)!
+      for (let length = 0; length <= 20; length++) {
+        for (const high of length === 0 ? [false] : [false, true]) {
+          const bytes = sample(length, high)
+          const buffer = new Uint8Array(length + 8).fill(0x7a)
+          buffer.set(bytes, 5)
+          const expected = reference(bytes)
+          assert.strictEqual(charset.decodeRange(buffer, 5, 5 + length), expected, `${codeSet} ${length} ${high}`)
+          assert.strictEqual(charset.decode(viewAt(bytes, 3)), expected, `${codeSet} ${length} ${high} view`)
+        }
+      }
+    }
+  })
+})

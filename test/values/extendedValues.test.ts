@@ -3,6 +3,7 @@
  * reads and writes (JDBC-COMPLEX-TYPES.md §8–§10: harness K, L and the setIfxBSONObject dump).
  */
 import { assert, describe, it } from "@effect/vitest"
+import { BSON } from "bson"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as IV from "../../src/InformixValue.ts"
@@ -49,6 +50,19 @@ describe("BSON", () => {
         "0c000000 10 6100 01000000 00" // the document
       )
     )
+  })
+
+  it("a Binary field is a copy, not a view of the row's bytes (which may be a view of a socket's chunk)", () => {
+    const document = { b: new BSON.Binary(Uint8Array.of(1, 2, 3)) } as unknown as IV.Value
+    const payload = encodeRow([bson], [document], latin1Ctx)
+    if (payload instanceof CodecFailure) throw new Error(payload.message)
+    const received = new Uint8Array(payload.length + 64)
+    received.set(payload, 32)
+    const row = decodeRow(received.subarray(32, 32 + payload.length), [bson], latin1Ctx)
+    if (row instanceof CodecFailure) throw new Error(row.message)
+    const binary = (row[0] as unknown as { readonly b: BSON.Binary }).b
+    assert.deepStrictEqual(Array.from(binary.buffer), [1, 2, 3])
+    assert.notStrictEqual(binary.buffer.buffer, received.buffer)
   })
 
   it("a document that is not BSON is a CodecFailure, in a row and in a bind", () => {

@@ -23,7 +23,8 @@ export const encodeBatch = (messages: ReadonlyArray<ClientMessage>, framing: Fra
 
 /** The server-stream decoder (connect PDU first, then bare messages) adapted to the session's interface. */
 export const makeDecoder = (maxMessageSize: number): SessionDecoder => {
-  const decoder = new ServerMessageDecoder({ maxMessageSize })
+  // A socket's data chunks are fresh for each read and never written again: row payloads can be views of them.
+  const decoder = new ServerMessageDecoder({ maxMessageSize, keepChunks: true })
   return {
     push: (chunk) => {
       const result = decoder.push(chunk)

@@ -38,6 +38,7 @@ import {
   closeCursorAfter,
   closeExhausted,
   collect,
+  collectOwned,
   cursorStream,
   decodeTuples,
   deferAfter,
@@ -53,8 +54,9 @@ import {
 } from "./cursorStreams.ts"
 import { fetchBlobs, streamBlob } from "./largeObjects.ts"
 import { type Holding, internalHolding, OwnedSessions } from "./ownership.ts"
+import type { Permit } from "./permit.ts"
 import { EOT, id, RELEASE } from "./prebuiltMessages.ts"
-import { operationName, replyError, replyHasError } from "./results.ts"
+import { operationName, replyHasError, replyMessages } from "./results.ts"
 import { scroll, scrollCursor } from "./scrollCursors.ts"
 import { resetStatement, type SessionSetting } from "./sessionSettings.ts"
 import { createSmartLob, readClobText, readSmartLob } from "./smartLobs.ts"
@@ -68,6 +70,7 @@ import {
   type Prepared,
   prepareStatement,
   query,
+  queryCached,
   queryWithColumns,
   release,
   releaseAfter,
@@ -112,6 +115,10 @@ export class ConnectionImpl implements Connection.Connection {
   cursorCounter = 0
   /** `OwnedSessions` value for library code of a fiber that owns only this session. */
   readonly ownedAlone: ReadonlyMap<object, Holding>
+  /** The permits a statement of its own takes (`collectOwned`): the session's owner. */
+  readonly ownerAlone: ReadonlyArray<Permit>
+  /** Gives the session's owner permit up (an `onExit` finalizer, made once). */
+  readonly releaseOwner: () => Effect.Effect<void>
   transactionOpen = false
   savepointCounter = 0
   /** Session state changed by statements since the session opened or was last reset (see sessionSettings.ts). */
@@ -134,6 +141,9 @@ export class ConnectionImpl implements Connection.Connection {
     this.serverVersion = settings.serverVersion
     this.cache = new StatementCache(settings.statementCacheSize)
     this.ownedAlone = new Map<object, Holding>([[session, internalHolding]])
+    this.ownerAlone = [session.owner]
+    const releaseOwner = session.owner.release
+    this.releaseOwner = () => releaseOwner
     this.closeMayWait = deferrableIsolation(settings.config.isolation)
     this.spanAttributes = {
       "db.system.name": "informix",
@@ -213,10 +223,47 @@ export class ConnectionImpl implements Connection.Connection {
     onReply?: (messages: ReadonlyArray<Incoming>) => void,
     onMessage?: (message: Incoming) => boolean
   ): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
-    return Effect.flatMap(this.rawRoundTrip(messages, stmt, onReply, onMessage), (reply) => {
-      const error = replyError(reply, stmt)
-      return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
-    })
+    return Effect.flatMap(this.rawRoundTrip(messages, stmt, onReply, onMessage), (reply) => replyMessages(reply, stmt))
+  }
+
+  /** `roundTrip` of a request already encoded (EOT included): the reply's SQ_ERR fails it as a typed `SqlError`. */
+  roundTripBytes(bytes: Uint8Array, stmt: StatementContext): Effect.Effect<ReadonlyArray<Incoming>, InformixError> {
+    return Effect.flatMap(
+      this.exchangeBytes(bytes, stmt, undefined, undefined, undefined),
+      (reply) => replyMessages(reply, stmt)
+    )
+  }
+
+  /**
+   * Notes what the server confirmed in a reply: the transaction state (SQ_XACTSTAT), and that an ANSI database opened
+   * a transaction for the statement if none was open (an over-estimate for a statement that failed early costs one
+   * ROLLBACK when the session returns to a pool). Also for a reply drained after its caller was interrupted: the
+   * statement ran on the server all the same.
+   */
+  readonly trackReply = (reply: ReadonlyArray<Incoming>): void => {
+    if (this.settings.databaseInfo.ansi) this.transactionOpen = true
+    this.trackXactStat(reply)
+  }
+
+  /** One exchange of `bytes` (a whole request, or its head when `body` writes the rest), its reply tracked. */
+  private exchangeBytes(
+    bytes: Uint8Array,
+    stmt: StatementContext,
+    onReply: ((messages: ReadonlyArray<Incoming>) => void) | undefined,
+    onMessage: ((message: Incoming) => boolean) | undefined,
+    body: RequestBody<ParameterError> | undefined
+  ): Effect.Effect<Reply, InformixError> {
+    const tracked = onReply === undefined ? this.trackReply : (reply: ReadonlyArray<Incoming>) => {
+      if (this.settings.databaseInfo.ansi) this.transactionOpen = true
+      onReply(reply)
+      this.trackXactStat(reply)
+    }
+    // No deadline (the common case): straight to the exchange, without a clock read.
+    if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked, onMessage, body })
+    return Effect.flatMap(
+      remaining(stmt),
+      (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked, onMessage, body })
+    )
   }
 
   /** Like `roundTrip` but returns the reply even when it contains SQ_ERR. */
@@ -244,20 +291,7 @@ export class ConnectionImpl implements Connection.Connection {
           new ParameterError({ message: `The request could not be encoded: ${bytes.message}`, sql: stmt.sql })
         )
       }
-      // Also for a reply drained after its caller was interrupted: the statement ran on the server all the same.
-      const tracked = (reply: ReadonlyArray<Incoming>) => {
-        // ANSI: the server opened a transaction for this statement if none was open (an over-estimate for a
-        // statement that failed early costs one ROLLBACK when the session returns to a pool).
-        if (this.settings.databaseInfo.ansi) this.transactionOpen = true
-        onReply?.(reply)
-        this.trackXactStat(reply)
-      }
-      // No deadline (the common case): straight to the exchange, without a clock read.
-      if (stmt.deadline === undefined) return this.session.exchange(bytes, { onReply: tracked, onMessage, body })
-      return Effect.flatMap(
-        remaining(stmt),
-        (timeout) => this.session.exchange(bytes, { timeout, onReply: tracked, onMessage, body })
-      )
+      return this.exchangeBytes(bytes, stmt, onReply, onMessage, body)
     })
   }
 
@@ -417,6 +451,7 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly fetchBlobs: typeof fetchBlobs
   declare readonly streamBlob: typeof streamBlob
   declare readonly collect: typeof collect
+  declare readonly collectOwned: typeof collectOwned
   declare readonly deferAfter: typeof deferAfter
   declare readonly closeCursorAfter: typeof closeCursorAfter
   declare readonly closeCursor: typeof closeCursor
@@ -424,6 +459,7 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly desync: typeof desync
   declare readonly queryWithColumns: typeof queryWithColumns
   declare readonly runQuery: typeof runQuery
+  declare readonly queryCached: typeof queryCached
   declare readonly query: typeof query
   declare readonly values: typeof values
   declare readonly execute: typeof execute
@@ -466,6 +502,7 @@ const methods = {
   fetchBlobs,
   streamBlob,
   collect,
+  collectOwned,
   deferAfter,
   closeCursorAfter,
   closeCursor,
@@ -473,6 +510,7 @@ const methods = {
   desync,
   queryWithColumns,
   runQuery,
+  queryCached,
   query,
   values,
   execute,

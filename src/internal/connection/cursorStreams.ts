@@ -11,19 +11,26 @@ import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
-import { type InformixError, ProtocolError, ResultDecodeError, type SqlError } from "../../InformixError.ts"
+import {
+  type InformixError,
+  ParameterError,
+  ProtocolError,
+  ResultDecodeError,
+  type SqlError
+} from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
 import type * as M from "../protocol/messages.ts"
 import { CodecFailure, ValueRejected } from "../values/CodecFailure.ts"
 import type { RequestPart } from "./blobBinds.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
+import { type Permit, releaseAll } from "./permit.ts"
 import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
-import { isDone, operationName, toObjects } from "./results.ts"
+import { isDone, operationName, replyError, replyMessages, toObjects } from "./results.ts"
 import { fetchRequest } from "./retType.ts"
 import { noTimeout, renew, type StatementContext } from "./statementContext.ts"
 import { type Prepared, replayable, STALE_STATEMENT_CODES } from "./statements.ts"
-import type { Incoming } from "./wireSession.ts"
+import type { Incoming, Reply } from "./wireSession.ts"
 
 export function nextCursorName(this: ConnectionImpl): string {
   // JDBC style: "_ifxc" + 13 digits, numbered per connection (SQLI.md §8.6). Unique among this session's cursors.
@@ -73,38 +80,172 @@ export const openBatch = (
   ...fetchRequest(prepared.columns, fetchSize)
 ]
 
+/**
+ * The whole request that opens `prepared`'s cursor and fetches its first rows, `ID CURNAME [BIND …] OPEN ID NFETCH
+ * EOT`. Without parameters it is the same bytes every time (the cursor keeps its name, see `cursorNameOf`), so it is
+ * encoded once per statement.
+ */
+const openRequest = (
+  self: ConnectionImpl,
+  prepared: Prepared,
+  binds: ReadonlyArray<M.BindValue>
+): Uint8Array | CodecFailure => {
+  if (binds.length === 0 && prepared.openBatch !== undefined) return prepared.openBatch
+  const bytes = encodeBatch(
+    [...openBatch(prepared, cursorNameOf(self, prepared), binds, prepared.fetchBuffer) as Array<M.ClientMessage>, EOT],
+    self.framing
+  )
+  if (binds.length === 0 && !(bytes instanceof CodecFailure)) prepared.openBatch = bytes
+  return bytes
+}
+
+/**
+ * The name `collect` opens `prepared`'s cursor under: one per statement, kept for its life, as IBM JDBC names a
+ * statement's cursor once and sends the same SQ_CURNAME at every execution (IfxStatement.getCursorName,
+ * IfxSqli.sendQuery; docs/protocol-evidence.md). One cursor per statement is open at a time (a statement is used by
+ * one caller at a time), and its CLOSE always reaches the server before the next OPEN.
+ */
+const cursorNameOf = (self: ConnectionImpl, prepared: Prepared): string => prepared.cursorName ??= self.nextCursorName()
+
 /** Opens a cursor on `prepared`, fetches every row, closes the cursor (also on failure or interruption). */
 export function collect(
   this: ConnectionImpl,
   prepared: Prepared,
   binds: ReadonlyArray<M.BindValue>,
   stmt: StatementContext
-): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> {
-  const cursor = this.nextCursorName()
+): Effect.Effect<Array<Array<Value>>, InformixError> {
+  const request = openRequest(this, prepared, binds)
+  if (request instanceof CodecFailure) {
+    return Effect.fail(
+      new ParameterError({ message: `The request could not be encoded: ${request.message}`, sql: stmt.sql })
+    )
+  }
+  return collectFrom(this, prepared, stmt, this.roundTripBytes(request, stmt))
+}
+
+/**
+ * `collect` once its OPEN batch is written: `first` is the reply of that batch (or fails with its error). Every
+ * further fetch and the CLOSE (also after a failure or interruption) follow from here.
+ */
+const collectFrom = (
+  self: ConnectionImpl,
+  prepared: Prepared,
+  stmt: StatementContext,
+  first: Effect.Effect<ReadonlyArray<Incoming>, InformixError>
+): Effect.Effect<Array<Array<Value>>, InformixError> => {
   let fetchSize = prepared.fetchBuffer
   const rows: Array<Array<Value>> = []
   let exhausted = false
-  const result = { rows }
   // A chain of flatMaps rather than a generator: nearly every query runs this once, with one reply.
-  const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<{ readonly rows: Array<Array<Value>> }, InformixError> =>
-    Effect.flatMap(this.decodeTuples(prepared, reply, rows, stmt), () => {
-      if (!reply.some(isDone) && reply.some((m) => m._tag === "Tuple")) {
-        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, this.framing)
+  const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<Array<Array<Value>>, InformixError> =>
+    Effect.flatMap(self.decodeTuples(prepared, reply, rows, stmt), () => {
+      const state = fetchState(reply)
+      if (state === FETCH_MORE) {
+        fetchSize = growFetch(fetchSize, prepared.fetchBuffer, self.framing)
         return Effect.flatMap(
-          this.roundTrip([id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)], stmt),
+          self.roundTrip([id(prepared.id), ...fetchRequest(prepared.columns, fetchSize)], stmt),
           next
         )
       }
-      exhausted = reply.some(isDone)
-      return Effect.succeed(result)
+      exhausted = state === FETCH_DONE
+      return Effect.succeed(rows)
     })
-  const body = Effect.flatMap(this.roundTrip(openBatch(prepared, cursor, binds, fetchSize), stmt), next)
   // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
   // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
   return Effect.onExit(
-    body,
-    (exit) => exhausted && Exit.isSuccess(exit) ? this.closeExhausted(prepared) : this.closeCursorAfter(prepared, exit)
+    Effect.flatMap(first, next),
+    (exit) => exhausted && Exit.isSuccess(exit) ? self.closeExhausted(prepared) : self.closeCursorAfter(prepared, exit)
   )
+}
+
+/**
+ * `collect` under the session's owner permit (and `lock`, a prepared statement's own, when given), its rows handed to
+ * `done` — in one step when it can: if the session, its wire and the permits are all free, they are taken with the
+ * OPEN batch's write (`Session.exchangeHolding`), and a reply that ends the result without an error (nearly every
+ * small query) is decoded, its CLOSE queued to ride on the next request (`closeExhausted`) and every permit given up
+ * in the same synchronous step: no permit effect, no exit frames, no further fiber steps. Any other reply continues
+ * as `collect` does (through `recover`, if given), the permits held until it ends. A statement with a deadline or
+ * BYTE/TEXT columns, or a session busy with anything, takes `general` instead (built only then: building it costs
+ * closures and effects), which waits for the permits in line.
+ */
+export function collectOwned<A>(
+  this: ConnectionImpl,
+  prepared: Prepared,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext,
+  lock: Permit | undefined,
+  done: (prepared: Prepared, rows: Array<Array<Value>>) => A,
+  general: () => Effect.Effect<A, InformixError>,
+  recover?: (continued: Effect.Effect<A, InformixError>) => Effect.Effect<A, InformixError>
+): Effect.Effect<A, InformixError> {
+  if (stmt.deadline !== undefined || prepared.blobColumns.length > 0) return general()
+  const request = openRequest(this, prepared, binds)
+  const closeBatch = closeBatchOf(this, prepared)
+  if (request instanceof CodecFailure || closeBatch === undefined) return general()
+  const held = lock === undefined ? this.ownerAlone : [lock, this.session.owner]
+  return Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(
+      restore(this.session.exchangeHolding(request, this.trackReply, held, closeBatch, prepared)),
+      (reply) => {
+        if (reply === undefined) return restore(general())
+        // The permits are given up however this ends (a defect included: a permit kept would stall the session).
+        return Effect.onExit(
+          Effect.suspend(() => {
+            const rows = settledRows(this, prepared, reply, stmt, closeBatch)
+            if (rows !== undefined) return Effect.succeed(done(prepared, rows))
+            const first = Effect.suspend(() => replyMessages(reply, stmt))
+            const continued = Effect.map(collectFrom(this, prepared, stmt, first), (rows) => done(prepared, rows))
+            return restore(recover === undefined ? continued : recover(continued))
+          }),
+          lock === undefined ? this.releaseOwner : () => Effect.sync(() => releaseAll(held))
+        )
+      }
+    )
+  )
+}
+
+/**
+ * The rows of a reply that ended the result without an error, its CLOSE queued to ride on the next request: all in
+ * one synchronous step, so nothing can come between (the caller holds the session's owner permit). `undefined` for
+ * anything else (an error, more rows to fetch, a row a codec refused, a CLOSE that must go at once), which the
+ * general path handles from the same reply.
+ */
+const settledRows = (
+  self: ConnectionImpl,
+  prepared: Prepared,
+  reply: Reply,
+  stmt: StatementContext,
+  closeBatch: Uint8Array
+): Array<Array<Value>> | undefined => {
+  const messages = reply.messages
+  if (self.transactionOpen || !self.closeMayWait || fetchState(messages) !== FETCH_DONE) return undefined
+  if (replyError(reply, stmt) !== undefined) return undefined
+  const decoder = prepared.rows!
+  const rows: Array<Array<Value>> = []
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!
+    if (m._tag !== "Tuple") continue
+    const values = decoder.decode(m.payload)
+    if (values instanceof CodecFailure) return undefined
+    rows.push(values)
+  }
+  self.session.addDeferred(closeBatch)
+  return rows
+}
+
+const FETCH_DONE = 0
+const FETCH_MORE = 1
+const FETCH_EMPTY = 2
+
+/** After a fetch: SQ_DONE ended the result, or rows came without it (fetch more), or neither (nothing more comes). */
+const fetchState = (reply: ReadonlyArray<Incoming>): number => {
+  let tuple = false
+  for (let i = 0; i < reply.length; i++) {
+    const tag = reply[i]!._tag
+    if (tag === "Done") return FETCH_DONE
+    if (tag === "Tuple") tuple = true
+  }
+  return tuple ? FETCH_MORE : FETCH_EMPTY
 }
 
 /**
@@ -130,13 +271,19 @@ const MAX_GROWN_FETCH = 64 * 1024
 export function closeExhausted(this: ConnectionImpl, prepared: Prepared): Effect.Effect<void> {
   if (this.transactionOpen || !this.closeMayWait) return this.closeCursor(prepared)
   return Effect.sync(() => {
-    if (prepared.closeBatch === undefined) {
-      const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], this.framing)
-      if (bytes instanceof CodecFailure) return
-      prepared.closeBatch = bytes
-    }
-    this.session.addDeferred(prepared.closeBatch)
+    const bytes = closeBatchOf(this, prepared)
+    if (bytes !== undefined) this.session.addDeferred(bytes)
   })
+}
+
+/** `ID CLOSE EOT` for `prepared`, encoded once. */
+const closeBatchOf = (self: ConnectionImpl, prepared: Prepared): Uint8Array | undefined => {
+  if (prepared.closeBatch === undefined) {
+    const bytes = encodeBatch([id(prepared.id), CLOSE, EOT], self.framing)
+    if (bytes instanceof CodecFailure) return undefined
+    prepared.closeBatch = bytes
+  }
+  return prepared.closeBatch
 }
 
 /**

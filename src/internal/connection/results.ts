@@ -5,6 +5,7 @@
  * @internal
  */
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import type * as Connection from "../../Connection.ts"
 import { fromServerError, SqlError } from "../../InformixError.ts"
 import type { Value } from "../../InformixValue.ts"
@@ -40,6 +41,15 @@ export const replyError = (reply: Reply, stmt: StatementContext): SqlError | und
     } and was interrupted on the server (${error.message})`,
     sql: stmt.sql
   })
+}
+
+/** The messages of `reply`, or its first SQ_ERR as a typed `SqlError`. */
+export const replyMessages = (
+  reply: Reply,
+  stmt: StatementContext
+): Effect.Effect<ReadonlyArray<Incoming>, SqlError> => {
+  const error = replyError(reply, stmt)
+  return error === undefined ? Effect.succeed(reply.messages) : Effect.fail(error)
 }
 
 export const executeResult = (reply: ReadonlyArray<Incoming>): Connection.ExecuteResult => {
@@ -80,19 +90,36 @@ export const columnKeys = (fields: ReadonlyArray<M.DescribeField>): ReadonlyArra
   })
 }
 
+/**
+ * Rows as objects keyed by `keys`. Each row is a copy of one template object holding every key (V8 clones its shape:
+ * one allocation with the properties in place, instead of growing an empty object key by key), then filled in. The
+ * template's keys are defined, not assigned, so a column named `__proto__` is an own property like any other.
+ */
 export const toObjects = (
   rows: ReadonlyArray<ReadonlyArray<Value>>,
   keys: ReadonlyArray<string>
 ): Array<Connection.Row> => {
+  const template = rowTemplate(keys)
   const out: Array<Connection.Row> = []
   const width = keys.length
   for (let r = 0; r < rows.length; r++) {
     const values = rows[r]!
-    const row: Record<string, Value> = {}
+    const row: Record<string, Value> = { ...template }
     for (let i = 0; i < width; i++) row[keys[i]!] = values[i]!
     out.push(row)
   }
   return out
+}
+
+const templates = new WeakMap<ReadonlyArray<string>, Record<string, Value>>()
+
+const rowTemplate = (keys: ReadonlyArray<string>): Record<string, Value> => {
+  let template = templates.get(keys)
+  if (template === undefined) {
+    template = Object.fromEntries(keys.map((key) => [key, null]))
+    templates.set(keys, template)
+  }
+  return template
 }
 
 /** The first SQL keyword (`SELECT`, `INSERT`, …) for `db.operation.name`. */

@@ -8,7 +8,6 @@
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
-import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import type * as Connection from "../../Connection.ts"
 import {
@@ -26,6 +25,7 @@ import { CodecFailure } from "../values/CodecFailure.ts"
 import { makeRowDecoder, type RowDecoder } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
 import { TYPE_BYTE, TYPE_TEXT } from "./largeObjects.ts"
+import { Permit } from "./permit.ts"
 import { bindMessages, EXECUTE, id, NDESCRIBE, RELEASE, WANTDONE } from "./prebuiltMessages.ts"
 import { columnKeys, executeResult, replyHasError, toObjects } from "./results.ts"
 import { type SessionSetting, sessionSettingOf } from "./sessionSettings.ts"
@@ -51,6 +51,10 @@ export interface Prepared {
   released: boolean
   /** `ID CLOSE EOT` for this statement, encoded once (`closeExhausted` sends it after nearly every query). */
   closeBatch?: Uint8Array
+  /** The name of the cursor `collect` opens on this statement (cursorStreams.ts `cursorNameOf`). */
+  cursorName?: string
+  /** `collect`'s request without parameters, encoded once (cursorStreams.ts `openRequest`). */
+  openBatch?: Uint8Array
 }
 
 /**
@@ -63,6 +67,9 @@ export const fetchBufferFor = (tupleSize: number, configured: number): number =>
 
 /** Codes that mean a cached statement is no longer valid on the server (table altered, id unknown or released). */
 export const STALE_STATEMENT_CODES: ReadonlySet<number> = new Set([-710, -258, -267])
+
+const isStale = (error: InformixError): error is SqlError =>
+  error._tag === "SqlError" && STALE_STATEMENT_CODES.has(error.sqlcode)
 
 const NO_BINDS: Effect.Effect<ReadonlyArray<M.BindValue>> = Effect.succeed([])
 
@@ -270,7 +277,7 @@ export function withStatement<A>(
     if (cached === undefined) return fresh
     return this.using(cached, true, use).pipe(
       Effect.catchIf(
-        (error): error is SqlError => error._tag === "SqlError" && STALE_STATEMENT_CODES.has(error.sqlcode),
+        isStale,
         (error) => {
           this.cache.remove(stmt.sql, cached)
           // A streamed BYTE/TEXT was consumed by the failed attempt and may not replay: its caller gets the error.
@@ -312,9 +319,7 @@ export function executePrepared(
   stmt: StatementContext
 ): Effect.Effect<Connection.ExecuteResult, InformixError> {
   if (prepared.returnsRows) {
-    return Effect.map(this.collect(prepared, binds, stmt), (result) => ({
-      rowsAffected: result.rows.length
-    }))
+    return Effect.map(this.collect(prepared, binds, stmt), (rows) => ({ rowsAffected: rows.length }))
   }
   return Effect.map(
     this.roundTrip(
@@ -378,24 +383,76 @@ export function runQuery(
     (binds) =>
       Effect.flatMap(
         this.statementContext(sql, options),
-        (stmt) =>
-          this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
-            if (prepared.returnsRows) {
-              return Effect.map(this.collect(prepared, binds, stmt), ({ rows }) => ({
-                columns: prepared.columns,
-                keys: prepared.keys,
-                rows
-              }))
-            }
-            return Effect.as(this.executePrepared(prepared, binds, stmt), {
-              columns: prepared.columns,
-              keys: prepared.keys,
-              rows: [] as Array<Array<Value>>
-            })
-          }, replayable(binds)))
+        (stmt) => {
+          const general = () =>
+            this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
+              if (prepared.returnsRows) {
+                return Effect.map(this.collect(prepared, binds, stmt), (rows) => resultOf(prepared, rows))
+              }
+              return Effect.as(this.executePrepared(prepared, binds, stmt), resultOf(prepared, []))
+            }, replayable(binds)))
+          // A free cached statement that returns rows: a free session runs the query in one step (collectOwned).
+          const cached = this.cache.take(stmt.sql)
+          return cached !== undefined && cached.returnsRows
+            ? this.queryCached(cached, binds, stmt, general)
+            : general()
+        }
       )
   )
 }
+
+interface QueryResult {
+  readonly columns: ReadonlyArray<Connection.Column>
+  readonly keys: ReadonlyArray<string>
+  readonly rows: Array<Array<Value>>
+}
+
+const resultOf = (prepared: Prepared, rows: Array<Array<Value>>): QueryResult => ({
+  columns: prepared.columns,
+  keys: prepared.keys,
+  rows
+})
+
+/**
+ * The result of `cached`, a statement of the cache that returns rows, through `collectOwned`: a free session runs the
+ * query in one step. The statement is not marked in use there: the session's owner permit is held from its OPEN to
+ * its last reply, so nobody else can take it meanwhile (a session that is not free takes `general`, which leases it
+ * as usual). As in `withStatement`, a statement the server no longer knows leaves the cache and the query runs once
+ * more on a fresh PREPARE, still under the permit (unless a streamed BYTE/TEXT bind cannot replay).
+ */
+export function queryCached(
+  this: ConnectionImpl,
+  cached: Prepared,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext,
+  general: () => Effect.Effect<QueryResult, InformixError>
+): Effect.Effect<QueryResult, InformixError> {
+  this.note(cached.sessionSetting)
+  return this.collectOwned(
+    cached,
+    binds,
+    stmt,
+    undefined,
+    resultOf,
+    general,
+    (continued) =>
+      Effect.catchIf(continued, isStale, (error) => {
+        this.cache.remove(stmt.sql, cached)
+        return Effect.andThen(
+          this.release(cached),
+          replayable(binds)
+            ? this.withStatement(
+              stmt,
+              binds.length,
+              (fresh) => Effect.map(this.collect(fresh, binds, stmt), (rows) => resultOf(fresh, rows))
+            )
+            : Effect.fail(error)
+        )
+      })
+  )
+}
+
+const rowsOnly = (_: Prepared, rows: Array<Array<Value>>): Array<Array<Value>> => rows
 
 export function query(
   this: ConnectionImpl,
@@ -460,7 +517,9 @@ export function prepare(
     )
     this.note(prepared.sessionSetting)
     // One user of the statement at a time: its cursor (or execution) must finish before the next one starts.
-    const lock = Semaphore.makeUnsafe(1)
+    const lock = new Permit()
+    // Without parameters or a timeout (the common case) every run has the same binds and context.
+    const plain = Effect.succeed({ binds: [] as ReadonlyArray<M.BindValue>, stmt: noTimeout(sql) })
     const checked = (
       params: ReadonlyArray<Connection.Parameter> | undefined,
       options: Connection.StatementOptions | undefined
@@ -473,6 +532,9 @@ export function prepare(
               sql
             })
           )
+          : (params === undefined || params.length === 0) && options?.timeout === undefined &&
+              this.settings.config.queryTimeout === undefined
+          ? plain
           : Effect.flatMap(
             this.encodeParams(params, sql),
             (binds) => Effect.map(this.statementContext(sql, options), (stmt) => ({ binds, stmt }))
@@ -490,11 +552,28 @@ export function prepare(
         Effect.flatMap(checked(params, options), ({ binds, stmt }) =>
           lock.withPermit(this.ownedStatement(f(binds, stmt))))
       )
+    // A query takes the statement's lock and the session's owner with its exchange when all are free (collectOwned).
     const rowsOf = (params?: ReadonlyArray<Connection.Parameter>, options?: Connection.StatementOptions) =>
-      run("query", params, options, (binds, stmt) =>
-        prepared.returnsRows
-          ? Effect.map(this.collect(prepared, binds, stmt), ({ rows }) => rows)
-          : Effect.as(this.executePrepared(prepared, binds, stmt), [] as Array<Array<Value>>))
+      prepared.returnsRows
+        ? this.span(
+          "query",
+          sql,
+          Effect.flatMap(checked(params, options), ({ binds, stmt }) =>
+            this.collectOwned(
+              prepared,
+              binds,
+              stmt,
+              lock,
+              rowsOnly,
+              () => lock.withPermit(this.ownedStatement(this.collect(prepared, binds, stmt)))
+            ))
+        )
+        : run(
+          "query",
+          params,
+          options,
+          (binds, stmt) => Effect.as(this.executePrepared(prepared, binds, stmt), [] as Array<Array<Value>>)
+        )
     const statement: Connection.PreparedStatement = {
       sql,
       statementId: prepared.id,
@@ -519,7 +598,7 @@ export function prepare(
       stream: (params, options) =>
         Stream.unwrap(Effect.gen({ self: this }, function*() {
           const { binds, stmt } = yield* checked(params, options)
-          yield* Effect.acquireRelease(lock.take(1), () => lock.release(1), { interruptible: true })
+          yield* Effect.acquireRelease(lock.take, () => lock.release, { interruptible: true })
           return yield* this.cursorStream(
             prepared,
             binds,

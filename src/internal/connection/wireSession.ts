@@ -7,7 +7,7 @@
  * - One synchronous `data` handler feeds the incremental decoder and hands every decoded message to the exchange in
  *   flight. SQLI has one response group per client batch, ended by SQ_EOT (SQLI.md §1.3), so an "exchange" is
  *   exactly: write one batch, collect messages up to the group's end marker.
- * - Every exchange runs under `wire` (a `Semaphore(1)`). The permit is held until the reply is complete, even when
+ * - Every exchange runs under `wire` (a `Permit`, permit.ts). The permit is held until the reply is complete, even when
  *   the waiting caller is interrupted: then a detached fiber keeps the permit, asks the server to stop the
  *   statement (urgent byte 0x42, SQLI.md §8.12) and drains the reply to its end with a deadline. Nobody can send a
  *   new batch before the old reply is consumed, so no caller ever reads a stale reply.
@@ -21,13 +21,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import type * as Net from "node:net"
 import { ConnectionError, type InformixError, ProtocolError } from "../../InformixError.ts"
 import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messages.ts"
 import { pamExpectsAnswer } from "../protocol/pam.ts"
 import type { UrgentSendResult } from "../urgent.ts"
+import { Permit, releaseAll } from "./permit.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
 export type Incoming = ServerMessage | ConnectResponse
@@ -86,8 +86,8 @@ export class Exchange {
   onMessage: ((message: Incoming) => boolean) | undefined = undefined
   /** A request written in parts (`Session.exchange`'s `body`) whose end (tail or abort) is not written yet. */
   unfinished: RequestBody<unknown> | undefined = undefined
-  /** The fiber waiting for the reply, if any. */
-  waiter: ((effect: Effect.Effect<ReadonlyArray<Incoming>, InformixError>) => void) | undefined = undefined
+  /** Called once the reply is complete (or the session died), for the fiber waiting for it, if any. */
+  waiter: (() => void) | undefined = undefined
 
   constructor(generation: number, end: ReplyEnd) {
     this.generation = generation
@@ -133,9 +133,9 @@ export class Session {
   readonly urgent: UrgentSender
   readonly drainTimeout: Duration.Duration
   /** The wire lock: one exchange on the wire at a time, held until its reply is fully read. */
-  readonly wire: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
+  readonly wire = new Permit()
   /** Ownership for multi-exchange operations and transactions (see statements.ts). */
-  readonly owner: Semaphore.Semaphore = Semaphore.makeUnsafe(1)
+  readonly owner = new Permit()
 
   private currentState: SessionState = "idle"
   /**
@@ -192,7 +192,9 @@ export class Session {
    * against another session's ALTER or DROP). Dropped if the session dies first (the server drops its cursors).
    */
   private readonly deferred: Array<Uint8Array> = []
+  /** Made once and re-armed with `refresh()`: a busy session arms it about once per `deferredIdleMillis`. */
   private deferredTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  private deferredTimerArmed = false
   private readonly deferredIdleMillis: number
   /** `generation` when the idle timer was armed: a session used since then is not idle yet. */
   private deferredTimerGeneration = 0
@@ -274,7 +276,7 @@ export class Session {
     if (exchange.failure === undefined && exchange.onReply !== undefined) exchange.onReply(exchange.messages)
     const waiter = exchange.waiter
     exchange.waiter = undefined
-    if (waiter !== undefined) waiter(replyOf(exchange))
+    if (waiter !== undefined) waiter()
   }
 
   /**
@@ -312,6 +314,7 @@ export class Session {
     this.deadWith = error
     this.state = "dead"
     if (this.deferredTimer !== undefined) clearTimeout(this.deferredTimer)
+    this.deferredTimerArmed = false
     this.deferred.length = 0
     this.socket.destroy()
     if (this.rawSocket !== this.socket) this.rawSocket.destroy()
@@ -344,17 +347,22 @@ export class Session {
   addDeferred(bytes: Uint8Array): void {
     if (this.deadWith !== undefined) return
     this.deferred.push(bytes)
-    if (this.deferredTimer === undefined) this.armDeferredTimer()
+    if (!this.deferredTimerArmed) this.armDeferredTimer()
   }
 
   private armDeferredTimer(): void {
     this.deferredTimerGeneration = this.generation
+    this.deferredTimerArmed = true
+    if (this.deferredTimer !== undefined) {
+      this.deferredTimer.refresh()
+      return
+    }
     this.deferredTimer = setTimeout(() => this.onDeferredTimer(), this.deferredIdleMillis)
     this.deferredTimer.unref()
   }
 
   private onDeferredTimer(): void {
-    this.deferredTimer = undefined
+    this.deferredTimerArmed = false
     if (this.deferred.length === 0 || this.deadWith !== undefined || this.closing) return
     // Still in use: the deferred batches will most likely ride on its next request; look again later.
     if (this.generation !== this.deferredTimerGeneration || this.currentState !== "idle") {
@@ -366,7 +374,7 @@ export class Session {
   /** Sends the deferred batches as an exchange of their own (the session stayed idle), under the wire permit. */
   private readonly sendDeferred: Effect.Effect<void> = Effect.uninterruptible(
     Effect.andThen(
-      this.wire.take(1),
+      this.wire.take,
       Effect.suspend(() => {
         if (this.deferred.length === 0 || this.deadWith !== undefined) return Effect.void
         // The last batch is the request; `start` writes the others in front of it.
@@ -478,9 +486,10 @@ export class Session {
         resume(replyOf(exchange))
         return
       }
-      exchange.waiter = resume
+      const waiter = () => resume(replyOf(exchange))
+      exchange.waiter = waiter
       return Effect.sync(() => {
-        if (exchange.waiter === resume) exchange.waiter = undefined
+        if (exchange.waiter === waiter) exchange.waiter = undefined
       })
     })
   }
@@ -555,10 +564,129 @@ export class Session {
       readonly body?: RequestBody<E> | undefined
     } = {}
   ): Effect.Effect<Reply, InformixError | E> {
+    if (options.timeout === undefined && options.body === undefined) {
+      return this.exchangeNow(bytes, options.end ?? "Eot", options.onReply, options.onMessage)
+    }
+    return this.exchangeQueued(bytes, options)
+  }
+
+  /**
+   * An exchange without a deadline or a request body — nearly every one — as one `Effect.callback`: when the wire is
+   * free and no cleanup batch waits for it, the permit is taken, the request written and the waiter registered in one
+   * synchronous step, and the reply's end marker gives the permit up and resumes the caller in another. Otherwise
+   * the exchange queues for the wire (`exchangeQueued`). An interrupted caller's reply is drained by a detached fiber
+   * that keeps the permit, as there (`abandon`).
+   */
+  private exchangeNow(
+    bytes: Uint8Array,
+    end: ReplyEnd,
+    onReply: ((messages: ReadonlyArray<Incoming>) => void) | undefined,
+    onMessage: ((message: Incoming) => boolean) | undefined
+  ): Effect.Effect<Reply, InformixError> {
+    return Effect.callback<Reply, InformixError>((resume) => {
+      if (this.cleanup.length > 0 || !this.wire.tryTake()) {
+        return resume(this.exchangeQueued(bytes, { end, onReply, onMessage }))
+      }
+      if (this.deadWith !== undefined) {
+        this.wire.releaseNow()
+        return resume(Effect.fail(this.closedError()))
+      }
+      const exchange = this.start(bytes, end)
+      exchange.onReply = onReply
+      exchange.onMessage = onMessage
+      return this.replyTo(exchange, resume, noPermits, undefined)
+    })
+  }
+
+  /**
+   * `exchangeNow` for a caller that needs `held` (the session owner, a statement's lock) for the exchange and maybe
+   * after it: only when the wire and every one of them are free and no cleanup batch waits are they all taken with
+   * the wire, in the same synchronous step; otherwise nothing is taken and the result is `undefined` (the caller goes
+   * the general way, waiting in line). With the reply the wire is given up and `held` kept, for the caller to give up
+   * (`Permit.releaseNow`); if the session dies or the caller is interrupted first, `held` is given up here (the reply
+   * of an interrupted caller is drained under the wire, as `abandon` does, and `abandoned` — the CLOSE of the cursor
+   * the request opened — runs right after it, under the same permit). A `statement` released meanwhile (evicted from
+   * the cache, its scope closed) is not used either: the server may have given its id to another statement since.
+   */
+  exchangeHolding(
+    bytes: Uint8Array,
+    onReply: (messages: ReadonlyArray<Incoming>) => void,
+    held: ReadonlyArray<Permit>,
+    abandoned: Uint8Array | undefined,
+    statement: { readonly released: boolean }
+  ): Effect.Effect<Reply | undefined, InformixError> {
+    return Effect.callback<Reply | undefined, InformixError>((resume) => {
+      if (this.deadWith !== undefined || this.cleanup.length > 0 || this.wire.taken || statement.released) {
+        return resume(noReply)
+      }
+      for (let i = 0; i < held.length; i++) if (held[i]!.taken) return resume(noReply)
+      for (let i = 0; i < held.length; i++) held[i]!.tryTake()
+      this.wire.tryTake()
+      const exchange = this.start(bytes, "Eot")
+      exchange.onReply = onReply
+      return this.replyTo(exchange, resume, held, abandoned)
+    })
+  }
+
+  /**
+   * The rest of an exchange started inside an `Effect.callback` (`exchangeNow`, `exchangeHolding`): the reply's end
+   * marker gives the wire up and resumes the caller (the session dying gives `held` up too); cleanup queued while the
+   * wire was held runs under it first (`finish`). Returns the callback's canceller: the caller was interrupted before
+   * the reply's end (a complete reply has resumed it already), so `held` is given up, `abandoned` queued as cleanup
+   * and the reply drained by a detached fiber that keeps the wire (`abandon`).
+   */
+  private replyTo(
+    exchange: Exchange,
+    resume: (effect: Effect.Effect<Reply, InformixError>) => void,
+    held: ReadonlyArray<Permit>,
+    abandoned: Uint8Array | undefined
+  ): Effect.Effect<void> {
+    // Set when the caller was interrupted first: the drain fiber has the wire and the reply then.
+    let gaveUp = false
+    // Dropped once the reply is handed over: effect keeps the canceller (below) reachable for a while after the
+    // callback resumed, and a completed exchange holds its whole reply. Measured: a 200k-row stream promoted ~40 MB
+    // of replies to the old generation between full GCs (GC time ×3) while the canceller referred to the exchange.
+    let pending: Exchange | undefined = exchange
+    exchange.waiter = () => {
+      if (gaveUp) return
+      const done = pending!
+      pending = undefined
+      if (done.failure !== undefined) {
+        this.settle()
+        releaseAll(held)
+        return resume(Effect.fail(done.failure))
+      }
+      if (this.cleanup.length > 0 && this.deadWith === undefined) {
+        return resume(Effect.andThen(Effect.uninterruptible(this.finish()), replyOfExchange(done)))
+      }
+      this.settle()
+      resume(replyOfExchange(done))
+    }
+    return Effect.suspend(() => {
+      gaveUp = true
+      const open = pending!
+      open.waiter = undefined
+      releaseAll(held)
+      if (abandoned !== undefined) this.addCleanup(abandoned)
+      return this.abandon(open)
+    })
+  }
+
+  /** An exchange that waits for the wire in line, with a deadline or a request body if it has them. */
+  private exchangeQueued<E>(
+    bytes: Uint8Array,
+    options: {
+      readonly end?: ReplyEnd
+      readonly timeout?: Duration.Duration | undefined
+      readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
+      readonly onMessage?: ((message: Incoming) => boolean) | undefined
+      readonly body?: RequestBody<E> | undefined
+    }
+  ): Effect.Effect<Reply, InformixError | E> {
     return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.andThen(restore(this.wire.take(1)), this.flushCleanup), () => {
+      Effect.flatMap(Effect.andThen(restore(this.wire.take), this.flushCleanup), () => {
         if (this.deadWith !== undefined) {
-          return Effect.andThen(this.wire.release(1), Effect.fail(this.closedError()))
+          return Effect.andThen(this.wire.release, Effect.fail(this.closedError()))
         }
         const body = options.body
         const exchange = this.start(bytes, options.end ?? "Eot", body === undefined)
@@ -652,10 +780,16 @@ export class Session {
       if (this.cleanup.length > 0 && this.deadWith === undefined) {
         return Effect.andThen(this.flushCleanup, this.finish())
       }
-      if (this.deadWith === undefined) this.state = "idle"
-      this.resumeAllReading()
-      return Effect.asVoid(this.wire.release(1))
+      this.settle()
+      return Effect.void
     })
+  }
+
+  /** The exchange is over (the caller holds the wire permit and no cleanup waits): the session is idle again. */
+  private settle(): void {
+    if (this.deadWith === undefined) this.state = "idle"
+    this.resumeAllReading()
+    this.wire.releaseNow()
   }
 
   /** Used by the login sequence: expect the next exchange's reply to end with `end`. */
@@ -708,6 +842,15 @@ export interface Reply {
 
 const replyOf = (exchange: Exchange): Effect.Effect<ReadonlyArray<Incoming>, InformixError> =>
   exchange.failure === undefined ? Effect.succeed(exchange.messages) : Effect.fail(exchange.failure)
+
+const noReply: Effect.Effect<undefined> = Effect.succeed(undefined)
+
+const noPermits: ReadonlyArray<Permit> = []
+
+const replyOfExchange = (exchange: Exchange): Effect.Effect<Reply, InformixError> =>
+  exchange.failure === undefined
+    ? Effect.succeed({ messages: exchange.messages, timedOut: false })
+    : Effect.fail(exchange.failure)
 
 /** Maps a Node socket error to a `ConnectionError` (never includes credentials: socket errors carry none). */
 export const socketError = (error: Error, host: string, port: number): ConnectionError => {

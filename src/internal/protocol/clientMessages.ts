@@ -211,6 +211,11 @@ export const writeClientMessage = (w: CheckedWriter, m: ClientMessage, framing: 
 /** Limits applied while reading (every length is capped before the bytes are taken). */
 export interface ReadLimits {
   readonly maxLength: number
+  /**
+   * SQ_TUPLE payloads as views of the bytes being read instead of copies: only when those bytes are never written
+   * again (the decoder's `keepChunks`).
+   */
+  readonly viewTuples?: boolean
 }
 
 /** A u16 that a framing bit widens to i32 (fetch buffer size: bit 63; SQL length: bit 62). */

@@ -13,7 +13,7 @@
 import * as Result from "effect/Result"
 import { Reader } from "../wire/Reader.ts"
 import { CheckedWriter } from "./checkedWriter.ts"
-import { readClientMessage, writeClientMessage } from "./clientMessages.ts"
+import { readClientMessage, type ReadLimits, writeClientMessage } from "./clientMessages.ts"
 import { WIDE_FRAMING } from "./framing.ts"
 import { readConnectResponse, readLoginRequest, writeConnectResponse, writeLoginRequest } from "./loginPdu.ts"
 import type { ClientMessage, ConnectResponse, Framing, LoginRequest, ServerMessage } from "./messages.ts"
@@ -109,6 +109,12 @@ export interface DecoderOptions {
   readonly framing?: Framing
   /** Expect the SL-framed connect PDU first (default true); false starts directly with bare messages. */
   readonly expectConnect?: boolean
+  /**
+   * The caller hands every pushed chunk over and never writes into it again (a socket's `data` Buffers are fresh for
+   * each read). SQ_TUPLE payloads are then views of the received bytes instead of one copy (and one ArrayBuffer) per
+   * row, and the decoder never moves bytes inside a buffer a message may view. Default false: payloads are copies.
+   */
+  readonly keepChunks?: boolean
 }
 
 export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024
@@ -136,11 +142,16 @@ abstract class StreamDecoder<C, M> {
   private base = 0
   private connected: boolean
   private failure: ProtocolCodecError | undefined = undefined
+  private readonly keepChunks: boolean
+  /** The parsers' limits, one object for every message. */
+  protected readonly limits: ReadLimits
 
   constructor(options: DecoderOptions = {}) {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE
     this.framing = options.framing ?? WIDE_FRAMING
     this.connected = options.expectConnect === false
+    this.keepChunks = options.keepChunks === true
+    this.limits = { maxLength: this.maxMessageSize, viewTuples: this.keepChunks }
   }
 
   /** Switch field widths (after the SQ_PROTOCOLS exchange). Applies to messages not yet decoded. */
@@ -251,11 +262,12 @@ abstract class StreamDecoder<C, M> {
       return
     }
     const tailLength = this.end - this.start
-    if (this.borrowed === undefined && this.buffer.length <= Math.max(4 * tailLength, 65536)) {
+    if (this.borrowed === undefined && !this.keepChunks && this.buffer.length <= Math.max(4 * tailLength, 65536)) {
       // Our own buffer of a sensible size: move the tail to the front in place (no allocation per push).
       if (this.start > 0) this.buffer.copyWithin(0, this.start, this.end)
     } else {
-      // The caller's chunk (which we must not keep) or an oversized buffer: keep a copy of the tail only.
+      // The caller's chunk (which we must not keep), a buffer messages may view (keepChunks) or an oversized buffer:
+      // keep a copy of the tail only.
       this.buffer = this.buffer.slice(this.start, this.end)
     }
     this.base += this.start
@@ -314,7 +326,7 @@ export class ClientMessageDecoder extends StreamDecoder<LoginRequest, ClientMess
     return slType === SlType.CONREQ ? undefined : `expected a CONREQ login PDU (SL type 1), got SL type ${slType}`
   }
   protected parseMessage(r: Reader, opcode: number): ClientMessage | undefined {
-    return readClientMessage(r, opcode, this.framing, { maxLength: this.maxMessageSize })
+    return readClientMessage(r, opcode, this.framing, this.limits)
   }
 }
 
@@ -332,6 +344,6 @@ export class ServerMessageDecoder extends StreamDecoder<ConnectResponse, ServerM
     return `expected CONACC/CONREJ/REDIRECT (SL type 2/3/13), got SL type ${slType}`
   }
   protected parseMessage(r: Reader, opcode: number): ServerMessage | undefined {
-    return readServerMessage(r, opcode, this.framing, { maxLength: this.maxMessageSize })
+    return readServerMessage(r, opcode, this.framing, this.limits)
   }
 }

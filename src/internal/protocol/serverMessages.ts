@@ -323,7 +323,7 @@ export const readServerMessage = (
         r.fail(`tuple size ${size} out of range`)
         return undefined
       }
-      const payload = r.padded(size)
+      const payload = limits.viewTuples === true ? r.paddedView(size) : r.padded(size)
       return { _tag: opcode === Opcode.TUPLE ? "Tuple" : "SgkTuple", warnings, payload }
     }
     case Opcode.DONE: {

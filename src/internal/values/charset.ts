@@ -101,7 +101,161 @@ const nativeLatin1Slice = (Buffer.prototype as unknown as {
 }).latin1Slice
 const bytesToLatin1 = (b: Uint8Array): string => rangeToLatin1(b, 0, b.length)
 const rangeToLatin1 = (b: Uint8Array, start: number, end: number): string =>
-  nativeLatin1Slice !== undefined ? nativeLatin1Slice.call(b, start, end) : fromCodes(b.subarray(start, end))
+  end - start <= SHORT_TEXT
+    ? shortLatin1(b, start, end - start)
+    : nativeLatin1Slice !== undefined
+    ? nativeLatin1Slice.call(b, start, end)
+    : fromCodes(b.subarray(start, end))
+
+/** Up to this many bytes, {@link shortLatin1} beats the native slice (a call into C++ costs about 45 ns). */
+const SHORT_TEXT = 16
+
+const fromCharCode = String.fromCharCode
+
+/**
+ * `n` (≤ {@link SHORT_TEXT}) bytes as one char each, by a `String.fromCharCode` call of exactly `n` arguments: V8
+ * builds the flat string in place, 2–3× faster than the native slice on the short values rows carry (CHAR codes,
+ * names; 12 ns for 4 bytes, 26 ns for 16, vs 46–49 ns, Node 26). A loop or `apply` is slower than the native slice,
+ * so the arities are spelled out.
+ */
+const shortLatin1 = (b: Uint8Array, s: number, n: number): string => {
+  switch (n) {
+    case 0:
+      return ""
+    case 1:
+      return fromCharCode(b[s]!)
+    case 2:
+      return fromCharCode(b[s]!, b[s + 1]!)
+    case 3:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!)
+    case 4:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!)
+    case 5:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!)
+    case 6:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!)
+    case 7:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!)
+    case 8:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!)
+    case 9:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!)
+    case 10:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!
+      )
+    case 11:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!
+      )
+    case 12:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!
+      )
+    case 13:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
+        b[s + 12]!
+      )
+    case 14:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
+        b[s + 12]!,
+        b[s + 13]!
+      )
+    case 15:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
+        b[s + 12]!,
+        b[s + 13]!,
+        b[s + 14]!
+      )
+    case 16:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
+        b[s + 12]!,
+        b[s + 13]!,
+        b[s + 14]!,
+        b[s + 15]!
+      )
+    default:
+      return fromCodes(b.subarray(s, s + n))
+  }
+}
 
 /** Short runs decode fastest through String.fromCharCode; long ones in chunks to stay under argument limits. */
 const fromCodes = (codes: ArrayLike<number>): string => {

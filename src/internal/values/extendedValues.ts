@@ -63,7 +63,9 @@ export const jsonText = (value: unknown): string | CodecFailure => {
  * come back as the `bson` package's classes (ObjectId, Decimal128, Binary, Timestamp) or a JS Date.
  */
 export const decodeBson = (body: Uint8Array): Value | CodecFailure => {
-  const document = Result.try(() => BSON.deserialize(body, { useBigInt64: true }))
+  // The bson package's Binary values are views of its input: a copy of the body keeps them from pinning (and
+  // sharing) the received bytes, which a connection's row payload is a view of (codec.ts `keepChunks`).
+  const document = Result.try(() => BSON.deserialize(body.slice(), { useBigInt64: true }))
   return Result.isSuccess(document)
     ? document.success as Value
     : new CodecFailure(`BSON value of ${body.length} bytes is not a valid BSON document`)

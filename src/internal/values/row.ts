@@ -347,29 +347,20 @@ const readI32 = (b: Uint8Array, at: number): number =>
 /** The smartLob locator body as one char per byte (what `TextDecoder("latin1")` gave for its ASCII hex). */
 const latin1Decoder = new TextDecoder("latin1")
 
-/**
- * Decode column `p` at `pos`; returns the value and leaves its end in `cursor.pos`, or a CodecFailure whose message
- * is what the Reader-based decoder reported (`negative length n`, `row payload ends inside a <kind> value`).
- */
+/** A position holder for values whose width is read in-band (collections.ts nests values in values). */
 interface Cursor {
   pos: number
 }
 
 const endsInside = (kind: ColumnKind): CodecFailure => new CodecFailure(`row payload ends inside a ${kind} value`)
 
-const decodeOne = (
-  payload: Uint8Array,
-  cursor: Cursor,
-  p: PreparedColumn,
-  ctx: ValueContext
-): Value | CodecFailure => {
-  const pos = cursor.pos
-  const available = payload.length - pos
+/**
+ * The value of a fixed-width column (`p.width >= 0`) whose `p.width` bytes at `pos` the caller has checked are in
+ * the payload. Kept apart from the in-band-length kinds so the row loop advances its position in a local and this
+ * switch stays small.
+ */
+const decodeFixed = (payload: Uint8Array, pos: number, p: PreparedColumn, ctx: ValueContext): Value | CodecFailure => {
   const width = p.width
-  if (width >= 0) {
-    if (width > available) return endsInside(p.kind)
-    cursor.pos = pos + width
-  }
   switch (p.code) {
     case K_CHAR: {
       if (width > 0 && payload[pos] === 0) return null
@@ -408,8 +399,25 @@ const decodeOne = (
       return decodeDateTimeAt(payload, pos, width, p.layout!)
     case K_INTERVAL:
       return decodeInterval(payload.subarray(pos, pos + width), p.qualifier!)
-    case K_BLOB_DESCRIPTOR:
+    default:
       return new BlobDescriptor(baseType(p.column.columnType), payload.slice(pos, pos + width))
+  }
+}
+
+/**
+ * The value of an in-band-length column (`p.width < 0`) at `cursor.pos`, leaving its end there; a CodecFailure
+ * whose message is what the Reader-based decoder reported (`negative length n`, `row payload ends inside a <kind>
+ * value`).
+ */
+const decodeVariable = (
+  payload: Uint8Array,
+  cursor: Cursor,
+  p: PreparedColumn,
+  ctx: ValueContext
+): Value | CodecFailure => {
+  const pos = cursor.pos
+  const available = payload.length - pos
+  switch (p.code) {
     case K_VARCHAR: {
       if (available < 1) return endsInside(p.kind)
       const length = payload[pos]!
@@ -487,7 +495,13 @@ export const decodeValueAt = (
   cursor: { pos: number },
   column: PreparedColumn,
   ctx: ValueContext
-): Value | CodecFailure => decodeOne(payload, cursor, column, ctx)
+): Value | CodecFailure => {
+  if (column.width < 0) return decodeVariable(payload, cursor, column, ctx)
+  const pos = cursor.pos
+  if (column.width > payload.length - pos) return endsInside(column.kind)
+  cursor.pos = pos + column.width
+  return decodeFixed(payload, pos, column, ctx)
+}
 
 /** Decode one SQ_TUPLE payload (without the trailing pad) into values, one per column. */
 export const decodeRow = (
@@ -506,35 +520,52 @@ export const prepareColumns = (columns: ReadonlyArray<ColumnInfo>): ReadonlyArra
 
 export type { PreparedColumn }
 
-// One cursor for every row: decoding is synchronous and never re-entered, so a module-level position holder saves an
-// allocation per row.
+// One cursor for every row's in-band-length values: decoding is synchronous and never re-entered, so a module-level
+// position holder saves an allocation per row.
 const rowCursor: Cursor = { pos: 0 }
 
+/**
+ * Decode one SQ_TUPLE payload with columns prepared once. The position lives in a local: fixed-width values (most
+ * columns) are read at it and it advances by their width; only in-band-length values go through the cursor. The
+ * row array is allocated at its final length.
+ */
 export const decodeRowValues = (
   payload: Uint8Array,
   prepared: ReadonlyArray<PreparedColumn>,
   ctx: ValueContext,
-  out: Array<Value> = []
+  // oxlint-disable-next-line unicorn/no-new-array -- a length, on purpose: 16 ns for 12 values vs 33 ns for `[]`
+  out: Array<Value> = new Array<Value>(prepared.length)
 ): Array<Value> | CodecFailure => {
-  const cursor = rowCursor
-  cursor.pos = 0
+  const length = payload.length
+  let pos = 0
   for (let i = 0; i < prepared.length; i++) {
-    const value = decodeOne(payload, cursor, prepared[i]!, ctx)
-    if (value instanceof CodecFailure) {
-      const message = `column ${i + 1} (${describeColumn(prepared[i]!.column)}): ${value.message}`
-      return value instanceof ValueRejected ? new ValueRejected(message) : new CodecFailure(message)
+    const p = prepared[i]!
+    const width = p.width
+    let value: Value | CodecFailure
+    if (width >= 0) {
+      value = width > length - pos ? endsInside(p.kind) : decodeFixed(payload, pos, p, ctx)
+      pos += width
+    } else {
+      const cursor = rowCursor
+      cursor.pos = pos
+      value = decodeVariable(payload, cursor, p, ctx)
+      pos = cursor.pos
     }
+    if (value instanceof CodecFailure) return columnFailure(i, p, value)
     out[i] = value
   }
-  if (cursor.pos !== payload.length) {
+  if (pos !== length) {
     return new CodecFailure(
-      `row payload has ${payload.length} bytes but the columns [${
-        prepared.map((p) => describeColumn(p.column)).join(", ")
-      }] ` +
-        `consumed ${cursor.pos}`
+      `row payload has ${length} bytes but the columns [${prepared.map((p) => describeColumn(p.column)).join(", ")}] ` +
+        `consumed ${pos}`
     )
   }
   return out
+}
+
+const columnFailure = (i: number, p: PreparedColumn, failure: CodecFailure): CodecFailure => {
+  const message = `column ${i + 1} (${describeColumn(p.column)}): ${failure.message}`
+  return failure instanceof ValueRejected ? new ValueRejected(message) : new CodecFailure(message)
 }
 
 /** Human name of a described column's type, e.g. `DECIMAL(10,2)`, `CHAR(6)`, `DATETIME YEAR TO SECOND`. */

@@ -198,6 +198,12 @@ export interface DateTimeLayout {
   readonly exponent: number
   readonly totalPairs: number
   readonly fractionDigits: number
+  /**
+   * Every integer unit sits on whole base-100 pairs (an even leading precision, a qualifier starting at SECOND or
+   * before): a value of `totalPairs` pairs is then read one byte per unit (`leadPairs` bytes for the leading one).
+   */
+  readonly aligned: boolean
+  readonly leadPairs: number
 }
 
 export const dateTimeLayout = (q: Qualifier): DateTimeLayout => {
@@ -213,7 +219,9 @@ export const dateTimeLayout = (q: Qualifier): DateTimeLayout => {
     intLength,
     exponent,
     totalPairs: exponent + Math.ceil(fractionDigits / 2),
-    fractionDigits
+    fractionDigits,
+    aligned: q.leadingPrecision % 2 === 0 && q.startCode <= 10,
+    leadPairs: q.leadingPrecision >> 1
   }
 }
 
@@ -286,36 +294,51 @@ export const decodeDateTimeAt = (
   let hour = 0
   let minute = 0
   let second = 0
-  for (let code = layout.startCode; code <= layout.lastUnitCode; code += 2) {
-    const digits = code === layout.startCode ? layout.leadingPrecision : 2
-    let value = 0
-    let j = 0
-    // Aligned on a pair (every qualifier whose leading field has an even precision): a byte is two digits.
-    if ((pos & 1) === 0) {
-      for (; j + 1 < digits; j += 2) {
-        value = value * 100 + pairAt(bytes, first, pairCount, pos >> 1)
-        pos += 2
+  if (layout.aligned && pairCount === layout.totalPairs) {
+    // One byte per unit after the leading one: unit code c (> start) is the byte at `at + (c >> 1)`.
+    const s = layout.startCode
+    const last = layout.lastUnitCode
+    let lead = 0
+    for (let i = 0; i < layout.leadPairs; i++) lead = lead * 100 + bytes[first + i]!
+    const at = first + layout.leadPairs - 1 - (s >> 1)
+    year = s === 0 ? lead : 0
+    month = s === 2 ? lead : s < 2 && last >= 2 ? bytes[at + 1]! : 0
+    day = s === 4 ? lead : s < 4 && last >= 4 ? bytes[at + 2]! : 0
+    hour = s === 6 ? lead : s < 6 && last >= 6 ? bytes[at + 3]! : 0
+    minute = s === 8 ? lead : s < 8 && last >= 8 ? bytes[at + 4]! : 0
+    second = s === 10 ? lead : s < 10 && last >= 10 ? bytes[at + 5]! : 0
+  } else {
+    for (let code = layout.startCode; code <= layout.lastUnitCode; code += 2) {
+      const digits = code === layout.startCode ? layout.leadingPrecision : 2
+      let value = 0
+      let j = 0
+      // Aligned on a pair (every qualifier whose leading field has an even precision): a byte is two digits.
+      if ((pos & 1) === 0) {
+        for (; j + 1 < digits; j += 2) {
+          value = value * 100 + pairAt(bytes, first, pairCount, pos >> 1)
+          pos += 2
+        }
       }
-    }
-    for (; j < digits; j++) value = value * 10 + positionalDigit(bytes, first, pairCount, pos++)
-    switch (code) {
-      case 0:
-        year = value
-        break
-      case 2:
-        month = value
-        break
-      case 4:
-        day = value
-        break
-      case 6:
-        hour = value
-        break
-      case 8:
-        minute = value
-        break
-      default:
-        second = value
+      for (; j < digits; j++) value = value * 10 + positionalDigit(bytes, first, pairCount, pos++)
+      switch (code) {
+        case 0:
+          year = value
+          break
+        case 2:
+          month = value
+          break
+        case 4:
+          day = value
+          break
+        case 6:
+          hour = value
+          break
+        case 8:
+          minute = value
+          break
+        default:
+          second = value
+      }
     }
   }
   let fraction = 0

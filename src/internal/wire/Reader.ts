@@ -164,6 +164,18 @@ export class Reader {
     if (n % 2 === 1) this.skip(1)
   }
 
+  /**
+   * `n` bytes then a pad byte if `n` is odd; returns a plain `Uint8Array` view of them (not a copy, and not of the
+   * Buffer subclass a `subarray` of a socket's chunk would construct), for bytes that are never written again.
+   */
+  paddedView(n: number): Uint8Array {
+    if (!this.take(n)) return EMPTY
+    const v = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.pos, n)
+    this.pos += n
+    this.padFor(n)
+    return v
+  }
+
   /** `n` bytes then a pad byte if `n` is odd; returns a copy. */
   padded(n: number): Uint8Array {
     const v = this.bytesCopy(n)
