@@ -128,6 +128,38 @@ describe("InformixChanges.cdc", () => {
       assert.strictEqual((events[1] as InformixChanges.Insert).table, TABLE)
     }).pipe(Effect.scoped))
 
+  it.live("a row whose SERIAL / SERIAL8 the server assigns is one Insert carrying the assigned values", () =>
+    Effect.gen(function*() {
+      const { url } = yield* shopServer()
+      const conn = yield* Connection.make({ url, database: "shop" })
+      yield* conn.execute("CREATE TABLE tickets (id SERIAL NOT NULL PRIMARY KEY, seq SERIAL8, note VARCHAR(10))")
+      const { take } = yield* capture({ connection: url, tables: [{ table: "shop:informix.tickets" }] })
+      yield* conn.execute("INSERT INTO tickets VALUES (0, 0, 'first')")
+      yield* conn.execute("INSERT INTO tickets (note) VALUES ('second')")
+      yield* conn.execute("INSERT INTO tickets VALUES (10, 7, 'given')")
+      yield* conn.execute("UPDATE tickets SET note = 'changed' WHERE id = 1")
+      yield* conn.execute("INSERT INTO tickets (note) SELECT 'copy' FROM tickets WHERE id <= 2")
+      const events = yield* take(16)
+      assert.deepStrictEqual(events.map(shape), [
+        "Begin",
+        `Insert {"id":1,"seq":"1n","note":"first"}`,
+        "Commit",
+        "Begin",
+        `Insert {"id":2,"seq":"2n","note":"second"}`,
+        "Commit",
+        "Begin",
+        `Insert {"id":10,"seq":"7n","note":"given"}`,
+        "Commit",
+        "Begin",
+        `Update {"id":1,"seq":"1n","note":"first"} -> {"id":1,"seq":"1n","note":"changed"}`,
+        "Commit",
+        "Begin",
+        `Insert {"id":11,"seq":"8n","note":"copy"}`,
+        `Insert {"id":12,"seq":"9n","note":"copy"}`,
+        "Commit"
+      ])
+    }).pipe(Effect.scoped))
+
   it.live("values of every type the CDC row image carries, and rows decoded with a Schema", () =>
     Effect.gen(function*() {
       const { url } = yield* shopServer()

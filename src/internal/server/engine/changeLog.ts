@@ -12,6 +12,7 @@
 import type { DatabaseSync, SQLOutputValue, StatementSync } from "node:sqlite"
 import type { TableInfo } from "./catalog.ts"
 import { quoteIdent, quoteString } from "./tokenizer.ts"
+import { isSerial } from "./types.ts"
 import type { Stored } from "./values.ts"
 
 /** The log table of a database (hidden from systables like the engine's other `_ifx_` tables). */
@@ -114,13 +115,27 @@ export const setFullRowLogging = (db: DatabaseSync, table: TableInfo, on: boolea
           log(RowOp.delete, "OLD")
         } END`
       )
+      // A SERIAL / SERIAL8 / BIGSERIAL the server assigns is written by the table's serial trigger as an UPDATE of
+      // the row just inserted (ddlExecution.ts createSerialTriggers; SQLite cannot change NEW before the insert).
+      // That fill is no change of its own: it rewrites the row's Insert record (matched by its image, so it holds
+      // whichever AFTER INSERT trigger runs first) instead of logging an Update — one Insert with the assigned values,
+      // as a real server logs the row it stored.
+      const serials = table.columns.filter((c) => isSerial(c.type)).map((c) => quoteIdent(c.name))
+      const fill = serials.map((c) => `(coalesce(OLD.${c}, 0) = 0 AND coalesce(NEW.${c}, 0) <> 0)`).join(" OR ")
       db.exec(
-        `CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "u")} AFTER UPDATE ON ${name} BEGIN ${
-          log(RowOp.before, "OLD")
-        } ${log(RowOp.after, "NEW")} END`
+        `CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "u")} AFTER UPDATE ON ${name} ${
+          fill === "" ? "" : `WHEN NOT (${fill}) `
+        }BEGIN ${log(RowOp.before, "OLD")} ${log(RowOp.after, "NEW")} END`
       )
+      if (fill !== "") {
+        db.exec(
+          `CREATE TRIGGER IF NOT EXISTS ${triggerName(table.name, "f")} AFTER UPDATE ON ${name} WHEN ${fill} ` +
+            `BEGIN UPDATE ${LOG} SET image = ${image("NEW")} WHERE id = (SELECT max(id) FROM ${LOG} ` +
+            `WHERE txid = _ifx_cdc_tx() AND tabname = ${tag} AND op = ${RowOp.insert} AND image = ${image("OLD")}); END`
+        )
+      }
     } else {
-      for (const op of ["i", "d", "u"]) db.exec(`DROP TRIGGER IF EXISTS ${triggerName(table.name, op)}`)
+      for (const op of ["i", "d", "u", "f"]) db.exec(`DROP TRIGGER IF EXISTS ${triggerName(table.name, op)}`)
     }
     db.exec("COMMIT")
   } catch (error) {
