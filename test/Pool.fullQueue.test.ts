@@ -418,6 +418,29 @@ describe("Pool's full queue: timeouts and interruptions", () => {
   )
 })
 
+/**
+ * A `kind` newcomer arriving 0–12 turns after a session comes back, while the `use` borrower woken for it runs with a
+ * tiny operation budget: the arrival gaps at which the newcomer was served first.
+ */
+const overtakings = (kind: "use" | "get") =>
+  Effect.gen(function*() {
+    const overtaken: Array<string> = []
+    for (let gap = 0; gap <= 12; gap++) {
+      yield* Effect.scoped(Effect.gen(function*() {
+        const rig = yield* makeRig({ maxConnections: 1 })
+        const holder = yield* rig.holderThen(gap, rig.borrower("newcomer", kind))
+        const first = yield* rig.queued("first", "use", 3)
+        yield* holder.release
+        const newcomer = yield* Fiber.join(holder.fiber)
+        yield* rig.servedCount(1)
+        if (!rig.served[0]!.startsWith("first")) overtaken.push(`${kind} after ${gap} turns`)
+        yield* first.finish
+        yield* newcomer.finish
+      }))
+    }
+    return overtaken
+  })
+
 describe("Pool's full queue: overtaking", () => {
   it.effect("a newcomer queues behind queued borrowers, even when it arrives as a session comes back", () =>
     Effect.gen(function*() {
@@ -491,25 +514,7 @@ describe("Pool's full queue: overtaking", () => {
     () =>
       // The woken borrower's turn holds from its wake until its lease: a `use` newcomer arriving anywhere in between
       // queues (it used to take the session when it came after the turn was counted but before the lease).
-      Effect.gen(function*() {
-        const overtaken: Array<string> = []
-        for (const kind of ["use"] as const) {
-          for (let gap = 0; gap <= 12; gap++) {
-            yield* Effect.scoped(Effect.gen(function*() {
-              const rig = yield* makeRig({ maxConnections: 1 })
-              const holder = yield* rig.holderThen(gap, rig.borrower("newcomer", kind))
-              const first = yield* rig.queued("first", "use", 3)
-              yield* holder.release
-              const newcomer = yield* Fiber.join(holder.fiber)
-              yield* rig.servedCount(1)
-              if (!rig.served[0]!.startsWith("first")) overtaken.push(`${kind} after ${gap} turns`)
-              yield* first.finish
-              yield* newcomer.finish
-            }))
-          }
-        }
-        assert.deepStrictEqual(overtaken, [])
-      })
+      Effect.map(overtakings("use"), (overtaken) => assert.deepStrictEqual(overtaken, []))
   )
 
   it.effect.fails(
@@ -517,25 +522,7 @@ describe("Pool's full queue: overtaking", () => {
     () =>
       // A `get` / `reserve` newcomer is never held back by a woken `use` borrower (they wait in effect's own queue,
       // see the first-come test below). The woken borrower then queues again, last.
-      Effect.gen(function*() {
-        const overtaken: Array<string> = []
-        for (const kind of ["get"] as const) {
-          for (let gap = 0; gap <= 12; gap++) {
-            yield* Effect.scoped(Effect.gen(function*() {
-              const rig = yield* makeRig({ maxConnections: 1 })
-              const holder = yield* rig.holderThen(gap, rig.borrower("newcomer", kind))
-              const first = yield* rig.queued("first", "use", 3)
-              yield* holder.release
-              const newcomer = yield* Fiber.join(holder.fiber)
-              yield* rig.servedCount(1)
-              if (!rig.served[0]!.startsWith("first")) overtaken.push(`${kind} after ${gap} turns`)
-              yield* first.finish
-              yield* newcomer.finish
-            }))
-          }
-        }
-        assert.deepStrictEqual(overtaken, [])
-      })
+      Effect.map(overtakings("get"), (overtaken) => assert.deepStrictEqual(overtaken, []))
   )
 
   it.effect.fails(
