@@ -13,6 +13,7 @@ const here = import.meta.dirname
 const scripts = [
   "decode.ts",
   "decode-e2e.ts",
+  "decode-columns.ts",
   "roundtrip.ts",
   "pool.ts",
   "layers.ts",
