@@ -19,16 +19,9 @@
  * (a guess, recorded in docs/protocol-evidence.md).
  */
 import { DatabaseSync } from "node:sqlite"
-import type {
-  CaptureColumn,
-  CaptureReader,
-  CaptureRecord,
-  ColumnDescription,
-  EngineError,
-  ExecResult,
-  Prepared,
-  Value
-} from "./api.ts"
+import type { CaptureColumn, CaptureReader, CaptureRecord, EngineError, Prepared, Value } from "./api.ts"
+import { isEngineError } from "./api.ts"
+import { BuiltinCallPrepared, parseBuiltinCall } from "./builtinCall.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
 import {
   isLogged,
@@ -42,7 +35,6 @@ import {
 import { engineError, mapSqliteError } from "./engineErrors.ts"
 import type { DatabaseConfig } from "./engineSession.ts"
 import { describe } from "./prepared.ts"
-import { ScrollCursor } from "./sqliteCursors.ts"
 import type { Token } from "./tokenizer.ts"
 import { type IfxType, typeName, Types } from "./types.ts"
 import { fromStorage } from "./values.ts"
@@ -236,33 +228,19 @@ export class ChangeCapture {
 
   /** `EXECUTE FUNCTION informix.cdc_xxx(...)` in syscdcv1, or undefined when `tokens` are not such a call. */
   prepare(owner: object, sql: string, tokens: ReadonlyArray<Token>): Prepared | EngineError | undefined {
-    if (!(tokens[0]?.upper === "EXECUTE" && tokens[1]?.upper === "FUNCTION")) return undefined
-    let i = 2
-    if (tokens[i]?.upper === "INFORMIX" && tokens[i + 1]?.text === ".") i += 2
-    const name = tokens[i]?.text.toLowerCase() ?? ""
-    const routine = ROUTINES[name]
-    if (routine === undefined || tokens[i + 1]?.text !== "(") return undefined
-    const args: Array<Argument> = []
-    let params = 0
-    i += 2
-    while (tokens[i] !== undefined && tokens[i]!.text !== ")") {
-      const negative = tokens[i]!.text === "-"
-      if (negative) i++
-      const t = tokens[i]
-      if (t?.kind === "param") args.push({ param: params++ })
-      else if (t?.kind === "number") args.push({ literal: negative ? -Number(t.text) : Number(t.text) })
-      else if (t?.kind === "string") args.push({ literal: t.text })
-      else if (t?.upper === "NULL") args.push({ literal: null })
-      else return engineError(-201, { offset: t?.offset ?? sql.length })
-      i++
-      if (tokens[i]?.text === ",") i++
-    }
-    if (tokens[i]?.text !== ")" || (tokens[i + 1] !== undefined && tokens[i + 1]!.kind !== "end")) {
-      return engineError(-201, { offset: tokens[i]?.offset ?? sql.length })
-    }
+    const call = parseBuiltinCall(sql, tokens, (name) => Object.hasOwn(ROUTINES, name))
+    if (call === undefined || isEngineError(call)) return call
+    const routine = ROUTINES[call.name]!
     // IBM -674 "Routine (%s) can not be resolved." (a wrong argument count).
-    if (args.length !== routine.params.length) return engineError(-674, { parameter: name })
-    return new CdcPrepared(this, owner, sql, routine, args, params)
+    if (call.args.length !== routine.params.length) return engineError(-674, { parameter: call.name })
+    return new BuiltinCallPrepared(owner, sql, call, Types.integer, (i) => routine.params[i]!, (values) => {
+      try {
+        return this.call(owner, routine, values)
+      } catch (error) {
+        // Setting full-row logging met another session's write lock.
+        return mapSqliteError(error, { verb: "ddl", table: undefined, tokens: [], lockWaitSeconds: 0 })
+      }
+    })
   }
 
   call(owner: object, routine: Routine, args: ReadonlyArray<Value>): number {
@@ -391,8 +369,6 @@ export class ChangeCapture {
   }
 }
 
-type Argument = { readonly param: number } | { readonly literal: Value }
-
 interface Routine {
   readonly name:
     | "cdc_opensess"
@@ -418,60 +394,4 @@ const ROUTINES: Record<string, Routine> = {
   cdc_deactivatesess: { name: "cdc_deactivatesess", params: [I] },
   cdc_endcapture: { name: "cdc_endcapture", params: [I, I8, TEXT] },
   cdc_closesess: { name: "cdc_closesess", params: [I] }
-}
-
-const RESULT: ReadonlyArray<ColumnDescription> = [describe("(expression)", Types.integer, false)]
-
-/** A prepared CDC API call: one INTEGER row (0, a session id or a CDC error code). */
-export class CdcPrepared implements Prepared {
-  readonly statementType = 56
-  readonly columns = RESULT
-  readonly paramTypes: ReadonlyArray<ColumnDescription>
-  readonly insertsSerial = undefined
-  readonly sql: string
-  readonly paramCount: number
-  readonly owner: object
-  private readonly capture: ChangeCapture
-  private readonly routine: Routine
-  private readonly args: ReadonlyArray<Argument>
-
-  constructor(
-    capture: ChangeCapture,
-    owner: object,
-    sql: string,
-    routine: Routine,
-    args: ReadonlyArray<Argument>,
-    paramCount: number
-  ) {
-    this.capture = capture
-    this.owner = owner
-    this.sql = sql
-    this.routine = routine
-    this.args = args
-    this.paramCount = paramCount
-    this.paramTypes = args.flatMap((a, i) => ("param" in a ? [describe("", routine.params[i]!, false)] : []))
-  }
-
-  /** Runs the call: its one-row result. */
-  run(params: ReadonlyArray<Value>): number | EngineError {
-    // IBM -254 "Too many or too few host variables given."
-    if (params.length !== this.paramCount) return engineError(-254)
-    const values = this.args.map((a) => ("param" in a ? params[a.param] ?? null : a.literal))
-    try {
-      return this.capture.call(this.owner, this.routine, values)
-    } catch (error) {
-      // Setting full-row logging met another session's write lock.
-      return mapSqliteError(error, { verb: "ddl", table: undefined, tokens: [], lockWaitSeconds: 0 })
-    }
-  }
-
-  execute(params: ReadonlyArray<Value>): ExecResult | EngineError {
-    const r = this.run(params)
-    return typeof r === "number" ? { rowsAffected: 1, serial: 0 } : r
-  }
-
-  openCursor(params: ReadonlyArray<Value>): ScrollCursor | EngineError {
-    const r = this.run(params)
-    return typeof r === "number" ? new ScrollCursor(RESULT, [[r]]) : r
-  }
 }

@@ -16,9 +16,10 @@ import {
   type Prepared,
   type Value
 } from "./api.ts"
+import { BuiltinCallPrepared } from "./builtinCall.ts"
 import { registerBuiltins } from "./builtins.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
-import { CdcPrepared, type ChangeCapture, registerChangeLogFunctions } from "./changeCapture.ts"
+import { type ChangeCapture, registerChangeLogFunctions } from "./changeCapture.ts"
 import { splitQualified } from "./crossDatabase.ts"
 import { executeDenied, statementDenied } from "./databasePrivileges.ts"
 import { createSerialTriggers, ddl, selectIntoTemp } from "./ddlExecution.ts"
@@ -32,7 +33,7 @@ import type { Plan } from "./planner.ts"
 import { PreparedStatement } from "./prepared.ts"
 import { bind, describeSelect, errorContext, prepare, prepareTokens } from "./prepareDescribe.ts"
 import { planPrivileges } from "./privileges.ts"
-import { type PushData, TaskPrepared } from "./pushData.ts"
+import type { PushData } from "./pushData.ts"
 import { SessionSequences } from "./sequences.ts"
 import { RoutinePrepared, Routines } from "./spl/routines.ts"
 import { updatedColumns } from "./spl/triggerParse.ts"
@@ -364,7 +365,7 @@ export class Session implements EngineSession {
       delimident: this.delimident
     }, prepared)
     if (ddlDenied !== undefined) return ddlDenied
-    if (prepared instanceof CdcPrepared || prepared instanceof TaskPrepared) {
+    if (prepared instanceof BuiltinCallPrepared) {
       return prepared.owner === this ? prepared.execute(params) : engineError(-258)
     }
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {
@@ -521,7 +522,7 @@ export class Session implements EngineSession {
     params: ReadonlyArray<Value>,
     options?: { readonly scroll?: boolean }
   ): EngineCursor | EngineError {
-    if (prepared instanceof CdcPrepared || prepared instanceof TaskPrepared) {
+    if (prepared instanceof BuiltinCallPrepared) {
       return prepared.owner === this ? prepared.openCursor(params) : engineError(-258)
     }
     if (prepared instanceof RoutinePrepared && prepared.owner === this.routines) {

@@ -28,16 +28,16 @@
 import * as BigDecimal from "effect/BigDecimal"
 import type { DatabaseSync, StatementSync } from "node:sqlite"
 import { ExtendedId, TypeCode } from "../../values/typeCodes.ts"
-import type { ColumnDescription, EngineError, ExecResult, Prepared, PushReader, Value } from "./api.ts"
+import type { EngineError, Prepared, PushReader, Value } from "./api.ts"
 import { isEngineError } from "./api.ts"
+import { BuiltinCallPrepared, parseBuiltinCall } from "./builtinCall.ts"
 import { readTable, type TableInfo } from "./catalog.ts"
 import type { ChangeCapture } from "./changeCapture.ts"
 import { isLogged, lastLogId, type LoggedChange, nextTransaction, setFullRowLogging } from "./changeLog.ts"
 import { isComplexType } from "./complexTypes.ts"
 import { engineError } from "./engineErrors.ts"
 import type { DatabaseConfig } from "./engineSession.ts"
-import { describe, PreparedStatement } from "./prepared.ts"
-import { ScrollCursor } from "./sqliteCursors.ts"
+import { PreparedStatement } from "./prepared.ts"
 import { quoteIdent, type Token, tokenize } from "./tokenizer.ts"
 import { type IfxType, Types } from "./types.ts"
 import { fromStorage, valueText } from "./values.ts"
@@ -253,27 +253,14 @@ export class PushData {
 
   /** `EXECUTE FUNCTION [informix.]task(...)` in sysadmin, or undefined when `tokens` are not such a call. */
   prepare(owner: object, user: string, sql: string, tokens: ReadonlyArray<Token>): Prepared | EngineError | undefined {
-    if (!(tokens[0]?.upper === "EXECUTE" && tokens[1]?.upper === "FUNCTION")) return undefined
-    let i = 2
-    if (tokens[i]?.upper === "INFORMIX" && tokens[i + 1]?.text === ".") i += 2
-    if (tokens[i]?.upper !== "TASK" || tokens[i + 1]?.text !== "(") return undefined
-    i += 2
-    const args: Array<Argument> = []
-    let params = 0
-    while (tokens[i] !== undefined && tokens[i]!.text !== ")") {
-      const t = tokens[i]!
-      if (t.kind === "param") args.push({ param: params++ })
-      else if (t.kind === "string") args.push({ literal: t.text })
-      else return engineError(-201, { offset: t.offset })
-      i++
-      if (tokens[i]?.text === ",") i++
-    }
-    if (tokens[i]?.text !== ")" || (tokens[i + 1] !== undefined && tokens[i + 1]!.kind !== "end")) {
-      return engineError(-201, { offset: tokens[i]?.offset ?? sql.length })
-    }
+    const call = parseBuiltinCall(sql, tokens, (name) => name === "task", true)
+    if (call === undefined || isEngineError(call)) return call
     // IBM -674 "Routine (%s) can not be resolved." (task takes one or two arguments).
-    if (args.length < 1 || args.length > 2) return engineError(-674, { parameter: "task" })
-    return new TaskPrepared(this, owner, user, sql, args, params)
+    if (call.args.length < 1 || call.args.length > 2) return engineError(-674, { parameter: "task" })
+    return new BuiltinCallPrepared(owner, sql, call, Types.lvarchar(), () => Types.lvarchar(), (values) => {
+      if (values.some((v) => typeof v !== "string")) return engineError(-674, { parameter: "task" })
+      return this.run(owner, user, values[0] as string, values[1] as string | undefined)
+    })
   }
 
   /** Runs one task command: the text of its result row. */
@@ -474,58 +461,5 @@ export class PushData {
     const row = statement.all(...bound)[0] as Record<string, unknown> | undefined
     if (row === undefined) return undefined
     return Object.values(row).map((v, i) => fromStorage(v as never, r.types[i]!))
-  }
-}
-
-type Argument = { readonly param: number } | { readonly literal: Value }
-
-const RESULT: ReadonlyArray<ColumnDescription> = [describe("(expression)", Types.lvarchar(), false)]
-
-/** A prepared `task(...)` call: one LVARCHAR row. */
-export class TaskPrepared implements Prepared {
-  readonly statementType = 56
-  readonly columns = RESULT
-  readonly paramTypes: ReadonlyArray<ColumnDescription>
-  readonly insertsSerial = undefined
-  readonly sql: string
-  readonly paramCount: number
-  readonly owner: object
-  private readonly user: string
-  private readonly push: PushData
-  private readonly args: ReadonlyArray<Argument>
-
-  constructor(
-    push: PushData,
-    owner: object,
-    user: string,
-    sql: string,
-    args: ReadonlyArray<Argument>,
-    paramCount: number
-  ) {
-    this.push = push
-    this.owner = owner
-    this.user = user
-    this.sql = sql
-    this.args = args
-    this.paramCount = paramCount
-    this.paramTypes = args.flatMap((a) => ("param" in a ? [describe("", Types.lvarchar(), false)] : []))
-  }
-
-  run(params: ReadonlyArray<Value>): string | EngineError {
-    // IBM -254 "Too many or too few host variables given."
-    if (params.length !== this.paramCount) return engineError(-254)
-    const values = this.args.map((a) => ("param" in a ? params[a.param] ?? null : a.literal))
-    if (values.some((v) => typeof v !== "string")) return engineError(-674, { parameter: "task" })
-    return this.push.run(this.owner, this.user, values[0] as string, values[1] as string | undefined)
-  }
-
-  execute(params: ReadonlyArray<Value>): ExecResult | EngineError {
-    const r = this.run(params)
-    return typeof r === "string" ? { rowsAffected: 1, serial: 0 } : r
-  }
-
-  openCursor(params: ReadonlyArray<Value>): ScrollCursor | EngineError {
-    const r = this.run(params)
-    return typeof r === "string" ? new ScrollCursor(RESULT, [[r]]) : r
   }
 }
