@@ -16,20 +16,10 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import * as InformixChanges from "../src/InformixChanges.ts"
-import * as TestServer from "../src/TestServer.ts"
+import { mixedChanges, setup, shopServer } from "./changesSupport.ts"
 import { eventually } from "./eventually.ts"
 
 type Event = InformixChanges.TriggerEvent<unknown>
-
-const shopServer = () =>
-  TestServer.make({ databases: [{ name: "shop", logged: true }, { name: "scratch", logged: false }] })
-
-const setup = (url: string) =>
-  Effect.gen(function*() {
-    const conn = yield* Connection.make({ url, database: "shop" })
-    yield* conn.execute("CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY, item VARCHAR(20), qty SMALLINT)")
-    return conn
-  })
 
 const ALL = { table: "orders", database: "shop", query: "SELECT * FROM orders" }
 
@@ -85,21 +75,7 @@ describe("InformixChanges.smartTrigger", () => {
       const { url } = yield* shopServer()
       const conn = yield* setup(url)
       const { take } = yield* watch({ connection: url, watches: [{ ...ALL, label: "all" }] })
-      yield* conn.execute("INSERT INTO orders VALUES (1, 'apple', 3)")
-      yield* conn.transaction(Effect.gen(function*() {
-        yield* conn.execute("INSERT INTO orders VALUES (2, 'pear', 1)")
-        yield* conn.execute("UPDATE orders SET qty = 5 WHERE id = 1")
-        yield* Effect.exit(conn.transaction(Effect.andThen(
-          conn.execute("INSERT INTO orders VALUES (9, 'nested', 9)"),
-          Effect.fail("undo nested")
-        )))
-      }))
-      yield* Effect.exit(conn.transaction(Effect.andThen(
-        conn.execute("INSERT INTO orders VALUES (3, 'plum', 9)"),
-        Effect.fail("undo")
-      )))
-      yield* Effect.exit(conn.execute("INSERT INTO orders VALUES (1, 'again', 1)"))
-      yield* conn.execute("DELETE FROM orders WHERE id = 2")
+      yield* mixedChanges(conn)
       const events = yield* take(4)
       assert.deepStrictEqual(events.map(shape), [
         `all Insert {"id":1,"item":"apple","qty":3}`,

@@ -16,23 +16,11 @@ import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import * as InformixChanges from "../src/InformixChanges.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { mixedChanges, setup, shopServer } from "./changesSupport.ts"
 
 type Event = InformixChanges.ChangeEvent<unknown>
 
 const TABLE = "shop:informix.orders"
-
-const shopServer = (events?: Array<TestServer.ProtocolTraceEvent>) =>
-  TestServer.make({
-    databases: [{ name: "shop", logged: true }, { name: "scratch", logged: false }],
-    ...(events === undefined ? {} : { protocolTrace: (event) => events.push(event) })
-  })
-
-const setup = (url: string) =>
-  Effect.gen(function*() {
-    const conn = yield* Connection.make({ url, database: "shop" })
-    yield* conn.execute("CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY, item VARCHAR(20), qty SMALLINT)")
-    return conn
-  })
 
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x}n` : x))
 
@@ -84,24 +72,7 @@ describe("InformixChanges.cdc", () => {
       const { url } = yield* shopServer()
       const conn = yield* setup(url)
       const { take } = yield* capture({ connection: url, tables: [{ table: TABLE }] })
-      yield* conn.execute("INSERT INTO orders VALUES (1, 'apple', 3)")
-      yield* conn.transaction(Effect.gen(function*() {
-        yield* conn.execute("INSERT INTO orders VALUES (2, 'pear', 1)")
-        yield* conn.execute("UPDATE orders SET qty = 5 WHERE id = 1")
-        // A savepoint rolled back inside a committed transaction: its insert is not a change.
-        yield* Effect.exit(conn.transaction(Effect.andThen(
-          conn.execute("INSERT INTO orders VALUES (9, 'nested', 9)"),
-          Effect.fail("undo nested")
-        )))
-      }))
-      // A rolled-back transaction: never seen.
-      yield* Effect.exit(conn.transaction(Effect.andThen(
-        conn.execute("INSERT INTO orders VALUES (3, 'plum', 9)"),
-        Effect.fail("undo")
-      )))
-      // A failed autocommit statement (duplicate key): nothing.
-      yield* Effect.exit(conn.execute("INSERT INTO orders VALUES (1, 'again', 1)"))
-      yield* conn.execute("DELETE FROM orders WHERE id = 2")
+      yield* mixedChanges(conn)
       yield* conn.execute("UPDATE orders SET qty = qty + 1")
       const events = yield* take(13)
       assert.deepStrictEqual(events.map(shape), [
