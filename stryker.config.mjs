@@ -65,7 +65,6 @@ export default {
     "test/Pool.return.test.ts",
     "test/Pool.queue.test.ts",
     "test/Pool.fullQueue.test.ts",
-    "test/Pool.waitQueue.test.ts",
     "test/Pool.integration.test.ts"
   ],
   vitest: { configFile: "vitest.config.ts", related: false },
