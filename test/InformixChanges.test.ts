@@ -15,7 +15,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Connection from "../src/Connection.ts"
 import * as InformixChanges from "../src/InformixChanges.ts"
-import * as TestServer from "../src/TestServer.ts"
+import type * as TestServer from "../src/TestServer.ts"
 import { mixedChanges, setup, shopServer } from "./changesSupport.ts"
 
 type Event = InformixChanges.ChangeEvent<unknown>
