@@ -45,6 +45,7 @@ import { type InformixError, isInformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
 import { BEGIN_TRANSACTION, type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
 import { toSqlError } from "./internal/client/sqlErrorMapping.ts"
+import { withStatements } from "./internal/client/statements.ts"
 import { fromEnv, redactConfig, resolveConfig } from "./internal/config/resolve.ts"
 import * as Pool from "./Pool.ts"
 
@@ -230,19 +231,24 @@ export const makeWith = Effect.fnUntraced(function*(options: {
     ? undefined
     : Statement.defaultTransforms(config.transformResultNames).array
   const borrower = options.borrower
-  const client = yield* SqlClient.make({
-    acquirer: Effect.map(options.acquirer, toSqlConnection),
+  const acquirer = Effect.map(options.acquirer, toSqlConnection)
+  const sqlBorrower: SqlConnection.Borrower | undefined = borrower === undefined
+    ? undefined
+    : (f) => borrower((connection) => f(toSqlConnection(connection)))
+  const spanAttributes: ReadonlyArray<readonly [string, unknown]> = [
+    ...(config.spanAttributes === undefined ? [] : Object.entries(config.spanAttributes)),
+    ["db.system.name", "informix"],
+    ...(options.database === undefined ? [] : [["db.namespace", options.database] as const]),
+    ["server.address", options.host],
+    ["server.port", options.port]
+  ]
+  const sqlClient = yield* SqlClient.make({
+    acquirer,
     transactionAcquirer: Effect.map(options.transactionAcquirer, toSqlConnection),
-    borrower: borrower === undefined ? undefined : (f) => borrower((connection) => f(toSqlConnection(connection))),
+    borrower: sqlBorrower,
     compiler,
     driver: "informix",
-    spanAttributes: [
-      ...(config.spanAttributes === undefined ? [] : Object.entries(config.spanAttributes)),
-      ["db.system.name", "informix"],
-      ...(options.database === undefined ? [] : [["db.namespace", options.database] as const]),
-      ["server.address", options.host],
-      ["server.port", options.port]
-    ],
+    spanAttributes,
     transformRows,
     beginTransaction: BEGIN_TRANSACTION,
     commit: "COMMIT WORK",
@@ -258,6 +264,15 @@ export const makeWith = Effect.fnUntraced(function*(options: {
       const session = sessionOf(connection)
       return session.inTransaction && session.state !== "dead"
     }
+  })
+  // The same statements over a cheaper transaction lookup (statements.ts).
+  const client = withStatements(sqlClient, {
+    transactionService: sqlClient.transactionService,
+    acquirer,
+    borrower: sqlBorrower,
+    spanAttributes,
+    compiler,
+    transformRows
   })
   return Object.assign(client, {
     [TypeId]: TypeId,
