@@ -33,38 +33,41 @@ const connectionLookup = (options: StatementOptions) => {
     const transaction = Context.getOrUndefined(fiber.context, transactionService)
     return transaction === undefined ? acquirer : Effect.succeed(transaction[0])
   })
-  const borrow: SqlConnection.Borrower | undefined = borrower === undefined ? undefined : (f) =>
-    Effect.withFiber((fiber) => {
-      const transaction = Context.getOrUndefined(fiber.context, transactionService)
-      return transaction === undefined ? borrower(f) : f(transaction[0])
-    })
+  const borrow: SqlConnection.Borrower | undefined = borrower === undefined ?
+    undefined :
+    (f) =>
+      Effect.withFiber((fiber) => {
+        const transaction = Context.getOrUndefined(fiber.context, transactionService)
+        return transaction === undefined ? borrower(f) : f(transaction[0])
+      })
   return { getConnection, borrow }
 }
 
 /**
  * Puts statement constructors over `client`'s own (which `SqlClient.make` built): `client` keeps every other member
- * (transactions, `reserve`, `reactive`, …), and its `withoutTransforms()` copy gets the same kind of constructor.
+ * (transactions, `reserve`, `reactive`, …). Its `withoutTransforms()` copy gets the same kind of constructor and the
+ * members the client has when it is first asked for (so also those added after this returns).
  */
 export const withStatements = <C extends SqlClient.SqlClient>(
   client: C,
   options: StatementOptions & { readonly compiler: Statement.Compiler; readonly transformRows: TransformRows }
 ): C => {
   const { borrow, getConnection } = connectionLookup(options)
-  const constructor = (compiler: Statement.Compiler, transformRows: TransformRows) =>
-    Statement.make(getConnection, compiler, options.spanAttributes, transformRows, borrow)
   // As SqlClient.make does for its own copy: the constructor's functions over the client's other members.
-  const assemble = (statement: Statement.Constructor): C => {
-    const assembled = Object.assign(statement, { ...client, ...statement }) as C
+  const assemble = (members: C, compiler: Statement.Compiler, transformRows: TransformRows): C => {
+    const statement = Statement.make(getConnection, compiler, options.spanAttributes, transformRows, borrow)
+    const assembled = Object.assign(statement, { ...members, ...statement }) as C
     ;(assembled as { safe: C }).safe = assembled
     return assembled
   }
-  const self = assemble(constructor(options.compiler, options.transformRows))
+  const self = assemble(client, options.compiler, options.transformRows)
   if (options.transformRows !== undefined) {
     let withoutTransforms: C | undefined
     ;(self as { withoutTransforms: () => C }).withoutTransforms = () => {
       if (withoutTransforms === undefined) {
-        withoutTransforms = assemble(constructor(options.compiler.withoutTransform, undefined))
-        ;(withoutTransforms as { withoutTransforms: () => C }).withoutTransforms = () => withoutTransforms!
+        const copy = assemble(self, options.compiler.withoutTransform, undefined)
+        ;(copy as { withoutTransforms: () => C }).withoutTransforms = () => copy
+        withoutTransforms = copy
       }
       return withoutTransforms
     }
