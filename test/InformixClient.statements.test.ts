@@ -12,9 +12,9 @@ import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Schedule from "effect/Schedule"
 import * as Sql from "effect/sql/SqlError"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
 import * as InformixClient from "../src/InformixClient.ts"
 import * as Pool from "../src/Pool.ts"
+import { recordingTracer } from "./recordingTracer.ts"
 import { type Answer, makeFakes, serverError } from "./reliability/fakeConnection.ts"
 
 const makeClient = (answer?: Answer, config?: Partial<InformixClient.InformixClientConfig>) =>
@@ -78,14 +78,7 @@ describe("InformixClient statements", () => {
   it.live("statement spans (with a tracer) are children of the transaction's span", () =>
     Effect.gen(function*() {
       const { sql } = yield* makeClient()
-      const spans: Array<Tracer.NativeSpan> = []
-      const tracer = Tracer.make({
-        span: (options) => {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
-      })
+      const { spans, tracer } = recordingTracer()
       yield* Effect.withTracer(sql.withTransaction(sql`SELECT 1 FROM t`.values), tracer)
       const transaction = spans.find((span) => span.name === "sql.transaction")!
       const statement = spans.find((span) => span.attributes.get("db.query.text") === "SELECT 1 FROM t")!
