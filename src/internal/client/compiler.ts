@@ -179,7 +179,8 @@ type Compiled = readonly [sql: string, params: ReadonlyArray<unknown>]
  * a literal's own parameters after its text), or `undefined` when it has any other segment. Neither depends on the
  * name transforms. This skips what effect's compiler does per statement on its way to the same result: three
  * closures for the helpers and a `WeakMap` entry for its per-statement cache, which for a statement run once is only
- * work for the garbage collector (an ephemeron per statement).
+ * work for the garbage collector (an ephemeron per statement). A statement run again is rendered again, which costs
+ * less than that entry did (docs/benchmarks.md, round 5).
  */
 const compilePlain = (statement: Statement.Fragment): Compiled | undefined => {
   const segments = statement.segments
