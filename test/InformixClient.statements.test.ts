@@ -9,11 +9,11 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Reactivity from "effect/reactivity/Reactivity"
-import * as Schedule from "effect/Schedule"
 import * as Sql from "effect/sql/SqlError"
 import * as Stream from "effect/Stream"
 import * as InformixClient from "../src/InformixClient.ts"
 import * as Pool from "../src/Pool.ts"
+import { eventually } from "./eventually.ts"
 import { recordingTracer } from "./recordingTracer.ts"
 import { type Answer, makeFakes, serverError } from "./reliability/fakeConnection.ts"
 
@@ -24,9 +24,6 @@ const makeClient = (answer?: Answer, config?: Partial<InformixClient.InformixCli
     const sql = yield* InformixClient.fromPool(pool, { host: "fake", user: "u", database: "test", ...config })
     return { sql, pool, fakes }
   })
-
-const waitUntil = (condition: () => boolean) =>
-  Effect.repeat(Effect.sync(condition), { until: (done) => done, schedule: Schedule.spaced("1 millis") })
 
 describe("InformixClient statements", () => {
   it.live("every kind of statement runs on the transaction's session; a fiber outside it leases another", () =>
@@ -137,7 +134,7 @@ describe("InformixClient statements", () => {
         Stream.runCollect(Stream.take(sql.reactive(["t"], sql`SELECT n FROM t`.values), 2))
       )
       const ran = () => fakes.all.flatMap((fake) => fake.executed).filter((text) => text === "SELECT n FROM t").length
-      yield* waitUntil(() => ran() === 1)
+      assert.strictEqual(yield* eventually(Effect.sync(ran), (count) => count === 1), 1)
       // Inside a transaction the invalidation waits for the commit.
       yield* sql.withTransaction(Reactivity.invalidate(["t"]))
       assert.deepStrictEqual(yield* Fiber.join(results), [[[1]], [[2]]])
