@@ -28,6 +28,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as EffectPool from "effect/Pool"
@@ -227,6 +228,12 @@ export const resolveOptions = (options: PoolOptions): Effect.Effect<ResolvedPool
     }
   })
 
+/** Where a borrower goes next (see `route` in `makeWith`). */
+const LEASE = 0
+const QUEUE = 1
+const CHECKOUT = 2
+type Route = typeof LEASE | typeof QUEUE | typeof CHECKOUT
+
 /** Nothing left on the session's wire: it can be judged (and reused or closed). */
 const settled = (connection: Connection.Connection) => connection.state === "idle" || connection.state === "dead"
 
@@ -307,6 +314,10 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     )
     return connection
   })
+
+  // Registered before effect's pool, so it runs after the pool's shutdown: borrowers still queued meanwhile keep
+  // their deadline.
+  yield* Effect.addFinalizer(() => Effect.sync(() => stopTimer()))
 
   const pool = yield* EffectPool.makeWithTTL({
     acquire,
@@ -398,20 +409,25 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 
   /**
    * Leases a usable session into `scope`. Each attempt leases into its own child scope so that a session found
-   * unusable is released (and closed) at once instead of staying leased until the caller's scope ends.
+   * unusable is released (and closed) at once instead of staying leased until the caller's scope ends. `since` is
+   * when the borrower first asked (ms on the pool's clock; the wait metric counts from there).
    *
-   * With `once`, it gives up after one unusable session and returns `undefined` (the caller then retries under the
-   * acquire timeout): the untimed fast path must never wait.
+   * With `once` (a free session is there and it is the caller's turn: nothing to wait for), it makes one attempt and
+   * returns `undefined` when the session was unusable (the caller then looks again); `ticket`, the turn of a woken
+   * waiter, is given up in the step that leases. Without it, it waits in effect's pool (for a session to connect).
    */
   const checkout = (
     scope: Scope.Scope,
-    once: boolean
+    once: boolean,
+    since: number,
+    ticket: Ticket | undefined
   ): Effect.Effect<Connection.Connection | undefined, InformixError> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
-        const start = clock.currentTimeNanosUnsafe()
-        counts.waiting++
-        publishWaiting()
+        if (!once) {
+          counts.waiting++
+          publishWaiting()
+        }
         let outcome: Exit.Exit<Connection.Connection | undefined, InformixError> | undefined
         while (outcome === undefined) {
           const lease = yield* Scope.fork(scope)
@@ -421,10 +437,15 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           if (Exit.isFailure(got)) {
             yield* Scope.close(lease, got)
             outcome = got
-          } else if (isUsableAtCheckout(got.value)) {
+            continue
+          }
+          if (ticket !== undefined) giveUp(ticket, false)
+          if (isUsableAtCheckout(got.value)) {
             const connection = got.value
             counts.inUse++
             yield* Scope.addFinalizer(lease, onReturn(connection))
+            // More than one session came back while borrowers were queued: the next need not wait for another.
+            if (queue.size > 0 && canLeaseAtOnce()) yield* wakeNext
             outcome = got
           } else {
             yield* retire(got.value)
@@ -432,11 +453,12 @@ export const makeWith = Effect.fnUntraced(function*<R>(
             if (once) outcome = Exit.succeed(undefined)
           }
         }
-        counts.waiting--
-        publishWaiting()
+        if (!once) {
+          counts.waiting--
+          publishWaiting()
+        }
         publishUse()
-        const waited = Number(clock.currentTimeNanosUnsafe() - start) / 1e6
-        metrics.acquireWait.updateUnsafe(waited, metricContext)
+        metrics.acquireWait.updateUnsafe(clock.currentTimeMillisUnsafe() - since, metricContext)
         return yield* outcome
       })
     )
@@ -450,36 +472,27 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     })
   const timedOut = () => Effect.fail(timeoutError())
 
-  // A timeout costs a timer and a fiber per checkout. When effect's pool has a healthy idle session and nobody
-  // queued before us, `EffectPool.get` leases it without waiting, so only a checkout that may wait pays for one.
+  /** Checks a session out through effect's pool, waiting there (for a session to connect) up to `acquireTimeout`. */
+  const timedCheckout = (scope: Scope.Scope, since: number | undefined) =>
+    Effect.timeoutOrElse(
+      checkout(scope, false, since ?? clock.currentTimeMillisUnsafe(), undefined) as Effect.Effect<
+        Connection.Connection,
+        InformixError
+      >,
+      { duration: resolved.acquireTimeout, orElse: timedOut }
+    )
+
+  // Every borrower — `use`, `get`, `reserve` — takes a free session at once when nobody is ahead of it (effect's
+  // pool leases it without waiting; `use` without a scope, a checkout fiber or a timer). When every session is
+  // leased and the pool is at `maxConnections`, the borrower queues here, in one arrival order for all kinds, woken
+  // by the next lease that ends or session that is retired; `acquireTimeout` is kept by one timer for the whole
+  // queue instead of a timeout fiber (or a timer) per waiter. Anything else (a session to connect first, effect's
+  // own waiters ahead, shutdown) takes the timed checkout through effect's pool.
   const canLeaseAtOnce = () => {
     const state = pool.state
     return state.waiters.size === 0 && state.availableHead !== undefined && Exit.isSuccess(state.availableHead.exit)
   }
 
-  const timedCheckout = (scope: Scope.Scope) =>
-    Effect.timeoutOrElse(checkout(scope, false) as Effect.Effect<Connection.Connection, InformixError>, {
-      duration: resolved.acquireTimeout,
-      orElse: timedOut
-    })
-
-  const get: Effect.Effect<Connection.Connection, InformixError, Scope.Scope> = Effect.flatMap(
-    Effect.scope,
-    (scope) =>
-      canLeaseAtOnce()
-        ? Effect.flatMap(
-          checkout(scope, true),
-          (connection) => connection === undefined ? timedCheckout(scope) : Effect.succeed(connection)
-        )
-        : timedCheckout(scope)
-  )
-
-  // `use` without a scope, a checkout fiber or a timer when a session is free: effect's `Pool.use` leases it (its
-  // release is a frame on the fiber's stack) and the return hygiene is an `onExit` of the borrower's effect. When
-  // every session is leased and the pool is at `maxConnections`, the fiber queues here (arrival order), woken by the
-  // next lease that ends or session that is retired; `acquireTimeout` is kept by one timer for the whole queue
-  // instead of a timeout fiber (or a timer) per waiter. Anything else (a session to connect first, effect's own
-  // waiters ahead) takes the timed scoped checkout.
   interface Waiter {
     readonly resume: (effect: Effect.Effect<void, PoolTimeoutError>) => void
     /** When the wait fails with PoolTimeoutError (ms on the pool's clock). */
@@ -516,23 +529,42 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     if (passOn) wakeOne()
   }
 
-  // The queue's timer, armed for the earliest deadline of a waiter while there is one. Under a TestClock it still
-  // runs on real time (nothing else could end the wait in a full pool): when it fires, the deadline it was armed for
-  // counts as reached even if the pool's clock has not moved, as a timer per waiter would have it.
-  let timer: ReturnType<typeof setTimeout> | undefined
+  // The queue's timer: one fiber sleeping on the pool's clock (the TestClock, when one is installed) until the
+  // earliest deadline of a queued borrower. It is forked only when a borrower queues on a full pool, so a pool that
+  // is not full never pays for it; and it is not stopped when the queue empties (it then wakes once, finds nobody
+  // past its deadline and ends): a pool that keeps going full and back would otherwise fork a fiber each time. An
+  // earlier deadline (a woken waiter queuing again) re-arms it; closing the pool stops it. `generation` tells the
+  // armed fiber from one replaced or already fired, whose wake-up must do nothing.
+  let timer: Fiber.Fiber<void> | undefined
   let timerDeadline = Number.POSITIVE_INFINITY
+  let timerGeneration = 0
   const armTimer = (deadline: number) => {
-    if (timer !== undefined) {
-      if (timerDeadline <= deadline) return
-      clearTimeout(timer)
-    }
+    if (timerDeadline <= deadline) return
+    timer?.interruptUnsafe()
     timerDeadline = deadline
-    timer = setTimeout(expire, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
+    const generation = ++timerGeneration
+    const sleep = clock.sleep(Duration.millis(Math.max(0, deadline - clock.currentTimeMillisUnsafe())))
+    const fiber = Effect.runForkWith(context)(Effect.andThen(
+      sleep,
+      Effect.sync(() => {
+        if (generation === timerGeneration) expire()
+      })
+    ))
+    // A deadline already past may have fired (and disarmed) synchronously, on a TestClock.
+    if (generation === timerGeneration) timer = fiber
+  }
+  const stopTimer = () => {
+    timer?.interruptUnsafe()
+    timer = undefined
+    timerDeadline = Number.POSITIVE_INFINITY
+    timerGeneration++
   }
   const expire = () => {
+    // The deadline it was armed for counts as reached (a real timer may fire a millisecond before the wall clock).
     const now = Math.max(clock.currentTimeMillisUnsafe(), timerDeadline)
     timer = undefined
     timerDeadline = Number.POSITIVE_INFINITY
+    timerGeneration++
     const expired: Array<Waiter> = []
     let earliest = Number.POSITIVE_INFINITY
     for (let waiter = queue.head; waiter !== undefined; waiter = waiter.next) {
@@ -544,7 +576,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     for (const waiter of expired) waiter.resume(Effect.fail(timeoutError()))
   }
 
-  /** Takes a waiter out of the queue (woken, timed out or interrupted); the timer stops with the last one. */
+  /** Takes a waiter out of the queue (woken, timed out or interrupted). */
   const leave = (waiter: Waiter) => {
     waiter.queued = false
     if (waiter.previous === undefined) queue.head = waiter.next
@@ -555,11 +587,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     queue.size--
     counts.waiting--
     publishWaiting()
-    if (queue.size === 0 && timer !== undefined) {
-      clearTimeout(timer)
-      timer = undefined
-      timerDeadline = Number.POSITIVE_INFINITY
-    }
   }
 
   /**
@@ -602,11 +629,67 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       counts.waiting++
       publishWaiting()
       armTimer(deadline)
-      // Interrupted after its wake, the turn is given up by `useFrom`'s `onExit`.
+      // Interrupted after its wake, the turn is given up by `queueThen`'s `onExit`.
       return Effect.sync(() => {
         if (waiter.queued) leave(waiter)
       })
     })
+
+  /**
+   * Queues until woken (failing at `acquireTimeout` after `since`, when the borrower first queued), then looks again
+   * with its turn (`next`). Wherever an interruption lands between the wake and the lease, the turn passes to the
+   * next in line.
+   */
+  const queueThen = <A, E, R>(
+    since: number | undefined,
+    next: (since: number, ticket: Ticket) => Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E | PoolTimeoutError, R> => {
+    const start = since ?? clock.currentTimeMillisUnsafe()
+    const ticket: Ticket = { held: false }
+    return Effect.onExit(
+      Effect.flatMap(awaitTurn(start + acquireTimeoutMillis, ticket), () => next(start, ticket)),
+      () => Effect.sync(() => giveUp(ticket, true))
+    )
+  }
+
+  /**
+   * Where a borrower goes now: `LEASE` a free session at once (its turn, or nobody queued or woken ahead of it),
+   * `QUEUE` (the pool is full, or others are ahead), or `CHECKOUT` (a session to connect, effect's own waiters
+   * ahead, shutdown). `turn`: the borrower was woken and holds its ticket.
+   */
+  const route = (turn: boolean): Route =>
+    (turn || (queue.size === 0 && woken === 0)) && canLeaseAtOnce()
+      ? LEASE
+      : isFull() || (!turn && (queue.size > 0 || woken > 0))
+      ? QUEUE
+      : CHECKOUT
+
+  /** `get` / `reserve`: `since` and `ticket` as in `useFrom`. */
+  const getFrom = (
+    scope: Scope.Scope,
+    since: number | undefined,
+    ticket: Ticket | undefined
+  ): Effect.Effect<Connection.Connection, InformixError> =>
+    Effect.suspend(() => {
+      const turn = ticket !== undefined && ticket.held
+      const next = route(turn)
+      if (next === LEASE) {
+        return Effect.flatMap(
+          checkout(scope, true, since ?? clock.currentTimeMillisUnsafe(), turn ? ticket : undefined),
+          (connection) => connection === undefined ? getFrom(scope, since, undefined) : Effect.succeed(connection)
+        )
+      }
+      // Woken but nothing to lease at once (a retired session to replace, say): the turn ends here.
+      if (turn) giveUp(ticket, false)
+      if (next === QUEUE) return queueThen(since, (start, ticket) => getFrom(scope, start, ticket))
+      // The next in line looks again too (capacity may have been freed for more than one).
+      return Effect.andThen(wakeNext, timedCheckout(scope, since))
+    })
+
+  const get: Effect.Effect<Connection.Connection, InformixError, Scope.Scope> = Effect.flatMap(
+    Effect.scope,
+    (scope) => getFrom(scope, undefined, undefined)
+  )
 
   const UNUSABLE: unique symbol = Symbol("UNUSABLE")
 
@@ -637,7 +720,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   ): Effect.Effect<A, E | InformixError, R> =>
     Effect.suspend(() => {
       const turn = ticket !== undefined && ticket.held
-      if ((turn || (queue.size === 0 && woken === 0)) && canLeaseAtOnce()) {
+      const next = route(turn)
+      if (next === LEASE) {
         const waited = since === undefined ? 0 : clock.currentTimeMillisUnsafe() - since
         return Effect.flatMap(
           Effect.ensuring(
@@ -650,20 +734,12 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           (result) => result === UNUSABLE ? useFrom(f, since, undefined) : Effect.succeed(result)
         )
       }
-      // Woken but nothing to lease at once (a retired session to replace, say): the turn ends here.
       if (turn) giveUp(ticket, false)
-      if (isFull() || (!turn && (queue.size > 0 || woken > 0))) {
-        const start = since ?? clock.currentTimeMillisUnsafe()
-        const next: Ticket = { held: false }
-        // Wherever an interruption lands between the wake and the lease, the turn passes to the next in line.
-        return Effect.onExit(
-          Effect.flatMap(awaitTurn(start + acquireTimeoutMillis, next), () => useFrom(f, start, next)),
-          () => Effect.sync(() => giveUp(next, true))
-        )
-      }
-      // A session to connect (or effect's own waiters ahead, or shutdown): the timed checkout, and the next in line
-      // looks again too (capacity may have been freed for more than one).
-      return Effect.andThen(wakeNext, Effect.scoped(Effect.flatMap(get, f)))
+      if (next === QUEUE) return queueThen(since, (start, ticket) => useFrom(f, start, ticket))
+      return Effect.andThen(
+        wakeNext,
+        Effect.scoped(Effect.flatMap(Effect.flatMap(Effect.scope, (scope) => timedCheckout(scope, since)), f))
+      )
     })
 
   return {

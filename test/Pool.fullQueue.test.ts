@@ -1,19 +1,19 @@
 /**
- * The full pool's queue (issue #17's `use` queue in front of effect's pool), rule by rule, as a borrower sees it:
- * who is served next when a session comes back, how many are woken, what a retired session, a timeout or an
- * interruption does to the others, who may overtake whom, and the counts (`stats` and the gauges) at every step.
+ * The full pool's queue (issue #17's queue in front of effect's pool, one for `use`, `get` and `reserve`), rule by
+ * rule, as a borrower sees it: who is served next when a session comes back, how many are woken, what a retired
+ * session, a timeout or an interruption does to the others, who may overtake whom, and the counts (`stats` and the
+ * gauges) at every step.
  *
  * Fake sessions, no sockets, no sleeps: every step lets the scheduler run (bounded `Effect.yieldNow` turns) until
  * the state it waits for is reached, and asserts the whole state there. Where a rule is about the moment between a
  * waiter's wake and its first step, the waiter runs with a tiny operation budget (`Scheduler.MaxOpsBeforeYield`),
  * so it yields after its wake and the test acts in that gap deterministically (FIFO scheduler, no I/O).
  *
- * The rules as the code documents them (src/Pool.ts, `useFrom`): a `use` that finds no free session while the pool
- * is at `maxConnections` queues in arrival order; each lease that ends (or session that is retired) wakes the
- * oldest queued borrower; a woken borrower's turn comes before a newcomer's; a newcomer queues while anyone queues.
- * `get` / `reserve` wait in effect's own queue (timed by `Effect.timeoutOrElse`, hence by a TestClock), the `use`
- * queue by a real timer. The tests marked `.fails` pin what the rules promise and the code does not do yet (each
- * says what happens instead); they start failing — drop the `.fails` — once the code keeps the promise.
+ * The rules as the code documents them (src/Pool.ts, `route`): a borrower — `use`, `get` or `reserve` — that finds
+ * no free session while the pool is at `maxConnections` queues, in one arrival order for all kinds; each lease that
+ * ends (or session that is retired) wakes the oldest queued borrower; a woken borrower's turn comes before a
+ * newcomer's; a newcomer queues while anyone queues. The queue's `acquireTimeout` runs on the pool's clock, so these
+ * tests move it with the TestClock (no real waits).
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
@@ -148,9 +148,9 @@ const makeRig = (options: Pick<Pool.PoolOptions, "maxConnections" | "acquireTime
 describe("Pool's full queue: who is served next", () => {
   it.effect("one returned session wakes exactly the oldest waiter; counts, gauges and waits exact at each step", () =>
     Effect.gen(function*() {
-      // The `use` queue's timer runs on real time; these 12 s of TestClock time would time a borrower in effect's
-      // own (TestClock-timed) queue out.
-      const rig = yield* makeRig({ maxConnections: 1, acquireTimeout: "10 seconds" })
+      // The queue's timer runs on the pool's clock (here the TestClock): the last waiter queues at 1 s and is served
+      // at 13 s, within its 20 s.
+      const rig = yield* makeRig({ maxConnections: 1, acquireTimeout: "20 seconds" })
       yield* TestClock.adjust("1 second")
       const holder = yield* rig.borrower("holder")
       yield* rig.servedCount(1)
@@ -340,12 +340,16 @@ describe("Pool's full queue: timeouts and interruptions", () => {
       yield* late.finish
     }))
 
-  it.live("a queued use times out typed; the session it waited for and the queue behind it are untouched", () =>
+  it.effect("a queued use times out typed; the session it waited for and the queue behind it are untouched", () =>
     Effect.gen(function*() {
       const rig = yield* makeRig({ maxConnections: 1, acquireTimeout: "100 millis" })
       const holder = yield* rig.borrower("holder")
       yield* rig.servedCount(1)
       const impatient = yield* rig.queued("impatient")
+      yield* TestClock.adjust("99 millis")
+      assert.isUndefined(impatient.fiber.pollUnsafe())
+      yield* rig.expectCounts({ open: 1, idle: 0, inUse: 1, waiting: 1 })
+      yield* TestClock.adjust("1 millis")
       const error = yield* Effect.flip(Fiber.join(impatient.fiber))
       assert.instanceOf(error, PoolTimeoutError)
       assert.strictEqual((error as PoolTimeoutError).timeoutMillis, 100)
@@ -517,20 +521,20 @@ describe("Pool's full queue: overtaking", () => {
       Effect.map(overtakings("use"), (overtaken) => assert.deepStrictEqual(overtaken, []))
   )
 
-  it.effect.fails(
-    "[not yet] no get newcomer overtakes a woken use borrower (today: it does)",
+  it.effect(
+    "no get newcomer overtakes a woken use borrower, whenever it arrives",
     () =>
-      // A `get` / `reserve` newcomer is never held back by a woken `use` borrower (they wait in effect's own queue,
-      // see the first-come test below). The woken borrower then queues again, last.
+      // A `get` / `reserve` newcomer routes as a `use` one does: it queues behind a woken borrower's turn. (When they
+      // waited in effect's own queue, the newcomer took the session and the woken borrower queued again, last.)
       Effect.map(overtakings("get"), (overtaken) => assert.deepStrictEqual(overtaken, []))
   )
 
-  it.effect.fails(
-    "[not yet] use, get and reserve borrowers are served first-come (today: get / reserve first, use reordered)",
+  it.effect(
+    "use, get and reserve borrowers are served first-come",
     () =>
-      // `get` / `reserve` wait in effect's own queue, `use` in the pool's: a returned session wakes effect's waiter
-      // first (its wake is scheduled before the pool's), and the `use` borrower woken with it finds nothing and
-      // queues again at the back. Today's order for the arrivals below: get, reserve, then the two `use` reversed.
+      // One queue for every kind. (When `get` / `reserve` waited in effect's own queue, a returned session woke
+      // effect's waiter first and the `use` borrower woken with it found nothing and queued again at the back: the
+      // arrivals below were served get, reserve, then the two `use` reversed.)
       Effect.gen(function*() {
         const rig = yield* makeRig({ maxConnections: 1 })
         const holder = yield* rig.borrower("holder")

@@ -124,14 +124,17 @@ describe("Pool (fake sessions)", () => {
     }))
 
   // Under the test clock the first checkout's timeout cannot fire however loaded the machine is (a live 50 ms bound
-  // once ran out on the first connect); the full pool's queue keeps `use`'s timeout on real time.
+  // once ran out on the first connect); the full pool's queue times out on the same clock.
   it.effect("fails a checkout that waits longer than acquireTimeout with PoolTimeoutError", () =>
     Effect.gen(function*() {
       const fakes = makeFakes()
       const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, acquireTimeout: "50 millis" })
       yield* pool.get
-      const error = yield* Effect.flip(pool.use(() => Effect.void))
-      assert.instanceOf(error, PoolTimeoutError)
+      const waiters = [yield* Effect.forkChild(pool.use(() => Effect.void)), yield* Effect.forkChild(pool.get)]
+      for (let turn = 0; turn < 100 && (yield* pool.stats).waiting < 2; turn++) yield* Effect.yieldNow
+      assert.strictEqual((yield* pool.stats).waiting, 2)
+      yield* TestClock.adjust("50 millis")
+      for (const waiter of waiters) assert.instanceOf(yield* Effect.flip(Fiber.join(waiter)), PoolTimeoutError)
       assert.strictEqual((yield* pool.stats).waiting, 0)
     }))
 
