@@ -29,6 +29,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
+import { constVoid } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as EffectPool from "effect/Pool"
@@ -257,22 +258,33 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     ...resolved.metricAttributes
   })
 
-  // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks), and
-  // mirrored into the gauges with the context captured at construction (and the attributes added once).
+  // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks). The four
+  // gauges read them when metrics are read (`Metric.value`, a snapshot, an exporter): series registered with their
+  // own `get` (`Metric.registerUnsafe`, in the registry of the context captured at construction, with the pool's
+  // attributes), instead of gauges updated on every checkout, wait and return — each update looks its series up in
+  // the registry, six of them per queued checkout. When the pool closes they become plain gauges again, holding
+  // their last values.
   const counts = { open: 0, inUse: 0, waiting: 0, opened: 0, closed: 0, retired: 0 }
-  // Each update looks the series up in the registry, so only the gauges a change affects are touched.
-  const publishOpen = () => {
-    metrics.open.updateUnsafe(counts.open, metricContext)
-    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
-  }
-  const publishUse = () => {
-    metrics.inUse.updateUnsafe(counts.inUse, metricContext)
-    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
-  }
-  const publishWaiting = () => metrics.waiting.updateUnsafe(counts.waiting, metricContext)
-  publishOpen()
-  publishUse()
-  publishWaiting()
+  const gauges: ReadonlyArray<readonly [Metric.Metric<number, Metric.GaugeState<number>>, () => number]> = [
+    [metrics.open, () => counts.open],
+    [metrics.idle, () => counts.open - counts.inUse],
+    [metrics.inUse, () => counts.inUse],
+    [metrics.waiting, () => counts.waiting]
+  ]
+  const registrations = gauges.map(([gauge, read]) =>
+    Metric.registerUnsafe(gauge, metricContext, {
+      get: () => ({ value: read() }),
+      update: constVoid,
+      modify: constVoid
+    })
+  )
+  // Registered before effect's pool, so it runs after the pool's shutdown (every session closed).
+  yield* Effect.addFinalizer(() =>
+    Effect.sync(() => {
+      for (const registration of registrations) registration.remove()
+      for (const [gauge, read] of gauges) gauge.updateUnsafe(read(), metricContext)
+    })
+  )
 
   const createdAt = new WeakMap<Connection.Connection, number>()
   const retiredSessions = new WeakSet<Connection.Connection>()
@@ -298,7 +310,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     createdAt.set(connection, clock.currentTimeMillisUnsafe())
     counts.open++
     counts.opened++
-    publishOpen()
     // Registered after the connection's own finalizer, so it runs first: the hook is removed before the pool
     // closes the session on purpose (which would otherwise count as a retirement).
     const unregister = connection.onRetire(() => {
@@ -309,7 +320,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         unregister()
         counts.open--
         counts.closed++
-        publishOpen()
       })
     )
     return connection
@@ -363,7 +373,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 
   const released = Effect.sync(() => {
     counts.inUse--
-    publishUse()
   })
 
   /** The full return path: wait for a drain, roll back, reset changed settings, retire what cannot be reused. */
@@ -395,17 +404,16 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     })
 
   /**
-   * Return hygiene, run when a lease ends (uninterruptible: it is a scope finalizer). Decides whether the session
-   * goes back to the idle list or is invalidated (closed once the lease is released). A session that comes back
-   * idle, outside a transaction, with its settings untouched and within its lifetime — nearly every return — takes
-   * the cheap path.
+   * Return hygiene, run when a lease ends (uninterruptible: a scope finalizer, or `use`'s `onExit`, which calls it
+   * when the borrower's effect ends). Decides whether the session goes back to the idle list or is invalidated
+   * (closed once the lease is released). A session that comes back idle, outside a transaction, with its settings
+   * untouched and within its lifetime — nearly every return — takes the cheap path.
    */
+  const returnNow = (connection: Connection.Connection): Effect.Effect<void> =>
+    isUsable(connection) ? released : Effect.ensuring(cleanUp(connection), released)
+  /** `returnNow` as a finalizer, decided when it runs. */
   const onReturn = (connection: Connection.Connection): Effect.Effect<void> =>
-    Effect.suspend(() =>
-      isUsable(connection)
-        ? released
-        : Effect.ensuring(cleanUp(connection), released)
-    )
+    Effect.suspend(() => returnNow(connection))
 
   /**
    * Leases a usable session into `scope`. Each attempt leases into its own child scope so that a session found
@@ -424,10 +432,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   ): Effect.Effect<Connection.Connection | undefined, InformixError> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
-        if (!once) {
-          counts.waiting++
-          publishWaiting()
-        }
+        if (!once) counts.waiting++
         let outcome: Exit.Exit<Connection.Connection | undefined, InformixError> | undefined
         while (outcome === undefined) {
           const lease = yield* Scope.fork(scope)
@@ -453,11 +458,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
             if (once) outcome = Exit.succeed(undefined)
           }
         }
-        if (!once) {
-          counts.waiting--
-          publishWaiting()
-        }
-        publishUse()
+        if (!once) counts.waiting--
         metrics.acquireWait.updateUnsafe(clock.currentTimeMillisUnsafe() - since, metricContext)
         return yield* outcome
       })
@@ -586,7 +587,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     waiter.previous = waiter.next = undefined
     queue.size--
     counts.waiting--
-    publishWaiting()
   }
 
   /**
@@ -627,7 +627,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       queue.tail = waiter
       queue.size++
       counts.waiting++
-      publishWaiting()
       armTimer(deadline)
       // Interrupted after its wake, the turn is given up by `queueThen`'s `onExit`.
       return Effect.sync(() => {
@@ -648,7 +647,10 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     const ticket: Ticket = { held: false }
     return Effect.onExit(
       Effect.flatMap(awaitTurn(start + acquireTimeoutMillis, ticket), () => next(start, ticket)),
-      () => Effect.sync(() => giveUp(ticket, true))
+      () => {
+        giveUp(ticket, true)
+        return Effect.void
+      }
     )
   }
 
@@ -702,9 +704,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     Effect.uninterruptibleMask((restore): Effect.Effect<A | typeof UNUSABLE, E, R> => {
       if (!isUsableAtCheckout(connection)) return Effect.as(retire(connection), UNUSABLE)
       counts.inUse++
-      publishUse()
       metrics.acquireWait.updateUnsafe(waitedMillis, metricContext)
-      const leased = Effect.onExit(restore(f(connection)), () => onReturn(connection))
+      const leased = Effect.onExit(restore(f(connection)), () => returnNow(connection))
       // More than one session came back while fibers were queued: the next in line need not wait for another.
       return queue.size > 0 && canLeaseAtOnce() ? Effect.andThen(wakeNext, leased) : leased
     })

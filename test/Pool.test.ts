@@ -130,7 +130,10 @@ describe("Pool (fake sessions)", () => {
       const fakes = makeFakes()
       const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, acquireTimeout: "50 millis" })
       yield* pool.get
-      const waiters = [yield* Effect.forkChild(pool.use(() => Effect.void)), yield* Effect.forkChild(pool.get)]
+      const waiters = [
+        yield* Effect.forkChild(pool.use(() => Effect.void)),
+        yield* Effect.forkChild(Effect.asVoid(pool.get))
+      ]
       for (let turn = 0; turn < 100 && (yield* pool.stats).waiting < 2; turn++) yield* Effect.yieldNow
       assert.strictEqual((yield* pool.stats).waiting, 2)
       yield* TestClock.adjust("50 millis")
