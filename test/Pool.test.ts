@@ -238,4 +238,32 @@ describe("Pool (fake sessions)", () => {
       const wait = yield* Metric.value(Metric.withAttributes(Pool.metrics.acquireWait, attributes))
       assert.strictEqual(wait.count, 1)
     }))
+
+  it.effect("a metrics snapshot reads the gauges from the pool; once it closes they keep their last values", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const attributes = { pool: `snapshot-${Math.random()}` }
+      const gauges = Effect.map(Metric.snapshot, (snapshots) =>
+        Object.fromEntries(
+          snapshots
+            .filter((s) => s.type === "Gauge" && s.attributes?.["pool"] === attributes.pool)
+            .map((s) => [s.id.replace("informix_pool_", ""), Number((s.state as Metric.GaugeState<number>).value)])
+        ))
+      const scope = yield* Scope.make()
+      const pool = yield* Scope.provide(
+        Pool.makeWith({ acquire: fakes.acquire, maxConnections: 2, metricAttributes: attributes }),
+        scope
+      )
+      yield* Scope.provide(pool.get, scope)
+      const during = yield* pool.use(() => gauges)
+      assert.deepStrictEqual(during, { connections_open: 2, connections_idle: 0, connections_in_use: 2, waiting: 0 })
+      yield* Scope.close(scope, Exit.void)
+      assert.deepStrictEqual(yield* gauges, {
+        connections_open: 0,
+        connections_idle: 0,
+        connections_in_use: 0,
+        waiting: 0
+      })
+      assert.isTrue(fakes.all.every((fake) => fake.closed))
+    }))
 })
