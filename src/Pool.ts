@@ -1,7 +1,7 @@
 /**
  * A pool of Informix sessions on top of effect's `Pool.makeWithTTL`.
  *
- * effect's pool does the sizing (min/max, idle TTL, waiters); this module adds what a database pool needs on top:
+ * effect's pool does the sizing (min/max, idle TTL, connecting); this module adds what a database pool needs on top:
  *
  * - **hygiene on every return**: a lease that ends while the session is still reading an interrupted reply waits
  *   for the drain (bounded by `drainTimeout`, else the session is retired); an open transaction is rolled back
@@ -16,8 +16,12 @@
  * - **retirement**: a session retired by the connection layer (socket or protocol failure, drain timeout) is
  *   invalidated at once through its `onRetire` hook, so the pool replaces it — after a failover, through the server
  *   group or the Connection Manager of the configuration (`Connection.make`); a statement is never retried;
- * - **acquire timeout**: waiting for a session (including connecting a new one) fails with `PoolTimeoutError`;
- * - **metrics**: open / idle / in-use sessions, waiting fibers, acquire wait time, retired sessions;
+ * - **one first-come queue**: when every session is leased and the pool is at `maxConnections`, `use`, `get` and
+ *   `reserve` borrowers wait in one arrival order (a transaction does not overtake a queued query, nor the reverse);
+ * - **acquire timeout**: waiting for a session (including connecting a new one) fails with `PoolTimeoutError`, on the
+ *   clock of the pool's context (a `TestClock` in tests);
+ * - **metrics**: open / idle / in-use sessions, waiting fibers (gauges read from the pool when metrics are read),
+ *   acquire wait time, retired sessions;
  * - **graceful shutdown**: closing the pool's scope waits for leased sessions to come back and closes every
  *   session with SQ_EXIT (the connection's own finalizer).
  *
@@ -167,6 +171,10 @@ export const Pool: Context.Service<Pool, Pool> = Context.Service<Pool>("effect-i
  * - `informix_pool_waiting`: gauge of fibers waiting for a session;
  * - `informix_pool_acquire_wait_ms`: histogram of checkout wait (milliseconds, including connecting);
  * - `informix_pool_connections_retired_total`: counter of sessions retired (dead, dirty, expired lifetime).
+ *
+ * The four gauges are series registered by the pool (`Metric.registerUnsafe`) and read from its counts whenever
+ * metrics are read; when the pool closes they stay in the registry with their last values. Pools sharing a metric
+ * registry need distinct `metricAttributes` (a second pool with the same ones takes the series over).
  *
  * @since 0.1.0
  * @category models
@@ -417,8 +425,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 
   /**
    * Leases a usable session into `scope`. Each attempt leases into its own child scope so that a session found
-   * unusable is released (and closed) at once instead of staying leased until the caller's scope ends. `since` is
-   * when the borrower first asked (ms on the pool's clock; the wait metric counts from there).
+   * unusable is released (and closed) at once instead of staying leased until the caller's scope ends. `queuedMillis`:
+   * how long the borrower waited in the pool's queue before (the wait metric adds the checkout's own time).
    *
    * With `once` (a free session is there and it is the caller's turn: nothing to wait for), it makes one attempt and
    * returns `undefined` when the session was unusable (the caller then looks again); `ticket`, the turn of a woken
@@ -427,11 +435,12 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   const checkout = (
     scope: Scope.Scope,
     once: boolean,
-    since: number,
+    queuedMillis: number,
     ticket: Ticket | undefined
   ): Effect.Effect<Connection.Connection | undefined, InformixError> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
+        const start = clock.currentTimeNanosUnsafe()
         if (!once) counts.waiting++
         let outcome: Exit.Exit<Connection.Connection | undefined, InformixError> | undefined
         while (outcome === undefined) {
@@ -459,7 +468,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           }
         }
         if (!once) counts.waiting--
-        metrics.acquireWait.updateUnsafe(clock.currentTimeMillisUnsafe() - since, metricContext)
+        const waited = queuedMillis + Number(clock.currentTimeNanosUnsafe() - start) / 1e6
+        metrics.acquireWait.updateUnsafe(waited, metricContext)
         return yield* outcome
       })
     )
@@ -472,11 +482,13 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       timeoutMillis: acquireTimeoutMillis
     })
   const timedOut = () => Effect.fail(timeoutError())
+  /** How long a borrower has been queued, from `since` (when it first queued, if it did). */
+  const queuedSince = (since: number | undefined) => since === undefined ? 0 : clock.currentTimeMillisUnsafe() - since
 
   /** Checks a session out through effect's pool, waiting there (for a session to connect) up to `acquireTimeout`. */
   const timedCheckout = (scope: Scope.Scope, since: number | undefined) =>
     Effect.timeoutOrElse(
-      checkout(scope, false, since ?? clock.currentTimeMillisUnsafe(), undefined) as Effect.Effect<
+      checkout(scope, false, queuedSince(since), undefined) as Effect.Effect<
         Connection.Connection,
         InformixError
       >,
@@ -677,7 +689,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       const next = route(turn)
       if (next === LEASE) {
         return Effect.flatMap(
-          checkout(scope, true, since ?? clock.currentTimeMillisUnsafe(), turn ? ticket : undefined),
+          checkout(scope, true, queuedSince(since), turn ? ticket : undefined),
           (connection) => connection === undefined ? getFrom(scope, since, undefined) : Effect.succeed(connection)
         )
       }
@@ -723,7 +735,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       const turn = ticket !== undefined && ticket.held
       const next = route(turn)
       if (next === LEASE) {
-        const waited = since === undefined ? 0 : clock.currentTimeMillisUnsafe() - since
+        const waited = queuedSince(since)
         return Effect.flatMap(
           Effect.ensuring(
             EffectPool.use(pool, (connection) => {
