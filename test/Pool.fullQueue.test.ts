@@ -391,31 +391,33 @@ describe("Pool's full queue: timeouts and interruptions", () => {
     }))
 
   it.live(
-    "a waiter interrupted between its wake and its lease passes the session on",
+    "a waiter (use or get) interrupted between its wake and its lease passes the session on",
     () =>
       // Wherever the interruption lands after the wake, the next in line must be served and a newcomer on the idle
-      // pool must not queue: the woken waiter's turn (its ticket) is given up and passed on by `useFrom`'s `onExit`.
+      // pool must not queue: the woken waiter's turn (its ticket) is given up and passed on by `queueThen`'s `onExit`.
       // The callback's clean-up (`awaitTurn`) alone only covered an interruption before the wake (a lost wake, found
       // by this test). Reached here with a tiny operation budget; in production only if the woken fiber yields in
       // those few steps.
       Effect.gen(function*() {
-        const failures: Array<number> = []
+        const failures: Array<string> = []
         for (let gap = 0; gap <= 12; gap++) {
-          const ok = yield* Effect.scoped(Effect.gen(function*() {
-            const rig = yield* makeRig({ maxConnections: 1 })
-            const target: { fiber?: Fiber.Fiber<void, unknown> } = {}
-            const holder = yield* rig.holderThen(gap, Effect.suspend(() => Fiber.interrupt(target.fiber!)))
-            const woken = yield* rig.queued("woken", "use", 3)
-            target.fiber = woken.fiber
-            const next = yield* rig.queued("next")
-            yield* holder.release
-            yield* Fiber.join(holder.fiber)
-            const served = yield* Effect.exit(settle(Effect.sync(() => rig.served.some((s) => s.startsWith("next")))))
-            yield* next.finish
-            yield* woken.finish
-            return served._tag === "Success"
-          }))
-          if (!ok) failures.push(gap)
+          for (const kind of ["use", "get"] as const) {
+            const ok = yield* Effect.scoped(Effect.gen(function*() {
+              const rig = yield* makeRig({ maxConnections: 1 })
+              const target: { fiber?: Fiber.Fiber<void, unknown> } = {}
+              const holder = yield* rig.holderThen(gap, Effect.suspend(() => Fiber.interrupt(target.fiber!)))
+              const woken = yield* rig.queued("woken", kind, 3)
+              target.fiber = woken.fiber
+              const next = yield* rig.queued("next")
+              yield* holder.release
+              yield* Fiber.join(holder.fiber)
+              const served = yield* Effect.exit(settle(Effect.sync(() => rig.served.some((s) => s.startsWith("next")))))
+              yield* next.finish
+              yield* woken.finish
+              return served._tag === "Success"
+            }))
+            if (!ok) failures.push(`${kind} at ${gap}`)
+          }
         }
         assert.deepStrictEqual(failures, [])
       })
@@ -423,17 +425,17 @@ describe("Pool's full queue: timeouts and interruptions", () => {
 })
 
 /**
- * A `kind` newcomer arriving 0–12 turns after a session comes back, while the `use` borrower woken for it runs with a
- * tiny operation budget: the arrival gaps at which the newcomer was served first.
+ * A `kind` newcomer arriving 0–12 turns after a session comes back, while the `woken` borrower woken for it runs with
+ * a tiny operation budget: the arrival gaps at which the newcomer was served first.
  */
-const overtakings = (kind: "use" | "get") =>
+const overtakings = (kind: "use" | "get", woken: "use" | "get" = "use") =>
   Effect.gen(function*() {
     const overtaken: Array<string> = []
     for (let gap = 0; gap <= 12; gap++) {
       yield* Effect.scoped(Effect.gen(function*() {
         const rig = yield* makeRig({ maxConnections: 1 })
         const holder = yield* rig.holderThen(gap, rig.borrower("newcomer", kind))
-        const first = yield* rig.queued("first", "use", 3)
+        const first = yield* rig.queued("first", woken, 3)
         yield* holder.release
         const newcomer = yield* Fiber.join(holder.fiber)
         yield* rig.servedCount(1)
@@ -527,6 +529,16 @@ describe("Pool's full queue: overtaking", () => {
       // A `get` / `reserve` newcomer routes as a `use` one does: it queues behind a woken borrower's turn. (When they
       // waited in effect's own queue, the newcomer took the session and the woken borrower queued again, last.)
       Effect.map(overtakings("get"), (overtaken) => assert.deepStrictEqual(overtaken, []))
+  )
+
+  it.effect(
+    "no newcomer overtakes a woken get borrower, whenever it arrives",
+    () =>
+      // A woken `get` holds its turn until its lease as a `use` does (given up in the checkout's lease step).
+      Effect.map(
+        Effect.zipWith(overtakings("use", "get"), overtakings("get", "get"), (a, b) => [...a, ...b]),
+        (overtaken) => assert.deepStrictEqual(overtaken, [])
+      )
   )
 
   it.effect(
