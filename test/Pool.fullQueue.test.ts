@@ -179,7 +179,8 @@ describe("Pool's full queue: who is served next", () => {
       yield* third.finish
       yield* Fiber.join(third.fiber)
       yield* rig.expectCounts({ open: 1, idle: 1, inUse: 0, waiting: 0 })
-      // Nobody left behind: a newcomer is served at once, from the idle session.
+      // Nobody left behind: a newcomer is served at once, from the idle session (also once every wake has run).
+      yield* quiesce
       assert.strictEqual(yield* rig.pool.use((c) => Effect.succeed(asFake(c).id)), 0)
       // Waits from the first time each borrower queued: 4, 8 and 12 s; the holder (which connected) and the
       // newcomer (which found a free session) waited 0.
@@ -217,29 +218,30 @@ describe("Pool's full queue: who is served next", () => {
       assert.strictEqual(rig.fakes.all.length, 2)
     }))
 
-  it.effect("two sessions free for one woken waiter: its lease wakes the next as well", () =>
-    Effect.gen(function*() {
-      // Two leases end in one step (one scope) while only `first` queues: the first wake goes to `first`, the second
-      // finds the queue empty. `late` (forked then, so it starts after both wakes) arrives before `first` has taken
-      // a session (it yields after every couple of operations), so it queues behind it; `first`'s lease, seeing a
-      // second free session, wakes `late` too. Both are served, in either order (two sessions).
-      const rig = yield* makeRig({ maxConnections: 2 })
-      const release = yield* Deferred.make<void>()
-      const holders = yield* Effect.forkChild(Effect.gen(function*() {
-        yield* Effect.scoped(Effect.andThen(Effect.all([rig.pool.get, rig.pool.get]), Deferred.await(release)))
-        return yield* rig.borrower("late")
-      }))
-      yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 2))
-      const first = yield* rig.queued("first", "use", 3)
-      yield* Deferred.succeed(release, undefined)
-      const late = yield* Fiber.join(holders)
-      yield* rig.servedCount(2)
-      yield* quiesce
-      assert.deepStrictEqual(rig.served.map((s) => s.split(":")[0]).toSorted(), ["first", "late"])
-      yield* rig.expectCounts({ open: 2, idle: 0, inUse: 2, waiting: 0 })
-      yield* first.finish
-      yield* late.finish
-    }))
+  it.effect("two sessions free for one woken waiter (use or get): its lease wakes the next as well", () =>
+    Effect.forEach(["use", "get"] as const, (kind) =>
+      Effect.scoped(Effect.gen(function*() {
+        // Two leases end in one step (one scope) while only `first` queues: the first wake goes to `first`, the second
+        // finds the queue empty. `late` (forked then, so it starts after both wakes) arrives before `first` has taken
+        // a session (it yields after every couple of operations), so it queues behind it; `first`'s lease, seeing a
+        // second free session, wakes `late` too. Both are served, in either order (two sessions).
+        const rig = yield* makeRig({ maxConnections: 2 })
+        const release = yield* Deferred.make<void>()
+        const holders = yield* Effect.forkChild(Effect.gen(function*() {
+          yield* Effect.scoped(Effect.andThen(Effect.all([rig.pool.get, rig.pool.get]), Deferred.await(release)))
+          return yield* rig.borrower("late")
+        }))
+        yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 2))
+        const first = yield* rig.queued("first", kind, 3)
+        yield* Deferred.succeed(release, undefined)
+        const late = yield* Fiber.join(holders)
+        yield* rig.servedCount(2)
+        yield* quiesce
+        assert.deepStrictEqual(rig.served.map((s) => s.split(":")[0]).toSorted(), ["first", "late"], kind)
+        yield* rig.expectCounts({ open: 2, idle: 0, inUse: 2, waiting: 0 })
+        yield* first.finish
+        yield* late.finish
+      }))))
 
   it.effect("a session retired while leased lets the oldest waiter connect a new one; the others keep their place", () =>
     Effect.gen(function*() {
@@ -269,34 +271,86 @@ describe("Pool's full queue: who is served next", () => {
       yield* rig.expectCounts({ open: 1, idle: 1, inUse: 0, waiting: 0 })
     }))
 
-  it.effect("a waiter woken by a retirement while the replacement still connects is served once it connects", () =>
-    Effect.gen(function*() {
-      // The retired session no longer counts: the pool is not full, so the woken waiter waits for the connection
-      // (effect's pool opens it at once), not for the next return (the holder keeps the dead session here).
-      const fakes = makeFakes()
-      const gate = yield* Deferred.make<void>()
-      let connects = 0
-      const acquire = Effect.suspend(() =>
-        connects++ === 0 ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
-      )
-      const pool = yield* Pool.makeWith({ acquire, maxConnections: 1 })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
-      yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 1))
-      const waiter = yield* Effect.forkChild(pool.use((c) => Effect.succeed(asFake(c).id)))
-      yield* settle(Effect.map(pool.stats, (stats) => stats.waiting === 1))
-      yield* quiesce
-      fakes.all[0]!.retireNow(reset)
-      yield* quiesce
-      assert.strictEqual(connects, 2)
-      assert.isUndefined(waiter.pollUnsafe())
-      yield* Deferred.succeed(gate, undefined)
-      yield* settle(Effect.sync(() => waiter.pollUnsafe() !== undefined))
-      assert.strictEqual(yield* Fiber.join(waiter), 1)
-      assert.isUndefined(holder.pollUnsafe())
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
-    }))
+  it.effect("a waiter (use or get) woken by a retirement while the replacement connects is served once it connects", () =>
+    Effect.forEach(["use", "get"] as const, (kind) =>
+      Effect.scoped(Effect.gen(function*() {
+        // The retired session no longer counts: the pool is not full, so the woken waiter waits for the connection
+        // (effect's pool opens it at once), not for the next return (the holder keeps the dead session here).
+        const fakes = makeFakes()
+        const gate = yield* Deferred.make<void>()
+        let connects = 0
+        const acquire = Effect.suspend(() =>
+          connects++ === 0 ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
+        )
+        const pool = yield* Pool.makeWith({ acquire, maxConnections: 1 })
+        const release = yield* Deferred.make<void>()
+        const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
+        yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+        const waiter = yield* Effect.forkChild(
+          kind === "use"
+            ? pool.use((c) => Effect.succeed(asFake(c).id))
+            : Effect.scoped(Effect.map(pool.get, (c) => asFake(c).id))
+        )
+        yield* settle(Effect.map(pool.stats, (stats) => stats.waiting === 1))
+        yield* quiesce
+        fakes.all[0]!.retireNow(reset)
+        yield* quiesce
+        assert.strictEqual(connects, 2)
+        assert.isUndefined(waiter.pollUnsafe())
+        yield* Deferred.succeed(gate, undefined)
+        yield* settle(Effect.sync(() => waiter.pollUnsafe() !== undefined))
+        assert.strictEqual(yield* Fiber.join(waiter), 1)
+        assert.isUndefined(holder.pollUnsafe())
+        yield* Deferred.succeed(release, undefined)
+        yield* Fiber.join(holder)
+        // The turn it was woken with ended when it took the way through effect's pool: long after, a newcomer on the
+        // idle pool is served at once (a turn still counted would make it queue for a wake that never comes).
+        yield* quiesce
+        assert.strictEqual(yield* pool.use((c) => Effect.succeed(asFake(c).id)), 1)
+      }))))
+
+  it.effect("a waiter (use or get) woken by a retirement gives its turn up when it goes to connect", () =>
+    Effect.forEach(["use", "get"] as const, (kind) =>
+      Effect.scoped(Effect.gen(function*() {
+        // Two sessions, both leased; `waiter` queues. The retirement of one wakes it while the replacement is still
+        // connecting (held by `gate`): it waits for that connect and then holds the new session. Its turn must end
+        // when it went to connect: once the other holder returns its session, a newcomer takes that free session at
+        // once (a turn still counted would make it queue behind nobody).
+        const fakes = makeFakes()
+        const gate = yield* Deferred.make<void>()
+        let connects = 0
+        const acquire = Effect.suspend(() =>
+          connects++ < 2 ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
+        )
+        const pool = yield* Pool.makeWith({ acquire, maxConnections: 2 })
+        const done = yield* Deferred.make<void>()
+        const served: Array<string> = []
+        const borrow = (name: string, how: "use" | "get") => {
+          const body = (c: Connection.Connection) =>
+            Effect.andThen(Effect.sync(() => void served.push(`${name}:${asFake(c).id}`)), Deferred.await(done))
+          return Effect.forkChild(how === "use" ? pool.use(body) : Effect.scoped(Effect.flatMap(pool.get, body)))
+        }
+        const releaseB = yield* Deferred.make<void>()
+        yield* borrow("a", "use")
+        const b = yield* Effect.forkChild(pool.use(() => Deferred.await(releaseB)))
+        yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 2))
+        yield* borrow("waiter", kind)
+        yield* settle(Effect.map(pool.stats, (stats) => stats.waiting === 1))
+        yield* quiesce
+        fakes.all[0]!.retireNow(reset)
+        yield* quiesce
+        assert.strictEqual(connects, 3)
+        yield* Deferred.succeed(gate, undefined)
+        yield* settle(Effect.sync(() => served.length === 2))
+        assert.strictEqual(served[1], "waiter:2", kind)
+        yield* Deferred.succeed(releaseB, undefined)
+        yield* Fiber.join(b)
+        yield* quiesce
+        yield* borrow("newcomer", "use")
+        yield* settle(Effect.sync(() => served.length === 3))
+        assert.strictEqual(served[2], "newcomer:1", kind)
+        yield* Deferred.succeed(done, undefined)
+      }))))
 
   it.effect("a session returned dead is replaced for the oldest waiter", () =>
     Effect.gen(function*() {
