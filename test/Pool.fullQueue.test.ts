@@ -145,6 +145,19 @@ const makeRig = (options: Pick<Pool.PoolOptions, "maxConnections" | "acquireTime
     return { fakes, pool, served, borrower, queued, holderThen, expectCounts, servedCount, acquireWait }
   })
 
+/** A pool of `maxConnections` whose first `maxConnections` connects succeed at once; later ones wait for `gate`. */
+const gatedPool = (maxConnections: number) =>
+  Effect.gen(function*() {
+    const fakes = makeFakes()
+    const gate = yield* Deferred.make<void>()
+    let count = 0
+    const acquire = Effect.suspend(() =>
+      count++ < maxConnections ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
+    )
+    const pool = yield* Pool.makeWith({ acquire, maxConnections })
+    return { fakes, gate, pool, connects: () => count }
+  })
+
 describe("Pool's full queue: who is served next", () => {
   it.effect("one returned session wakes exactly the oldest waiter; counts, gauges and waits exact at each step", () =>
     Effect.gen(function*() {
@@ -276,13 +289,7 @@ describe("Pool's full queue: who is served next", () => {
       Effect.scoped(Effect.gen(function*() {
         // The retired session no longer counts: the pool is not full, so the woken waiter waits for the connection
         // (effect's pool opens it at once), not for the next return (the holder keeps the dead session here).
-        const fakes = makeFakes()
-        const gate = yield* Deferred.make<void>()
-        let connects = 0
-        const acquire = Effect.suspend(() =>
-          connects++ === 0 ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
-        )
-        const pool = yield* Pool.makeWith({ acquire, maxConnections: 1 })
+        const { fakes, gate, pool, connects } = yield* gatedPool(1)
         const release = yield* Deferred.make<void>()
         const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
         yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 1))
@@ -295,7 +302,7 @@ describe("Pool's full queue: who is served next", () => {
         yield* quiesce
         fakes.all[0]!.retireNow(reset)
         yield* quiesce
-        assert.strictEqual(connects, 2)
+        assert.strictEqual(connects(), 2)
         assert.isUndefined(waiter.pollUnsafe())
         yield* Deferred.succeed(gate, undefined)
         yield* settle(Effect.sync(() => waiter.pollUnsafe() !== undefined))
@@ -316,13 +323,7 @@ describe("Pool's full queue: who is served next", () => {
         // connecting (held by `gate`): it waits for that connect and then holds the new session. Its turn must end
         // when it went to connect: once the other holder returns its session, a newcomer takes that free session at
         // once (a turn still counted would make it queue behind nobody).
-        const fakes = makeFakes()
-        const gate = yield* Deferred.make<void>()
-        let connects = 0
-        const acquire = Effect.suspend(() =>
-          connects++ < 2 ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
-        )
-        const pool = yield* Pool.makeWith({ acquire, maxConnections: 2 })
+        const { fakes, gate, pool, connects } = yield* gatedPool(2)
         const done = yield* Deferred.make<void>()
         const served: Array<string> = []
         const borrow = (name: string, how: "use" | "get") => {
@@ -339,7 +340,7 @@ describe("Pool's full queue: who is served next", () => {
         yield* quiesce
         fakes.all[0]!.retireNow(reset)
         yield* quiesce
-        assert.strictEqual(connects, 3)
+        assert.strictEqual(connects(), 3)
         yield* Deferred.succeed(gate, undefined)
         yield* settle(Effect.sync(() => served.length === 2))
         assert.strictEqual(served[1], "waiter:2", kind)
