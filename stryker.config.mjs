@@ -48,8 +48,9 @@ export default {
     span(pool, /^const settled/, /^\/\*\*$/),
     span(pool, /^  const retire = /, /^  const acquire = /),
     span(pool, /^  const maxLifetimeMillis/, /^  const checkout = /),
-    // `use`: the first-come queue of a full pool, the lease and the return checks when the borrower finishes.
-    span(pool, /^  const queue: /, /^export interface PoolConfig/)
+    // The first-come queue of a full pool (`use`, `get` and `reserve`): the checkout and its timeout, the queue's
+    // timer, the routing, the lease and the return checks when the borrower finishes.
+    span(pool, /^  const checkout = /, /^export interface PoolConfig/)
   ],
   // The tests that guard this code, and nothing slow that does not (conformance peers, storms in child processes).
   testFiles: [

@@ -1,7 +1,7 @@
 /**
  * A pool of Informix sessions on top of effect's `Pool.makeWithTTL`.
  *
- * effect's pool does the sizing (min/max, idle TTL, waiters); this module adds what a database pool needs on top:
+ * effect's pool does the sizing (min/max, idle TTL, connecting); this module adds what a database pool needs on top:
  *
  * - **hygiene on every return**: a lease that ends while the session is still reading an interrupted reply waits
  *   for the drain (bounded by `drainTimeout`, else the session is retired); an open transaction is rolled back
@@ -16,8 +16,12 @@
  * - **retirement**: a session retired by the connection layer (socket or protocol failure, drain timeout) is
  *   invalidated at once through its `onRetire` hook, so the pool replaces it — after a failover, through the server
  *   group or the Connection Manager of the configuration (`Connection.make`); a statement is never retried;
- * - **acquire timeout**: waiting for a session (including connecting a new one) fails with `PoolTimeoutError`;
- * - **metrics**: open / idle / in-use sessions, waiting fibers, acquire wait time, retired sessions;
+ * - **one first-come queue**: when every session is leased and the pool is at `maxConnections`, `use`, `get` and
+ *   `reserve` borrowers wait in one arrival order (a transaction does not overtake a queued query, nor the reverse);
+ * - **acquire timeout**: waiting for a session (including connecting a new one) fails with `PoolTimeoutError`, on the
+ *   clock of the pool's context (a `TestClock` in tests);
+ * - **metrics**: open / idle / in-use sessions, waiting fibers (gauges read from the pool when metrics are read),
+ *   acquire wait time, retired sessions;
  * - **graceful shutdown**: closing the pool's scope waits for leased sessions to come back and closes every
  *   session with SQ_EXIT (the connection's own finalizer).
  *
@@ -28,6 +32,8 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import { constVoid } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as EffectPool from "effect/Pool"
@@ -166,6 +172,10 @@ export const Pool: Context.Service<Pool, Pool> = Context.Service<Pool>("effect-i
  * - `informix_pool_acquire_wait_ms`: histogram of checkout wait (milliseconds, including connecting);
  * - `informix_pool_connections_retired_total`: counter of sessions retired (dead, dirty, expired lifetime).
  *
+ * The four gauges are series registered by the pool (`Metric.registerUnsafe`) and read from its counts whenever
+ * metrics are read; when the pool closes they stay in the registry with their last values. Pools sharing a metric
+ * registry need distinct `metricAttributes` (a second pool with the same ones takes the series over).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -227,6 +237,12 @@ export const resolveOptions = (options: PoolOptions): Effect.Effect<ResolvedPool
     }
   })
 
+/** Where a borrower goes next (see `route` in `makeWith`). */
+const LEASE = 0
+const QUEUE = 1
+const CHECKOUT = 2
+type Route = typeof LEASE | typeof QUEUE | typeof CHECKOUT
+
 /** Nothing left on the session's wire: it can be judged (and reused or closed). */
 const settled = (connection: Connection.Connection) => connection.state === "idle" || connection.state === "dead"
 
@@ -250,22 +266,33 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     ...resolved.metricAttributes
   })
 
-  // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks), and
-  // mirrored into the gauges with the context captured at construction (and the attributes added once).
+  // Plain counters, updated synchronously (some updates come from socket callbacks through retire hooks). The four
+  // gauges read them when metrics are read (`Metric.value`, a snapshot, an exporter): series registered with their
+  // own `get` (`Metric.registerUnsafe`, in the registry of the context captured at construction, with the pool's
+  // attributes), instead of gauges updated on every checkout, wait and return — each update looks its series up in
+  // the registry, six of them per queued checkout. When the pool closes they become plain gauges again, holding
+  // their last values.
   const counts = { open: 0, inUse: 0, waiting: 0, opened: 0, closed: 0, retired: 0 }
-  // Each update looks the series up in the registry, so only the gauges a change affects are touched.
-  const publishOpen = () => {
-    metrics.open.updateUnsafe(counts.open, metricContext)
-    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
-  }
-  const publishUse = () => {
-    metrics.inUse.updateUnsafe(counts.inUse, metricContext)
-    metrics.idle.updateUnsafe(counts.open - counts.inUse, metricContext)
-  }
-  const publishWaiting = () => metrics.waiting.updateUnsafe(counts.waiting, metricContext)
-  publishOpen()
-  publishUse()
-  publishWaiting()
+  const gauges: ReadonlyArray<readonly [Metric.Metric<number, Metric.GaugeState<number>>, () => number]> = [
+    [metrics.open, () => counts.open],
+    [metrics.idle, () => counts.open - counts.inUse],
+    [metrics.inUse, () => counts.inUse],
+    [metrics.waiting, () => counts.waiting]
+  ]
+  const registrations = gauges.map(([gauge, read]) =>
+    Metric.registerUnsafe(gauge, metricContext, {
+      get: () => ({ value: read() }),
+      update: constVoid,
+      modify: constVoid
+    })
+  )
+  // Registered before effect's pool, so it runs after the pool's shutdown (every session closed).
+  yield* Effect.addFinalizer(() =>
+    Effect.sync(() => {
+      for (const registration of registrations) registration.remove()
+      for (const [gauge, read] of gauges) gauge.updateUnsafe(read(), metricContext)
+    })
+  )
 
   const createdAt = new WeakMap<Connection.Connection, number>()
   const retiredSessions = new WeakSet<Connection.Connection>()
@@ -291,7 +318,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     createdAt.set(connection, clock.currentTimeMillisUnsafe())
     counts.open++
     counts.opened++
-    publishOpen()
     // Registered after the connection's own finalizer, so it runs first: the hook is removed before the pool
     // closes the session on purpose (which would otherwise count as a retirement).
     const unregister = connection.onRetire(() => {
@@ -302,11 +328,14 @@ export const makeWith = Effect.fnUntraced(function*<R>(
         unregister()
         counts.open--
         counts.closed++
-        publishOpen()
       })
     )
     return connection
   })
+
+  // Registered before effect's pool, so it runs after the pool's shutdown: borrowers still queued meanwhile keep
+  // their deadline.
+  yield* Effect.addFinalizer(() => Effect.sync(() => stopTimer()))
 
   const pool = yield* EffectPool.makeWithTTL({
     acquire,
@@ -352,7 +381,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
 
   const released = Effect.sync(() => {
     counts.inUse--
-    publishUse()
   })
 
   /** The full return path: wait for a drain, roll back, reset changed settings, retire what cannot be reused. */
@@ -384,34 +412,36 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     })
 
   /**
-   * Return hygiene, run when a lease ends (uninterruptible: it is a scope finalizer). Decides whether the session
-   * goes back to the idle list or is invalidated (closed once the lease is released). A session that comes back
-   * idle, outside a transaction, with its settings untouched and within its lifetime — nearly every return — takes
-   * the cheap path.
+   * Return hygiene, run when a lease ends (uninterruptible: a scope finalizer, or `use`'s `onExit`, which calls it
+   * when the borrower's effect ends). Decides whether the session goes back to the idle list or is invalidated
+   * (closed once the lease is released). A session that comes back idle, outside a transaction, with its settings
+   * untouched and within its lifetime — nearly every return — takes the cheap path.
    */
+  const returnNow = (connection: Connection.Connection): Effect.Effect<void> =>
+    isUsable(connection) ? released : Effect.ensuring(cleanUp(connection), released)
+  /** `returnNow` as a finalizer, decided when it runs. */
   const onReturn = (connection: Connection.Connection): Effect.Effect<void> =>
-    Effect.suspend(() =>
-      isUsable(connection)
-        ? released
-        : Effect.ensuring(cleanUp(connection), released)
-    )
+    Effect.suspend(() => returnNow(connection))
 
   /**
    * Leases a usable session into `scope`. Each attempt leases into its own child scope so that a session found
-   * unusable is released (and closed) at once instead of staying leased until the caller's scope ends.
+   * unusable is released (and closed) at once instead of staying leased until the caller's scope ends. `queuedMillis`:
+   * how long the borrower waited in the pool's queue before (the wait metric adds the checkout's own time).
    *
-   * With `once`, it gives up after one unusable session and returns `undefined` (the caller then retries under the
-   * acquire timeout): the untimed fast path must never wait.
+   * With `once` (a free session is there and it is the caller's turn: nothing to wait for), it makes one attempt and
+   * returns `undefined` when the session was unusable (the caller then looks again); `ticket`, the turn of a woken
+   * waiter, is given up in the step that leases. Without it, it waits in effect's pool (for a session to connect).
    */
   const checkout = (
     scope: Scope.Scope,
-    once: boolean
+    once: boolean,
+    queuedMillis: number,
+    ticket: Ticket | undefined
   ): Effect.Effect<Connection.Connection | undefined, InformixError> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
         const start = clock.currentTimeNanosUnsafe()
-        counts.waiting++
-        publishWaiting()
+        if (!once) counts.waiting++
         let outcome: Exit.Exit<Connection.Connection | undefined, InformixError> | undefined
         while (outcome === undefined) {
           const lease = yield* Scope.fork(scope)
@@ -421,10 +451,15 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           if (Exit.isFailure(got)) {
             yield* Scope.close(lease, got)
             outcome = got
-          } else if (isUsableAtCheckout(got.value)) {
+            continue
+          }
+          if (ticket !== undefined) giveUp(ticket, false)
+          if (isUsableAtCheckout(got.value)) {
             const connection = got.value
             counts.inUse++
             yield* Scope.addFinalizer(lease, onReturn(connection))
+            // More than one session came back while borrowers were queued: the next need not wait for another.
+            if (queue.size > 0 && canLeaseAtOnce()) yield* wakeNext
             outcome = got
           } else {
             yield* retire(got.value)
@@ -432,10 +467,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
             if (once) outcome = Exit.succeed(undefined)
           }
         }
-        counts.waiting--
-        publishWaiting()
-        publishUse()
-        const waited = Number(clock.currentTimeNanosUnsafe() - start) / 1e6
+        if (!once) counts.waiting--
+        const waited = queuedMillis + Number(clock.currentTimeNanosUnsafe() - start) / 1e6
         metrics.acquireWait.updateUnsafe(waited, metricContext)
         return yield* outcome
       })
@@ -449,37 +482,30 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       timeoutMillis: acquireTimeoutMillis
     })
   const timedOut = () => Effect.fail(timeoutError())
+  /** How long a borrower has been queued, from `since` (when it first queued, if it did). */
+  const queuedSince = (since: number | undefined) => since === undefined ? 0 : clock.currentTimeMillisUnsafe() - since
 
-  // A timeout costs a timer and a fiber per checkout. When effect's pool has a healthy idle session and nobody
-  // queued before us, `EffectPool.get` leases it without waiting, so only a checkout that may wait pays for one.
+  /** Checks a session out through effect's pool, waiting there (for a session to connect) up to `acquireTimeout`. */
+  const timedCheckout = (scope: Scope.Scope, since: number | undefined) =>
+    Effect.timeoutOrElse(
+      checkout(scope, false, queuedSince(since), undefined) as Effect.Effect<
+        Connection.Connection,
+        InformixError
+      >,
+      { duration: resolved.acquireTimeout, orElse: timedOut }
+    )
+
+  // Every borrower — `use`, `get`, `reserve` — takes a free session at once when nobody is ahead of it (effect's
+  // pool leases it without waiting; `use` without a scope, a checkout fiber or a timer). When every session is
+  // leased and the pool is at `maxConnections`, the borrower queues here, in one arrival order for all kinds, woken
+  // by the next lease that ends or session that is retired; `acquireTimeout` is kept by one timer for the whole
+  // queue instead of a timeout fiber (or a timer) per waiter. Anything else (a session to connect first, effect's
+  // own waiters ahead, shutdown) takes the timed checkout through effect's pool.
   const canLeaseAtOnce = () => {
     const state = pool.state
     return state.waiters.size === 0 && state.availableHead !== undefined && Exit.isSuccess(state.availableHead.exit)
   }
 
-  const timedCheckout = (scope: Scope.Scope) =>
-    Effect.timeoutOrElse(checkout(scope, false) as Effect.Effect<Connection.Connection, InformixError>, {
-      duration: resolved.acquireTimeout,
-      orElse: timedOut
-    })
-
-  const get: Effect.Effect<Connection.Connection, InformixError, Scope.Scope> = Effect.flatMap(
-    Effect.scope,
-    (scope) =>
-      canLeaseAtOnce()
-        ? Effect.flatMap(
-          checkout(scope, true),
-          (connection) => connection === undefined ? timedCheckout(scope) : Effect.succeed(connection)
-        )
-        : timedCheckout(scope)
-  )
-
-  // `use` without a scope, a checkout fiber or a timer when a session is free: effect's `Pool.use` leases it (its
-  // release is a frame on the fiber's stack) and the return hygiene is an `onExit` of the borrower's effect. When
-  // every session is leased and the pool is at `maxConnections`, the fiber queues here (arrival order), woken by the
-  // next lease that ends or session that is retired; `acquireTimeout` is kept by one timer for the whole queue
-  // instead of a timeout fiber (or a timer) per waiter. Anything else (a session to connect first, effect's own
-  // waiters ahead) takes the timed scoped checkout.
   interface Waiter {
     readonly resume: (effect: Effect.Effect<void, PoolTimeoutError>) => void
     /** When the wait fails with PoolTimeoutError (ms on the pool's clock). */
@@ -516,23 +542,42 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     if (passOn) wakeOne()
   }
 
-  // The queue's timer, armed for the earliest deadline of a waiter while there is one. Under a TestClock it still
-  // runs on real time (nothing else could end the wait in a full pool): when it fires, the deadline it was armed for
-  // counts as reached even if the pool's clock has not moved, as a timer per waiter would have it.
-  let timer: ReturnType<typeof setTimeout> | undefined
+  // The queue's timer: one fiber sleeping on the pool's clock (the TestClock, when one is installed) until the
+  // earliest deadline of a queued borrower. It is forked only when a borrower queues on a full pool, so a pool that
+  // is not full never pays for it; and it is not stopped when the queue empties (it then wakes once, finds nobody
+  // past its deadline and ends): a pool that keeps going full and back would otherwise fork a fiber each time. An
+  // earlier deadline (a woken waiter queuing again) re-arms it; closing the pool stops it. `generation` tells the
+  // armed fiber from one replaced or already fired, whose wake-up must do nothing.
+  let timer: Fiber.Fiber<void> | undefined
   let timerDeadline = Number.POSITIVE_INFINITY
+  let timerGeneration = 0
   const armTimer = (deadline: number) => {
-    if (timer !== undefined) {
-      if (timerDeadline <= deadline) return
-      clearTimeout(timer)
-    }
+    if (timerDeadline <= deadline) return
+    timer?.interruptUnsafe()
     timerDeadline = deadline
-    timer = setTimeout(expire, Math.max(0, deadline - clock.currentTimeMillisUnsafe()))
+    const generation = ++timerGeneration
+    const sleep = clock.sleep(Duration.millis(Math.max(0, deadline - clock.currentTimeMillisUnsafe())))
+    const fiber = Effect.runForkWith(context)(Effect.andThen(
+      sleep,
+      Effect.sync(() => {
+        if (generation === timerGeneration) expire()
+      })
+    ))
+    // A deadline already past may have fired (and disarmed) synchronously, on a TestClock.
+    if (generation === timerGeneration) timer = fiber
+  }
+  const stopTimer = () => {
+    timer?.interruptUnsafe()
+    timer = undefined
+    timerDeadline = Number.POSITIVE_INFINITY
+    timerGeneration++
   }
   const expire = () => {
+    // The deadline it was armed for counts as reached (a real timer may fire a millisecond before the wall clock).
     const now = Math.max(clock.currentTimeMillisUnsafe(), timerDeadline)
     timer = undefined
     timerDeadline = Number.POSITIVE_INFINITY
+    timerGeneration++
     const expired: Array<Waiter> = []
     let earliest = Number.POSITIVE_INFINITY
     for (let waiter = queue.head; waiter !== undefined; waiter = waiter.next) {
@@ -544,7 +589,7 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     for (const waiter of expired) waiter.resume(Effect.fail(timeoutError()))
   }
 
-  /** Takes a waiter out of the queue (woken, timed out or interrupted); the timer stops with the last one. */
+  /** Takes a waiter out of the queue (woken, timed out or interrupted). */
   const leave = (waiter: Waiter) => {
     waiter.queued = false
     if (waiter.previous === undefined) queue.head = waiter.next
@@ -554,12 +599,6 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     waiter.previous = waiter.next = undefined
     queue.size--
     counts.waiting--
-    publishWaiting()
-    if (queue.size === 0 && timer !== undefined) {
-      clearTimeout(timer)
-      timer = undefined
-      timerDeadline = Number.POSITIVE_INFINITY
-    }
   }
 
   /**
@@ -600,13 +639,71 @@ export const makeWith = Effect.fnUntraced(function*<R>(
       queue.tail = waiter
       queue.size++
       counts.waiting++
-      publishWaiting()
       armTimer(deadline)
-      // Interrupted after its wake, the turn is given up by `useFrom`'s `onExit`.
+      // Interrupted after its wake, the turn is given up by `queueThen`'s `onExit`.
       return Effect.sync(() => {
         if (waiter.queued) leave(waiter)
       })
     })
+
+  /**
+   * Queues until woken (failing at `acquireTimeout` after `since`, when the borrower first queued), then looks again
+   * with its turn (`next`). Wherever an interruption lands between the wake and the lease, the turn passes to the
+   * next in line.
+   */
+  const queueThen = <A, E, R>(
+    since: number | undefined,
+    next: (since: number, ticket: Ticket) => Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E | PoolTimeoutError, R> => {
+    const start = since ?? clock.currentTimeMillisUnsafe()
+    const ticket: Ticket = { held: false }
+    return Effect.onExit(
+      Effect.flatMap(awaitTurn(start + acquireTimeoutMillis, ticket), () => next(start, ticket)),
+      () => {
+        giveUp(ticket, true)
+        return Effect.void
+      }
+    )
+  }
+
+  /**
+   * Where a borrower goes now: `LEASE` a free session at once (its turn, or nobody queued or woken ahead of it),
+   * `QUEUE` (the pool is full, or others are ahead), or `CHECKOUT` (a session to connect, effect's own waiters
+   * ahead, shutdown). `turn`: the borrower was woken and holds its ticket.
+   */
+  const route = (turn: boolean): Route =>
+    (turn || (queue.size === 0 && woken === 0)) && canLeaseAtOnce()
+      ? LEASE
+      : isFull() || (!turn && (queue.size > 0 || woken > 0))
+      ? QUEUE
+      : CHECKOUT
+
+  /** `get` / `reserve`: `since` and `ticket` as in `useFrom`. */
+  const getFrom = (
+    scope: Scope.Scope,
+    since: number | undefined,
+    ticket: Ticket | undefined
+  ): Effect.Effect<Connection.Connection, InformixError> =>
+    Effect.suspend(() => {
+      const turn = ticket !== undefined && ticket.held
+      const next = route(turn)
+      if (next === LEASE) {
+        return Effect.flatMap(
+          checkout(scope, true, queuedSince(since), turn ? ticket : undefined),
+          (connection) => connection === undefined ? getFrom(scope, since, undefined) : Effect.succeed(connection)
+        )
+      }
+      // Woken but nothing to lease at once (a retired session to replace, say): the turn ends here.
+      if (turn) giveUp(ticket, false)
+      if (next === QUEUE) return queueThen(since, (start, ticket) => getFrom(scope, start, ticket))
+      // The next in line looks again too (capacity may have been freed for more than one).
+      return Effect.andThen(wakeNext, timedCheckout(scope, since))
+    })
+
+  const get: Effect.Effect<Connection.Connection, InformixError, Scope.Scope> = Effect.flatMap(
+    Effect.scope,
+    (scope) => getFrom(scope, undefined, undefined)
+  )
 
   const UNUSABLE: unique symbol = Symbol("UNUSABLE")
 
@@ -619,9 +716,8 @@ export const makeWith = Effect.fnUntraced(function*<R>(
     Effect.uninterruptibleMask((restore): Effect.Effect<A | typeof UNUSABLE, E, R> => {
       if (!isUsableAtCheckout(connection)) return Effect.as(retire(connection), UNUSABLE)
       counts.inUse++
-      publishUse()
       metrics.acquireWait.updateUnsafe(waitedMillis, metricContext)
-      const leased = Effect.onExit(restore(f(connection)), () => onReturn(connection))
+      const leased = Effect.onExit(restore(f(connection)), () => returnNow(connection))
       // More than one session came back while fibers were queued: the next in line need not wait for another.
       return queue.size > 0 && canLeaseAtOnce() ? Effect.andThen(wakeNext, leased) : leased
     })
@@ -637,8 +733,9 @@ export const makeWith = Effect.fnUntraced(function*<R>(
   ): Effect.Effect<A, E | InformixError, R> =>
     Effect.suspend(() => {
       const turn = ticket !== undefined && ticket.held
-      if ((turn || (queue.size === 0 && woken === 0)) && canLeaseAtOnce()) {
-        const waited = since === undefined ? 0 : clock.currentTimeMillisUnsafe() - since
+      const next = route(turn)
+      if (next === LEASE) {
+        const waited = queuedSince(since)
         return Effect.flatMap(
           Effect.ensuring(
             EffectPool.use(pool, (connection) => {
@@ -650,20 +747,12 @@ export const makeWith = Effect.fnUntraced(function*<R>(
           (result) => result === UNUSABLE ? useFrom(f, since, undefined) : Effect.succeed(result)
         )
       }
-      // Woken but nothing to lease at once (a retired session to replace, say): the turn ends here.
       if (turn) giveUp(ticket, false)
-      if (isFull() || (!turn && (queue.size > 0 || woken > 0))) {
-        const start = since ?? clock.currentTimeMillisUnsafe()
-        const next: Ticket = { held: false }
-        // Wherever an interruption lands between the wake and the lease, the turn passes to the next in line.
-        return Effect.onExit(
-          Effect.flatMap(awaitTurn(start + acquireTimeoutMillis, next), () => useFrom(f, start, next)),
-          () => Effect.sync(() => giveUp(next, true))
-        )
-      }
-      // A session to connect (or effect's own waiters ahead, or shutdown): the timed checkout, and the next in line
-      // looks again too (capacity may have been freed for more than one).
-      return Effect.andThen(wakeNext, Effect.scoped(Effect.flatMap(get, f)))
+      if (next === QUEUE) return queueThen(since, (start, ticket) => useFrom(f, start, ticket))
+      return Effect.andThen(
+        wakeNext,
+        Effect.scoped(Effect.flatMap(Effect.flatMap(Effect.scope, (scope) => timedCheckout(scope, since)), f))
+      )
     })
 
   return {

@@ -1,19 +1,19 @@
 /**
- * The full pool's queue (issue #17's `use` queue in front of effect's pool), rule by rule, as a borrower sees it:
- * who is served next when a session comes back, how many are woken, what a retired session, a timeout or an
- * interruption does to the others, who may overtake whom, and the counts (`stats` and the gauges) at every step.
+ * The full pool's queue (issue #17's queue in front of effect's pool, one for `use`, `get` and `reserve`), rule by
+ * rule, as a borrower sees it: who is served next when a session comes back, how many are woken, what a retired
+ * session, a timeout or an interruption does to the others, who may overtake whom, and the counts (`stats` and the
+ * gauges) at every step.
  *
  * Fake sessions, no sockets, no sleeps: every step lets the scheduler run (bounded `Effect.yieldNow` turns) until
  * the state it waits for is reached, and asserts the whole state there. Where a rule is about the moment between a
  * waiter's wake and its first step, the waiter runs with a tiny operation budget (`Scheduler.MaxOpsBeforeYield`),
  * so it yields after its wake and the test acts in that gap deterministically (FIFO scheduler, no I/O).
  *
- * The rules as the code documents them (src/Pool.ts, `useFrom`): a `use` that finds no free session while the pool
- * is at `maxConnections` queues in arrival order; each lease that ends (or session that is retired) wakes the
- * oldest queued borrower; a woken borrower's turn comes before a newcomer's; a newcomer queues while anyone queues.
- * `get` / `reserve` wait in effect's own queue (timed by `Effect.timeoutOrElse`, hence by a TestClock), the `use`
- * queue by a real timer. The tests marked `.fails` pin what the rules promise and the code does not do yet (each
- * says what happens instead); they start failing — drop the `.fails` — once the code keeps the promise.
+ * The rules as the code documents them (src/Pool.ts, `route`): a borrower — `use`, `get` or `reserve` — that finds
+ * no free session while the pool is at `maxConnections` queues, in one arrival order for all kinds; each lease that
+ * ends (or session that is retired) wakes the oldest queued borrower; a woken borrower's turn comes before a
+ * newcomer's; a newcomer queues while anyone queues. The queue's `acquireTimeout` runs on the pool's clock, so these
+ * tests move it with the TestClock (no real waits).
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
@@ -145,12 +145,25 @@ const makeRig = (options: Pick<Pool.PoolOptions, "maxConnections" | "acquireTime
     return { fakes, pool, served, borrower, queued, holderThen, expectCounts, servedCount, acquireWait }
   })
 
+/** A pool of `maxConnections` whose first `maxConnections` connects succeed at once; later ones wait for `gate`. */
+const gatedPool = (maxConnections: number) =>
+  Effect.gen(function*() {
+    const fakes = makeFakes()
+    const gate = yield* Deferred.make<void>()
+    let count = 0
+    const acquire = Effect.suspend(() =>
+      count++ < maxConnections ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
+    )
+    const pool = yield* Pool.makeWith({ acquire, maxConnections })
+    return { fakes, gate, pool, connects: () => count }
+  })
+
 describe("Pool's full queue: who is served next", () => {
   it.effect("one returned session wakes exactly the oldest waiter; counts, gauges and waits exact at each step", () =>
     Effect.gen(function*() {
-      // The `use` queue's timer runs on real time; these 12 s of TestClock time would time a borrower in effect's
-      // own (TestClock-timed) queue out.
-      const rig = yield* makeRig({ maxConnections: 1, acquireTimeout: "10 seconds" })
+      // The queue's timer runs on the pool's clock (here the TestClock): the last waiter queues at 1 s and is served
+      // at 13 s, within its 20 s.
+      const rig = yield* makeRig({ maxConnections: 1, acquireTimeout: "20 seconds" })
       yield* TestClock.adjust("1 second")
       const holder = yield* rig.borrower("holder")
       yield* rig.servedCount(1)
@@ -179,7 +192,8 @@ describe("Pool's full queue: who is served next", () => {
       yield* third.finish
       yield* Fiber.join(third.fiber)
       yield* rig.expectCounts({ open: 1, idle: 1, inUse: 0, waiting: 0 })
-      // Nobody left behind: a newcomer is served at once, from the idle session.
+      // Nobody left behind: a newcomer is served at once, from the idle session (also once every wake has run).
+      yield* quiesce
       assert.strictEqual(yield* rig.pool.use((c) => Effect.succeed(asFake(c).id)), 0)
       // Waits from the first time each borrower queued: 4, 8 and 12 s; the holder (which connected) and the
       // newcomer (which found a free session) waited 0.
@@ -217,29 +231,30 @@ describe("Pool's full queue: who is served next", () => {
       assert.strictEqual(rig.fakes.all.length, 2)
     }))
 
-  it.effect("two sessions free for one woken waiter: its lease wakes the next as well", () =>
-    Effect.gen(function*() {
-      // Two leases end in one step (one scope) while only `first` queues: the first wake goes to `first`, the second
-      // finds the queue empty. `late` (forked then, so it starts after both wakes) arrives before `first` has taken
-      // a session (it yields after every couple of operations), so it queues behind it; `first`'s lease, seeing a
-      // second free session, wakes `late` too. Both are served, in either order (two sessions).
-      const rig = yield* makeRig({ maxConnections: 2 })
-      const release = yield* Deferred.make<void>()
-      const holders = yield* Effect.forkChild(Effect.gen(function*() {
-        yield* Effect.scoped(Effect.andThen(Effect.all([rig.pool.get, rig.pool.get]), Deferred.await(release)))
-        return yield* rig.borrower("late")
-      }))
-      yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 2))
-      const first = yield* rig.queued("first", "use", 3)
-      yield* Deferred.succeed(release, undefined)
-      const late = yield* Fiber.join(holders)
-      yield* rig.servedCount(2)
-      yield* quiesce
-      assert.deepStrictEqual(rig.served.map((s) => s.split(":")[0]).toSorted(), ["first", "late"])
-      yield* rig.expectCounts({ open: 2, idle: 0, inUse: 2, waiting: 0 })
-      yield* first.finish
-      yield* late.finish
-    }))
+  it.effect("two sessions free for one woken waiter (use or get): its lease wakes the next as well", () =>
+    Effect.forEach(["use", "get"] as const, (kind) =>
+      Effect.scoped(Effect.gen(function*() {
+        // Two leases end in one step (one scope) while only `first` queues: the first wake goes to `first`, the second
+        // finds the queue empty. `late` (forked then, so it starts after both wakes) arrives before `first` has taken
+        // a session (it yields after every couple of operations), so it queues behind it; `first`'s lease, seeing a
+        // second free session, wakes `late` too. Both are served, in either order (two sessions).
+        const rig = yield* makeRig({ maxConnections: 2 })
+        const release = yield* Deferred.make<void>()
+        const holders = yield* Effect.forkChild(Effect.gen(function*() {
+          yield* Effect.scoped(Effect.andThen(Effect.all([rig.pool.get, rig.pool.get]), Deferred.await(release)))
+          return yield* rig.borrower("late")
+        }))
+        yield* settle(Effect.map(rig.pool.stats, (stats) => stats.inUse === 2))
+        const first = yield* rig.queued("first", kind, 3)
+        yield* Deferred.succeed(release, undefined)
+        const late = yield* Fiber.join(holders)
+        yield* rig.servedCount(2)
+        yield* quiesce
+        assert.deepStrictEqual(rig.served.map((s) => s.split(":")[0]).toSorted(), ["first", "late"], kind)
+        yield* rig.expectCounts({ open: 2, idle: 0, inUse: 2, waiting: 0 })
+        yield* first.finish
+        yield* late.finish
+      }))))
 
   it.effect("a session retired while leased lets the oldest waiter connect a new one; the others keep their place", () =>
     Effect.gen(function*() {
@@ -269,34 +284,74 @@ describe("Pool's full queue: who is served next", () => {
       yield* rig.expectCounts({ open: 1, idle: 1, inUse: 0, waiting: 0 })
     }))
 
-  it.effect("a waiter woken by a retirement while the replacement still connects is served once it connects", () =>
-    Effect.gen(function*() {
-      // The retired session no longer counts: the pool is not full, so the woken waiter waits for the connection
-      // (effect's pool opens it at once), not for the next return (the holder keeps the dead session here).
-      const fakes = makeFakes()
-      const gate = yield* Deferred.make<void>()
-      let connects = 0
-      const acquire = Effect.suspend(() =>
-        connects++ === 0 ? fakes.acquire : Effect.andThen(Deferred.await(gate), fakes.acquire)
-      )
-      const pool = yield* Pool.makeWith({ acquire, maxConnections: 1 })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
-      yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 1))
-      const waiter = yield* Effect.forkChild(pool.use((c) => Effect.succeed(asFake(c).id)))
-      yield* settle(Effect.map(pool.stats, (stats) => stats.waiting === 1))
-      yield* quiesce
-      fakes.all[0]!.retireNow(reset)
-      yield* quiesce
-      assert.strictEqual(connects, 2)
-      assert.isUndefined(waiter.pollUnsafe())
-      yield* Deferred.succeed(gate, undefined)
-      yield* settle(Effect.sync(() => waiter.pollUnsafe() !== undefined))
-      assert.strictEqual(yield* Fiber.join(waiter), 1)
-      assert.isUndefined(holder.pollUnsafe())
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
-    }))
+  it.effect("a waiter (use or get) woken by a retirement while the replacement connects is served once it connects", () =>
+    Effect.forEach(["use", "get"] as const, (kind) =>
+      Effect.scoped(Effect.gen(function*() {
+        // The retired session no longer counts: the pool is not full, so the woken waiter waits for the connection
+        // (effect's pool opens it at once), not for the next return (the holder keeps the dead session here).
+        const { fakes, gate, pool, connects } = yield* gatedPool(1)
+        const release = yield* Deferred.make<void>()
+        const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
+        yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+        const waiter = yield* Effect.forkChild(
+          kind === "use"
+            ? pool.use((c) => Effect.succeed(asFake(c).id))
+            : Effect.scoped(Effect.map(pool.get, (c) => asFake(c).id))
+        )
+        yield* settle(Effect.map(pool.stats, (stats) => stats.waiting === 1))
+        yield* quiesce
+        fakes.all[0]!.retireNow(reset)
+        yield* quiesce
+        assert.strictEqual(connects(), 2)
+        assert.isUndefined(waiter.pollUnsafe())
+        yield* Deferred.succeed(gate, undefined)
+        yield* settle(Effect.sync(() => waiter.pollUnsafe() !== undefined))
+        assert.strictEqual(yield* Fiber.join(waiter), 1)
+        assert.isUndefined(holder.pollUnsafe())
+        yield* Deferred.succeed(release, undefined)
+        yield* Fiber.join(holder)
+        // The turn it was woken with ended when it took the way through effect's pool: long after, a newcomer on the
+        // idle pool is served at once (a turn still counted would make it queue for a wake that never comes).
+        yield* quiesce
+        assert.strictEqual(yield* pool.use((c) => Effect.succeed(asFake(c).id)), 1)
+      }))))
+
+  it.effect("a waiter (use or get) woken by a retirement gives its turn up when it goes to connect", () =>
+    Effect.forEach(["use", "get"] as const, (kind) =>
+      Effect.scoped(Effect.gen(function*() {
+        // Two sessions, both leased; `waiter` queues. The retirement of one wakes it while the replacement is still
+        // connecting (held by `gate`): it waits for that connect and then holds the new session. Its turn must end
+        // when it went to connect: once the other holder returns its session, a newcomer takes that free session at
+        // once (a turn still counted would make it queue behind nobody).
+        const { fakes, gate, pool, connects } = yield* gatedPool(2)
+        const done = yield* Deferred.make<void>()
+        const served: Array<string> = []
+        const borrow = (name: string, how: "use" | "get") => {
+          const body = (c: Connection.Connection) =>
+            Effect.andThen(Effect.sync(() => void served.push(`${name}:${asFake(c).id}`)), Deferred.await(done))
+          return Effect.forkChild(how === "use" ? pool.use(body) : Effect.scoped(Effect.flatMap(pool.get, body)))
+        }
+        const releaseB = yield* Deferred.make<void>()
+        yield* borrow("a", "use")
+        const b = yield* Effect.forkChild(pool.use(() => Deferred.await(releaseB)))
+        yield* settle(Effect.map(pool.stats, (stats) => stats.inUse === 2))
+        yield* borrow("waiter", kind)
+        yield* settle(Effect.map(pool.stats, (stats) => stats.waiting === 1))
+        yield* quiesce
+        fakes.all[0]!.retireNow(reset)
+        yield* quiesce
+        assert.strictEqual(connects(), 3)
+        yield* Deferred.succeed(gate, undefined)
+        yield* settle(Effect.sync(() => served.length === 2))
+        assert.strictEqual(served[1], "waiter:2", kind)
+        yield* Deferred.succeed(releaseB, undefined)
+        yield* Fiber.join(b)
+        yield* quiesce
+        yield* borrow("newcomer", "use")
+        yield* settle(Effect.sync(() => served.length === 3))
+        assert.strictEqual(served[2], "newcomer:1", kind)
+        yield* Deferred.succeed(done, undefined)
+      }))))
 
   it.effect("a session returned dead is replaced for the oldest waiter", () =>
     Effect.gen(function*() {
@@ -340,12 +395,16 @@ describe("Pool's full queue: timeouts and interruptions", () => {
       yield* late.finish
     }))
 
-  it.live("a queued use times out typed; the session it waited for and the queue behind it are untouched", () =>
+  it.effect("a queued use times out typed; the session it waited for and the queue behind it are untouched", () =>
     Effect.gen(function*() {
       const rig = yield* makeRig({ maxConnections: 1, acquireTimeout: "100 millis" })
       const holder = yield* rig.borrower("holder")
       yield* rig.servedCount(1)
       const impatient = yield* rig.queued("impatient")
+      yield* TestClock.adjust("99 millis")
+      assert.isUndefined(impatient.fiber.pollUnsafe())
+      yield* rig.expectCounts({ open: 1, idle: 0, inUse: 1, waiting: 1 })
+      yield* TestClock.adjust("1 millis")
       const error = yield* Effect.flip(Fiber.join(impatient.fiber))
       assert.instanceOf(error, PoolTimeoutError)
       assert.strictEqual((error as PoolTimeoutError).timeoutMillis, 100)
@@ -387,31 +446,33 @@ describe("Pool's full queue: timeouts and interruptions", () => {
     }))
 
   it.live(
-    "a waiter interrupted between its wake and its lease passes the session on",
+    "a waiter (use or get) interrupted between its wake and its lease passes the session on",
     () =>
       // Wherever the interruption lands after the wake, the next in line must be served and a newcomer on the idle
-      // pool must not queue: the woken waiter's turn (its ticket) is given up and passed on by `useFrom`'s `onExit`.
+      // pool must not queue: the woken waiter's turn (its ticket) is given up and passed on by `queueThen`'s `onExit`.
       // The callback's clean-up (`awaitTurn`) alone only covered an interruption before the wake (a lost wake, found
       // by this test). Reached here with a tiny operation budget; in production only if the woken fiber yields in
       // those few steps.
       Effect.gen(function*() {
-        const failures: Array<number> = []
+        const failures: Array<string> = []
         for (let gap = 0; gap <= 12; gap++) {
-          const ok = yield* Effect.scoped(Effect.gen(function*() {
-            const rig = yield* makeRig({ maxConnections: 1 })
-            const target: { fiber?: Fiber.Fiber<void, unknown> } = {}
-            const holder = yield* rig.holderThen(gap, Effect.suspend(() => Fiber.interrupt(target.fiber!)))
-            const woken = yield* rig.queued("woken", "use", 3)
-            target.fiber = woken.fiber
-            const next = yield* rig.queued("next")
-            yield* holder.release
-            yield* Fiber.join(holder.fiber)
-            const served = yield* Effect.exit(settle(Effect.sync(() => rig.served.some((s) => s.startsWith("next")))))
-            yield* next.finish
-            yield* woken.finish
-            return served._tag === "Success"
-          }))
-          if (!ok) failures.push(gap)
+          for (const kind of ["use", "get"] as const) {
+            const ok = yield* Effect.scoped(Effect.gen(function*() {
+              const rig = yield* makeRig({ maxConnections: 1 })
+              const target: { fiber?: Fiber.Fiber<void, unknown> } = {}
+              const holder = yield* rig.holderThen(gap, Effect.suspend(() => Fiber.interrupt(target.fiber!)))
+              const woken = yield* rig.queued("woken", kind, 3)
+              target.fiber = woken.fiber
+              const next = yield* rig.queued("next")
+              yield* holder.release
+              yield* Fiber.join(holder.fiber)
+              const served = yield* Effect.exit(settle(Effect.sync(() => rig.served.some((s) => s.startsWith("next")))))
+              yield* next.finish
+              yield* woken.finish
+              return served._tag === "Success"
+            }))
+            if (!ok) failures.push(`${kind} at ${gap}`)
+          }
         }
         assert.deepStrictEqual(failures, [])
       })
@@ -419,17 +480,17 @@ describe("Pool's full queue: timeouts and interruptions", () => {
 })
 
 /**
- * A `kind` newcomer arriving 0–12 turns after a session comes back, while the `use` borrower woken for it runs with a
- * tiny operation budget: the arrival gaps at which the newcomer was served first.
+ * A `kind` newcomer arriving 0–12 turns after a session comes back, while the `woken` borrower woken for it runs with
+ * a tiny operation budget: the arrival gaps at which the newcomer was served first.
  */
-const overtakings = (kind: "use" | "get") =>
+const overtakings = (kind: "use" | "get", woken: "use" | "get" = "use") =>
   Effect.gen(function*() {
     const overtaken: Array<string> = []
     for (let gap = 0; gap <= 12; gap++) {
       yield* Effect.scoped(Effect.gen(function*() {
         const rig = yield* makeRig({ maxConnections: 1 })
         const holder = yield* rig.holderThen(gap, rig.borrower("newcomer", kind))
-        const first = yield* rig.queued("first", "use", 3)
+        const first = yield* rig.queued("first", woken, 3)
         yield* holder.release
         const newcomer = yield* Fiber.join(holder.fiber)
         yield* rig.servedCount(1)
@@ -517,20 +578,30 @@ describe("Pool's full queue: overtaking", () => {
       Effect.map(overtakings("use"), (overtaken) => assert.deepStrictEqual(overtaken, []))
   )
 
-  it.effect.fails(
-    "[not yet] no get newcomer overtakes a woken use borrower (today: it does)",
+  it.effect(
+    "no get newcomer overtakes a woken use borrower, whenever it arrives",
     () =>
-      // A `get` / `reserve` newcomer is never held back by a woken `use` borrower (they wait in effect's own queue,
-      // see the first-come test below). The woken borrower then queues again, last.
+      // A `get` / `reserve` newcomer routes as a `use` one does: it queues behind a woken borrower's turn. (When they
+      // waited in effect's own queue, the newcomer took the session and the woken borrower queued again, last.)
       Effect.map(overtakings("get"), (overtaken) => assert.deepStrictEqual(overtaken, []))
   )
 
-  it.effect.fails(
-    "[not yet] use, get and reserve borrowers are served first-come (today: get / reserve first, use reordered)",
+  it.effect(
+    "no newcomer overtakes a woken get borrower, whenever it arrives",
     () =>
-      // `get` / `reserve` wait in effect's own queue, `use` in the pool's: a returned session wakes effect's waiter
-      // first (its wake is scheduled before the pool's), and the `use` borrower woken with it finds nothing and
-      // queues again at the back. Today's order for the arrivals below: get, reserve, then the two `use` reversed.
+      // A woken `get` holds its turn until its lease as a `use` does (given up in the checkout's lease step).
+      Effect.map(
+        Effect.zipWith(overtakings("use", "get"), overtakings("get", "get"), (a, b) => [...a, ...b]),
+        (overtaken) => assert.deepStrictEqual(overtaken, [])
+      )
+  )
+
+  it.effect(
+    "use, get and reserve borrowers are served first-come",
+    () =>
+      // One queue for every kind. (When `get` / `reserve` waited in effect's own queue, a returned session woke
+      // effect's waiter first and the `use` borrower woken with it found nothing and queued again at the back: the
+      // arrivals below were served get, reserve, then the two `use` reversed.)
       Effect.gen(function*() {
         const rig = yield* makeRig({ maxConnections: 1 })
         const holder = yield* rig.borrower("holder")

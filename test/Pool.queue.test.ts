@@ -3,7 +3,8 @@
  * returned or retired session wakes the next one, an interrupted borrower leaves the queue without costing anyone a
  * turn, and the wait is bounded by `acquireTimeout` from the first time the borrower queued. Then the queue's inner
  * workings: a linked list waiters may leave from anywhere, and one timer for all of them with which each still fails
- * at its own deadline (spread with the TestClock; the timer runs on real time). Fake sessions, no sockets.
+ * at its own deadline. The timer runs on the pool's clock: the timeouts here are moved with the TestClock (no real
+ * waits). Fake sessions, no sockets.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
@@ -96,14 +97,17 @@ describe("Pool.use on a full pool", () => {
       assert.strictEqual((yield* pool.stats).waiting, 0)
     }))
 
-  it.live("the wait is bounded by acquireTimeout, and a timed-out borrower costs the others nothing", () =>
+  it.effect("the wait is bounded by acquireTimeout, and a timed-out borrower costs the others nothing", () =>
     Effect.gen(function*() {
       const fakes = makeFakes()
       const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, acquireTimeout: "50 millis" })
       const release = yield* Deferred.make<void>()
       const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
       yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
-      const error = yield* Effect.flip(pool.use(() => Effect.void))
+      const impatient = yield* Effect.forkChild(pool.use(() => Effect.void))
+      yield* waiting(pool, 1)
+      yield* TestClock.adjust("50 millis")
+      const error = yield* Effect.flip(Fiber.join(impatient))
       assert.instanceOf(error, PoolTimeoutError)
       assert.strictEqual(error.timeoutMillis, 50)
       assert.strictEqual((yield* pool.stats).waiting, 0)
@@ -150,16 +154,20 @@ describe("Pool.use wait queue", () => {
       yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
       const first = yield* Effect.forkChild(pool.use(() => Effect.void))
       yield* waiting(pool, 1)
-      // The second queues 60 s later on the pool's clock: its deadline is 60 s after the first's.
-      yield* TestClock.adjust("60 seconds")
+      // The second queues 200 ms later: its deadline is 200 ms after the first's.
+      yield* TestClock.adjust("200 millis")
       const second = yield* Effect.forkChild(pool.use(() => Effect.void))
       yield* waiting(pool, 2)
-
+      yield* TestClock.adjust("99 millis")
+      assert.isUndefined(first.pollUnsafe())
+      yield* TestClock.adjust("1 millis")
       assert.instanceOf(yield* Effect.flip(Fiber.join(first)), PoolTimeoutError)
-      // The first deadline passed, not the second's: the timer is armed again for it (300 ms of real time).
+      // The first deadline passed, not the second's: the timer is armed again for it.
       assert.strictEqual((yield* pool.stats).waiting, 1)
+      yield* TestClock.adjust("199 millis")
       assert.isUndefined(second.pollUnsafe())
-
+      assert.strictEqual((yield* pool.stats).waiting, 1)
+      yield* TestClock.adjust("1 millis")
       assert.instanceOf(yield* Effect.flip(Fiber.join(second)), PoolTimeoutError)
       assert.strictEqual((yield* pool.stats).waiting, 0)
       yield* Deferred.succeed(release, undefined)

@@ -100,6 +100,83 @@ describe("Pool (fake sessions)", () => {
       assert.strictEqual(second.state, "idle")
     }))
 
+  it.live("get never hands out a session that died after it was returned", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
+      const first = yield* Effect.scoped(Effect.map(pool.get, asFake))
+      first.state = "dead"
+      const second = yield* Effect.scoped(Effect.map(pool.get, asFake))
+      assert.notStrictEqual(second, first)
+      assert.strictEqual(second.state, "idle")
+      assert.strictEqual((yield* pool.stats).retired, 1)
+    }))
+
+  it.effect("a get that connects: a new session unfit at once is retired and the next one connected", () =>
+    Effect.gen(function*() {
+      // Connecting takes 1 s of the pool's clock; the first session opened is already dead.
+      const fakes = makeFakes()
+      const acquire = Effect.andThen(
+        Effect.sleep("1 second"),
+        Effect.map(fakes.acquire, (c) => {
+          if (asFake(c).id === 0) asFake(c).state = "dead"
+          return c
+        })
+      )
+      const attributes = { pool: `connect-${Math.random()}` }
+      const pool = yield* Pool.makeWith({ acquire, maxConnections: 2, metricAttributes: attributes })
+      const got = yield* Effect.forkChild(Effect.scoped(Effect.map(pool.get, asFake)))
+      for (let turn = 0; turn < 100 && (yield* pool.stats).waiting < 1; turn++) yield* Effect.yieldNow
+      yield* TestClock.adjust("1 second")
+      yield* TestClock.adjust("1 second")
+      const session = yield* Fiber.join(got)
+      assert.strictEqual(session.id, 1)
+      const stats = yield* pool.stats
+      assert.deepStrictEqual([stats.opened, stats.retired, stats.waiting], [2, 1, 0])
+      // The wait counts both connects (2 s of the pool's clock).
+      const wait = yield* Metric.value(Metric.withAttributes(Pool.metrics.acquireWait, attributes))
+      assert.deepStrictEqual([wait.count, wait.max], [1, 2000])
+    }))
+
+  it.effect("a get whose connect outlasts acquireTimeout fails typed; the session connected later serves the next", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      let connects = 0
+      const acquire = Effect.suspend(() =>
+        connects++ === 0 ? Effect.andThen(Effect.sleep("1 minute"), fakes.acquire) : fakes.acquire
+      )
+      const pool = yield* Pool.makeWith({ acquire, maxConnections: 2, acquireTimeout: "1 second" })
+      const got = yield* Effect.forkChild(Effect.scoped(pool.get))
+      for (let turn = 0; turn < 100 && (yield* pool.stats).waiting < 1; turn++) yield* Effect.yieldNow
+      yield* TestClock.adjust("1 second")
+      const error = yield* Effect.flip(Fiber.join(got))
+      assert.instanceOf(error, PoolTimeoutError)
+      assert.strictEqual(
+        (error as PoolTimeoutError).message,
+        "No Informix session became available within 1000 ms (maxConnections 2)"
+      )
+      assert.strictEqual((yield* pool.stats).waiting, 0)
+      // The connect itself goes on (effect's pool opens one session at a time); once it ends, its session serves.
+      yield* TestClock.adjust("1 minute")
+      assert.strictEqual(yield* Effect.scoped(Effect.map(pool.get, (c) => asFake(c).id)), 0)
+    }))
+
+  it.effect("a get that finds its idle session dead and must connect another is still bounded by acquireTimeout", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      let connects = 0
+      const acquire = Effect.suspend(() =>
+        connects++ === 0 ? fakes.acquire : Effect.andThen(Effect.sleep("1 minute"), fakes.acquire)
+      )
+      const pool = yield* Pool.makeWith({ acquire, maxConnections: 1, acquireTimeout: "1 second" })
+      const first = yield* Effect.scoped(Effect.map(pool.get, asFake))
+      first.state = "dead"
+      const got = yield* Effect.forkChild(Effect.scoped(pool.get))
+      for (let turn = 0; turn < 100 && connects < 2; turn++) yield* Effect.yieldNow
+      yield* TestClock.adjust("1 second")
+      assert.instanceOf(yield* Effect.flip(Fiber.join(got)), PoolTimeoutError)
+    }))
+
   it.live("never hands out a session found in a transaction while idle", () =>
     Effect.gen(function*() {
       const fakes = makeFakes()
@@ -124,14 +201,20 @@ describe("Pool (fake sessions)", () => {
     }))
 
   // Under the test clock the first checkout's timeout cannot fire however loaded the machine is (a live 50 ms bound
-  // once ran out on the first connect); the full pool's queue keeps `use`'s timeout on real time.
+  // once ran out on the first connect); the full pool's queue times out on the same clock.
   it.effect("fails a checkout that waits longer than acquireTimeout with PoolTimeoutError", () =>
     Effect.gen(function*() {
       const fakes = makeFakes()
       const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, acquireTimeout: "50 millis" })
       yield* pool.get
-      const error = yield* Effect.flip(pool.use(() => Effect.void))
-      assert.instanceOf(error, PoolTimeoutError)
+      const waiters = [
+        yield* Effect.forkChild(pool.use(() => Effect.void)),
+        yield* Effect.forkChild(Effect.asVoid(pool.get))
+      ]
+      for (let turn = 0; turn < 100 && (yield* pool.stats).waiting < 2; turn++) yield* Effect.yieldNow
+      assert.strictEqual((yield* pool.stats).waiting, 2)
+      yield* TestClock.adjust("50 millis")
+      for (const waiter of waiters) assert.instanceOf(yield* Effect.flip(Fiber.join(waiter)), PoolTimeoutError)
       assert.strictEqual((yield* pool.stats).waiting, 0)
     }))
 
@@ -231,5 +314,33 @@ describe("Pool (fake sessions)", () => {
       assert.strictEqual((yield* Metric.value(open)).value, 1)
       const wait = yield* Metric.value(Metric.withAttributes(Pool.metrics.acquireWait, attributes))
       assert.strictEqual(wait.count, 1)
+    }))
+
+  it.effect("a metrics snapshot reads the gauges from the pool; once it closes they keep their last values", () =>
+    Effect.gen(function*() {
+      const fakes = makeFakes()
+      const attributes = { pool: `snapshot-${Math.random()}` }
+      const gauges = Effect.map(Metric.snapshot, (snapshots) =>
+        Object.fromEntries(
+          snapshots
+            .filter((s) => s.type === "Gauge" && s.attributes?.["pool"] === attributes.pool)
+            .map((s) => [s.id.replace("informix_pool_", ""), Number((s.state as Metric.GaugeState<number>).value)])
+        ))
+      const scope = yield* Scope.make()
+      const pool = yield* Scope.provide(
+        Pool.makeWith({ acquire: fakes.acquire, maxConnections: 2, metricAttributes: attributes }),
+        scope
+      )
+      yield* Scope.provide(pool.get, scope)
+      const during = yield* pool.use(() => gauges)
+      assert.deepStrictEqual(during, { connections_open: 2, connections_idle: 0, connections_in_use: 2, waiting: 0 })
+      yield* Scope.close(scope, Exit.void)
+      assert.deepStrictEqual(yield* gauges, {
+        connections_open: 0,
+        connections_idle: 0,
+        connections_in_use: 0,
+        waiting: 0
+      })
+      assert.isTrue(fakes.all.every((fake) => fake.closed))
     }))
 })
