@@ -21,11 +21,12 @@ import { CodecFailure, ValueRejected } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
 import { decodeDecimalAt, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
 import { decodeBson, decodeJsonBody, decodeNamedBody, encodeBson, encodeNamedBody, jsonText } from "./extendedValues.ts"
+import { bigIntFromWords } from "./bigintWords.ts"
 import { decodeInt8, encodeInt8 } from "./int8.ts"
 import {
   type DateTimeLayout,
   dateTimeLayout,
-  decodeDateTimeAt,
+  dateTimeReader,
   decodeInterval,
   encodeDateTime,
   encodeInterval
@@ -237,7 +238,16 @@ interface PreparedColumn {
   /** DECIMAL/MONEY scale byte (255 = floating). */
   readonly scale: number
   readonly layout: DateTimeLayout | undefined
+  /**
+   * Fixed-width kinds: the value at `pos` (the caller has checked its `width` bytes are in the payload), chosen
+   * once per column so the row loop makes one call per value with no switch; in-band-length kinds: undefined.
+   */
+  readonly read: FixedRead | undefined
+  /** Whether `read` can return a CodecFailure (DECIMAL, DATETIME, INTERVAL, INT8); the others never do. */
+  readonly mayFail: boolean
 }
+
+type FixedRead = (payload: Uint8Array, pos: number, ctx: ValueContext) => Value | CodecFailure
 
 // Numeric kinds for the decoder's switch (a jump table instead of string comparisons).
 const K_CHAR = 0
@@ -308,27 +318,29 @@ const prepare = (columns: ReadonlyArray<ColumnInfo>): Array<PreparedColumn> | Co
         )
       }
     }
+    const code = kindCode(kind)
+    const width = fixedWidth(kind, column) ?? -1
+    const scale = column.encodedLength & 0xff
+    const layout = kind === "datetime" && qualifier !== undefined ? dateTimeLayout(qualifier) : undefined
     out.push({
       column,
       kind,
       qualifier,
-      code: kindCode(kind),
-      width: fixedWidth(kind, column) ?? -1,
-      scale: column.encodedLength & 0xff,
-      layout: kind === "datetime" && qualifier !== undefined ? dateTimeLayout(qualifier) : undefined
+      code,
+      width,
+      scale,
+      layout,
+      read: width < 0 ? undefined : fixedReader(code, width, scale, layout, qualifier, column),
+      mayFail: code === K_DECIMAL || code === K_DATETIME || code === K_INTERVAL || code === K_INT8
     })
   }
   return out
 }
 
-// Scratch for IEEE and 64-bit reads: the bytes are copied here and read big-endian, so no DataView is made per
+// Scratch for IEEE reads: the bytes are copied here and read big-endian, so no DataView is made per
 // value or per row (payloads are views into arbitrary buffers).
 const scratchBytes = new Uint8Array(8)
 const scratchView = new DataView(scratchBytes.buffer)
-
-const copyToScratch = (bytes: Uint8Array, at: number, n: number): void => {
-  for (let i = 0; i < n; i++) scratchBytes[i] = bytes[at + i]!
-}
 
 /** Copies the `n` bytes at `at` to the scratch; true when they are all 0xFF (FLOAT/SMALLFLOAT NULL). One pass. */
 const copiedAllOnes = (bytes: Uint8Array, at: number, n: number): boolean => {
@@ -354,53 +366,77 @@ interface Cursor {
 
 const endsInside = (kind: ColumnKind): CodecFailure => new CodecFailure(`row payload ends inside a ${kind} value`)
 
+const readSmallint: FixedRead = (payload, pos) => {
+  const v = ((payload[pos]! << 24) | (payload[pos + 1]! << 16)) >> 16
+  return v === -32768 ? null : v
+}
+
+const readInteger: FixedRead = (payload, pos) => {
+  const v = readI32(payload, pos)
+  return v === -2147483648 ? null : v
+}
+
+const readDate: FixedRead = (payload, pos) => {
+  const v = readI32(payload, pos)
+  return v === -2147483648 ? null : LocalDate.fromDayNumber(v)
+}
+
+const readSmallfloat: FixedRead = (payload, pos) => copiedAllOnes(payload, pos, 4) ? null : scratchView.getFloat32(0)
+
+const readFloat: FixedRead = (payload, pos) => copiedAllOnes(payload, pos, 8) ? null : scratchView.getFloat64(0)
+
+const readBigint: FixedRead = (payload, pos) => {
+  // NULL is the most negative value, 0x80 followed by seven zero bytes: checked on the bytes, before a BigInt.
+  if (payload[pos] === 0x80 && readI32(payload, pos + 1) === 0 && (payload[pos + 5]! | payload[pos + 6]!) === 0) {
+    if (payload[pos + 7] === 0) return null
+  }
+  return bigIntFromWords(readI32(payload, pos), readI32(payload, pos + 4) >>> 0)
+}
+
+const readInt8: FixedRead = (payload, pos) => decodeInt8(payload, pos)
+
 /**
- * The value of a fixed-width column (`p.width >= 0`) whose `p.width` bytes at `pos` the caller has checked are in
- * the payload. Kept apart from the in-band-length kinds so the row loop advances its position in a local and this
- * switch stays small.
+ * The reader of a fixed-width kind, chosen once per column: the row loop calls it for each value with no switch,
+ * and each reader is small enough for V8 to optimise on its own with its callees inlined (one shared switch over
+ * every kind exhausted the inlining budget of the row loop).
  */
-const decodeFixed = (payload: Uint8Array, pos: number, p: PreparedColumn, ctx: ValueContext): Value | CodecFailure => {
-  const width = p.width
-  switch (p.code) {
-    case K_CHAR: {
-      if (width > 0 && payload[pos] === 0) return null
-      const text = ctx.charset.decodeRange(payload, pos, pos + width)
-      return ctx.trimChar === true ? text.replace(/ +$/, "") : text
-    }
-    case K_SMALLINT: {
-      const v = ((payload[pos]! << 24) | (payload[pos + 1]! << 16)) >> 16
-      return v === -32768 ? null : v
-    }
-    case K_INTEGER: {
-      const v = readI32(payload, pos)
-      return v === -2147483648 ? null : v
-    }
-    case K_DATE: {
-      const v = readI32(payload, pos)
-      return v === -2147483648 ? null : LocalDate.fromDayNumber(v)
-    }
-    case K_SMALLFLOAT:
-      return copiedAllOnes(payload, pos, 4) ? null : scratchView.getFloat32(0)
-    case K_FLOAT:
-      return copiedAllOnes(payload, pos, 8) ? null : scratchView.getFloat64(0)
-    case K_BIGINT: {
-      // NULL is the most negative value, 0x80 followed by seven zero bytes: checked on the bytes, before a BigInt.
-      if (payload[pos] === 0x80 && readI32(payload, pos + 1) === 0 && (payload[pos + 5]! | payload[pos + 6]!) === 0) {
-        if (payload[pos + 7] === 0) return null
+const fixedReader = (
+  code: number,
+  width: number,
+  scale: number,
+  layout: DateTimeLayout | undefined,
+  qualifier: Qualifier | undefined,
+  column: ColumnInfo
+): FixedRead => {
+  switch (code) {
+    case K_CHAR:
+      return (payload, pos, ctx) => {
+        if (width > 0 && payload[pos] === 0) return null
+        const text = ctx.charset.decodeRange(payload, pos, pos + width)
+        return ctx.trimChar === true ? text.replace(/ +$/, "") : text
       }
-      copyToScratch(payload, pos, 8)
-      return scratchView.getBigInt64(0)
-    }
+    case K_SMALLINT:
+      return readSmallint
+    case K_INTEGER:
+      return readInteger
+    case K_DATE:
+      return readDate
+    case K_SMALLFLOAT:
+      return readSmallfloat
+    case K_FLOAT:
+      return readFloat
+    case K_BIGINT:
+      return readBigint
     case K_INT8:
-      return decodeInt8(payload, pos)
+      return readInt8
     case K_DECIMAL:
-      return decodeDecimalAt(payload, pos, width, p.scale)
+      return (payload, pos) => decodeDecimalAt(payload, pos, width, scale)
     case K_DATETIME:
-      return decodeDateTimeAt(payload, pos, width, p.layout!)
+      return dateTimeReader(layout!, width)
     case K_INTERVAL:
-      return decodeInterval(payload.subarray(pos, pos + width), p.qualifier!)
+      return (payload, pos) => decodeInterval(payload.subarray(pos, pos + width), qualifier!)
     default:
-      return new BlobDescriptor(baseType(p.column.columnType), payload.slice(pos, pos + width))
+      return (payload, pos) => new BlobDescriptor(baseType(column.columnType), payload.slice(pos, pos + width))
   }
 }
 
@@ -500,7 +536,7 @@ export const decodeValueAt = (
   const pos = cursor.pos
   if (column.width > payload.length - pos) return endsInside(column.kind)
   cursor.pos = pos + column.width
-  return decodeFixed(payload, pos, column, ctx)
+  return column.read!(payload, pos, ctx)
 }
 
 /** Decode one SQ_TUPLE payload (without the trailing pad) into values, one per column. */
@@ -543,16 +579,18 @@ export const decodeRowValues = (
     const width = p.width
     let value: Value | CodecFailure
     if (width >= 0) {
-      value = width > length - pos ? endsInside(p.kind) : decodeFixed(payload, pos, p, ctx)
+      if (width > length - pos) return columnFailure(i, p, endsInside(p.kind))
+      value = p.read!(payload, pos, ctx)
       pos += width
+      if (p.mayFail && value instanceof CodecFailure) return columnFailure(i, p, value)
     } else {
       const cursor = rowCursor
       cursor.pos = pos
       value = decodeVariable(payload, cursor, p, ctx)
       pos = cursor.pos
+      if (value instanceof CodecFailure) return columnFailure(i, p, value)
     }
-    if (value instanceof CodecFailure) return columnFailure(i, p, value)
-    out[i] = value
+    out[i] = value as Value
   }
   if (pos !== length) {
     return new CodecFailure(
