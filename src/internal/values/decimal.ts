@@ -6,7 +6,7 @@
  * Zero is `80 00…`; NULL is `00 00…`. Values are exact: the arithmetic is on bigints, never floats.
  */
 import * as BigDecimal from "effect/BigDecimal"
-import { bigIntOfSafe } from "./bigintWords.ts"
+import { bigIntOfSafe } from "./wordScratch.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 
 /** An unpacked packed-decimal: `0.d1 d2 … × 100^exponent`, digits already un-complemented. */

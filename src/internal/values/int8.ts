@@ -2,7 +2,7 @@
  * INT8 / SERIAL8: the 10-byte sign-magnitude form (VALUES.md §8.3): `sign:i16` (1 = positive or zero, −1 =
  * negative, 0 = NULL), then the magnitude as `low:u32`, `high:u32` — low half first.
  */
-import { bigIntFromWords, bigIntOfSafe } from "./bigintWords.ts"
+import { bigIntFromWords, bigIntOfSafe } from "./wordScratch.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 
 export const INT8_MAX = (1n << 63n) - 1n

@@ -21,8 +21,8 @@ import { CodecFailure, ValueRejected } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
 import { decodeDecimalAt, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
 import { decodeBson, decodeJsonBody, decodeNamedBody, encodeBson, encodeNamedBody, jsonText } from "./extendedValues.ts"
-import { bigIntFromWords } from "./bigintWords.ts"
 import { decodeInt8, encodeInt8 } from "./int8.ts"
+import { bigIntFromWords, float32FromWord, float64FromWords } from "./wordScratch.ts"
 import {
   type DateTimeLayout,
   dateTimeLayout,
@@ -337,22 +337,6 @@ const prepare = (columns: ReadonlyArray<ColumnInfo>): Array<PreparedColumn> | Co
   return out
 }
 
-// Scratch for IEEE reads: the bytes are copied here and read big-endian, so no DataView is made per
-// value or per row (payloads are views into arbitrary buffers).
-const scratchBytes = new Uint8Array(8)
-const scratchView = new DataView(scratchBytes.buffer)
-
-/** Copies the `n` bytes at `at` to the scratch; true when they are all 0xFF (FLOAT/SMALLFLOAT NULL). One pass. */
-const copiedAllOnes = (bytes: Uint8Array, at: number, n: number): boolean => {
-  let all = 0xff
-  for (let i = 0; i < n; i++) {
-    const b = bytes[at + i]!
-    scratchBytes[i] = b
-    all &= b
-  }
-  return all === 0xff
-}
-
 const readI32 = (b: Uint8Array, at: number): number =>
   (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!
 
@@ -381,9 +365,17 @@ const readDate: FixedRead = (payload, pos) => {
   return v === -2147483648 ? null : LocalDate.fromDayNumber(v)
 }
 
-const readSmallfloat: FixedRead = (payload, pos) => copiedAllOnes(payload, pos, 4) ? null : scratchView.getFloat32(0)
+// FLOAT/SMALLFLOAT NULL is all 0xFF bytes (-1 as a word; a NaN pattern no value takes).
+const readSmallfloat: FixedRead = (payload, pos) => {
+  const word = readI32(payload, pos)
+  return word === -1 ? null : float32FromWord(word)
+}
 
-const readFloat: FixedRead = (payload, pos) => copiedAllOnes(payload, pos, 8) ? null : scratchView.getFloat64(0)
+const readFloat: FixedRead = (payload, pos) => {
+  const high = readI32(payload, pos)
+  const low = readI32(payload, pos + 4)
+  return (high & low) === -1 ? null : float64FromWords(high, low)
+}
 
 const readBigint: FixedRead = (payload, pos) => {
   // NULL is the most negative value, 0x80 followed by seven zero bytes: checked on the bytes, before a BigInt.
