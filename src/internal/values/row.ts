@@ -266,6 +266,8 @@ const K_VARCHAR = 12
 const K_BARE_LVARCHAR = 13
 const K_ENVELOPE = 14
 const K_COMPLEX = 15
+/** BOOLEAN's UDT envelope: decodeVariable's envelope path, with a fast path in the row loop. */
+const K_BOOLEAN = 16
 
 const kindCode = (kind: ColumnKind): number => {
   switch (kind) {
@@ -299,6 +301,8 @@ const kindCode = (kind: ColumnKind): number => {
       return K_BARE_LVARCHAR
     case "complex":
       return K_COMPLEX
+    case "boolean":
+      return K_BOOLEAN
     default:
       return K_ENVELOPE
   }
@@ -347,6 +351,11 @@ const latin1Decoder = new TextDecoder("latin1")
 interface Cursor {
   pos: number
 }
+
+/** A BOOLEAN body byte: 1 true, 0 false, -1 neither. The server sends 't'/'f'; informix-driver also accepts 'T'
+ * and 0x01 as true (and 'F', 0x00 as false). */
+const booleanBody = (b: number): number =>
+  b === 0x74 || b === 0x54 || b === 0x01 ? 1 : b === 0x66 || b === 0x46 || b === 0x00 ? 0 : -1
 
 const endsInside = (kind: ColumnKind): CodecFailure => new CodecFailure(`row payload ends inside a ${kind} value`)
 
@@ -488,9 +497,8 @@ const decodeVariable = (
         case "boolean": {
           if (length !== 1) return new CodecFailure(`BOOLEAN body of ${length} bytes (expected 1)`)
           const b = payload[body]!
-          // The server sends 't'/'f'; informix-driver also accepts 'T' and 0x01 as true.
-          if (b === 0x74 || b === 0x54 || b === 0x01) return true
-          if (b === 0x66 || b === 0x46 || b === 0x00) return false
+          const truth = booleanBody(b)
+          if (truth >= 0) return truth === 1
           return new CodecFailure(`BOOLEAN byte 0x${b.toString(16)} is not 't' or 'f'`)
         }
         case "smartLob":
@@ -575,6 +583,19 @@ export const decodeRowValues = (
       value = p.read!(payload, pos, ctx)
       pos += width
       if (p.mayFail && value instanceof CodecFailure) return columnFailure(i, p, value)
+    } else if (p.code === K_VARCHAR) {
+      // The commonest in-band kind, read here: decodeVariable's K_VARCHAR case without the cursor.
+      const n = pos < length ? payload[pos]! : length
+      if (n > length - pos - 1) return columnFailure(i, p, endsInside(p.kind))
+      // `01 00` (one NUL byte) is VARCHAR's NULL: character data never contains NUL (§8.12).
+      value = n === 1 && payload[pos + 1] === 0 ? null : ctx.charset.decodeRange(payload, pos + 1, pos + 1 + n)
+      pos += 1 + n
+    } else if (p.code === K_BOOLEAN && length - pos >= 6 && booleanBody(payload[pos + 5]!) >= 0 &&
+      payload[pos] === 0 && readI32(payload, pos + 1) === 1) {
+      // A non-NULL BOOLEAN envelope, `00 00000001 b`: decodeVariable's envelope path without the cursor. Anything
+      // else (NULL, another length, a byte that is no boolean) is left to it.
+      value = booleanBody(payload[pos + 5]!) === 1
+      pos += 6
     } else {
       const cursor = rowCursor
       cursor.pos = pos
