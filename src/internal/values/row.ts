@@ -580,7 +580,29 @@ export const decodeRowValues = (
     let value: Value | CodecFailure
     if (width >= 0) {
       if (width > length - pos) return columnFailure(i, p, endsInside(p.kind))
-      value = p.read!(payload, pos, ctx)
+      // The cheap kinds are called directly (V8 inlines them here); the others through the column's reader.
+      switch (p.code) {
+        case K_INTEGER:
+          value = readInteger(payload, pos, ctx)
+          break
+        case K_SMALLINT:
+          value = readSmallint(payload, pos, ctx)
+          break
+        case K_DATE:
+          value = readDate(payload, pos, ctx)
+          break
+        case K_FLOAT:
+          value = readFloat(payload, pos, ctx)
+          break
+        case K_SMALLFLOAT:
+          value = readSmallfloat(payload, pos, ctx)
+          break
+        case K_BIGINT:
+          value = readBigint(payload, pos, ctx)
+          break
+        default:
+          value = p.read!(payload, pos, ctx)
+      }
       pos += width
       if (p.mayFail && value instanceof CodecFailure) return columnFailure(i, p, value)
     } else if (p.code === K_VARCHAR) {
