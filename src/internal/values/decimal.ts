@@ -6,7 +6,6 @@
  * Zero is `80 00…`; NULL is `00 00…`. Values are exact: the arithmetic is on bigints, never floats.
  */
 import * as BigDecimal from "effect/BigDecimal"
-import { bigIntOfSafe } from "./wordScratch.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 
 /** An unpacked packed-decimal: `0.d1 d2 … × 100^exponent`, digits already un-complemented. */
@@ -216,11 +215,11 @@ export const decodeDecimalAt = (
         c /= 10
         s--
       }
-      if (s < 0) return BigDecimal.make(bigIntOfSafe(negative ? -c : c) * pow10(-s), 0)
+      if (s < 0) return BigDecimal.make(BigInt(negative ? -c : c) * pow10(-s), 0)
     } else if (s < scale) {
       const k = scale - s
       if (k > 22 || c * exactNumberPowers[k]! > Number.MAX_SAFE_INTEGER) {
-        return BigDecimal.make(bigIntOfSafe(negative ? -c : c) * pow10(k), scale)
+        return BigDecimal.make(BigInt(negative ? -c : c) * pow10(k), scale)
       }
       c *= exactNumberPowers[k]!
       s = scale
@@ -232,7 +231,7 @@ export const decodeDecimalAt = (
         s = scale
       }
     }
-    return BigDecimal.make(bigIntOfSafe(negative ? -c : c), s)
+    return BigDecimal.make(BigInt(negative ? -c : c), s)
   }
   let coefficient = 0n
   let chunk = 0

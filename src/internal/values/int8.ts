@@ -2,26 +2,20 @@
  * INT8 / SERIAL8: the 10-byte sign-magnitude form (VALUES.md §8.3): `sign:i16` (1 = positive or zero, −1 =
  * negative, 0 = NULL), then the magnitude as `low:u32`, `high:u32` — low half first.
  */
-import { bigIntFromWords, bigIntOfSafe } from "./wordScratch.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 
 export const INT8_MAX = (1n << 63n) - 1n
 
 export const decodeInt8 = (bytes: Uint8Array, offset: number): bigint | null | CodecFailure => {
-  // Read in place (the row decoder calls this for every INT8 value): no view, and one BigInt made from the words.
+  // Read in place (the row decoder calls this for every INT8 value): no view, and one BigInt when the magnitude
+  // fits in 53 bits (exact as a double), which is nearly every value.
   const sign = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16)) >> 16
   if (sign === 0) return null
   if (sign !== 1 && sign !== -1) return new CodecFailure(`INT8 sign word ${sign} is not 1, -1 or 0 (NULL)`)
   const low = uint32At(bytes, offset + 2)
   const high = uint32At(bytes, offset + 6)
-  // A magnitude of 2^63 or more (never sent: INT8 holds ±(2^63 − 1)) is not an int64; it stays what it says.
-  if (high >= 0x80000000) {
-    const magnitude = (BigInt(high) << 32n) | BigInt(low)
-    return sign === 1 ? magnitude : -magnitude
-  }
-  // Negated as a double while that is exact (a magnitude below 2^53), else as a BigInt.
-  if (sign === 1) return bigIntFromWords(high, low)
-  return high < 0x200000 ? bigIntOfSafe(-(high * 0x100000000 + low)) : -bigIntFromWords(high, low)
+  const magnitude = high < 0x200000 ? BigInt(high * 0x100000000 + low) : (BigInt(high) << 32n) | BigInt(low)
+  return sign === 1 ? magnitude : -magnitude
 }
 
 const uint32At = (b: Uint8Array, at: number): number =>

@@ -16,6 +16,7 @@ import {
 } from "../../InformixValue.ts"
 import { LocalDate } from "../../InformixValue.ts"
 import { Writer } from "../wire/Writer.ts"
+import { civilPacked, INFORMIX_EPOCH_DAYS } from "./calendar.ts"
 import { type Charset, encodeText } from "./charset.ts"
 import { CodecFailure, ValueRejected } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
@@ -371,7 +372,10 @@ const readInteger: FixedRead = (payload, pos) => {
 
 const readDate: FixedRead = (payload, pos) => {
   const v = readI32(payload, pos)
-  return v === -2147483648 ? null : LocalDate.fromDayNumber(v)
+  if (v === -2147483648) return null
+  // LocalDate.fromDayNumber's fields, from one integer (no intermediate object).
+  const civil = civilPacked(v + INFORMIX_EPOCH_DAYS)
+  return civil >= 0 ? new LocalDate(civil >> 9, (civil >> 5) & 15, civil & 31) : LocalDate.fromDayNumber(v)
 }
 
 // FLOAT/SMALLFLOAT NULL is all 0xFF bytes (-1 as a word; a NaN pattern no value takes).
@@ -391,7 +395,7 @@ const readBigint: FixedRead = (payload, pos) => {
   if (payload[pos] === 0x80 && readI32(payload, pos + 1) === 0 && (payload[pos + 5]! | payload[pos + 6]!) === 0) {
     if (payload[pos + 7] === 0) return null
   }
-  return bigIntFromWords(readI32(payload, pos), readI32(payload, pos + 4) >>> 0)
+  return bigIntFromWords(readI32(payload, pos), readI32(payload, pos + 4))
 }
 
 const readInt8: FixedRead = (payload, pos) => decodeInt8(payload, pos)
