@@ -360,6 +360,12 @@ const booleanBody = (b: number): number =>
 
 const endsInside = (kind: ColumnKind): CodecFailure => new CodecFailure(`row payload ends inside a ${kind} value`)
 
+const readChar = (payload: Uint8Array, pos: number, width: number, ctx: ValueContext): string | null => {
+  if (width > 0 && payload[pos] === 0) return null
+  const text = ctx.charset.decodeRange(payload, pos, pos + width)
+  return ctx.trimChar === true ? text.replace(/ +$/, "") : text
+}
+
 const readSmallint: FixedRead = (payload, pos) => {
   const v = ((payload[pos]! << 24) | (payload[pos + 1]! << 16)) >> 16
   return v === -32768 ? null : v
@@ -415,11 +421,7 @@ const fixedReader = (
 ): FixedRead => {
   switch (code) {
     case K_CHAR:
-      return (payload, pos, ctx) => {
-        if (width > 0 && payload[pos] === 0) return null
-        const text = ctx.charset.decodeRange(payload, pos, pos + width)
-        return ctx.trimChar === true ? text.replace(/ +$/, "") : text
-      }
+      return (payload, pos, ctx) => readChar(payload, pos, width, ctx)
     case K_SMALLINT:
       return readSmallint
     case K_INTEGER:
@@ -603,6 +605,12 @@ export const decodeRowValues = (
           break
         case K_BIGINT:
           value = readBigint(payload, pos, ctx)
+          break
+        case K_DECIMAL:
+          value = decodeDecimalAt(payload, pos, width, p.scale)
+          break
+        case K_CHAR:
+          value = readChar(payload, pos, width, ctx)
           break
         default:
           value = p.read!(payload, pos, ctx)
