@@ -20,7 +20,9 @@ export const daysFromCivil = (year: number, month: number, day: number): number 
 /** Inverse of {@link daysFromCivil}: {@link civilPacked}'s table lookup for years 1..9999, the arithmetic elsewhere. */
 export const civilFromDays = (days: number): { year: number; month: number; day: number } => {
   const packed = civilPacked(days)
-  return packed >= 0 ? { year: packed >> 9, month: (packed >> 5) & 15, day: packed & 31 } : civilFromDaysArithmetic(days)
+  return packed >= 0
+    ? { year: packed >> 9, month: (packed >> 5) & 15, day: packed & 31 }
+    : civilFromDaysArithmetic(days)
 }
 
 /**
@@ -51,25 +53,27 @@ interface CalendarTables {
   readonly dayCount: number
   /** Day number of January 1 of years 1..10000 (index = year − 1). */
   readonly yearStarts: Int32Array
-  /** `month << 5 | day` of each day of a common year, then of a leap year. */
+  /** `month << 5 | day` of each day of a common year, and of a leap year. */
   readonly monthDays: Uint16Array
   readonly leapMonthDays: Uint16Array
 }
 
 let calendarTables: CalendarTables | undefined
 
+/** `month << 5 | day` of each day of a common or a leap year. */
+const monthDaysOf = (leap: boolean): Uint16Array => {
+  const out = new Uint16Array(366)
+  let dayOfYear = 0
+  for (let month = 1; month <= 12; month++) {
+    const n = month === 2 ? (leap ? 29 : 28) : daysInMonth(2001, month)
+    for (let day = 1; day <= n; day++) out[dayOfYear++] = (month << 5) | day
+  }
+  return out
+}
+
 const buildCalendarTables = (): CalendarTables => {
   const yearStarts = new Int32Array(10000)
   for (let i = 0; i < 10000; i++) yearStarts[i] = daysFromCivil(i + 1, 1, 1)
-  const monthDaysOf = (leap: boolean): Uint16Array => {
-    const out = new Uint16Array(366)
-    let dayOfYear = 0
-    for (let month = 1; month <= 12; month++) {
-      const n = month === 2 ? (leap ? 29 : 28) : daysInMonth(2001, month)
-      for (let day = 1; day <= n; day++) out[dayOfYear++] = (month << 5) | day
-    }
-    return out
-  }
   calendarTables = {
     firstDay: yearStarts[0]!,
     dayCount: yearStarts[9999]! - yearStarts[0]!,

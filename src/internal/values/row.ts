@@ -23,7 +23,6 @@ import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
 import { decodeDecimalAt, describeDecimal, encodeDecimalRow, packedWidth } from "./decimal.ts"
 import { decodeBson, decodeJsonBody, decodeNamedBody, encodeBson, encodeNamedBody, jsonText } from "./extendedValues.ts"
 import { decodeInt8, encodeInt8 } from "./int8.ts"
-import { bigIntFromWords, float32FromWord, float64FromWords } from "./wordScratch.ts"
 import {
   type DateTimeLayout,
   dateTimeLayout,
@@ -33,6 +32,7 @@ import {
   encodeInterval
 } from "./timeValue.ts"
 import { baseType, DISTINCT_FLAG, ExtendedId, TypeCode, typeName } from "./typeCodes.ts"
+import { bigIntFromWords, float32FromWord, float64FromWords } from "./wordScratch.ts"
 // collections.ts frames its scalars with this module's codecs; the cycle is only between function bodies.
 import {
   complexTypeOfColumn,
@@ -624,8 +624,10 @@ export const decodeRowValues = (
       // `01 00` (one NUL byte) is VARCHAR's NULL: character data never contains NUL (§8.12).
       value = n === 1 && payload[pos + 1] === 0 ? null : ctx.charset.decodeRange(payload, pos + 1, pos + 1 + n)
       pos += 1 + n
-    } else if (p.code === K_BOOLEAN && length - pos >= 6 && booleanBody(payload[pos + 5]!) >= 0 &&
-      payload[pos] === 0 && readI32(payload, pos + 1) === 1) {
+    } else if (
+      p.code === K_BOOLEAN && length - pos >= 6 && booleanBody(payload[pos + 5]!) >= 0 &&
+      payload[pos] === 0 && readI32(payload, pos + 1) === 1
+    ) {
       // A non-NULL BOOLEAN envelope, `00 00000001 b`: decodeVariable's envelope path without the cursor. Anything
       // else (NULL, another length, a byte that is no boolean) is left to it.
       value = booleanBody(payload[pos + 5]!) === 1
