@@ -297,6 +297,39 @@ describe("packed fast paths at random offsets", () => {
     )
   })
 
+  it("a column's dateTimeReader rejects each unit just out of range as decodeDateTime does", () => {
+    // Positional bytes of YEAR TO FRACTION(3) / MONTH TO MINUTE / DAY TO FRACTION(5) with one unit replaced.
+    const cases: Array<[IV.Qualifier, ReadonlyArray<number>, number, ReadonlyArray<number>]> = [
+      // [qualifier, valid unit bytes after the head, index of the unit to change, bad values]
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 2, [0, 13]], // month
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 3, [0, 30]], // 2024-02-30
+      [q3, [20, 23, 2, 28, 23, 59, 58, 12, 30], 3, [29]], // 2023-02-29
+      [q3, [20, 24, 4, 30, 23, 59, 58, 12, 30], 3, [31]], // April 31
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 4, [24]], // hour
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 5, [60]], // minute
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 6, [60]], // second
+      [q3, [0, 1, 1, 1, 0, 0, 0, 0, 0], 1, [0]], // year 0
+      [monthToMinute, [2, 29, 23, 59], 1, [30, 0]], // MONTH TO MINUTE: Feb 29 is valid, 30 is not (year 2000)
+      [monthToMinute, [12, 31, 23, 59], 0, [13]],
+      [dayToFraction5, [31, 23, 59, 59, 99, 99, 90], 0, [32, 0]], // DAY TO FRACTION(5): day 1..31
+      [dayToFraction5, [31, 23, 59, 59, 99, 99, 90], 3, [60]]
+    ]
+    for (const [q, valid, unit, bad] of cases) {
+      const layout = dateTimeLayout(q)
+      const width = packedWidth(q.encoded)
+      const reader = dateTimeReader(layout, width)
+      for (const value of [valid[unit]!, ...bad]) {
+        const bytes = Uint8Array.of(0x80 | (64 + layout.exponent), ...valid.map((b, i) => (i === unit ? value : b)))
+        assert.strictEqual(bytes.length, width)
+        const expected = decodeDateTime(bytes, q)
+        assert.strictEqual(canon(reader(bytes, 0)), canon(expected))
+        if (value !== valid[unit] && !(expected instanceof CodecFailure)) {
+          assert.fail(`${q} ${bytes.join(" ")}: ${expected}`)
+        }
+      }
+    }
+  })
+
   it("decodeDateTimeAt and a column's dateTimeReader ≡ decodeDateTime for every qualifier, positional or not", () => {
     const qualifiers: Array<IV.Qualifier> = []
     for (let encoded = 0; encoded < 0x2000; encoded++) {

@@ -395,6 +395,8 @@ export const dateTimeReader = (
   const fraction2 = layout.fractionDigits > 0 && fractionAt + 1 <= pairs ? fractionAt + 1 : 0
   const fraction3 = layout.fractionDigits > 0 && fractionAt + 2 <= pairs ? fractionAt + 2 : 0
   const q = layout.qualifier
+  const hasMonth = s <= 2 && last >= 2
+  const hasDay = s <= 4 && last >= 4
   return (bytes, start) => {
     if (bytes[start] !== head) return general(bytes, start)
     let any = 0
@@ -414,7 +416,13 @@ export const dateTimeReader = (
     const hour = s === 6 ? lead : hourAt === 0 ? 0 : bytes[start + hourAt]!
     const minute = s === 8 ? lead : minuteAt === 0 ? 0 : bytes[start + minuteAt]!
     const second = s === 10 ? lead : secondAt === 0 ? 0 : bytes[start + secondAt]!
-    if (!dateTimeFieldsValid(layout, year, month, day, hour, minute, second)) return general(bytes, start)
+    // dateTimeFieldsValid with the qualifier's units fixed: a missing unit reads 0 (valid for the time units; YEAR,
+    // MONTH, DAY are checked only when present), and no unit byte is above 99, so YEAR is at most 9999.
+    if (
+      (s === 0 && year === 0) || (hasMonth && (month < 1 || month > 12)) ||
+      (hasDay && (day < 1 || day > (hasMonth ? daysInMonth(s === 0 ? year : 2000, month) : 31))) ||
+      hour > 23 || minute > 59 || second > 59
+    ) return general(bytes, start)
     const fields = decodedFields
     fields.year = year
     fields.month = month
