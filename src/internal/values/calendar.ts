@@ -88,8 +88,8 @@ const buildCalendarTables = (): CalendarTables => {
 export const civilFromDaysArithmetic = (days: number): { year: number; month: number; day: number } => {
   const z = days + 719468
   const era = Math.floor(z / 146097)
-  // From here every quantity is a non-negative integer below 2^31, so `| 0` is floor division (the row decoder
-  // calls this for every DATE value; integer truncation is cheaper than Math.floor on doubles).
+  // From here every quantity is a non-negative integer below 2^31, so `| 0` is floor division (integer truncation
+  // is cheaper than Math.floor on doubles).
   const doe = z - era * 146097
   const yoe = ((doe - ((doe / 1460) | 0) + ((doe / 36524) | 0) - ((doe / 146096) | 0)) / 365) | 0
   const doy = doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0))

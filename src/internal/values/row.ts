@@ -240,8 +240,9 @@ interface PreparedColumn {
   readonly scale: number
   readonly layout: DateTimeLayout | undefined
   /**
-   * Fixed-width kinds: the value at `pos` (the caller has checked its `width` bytes are in the payload), chosen
-   * once per column so the row loop makes one call per value with no switch; in-band-length kinds: undefined.
+   * Fixed-width kinds: the reader of the value at `pos` (the caller has checked its `width` bytes are in the
+   * payload), chosen once per column with the column's width, scale or DATETIME offsets fixed in it; in-band-length
+   * kinds: undefined. The row loop calls the common kinds' readers directly and the others through this.
    */
   readonly read: FixedRead | undefined
   /** Whether `read` can return a CodecFailure (DECIMAL, DATETIME, INTERVAL, INT8); the others never do. */
@@ -407,9 +408,9 @@ const readBigint: FixedRead = (payload, pos) => {
 const readInt8: FixedRead = (payload, pos) => decodeInt8(payload, pos)
 
 /**
- * The reader of a fixed-width kind, chosen once per column: the row loop calls it for each value with no switch,
- * and each reader is small enough for V8 to optimise on its own with its callees inlined (one shared switch over
- * every kind exhausted the inlining budget of the row loop).
+ * The reader of a fixed-width kind, chosen once per column (`PreparedColumn.read`): what varies per column (CHAR
+ * and DECIMAL widths, the DECIMAL scale, the DATETIME layout, the INTERVAL qualifier) is fixed in a closure, so no
+ * value reads the column's description again.
  */
 const fixedReader = (
   code: number,
@@ -568,8 +569,10 @@ const rowCursor: Cursor = { pos: 0 }
 
 /**
  * Decode one SQ_TUPLE payload with columns prepared once. The position lives in a local: fixed-width values (most
- * columns) are read at it and it advances by their width; only in-band-length values go through the cursor. The
- * row array is allocated at its final length.
+ * columns) are read at it and it advances by their width; VARCHAR and non-NULL BOOLEAN are read in place too; only
+ * the other in-band-length values go through the cursor. The readers of the common kinds are called directly (V8
+ * inlines the small ones: twelve INTEGER columns 122 → 97 ns per row against a call through each column's reader),
+ * the others through the column's reader. The row array is allocated at its final length.
  */
 export const decodeRowValues = (
   payload: Uint8Array,

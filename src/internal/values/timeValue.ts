@@ -353,6 +353,20 @@ export const decodeDateTimeAt = (
   if (!dateTimeFieldsValid(layout, year, month, day, hour, minute, second)) {
     return decodeDateTime(bytes.subarray(start, end), layout.qualifier)
   }
+  return dateTimeOf(layout.qualifier, year, month, day, hour, minute, second, fraction)
+}
+
+/** A DateTime of checked fields, through {@link decodedFields}. */
+const dateTimeOf = (
+  q: Qualifier,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  fraction: number
+): DateTime => {
   const fields = decodedFields
   fields.year = year
   fields.month = month
@@ -361,7 +375,7 @@ export const decodeDateTimeAt = (
   fields.minute = minute
   fields.second = second
   fields.fraction = fraction
-  return new DateTime(layout.qualifier, fields)
+  return new DateTime(q, fields)
 }
 
 /**
@@ -423,17 +437,10 @@ export const dateTimeReader = (
       (hasDay && (day < 1 || day > (hasMonth ? daysInMonth(s === 0 ? year : 2000, month) : 31))) ||
       hour > 23 || minute > 59 || second > 59
     ) return general(bytes, start)
-    const fields = decodedFields
-    fields.year = year
-    fields.month = month
-    fields.day = day
-    fields.hour = hour
-    fields.minute = minute
-    fields.second = second
-    fields.fraction = (fraction1 === 0 ? 0 : bytes[start + fraction1]! * 1000) +
+    const fraction = (fraction1 === 0 ? 0 : bytes[start + fraction1]! * 1000) +
       (fraction2 === 0 ? 0 : bytes[start + fraction2]! * 10) +
       (fraction3 === 0 ? 0 : (bytes[start + fraction3]! / 10) | 0)
-    return new DateTime(q, fields)
+    return dateTimeOf(q, year, month, day, hour, minute, second, fraction)
   }
 }
 
