@@ -34,4 +34,13 @@ describe("toObjects", () => {
     assert.deepStrictEqual(toObjects([[7, 8, 9]], keys), [{ b: 7, a: 8, c: 9 }])
     assert.deepStrictEqual(toObjects([], keys), [])
   })
+
+  it("every width up to 20 columns (the unrolled stores and the loop past 16) puts each value under its key", () => {
+    for (let width = 0; width <= 20; width++) {
+      const keys = Array.from({ length: width }, (_, i) => `c${i}`)
+      const rows = [keys.map((_, i) => i * 10), keys.map((_, i) => `v${i}`)]
+      const objects = toObjects(rows, keys)
+      assert.deepStrictEqual(objects.map((o) => Object.entries(o)), rows.map((r) => r.map((v, i) => [keys[i]!, v])))
+    }
+  })
 })

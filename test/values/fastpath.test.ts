@@ -9,7 +9,12 @@ import * as fc from "fast-check"
 import * as IV from "../../src/InformixValue.ts"
 import { decodeDecimalAt, packedWidth } from "../../src/internal/values/decimal.ts"
 import { CodecFailure, type ColumnInfo, decodeRow, encodeRow, type Value } from "../../src/internal/values/index.ts"
-import { dateTimeLayout, decodeDateTime, decodeDateTimeAt } from "../../src/internal/values/timeValue.ts"
+import {
+  dateTimeLayout,
+  dateTimeReader,
+  decodeDateTime,
+  decodeDateTimeAt
+} from "../../src/internal/values/timeValue.ts"
 import { referenceDecimal, referenceDecodeRow } from "./reference.ts"
 import { column, latin1Ctx, utf8Ctx } from "./support.ts"
 
@@ -182,6 +187,92 @@ describe("in-place row decoder ≡ reference decoder", () => {
   })
 })
 
+describe("the row loop's per-column readers and inline paths ≡ reference decoder, at their edges", () => {
+  const same = (cols: ReadonlyArray<ColumnInfo>, bytes: ReadonlyArray<number>, ctx = latin1Ctx) => {
+    const payload = Uint8Array.from(bytes)
+    const decoded = decodeRow(payload, cols, ctx)
+    assert.strictEqual(canon(decoded), canon(referenceDecodeRow(payload, cols, ctx)))
+    return decoded
+  }
+  const int = column(2, 4)
+
+  it("VARCHAR: empty, one byte, NUL (NULL), 255 bytes, non-ASCII, truncated length or body", () => {
+    const varchar = column(13, 255)
+    assert.deepStrictEqual(same([varchar, int], [0, 0, 0, 0, 7]), ["", 7])
+    assert.deepStrictEqual(same([varchar, int], [1, 0x41, 0, 0, 0, 7]), ["A", 7])
+    assert.deepStrictEqual(same([varchar, int], [1, 0, 0, 0, 0, 7]), [null, 7])
+    assert.deepStrictEqual(same([varchar], [255, ...Array.from({ length: 255 }, () => 0x7a)]), ["z".repeat(255)])
+    assert.deepStrictEqual(same([varchar], [3, 0xe9, 0x74, 0xe9]), ["été"])
+    assert.deepStrictEqual(same([varchar], [5, 0x63, 0x61, 0x66, 0xc3, 0xa9], utf8Ctx), ["café"])
+    assert.instanceOf(same([int, varchar], [0, 0, 0, 7]), CodecFailure)
+    assert.instanceOf(same([int, varchar], [0, 0, 0, 7, 3, 0x41, 0x42]), CodecFailure)
+    assert.instanceOf(same([varchar, int], [2, 0x41, 0x42, 0, 0, 0]), CodecFailure)
+  })
+
+  it("BOOLEAN: every body byte, NULL, another body length, a truncated envelope", () => {
+    const bool = column(41, 1, 5, "boolean")
+    for (const b of [0x74, 0x54, 0x01, 0x66, 0x46, 0x00, 0x02, 0x78, 0xff]) {
+      const decoded = same([bool, int], [0, 0, 0, 0, 1, b, 0, 0, 0, 9])
+      if (!(decoded instanceof CodecFailure)) assert.strictEqual(decoded[0], b === 0x74 || b === 0x54 || b === 0x01)
+      else assert.include(decoded.message, "is not 't' or 'f'")
+    }
+    assert.deepStrictEqual(same([bool, int], [1, 0, 0, 0, 0, 0, 0, 0, 9]), [null, 9])
+    assert.instanceOf(same([bool], [0, 0, 0, 0, 2, 0x74, 0x74]), CodecFailure)
+    assert.instanceOf(same([bool], [0, 0, 0, 0, 1]), CodecFailure)
+    assert.instanceOf(same([int, bool], [0, 0, 0, 9, 0, 0, 0]), CodecFailure)
+  })
+
+  it("FLOAT / SMALLFLOAT: NULL (all 0xFF), -0, infinities, NaN patterns other than NULL, extremes", () => {
+    const float = column(3, 8)
+    const small = column(4, 4)
+    assert.deepStrictEqual(same([float, small], Array.from({ length: 12 }, () => 0xff)), [null, null])
+    const f64 = (x: number) => {
+      const b = new Uint8Array(8)
+      new DataView(b.buffer).setFloat64(0, x)
+      return [...b]
+    }
+    const f32 = (x: number) => {
+      const b = new Uint8Array(4)
+      new DataView(b.buffer).setFloat32(0, x)
+      return [...b]
+    }
+    for (const x of [-0, 0, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, -1.5e-300, 1 / 3]) {
+      const decoded = same([float, small], [...f64(x), ...f32(x)])
+      assert.isTrue(Object.is((decoded as Array<Value>)[0], x))
+      assert.isTrue(Object.is((decoded as Array<Value>)[1], Math.fround(x)))
+    }
+    // A NaN that is not the NULL pattern (0xFF in every byte but the last) decodes as NaN.
+    const nan = same([float, small], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xfe])
+    assert.isTrue((nan as Array<Value>).every((v) => Number.isNaN(v)))
+  })
+
+  it("BIGINT and INT8: NULL, zero, ±1, the 53-bit edge, ±(2^63 − 1), and an INT8 magnitude past int64", () => {
+    const bigint = column(52, 8)
+    const int8 = column(17, 10)
+    const be = (n: bigint) => {
+      const b = new Uint8Array(8)
+      new DataView(b.buffer).setBigInt64(0, n)
+      return [...b]
+    }
+    const int8Bytes = (sign: number, magnitude: bigint) => {
+      const b = new Uint8Array(10)
+      const view = new DataView(b.buffer)
+      view.setInt16(0, sign)
+      view.setUint32(2, Number(magnitude & 0xffffffffn))
+      view.setUint32(6, Number(magnitude >> 32n))
+      return [...b]
+    }
+    const edges = [0n, 1n, -1n, 2n ** 53n - 1n, -(2n ** 53n - 1n), 2n ** 53n, -(2n ** 53n) - 7n, 2n ** 63n - 1n]
+    for (const n of [...edges, -(2n ** 63n - 1n)]) {
+      const magnitude = n < 0n ? -n : n
+      assert.deepStrictEqual(same([bigint, int8], [...be(n), ...int8Bytes(n < 0n ? -1 : 1, magnitude)]), [n, n])
+    }
+    assert.deepStrictEqual(same([bigint, int8], [0x80, 0, 0, 0, 0, 0, 0, 0, ...int8Bytes(0, 0n)]), [null, null])
+    assert.deepStrictEqual(same([int8], int8Bytes(-1, 2n ** 64n - 1n)), [-(2n ** 64n - 1n)])
+    assert.deepStrictEqual(same([int8], int8Bytes(1, 2n ** 63n)), [2n ** 63n])
+  })
+})
+
 describe("packed fast paths at random offsets", () => {
   const digitByte = fc.oneof({ weight: 12, arbitrary: fc.nat(99) }, { weight: 1, arbitrary: fc.nat(255) })
 
@@ -206,7 +297,40 @@ describe("packed fast paths at random offsets", () => {
     )
   })
 
-  it("decodeDateTimeAt ≡ decodeDateTime for every qualifier, positional or not", () => {
+  it("a column's dateTimeReader rejects each unit just out of range as decodeDateTime does", () => {
+    // Positional bytes of YEAR TO FRACTION(3) / MONTH TO MINUTE / DAY TO FRACTION(5) with one unit replaced.
+    const cases: Array<[IV.Qualifier, ReadonlyArray<number>, number, ReadonlyArray<number>]> = [
+      // [qualifier, valid unit bytes after the head, index of the unit to change, bad values]
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 2, [0, 13]], // month
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 3, [0, 30]], // 2024-02-30
+      [q3, [20, 23, 2, 28, 23, 59, 58, 12, 30], 3, [29]], // 2023-02-29
+      [q3, [20, 24, 4, 30, 23, 59, 58, 12, 30], 3, [31]], // April 31
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 4, [24]], // hour
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 5, [60]], // minute
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 6, [60]], // second
+      [q3, [0, 1, 1, 1, 0, 0, 0, 0, 0], 1, [0]], // year 0
+      [monthToMinute, [2, 29, 23, 59], 1, [30, 0]], // MONTH TO MINUTE: Feb 29 is valid, 30 is not (year 2000)
+      [monthToMinute, [12, 31, 23, 59], 0, [13]],
+      [dayToFraction5, [31, 23, 59, 59, 99, 99, 90], 0, [32, 0]], // DAY TO FRACTION(5): day 1..31
+      [dayToFraction5, [31, 23, 59, 59, 99, 99, 90], 3, [60]]
+    ]
+    for (const [q, valid, unit, bad] of cases) {
+      const layout = dateTimeLayout(q)
+      const width = packedWidth(q.encoded)
+      const reader = dateTimeReader(layout, width)
+      for (const value of [valid[unit]!, ...bad]) {
+        const bytes = Uint8Array.of(0x80 | (64 + layout.exponent), ...valid.map((b, i) => (i === unit ? value : b)))
+        assert.strictEqual(bytes.length, width)
+        const expected = decodeDateTime(bytes, q)
+        assert.strictEqual(canon(reader(bytes, 0)), canon(expected))
+        if (value !== valid[unit] && !(expected instanceof CodecFailure)) {
+          assert.fail(`${q} ${bytes.join(" ")}: ${expected}`)
+        }
+      }
+    }
+  })
+
+  it("decodeDateTimeAt and a column's dateTimeReader ≡ decodeDateTime for every qualifier, positional or not", () => {
     const qualifiers: Array<IV.Qualifier> = []
     for (let encoded = 0; encoded < 0x2000; encoded++) {
       const q = IV.Qualifier.fromEncoded(encoded)
@@ -231,10 +355,9 @@ describe("packed fast paths at random offsets", () => {
           }
           const buffer = new Uint8Array(offset + bytes.length + 2).fill(0x63)
           buffer.set(bytes, offset)
-          assert.strictEqual(
-            canon(decodeDateTimeAt(buffer, offset, bytes.length, layout)),
-            canon(decodeDateTime(bytes, q))
-          )
+          const expected = canon(decodeDateTime(bytes, q))
+          assert.strictEqual(canon(decodeDateTimeAt(buffer, offset, bytes.length, layout)), expected)
+          assert.strictEqual(canon(dateTimeReader(layout, bytes.length)(buffer, offset)), expected)
         }
       ),
       { numRuns: 5000 }

@@ -8,7 +8,13 @@ import * as BigDecimal from "effect/BigDecimal"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
 import * as IV from "../../src/InformixValue.ts"
-import { MAX_DAY_NUMBER, MIN_DAY_NUMBER } from "../../src/internal/values/calendar.ts"
+import {
+  civilFromDays,
+  civilFromDaysArithmetic,
+  INFORMIX_EPOCH_DAYS,
+  MAX_DAY_NUMBER,
+  MIN_DAY_NUMBER
+} from "../../src/internal/values/calendar.ts"
 import { pack, unpack } from "../../src/internal/values/decimal.ts"
 import {
   CodecFailure,
@@ -168,6 +174,22 @@ describe("DATE", () => {
       }),
       runs
     )
+  })
+  it("the calendar tables give the arithmetic's fields for every day of years 1..9999, and the arithmetic outside", () => {
+    const same = (days: number): boolean => {
+      const a = civilFromDays(days)
+      const b = civilFromDaysArithmetic(days)
+      return a.year === b.year && a.month === b.month && a.day === b.day
+    }
+    let mismatches = 0
+    for (let day = MIN_DAY_NUMBER - 800; day <= MAX_DAY_NUMBER + 800; day++) {
+      if (!same(day + INFORMIX_EPOCH_DAYS)) mismatches++
+    }
+    assert.strictEqual(mismatches, 0)
+    for (const days of [-1e7, 1e7, 0.5, -693594.25, 2958464.75]) assert.isTrue(same(days + INFORMIX_EPOCH_DAYS))
+    assert.deepStrictEqual(civilFromDays(MIN_DAY_NUMBER + INFORMIX_EPOCH_DAYS), { year: 1, month: 1, day: 1 })
+    assert.deepStrictEqual(civilFromDays(MAX_DAY_NUMBER + INFORMIX_EPOCH_DAYS), { year: 9999, month: 12, day: 31 })
+    assert.deepStrictEqual(civilFromDays(MAX_DAY_NUMBER + 1 + INFORMIX_EPOCH_DAYS), { year: 10000, month: 1, day: 1 })
   })
   it("edges: year 1, year 9999, leap days (2000-02-29 yes, 1900-02-29 no)", () => {
     assert.strictEqual(new IV.LocalDate(1, 1, 1).toDayNumber(), MIN_DAY_NUMBER)

@@ -16,6 +16,7 @@ import {
 } from "../../InformixValue.ts"
 import { LocalDate } from "../../InformixValue.ts"
 import { Writer } from "../wire/Writer.ts"
+import { civilPacked, INFORMIX_EPOCH_DAYS } from "./calendar.ts"
 import { type Charset, encodeText } from "./charset.ts"
 import { CodecFailure, ValueRejected } from "./CodecFailure.ts"
 import { describeJs, toDayNumber, toExactDecimal, toInteger } from "./coerce.ts"
@@ -25,12 +26,13 @@ import { decodeInt8, encodeInt8 } from "./int8.ts"
 import {
   type DateTimeLayout,
   dateTimeLayout,
-  decodeDateTimeAt,
+  dateTimeReader,
   decodeInterval,
   encodeDateTime,
   encodeInterval
 } from "./timeValue.ts"
 import { baseType, DISTINCT_FLAG, ExtendedId, TypeCode, typeName } from "./typeCodes.ts"
+import { bigIntFromWords, float32FromWord, float64FromWords } from "./wordScratch.ts"
 // collections.ts frames its scalars with this module's codecs; the cycle is only between function bodies.
 import {
   complexTypeOfColumn,
@@ -237,7 +239,17 @@ interface PreparedColumn {
   /** DECIMAL/MONEY scale byte (255 = floating). */
   readonly scale: number
   readonly layout: DateTimeLayout | undefined
+  /**
+   * Fixed-width kinds: the reader of the value at `pos` (the caller has checked its `width` bytes are in the
+   * payload), chosen once per column with the column's width, scale or DATETIME offsets fixed in it; in-band-length
+   * kinds: undefined. The row loop calls the common kinds' readers directly and the others through this.
+   */
+  readonly read: FixedRead | undefined
+  /** Whether `read` can return a CodecFailure (DECIMAL, DATETIME, INTERVAL, INT8); the others never do. */
+  readonly mayFail: boolean
 }
+
+type FixedRead = (payload: Uint8Array, pos: number, ctx: ValueContext) => Value | CodecFailure
 
 // Numeric kinds for the decoder's switch (a jump table instead of string comparisons).
 const K_CHAR = 0
@@ -256,6 +268,8 @@ const K_VARCHAR = 12
 const K_BARE_LVARCHAR = 13
 const K_ENVELOPE = 14
 const K_COMPLEX = 15
+/** BOOLEAN's UDT envelope: decodeVariable's envelope path, with a fast path in the row loop. */
+const K_BOOLEAN = 16
 
 const kindCode = (kind: ColumnKind): number => {
   switch (kind) {
@@ -289,6 +303,8 @@ const kindCode = (kind: ColumnKind): number => {
       return K_BARE_LVARCHAR
     case "complex":
       return K_COMPLEX
+    case "boolean":
+      return K_BOOLEAN
     default:
       return K_ENVELOPE
   }
@@ -308,37 +324,23 @@ const prepare = (columns: ReadonlyArray<ColumnInfo>): Array<PreparedColumn> | Co
         )
       }
     }
+    const code = kindCode(kind)
+    const width = fixedWidth(kind, column) ?? -1
+    const scale = column.encodedLength & 0xff
+    const layout = kind === "datetime" && qualifier !== undefined ? dateTimeLayout(qualifier) : undefined
     out.push({
       column,
       kind,
       qualifier,
-      code: kindCode(kind),
-      width: fixedWidth(kind, column) ?? -1,
-      scale: column.encodedLength & 0xff,
-      layout: kind === "datetime" && qualifier !== undefined ? dateTimeLayout(qualifier) : undefined
+      code,
+      width,
+      scale,
+      layout,
+      read: width < 0 ? undefined : fixedReader(code, width, scale, layout, qualifier, column),
+      mayFail: code === K_DECIMAL || code === K_DATETIME || code === K_INTERVAL || code === K_INT8
     })
   }
   return out
-}
-
-// Scratch for IEEE and 64-bit reads: the bytes are copied here and read big-endian, so no DataView is made per
-// value or per row (payloads are views into arbitrary buffers).
-const scratchBytes = new Uint8Array(8)
-const scratchView = new DataView(scratchBytes.buffer)
-
-const copyToScratch = (bytes: Uint8Array, at: number, n: number): void => {
-  for (let i = 0; i < n; i++) scratchBytes[i] = bytes[at + i]!
-}
-
-/** Copies the `n` bytes at `at` to the scratch; true when they are all 0xFF (FLOAT/SMALLFLOAT NULL). One pass. */
-const copiedAllOnes = (bytes: Uint8Array, at: number, n: number): boolean => {
-  let all = 0xff
-  for (let i = 0; i < n; i++) {
-    const b = bytes[at + i]!
-    scratchBytes[i] = b
-    all &= b
-  }
-  return all === 0xff
 }
 
 const readI32 = (b: Uint8Array, at: number): number =>
@@ -352,55 +354,97 @@ interface Cursor {
   pos: number
 }
 
+/** A BOOLEAN body byte: 1 true, 0 false, -1 neither. The server sends 't'/'f'; informix-driver also accepts 'T'
+ * and 0x01 as true (and 'F', 0x00 as false). */
+const booleanBody = (b: number): number =>
+  b === 0x74 || b === 0x54 || b === 0x01 ? 1 : b === 0x66 || b === 0x46 || b === 0x00 ? 0 : -1
+
 const endsInside = (kind: ColumnKind): CodecFailure => new CodecFailure(`row payload ends inside a ${kind} value`)
 
+const readChar = (payload: Uint8Array, pos: number, width: number, ctx: ValueContext): string | null => {
+  if (width > 0 && payload[pos] === 0) return null
+  const text = ctx.charset.decodeRange(payload, pos, pos + width)
+  return ctx.trimChar === true ? text.replace(/ +$/, "") : text
+}
+
+const readSmallint: FixedRead = (payload, pos) => {
+  const v = ((payload[pos]! << 24) | (payload[pos + 1]! << 16)) >> 16
+  return v === -32768 ? null : v
+}
+
+const readInteger: FixedRead = (payload, pos) => {
+  const v = readI32(payload, pos)
+  return v === -2147483648 ? null : v
+}
+
+const readDate: FixedRead = (payload, pos) => {
+  const v = readI32(payload, pos)
+  if (v === -2147483648) return null
+  // LocalDate.fromDayNumber's fields, from one integer (no intermediate object).
+  const civil = civilPacked(v + INFORMIX_EPOCH_DAYS)
+  return civil >= 0 ? new LocalDate(civil >> 9, (civil >> 5) & 15, civil & 31) : LocalDate.fromDayNumber(v)
+}
+
+// FLOAT/SMALLFLOAT NULL is all 0xFF bytes (-1 as a word; a NaN pattern no value takes).
+const readSmallfloat: FixedRead = (payload, pos) => {
+  const word = readI32(payload, pos)
+  return word === -1 ? null : float32FromWord(word)
+}
+
+const readFloat: FixedRead = (payload, pos) => {
+  const high = readI32(payload, pos)
+  const low = readI32(payload, pos + 4)
+  return (high & low) === -1 ? null : float64FromWords(high, low)
+}
+
+const readBigint: FixedRead = (payload, pos) => {
+  // NULL is the most negative value, 0x80 followed by seven zero bytes: checked on the bytes, before a BigInt.
+  if (payload[pos] === 0x80 && readI32(payload, pos + 1) === 0 && (payload[pos + 5]! | payload[pos + 6]!) === 0) {
+    if (payload[pos + 7] === 0) return null
+  }
+  return bigIntFromWords(readI32(payload, pos), readI32(payload, pos + 4))
+}
+
+const readInt8: FixedRead = (payload, pos) => decodeInt8(payload, pos)
+
 /**
- * The value of a fixed-width column (`p.width >= 0`) whose `p.width` bytes at `pos` the caller has checked are in
- * the payload. Kept apart from the in-band-length kinds so the row loop advances its position in a local and this
- * switch stays small.
+ * The reader of a fixed-width kind, chosen once per column (`PreparedColumn.read`): what varies per column (CHAR
+ * and DECIMAL widths, the DECIMAL scale, the DATETIME layout, the INTERVAL qualifier) is fixed in a closure, so no
+ * value reads the column's description again.
  */
-const decodeFixed = (payload: Uint8Array, pos: number, p: PreparedColumn, ctx: ValueContext): Value | CodecFailure => {
-  const width = p.width
-  switch (p.code) {
-    case K_CHAR: {
-      if (width > 0 && payload[pos] === 0) return null
-      const text = ctx.charset.decodeRange(payload, pos, pos + width)
-      return ctx.trimChar === true ? text.replace(/ +$/, "") : text
-    }
-    case K_SMALLINT: {
-      const v = ((payload[pos]! << 24) | (payload[pos + 1]! << 16)) >> 16
-      return v === -32768 ? null : v
-    }
-    case K_INTEGER: {
-      const v = readI32(payload, pos)
-      return v === -2147483648 ? null : v
-    }
-    case K_DATE: {
-      const v = readI32(payload, pos)
-      return v === -2147483648 ? null : LocalDate.fromDayNumber(v)
-    }
+const fixedReader = (
+  code: number,
+  width: number,
+  scale: number,
+  layout: DateTimeLayout | undefined,
+  qualifier: Qualifier | undefined,
+  column: ColumnInfo
+): FixedRead => {
+  switch (code) {
+    case K_CHAR:
+      return (payload, pos, ctx) => readChar(payload, pos, width, ctx)
+    case K_SMALLINT:
+      return readSmallint
+    case K_INTEGER:
+      return readInteger
+    case K_DATE:
+      return readDate
     case K_SMALLFLOAT:
-      return copiedAllOnes(payload, pos, 4) ? null : scratchView.getFloat32(0)
+      return readSmallfloat
     case K_FLOAT:
-      return copiedAllOnes(payload, pos, 8) ? null : scratchView.getFloat64(0)
-    case K_BIGINT: {
-      // NULL is the most negative value, 0x80 followed by seven zero bytes: checked on the bytes, before a BigInt.
-      if (payload[pos] === 0x80 && readI32(payload, pos + 1) === 0 && (payload[pos + 5]! | payload[pos + 6]!) === 0) {
-        if (payload[pos + 7] === 0) return null
-      }
-      copyToScratch(payload, pos, 8)
-      return scratchView.getBigInt64(0)
-    }
+      return readFloat
+    case K_BIGINT:
+      return readBigint
     case K_INT8:
-      return decodeInt8(payload, pos)
+      return readInt8
     case K_DECIMAL:
-      return decodeDecimalAt(payload, pos, width, p.scale)
+      return (payload, pos) => decodeDecimalAt(payload, pos, width, scale)
     case K_DATETIME:
-      return decodeDateTimeAt(payload, pos, width, p.layout!)
+      return dateTimeReader(layout!, width)
     case K_INTERVAL:
-      return decodeInterval(payload.subarray(pos, pos + width), p.qualifier!)
+      return (payload, pos) => decodeInterval(payload.subarray(pos, pos + width), qualifier!)
     default:
-      return new BlobDescriptor(baseType(p.column.columnType), payload.slice(pos, pos + width))
+      return (payload, pos) => new BlobDescriptor(baseType(column.columnType), payload.slice(pos, pos + width))
   }
 }
 
@@ -460,9 +504,8 @@ const decodeVariable = (
         case "boolean": {
           if (length !== 1) return new CodecFailure(`BOOLEAN body of ${length} bytes (expected 1)`)
           const b = payload[body]!
-          // The server sends 't'/'f'; informix-driver also accepts 'T' and 0x01 as true.
-          if (b === 0x74 || b === 0x54 || b === 0x01) return true
-          if (b === 0x66 || b === 0x46 || b === 0x00) return false
+          const truth = booleanBody(b)
+          if (truth >= 0) return truth === 1
           return new CodecFailure(`BOOLEAN byte 0x${b.toString(16)} is not 't' or 'f'`)
         }
         case "smartLob":
@@ -500,7 +543,7 @@ export const decodeValueAt = (
   const pos = cursor.pos
   if (column.width > payload.length - pos) return endsInside(column.kind)
   cursor.pos = pos + column.width
-  return decodeFixed(payload, pos, column, ctx)
+  return column.read!(payload, pos, ctx)
 }
 
 /** Decode one SQ_TUPLE payload (without the trailing pad) into values, one per column. */
@@ -526,8 +569,10 @@ const rowCursor: Cursor = { pos: 0 }
 
 /**
  * Decode one SQ_TUPLE payload with columns prepared once. The position lives in a local: fixed-width values (most
- * columns) are read at it and it advances by their width; only in-band-length values go through the cursor. The
- * row array is allocated at its final length.
+ * columns) are read at it and it advances by their width; VARCHAR and non-NULL BOOLEAN are read in place too; only
+ * the other in-band-length values go through the cursor. The readers of the common kinds are called directly (V8
+ * inlines the small ones: twelve INTEGER columns 122 → 97 ns per row against a call through each column's reader),
+ * the others through the column's reader. The row array is allocated at its final length.
  */
 export const decodeRowValues = (
   payload: Uint8Array,
@@ -543,16 +588,61 @@ export const decodeRowValues = (
     const width = p.width
     let value: Value | CodecFailure
     if (width >= 0) {
-      value = width > length - pos ? endsInside(p.kind) : decodeFixed(payload, pos, p, ctx)
+      if (width > length - pos) return columnFailure(i, p, endsInside(p.kind))
+      // The cheap kinds are called directly (V8 inlines them here); the others through the column's reader.
+      switch (p.code) {
+        case K_INTEGER:
+          value = readInteger(payload, pos, ctx)
+          break
+        case K_SMALLINT:
+          value = readSmallint(payload, pos, ctx)
+          break
+        case K_DATE:
+          value = readDate(payload, pos, ctx)
+          break
+        case K_FLOAT:
+          value = readFloat(payload, pos, ctx)
+          break
+        case K_SMALLFLOAT:
+          value = readSmallfloat(payload, pos, ctx)
+          break
+        case K_BIGINT:
+          value = readBigint(payload, pos, ctx)
+          break
+        case K_DECIMAL:
+          value = decodeDecimalAt(payload, pos, width, p.scale)
+          break
+        case K_CHAR:
+          value = readChar(payload, pos, width, ctx)
+          break
+        default:
+          value = p.read!(payload, pos, ctx)
+      }
       pos += width
+      if (p.mayFail && value instanceof CodecFailure) return columnFailure(i, p, value)
+    } else if (p.code === K_VARCHAR) {
+      // The commonest in-band kind, read here: decodeVariable's K_VARCHAR case without the cursor.
+      const n = pos < length ? payload[pos]! : length
+      if (n > length - pos - 1) return columnFailure(i, p, endsInside(p.kind))
+      // `01 00` (one NUL byte) is VARCHAR's NULL: character data never contains NUL (§8.12).
+      value = n === 1 && payload[pos + 1] === 0 ? null : ctx.charset.decodeRange(payload, pos + 1, pos + 1 + n)
+      pos += 1 + n
+    } else if (
+      p.code === K_BOOLEAN && length - pos >= 6 && booleanBody(payload[pos + 5]!) >= 0 &&
+      payload[pos] === 0 && readI32(payload, pos + 1) === 1
+    ) {
+      // A non-NULL BOOLEAN envelope, `00 00000001 b`: decodeVariable's envelope path without the cursor. Anything
+      // else (NULL, another length, a byte that is no boolean) is left to it.
+      value = booleanBody(payload[pos + 5]!) === 1
+      pos += 6
     } else {
       const cursor = rowCursor
       cursor.pos = pos
       value = decodeVariable(payload, cursor, p, ctx)
       pos = cursor.pos
+      if (value instanceof CodecFailure) return columnFailure(i, p, value)
     }
-    if (value instanceof CodecFailure) return columnFailure(i, p, value)
-    out[i] = value
+    out[i] = value as Value
   }
   if (pos !== length) {
     return new CodecFailure(

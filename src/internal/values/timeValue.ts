@@ -353,6 +353,20 @@ export const decodeDateTimeAt = (
   if (!dateTimeFieldsValid(layout, year, month, day, hour, minute, second)) {
     return decodeDateTime(bytes.subarray(start, end), layout.qualifier)
   }
+  return dateTimeOf(layout.qualifier, year, month, day, hour, minute, second, fraction)
+}
+
+/** A DateTime of checked fields, through {@link decodedFields}. */
+const dateTimeOf = (
+  q: Qualifier,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  fraction: number
+): DateTime => {
   const fields = decodedFields
   fields.year = year
   fields.month = month
@@ -361,7 +375,73 @@ export const decodeDateTimeAt = (
   fields.minute = minute
   fields.second = second
   fields.fraction = fraction
-  return new DateTime(layout.qualifier, fields)
+  return new DateTime(q, fields)
+}
+
+/**
+ * A reader of one DATETIME column's values, chosen once per column: for a qualifier whose units sit on whole
+ * base-100 pairs (every default one), the positional form of exactly the column's width is read with the layout's
+ * offsets fixed in the closure, one byte per unit; anything else (another width, NULL, zero, a normalized form, a
+ * digit byte above 99, an out-of-range field) goes to {@link decodeDateTimeAt}, which gives the same value or the
+ * same CodecFailure.
+ */
+export const dateTimeReader = (
+  layout: DateTimeLayout,
+  width: number
+): (bytes: Uint8Array, start: number) => DateTime | null | CodecFailure => {
+  const general = (bytes: Uint8Array, start: number) => decodeDateTimeAt(bytes, start, width, layout)
+  const pairs = width - 1
+  if (!layout.aligned || pairs !== layout.totalPairs) return general
+  const head = 0x80 | (layout.exponent + 64)
+  const s = layout.startCode
+  const last = layout.lastUnitCode
+  const leadPairs = layout.leadPairs
+  // Byte offsets (from the head byte) of each unit after the leading one, 0 when the qualifier lacks it.
+  const unitAt = (code: number): number => (code > s && code <= last ? leadPairs + ((code - s) >> 1) : 0)
+  const monthAt = unitAt(2)
+  const dayAt = unitAt(4)
+  const hourAt = unitAt(6)
+  const minuteAt = unitAt(8)
+  const secondAt = unitAt(10)
+  // The fraction's pairs (its five digits are two bytes and the high digit of a third), 0 past the value.
+  const fractionAt = 1 + (layout.intLength >> 1)
+  const fraction1 = layout.fractionDigits > 0 && fractionAt <= pairs ? fractionAt : 0
+  const fraction2 = layout.fractionDigits > 0 && fractionAt + 1 <= pairs ? fractionAt + 1 : 0
+  const fraction3 = layout.fractionDigits > 0 && fractionAt + 2 <= pairs ? fractionAt + 2 : 0
+  const q = layout.qualifier
+  const hasMonth = s <= 2 && last >= 2
+  const hasDay = s <= 4 && last >= 4
+  return (bytes, start) => {
+    if (bytes[start] !== head) return general(bytes, start)
+    let any = 0
+    let over = 0
+    for (let i = start + 1; i <= start + pairs; i++) {
+      const d = bytes[i]!
+      any |= d
+      over |= d > 99 ? 1 : 0
+    }
+    if (any === 0 || over !== 0) return general(bytes, start)
+    let lead = bytes[start + 1]!
+    for (let i = 2; i <= leadPairs; i++) lead = lead * 100 + bytes[start + i]!
+    // Byte 0 is the head, never a unit: a missing unit reads as 0 below.
+    const year = s === 0 ? lead : 0
+    const month = s === 2 ? lead : monthAt === 0 ? 0 : bytes[start + monthAt]!
+    const day = s === 4 ? lead : dayAt === 0 ? 0 : bytes[start + dayAt]!
+    const hour = s === 6 ? lead : hourAt === 0 ? 0 : bytes[start + hourAt]!
+    const minute = s === 8 ? lead : minuteAt === 0 ? 0 : bytes[start + minuteAt]!
+    const second = s === 10 ? lead : secondAt === 0 ? 0 : bytes[start + secondAt]!
+    // dateTimeFieldsValid with the qualifier's units fixed: a missing unit reads 0 (valid for the time units; YEAR,
+    // MONTH, DAY are checked only when present), and no unit byte is above 99, so YEAR is at most 9999.
+    if (
+      (s === 0 && year === 0) || (hasMonth && (month < 1 || month > 12)) ||
+      (hasDay && (day < 1 || day > (hasMonth ? daysInMonth(s === 0 ? year : 2000, month) : 31))) ||
+      hour > 23 || minute > 59 || second > 59
+    ) return general(bytes, start)
+    const fraction = (fraction1 === 0 ? 0 : bytes[start + fraction1]! * 1000) +
+      (fraction2 === 0 ? 0 : bytes[start + fraction2]! * 10) +
+      (fraction3 === 0 ? 0 : (bytes[start + fraction3]! / 10) | 0)
+    return dateTimeOf(q, year, month, day, hour, minute, second, fraction)
+  }
 }
 
 /** Reused by {@link decodeDateTimeAt} for every value: the constructor copies the fields, so one object serves all. */
