@@ -28,6 +28,7 @@ import type { ConnectResponse, Framing, ServerMessage } from "../protocol/messag
 import { pamExpectsAnswer } from "../protocol/pam.ts"
 import type { UrgentSendResult } from "../urgent.ts"
 import { Permit, releaseAll } from "./permit.ts"
+import { onChunks } from "./socketReads.ts"
 
 /** What the decoder yields: the connect-phase PDU first, then bare SQLI messages. */
 export type Incoming = ServerMessage | ConnectResponse
@@ -214,7 +215,7 @@ export class Session {
     this.urgent = options.urgent
     this.drainTimeout = options.drainTimeout
     this.deferredIdleMillis = options.deferredIdleMillis ?? DEFERRED_IDLE_MILLIS
-    socket.on("data", (chunk: Uint8Array) => this.onData(chunk))
+    onChunks(socket, (chunk) => this.onData(chunk))
     socket.on("error", (error: Error) => this.fatal(socketError(error, this.host, this.port)))
     socket.on("close", () =>
       this.fatal(
