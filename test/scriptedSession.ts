@@ -135,8 +135,12 @@ export const rig = (
     host: "127.0.0.1",
     port: 1,
     decoder: {
-      push: (chunk) =>
-        chunk[0] === UNDECODABLE ? { _tag: "ProtocolCodecError", message: "scripted garbage" } : decodeScripted(chunk),
+      push: (chunk, out) => {
+        if (chunk[0] === UNDECODABLE) return { _tag: "ProtocolCodecError", message: "scripted garbage" }
+        const messages = decodeScripted(chunk)
+        for (let i = 0; i < messages.length; i++) out[i] = messages[i]
+        return messages.length
+      },
       setFraming: () => {}
     },
     urgent,
