@@ -239,23 +239,19 @@ export class Session {
 
   private onData(chunk: Uint8Array): void {
     if (this.deadWith !== undefined) return
-    // One array serves every chunk; a chunk handed in while one is dispatched (a resumed caller that feeds the
-    // socket synchronously, as a test's scripted socket can) gets its own.
-    const messages = this.dispatching ? [] : this.incoming
+    // One array serves every chunk: chunks come from the event loop's reads, never from inside a dispatch.
+    const messages = this.incoming
     const decoded = this.decoder.push(chunk, messages)
     if (typeof decoded !== "number") {
       messages.fill(undefined)
       this.fatal(new ProtocolError({ message: `Undecodable reply from the server: ${decoded.message}` }))
       return
     }
-    const outer = this.dispatching
-    this.dispatching = true
     for (let i = 0; i < decoded; i++) {
       if (this.deadWith === undefined) this.dispatch(messages[i]!)
       // Not kept past its dispatch (a row's payload is a view of a whole socket chunk).
       messages[i] = undefined
     }
-    this.dispatching = outer
   }
 
   /**
@@ -263,7 +259,6 @@ export class Session {
    * its length to 0 would give its storage up and each chunk would grow it again (measured ~250 B per query).
    */
   private readonly incoming: Array<Incoming | undefined> = []
-  private dispatching = false
 
   private dispatch(message: Incoming): void {
     const exchange = this.current
