@@ -51,7 +51,6 @@ describe("urgent-byte guards (session core)", () => {
       yield* Fiber.join(fiber)
     }))
 
-
   it.effect("a request Node hands to the kernel at once counts as flushed before its write callback runs", () =>
     Effect.gen(function*() {
       const { socket, session, sends, begin } = rig()

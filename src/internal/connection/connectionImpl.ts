@@ -71,6 +71,7 @@ import {
   prepareStatement,
   query,
   queryCached,
+  queryWith,
   queryWithColumns,
   release,
   releaseAfter,
@@ -459,6 +460,7 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly desync: typeof desync
   declare readonly queryWithColumns: typeof queryWithColumns
   declare readonly runQuery: typeof runQuery
+  declare readonly queryWith: typeof queryWith
   declare readonly queryCached: typeof queryCached
   declare readonly query: typeof query
   declare readonly values: typeof values
@@ -510,6 +512,7 @@ const methods = {
   desync,
   queryWithColumns,
   runQuery,
+  queryWith,
   queryCached,
   query,
   values,

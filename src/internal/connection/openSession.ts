@@ -34,8 +34,8 @@ import { CodecFailure } from "../values/CodecFailure.ts"
 import { encodeBatch, makeDecoder } from "./codecView.ts"
 import { ConnectionImpl } from "./connectionImpl.ts"
 import { authenticate } from "./pamLogin.ts"
-import { connectPlain } from "./socketReads.ts"
 import { EOT, INFO_ENV } from "./prebuiltMessages.ts"
+import { connectPlain } from "./socketReads.ts"
 import { type Incoming, Session, socketError, type UrgentSender } from "./wireSession.ts"
 
 export interface OpenOptions {

@@ -39,7 +39,7 @@ class ChunkSink {
     this.target = target
     const early = this.early
     this.early = undefined
-    if (early !== undefined) for (const chunk of early) target(chunk)
+    if (early !== undefined) { for (const chunk of early) target(chunk) }
   }
 }
 
@@ -52,7 +52,7 @@ export const connectPlain = (host: string, port: number): Net.Socket => {
     host,
     port,
     noDelay: true,
-    onread: { buffer: (readBuffer ??= new Uint8Array(READ_SIZE)), callback: sink.deliver }
+    onread: { buffer: readBuffer ??= new Uint8Array(READ_SIZE), callback: sink.deliver }
   })
   sinks.set(socket, sink)
   return socket

@@ -377,29 +377,40 @@ export function runQuery(
   },
   InformixError
 > {
+  // Without parameters or a deadline (the common case) binds and context need no steps of their own. (Still
+  // suspended: the statement cache is consulted each time the effect runs, not when it is built.)
+  if (
+    (params === undefined || params.length === 0) && options?.timeout === undefined &&
+    this.settings.config.queryTimeout === undefined
+  ) return Effect.suspend(() => this.queryWith(noBindValues, noTimeout(sql)))
   // flatMaps rather than a generator: this is every query's path, and a generator costs measurable CPU and garbage.
   return Effect.flatMap(
     this.encodeParams(params, sql),
-    (binds) =>
-      Effect.flatMap(
-        this.statementContext(sql, options),
-        (stmt) => {
-          const general = () =>
-            this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
-              if (prepared.returnsRows) {
-                return Effect.map(this.collect(prepared, binds, stmt), (rows) => resultOf(prepared, rows))
-              }
-              return Effect.as(this.executePrepared(prepared, binds, stmt), resultOf(prepared, []))
-            }, replayable(binds)))
-          // A free cached statement that returns rows: a free session runs the query in one step (collectOwned).
-          const cached = this.cache.take(stmt.sql)
-          return cached !== undefined && cached.returnsRows
-            ? this.queryCached(cached, binds, stmt, general)
-            : general()
-        }
-      )
+    (binds) => Effect.flatMap(this.statementContext(sql, options), (stmt) => this.queryWith(binds, stmt))
   )
 }
+
+/** `runQuery` once the binds and the statement context are known. */
+export function queryWith(
+  this: ConnectionImpl,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext
+): Effect.Effect<QueryResult, InformixError> {
+  const general = () =>
+    this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
+      if (prepared.returnsRows) {
+        return Effect.map(this.collect(prepared, binds, stmt), (rows) => resultOf(prepared, rows))
+      }
+      return Effect.as(this.executePrepared(prepared, binds, stmt), resultOf(prepared, []))
+    }, replayable(binds)))
+  // A free cached statement that returns rows: a free session runs the query in one step (collectOwned).
+  const cached = this.cache.take(stmt.sql)
+  return cached !== undefined && cached.returnsRows
+    ? this.queryCached(cached, binds, stmt, general)
+    : general()
+}
+
+const noBindValues: ReadonlyArray<M.BindValue> = []
 
 interface QueryResult {
   readonly columns: ReadonlyArray<Connection.Column>
@@ -452,6 +463,8 @@ export function queryCached(
   )
 }
 
+const rowsOfResult = (result: QueryResult): Array<Array<Value>> => result.rows
+
 const rowsOnly = (_: Prepared, rows: Array<Array<Value>>): Array<Array<Value>> => rows
 
 export function query(
@@ -473,7 +486,7 @@ export function values(
   params?: ReadonlyArray<Connection.Parameter>,
   options?: Connection.StatementOptions
 ): Effect.Effect<ReadonlyArray<ReadonlyArray<Value>>, InformixError> {
-  return this.span("values", sql, Effect.map(this.runQuery(sql, params, options), ({ rows }) => rows))
+  return this.span("values", sql, Effect.map(this.runQuery(sql, params, options), rowsOfResult))
 }
 
 export function execute(
