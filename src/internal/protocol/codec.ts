@@ -111,8 +111,9 @@ export interface DecoderOptions {
   readonly expectConnect?: boolean
   /**
    * The caller hands every pushed chunk over and never writes into it again (a socket's `data` Buffers are fresh for
-   * each read). SQ_TUPLE payloads are then views of the received bytes instead of one copy (and one ArrayBuffer) per
-   * row, and the decoder never moves bytes inside a buffer a message may view. Default false: payloads are copies.
+   * each read, and so is the session's copy of each `onread` read: connection/socketReads.ts). SQ_TUPLE payloads are
+   * then views of the received bytes instead of one copy (and one ArrayBuffer) per row, and the decoder never moves
+   * bytes inside a buffer a message may view. Default false: payloads are copies.
    */
   readonly keepChunks?: boolean
 }
