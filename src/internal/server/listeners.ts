@@ -25,8 +25,11 @@ import type { ConnectionHandler, Reply, TraceEvent, Transport } from "./socketLo
 import { makeConnection } from "./socketLoop.ts"
 import { TlsRecordFilter } from "./tlsRecords.ts"
 
-/** A TLS handshake that has not finished by then is abandoned (a plaintext client on the TLS port fails fast). */
-const TLS_HANDSHAKE_TIMEOUT_MILLIS = 5_000
+/**
+ * A TLS handshake that has not finished by then is abandoned: a client that connects and never completes one (sends
+ * nothing, or stalls) does not hold a socket forever. A plaintext client fails sooner, on its first bytes.
+ */
+const TLS_HANDSHAKE_TIMEOUT = "5 seconds"
 
 export interface ListenOptions {
   readonly host: string
@@ -86,6 +89,12 @@ export const listen = (
       return connection
     }
 
+    // On the Effect clock of the server's scope (not a Node timer), so a test clock decides when it fires.
+    const handshakeDeadline = (onTimeout: () => void) => {
+      const fiber = run(Effect.sleep(TLS_HANDSHAKE_TIMEOUT).pipe(Effect.andThen(Effect.sync(onTimeout))))
+      return () => fiber.interruptUnsafe()
+    }
+
     const track = (socket: net.Socket) => {
       sockets.add(socket)
       socket.on("close", () => sockets.delete(socket))
@@ -111,7 +120,7 @@ export const listen = (
       })
       const secure = net.createServer((raw) => {
         track(raw)
-        acceptTls(raw, secureContext, (tlsSocket, filter) => {
+        acceptTls(raw, secureContext, handshakeDeadline, (tlsSocket, filter) => {
           const transport: Transport = {
             socket: tlsSocket,
             destroy: () => {
@@ -204,6 +213,7 @@ const makeHandler = (
 const acceptTls = (
   raw: net.Socket,
   secureContext: tls.SecureContext,
+  handshakeDeadline: (onTimeout: () => void) => () => void,
   onSecure: (socket: tls.TLSSocket, filter: { onUrgent: () => void }) => void
 ) => {
   const hook = { onUrgent: () => {} }
@@ -232,18 +242,18 @@ const acceptTls = (
   raw.on("end", () => duplex.push(null))
   raw.on("close", () => duplex.destroy())
   const socket = new tls.TLSSocket(duplex, { isServer: true, secureContext })
-  const timer = setTimeout(() => socket.destroy(), TLS_HANDSHAKE_TIMEOUT_MILLIS)
+  const cancelDeadline = handshakeDeadline(() => socket.destroy())
   socket.on("error", () => {
-    clearTimeout(timer)
+    cancelDeadline()
     socket.destroy()
     raw.destroy()
   })
   socket.once("secure", () => {
-    clearTimeout(timer)
+    cancelDeadline()
     onSecure(socket, hook)
   })
   socket.on("close", () => {
-    clearTimeout(timer)
+    cancelDeadline()
     raw.destroy()
   })
 }
