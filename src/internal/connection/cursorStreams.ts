@@ -224,6 +224,7 @@ const settledRows = (
   // Allocated at its final length: an empty array grown by a push reserves 17 slots (about 150 B for one row).
   let count = 0
   for (let i = 0; i < messages.length; i++) if (messages[i]!._tag === "Tuple") count++
+  // oxlint-disable-next-line unicorn/no-new-array -- a length, on purpose (see above)
   const rows: Array<Array<Value>> = new Array(count)
   for (let i = 0, row = 0; i < messages.length; i++) {
     const m = messages[i]!
