@@ -70,7 +70,6 @@ import {
   type Prepared,
   prepareStatement,
   query,
-  queryCached,
   queryWith,
   queryWithColumns,
   release,
@@ -461,7 +460,6 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly queryWithColumns: typeof queryWithColumns
   declare readonly runQuery: typeof runQuery
   declare readonly queryWith: typeof queryWith
-  declare readonly queryCached: typeof queryCached
   declare readonly query: typeof query
   declare readonly values: typeof values
   declare readonly execute: typeof execute
@@ -513,7 +511,6 @@ const methods = {
   queryWithColumns,
   runQuery,
   queryWith,
-  queryCached,
   query,
   values,
   execute,

@@ -24,8 +24,9 @@ import { encodeBind } from "../values/bindValues.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { makeRowDecoder, type RowDecoder } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
+import type { OwnedQuery } from "./cursorStreams.ts"
 import { TYPE_BYTE, TYPE_TEXT } from "./largeObjects.ts"
-import { Permit } from "./permit.ts"
+import { Permit, releaseAll } from "./permit.ts"
 import { bindMessages, EXECUTE, id, NDESCRIBE, RELEASE, WANTDONE } from "./prebuiltMessages.ts"
 import { columnKeys, executeResult, replyHasError, toObjects } from "./results.ts"
 import { type SessionSetting, sessionSettingOf } from "./sessionSettings.ts"
@@ -396,19 +397,25 @@ export function queryWith(
   binds: ReadonlyArray<M.BindValue>,
   stmt: StatementContext
 ): Effect.Effect<QueryResult, InformixError> {
-  const general = () =>
-    this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
-      if (prepared.returnsRows) {
-        return Effect.map(this.collect(prepared, binds, stmt), (rows) => resultOf(prepared, rows))
-      }
-      return Effect.as(this.executePrepared(prepared, binds, stmt), resultOf(prepared, []))
-    }, replayable(binds)))
   // A free cached statement that returns rows: a free session runs the query in one step (collectOwned).
   const cached = this.cache.take(stmt.sql)
-  return cached !== undefined && cached.returnsRows
-    ? this.queryCached(cached, binds, stmt, general)
-    : general()
+  if (cached === undefined || !cached.returnsRows) return queryGeneral(this, binds, stmt)
+  this.note(cached.sessionSetting)
+  return this.collectOwned(cached, binds, stmt, cachedQuery)
 }
+
+/** A query that waits for the session in line and takes its statement from the cache or a PREPARE. */
+const queryGeneral = (
+  self: ConnectionImpl,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext
+): Effect.Effect<QueryResult, InformixError> =>
+  self.ownedStatement(self.withStatement(stmt, binds.length, (prepared) => {
+    if (prepared.returnsRows) {
+      return Effect.map(self.collect(prepared, binds, stmt), (rows) => resultOf(prepared, rows))
+    }
+    return Effect.as(self.executePrepared(prepared, binds, stmt), resultOf(prepared, []))
+  }, replayable(binds)))
 
 const noBindValues: ReadonlyArray<M.BindValue> = []
 
@@ -425,42 +432,31 @@ const resultOf = (prepared: Prepared, rows: Array<Array<Value>>): QueryResult =>
 })
 
 /**
- * The result of `cached`, a statement of the cache that returns rows, through `collectOwned`: a free session runs the
- * query in one step. The statement is not marked in use there: the session's owner permit is held from its OPEN to
- * its last reply, so nobody else can take it meanwhile (a session that is not free takes `general`, which leases it
- * as usual). As in `withStatement`, a statement the server no longer knows leaves the cache and the query runs once
- * more on a fresh PREPARE, still under the permit (unless a streamed BYTE/TEXT bind cannot replay).
+ * A query of a cached statement that returns rows, through `collectOwned`: a free session runs it in one step. The
+ * statement is not marked in use there: the session's owner permit is held from its OPEN to its last reply, so nobody
+ * else can take it meanwhile (a session that is not free takes `queryGeneral`, which leases it as usual). As in
+ * `withStatement`, a statement the server no longer knows leaves the cache and the query runs once more on a fresh
+ * PREPARE, still under the permit (unless a streamed BYTE/TEXT bind cannot replay).
  */
-export function queryCached(
-  this: ConnectionImpl,
-  cached: Prepared,
-  binds: ReadonlyArray<M.BindValue>,
-  stmt: StatementContext,
-  general: () => Effect.Effect<QueryResult, InformixError>
-): Effect.Effect<QueryResult, InformixError> {
-  this.note(cached.sessionSetting)
-  return this.collectOwned(
-    cached,
-    binds,
-    stmt,
-    undefined,
-    resultOf,
-    general,
-    (continued) =>
-      Effect.catchIf(continued, isStale, (error) => {
-        this.cache.remove(stmt.sql, cached)
-        return Effect.andThen(
-          this.release(cached),
-          replayable(binds)
-            ? this.withStatement(
-              stmt,
-              binds.length,
-              (fresh) => Effect.map(this.collect(fresh, binds, stmt), (rows) => resultOf(fresh, rows))
-            )
-            : Effect.fail(error)
-        )
-      })
-  )
+const cachedQuery: OwnedQuery<QueryResult> = {
+  held: undefined,
+  release: undefined,
+  done: resultOf,
+  general: (self, _cached, binds, stmt) => queryGeneral(self, binds, stmt),
+  recover: (self, continued, cached, binds, stmt) =>
+    Effect.catchIf(continued, isStale, (error) => {
+      self.cache.remove(stmt.sql, cached)
+      return Effect.andThen(
+        self.release(cached),
+        replayable(binds)
+          ? self.withStatement(
+            stmt,
+            binds.length,
+            (fresh) => Effect.map(self.collect(fresh, binds, stmt), (rows) => resultOf(fresh, rows))
+          )
+          : Effect.fail(error)
+      )
+    })
 }
 
 const rowsOfResult = (result: QueryResult): Array<Array<Value>> => result.rows
@@ -532,21 +528,29 @@ export function prepare(
     // One user of the statement at a time: its cursor (or execution) must finish before the next one starts.
     const lock = new Permit()
     // Without parameters or a timeout (the common case) every run has the same binds and context.
-    const plain = Effect.succeed({ binds: [] as ReadonlyArray<M.BindValue>, stmt: noTimeout(sql) })
+    const plainStmt = noTimeout(sql)
+    const plain = Effect.succeed({ binds: noBindValues, stmt: plainStmt })
+    const isPlain = (
+      params: ReadonlyArray<Connection.Parameter> | undefined,
+      options: Connection.StatementOptions | undefined
+    ): boolean =>
+      (params === undefined || params.length === 0) && options?.timeout === undefined &&
+      this.settings.config.queryTimeout === undefined
+    const released = () =>
+      Effect.fail(
+        new StatementReleasedError({
+          message: "The prepared statement was already released (its scope has closed)",
+          sql
+        })
+      )
     const checked = (
       params: ReadonlyArray<Connection.Parameter> | undefined,
       options: Connection.StatementOptions | undefined
     ): Effect.Effect<{ binds: ReadonlyArray<M.BindValue>; stmt: StatementContext }, InformixError> =>
       Effect.suspend((): Effect.Effect<{ binds: ReadonlyArray<M.BindValue>; stmt: StatementContext }, InformixError> =>
         prepared.released
-          ? Effect.fail(
-            new StatementReleasedError({
-              message: "The prepared statement was already released (its scope has closed)",
-              sql
-            })
-          )
-          : (params === undefined || params.length === 0) && options?.timeout === undefined &&
-              this.settings.config.queryTimeout === undefined
+          ? released()
+          : isPlain(params, options)
           ? plain
           : Effect.flatMap(
             this.encodeParams(params, sql),
@@ -566,20 +570,29 @@ export function prepare(
           lock.withPermit(this.ownedStatement(f(binds, stmt))))
       )
     // A query takes the statement's lock and the session's owner with its exchange when all are free (collectOwned).
+    const held = [lock, this.session.owner]
+    const releaseHeld = Effect.sync(() => releaseAll(held))
+    const owned: OwnedQuery<Array<Array<Value>>> = {
+      held,
+      release: () => releaseHeld,
+      done: rowsOnly,
+      general: (self, _prepared, binds, stmt) =>
+        lock.withPermit(self.ownedStatement(self.collect(prepared, binds, stmt)))
+    }
     const rowsOf = (params?: ReadonlyArray<Connection.Parameter>, options?: Connection.StatementOptions) =>
       prepared.returnsRows
         ? this.span(
           "query",
           sql,
-          Effect.flatMap(checked(params, options), ({ binds, stmt }) =>
-            this.collectOwned(
-              prepared,
-              binds,
-              stmt,
-              lock,
-              rowsOnly,
-              () => lock.withPermit(this.ownedStatement(this.collect(prepared, binds, stmt)))
-            ))
+          // Without parameters or a deadline: no steps to check them (still one suspend, for `released` at run time).
+          isPlain(params, options)
+            ? Effect.suspend(() =>
+              prepared.released ? released() : this.collectOwned(prepared, noBindValues, plainStmt, owned)
+            )
+            : Effect.flatMap(
+              checked(params, options),
+              ({ binds, stmt }) => this.collectOwned(prepared, binds, stmt, owned)
+            )
         )
         : run(
           "query",
