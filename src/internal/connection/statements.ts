@@ -362,59 +362,54 @@ export function queryWithColumns(
   { readonly columns: ReadonlyArray<Connection.Column>; readonly rows: ReadonlyArray<ReadonlyArray<Value>> },
   InformixError
 > {
-  return this.span("query", sql, this.runQuery(sql, params, options))
+  return this.span("query", sql, this.runQuery(sql, params, options, resultQuery))
 }
 
-export function runQuery(
+/** A query through the statement cache, its result built by `query.done` (the columns, rows or row objects). */
+export function runQuery<A>(
   this: ConnectionImpl,
   sql: string,
   params: ReadonlyArray<Connection.Parameter> | undefined,
-  options: Connection.StatementOptions | undefined
-): Effect.Effect<
-  {
-    readonly columns: ReadonlyArray<Connection.Column>
-    readonly keys: ReadonlyArray<string>
-    readonly rows: Array<Array<Value>>
-  },
-  InformixError
-> {
+  options: Connection.StatementOptions | undefined,
+  query: OwnedQuery<A>
+): Effect.Effect<A, InformixError> {
   // Without parameters or a deadline (the common case) binds and context need no steps of their own. (Still
   // suspended: the statement cache is consulted each time the effect runs, not when it is built.)
   if (
     (params === undefined || params.length === 0) && options?.timeout === undefined &&
     this.settings.config.queryTimeout === undefined
-  ) return Effect.suspend(() => this.queryWith(noBindValues, noTimeout(sql)))
+  ) return Effect.suspend(() => this.queryWith(noBindValues, noTimeout(sql), query))
   // flatMaps rather than a generator: this is every query's path, and a generator costs measurable CPU and garbage.
   return Effect.flatMap(
     this.encodeParams(params, sql),
-    (binds) => Effect.flatMap(this.statementContext(sql, options), (stmt) => this.queryWith(binds, stmt))
+    (binds) => Effect.flatMap(this.statementContext(sql, options), (stmt) => this.queryWith(binds, stmt, query))
   )
 }
 
 /** `runQuery` once the binds and the statement context are known. */
-export function queryWith(
+export function queryWith<A>(
   this: ConnectionImpl,
   binds: ReadonlyArray<M.BindValue>,
-  stmt: StatementContext
-): Effect.Effect<QueryResult, InformixError> {
+  stmt: StatementContext,
+  query: OwnedQuery<A>
+): Effect.Effect<A, InformixError> {
   // A free cached statement that returns rows: a free session runs the query in one step (collectOwned).
   const cached = this.cache.take(stmt.sql)
-  if (cached === undefined || !cached.returnsRows) return queryGeneral(this, binds, stmt)
+  if (cached === undefined || !cached.returnsRows) return queryGeneral(this, binds, stmt, query.done)
   this.note(cached.sessionSetting)
-  return this.collectOwned(cached, binds, stmt, cachedQuery)
+  return this.collectOwned(cached, binds, stmt, query)
 }
 
 /** A query that waits for the session in line and takes its statement from the cache or a PREPARE. */
-const queryGeneral = (
+const queryGeneral = <A>(
   self: ConnectionImpl,
   binds: ReadonlyArray<M.BindValue>,
-  stmt: StatementContext
-): Effect.Effect<QueryResult, InformixError> =>
+  stmt: StatementContext,
+  done: (prepared: Prepared, rows: Array<Array<Value>>) => A
+): Effect.Effect<A, InformixError> =>
   self.ownedStatement(self.withStatement(stmt, binds.length, (prepared) => {
-    if (prepared.returnsRows) {
-      return Effect.map(self.collect(prepared, binds, stmt), (rows) => resultOf(prepared, rows))
-    }
-    return Effect.as(self.executePrepared(prepared, binds, stmt), resultOf(prepared, []))
+    if (prepared.returnsRows) return Effect.map(self.collect(prepared, binds, stmt), (rows) => done(prepared, rows))
+    return Effect.as(self.executePrepared(prepared, binds, stmt), done(prepared, []))
   }, replayable(binds)))
 
 const noBindValues: ReadonlyArray<M.BindValue> = []
@@ -432,17 +427,18 @@ const resultOf = (prepared: Prepared, rows: Array<Array<Value>>): QueryResult =>
 })
 
 /**
- * A query of a cached statement that returns rows, through `collectOwned`: a free session runs it in one step. The
- * statement is not marked in use there: the session's owner permit is held from its OPEN to its last reply, so nobody
- * else can take it meanwhile (a session that is not free takes `queryGeneral`, which leases it as usual). As in
- * `withStatement`, a statement the server no longer knows leaves the cache and the query runs once more on a fresh
- * PREPARE, still under the permit (unless a streamed BYTE/TEXT bind cannot replay).
+ * A query of the statement cache whose result `done` builds, through `collectOwned` when the statement is cached and
+ * returns rows: a free session runs it in one step. The statement is not marked in use there: the session's owner
+ * permit is held from its OPEN to its last reply, so nobody else can take it meanwhile (a session that is not free
+ * takes `queryGeneral`, which leases it as usual). As in `withStatement`, a statement the server no longer knows
+ * leaves the cache and the query runs once more on a fresh PREPARE, still under the permit (unless a streamed
+ * BYTE/TEXT bind cannot replay). Made once per kind of result, not per query.
  */
-const cachedQuery: OwnedQuery<QueryResult> = {
+const cachedQuery = <A>(done: (prepared: Prepared, rows: Array<Array<Value>>) => A): OwnedQuery<A> => ({
   held: undefined,
   release: undefined,
-  done: resultOf,
-  general: (self, _cached, binds, stmt) => queryGeneral(self, binds, stmt),
+  done,
+  general: (self, _cached, binds, stmt) => queryGeneral(self, binds, stmt, done),
   recover: (self, continued, cached, binds, stmt) =>
     Effect.catchIf(continued, isStale, (error) => {
       self.cache.remove(stmt.sql, cached)
@@ -452,16 +448,18 @@ const cachedQuery: OwnedQuery<QueryResult> = {
           ? self.withStatement(
             stmt,
             binds.length,
-            (fresh) => Effect.map(self.collect(fresh, binds, stmt), (rows) => resultOf(fresh, rows))
+            (fresh) => Effect.map(self.collect(fresh, binds, stmt), (rows) => done(fresh, rows))
           )
           : Effect.fail(error)
       )
     })
-}
-
-const rowsOfResult = (result: QueryResult): Array<Array<Value>> => result.rows
+})
 
 const rowsOnly = (_: Prepared, rows: Array<Array<Value>>): Array<Array<Value>> => rows
+
+const resultQuery = cachedQuery(resultOf)
+const rowsQuery = cachedQuery(rowsOnly)
+const objectsQuery = cachedQuery((prepared: Prepared, rows: Array<Array<Value>>) => toObjects(rows, prepared.keys))
 
 export function query(
   this: ConnectionImpl,
@@ -472,7 +470,7 @@ export function query(
   return this.span(
     "query",
     sql,
-    Effect.map(this.runQuery(sql, params, options), ({ keys, rows }) => toObjects(rows, keys))
+    this.runQuery(sql, params, options, objectsQuery)
   )
 }
 
@@ -482,7 +480,7 @@ export function values(
   params?: ReadonlyArray<Connection.Parameter>,
   options?: Connection.StatementOptions
 ): Effect.Effect<ReadonlyArray<ReadonlyArray<Value>>, InformixError> {
-  return this.span("values", sql, Effect.map(this.runQuery(sql, params, options), rowsOfResult))
+  return this.span("values", sql, this.runQuery(sql, params, options, rowsQuery))
 }
 
 export function execute(
