@@ -17,6 +17,7 @@ const scripts = [
   "roundtrip.ts",
   "pool.ts",
   "layers.ts",
+  "statements.ts",
   "interrupt.ts",
   "failover.ts",
   "peer-python.ts",

@@ -23,7 +23,10 @@
  * - high availability: a server group or a Connection Manager in the configuration (see `Connection.make`), a second
  *   client for reads on secondaries (`ReadOnly`, `layerReadOnly`), and an opt-in retry for reads (`retryReads`);
  * - errors are `effect/sql` `SqlError`s with the matching reason (`UniqueViolation` with the constraint or index
- *   name, `LockTimeoutError`, `DeadlockError`, `SqlSyntaxError`, …) and the Informix error as `cause`.
+ *   name, `LockTimeoutError`, `DeadlockError`, `SqlSyntaxError`, …) and the Informix error as `cause`;
+ * - every statement gets effect/sql's span, also when no tracing backend is installed (then effect's in-memory
+ *   tracer keeps it for nobody): an application without tracing can drop it with `References.TracerEnabled` set to
+ *   `false`, about 1 µs and 1.5 KB per pooled query (docs/benchmarks.md, round 5).
  *
  * @since 0.1.0
  */
@@ -45,6 +48,7 @@ import { type InformixError, isInformixError } from "./InformixError.ts"
 import * as Compiler from "./internal/client/compiler.ts"
 import { BEGIN_TRANSACTION, type InformixSqlConnection, toSqlConnection } from "./internal/client/sqlConnection.ts"
 import { toSqlError } from "./internal/client/sqlErrorMapping.ts"
+import { withStatements } from "./internal/client/statements.ts"
 import { fromEnv, redactConfig, resolveConfig } from "./internal/config/resolve.ts"
 import * as Pool from "./Pool.ts"
 
@@ -230,19 +234,24 @@ export const makeWith = Effect.fnUntraced(function*(options: {
     ? undefined
     : Statement.defaultTransforms(config.transformResultNames).array
   const borrower = options.borrower
-  const client = yield* SqlClient.make({
-    acquirer: Effect.map(options.acquirer, toSqlConnection),
+  const acquirer = Effect.map(options.acquirer, toSqlConnection)
+  const sqlBorrower: SqlConnection.Borrower | undefined = borrower === undefined
+    ? undefined
+    : (f) => borrower((connection) => f(toSqlConnection(connection)))
+  const spanAttributes: ReadonlyArray<readonly [string, unknown]> = [
+    ...(config.spanAttributes === undefined ? [] : Object.entries(config.spanAttributes)),
+    ["db.system.name", "informix"],
+    ...(options.database === undefined ? [] : [["db.namespace", options.database] as const]),
+    ["server.address", options.host],
+    ["server.port", options.port]
+  ]
+  const sqlClient = yield* SqlClient.make({
+    acquirer,
     transactionAcquirer: Effect.map(options.transactionAcquirer, toSqlConnection),
-    borrower: borrower === undefined ? undefined : (f) => borrower((connection) => f(toSqlConnection(connection))),
+    borrower: sqlBorrower,
     compiler,
     driver: "informix",
-    spanAttributes: [
-      ...(config.spanAttributes === undefined ? [] : Object.entries(config.spanAttributes)),
-      ["db.system.name", "informix"],
-      ...(options.database === undefined ? [] : [["db.namespace", options.database] as const]),
-      ["server.address", options.host],
-      ["server.port", options.port]
-    ],
+    spanAttributes,
     transformRows,
     beginTransaction: BEGIN_TRANSACTION,
     commit: "COMMIT WORK",
@@ -258,6 +267,15 @@ export const makeWith = Effect.fnUntraced(function*(options: {
       const session = sessionOf(connection)
       return session.inTransaction && session.state !== "dead"
     }
+  })
+  // The same statements over a cheaper transaction lookup (statements.ts).
+  const client = withStatements(sqlClient, {
+    transactionService: sqlClient.transactionService,
+    acquirer,
+    borrower: sqlBorrower,
+    spanAttributes,
+    compiler,
+    transformRows
   })
   return Object.assign(client, {
     [TypeId]: TypeId,

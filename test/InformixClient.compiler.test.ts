@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Statement from "effect/sql/Statement"
+import * as fc from "fast-check"
 import { escapeIdentifier, informixCast, makeCompiler } from "../src/internal/client/compiler.ts"
 
 const constructor = (options?: Parameters<typeof makeCompiler>[0]) =>
@@ -82,6 +83,40 @@ describe("Informix Statement compiler", () => {
     assert.deepStrictEqual(sql`SELECT ${cast} FROM t`.compile(), ["SELECT ?::DECIMAL(10, 2) FROM t", ["1.10"]])
     const bad = Statement.fragment([informixCast(1, "INT; DROP TABLE t")])
     assert.throws(() => sql`SELECT ${bad} FROM t`.compile(), /Not an Informix type name/)
+  })
+
+  it("compiles statements of literal text and values as effect's own compiler does", () => {
+    // The plain path (compilePlain) must render exactly what effect's compiler renders for these two segments.
+    const unused = () => {
+      throw new Error("not a plain statement")
+    }
+    const reference = Statement.makeCompiler({
+      dialect: "sqlite",
+      placeholder: () => "?",
+      onIdentifier: (s) => s,
+      onRecordUpdate: unused,
+      onCustom: unused
+    })
+    const informix = makeCompiler()
+    const value = fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.bigInt(), fc.boolean())
+    const segment = fc.oneof(
+      fc.string().map((text) => Statement.literal(text)),
+      fc.tuple(fc.string(), fc.array(value, { maxLength: 3 })).map(([text, params]) => Statement.literal(text, params)),
+      value.map((v) => Statement.parameter(v))
+    )
+    fc.assert(fc.property(fc.array(segment, { maxLength: 8 }), (segments) => {
+      const statement = Statement.fragment(segments)
+      assert.deepStrictEqual(informix.compile(statement, false), reference.compile(statement, false))
+      assert.deepStrictEqual(informix.withoutTransform.compile(statement, true), reference.compile(statement, true))
+    }))
+    const sql = constructor()
+    const nested = sql`SELECT a FROM t WHERE ${sql`b = ${1}`} AND ${sql.unsafe("c = ?", ["x"])} AND d = ${2}`
+    assert.deepStrictEqual(nested.compile(), ["SELECT a FROM t WHERE b = ? AND c = ? AND d = ?", [1, "x", 2]])
+    // As before the plain path: a literal that spells effect's generic empty-IN subquery is rewritten too.
+    assert.strictEqual(
+      sql.unsafe("SELECT a FROM t WHERE a IN (SELECT NULL WHERE 1=0)").compile()[0],
+      "SELECT a FROM t WHERE a IN (SELECT NULL FROM systables WHERE 1=0)"
+    )
   })
 
   it("reports the sqlite dialect so onDialect callers take a ?-placeholder branch", () => {

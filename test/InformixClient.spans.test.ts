@@ -16,6 +16,7 @@ import * as Tracer from "effect/Tracer"
 import type * as Connection from "../src/Connection.ts"
 import * as InformixClient from "../src/InformixClient.ts"
 import * as Pool from "../src/Pool.ts"
+import { recordingTracer } from "./recordingTracer.ts"
 import { makeFakes } from "./reliability/fakeConnection.ts"
 
 describe("InformixClient statement spans", () => {
@@ -40,14 +41,7 @@ describe("InformixClient statement spans", () => {
       )
       const pool = yield* Pool.makeWith({ acquire, maxConnections: 1 })
       const sql = yield* InformixClient.fromPool(pool, { url: "informix://u@db.example:9090/stores?server=ol" })
-      const spans: Array<Tracer.NativeSpan> = []
-      const tracer = Tracer.make({
-        span: (options) => {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
-      })
+      const { spans, tracer } = recordingTracer()
       const release = yield* Deferred.make<void>()
       const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
       yield* Effect.repeat(Effect.map(pool.stats, (stats) => stats.inUse === 1), {

@@ -12,9 +12,9 @@ import * as Schedule from "effect/Schedule"
 import * as SqlClient from "effect/sql/SqlClient"
 import * as Sql from "effect/sql/SqlError"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
 import * as InformixClient from "../src/InformixClient.ts"
 import * as Pool from "../src/Pool.ts"
+import { recordingTracer } from "./recordingTracer.ts"
 import { type Answer, makeFakes, serverError } from "./reliability/fakeConnection.ts"
 
 const makeClient = (answer?: Answer, poolOptions?: Pool.PoolOptions) =>
@@ -167,14 +167,7 @@ describe("InformixClient (fake sessions)", () => {
         url: "informix://u@db.example:9090/stores?server=ol",
         spanAttributes: { "service.name": "orders" }
       }).pipe(Effect.provide(Reactivity.layer))
-      const spans: Array<Tracer.NativeSpan> = []
-      const tracer = Tracer.make({
-        span: (options) => {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
-      })
+      const { spans, tracer } = recordingTracer()
       yield* Effect.withTracer(sql`SELECT 1 FROM t`, tracer)
       const statement = spans.find((span) => span.attributes.get("db.query.text") === "SELECT 1 FROM t")
       assert.isDefined(statement)

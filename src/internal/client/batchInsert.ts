@@ -8,10 +8,11 @@
  * @internal
  */
 
+const markerStart = "{effect-informix batch: "
 const markerPattern = /\{effect-informix batch: (\d+) rows of (\d+)\}/
 
 /** The marker the compiler puts in front of the one row's placeholders. */
-export const batchMarker = (rows: number, width: number): string => `{effect-informix batch: ${rows} rows of ${width}}`
+export const batchMarker = (rows: number, width: number): string => `${markerStart}${rows} rows of ${width}}`
 
 /** A statement compiled from a multi-row `sql.insert`: the SQL without the marker and the parameters per row. */
 export interface BatchInsert {
@@ -27,6 +28,8 @@ export const parseBatchInsert = (
   sql: string,
   params: ReadonlyArray<unknown>
 ): BatchInsert | string | undefined => {
+  // Every statement is checked: a substring search first, the regular expression only for a candidate.
+  if (!sql.includes(markerStart)) return undefined
   const match = markerPattern.exec(sql)
   if (match === null) return undefined
   const count = Number(match[1])

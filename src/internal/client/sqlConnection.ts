@@ -32,8 +32,10 @@ export const BEGIN_TRANSACTION = "BEGIN WORK"
 
 const NO_ROWS: ReadonlyArray<never> = []
 
+const executeError = (error: InformixError): SqlError => toSqlError(error, "execute")
+
 const execute = <A>(effect: Effect.Effect<A, InformixError>): Effect.Effect<A, SqlError> =>
-  Effect.mapError(effect, (error) => toSqlError(error, "execute"))
+  Effect.mapError(effect, executeError)
 
 // Views are cached per session: the SqlClient asks for one per statement and they hold no state of their own.
 const views = new WeakMap<Connection, InformixSqlConnection>()
