@@ -802,7 +802,7 @@ export type DecodeResult<M> = codec.DecodeResult<M>
  * Decoder options: `maxMessageSize` (default 64 MiB), initial `framing` (default `WIDE_FRAMING`),
  * `expectConnect` (default true: the SL-framed connect PDU comes first) and `keepChunks` (default false: SQ_TUPLE
  * payloads are copies; true when the caller never writes into a pushed chunk again, as with a socket's `data`
- * Buffers, makes them views of the received bytes — no copy per row).
+ * Buffers or a copy of each `onread` read, makes them views of the received bytes — no copy per row).
  *
  * @since 0.1.0
  * @category decoding
@@ -811,7 +811,9 @@ export type DecoderOptions = codec.DecoderOptions
 
 /**
  * Client side: incremental decoder of what a server sends — CONACC/CONREJ (`ConnectResponse`), then
- * `ServerMessage`s (optional COST/XACTSTAT/INSERTDONE may appear anywhere before EOT).
+ * `ServerMessage`s (optional COST/XACTSTAT/INSERTDONE may appear anywhere before EOT). `push(chunk)` returns a
+ * `DecodeResult`; `pushInto(chunk, out)` writes the messages to `out[0]`, `out[1]`, … of an array the caller may
+ * reuse for every chunk and returns how many, or the error (no result object or array per chunk).
  *
  * @since 0.1.0
  * @category decoding

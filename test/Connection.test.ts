@@ -396,6 +396,18 @@ describe("concurrency", () => {
       )
       assert.deepStrictEqual(results, Array.from({ length: 20 }, (_, i) => i))
     }).pipe(Effect.scoped))
+
+  it.live("a prepared query built before its scope closed and run after it → StatementReleasedError", () =>
+    Effect.gen(function*() {
+      const { conn } = yield* setup
+      const [plain, withParameter] = yield* Effect.scoped(Effect.map(
+        conn.prepare("SELECT tabid FROM systables WHERE tabid = 1"),
+        (statement) => [statement.values(), statement.query([1])] as const
+      ))
+      assert.strictEqual(failure(yield* Effect.exit(plain))._tag, "StatementReleasedError")
+      assert.strictEqual(failure(yield* Effect.exit(withParameter))._tag, "StatementReleasedError")
+      assert.strictEqual(conn.state, "idle")
+    }).pipe(Effect.scoped))
 })
 
 describe("errors", () => {

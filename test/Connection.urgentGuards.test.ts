@@ -51,6 +51,21 @@ describe("urgent-byte guards (session core)", () => {
       yield* Fiber.join(fiber)
     }))
 
+  it.effect("a request Node hands to the kernel at once counts as flushed before its write callback runs", () =>
+    Effect.gen(function*() {
+      const { socket, session, sends, begin } = rig()
+      socket.handsOverAtOnce = true
+      const { exchange, fiber } = yield* begin
+      // Nothing is left in Node's queue, so the byte cannot overtake the request: it goes at once.
+      assert.isTrue(exchange.flushed)
+      assert.isTrue(session.requestServerInterrupt(exchange))
+      assert.lengthOf(sends, 1)
+      socket.flush()
+      assert.lengthOf(sends, 1)
+      assert.lengthOf(socket.writes, 1)
+      socket.emit("data", Uint8Array.of(END))
+      yield* Fiber.join(fiber)
+    }))
   it.effect("at most one byte per exchange", () =>
     Effect.gen(function*() {
       const { socket, session, sends, begin } = rig()

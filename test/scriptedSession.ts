@@ -20,24 +20,43 @@ export class ScriptedSocket extends EventEmitter {
   readonly writes: Array<Uint8Array> = []
   private readonly unflushed: Array<() => void> = []
   destroyed = false
-  /** Bytes Node still buffers (set by the test): urgent data sent now would overtake them. */
-  writableLength = 0
+  /** Bytes written and not flushed yet: Node still queues them, as its `writableLength` says. */
+  private unflushedBytes = 0
+  /** Bytes buffered beneath (set by the test, e.g. TLS records in the TCP socket): urgent data would overtake them. */
+  private beneath = 0
   /** What `write` answers: `false` says Node's buffer is full (more should wait for `drain`). */
   acceptsMore = false
+  /**
+   * Node hands each write to the kernel at once (`writableLength` stays 0), as it does when the kernel takes it whole;
+   * the write callbacks still wait for `flush()`, as Node runs them on a later tick.
+   */
+  handsOverAtOnce = false
   /** Reading is paused (`pause()` until `resume()`). */
   paused = false
   /** Every `pause()` and `resume()` call, in order. */
   readonly flow: Array<"pause" | "resume"> = []
   private readonly held: Array<Uint8Array> = []
 
+  /** What Node still buffers: the writes not flushed yet, and what the test says lies beneath. */
+  get writableLength(): number {
+    return this.unflushedBytes + this.beneath
+  }
+
+  set writableLength(bytes: number) {
+    this.beneath = bytes
+  }
+
   write(bytes: Uint8Array, callback?: () => void): boolean {
-    this.writes.push(bytes)
+    // An empty write carries nothing; the session writes one only for its callback (the flush of what came before).
+    if (bytes.length > 0) this.writes.push(bytes)
+    if (!this.handsOverAtOnce) this.unflushedBytes += bytes.length
     if (callback !== undefined) this.unflushed.push(callback)
     return this.acceptsMore
   }
 
   /** Node hands everything written so far to the kernel: the write callbacks run. */
   flush(): void {
+    this.unflushedBytes = 0
     for (const callback of this.unflushed.splice(0)) callback()
   }
 
@@ -116,8 +135,12 @@ export const rig = (
     host: "127.0.0.1",
     port: 1,
     decoder: {
-      push: (chunk) =>
-        chunk[0] === UNDECODABLE ? { _tag: "ProtocolCodecError", message: "scripted garbage" } : decodeScripted(chunk),
+      push: (chunk, out) => {
+        if (chunk[0] === UNDECODABLE) return { _tag: "ProtocolCodecError", message: "scripted garbage" }
+        const messages = decodeScripted(chunk)
+        for (let i = 0; i < messages.length; i++) out[i] = messages[i]
+        return messages.length
+      },
       setFraming: () => {}
     },
     urgent,

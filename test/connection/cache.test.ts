@@ -37,6 +37,22 @@ describe("StatementCache", () => {
     assert.isTrue(cache.holds("c", c))
   })
 
+  it("the most recently used entry is whichever was put or taken last, also after the last one was removed", () => {
+    const cache = new StatementCache<Entry>(2)
+    const a = entry("a")
+    const b = entry("b")
+    const b2 = entry("b")
+    cache.put("a", a)
+    cache.take("a")
+    cache.put("b", b)
+    cache.take("a") // a is the most recently used again
+    assert.deepStrictEqual(cache.put("c", entry("c")).evicted, [b])
+    cache.remove("c", cache.take("c")!)
+    cache.put("b", b2)
+    cache.take("a")
+    assert.deepStrictEqual(cache.put("d", entry("d")).evicted, [b2])
+  })
+
   it("never evicts an entry in use; without room the new statement is not cached", () => {
     const cache = new StatementCache<Entry>(1)
     const a = entry("a")

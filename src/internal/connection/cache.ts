@@ -18,6 +18,12 @@ export interface Cacheable {
 
 export class StatementCache<S extends Cacheable> {
   private readonly entries = new Map<string, S>()
+  /**
+   * The key inserted last, when it is still there: the most recently used entry, which `take` need not move. A Map
+   * re-insertion leaves a deleted slot behind, and V8 rebuilds the table once they pile up: one statement taken over
+   * and over (a pooled session's usual query) cost ~150 B of table per query (docs/benchmarks.md "Round 5").
+   */
+  private newest: string | undefined = undefined
   readonly capacity: number
 
   constructor(capacity: number) {
@@ -32,8 +38,11 @@ export class StatementCache<S extends Cacheable> {
   take(sql: string): S | undefined {
     const entry = this.entries.get(sql)
     if (entry === undefined || entry.inUse || entry.released) return undefined
-    this.entries.delete(sql)
-    this.entries.set(sql, entry)
+    if (sql !== this.newest) {
+      this.entries.delete(sql)
+      this.entries.set(sql, entry)
+      this.newest = sql
+    }
     return entry
   }
 
@@ -55,6 +64,7 @@ export class StatementCache<S extends Cacheable> {
     }
     if (this.entries.size >= this.capacity) return { cached: false, evicted }
     this.entries.set(sql, statement)
+    this.newest = sql
     return { cached: true, evicted }
   }
 

@@ -11,7 +11,7 @@ import { encodeClientBatch, ServerMessageDecoder } from "../protocol/codec.ts"
 import type { BindValue, ClientMessage, DescribeField, Framing } from "../protocol/messages.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { decodeRowValues, prepareColumns, type PreparedColumn, type ValueContext } from "../values/row.ts"
-import type { Incoming, SessionDecoder } from "./wireSession.ts"
+import type { SessionDecoder } from "./wireSession.ts"
 
 export type { ValueContext }
 
@@ -26,11 +26,7 @@ export const makeDecoder = (maxMessageSize: number): SessionDecoder => {
   // A socket's data chunks are fresh for each read and never written again: row payloads can be views of them.
   const decoder = new ServerMessageDecoder({ maxMessageSize, keepChunks: true })
   return {
-    push: (chunk) => {
-      const result = decoder.push(chunk)
-      // Messages decoded before the error are dropped on purpose: the session retires on the error anyway.
-      return result.error === undefined ? result.messages as ReadonlyArray<Incoming> : result.error
-    },
+    push: (chunk, out) => decoder.pushInto(chunk, out),
     setFraming: (framing) => decoder.setFraming(framing)
   }
 }

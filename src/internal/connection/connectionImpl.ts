@@ -70,7 +70,7 @@ import {
   type Prepared,
   prepareStatement,
   query,
-  queryCached,
+  queryWith,
   queryWithColumns,
   release,
   releaseAfter,
@@ -459,7 +459,7 @@ export class ConnectionImpl implements Connection.Connection {
   declare readonly desync: typeof desync
   declare readonly queryWithColumns: typeof queryWithColumns
   declare readonly runQuery: typeof runQuery
-  declare readonly queryCached: typeof queryCached
+  declare readonly queryWith: typeof queryWith
   declare readonly query: typeof query
   declare readonly values: typeof values
   declare readonly execute: typeof execute
@@ -510,7 +510,7 @@ const methods = {
   desync,
   queryWithColumns,
   runQuery,
-  queryCached,
+  queryWith,
   query,
   values,
   execute,

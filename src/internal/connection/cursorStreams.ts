@@ -24,7 +24,7 @@ import { CodecFailure, ValueRejected } from "../values/CodecFailure.ts"
 import type { RequestPart } from "./blobBinds.ts"
 import { encodeBatch } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
-import { type Permit, releaseAll } from "./permit.ts"
+import type { Permit } from "./permit.ts"
 import { bindMessages, CLOSE, EOT, id, OPEN } from "./prebuiltMessages.ts"
 import { isDone, operationName, replyError, replyMessages, toObjects } from "./results.ts"
 import { fetchRequest } from "./retType.ts"
@@ -159,45 +159,72 @@ const collectFrom = (
 }
 
 /**
- * `collect` under the session's owner permit (and `lock`, a prepared statement's own, when given), its rows handed to
- * `done` — in one step when it can: if the session, its wire and the permits are all free, they are taken with the
- * OPEN batch's write (`Session.exchangeHolding`), and a reply that ends the result without an error (nearly every
+ * How a caller runs its queries through `collectOwned`, made once per kind of caller (the statement cache, each
+ * prepared statement) rather than per query: nothing here is allocated on the query's path.
+ */
+export interface OwnedQuery<A> {
+  /** The permits taken with the wire (the session's owner, and a prepared statement's lock); `undefined`: the owner. */
+  readonly held: ReadonlyArray<Permit> | undefined
+  /** Gives `held` up (`undefined`: the owner's release). */
+  readonly release: (() => Effect.Effect<void>) | undefined
+  /** The caller's result from the statement and its rows. */
+  readonly done: (prepared: Prepared, rows: Array<Array<Value>>) => A
+  /** The query the general way, waiting for the permits in line (built only when taken). */
+  readonly general: (
+    self: ConnectionImpl,
+    prepared: Prepared,
+    binds: ReadonlyArray<M.BindValue>,
+    stmt: StatementContext
+  ) => Effect.Effect<A, InformixError>
+  /** Wraps what continues after a first reply that did not settle the query (e.g. to retry a stale statement). */
+  readonly recover?: (
+    self: ConnectionImpl,
+    continued: Effect.Effect<A, InformixError>,
+    prepared: Prepared,
+    binds: ReadonlyArray<M.BindValue>,
+    stmt: StatementContext
+  ) => Effect.Effect<A, InformixError>
+}
+
+/**
+ * `collect` under the session's owner permit (and a prepared statement's own lock: `query.held`), its rows handed to
+ * `query.done` — in one step when it can: if the session, its wire and the permits are all free, they are taken with
+ * the OPEN batch's write (`Session.exchangeHolding`), and a reply that ends the result without an error (nearly every
  * small query) is decoded, its CLOSE queued to ride on the next request (`closeExhausted`) and every permit given up
  * in the same synchronous step: no permit effect, no exit frames, no further fiber steps. Any other reply continues
- * as `collect` does (through `recover`, if given), the permits held until it ends. A statement with a deadline or
- * BYTE/TEXT columns, or a session busy with anything, takes `general` instead (built only then: building it costs
- * closures and effects), which waits for the permits in line.
+ * as `collect` does (through `query.recover`, if given), the permits held until it ends. A statement with a deadline
+ * or BYTE/TEXT columns, or a session busy with anything, takes `query.general` instead, which waits for the permits
+ * in line.
  */
 export function collectOwned<A>(
   this: ConnectionImpl,
   prepared: Prepared,
   binds: ReadonlyArray<M.BindValue>,
   stmt: StatementContext,
-  lock: Permit | undefined,
-  done: (prepared: Prepared, rows: Array<Array<Value>>) => A,
-  general: () => Effect.Effect<A, InformixError>,
-  recover?: (continued: Effect.Effect<A, InformixError>) => Effect.Effect<A, InformixError>
+  query: OwnedQuery<A>
 ): Effect.Effect<A, InformixError> {
-  if (stmt.deadline !== undefined || prepared.blobColumns.length > 0) return general()
+  if (stmt.deadline !== undefined || prepared.blobColumns.length > 0) return query.general(this, prepared, binds, stmt)
   const request = openRequest(this, prepared, binds)
   const closeBatch = closeBatchOf(this, prepared)
-  if (request instanceof CodecFailure || closeBatch === undefined) return general()
-  const held = lock === undefined ? this.ownerAlone : [lock, this.session.owner]
+  if (request instanceof CodecFailure || closeBatch === undefined) return query.general(this, prepared, binds, stmt)
+  const held = query.held ?? this.ownerAlone
   return Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(
       restore(this.session.exchangeHolding(request, this.trackReply, held, closeBatch, prepared)),
       (reply) => {
-        if (reply === undefined) return restore(general())
+        if (reply === undefined) return restore(query.general(this, prepared, binds, stmt))
         // The permits are given up however this ends (a defect included: a permit kept would stall the session).
         return Effect.onExit(
           Effect.suspend(() => {
             const rows = settledRows(this, prepared, reply, stmt, closeBatch)
-            if (rows !== undefined) return Effect.succeed(done(prepared, rows))
+            if (rows !== undefined) return Effect.succeed(query.done(prepared, rows))
             const first = Effect.suspend(() => replyMessages(reply, stmt))
-            const continued = Effect.map(collectFrom(this, prepared, stmt, first), (rows) => done(prepared, rows))
-            return restore(recover === undefined ? continued : recover(continued))
+            const continued = Effect.map(collectFrom(this, prepared, stmt, first), (rows) => query.done(prepared, rows))
+            return restore(
+              query.recover === undefined ? continued : query.recover(this, continued, prepared, binds, stmt)
+            )
           }),
-          lock === undefined ? this.releaseOwner : () => Effect.sync(() => releaseAll(held))
+          query.release ?? this.releaseOwner
         )
       }
     )
@@ -221,13 +248,17 @@ const settledRows = (
   if (self.transactionOpen || !self.closeMayWait || fetchState(messages) !== FETCH_DONE) return undefined
   if (replyError(reply, stmt) !== undefined) return undefined
   const decoder = prepared.rows!
-  const rows: Array<Array<Value>> = []
-  for (let i = 0; i < messages.length; i++) {
+  // Allocated at its final length: an empty array grown by a push reserves 17 slots (about 150 B for one row).
+  let count = 0
+  for (let i = 0; i < messages.length; i++) if (messages[i]!._tag === "Tuple") count++
+  // oxlint-disable-next-line unicorn/no-new-array -- a length, on purpose (see above)
+  const rows: Array<Array<Value>> = new Array(count)
+  for (let i = 0, row = 0; i < messages.length; i++) {
     const m = messages[i]!
     if (m._tag !== "Tuple") continue
     const values = decoder.decode(m.payload)
     if (values instanceof CodecFailure) return undefined
-    rows.push(values)
+    rows[row++] = values
   }
   self.session.addDeferred(closeBatch)
   return rows

@@ -35,6 +35,7 @@ import { encodeBatch, makeDecoder } from "./codecView.ts"
 import { ConnectionImpl } from "./connectionImpl.ts"
 import { authenticate } from "./pamLogin.ts"
 import { EOT, INFO_ENV } from "./prebuiltMessages.ts"
+import { connectPlain } from "./socketReads.ts"
 import { type Incoming, Session, socketError, type UrgentSender } from "./wireSession.ts"
 
 export interface OpenOptions {
@@ -77,7 +78,7 @@ export const openSocket = (config: ResolvedConfig): Effect.Effect<Net.Socket, Co
       socket = Tls.connect(options)
       socket.once("secureConnect", onConnected)
     } else {
-      socket = Net.connect({ host, port, noDelay: true })
+      socket = connectPlain(host, port)
       socket.once("connect", onConnected)
     }
     socket.once("error", onError)

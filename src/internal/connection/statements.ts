@@ -24,8 +24,9 @@ import { encodeBind } from "../values/bindValues.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { makeRowDecoder, type RowDecoder } from "./codecView.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
+import type { OwnedQuery } from "./cursorStreams.ts"
 import { TYPE_BYTE, TYPE_TEXT } from "./largeObjects.ts"
-import { Permit } from "./permit.ts"
+import { Permit, releaseAll } from "./permit.ts"
 import { bindMessages, EXECUTE, id, NDESCRIBE, RELEASE, WANTDONE } from "./prebuiltMessages.ts"
 import { columnKeys, executeResult, replyHasError, toObjects } from "./results.ts"
 import { type SessionSetting, sessionSettingOf } from "./sessionSettings.ts"
@@ -361,45 +362,57 @@ export function queryWithColumns(
   { readonly columns: ReadonlyArray<Connection.Column>; readonly rows: ReadonlyArray<ReadonlyArray<Value>> },
   InformixError
 > {
-  return this.span("query", sql, this.runQuery(sql, params, options))
+  return this.span("query", sql, this.runQuery(sql, params, options, resultQuery))
 }
 
-export function runQuery(
+/** A query through the statement cache, its result built by `query.done` (the columns, rows or row objects). */
+export function runQuery<A>(
   this: ConnectionImpl,
   sql: string,
   params: ReadonlyArray<Connection.Parameter> | undefined,
-  options: Connection.StatementOptions | undefined
-): Effect.Effect<
-  {
-    readonly columns: ReadonlyArray<Connection.Column>
-    readonly keys: ReadonlyArray<string>
-    readonly rows: Array<Array<Value>>
-  },
-  InformixError
-> {
+  options: Connection.StatementOptions | undefined,
+  query: OwnedQuery<A>
+): Effect.Effect<A, InformixError> {
+  // Without parameters or a deadline (the common case) binds and context need no steps of their own. (Still
+  // suspended: the statement cache is consulted each time the effect runs, not when it is built.)
+  if (
+    (params === undefined || params.length === 0) && options?.timeout === undefined &&
+    this.settings.config.queryTimeout === undefined
+  ) return Effect.suspend(() => this.queryWith(noBindValues, noTimeout(sql), query))
   // flatMaps rather than a generator: this is every query's path, and a generator costs measurable CPU and garbage.
   return Effect.flatMap(
     this.encodeParams(params, sql),
-    (binds) =>
-      Effect.flatMap(
-        this.statementContext(sql, options),
-        (stmt) => {
-          const general = () =>
-            this.ownedStatement(this.withStatement(stmt, binds.length, (prepared) => {
-              if (prepared.returnsRows) {
-                return Effect.map(this.collect(prepared, binds, stmt), (rows) => resultOf(prepared, rows))
-              }
-              return Effect.as(this.executePrepared(prepared, binds, stmt), resultOf(prepared, []))
-            }, replayable(binds)))
-          // A free cached statement that returns rows: a free session runs the query in one step (collectOwned).
-          const cached = this.cache.take(stmt.sql)
-          return cached !== undefined && cached.returnsRows
-            ? this.queryCached(cached, binds, stmt, general)
-            : general()
-        }
-      )
+    (binds) => Effect.flatMap(this.statementContext(sql, options), (stmt) => this.queryWith(binds, stmt, query))
   )
 }
+
+/** `runQuery` once the binds and the statement context are known. */
+export function queryWith<A>(
+  this: ConnectionImpl,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext,
+  query: OwnedQuery<A>
+): Effect.Effect<A, InformixError> {
+  // A free cached statement that returns rows: a free session runs the query in one step (collectOwned).
+  const cached = this.cache.take(stmt.sql)
+  if (cached === undefined || !cached.returnsRows) return queryGeneral(this, binds, stmt, query.done)
+  this.note(cached.sessionSetting)
+  return this.collectOwned(cached, binds, stmt, query)
+}
+
+/** A query that waits for the session in line and takes its statement from the cache or a PREPARE. */
+const queryGeneral = <A>(
+  self: ConnectionImpl,
+  binds: ReadonlyArray<M.BindValue>,
+  stmt: StatementContext,
+  done: (prepared: Prepared, rows: Array<Array<Value>>) => A
+): Effect.Effect<A, InformixError> =>
+  self.ownedStatement(self.withStatement(stmt, binds.length, (prepared) => {
+    if (prepared.returnsRows) return Effect.map(self.collect(prepared, binds, stmt), (rows) => done(prepared, rows))
+    return Effect.as(self.executePrepared(prepared, binds, stmt), done(prepared, []))
+  }, replayable(binds)))
+
+const noBindValues: ReadonlyArray<M.BindValue> = []
 
 interface QueryResult {
   readonly columns: ReadonlyArray<Connection.Column>
@@ -414,45 +427,39 @@ const resultOf = (prepared: Prepared, rows: Array<Array<Value>>): QueryResult =>
 })
 
 /**
- * The result of `cached`, a statement of the cache that returns rows, through `collectOwned`: a free session runs the
- * query in one step. The statement is not marked in use there: the session's owner permit is held from its OPEN to
- * its last reply, so nobody else can take it meanwhile (a session that is not free takes `general`, which leases it
- * as usual). As in `withStatement`, a statement the server no longer knows leaves the cache and the query runs once
- * more on a fresh PREPARE, still under the permit (unless a streamed BYTE/TEXT bind cannot replay).
+ * A query of the statement cache whose result `done` builds, through `collectOwned` when the statement is cached and
+ * returns rows: a free session runs it in one step. The statement is not marked in use there: the session's owner
+ * permit is held from its OPEN to its last reply, so nobody else can take it meanwhile (a session that is not free
+ * takes `queryGeneral`, which leases it as usual). As in `withStatement`, a statement the server no longer knows
+ * leaves the cache and the query runs once more on a fresh PREPARE, still under the permit (unless a streamed
+ * BYTE/TEXT bind cannot replay). Made once per kind of result, not per query.
  */
-export function queryCached(
-  this: ConnectionImpl,
-  cached: Prepared,
-  binds: ReadonlyArray<M.BindValue>,
-  stmt: StatementContext,
-  general: () => Effect.Effect<QueryResult, InformixError>
-): Effect.Effect<QueryResult, InformixError> {
-  this.note(cached.sessionSetting)
-  return this.collectOwned(
-    cached,
-    binds,
-    stmt,
-    undefined,
-    resultOf,
-    general,
-    (continued) =>
-      Effect.catchIf(continued, isStale, (error) => {
-        this.cache.remove(stmt.sql, cached)
-        return Effect.andThen(
-          this.release(cached),
-          replayable(binds)
-            ? this.withStatement(
-              stmt,
-              binds.length,
-              (fresh) => Effect.map(this.collect(fresh, binds, stmt), (rows) => resultOf(fresh, rows))
-            )
-            : Effect.fail(error)
-        )
-      })
-  )
-}
+const cachedQuery = <A>(done: (prepared: Prepared, rows: Array<Array<Value>>) => A): OwnedQuery<A> => ({
+  held: undefined,
+  release: undefined,
+  done,
+  general: (self, _cached, binds, stmt) => queryGeneral(self, binds, stmt, done),
+  recover: (self, continued, cached, binds, stmt) =>
+    Effect.catchIf(continued, isStale, (error) => {
+      self.cache.remove(stmt.sql, cached)
+      return Effect.andThen(
+        self.release(cached),
+        replayable(binds)
+          ? self.withStatement(
+            stmt,
+            binds.length,
+            (fresh) => Effect.map(self.collect(fresh, binds, stmt), (rows) => done(fresh, rows))
+          )
+          : Effect.fail(error)
+      )
+    })
+})
 
 const rowsOnly = (_: Prepared, rows: Array<Array<Value>>): Array<Array<Value>> => rows
+
+const resultQuery = cachedQuery(resultOf)
+const rowsQuery = cachedQuery(rowsOnly)
+const objectsQuery = cachedQuery((prepared: Prepared, rows: Array<Array<Value>>) => toObjects(rows, prepared.keys))
 
 export function query(
   this: ConnectionImpl,
@@ -463,7 +470,7 @@ export function query(
   return this.span(
     "query",
     sql,
-    Effect.map(this.runQuery(sql, params, options), ({ keys, rows }) => toObjects(rows, keys))
+    this.runQuery(sql, params, options, objectsQuery)
   )
 }
 
@@ -473,7 +480,7 @@ export function values(
   params?: ReadonlyArray<Connection.Parameter>,
   options?: Connection.StatementOptions
 ): Effect.Effect<ReadonlyArray<ReadonlyArray<Value>>, InformixError> {
-  return this.span("values", sql, Effect.map(this.runQuery(sql, params, options), ({ rows }) => rows))
+  return this.span("values", sql, this.runQuery(sql, params, options, rowsQuery))
 }
 
 export function execute(
@@ -519,21 +526,29 @@ export function prepare(
     // One user of the statement at a time: its cursor (or execution) must finish before the next one starts.
     const lock = new Permit()
     // Without parameters or a timeout (the common case) every run has the same binds and context.
-    const plain = Effect.succeed({ binds: [] as ReadonlyArray<M.BindValue>, stmt: noTimeout(sql) })
+    const plainStmt = noTimeout(sql)
+    const plain = Effect.succeed({ binds: noBindValues, stmt: plainStmt })
+    const isPlain = (
+      params: ReadonlyArray<Connection.Parameter> | undefined,
+      options: Connection.StatementOptions | undefined
+    ): boolean =>
+      (params === undefined || params.length === 0) && options?.timeout === undefined &&
+      this.settings.config.queryTimeout === undefined
+    const released = () =>
+      Effect.fail(
+        new StatementReleasedError({
+          message: "The prepared statement was already released (its scope has closed)",
+          sql
+        })
+      )
     const checked = (
       params: ReadonlyArray<Connection.Parameter> | undefined,
       options: Connection.StatementOptions | undefined
     ): Effect.Effect<{ binds: ReadonlyArray<M.BindValue>; stmt: StatementContext }, InformixError> =>
       Effect.suspend((): Effect.Effect<{ binds: ReadonlyArray<M.BindValue>; stmt: StatementContext }, InformixError> =>
         prepared.released
-          ? Effect.fail(
-            new StatementReleasedError({
-              message: "The prepared statement was already released (its scope has closed)",
-              sql
-            })
-          )
-          : (params === undefined || params.length === 0) && options?.timeout === undefined &&
-              this.settings.config.queryTimeout === undefined
+          ? released()
+          : isPlain(params, options)
           ? plain
           : Effect.flatMap(
             this.encodeParams(params, sql),
@@ -553,20 +568,29 @@ export function prepare(
           lock.withPermit(this.ownedStatement(f(binds, stmt))))
       )
     // A query takes the statement's lock and the session's owner with its exchange when all are free (collectOwned).
+    const held = [lock, this.session.owner]
+    const releaseHeld = Effect.sync(() => releaseAll(held))
+    const owned: OwnedQuery<Array<Array<Value>>> = {
+      held,
+      release: () => releaseHeld,
+      done: rowsOnly,
+      general: (self, _prepared, binds, stmt) =>
+        lock.withPermit(self.ownedStatement(self.collect(prepared, binds, stmt)))
+    }
     const rowsOf = (params?: ReadonlyArray<Connection.Parameter>, options?: Connection.StatementOptions) =>
       prepared.returnsRows
         ? this.span(
           "query",
           sql,
-          Effect.flatMap(checked(params, options), ({ binds, stmt }) =>
-            this.collectOwned(
-              prepared,
-              binds,
-              stmt,
-              lock,
-              rowsOnly,
-              () => lock.withPermit(this.ownedStatement(this.collect(prepared, binds, stmt)))
-            ))
+          // Without parameters or a deadline: no steps to check them (still one suspend, for `released` at run time).
+          isPlain(params, options)
+            ? Effect.suspend(() =>
+              prepared.released ? released() : this.collectOwned(prepared, noBindValues, plainStmt, owned)
+            )
+            : Effect.flatMap(
+              checked(params, options),
+              ({ binds, stmt }) => this.collectOwned(prepared, binds, stmt, owned)
+            )
         )
         : run(
           "query",

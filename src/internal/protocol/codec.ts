@@ -111,8 +111,9 @@ export interface DecoderOptions {
   readonly expectConnect?: boolean
   /**
    * The caller hands every pushed chunk over and never writes into it again (a socket's `data` Buffers are fresh for
-   * each read). SQ_TUPLE payloads are then views of the received bytes instead of one copy (and one ArrayBuffer) per
-   * row, and the decoder never moves bytes inside a buffer a message may view. Default false: payloads are copies.
+   * each read, and so is the session's copy of each `onread` read: connection/socketReads.ts). SQ_TUPLE payloads are
+   * then views of the received bytes instead of one copy (and one ArrayBuffer) per row, and the decoder never moves
+   * bytes inside a buffer a message may view. Default false: payloads are copies.
    */
   readonly keepChunks?: boolean
 }
@@ -179,34 +180,39 @@ abstract class StreamDecoder<C, M> {
 
   push(chunk: Uint8Array): DecodeResult<C | M> {
     const messages: Array<C | M> = []
-    if (this.failure !== undefined) return { messages, error: this.failure }
+    const decoded = this.pushInto(chunk, messages)
+    return { messages, error: typeof decoded === "number" ? undefined : decoded }
+  }
+
+  /**
+   * `push` that writes the messages to `out[0]`, `out[1]`, … and returns how many (or the error, the messages decoded
+   * before it left in `out`). The caller may reuse `out` for every chunk: no result object and no array per chunk
+   * (entries past the count are the caller's).
+   */
+  pushInto(chunk: Uint8Array, out: Array<C | M | undefined>): number | ProtocolCodecError {
+    if (this.failure !== undefined) return this.failure
     this.append(chunk)
+    let count = 0
     while (this.end - this.start >= Math.max(this.need, 2)) {
       const step = this.connected ? this.stepMessage() : this.stepConnect()
       if (step._tag === "Message") {
-        messages.push(step.message)
+        out[count++] = step.message
         this.start = step.end
         this.need = 0
         continue
       }
-      if (step._tag === "Fail") return { messages, error: this.fail(step.message, step.opcode) }
+      if (step._tag === "Fail") return this.fail(step.message, step.opcode)
       this.need = step.need
       if (this.need > this.maxMessageSize) {
-        return {
-          messages,
-          error: this.fail(`frame larger than maxMessageSize (${this.need} > ${this.maxMessageSize} bytes)`)
-        }
+        return this.fail(`frame larger than maxMessageSize (${this.need} > ${this.maxMessageSize} bytes)`)
       }
       break
     }
     if (this.end - this.start > this.maxMessageSize) {
-      return {
-        messages,
-        error: this.fail(`frame larger than maxMessageSize (${this.end - this.start} bytes buffered)`)
-      }
+      return this.fail(`frame larger than maxMessageSize (${this.end - this.start} bytes buffered)`)
     }
     this.release()
-    return { messages, error: undefined }
+    return count
   }
 
   /** Record the error and drop everything buffered: a failed stream is never parsed again. */
@@ -298,6 +304,12 @@ abstract class StreamDecoder<C, M> {
 
   /** Reused for every message (see `Reader.reset`). */
   private readonly reader = new Reader(EMPTY)
+  /** The step of every decoded message, refilled each time (`pushInto` reads it at once): no object per message. */
+  private readonly decoded: { readonly _tag: "Message"; message: C | M; end: number } = {
+    _tag: "Message",
+    message: undefined as unknown as C | M,
+    end: 0
+  }
 
   private stepMessage(): Step<C | M> {
     const r = this.reader
@@ -310,7 +322,10 @@ abstract class StreamDecoder<C, M> {
     if (message === undefined) {
       return { _tag: "Fail", message: `unknown opcode ${opcode}; the stream cannot be resynchronised`, opcode }
     }
-    return { _tag: "Message", message, end: r.pos }
+    const decoded = this.decoded
+    decoded.message = message
+    decoded.end = r.pos
+    return decoded
   }
 }
 

@@ -303,6 +303,9 @@ const readErr = (r: Reader, framing: Framing, max: number): Err => {
   return { _tag: "Err", sqlcode, isamCode, offset, parameter, form, sqlState, message: r.char(max) }
 }
 
+/** Every SQ_EOT decodes to this one object: it carries nothing, and every reply ends with one. */
+const EOT_MESSAGE: ServerMessage = Object.freeze({ _tag: "Eot" })
+
 export const readServerMessage = (
   r: Reader,
   opcode: number,
@@ -393,7 +396,7 @@ export const readServerMessage = (
     case Opcode.EXIT:
       return { _tag: "Exit" }
     case Opcode.EOT:
-      return { _tag: "Eot" }
+      return EOT_MESSAGE
     default:
       return readSmartLobServerMessage(r, opcode, framing, max)
   }

@@ -24,7 +24,11 @@ export const latin1String = (bytes: Uint8Array): string => {
 
 /** @internal */
 export class Reader {
-  private view: DataView
+  /**
+   * Made on the first read that needs it (64-bit and floating-point fields): 8- to 32-bit integers are read from the
+   * bytes, so a reader re-pointed at each new socket chunk (`reset`) costs no `DataView` per chunk.
+   */
+  private dataView: DataView | undefined = undefined
   /** Read position (absolute offset into `bytes`). */
   pos: number
   /** True once a read went past `end`: the message is incomplete. */
@@ -40,8 +44,11 @@ export class Reader {
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.bytes = bytes
     this.end = end
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     this.pos = start
+  }
+
+  private get view(): DataView {
+    return this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
   }
 
   /**
@@ -51,7 +58,7 @@ export class Reader {
   reset(bytes: Uint8Array, start: number, end: number): void {
     if (bytes !== this.bytes) {
       this.bytes = bytes
-      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      this.dataView = undefined
     }
     this.end = end
     this.pos = start
@@ -95,30 +102,30 @@ export class Reader {
 
   i16(): number {
     if (!this.take(2)) return 0
-    const v = this.view.getInt16(this.pos)
-    this.pos += 2
-    return v
+    const b = this.bytes
+    const p = this.pos
+    this.pos = p + 2
+    return ((b[p]! << 24) >> 16) | b[p + 1]!
   }
 
   u16(): number {
     if (!this.take(2)) return 0
-    const v = this.view.getUint16(this.pos)
-    this.pos += 2
-    return v
+    const b = this.bytes
+    const p = this.pos
+    this.pos = p + 2
+    return (b[p]! << 8) | b[p + 1]!
   }
 
   i32(): number {
     if (!this.take(4)) return 0
-    const v = this.view.getInt32(this.pos)
-    this.pos += 4
-    return v
+    const b = this.bytes
+    const p = this.pos
+    this.pos = p + 4
+    return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!
   }
 
   u32(): number {
-    if (!this.take(4)) return 0
-    const v = this.view.getUint32(this.pos)
-    this.pos += 4
-    return v
+    return this.i32() >>> 0
   }
 
   i64(): bigint {
