@@ -8,7 +8,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
 import * as Connection from "../src/Connection.ts"
 import type { ConnectionImpl } from "../src/internal/connection/connectionImpl.ts"
 import type { ClientMessage } from "../src/internal/protocol/messages.ts"
@@ -23,6 +22,7 @@ import {
   sqlOf
 } from "./connection/fakeServer.ts"
 import { eventually } from "./eventually.ts"
+import { recordingTracer } from "./recordingTracer.ts"
 
 let fetchesOfMany = 0
 
@@ -254,14 +254,7 @@ describe("message flows", () => {
     Effect.gen(function*() {
       const server = yield* makeFakeServer(handler)
       const conn = yield* Connection.make(server.url)
-      const spans: Array<Tracer.Span> = []
-      const tracer = Tracer.make({
-        span: (options) => {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
-      })
+      const { spans, tracer } = recordingTracer()
       yield* conn.query("SELECT a FROM t WHERE x = ?", ["secret-param"]).pipe(Effect.withTracer(tracer))
       const span = spans.find((s) => s.name === "informix.query")
       assert.isDefined(span)

@@ -172,7 +172,9 @@ describe("Pool (fake sessions)", () => {
       const first = yield* Effect.scoped(Effect.map(pool.get, asFake))
       first.state = "dead"
       const got = yield* Effect.forkChild(Effect.scoped(pool.get))
-      for (let turn = 0; turn < 100 && connects < 2; turn++) yield* Effect.yieldNow
+      // `connects` moves in the pool's connecting fiber: yield until its second connect has begun.
+      const connecting = () => connects < 2
+      for (let turn = 0; turn < 100 && connecting(); turn++) yield* Effect.yieldNow
       yield* TestClock.adjust("1 second")
       assert.instanceOf(yield* Effect.flip(Fiber.join(got)), PoolTimeoutError)
     }))
