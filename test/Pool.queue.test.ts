@@ -14,7 +14,7 @@ import * as Metric from "effect/Metric"
 import * as TestClock from "effect/testing/TestClock"
 import { PoolTimeoutError } from "../src/InformixError.ts"
 import * as Pool from "../src/Pool.ts"
-import { asFake, makeFakes } from "./reliability/fakeConnection.ts"
+import { asFake, type Fake, makeFakes } from "./reliability/fakeConnection.ts"
 
 /** Real time passes (the TestClock does not move), so real timers and other fibers run. */
 const realSleep = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
@@ -31,23 +31,37 @@ const waitUntil = (condition: Effect.Effect<boolean>) =>
 
 const waiting = (pool: Pool.Pool, n: number) => waitUntil(Effect.map(pool.stats, (stats) => stats.waiting === n))
 
+/**
+ * A pool of one fake session, leased by a holder until `free` (which also waits for the holder's lease to end);
+ * `onFree` runs on the session as the holder lets go.
+ */
+const heldPool = (
+  options: Partial<Pick<Pool.PoolOptions, "acquireTimeout" | "metricAttributes">> = {},
+  onFree: (connection: Fake) => void = () => {}
+) =>
+  Effect.gen(function*() {
+    const fakes = makeFakes()
+    const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, ...options })
+    const release = yield* Deferred.make<void>()
+    const holder = yield* Effect.forkChild(
+      pool.use((c) => Effect.andThen(Deferred.await(release), Effect.sync(() => onFree(asFake(c)))))
+    )
+    yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+    return { fakes, pool, free: Effect.andThen(Deferred.succeed(release, undefined), Fiber.join(holder)) }
+  })
+
 describe("Pool.use on a full pool", () => {
   it.live("serves queued borrowers in arrival order, one per returned session", () =>
     Effect.gen(function*() {
-      const fakes = makeFakes()
       const attributes = { pool: `queue-${Math.random()}` }
-      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, metricAttributes: attributes })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
-      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const { fakes, free, pool } = yield* heldPool({ metricAttributes: attributes })
       const served: Array<number> = []
       const borrowers: Array<Fiber.Fiber<void, unknown>> = []
       for (let i = 1; i <= 3; i++) {
         borrowers.push(yield* Effect.forkChild(pool.use(() => Effect.sync(() => void served.push(i)))))
         yield* waiting(pool, i)
       }
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
+      yield* free
       for (const borrower of borrowers) yield* Fiber.join(borrower)
       assert.deepStrictEqual(served, [1, 2, 3])
       assert.strictEqual(fakes.all.length, 1)
@@ -61,17 +75,10 @@ describe("Pool.use on a full pool", () => {
 
   it.live("a queued borrower gets a new session when the leased one is retired", () =>
     Effect.gen(function*() {
-      const fakes = makeFakes()
-      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(
-        pool.use((c) => Effect.andThen(Deferred.await(release), Effect.sync(() => void (asFake(c).state = "dead"))))
-      )
-      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const { fakes, free, pool } = yield* heldPool({}, (session) => void (session.state = "dead"))
       const borrower = yield* Effect.forkChild(pool.use((c) => Effect.succeed(asFake(c))))
       yield* waiting(pool, 1)
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
+      yield* free
       const got = yield* Fiber.join(borrower)
       assert.strictEqual(fakes.all.length, 2)
       assert.strictEqual(got, fakes.all[1])
@@ -80,30 +87,21 @@ describe("Pool.use on a full pool", () => {
 
   it.live("an interrupted borrower leaves the queue; the next one is served", () =>
     Effect.gen(function*() {
-      const fakes = makeFakes()
-      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
-      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const { free, pool } = yield* heldPool()
       const first = yield* Effect.forkChild(pool.use(() => Effect.succeed("first")))
       yield* waiting(pool, 1)
       const second = yield* Effect.forkChild(pool.use(() => Effect.succeed("second")))
       yield* waiting(pool, 2)
       yield* Fiber.interrupt(first)
       yield* waiting(pool, 1)
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
+      yield* free
       assert.strictEqual(yield* Fiber.join(second), "second")
       assert.strictEqual((yield* pool.stats).waiting, 0)
     }))
 
   it.effect("the wait is bounded by acquireTimeout, and a timed-out borrower costs the others nothing", () =>
     Effect.gen(function*() {
-      const fakes = makeFakes()
-      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, acquireTimeout: "50 millis" })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
-      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const { free, pool } = yield* heldPool({ acquireTimeout: "50 millis" })
       const impatient = yield* Effect.forkChild(pool.use(() => Effect.void))
       yield* waiting(pool, 1)
       yield* TestClock.adjust("50 millis")
@@ -111,8 +109,7 @@ describe("Pool.use on a full pool", () => {
       assert.instanceOf(error, PoolTimeoutError)
       assert.strictEqual(error.timeoutMillis, 50)
       assert.strictEqual((yield* pool.stats).waiting, 0)
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
+      yield* free
       assert.strictEqual(yield* pool.use(() => Effect.succeed("served")), "served")
     }))
 })
@@ -120,11 +117,7 @@ describe("Pool.use on a full pool", () => {
 describe("Pool.use wait queue", () => {
   it.live("waiters that leave from the middle and the end of the queue lose no one behind them", () =>
     Effect.gen(function*() {
-      const fakes = makeFakes()
-      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1 })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
-      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const { free, pool } = yield* heldPool()
       const served: Array<number> = []
       const borrower = (i: number) => Effect.forkChild(pool.use(() => Effect.sync(() => void served.push(i))))
       const queued: Array<Fiber.Fiber<void, unknown>> = []
@@ -138,8 +131,7 @@ describe("Pool.use wait queue", () => {
       assert.strictEqual((yield* pool.stats).waiting, 2)
       const fifth = yield* borrower(5)
       yield* waiting(pool, 3)
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
+      yield* free
       for (const fiber of [queued[0]!, queued[2]!, fifth]) yield* Fiber.join(fiber)
       assert.deepStrictEqual(served, [1, 3, 5])
       assert.strictEqual((yield* pool.stats).waiting, 0)
@@ -147,11 +139,7 @@ describe("Pool.use wait queue", () => {
 
   it.effect("every queued borrower times out at its own deadline", () =>
     Effect.gen(function*() {
-      const fakes = makeFakes()
-      const pool = yield* Pool.makeWith({ acquire: fakes.acquire, maxConnections: 1, acquireTimeout: "300 millis" })
-      const release = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkChild(pool.use(() => Deferred.await(release)))
-      yield* waitUntil(Effect.map(pool.stats, (stats) => stats.inUse === 1))
+      const { free, pool } = yield* heldPool({ acquireTimeout: "300 millis" })
       const first = yield* Effect.forkChild(pool.use(() => Effect.void))
       yield* waiting(pool, 1)
       // The second queues 200 ms later: its deadline is 200 ms after the first's.
@@ -170,8 +158,7 @@ describe("Pool.use wait queue", () => {
       yield* TestClock.adjust("1 millis")
       assert.instanceOf(yield* Effect.flip(Fiber.join(second)), PoolTimeoutError)
       assert.strictEqual((yield* pool.stats).waiting, 0)
-      yield* Deferred.succeed(release, undefined)
-      yield* Fiber.join(holder)
+      yield* free
       assert.strictEqual(yield* pool.use(() => Effect.succeed("served")), "served")
     }))
 })
