@@ -582,14 +582,7 @@ export class Session {
    */
   exchange<E = never>(
     bytes: Uint8Array,
-    options: {
-      readonly end?: ReplyEnd
-      readonly timeout?: Duration.Duration | undefined
-      readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
-      readonly onMessage?: ((message: Incoming) => boolean) | undefined
-      /** The rest of the request after `bytes`, written as pulled (see `writeBody`); its failure is the exchange's. */
-      readonly body?: RequestBody<E> | undefined
-    } = {}
+    options: ExchangeOptions<E> = {}
   ): Effect.Effect<Reply, InformixError | E> {
     if (options.timeout === undefined && options.body === undefined) {
       return this.exchangeNow(bytes, options.end ?? "Eot", options.onReply, options.onMessage)
@@ -702,13 +695,7 @@ export class Session {
   /** An exchange that waits for the wire in line, with a deadline or a request body if it has them. */
   private exchangeQueued<E>(
     bytes: Uint8Array,
-    options: {
-      readonly end?: ReplyEnd
-      readonly timeout?: Duration.Duration | undefined
-      readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
-      readonly onMessage?: ((message: Incoming) => boolean) | undefined
-      readonly body?: RequestBody<E> | undefined
-    }
+    options: ExchangeOptions<E>
   ): Effect.Effect<Reply, InformixError | E> {
     return Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Effect.andThen(restore(this.wire.take), this.flushCleanup), () => {
@@ -853,6 +840,16 @@ export class Session {
 }
 
 /** The parts of a request written after its first bytes (`Session.exchange`'s `body`). */
+/** How an exchange ends, is bounded, observes its reply, and what follows its first bytes (see `exchange`). */
+export interface ExchangeOptions<E> {
+  readonly end?: ReplyEnd
+  readonly timeout?: Duration.Duration | undefined
+  readonly onReply?: ((messages: ReadonlyArray<Incoming>) => void) | undefined
+  readonly onMessage?: ((message: Incoming) => boolean) | undefined
+  /** The rest of the request after `bytes`, written as pulled (see `writeBody`); its failure is the exchange's. */
+  readonly body?: RequestBody<E> | undefined
+}
+
 export interface RequestBody<E> {
   readonly stream: Stream.Stream<Uint8Array, E>
   /** Ends the request when the stream ended. */
