@@ -29,6 +29,7 @@ class ChunkSink {
 
   /** `true`: keep reading (`false` would stop the reads; pausing goes through `socket.pause()` instead). */
   readonly deliver = (bytes: number, buffer: Uint8Array): boolean => {
+    // A copy: Node may pass a Buffer, whose own `slice` is a view of the shared buffer.
     const chunk = Uint8Array.prototype.slice.call(buffer, 0, bytes)
     if (this.target !== undefined) this.target(chunk)
     else (this.early ??= []).push(chunk)
