@@ -40,6 +40,9 @@ const hourToSecond = new IV.Qualifier("HOUR", "SECOND")
 const yearToDay = new IV.Qualifier("YEAR", "DAY")
 const monthToMinute = new IV.Qualifier("MONTH", "MINUTE")
 const dayToFraction5 = new IV.Qualifier("DAY", "FRACTION", { fractionDigits: 5 })
+const yearToSecond = new IV.Qualifier("YEAR", "SECOND")
+const yearToFraction5 = new IV.Qualifier("YEAR", "FRACTION", { fractionDigits: 5 })
+const yearToFraction1 = new IV.Qualifier("YEAR", "FRACTION", { fractionDigits: 1 })
 
 const columns: ReadonlyArray<ColumnInfo> = [
   column(0, 10), // CHAR(10)
@@ -309,6 +312,20 @@ describe("packed fast paths at random offsets", () => {
       [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 5, [60]], // minute
       [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 6, [60]], // second
       [q3, [0, 1, 1, 1, 0, 0, 0, 0, 0], 1, [0]], // year 0
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 0, [100, 255]], // a year byte above 99
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 1, [100]],
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 7, [100]], // a fraction byte above 99
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 8, [100]],
+      // YEAR TO SECOND, YEAR TO FRACTION(5) and (1): the literal-offset reader, every unit and fraction byte
+      [yearToSecond, [19, 0, 2, 28, 0, 0, 0], 3, [29]], // 1900 is no leap year
+      [yearToSecond, [20, 0, 2, 29, 0, 0, 0], 3, [30]], // 2000 is
+      [yearToSecond, [99, 99, 12, 31, 23, 59, 59], 2, [0, 13, 99]],
+      [yearToSecond, [99, 99, 12, 31, 23, 59, 59], 4, [24, 99]],
+      [yearToSecond, [99, 99, 12, 31, 23, 59, 59], 6, [60, 100]],
+      [yearToSecond, [0, 1, 1, 1, 0, 0, 0], 3, [0, 32]],
+      [yearToFraction5, [20, 24, 6, 30, 12, 0, 0, 12, 34, 50], 9, [100]],
+      [yearToFraction5, [20, 24, 6, 30, 12, 0, 0, 12, 34, 50], 7, [100]],
+      [yearToFraction1, [20, 24, 6, 30, 12, 0, 0, 90], 7, [100]],
       [monthToMinute, [2, 29, 23, 59], 1, [30, 0]], // MONTH TO MINUTE: Feb 29 is valid, 30 is not (year 2000)
       [monthToMinute, [12, 31, 23, 59], 0, [13]],
       [dayToFraction5, [31, 23, 59, 59, 99, 99, 90], 0, [32, 0]], // DAY TO FRACTION(5): day 1..31

@@ -411,6 +411,31 @@ export const dateTimeReader = (
   const q = layout.qualifier
   const hasMonth = s <= 2 && last >= 2
   const hasDay = s <= 4 && last >= 4
+  if (s === 0 && leadPairs === 2 && last === 10) {
+    // YEAR TO SECOND and YEAR TO FRACTION(n), the commonest qualifiers: every unit at a literal offset (YEAR bytes
+    // 1-2, MONTH 3, DAY 4, HOUR 5, MINUTE 6, SECOND 7), no per-unit offset or presence test. The same checks as the
+    // general reader below: YEAR 0 (which an all-zero value has) and any byte above 99 go to the general decoder.
+    return (bytes, start) => {
+      if (bytes[start] !== head) return general(bytes, start)
+      const y1 = bytes[start + 1]!
+      const y2 = bytes[start + 2]!
+      const month = bytes[start + 3]!
+      const day = bytes[start + 4]!
+      const hour = bytes[start + 5]!
+      const minute = bytes[start + 6]!
+      const second = bytes[start + 7]!
+      const f1 = fraction1 === 0 ? 0 : bytes[start + fraction1]!
+      const f2 = fraction2 === 0 ? 0 : bytes[start + fraction2]!
+      const f3 = fraction3 === 0 ? 0 : bytes[start + fraction3]!
+      const year = y1 * 100 + y2
+      if (
+        y1 > 99 || y2 > 99 || year === 0 || month < 1 || month > 12 || day < 1 ||
+        (day > 28 && day > daysInMonth(year, month)) || hour > 23 || minute > 59 || second > 59 || f1 > 99 ||
+        f2 > 99 || f3 > 99
+      ) return general(bytes, start)
+      return dateTimeOf(q, year, month, day, hour, minute, second, f1 * 1000 + f2 * 10 + ((f3 / 10) | 0))
+    }
+  }
   return (bytes, start) => {
     if (bytes[start] !== head) return general(bytes, start)
     let any = 0
