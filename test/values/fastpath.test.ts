@@ -265,7 +265,19 @@ describe("the row loop's per-column readers and inline paths ≡ reference decod
       view.setUint32(6, Number(magnitude >> 32n))
       return [...b]
     }
-    const edges = [0n, 1n, -1n, 2n ** 53n - 1n, -(2n ** 53n - 1n), 2n ** 53n, -(2n ** 53n) - 7n, 2n ** 63n - 1n]
+    // ±2^31 is where the inline int32 BigInt conversion gives way to `BigInt(number)`.
+    const int32Edges = [2n ** 31n - 1n, 2n ** 31n, -(2n ** 31n), -(2n ** 31n) - 1n, 2n ** 32n, -(2n ** 32n) + 1n]
+    const edges = [
+      0n,
+      1n,
+      -1n,
+      ...int32Edges,
+      2n ** 53n - 1n,
+      -(2n ** 53n - 1n),
+      2n ** 53n,
+      -(2n ** 53n) - 7n,
+      2n ** 63n - 1n
+    ]
     for (const n of [...edges, -(2n ** 63n - 1n)]) {
       const magnitude = n < 0n ? -n : n
       assert.deepStrictEqual(same([bigint, int8], [...be(n), ...int8Bytes(n < 0n ? -1 : 1, magnitude)]), [n, n])
@@ -273,6 +285,21 @@ describe("the row loop's per-column readers and inline paths ≡ reference decod
     assert.deepStrictEqual(same([bigint, int8], [0x80, 0, 0, 0, 0, 0, 0, 0, ...int8Bytes(0, 0n)]), [null, null])
     assert.deepStrictEqual(same([int8], int8Bytes(-1, 2n ** 64n - 1n)), [-(2n ** 64n - 1n)])
     assert.deepStrictEqual(same([int8], int8Bytes(1, 2n ** 63n)), [2n ** 63n])
+  })
+})
+
+describe("DECIMAL coefficients at the int32 edge of the inline BigInt conversion", () => {
+  it("±(2^31 − 1), ±2^31, 2^31 + 1, zero and negative zero digits, at scales 0, 2 and floating", () => {
+    for (const text of ["2147483647", "2147483648", "2147483649", "-2147483647", "-2147483648", "-2147483649", "0"]) {
+      for (const [collen, scaled] of [[(16 << 8) | 0, text], [(16 << 8) | 2, `${text}.00`], [(16 << 8) | 255, text]]) {
+        const cols = [column(5, collen as number)]
+        const payload = encodeRow(cols, [BigDecimal.fromStringUnsafe(scaled as string)], latin1Ctx)
+        assert.notInstanceOf(payload, CodecFailure)
+        const decoded = decodeRow(payload as Uint8Array, cols, latin1Ctx) as Array<Value>
+        assert.strictEqual(canon(decoded), canon(referenceDecodeRow(payload as Uint8Array, cols, latin1Ctx)))
+        assert.strictEqual(canon(decoded[0]), canon(BigDecimal.fromStringUnsafe(scaled as string)))
+      }
+    }
   })
 })
 

@@ -7,6 +7,7 @@
  */
 import * as BigDecimal from "effect/BigDecimal"
 import { CodecFailure } from "./CodecFailure.ts"
+import { bigIntOf } from "./wordScratch.ts"
 
 /** An unpacked packed-decimal: `0.d1 d2 … × 100^exponent`, digits already un-complemented. */
 export interface Unpacked {
@@ -231,7 +232,7 @@ export const decodeDecimalAt = (
         s = scale
       }
     }
-    return BigDecimal.make(BigInt(negative ? -c : c), s)
+    return BigDecimal.make(bigIntOf(negative ? -c : c), s)
   }
   let coefficient = 0n
   let chunk = 0

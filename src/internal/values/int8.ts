@@ -3,18 +3,20 @@
  * negative, 0 = NULL), then the magnitude as `low:u32`, `high:u32` — low half first.
  */
 import { CodecFailure } from "./CodecFailure.ts"
+import { bigIntOf } from "./wordScratch.ts"
 
 export const INT8_MAX = (1n << 63n) - 1n
 
 export const decodeInt8 = (bytes: Uint8Array, offset: number): bigint | null | CodecFailure => {
   // Read in place (the row decoder calls this for every INT8 value): no view, and one BigInt when the magnitude
-  // fits in 53 bits (exact as a double), which is nearly every value.
+  // fits in 53 bits (exact as a double), which is nearly every value (through the inline int32 path below 2^31).
   const sign = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16)) >> 16
   if (sign === 0) return null
   if (sign !== 1 && sign !== -1) return new CodecFailure(`INT8 sign word ${sign} is not 1, -1 or 0 (NULL)`)
   const low = uint32At(bytes, offset + 2)
   const high = uint32At(bytes, offset + 6)
-  const magnitude = high < 0x200000 ? BigInt(high * 0x100000000 + low) : (BigInt(high) << 32n) | BigInt(low)
+  if (high < 0x200000) return bigIntOf(sign * (high * 0x100000000 + low))
+  const magnitude = (BigInt(high) << 32n) | BigInt(low)
   return sign === 1 ? magnitude : -magnitude
 }
 
