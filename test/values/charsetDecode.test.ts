@@ -71,7 +71,7 @@ describe("charset decode fast paths", () => {
   })
 })
 
-describe("short text (the fixed-arity path, up to 16 bytes, and the native slice after it)", () => {
+describe("short text (the fixed-arity path, up to 24 bytes, and the native slice after it)", () => {
   // Every length from 0 to past the cutover, each position holding a different byte, at an odd offset of a
   // larger buffer: a wrong argument, a dropped byte or an off-by-one at the cutover changes the string.
   const sample = (length: number, high: boolean): Uint8Array =>
@@ -87,7 +87,7 @@ describe("short text (the fixed-arity path, up to 16 bytes, and the native slice
     ]
     for (const [codeSet, reference] of references) {
       const charset = charsetForCodeSet(codeSet)!
-      for (let length = 0; length <= 20; length++) {
+      for (let length = 0; length <= 30; length++) {
         for (const high of length === 0 ? [false] : [false, true]) {
           const bytes = sample(length, high)
           const buffer = new Uint8Array(length + 8).fill(0x7a)
