@@ -1,16 +1,23 @@
 /**
- * The row decoder of two source trees side by side in one process, for a before/after comparison on a loaded
- * machine: `node bench/decode-ab.ts <other-tree> [row objects <column>… x<n><column>…]`. `<other-tree>` is another
+ * The row decoder of two source trees side by side, for a before/after comparison on a loaded machine:
+ * `node bench/decode-ab.ts <other-tree> [row objects <column>… x<n><column>…]`. `<other-tree>` is another
  * checkout of this repository (e.g. `git worktree add` or `git archive main | tar -x -C /tmp/before`, with a
  * `node_modules` link); "base" is that tree, "new" this one.
  *
  * Both decoders run on the same payloads (decode-columns.ts's 12-column table, a column alone, or `x<n><column>`: n
- * copies of one column) in short interleaved slices, base and new alternating and swapping order each round, so a
- * change in the machine's load hits both alike; the figures are CPU nanoseconds per row (`process.cpuUsage`),
- * median and minimum over the rounds. `BENCH_AB_SLICE` rows per slice (default 100,000), `BENCH_AB_ROUNDS` rounds
- * (default 21). Separate runs of decode-columns.ts vary by ±10% when other processes compete for the cores; this
- * comparison stays within a few percent. Last stdout line: `{ "results": [...] }`.
+ * copies of one column) in short slices, base and new alternating and swapping order each round, so a change in the
+ * machine's load hits both alike; the figures are CPU nanoseconds per row (`process.cpuUsage`), median and minimum
+ * over the rounds. `BENCH_AB_SLICE` rows per slice (default 100,000), `BENCH_AB_ROUNDS` rounds (default 21).
+ *
+ * By default both trees are loaded into one process. That comparison is biased: two identical trees differ by up
+ * to 5% on the whole row and a change measured 0.67 one way round and 1.07 the other on one column repeated
+ * (x6stamp), since the JIT compiles the two copies differently. `BENCH_AB_PROCESSES=<pairs>` runs each tree in its
+ * own child process instead (base, new, then new, base, …; each child warms up and reports the median of its
+ * rounds) and reports the median over the pairs: slower (about 5 s per child), but two identical trees then agree
+ * within 3% on the row and 1% on x6stamp with other benchmarks running on the machine.
+ * Last stdout line: `{ "results": [...] }`.
  */
+import { spawnSync } from "node:child_process"
 import * as Path from "node:path"
 import type { Value } from "../src/InformixValue.ts"
 import type * as CodecViewModule from "../src/internal/connection/codecView.ts"
@@ -118,37 +125,73 @@ const slice = (s: Subject, start: number): number => {
   return ((used.user + used.system) * 1000) / SLICE
 }
 
-const [other, ...wanted] = process.argv.slice(2)
-if (other === undefined) throw new Error("usage: node bench/decode-ab.ts <other-tree> [row objects <column>…]")
-const base = await load(other)
-const next = await load(Path.resolve(import.meta.dirname, ".."))
-const metrics: Record<string, number> = { slice: SLICE, rounds: ROUNDS }
-for (const name of wanted.length === 0 ? ["row", "objects"] : wanted) {
-  const a = subject(base, name)
-  const b = subject(next, name)
-  for (let warm = 0; warm < 3; warm++) {
-    slice(a, 0)
-    slice(b, 0)
-  }
-  const before: Array<number> = []
-  const after: Array<number> = []
-  for (let r = 0; r < ROUNDS; r++) {
-    if (r % 2 === 0) {
-      before.push(slice(a, r * SLICE))
-      after.push(slice(b, r * SLICE))
-    } else {
-      after.push(slice(b, r * SLICE))
-      before.push(slice(a, r * SLICE))
-    }
-  }
-  const [mb, ma] = [median(before), median(after)]
-  metrics[`${name}_base_ns`] = round(mb)
-  metrics[`${name}_new_ns`] = round(ma)
-  metrics[`${name}_ratio`] = round(ma / mb)
-  process.stdout.write(
-    `${name.padEnd(10)} base ${round(mb)} ns  new ${round(ma)} ns  new/base ${round(ma / mb)}  (min ${
-      round(Math.min(...before))
-    } / ${round(Math.min(...after))})\n`
-  )
+/** The median CPU ns per row of `s` over ROUNDS slices, after a warm-up (a child process's whole measurement). */
+const alone = (s: Subject): number => {
+  for (let warm = 0; warm < 3; warm++) slice(s, warm * SLICE)
+  return median(Array.from({ length: ROUNDS }, (_, r) => slice(s, r * SLICE)))
 }
-process.stdout.write(JSON.stringify({ results: [{ name: "decode-ab", metrics }] }) + "\n")
+
+/** One child process measuring `name` on `tree` alone; its last stdout line is the median. */
+const child = (tree: string, name: string): number => {
+  const run = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, "--child", tree, name], {
+    encoding: "utf8"
+  })
+  const figure = Number(run.stdout.trim().split("\n").at(-1))
+  if (run.status !== 0 || !Number.isFinite(figure)) throw new Error(`child ${tree} ${name} failed: ${run.stderr}`)
+  return figure
+}
+
+const args = process.argv.slice(2)
+if (args[0] === "--child") {
+  process.stdout.write(`${alone(subject(await load(args[1]!), args[2]!))}\n`)
+} else {
+  const [other, ...wanted] = args
+  if (other === undefined) throw new Error("usage: node bench/decode-ab.ts <other-tree> [row objects <column>…]")
+  const baseRoot = Path.resolve(other)
+  const nextRoot = Path.resolve(import.meta.dirname, "..")
+  const pairs = Number(process.env["BENCH_AB_PROCESSES"] ?? 0)
+  const metrics: Record<string, number> = { slice: SLICE, rounds: ROUNDS, processes: pairs }
+  const base = pairs > 0 ? undefined : await load(baseRoot)
+  const next = pairs > 0 ? undefined : await load(nextRoot)
+  for (const name of wanted.length === 0 ? ["row", "objects"] : wanted) {
+    const before: Array<number> = []
+    const after: Array<number> = []
+    if (base === undefined || next === undefined) {
+      for (let r = 0; r < pairs; r++) {
+        if (r % 2 === 0) {
+          before.push(child(baseRoot, name))
+          after.push(child(nextRoot, name))
+        } else {
+          after.push(child(nextRoot, name))
+          before.push(child(baseRoot, name))
+        }
+      }
+    } else {
+      const a = subject(base, name)
+      const b = subject(next, name)
+      for (let warm = 0; warm < 3; warm++) {
+        slice(a, 0)
+        slice(b, 0)
+      }
+      for (let r = 0; r < ROUNDS; r++) {
+        if (r % 2 === 0) {
+          before.push(slice(a, r * SLICE))
+          after.push(slice(b, r * SLICE))
+        } else {
+          after.push(slice(b, r * SLICE))
+          before.push(slice(a, r * SLICE))
+        }
+      }
+    }
+    const [mb, ma] = [median(before), median(after)]
+    metrics[`${name}_base_ns`] = round(mb)
+    metrics[`${name}_new_ns`] = round(ma)
+    metrics[`${name}_ratio`] = round(ma / mb)
+    process.stdout.write(
+      `${name.padEnd(10)} base ${round(mb)} ns  new ${round(ma)} ns  new/base ${round(ma / mb)}  (min ${
+        round(Math.min(...before))
+      } / ${round(Math.min(...after))})\n`
+    )
+  }
+  process.stdout.write(JSON.stringify({ results: [{ name: "decode-ab", metrics }] }) + "\n")
+}
