@@ -1,11 +1,11 @@
 /**
  * The row decoder of two source trees side by side, for a before/after comparison on a loaded machine:
- * `node bench/decode-ab.ts <other-tree> [row objects <column>… x<n><column>…]`. `<other-tree>` is another
+ * `node bench/decode-ab.ts <other-tree> [row objects <column>… x<n><column>… <column>,<column>…]`. `<other-tree>` is another
  * checkout of this repository (e.g. `git worktree add` or `git archive main | tar -x -C /tmp/before`, with a
  * `node_modules` link); "base" is that tree, "new" this one.
  *
- * Both decoders run on the same payloads (decode-columns.ts's 12-column table, a column alone, or `x<n><column>`: n
- * copies of one column) in short slices, base and new alternating and swapping order each round, so a change in the
+ * Both decoders run on the same payloads (decode-columns.ts's 12-column table, a column alone, `x<n><column>`: n
+ * copies of one column, or a comma-separated list of columns) in short slices, base and new alternating and swapping order each round, so a change in the
  * machine's load hits both alike; the figures are CPU nanoseconds per row (`process.cpuUsage`), median and minimum
  * over the rounds. `BENCH_AB_SLICE` rows per slice (default 100,000), `BENCH_AB_ROUNDS` rounds (default 21).
  *
@@ -67,6 +67,7 @@ interface Subject {
 const columnsOf = (table: Table, name: string): ReadonlyArray<number> => {
   const names = table.wideColumns.map((c) => c.name)
   if (name === "row" || name === "objects") return names.map((_, i) => i)
+  if (name.includes(",")) return name.split(",").flatMap((part) => columnsOf(table, part))
   const repeated = /^x(\d+)(\w+)$/.exec(name)
   const column = names.indexOf(repeated === null ? name : repeated[2]!)
   if (column < 0) throw new Error(`no column ${name}; columns: ${names.join(", ")}`)

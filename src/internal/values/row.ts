@@ -572,7 +572,8 @@ const rowCursor: Cursor = { pos: 0 }
  * columns) are read at it and it advances by their width; VARCHAR and non-NULL BOOLEAN are read in place too; only
  * the other in-band-length values go through the cursor. The readers of the common kinds are called directly (V8
  * inlines the small ones: twelve INTEGER columns 122 → 97 ns per row against a call through each column's reader),
- * the others through the column's reader. The row array is allocated at its final length.
+ * the others through the column's reader. The row array is allocated at its final length and takes tagged elements
+ * before the first value (below).
  */
 export const decodeRowValues = (
   payload: Uint8Array,
@@ -583,6 +584,10 @@ export const decodeRowValues = (
 ): Array<Value> | CodecFailure => {
   const length = payload.length
   let pos = 0
+  // `new Array(n)` starts with small-integer elements: a double stored first would turn them into unboxed doubles (a
+  // new backing store) and the next NULL or object back into tagged ones (a runtime call that boxes every double),
+  // row after row. A `null` first makes them tagged at once: a FLOAT column alone 58 → 26 ns per row.
+  if (prepared.length > 0) out[0] = null
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i]!
     const width = p.width
