@@ -50,6 +50,11 @@ const POOL_OPS = Number(process.env["BENCH_JDBC_POOL_OPS"] ?? 20_000)
 const POOL_FIBERS = Number(process.env["BENCH_JDBC_POOL_FIBERS"] ?? 100)
 const POOL_THREADS = Number(process.env["BENCH_JDBC_POOL_THREADS"] ?? 10)
 const BATCH_ROWS = Number(process.env["BENCH_JDBC_BATCH_ROWS"] ?? 2000)
+/**
+ * `BENCH_JDBC_OPTOFC=1` runs IBM JDBC with its `OPTOFC=1` property (not its default): the server then closes a
+ * cursor at its last row for JDBC too, as it does for ours, whose session asks for OPTOFC by default.
+ */
+const JDBC_OPTOFC = process.env["BENCH_JDBC_OPTOFC"] === "1"
 const BATCH_SIZE = 1000
 const POOL_SIZE = 10
 
@@ -172,7 +177,7 @@ interface JdbcPeer {
 
 const jdbcUrl = (info: ServerInfo) =>
   `jdbc:informix-sqli://${info.host}:${info.port}/${info.database}:INFORMIXSERVER=${info.serverName};` +
-  `user=${info.user};password=${info.password}`
+  `user=${info.user};password=${info.password}${JDBC_OPTOFC ? ";OPTOFC=1" : ""}`
 
 /** Starts the JDBC child, or says why it cannot run. Stopped (stdin closed, then killed by handle) with the scope. */
 const startJdbc = (info: ServerInfo) =>
@@ -305,7 +310,8 @@ const main = Effect.gen(function*() {
     pool_fibers_ours: POOL_FIBERS,
     pool_threads_jdbc: POOL_THREADS,
     batch_rows: BATCH_ROWS,
-    jdbc_driver: typeof jdbc === "string" ? jdbc : jdbc.driver
+    jdbc_driver: typeof jdbc === "string" ? jdbc : jdbc.driver,
+    jdbc_optofc: JDBC_OPTOFC ? 1 : 0
   }
   for (const workload of workloads) Object.assign(metrics, summarise("ours", workload, samples.ours.get(workload)!))
   if (jdbcRuns !== undefined) {

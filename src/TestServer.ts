@@ -199,6 +199,12 @@ export interface TestServerOptions {
   readonly dbOpenReply?: "done" | "eot" | undefined
   /** Serve `EXECUTE PROCEDURE sysproc_sleep(n)` as an interruptible sleep; default true. */
   readonly sqlSleep?: boolean | undefined
+  /**
+   * Honour OPTOFC=1 in a session's environment (default true): the fetch that returns a forward cursor's last row
+   * closes the cursor and says so (SQ_CLOSE), so the client sends no CLOSE. `false` is a server that ignores it, whose
+   * cursors stay open until the client's CLOSE (to test a client's fallback).
+   */
+  readonly honourOptofc?: boolean | undefined
   /** Log every batch and reply (`true`: Effect logging at Info level), or hand them to a function. */
   readonly protocolTrace?: boolean | ((event: ProtocolTraceEvent) => void) | undefined
   readonly faults?: FaultOptions | undefined
@@ -378,7 +384,8 @@ const serverConfig = (
   serverVersion: resolved.serverVersion,
   grantExtendedFraming: options.grantExtendedFraming ?? false,
   dbOpenReply: options.dbOpenReply ?? "done",
-  sqlSleep: options.sqlSleep ?? true
+  sqlSleep: options.sqlSleep ?? true,
+  honourOptofc: options.honourOptofc ?? true
 })
 
 /** The engine (the databases on disk), closed with the scope; `serverName` is what `db@server` may name. */

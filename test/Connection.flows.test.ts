@@ -124,6 +124,43 @@ describe("message flows", () => {
       assert.deepStrictEqual(yield* conn.values("SELECT a FROM t WHERE x = ?", [2]), [[1], [2]])
     }).pipe(Effect.scoped))
 
+  it.live("a server that closes the cursor itself (SQ_CLOSE, OPTOFC) gets no CLOSE from us, in any path", () =>
+    Effect.gen(function*() {
+      // The same answers, with SQ_CLOSE after the DONE that ends a fetch (where JDBC would also read it).
+      const server = yield* makeFakeServer((batch, session) =>
+        handler(batch, {
+          ...session,
+          reply: (messages) =>
+            session.reply(
+              batch.some((m) => m._tag === "NFetch") && messages.some((m) => m._tag === "Done")
+                ? [...messages.slice(0, -1), { _tag: "CursorClosed" }, EOT]
+                : messages
+            )
+        })
+      )
+      const conn = yield* Connection.make(server.url)
+      assert.deepStrictEqual(yield* conn.values("SELECT a FROM t WHERE x = ?", [1]), [[1], [2]])
+      assert.deepStrictEqual(yield* conn.values("SELECT a FROM t WHERE x = ?", [2]), [[1], [2]])
+      // In a transaction, where a CLOSE of ours would be immediate.
+      yield* conn.transaction(conn.values("SELECT a FROM t WHERE x = ?", [3]))
+      // A result of several fetches, collected and streamed.
+      assert.strictEqual((yield* conn.values("SELECT b FROM many")).length, 6)
+      assert.strictEqual(yield* Stream.runCount(conn.streamValues("SELECT b FROM many")), 6)
+      // A CLOSE still waiting to be sent would travel in front of this request.
+      yield* conn.execute("CREATE TABLE t (a INTEGER)")
+      const shown = shapes(server.batches)
+      assert.deepStrictEqual(shown.filter((b) => b.includes("Close")), [])
+      assert.strictEqual(shown.at(-1), "Command NDescribe Execute Release Eot")
+      assert.deepStrictEqual(shown.slice(0, 6), [
+        "Prepare NDescribe WantDone Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot",
+        "Begin Eot",
+        "Id(5) CurName Bind Open Id(5) NFetch Eot",
+        "CommitWork Eot"
+      ])
+    }).pipe(Effect.scoped))
+
   it.live("the fetch budget doubles while a result goes on, up to 64 KiB; an explicit fetchSize is kept", () =>
     Effect.gen(function*() {
       const server = yield* makeFakeServer(handler)

@@ -266,6 +266,10 @@ interface BoundParam {
   readonly extendedName?: string
 }
 
+/** The pairs of the session's SQ_INFO(INFO_ENV), as TestServer decoded them. */
+const infoPairs = (events: ReadonlyArray<TestServer.ProtocolTraceEvent>): ReadonlyArray<readonly [string, string]> =>
+  events.flatMap((event) => event._tag === "Batch" ? event.messages.flatMap((m) => m._tag === "Info" ? m.env : []) : [])
+
 const bindBatches = (
   events: ReadonlyArray<TestServer.ProtocolTraceEvent>
 ): ReadonlyArray<ReadonlyArray<BoundParam>> => {
@@ -330,7 +334,9 @@ const beginTurns = (c: Conversation): ReadonlyArray<string> =>
  * - `SQ_ID SQ_CIDESCRIBE`: JDBC asks the server for the parameter types; we type parameters from the values;
  * - `SQ_ID SQ_RELEASE` and a second PREPARE of the same SQL: JDBC frees every statement; we cache prepared ones;
  * - JDBC's open split in two batches with SQ_RET_TYPE (results with VARCHAR columns): merged into the single
- *   `SQ_ID SQ_CURNAME SQ_OPEN SQ_ID SQ_NFETCH SQ_EOT` batch JDBC itself sends for other results.
+ *   `SQ_ID SQ_CURNAME SQ_OPEN SQ_ID SQ_NFETCH SQ_EOT` batch JDBC itself sends for other results;
+ * - `SQ_ID SQ_CLOSE` after a cursor's last row: our session environment has OPTOFC=1 (what JDBC sends with its
+ *   `OPTOFC` property), so the server closes such a cursor itself; JDBC's default (no OPTOFC) closes it.
  */
 /**
  * Explained difference: the CLOSE of a cursor whose rows were all read travels in the same TCP write as our next
@@ -377,6 +383,8 @@ const normalise = (c: Conversation, client: "jdbc" | "ours"): ReadonlyArray<Tran
     if (first === "SQ_ID" && inCatalogueQuery) continue
     const shaped = shape(turn)
     if (shaped === "SQ_ID SQ_CIDESCRIBE SQ_EOT" || shaped === "SQ_ID SQ_RELEASE SQ_EOT") continue
+    // Our session asks for OPTOFC (the server closes a cursor at its last row); JDBC's default closes each itself.
+    if (shaped === "SQ_ID SQ_CLOSE SQ_EOT") continue
     const next = c.turns[i + 1]
     if (
       shaped === "SQ_ID SQ_CURNAME SQ_OPEN SQ_EOT" && next !== undefined
@@ -440,6 +448,9 @@ describe("conformance capture: our Connection sends what IBM JDBC sends", () => 
           // Explained difference: JDBC's NFETCH budget for a row of 2049..4096 bytes (a jdbc_types row) is 8192;
           // ours is the fixed fetchBufferSize 4096 (docs/protocol-evidence.md, "JDBC's NFETCH buffer size").
           assert.strictEqual(o.masked, j.masked.replace("0009000020000000", "0009000010000000"), j.label)
+        } else if (j.label === "SQ_INFO") {
+          // Explained difference: our session environment is JDBC's plus OPTOFC=1 (see `normalise`).
+          assert.deepStrictEqual(infoPairs(oursTrace), [...infoPairs(jdbcTrace), ["OPTOFC", "1"]], j.label)
         } else {
           assert.strictEqual(o.masked, j.masked, j.label)
         }

@@ -118,4 +118,25 @@ describe("keepChunks: row payloads as views of the received chunks", () => {
       if (m._tag === "Tuple") assert.notStrictEqual(m.payload.buffer, stream.buffer)
     }
   })
+
+  it("a payload in a chunk of at most 64 bytes is a copy (such a chunk lives in V8's heap until its buffer is read)", () => {
+    const tuple = Uint8Array.from({ length: 40 }, (_, j) => j * 3)
+    for (const count of [1, 2]) {
+      const messages: Array<ServerMessage> = [
+        ...Array.from({ length: count }, () => ({ _tag: "Tuple" as const, warnings: 0, payload: tuple })),
+        { _tag: "Eot" }
+      ]
+      const encoded = encodeServerMessages(messages, WIDE_FRAMING)
+      if (Result.isFailure(encoded)) throw new Error(encoded.failure.message)
+      const chunk = encoded.success.slice()
+      assert.strictEqual(chunk.length <= 64, count === 1)
+      const tuples = decodeAll([chunk], true).filter((m) => m._tag === "Tuple")
+      assert.strictEqual(tuples.length, count)
+      for (const m of tuples) {
+        assert.deepStrictEqual(m.payload, tuple)
+        if (count === 1) assert.notStrictEqual(m.payload.buffer, chunk.buffer)
+        else assert.strictEqual(m.payload.buffer, chunk.buffer)
+      }
+    }
+  })
 })

@@ -20,7 +20,8 @@ export const defaultConfig: ServerConfig = {
   serverVersion: "15.0.1.0.3",
   grantExtendedFraming: false,
   dbOpenReply: "done",
-  sqlSleep: true
+  sqlSleep: true,
+  honourOptofc: true
 }
 
 export const startFake = (

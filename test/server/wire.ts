@@ -13,6 +13,7 @@ import * as tls from "node:tls"
 import { encodeClientBatch, encodeLoginRequest, ServerMessageDecoder } from "../../src/internal/protocol/codec.ts"
 import { framingFromMasks, JDBC15_CLIENT_OFFER } from "../../src/internal/protocol/framing.ts"
 import { WIDE_FRAMING } from "../../src/internal/protocol/framing.ts"
+import { infoEnv } from "../../src/internal/protocol/helpers.ts"
 import { JDBC_DEFAULT_LOGIN_ENV, LOGIN_DEFAULTS } from "../../src/internal/protocol/loginPdu.ts"
 import type {
   ClientMessage,
@@ -173,6 +174,8 @@ export const session = (
     readonly database?: string | undefined
     readonly offer?: Uint8Array
     readonly tls?: { readonly ca: string | Uint8Array }
+    /** Session environment pairs sent after JDBC's DBTEMP and SUBQCACHESZ (e.g. `["OPTOFC", "1"]`). */
+    readonly env?: ReadonlyArray<readonly [string, string]>
   } = {}
 ) =>
   Effect.gen(function*() {
@@ -185,15 +188,7 @@ export const session = (
     const protocols = yield* client.group
     const reply = protocols[0]
     if (reply?._tag === "Protocols") client.setFraming(framingFromMasks(offer, reply.mask))
-    yield* client.send([{
-      _tag: "Info",
-      infoType: 6,
-      totalLength: 38,
-      maxNameLength: 12,
-      maxValueLength: 4,
-      env: [["DBTEMP", "/tmp"], ["SUBQCACHESZ", "10"]],
-      raw: new Uint8Array(0)
-    }, { _tag: "Eot" }])
+    yield* client.send([infoEnv([["DBTEMP", "/tmp"], ["SUBQCACHESZ", "10"], ...(options.env ?? [])]), { _tag: "Eot" }])
     yield* client.group
     const database = "database" in options ? options.database : "testdb"
     if (database !== undefined) {

@@ -9,8 +9,10 @@
  * - everything else: `SQ_PREPARE NDESCRIBE WANTDONE EOT` (cached per SQL text), then
  *   - a statement that returns rows (SELECT, or EXECUTE PROCEDURE/FUNCTION with nFields > 0):
  *     `ID CURNAME [BIND] OPEN ID NFETCH EOT` (one batch, as JDBC does with binds, §8.5/§8.6), `ID NFETCH EOT`
- *     until a reply carries SQ_DONE, then `ID CLOSE EOT` (outside transactions and row-locking isolation levels
- *     written in front of the session's next batch instead of as a round trip of its own: `closeExhausted`);
+ *     until a reply carries SQ_DONE; that reply also carries SQ_CLOSE when the server closed the cursor itself
+ *     (OPTOFC, asked for in the session environment), else `ID CLOSE EOT` follows (outside transactions and
+ *     row-locking isolation levels written in front of the session's next batch instead of as a round trip of its
+ *     own: `closeExhausted`);
  *   - otherwise `ID [BIND [BBIND blobs]] EXECUTE EOT`.
  * - Statements that are not cached are released (`ID RELEASE EOT`) after use, including failed ones (§8.7).
  *

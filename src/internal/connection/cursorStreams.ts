@@ -136,9 +136,12 @@ const collectFrom = (
   let fetchSize = prepared.fetchBuffer
   const rows: Array<Array<Value>> = []
   let exhausted = false
+  let serverClosed = false
   // A chain of flatMaps rather than a generator: nearly every query runs this once, with one reply.
-  const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<Array<Array<Value>>, InformixError> =>
-    Effect.flatMap(self.decodeTuples(prepared, reply, rows, stmt), () => {
+  const next = (reply: ReadonlyArray<Incoming>): Effect.Effect<Array<Array<Value>>, InformixError> => {
+    // Closed by the server (OPTOFC): no CLOSE of ours, whatever happens next.
+    if (closedByServer(reply)) serverClosed = true
+    return Effect.flatMap(self.decodeTuples(prepared, reply, rows, stmt), () => {
       const state = fetchState(reply)
       if (state === FETCH_MORE) {
         fetchSize = growFetch(fetchSize, prepared.fetchBuffer, self.framing)
@@ -150,11 +153,17 @@ const collectFrom = (
       exhausted = state === FETCH_DONE
       return Effect.succeed(rows)
     })
+  }
   // Also after a failed or interrupted OPEN batch: the cursor may be open (the NFETCH may be what failed). CLOSE
   // goes in a batch of its own so a "cursor not open" error cannot swallow anything else; a dead session skips it.
   return Effect.onExit(
     Effect.flatMap(first, next),
-    (exit) => exhausted && Exit.isSuccess(exit) ? self.closeExhausted(prepared) : self.closeCursorAfter(prepared, exit)
+    (exit) =>
+      serverClosed
+        ? Effect.void
+        : exhausted && Exit.isSuccess(exit)
+        ? self.closeExhausted(prepared)
+        : self.closeCursorAfter(prepared, exit)
   )
 }
 
@@ -260,7 +269,7 @@ const settledRows = (
     if (values instanceof CodecFailure) return undefined
     rows[row++] = values
   }
-  self.session.addDeferred(closeBatch)
+  if (!closedByServer(messages)) self.session.addDeferred(closeBatch)
   return rows
 }
 
@@ -277,6 +286,16 @@ const fetchState = (reply: ReadonlyArray<Incoming>): number => {
     if (tag === "Tuple") tuple = true
   }
   return tuple ? FETCH_MORE : FETCH_EMPTY
+}
+
+/**
+ * Whether the server closed the cursor itself (SQ_CLOSE in a fetch's reply): it does so under OPTOFC, which our
+ * session environment asks for (prebuiltMessages.ts `INFO_ENV`), once the last row is fetched. A server that does
+ * not honour OPTOFC never sends it, and its cursors are closed by us as before.
+ */
+const closedByServer = (reply: ReadonlyArray<Incoming>): boolean => {
+  for (let i = reply.length - 1; i >= 0; i--) if (reply[i]!._tag === "CursorClosed") return true
+  return false
 }
 
 /**
@@ -572,12 +591,14 @@ export function cursorStream<A>(
             })
         )
         : this.roundTrip(request, pullStmt)
+      // Closed by the server (OPTOFC): nothing for us to close, whatever happens next.
+      if (closedByServer(reply)) closed = true
       const rows: Array<Array<Value>> = []
       yield* this.decodeTuples(prepared, reply, rows, pullStmt)
       if (reply.some(isDone) || rows.length === 0) {
         finished = true
+        if (!closed) yield* reply.some(isDone) ? this.closeExhausted(prepared) : this.closeCursor(prepared)
         closed = true
-        yield* reply.some(isDone) ? this.closeExhausted(prepared) : this.closeCursor(prepared)
       }
       return rows
     })

@@ -25,9 +25,14 @@ export const nfetch = (bufferSize: number): M.NFetch => ({ _tag: "NFetch", buffe
 /** Bytes of a "char" field: u16 length, the bytes, a pad byte if odd. */
 const charLength = (s: string): number => 2 + s.length + (s.length % 2)
 
-/** JDBC's session environment (SQLI.md §4.2): DBTEMP and SUBQCACHESZ; totLen = 6 + the encoded pairs (= 38). */
+/**
+ * The session environment (SQLI.md §4.2): JDBC's DBTEMP and SUBQCACHESZ, and OPTOFC=1, which JDBC adds with its
+ * `OPTOFC` property: the server closes a forward cursor itself once its last row is fetched and says so (SQ_CLOSE),
+ * so no CLOSE of ours follows (cursorStreams.ts `closedByServer`; docs/protocol-evidence.md). totLen = 6 + the
+ * encoded pairs (= 48).
+ */
 export const INFO_ENV: M.Info = (() => {
-  const env: ReadonlyArray<M.EnvPair> = [["DBTEMP", "/tmp"], ["SUBQCACHESZ", "10"]]
+  const env: ReadonlyArray<M.EnvPair> = [["DBTEMP", "/tmp"], ["SUBQCACHESZ", "10"], ["OPTOFC", "1"]]
   const pairs = env.reduce((sum, [name, value]) => sum + charLength(name) + charLength(value), 0)
   return {
     _tag: "Info",

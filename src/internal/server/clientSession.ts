@@ -406,7 +406,8 @@ export class Session {
       case "Close": {
         const stmt = this.current
         if (stmt === undefined) return fail(err(SQL_BAD_STATEMENT_ID))
-        // Closing a cursor the transaction's end already closed is what every client does after COMMIT: no error.
+        // Closing a cursor the transaction's end already closed is what every client does after COMMIT: no error. The
+        // same for one closed under OPTOFC (a CLOSE may be on its way before the client has read the SQ_CLOSE).
         if (stmt.cursor === undefined && stmt.closedBy === undefined) return fail(err(SQL_CURSOR_NOT_OPEN))
         stmt.closedBy = undefined
         this.closeCursor(stmt)

@@ -43,6 +43,8 @@ export interface ServerConfig {
   readonly dbOpenReply: "done" | "eot"
   /** Serve `EXECUTE PROCEDURE sysproc_sleep(n)` in the session layer (sqlStall.ts). */
   readonly sqlSleep: boolean
+  /** Close a forward cursor at its last row when the session's environment has OPTOFC=1 (fetchScroll.ts `nfetch`). */
+  readonly honourOptofc: boolean
 }
 
 /** The part of the engine the session layer uses (engine/index.ts `Engine`): the instance and its databases. */

@@ -57,12 +57,17 @@ export function closeCursorsAtEnd(this: Session, kind: "commit" | "rollback"): v
   }
 }
 
-export function closeCursor(this: Session, stmt: Statement): void {
+/**
+ * Closes `stmt`'s cursor and frees the BYTE/TEXT contents its rows referred to, unless `keepBlobs` (the close under
+ * OPTOFC): those stay until the statement's next OPEN, CLOSE or RELEASE, for SQ_FETCHBLOB of rows already sent. IBM
+ * JDBC fetches a row's BYTE/TEXT (`IfxResultSet.blobCheck`) when the row is read, which with OPTOFC comes after the
+ * server closed the cursor of a result that fitted one fetch.
+ */
+export function closeCursor(this: Session, stmt: Statement, keepBlobs = false): void {
   const cursor = stmt.cursor
-  if (cursor === undefined) return
   stmt.cursor = undefined
-  cursor.engine?.close()
-  this.blobs.release(stmt.id)
+  cursor?.engine?.close()
+  if (!keepBlobs) this.blobs.release(stmt.id)
 }
 
 export function open(this: Session, state: BatchState): Effect.Effect<void, BatchFailure> {
@@ -176,6 +181,14 @@ export function nfetch(this: Session, bufferSize: number, state: BatchState): Ef
     }
     if (cursor.exhausted && cursor.head === cursor.buffer.length) {
       state.out.push(done(cursor.sent, 0), cost())
+      if (!cursor.scroll && this.env.get("OPTOFC") === "1" && this.ctx.config.honourOptofc) {
+        // OPTOFC (docs/protocol-evidence.md): the server closes a forward cursor once its last row is fetched and
+        // says so with SQ_CLOSE, so the client sends no CLOSE (JDBC: `SQ_CLOSERecvd` in IfxSqli.dispatchMsg, checked
+        // by executeClose). Where a real server puts SQ_CLOSE in the reply is not captured; JDBC reads it anywhere.
+        this.closeCursor(stmt, true)
+        stmt.closedBy = "server"
+        state.out.push({ _tag: "CursorClosed" })
+      }
     }
     return undefined
   })

@@ -68,8 +68,11 @@ export interface Statement {
   generatedKeys: boolean
   bind: ReadonlyArray<Value> | undefined
   cursor: CursorState | undefined
-  /** The end of a transaction closed this statement's cursor (until it is opened again). */
-  closedBy: "commit" | "rollback" | undefined
+  /**
+   * Who closed this statement's cursor without the client's CLOSE (until it is opened again): the end of a
+   * transaction, or the last fetch under OPTOFC (`server`).
+   */
+  closedBy: "commit" | "rollback" | "server" | undefined
 }
 
 /**
