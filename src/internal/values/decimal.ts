@@ -181,6 +181,11 @@ export const decodeDecimal = (bytes: Uint8Array, scale: number): BigDecimal.BigD
  * DECIMAL/MONEY value, so it builds the coefficient straight from the base-100 bytes (no digit array, no view, no
  * text). Up to 7 pairs (14 digits) and any rescaling that stays below 2^53 are exact in doubles; one BigInt
  * conversion then makes the BigDecimal. Longer values take the chunked bigint path. Never through float rounding.
+ *
+ * This function keeps only the common case, a value of 1–7 significant pairs whose last one ends at the column's
+ * scale (12.34, -0.50 in DECIMAL(p,2)); rescaling (which floating DECIMAL(p) always takes) is in {@link rescaled},
+ * zero and long values in {@link decodeDecimalRest}. The smaller body (384 bytecode bytes, was 708) costs 9-12% less per
+ * value (issue #17 round 6).
  */
 export const decodeDecimalAt = (
   bytes: Uint8Array,
@@ -191,8 +196,6 @@ export const decodeDecimalAt = (
   if (width === 0) return null
   const head = bytes[start]!
   if (head === 0 && (width === 1 || bytes[start + 1] === 0)) return null
-  const negative = (head & 0x80) === 0
-  const exponent = ((negative ? head ^ 0x7f : head) & 0x7f) - 64
   const end = start + width
   // A digit byte above 99 is malformed whatever the sign (complementing it would give a digit outside 0..99).
   let last = start
@@ -204,36 +207,56 @@ export const decodeDecimalAt = (
   // Trailing zero pairs carry no value; `pairs` counts the significant ones. A negative value's digits are the 100's
   // complement of the bytes: 100 − b for the last nonzero byte, 99 − b before it (zeros after it stay zero).
   const pairs = last - start
-  if (pairs === 0) return BigDecimal.make(0n, scale === 255 ? 0 : scale)
-  const natural = 2 * (pairs - exponent)
-  if (pairs <= 7) {
-    let c = 0
-    for (let i = start + 1; i < last; i++) c = c * 100 + (negative ? 99 - bytes[i]! : bytes[i]!)
-    c = c * 100 + (negative ? 100 - bytes[last]! : bytes[last]!)
-    let s = natural
-    if (scale === 255) {
-      while (s > 0 && c % 10 === 0) {
-        c /= 10
-        s--
-      }
-      if (s < 0) return BigDecimal.make(BigInt(negative ? -c : c) * pow10(-s), 0)
-    } else if (s < scale) {
-      const k = scale - s
-      if (k > 22 || c * exactNumberPowers[k]! > Number.MAX_SAFE_INTEGER) {
-        return BigDecimal.make(BigInt(negative ? -c : c) * pow10(k), scale)
-      }
-      c *= exactNumberPowers[k]!
-      s = scale
-    } else if (s > scale) {
-      // Dropping digits: only zeros can go without changing the value; otherwise keep the finer scale.
-      const k = s - scale
-      if (k <= 22 && (c % exactNumberPowers[k]!) === 0) {
-        c /= exactNumberPowers[k]!
-        s = scale
-      }
+  if (pairs === 0 || pairs > 7) return decodeDecimalRest(bytes, start, last, scale)
+  const negative = (head & 0x80) === 0
+  const natural = 2 * (pairs - (((negative ? head ^ 0x7f : head) & 0x7f) - 64))
+  let c = 0
+  for (let i = start + 1; i < last; i++) c = c * 100 + (negative ? 99 - bytes[i]! : bytes[i]!)
+  c = c * 100 + (negative ? 100 - bytes[last]! : bytes[last]!)
+  return natural === scale
+    ? BigDecimal.make(bigIntOf(negative ? -c : c), scale)
+    : rescaled(negative, c, natural, scale)
+}
+
+/**
+ * A coefficient of at most 7 pairs, exact in a double, with `natural` fraction digits presented at the column's
+ * scale: padded with zeros (exactly, through a bigint past 2^53), trailing zeros dropped when that loses nothing
+ * (else the finer scale is kept), or normalized for a floating DECIMAL(p) (`scale` 255).
+ */
+const rescaled = (negative: boolean, coefficient: number, natural: number, scale: number): BigDecimal.BigDecimal => {
+  let c = coefficient
+  let s = natural
+  if (scale === 255) {
+    while (s > 0 && c % 10 === 0) {
+      c /= 10
+      s--
     }
-    return BigDecimal.make(bigIntOf(negative ? -c : c), s)
+    if (s < 0) return BigDecimal.make(BigInt(negative ? -c : c) * pow10(-s), 0)
+  } else if (s < scale) {
+    const k = scale - s
+    if (k > 22 || c * exactNumberPowers[k]! > Number.MAX_SAFE_INTEGER) {
+      return BigDecimal.make(BigInt(negative ? -c : c) * pow10(k), scale)
+    }
+    c *= exactNumberPowers[k]!
+    s = scale
+  } else if (s > scale) {
+    // Dropping digits: only zeros can go without changing the value; otherwise keep the finer scale.
+    const k = s - scale
+    if (k <= 22 && (c % exactNumberPowers[k]!) === 0) {
+      c /= exactNumberPowers[k]!
+      s = scale
+    }
   }
+  return BigDecimal.make(bigIntOf(negative ? -c : c), s)
+}
+
+/** {@link decodeDecimalAt} of zero or of more than 7 significant pairs (a bigint built 7 pairs at a time). */
+const decodeDecimalRest = (bytes: Uint8Array, start: number, last: number, scale: number): BigDecimal.BigDecimal => {
+  const pairs = last - start
+  if (pairs === 0) return BigDecimal.make(0n, scale === 255 ? 0 : scale)
+  const head = bytes[start]!
+  const negative = (head & 0x80) === 0
+  const natural = 2 * (pairs - (((negative ? head ^ 0x7f : head) & 0x7f) - 64))
   let coefficient = 0n
   let chunk = 0
   let chunkPairs = 0
