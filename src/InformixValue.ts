@@ -16,6 +16,7 @@ import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import type * as Stream from "effect/Stream"
 import * as Calendar from "./internal/values/calendar.ts"
+import { decodedTimeFields } from "./internal/values/decodedTimeFields.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Qualifiers
@@ -357,6 +358,18 @@ export class DateTime {
 
   constructor(qualifier: Qualifier, fields: TimeFields) {
     this.qualifier = qualifier
+    if (fields === decodedTimeFields) {
+      // The row decoder's fields, already 0 outside the qualifier and truncated to its FRACTION digits: the same
+      // properties in the same order as below (one hidden class), 13 ns less per DATETIME value (issue #17).
+      this.year = decodedTimeFields.year
+      this.month = decodedTimeFields.month
+      this.day = decodedTimeFields.day
+      this.hour = decodedTimeFields.hour
+      this.minute = decodedTimeFields.minute
+      this.second = decodedTimeFields.second
+      this.fraction = decodedTimeFields.fraction
+      return
+    }
     const s = qualifier.startCode
     const e = qualifier.endCode
     this.year = keepField(0, s, e, fields.year)

@@ -5,9 +5,12 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
 import * as fc from "fast-check"
 import * as IV from "../../src/InformixValue.ts"
 import { decodeDecimalAt, packedWidth } from "../../src/internal/values/decimal.ts"
+import { decodedTimeFields } from "../../src/internal/values/decodedTimeFields.ts"
 import { CodecFailure, type ColumnInfo, decodeRow, encodeRow, type Value } from "../../src/internal/values/index.ts"
 import {
   dateTimeLayout,
@@ -43,6 +46,7 @@ const dayToFraction5 = new IV.Qualifier("DAY", "FRACTION", { fractionDigits: 5 }
 const yearToSecond = new IV.Qualifier("YEAR", "SECOND")
 const yearToFraction5 = new IV.Qualifier("YEAR", "FRACTION", { fractionDigits: 5 })
 const yearToFraction1 = new IV.Qualifier("YEAR", "FRACTION", { fractionDigits: 1 })
+const yearToFraction = (k: number) => new IV.Qualifier("YEAR", "FRACTION", { fractionDigits: k })
 
 const columns: ReadonlyArray<ColumnInfo> = [
   column(0, 10), // CHAR(10)
@@ -343,6 +347,7 @@ describe("packed fast paths at random offsets", () => {
       [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 1, [100]],
       [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 7, [100]], // a fraction byte above 99
       [q3, [20, 24, 2, 28, 23, 59, 58, 12, 30], 8, [100]],
+      [q3, [20, 24, 2, 28, 23, 59, 58, 12, 35], 8, [100]], // FRACTION(3) drops the 4th digit (5)
       // YEAR TO SECOND, YEAR TO FRACTION(5) and (1): the literal-offset reader, every unit and fraction byte
       [yearToSecond, [19, 0, 2, 28, 0, 0, 0], 3, [29]], // 1900 is no leap year
       [yearToSecond, [20, 0, 2, 29, 0, 0, 0], 3, [30]], // 2000 is
@@ -350,9 +355,11 @@ describe("packed fast paths at random offsets", () => {
       [yearToSecond, [99, 99, 12, 31, 23, 59, 59], 4, [24, 99]],
       [yearToSecond, [99, 99, 12, 31, 23, 59, 59], 6, [60, 100]],
       [yearToSecond, [0, 1, 1, 1, 0, 0, 0], 3, [0, 32]],
-      [yearToFraction5, [20, 24, 6, 30, 12, 0, 0, 12, 34, 50], 9, [100]],
+      [yearToFraction5, [20, 24, 6, 30, 12, 0, 0, 12, 34, 57], 9, [100]], // the 6th digit (7) is dropped
       [yearToFraction5, [20, 24, 6, 30, 12, 0, 0, 12, 34, 50], 7, [100]],
-      [yearToFraction1, [20, 24, 6, 30, 12, 0, 0, 90], 7, [100]],
+      [yearToFraction1, [20, 24, 6, 30, 12, 0, 0, 95], 7, [100]], // FRACTION(1) drops the 2nd digit (5)
+      [yearToFraction(2), [20, 24, 6, 30, 12, 0, 0, 95], 7, [100]],
+      [yearToFraction(4), [20, 24, 6, 30, 12, 0, 0, 95, 43], 8, [100]],
       [monthToMinute, [2, 29, 23, 59], 1, [30, 0]], // MONTH TO MINUTE: Feb 29 is valid, 30 is not (year 2000)
       [monthToMinute, [12, 31, 23, 59], 0, [13]],
       [dayToFraction5, [31, 23, 59, 59, 99, 99, 90], 0, [32, 0]], // DAY TO FRACTION(5): day 1..31
@@ -372,6 +379,27 @@ describe("packed fast paths at random offsets", () => {
         }
       }
     }
+  })
+
+  it("a decoded YEAR TO SECOND / FRACTION(k) value is the object the public constructor makes", () => {
+    // The literal-offset reader builds its DateTime through the decoder's trusted fields object: same own keys in
+    // the same order, same fields, equal and same hash as `new DateTime` / `DateTime.fromDate`.
+    const date = new Date(Date.UTC(2024, 1, 29, 23, 59, 58, 987))
+    for (const k of [0, 1, 2, 3, 4, 5]) {
+      const q = k === 0 ? yearToSecond : yearToFraction(k)
+      const made = IV.DateTime.fromDate(date, q)
+      const cols = [column(10, q.encoded)]
+      const decoded = (decodeRow(encodeRow(cols, [made], latin1Ctx) as Uint8Array, cols, latin1Ctx) as Array<Value>)[0]
+      assert.instanceOf(decoded, IV.DateTime)
+      assert.deepStrictEqual(Object.keys(decoded as object), Object.keys(made))
+      assert.strictEqual(canon(decoded), canon(made))
+      assert.isTrue(Equal.equals(decoded, made))
+      assert.strictEqual(Hash.hash(decoded), Hash.hash(made))
+    }
+    // The public constructor still masks units outside the qualifier and truncates FRACTION for any other object.
+    const masked = new IV.DateTime(yearToFraction(1), { ...decodedTimeFields, year: 2024, month: 2, fraction: 98765 })
+    assert.strictEqual(masked.fraction, 90000)
+    assert.strictEqual(new IV.DateTime(hourToSecond, { year: 2024, hour: 7 }).year, 0)
   })
 
   it("decodeDateTimeAt and a column's dateTimeReader ≡ decodeDateTime for every qualifier, positional or not", () => {

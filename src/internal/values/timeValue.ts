@@ -11,6 +11,7 @@ import { DateTime, IntervalDayTime, IntervalYearMonth, type Qualifier } from "..
 import { daysInMonth } from "./calendar.ts"
 import { CodecFailure } from "./CodecFailure.ts"
 import { complement100, isPackedNull, packedWidth } from "./decimal.ts"
+import { decodedTimeFields } from "./decodedTimeFields.ts"
 
 /** Digits before the decimal point, before even-padding (`TU_LEN + 10 − end`). */
 const integerDigits = (q: Qualifier): number => q.digits + 10 - q.endCode
@@ -415,6 +416,9 @@ export const dateTimeReader = (
     // YEAR TO SECOND and YEAR TO FRACTION(n), the commonest qualifiers: every unit at a literal offset (YEAR bytes
     // 1-2, MONTH 3, DAY 4, HOUR 5, MINUTE 6, SECOND 7), no per-unit offset or presence test. The same checks as the
     // general reader below: YEAR 0 (which an all-zero value has) and any byte above 99 go to the general decoder.
+    // Every unit is inside the qualifier and FRACTION is cut to its k digits here, so the DateTime is built through
+    // decodedTimeFields, which its constructor copies as is.
+    const k = layout.fractionDigits
     return (bytes, start) => {
       if (bytes[start] !== head) return general(bytes, start)
       const y1 = bytes[start + 1]!
@@ -433,7 +437,23 @@ export const dateTimeReader = (
         (day > 28 && day > daysInMonth(year, month)) || hour > 23 || minute > 59 || second > 59 || f1 > 99 ||
         f2 > 99 || f3 > 99
       ) return general(bytes, start)
-      return dateTimeOf(q, year, month, day, hour, minute, second, f1 * 1000 + f2 * 10 + ((f3 / 10) | 0))
+      // FRACTION's five digits are f1, f2 and the high digit of f3; the first k of them count.
+      const fraction = k <= 2
+        ? (k === 2 ? f1 * 1000 : k === 1 ? ((f1 / 10) | 0) * 10000 : 0)
+        : k === 3
+        ? f1 * 1000 + ((f2 / 10) | 0) * 100
+        : k === 4
+        ? f1 * 1000 + f2 * 10
+        : f1 * 1000 + f2 * 10 + ((f3 / 10) | 0)
+      const fields = decodedTimeFields
+      fields.year = year
+      fields.month = month
+      fields.day = day
+      fields.hour = hour
+      fields.minute = minute
+      fields.second = second
+      fields.fraction = fraction
+      return new DateTime(q, fields)
     }
   }
   return (bytes, start) => {
