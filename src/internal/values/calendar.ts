@@ -38,12 +38,14 @@ export const civilPacked = (days: number): number => {
   // `| 0` keeps non-integers (a caller's, never the wire's) out.
   if (!(sinceYearOne >= 0 && sinceYearOne < tables.dayCount && (sinceYearOne | 0) === sinceYearOne)) return -1
   const starts = tables.yearStarts
-  // The mean Gregorian year puts the estimate within one year of the answer.
-  let index = Math.floor(sinceYearOne / 365.2425)
+  // The mean Gregorian year puts the estimate within one year of the answer (by a multiplication, not a division;
+  // `| 0` floors the non-negative quotient). A year of 366 days is a leap year: no modulo arithmetic.
+  let index = (sinceYearOne * (1 / 365.2425)) | 0
   if (starts[index]! > days) index--
   else if (starts[index + 1]! <= days) index++
-  const year = index + 1
-  return (year << 9) | (isLeapYear(year) ? tables.leapMonthDays : tables.monthDays)[days - starts[index]!]!
+  const start = starts[index]!
+  return ((index + 1) << 9) |
+    (starts[index + 1]! - start === 366 ? tables.leapMonthDays : tables.monthDays)[days - start]!
 }
 
 interface CalendarTables {
