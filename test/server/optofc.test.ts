@@ -51,6 +51,17 @@ describe("OPTOFC", () => {
       assert.strictEqual(tags(yield* fetch(client, id, 8)), "Tuple Tuple Done Cost CursorClosed Eot")
     }))
 
+  it.live("a cursor of EXECUTE FUNCTION stays open: OPTOFC is for SELECT cursors (IBM)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const client = yield* session(server.port, { env: [["OPTOFC", "1"]] })
+      const described = yield* prepare(client, "EXECUTE FUNCTION sysproc_sleep(0)")
+      const id = described[0]?._tag === "Describe" ? described[0].statementId : -1
+      assert.strictEqual(tags(yield* openAndFetch(client, id, "f1")), "Tuple Done Cost Eot")
+      assert.strictEqual((yield* server.stats).cursors, 1)
+      assert.strictEqual(tags(yield* close(client, id)), "Eot")
+    }))
+
   it.live("without OPTOFC the cursor stays open after SQ_DONE until CLOSE", () =>
     Effect.gen(function*() {
       const { client, id, server } = yield* selectThree([])
