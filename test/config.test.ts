@@ -58,6 +58,7 @@ describe("resolveConfig", () => {
       assert.strictEqual(config.maxMessageSize, 256 * 1024 * 1024)
       assert.strictEqual(config.appName, "effect-informix")
       assert.strictEqual(config.trimChar, false)
+      assert.strictEqual(config.optofc, true)
     }))
 
   it.effect("keeps explicit object fields and turns tls: true into verified TLS", () =>
@@ -149,7 +150,7 @@ describe("URL form", () => {
       const url = `informix://us%40er:${encodeURIComponent(SECRET)}@db%2Dhost:9090/my%20db?server=ol_informix`
         + "&clientLocale=en_US.utf8&DB_LOCALE=en_US.819&tls=true&connectTimeout=5s&queryTimeout=250ms"
         + "&drainTimeout=2%20minutes&lockWait=wait&isolation=dirty%20read&fetchBufferSize=8192"
-        + "&maxMessageSize=1048576&appName=my+app&trimChar=yes"
+        + "&maxMessageSize=1048576&appName=my+app&trimChar=yes&OPTOFC=0"
       const config = yield* resolveConfig(url)
       assert.strictEqual(config.user, "us@er")
       assert.strictEqual(Redacted.value(config.password!), SECRET)
@@ -169,6 +170,7 @@ describe("URL form", () => {
       assert.strictEqual(config.maxMessageSize, 1048576)
       assert.strictEqual(config.appName, "my app")
       assert.strictEqual(config.trimChar, true)
+      assert.strictEqual(config.optofc, false)
     }))
 
   it.effect("accepts IPv6 hosts, informix-sqli:, INFORMIXSERVER and insecure TLS; defaults the rest", () =>

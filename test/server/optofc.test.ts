@@ -6,6 +6,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Connection from "../../src/Connection.ts"
 import * as TestServer from "../../src/TestServer.ts"
 import { command, errOf, openAndFetch, prepare, session, tags, type WireClient } from "./wire.ts"
 
@@ -51,6 +52,17 @@ describe("OPTOFC", () => {
       assert.strictEqual(tags(yield* fetch(client, id, 8)), "Tuple Tuple Done Cost CursorClosed Eot")
     }))
 
+  it.live("a cursor of EXECUTE FUNCTION stays open: OPTOFC is for SELECT cursors (IBM)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make()
+      const client = yield* session(server.port, { env: [["OPTOFC", "1"]] })
+      const described = yield* prepare(client, "EXECUTE FUNCTION sysproc_sleep(0)")
+      const id = described[0]?._tag === "Describe" ? described[0].statementId : -1
+      assert.strictEqual(tags(yield* openAndFetch(client, id, "f1")), "Tuple Done Cost Eot")
+      assert.strictEqual((yield* server.stats).cursors, 1)
+      assert.strictEqual(tags(yield* close(client, id)), "Eot")
+    }))
+
   it.live("without OPTOFC the cursor stays open after SQ_DONE until CLOSE", () =>
     Effect.gen(function*() {
       const { client, id, server } = yield* selectThree([])
@@ -60,4 +72,24 @@ describe("OPTOFC", () => {
       assert.strictEqual(tags(yield* close(client, id)), "Eot")
       assert.strictEqual((yield* server.stats).cursors, 0)
     }))
+
+  it.live("our Connection asks for OPTOFC (no CLOSE after a query) unless `optofc: false` (a CLOSE after each)", () =>
+    Effect.gen(function*() {
+      for (const optofc of [true, false]) {
+        const batches: Array<ReadonlyArray<string>> = []
+        const server = yield* TestServer.make({
+          protocolTrace: (event) => {
+            if (event._tag === "Batch") batches.push(event.messages.map((m) => m._tag))
+          }
+        })
+        const conn = yield* Connection.make({ url: server.url, optofc })
+        yield* conn.execute("CREATE TABLE t (k INTEGER)")
+        for (let i = 0; i < 3; i++) yield* conn.values("SELECT k FROM t WHERE k > ?", [i])
+        // A CLOSE still waiting to be sent travels in front of this request.
+        yield* conn.execute("DROP TABLE t")
+        const sent = (tag: string) => batches.filter((tags) => tags.includes(tag)).length
+        assert.strictEqual(sent("Close"), optofc ? 0 : 3, `optofc: ${optofc}`)
+        assert.strictEqual((yield* server.stats).cursors, 0)
+      }
+    }).pipe(Effect.scoped))
 })

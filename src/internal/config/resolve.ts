@@ -139,6 +139,12 @@ export interface ConnectionConfig {
   /** Trim trailing blanks from CHAR/NCHAR values. Default false (values are returned as stored). */
   readonly trimChar?: boolean | undefined
   /**
+   * Ask the server to close a SELECT's cursor itself once its last row is fetched (Informix's OPTOFC, sent in the
+   * session environment), so a query needs no CLOSE of its own. Default true; a server that does not honour it gets
+   * the CLOSE from the driver.
+   */
+  readonly optofc?: boolean | undefined
+  /**
    * Codecs for named extended types (opaque UDTs), by type name: columns of these types decode through them and
    * `InformixValue.namedType` parameters encode through them. Without one, such values are `OpaqueValue` bytes.
    */
@@ -175,6 +181,7 @@ export interface ResolvedConfig {
   readonly queryTimeout: Duration.Duration | undefined
   readonly drainTimeout: Duration.Duration
   readonly trimChar: boolean
+  readonly optofc: boolean
   readonly types: TypeCodecs | undefined
 }
 
@@ -408,6 +415,7 @@ export const resolveConfig = (input: ConnectionConfig | string): Effect.Effect<R
       queryTimeout,
       drainTimeout: drainTimeout ?? defaults.drainTimeout,
       trimChar: config.trimChar ?? false,
+      optofc: config.optofc ?? true,
       types: config.types
     }
     return resolved

@@ -95,7 +95,8 @@ const parameters: ReadonlyMap<string, readonly [string, Setter]> = (() => {
       set((v) => Parse.parseInteger(v, 1, Number.MAX_SAFE_INTEGER), (c, v) => (c.maxMessageSize = v))
     ],
     [["appname", "applicationname"], "appName", set(nonEmpty, (c, v) => (c.appName = v))],
-    [["trimchar"], "trimChar", set(Parse.parseBoolean, (c, v) => (c.trimChar = v))]
+    [["trimchar"], "trimChar", set(Parse.parseBoolean, (c, v) => (c.trimChar = v))],
+    [["optofc"], "optofc", set(Parse.parseBoolean, (c, v) => (c.optofc = v))]
   ]
   const map = new Map<string, readonly [string, Setter]>()
   for (const [names, canonical, setter] of entries) {

@@ -26,6 +26,7 @@ import {
 import { isolationStatement, lockWaitStatement, type ResolvedConfig } from "../config/resolve.ts"
 import { encodeLoginRequest } from "../protocol/codec.ts"
 import { CapabilityBit, DEFAULT_CLIENT_OFFER, framingFromMasks, hasBit } from "../protocol/framing.ts"
+import { JDBC_INFO_ENV } from "../protocol/helpers.ts"
 import { LOGIN_DEFAULTS, parseRedirect } from "../protocol/loginPdu.ts"
 import type { ClientMessage, ConnectResponse, EnvPair, Framing, LoginRequest } from "../protocol/messages.ts"
 import { SlType } from "../protocol/opcodes.ts"
@@ -227,7 +228,7 @@ const initialize = (
       yield* authenticate(session, config, framing)
     }
 
-    const info = yield* request(session, [INFO_ENV], framing)
+    const info = yield* request(session, [config.optofc ? INFO_ENV : JDBC_INFO_ENV], framing)
     const infoError = info.find((m) => m._tag === "Err")
     if (infoError !== undefined && infoError._tag === "Err") return yield* fromServerError(infoError)
 

@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { infoEnv, JDBC_INFO_ENV } from "../protocol/helpers.ts"
 import type * as M from "../protocol/messages.ts"
 import type { RequestPart } from "./blobBinds.ts"
 
@@ -22,28 +23,13 @@ export const id = (statementId: number): M.Id => ({ _tag: "Id", statementId })
 
 export const nfetch = (bufferSize: number): M.NFetch => ({ _tag: "NFetch", bufferSize, fetchArraySize: 0 })
 
-/** Bytes of a "char" field: u16 length, the bytes, a pad byte if odd. */
-const charLength = (s: string): number => 2 + s.length + (s.length % 2)
-
 /**
- * The session environment (SQLI.md §4.2): JDBC's DBTEMP and SUBQCACHESZ, and OPTOFC=1, which JDBC adds with its
- * `OPTOFC` property: the server closes a forward cursor itself once its last row is fetched and says so (SQ_CLOSE),
- * so no CLOSE of ours follows (cursorStreams.ts `closedByServer`; docs/protocol-evidence.md). totLen = 6 + the
- * encoded pairs (= 48).
+ * The session environment (SQLI.md §4.2): JDBC's DBTEMP and SUBQCACHESZ (`JDBC_INFO_ENV`, what the session sends
+ * with `optofc: false`), and OPTOFC=1, which JDBC adds with its `OPTOFC` property: the server closes a SELECT's
+ * cursor itself once its last row is fetched and says so (SQ_CLOSE), so no CLOSE of ours follows (cursorStreams.ts
+ * `closedByServer`; docs/protocol-evidence.md). totLen = 6 + the encoded pairs (= 48).
  */
-export const INFO_ENV: M.Info = (() => {
-  const env: ReadonlyArray<M.EnvPair> = [["DBTEMP", "/tmp"], ["SUBQCACHESZ", "10"], ["OPTOFC", "1"]]
-  const pairs = env.reduce((sum, [name, value]) => sum + charLength(name) + charLength(value), 0)
-  return {
-    _tag: "Info",
-    infoType: 6,
-    totalLength: 6 + pairs,
-    maxNameLength: 12,
-    maxValueLength: 4,
-    env,
-    raw: new Uint8Array(0)
-  }
-})()
+export const INFO_ENV: M.Info = infoEnv([...JDBC_INFO_ENV.env, ["OPTOFC", "1"]])
 
 /** BYTE/TEXT content travels in chunks of this size after SQ_BBIND (JDBC and informix-driver use 1024). */
 export const BLOB_CHUNK = 1024

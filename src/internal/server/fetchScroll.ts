@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import type { BatchState, Session } from "./clientSession.ts"
 import type { EngineCursor, EngineError } from "./engine/api.ts"
 import { isEngineError } from "./engine/api.ts"
-import { SLEEP_ROW, type Statement } from "./prepareExecute.ts"
+import { SLEEP_ROW, type Statement, STMT_SELECT } from "./prepareExecute.ts"
 import { encodeRowPayload } from "./rowCodec.ts"
 import {
   BatchFailure,
@@ -181,10 +181,14 @@ export function nfetch(this: Session, bufferSize: number, state: BatchState): Ef
     }
     if (cursor.exhausted && cursor.head === cursor.buffer.length) {
       state.out.push(done(cursor.sent, 0), cost())
-      if (!cursor.scroll && this.env.get("OPTOFC") === "1" && this.ctx.config.honourOptofc) {
-        // OPTOFC (docs/protocol-evidence.md): the server closes a forward cursor once its last row is fetched and
-        // says so with SQ_CLOSE, so the client sends no CLOSE (JDBC: `SQ_CLOSERecvd` in IfxSqli.dispatchMsg, checked
-        // by executeClose). Where a real server puts SQ_CLOSE in the reply is not captured; JDBC reads it anywhere.
+      if (
+        !cursor.scroll && stmt.statementType === STMT_SELECT && this.env.get("OPTOFC") === "1" &&
+        this.ctx.config.honourOptofc
+      ) {
+        // OPTOFC (docs/protocol-evidence.md): the server closes a forward cursor of a prepared SELECT (IBM: OPTOFC
+        // works on select cursors only) once its last row is fetched and says so with SQ_CLOSE, so the client sends
+        // no CLOSE (JDBC: `SQ_CLOSERecvd` in IfxSqli.dispatchMsg, checked by executeClose). Where a real server puts
+        // SQ_CLOSE in the reply is not captured; JDBC reads it anywhere.
         this.closeCursor(stmt, true)
         stmt.closedBy = "server"
         state.out.push({ _tag: "CursorClosed" })

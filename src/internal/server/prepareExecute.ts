@@ -39,7 +39,7 @@ import { parseSleep, secondsFromValue } from "./sqlStall.ts"
 import type { SleepCall } from "./sqlStall.ts"
 
 /** Statement types used by the layer itself (sqlstype.h, SQLI.md §8.4). */
-const STMT_SELECT = 2
+export const STMT_SELECT = 2
 const STMT_EXECUTE_PROCEDURE = 56
 
 /** The one column and row of `EXECUTE FUNCTION sysproc_sleep(n)`. */
