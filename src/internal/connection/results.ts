@@ -105,7 +105,9 @@ export const toObjects = (
   keys: ReadonlyArray<string>
 ): Array<Connection.Row> => {
   const template = rowTemplate(keys)
-  const out: Array<Connection.Row> = []
+  // A length, not `[]` grown by push: 6% less per row for a reply's 600 rows (issue #17 round 6).
+  // oxlint-disable-next-line unicorn/no-new-array
+  const out: Array<Connection.Row> = new Array(rows.length)
   const width = keys.length
   const k = keys
   for (let r = 0; r < rows.length; r++) {
@@ -128,7 +130,7 @@ export const toObjects = (
     if (width > 14) row[k[14]!] = v[14]!
     if (width > 15) row[k[15]!] = v[15]!
     for (let i = 16; i < width; i++) row[k[i]!] = v[i]!
-    out.push(row)
+    out[r] = row
   }
   return out
 }
