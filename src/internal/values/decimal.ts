@@ -184,8 +184,9 @@ export const decodeDecimal = (bytes: Uint8Array, scale: number): BigDecimal.BigD
  *
  * This function keeps only the common case, a value of 1–7 significant pairs whose last one ends at the column's
  * scale (12.34, -0.50 in DECIMAL(p,2)); rescaling (which floating DECIMAL(p) always takes) is in {@link rescaled},
- * zero and long values in {@link decodeDecimalRest}. The smaller body (384 bytecode bytes, was 708) costs 9-12% less per
- * value (issue #17 round 6).
+ * zero and long values in {@link decodeDecimalRest}: 9-12% less per value than one function of 708 bytecode bytes.
+ * The trailing zero pairs are skipped from the end first, so one forward pass both checks and accumulates the
+ * significant ones (8% less again; issue #17 round 6).
  */
 export const decodeDecimalAt = (
   bytes: Uint8Array,
@@ -196,27 +197,37 @@ export const decodeDecimalAt = (
   if (width === 0) return null
   const head = bytes[start]!
   if (head === 0 && (width === 1 || bytes[start + 1] === 0)) return null
-  const end = start + width
-  // A digit byte above 99 is malformed whatever the sign (complementing it would give a digit outside 0..99).
-  let last = start
-  for (let i = start + 1; i < end; i++) {
-    const d = bytes[i]!
-    if (d > 99) return new CodecFailure(`packed decimal digit byte ${d} is not a base-100 digit (0..99)`)
-    if (d !== 0) last = i
-  }
-  // Trailing zero pairs carry no value; `pairs` counts the significant ones. A negative value's digits are the 100's
-  // complement of the bytes: 100 − b for the last nonzero byte, 99 − b before it (zeros after it stay zero).
+  // Trailing zero pairs carry no value (and are valid digits): `last` is the last nonzero byte, `pairs` counts the
+  // significant ones. A digit byte above 99 is malformed whatever the sign (complementing it would give a digit
+  // outside 0..99); the bytes up to `last` are checked in order, so the first such byte is the one reported.
+  let last = start + width - 1
+  while (last > start && bytes[last] === 0) last--
   const pairs = last - start
-  if (pairs === 0 || pairs > 7) return decodeDecimalRest(bytes, start, last, scale)
+  if (pairs === 0) return decodeDecimalRest(bytes, start, last, scale)
+  if (pairs > 7) {
+    for (let i = start + 1; i <= last; i++) if (bytes[i]! > 99) return badDigit(bytes[i]!)
+    return decodeDecimalRest(bytes, start, last, scale)
+  }
+  // A negative value's digits are the 100's complement of the bytes: 100 − b for the last nonzero byte, 99 − b
+  // before it (zeros after it stay zero).
   const negative = (head & 0x80) === 0
   const natural = 2 * (pairs - (((negative ? head ^ 0x7f : head) & 0x7f) - 64))
   let c = 0
-  for (let i = start + 1; i < last; i++) c = c * 100 + (negative ? 99 - bytes[i]! : bytes[i]!)
-  c = c * 100 + (negative ? 100 - bytes[last]! : bytes[last]!)
+  for (let i = start + 1; i < last; i++) {
+    const d = bytes[i]!
+    if (d > 99) return badDigit(d)
+    c = c * 100 + (negative ? 99 - d : d)
+  }
+  const d = bytes[last]!
+  if (d > 99) return badDigit(d)
+  c = c * 100 + (negative ? 100 - d : d)
   return natural === scale
     ? BigDecimal.make(bigIntOf(negative ? -c : c), scale)
     : rescaled(negative, c, natural, scale)
 }
+
+const badDigit = (d: number): CodecFailure =>
+  new CodecFailure(`packed decimal digit byte ${d} is not a base-100 digit (0..99)`)
 
 /**
  * A coefficient of at most 7 pairs, exact in a double, with `natural` fraction digits presented at the column's
