@@ -1,13 +1,14 @@
 /**
  * The row decoder of two source trees side by side, for a before/after comparison on a loaded machine:
- * `node bench/decode-ab.ts <other-tree> [row objects <column>… x<n><column>… <column>,<column>…]`. `<other-tree>` is another
- * checkout of this repository (e.g. `git worktree add` or `git archive main | tar -x -C /tmp/before`, with a
- * `node_modules` link); "base" is that tree, "new" this one.
+ * `node bench/decode-ab.ts <other-tree> [row objects <column>… x<n><column>… <column>,<column>…]`.
+ * `<other-tree>` is another checkout of this repository (e.g. `git worktree add` or
+ * `git archive main | tar -x -C /tmp/before`, with a `node_modules` link); "base" is that tree, "new" this one.
  *
  * Both decoders run on the same payloads (decode-columns.ts's 12-column table, a column alone, `x<n><column>`: n
- * copies of one column, or a comma-separated list of columns) in short slices, base and new alternating and swapping order each round, so a change in the
- * machine's load hits both alike; the figures are CPU nanoseconds per row (`process.cpuUsage`), median and minimum
- * over the rounds. `BENCH_AB_SLICE` rows per slice (default 100,000), `BENCH_AB_ROUNDS` rounds (default 21).
+ * copies of one column, or a comma-separated list of columns) in short slices, base and new alternating and
+ * swapping order each round, so a change in the machine's load hits both alike; the figures are CPU nanoseconds per
+ * row (`process.cpuUsage`), median and minimum over the rounds. `BENCH_AB_SLICE` rows per slice (default 100,000),
+ * `BENCH_AB_ROUNDS` rounds (default 21).
  *
  * By default both trees are loaded into one process. That comparison is biased: two identical trees differ by up
  * to 5% on the whole row and a change measured 0.67 one way round and 1.07 the other on one column repeated

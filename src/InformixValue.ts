@@ -360,7 +360,7 @@ export class DateTime {
     this.qualifier = qualifier
     if (fields === decodedTimeFields) {
       // The row decoder's fields, already 0 outside the qualifier and truncated to its FRACTION digits: the same
-      // properties in the same order as below (one hidden class), 13 ns less per DATETIME value (issue #17).
+      // properties in the same order as below (one hidden class), 9 ns less per DATETIME value (issue #17).
       this.year = decodedTimeFields.year
       this.month = decodedTimeFields.month
       this.day = decodedTimeFields.day

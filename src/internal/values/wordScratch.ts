@@ -7,7 +7,8 @@
  * A BigInt read from a `BigInt64Array` (or `DataView.getBigInt64`) costs 40 allocated bytes against 24 for
  * `BigInt(number)`, for about 8 ns less CPU: BIGINT, which read through a DataView before, keeps it. The 16 extra
  * bytes are allocated, not kept: a BigInt of one 64-bit digit retains the same heap either way (measured with
- * `heapUsed` after a full GC, Node 26), so DECIMAL and INT8 take the same inline path through {@link bigIntOf}.
+ * `heapUsed` after a full GC, Node 26), so DECIMAL and INT8 take an inline path too, {@link bigIntOf}, whose
+ * BigInts are allocated the same way.
  */
 
 const scratch = new ArrayBuffer(8)
