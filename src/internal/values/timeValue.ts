@@ -357,7 +357,11 @@ export const decodeDateTimeAt = (
   return dateTimeOf(layout.qualifier, year, month, day, hour, minute, second, fraction)
 }
 
-/** A DateTime of checked fields, through {@link decodedFields}. */
+/**
+ * A DateTime of checked fields, through {@link decodedFields} (which the constructor masks to the qualifier) or, for
+ * fields already inside the qualifier and FRACTION already cut to its digits, through `decodedTimeFields` (copied as
+ * is).
+ */
 const dateTimeOf = (
   q: Qualifier,
   year: number,
@@ -366,9 +370,9 @@ const dateTimeOf = (
   hour: number,
   minute: number,
   second: number,
-  fraction: number
+  fraction: number,
+  fields: typeof decodedFields = decodedFields
 ): DateTime => {
-  const fields = decodedFields
   fields.year = year
   fields.month = month
   fields.day = day
@@ -445,15 +449,7 @@ export const dateTimeReader = (
         : k === 4
         ? f1 * 1000 + f2 * 10
         : f1 * 1000 + f2 * 10 + ((f3 / 10) | 0)
-      const fields = decodedTimeFields
-      fields.year = year
-      fields.month = month
-      fields.day = day
-      fields.hour = hour
-      fields.minute = minute
-      fields.second = second
-      fields.fraction = fraction
-      return new DateTime(q, fields)
+      return dateTimeOf(q, year, month, day, hour, minute, second, fraction, decodedTimeFields)
     }
   }
   return (bytes, start) => {
