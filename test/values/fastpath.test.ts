@@ -362,6 +362,13 @@ describe("packed fast paths at random offsets", () => {
       [yearToFraction(4), [20, 24, 6, 30, 12, 0, 0, 95, 43], 8, [100]],
       [monthToMinute, [2, 29, 23, 59], 1, [30, 0]], // MONTH TO MINUTE: Feb 29 is valid, 30 is not (year 2000)
       [monthToMinute, [12, 31, 23, 59], 0, [13]],
+      // Qualifiers ending before SECOND: values narrower than their positional digits, read at the same offsets
+      [new IV.Qualifier("YEAR", "MINUTE"), [20, 24, 2, 29, 23, 59], 3, [30, 0]],
+      [new IV.Qualifier("YEAR", "MINUTE"), [20, 24, 2, 29, 23, 59], 5, [60, 100]],
+      [yearToDay, [19, 0, 2, 28], 3, [29]],
+      [yearToDay, [99, 99, 12, 31], 1, [100]],
+      [new IV.Qualifier("HOUR", "MINUTE"), [23, 59], 0, [24]],
+      [IV.Qualifier.fromEncoded(0x600)!, [0, 99, 99], 0, [1]], // YEAR(6) TO YEAR: 19999 is out of range
       [dayToFraction5, [31, 23, 59, 59, 99, 99, 90], 0, [32, 0]], // DAY TO FRACTION(5): day 1..31
       [dayToFraction5, [31, 23, 59, 59, 99, 99, 90], 3, [60]]
     ]

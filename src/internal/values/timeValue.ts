@@ -385,10 +385,10 @@ const dateTimeOf = (
 
 /**
  * A reader of one DATETIME column's values, chosen once per column: for a qualifier whose units sit on whole
- * base-100 pairs (every default one), the positional form of exactly the column's width is read with the layout's
- * offsets fixed in the closure, one byte per unit; anything else (another width, NULL, zero, a normalized form, a
- * digit byte above 99, an out-of-range field) goes to {@link decodeDateTimeAt}, which gives the same value or the
- * same CodecFailure.
+ * base-100 pairs (every default one), the positional form of exactly the column's width (every unit's pair, or for
+ * a qualifier ending before SECOND every pair up to its last unit) is read with the layout's offsets fixed in the
+ * closure, one byte per unit; anything else (another width, NULL, zero, a normalized form, a digit byte above 99,
+ * an out-of-range field) goes to {@link decodeDateTimeAt}, which gives the same value or the same CodecFailure.
  */
 export const dateTimeReader = (
   layout: DateTimeLayout,
@@ -396,11 +396,15 @@ export const dateTimeReader = (
 ): (bytes: Uint8Array, start: number) => DateTime | null | CodecFailure => {
   const general = (bytes: Uint8Array, start: number) => decodeDateTimeAt(bytes, start, width, layout)
   const pairs = width - 1
-  if (!layout.aligned || pairs !== layout.totalPairs) return general
-  const head = 0x80 | (layout.exponent + 64)
   const s = layout.startCode
   const last = layout.lastUnitCode
   const leadPairs = layout.leadPairs
+  // A qualifier ending before SECOND (YEAR TO DAY, YEAR TO MINUTE, …) has a value narrower than its positional
+  // digits: it ends with its last unit, and the pairs of the units it lacks are implicit zeros (as in the general
+  // decoder), so the same offsets serve.
+  const endsWithUnits = pairs === leadPairs + ((last - s) >> 1)
+  if (!layout.aligned || (pairs !== layout.totalPairs && !endsWithUnits)) return general
+  const head = 0x80 | (layout.exponent + 64)
   // Byte offsets (from the head byte) of each unit after the leading one, 0 when the qualifier lacks it.
   const unitAt = (code: number): number => (code > s && code <= last ? leadPairs + ((code - s) >> 1) : 0)
   const monthAt = unitAt(2)
@@ -472,9 +476,9 @@ export const dateTimeReader = (
     const minute = s === 8 ? lead : minuteAt === 0 ? 0 : bytes[start + minuteAt]!
     const second = s === 10 ? lead : secondAt === 0 ? 0 : bytes[start + secondAt]!
     // dateTimeFieldsValid with the qualifier's units fixed: a missing unit reads 0 (valid for the time units; YEAR,
-    // MONTH, DAY are checked only when present), and no unit byte is above 99, so YEAR is at most 9999.
+    // MONTH, DAY are checked only when present). YEAR(6) TO YEAR reads three pairs, so YEAR's upper bound too.
     if (
-      (s === 0 && year === 0) || (hasMonth && (month < 1 || month > 12)) ||
+      (s === 0 && (year === 0 || year > 9999)) || (hasMonth && (month < 1 || month > 12)) ||
       (hasDay && (day < 1 || day > (hasMonth ? daysInMonth(s === 0 ? year : 2000, month) : 31))) ||
       hour > 23 || minute > 59 || second > 59
     ) return general(bytes, start)
