@@ -208,12 +208,13 @@ export const runPeer = (
   target: Target,
   only: string,
   timeoutSeconds: number,
-  expected: ReadonlyArray<string>
+  expected: ReadonlyArray<string>,
+  extraArgs: ReadonlyArray<string> = []
 ): Promise<Array<ScenarioResult>> =>
   new Promise((resolve) => {
     const results: Array<ScenarioResult> = []
     const stderrLog = fs.createWriteStream(path.join(outDir, `${label}.stderr.log`))
-    const child = spawn(peer.command, [...peer.args, ...targetArgs(target, only, timeoutSeconds)], {
+    const child = spawn(peer.command, [...peer.args, ...targetArgs(target, only, timeoutSeconds), ...extraArgs], {
       stdio: ["ignore", "pipe", "pipe"],
       env: process.env
     })
@@ -265,10 +266,18 @@ export interface Run {
   readonly label: string
   readonly peer: Peer
   readonly extendedFraming: boolean
+  /** Appended to the peer's connection URLs (the JDBC peer's `--url-properties`). */
+  readonly urlProperties?: string
 }
+
+/** The peer options a run adds to the target's. */
+export const runArgs = (run: Run): ReadonlyArray<string> =>
+  run.urlProperties === undefined ? [] : [`--url-properties=${run.urlProperties}`]
 
 export const runs: ReadonlyArray<Run> = [
   { label: "jdbc", peer: peers[0]!, extendedFraming: false },
   { label: "jdbc-ext", peer: peers[0]!, extendedFraming: true },
+  // IBM JDBC with OPTOFC=1: the server closes each cursor at its last row and JDBC sends no CLOSE for it.
+  { label: "jdbc-optofc", peer: peers[0]!, extendedFraming: false, urlProperties: ";OPTOFC=1" },
   { label: "python", peer: peers[1]!, extendedFraming: false }
 ]

@@ -22,7 +22,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
 import type { ScenarioResult, Target } from "./peers.ts"
-import { makeCertificates, outDir, peers, runPeer, runs, runSetup, scenarios } from "./peers.ts"
+import { makeCertificates, outDir, peers, runArgs, runPeer, runs, runSetup, scenarios } from "./peers.ts"
 
 const printTable = (results: ReadonlyArray<ScenarioResult>, clients: ReadonlyArray<string>): void => {
   const cell = (client: string, scenario: string): string => {
@@ -100,7 +100,9 @@ const main = async (): Promise<number> => {
         ...await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
           const target = yield* startServer({ ...defaults, ...certificates, extendedFraming: run.extendedFraming })
           announce(run.label, target)
-          return yield* Effect.promise(() => runPeer(run.label, run.peer, target, only, timeoutSeconds, expected))
+          return yield* Effect.promise(() =>
+            runPeer(run.label, run.peer, target, only, timeoutSeconds, expected, runArgs(run))
+          )
         })))
       )
     }

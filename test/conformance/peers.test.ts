@@ -1,15 +1,16 @@
 /**
- * The conformance peers as part of `npm test`: IBM's JDBC driver (against TestServer's default narrow framing and
- * against the extended framing a real Informix 15 grants it) and informix-driver run every scenario of
- * conformance/README.md against a fresh in-process TestServer each. Every scenario must pass, or be skipped by the
- * client for a stated reason, except the known server bugs listed below — each of which must still fail, so that a
- * fix is noticed and the entry removed. Needs Java, Maven and Python (conformance/setup.sh installs the peers).
+ * The conformance peers as part of `npm test`: IBM's JDBC driver (against TestServer's default narrow framing,
+ * against the extended framing a real Informix 15 grants it, and with its OPTOFC=1 property) and informix-driver run
+ * every scenario of conformance/README.md against a fresh in-process TestServer each. Every scenario must pass, or be
+ * skipped by the client for a stated reason, except the known server bugs listed below — each of which must still
+ * fail, so that a fix is noticed and the entry removed. Needs Java, Maven and Python (conformance/setup.sh installs
+ * the peers).
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as fs from "node:fs"
 import type { Run, ScenarioResult } from "../../conformance/peers.ts"
-import { makeCertificates, outDir, runPeer, runs, runSetup, scenarios } from "../../conformance/peers.ts"
+import { makeCertificates, outDir, runArgs, runPeer, runs, runSetup, scenarios } from "../../conformance/peers.ts"
 import { startServer } from "../../conformance/server.ts"
 
 /**
@@ -28,7 +29,7 @@ const runOne = (run: Run) =>
       extendedFraming: run.extendedFraming,
       ...makeCertificates()
     })
-    return yield* Effect.promise(() => runPeer(run.label, run.peer, target, "", 60, scenarios))
+    return yield* Effect.promise(() => runPeer(run.label, run.peer, target, "", 60, scenarios, runArgs(run)))
   }))
 
 describe("conformance peers against TestServer", () => {

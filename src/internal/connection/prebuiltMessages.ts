@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { infoEnv, JDBC_INFO_ENV } from "../protocol/helpers.ts"
+import { infoEnv } from "../protocol/helpers.ts"
 import type * as M from "../protocol/messages.ts"
 import type { RequestPart } from "./blobBinds.ts"
 
@@ -24,12 +24,13 @@ export const id = (statementId: number): M.Id => ({ _tag: "Id", statementId })
 export const nfetch = (bufferSize: number): M.NFetch => ({ _tag: "NFetch", bufferSize, fetchArraySize: 0 })
 
 /**
- * The session environment (SQLI.md §4.2): JDBC's DBTEMP and SUBQCACHESZ (`JDBC_INFO_ENV`, what the session sends
- * with `optofc: false`), and OPTOFC=1, which JDBC adds with its `OPTOFC` property: the server closes a SELECT's
- * cursor itself once its last row is fetched and says so (SQ_CLOSE), so no CLOSE of ours follows (cursorStreams.ts
- * `closedByServer`; docs/protocol-evidence.md). totLen = 6 + the encoded pairs (= 48).
+ * The session environment (SQLI.md §4.2) IBM JDBC sends with its `OPTOFC` property: its DBTEMP and SUBQCACHESZ
+ * (`JDBC_INFO_ENV`, what the session sends with `optofc: false`) and OPTOFC=1, in the order JDBC's `Properties` gives
+ * them (seen in TestServer's trace of JDBC 15). The server then closes a SELECT's cursor itself once its last row is
+ * fetched and says so (SQ_CLOSE), so no CLOSE of ours follows (cursorStreams.ts `closedByServer`;
+ * docs/protocol-evidence.md).
  */
-export const INFO_ENV: M.Info = infoEnv([...JDBC_INFO_ENV.env, ["OPTOFC", "1"]])
+export const INFO_ENV: M.Info = infoEnv([["DBTEMP", "/tmp"], ["OPTOFC", "1"], ["SUBQCACHESZ", "10"]])
 
 /** BYTE/TEXT content travels in chunks of this size after SQ_BBIND (JDBC and informix-driver use 1024). */
 export const BLOB_CHUNK = 1024

@@ -51,7 +51,8 @@ import java.util.zip.CRC32;
  * <p>Options (each also readable from the environment as CONFORMANCE_&lt;NAME&gt;, e.g. CONFORMANCE_PORT):
  * --host, --port, --tls-port, --ca (PEM file of the CA that signed the TLS port's certificate), --user,
  * --password, --database, --server (INFORMIXSERVER), --stall-sql (a statement the server keeps running until it is
- * interrupted; empty when the server has no such hook), --timeout (seconds per scenario), --only (comma list).
+ * interrupted; empty when the server has no such hook), --timeout (seconds per scenario), --only (comma list),
+ * --url-properties (appended to every connection URL, e.g. {@code ;OPTOFC=1}).
  */
 public final class Conformance {
   private static final String CLIENT = "jdbc";
@@ -169,7 +170,7 @@ public final class Conformance {
   private String url(int port, boolean tls) {
     String url = "jdbc:informix-sqli://" + option("host", "127.0.0.1") + ":" + port + "/" + option("database", "testdb")
       + ":INFORMIXSERVER=" + option("server", "ol_test") + ";user=" + option("user", "informix") + ";password="
-      + option("password", "in4mix");
+      + option("password", "in4mix") + option("url-properties", "");
     return tls ? url + ";SSLCONNECTION=true" : url;
   }
 
