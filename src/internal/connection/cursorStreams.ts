@@ -257,9 +257,15 @@ const settledRows = (
   if (self.transactionOpen || !self.closeMayWait || fetchState(messages) !== FETCH_DONE) return undefined
   if (replyError(reply, stmt) !== undefined) return undefined
   const decoder = prepared.rows!
-  // Allocated at its final length: an empty array grown by a push reserves 17 slots (about 150 B for one row).
+  // Allocated at its final length: an empty array grown by a push reserves 17 slots (about 150 B for one row). The
+  // same pass notes whether the server closed the cursor itself (`closedByServer`).
   let count = 0
-  for (let i = 0; i < messages.length; i++) if (messages[i]!._tag === "Tuple") count++
+  let serverClosed = false
+  for (let i = 0; i < messages.length; i++) {
+    const tag = messages[i]!._tag
+    if (tag === "Tuple") count++
+    else if (tag === "CursorClosed") serverClosed = true
+  }
   // oxlint-disable-next-line unicorn/no-new-array -- a length, on purpose (see above)
   const rows: Array<Array<Value>> = new Array(count)
   for (let i = 0, row = 0; i < messages.length; i++) {
@@ -269,7 +275,7 @@ const settledRows = (
     if (values instanceof CodecFailure) return undefined
     rows[row++] = values
   }
-  if (!closedByServer(messages)) self.session.addDeferred(closeBatch)
+  if (!serverClosed) self.session.addDeferred(closeBatch)
   return rows
 }
 

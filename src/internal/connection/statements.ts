@@ -375,10 +375,9 @@ export function runQuery<A>(
 ): Effect.Effect<A, InformixError> {
   // Without parameters or a deadline (the common case) binds and context need no steps of their own. (Still
   // suspended: the statement cache is consulted each time the effect runs, not when it is built.)
-  if (
-    (params === undefined || params.length === 0) && options?.timeout === undefined &&
-    this.settings.config.queryTimeout === undefined
-  ) return Effect.suspend(() => this.queryWith(noBindValues, noTimeout(sql), query))
+  if (isPlainRun(this, params, options)) {
+    return Effect.suspend(() => this.queryWith(noBindValues, noTimeout(sql), query))
+  }
   // flatMaps rather than a generator: this is every query's path, and a generator costs measurable CPU and garbage.
   return Effect.flatMap(
     this.encodeParams(params, sql),
@@ -413,6 +412,15 @@ const queryGeneral = <A>(
   }, replayable(binds)))
 
 const noBindValues: ReadonlyArray<M.BindValue> = []
+
+/** A run without parameters or a deadline (the common case): no binds to encode, no deadline to compute. */
+const isPlainRun = (
+  self: ConnectionImpl,
+  params: ReadonlyArray<Connection.Parameter> | undefined,
+  options: Connection.StatementOptions | undefined
+): boolean =>
+  (params === undefined || params.length === 0) && options?.timeout === undefined &&
+  self.settings.config.queryTimeout === undefined
 
 interface QueryResult {
   readonly columns: ReadonlyArray<Connection.Column>
@@ -528,12 +536,6 @@ export function prepare(
     // Without parameters or a timeout (the common case) every run has the same binds and context.
     const plainStmt = noTimeout(sql)
     const plain = Effect.succeed({ binds: noBindValues, stmt: plainStmt })
-    const isPlain = (
-      params: ReadonlyArray<Connection.Parameter> | undefined,
-      options: Connection.StatementOptions | undefined
-    ): boolean =>
-      (params === undefined || params.length === 0) && options?.timeout === undefined &&
-      this.settings.config.queryTimeout === undefined
     const released = () =>
       Effect.fail(
         new StatementReleasedError({
@@ -548,7 +550,7 @@ export function prepare(
       Effect.suspend((): Effect.Effect<{ binds: ReadonlyArray<M.BindValue>; stmt: StatementContext }, InformixError> =>
         prepared.released
           ? released()
-          : isPlain(params, options)
+          : isPlainRun(this, params, options)
           ? plain
           : Effect.flatMap(
             this.encodeParams(params, sql),
@@ -583,7 +585,7 @@ export function prepare(
           "query",
           sql,
           // Without parameters or a deadline: no steps to check them (still one suspend, for `released` at run time).
-          isPlain(params, options)
+          isPlainRun(this, params, options)
             ? Effect.suspend(() =>
               prepared.released ? released() : this.collectOwned(prepared, noBindValues, plainStmt, owned)
             )

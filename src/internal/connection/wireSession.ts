@@ -438,7 +438,8 @@ export class Session {
       // One write: the server answers each batch in order, so their replies come first (see `dispatch`).
       exchange.deferredReplies = this.deferred.length
       this.deferred.push(bytes)
-      request = Buffer.concat(this.deferred.splice(0))
+      request = Buffer.concat(this.deferred)
+      this.deferred.length = 0
     }
     if (complete) this.writeLast(exchange, request)
     else this.socket.write(request)
@@ -839,7 +840,6 @@ export class Session {
   }
 }
 
-/** The parts of a request written after its first bytes (`Session.exchange`'s `body`). */
 /** How an exchange ends, is bounded, observes its reply, and what follows its first bytes (see `exchange`). */
 export interface ExchangeOptions<E> {
   readonly end?: ReplyEnd
@@ -850,6 +850,7 @@ export interface ExchangeOptions<E> {
   readonly body?: RequestBody<E> | undefined
 }
 
+/** The parts of a request written after its first bytes (`Session.exchange`'s `body`). */
 export interface RequestBody<E> {
   readonly stream: Stream.Stream<Uint8Array, E>
   /** Ends the request when the stream ended. */

@@ -359,6 +359,10 @@ interface Cursor {
 const booleanBody = (b: number): number =>
   b === 0x74 || b === 0x54 || b === 0x01 ? 1 : b === 0x66 || b === 0x46 || b === 0x00 ? 0 : -1
 
+/** {@link booleanBody} of a non-NULL one-byte BOOLEAN envelope at `pos` (`00 00000001 b`), -1 for any other bytes. */
+const inlineBoolean = (payload: Uint8Array, pos: number, length: number): number =>
+  length - pos >= 6 && payload[pos] === 0 && readI32(payload, pos + 1) === 1 ? booleanBody(payload[pos + 5]!) : -1
+
 const endsInside = (kind: ColumnKind): CodecFailure => new CodecFailure(`row payload ends inside a ${kind} value`)
 
 const readChar = (payload: Uint8Array, pos: number, width: number, ctx: ValueContext): string | null => {
@@ -632,20 +636,20 @@ export const decodeRowValues = (
       // `01 00` (one NUL byte) is VARCHAR's NULL: character data never contains NUL (§8.12).
       value = n === 1 && payload[pos + 1] === 0 ? null : ctx.charset.decodeRange(payload, pos + 1, pos + 1 + n)
       pos += 1 + n
-    } else if (
-      p.code === K_BOOLEAN && length - pos >= 6 && booleanBody(payload[pos + 5]!) >= 0 &&
-      payload[pos] === 0 && readI32(payload, pos + 1) === 1
-    ) {
-      // A non-NULL BOOLEAN envelope, `00 00000001 b`: decodeVariable's envelope path without the cursor. Anything
-      // else (NULL, another length, a byte that is no boolean) is left to it.
-      value = booleanBody(payload[pos + 5]!) === 1
-      pos += 6
     } else {
-      const cursor = rowCursor
-      cursor.pos = pos
-      value = decodeVariable(payload, cursor, p, ctx)
-      pos = cursor.pos
-      if (value instanceof CodecFailure) return columnFailure(i, p, value)
+      // A non-NULL BOOLEAN envelope, `00 00000001 b`, is read here (decodeVariable's envelope path without the
+      // cursor); anything else (NULL, another length, a byte that is no boolean) is left to decodeVariable.
+      const truth = p.code === K_BOOLEAN ? inlineBoolean(payload, pos, length) : -1
+      if (truth >= 0) {
+        value = truth === 1
+        pos += 6
+      } else {
+        const cursor = rowCursor
+        cursor.pos = pos
+        value = decodeVariable(payload, cursor, p, ctx)
+        pos = cursor.pos
+        if (value instanceof CodecFailure) return columnFailure(i, p, value)
+      }
     }
     out[i] = value as Value
   }

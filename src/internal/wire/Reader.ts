@@ -52,8 +52,8 @@ export class Reader {
   }
 
   /**
-   * Re-point this reader at `bytes[start, end)` and clear its flags. Lets an incremental decoder reuse one reader (and
-   * its DataView) for every message instead of allocating one per message.
+   * Re-point this reader at `bytes[start, end)` and clear its flags. Lets an incremental decoder reuse one reader for
+   * every message instead of allocating one per message (its DataView, if one was made, is kept for the same bytes).
    */
   reset(bytes: Uint8Array, start: number, end: number): void {
     if (bytes !== this.bytes) {
