@@ -5,10 +5,10 @@
  * `git archive main | tar -x -C /tmp/before`, with a `node_modules` link); "base" is that tree, "new" this one.
  *
  * Both decoders run on the same payloads (decode-columns.ts's 12-column table, a column alone, `x<n><column>`: n
- * copies of one column, or a comma-separated list of columns) in short slices, base and new alternating and
- * swapping order each round, so a change in the machine's load hits both alike; the figures are CPU nanoseconds per
- * row (`process.cpuUsage`), median and minimum over the rounds. `BENCH_AB_SLICE` rows per slice (default 100,000),
- * `BENCH_AB_ROUNDS` rounds (default 21).
+ * copies of one column, or a comma-separated list of columns; views of 64 KiB buffers, as payloadLayout.ts lays
+ * them out) in short slices, base and new alternating and swapping order each round, so a change in the machine's
+ * load hits both alike; the figures are CPU nanoseconds per row (`process.cpuUsage`), median and minimum over the
+ * rounds. `BENCH_AB_SLICE` rows per slice (default 100,000), `BENCH_AB_ROUNDS` rounds (default 21).
  *
  * By default both trees are loaded into one process. That comparison is biased: two identical trees differ by up
  * to 5% on the whole row and a change measured 0.67 one way round and 1.07 the other on one column repeated
@@ -26,6 +26,7 @@ import type * as ResultsModule from "../src/internal/connection/results.ts"
 import type * as CharsetModule from "../src/internal/values/charset.ts"
 import type * as RowModule from "../src/internal/values/row.ts"
 import type * as TableModule from "./decode-e2e.ts"
+import { asChunkViews } from "./payloadLayout.ts"
 import { median, round } from "./stats.ts"
 
 type Row = typeof RowModule
@@ -85,13 +86,14 @@ const subject = (tree: Tree, name: string): Subject => {
   }))
   const picked = columnsOf(tree.table, name)
   const columns = picked.map((i) => all[i]!)
-  const payloads: Array<Uint8Array> = []
+  const encoded: Array<Uint8Array> = []
   for (let i = 0; i < DISTINCT; i++) {
     const values = tree.table.wideRow(i)
     const payload = tree.row.encodeRow(columns, picked.map((c) => values[c]!), ctx)
     if (!(payload instanceof Uint8Array)) throw new Error(payload.message)
-    payloads.push(payload)
+    encoded.push(payload)
   }
+  const payloads = asChunkViews(encoded)
   if (name === "objects") {
     const fields = tree.table.wideColumns.map((c, i) => ({ ...all[i]!, name: c.name, sourceType: 0 }))
     const decoder = tree.codecView.makeRowDecoder(fields as never, ctx)

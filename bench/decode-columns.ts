@@ -1,7 +1,8 @@
 /**
  * The pure row decoder per column type: the 12-column table of decode-e2e.ts decoded whole (as arrays, through
  * `decodeRowValues`, and as objects keyed by column name, through the connection's row decoder) and each column
- * decoded alone (a one-column payload cut from the same rows), in process, no sockets.
+ * decoded alone (a one-column payload cut from the same rows), in process, no sockets. The payloads lie in 64 KiB
+ * buffers as the socket's chunks hold them; `row-separate` decodes the whole rows from one buffer each instead.
  *
  * Figures are per CPU second of this process (`process.cpuUsage`), the steady measure on a shared machine, and
  * bytes allocated per row by the `v8.GCProfiler` method of decode-e2e.ts. `BENCH_DECODE_ROWS` sets the rows per
@@ -17,6 +18,7 @@ import { latin1Charset } from "../src/internal/values/charset.ts"
 import { isCodecFailure } from "../src/internal/values/CodecFailure.ts"
 import { type ColumnInfo, decodeRowValues, encodeRow, prepareColumns } from "../src/internal/values/row.ts"
 import { measureAllocation, wideColumns, wideRow } from "./decode-e2e.ts"
+import { asChunkViews } from "./payloadLayout.ts"
 import { median, round } from "./stats.ts"
 
 const ROWS = Number(process.env["BENCH_DECODE_ROWS"] ?? 1_000_000)
@@ -39,14 +41,23 @@ const fields: ReadonlyArray<DescribeField> = wideColumns.map((c, i) => ({
   sourceType: 0
 } as unknown as DescribeField))
 
-const encodeAll = (cols: ReadonlyArray<ColumnInfo>, pick: (row: ReadonlyArray<Value>) => ReadonlyArray<Value>) => {
+/**
+ * The payloads of `cols` for the table's first rows, as views of 64 KiB buffers like the connection's (see
+ * `asChunkViews`), or with `separate` each in a buffer of its own, as `encodeRow` returns them: a layout the driver
+ * never decodes from, kept as the `row-separate` workload to compare with figures from before round 7.
+ */
+const encodeAll = (
+  cols: ReadonlyArray<ColumnInfo>,
+  pick: (row: ReadonlyArray<Value>) => ReadonlyArray<Value>,
+  separate = false
+) => {
   const out: Array<Uint8Array> = []
   for (let i = 0; i < Math.min(ROWS, DISTINCT); i++) {
     const payload = encodeRow(cols, pick(wideRow(i)), ctx)
     if (isCodecFailure(payload)) throw new Error(payload.message)
     out.push(payload)
   }
-  return out
+  return separate ? out : asChunkViews(out)
 }
 
 interface Figures {
@@ -101,6 +112,9 @@ const payloads = encodeAll(columns, (row) => row)
 const prepared = prepareColumns(columns)
 if (isCodecFailure(prepared)) throw new Error(prepared.message)
 if (wanted("row")) report("row", measure(payloads, (p) => decodeRowValues(p, prepared, ctx)))
+if (wanted("row-separate")) {
+  report("row-separate", measure(encodeAll(columns, (row) => row, true), (p) => decodeRowValues(p, prepared, ctx)))
+}
 if (wanted("objects")) {
   const decoder = makeRowDecoder(fields, ctx)
   if (isCodecFailure(decoder)) throw new Error(decoder.message)

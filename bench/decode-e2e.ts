@@ -7,7 +7,8 @@
  * and its allocations are the driver's alone, and on a 2-core machine server and client each get a core.
  *
  * Baseline measured in the same run: the pure row codec (`decodeRowValues`) over the same pre-encoded SQ_TUPLE
- * payloads, in-process without sockets. `ratio_to_codec` = end-to-end rows/s ÷ codec rows/s (1.0 would mean the
+ * payloads, laid out as views of 64 KiB buffers like the socket's chunks (`asChunkViews`), in-process without
+ * sockets. `ratio_to_codec` = end-to-end rows/s ÷ codec rows/s (1.0 would mean the
  * socket, framing, cursor round trips and Stream cost nothing). `codec_rows_per_cpu_s` and `<mode>_cpu_us_per_row`
  * divide by this process's CPU time instead of wall time: on a machine shared with other work they move far less.
  *
@@ -36,6 +37,7 @@ import { latin1Charset } from "../src/internal/values/charset.ts"
 import { isCodecFailure } from "../src/internal/values/CodecFailure.ts"
 import { decodeRowValues, encodeRow, prepareColumns } from "../src/internal/values/row.ts"
 import * as TestServer from "../src/TestServer.ts"
+import { asChunkViews } from "./payloadLayout.ts"
 import { median, nowMs, round } from "./stats.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -302,6 +304,7 @@ const codecBaseline = (): ModeResult => {
     if (isCodecFailure(payload)) throw new Error(payload.message)
     payloads.push(payload)
   }
+  const views = asChunkViews(payloads)
   const prepared = prepareColumns(columns)
   if (isCodecFailure(prepared)) throw new Error(prepared.message)
   const runs: Array<Run> = []
@@ -310,7 +313,7 @@ const codecBaseline = (): ModeResult => {
       // Exactly ROWS rows, cycling through the distinct payloads.
       let sink = 0
       for (let i = 0; i < ROWS; i++) {
-        const row = decodeRowValues(payloads[i % payloads.length]!, prepared, { charset })
+        const row = decodeRowValues(views[i % views.length]!, prepared, { charset })
         if (isCodecFailure(row)) throw new Error(row.message)
         sink += row.length
       }
