@@ -299,7 +299,7 @@ const fetchState = (reply: ReadonlyArray<Incoming>): number => {
  * session environment asks for (prebuiltMessages.ts `INFO_ENV`), once the last row is fetched. A server that does
  * not honour OPTOFC never sends it, and its cursors are closed by us as before.
  */
-const closedByServer = (reply: ReadonlyArray<Incoming>): boolean => {
+export const closedByServer = (reply: ReadonlyArray<Incoming>): boolean => {
   for (let i = reply.length - 1; i >= 0; i--) if (reply[i]!._tag === "CursorClosed") return true
   return false
 }

@@ -15,7 +15,7 @@ import { BlobDescriptor, type Value } from "../../InformixValue.ts"
 import { CodecFailure } from "../values/CodecFailure.ts"
 import { BlobReader } from "./blobReader.ts"
 import type { ConnectionImpl } from "./connectionImpl.ts"
-import { openBatch } from "./cursorStreams.ts"
+import { closedByServer, openBatch } from "./cursorStreams.ts"
 import { id } from "./prebuiltMessages.ts"
 import { renew, type StatementContext } from "./statementContext.ts"
 import type { Prepared } from "./statements.ts"
@@ -65,11 +65,13 @@ export function fetchBlobs(
 
 /**
  * The BYTE/TEXT content of the first row's first BYTE/TEXT column as a Stream of the SQ_BLOB chunks the server
- * sends (SQLI.md §7.16): `ID CURNAME [BIND] OPEN ID NFETCH`, then `ID FETCHBLOB descriptor` while the cursor is
- * open, each chunk handed to the stream as its message is read (`Exchange.onMessage`) instead of kept in the reply;
- * a consumer that falls behind pauses the socket (`BlobReader`), so memory stays bounded whatever the value's size.
- * No row or NULL: an empty stream. The cursor is closed and the statement released when the stream ends, fails or
- * is interrupted; a stream stopped during the FETCHBLOB reply drains it under the wire permit (`Session.abandon`).
+ * sends (SQLI.md §7.16): `ID CURNAME [BIND] OPEN ID NFETCH`, then `ID FETCHBLOB descriptor` (the cursor open, or
+ * closed by the server under OPTOFC, which keeps the fetched row's blobs), each chunk handed to the stream as its
+ * message is read (`Exchange.onMessage`) instead of kept in the reply; a consumer that falls behind pauses the
+ * socket (`BlobReader`), so memory stays bounded whatever the value's size. No row or NULL: an empty stream. The
+ * cursor is closed (unless the server closed it: SQ_CLOSE in the OPEN's reply) and the statement released when the
+ * stream ends, fails or is interrupted; a stream stopped during the FETCHBLOB reply drains it under the wire permit
+ * (`Session.abandon`).
  */
 export function streamBlob(
   this: ConnectionImpl,
@@ -84,10 +86,14 @@ export function streamBlob(
     if (column === undefined || prepared.rows === undefined) {
       return yield* new ParameterError({ message: "streamBlob needs a query with a BYTE or TEXT column", sql })
     }
-    yield* Effect.addFinalizer((exit) => this.owned(this.closeCursorAfter(prepared, exit)))
+    let serverClosed = false
+    yield* Effect.addFinalizer((exit) => serverClosed ? Effect.void : this.owned(this.closeCursorAfter(prepared, exit)))
     const reply = yield* this.owned(
       this.roundTrip(openBatch(prepared, this.nextCursorName(), binds, prepared.fetchBuffer), stmt)
     )
+    // Under OPTOFC a fetch that reached the end closed the cursor (SQ_CLOSE): the row's BYTE/TEXT is still fetched
+    // by its descriptor, as IBM JDBC does after SQ_CLOSERecvd, and no CLOSE of ours follows (JDBC sends none).
+    serverClosed = closedByServer(reply)
     const tuple = reply.find((m) => m._tag === "Tuple")
     if (tuple?._tag !== "Tuple") return Stream.empty
     const values = prepared.rows.decode(tuple.payload)
