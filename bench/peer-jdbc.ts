@@ -6,7 +6,8 @@
  * - fetch: the wide 12-column replay result (decode-e2e.ts), `FETCH_ROWS` rows — ours `streamValues`, JDBC
  *   `executeQuery` + `next()` + `getObject` of every column (every value decoded on both sides);
  * - latency: the prepared one-row SELECT — ours `PreparedStatement.values()`, JDBC `PreparedStatement.executeQuery`
- *   + reading the row + closing the result set; p50 and p99 per round;
+ *   + reading the row + closing the result set; p50 and p99 per round from both drivers' samples taken in
+ *   alternating blocks (`interleavedLatency`), and from each driver's 3,000 samples in a row (`*_latency_serial_*`);
  * - pool: the one-row SELECT through a pool of 10 sessions — ours `Pool.use` from `POOL_FIBERS` fibers (statement
  *   cache), JDBC `POOL_THREADS` threads over a blocking queue of 10 sessions each with its prepared statement;
  * - client (ours only, against JDBC's pool figures): the same through `InformixClient` over the same pool, as an
@@ -46,6 +47,15 @@ import { median, nowMs, percentile, round } from "./stats.ts"
 const ROUNDS = Number(process.env["BENCH_JDBC_ROUNDS"] ?? 3)
 const FETCH_ROWS = Number(process.env["BENCH_JDBC_ROWS"] ?? 200_000)
 const SAMPLES = Number(process.env["BENCH_JDBC_SAMPLES"] ?? 3000)
+/** Samples per block of the interleaved latency measurement (`interleavedLatency`). */
+const LATENCY_BLOCK = Number(process.env["BENCH_JDBC_LATENCY_BLOCK"] ?? 100)
+/**
+ * Milliseconds of quiet before each block, so that no block starts while the other driver's process is still busy
+ * with its last one. Without it, on our 2-core virtual machine, JDBC's blocks (each right after one of ours) ran at a
+ * p50 of 290 µs and ours (right after JDBC's) at 41–44 µs in two rounds of three; with 50 or 200 ms both ran as in
+ * the first round (ours 38–47 µs, JDBC 69–82 µs).
+ */
+const LATENCY_SETTLE_MS = Number(process.env["BENCH_JDBC_LATENCY_SETTLE_MS"] ?? 50)
 const POOL_OPS = Number(process.env["BENCH_JDBC_POOL_OPS"] ?? 20_000)
 const POOL_FIBERS = Number(process.env["BENCH_JDBC_POOL_FIBERS"] ?? 100)
 const POOL_THREADS = Number(process.env["BENCH_JDBC_POOL_THREADS"] ?? 10)
@@ -112,16 +122,23 @@ const ourSide = (info: ServerInfo) =>
       return { units: rows }
     }))
 
-    const latency = meter(Effect.gen(function*() {
-      const micros = new Float64Array(SAMPLES)
-      for (let i = 0; i < SAMPLES; i++) {
-        const started = nowMs()
-        yield* statement.values()
-        micros[i] = (nowMs() - started) * 1000
-      }
-      const samples = Array.from(micros)
-      return { units: SAMPLES, p50Micros: percentile(samples, 50), p99Micros: percentile(samples, 99) }
-    }))
+    const timed = (samples: number) =>
+      Effect.gen(function*() {
+        const micros = new Array<number>(samples)
+        for (let i = 0; i < samples; i++) {
+          const started = nowMs()
+          yield* statement.values()
+          micros[i] = (nowMs() - started) * 1000
+        }
+        return micros
+      })
+    // A block of the interleaved measurement starts after the other driver's block: one untimed query first.
+    const latencyBlock = (samples: number) => Effect.andThen(statement.values(), timed(samples))
+    const latency = meter(Effect.map(timed(SAMPLES), (micros) => ({
+      units: SAMPLES,
+      p50Micros: percentile(micros, 50),
+      p99Micros: percentile(micros, 99)
+    })))
 
     const pooledWith = (query: Effect.Effect<unknown, unknown>) =>
       meter(Effect.gen(function*() {
@@ -163,7 +180,11 @@ const ourSide = (info: ServerInfo) =>
     yield* meter(Effect.as(Effect.repeat(statement.values(), { times: 1000 }), { units: 0 }))
     yield* pooled
     yield* client
-    return { fetch, latency, pool: pooled, client, batch } satisfies Record<Workload, Effect.Effect<Sample, unknown>>
+    const runs = { fetch, latency, pool: pooled, client, batch } satisfies Record<
+      Workload,
+      Effect.Effect<Sample, unknown>
+    >
+    return { runs, latencyBlock }
   })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -236,9 +257,9 @@ const jdbcSample = (json: Record<string, unknown>, units: number): Sample => ({
   ...(json["p50_us"] === undefined ? {} : { p50Micros: Number(json["p50_us"]), p99Micros: Number(json["p99_us"]) })
 })
 
-const jdbcSide = (peer: JdbcPeer): Record<Exclude<Workload, "client">, Effect.Effect<Sample, Error>> => {
+const jdbcSide = (peer: JdbcPeer) => {
   let batchTable = 0
-  return {
+  const runs: Record<Exclude<Workload, "client">, Effect.Effect<Sample, Error>> = {
     fetch: Effect.map(peer.command(`fetch ${FETCH_ROWS} ${WIDE_SQL}`), (json) => jdbcSample(json, FETCH_ROWS)),
     latency: Effect.map(peer.command(`latency ${SAMPLES} ${ONE_ROW_SQL}`), (json) => jdbcSample(json, SAMPLES)),
     pool: Effect.map(
@@ -252,7 +273,36 @@ const jdbcSide = (peer: JdbcPeer): Record<Exclude<Workload, "client">, Effect.Ef
       )
     )
   }
+  const latencyBlock = (samples: number) =>
+    Effect.map(peer.command(`latencyBlock ${samples} ${ONE_ROW_SQL}`), (json) => json["micros"] as Array<number>)
+  return { runs, latencyBlock }
 }
+
+/**
+ * Both drivers' one-row latency in alternating blocks of `LATENCY_BLOCK` samples (ours first in even blocks, JDBC
+ * first in odd ones; each block after one untimed query, as its driver has just been idle), `SAMPLES` samples each,
+ * the percentiles of the round taken over each driver's samples together. On our virtual machine the round trip has
+ * slow spells (waits of 1–7 ms while neither process is busy, in bursts over tens to hundreds of milliseconds), and a
+ * driver that ran its 3,000 samples in one go (the `latency` workload, reported as `*_latency_serial_*`) got or
+ * missed a burst by chance; in blocks, both drivers sample the same stretches of time.
+ */
+const settled = <A, E>(block: Effect.Effect<A, E>) => Effect.andThen(Effect.sleep(LATENCY_SETTLE_MS), block)
+
+const interleavedLatency = (
+  ours: (samples: number) => Effect.Effect<Array<number>, unknown>,
+  theirs: ((samples: number) => Effect.Effect<Array<number>, unknown>) | undefined
+) =>
+  Effect.gen(function*() {
+    const mine: Array<number> = []
+    const jdbc: Array<number> = []
+    for (let block = 0; block * LATENCY_BLOCK < SAMPLES; block++) {
+      const size = Math.min(LATENCY_BLOCK, SAMPLES - block * LATENCY_BLOCK)
+      if (theirs !== undefined && block % 2 === 1) jdbc.push(...(yield* settled(theirs(size))))
+      mine.push(...(yield* settled(ours(size))))
+      if (theirs !== undefined && block % 2 === 0) jdbc.push(...(yield* settled(theirs(size))))
+    }
+    return { ours: mine, jdbc }
+  })
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rounds and the report
@@ -268,8 +318,10 @@ const summarise = (prefix: string, workload: Workload, samples: ReadonlyArray<Sa
     [`${prefix}_${workload}_alloc_bytes_per_${unit}`]: round(per((s) => s.allocatedBytes / s.units))
   }
   if (workload === "latency") {
-    metrics[`${prefix}_latency_p50_us`] = round(per((s) => s.p50Micros ?? Number.NaN))
-    metrics[`${prefix}_latency_p99_us`] = round(per((s) => s.p99Micros ?? Number.NaN))
+    // The percentiles of the latency workload's own 3,000 samples in a row; the target figures are the
+    // interleaved ones (`interleavedLatency`).
+    metrics[`${prefix}_latency_serial_p50_us`] = round(per((s) => s.p50Micros ?? Number.NaN))
+    metrics[`${prefix}_latency_serial_p99_us`] = round(per((s) => s.p99Micros ?? Number.NaN))
   }
   return metrics
 }
@@ -279,9 +331,10 @@ const workloads: ReadonlyArray<Workload> = ["fetch", "latency", "pool", "client"
 const main = Effect.gen(function*() {
   process.stdout.write(`starting the server child (${FETCH_ROWS} replay rows)\n`)
   const info = yield* startServerProcess(FETCH_ROWS)
-  const ours = yield* ourSide(info)
+  const { latencyBlock, runs: ours } = yield* ourSide(info)
   const jdbc = yield* startJdbc(info)
-  const jdbcRuns = typeof jdbc === "string" ? undefined : jdbcSide(jdbc)
+  const jdbcSides = typeof jdbc === "string" ? undefined : jdbcSide(jdbc)
+  const jdbcRuns = jdbcSides?.runs
   if (jdbcRuns !== undefined) {
     // JDBC warm-up, as ours above.
     yield* jdbcRuns.fetch
@@ -289,7 +342,18 @@ const main = Effect.gen(function*() {
     yield* jdbcRuns.pool
   }
   const samples = { ours: new Map<Workload, Array<Sample>>(), jdbc: new Map<Workload, Array<Sample>>() }
+  const interleaved = { ours: [] as Array<ReadonlyArray<number>>, jdbc: [] as Array<ReadonlyArray<number>> }
   for (let round_ = 0; round_ < ROUNDS; round_++) {
+    const both = yield* interleavedLatency(latencyBlock, jdbcSides?.latencyBlock)
+    interleaved.ours.push([percentile(both.ours, 50), percentile(both.ours, 99)])
+    interleaved.jdbc.push([percentile(both.jdbc, 50), percentile(both.jdbc, 99)])
+    process.stdout.write(
+      `round ${round_} latency, interleaved: ours p50/p99 ${round(interleaved.ours.at(-1)![0]!)}/` +
+        `${round(interleaved.ours.at(-1)![1]!)} µs` +
+        (jdbcSides === undefined
+          ? "\n"
+          : `, jdbc ${round(interleaved.jdbc.at(-1)![0]!)}/${round(interleaved.jdbc.at(-1)![1]!)} µs\n`)
+    )
     for (const workload of workloads) {
       const mine = yield* ours[workload]
       samples.ours.set(workload, [...(samples.ours.get(workload) ?? []), mine])
@@ -313,15 +377,23 @@ const main = Effect.gen(function*() {
     jdbc_driver: typeof jdbc === "string" ? jdbc : jdbc.driver,
     jdbc_optofc: JDBC_OPTOFC ? 1 : 0
   }
+  const percentiles = (prefix: string, rounds: ReadonlyArray<ReadonlyArray<number>>) => {
+    metrics[`${prefix}_latency_p50_us`] = round(median(rounds.map((r) => r[0]!)))
+    metrics[`${prefix}_latency_p99_us`] = round(median(rounds.map((r) => r[1]!)))
+  }
   for (const workload of workloads) Object.assign(metrics, summarise("ours", workload, samples.ours.get(workload)!))
+  percentiles("ours", interleaved.ours)
   if (jdbcRuns !== undefined) {
     for (const workload of workloads) {
       if (workload !== "client") Object.assign(metrics, summarise("jdbc", workload, samples.jdbc.get(workload)!))
     }
+    percentiles("jdbc", interleaved.jdbc)
     const ratio = (a: string, b: string) => round(Number(metrics[a]) / Number(metrics[b]))
     metrics["fetch_ours_over_jdbc"] = ratio("ours_fetch_rows_per_s", "jdbc_fetch_rows_per_s")
     metrics["latency_p50_ours_over_jdbc"] = ratio("ours_latency_p50_us", "jdbc_latency_p50_us")
     metrics["latency_p99_ours_over_jdbc"] = ratio("ours_latency_p99_us", "jdbc_latency_p99_us")
+    metrics["latency_serial_p50_ours_over_jdbc"] = ratio("ours_latency_serial_p50_us", "jdbc_latency_serial_p50_us")
+    metrics["latency_serial_p99_ours_over_jdbc"] = ratio("ours_latency_serial_p99_us", "jdbc_latency_serial_p99_us")
     metrics["pool_qps_ours_over_jdbc"] = ratio("ours_pool_queries_per_s", "jdbc_pool_queries_per_s")
     metrics["pool_cpu_ours_over_jdbc"] = ratio("ours_pool_cpu_us_per_query", "jdbc_pool_cpu_us_per_query")
     metrics["client_qps_ours_over_jdbc_pool"] = ratio("ours_client_queries_per_s", "jdbc_pool_queries_per_s")

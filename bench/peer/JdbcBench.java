@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>{@code fetch <rows> <sql>}: Statement.executeQuery + next() + getObject of every column;</li>
  *   <li>{@code latency <samples> <sql>}: one PreparedStatement (prepared once) executed, read and closed per sample;
+ *   <li>{@code latencyBlock <samples> <sql>}: the same, as one block of an interleaved measurement: only each
+ *       sample's microseconds in reply;</li>
  *   <li>{@code pool <threads> <ops> <sql>}: {@code threads} threads share a pool of 10 sessions (a blocking queue of
  *       sessions, each with its prepared statement: the usual pool + statement cache), {@code ops} queries in all;</li>
  *   <li>{@code batch <rows> <batchSize> <table>}: INSERT (id, name, amount) through addBatch/executeBatch.</li>
@@ -83,6 +85,8 @@ public final class JdbcBench {
         return fetch(Integer.parseInt(command[1]), rest(command, 2));
       case "latency":
         return latency(Integer.parseInt(command[1]), rest(command, 2));
+      case "latencyBlock":
+        return latencyBlock(Integer.parseInt(command[1]), rest(command, 2));
       case "pool":
         return pool(Integer.parseInt(command[1]), Integer.parseInt(command[2]), command[3]);
       case "batch":
@@ -154,6 +158,32 @@ public final class JdbcBench {
     );
     statement.close();
     return json;
+  }
+
+  /** The statement of {@code latencyBlock}, prepared by its first block and kept for the next ones. */
+  private PreparedStatement blockStatement;
+  private String blockSql;
+
+  /**
+   * One block of the interleaved latency measurement: {@code samples} executions of the prepared one-row query,
+   * timed one by one after one untimed execution, nothing else (no meter); the caller alternates such blocks with
+   * its own.
+   */
+  private String latencyBlock(int samples, String sql) throws SQLException {
+    if (blockStatement == null || !sql.equals(blockSql)) {
+      if (blockStatement != null) blockStatement.close();
+      blockStatement = session().prepareStatement(sql);
+      blockSql = sql;
+    }
+    oneRow(blockStatement); // after the other driver's block: one query to wake up, not timed
+    StringBuilder micros = new StringBuilder("{\"micros\":[");
+    for (int i = 0; i < samples; i++) {
+      long started = System.nanoTime();
+      oneRow(blockStatement);
+      if (i > 0) micros.append(',');
+      micros.append((System.nanoTime() - started) / 1e3);
+    }
+    return micros.append("]}").toString();
   }
 
   private static double percentile(double[] samples, double p) {
