@@ -2,8 +2,8 @@
  * BYTE / TEXT values read as a Stream of the SQ_BLOB chunks the server sends (`Connection.streamBlob`), end to end
  * against the TestServer (which sends 1024-byte chunks): content over several chunks, TEXT as text, NULL / no row,
  * a typed error for a query without a BYTE/TEXT column, and cursor and statement gone after an early stop; a slow
- * consumer pauses the socket (the driver never reads far ahead of it), also when it stops half-way; under OPTOFC a
- * cursor the server closed gets no CLOSE.
+ * consumer pauses the socket (the driver never reads far ahead of it), also when it stops half-way. The stream
+ * after an OPTOFC close: test/server/optofc.test.ts.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -163,27 +163,4 @@ describe("BYTE / TEXT streams", () => {
         assert.deepStrictEqual(concat(yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs"))), data)
       })
     ))
-
-  it.live("under OPTOFC the one-row cursor is closed by the server: the blob still streams and no CLOSE is sent", () =>
-    Effect.gen(function*() {
-      for (const optofc of [true, false]) {
-        const batches: Array<ReadonlyArray<string>> = []
-        const server = yield* TestServer.make({
-          protocolTrace: (event) => {
-            if (event._tag === "Batch") batches.push(event.messages.map((m) => m._tag))
-          }
-        })
-        const conn = yield* Connection.make({ url: server.url, optofc })
-        yield* conn.execute("CREATE TABLE docs (id INTEGER, b BYTE)")
-        const data = pattern(3 * CHUNK + 7)
-        yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [1, data])
-        const chunks = yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs WHERE id = ?", [1]))
-        assert.deepStrictEqual(concat(chunks), data)
-        // A CLOSE still waiting to be sent travels in front of this request.
-        yield* conn.execute("DROP TABLE docs")
-        const closes = batches.filter((tags) => tags.includes("Close")).length
-        assert.strictEqual(closes, optofc ? 0 : 1, `optofc: ${optofc}`)
-        assert.strictEqual((yield* server.stats).cursors, 0)
-      }
-    }).pipe(Effect.scoped))
 })

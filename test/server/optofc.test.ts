@@ -2,11 +2,14 @@
 /**
  * OPTOFC in the session environment (SQ_INFO): the fetch that returns a forward cursor's last row also closes the
  * cursor and says so with SQ_CLOSE (JDBC then sends no CLOSE: `SQ_CLOSERecvd`, IfxSqli.executeClose). Without it
- * the cursor stays open after SQ_DONE until the client's CLOSE (SQLI.md §8.6).
+ * the cursor stays open after SQ_DONE until the client's CLOSE (SQLI.md §8.6). A BYTE/TEXT value of a row is still
+ * fetched after that close (SQ_FETCHBLOB by its descriptor, as JDBC does), without a CLOSE from our stream either.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import * as Connection from "../../src/Connection.ts"
+import { concat } from "../../src/internal/wire/concat.ts"
 import * as TestServer from "../../src/TestServer.ts"
 import { command, errOf, openAndFetch, prepare, session, tags, type WireClient } from "./wire.ts"
 
@@ -18,6 +21,19 @@ const fetch = (client: WireClient, statementId: number, bufferSize: number) =>
 
 const close = (client: WireClient, statementId: number) =>
   Effect.andThen(client.send([{ _tag: "Id", statementId }, { _tag: "Close" }, { _tag: "Eot" }]), client.group)
+
+/** A TestServer and our Connection to it; `closes()` counts the request batches that carried a CLOSE so far. */
+const traced = (optofc: boolean) =>
+  Effect.gen(function*() {
+    const batches: Array<ReadonlyArray<string>> = []
+    const server = yield* TestServer.make({
+      protocolTrace: (event) => {
+        if (event._tag === "Batch") batches.push(event.messages.map((m) => m._tag))
+      }
+    })
+    const conn = yield* Connection.make({ url: server.url, optofc })
+    return { conn, server, closes: () => batches.filter((tags) => tags.includes("Close")).length }
+  })
 
 const selectThree = (env: ReadonlyArray<readonly [string, string]>) =>
   Effect.gen(function*() {
@@ -76,19 +92,27 @@ describe("OPTOFC", () => {
   it.live("our Connection asks for OPTOFC (no CLOSE after a query) unless `optofc: false` (a CLOSE after each)", () =>
     Effect.gen(function*() {
       for (const optofc of [true, false]) {
-        const batches: Array<ReadonlyArray<string>> = []
-        const server = yield* TestServer.make({
-          protocolTrace: (event) => {
-            if (event._tag === "Batch") batches.push(event.messages.map((m) => m._tag))
-          }
-        })
-        const conn = yield* Connection.make({ url: server.url, optofc })
+        const { closes, conn, server } = yield* traced(optofc)
         yield* conn.execute("CREATE TABLE t (k INTEGER)")
         for (let i = 0; i < 3; i++) yield* conn.values("SELECT k FROM t WHERE k > ?", [i])
         // A CLOSE still waiting to be sent travels in front of this request.
         yield* conn.execute("DROP TABLE t")
-        const sent = (tag: string) => batches.filter((tags) => tags.includes(tag)).length
-        assert.strictEqual(sent("Close"), optofc ? 0 : 3, `optofc: ${optofc}`)
+        assert.strictEqual(closes(), optofc ? 0 : 3, `optofc: ${optofc}`)
+        assert.strictEqual((yield* server.stats).cursors, 0)
+      }
+    }).pipe(Effect.scoped))
+
+  it.live("streamBlob of one row: the server closed the cursor, the BYTE value still streams, no CLOSE is sent", () =>
+    Effect.gen(function*() {
+      for (const optofc of [true, false]) {
+        const { closes, conn, server } = yield* traced(optofc)
+        yield* conn.execute("CREATE TABLE docs (id INTEGER, b BYTE)")
+        const data = Uint8Array.from({ length: 3 * 1024 + 7 }, (_, i) => (i * 31) & 0xff)
+        yield* conn.execute("INSERT INTO docs VALUES (?, ?)", [1, data])
+        const chunks = yield* Stream.runCollect(conn.streamBlob("SELECT b FROM docs WHERE id = ?", [1]))
+        assert.deepStrictEqual(concat(chunks), data)
+        yield* conn.execute("DROP TABLE docs")
+        assert.strictEqual(closes(), optofc ? 0 : 1, `optofc: ${optofc}`)
         assert.strictEqual((yield* server.stats).cursors, 0)
       }
     }).pipe(Effect.scoped))
