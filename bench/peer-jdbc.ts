@@ -124,11 +124,11 @@ const ourSide = (info: ServerInfo) =>
 
     const timed = (samples: number) =>
       Effect.gen(function*() {
-        const micros = new Array<number>(samples)
+        const micros: Array<number> = []
         for (let i = 0; i < samples; i++) {
           const started = nowMs()
           yield* statement.values()
-          micros[i] = (nowMs() - started) * 1000
+          micros.push((nowMs() - started) * 1000)
         }
         return micros
       })
