@@ -286,6 +286,16 @@ const jdbcSide = (peer: JdbcPeer) => {
  * driver that ran its 3,000 samples in one go (the `latency` workload, reported as `*_latency_serial_*`) got or
  * missed a burst by chance; in blocks, both drivers sample the same stretches of time.
  */
+interface Percentiles {
+  readonly p50: number
+  readonly p99: number
+}
+
+const percentilesOf = (micros: ReadonlyArray<number>): Percentiles => ({
+  p50: percentile(micros, 50),
+  p99: percentile(micros, 99)
+})
+
 const settled = <A, E>(block: Effect.Effect<A, E>) => Effect.andThen(Effect.sleep(LATENCY_SETTLE_MS), block)
 
 const interleavedLatency = (
@@ -342,17 +352,16 @@ const main = Effect.gen(function*() {
     yield* jdbcRuns.pool
   }
   const samples = { ours: new Map<Workload, Array<Sample>>(), jdbc: new Map<Workload, Array<Sample>>() }
-  const interleaved = { ours: [] as Array<ReadonlyArray<number>>, jdbc: [] as Array<ReadonlyArray<number>> }
+  const interleaved = { ours: [] as Array<Percentiles>, jdbc: [] as Array<Percentiles> }
   for (let round_ = 0; round_ < ROUNDS; round_++) {
     const both = yield* interleavedLatency(latencyBlock, jdbcSides?.latencyBlock)
-    interleaved.ours.push([percentile(both.ours, 50), percentile(both.ours, 99)])
-    interleaved.jdbc.push([percentile(both.jdbc, 50), percentile(both.jdbc, 99)])
+    const mine = percentilesOf(both.ours)
+    const theirs = percentilesOf(both.jdbc)
+    interleaved.ours.push(mine)
+    interleaved.jdbc.push(theirs)
     process.stdout.write(
-      `round ${round_} latency, interleaved: ours p50/p99 ${round(interleaved.ours.at(-1)![0]!)}/` +
-        `${round(interleaved.ours.at(-1)![1]!)} µs` +
-        (jdbcSides === undefined
-          ? "\n"
-          : `, jdbc ${round(interleaved.jdbc.at(-1)![0]!)}/${round(interleaved.jdbc.at(-1)![1]!)} µs\n`)
+      `round ${round_} latency, interleaved: ours p50/p99 ${round(mine.p50)}/${round(mine.p99)} µs` +
+        (jdbcSides === undefined ? "\n" : `, jdbc ${round(theirs.p50)}/${round(theirs.p99)} µs\n`)
     )
     for (const workload of workloads) {
       const mine = yield* ours[workload]
@@ -377,9 +386,9 @@ const main = Effect.gen(function*() {
     jdbc_driver: typeof jdbc === "string" ? jdbc : jdbc.driver,
     jdbc_optofc: JDBC_OPTOFC ? 1 : 0
   }
-  const percentiles = (prefix: string, rounds: ReadonlyArray<ReadonlyArray<number>>) => {
-    metrics[`${prefix}_latency_p50_us`] = round(median(rounds.map((r) => r[0]!)))
-    metrics[`${prefix}_latency_p99_us`] = round(median(rounds.map((r) => r[1]!)))
+  const percentiles = (prefix: string, rounds: ReadonlyArray<Percentiles>) => {
+    metrics[`${prefix}_latency_p50_us`] = round(median(rounds.map((r) => r.p50)))
+    metrics[`${prefix}_latency_p99_us`] = round(median(rounds.map((r) => r.p99)))
   }
   for (const workload of workloads) Object.assign(metrics, summarise("ours", workload, samples.ours.get(workload)!))
   percentiles("ours", interleaved.ours)

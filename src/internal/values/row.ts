@@ -409,8 +409,6 @@ const readBigint: FixedRead = (payload, pos) => {
   return bigIntFromWords(readI32(payload, pos), readI32(payload, pos + 4))
 }
 
-const readInt8: FixedRead = (payload, pos) => decodeInt8(payload, pos)
-
 /**
  * The reader of a fixed-width kind, chosen once per column (`PreparedColumn.read`): what varies per column (CHAR
  * and DECIMAL widths, the DECIMAL scale, the DATETIME layout, the INTERVAL qualifier) is fixed in a closure, so no
@@ -440,7 +438,7 @@ const fixedReader = (
     case K_BIGINT:
       return readBigint
     case K_INT8:
-      return readInt8
+      return decodeInt8
     case K_DECIMAL:
       return (payload, pos) => decodeDecimalAt(payload, pos, width, scale)
     case K_DATETIME:
